@@ -1,0 +1,176 @@
+using System.Text;
+using System.Text.Json;
+using RecServices.Core.Data;
+
+namespace RecServices.Core.Bundles;
+
+/// <summary>
+/// A loaded bundle: the manifest, validated tables and the paths of the two ONNX towers. Loading verifies
+/// the manifest's self-checksum and the size and SHA-256 of every file it lists before reading anything,
+/// then validates each table field by field and against the manifest; any problem is a
+/// <see cref="BundleFormatException"/> naming the file.
+/// </summary>
+public sealed class Bundle
+{
+    public const string UserTowerFile = "user_tower.onnx";
+    public const string ItemTowerFile = "item_tower.onnx";
+
+    /// <summary>Every file a bundle must list in its manifest.</summary>
+    public static readonly IReadOnlyList<string> RequiredFiles =
+    [
+        UserTowerFile, ItemTowerFile, ItemCatalog.FileName, ItemVectors.FileName, SimilarItems.FileName, TopLists.FileName,
+        UsersFile.FileName, InteractionsFile.FileName,
+    ];
+
+    private Bundle(string directory, BundleManifest manifest, ItemCatalog catalog, ItemVectors vectors)
+    {
+        Directory = directory;
+        Manifest = manifest;
+        Catalog = catalog;
+        Vectors = vectors;
+    }
+
+    public string Directory { get; }
+
+    public BundleManifest Manifest { get; }
+
+    public ItemCatalog Catalog { get; }
+
+    public ItemVectors Vectors { get; }
+
+    /// <summary>Loaded with <see cref="BundleParts.Retrieval"/>.</summary>
+    public SimilarItems? Similar { get; private init; }
+
+    /// <summary>Loaded with <see cref="BundleParts.Retrieval"/>.</summary>
+    public TopLists? Tops { get; private init; }
+
+    /// <summary>Loaded with <see cref="BundleParts.Users"/>.</summary>
+    public IReadOnlyList<User>? Users { get; private init; }
+
+    /// <summary>Loaded with <see cref="BundleParts.Users"/>: the interactions the model was trained on.</summary>
+    public InteractionTable? Interactions { get; private init; }
+
+    public string UserTowerPath => Path.Combine(Directory, UserTowerFile);
+
+    public string ItemTowerPath => Path.Combine(Directory, ItemTowerFile);
+
+    public static Bundle Load(string directory, BundleParts parts = BundleParts.All)
+    {
+        var manifest = ReadManifest(directory);
+        var problems = VerifyFiles(directory, manifest).Where(p => p.Problem is not null).ToList();
+        if (problems.Count > 0)
+        {
+            throw new BundleFormatException(problems[0].Name, problems[0].Problem!);
+        }
+
+        var catalog = ItemCatalog.Read(Path.Combine(directory, ItemCatalog.FileName));
+        if (catalog.Count != manifest.ItemCount)
+        {
+            throw new BundleFormatException(ItemCatalog.FileName, $"holds {catalog.Count} items but the manifest says {manifest.ItemCount}");
+        }
+
+        if (catalog.Genres.Count != manifest.Schema.GenreCount)
+        {
+            throw new BundleFormatException(ItemCatalog.FileName, $"holds {catalog.Genres.Count} genres but the feature schema has {manifest.Schema.GenreCount}");
+        }
+
+        var vectors = ItemVectors.Read(Path.Combine(directory, ItemVectors.FileName), manifest.ItemCount, manifest.Towers.Output);
+        var retrieval = parts.HasFlag(BundleParts.Retrieval);
+        var users = parts.HasFlag(BundleParts.Users) ? UsersFile.Read(Path.Combine(directory, UsersFile.FileName)) : null;
+        return new Bundle(directory, manifest, catalog, vectors)
+        {
+            Similar = retrieval ? ReadSimilar(directory, manifest) : null,
+            Tops = retrieval ? TopLists.Read(Path.Combine(directory, TopLists.FileName), manifest.ItemCount) : null,
+            Users = users,
+            Interactions = users is null ? null : InteractionsFile.Read(Path.Combine(directory, InteractionsFile.FileName), users.Length, manifest.ItemCount),
+        };
+    }
+
+    /// <summary>Reads and checks the manifest: parse, self-checksum, format version, required files.</summary>
+    public static BundleManifest ReadManifest(string directory)
+    {
+        var path = Path.Combine(directory, BundleManifest.FileName);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new BundleFormatException(directory, "the bundle directory does not exist; build one with 'recs train'");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new BundleFormatException(BundleManifest.FileName, $"missing from '{directory}': this is not a bundle; build one with 'recs train'");
+        }
+
+        string text;
+        BundleManifest? manifest;
+        try
+        {
+            text = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            manifest = JsonSerializer.Deserialize<BundleManifest>(text, BundleJson.Options);
+        }
+        catch (Exception e) when (e is JsonException or DecoderFallbackException or NotSupportedException or ArgumentException)
+        {
+            throw new BundleFormatException(BundleManifest.FileName, $"not a valid manifest: {e.Message}");
+        }
+
+        if (manifest is null)
+        {
+            throw new BundleFormatException(BundleManifest.FileName, "empty manifest");
+        }
+
+        if (manifest.FormatVersion != BundleManifest.CurrentFormatVersion)
+        {
+            throw new BundleFormatException(BundleManifest.FileName,
+                $"bundle format version {manifest.FormatVersion} is not supported (this build reads version {BundleManifest.CurrentFormatVersion}); rebuild the bundle with 'recs train'");
+        }
+
+        if (!BundleChecksums.ManifestIsIntact(text, manifest.ManifestSha256))
+        {
+            throw new BundleFormatException(BundleManifest.FileName, "checksum mismatch: the manifest was modified or corrupted");
+        }
+
+        var missing = RequiredFiles.Except(manifest.Files.Select(f => f.Name)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new BundleFormatException(BundleManifest.FileName, $"does not list the required file(s) {string.Join(", ", missing)}");
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Checks the size and SHA-256 of every file the manifest lists; Problem is null for a good file.</summary>
+    public static IEnumerable<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest)
+    {
+        foreach (var file in manifest.Files)
+        {
+            if (file.Name.Contains('/', StringComparison.Ordinal) || file.Name.Contains('\\', StringComparison.Ordinal) || file.Name.StartsWith('.'))
+            {
+                yield return (file.Name, "the manifest lists a file outside the bundle directory");
+                continue;
+            }
+
+            var path = Path.Combine(directory, file.Name);
+            if (!File.Exists(path))
+            {
+                yield return (file.Name, "missing from the bundle");
+                continue;
+            }
+
+            var length = new FileInfo(path).Length;
+            if (length != file.Bytes)
+            {
+                yield return (file.Name, $"is {length} bytes but the manifest says {file.Bytes} (truncated or replaced)");
+                continue;
+            }
+
+            yield return (file.Name, BundleChecksums.OfFile(path) == file.Sha256 ? null : "checksum mismatch: the file was modified or corrupted");
+        }
+    }
+
+    private static SimilarItems ReadSimilar(string directory, BundleManifest manifest)
+    {
+        var similar = SimilarItems.Read(Path.Combine(directory, SimilarItems.FileName), manifest.ItemCount);
+        return similar.K == manifest.SimilarItemsK
+            ? similar
+            : throw new BundleFormatException(SimilarItems.FileName, $"K = {similar.K} but the manifest says {manifest.SimilarItemsK}");
+    }
+}

@@ -1,0 +1,14 @@
+namespace RecServices.Core.Bundles;
+
+/// <summary>Which population a top list ranks items for.</summary>
+public enum TopListKind : byte
+{
+    /// <summary>All users; the key is empty.</summary>
+    Global = 1,
+
+    /// <summary>Items of one genre; the key is the genre name.</summary>
+    Genre = 2,
+
+    /// <summary>Users of one country (or derived locality); the key is the country code.</summary>
+    Country = 3,
+}

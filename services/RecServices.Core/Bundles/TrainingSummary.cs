@@ -1,0 +1,24 @@
+namespace RecServices.Core.Bundles;
+
+/// <summary>How training went: settings, per-epoch log and the validation metrics of the kept model.</summary>
+public sealed record TrainingSummary
+{
+    public required string Loss { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Settings { get; init; }
+
+    public required IReadOnlyList<EpochRecord> Epochs { get; init; }
+
+    /// <summary>The epoch whose weights the bundle holds (best validation nDCG@10).</summary>
+    public required int BestEpoch { get; init; }
+
+    /// <summary>Full-catalog validation metrics of the kept model: ndcg@10, recall@10, precision@10, map@10.</summary>
+    public required IReadOnlyDictionary<string, double> Validation { get; init; }
+
+    /// <summary>The same metrics for the popularity baseline on the same validation users.</summary>
+    public required IReadOnlyDictionary<string, double> PopularityValidation { get; init; }
+
+    public required double TrainingSeconds { get; init; }
+
+    public required double TotalSeconds { get; init; }
+}

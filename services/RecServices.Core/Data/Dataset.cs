@@ -1,0 +1,121 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RecServices.Core.Data;
+
+/// <summary>
+/// Items, users and their interactions. Items and users are addressed by dense indices
+/// (their position in <see cref="Items"/> and <see cref="Users"/>); ids are the dataset's own strings.
+/// </summary>
+public sealed class Dataset
+{
+    private FrozenDictionary<string, int>? _itemIndex;
+    private FrozenDictionary<string, int>? _userIndex;
+
+    public Dataset(string name, IReadOnlyList<string> genres, IReadOnlyList<Item> items, IReadOnlyList<User> users, InteractionTable interactions)
+    {
+        Name = name;
+        Genres = genres;
+        Items = items;
+        Users = users;
+        Interactions = interactions;
+    }
+
+    /// <summary>Where the data came from, e.g. "movielens-100k" or "synthetic(seed=42,...)".</summary>
+    public string Name { get; }
+
+    /// <summary>Genre names; items refer to them by index.</summary>
+    public IReadOnlyList<string> Genres { get; }
+
+    public IReadOnlyList<Item> Items { get; }
+
+    public IReadOnlyList<User> Users { get; }
+
+    public InteractionTable Interactions { get; }
+
+    /// <summary>Item id to dense index.</summary>
+    public FrozenDictionary<string, int> ItemIndex =>
+        _itemIndex ??= Items.Select((item, i) => KeyValuePair.Create(item.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>User id to dense index.</summary>
+    public FrozenDictionary<string, int> UserIndex =>
+        _userIndex ??= Users.Select((user, i) => KeyValuePair.Create(user.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>The same catalog and users with other interactions (a split's train or test part).</summary>
+    public Dataset WithInteractions(InteractionTable interactions) => new(Name, Genres, Items, Users, interactions) { _itemIndex = _itemIndex, _userIndex = _userIndex };
+
+    /// <summary>
+    /// SHA-256 over every genre, item, user and interaction in a canonical encoding: two datasets with the
+    /// same content have the same fingerprint whatever files they were read from.
+    /// </summary>
+    public string Fingerprint()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var buffer = new MemoryStream();
+        using var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true);
+
+        void Flush()
+        {
+            writer.Flush();
+            hash.AppendData(buffer.GetBuffer(), 0, (int)buffer.Length);
+            buffer.SetLength(0);
+        }
+
+        writer.Write(Genres.Count);
+        foreach (var genre in Genres)
+        {
+            writer.Write(genre);
+        }
+
+        writer.Write(Items.Count);
+        foreach (var item in Items)
+        {
+            writer.Write(item.Id);
+            writer.Write(item.Title);
+            writer.Write(item.Year ?? int.MinValue);
+            writer.Write(item.Genres.Length);
+            foreach (var g in item.Genres)
+            {
+                writer.Write(g);
+            }
+
+            if (buffer.Length > 1 << 16)
+            {
+                Flush();
+            }
+        }
+
+        writer.Write(Users.Count);
+        foreach (var user in Users)
+        {
+            writer.Write(user.Id);
+            writer.Write(user.Country ?? string.Empty);
+            writer.Write(user.Age ?? -1);
+            writer.Write(user.Gender ?? string.Empty);
+            writer.Write(user.Occupation ?? string.Empty);
+            if (buffer.Length > 1 << 16)
+            {
+                Flush();
+            }
+        }
+
+        var t = Interactions;
+        writer.Write(t.Count);
+        for (var row = 0; row < t.Count; row++)
+        {
+            writer.Write(t.Users[row]);
+            writer.Write(t.Items[row]);
+            writer.Write(t.Ratings[row]);
+            writer.Write(t.Timestamps[row]);
+            writer.Write((byte)t.Kinds[row]);
+            if (buffer.Length > 1 << 16)
+            {
+                Flush();
+            }
+        }
+
+        Flush();
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,81 @@
+namespace RecServices.Core.Data;
+
+/// <summary>Assembles a <see cref="Dataset"/> while a loader reads files, mapping ids to dense indices.</summary>
+public sealed class DatasetBuilder
+{
+    private readonly List<string> _genres = [];
+    private readonly Dictionary<string, int> _genreIndex = new(StringComparer.Ordinal);
+    private readonly List<Item> _items = [];
+    private readonly Dictionary<string, int> _itemIndex = new(StringComparer.Ordinal);
+    private readonly List<User> _users = [];
+    private readonly Dictionary<string, int> _userIndex = new(StringComparer.Ordinal);
+    private readonly InteractionTable _interactions;
+
+    public DatasetBuilder(int interactionCapacity = 1024)
+    {
+        _interactions = new InteractionTable(interactionCapacity);
+    }
+
+    public int ItemCount => _items.Count;
+
+    public int UserCount => _users.Count;
+
+    /// <summary>Index of a genre, added on first use.</summary>
+    public int Genre(string name)
+    {
+        if (!_genreIndex.TryGetValue(name, out var index))
+        {
+            index = _genres.Count;
+            _genres.Add(name);
+            _genreIndex.Add(name, index);
+        }
+
+        return index;
+    }
+
+    /// <summary>Adds an item; false when the id is already present.</summary>
+    public bool TryAddItem(Item item)
+    {
+        if (!_itemIndex.TryAdd(item.Id, _items.Count))
+        {
+            return false;
+        }
+
+        _items.Add(item);
+        return true;
+    }
+
+    /// <summary>Adds a user; false when the id is already present.</summary>
+    public bool TryAddUser(User user)
+    {
+        if (!_userIndex.TryAdd(user.Id, _users.Count))
+        {
+            return false;
+        }
+
+        _users.Add(user);
+        return true;
+    }
+
+    public bool TryGetItem(string id, out int index) => _itemIndex.TryGetValue(id, out index);
+
+    /// <summary>Index of a user, adding one with no profile when the dataset has no user file.</summary>
+    public int UserOrNew(string id)
+    {
+        if (!_userIndex.TryGetValue(id, out var index))
+        {
+            index = _users.Count;
+            _users.Add(new User(id, Country: null));
+            _userIndex.Add(id, index);
+        }
+
+        return index;
+    }
+
+    public bool TryGetUser(string id, out int index) => _userIndex.TryGetValue(id, out index);
+
+    public void AddInteraction(int user, int item, float rating, long timestamp, InteractionKind kind) =>
+        _interactions.Add(user, item, rating, timestamp, kind);
+
+    public Dataset Build(string name) => new(name, _genres.ToArray(), _items.ToArray(), _users.ToArray(), _interactions);
+}

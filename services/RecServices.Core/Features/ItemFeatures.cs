@@ -1,0 +1,89 @@
+using RecServices.Core.Data;
+
+namespace RecServices.Core.Features;
+
+/// <summary>
+/// Item tower inputs for the whole catalog, from the catalog and the train interactions only:
+/// genre multi-hot, standardised year (0 and a flag when unknown), standardised log popularity and a
+/// standardised mean rating smoothed toward the global mean by <see cref="RatingPrior"/> pseudo-ratings.
+/// </summary>
+public sealed class ItemFeatures
+{
+    /// <summary>Pseudo-ratings at the global mean added to every item's mean rating.</summary>
+    public const double RatingPrior = 5;
+
+    private ItemFeatures(float[] values, int width, int[] counts)
+    {
+        Values = values;
+        Width = width;
+        Counts = counts;
+    }
+
+    /// <summary>Row-major [items, Width].</summary>
+    public float[] Values { get; }
+
+    public int Width { get; }
+
+    /// <summary>Train interactions per item (the popularity the top lists also use).</summary>
+    public int[] Counts { get; }
+
+    public ReadOnlySpan<float> Row(int item) => Values.AsSpan(item * Width, Width);
+
+    /// <summary>Fits the standardisers on <paramref name="train"/> and returns them with the features.</summary>
+    public static (ItemFeatures Features, Standardizer Year, Standardizer Popularity, Standardizer Rating) Build(Dataset dataset, InteractionTable train)
+    {
+        var n = dataset.Items.Count;
+        var counts = new int[n];
+        var ratingSum = new double[n];
+        var ratingCount = new int[n];
+        double globalSum = 0;
+        long globalCount = 0;
+        for (var row = 0; row < train.Count; row++)
+        {
+            var item = train.Items[row];
+            counts[item]++;
+            if (train.Kinds[row] == InteractionKind.Rated)
+            {
+                ratingSum[item] += train.Ratings[row];
+                ratingCount[item]++;
+                globalSum += train.Ratings[row];
+                globalCount++;
+            }
+        }
+
+        var globalMean = globalCount == 0 ? 0 : globalSum / globalCount;
+        var meanRating = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            meanRating[i] = (ratingSum[i] + (RatingPrior * globalMean)) / (ratingCount[i] + RatingPrior);
+        }
+
+        var year = Standardizer.Fit(dataset.Items.Where(item => item.Year.HasValue).Select(item => (double)item.Year!.Value));
+        var popularity = Standardizer.Fit(counts.Select(c => Math.Log(1 + c)));
+        var rating = Standardizer.Fit(meanRating);
+        return (Compute(dataset, counts, meanRating, year, popularity, rating), year, popularity, rating);
+    }
+
+    private static ItemFeatures Compute(Dataset dataset, int[] counts, double[] meanRating, Standardizer year, Standardizer popularity, Standardizer rating)
+    {
+        var genres = dataset.Genres.Count;
+        var width = genres + 4;
+        var values = new float[dataset.Items.Count * width];
+        for (var i = 0; i < dataset.Items.Count; i++)
+        {
+            var row = values.AsSpan(i * width, width);
+            var item = dataset.Items[i];
+            foreach (var g in item.Genres)
+            {
+                row[g] = 1;
+            }
+
+            row[genres] = item.Year.HasValue ? year.Apply(item.Year.Value) : 0;
+            row[genres + 1] = item.Year.HasValue ? 0 : 1;
+            row[genres + 2] = popularity.Apply(Math.Log(1 + counts[i]));
+            row[genres + 3] = rating.Apply(meanRating[i]);
+        }
+
+        return new ItemFeatures(values, width, counts);
+    }
+}
