@@ -18,6 +18,9 @@ public sealed record TrainingSummary
     /// <summary>The same metrics for the popularity baseline on the same validation users.</summary>
     public required IReadOnlyDictionary<string, double> PopularityValidation { get; init; }
 
+    /// <summary>Largest relative difference between ONNX Runtime and the C# forward pass at export.</summary>
+    public required double OnnxParityMaxError { get; init; }
+
     public required double TrainingSeconds { get; init; }
 
     public required double TotalSeconds { get; init; }

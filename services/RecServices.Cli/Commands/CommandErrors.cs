@@ -1,0 +1,21 @@
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+
+namespace RecServices.Cli.Commands;
+
+/// <summary>Turns the expected failures (bad data, bad bundle, bad arguments, I/O) into one line on stderr and exit code 1.</summary>
+public static class CommandErrors
+{
+    public static int Run(TextWriter error, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is DatasetFormatException or BundleFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using RecServices.Core.Data;
+
+namespace RecServices.Cli.Commands;
+
+/// <summary>Turns the <c>--data</c> argument into a dataset: a folder of a supported format, or "synthetic".</summary>
+public static class DataSource
+{
+    public const string Synthetic = "synthetic";
+
+    public static Dataset Load(string data, SyntheticOptions synthetic, TextWriter log)
+    {
+        if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
+        {
+            log.WriteLine($"generating synthetic data: {synthetic.Users} users, {synthetic.Items} items, ~{synthetic.Interactions} interactions (seed {synthetic.Seed})");
+            return SyntheticDataset.Generate(synthetic);
+        }
+
+        log.WriteLine($"loading {data}");
+        var dataset = DatasetLoader.Load(data);
+        log.WriteLine($"loaded {dataset.Name}: {dataset.Users.Count} users, {dataset.Items.Count} items, {dataset.Interactions.Count} interactions, {dataset.Genres.Count} genres");
+        return dataset;
+    }
+}

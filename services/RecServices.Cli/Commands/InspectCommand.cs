@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Globalization;
+using RecServices.Core.Bundles;
+
+namespace RecServices.Cli.Commands;
+
+/// <summary><c>recs inspect &lt;bundle&gt;</c>: prints the manifest's summary and verifies every checksum and table.</summary>
+public static class InspectCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var bundle = new Argument<string>("bundle") { Description = "The bundle directory." };
+        var command = new Command("inspect", "Print a bundle's manifest summary and verify every file (non-zero exit when anything is wrong).") { bundle };
+        command.SetAction(parse => CommandErrors.Run(error, () => Inspect(parse.GetValue(bundle)!, output, error)));
+        return command;
+    }
+
+    private static int Inspect(string directory, TextWriter output, TextWriter error)
+    {
+        var manifest = Bundle.ReadManifest(directory);
+        PrintSummary(manifest, output);
+        output.WriteLine("files:");
+        var failures = 0;
+        foreach (var (name, problem) in Bundle.VerifyFiles(directory, manifest))
+        {
+            output.WriteLine($"  {(problem is null ? "ok    " : "FAILED")} {name}{(problem is null ? string.Empty : ": " + problem)}");
+            failures += problem is null ? 0 : 1;
+        }
+
+        if (failures > 0)
+        {
+            error.WriteLine($"error: {failures} file(s) failed verification");
+            return 1;
+        }
+
+        Bundle.Load(directory);
+        output.WriteLine("tables: ok (every table read and validated)");
+        return 0;
+    }
+
+    public static void PrintSummary(BundleManifest m, TextWriter output)
+    {
+        var t = m.Training;
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine($"bundle      {m.Version} (format {m.FormatVersion}, created {m.CreatedAt.ToString("u", c)})");
+        output.WriteLine($"dataset     {m.Dataset.Name}  fingerprint {m.Dataset.Fingerprint[..16]}…");
+        output.WriteLine($"            {m.Dataset.Users} users, {m.Dataset.Items} items, {m.Dataset.Interactions} interactions ({m.Dataset.TrainInteractions} train, {m.Dataset.ValidationInteractions} validation)");
+        output.WriteLine($"towers      history emb {m.Towers.HistoryEmbedding}, item emb {m.Towers.ItemEmbedding}, hidden {m.Towers.Hidden}, V {m.Towers.Output}; {m.Schema.UserFeatureNames.Count} user / {m.Schema.ItemFeatureNames.Count} item features; history {m.Schema.HistoryLength}");
+        output.WriteLine($"item-item   K = {m.SimilarItemsK}, {m.SimilarItemsIndex}");
+        output.WriteLine($"training    {t.Loss}; best epoch {t.BestEpoch} of {t.Epochs.Count}; {t.TrainingSeconds.ToString("F1", c)} s training, {t.TotalSeconds.ToString("F1", c)} s in all");
+        output.WriteLine($"validation  {Metrics(t.Validation, c)}");
+        output.WriteLine($"popularity  {Metrics(t.PopularityValidation, c)}");
+        output.WriteLine($"onnx parity max relative difference {t.OnnxParityMaxError.ToString("E2", c)}");
+    }
+
+    private static string Metrics(IReadOnlyDictionary<string, double> metrics, CultureInfo c) =>
+        string.Join("  ", metrics.Select(p => p.Key == "users" ? $"{p.Key} {p.Value.ToString("F0", c)}" : $"{p.Key} {p.Value.ToString("F4", c)}"));
+}

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Training.Bundling;
+using RecServices.Training.Model;
+
+namespace RecServices.Cli.Commands;
+
+/// <summary><c>recs train --data &lt;folder | synthetic&gt; --out &lt;dir&gt;</c>: builds a bundle.</summary>
+public static class TrainCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var defaults = new TrainingOptions();
+        var synthetic = new SyntheticOptions();
+        var data = new Option<string>("--data") { Description = "A MovieLens folder (100K, 1M/10M or latest/25M/32M, detected) or 'synthetic'.", Required = true };
+        var outDir = new Option<string>("--out") { Description = "Directory to write the bundle to (created; an earlier bundle there is replaced).", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Most training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.Epochs };
+        var seed = new Option<int>("--seed") { Description = "Seed of training and of synthetic data.", DefaultValueFactory = _ => defaults.Seed };
+        var batch = new Option<int>("--batch-size") { Description = "Examples per mini-batch.", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<float>("--learning-rate") { Description = "Adam learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
+        var dim = new Option<int>("--dim") { Description = "Width of V_u and V_m (and of the id embeddings).", DefaultValueFactory = _ => defaults.Dimensions.Output };
+        var maxExamples = new Option<int>("--max-examples-per-epoch") { Description = "Cap on examples per epoch (0 = all), for very large data.", DefaultValueFactory = _ => 0 };
+        var k = new Option<int>("--similar-k") { Description = "Neighbours per item in the item-item table.", DefaultValueFactory = _ => 10 };
+        var users = new Option<int>("--synthetic-users") { Description = "Synthetic data: users.", DefaultValueFactory = _ => synthetic.Users };
+        var items = new Option<int>("--synthetic-items") { Description = "Synthetic data: items.", DefaultValueFactory = _ => synthetic.Items };
+        var interactions = new Option<long>("--synthetic-interactions") { Description = "Synthetic data: interactions.", DefaultValueFactory = _ => synthetic.Interactions };
+        var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
+        {
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, k, users, items, interactions,
+        };
+        command.SetAction(parse => CommandErrors.Run(error, () =>
+        {
+            var d = parse.GetValue(dim);
+            var options = new BuildOptions
+            {
+                SimilarItemsK = parse.GetValue(k),
+                Training = defaults with
+                {
+                    Epochs = parse.GetValue(epochs),
+                    Seed = parse.GetValue(seed),
+                    BatchSize = parse.GetValue(batch),
+                    LearningRate = parse.GetValue(lr),
+                    MaxExamplesPerEpoch = parse.GetValue(maxExamples),
+                    Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d),
+                },
+            };
+            var dataset = DataSource.Load(parse.GetValue(data)!, synthetic with
+            {
+                Seed = parse.GetValue(seed),
+                Users = parse.GetValue(users),
+                Items = parse.GetValue(items),
+                Interactions = parse.GetValue(interactions),
+            }, output);
+            var manifest = new BundleBuilder(options, line => output.WriteLine(line)).Build(dataset, parse.GetValue(outDir)!);
+            InspectCommand.PrintSummary(manifest, output);
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,3 @@
+using RecServices.Cli;
+
+return await RecsCommand.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Globalization;
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
+using RecServices.Core.Features;
+using RecServices.Serving.Inference;
+using RecServices.Training.Model;
+using RecServices.Training.Onnx;
+
+namespace RecServices.Training.Bundling;
+
+/// <summary>
+/// The offline pipeline: carve a validation split out of the dataset, build features, train the towers,
+/// export them to ONNX (checking ONNX Runtime against the C# forward pass), precompute V_m with the
+/// exported item tower, the item-item table and the top lists, and write a bundle with its manifest.
+/// The bundle is written into a temporary sibling directory and moved into place only when complete.
+/// </summary>
+public sealed class BundleBuilder
+{
+    private readonly BuildOptions _options;
+    private readonly Action<string> _log;
+
+    public BundleBuilder(BuildOptions options, Action<string> log)
+    {
+        _options = options;
+        _log = log;
+    }
+
+    public BundleManifest Build(Dataset dataset, string outputDirectory)
+    {
+        var total = Stopwatch.StartNew();
+        var training = _options.Training;
+        training.Validate();
+        var target = Path.GetFullPath(outputDirectory);
+        CheckTarget(target);
+
+        var fingerprint = Step("fingerprint the dataset", dataset.Fingerprint);
+        var (train, validation) = training.ValidationFraction > 0
+            ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.Seed + 1))
+            : (dataset.Interactions, new InteractionTable(0));
+        var (itemFeatures, yearScale, popularityScale, ratingScale) = ItemFeatures.Build(dataset, train);
+        var schema = FitSchema(dataset, train, yearScale, popularityScale, ratingScale, training.HistoryLength);
+        var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
+        var userFeatures = new UserFeatures(schema, catalog.ItemGenres);
+
+        var run = Step("train", () => new TwoTowerTrainer(dataset, train, itemFeatures, userFeatures, training, _log).Train(validation));
+
+        var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var parity = Step("export ONNX towers and check parity", () => Export(run.Network, schema, staging, userFeatures, dataset, train, itemFeatures));
+            var vectors = Step("precompute item vectors (ONNX item tower)", () =>
+            {
+                using var itemTower = new ItemTowerModel(Path.Combine(staging, Bundle.ItemTowerFile), itemFeatures.Width, training.Dimensions.Output, Environment.ProcessorCount);
+                return itemTower.AllItemVectors(dataset.Items.Count, itemFeatures.Values);
+            });
+            var exact = dataset.Items.Count <= _options.ExactSimilarMaxItems;
+            var similar = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
+                ? ExactSimilarItems.Build(vectors, dataset.Items.Count, training.Dimensions.Output, _options.SimilarItemsK)
+                : ApproximateSimilarItems.Build(vectors, dataset.Items.Count, training.Dimensions.Output, _options.SimilarItemsK));
+            var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
+            Step("write tables", () =>
+            {
+                catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
+                new ItemVectors(dataset.Items.Count, training.Dimensions.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
+                similar.Write(Path.Combine(staging, SimilarItems.FileName));
+                tops.Write(Path.Combine(staging, TopLists.FileName));
+                UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
+                InteractionsFile.Write(Path.Combine(staging, InteractionsFile.FileName), dataset.Interactions, dataset.Users.Count, dataset.Items.Count);
+                return 0;
+            });
+
+            var created = DateTimeOffset.UtcNow;
+            var manifest = new BundleManifest
+            {
+                FormatVersion = BundleManifest.CurrentFormatVersion,
+                Version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + fingerprint[..8],
+                CreatedAt = created,
+                Dataset = new DatasetSummary(dataset.Name, fingerprint, dataset.Items.Count, dataset.Users.Count, dataset.Interactions.Count, train.Count, validation.Count),
+                Schema = schema,
+                Towers = training.Dimensions,
+                ItemCount = dataset.Items.Count,
+                SimilarItemsK = similar.K,
+                SimilarItemsIndex = exact ? "exact" : ApproximateSimilarItems.Description,
+                Training = new TrainingSummary
+                {
+                    Loss = run.Network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
+                    Settings = training.ToSettings(),
+                    Epochs = run.Epochs,
+                    BestEpoch = run.BestEpoch,
+                    Validation = run.Validation,
+                    PopularityValidation = run.PopularityValidation,
+                    OnnxParityMaxError = parity,
+                    TrainingSeconds = Math.Round(run.Seconds, 2),
+                    TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
+                },
+                Files = Directory.EnumerateFiles(staging).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+                    .Select(name => new BundleFile(name!, new FileInfo(Path.Combine(staging, name!)).Length, BundleChecksums.OfFile(Path.Combine(staging, name!))))
+                    .ToList(),
+            };
+            File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
+            Step("verify the written bundle", () => Bundle.Load(staging, BundleParts.Retrieval));
+            Replace(staging, target);
+            _log(string.Create(CultureInfo.InvariantCulture, $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s"));
+            return manifest;
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    private static FeatureSchema FitSchema(Dataset dataset, InteractionTable train, Standardizer year, Standardizer popularity, Standardizer rating, int historyLength)
+    {
+        var histories = UserHistories.Build(train, dataset.Users.Count);
+        return new FeatureSchema
+        {
+            GenreCount = dataset.Genres.Count,
+            HistoryLength = historyLength,
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(dataset.Genres),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(dataset.Genres),
+            HistoryLengthScale = Standardizer.Fit(Enumerable.Range(0, dataset.Users.Count).Select(u => Math.Log(1 + histories.Of(u).Length))),
+            AgeScale = Standardizer.Fit(dataset.Users.Where(u => u.Age.HasValue).Select(u => (double)u.Age!.Value)),
+            YearScale = year,
+            PopularityScale = popularity,
+            RatingScale = rating,
+        };
+    }
+
+    private double Export(TwoTowerNetwork network, FeatureSchema schema, string directory, UserFeatures userFeatures, Dataset dataset, InteractionTable train, ItemFeatures itemFeatures)
+    {
+        var userPath = Path.Combine(directory, Bundle.UserTowerFile);
+        var itemPath = Path.Combine(directory, Bundle.ItemTowerFile);
+        OnnxTowerExporter.ExportUserTower(network, schema, userPath);
+        OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
+
+        // Parity on real inputs: the first 64 users' histories and 256 items spread over the catalog.
+        var histories = UserHistories.Build(train, dataset.Users.Count);
+        var users = new UserBatch(Math.Min(64, dataset.Users.Count), schema.HistoryLength, userFeatures.Width) { Rows = Math.Min(64, dataset.Users.Count) };
+        for (var r = 0; r < users.Rows; r++)
+        {
+            var profile = dataset.Users[r];
+            userFeatures.Fill(histories.Of(r), profile.Age, profile.Gender, users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
+        }
+
+        var items = Enumerable.Range(0, Math.Min(256, dataset.Items.Count)).Select(i => (int)((long)i * dataset.Items.Count / Math.Min(256, dataset.Items.Count))).ToArray();
+        using var userModel = new UserTowerModel(userPath, schema, network.Dimensions.Output);
+        using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, network.Dimensions.Output, 1);
+        var error = Math.Max(OnnxParity.UserTower(network, userModel, users), OnnxParity.ItemTower(network, itemModel, items, itemFeatures.Values));
+        _log(string.Create(CultureInfo.InvariantCulture, $"ONNX Runtime vs C# forward pass: max relative difference {error:E2} (tolerance {OnnxParity.Tolerance:E0})"));
+        if (error > OnnxParity.Tolerance)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0})"));
+        }
+
+        return error;
+    }
+
+    private T Step<T>(string name, Func<T> action)
+    {
+        _log($"{name} ...");
+        var clock = Stopwatch.StartNew();
+        var result = action();
+        _log(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F1} s"));
+        return result;
+    }
+
+    /// <summary>The output may be absent, empty, or an earlier bundle; anything else is refused, never deleted.</summary>
+    private void CheckTarget(string target)
+    {
+        if (File.Exists(target))
+        {
+            throw new IOException($"output '{target}' is a file; give a directory for the bundle");
+        }
+
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            if (!File.Exists(Path.Combine(target, BundleManifest.FileName)))
+            {
+                throw new IOException($"output directory '{target}' is not empty and holds no bundle; choose an empty or new directory");
+            }
+
+            if (!_options.Overwrite)
+            {
+                throw new IOException($"output directory '{target}' already holds a bundle; pass --force to replace it");
+            }
+        }
+    }
+
+    private static void Replace(string staging, string target)
+    {
+        if (Directory.Exists(target))
+        {
+            var old = target + ".old-" + Guid.NewGuid().ToString("N")[..8];
+            Directory.Move(target, old);
+            Directory.Move(staging, target);
+            Directory.Delete(old, recursive: true);
+        }
+        else
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Directory.Move(staging, target);
+        }
+    }
+}

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
+using RecServices.Core.Features;
+using RecServices.Training.Nn;
+
+namespace RecServices.Training.Model;
+
+/// <summary>
+/// Trains the two towers with a softmax over the catalog (or over the batch's positives plus sampled
+/// items for large catalogs): each train interaction is an example whose user tower reads the user's
+/// other train items (the target left out, each dropped with <see cref="TrainingOptions.HistoryDropout"/>).
+/// Mini-batches, Adam, both cores, deterministic for a seed. Keeps the epoch with the best validation
+/// nDCG@10 and stops after <see cref="TrainingOptions.Patience"/> epochs without improvement.
+/// </summary>
+public sealed class TwoTowerTrainer
+{
+    private readonly Dataset _dataset;
+    private readonly InteractionTable _train;
+    private readonly ItemFeatures _itemFeatures;
+    private readonly UserFeatures _userFeatures;
+    private readonly TrainingOptions _options;
+    private readonly Action<string> _log;
+
+    public TwoTowerTrainer(Dataset dataset, InteractionTable train, ItemFeatures itemFeatures, UserFeatures userFeatures, TrainingOptions options, Action<string> log)
+    {
+        options.Validate();
+        _dataset = dataset;
+        _train = train;
+        _itemFeatures = itemFeatures;
+        _userFeatures = userFeatures;
+        _options = options;
+        _log = log;
+    }
+
+    public TrainingRun Train(InteractionTable validation)
+    {
+        var clock = Stopwatch.StartNew();
+        var itemCount = _dataset.Items.Count;
+        var histories = UserHistories.Build(_train, _dataset.Users.Count);
+        var network = new TwoTowerNetwork(itemCount, _userFeatures.Width, _itemFeatures.Width, _options.Dimensions, _options.Seed);
+        var objective = new SoftmaxObjective(network);
+        var adam = new Adam(_options.LearningRate, _options.WeightDecay);
+        var rng = new Random(_options.Seed);
+        var validationSet = new ValidationSet(validation, histories, _dataset.Users, _userFeatures, _options.ValidationUsers, itemCount, _options.Seed);
+        var popularity = validationSet.EvaluatePopularity(_itemFeatures.Counts);
+        var full = itemCount <= _options.FullSoftmaxMaxItems;
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"training on {_train.Count} interactions, {itemCount} items, {validationSet.UserCount} validation users; softmax over {(full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; popularity baseline val ndcg@10 {popularity.Ndcg:F4}"));
+
+        var order = Enumerable.Range(0, _train.Count).ToArray();
+        var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
+        var batch = new UserBatch(_options.BatchSize, _userFeatures.HistoryLength, _userFeatures.Width);
+        var allItems = full ? Enumerable.Range(0, itemCount).ToArray() : [];
+        var position = full ? [] : Enumerable.Repeat(-1, itemCount).ToArray();
+        var candidates = new List<int>();
+        var targets = new int[_options.BatchSize];
+        var users = new int[_options.BatchSize];
+        var kept = new List<int>();
+        float[]? mask = null;
+
+        var epochs = new List<EpochRecord>();
+        float[][]? best = null;
+        var bestEpoch = 0;
+        var bestNdcg = double.NegativeInfinity;
+        MetricAccumulator? bestMetrics = null;
+        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            rng.Shuffle(order);
+            double lossSum = 0;
+            var batches = 0;
+            for (var start = 0; start < perEpoch; start += _options.BatchSize)
+            {
+                batch.Rows = Math.Min(_options.BatchSize, perEpoch - start);
+                for (var r = 0; r < batch.Rows; r++)
+                {
+                    var row = order[start + r];
+                    var u = _train.Users[row];
+                    var target = _train.Items[row];
+                    users[r] = u;
+                    kept.Clear();
+                    foreach (var item in histories.Of(u))
+                    {
+                        if (item != target && rng.NextDouble() >= _options.HistoryDropout)
+                        {
+                            kept.Add(item);
+                        }
+                    }
+
+                    var profile = _dataset.Users[u];
+                    _userFeatures.Fill(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept), profile.Age, profile.Gender,
+                        batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+                    targets[r] = target;
+                }
+
+                ReadOnlySpan<int> classes;
+                if (full)
+                {
+                    classes = allItems;
+                }
+                else
+                {
+                    SampleCandidates(targets.AsSpan(0, batch.Rows), position, candidates, rng, itemCount);
+                    for (var r = 0; r < batch.Rows; r++)
+                    {
+                        targets[r] = position[targets[r]];
+                    }
+
+                    classes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates);
+                }
+
+                if (_options.MaskSeen)
+                {
+                    mask = BuildMask(mask, batch.Rows, classes.Length, users, targets, histories, full ? null : position, classes);
+                }
+
+                lossSum += objective.Evaluate(batch, classes, _itemFeatures.Values, targets.AsSpan(0, batch.Rows), _options.MaskSeen ? mask : null, backward: true);
+                batches++;
+                adam.Step(network.Parameters);
+                network.ClearGrads();
+                if (!full)
+                {
+                    foreach (var c in candidates)
+                    {
+                        position[c] = -1;
+                    }
+                }
+            }
+
+            var metrics = validationSet.Evaluate(network, _itemFeatures.Values);
+            var seconds = epochClock.Elapsed.TotalSeconds;
+            epochs.Add(new EpochRecord(epoch, lossSum / Math.Max(1, batches), metrics.Ndcg, metrics.Recall, seconds));
+            var improved = validationSet.UserCount == 0 || metrics.Ndcg > bestNdcg; // without validation keep the last epoch
+            if (improved)
+            {
+                bestNdcg = metrics.Ndcg;
+                bestEpoch = epoch;
+                bestMetrics = metrics;
+                best = network.Snapshot();
+            }
+
+            var eta = TimeSpan.FromSeconds(seconds * (_options.Epochs - epoch));
+            _log(string.Create(CultureInfo.InvariantCulture,
+                $"epoch {epoch}/{_options.Epochs}  loss {lossSum / Math.Max(1, batches):F4}  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}{(improved ? " *" : string.Empty)}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
+            if (_options.Patience > 0 && epoch - bestEpoch >= _options.Patience)
+            {
+                _log($"no improvement for {_options.Patience} epochs; keeping epoch {bestEpoch}");
+                break;
+            }
+        }
+
+        network.Restore(best!);
+        return new TrainingRun(network, epochs, bestEpoch, bestMetrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Candidates = the batch's distinct positives, then distinct uniform samples; <paramref name="position"/> maps item → column.</summary>
+    private void SampleCandidates(ReadOnlySpan<int> positives, int[] position, List<int> candidates, Random rng, int itemCount)
+    {
+        candidates.Clear();
+        foreach (var item in positives)
+        {
+            if (position[item] < 0)
+            {
+                position[item] = candidates.Count;
+                candidates.Add(item);
+            }
+        }
+
+        var wanted = Math.Min(itemCount, candidates.Count + _options.SampledNegatives);
+        for (var attempt = 0; candidates.Count < wanted && attempt < 4 * _options.SampledNegatives; attempt++)
+        {
+            var item = rng.Next(itemCount);
+            if (position[item] < 0)
+            {
+                position[item] = candidates.Count;
+                candidates.Add(item);
+            }
+        }
+    }
+
+    private static float[] BuildMask(float[]? mask, int rows, int cols, int[] users, int[] targetColumns, UserHistories histories, int[]? position, ReadOnlySpan<int> classes)
+    {
+        if (mask is null || mask.Length < rows * cols)
+        {
+            mask = new float[rows * cols];
+        }
+
+        Array.Clear(mask, 0, rows * cols);
+        for (var r = 0; r < rows; r++)
+        {
+            var target = classes[targetColumns[r]];
+            foreach (var item in histories.Of(users[r]))
+            {
+                var column = position is null ? item : position[item];
+                if (column >= 0 && item != target)
+                {
+                    mask[(r * cols) + column] = float.NegativeInfinity;
+                }
+            }
+        }
+
+        return mask;
+    }
+}

@@ -1,0 +1,119 @@
+using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
+using RecServices.Core.Features;
+using RecServices.Core.Ranking;
+
+namespace RecServices.Training.Model;
+
+/// <summary>
+/// Full-catalog top-10 quality on the validation carve: for each sampled user with validation items,
+/// score every item by V_u · V_m from the user's train history, drop their train items, take the top 10
+/// and compare with their validation items.
+/// </summary>
+public sealed class ValidationSet
+{
+    private const int K = 10;
+    private readonly int[] _users;
+    private readonly HashSet<int>[] _relevant;
+    private readonly UserHistories _histories;
+    private readonly IReadOnlyList<User> _userProfiles;
+    private readonly UserFeatures _features;
+
+    public ValidationSet(InteractionTable validation, UserHistories trainHistories, IReadOnlyList<User> users, UserFeatures features, int maxUsers, int itemCount, int seed)
+    {
+        _histories = trainHistories;
+        _userProfiles = users;
+        _features = features;
+        var byUser = new Dictionary<int, HashSet<int>>();
+        for (var row = 0; row < validation.Count; row++)
+        {
+            var u = validation.Users[row];
+            if (!byUser.TryGetValue(u, out var set))
+            {
+                byUser[u] = set = [];
+            }
+
+            set.Add(validation.Items[row]);
+        }
+
+        // Score at most ~2·10^8 user-item pairs per evaluation, so huge catalogs stay affordable.
+        var budget = (int)Math.Clamp(2e8 / Math.Max(1, itemCount), 100, maxUsers);
+        var candidates = byUser.Keys.Order().ToArray();
+        new Random(seed).Shuffle(candidates);
+        _users = candidates.Take(Math.Min(budget, maxUsers)).Order().ToArray();
+        _relevant = _users.Select(u => byUser[u]).ToArray();
+    }
+
+    public int UserCount => _users.Length;
+
+    public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures)
+    {
+        var d = network.Dimensions.Output;
+        var itemVectors = network.AllItemVectors(itemFeatures);
+        var userVectors = new float[_users.Length * d];
+        var batch = new UserBatch(256, _features.HistoryLength, _features.Width);
+        var pass = new TowerPass();
+        for (var start = 0; start < _users.Length; start += batch.Capacity)
+        {
+            batch.Rows = Math.Min(batch.Capacity, _users.Length - start);
+            for (var r = 0; r < batch.Rows; r++)
+            {
+                var u = _users[start + r];
+                _features.Fill(_histories.Of(u), _userProfiles[u].Age, _userProfiles[u].Gender, batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+            }
+
+            network.ForwardUser(batch, pass);
+            pass.Output.AsSpan(0, batch.Rows * d).CopyTo(userVectors.AsSpan(start * d));
+        }
+
+        var lists = new int[_users.Length][];
+        Parallel.For(0, _users.Length, () => new float[network.ItemCount], (i, _, scores) =>
+        {
+            VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, scores);
+            lists[i] = TopExcludingHistory(scores, _histories.Of(_users[i]));
+            return scores;
+        }, _ => { });
+        return Accumulate(lists);
+    }
+
+    /// <summary>The same metrics for "most popular unseen items first".</summary>
+    public MetricAccumulator EvaluatePopularity(int[] itemCounts)
+    {
+        var lists = new int[_users.Length][];
+        var scores = new float[itemCounts.Length];
+        for (var i = 0; i < _users.Length; i++)
+        {
+            for (var m = 0; m < itemCounts.Length; m++)
+            {
+                scores[m] = itemCounts[m];
+            }
+
+            lists[i] = TopExcludingHistory(scores, _histories.Of(_users[i]));
+        }
+
+        return Accumulate(lists);
+    }
+
+    private MetricAccumulator Accumulate(int[][] lists)
+    {
+        var metrics = new MetricAccumulator(K);
+        for (var i = 0; i < lists.Length; i++)
+        {
+            metrics.Add(lists[i], _relevant[i]);
+        }
+
+        return metrics;
+    }
+
+    private static int[] TopExcludingHistory(float[] scores, ReadOnlySpan<int> history)
+    {
+        foreach (var item in history)
+        {
+            scores[item] = float.NegativeInfinity;
+        }
+
+        var top = new int[K];
+        var n = TopK.Select(scores, top);
+        return n == K ? top : top[..n];
+    }
+}
