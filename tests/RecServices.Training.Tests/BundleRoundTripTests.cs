@@ -1,0 +1,106 @@
+using RecServices.Core.Bundles;
+using RecServices.Serving.Inference;
+
+namespace RecServices.Training.Tests;
+
+public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
+{
+    [Fact]
+    public void Load_WrittenBundle_HoldsTheDatasetAndTheTrainingRecord()
+    {
+        var bundle = Bundle.Load(fixture.Directory);
+
+        Assert.Equal(fixture.Dataset.Items.Select(i => (i.Id, i.Title, i.Year)), bundle.Catalog.Items.Select(i => (i.Id, i.Title, i.Year)));
+        Assert.Equal(fixture.Dataset.Items.Select(i => i.Genres), bundle.Catalog.Items.Select(i => i.Genres));
+        Assert.Equal(fixture.Dataset.Genres, bundle.Catalog.Genres);
+        Assert.Equal(fixture.Dataset.Users, bundle.Users);
+        Assert.Equal(fixture.Dataset.Interactions.Items.ToArray(), bundle.Interactions!.Items.ToArray());
+        Assert.Equal(fixture.Dataset.Interactions.Timestamps.ToArray(), bundle.Interactions.Timestamps.ToArray());
+        Assert.Equal(fixture.Dataset.Fingerprint(), bundle.Manifest.Dataset.Fingerprint);
+        Assert.Equal(6, bundle.Manifest.Training.Epochs.Count);
+        Assert.InRange(bundle.Manifest.Training.Validation["ndcg@10"], 0.01, 1);
+        Assert.All(Bundle.RequiredFiles, name => Assert.Contains(bundle.Manifest.Files, f => f.Name == name));
+    }
+
+    [Fact]
+    public void Train_OnStructuredSyntheticData_BeatsPopularityOnValidation()
+    {
+        var training = fixture.Manifest.Training;
+
+        Assert.True(training.Validation["ndcg@10"] > 1.2 * training.PopularityValidation["ndcg@10"],
+            $"model {training.Validation["ndcg@10"]:F4} vs popularity {training.PopularityValidation["ndcg@10"]:F4}");
+    }
+
+    [Fact]
+    public void SimilarItems_EqualBruteForceCosineOverTheStoredVectors()
+    {
+        var bundle = Bundle.Load(fixture.Directory);
+        var v = bundle.Vectors;
+        double Cos(int a, int b)
+        {
+            double dot = 0, na = 0, nb = 0;
+            for (var d = 0; d < v.Dimension; d++)
+            {
+                dot += v.Row(a)[d] * (double)v.Row(b)[d];
+                na += v.Row(a)[d] * (double)v.Row(a)[d];
+                nb += v.Row(b)[d] * (double)v.Row(b)[d];
+            }
+
+            return dot / Math.Sqrt(na * nb);
+        }
+
+        for (var item = 0; item < v.Count; item += 7)
+        {
+            var expected = Enumerable.Range(0, v.Count).Where(o => o != item).OrderByDescending(o => Cos(item, o)).Take(bundle.Similar!.K).ToArray();
+            var actual = bundle.Similar!.Of(item).ToArray();
+            Assert.Equal(expected.Length, actual.Length);
+            for (var j = 0; j < actual.Length; j++)
+            {
+                // Same neighbours up to float rounding between near-equal similarities.
+                Assert.Equal(Cos(item, expected[j]), Cos(item, actual[j]), 4);
+                Assert.Equal(Cos(item, actual[j]), bundle.Similar.ScoresOf(item)[j], 4);
+            }
+        }
+    }
+
+    [Fact]
+    public void TopLists_RankItemsByInteractionCount()
+    {
+        var bundle = Bundle.Load(fixture.Directory);
+        var counts = new int[fixture.Dataset.Items.Count];
+        foreach (var item in fixture.Dataset.Interactions.Items)
+        {
+            counts[item]++;
+        }
+
+        var expected = Enumerable.Range(0, counts.Length).OrderByDescending(i => counts[i]).ThenBy(i => i).Take(50).ToArray();
+        Assert.Equal(expected, bundle.Tops!.Global.Items);
+        Assert.Equal(fixture.Dataset.Genres.Count, bundle.Tops.ByGenre.Count);
+        var usCount = Enumerable.Range(0, fixture.Dataset.Interactions.Count)
+            .Where(row => fixture.Dataset.Users[fixture.Dataset.Interactions.Users[row]].Country == "US")
+            .GroupBy(row => fixture.Dataset.Interactions.Items[row]).Max(g => g.Count());
+        Assert.Equal(usCount, bundle.Tops.ByCountry["US"].Scores[0]);
+        var action = bundle.Catalog.GenreIndex["Action"];
+        Assert.All(bundle.Tops.ByGenre["Action"].Items, i => Assert.Contains(action, bundle.Catalog.Items[i].Genres));
+    }
+
+    [Fact]
+    public void UserTower_LoadsInOnnxRuntime_AndGivesFiniteVectors()
+    {
+        var bundle = Bundle.Load(fixture.Directory, BundleParts.Core);
+        using var tower = new UserTowerModel(bundle.UserTowerPath, bundle.Manifest.Schema, bundle.Manifest.Towers.Output);
+        var h = tower.HistoryLength;
+        var items = new long[2 * h];
+        var weights = new float[2 * h];
+        items[0] = 3;
+        items[1] = 5;
+        weights[0] = weights[1] = 0.5f;
+        var features = new float[2 * tower.FeatureCount];
+        var output = new float[2 * tower.OutputWidth];
+
+        tower.Run(2, items, weights, features, output);
+
+        Assert.All(output, x => Assert.True(float.IsFinite(x)));
+        Assert.NotEqual(output.AsSpan(0, tower.OutputWidth).ToArray(), output.AsSpan(tower.OutputWidth).ToArray());
+    }
+}

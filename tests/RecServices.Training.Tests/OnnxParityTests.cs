@@ -1,0 +1,82 @@
+using RecServices.Core.Bundles;
+using RecServices.Core.Features;
+using RecServices.Serving.Inference;
+using RecServices.Training.Model;
+using RecServices.Training.Onnx;
+
+namespace RecServices.Training.Tests;
+
+public sealed class OnnxParityTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "recs-onnx-" + Guid.NewGuid().ToString("N"));
+
+    public OnnxParityTests() => Directory.CreateDirectory(_dir);
+
+    [Fact]
+    public void ExportedTowers_InOnnxRuntime_EqualTheCSharpForwardPass()
+    {
+        const int Items = 50;
+        var genres = new[] { "a", "b", "c" };
+        var schema = new FeatureSchema
+        {
+            GenreCount = 3,
+            HistoryLength = 6,
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
+            HistoryLengthScale = new Standardizer(1, 1),
+            AgeScale = new Standardizer(30, 10),
+            YearScale = new Standardizer(2000, 10),
+            PopularityScale = new Standardizer(1, 1),
+            RatingScale = new Standardizer(3, 1),
+        };
+        var network = new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(8, 6, 12, 5), seed: 9);
+        var rng = new Random(1);
+        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var itemGenres = Enumerable.Range(0, Items).Select(i => new[] { i % 3 }).ToArray();
+        var features = new UserFeatures(schema, itemGenres);
+        var users = new UserBatch(4, schema.HistoryLength, features.Width) { Rows = 4 };
+        int[][] histories = [[], [4], [1, 2, 3], [5, 6, 7, 8, 9, 10, 11, 12]]; // empty, short, and longer than the history length
+        for (var r = 0; r < 4; r++)
+        {
+            features.Fill(histories[r], r == 0 ? null : 20 + r, r % 2 == 0 ? "M" : "F", users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
+        }
+
+        var userPath = Path.Combine(_dir, "user.onnx");
+        var itemPath = Path.Combine(_dir, "item.onnx");
+        OnnxTowerExporter.ExportUserTower(network, schema, userPath);
+        OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
+        using var userModel = new UserTowerModel(userPath, schema, 5);
+        using var itemModel = new ItemTowerModel(itemPath, schema.ItemFeatureNames.Count, 5, threads: 1);
+
+        Assert.InRange(OnnxParity.UserTower(network, userModel, users), 0, 1e-5);
+        Assert.InRange(OnnxParity.ItemTower(network, itemModel, Enumerable.Range(0, Items).ToArray(), itemFeatures), 0, 1e-5);
+    }
+
+    [Fact]
+    public void UserTowerModel_WrongSchemaWidth_IsRefusedNamingTheFile()
+    {
+        var genres = new[] { "a" };
+        var schema = new FeatureSchema
+        {
+            GenreCount = 1,
+            HistoryLength = 4,
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
+            HistoryLengthScale = new Standardizer(0, 1),
+            AgeScale = new Standardizer(0, 1),
+            YearScale = new Standardizer(0, 1),
+            PopularityScale = new Standardizer(0, 1),
+            RatingScale = new Standardizer(0, 1),
+        };
+        var network = new TwoTowerNetwork(10, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(4, 4, 4, 4), seed: 1);
+        var path = Path.Combine(_dir, "user_tower.onnx");
+        OnnxTowerExporter.ExportUserTower(network, schema, path);
+
+        var e = Assert.Throws<BundleFormatException>(() => new UserTowerModel(path, schema with { HistoryLength = 9 }, 4));
+
+        Assert.Contains("user_tower.onnx", e.Message);
+        Assert.Contains("history_items", e.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

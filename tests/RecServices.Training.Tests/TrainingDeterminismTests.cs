@@ -1,0 +1,49 @@
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
+using RecServices.Core.Features;
+using RecServices.Training.Model;
+
+namespace RecServices.Training.Tests;
+
+public sealed class TrainingDeterminismTests
+{
+    [Fact]
+    public void Train_SameSeed_GivesBitIdenticalWeights()
+    {
+        var first = TrainOnce(seed: 5);
+        var second = TrainOnce(seed: 5);
+        var other = TrainOnce(seed: 6);
+
+        Assert.Equal(first.Length, second.Length);
+        for (var i = 0; i < first.Length; i++)
+        {
+            Assert.Equal(first[i], second[i]);
+        }
+
+        Assert.NotEqual(first[0], other[0]);
+    }
+
+    private static float[][] TrainOnce(int seed)
+    {
+        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 120, Items = 150, Interactions = 3_000 });
+        var (train, validation) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.9, 1);
+        var (items, _, _, _) = ItemFeatures.Build(data, train);
+        var schema = new FeatureSchema
+        {
+            GenreCount = data.Genres.Count,
+            HistoryLength = 20,
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(data.Genres),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(data.Genres),
+            HistoryLengthScale = new Standardizer(3, 1),
+            AgeScale = new Standardizer(40, 15),
+            YearScale = new Standardizer(2000, 10),
+            PopularityScale = new Standardizer(1, 1),
+            RatingScale = new Standardizer(3, 1),
+        };
+        var users = new UserFeatures(schema, data.Items.Select(i => i.Genres).ToArray());
+        var options = new TrainingOptions { Seed = seed, Epochs = 2, Patience = 0, BatchSize = 64, Dimensions = new TowerDimensions(8, 8, 16, 8), HistoryLength = 20 };
+        var run = new TwoTowerTrainer(data, train, items, users, options, _ => { }).Train(validation);
+        return run.Network.Snapshot();
+    }
+}
