@@ -21,13 +21,19 @@ public static class TrainCommand
         var lr = new Option<float>("--learning-rate") { Description = "Adam learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
         var dim = new Option<int>("--dim") { Description = "Width of V_u and V_m (and of the id embeddings).", DefaultValueFactory = _ => defaults.Dimensions.Output };
         var maxExamples = new Option<int>("--max-examples-per-epoch") { Description = "Cap on examples per epoch (0 = all), for very large data.", DefaultValueFactory = _ => 0 };
+        var dropout = new Option<double>("--history-dropout") { Description = "Probability of dropping each history item from a training example.", DefaultValueFactory = _ => defaults.HistoryDropout };
+        var decay = new Option<float>("--weight-decay") { Description = "Decoupled (AdamW) weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
+        var fullMax = new Option<int>("--full-softmax-max-items") { Description = "Softmax over the whole catalog up to this many items; above it, sampled softmax.", DefaultValueFactory = _ => defaults.FullSoftmaxMaxItems };
+        var negatives = new Option<int>("--sampled-negatives") { Description = "Uniform negatives per batch for the sampled softmax (besides the batch's positives).", DefaultValueFactory = _ => defaults.SampledNegatives };
+        var noMask = new Option<bool>("--no-mask-seen") { Description = "Keep each user's other seen items in their softmax as negatives." };
+        var validation = new Option<double>("--validation-fraction") { Description = "Share of interactions carved out (per item) for validation and early stopping.", DefaultValueFactory = _ => defaults.ValidationFraction };
         var k = new Option<int>("--similar-k") { Description = "Neighbours per item in the item-item table.", DefaultValueFactory = _ => 10 };
         var users = new Option<int>("--synthetic-users") { Description = "Synthetic data: users.", DefaultValueFactory = _ => synthetic.Users };
         var items = new Option<int>("--synthetic-items") { Description = "Synthetic data: items.", DefaultValueFactory = _ => synthetic.Items };
         var interactions = new Option<long>("--synthetic-interactions") { Description = "Synthetic data: interactions.", DefaultValueFactory = _ => synthetic.Interactions };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, k, users, items, interactions,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions,
         };
         command.SetAction(parse => CommandErrors.Run(error, () =>
         {
@@ -42,6 +48,12 @@ public static class TrainCommand
                     BatchSize = parse.GetValue(batch),
                     LearningRate = parse.GetValue(lr),
                     MaxExamplesPerEpoch = parse.GetValue(maxExamples),
+                    HistoryDropout = parse.GetValue(dropout),
+                    WeightDecay = parse.GetValue(decay),
+                    FullSoftmaxMaxItems = parse.GetValue(fullMax),
+                    SampledNegatives = parse.GetValue(negatives),
+                    MaskSeen = !parse.GetValue(noMask),
+                    ValidationFraction = parse.GetValue(validation),
                     Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d),
                 },
             };

@@ -1,4 +1,4 @@
-namespace RecServices.Core.Tests;
+namespace RecServices.Testing;
 
 /// <summary>Where the shared MovieLens 100K copy lives (never inside the repository: its licence forbids redistribution).</summary>
 public static class MovieLensData

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace RecServices.Core.Tests;
+namespace RecServices.Testing;
 
 /// <summary>A directory under /tmp that deletes itself; files are written with an explicit encoding.</summary>
 public sealed class TempDirectory : IDisposable
