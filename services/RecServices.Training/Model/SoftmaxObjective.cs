@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using RecServices.Training.Nn;
 
 namespace RecServices.Training.Model;
@@ -16,6 +17,7 @@ public sealed class SoftmaxObjective
     private float[] _logits = [];
     private float[] _userGrad = [];
     private float[] _itemGrad = [];
+    private double[] _rowLoss = [];
 
     public SoftmaxObjective(TwoTowerNetwork network)
     {
@@ -42,44 +44,40 @@ public sealed class SoftmaxObjective
 
         MatrixOps.MultiplyTransposed(_userPass.Output, rows, _itemPass.Output, cols, d, _logits);
         var logits = _logits;
+        if (_rowLoss.Length < rows)
+        {
+            _rowLoss = new double[rows];
+        }
+
+        var rowLoss = _rowLoss;
+        var targetColumns = targets.ToArray();
+        MatrixOps.ForRanges(rows, (start, end) =>
+        {
+            for (var r = start; r < end; r++)
+            {
+                var row = logits.AsSpan(r * cols, cols);
+                if (mask is not null)
+                {
+                    TensorPrimitives.Add(row, mask.AsSpan(r * cols, cols), row);
+                }
+
+                // Softmax in place; masked logits (-inf) become exactly 0.
+                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+                TensorPrimitives.Exp(row, row);
+                var sum = TensorPrimitives.Sum(row);
+                var target = targetColumns[r];
+                rowLoss[r] = -Math.Log(Math.Max(row[target] / sum, 1e-30));
+
+                // The row becomes the gradient of the mean loss: (softmax - one-hot) / rows.
+                TensorPrimitives.Multiply(row, 1f / (sum * rows), row);
+                row[target] -= 1f / rows;
+            }
+        });
+
         var loss = 0.0;
         for (var r = 0; r < rows; r++)
         {
-            var row = logits.AsSpan(r * cols, cols);
-            if (mask is not null)
-            {
-                var m = mask.AsSpan(r * cols, cols);
-                for (var j = 0; j < cols; j++)
-                {
-                    row[j] += m[j];
-                }
-            }
-
-            var max = float.NegativeInfinity;
-            foreach (var v in row)
-            {
-                max = MathF.Max(max, v);
-            }
-
-            var sum = 0.0;
-            for (var j = 0; j < cols; j++)
-            {
-                var e = float.IsNegativeInfinity(row[j]) ? 0 : Math.Exp(row[j] - max);
-                row[j] = (float)e;
-                sum += e;
-            }
-
-            var target = targets[r];
-            loss -= Math.Log(Math.Max(row[target] / sum, 1e-30));
-
-            // The row now holds the gradient of the mean loss: (softmax - one-hot) / rows.
-            var scale = (float)(1.0 / (sum * rows));
-            for (var j = 0; j < cols; j++)
-            {
-                row[j] *= scale;
-            }
-
-            row[target] -= 1f / rows;
+            loss += rowLoss[r];
         }
 
         if (backward)

@@ -85,12 +85,11 @@ public sealed class TwoTowerNetwork
 
     public void BackwardUser(UserBatch batch, TowerPass pass, float[] outputGrad)
     {
-        BackwardMlp(User1, User2, pass, outputGrad);
         var e = Dimensions.HistoryEmbedding;
-        var width = e + UserFeatureCount;
+        BackwardMlp(User1, User2, pass, outputGrad, e);
         for (var r = 0; r < batch.Rows; r++)
         {
-            var dPooled = pass.InputGrad.AsSpan(r * width, e);
+            var dPooled = pass.InputGrad.AsSpan(r * e, e);
             var items = batch.HistoryItemsOf(r);
             var weights = batch.HistoryWeightsOf(r);
             for (var j = 0; j < items.Length; j++)
@@ -125,14 +124,13 @@ public sealed class TwoTowerNetwork
 
     public void BackwardItems(ReadOnlySpan<int> items, TowerPass pass, float[] outputGrad)
     {
-        BackwardMlp(Item1, Item2, pass, outputGrad);
         var e = Dimensions.ItemEmbedding;
-        var width = e + ItemFeatureCount;
+        BackwardMlp(Item1, Item2, pass, outputGrad, e);
         for (var r = 0; r < items.Length; r++)
         {
             ItemEmbedding.Touch(items[r]);
             var g = ItemEmbedding.GradRow(items[r]);
-            TensorPrimitives.Add(g, pass.InputGrad.AsSpan(r * width, e), g);
+            TensorPrimitives.Add(g, pass.InputGrad.AsSpan(r * e, e), g);
         }
     }
 
@@ -186,9 +184,10 @@ public sealed class TwoTowerNetwork
         second.Forward(pass.Activated, pass.Rows, pass.Output);
     }
 
-    private static void BackwardMlp(Dense first, Dense second, TowerPass pass, float[] outputGrad)
+    /// <summary>Backward through both layers; the input gradient covers only the first <paramref name="embeddingWidth"/> (trainable) columns.</summary>
+    private static void BackwardMlp(Dense first, Dense second, TowerPass pass, float[] outputGrad, int embeddingWidth)
     {
-        second.Backward(pass.Activated, outputGrad, pass.Rows, pass.HiddenGrad);
+        second.Backward(pass.Activated, outputGrad, pass.Rows, pass.HiddenGrad, second.Inputs);
         var n = pass.Rows * first.Outputs;
         var hidden = pass.Hidden;
         var grad = pass.HiddenGrad;
@@ -200,6 +199,6 @@ public sealed class TwoTowerNetwork
             }
         }
 
-        first.Backward(pass.Input, grad, pass.Rows, pass.InputGrad);
+        first.Backward(pass.Input, grad, pass.Rows, pass.InputGrad, embeddingWidth);
     }
 }

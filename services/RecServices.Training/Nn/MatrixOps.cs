@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace RecServices.Training.Nn;
@@ -12,43 +13,26 @@ public static class MatrixOps
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 
     /// <summary>y[r] = b + x[r] · W for x [rows × inDim], W [inDim × outDim].</summary>
-    public static void Linear(float[] x, int rows, int inDim, float[] w, float[] b, int outDim, float[] y) =>
-        ForRanges(rows, (start, end) =>
-        {
-            for (var r = start; r < end; r++)
-            {
-                var yr = y.AsSpan(r * outDim, outDim);
-                b.AsSpan(0, outDim).CopyTo(yr);
-                var xr = x.AsSpan(r * inDim, inDim);
-                for (var k = 0; k < inDim; k++)
-                {
-                    var xk = xr[k];
-                    if (xk != 0)
-                    {
-                        TensorPrimitives.MultiplyAdd(w.AsSpan(k * outDim, outDim), xk, yr, yr);
-                    }
-                }
-            }
-        });
-
-    /// <summary>Accumulates dW += xᵀ·dy and db += Σ dy, and writes dx = dy·Wᵀ when <paramref name="dx"/> is given.</summary>
-    public static void LinearBackward(float[] x, float[] dy, int rows, int inDim, int outDim, float[] w, float[] dW, float[] db, float[]? dx)
+    public static void Linear(float[] x, int rows, int inDim, float[] w, float[] b, int outDim, float[] y)
     {
-        ForRanges(inDim, (start, end) =>
+        for (var r = 0; r < rows; r++)
         {
-            for (var k = start; k < end; k++)
-            {
-                var dWk = dW.AsSpan(k * outDim, outDim);
-                for (var r = 0; r < rows; r++)
-                {
-                    var xk = x[(r * inDim) + k];
-                    if (xk != 0)
-                    {
-                        TensorPrimitives.MultiplyAdd(dy.AsSpan(r * outDim, outDim), xk, dWk, dWk);
-                    }
-                }
-            }
-        });
+            b.AsSpan(0, outDim).CopyTo(y.AsSpan(r * outDim, outDim));
+        }
+
+        Gemm.Multiply(x, rows, inDim, w, outDim, y, accumulate: true);
+    }
+
+    /// <summary>
+    /// Accumulates dW += xᵀ·dy and db += Σ dy, and, when <paramref name="dx"/> is given, writes the gradient of
+    /// the first <paramref name="dxColumns"/> input columns, dx [rows × dxColumns] = dy·W[..dxColumns]ᵀ
+    /// (inputs past them, such as fixed features, need none).
+    /// </summary>
+    public static void LinearBackward(float[] x, float[] dy, int rows, int inDim, int outDim, float[] w, float[] dW, float[] db, float[]? dx, int dxColumns)
+    {
+        var xt = RentTranspose(x, rows, inDim);
+        Gemm.Multiply(xt, inDim, rows, dy, outDim, dW, accumulate: true);
+        ArrayPool<float>.Shared.Return(xt);
 
         var dbSpan = db.AsSpan(0, outDim);
         for (var r = 0; r < rows; r++)
@@ -56,76 +40,47 @@ public static class MatrixOps
             TensorPrimitives.Add(dbSpan, dy.AsSpan(r * outDim, outDim), dbSpan);
         }
 
-        if (dx is null)
+        if (dx is not null)
         {
-            return;
+            var wt = RentTranspose(w, dxColumns, outDim);
+            Gemm.Multiply(dy, rows, outDim, wt, dxColumns, dx, accumulate: false);
+            ArrayPool<float>.Shared.Return(wt);
         }
-
-        ForRanges(rows, (start, end) =>
-        {
-            for (var r = start; r < end; r++)
-            {
-                var dyr = dy.AsSpan(r * outDim, outDim);
-                var dxr = dx.AsSpan(r * inDim, inDim);
-                for (var k = 0; k < inDim; k++)
-                {
-                    dxr[k] = TensorPrimitives.Dot(dyr, w.AsSpan(k * outDim, outDim));
-                }
-            }
-        });
     }
 
     /// <summary>c[r, j] = a[r] · b[j] for a [rows × dim], b [cols × dim].</summary>
-    public static void MultiplyTransposed(float[] a, int rows, float[] b, int cols, int dim, float[] c) =>
-        ForRanges(rows, (start, end) =>
-        {
-            for (var r = start; r < end; r++)
-            {
-                var ar = a.AsSpan(r * dim, dim);
-                var cr = c.AsSpan(r * cols, cols);
-                for (var j = 0; j < cols; j++)
-                {
-                    cr[j] = TensorPrimitives.Dot(ar, b.AsSpan(j * dim, dim));
-                }
-            }
-        });
+    public static void MultiplyTransposed(float[] a, int rows, float[] b, int cols, int dim, float[] c)
+    {
+        var bt = RentTranspose(b, cols, dim);
+        Gemm.Multiply(a, rows, dim, bt, cols, c, accumulate: false);
+        ArrayPool<float>.Shared.Return(bt);
+    }
 
     /// <summary>Backward of <see cref="MultiplyTransposed"/>: da = dc·b and db = dcᵀ·a (both overwritten).</summary>
     public static void MultiplyTransposedBackward(float[] a, int rows, float[] b, int cols, int dim, float[] dc, float[] da, float[] db)
     {
-        ForRanges(rows, (start, end) =>
-        {
-            for (var r = start; r < end; r++)
-            {
-                var dar = da.AsSpan(r * dim, dim);
-                dar.Clear();
-                var dcr = dc.AsSpan(r * cols, cols);
-                for (var j = 0; j < cols; j++)
-                {
-                    if (dcr[j] != 0)
-                    {
-                        TensorPrimitives.MultiplyAdd(b.AsSpan(j * dim, dim), dcr[j], dar, dar);
-                    }
-                }
-            }
-        });
+        Gemm.Multiply(dc, rows, cols, b, dim, da, accumulate: false);
+        var dct = RentTranspose(dc, rows, cols);
+        Gemm.Multiply(dct, cols, rows, a, dim, db, accumulate: false);
+        ArrayPool<float>.Shared.Return(dct);
+    }
 
+    /// <summary>The transpose of m [rows × cols] in a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>).</summary>
+    public static float[] RentTranspose(float[] m, int rows, int cols)
+    {
+        var t = ArrayPool<float>.Shared.Rent(rows * cols);
         ForRanges(cols, (start, end) =>
         {
-            for (var j = start; j < end; j++)
+            for (var c = start; c < end; c++)
             {
-                var dbj = db.AsSpan(j * dim, dim);
-                dbj.Clear();
+                var column = t.AsSpan(c * rows, rows);
                 for (var r = 0; r < rows; r++)
                 {
-                    var g = dc[(r * cols) + j];
-                    if (g != 0)
-                    {
-                        TensorPrimitives.MultiplyAdd(a.AsSpan(r * dim, dim), g, dbj, dbj);
-                    }
+                    column[r] = m[(r * cols) + c];
                 }
             }
         });
+        return t;
     }
 
     /// <summary>Runs <paramref name="body"/> over [0, count) in contiguous ranges on all cores.</summary>
