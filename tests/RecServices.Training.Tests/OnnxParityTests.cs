@@ -17,18 +17,7 @@ public sealed class OnnxParityTests : IDisposable
     {
         const int Items = 50;
         var genres = new[] { "a", "b", "c" };
-        var schema = new FeatureSchema
-        {
-            GenreCount = 3,
-            HistoryLength = 6,
-            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres),
-            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
-            HistoryLengthScale = new Standardizer(1, 1),
-            AgeScale = new Standardizer(30, 10),
-            YearScale = new Standardizer(2000, 10),
-            PopularityScale = new Standardizer(1, 1),
-            RatingScale = new Standardizer(3, 1),
-        };
+        var schema = TestSchemas.For(genres, 6);
         var network = new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(8, 6, 12, 5), seed: 9);
         var rng = new Random(1);
         var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
@@ -56,18 +45,7 @@ public sealed class OnnxParityTests : IDisposable
     public void UserTowerModel_WrongSchemaWidth_IsRefusedNamingTheFile()
     {
         var genres = new[] { "a" };
-        var schema = new FeatureSchema
-        {
-            GenreCount = 1,
-            HistoryLength = 4,
-            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres),
-            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
-            HistoryLengthScale = new Standardizer(0, 1),
-            AgeScale = new Standardizer(0, 1),
-            YearScale = new Standardizer(0, 1),
-            PopularityScale = new Standardizer(0, 1),
-            RatingScale = new Standardizer(0, 1),
-        };
+        var schema = TestSchemas.For(genres, 4);
         var network = new TwoTowerNetwork(10, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(4, 4, 4, 4), seed: 1);
         var path = Path.Combine(_dir, "user_tower.onnx");
         OnnxTowerExporter.ExportUserTower(network, schema, path);

@@ -29,18 +29,7 @@ public sealed class TrainingDeterminismTests
         var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 120, Items = 150, Interactions = 3_000 });
         var (train, validation) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.9, 1);
         var (items, _, _, _) = ItemFeatures.Build(data, train);
-        var schema = new FeatureSchema
-        {
-            GenreCount = data.Genres.Count,
-            HistoryLength = 20,
-            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(data.Genres),
-            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(data.Genres),
-            HistoryLengthScale = new Standardizer(3, 1),
-            AgeScale = new Standardizer(40, 15),
-            YearScale = new Standardizer(2000, 10),
-            PopularityScale = new Standardizer(1, 1),
-            RatingScale = new Standardizer(3, 1),
-        };
+        var schema = TestSchemas.For(data.Genres, 20);
         var users = new UserFeatures(schema, data.Items.Select(i => i.Genres).ToArray());
         var options = new TrainingOptions { Seed = seed, Epochs = 2, Patience = 0, BatchSize = 64, Dimensions = new TowerDimensions(8, 8, 16, 8), HistoryLength = 20 };
         var run = new TwoTowerTrainer(data, train, items, users, options, _ => { }).Train(validation);

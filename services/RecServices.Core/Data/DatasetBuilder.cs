@@ -74,6 +74,26 @@ public sealed class DatasetBuilder
 
     public bool TryGetUser(string id, out int index) => _userIndex.TryGetValue(id, out index);
 
+    /// <summary>
+    /// Resolves a rating row's user and item for <paramref name="reader"/>'s current line. With a user file
+    /// (<paramref name="userFile"/> not null) the user must be listed there; without one a user is created on
+    /// first sight. The item must be in the catalog read from <paramref name="itemFile"/>.
+    /// </summary>
+    public (int User, int Item) ResolveRating(LineReader reader, string userLabel, string userId, string? userFile, string itemLabel, string itemId, string itemFile)
+    {
+        int user;
+        if (userFile is null)
+        {
+            user = UserOrNew(userId);
+        }
+        else if (!TryGetUser(userId, out user))
+        {
+            throw reader.Error($"{userLabel} {userId} is not in {userFile}");
+        }
+
+        return TryGetItem(itemId, out var item) ? (user, item) : throw reader.Error($"{itemLabel} {itemId} is not in {itemFile}");
+    }
+
     public void AddInteraction(int user, int item, float rating, long timestamp, InteractionKind kind) =>
         _interactions.Add(user, item, rating, timestamp, kind);
 

@@ -139,23 +139,7 @@ public static class MovieLens100KReader
             var fields = reader.Split(line, "\t", 4);
             var userId = reader.ParseInt(fields[0], "user id").ToString(CultureInfo.InvariantCulture);
             var itemId = reader.ParseInt(fields[1], "item id").ToString(CultureInfo.InvariantCulture);
-            int user;
-            if (usersKnown)
-            {
-                if (!builder.TryGetUser(userId, out user))
-                {
-                    throw reader.Error($"user {userId} is not in u.user");
-                }
-            }
-            else
-            {
-                user = builder.UserOrNew(userId);
-            }
-
-            if (!builder.TryGetItem(itemId, out var item))
-            {
-                throw reader.Error($"item {itemId} is not in u.item");
-            }
+            var (user, item) = builder.ResolveRating(reader, "user", userId, usersKnown ? "u.user" : null, "item", itemId, "u.item");
 
             var rating = reader.ParseRating(fields[2], 1, 5);
             var timestamp = reader.ParseLong(fields[3], "timestamp");

@@ -44,13 +44,8 @@ public static class MovieLensCsvReader
                     throw reader.Error("expected 4 comma-separated fields userId,movieId,rating,timestamp (truncated or malformed line)");
                 }
 
-                var user = builder.UserOrNew(reader.ParseInt(span[parts[0]], "userId").ToString(CultureInfo.InvariantCulture));
-                var itemId = reader.ParseInt(span[parts[1]], "movieId").ToString(CultureInfo.InvariantCulture);
-                if (!builder.TryGetItem(itemId, out var item))
-                {
-                    throw reader.Error($"movieId {itemId} is not in movies.csv");
-                }
-
+                var (user, item) = builder.ResolveRating(reader, "userId", reader.ParseInt(span[parts[0]], "userId").ToString(CultureInfo.InvariantCulture), null,
+                    "movieId", reader.ParseInt(span[parts[1]], "movieId").ToString(CultureInfo.InvariantCulture), "movies.csv");
                 builder.AddInteraction(user, item, reader.ParseRating(span[parts[2]], 0.5f, 5), reader.ParseLong(span[parts[3]], "timestamp"), InteractionKind.Rated);
             }
         }

@@ -57,24 +57,7 @@ public static class MovieLensDatReader
                 var fields = reader.Split(line, Separator, 4);
                 var userId = reader.ParseInt(fields[0], "UserID").ToString(CultureInfo.InvariantCulture);
                 var itemId = reader.ParseInt(fields[1], "MovieID").ToString(CultureInfo.InvariantCulture);
-                int user;
-                if (usersKnown)
-                {
-                    if (!builder.TryGetUser(userId, out user))
-                    {
-                        throw reader.Error($"UserID {userId} is not in users.dat");
-                    }
-                }
-                else
-                {
-                    user = builder.UserOrNew(userId);
-                }
-
-                if (!builder.TryGetItem(itemId, out var item))
-                {
-                    throw reader.Error($"MovieID {itemId} is not in movies.dat");
-                }
-
+                var (user, item) = builder.ResolveRating(reader, "UserID", userId, usersKnown ? "users.dat" : null, "MovieID", itemId, "movies.dat");
                 builder.AddInteraction(user, item, reader.ParseRating(fields[2], 0.5f, 5), reader.ParseLong(fields[3], "Timestamp"), InteractionKind.Rated);
             }
         }
