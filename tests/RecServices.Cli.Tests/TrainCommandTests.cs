@@ -83,6 +83,18 @@ public sealed class TrainCommandTests
         Assert.True(File.Exists(keep));
     }
 
+    [Fact]
+    public async Task Train_OutOfRangeOption_ExitsOneNamingTheOption()
+    {
+        using var dir = new TempDirectory();
+
+        var result = await Recs.RunAsync("train", "--data", "synthetic", "--out", Path.Combine(dir.Path, "b"), "--epochs", "0", "--history-dropout", "1.5");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("epochs must be at least 1 (got 0)", result.Error);
+        Assert.Contains("history dropout must lie in [0, 1) (got 1.5)", result.Error);
+    }
+
     [Theory]
     [InlineData("train", "--data")]
     [InlineData("inspect", "bundle")]

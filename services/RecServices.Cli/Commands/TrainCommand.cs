@@ -57,6 +57,7 @@ public static class TrainCommand
                     Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d),
                 },
             };
+            options.Training.Validate(); // before loading: bad options fail fast
             var dataset = DataSource.Load(parse.GetValue(data)!, synthetic with
             {
                 Seed = parse.GetValue(seed),

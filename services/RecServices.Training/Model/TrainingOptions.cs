@@ -15,9 +15,9 @@ public sealed record TrainingOptions
 
     public int BatchSize { get; init; } = 256;
 
-    public float LearningRate { get; init; } = 0.002f;
+    public float LearningRate { get; init; } = 0.001f;
 
-    public float WeightDecay { get; init; }
+    public float WeightDecay { get; init; } = 0.5f;
 
     /// <summary>Probability of dropping each history item from a training example's user tower input.</summary>
     public double HistoryDropout { get; init; } = 0.3;
@@ -45,13 +45,33 @@ public sealed record TrainingOptions
     /// <summary>Cap on training examples per epoch (0 = every train interaction), for very large datasets.</summary>
     public int MaxExamplesPerEpoch { get; init; }
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming every option that is out of range.</summary>
     public void Validate()
     {
-        if (Epochs < 1 || BatchSize < 2 || LearningRate <= 0 || HistoryDropout is < 0 or >= 1 || HistoryLength < 1 ||
-            ValidationFraction is < 0 or >= 0.5 || SampledNegatives < 1 || Dimensions.Output < 1 || Dimensions.Hidden < 1 ||
-            Dimensions.ItemEmbedding < 1 || Dimensions.HistoryEmbedding < 1 || Patience < 0 || MaxExamplesPerEpoch < 0 || WeightDecay < 0)
+        var problems = new List<string>();
+        void Require(bool ok, string problem)
         {
-            throw new ArgumentException($"invalid training options: {this}");
+            if (!ok)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        Require(Epochs >= 1, $"epochs must be at least 1 (got {Epochs})");
+        Require(BatchSize >= 2, $"batch size must be at least 2 (got {BatchSize})");
+        Require(LearningRate > 0, $"learning rate must be positive (got {LearningRate})");
+        Require(WeightDecay >= 0, $"weight decay must not be negative (got {WeightDecay})");
+        Require(HistoryDropout is >= 0 and < 1, $"history dropout must lie in [0, 1) (got {HistoryDropout})");
+        Require(HistoryLength >= 1, $"history length must be at least 1 (got {HistoryLength})");
+        Require(ValidationFraction is >= 0 and < 0.5, $"validation fraction must lie in [0, 0.5) (got {ValidationFraction})");
+        Require(SampledNegatives >= 1, $"sampled negatives must be at least 1 (got {SampledNegatives})");
+        Require(FullSoftmaxMaxItems >= 0, $"full softmax max items must not be negative (got {FullSoftmaxMaxItems})");
+        Require(Dimensions is { Output: >= 1, Hidden: >= 1, ItemEmbedding: >= 1, HistoryEmbedding: >= 1 }, $"tower dimensions must be at least 1 (got {Dimensions})");
+        Require(Patience >= 0, $"patience must not be negative (got {Patience})");
+        Require(MaxExamplesPerEpoch >= 0, $"max examples per epoch must not be negative (got {MaxExamplesPerEpoch})");
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("invalid training options: " + string.Join("; ", problems));
         }
     }
 
