@@ -19,37 +19,45 @@ public sealed class UserHistories
 
     public ReadOnlySpan<int> Of(int user) => _items.AsSpan(_offsets[user], _offsets[user + 1] - _offsets[user]);
 
+    /// <summary>
+    /// The distinct items of one user's interactions given in time order, in time order, an item that
+    /// recurs standing at its latest position. The user store uses the same rule.
+    /// </summary>
+    public static List<int> DistinctLatest(IReadOnlyList<int> itemsInTimeOrder)
+    {
+        var last = new Dictionary<int, int>(itemsInTimeOrder.Count);
+        for (var i = 0; i < itemsInTimeOrder.Count; i++)
+        {
+            last[itemsInTimeOrder[i]] = i;
+        }
+
+        var result = new List<int>(last.Count);
+        for (var i = 0; i < itemsInTimeOrder.Count; i++)
+        {
+            if (last[itemsInTimeOrder[i]] == i)
+            {
+                result.Add(itemsInTimeOrder[i]);
+            }
+        }
+
+        return result;
+    }
+
     public static UserHistories Build(InteractionTable rows, int userCount)
     {
         var (offsets, order) = rows.GroupByUser(userCount);
         var items = new List<int>(rows.Count);
         var result = new int[userCount + 1];
-        var seen = new Dictionary<int, int>();
         var buffer = new List<int>();
         for (var u = 0; u < userCount; u++)
         {
-            seen.Clear();
             buffer.Clear();
             for (var k = offsets[u]; k < offsets[u + 1]; k++)
             {
-                var item = rows.Items[order[k]];
-                if (seen.TryGetValue(item, out var at))
-                {
-                    buffer[at] = -1;
-                }
-
-                seen[item] = buffer.Count;
-                buffer.Add(item);
+                buffer.Add(rows.Items[order[k]]);
             }
 
-            foreach (var item in buffer)
-            {
-                if (item >= 0)
-                {
-                    items.Add(item);
-                }
-            }
-
+            items.AddRange(DistinctLatest(buffer));
             result[u + 1] = items.Count;
         }
 

@@ -17,12 +17,18 @@ public static class ApproximateSimilarItems
         var unit = ExactSimilarItems.Normalize(vectors, count, dimension);
         k = Math.Max(1, Math.Min(k, count - 1));
         using var index = new USearchIndex(MetricKind.Cos, ScalarKind.Float32, (ulong)dimension, 16, 128, 64, false);
-        var row = new float[dimension];
+        // One batch Add: the binding reserves capacity for the whole batch once (single Adds grow it one
+        // slot at a time, which is quadratic), then inserts sequentially. Searches run on all cores.
+        var keys = new ulong[count];
+        var rows = new float[count][];
         for (var i = 0; i < count; i++)
         {
-            unit.AsSpan(i * dimension, dimension).CopyTo(row);
-            index.Add((ulong)i, row);
+            keys[i] = (ulong)i;
+            rows[i] = unit.AsSpan(i * dimension, dimension).ToArray();
         }
+
+        index.Add(keys, rows);
+        rows = null;
 
         var neighbours = new int[count * k];
         var scores = new float[count * k];

@@ -1,0 +1,40 @@
+using System.ComponentModel.DataAnnotations;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.Gateway;
+
+/// <summary>The gateway's settings (section <c>Recs</c>): the two services it calls, the user store, limits and deadlines.</summary>
+public sealed class GatewayOptions : RecsOptions
+{
+    /// <summary>The retrieval service, e.g. http://localhost:5111 (or dns:///retrieval:5111 for client-side balancing).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RetrievalAddress is required, e.g. http://localhost:5111")]
+    public string RetrievalAddress { get; set; } = string.Empty;
+
+    /// <summary>The ranking service, e.g. http://localhost:5121.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RankingAddress is required, e.g. http://localhost:5121")]
+    public string RankingAddress { get; set; } = string.Empty;
+
+    /// <summary>The SQLite file of the user store (created and seeded from the bundle when new).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:UserStorePath is required: the SQLite file of the user store")]
+    public string UserStorePath { get; set; } = string.Empty;
+
+    /// <summary>Items returned when a request's count is 0.</summary>
+    [Range(1, 1000, ErrorMessage = "Recs:DefaultCount must be between 1 and 1000")]
+    public int DefaultCount { get; set; } = 10;
+
+    /// <summary>The largest count a request may ask for.</summary>
+    [Range(1, 1000, ErrorMessage = "Recs:MaxCount must be between 1 and 1000")]
+    public int MaxCount { get; set; } = 100;
+
+    /// <summary>Candidates asked of retrieval.</summary>
+    [Range(1, 5000, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
+    public int CandidateCount { get; set; } = 300;
+
+    /// <summary>Deadline of the retrieval call, in milliseconds.</summary>
+    [Range(1, 60_000, ErrorMessage = "Recs:RetrievalTimeoutMs must be between 1 and 60000")]
+    public int RetrievalTimeoutMs { get; set; } = 1_000;
+
+    /// <summary>Deadline of the ranking call, in milliseconds.</summary>
+    [Range(1, 60_000, ErrorMessage = "Recs:RankingTimeoutMs must be between 1 and 60000")]
+    public int RankingTimeoutMs { get; set; } = 1_000;
+}

@@ -1,0 +1,3 @@
+using RecServices.Gateway;
+
+await GatewayApp.Build(args).RunAsync();

@@ -1,0 +1,76 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Gateway.Users;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.Gateway.Services;
+
+/// <summary>The public GatewayService RPCs: validate, call the pipeline or the store, map to the contract.</summary>
+public sealed class GatewayGrpcService(RecommendationPipeline pipeline, IOptions<GatewayOptions> options) : GatewayService.GatewayServiceBase
+{
+    public override async Task Recommend(RecommendRequest request, IServerStreamWriter<RecommendResponse> responseStream, ServerCallContext context)
+    {
+        var o = options.Value;
+        RequestChecks.Id(request.UserId, "user_id");
+        RequestChecks.Count(request.Count, o.MaxCount, "count", $"0 means the default ({o.DefaultCount})");
+        var count = request.Count == 0 ? o.DefaultCount : request.Count;
+        await foreach (var item in pipeline.RecommendAsync(request.UserId, count, context.CancellationToken))
+        {
+            var response = new RecommendResponse
+            {
+                ItemId = item.ItemId,
+                Title = item.Title,
+                Score = item.Score,
+                Rank = item.Rank,
+                Degraded = item.Degraded,
+                DegradedReason = item.DegradedReason,
+            };
+            response.Sources.AddRange(item.Sources.Select(s => new RecommendationSource { Kind = s.KindName, Key = s.Key, Score = s.Score }));
+            await responseStream.WriteAsync(response, context.CancellationToken);
+        }
+    }
+
+    public override async Task<RecordInteractionResponse> RecordInteraction(RecordInteractionRequest request, ServerCallContext context)
+    {
+        RequestChecks.Id(request.UserId, "user_id");
+        RequestChecks.Id(request.ItemId, "item_id");
+        var kind = request.Kind switch
+        {
+            Contracts.Gateway.V1.InteractionKind.Watched => Core.Data.InteractionKind.Watched,
+            Contracts.Gateway.V1.InteractionKind.Purchased => Core.Data.InteractionKind.Purchased,
+            Contracts.Gateway.V1.InteractionKind.Rated => Core.Data.InteractionKind.Rated,
+            _ => throw RequestChecks.Invalid("kind must be INTERACTION_KIND_WATCHED, INTERACTION_KIND_PURCHASED or INTERACTION_KIND_RATED"),
+        };
+        float? rating = null;
+        if (kind == Core.Data.InteractionKind.Rated)
+        {
+            if (!request.HasRating || !float.IsFinite(request.Rating) || request.Rating is < 0.5f or > 5f)
+            {
+                throw RequestChecks.Invalid("rating must be set between 0.5 and 5 for INTERACTION_KIND_RATED");
+            }
+
+            rating = request.Rating;
+        }
+
+        var occurred = DateTimeOffset.UtcNow;
+        if (request.OccurredAt is not null)
+        {
+            if (request.OccurredAt.Seconds is < 0 or > 253402300799 || request.OccurredAt.Nanos is < 0 or > 999_999_999)
+            {
+                throw RequestChecks.Invalid("occurred_at must be a valid timestamp between 1970 and 9999");
+            }
+
+            occurred = request.OccurredAt.ToDateTimeOffset();
+        }
+
+        var state = pipeline.State;
+        if (!state.Bundle.Catalog.Index.ContainsKey(request.ItemId))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"item_id '{request.ItemId}' is not in the catalog (bundle {state.Bundle.Manifest.Version})"));
+        }
+
+        var count = await state.Store.AppendAsync(new NewInteraction(request.UserId, request.ItemId, kind, rating, occurred), context.CancellationToken);
+        return new RecordInteractionResponse { HistoryCount = count };
+    }
+}

@@ -1,0 +1,8 @@
+using RecServices.Core.Bundles;
+using RecServices.Gateway.Users;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.Gateway.Services;
+
+/// <summary>What the gateway serves from: the bundle (titles, popular items), the context factory and the seeded user store.</summary>
+public sealed record GatewayState(Bundle Bundle, UserContextFactory Contexts, IUserStore Store);

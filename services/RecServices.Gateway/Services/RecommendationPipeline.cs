@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.ServiceDefaults;
+using SourceHit = RecServices.Serving.Retrieval.SourceHit;
+using SourceKind = RecServices.Serving.Retrieval.SourceKind;
+
+namespace RecServices.Gateway.Services;
+
+/// <summary>
+/// The gateway's logic: load the user's profile → retrieval → filter seen items → ranking, relaying the
+/// ranker's stream as it arrives, cut at the requested count. When ranking fails or is late, the rest of
+/// the list comes in retrieval order; when retrieval fails, from the bundle's popular items. Both are
+/// marked degraded. A cancelled caller cancels the outgoing calls.
+/// </summary>
+public sealed partial class RecommendationPipeline(
+    Readiness<GatewayState> readiness,
+    RetrievalService.RetrievalServiceClient retrieval,
+    RankingService.RankingServiceClient ranking,
+    IOptions<GatewayOptions> options,
+    ILogger<RecommendationPipeline> logger)
+{
+    private readonly GatewayOptions _options = options.Value;
+
+    public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
+
+    public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var state = State;
+        var catalog = state.Bundle.Catalog;
+        var user = await state.Store.FindAsync(userId, cancellationToken);
+        var history = (user?.History ?? []).Where(catalog.Index.ContainsKey).Select(id => catalog.Index[id]).ToArray();
+        var seen = history.ToHashSet();
+        var context = state.Contexts.Create(history, user?.Country);
+
+        var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount };
+        request.RecentItemIds.AddRange(context.RecentItems.Select(i => catalog.Items[i].Id));
+        request.TopGenres.AddRange(context.TopGenres);
+        request.ExcludedItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
+
+        List<(int Item, List<SourceHit> Sources)> candidates = [];
+        RpcException? retrievalFailure = null;
+        try
+        {
+            var response = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
+            candidates = Filter(response, seen);
+        }
+        catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
+        {
+            retrievalFailure = e;
+        }
+
+        if (retrievalFailure is not null)
+        {
+            LogDegraded(logger, "retrieval", retrievalFailure.StatusCode);
+            var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
+            var popular = state.Bundle.Tops!.Global;
+            var rank = 0;
+            for (var j = 0; j < popular.Items.Length && rank < count; j++)
+            {
+                var item = popular.Items[j];
+                if (!seen.Contains(item))
+                {
+                    yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, popular.Scores[j], ++rank,
+                        [new SourceHit(SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason);
+                }
+            }
+
+            yield break;
+        }
+
+        var sourcesByItem = candidates.ToDictionary(c => c.Item, c => c.Sources);
+        var sent = new HashSet<int>();
+        string? failure = null;
+        if (candidates.Count > 0)
+        {
+            var rankRequest = new RankCandidatesRequest { Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty, TopCount = count };
+            rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
+            rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c.Item].Id));
+            using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
+            while (sent.Count < count)
+            {
+                bool more;
+                try
+                {
+                    more = await call.ResponseStream.MoveNext(cancellationToken);
+                }
+                catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
+                {
+                    LogDegraded(logger, "ranking", e.StatusCode);
+                    failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
+                    break;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                var ranked = call.ResponseStream.Current;
+                if (ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item) || !sourcesByItem.TryGetValue(item, out var sources) || !sent.Add(item))
+                {
+                    continue; // the unknown-ids report, or an item we did not send: never relayed
+                }
+
+                yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, sources, false, string.Empty);
+            }
+        }
+
+        if (failure is null)
+        {
+            yield break;
+        }
+
+        foreach (var (item, sources) in candidates)
+        {
+            if (sent.Count >= count)
+            {
+                yield break;
+            }
+
+            if (sent.Add(item))
+            {
+                yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources[0].Score, sent.Count, sources, true, failure);
+            }
+        }
+    }
+
+    /// <summary>Candidates in retrieval order, known to the catalog and never seen by the user (the gateway's own filter).</summary>
+    private List<(int Item, List<SourceHit> Sources)> Filter(GetCandidatesResponse response, HashSet<int> seen)
+    {
+        var index = State.Bundle.Catalog.Index;
+        var result = new List<(int, List<SourceHit>)>(response.Candidates.Count);
+        foreach (var candidate in response.Candidates)
+        {
+            if (index.TryGetValue(candidate.ItemId, out var item) && !seen.Contains(item))
+            {
+                result.Add((item, candidate.Sources.Select(s => new SourceHit(FromProto(s.Kind), s.Key, s.Score)).ToList()));
+            }
+        }
+
+        return result;
+    }
+
+    private static DateTime Deadline(int milliseconds) => DateTime.UtcNow.AddMilliseconds(milliseconds);
+
+    /// <summary>A failure of the dependency (not of our caller, whose cancellation must propagate).</summary>
+    private static bool IsDependencyFailure(RpcException e, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+            or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented;
+
+    private static SourceKind FromProto(Contracts.Retrieval.V1.SourceKind kind) => kind switch
+    {
+        Contracts.Retrieval.V1.SourceKind.SimilarItems => SourceKind.SimilarItems,
+        Contracts.Retrieval.V1.SourceKind.Genre => SourceKind.Genre,
+        Contracts.Retrieval.V1.SourceKind.Country => SourceKind.Country,
+        _ => SourceKind.Popular,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} failed with {Status}; answering degraded")]
+    private static partial void LogDegraded(ILogger logger, string dependency, StatusCode status);
+}

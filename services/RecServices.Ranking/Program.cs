@@ -1,0 +1,3 @@
+using RecServices.Ranking;
+
+await RankingApp.Build(args).RunAsync();

@@ -1,0 +1,3 @@
+using RecServices.Retrieval;
+
+await RetrievalApp.Build(args).RunAsync();

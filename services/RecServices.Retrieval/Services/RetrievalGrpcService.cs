@@ -1,0 +1,77 @@
+using Grpc.Core;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Serving.Retrieval;
+using RecServices.ServiceDefaults;
+using SourceKind = RecServices.Serving.Retrieval.SourceKind;
+
+namespace RecServices.Retrieval.Services;
+
+/// <summary>The RetrievalService RPCs: validate, map ids to the bundle's item indices, generate, map back.</summary>
+public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness) : RetrievalService.RetrievalServiceBase
+{
+    public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
+    {
+        var state = readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
+        var limits = state.Generator.Options;
+        RequestChecks.Count(request.MaxCandidateCount, limits.MaxCandidatesLimit, "max_candidate_count", $"0 means the default ({limits.DefaultMaxCandidates})");
+        RequestChecks.Ids(request.RecentItemIds, "recent_item_ids");
+        RequestChecks.Ids(request.ExcludedItemIds, "excluded_item_ids");
+        RequestChecks.Ids(request.TopGenres, "top_genres");
+        RequestChecks.Text(request.Country, "country", 64);
+
+        var index = state.Bundle.Catalog.Index;
+        var unknown = new List<string>();
+        var recent = new List<int>(request.RecentItemIds.Count);
+        foreach (var id in request.RecentItemIds)
+        {
+            if (index.TryGetValue(id, out var item))
+            {
+                recent.Add(item);
+            }
+            else
+            {
+                unknown.Add(id);
+            }
+        }
+
+        var excluded = new HashSet<int>(request.ExcludedItemIds.Count);
+        foreach (var id in request.ExcludedItemIds)
+        {
+            if (index.TryGetValue(id, out var item))
+            {
+                excluded.Add(item);
+            }
+            else
+            {
+                unknown.Add(id);
+            }
+        }
+
+        var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
+        var user = new UserContext(recent, request.TopGenres, string.IsNullOrEmpty(request.Country) ? null : request.Country, excluded);
+        var set = state.Generator.Generate(user, max);
+
+        var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
+        response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
+        foreach (var item in set.Items)
+        {
+            var candidate = new Candidate { ItemId = state.Bundle.Catalog.Items[item].Id };
+            foreach (var hit in set.SourcesOf(item))
+            {
+                candidate.Sources.Add(new CandidateSource { Kind = ToProto(hit.Kind), Key = hit.Key, Score = hit.Score });
+            }
+
+            response.Candidates.Add(candidate);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private static Contracts.Retrieval.V1.SourceKind ToProto(SourceKind kind) => kind switch
+    {
+        SourceKind.SimilarItems => Contracts.Retrieval.V1.SourceKind.SimilarItems,
+        SourceKind.Genre => Contracts.Retrieval.V1.SourceKind.Genre,
+        SourceKind.Country => Contracts.Retrieval.V1.SourceKind.Country,
+        _ => Contracts.Retrieval.V1.SourceKind.Popular,
+    };
+}

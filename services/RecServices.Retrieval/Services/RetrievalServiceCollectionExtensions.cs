@@ -1,0 +1,19 @@
+using RecServices.Core.Bundles;
+using RecServices.Serving.Retrieval;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.Retrieval.Services;
+
+public static class RetrievalServiceCollectionExtensions
+{
+    /// <summary>Loads the bundle's retrieval tables in the background and builds the candidate generator.</summary>
+    public static IServiceCollection AddRetrievalServices(this IServiceCollection services, RecsOptions options)
+    {
+        services.AddStartupState((_, _) =>
+        {
+            var bundle = Bundle.Load(options.BundlePath, BundleParts.Retrieval);
+            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, new RetrievalOptions())));
+        });
+        return services;
+    }
+}

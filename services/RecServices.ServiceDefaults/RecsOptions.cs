@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecServices.ServiceDefaults;
+
+/// <summary>
+/// Settings every service reads from the configuration section <c>Recs</c> (appsettings, or environment
+/// variables such as <c>Recs__BundlePath</c>). Validated at start: a service with bad settings does not start.
+/// </summary>
+public class RecsOptions
+{
+    public const string SectionName = "Recs";
+
+    /// <summary>The bundle directory written by <c>recs train</c>.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:BundlePath is required: the bundle directory written by 'recs train'")]
+    public string BundlePath { get; set; } = string.Empty;
+
+    /// <summary>The HTTP/2-only cleartext port that serves gRPC (with reflection and grpc.health.v1).</summary>
+    [Range(1, 65535, ErrorMessage = "Recs:GrpcPort must be a TCP port (1-65535)")]
+    public int GrpcPort { get; set; }
+
+    /// <summary>The HTTP/1.1 port that serves /healthz and /metrics.</summary>
+    [Range(1, 65535, ErrorMessage = "Recs:HttpPort must be a TCP port (1-65535)")]
+    public int HttpPort { get; set; }
+
+    /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
+    public string ListenAddress { get; set; } = "*";
+}

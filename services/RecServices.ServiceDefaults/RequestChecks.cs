@@ -1,0 +1,52 @@
+using Grpc.Core;
+
+namespace RecServices.ServiceDefaults;
+
+/// <summary>Request validation shared by the services: INVALID_ARGUMENT naming the field and saying what is allowed.</summary>
+public static class RequestChecks
+{
+    public const int MaxIdLength = 256;
+    public const int MaxListLength = 10_000;
+
+    public static void Count(int value, int max, string field, string zeroMeaning)
+    {
+        if (value < 0 || value > max)
+        {
+            throw Invalid($"{field} must be between 0 and {max} ({zeroMeaning}); got {value}");
+        }
+    }
+
+    /// <summary>A required id: 1 to 256 characters.</summary>
+    public static void Id(string value, string field)
+    {
+        if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
+        {
+            throw Invalid($"{field} must be 1 to {MaxIdLength} characters; got {(string.IsNullOrEmpty(value) ? "an empty value" : value.Length + " characters")}");
+        }
+    }
+
+    /// <summary>A list of ids: at most 10,000 entries of 1 to 256 characters each.</summary>
+    public static void Ids(IReadOnlyCollection<string> values, string field)
+    {
+        if (values.Count > MaxListLength)
+        {
+            throw Invalid($"{field} may hold at most {MaxListLength} entries; got {values.Count}");
+        }
+
+        foreach (var value in values)
+        {
+            Id(value, field + "[]");
+        }
+    }
+
+    /// <summary>An optional text of at most <paramref name="max"/> characters.</summary>
+    public static void Text(string value, string field, int max)
+    {
+        if (value.Length > max)
+        {
+            throw Invalid($"{field} must be at most {max} characters; got {value.Length}");
+        }
+    }
+
+    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}

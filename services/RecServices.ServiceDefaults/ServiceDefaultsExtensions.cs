@@ -1,0 +1,121 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace RecServices.ServiceDefaults;
+
+/// <summary>The set-up every RecServices host shares.</summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>The activity source of the services' own spans.</summary>
+    public const string ActivitySourceName = "RecServices";
+
+    /// <summary>
+    /// Reads and validates the <c>Recs</c> options (a bad value stops the start with a message naming the
+    /// setting), puts gRPC on an HTTP/2-only cleartext port and health on an HTTP/1.1 port, and adds gRPC
+    /// with reflection and grpc.health.v1, and OpenTelemetry tracing (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+    /// </summary>
+    public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName)
+        where TOptions : RecsOptions, new()
+    {
+        var options = ReadOptions<TOptions>(builder.Configuration);
+        builder.Services.AddOptions<TOptions>().BindConfiguration(RecsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RecsOptions>(sp => sp.GetRequiredService<IOptions<TOptions>>().Value);
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            Listen(kestrel, options.ListenAddress, options.GrpcPort, HttpProtocols.Http2);
+            Listen(kestrel, options.ListenAddress, options.HttpPort, HttpProtocols.Http1);
+        });
+
+        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
+        builder.Services.AddGrpcReflection();
+
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.IncludeScopes = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+
+        var tracing = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithTracing(t =>
+            {
+                t.AddSource(ActivitySourceName);
+                t.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal));
+                t.AddHttpClientInstrumentation();
+                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+                {
+                    t.AddOtlpExporter();
+                }
+            });
+        _ = tracing;
+        return options;
+    }
+
+    /// <summary>
+    /// Registers the service's start-up state: loaded in the background by <paramref name="load"/>, reported
+    /// by grpc.health.v1 and /healthz (NOT_SERVING until it is there).
+    /// </summary>
+    public static IServiceCollection AddStartupState<T>(this IServiceCollection services, Func<IServiceProvider, CancellationToken, Task<T>> load)
+        where T : class
+    {
+        services.AddSingleton<Readiness<T>>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupLoader<T>>(sp, load));
+        services.AddGrpcHealthChecks().AddCheck<ReadinessHealthCheck<T>>("bundle");
+        return services;
+    }
+
+    /// <summary>Maps reflection, grpc.health.v1 and (on the HTTP port) /healthz.</summary>
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<RecsOptions>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");
+        return app;
+    }
+
+    /// <summary>Binds and validates the options now, so that a bad setting fails before anything listens.</summary>
+    public static TOptions ReadOptions<TOptions>(IConfiguration configuration)
+        where TOptions : RecsOptions, new()
+    {
+        var options = new TOptions();
+        configuration.GetSection(RecsOptions.SectionName).Bind(options);
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        var problems = results.Select(r => r.ErrorMessage ?? "invalid setting").ToList();
+        if (options.GrpcPort == options.HttpPort && options.GrpcPort != 0)
+        {
+            problems.Add("Recs:GrpcPort and Recs:HttpPort must differ (gRPC needs its own HTTP/2-only port)");
+        }
+
+        if (options.ListenAddress != "*" && !System.Net.IPAddress.TryParse(options.ListenAddress, out _))
+        {
+            problems.Add($"Recs:ListenAddress '{options.ListenAddress}' must be '*' or an IP address");
+        }
+
+        return problems.Count == 0 ? options : throw new OptionsValidationException(RecsOptions.SectionName, typeof(TOptions), problems);
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, HttpProtocols protocols)
+    {
+        if (address == "*")
+        {
+            kestrel.ListenAnyIP(port, listen => listen.Protocols = protocols);
+        }
+        else
+        {
+            kestrel.Listen(System.Net.IPAddress.Parse(address), port, listen => listen.Protocols = protocols);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace RecServices.Serving.Retrieval;
+
+/// <summary>
+/// Why a candidate was proposed: the source, what it was about (the recent item's id, the genre, the
+/// country; empty for popular) and the source's own score (cosine similarity, or interaction count).
+/// </summary>
+public readonly record struct SourceHit(SourceKind Kind, string Key, float Score)
+{
+    /// <summary>The source's name as shown to callers: "similar-items", "genre", "country", "popular".</summary>
+    public string KindName => Kind switch
+    {
+        SourceKind.SimilarItems => "similar-items",
+        SourceKind.Genre => "genre",
+        SourceKind.Country => "country",
+        _ => "popular",
+    };
+}
