@@ -22,6 +22,10 @@ public class RecsOptions
     [Range(1, 65535, ErrorMessage = "Recs:HttpPort must be a TCP port (1-65535)")]
     public int HttpPort { get; set; }
 
+    /// <summary>Seconds between attempts to load the bundle while it is missing or unreadable.</summary>
+    [Range(0.05, 3600, ErrorMessage = "Recs:LoadRetrySeconds must be between 0.05 and 3600")]
+    public double LoadRetrySeconds { get; set; } = 5;
+
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";
 }

@@ -70,7 +70,7 @@ public static class ServiceDefaultsExtensions
         where T : class
     {
         services.AddSingleton<Readiness<T>>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupLoader<T>>(sp, load));
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupLoader<T>>(sp, load, sp.GetRequiredService<RecsOptions>()));
         services.AddGrpcHealthChecks().AddCheck<ReadinessHealthCheck<T>>("bundle");
         return services;
     }

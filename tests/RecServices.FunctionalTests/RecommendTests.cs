@@ -1,0 +1,216 @@
+using Grpc.Core;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
+using RecServices.Serving.Inference;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.FunctionalTests;
+
+public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<SystemFixture>
+{
+    private static readonly Lazy<Bundle> Loaded = new(() => Bundle.Load(TestBundle.Path));
+
+    private static Bundle Bundle => Loaded.Value;
+
+    [Fact]
+    public async Task Recommend_KnownUsers_NeverReturnASeenItem()
+    {
+        var histories = TestBundle.Histories(Bundle);
+        for (var u = 0; u < Bundle.Users!.Count; u += 15)
+        {
+            var items = await RecommendAsync(Bundle.Users[u].Id, 30);
+
+            Assert.Equal(30, items.Count);
+            Assert.Equal(Enumerable.Range(1, 30), items.Select(i => i.Rank));
+            Assert.All(items, i => Assert.False(i.Degraded));
+            var seen = histories.Of(u).ToArray().Select(i => Bundle.Catalog.Items[i].Id).ToHashSet();
+            Assert.DoesNotContain(items, i => seen.Contains(i.ItemId));
+            Assert.All(items, i => Assert.Equal(Bundle.Catalog.Items[Bundle.Catalog.Index[i.ItemId]].Title, i.Title));
+            Assert.All(items, i => Assert.NotEmpty(i.Sources));
+        }
+    }
+
+    [Fact]
+    public async Task Recommend_Order_EqualsSortingByUserVectorDotItemVector()
+    {
+        var u = 7;
+        var user = Bundle.Users![u];
+        var history = TestBundle.Histories(Bundle).Of(u).ToArray();
+        var context = new UserContextFactory(Bundle.Catalog, new RetrievalOptions()).Create(history, user.Country);
+
+        // Candidates straight from retrieval with the gateway's context, then V_u from the ONNX user tower.
+        var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty };
+        request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
+        request.TopGenres.AddRange(context.TopGenres);
+        request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
+        var candidates = (await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()).Candidates.Select(c => c.ItemId).ToList();
+        var userVector = UserVector(history, user.Age, user.Gender);
+        var expected = candidates
+            .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors.Row(Bundle.Catalog.Index[id]))))
+            .OrderByDescending(c => c.Score).Take(20).ToList();
+
+        var items = await RecommendAsync(user.Id, 20);
+
+        Assert.Equal(expected.Select(e => e.Id), items.Select(i => i.ItemId));
+        for (var i = 0; i < items.Count; i++)
+        {
+            Assert.Equal(expected[i].Score, items[i].Score, 3);
+        }
+    }
+
+    [Fact]
+    public async Task GetCandidates_ContainSimilarItemsGenreAndCountryTops()
+    {
+        var u = 3;
+        var user = Bundle.Users![u];
+        var history = TestBundle.Histories(Bundle).Of(u).ToArray();
+        var options = new RetrievalOptions();
+        var context = new UserContextFactory(Bundle.Catalog, options).Create(history, user.Country);
+        var request = new GetCandidatesRequest { Country = user.Country!, MaxCandidateCount = 1000 };
+        request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
+        request.TopGenres.AddRange(context.TopGenres);
+        request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
+
+        var response = await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
+
+        var returned = response.Candidates.ToDictionary(c => c.ItemId);
+        var seen = history.ToHashSet();
+        foreach (var recent in context.RecentItems)
+        {
+            foreach (var neighbour in Bundle.Similar!.Of(recent).ToArray().Where(n => !seen.Contains(n)))
+            {
+                var id = Bundle.Catalog.Items[neighbour].Id;
+                Assert.Contains(returned[id].Sources, s => s.Kind == Contracts.Retrieval.V1.SourceKind.SimilarItems && s.Key == Bundle.Catalog.Items[recent].Id);
+            }
+        }
+
+        foreach (var genre in context.TopGenres)
+        {
+            foreach (var item in Bundle.Tops!.ByGenre[genre].Items.Where(i => !seen.Contains(i)).Take(options.PerGenre))
+            {
+                Assert.Contains(returned[Bundle.Catalog.Items[item].Id].Sources, s => s.Kind == Contracts.Retrieval.V1.SourceKind.Genre && s.Key == genre);
+            }
+        }
+
+        foreach (var item in Bundle.Tops!.ByCountry[user.Country!].Items.Where(i => !seen.Contains(i)).Take(options.PerCountry))
+        {
+            Assert.Contains(returned[Bundle.Catalog.Items[item].Id].Sources, s => s.Kind == Contracts.Retrieval.V1.SourceKind.Country && s.Key == user.Country);
+        }
+
+        Assert.DoesNotContain(response.Candidates, c => seen.Contains(Bundle.Catalog.Index[c.ItemId]));
+        Assert.Equal(Bundle.Manifest.Version, response.BundleVersion);
+    }
+
+    [Fact]
+    public async Task RecordInteraction_TakesEffectOnTheNextRecommend()
+    {
+        var userId = "new-user-" + Guid.NewGuid().ToString("N");
+        var first = await RecommendAsync(userId, 10);
+        var watched = first[0].ItemId;
+
+        var recorded = await fixture.System.GatewayClient.RecordInteractionAsync(new RecordInteractionRequest
+        {
+            UserId = userId,
+            ItemId = watched,
+            Kind = InteractionKind.Watched,
+        }).ResponseAsync.WithTimeout();
+        var next = await RecommendAsync(userId, 50);
+
+        Assert.Equal(1, recorded.HistoryCount);
+        Assert.DoesNotContain(next, i => i.ItemId == watched);
+        Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "similar-items" && s.Key == watched));
+        var genre = Bundle.Catalog.Genres[Bundle.Catalog.Items[Bundle.Catalog.Index[watched]].Genres[0]];
+        Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "genre" && s.Key == genre));
+    }
+
+    [Fact]
+    public async Task Recommend_UnknownUser_GetsPopularItemsNotAnError()
+    {
+        var items = await RecommendAsync("never-seen-" + Guid.NewGuid().ToString("N"), 10);
+
+        Assert.Equal(10, items.Count);
+        Assert.All(items, i => Assert.Contains(i.Sources, s => s.Kind == "popular"));
+        var popular = Bundle.Tops!.Global.Items.Take(200).Select(i => Bundle.Catalog.Items[i].Id).ToHashSet();
+        Assert.All(items, i => Assert.Contains(i.ItemId, popular));
+        Assert.All(items, i => Assert.False(i.Degraded));
+    }
+
+    [Theory]
+    [InlineData("", 10, "user_id")]
+    [InlineData("x", -1, "count")]
+    [InlineData("x", 101, "count")]
+    public async Task Recommend_BadInput_IsInvalidArgumentNamingTheField(string userId, int count, string field)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => RecommendAsync(userId, count));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(field, e.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Recommend_OversizedUserId_IsInvalidArgument()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => RecommendAsync(new string('u', 300), 10));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("user_id must be 1 to 256 characters", e.Status.Detail);
+    }
+
+    [Theory]
+    [InlineData("u1", "no-such-item", InteractionKind.Watched, null, StatusCode.NotFound, "item_id 'no-such-item' is not in the catalog")]
+    [InlineData("u1", "i1", InteractionKind.Unspecified, null, StatusCode.InvalidArgument, "kind must be")]
+    [InlineData("u1", "i1", InteractionKind.Rated, null, StatusCode.InvalidArgument, "rating must be set")]
+    [InlineData("u1", "i1", InteractionKind.Rated, 9f, StatusCode.InvalidArgument, "rating must be set between 0.5 and 5")]
+    [InlineData("", "i1", InteractionKind.Watched, null, StatusCode.InvalidArgument, "user_id")]
+    [InlineData("u1", "", InteractionKind.Watched, null, StatusCode.InvalidArgument, "item_id")]
+    public async Task RecordInteraction_BadInput_GetsItsStatus(string userId, string itemId, InteractionKind kind, float? rating, StatusCode status, string message)
+    {
+        var request = new RecordInteractionRequest { UserId = userId, ItemId = itemId, Kind = kind };
+        if (rating.HasValue)
+        {
+            request.Rating = rating.Value;
+        }
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => fixture.System.GatewayClient.RecordInteractionAsync(request).ResponseAsync.WithTimeout());
+
+        Assert.Equal(status, e.StatusCode);
+        Assert.Contains(message, e.Status.Detail);
+    }
+
+    private async Task<List<RecommendResponse>> RecommendAsync(string userId, int count)
+    {
+        using var call = fixture.System.GatewayClient.Recommend(new RecommendRequest { UserId = userId, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
+        var items = new List<RecommendResponse>();
+        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    private static float[] UserVector(int[] history, int? age, string? gender)
+    {
+        var features = TestBundle.Features(Bundle);
+        using var tower = new UserTowerModel(Bundle.UserTowerPath, Bundle.Manifest.Schema, Bundle.Manifest.Towers.Output);
+        var items = new long[features.HistoryLength];
+        var weights = new float[features.HistoryLength];
+        var dense = new float[features.Width];
+        features.Fill(history, age, gender, items, weights, dense);
+        var output = new float[tower.OutputWidth];
+        tower.Run(1, items, weights, dense, output);
+        return output;
+    }
+
+    private static float Dot(float[] a, ReadOnlySpan<float> b)
+    {
+        double sum = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * (double)b[i];
+        }
+
+        return (float)sum;
+    }
+}

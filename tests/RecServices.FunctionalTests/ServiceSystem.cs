@@ -1,0 +1,124 @@
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Gateway;
+using RecServices.Ranking;
+using RecServices.Retrieval;
+
+namespace RecServices.FunctionalTests;
+
+/// <summary>
+/// The three real hosts (Kestrel on loopback, real ports, real bundle, real SQLite file) started in this
+/// process, with gRPC clients for each. A test may stop retrieval or ranking to exercise the gateway's
+/// degraded paths.
+/// </summary>
+public sealed class ServiceSystem : IAsyncDisposable
+{
+    private readonly string _storeDirectory;
+
+    private ServiceSystem(string storeDirectory)
+    {
+        _storeDirectory = storeDirectory;
+    }
+
+    public WebApplication? Retrieval { get; private set; }
+
+    public WebApplication? Ranking { get; private set; }
+
+    public WebApplication? Gateway { get; private set; }
+
+    public Endpoints RetrievalPorts { get; } = new(Ports.Free(), Ports.Free());
+
+    public Endpoints RankingPorts { get; } = new(Ports.Free(), Ports.Free());
+
+    public Endpoints GatewayPorts { get; } = new(Ports.Free(), Ports.Free());
+
+    public GrpcChannel GatewayChannel { get; private set; } = null!;
+
+    public GatewayService.GatewayServiceClient GatewayClient => new(GatewayChannel);
+
+    public RetrievalService.RetrievalServiceClient RetrievalClient => new(GrpcChannel.ForAddress($"http://127.0.0.1:{RetrievalPorts.Grpc}"));
+
+    public RankingService.RankingServiceClient RankingClient => new(GrpcChannel.ForAddress($"http://127.0.0.1:{RankingPorts.Grpc}"));
+
+    public static async Task<ServiceSystem> StartAsync(string bundlePath, IEnumerable<string>? gatewayArgs = null)
+    {
+        var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")));
+        system.Retrieval = RetrievalApp.Build(Args(bundlePath, system.RetrievalPorts));
+        system.Ranking = RankingApp.Build(Args(bundlePath, system.RankingPorts));
+        system.Gateway = GatewayApp.Build(
+        [
+            .. Args(bundlePath, system.GatewayPorts),
+            $"--Recs:RetrievalAddress=http://127.0.0.1:{system.RetrievalPorts.Grpc}",
+            $"--Recs:RankingAddress=http://127.0.0.1:{system.RankingPorts.Grpc}",
+            $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
+            .. gatewayArgs ?? [],
+        ]);
+        await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync()).WithTimeout();
+        system.GatewayChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
+        foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
+        {
+            await TaskTimeouts.Until(async () => await HealthAsync(port) == HealthCheckResponse.Types.ServingStatus.Serving, $"port {port} to serve");
+        }
+
+        return system;
+    }
+
+    /// <summary>The command-line arguments a host gets: bundle, loopback ports, quiet logs, fast load retries.</summary>
+    public static string[] Args(string bundlePath, Endpoints ports) =>
+    [
+        $"--Recs:BundlePath={bundlePath}",
+        $"--Recs:GrpcPort={ports.Grpc}",
+        $"--Recs:HttpPort={ports.Http}",
+        "--Recs:ListenAddress=127.0.0.1",
+        "--Recs:LoadRetrySeconds=0.2",
+        "--Logging:LogLevel:Default=Warning",
+    ];
+
+    /// <summary>grpc.health.v1 Check of the whole server on <paramref name="port"/>.</summary>
+    public static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(int port)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        return response.Status;
+    }
+
+    public async Task StopRankingAsync()
+    {
+        await Ranking!.StopAsync().WithTimeout();
+        await Ranking.DisposeAsync();
+        Ranking = null;
+    }
+
+    public async Task StopRetrievalAsync()
+    {
+        await Retrieval!.StopAsync().WithTimeout();
+        await Retrieval.DisposeAsync();
+        Retrieval = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GatewayChannel?.Dispose();
+        foreach (var app in new[] { Gateway, Ranking, Retrieval })
+        {
+            if (app is not null)
+            {
+                await app.StopAsync().WithTimeout();
+                await app.DisposeAsync();
+            }
+        }
+
+        if (Directory.Exists(_storeDirectory))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_storeDirectory, recursive: true);
+        }
+    }
+}
+
+/// <summary>A host's gRPC (HTTP/2) and HTTP/1.1 ports.</summary>
+public sealed record Endpoints(int Grpc, int Http);

@@ -1,0 +1,35 @@
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Core.Features;
+using RecServices.Training.Bundling;
+using RecServices.Training.Model;
+
+namespace RecServices.FunctionalTests;
+
+/// <summary>A real bundle, trained by the project's own pipeline on small seeded synthetic data, built once per test run.</summary>
+public static class TestBundle
+{
+    private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static readonly SyntheticOptions Data = new() { Users = 300, Items = 500, Interactions = 12_000, Clusters = 15 };
+
+    /// <summary>The bundle directory (under the system temp folder).</summary>
+    public static string Path => Built.Value;
+
+    private static string Build()
+    {
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "recs-functional-" + Guid.NewGuid().ToString("N"), "bundle");
+        var options = new BuildOptions
+        {
+            Training = new TrainingOptions { Epochs = 4, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 50, LearningRate = 0.005f },
+            TopListLength = 100,
+        };
+        new BundleBuilder(options, _ => { }).Build(SyntheticDataset.Generate(Data), dir);
+        return dir;
+    }
+
+    /// <summary>Each user's distinct items in time order, as the user store holds them.</summary>
+    public static UserHistories Histories(Bundle bundle) => UserHistories.Build(bundle.Interactions!, bundle.Users!.Count);
+
+    public static UserFeatures Features(Bundle bundle) => new(bundle.Manifest.Schema, bundle.Catalog.ItemGenres);
+}
