@@ -55,6 +55,8 @@ public sealed class ServiceSystem : IAsyncDisposable
             $"--Recs:RetrievalAddress=http://127.0.0.1:{system.RetrievalPorts.Grpc}",
             $"--Recs:RankingAddress=http://127.0.0.1:{system.RankingPorts.Grpc}",
             $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
+            "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
+            "--Recs:RankingTimeoutMs=15000",
             .. gatewayArgs ?? [],
         ]);
         await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync()).WithTimeout();

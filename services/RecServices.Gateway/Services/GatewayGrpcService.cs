@@ -45,7 +45,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, IOptions
         float? rating = null;
         if (kind == Core.Data.InteractionKind.Rated)
         {
-            if (!request.HasRating || !float.IsFinite(request.Rating) || request.Rating is < 0.5f or > 5f)
+            if (!float.IsFinite(request.Rating) || request.Rating is < 0.5f or > 5f)
             {
                 throw RequestChecks.Invalid("rating must be set between 0.5 and 5 for INTERACTION_KIND_RATED");
             }

@@ -1,0 +1,91 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Ranking.V1;
+using RecServices.Core.Bundles;
+
+namespace RecServices.FunctionalTests;
+
+public sealed class DegradedTests
+{
+    [Fact]
+    public async Task Recommend_RankingStopped_StreamsRetrievalOrderMarkedDegraded()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Core);
+        await system.StopRankingAsync();
+
+        var items = await RecommendAsync(system, "u5", 15);
+
+        Assert.Equal(15, items.Count);
+        Assert.All(items, i => Assert.True(i.Degraded));
+        Assert.All(items, i => Assert.StartsWith("ranking unavailable", i.DegradedReason));
+        Assert.Equal(Enumerable.Range(1, 15), items.Select(i => i.Rank));
+        Assert.All(items, i => Assert.True(bundle.Catalog.Index.ContainsKey(i.ItemId)));
+    }
+
+    [Fact]
+    public async Task Recommend_RetrievalStopped_StreamsPopularItemsMarkedDegraded()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+        var bundle = Bundle.Load(TestBundle.Path);
+        await system.StopRetrievalAsync();
+
+        var items = await RecommendAsync(system, "u5", 10);
+
+        Assert.Equal(10, items.Count);
+        Assert.All(items, i => Assert.True(i.Degraded));
+        Assert.All(items, i => Assert.StartsWith("retrieval unavailable", i.DegradedReason));
+        var u5 = bundle.Users!.Select((u, index) => (u.Id, index)).Single(u => u.Id == "u5").index;
+        var seen = TestBundle.Histories(bundle).Of(u5).ToArray().Select(i => bundle.Catalog.Items[i].Id).ToHashSet();
+        var expected = bundle.Tops!.Global.Items.Select(i => bundle.Catalog.Items[i].Id).Where(id => !seen.Contains(id)).Take(10);
+        Assert.Equal(expected, items.Select(i => i.ItemId));
+    }
+
+    [Fact]
+    public async Task Health_BeforeTheBundleLoads_IsNotServingAndRpcsAreUnavailable()
+    {
+        var empty = Directory.CreateTempSubdirectory("recs-pending-").FullName;
+        var ports = new Endpoints(Ports.Free(), Ports.Free());
+        await using var ranking = Ranking.RankingApp.Build(ServiceSystem.Args(empty, ports));
+        await ranking.StartAsync().WithTimeout();
+        try
+        {
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await ServiceSystem.HealthAsync(ports.Grpc).WithTimeout());
+            using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}");
+            var request = new RankCandidatesRequest { CandidateItemIds = { "i1" } };
+            var e = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                using var call = new RankingService.RankingServiceClient(channel).RankCandidates(request);
+                await call.ResponseStream.MoveNext().WithTimeout();
+            });
+            Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+            Assert.Contains("could not be loaded", e.Status.Detail);
+
+            // The bundle arrives (a training Job finished writing it): the service picks it up.
+            foreach (var file in Directory.EnumerateFiles(TestBundle.Path))
+            {
+                File.Copy(file, Path.Combine(empty, Path.GetFileName(file)));
+            }
+
+            await TaskTimeouts.Until(async () => await ServiceSystem.HealthAsync(ports.Grpc) == HealthCheckResponse.Types.ServingStatus.Serving, "the ranking service to load the bundle");
+        }
+        finally
+        {
+            await ranking.StopAsync().WithTimeout();
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    private static async Task<List<RecommendResponse>> RecommendAsync(ServiceSystem system, string userId, int count)
+    {
+        using var call = system.GatewayClient.Recommend(new RecommendRequest { UserId = userId, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
+        var items = new List<RecommendResponse>();
+        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace RecServices.Testing;
+
+/// <summary>Finds and runs the external clients the tests use (buf from npm, Python grpcio from Debian).</summary>
+public static class ExternalTools
+{
+    /// <summary>The buf CLI: $RECS_BUF, else .tools/node_modules/.bin/buf in the checkout (where .ci/run installs it), else null.</summary>
+    public static string? Buf { get; } = FindBuf();
+
+    /// <summary>The checkout's root (the folder holding RecServices.sln).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static async Task<(int Code, string Output)> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(timeout ?? TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "RecServices.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"no RecServices.sln above {AppContext.BaseDirectory}");
+    }
+
+    private static string? FindBuf()
+    {
+        var env = Environment.GetEnvironmentVariable("RECS_BUF");
+        if (!string.IsNullOrEmpty(env) && File.Exists(env))
+        {
+            return env;
+        }
+
+        var local = Path.Combine(FindRoot(), ".tools", "node_modules", ".bin", "buf");
+        return File.Exists(local) ? local : null;
+    }
+}
+
+/// <summary>A fact skipped, with the reason printed, when the buf CLI is not installed.</summary>
+public sealed class BufFactAttribute : FactAttribute
+{
+    public BufFactAttribute()
+    {
+        if (ExternalTools.Buf is null)
+        {
+            Skip = "buf not found: run 'npm install --prefix .tools @bufbuild/buf@1.75.0' (as .ci/run does) or set RECS_BUF";
+        }
+    }
+}
