@@ -1,0 +1,28 @@
+using RecServices.AppHost;
+using RecServices.Cli;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
+var bundle = Path.GetFullPath(builder.Configuration["Recs:BundlePath"] ?? Path.Combine(root, "bundles", "synthetic"));
+if (!File.Exists(Path.Combine(bundle, "manifest.json")))
+{
+    Console.WriteLine($"no bundle at {bundle}: building the synthetic default with 'recs train'");
+    if (await RecsCommand.RunAsync(["train", "--data", "synthetic", "--out", bundle], Console.Out, Console.Error) != 0)
+    {
+        return 1;
+    }
+}
+
+var retrieval = builder.AddService<Projects.RecServices_Retrieval>("retrieval", bundle, AppHostPorts.RetrievalGrpc, AppHostPorts.RetrievalHttp);
+var ranking = builder.AddService<Projects.RecServices_Ranking>("ranking", bundle, AppHostPorts.RankingGrpc, AppHostPorts.RankingHttp);
+builder.AddService<Projects.RecServices_Gateway>("gateway", bundle, AppHostPorts.GatewayGrpc, AppHostPorts.GatewayHttp)
+    .WithEnvironment("Recs__RetrievalAddress", AppHostPorts.Address(AppHostPorts.RetrievalGrpc))
+    .WithEnvironment("Recs__RankingAddress", AppHostPorts.Address(AppHostPorts.RankingGrpc))
+    .WithEnvironment("Recs__UserStorePath", Path.Combine(Path.GetDirectoryName(bundle)!, "users.db"))
+    .WaitFor(retrieval)
+    .WaitFor(ranking);
+
+Console.WriteLine($"gateway: grpc on localhost:{AppHostPorts.GatewayGrpc} (h2c; try: buf curl --http2-prior-knowledge --protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})");
+Console.WriteLine("dashboard (traces of every Recommend across the three services): http://localhost:18888 (the login link is printed below)");
+await builder.Build().RunAsync();
+return 0;
