@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Grpc.Health.V1;
-using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Core.Bundles;
 
@@ -15,7 +14,7 @@ public sealed class DegradedTests
         var bundle = Bundle.Load(TestBundle.Path, BundleParts.Core);
         await system.StopRankingAsync();
 
-        var items = await RecommendAsync(system, "u5", 15);
+        var items = await system.RecommendAsync("u5", 15);
 
         Assert.Equal(15, items.Count);
         Assert.All(items, i => Assert.True(i.Degraded));
@@ -31,7 +30,7 @@ public sealed class DegradedTests
         var bundle = Bundle.Load(TestBundle.Path);
         await system.StopRetrievalAsync();
 
-        var items = await RecommendAsync(system, "u5", 10);
+        var items = await system.RecommendAsync("u5", 10);
 
         Assert.Equal(10, items.Count);
         Assert.All(items, i => Assert.True(i.Degraded));
@@ -77,15 +76,4 @@ public sealed class DegradedTests
         }
     }
 
-    private static async Task<List<RecommendResponse>> RecommendAsync(ServiceSystem system, string userId, int count)
-    {
-        using var call = system.GatewayClient.Recommend(new RecommendRequest { UserId = userId, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
-        var items = new List<RecommendResponse>();
-        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-        {
-            items.Add(item);
-        }
-
-        return items;
-    }
 }

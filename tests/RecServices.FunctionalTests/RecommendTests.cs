@@ -19,7 +19,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var histories = TestBundle.Histories(Bundle);
         for (var u = 0; u < Bundle.Users!.Count; u += 15)
         {
-            var items = await RecommendAsync(Bundle.Users[u].Id, 30);
+            var items = await fixture.System.RecommendAsync(Bundle.Users[u].Id, 30);
 
             Assert.Equal(30, items.Count);
             Assert.Equal(Enumerable.Range(1, 30), items.Select(i => i.Rank));
@@ -50,7 +50,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
             .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors.Row(Bundle.Catalog.Index[id]))))
             .OrderByDescending(c => c.Score).Take(20).ToList();
 
-        var items = await RecommendAsync(user.Id, 20);
+        var items = await fixture.System.RecommendAsync(user.Id, 20);
 
         Assert.Equal(expected.Select(e => e.Id), items.Select(i => i.ItemId));
         for (var i = 0; i < items.Count; i++)
@@ -106,7 +106,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     public async Task RecordInteraction_TakesEffectOnTheNextRecommend()
     {
         var userId = "new-user-" + Guid.NewGuid().ToString("N");
-        var first = await RecommendAsync(userId, 10);
+        var first = await fixture.System.RecommendAsync(userId, 10);
         var watched = first[0].ItemId;
 
         var recorded = await fixture.System.GatewayClient.RecordInteractionAsync(new RecordInteractionRequest
@@ -115,7 +115,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
             ItemId = watched,
             Kind = InteractionKind.Watched,
         }).ResponseAsync.WithTimeout();
-        var next = await RecommendAsync(userId, 50);
+        var next = await fixture.System.RecommendAsync(userId, 50);
 
         Assert.Equal(1, recorded.HistoryCount);
         Assert.DoesNotContain(next, i => i.ItemId == watched);
@@ -127,7 +127,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     [Fact]
     public async Task Recommend_UnknownUser_GetsPopularItemsNotAnError()
     {
-        var items = await RecommendAsync("never-seen-" + Guid.NewGuid().ToString("N"), 10);
+        var items = await fixture.System.RecommendAsync("never-seen-" + Guid.NewGuid().ToString("N"), 10);
 
         Assert.Equal(10, items.Count);
         Assert.All(items, i => Assert.Contains(i.Sources, s => s.Kind == "popular"));
@@ -142,7 +142,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     [InlineData("x", 101, "count")]
     public async Task Recommend_BadInput_IsInvalidArgumentNamingTheField(string userId, int count, string field)
     {
-        var e = await Assert.ThrowsAsync<RpcException>(() => RecommendAsync(userId, count));
+        var e = await Assert.ThrowsAsync<RpcException>(() => fixture.System.RecommendAsync(userId, count));
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(field, e.Status.Detail);
@@ -151,7 +151,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     [Fact]
     public async Task Recommend_OversizedUserId_IsInvalidArgument()
     {
-        var e = await Assert.ThrowsAsync<RpcException>(() => RecommendAsync(new string('u', 300), 10));
+        var e = await Assert.ThrowsAsync<RpcException>(() => fixture.System.RecommendAsync(new string('u', 300), 10));
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("user_id must be 1 to 256 characters", e.Status.Detail);
@@ -178,17 +178,6 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         Assert.Contains(message, e.Status.Detail);
     }
 
-    private async Task<List<RecommendResponse>> RecommendAsync(string userId, int count)
-    {
-        using var call = fixture.System.GatewayClient.Recommend(new RecommendRequest { UserId = userId, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
-        var items = new List<RecommendResponse>();
-        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-        {
-            items.Add(item);
-        }
-
-        return items;
-    }
 
     private static float[] UserVector(int[] history, int? age, string? gender)
     {

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -86,6 +87,19 @@ public sealed class ServiceSystem : IAsyncDisposable
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
         return response.Status;
+    }
+
+    /// <summary>Reads a whole Recommend stream from the gateway.</summary>
+    public async Task<List<RecommendResponse>> RecommendAsync(string userId, int count)
+    {
+        using var call = GatewayClient.Recommend(new RecommendRequest { UserId = userId, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
+        var items = new List<RecommendResponse>();
+        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
+        {
+            items.Add(item);
+        }
+
+        return items;
     }
 
     public async Task StopRankingAsync()

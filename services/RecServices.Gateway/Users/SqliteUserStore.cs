@@ -99,15 +99,13 @@ public sealed class SqliteUserStore : IUserStore
             await user.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using (var insert = connection.CreateCommand())
+        await using (var insert = InsertInteraction(connection, transaction))
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at) VALUES ($u, $i, $k, $r, $t)";
-            insert.Parameters.AddWithValue("$u", interaction.UserId);
-            insert.Parameters.AddWithValue("$i", interaction.ItemId);
-            insert.Parameters.AddWithValue("$k", (int)interaction.Kind);
-            insert.Parameters.AddWithValue("$r", interaction.Rating.HasValue ? interaction.Rating.Value : DBNull.Value);
-            insert.Parameters.AddWithValue("$t", interaction.OccurredAt.ToUnixTimeSeconds());
+            insert.Parameters["$u"].Value = interaction.UserId;
+            insert.Parameters["$i"].Value = interaction.ItemId;
+            insert.Parameters["$k"].Value = (int)interaction.Kind;
+            insert.Parameters["$r"].Value = interaction.Rating.HasValue ? interaction.Rating.Value : DBNull.Value;
+            insert.Parameters["$t"].Value = interaction.OccurredAt.ToUnixTimeSeconds();
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
@@ -147,15 +145,9 @@ public sealed class SqliteUserStore : IUserStore
             }
         }
 
-        await using (var insert = connection.CreateCommand())
+        await using (var insert = InsertInteraction(connection, transaction))
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at) VALUES ($u, $i, $k, $r, $t)";
-            var u = insert.Parameters.Add("$u", SqliteType.Text);
-            var i = insert.Parameters.Add("$i", SqliteType.Text);
-            var k = insert.Parameters.Add("$k", SqliteType.Integer);
-            var r = insert.Parameters.Add("$r", SqliteType.Real);
-            var t = insert.Parameters.Add("$t", SqliteType.Integer);
+            var (u, i, k, r, t) = (insert.Parameters["$u"], insert.Parameters["$i"], insert.Parameters["$k"], insert.Parameters["$r"], insert.Parameters["$t"]);
             for (var row = 0; row < rows.Count; row++)
             {
                 u.Value = users[rows.Users[row]].Id;
@@ -177,6 +169,20 @@ public sealed class SqliteUserStore : IUserStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The one INSERT of an interaction, prepared with parameters $u, $i, $k, $r, $t.</summary>
+    private static SqliteCommand InsertInteraction(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at) VALUES ($u, $i, $k, $r, $t)";
+        insert.Parameters.Add("$u", SqliteType.Text);
+        insert.Parameters.Add("$i", SqliteType.Text);
+        insert.Parameters.Add("$k", SqliteType.Integer);
+        insert.Parameters.Add("$r", SqliteType.Real);
+        insert.Parameters.Add("$t", SqliteType.Integer);
+        return insert;
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
