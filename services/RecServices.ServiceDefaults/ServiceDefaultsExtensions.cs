@@ -46,7 +46,7 @@ public static class ServiceDefaultsExtensions
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
-        var tracing = builder.Services.AddOpenTelemetry()
+        builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(t =>
             {
@@ -58,7 +58,6 @@ public static class ServiceDefaultsExtensions
                     t.AddOtlpExporter();
                 }
             });
-        _ = tracing;
         return options;
     }
 
