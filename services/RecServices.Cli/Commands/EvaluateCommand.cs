@@ -1,0 +1,75 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Training.Bundling;
+using RecServices.Training.Evaluation;
+using RecServices.Training.Model;
+
+namespace RecServices.Cli.Commands;
+
+/// <summary><c>recs evaluate --data &lt;folder&gt; --protocol ms-stratified-75 --out &lt;dir&gt;</c>: quality under the published protocol.</summary>
+public static class EvaluateCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var data = new Option<string>("--data") { Description = "A dataset folder of a supported format, or 'synthetic'.", Required = true };
+        var protocol = new Option<string>("--protocol") { Description = "The evaluation protocol (EVALUATION.md).", DefaultValueFactory = _ => ProtocolEvaluator.Protocol };
+        var outDir = new Option<string>("--out") { Description = "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
+        var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => 300 };
+        var scale = new Option<double>("--quota-scale") { Description = "Multiply every candidate source's quota (1 = the design's recipe).", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("evaluate", "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity.")
+        {
+            data, protocol, outDir, epochs, candidates, scale,
+        };
+        command.SetAction(parse => CommandErrors.Run(error, () =>
+        {
+            if (parse.GetValue(protocol) != ProtocolEvaluator.Protocol)
+            {
+                throw new ArgumentException($"unknown protocol '{parse.GetValue(protocol)}'; supported: {ProtocolEvaluator.Protocol}");
+            }
+
+            var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) } };
+            build.Training.Validate();
+            var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
+            var directory = Path.GetFullPath(parse.GetValue(outDir)!);
+            Directory.CreateDirectory(directory);
+            var (report, lists) = new ProtocolEvaluator(build, line => output.WriteLine(line)).Run(dataset, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale));
+            File.WriteAllText(Path.Combine(directory, "metrics.json"), JsonSerializer.Serialize(report, BundleJson.Options));
+            var table = Markdown(report);
+            File.WriteAllText(Path.Combine(directory, "metrics.md"), table);
+            using (var writer = new StreamWriter(Path.Combine(directory, "lists.jsonl"), false, new UTF8Encoding(false)))
+            {
+                foreach (var list in lists)
+                {
+                    writer.WriteLine(JsonSerializer.Serialize(new { user = list.User, items = list.Items }));
+                }
+            }
+
+            output.WriteLine(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    public static string Markdown(EvaluationReport report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var text = new StringBuilder();
+        text.AppendLine(c, $"{report.Dataset}, protocol {report.Protocol}, {report.Users} users, top {report.K}, bundle {report.BundleVersion}");
+        text.AppendLine();
+        text.AppendLine(c, $"| model | MAP | nDCG@{report.K} | P@{report.K} | R@{report.K} | coverage |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (name, m) in report.Rows)
+        {
+            text.AppendLine(c, $"| {name} | {m[$"map@{report.K}"]:F4} | {m[$"ndcg@{report.K}"]:F4} | {m[$"precision@{report.K}"]:F4} | {m[$"recall@{report.K}"]:F4} | {m["coverage"]:F3} |");
+        }
+
+        text.AppendLine();
+        text.AppendLine(c, $"Retrieval recall (share of a user's test items among the candidates): {report.RetrievalRecall:F4} with {report.MeanCandidates:F0} candidates on average (cap {report.MaxCandidates}); {report.Seconds:F0} s.");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,35 @@
+using RecServices.Core.Bundles;
+using RecServices.Serving.Ranking;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.Serving.Pipeline;
+
+/// <summary>
+/// The served two-stage pipeline in process: user context → candidate generation (seen items filtered)
+/// → ranking → top k. The retrieval and ranking services run these same classes behind gRPC; the
+/// offline evaluator runs them here, so the number it reports is the number the services serve.
+/// </summary>
+public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator, Ranker ranker, UserContextFactory contexts)
+{
+    public Bundle Bundle => bundle;
+
+    /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
+    public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates, RetrievalOptions? quotas = null)
+    {
+        var context = contexts.Create(user.History, country);
+        var candidates = generator.Generate(context, maxCandidates, quotas);
+        var top = new RankedItem[Math.Min(k, candidates.Count)];
+        var n = ranker.Rank(user, candidates.Items.ToArray(), top);
+        return (candidates, top[..n]);
+    }
+
+    /// <summary>The same model ranking the whole catalog minus the user's seen items: the upper reference.</summary>
+    public RankedItem[] RecommendFromCatalog(UserProfile user, int k)
+    {
+        var seen = user.History.ToHashSet();
+        var all = Enumerable.Range(0, bundle.Catalog.Count).Where(i => !seen.Contains(i)).ToArray();
+        var top = new RankedItem[Math.Min(k, all.Length)];
+        var n = ranker.Rank(user, all, top);
+        return top[..n];
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Globalization;
+using RecServices.Core.Bundles;
+using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Ranking;
+using RecServices.Serving.Retrieval;
+using RecServices.Training.Bundling;
+
+namespace RecServices.Training.Evaluation;
+
+/// <summary>
+/// EVALUATION.md's protocol <c>ms-stratified-75</c>: split every item's ratings 75/25 (seed 42), build a
+/// bundle from the train part only (its own validation carve comes out of the train part), then for
+/// every user with a test rating run the served two-stage pipeline (<see cref="TwoStagePipeline"/>:
+/// retrieval → seen filtering → ranking → top k), the same model over the whole catalog, and
+/// popularity, all with the user's train items removed.
+/// </summary>
+public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
+{
+    public const string Protocol = "ms-stratified-75";
+    public const string Served = "served two-stage";
+    public const string FullCatalog = "full catalog (same model)";
+    public const string Popularity = "popularity";
+
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 300, double quotaScale = 1)
+    {
+        var clock = Stopwatch.StartNew();
+        var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
+        log(string.Create(CultureInfo.InvariantCulture, $"{Protocol}: {train.Count} train and {test.Count} test ratings"));
+        var bundleDirectory = Path.Combine(workDirectory, "bundle");
+        new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
+        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval);
+
+        var quotas = new RetrievalOptions().Scaled(quotaScale);
+        using var ranker = new Ranker(bundle);
+        var pipeline = new TwoStagePipeline(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
+        var histories = UserHistories.Build(train, dataset.Users.Count);
+        var relevant = RelevantByUser(test);
+        var popular = PopularOrder(train, dataset.Items.Count);
+
+        var rows = new Dictionary<string, MetricAccumulator> { [Served] = new(k), [FullCatalog] = new(k), [Popularity] = new(k) };
+        var covered = rows.Keys.ToDictionary(r => r, _ => new HashSet<int>());
+        var lists = new List<UserList>();
+        double recall = 0, candidates = 0;
+        foreach (var (u, items) in relevant.OrderBy(p => p.Key))
+        {
+            var profile = dataset.Users[u];
+            var user = new UserProfile(histories.Of(u).ToArray(), profile.Age, profile.Gender);
+            var (set, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates);
+            var served = top.Select(r => r.Item).ToArray();
+            var full = pipeline.RecommendFromCatalog(user, k).Select(r => r.Item).ToArray();
+            var seen = user.History.ToHashSet();
+            var byPopularity = popular.Where(i => !seen.Contains(i)).Take(k).ToArray();
+
+            Add(rows[Served], covered[Served], served, items);
+            Add(rows[FullCatalog], covered[FullCatalog], full, items);
+            Add(rows[Popularity], covered[Popularity], byPopularity, items);
+            recall += items.Count(set.Contains) / (double)items.Count;
+            candidates += set.Count;
+            lists.Add(new UserList(profile.Id, served.Select(i => bundle.Catalog.Items[i].Id).ToArray()));
+        }
+
+        var users = relevant.Count;
+        var report = new EvaluationReport(
+            Protocol, dataset.Name, bundle.Manifest.Version, users, k, maxCandidates,
+            candidates / Math.Max(1, users), recall / Math.Max(1, users),
+            rows.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, double>)WithCoverage(p.Value, covered[p.Key].Count, dataset.Items.Count)),
+            Math.Round(clock.Elapsed.TotalSeconds, 1));
+        return (report, lists);
+    }
+
+    private static void Add(MetricAccumulator metrics, HashSet<int> covered, int[] list, HashSet<int> relevant)
+    {
+        metrics.Add(list, relevant);
+        covered.UnionWith(list);
+    }
+
+    private static SortedDictionary<string, double> WithCoverage(MetricAccumulator metrics, int covered, int catalog) =>
+        new(metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal) { ["coverage"] = covered / (double)catalog };
+
+    private static Dictionary<int, HashSet<int>> RelevantByUser(InteractionTable test)
+    {
+        var result = new Dictionary<int, HashSet<int>>();
+        for (var row = 0; row < test.Count; row++)
+        {
+            if (!result.TryGetValue(test.Users[row], out var set))
+            {
+                result[test.Users[row]] = set = [];
+            }
+
+            set.Add(test.Items[row]);
+        }
+
+        return result;
+    }
+
+    /// <summary>Items by train interaction count, most first (ties by index).</summary>
+    private static int[] PopularOrder(InteractionTable train, int itemCount)
+    {
+        var counts = new int[itemCount];
+        foreach (var item in train.Items)
+        {
+            counts[item]++;
+        }
+
+        return Enumerable.Range(0, itemCount).OrderByDescending(i => counts[i]).ThenBy(i => i).ToArray();
+    }
+}

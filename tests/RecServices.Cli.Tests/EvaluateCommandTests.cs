@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace RecServices.Cli.Tests;
+
+public sealed class EvaluateCommandTests
+{
+    [Fact]
+    public async Task Evaluate_CsvDataset_WritesMetricsTableAndListsWithDatasetIds()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
+        WriteCsvDataset(data, users: 60, items: 50);
+        var outDir = Path.Combine(dir.Path, "eval");
+
+        var result = await Recs.RunAsync("evaluate", "--data", data, "--out", outDir, "--epochs", "2");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("| served two-stage |", result.Output);
+        Assert.Contains("| popularity |", result.Output);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        Assert.Equal("ms-stratified-75", metrics.RootElement.GetProperty("protocol").GetString());
+        var lines = File.ReadAllLines(Path.Combine(outDir, "lists.jsonl"));
+        Assert.Equal(metrics.RootElement.GetProperty("users").GetInt32(), lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        // The dataset's own ids: users 1..60 and movies 1..50 of ratings.csv.
+        Assert.InRange(int.Parse(first.RootElement.GetProperty("user").GetString()!, CultureInfo.InvariantCulture), 1, 60);
+        Assert.All(first.RootElement.GetProperty("items").EnumerateArray(), i => Assert.InRange(int.Parse(i.GetString()!, CultureInfo.InvariantCulture), 1, 50));
+        Assert.True(File.Exists(Path.Combine(outDir, "metrics.md")));
+    }
+
+    [Fact]
+    public async Task Evaluate_UnknownProtocol_ExitsOneNamingTheSupportedOne()
+    {
+        using var dir = new TempDirectory();
+
+        var result = await Recs.RunAsync("evaluate", "--data", "synthetic", "--out", dir.Path, "--protocol", "leave-one-out");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("supported: ms-stratified-75", result.Error);
+    }
+
+    /// <summary>A small made-up MovieLens-CSV dataset: every user rates a random third of the movies.</summary>
+    private static void WriteCsvDataset(string folder, int users, int items)
+    {
+        var rng = new Random(3);
+        var movies = new StringBuilder("movieId,title,genres\n");
+        for (var m = 1; m <= items; m++)
+        {
+            movies.Append(CultureInfo.InvariantCulture, $"{m},\"Movie {m}, The ({1980 + (m % 40)})\",{(m % 3 == 0 ? "Drama" : "Comedy|Action")}\n");
+        }
+
+        var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
+        for (var u = 1; u <= users; u++)
+        {
+            for (var m = 1; m <= items; m++)
+            {
+                if (rng.NextDouble() < 0.33 + (m < 10 ? 0.4 : 0))
+                {
+                    ratings.Append(CultureInfo.InvariantCulture, $"{u},{m},{1 + rng.Next(5)}.0,{964_980_000 + (u * 1000) + m}\n");
+                }
+            }
+        }
+
+        File.WriteAllText(Path.Combine(folder, "movies.csv"), movies.ToString());
+        File.WriteAllText(Path.Combine(folder, "ratings.csv"), ratings.ToString());
+    }
+}

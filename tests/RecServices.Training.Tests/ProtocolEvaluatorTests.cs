@@ -1,0 +1,38 @@
+using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
+using RecServices.Training.Evaluation;
+
+namespace RecServices.Training.Tests;
+
+public sealed class ProtocolEvaluatorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("recs-eval-").FullName;
+
+    [Fact]
+    public void Run_SmallSyntheticData_EvaluatesEveryTestUserWithoutTheirTrainItems()
+    {
+        var data = SyntheticDataset.Generate(SmallBundleFixture.Data);
+        var evaluator = new ProtocolEvaluator(SmallBundleFixture.Options, _ => { });
+
+        var (report, lists) = evaluator.Run(data, _dir, k: 10, maxCandidates: 50);
+
+        var (train, test) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.75, 42);
+        var testUsers = test.Users.ToArray().Distinct().Select(u => data.Users[u].Id).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(testUsers.Length, report.Users);
+        Assert.Equal(testUsers, lists.Select(l => l.User).Order(StringComparer.Ordinal));
+        var histories = UserHistories.Build(train, data.Users.Count);
+        foreach (var list in lists)
+        {
+            var seen = histories.Of(data.UserIndex[list.User]).ToArray().Select(i => data.Items[i].Id).ToHashSet();
+            Assert.InRange(list.Items.Count, 1, 10);
+            Assert.DoesNotContain(list.Items, seen.Contains);
+        }
+
+        Assert.InRange(report.MeanCandidates, 10, 50);
+        Assert.InRange(report.RetrievalRecall, 0.01, 1);
+        Assert.Equal([ProtocolEvaluator.FullCatalog, ProtocolEvaluator.Popularity, ProtocolEvaluator.Served], report.Rows.Keys.Order(StringComparer.Ordinal));
+        Assert.True(report.Rows[ProtocolEvaluator.Served]["ndcg@10"] > report.Rows[ProtocolEvaluator.Popularity]["ndcg@10"]);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
