@@ -13,6 +13,7 @@ public static class RecsCommand
             TrainCommand.Create(output, error),
             InspectCommand.Create(output, error),
             EvaluateCommand.Create(output, error),
+            SweepCommand.Create(output, error),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken);

@@ -31,6 +31,25 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Sweep_CsvDataset_WritesTableJsonAndPngChart()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
+        WriteCsvDataset(data, users: 60, items: 50);
+        var outDir = Path.Combine(dir.Path, "sweep");
+
+        var result = await Recs.RunAsync("sweep", "--data", data, "--out", outDir, "--scales", "0.5", "2", "--epochs", "1");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("**(chosen)**", result.Output);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")));
+        Assert.Equal(2, report.RootElement.GetProperty("points").GetArrayLength());
+        var png = File.ReadAllBytes(Path.Combine(outDir, "sweep.png"));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
+        Assert.True(File.Exists(Path.Combine(outDir, "sweep.md")));
+    }
+
+    [Fact]
     public async Task Evaluate_UnknownProtocol_ExitsOneNamingTheSupportedOne()
     {
         using var dir = new TempDirectory();

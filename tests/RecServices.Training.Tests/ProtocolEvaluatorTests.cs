@@ -14,7 +14,7 @@ public sealed class ProtocolEvaluatorTests : IDisposable
         var data = SyntheticDataset.Generate(SmallBundleFixture.Data);
         var evaluator = new ProtocolEvaluator(SmallBundleFixture.Options, _ => { });
 
-        var (report, lists) = evaluator.Run(data, _dir, k: 10, maxCandidates: 50);
+        var (report, lists) = evaluator.Run(data, _dir, k: 10, maxCandidates: 200);
 
         var (train, test) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.75, 42);
         var testUsers = test.Users.ToArray().Distinct().Select(u => data.Users[u].Id).Order(StringComparer.Ordinal).ToArray();
@@ -28,7 +28,7 @@ public sealed class ProtocolEvaluatorTests : IDisposable
             Assert.DoesNotContain(list.Items, seen.Contains);
         }
 
-        Assert.InRange(report.MeanCandidates, 10, 50);
+        Assert.InRange(report.MeanCandidates, 10, 200);
         Assert.InRange(report.RetrievalRecall, 0.01, 1);
         Assert.Equal([ProtocolEvaluator.FullCatalog, ProtocolEvaluator.Popularity, ProtocolEvaluator.Served], report.Rows.Keys.Order(StringComparer.Ordinal));
         Assert.True(report.Rows[ProtocolEvaluator.Served]["ndcg@10"] > report.Rows[ProtocolEvaluator.Popularity]["ndcg@10"]);

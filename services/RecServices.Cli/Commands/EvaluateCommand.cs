@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
+using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 using RecServices.Training.Evaluation;
 using RecServices.Training.Model;
@@ -20,7 +21,7 @@ public static class EvaluateCommand
         var outDir = new Option<string>("--out") { Description = "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => 300 };
-        var scale = new Option<double>("--quota-scale") { Description = "Multiply every candidate source's quota (1 = the design's recipe).", DefaultValueFactory = _ => 1.0 };
+        var scale = new Option<double>("--quota-scale") { Description = "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.", DefaultValueFactory = _ => RetrievalOptions.DefaultScale };
         var command = new Command("evaluate", "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity.")
         {
             data, protocol, outDir, epochs, candidates, scale,

@@ -24,7 +24,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     public const string FullCatalog = "full catalog (same model)";
     public const string Popularity = "popularity";
 
-    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 300, double quotaScale = 1)
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 300, double quotaScale = RetrievalOptions.DefaultScale)
     {
         var clock = Stopwatch.StartNew();
         var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
@@ -33,43 +33,68 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval);
 
-        var quotas = new RetrievalOptions().Scaled(quotaScale);
+        var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
         var pipeline = new TwoStagePipeline(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
-        var histories = UserHistories.Build(train, dataset.Users.Count);
-        var relevant = RelevantByUser(test);
-        var popular = PopularOrder(train, dataset.Items.Count);
+        var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, quotas, withReferences: true);
+        var report = new EvaluationReport(
+            Protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
+            measured.Rows, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        return (report, measured.Lists);
+    }
 
-        var rows = new Dictionary<string, MetricAccumulator> { [Served] = new(k), [FullCatalog] = new(k), [Popularity] = new(k) };
+    /// <summary>
+    /// Runs the served pipeline (and, with <paramref name="withReferences"/>, the full-catalog and popularity
+    /// references) for every user with an interaction in <paramref name="heldOut"/>, their
+    /// <paramref name="known"/> items as history, and averages the metrics. Also times each served request.
+    /// </summary>
+    public static Measurement Measure(TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, RetrievalOptions quotas, bool withReferences)
+    {
+        var bundle = pipeline.Bundle;
+        var histories = UserHistories.Build(known, dataset.Users.Count);
+        var relevant = RelevantByUser(heldOut);
+        var popular = PopularOrder(known, dataset.Items.Count);
+        var rows = new Dictionary<string, MetricAccumulator> { [Served] = new(k) };
+        if (withReferences)
+        {
+            rows[FullCatalog] = new(k);
+            rows[Popularity] = new(k);
+        }
+
         var covered = rows.Keys.ToDictionary(r => r, _ => new HashSet<int>());
         var lists = new List<UserList>();
+        var latencies = new List<double>();
         double recall = 0, candidates = 0;
         foreach (var (u, items) in relevant.OrderBy(p => p.Key))
         {
             var profile = dataset.Users[u];
             var user = new UserProfile(histories.Of(u).ToArray(), profile.Age, profile.Gender);
-            var (set, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates);
+            var started = Stopwatch.GetTimestamp();
+            var (set, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates, quotas);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var served = top.Select(r => r.Item).ToArray();
-            var full = pipeline.RecommendFromCatalog(user, k).Select(r => r.Item).ToArray();
-            var seen = user.History.ToHashSet();
-            var byPopularity = popular.Where(i => !seen.Contains(i)).Take(k).ToArray();
-
             Add(rows[Served], covered[Served], served, items);
-            Add(rows[FullCatalog], covered[FullCatalog], full, items);
-            Add(rows[Popularity], covered[Popularity], byPopularity, items);
+            if (withReferences)
+            {
+                var seen = user.History.ToHashSet();
+                Add(rows[FullCatalog], covered[FullCatalog], pipeline.RecommendFromCatalog(user, k).Select(r => r.Item).ToArray(), items);
+                Add(rows[Popularity], covered[Popularity], popular.Where(i => !seen.Contains(i)).Take(k).ToArray(), items);
+            }
+
             recall += items.Count(set.Contains) / (double)items.Count;
             candidates += set.Count;
             lists.Add(new UserList(profile.Id, served.Select(i => bundle.Catalog.Items[i].Id).ToArray()));
         }
 
-        var users = relevant.Count;
-        var report = new EvaluationReport(
-            Protocol, dataset.Name, bundle.Manifest.Version, users, k, maxCandidates,
-            candidates / Math.Max(1, users), recall / Math.Max(1, users),
+        var users = Math.Max(1, relevant.Count);
+        latencies.Sort();
+        return new Measurement(
+            relevant.Count, candidates / users, recall / users,
             rows.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, double>)WithCoverage(p.Value, covered[p.Key].Count, dataset.Items.Count)),
-            Math.Round(clock.Elapsed.TotalSeconds, 1));
-        return (report, lists);
+            lists, Percentile(latencies, 0.5), Percentile(latencies, 0.9));
     }
+
+    private static double Percentile(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 
     private static void Add(MetricAccumulator metrics, HashSet<int> covered, int[] list, HashSet<int> relevant)
     {

@@ -1,0 +1,28 @@
+using RecServices.Core.Data;
+using RecServices.Training.Evaluation;
+
+namespace RecServices.Training.Tests;
+
+public sealed class CandidateSweepTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("recs-sweep-").FullName;
+
+    [Fact]
+    public void Run_TwoBudgets_MoreCandidatesRecallMoreAndTheChoiceIsTheBestOnValidation()
+    {
+        var data = SyntheticDataset.Generate(SmallBundleFixture.Data);
+
+        var report = new CandidateSweep(SmallBundleFixture.Options, _ => { }).Run(data, _dir, [0.5, 4]);
+
+        Assert.Equal(2, report.Points.Count);
+        var (small, large) = (report.Points[0], report.Points[1]);
+        Assert.True(large.Test.MeanCandidates > small.Test.MeanCandidates);
+        Assert.True(large.Test.RetrievalRecall > small.Test.RetrievalRecall);
+        Assert.True(large.Validation.RetrievalRecall > small.Validation.RetrievalRecall);
+        var best = report.Points.MaxBy(p => CandidateSweep.Ndcg(p.Validation, 10))!;
+        Assert.Equal(best.QuotaScale, report.ChosenScale);
+        Assert.All(report.Points, p => Assert.True(p.Test.LatencyP50Ms > 0));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
