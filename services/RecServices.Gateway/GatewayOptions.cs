@@ -28,7 +28,7 @@ public sealed class GatewayOptions : RecsOptions
 
     /// <summary>Candidates asked of retrieval.</summary>
     [Range(1, 5000, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
-    public int CandidateCount { get; set; } = 300;
+    public int CandidateCount { get; set; } = 500;
 
     /// <summary>Deadline of the retrieval call, in milliseconds.</summary>
     [Range(1, 60_000, ErrorMessage = "Recs:RetrievalTimeoutMs must be between 1 and 60000")]

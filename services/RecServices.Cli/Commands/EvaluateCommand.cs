@@ -20,7 +20,7 @@ public static class EvaluateCommand
         var protocol = new Option<string>("--protocol") { Description = "The evaluation protocol (EVALUATION.md).", DefaultValueFactory = _ => ProtocolEvaluator.Protocol };
         var outDir = new Option<string>("--out") { Description = "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
-        var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => 300 };
+        var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => 500 };
         var scale = new Option<double>("--quota-scale") { Description = "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.", DefaultValueFactory = _ => RetrievalOptions.DefaultScale };
         var command = new Command("evaluate", "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity.")
         {

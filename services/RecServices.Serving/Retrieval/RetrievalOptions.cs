@@ -5,7 +5,7 @@ namespace RecServices.Serving.Retrieval;
 /// of each of the last 10 items, the top 10 of each of the 3 top genres, the top 20 of the country and
 /// 20 popular items (<see cref="DesignRecipe"/>). The defaults are that recipe scaled by
 /// <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
-/// about 180 candidates instead of 90 (README, "Candidate count"). The similar-items source can give no
+/// about 290 candidates instead of 90 (README, "Candidate count"). The similar-items source can give no
 /// more than the item-item table's K neighbours per recent item, whatever its quota.
 /// </summary>
 public sealed record RetrievalOptions
@@ -13,23 +13,23 @@ public sealed record RetrievalOptions
     public int RecentItems { get; init; } = 10;
 
     /// <summary>The quota scale of the defaults over <see cref="DesignRecipe"/>, chosen by the sweep.</summary>
-    public const double DefaultScale = 4;
+    public const double DefaultScale = 8;
 
-    public int SimilarPerItem { get; init; } = 40;
+    public int SimilarPerItem { get; init; } = 80;
 
     public int TopGenres { get; init; } = 3;
 
-    public int PerGenre { get; init; } = 40;
+    public int PerGenre { get; init; } = 80;
 
-    public int PerCountry { get; init; } = 80;
+    public int PerCountry { get; init; } = 160;
 
-    public int Popular { get; init; } = 80;
+    public int Popular { get; init; } = 160;
 
     /// <summary>The design's original recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular); the sweep scales it.</summary>
     public static RetrievalOptions DesignRecipe { get; } = new() { SimilarPerItem = 10, PerGenre = 10, PerCountry = 20, Popular = 20 };
 
     /// <summary>Candidates returned when a request does not say.</summary>
-    public int DefaultMaxCandidates { get; init; } = 300;
+    public int DefaultMaxCandidates { get; init; } = 500;
 
     /// <summary>The most candidates a request may ask for.</summary>
     public int MaxCandidatesLimit { get; init; } = 5_000;

@@ -16,6 +16,13 @@ public sealed record BuildOptions
     /// <summary>Items kept per top list (global, genre, country).</summary>
     public int TopListLength { get; init; } = 200;
 
+    /// <summary>
+    /// After early stopping on the validation carve has chosen the epoch count, train again from the
+    /// same seed on every interaction for that many epochs; the bundle holds the refit model, and its
+    /// recorded validation metrics are those of the carve model.
+    /// </summary>
+    public bool Refit { get; init; } = true;
+
     /// <summary>Replace an existing bundle in the output directory.</summary>
     public bool Overwrite { get; init; } = true;
 }

@@ -45,12 +45,25 @@ public sealed class BundleBuilder
         var userFeatures = new UserFeatures(schema, catalog.ItemGenres);
 
         var run = Step("train", () => new TwoTowerTrainer(dataset, train, itemFeatures, userFeatures, training, _log).Train(validation));
+        var network = run.Network;
+        if (_options.Refit && validation.Count > 0)
+        {
+            // The carve chose the epoch count; now train again on every interaction for that many epochs.
+            (itemFeatures, yearScale, popularityScale, ratingScale) = ItemFeatures.Build(dataset, dataset.Interactions);
+            schema = FitSchema(dataset, dataset.Interactions, yearScale, popularityScale, ratingScale, training.HistoryLength);
+            userFeatures = new UserFeatures(schema, catalog.ItemGenres);
+            var all = dataset.Interactions;
+            var features = (itemFeatures, userFeatures);
+            network = Step($"refit on all {all.Count} interactions for {run.BestEpoch} epochs", () =>
+                new TwoTowerTrainer(dataset, all, features.itemFeatures, features.userFeatures, training with { Epochs = run.BestEpoch, Patience = 0 }, _log)
+                    .Train(new InteractionTable(0)).Network);
+        }
 
         var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(staging);
         try
         {
-            var parity = Step("export ONNX towers and check parity", () => Export(run.Network, schema, staging, userFeatures, dataset, train, itemFeatures));
+            var parity = Step("export ONNX towers and check parity", () => Export(network, schema, staging, userFeatures, dataset, train, itemFeatures));
             var vectors = Step("precompute item vectors (ONNX item tower)", () =>
             {
                 using var itemTower = new ItemTowerModel(Path.Combine(staging, Bundle.ItemTowerFile), itemFeatures.Width, training.Dimensions.Output, Environment.ProcessorCount);
@@ -86,8 +99,11 @@ public sealed class BundleBuilder
                 SimilarItemsIndex = exact ? "exact" : ApproximateSimilarItems.Description,
                 Training = new TrainingSummary
                 {
-                    Loss = run.Network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
-                    Settings = training.ToSettings(),
+                    Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
+                    Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
+                    {
+                        ["refit"] = _options.Refit && validation.Count > 0 ? $"all interactions, {run.BestEpoch} epochs" : "no",
+                    },
                     Epochs = run.Epochs,
                     BestEpoch = run.BestEpoch,
                     Validation = run.Validation,

@@ -24,7 +24,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     public const string FullCatalog = "full catalog (same model)";
     public const string Popularity = "popularity";
 
-    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 300, double quotaScale = RetrievalOptions.DefaultScale)
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 500, double quotaScale = RetrievalOptions.DefaultScale)
     {
         var clock = Stopwatch.StartNew();
         var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
