@@ -50,6 +50,38 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_GivenSplitFiles_ReplaceTheProtocolSplit()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
+        WriteCsvDataset(data, users: 60, items: 50);
+        var rows = File.ReadAllLines(Path.Combine(data, "ratings.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var train = dir.Write("u1.base", string.Concat(rows.Where((_, i) => i % 5 != 0).Select(r => $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\n")));
+        var test = dir.Write("u1.test", string.Concat(rows.Where((_, i) => i % 5 == 0).Select(r => $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\n")));
+
+        var result = await Recs.RunAsync("evaluate", "--data", data, "--train", train, "--test", test, "--out", Path.Combine(dir.Path, "eval"), "--epochs", "1");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("given split (u1.base / u1.test)", result.Output);
+        Assert.Contains($"{rows.Count - (rows.Count + 4) / 5} train and {(rows.Count + 4) / 5} test ratings", result.Output);
+    }
+
+    [Fact]
+    public async Task Evaluate_SplitFileWithUnknownItem_NamesFileAndLine()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
+        WriteCsvDataset(data, users: 10, items: 10);
+        var train = dir.Write("train.tsv", "1\t1\t4\t100\n1\t999\t4\t100\n");
+        var test = dir.Write("test.tsv", "1\t2\t4\t100\n");
+
+        var result = await Recs.RunAsync("evaluate", "--data", data, "--train", train, "--test", test, "--out", Path.Combine(dir.Path, "eval"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("train.tsv:2: item 999 is not in the dataset", result.Error);
+    }
+
+    [Fact]
     public async Task Evaluate_UnknownProtocol_ExitsOneNamingTheSupportedOne()
     {
         using var dir = new TempDirectory();

@@ -22,13 +22,15 @@ public static class EvaluateCommand
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => 500 };
         var scale = new Option<double>("--quota-scale") { Description = "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.", DefaultValueFactory = _ => RetrievalOptions.DefaultScale };
+        var trainFile = new Option<string?>("--train") { Description = "A split made elsewhere: train ratings, tab-separated 'user item rating timestamp' (u.data layout); needs --test." };
+        var testFile = new Option<string?>("--test") { Description = "The test ratings of that split; --data still supplies items and users." };
         var command = new Command("evaluate", "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity.")
         {
-            data, protocol, outDir, epochs, candidates, scale,
+            data, protocol, outDir, epochs, candidates, scale, trainFile, testFile,
         };
         command.SetAction(parse => CommandErrors.Run(error, () =>
         {
-            if (parse.GetValue(protocol) != ProtocolEvaluator.Protocol)
+            if (parse.GetValue(trainFile) is null && parse.GetValue(protocol) != ProtocolEvaluator.Protocol)
             {
                 throw new ArgumentException($"unknown protocol '{parse.GetValue(protocol)}'; supported: {ProtocolEvaluator.Protocol}");
             }
@@ -38,7 +40,17 @@ public static class EvaluateCommand
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
             var directory = Path.GetFullPath(parse.GetValue(outDir)!);
             Directory.CreateDirectory(directory);
-            var (report, lists) = new ProtocolEvaluator(build, line => output.WriteLine(line)).Run(dataset, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale));
+            var evaluator = new ProtocolEvaluator(build, line => output.WriteLine(line));
+            var (train, test) = (parse.GetValue(trainFile), parse.GetValue(testFile));
+            if ((train is null) != (test is null))
+            {
+                throw new ArgumentException("--train and --test go together: give both files of the split, or neither");
+            }
+
+            var (report, lists) = train is null
+                ? evaluator.Run(dataset, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale))
+                : evaluator.RunOnSplit(dataset, SplitFileReader.Read(train, dataset), SplitFileReader.Read(test!, dataset),
+                    $"given split ({Path.GetFileName(train)} / {Path.GetFileName(test)})", directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale));
             File.WriteAllText(Path.Combine(directory, "metrics.json"), JsonSerializer.Serialize(report, BundleJson.Options));
             var table = Markdown(report);
             File.WriteAllText(Path.Combine(directory, "metrics.md"), table);

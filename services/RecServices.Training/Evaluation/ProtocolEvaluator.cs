@@ -26,9 +26,16 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
 
     public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 500, double quotaScale = RetrievalOptions.DefaultScale)
     {
-        var clock = Stopwatch.StartNew();
         var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
-        log(string.Create(CultureInfo.InvariantCulture, $"{Protocol}: {train.Count} train and {test.Count} test ratings"));
+        return RunOnSplit(dataset, train, test, Protocol, workDirectory, k, maxCandidates, quotaScale);
+    }
+
+    /// <summary>The same measurement on a given split (e.g. <c>--train u1.base --test u1.test</c>).</summary>
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) RunOnSplit(
+        Dataset dataset, InteractionTable train, InteractionTable test, string protocol, string workDirectory, int k = 10, int maxCandidates = 500, double quotaScale = RetrievalOptions.DefaultScale)
+    {
+        var clock = Stopwatch.StartNew();
+        log(string.Create(CultureInfo.InvariantCulture, $"{protocol}: {train.Count} train and {test.Count} test ratings"));
         var bundleDirectory = Path.Combine(workDirectory, "bundle");
         new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval);
@@ -38,7 +45,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         var pipeline = new TwoStagePipeline(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, quotas, withReferences: true);
         var report = new EvaluationReport(
-            Protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
+            protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
             measured.Rows, Math.Round(clock.Elapsed.TotalSeconds, 1));
         return (report, measured.Lists);
     }
