@@ -13,18 +13,20 @@ public static class TestBundle
 
     public static readonly SyntheticOptions Data = new() { Users = 300, Items = 500, Interactions = 12_000, Clusters = 15 };
 
+    /// <summary>Small, fast training settings for the tests' bundles.</summary>
+    public static readonly BuildOptions Options = new()
+    {
+        Training = new TrainingOptions { Epochs = 4, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 50, LearningRate = 0.005f },
+        TopListLength = 100,
+    };
+
     /// <summary>The bundle directory (under the system temp folder).</summary>
     public static string Path => Built.Value;
 
     private static string Build()
     {
         var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "recs-functional-" + Guid.NewGuid().ToString("N"), "bundle");
-        var options = new BuildOptions
-        {
-            Training = new TrainingOptions { Epochs = 4, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 50, LearningRate = 0.005f },
-            TopListLength = 100,
-        };
-        new BundleBuilder(options, _ => { }).Build(SyntheticDataset.Generate(Data), dir);
+        new BundleBuilder(Options, _ => { }).Build(SyntheticDataset.Generate(Data), dir);
         return dir;
     }
 

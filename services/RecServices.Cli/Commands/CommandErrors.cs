@@ -12,10 +12,26 @@ public static class CommandErrors
         {
             return action();
         }
-        catch (Exception e) when (e is DatasetFormatException or BundleFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (IsExpected(e))
         {
             error.WriteLine($"error: {e.Message}");
             return 1;
         }
     }
+
+    public static async Task<int> RunAsync(TextWriter error, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (IsExpected(e))
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static bool IsExpected(Exception e) =>
+        e is DatasetFormatException or BundleFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or Grpc.Core.RpcException;
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
+using RecServices.Core.Evaluation;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 using RecServices.Training.Evaluation;
@@ -24,13 +25,21 @@ public static class EvaluateCommand
         var scale = new Option<double>("--quota-scale") { Description = "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.", DefaultValueFactory = _ => RetrievalOptions.DefaultScale };
         var trainFile = new Option<string?>("--train") { Description = "A split made elsewhere: train ratings, tab-separated 'user item rating timestamp' (u.data layout); needs --test." };
         var testFile = new Option<string?>("--test") { Description = "The test ratings of that split; --data still supplies items and users." };
+        var viaGrpc = new Option<string?>("--via-grpc") { Description = "Produce the lists through a running gateway (e.g. http://localhost:5131) instead of in process; needs --bundle." };
+        var bundleDir = new Option<string?>("--bundle") { Description = "With --via-grpc: the bundle the services serve (the one an earlier 'recs evaluate' wrote into --out/bundle)." };
         var command = new Command("evaluate", "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity.")
         {
-            data, protocol, outDir, epochs, candidates, scale, trainFile, testFile,
+            data, protocol, outDir, epochs, candidates, scale, trainFile, testFile, viaGrpc, bundleDir,
         };
-        command.SetAction(parse => CommandErrors.Run(error, () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
-            if (parse.GetValue(trainFile) is null && parse.GetValue(protocol) != ProtocolEvaluator.Protocol)
+            var (train, test) = (parse.GetValue(trainFile), parse.GetValue(testFile));
+            if ((train is null) != (test is null))
+            {
+                throw new ArgumentException("--train and --test go together: give both files of the split, or neither");
+            }
+
+            if (train is null && parse.GetValue(protocol) != ProtocolEvaluator.Protocol)
             {
                 throw new ArgumentException($"unknown protocol '{parse.GetValue(protocol)}'; supported: {ProtocolEvaluator.Protocol}");
             }
@@ -40,25 +49,34 @@ public static class EvaluateCommand
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
             var directory = Path.GetFullPath(parse.GetValue(outDir)!);
             Directory.CreateDirectory(directory);
-            var evaluator = new ProtocolEvaluator(build, line => output.WriteLine(line));
-            var (train, test) = (parse.GetValue(trainFile), parse.GetValue(testFile));
-            if ((train is null) != (test is null))
+            var (trainRows, testRows, name) = train is null
+                ? Split(dataset)
+                : (SplitFileReader.Read(train, dataset), SplitFileReader.Read(test!, dataset), $"given split ({Path.GetFileName(train)} / {Path.GetFileName(test)})");
+
+            EvaluationReport report;
+            IReadOnlyList<UserList> lists;
+            if (parse.GetValue(viaGrpc) is { } address)
             {
-                throw new ArgumentException("--train and --test go together: give both files of the split, or neither");
+                var bundle = Bundle.Load(parse.GetValue(bundleDir) ?? throw new ArgumentException("--via-grpc needs --bundle: the bundle the services serve"), BundleParts.Core);
+                var fetched = await GatewayLists.FetchAsync(address, dataset.WithInteractions(trainRows), bundle, ProtocolEvaluator.UsersOf(testRows), 10, cancellationToken);
+                var scored = ProtocolEvaluator.ScoreLists(dataset, testRows, 10, fetched);
+                report = new EvaluationReport(name + " via gRPC " + address, dataset.Name, bundle.Manifest.Version, scored.Users, 10, 0, double.NaN, double.NaN, scored.Rows, 0);
+                lists = scored.Lists;
+            }
+            else
+            {
+                (report, lists) = new ProtocolEvaluator(build, line => output.WriteLine(line))
+                    .RunOnSplit(dataset, trainRows, testRows, name, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale));
             }
 
-            var (report, lists) = train is null
-                ? evaluator.Run(dataset, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale))
-                : evaluator.RunOnSplit(dataset, SplitFileReader.Read(train, dataset), SplitFileReader.Read(test!, dataset),
-                    $"given split ({Path.GetFileName(train)} / {Path.GetFileName(test)})", directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale));
             File.WriteAllText(Path.Combine(directory, "metrics.json"), JsonSerializer.Serialize(report, BundleJson.Options));
             var table = Markdown(report);
             File.WriteAllText(Path.Combine(directory, "metrics.md"), table);
-            using (var writer = new StreamWriter(Path.Combine(directory, "lists.jsonl"), false, new UTF8Encoding(false)))
+            await using (var writer = new StreamWriter(Path.Combine(directory, "lists.jsonl"), false, new UTF8Encoding(false)))
             {
                 foreach (var list in lists)
                 {
-                    writer.WriteLine(JsonSerializer.Serialize(new { user = list.User, items = list.Items }));
+                    await writer.WriteLineAsync(JsonSerializer.Serialize(new { user = list.User, items = list.Items }));
                 }
             }
 
@@ -66,6 +84,13 @@ public static class EvaluateCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The protocol's split: per item 75/25, seed 42.</summary>
+    public static (InteractionTable Train, InteractionTable Test, string Name) Split(Dataset dataset)
+    {
+        var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
+        return (train, test, ProtocolEvaluator.Protocol);
     }
 
     public static string Markdown(EvaluationReport report)
@@ -82,7 +107,10 @@ public static class EvaluateCommand
         }
 
         text.AppendLine();
-        text.AppendLine(c, $"Retrieval recall (share of a user's test items among the candidates): {report.RetrievalRecall:F4} with {report.MeanCandidates:F0} candidates on average (cap {report.MaxCandidates}); {report.Seconds:F0} s.");
+        if (double.IsFinite(report.RetrievalRecall))
+        {
+            text.AppendLine(c, $"Retrieval recall (share of a user's test items among the candidates): {report.RetrievalRecall:F4} with {report.MeanCandidates:F0} candidates on average (cap {report.MaxCandidates}); {report.Seconds:F0} s.");
+        }
         return text.ToString();
     }
 }

@@ -101,6 +101,30 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
             lists, Percentile(latencies, 0.5), Percentile(latencies, 0.9));
     }
 
+    /// <summary>
+    /// Scores top-k lists produced elsewhere (e.g. by the running services over gRPC) for every user with an
+    /// interaction in <paramref name="heldOut"/>; a user missing from <paramref name="lists"/> counts as an empty list.
+    /// </summary>
+    public static Measurement ScoreLists(Dataset dataset, InteractionTable heldOut, int k, IReadOnlyDictionary<int, int[]> lists)
+    {
+        var relevant = RelevantByUser(heldOut);
+        var metrics = new MetricAccumulator(k);
+        var covered = new HashSet<int>();
+        var userLists = new List<UserList>();
+        foreach (var (u, items) in relevant.OrderBy(p => p.Key))
+        {
+            var list = lists.TryGetValue(u, out var l) ? l : [];
+            Add(metrics, covered, list, items);
+            userLists.Add(new UserList(dataset.Users[u].Id, list.Select(i => dataset.Items[i].Id).ToArray()));
+        }
+
+        var rows = new Dictionary<string, IReadOnlyDictionary<string, double>> { [Served] = WithCoverage(metrics, covered.Count, dataset.Items.Count) };
+        return new Measurement(relevant.Count, double.NaN, double.NaN, rows, userLists, 0, 0);
+    }
+
+    /// <summary>The users with at least one interaction in <paramref name="heldOut"/>, in index order.</summary>
+    public static IReadOnlyList<int> UsersOf(InteractionTable heldOut) => [.. RelevantByUser(heldOut).Keys.Order()];
+
     private static double Percentile(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 
     private static void Add(MetricAccumulator metrics, HashSet<int> covered, int[] list, HashSet<int> relevant)
