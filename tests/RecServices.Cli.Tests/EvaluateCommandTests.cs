@@ -82,6 +82,32 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_MovieLens1MFormat_RunsThroughTheSameCommand()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "ml-1m")).FullName;
+        var rng = new Random(9);
+        File.WriteAllText(Path.Combine(data, "movies.dat"), string.Concat(Enumerable.Range(1, 40).Select(m => $"{m}::Film {m} ({1990 + (m % 20)})::{(m % 2 == 0 ? "Drama" : "Comedy|Romance")}\n")), Encoding.Latin1);
+        File.WriteAllText(Path.Combine(data, "users.dat"), string.Concat(Enumerable.Range(1, 50).Select(u => $"{u}::{(u % 2 == 0 ? "F" : "M")}::25::{u % 20}::{10000 + (u * 1000)}\n")));
+        var ratings = new StringBuilder();
+        for (var u = 1; u <= 50; u++)
+        {
+            foreach (var m in Enumerable.Range(1, 40).Where(_ => rng.NextDouble() < 0.4))
+            {
+                ratings.Append(CultureInfo.InvariantCulture, $"{u}::{m}::{1 + rng.Next(5)}::{978_300_000 + (u * 100) + m}\n");
+            }
+        }
+
+        File.WriteAllText(Path.Combine(data, "ratings.dat"), ratings.ToString());
+
+        var result = await Recs.RunAsync("evaluate", "--data", data, "--out", Path.Combine(dir.Path, "eval"), "--epochs", "1");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("movielens-1m, protocol ms-stratified-75", result.Output);
+        Assert.Contains("| served two-stage |", result.Output);
+    }
+
+    [Fact]
     public async Task Evaluate_UnknownProtocol_ExitsOneNamingTheSupportedOne()
     {
         using var dir = new TempDirectory();
