@@ -37,7 +37,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var u = 7;
         var user = Bundle.Users![u];
         var history = TestBundle.Histories(Bundle).Of(u).ToArray();
-        var context = new UserContextFactory(Bundle.Catalog, new RetrievalOptions()).Create(history, user.Country);
+        var context = new UserContextFactory(Bundle.Catalog, RetrievalOptions.Default).Create(history, user.Country);
 
         // Candidates straight from retrieval with the gateway's context, then V_u from the ONNX user tower.
         var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty };
@@ -65,7 +65,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var u = 3;
         var user = Bundle.Users![u];
         var history = TestBundle.Histories(Bundle).Of(u).ToArray();
-        var options = new RetrievalOptions();
+        var options = RetrievalOptions.Default;
         var context = new UserContextFactory(Bundle.Catalog, options).Create(history, user.Country);
         var request = new GetCandidatesRequest { Country = user.Country!, MaxCandidateCount = 1000 };
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));

@@ -44,6 +44,22 @@ public sealed class ItemCatalog
     /// <summary>Genre indices by item index.</summary>
     public int[][] ItemGenres { get; }
 
+    /// <summary>Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to <paramref name="unknown"/> (when given).</summary>
+    public void Resolve(IEnumerable<string> ids, ICollection<int> known, ICollection<string>? unknown = null)
+    {
+        foreach (var id in ids)
+        {
+            if (Index.TryGetValue(id, out var item))
+            {
+                known.Add(item);
+            }
+            else
+            {
+                unknown?.Add(id);
+            }
+        }
+    }
+
     public void Write(string path)
     {
         using var w = new TableWriter(path, Magic, Version);

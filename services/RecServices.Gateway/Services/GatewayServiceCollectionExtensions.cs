@@ -25,7 +25,7 @@ public static class GatewayServiceCollectionExtensions
             var bundle = Bundle.Load(options.BundlePath, BundleParts.All);
             var store = sp.GetRequiredService<IUserStore>();
             await store.InitializeAsync(bundle, cancellationToken);
-            return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, new RetrievalOptions()), store);
+            return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, RetrievalOptions.Default), store);
         });
         services.AddSingleton<RecommendationPipeline>();
         return services;

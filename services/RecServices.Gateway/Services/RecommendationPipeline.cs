@@ -31,7 +31,9 @@ public sealed partial class RecommendationPipeline(
         var state = State;
         var catalog = state.Bundle.Catalog;
         var user = await state.Store.FindAsync(userId, cancellationToken);
-        var history = (user?.History ?? []).Where(catalog.Index.ContainsKey).Select(id => catalog.Index[id]).ToArray();
+        var known = new List<int>();
+        catalog.Resolve(user?.History ?? [], known);
+        var history = known.ToArray();
         var seen = history.ToHashSet();
         var context = state.Contexts.Create(history, user?.Country);
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Serving.Ranking;
@@ -29,29 +30,21 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness) : Rank
             throw RequestChecks.Invalid($"gender must be \"M\", \"F\" or empty; got \"{request.Gender}\"");
         }
 
-        var index = state.Bundle.Catalog.Index;
-        var history = request.HistoryItemIds.Where(index.ContainsKey).Select(id => index[id]).ToArray();
-        var candidates = ArrayPool<int>.Shared.Rent(request.CandidateItemIds.Count);
+        var catalog = state.Bundle.Catalog;
+        var historyItems = new List<int>(request.HistoryItemIds.Count);
+        catalog.Resolve(request.HistoryItemIds, historyItems);
+        var history = historyItems.ToArray();
+        var candidates = new List<int>(request.CandidateItemIds.Count);
         var unknown = new List<string>();
-        var count = 0;
-        foreach (var id in request.CandidateItemIds)
-        {
-            if (index.TryGetValue(id, out var item))
-            {
-                candidates[count++] = item;
-            }
-            else
-            {
-                unknown.Add(id);
-            }
-        }
+        catalog.Resolve(request.CandidateItemIds, candidates, unknown);
+        var count = candidates.Count;
 
         var top = request.TopCount == 0 ? count : Math.Min(request.TopCount, count);
         var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, top));
         try
         {
             var profile = new UserProfile(history, request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
-            var n = state.Ranker.Rank(profile, candidates.AsSpan(0, count), ranked.AsSpan(0, top));
+            var n = state.Ranker.Rank(profile, CollectionsMarshal.AsSpan(candidates), ranked.AsSpan(0, top));
             for (var i = 0; i < n; i++)
             {
                 await responseStream.WriteAsync(new RankCandidatesResponse
@@ -64,7 +57,6 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness) : Rank
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(candidates);
             ArrayPool<RankedItem>.Shared.Return(ranked);
         }
 

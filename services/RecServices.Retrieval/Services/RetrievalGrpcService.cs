@@ -19,33 +19,12 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness) : 
         RequestChecks.Ids(request.TopGenres, "top_genres");
         RequestChecks.Text(request.Country, "country", 64);
 
-        var index = state.Bundle.Catalog.Index;
+        var catalog = state.Bundle.Catalog;
         var unknown = new List<string>();
         var recent = new List<int>(request.RecentItemIds.Count);
-        foreach (var id in request.RecentItemIds)
-        {
-            if (index.TryGetValue(id, out var item))
-            {
-                recent.Add(item);
-            }
-            else
-            {
-                unknown.Add(id);
-            }
-        }
-
+        catalog.Resolve(request.RecentItemIds, recent, unknown);
         var excluded = new HashSet<int>(request.ExcludedItemIds.Count);
-        foreach (var id in request.ExcludedItemIds)
-        {
-            if (index.TryGetValue(id, out var item))
-            {
-                excluded.Add(item);
-            }
-            else
-            {
-                unknown.Add(id);
-            }
-        }
+        catalog.Resolve(request.ExcludedItemIds, excluded, unknown);
 
         var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
         var user = new UserContext(recent, request.TopGenres, string.IsNullOrEmpty(request.Country) ? null : request.Country, excluded);

@@ -12,7 +12,7 @@ public static class RetrievalServiceCollectionExtensions
         services.AddStartupState((_, _) =>
         {
             var bundle = Bundle.Load(options.BundlePath, BundleParts.Retrieval);
-            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, new RetrievalOptions())));
+            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, RetrievalOptions.Default)));
         });
         return services;
     }

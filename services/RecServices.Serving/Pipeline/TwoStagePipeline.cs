@@ -13,6 +13,10 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
 {
     public Bundle Bundle => bundle;
 
+    /// <summary>The pipeline over a bundle with the given quotas, sharing one <paramref name="ranker"/> (one ONNX Runtime session).</summary>
+    public static TwoStagePipeline Create(Bundle bundle, Ranker ranker, RetrievalOptions quotas) =>
+        new(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
+
     /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
     public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates, RetrievalOptions? quotas = null)
     {

@@ -3,8 +3,8 @@ namespace RecServices.Serving.Retrieval;
 /// <summary>
 /// Quotas of the candidate sources and the total cap. The design's recipe is the 10 most similar items
 /// of each of the last 10 items, the top 10 of each of the 3 top genres, the top 20 of the country and
-/// 20 popular items (<see cref="DesignRecipe"/>). The defaults are that recipe scaled by
-/// <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
+/// 20 popular items: a new instance holds exactly that (<see cref="DesignRecipe"/>). The services serve
+/// <see cref="Default"/>, that recipe scaled by <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
 /// about 290 candidates instead of 90 (README, "Candidate count"). The similar-items source can give no
 /// more than the item-item table's K neighbours per recent item, whatever its quota.
 /// </summary>
@@ -15,18 +15,21 @@ public sealed record RetrievalOptions
     /// <summary>The quota scale of the defaults over <see cref="DesignRecipe"/>, chosen by the sweep.</summary>
     public const double DefaultScale = 8;
 
-    public int SimilarPerItem { get; init; } = 80;
+    public int SimilarPerItem { get; init; } = 10;
 
     public int TopGenres { get; init; } = 3;
 
-    public int PerGenre { get; init; } = 80;
+    public int PerGenre { get; init; } = 10;
 
-    public int PerCountry { get; init; } = 160;
+    public int PerCountry { get; init; } = 20;
 
-    public int Popular { get; init; } = 160;
+    public int Popular { get; init; } = 20;
 
     /// <summary>The design's original recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular); the sweep scales it.</summary>
-    public static RetrievalOptions DesignRecipe { get; } = new() { SimilarPerItem = 10, PerGenre = 10, PerCountry = 20, Popular = 20 };
+    public static RetrievalOptions DesignRecipe { get; } = new();
+
+    /// <summary>What the services serve: <see cref="DesignRecipe"/> scaled by <see cref="DefaultScale"/>.</summary>
+    public static RetrievalOptions Default { get; } = DesignRecipe.Scaled(DefaultScale);
 
     /// <summary>Candidates returned when a request does not say.</summary>
     public int DefaultMaxCandidates { get; init; } = 500;

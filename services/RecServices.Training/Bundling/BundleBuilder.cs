@@ -39,31 +39,27 @@ public sealed class BundleBuilder
         var (train, validation) = training.ValidationFraction > 0
             ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.Seed + 1))
             : (dataset.Interactions, new InteractionTable(0));
-        var (itemFeatures, yearScale, popularityScale, ratingScale) = ItemFeatures.Build(dataset, train);
-        var schema = FitSchema(dataset, train, yearScale, popularityScale, ratingScale, training.HistoryLength);
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
-        var userFeatures = new UserFeatures(schema, catalog.ItemGenres);
-
-        var run = Step("train", () => new TwoTowerTrainer(dataset, train, itemFeatures, userFeatures, training, _log).Train(validation));
+        var features = FitFeatures(dataset, train, catalog, training.HistoryLength);
+        var run = Step("train", () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation));
         var network = run.Network;
         if (_options.Refit && validation.Count > 0)
         {
             // The carve chose the epoch count; now train again on every interaction for that many epochs.
-            (itemFeatures, yearScale, popularityScale, ratingScale) = ItemFeatures.Build(dataset, dataset.Interactions);
-            schema = FitSchema(dataset, dataset.Interactions, yearScale, popularityScale, ratingScale, training.HistoryLength);
-            userFeatures = new UserFeatures(schema, catalog.ItemGenres);
             var all = dataset.Interactions;
-            var features = (itemFeatures, userFeatures);
+            features = FitFeatures(dataset, all, catalog, training.HistoryLength);
+            var refit = features;
             network = Step($"refit on all {all.Count} interactions for {run.BestEpoch} epochs", () =>
-                new TwoTowerTrainer(dataset, all, features.itemFeatures, features.userFeatures, training with { Epochs = run.BestEpoch, Patience = 0 }, _log)
+                new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, training with { Epochs = run.BestEpoch, Patience = 0 }, _log)
                     .Train(new InteractionTable(0)).Network);
         }
 
+        var (itemFeatures, schema) = (features.Items, features.Schema);
         var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(staging);
         try
         {
-            var parity = Step("export ONNX towers and check parity", () => Export(network, schema, staging, userFeatures, dataset, train, itemFeatures));
+            var parity = Step("export ONNX towers and check parity", () => Export(network, features, staging, dataset));
             var vectors = Step("precompute item vectors (ONNX item tower)", () =>
             {
                 using var itemTower = new ItemTowerModel(Path.Combine(staging, Bundle.ItemTowerFile), itemFeatures.Width, training.Dimensions.Output, Environment.ProcessorCount);
@@ -133,10 +129,12 @@ public sealed class BundleBuilder
         }
     }
 
-    private static FeatureSchema FitSchema(Dataset dataset, InteractionTable train, Standardizer year, Standardizer popularity, Standardizer rating, int historyLength)
+    /// <summary>Item features, the schema (standardisers fitted on <paramref name="rows"/>), user feature building and the histories, for one training run.</summary>
+    private static FeatureSet FitFeatures(Dataset dataset, InteractionTable rows, ItemCatalog catalog, int historyLength)
     {
-        var histories = UserHistories.Build(train, dataset.Users.Count);
-        return new FeatureSchema
+        var (items, year, popularity, rating) = ItemFeatures.Build(dataset, rows);
+        var histories = UserHistories.Build(rows, dataset.Users.Count);
+        var schema = new FeatureSchema
         {
             GenreCount = dataset.Genres.Count,
             HistoryLength = historyLength,
@@ -148,17 +146,18 @@ public sealed class BundleBuilder
             PopularityScale = popularity,
             RatingScale = rating,
         };
+        return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
     }
 
-    private double Export(TwoTowerNetwork network, FeatureSchema schema, string directory, UserFeatures userFeatures, Dataset dataset, InteractionTable train, ItemFeatures itemFeatures)
+    private double Export(TwoTowerNetwork network, FeatureSet features, string directory, Dataset dataset)
     {
+        var (schema, userFeatures, itemFeatures, histories) = (features.Schema, features.Users, features.Items, features.Histories);
         var userPath = Path.Combine(directory, Bundle.UserTowerFile);
         var itemPath = Path.Combine(directory, Bundle.ItemTowerFile);
         OnnxTowerExporter.ExportUserTower(network, schema, userPath);
         OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
 
         // Parity on real inputs: the first 64 users' histories and 256 items spread over the catalog.
-        var histories = UserHistories.Build(train, dataset.Users.Count);
         var users = new UserBatch(Math.Min(64, dataset.Users.Count), schema.HistoryLength, userFeatures.Width) { Rows = Math.Min(64, dataset.Users.Count) };
         for (var r = 0; r < users.Rows; r++)
         {
@@ -226,4 +225,7 @@ public sealed class BundleBuilder
             Directory.Move(staging, target);
         }
     }
+
+    /// <summary>What one training run reads: item features, the schema, user feature building, the users' histories.</summary>
+    private sealed record FeatureSet(ItemFeatures Items, FeatureSchema Schema, UserFeatures Users, UserHistories Histories);
 }

@@ -46,14 +46,13 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
         using var ranker = new Ranker(bundle);
 
         // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated.
-        var warm = new RetrievalOptions();
-        ProtocolEvaluator.Measure(new TwoStagePipeline(bundle, new CandidateGenerator(bundle, warm), ranker, new UserContextFactory(bundle.Catalog, warm)),
-            dataset, known, heldOut, k, maxCandidates, warm, withReferences: false);
+        var warm = RetrievalOptions.Default;
+        ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, warm), dataset, known, heldOut, k, maxCandidates, warm, withReferences: false);
         var results = new List<Measurement>();
         foreach (var scale in scales)
         {
             var quotas = RetrievalOptions.DesignRecipe.Scaled(scale);
-            var pipeline = new TwoStagePipeline(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
+            var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
             var m = ProtocolEvaluator.Measure(pipeline, dataset, known, heldOut, k, maxCandidates, quotas, withReferences: false);
             log(string.Create(CultureInfo.InvariantCulture,
                 $"{label}: scale {scale}: {m.MeanCandidates:F0} candidates, retrieval recall {m.RetrievalRecall:F4}, served ndcg@{k} {Ndcg(m, k):F4}, p50 {m.LatencyP50Ms:F2} ms"));

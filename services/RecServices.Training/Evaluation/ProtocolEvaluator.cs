@@ -42,7 +42,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
 
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
-        var pipeline = new TwoStagePipeline(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
+        var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, quotas, withReferences: true);
         var report = new EvaluationReport(
             protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
