@@ -31,19 +31,29 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
-    public async Task Sweep_CsvDataset_WritesTableJsonAndPngChart()
+    public async Task Sweep_CsvDatasetViaGrpc_WritesTableJsonAndPngChartAndServesTheSameLists()
     {
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
         WriteCsvDataset(data, users: 60, items: 50);
         var outDir = Path.Combine(dir.Path, "sweep");
 
-        var result = await Recs.RunAsync("sweep", "--data", data, "--out", outDir, "--scales", "0.5", "2", "--epochs", "1");
+        var result = await Recs.RunAsync("sweep", "--data", data, "--out", outDir, "--scales", "0.5", "2", "--epochs", "1", "--via-grpc");
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("**(chosen)**", result.Output);
+        Assert.Contains("via gRPC", result.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")));
-        Assert.Equal(2, report.RootElement.GetProperty("points").GetArrayLength());
+        var points = report.RootElement.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(2, points.Count);
+        Assert.All(points, p =>
+        {
+            // Three real processes per scale: every test user's list through the gateway equals the in-process one.
+            var served = p.GetProperty("viaGrpc");
+            Assert.Equal(p.GetProperty("test").GetProperty("users").GetInt32(), served.GetProperty("requests").GetInt32());
+            Assert.Equal(0, served.GetProperty("listsDiffering").GetInt32());
+            Assert.True(served.GetProperty("latencyP50Ms").GetDouble() > 0);
+        });
         var png = File.ReadAllBytes(Path.Combine(outDir, "sweep.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         Assert.True(File.Exists(Path.Combine(outDir, "sweep.md")));

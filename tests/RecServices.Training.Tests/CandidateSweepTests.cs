@@ -8,11 +8,11 @@ public sealed class CandidateSweepTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("recs-sweep-").FullName;
 
     [Fact]
-    public void Run_TwoBudgets_MoreCandidatesRecallMoreAndTheChoiceIsTheBestOnValidation()
+    public async Task RunAsync_TwoBudgets_MoreCandidatesRecallMoreAndTheChoiceIsTheBestOnValidation()
     {
         var data = SyntheticDataset.Generate(SmallBundleFixture.Data);
 
-        var report = new CandidateSweep(SmallBundleFixture.Options, _ => { }).Run(data, _dir, [0.5, 4]);
+        var report = await new CandidateSweep(SmallBundleFixture.Options, _ => { }).RunAsync(data, _dir, [0.5, 4]).WithTimeout(TimeSpan.FromMinutes(10));
 
         Assert.Equal(2, report.Points.Count);
         var (small, large) = (report.Points[0], report.Points[1]);
@@ -22,6 +22,7 @@ public sealed class CandidateSweepTests : IDisposable
         var best = report.Points.MaxBy(p => CandidateSweep.Ndcg(p.Validation, 10))!;
         Assert.Equal(best.QuotaScale, report.ChosenScale);
         Assert.All(report.Points, p => Assert.True(p.Test.LatencyP50Ms > 0));
+        Assert.All(report.Points, p => Assert.Null(p.ViaGrpc));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

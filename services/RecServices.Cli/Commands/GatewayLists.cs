@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RecServices.Contracts.Gateway.V1;
@@ -7,12 +8,16 @@ using RecServices.Core.Data;
 namespace RecServices.Cli.Commands;
 
 /// <summary>
-/// Produces the evaluation's top-k lists through the running services: one gateway <c>Recommend</c> per
-/// user. The services must serve the bundle trained on the split's train part (checked by its dataset
-/// fingerprint), whose interactions seed the gateway's user store: then the lists equal the in-process ones.
+/// Produces top-k lists through the running services: one gateway <c>Recommend</c> per user, in turn,
+/// each timed on the client from the call to the end of its stream.
 /// </summary>
 public static class GatewayLists
 {
+    /// <summary>
+    /// The evaluation's lists by user index. The services must serve the bundle trained on the split's train
+    /// part (checked by its dataset fingerprint), whose interactions seed the gateway's user store: then the
+    /// lists equal the in-process ones.
+    /// </summary>
     public static async Task<Dictionary<int, int[]>> FetchAsync(string address, Dataset trainPart, Bundle bundle, IReadOnlyList<int> users, int k, CancellationToken cancellationToken)
     {
         if (bundle.Manifest.Dataset.Fingerprint != trainPart.Fingerprint())
@@ -21,26 +26,36 @@ public static class GatewayLists
                 "serve the bundle that 'recs evaluate' wrote into its --out directory");
         }
 
+        var answers = await FetchAsync(address, users.Select(u => trainPart.Users[u].Id).ToList(), k, cancellationToken);
+        return users.Select((u, i) => (u, Items: answers.Lists[i].Select(id => trainPart.ItemIndex[id]).ToArray())).ToDictionary(p => p.u, p => p.Items);
+    }
+
+    /// <summary>Every user's list (item ids) and the latency of each call in milliseconds, in the order of <paramref name="userIds"/>.</summary>
+    public static async Task<(IReadOnlyList<string[]> Lists, double[] LatenciesMs)> FetchAsync(string address, IReadOnlyList<string> userIds, int k, CancellationToken cancellationToken)
+    {
         using var channel = GrpcChannel.ForAddress(address);
         var client = new GatewayService.GatewayServiceClient(channel);
-        var lists = new Dictionary<int, int[]>(users.Count);
-        foreach (var u in users)
+        var lists = new List<string[]>(userIds.Count);
+        var latencies = new double[userIds.Count];
+        for (var i = 0; i < userIds.Count; i++)
         {
-            using var call = client.Recommend(new RecommendRequest { UserId = trainPart.Users[u].Id, Count = k }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
-            var items = new List<int>(k);
+            var started = Stopwatch.GetTimestamp();
+            using var call = client.Recommend(new RecommendRequest { UserId = userIds[i], Count = k }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+            var items = new List<string>(k);
             await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 if (item.Degraded)
                 {
-                    throw new InvalidOperationException($"the gateway answered degraded for user {trainPart.Users[u].Id} ({item.DegradedReason}); evaluate a healthy system");
+                    throw new InvalidOperationException($"the gateway answered degraded for user {userIds[i]} ({item.DegradedReason}); measure a healthy system");
                 }
 
-                items.Add(trainPart.ItemIndex[item.ItemId]);
+                items.Add(item.ItemId);
             }
 
-            lists[u] = [.. items];
+            latencies[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            lists.Add([.. items]);
         }
 
-        return lists;
+        return (lists, latencies);
     }
 }

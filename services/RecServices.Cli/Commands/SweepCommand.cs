@@ -19,11 +19,12 @@ public static class SweepCommand
         var outDir = new Option<string>("--out") { Description = "Directory for sweep.json, sweep.md and sweep.png.", Required = true };
         var scales = new Option<double[]>("--scales") { Description = "Quota scales to try (every candidate source's quota multiplied).", DefaultValueFactory = _ => [.. CandidateSweep.DefaultScales], AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
+        var viaGrpc = new Option<bool>("--via-grpc") { Description = "Also measure every scale through the three services, started as processes on loopback over the test bundle: latency per Recommend over gRPC, lists compared with in process." };
         var command = new Command("sweep", "Measure served quality, retrieval recall and latency at several candidate counts; choose the default on a validation carve.")
         {
-            data, outDir, scales, epochs,
+            data, outDir, scales, epochs, viaGrpc,
         };
-        command.SetAction(parse => CommandErrors.Run(error, () =>
+        command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(error, async () =>
         {
             var values = parse.GetValue(scales)!;
             if (values.Length == 0 || values.Any(v => v is <= 0 or > 1000))
@@ -36,7 +37,9 @@ public static class SweepCommand
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
             var directory = Path.GetFullPath(parse.GetValue(outDir)!);
             Directory.CreateDirectory(directory);
-            var report = new CandidateSweep(build, line => output.WriteLine(line)).Run(dataset, directory, values.Order().ToArray());
+            void Log(string line) => output.WriteLine(line);
+            var probe = parse.GetValue(viaGrpc) ? new GrpcSweepProbe(Log) : null;
+            var report = await new CandidateSweep(build, Log).RunAsync(dataset, directory, values.Order().ToArray(), probe, cancellationToken: cancellationToken);
             File.WriteAllText(Path.Combine(directory, "sweep.json"), JsonSerializer.Serialize(report, BundleJson.Options));
             var table = Markdown(report);
             File.WriteAllText(Path.Combine(directory, "sweep.md"), table);
@@ -54,17 +57,27 @@ public static class SweepCommand
         var text = new StringBuilder();
         text.AppendLine(c, $"{report.Dataset}, protocol {report.Protocol}: served two-stage pipeline against the candidate budget");
         text.AppendLine();
-        text.AppendLine(c, $"| quota scale | candidates | retrieval recall (val) | nDCG@{k} (val) | candidates (test) | retrieval recall (test) | nDCG@{k} (test) | MAP (test) | p50 / p90 latency (ms, in process) |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        var grpc = report.Points.All(p => p.ViaGrpc is not null);
+        text.AppendLine(c, $"| quota scale | candidates | retrieval recall (val) | nDCG@{k} (val) | candidates (test) | retrieval recall (test) | nDCG@{k} (test) | MAP (test) | p50 / p90 latency (ms, in process) |{(grpc ? " p50 / p90 / p99 latency (ms, via gRPC) | lists ≠ in process |" : string.Empty)}");
+        text.AppendLine(grpc ? "|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|");
         foreach (var p in report.Points)
         {
             var mark = p.QuotaScale == report.ChosenScale ? " **(chosen)**" : string.Empty;
             text.AppendLine(c,
-                $"| {p.QuotaScale}{mark} | {p.Validation.MeanCandidates:F0} | {p.Validation.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Validation, k):F4} | {p.Test.MeanCandidates:F0} | {p.Test.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Test, k):F4} | {p.Test.Rows[ProtocolEvaluator.Served][$"map@{k}"]:F4} | {p.Test.LatencyP50Ms:F2} / {p.Test.LatencyP90Ms:F2} |");
+                $"| {p.QuotaScale}{mark} | {p.Validation.MeanCandidates:F0} | {p.Validation.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Validation, k):F4} | {p.Test.MeanCandidates:F0} | {p.Test.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Test, k):F4} | {p.Test.Rows[ProtocolEvaluator.Served][$"map@{k}"]:F4} | {p.Test.LatencyP50Ms:F2} / {p.Test.LatencyP90Ms:F2} |{(grpc ? Grpc(p.ViaGrpc!) : string.Empty)}");
         }
 
         text.AppendLine();
         text.AppendLine(c, $"Chosen on the validation carve: quota scale {report.ChosenScale} ({report.Rule}).");
+        if (grpc)
+        {
+            text.AppendLine();
+            text.AppendLine("Via gRPC: retrieval, ranking and gateway as three processes on loopback, one Recommend at a time per test user, timed on the client to the end of the stream.");
+        }
+
         return text.ToString();
     }
+
+    private static string Grpc(ServedMeasurement m) =>
+        string.Create(CultureInfo.InvariantCulture, $" {m.LatencyP50Ms:F2} / {m.LatencyP90Ms:F2} / {m.LatencyP99Ms:F2} | {m.ListsDiffering} of {m.Requests} |");
 }

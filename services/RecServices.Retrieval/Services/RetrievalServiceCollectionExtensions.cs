@@ -6,13 +6,13 @@ namespace RecServices.Retrieval.Services;
 
 public static class RetrievalServiceCollectionExtensions
 {
-    /// <summary>Loads the bundle's retrieval tables in the background and builds the candidate generator.</summary>
-    public static IServiceCollection AddRetrievalServices(this IServiceCollection services, RecsOptions options)
+    /// <summary>Loads the bundle's retrieval tables in the background and builds the candidate generator with the configured quota scale.</summary>
+    public static IServiceCollection AddRetrievalServices(this IServiceCollection services, RetrievalHostOptions options)
     {
         services.AddStartupState((_, _) =>
         {
             var bundle = Bundle.Load(options.BundlePath, BundleParts.Retrieval);
-            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, RetrievalOptions.Default)));
+            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale))));
         });
         return services;
     }

@@ -22,14 +22,25 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
 {
     public static readonly IReadOnlyList<double> DefaultScales = [0.25, 0.5, 1, 2, 4, 8, 20];
 
-    public SweepReport Run(Dataset dataset, string workDirectory, IReadOnlyList<double> scales, int k = 10, int maxCandidates = 5_000)
+    /// <summary>Runs the sweep; with a <paramref name="probe"/>, also measures every scale through the running services on the test split.</summary>
+    public async Task<SweepReport> RunAsync(Dataset dataset, string workDirectory, IReadOnlyList<double> scales, IServedProbe? probe = null, int k = 10, int maxCandidates = 5_000, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
         var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 0.8, 7);
         var onValidation = MeasureAll(dataset, inner, validation, Path.Combine(workDirectory, "bundle-validation"), scales, k, maxCandidates, "validation");
-        var onTest = MeasureAll(dataset, train, test, Path.Combine(workDirectory, "bundle-test"), scales, k, maxCandidates, "test");
-        var points = scales.Select((s, i) => new SweepPoint(s, onValidation[i], onTest[i])).ToList();
+        var testBundle = Path.Combine(workDirectory, "bundle-test");
+        var onTest = MeasureAll(dataset, train, test, testBundle, scales, k, maxCandidates, "test");
+        var viaGrpc = new ServedMeasurement?[scales.Count];
+        for (var i = 0; probe is not null && i < scales.Count; i++)
+        {
+            var served = await probe.MeasureAsync(testBundle, scales[i], maxCandidates, k, onTest[i], cancellationToken);
+            log(string.Create(CultureInfo.InvariantCulture,
+                $"test via gRPC: scale {scales[i]}: p50 {served.LatencyP50Ms:F2} ms, p90 {served.LatencyP90Ms:F2} ms over {served.Requests} requests, {served.ListsDiffering} lists differ from in process"));
+            viaGrpc[i] = served;
+        }
+
+        var points = scales.Select((s, i) => new SweepPoint(s, onValidation[i], onTest[i], viaGrpc[i])).ToList();
         var best = points.Max(p => Ndcg(p.Validation, k));
         var chosen = points.Where(p => Ndcg(p.Validation, k) >= best).MinBy(p => p.Validation.MeanCandidates)!;
         var rule = string.Create(CultureInfo.InvariantCulture, $"the best served nDCG@{k} on the validation carve ({best:F4})");

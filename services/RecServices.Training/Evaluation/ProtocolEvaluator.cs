@@ -98,7 +98,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         return new Measurement(
             relevant.Count, candidates / users, recall / users,
             rows.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, double>)WithCoverage(p.Value, covered[p.Key].Count, dataset.Items.Count)),
-            lists, Percentile(latencies, 0.5), Percentile(latencies, 0.9));
+            lists, Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.9));
     }
 
     /// <summary>
@@ -124,8 +124,6 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
 
     /// <summary>The users with at least one interaction in <paramref name="heldOut"/>, in index order.</summary>
     public static IReadOnlyList<int> UsersOf(InteractionTable heldOut) => [.. RelevantByUser(heldOut).Keys.Order()];
-
-    private static double Percentile(List<double> sorted, double q) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
 
     private static void Add(MetricAccumulator metrics, HashSet<int> covered, int[] list, HashSet<int> relevant)
     {

@@ -2,6 +2,7 @@ namespace RecServices.Training.Evaluation;
 
 /// <summary>
 /// One candidate budget of the sweep: the quota scale, and on the validation carve (where the choice is
-/// made) and on the test split, the candidates, retrieval recall, served metrics and in-process latency.
+/// made) and on the test split, the candidates, retrieval recall, served metrics and in-process latency;
+/// with <c>--via-grpc</c> also the test split served through the three services.
 /// </summary>
-public sealed record SweepPoint(double QuotaScale, Measurement Validation, Measurement Test);
+public sealed record SweepPoint(double QuotaScale, Measurement Validation, Measurement Test, ServedMeasurement? ViaGrpc = null);

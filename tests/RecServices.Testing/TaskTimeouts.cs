@@ -1,4 +1,4 @@
-namespace RecServices.FunctionalTests;
+namespace RecServices.Testing;
 
 /// <summary>Every awaited task in these tests has a deadline; a hang fails the test instead of the run.</summary>
 public static class TaskTimeouts

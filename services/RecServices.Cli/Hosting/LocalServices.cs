@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace RecServices.Cli.Hosting;
+
+/// <summary>
+/// Retrieval, ranking and gateway started as three processes on loopback ports, serving one bundle, with a
+/// fresh user store in a temporary directory; ready once every one answers grpc.health.v1 SERVING.
+/// Disposing stops them and deletes the store.
+/// </summary>
+public sealed class LocalServices : IAsyncDisposable
+{
+    private readonly List<ServiceProcess> _processes = [];
+    private readonly string _storeDirectory = Path.Combine(Path.GetTempPath(), "recs-local-" + Guid.NewGuid().ToString("N"));
+
+    private LocalServices()
+    {
+    }
+
+    /// <summary>The gateway's gRPC address, e.g. http://127.0.0.1:41234.</summary>
+    public string GatewayAddress { get; private set; } = string.Empty;
+
+    /// <summary>The three processes (retrieval, ranking, gateway).</summary>
+    public IReadOnlyList<ServiceProcess> Processes => _processes;
+
+    /// <summary>Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add <c>--Recs:Name=value</c> settings.</summary>
+    public static async Task<LocalServices> StartAsync(
+        string bundlePath,
+        IEnumerable<string>? retrievalSettings = null,
+        IEnumerable<string>? gatewaySettings = null,
+        TimeSpan? readyTimeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        var bundle = Path.GetFullPath(bundlePath);
+        var services = new LocalServices();
+        try
+        {
+            Directory.CreateDirectory(services._storeDirectory);
+            var retrieval = FreePort();
+            var ranking = FreePort();
+            var gateway = FreePort();
+            services._processes.Add(ServiceProcess.Start("RecServices.Retrieval", [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]));
+            services._processes.Add(ServiceProcess.Start("RecServices.Ranking", Settings(bundle, ranking)));
+            services._processes.Add(ServiceProcess.Start("RecServices.Gateway",
+            [
+                .. Settings(bundle, gateway),
+                $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
+                $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
+                $"--Recs:UserStorePath={Path.Combine(services._storeDirectory, "users.db")}",
+                .. gatewaySettings ?? [],
+            ]));
+            services.GatewayAddress = $"http://127.0.0.1:{gateway.Grpc}";
+            var ready = Stopwatch.StartNew();
+            var limit = readyTimeout ?? TimeSpan.FromMinutes(3);
+            foreach (var (process, port) in services._processes.Zip([retrieval, ranking, gateway]))
+            {
+                await WaitServingAsync(process, port, limit - ready.Elapsed, cancellationToken);
+            }
+
+            return services;
+        }
+        catch
+        {
+            await services.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The gateway first, so that it does not see its dependencies vanish under load.
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+
+        if (Directory.Exists(_storeDirectory))
+        {
+            Directory.Delete(_storeDirectory, recursive: true);
+        }
+    }
+
+    private static string[] Settings(string bundle, (int Grpc, int Http) port) =>
+    [
+        $"--Recs:BundlePath={bundle}",
+        $"--Recs:GrpcPort={port.Grpc}",
+        $"--Recs:HttpPort={port.Http}",
+        "--Recs:ListenAddress=127.0.0.1",
+        "--Recs:LoadRetrySeconds=0.2",
+        "--Logging:LogLevel:Default=Warning",
+    ];
+
+    private static (int Grpc, int Http) FreePort() => (Free(), Free());
+
+    private static int Free()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitServingAsync(ServiceProcess process, (int Grpc, int Http) port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port.Grpc}");
+        var health = new Health.HealthClient(channel);
+        var clock = Stopwatch.StartNew();
+        var last = "no answer yet";
+        while (clock.Elapsed < timeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited during start-up; its last output:{Environment.NewLine}{process.Tail()}");
+            }
+
+            try
+            {
+                var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+                if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+
+                last = answer.Status.ToString();
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
+            {
+                last = e.Status.Detail;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new InvalidOperationException($"{process.Name} was not SERVING on port {port.Grpc} after {timeout.TotalSeconds:F0} s ({last}); its last output:{Environment.NewLine}{process.Tail()}");
+    }
+}

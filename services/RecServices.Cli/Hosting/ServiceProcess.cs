@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace RecServices.Cli.Hosting;
+
+/// <summary>
+/// One service host running as a child process: <c>dotnet RecServices.&lt;Name&gt;.dll</c> from beside the
+/// recs assembly (the hosts are built with it, each with its own runtimeconfig, so server GC as deployed).
+/// Keeps the last lines of its output for error messages; stopped with SIGTERM, then killed.
+/// </summary>
+public sealed partial class ServiceProcess : IAsyncDisposable
+{
+    private const int OutputLines = 40;
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+
+    private ServiceProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    public string Name { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The last lines the process wrote (stdout and stderr), oldest first.</summary>
+    public string Tail()
+    {
+        lock (_tail)
+        {
+            return string.Join(Environment.NewLine, _tail);
+        }
+    }
+
+    public static ServiceProcess Start(string assemblyName, IEnumerable<string> settings)
+    {
+        var directory = AppContext.BaseDirectory;
+        var assembly = Path.Combine(directory, assemblyName + ".dll");
+        if (!File.Exists(assembly) || !File.Exists(Path.Combine(directory, assemblyName + ".runtimeconfig.json")))
+        {
+            throw new InvalidOperationException($"{assembly} (with its runtimeconfig.json) was not found beside recs; build services/RecServices.Cli, which builds the three hosts with it");
+        }
+
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        info.ArgumentList.Add(assembly);
+        foreach (var setting in settings)
+        {
+            info.ArgumentList.Add(setting);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyName}");
+        var service = new ServiceProcess(assemblyName, process);
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return service;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            if (OperatingSystem.IsWindows() || Kill(_process.Id, 15) != 0)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>The dotnet host: the one running this process when it is dotnet, else DOTNET_HOST_PATH, else dotnet on PATH.</summary>
+    private static string DotnetHost()
+    {
+        var current = Environment.ProcessPath;
+        if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")
+        {
+            return current;
+        }
+
+        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_tail)
+        {
+            _tail.Enqueue(line);
+            if (_tail.Count > OutputLines)
+            {
+                _tail.Dequeue();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

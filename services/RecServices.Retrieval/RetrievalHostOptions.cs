@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+using RecServices.Serving.Retrieval;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.Retrieval;
+
+/// <summary>The retrieval service's settings (section <c>Recs</c>): the shared ones plus the candidate budget.</summary>
+public sealed class RetrievalHostOptions : RecsOptions
+{
+    /// <summary>
+    /// Every candidate source's quota multiplied by this over the design's recipe (10 × 10 similar,
+    /// 3 × 10 genre, 20 country, 20 popular). The default is the scale `recs sweep` chose; `recs sweep
+    /// --via-grpc` sets it per point.
+    /// </summary>
+    [Range(0.01, 1000, ErrorMessage = "Recs:QuotaScale must be between 0.01 and 1000 (1 = the design's recipe, about 90 candidates)")]
+    public double QuotaScale { get; set; } = RetrievalOptions.DefaultScale;
+}
