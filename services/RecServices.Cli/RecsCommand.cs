@@ -14,6 +14,7 @@ public static class RecsCommand
             InspectCommand.Create(output, error),
             EvaluateCommand.Create(output, error),
             SweepCommand.Create(output, error),
+            LoadCommand.Create(output, error),
         };
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken);

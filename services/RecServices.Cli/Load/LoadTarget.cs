@@ -1,0 +1,69 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using RecServices.Contracts.Gateway.V1;
+
+namespace RecServices.Cli.Load;
+
+/// <summary>
+/// The calls the load harness makes against one gateway over one channel: HTTP/2 connections reused, more
+/// of them opened when the server's concurrent-stream limit is reached.
+/// </summary>
+public sealed class LoadTarget : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly GatewayService.GatewayServiceClient _gateway;
+    private readonly Health.HealthClient _health;
+    private readonly IReadOnlyList<string> _users;
+    private readonly int _count;
+
+    /// <param name="address">The gateway's gRPC address.</param>
+    /// <param name="users">User ids to request, in turn; each worker starts at its own offset.</param>
+    /// <param name="count">Items per Recommend.</param>
+    public LoadTarget(string address, IReadOnlyList<string> users, int count)
+    {
+        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseProxy = false,
+            },
+        });
+        _gateway = new GatewayService.GatewayServiceClient(_channel);
+        _health = new Health.HealthClient(_channel);
+        _users = users;
+        _count = count;
+    }
+
+    /// <summary>One Recommend, its whole stream read; a degraded answer counts as an error (status UNAVAILABLE).</summary>
+    public async Task RecommendAsync(int worker, long sequence, CancellationToken cancellationToken)
+    {
+        var user = _users[(int)((sequence * 7919 + worker * 104_729L) % _users.Count)];
+        using var call = _gateway.Recommend(new RecommendRequest { UserId = user, Count = _count }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        var received = 0;
+        await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            if (item.Degraded)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, $"degraded: {item.DegradedReason}"));
+            }
+
+            received++;
+        }
+
+        if (received == 0)
+        {
+            throw new RpcException(new Status(StatusCode.DataLoss, $"empty list for user {user}"));
+        }
+    }
+
+    /// <summary>The floor: grpc.health.v1 Check, a trivial unary call on the same process and channel.</summary>
+    public async Task HealthCheckAsync(int worker, long sequence, CancellationToken cancellationToken) =>
+        await _health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+
+    public void Dispose() => _channel.Dispose();
+}
