@@ -44,7 +44,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
         request.TopGenres.AddRange(context.TopGenres);
         request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
-        var candidates = (await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()).Candidates.Select(c => c.ItemId).ToList();
+        var candidates = (await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()).ItemIds.ToList();
         var userVector = UserVector(history, user.Age, user.Gender);
         var expected = candidates
             .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors.Row(Bundle.Catalog.Index[id]))))
@@ -74,14 +74,15 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
 
         var response = await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
 
-        var returned = response.Candidates.ToDictionary(c => c.ItemId);
+        Assert.Null(response.ColumnProblem());
+        var returned = response.ItemIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => Sources(response, p.i));
         var seen = history.ToHashSet();
         foreach (var recent in context.RecentItems)
         {
             foreach (var neighbour in Bundle.Similar!.Of(recent).ToArray().Where(n => !seen.Contains(n)))
             {
                 var id = Bundle.Catalog.Items[neighbour].Id;
-                Assert.Contains(returned[id].Sources, s => s.Kind == Contracts.Retrieval.V1.SourceKind.SimilarItems && s.Key == Bundle.Catalog.Items[recent].Id);
+                Assert.Contains(returned[id], s => s.Kind == Contracts.Retrieval.V1.SourceKind.SimilarItems && s.Key == Bundle.Catalog.Items[recent].Id);
             }
         }
 
@@ -89,16 +90,16 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         {
             foreach (var item in Bundle.Tops!.ByGenre[genre].Items.Where(i => !seen.Contains(i)).Take(options.PerGenre))
             {
-                Assert.Contains(returned[Bundle.Catalog.Items[item].Id].Sources, s => s.Kind == Contracts.Retrieval.V1.SourceKind.Genre && s.Key == genre);
+                Assert.Contains(returned[Bundle.Catalog.Items[item].Id], s => s.Kind == Contracts.Retrieval.V1.SourceKind.Genre && s.Key == genre);
             }
         }
 
         foreach (var item in Bundle.Tops!.ByCountry[user.Country!].Items.Where(i => !seen.Contains(i)).Take(options.PerCountry))
         {
-            Assert.Contains(returned[Bundle.Catalog.Items[item].Id].Sources, s => s.Kind == Contracts.Retrieval.V1.SourceKind.Country && s.Key == user.Country);
+            Assert.Contains(returned[Bundle.Catalog.Items[item].Id], s => s.Kind == Contracts.Retrieval.V1.SourceKind.Country && s.Key == user.Country);
         }
 
-        Assert.DoesNotContain(response.Candidates, c => seen.Contains(Bundle.Catalog.Index[c.ItemId]));
+        Assert.DoesNotContain(response.ItemIds, id => seen.Contains(Bundle.Catalog.Index[id]));
         Assert.Equal(Bundle.Manifest.Version, response.BundleVersion);
     }
 
@@ -190,6 +191,13 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var output = new float[tower.OutputWidth];
         tower.Run(1, items, weights, dense, output);
         return output;
+    }
+
+    /// <summary>Candidate <paramref name="i"/>'s sources read back from the response's columns.</summary>
+    private static List<(Contracts.Retrieval.V1.SourceKind Kind, string Key, float Score)> Sources(GetCandidatesResponse response, int i)
+    {
+        var (start, end) = response.SourceRange(i);
+        return [.. Enumerable.Range(start, end - start).Select(j => (response.SourceKinds[j], response.SourceKey(j), response.SourceScores[j]))];
     }
 
     private static float Dot(float[] a, ReadOnlySpan<float> b)

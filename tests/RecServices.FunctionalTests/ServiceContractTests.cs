@@ -39,7 +39,7 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         var five = await client.GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 5, RecentItemIds = { "i1", "i2" } }).ResponseAsync.WithTimeout();
         var e = await Assert.ThrowsAsync<RpcException>(() => client.GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 1_000_000 }).ResponseAsync.WithTimeout());
 
-        Assert.Equal(5, five.Candidates.Count);
+        Assert.Equal(5, five.ItemIds.Count);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("max_candidate_count must be between 0 and 5000", e.Status.Detail);
     }

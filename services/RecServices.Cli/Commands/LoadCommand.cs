@@ -26,7 +26,7 @@ public static class LoadCommand
         var spawn = new Option<string?>("--spawn") { Description = "Start retrieval, ranking and gateway as processes on loopback over this bundle, measure, and stop them." };
         var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight (closed loop: each worker calls again as soon as its call ends).", DefaultValueFactory = _ => 1 };
         var duration = new Option<double>("--duration") { Description = "Seconds measured per side (Recommend, then the floor).", DefaultValueFactory = _ => 10 };
-        var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured calls per side first (JIT, connections, caches).", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured calls per side first: tiered JIT compilation of the services takes this long to settle under load.", DefaultValueFactory = _ => 15 };
         var count = new Option<int>("--count") { Description = "Items per Recommend.", DefaultValueFactory = _ => 10 };
         var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
         var command = new Command("load", "Closed-loop load on the gateway's Recommend against the gRPC floor (health Check on the same process).")

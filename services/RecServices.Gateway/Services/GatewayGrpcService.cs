@@ -15,6 +15,10 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, IOptions
         RequestChecks.Id(request.UserId, "user_id");
         RequestChecks.Count(request.Count, o.MaxCount, "count", $"0 means the default ({o.DefaultCount})");
         var count = request.Count == 0 ? o.DefaultCount : request.Count;
+
+        // The ranker sends the whole top-k at once, so the items are written without a flush each and go out
+        // together when the list ends (one burst of HTTP/2 frames instead of one write per item).
+        responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
         await foreach (var item in pipeline.RecommendAsync(request.UserId, count, context.CancellationToken))
         {
             var response = new RecommendResponse

@@ -42,12 +42,19 @@ public sealed partial class RecommendationPipeline(
         request.TopGenres.AddRange(context.TopGenres);
         request.ExcludedItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
 
-        List<(int Item, List<SourceHit> Sources)> candidates = [];
+        var candidates = new List<int>();
+        var byItem = new Dictionary<int, int>();
+        GetCandidatesResponse? proposals = null;
         RpcException? retrievalFailure = null;
         try
         {
-            var response = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
-            candidates = Filter(response, seen);
+            proposals = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
+            if (proposals.ColumnProblem() is { } problem)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
+            }
+
+            Filter(proposals, seen, candidates, byItem);
         }
         catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
         {
@@ -73,14 +80,13 @@ public sealed partial class RecommendationPipeline(
             yield break;
         }
 
-        var sourcesByItem = candidates.ToDictionary(c => c.Item, c => c.Sources);
         var sent = new HashSet<int>();
         string? failure = null;
         if (candidates.Count > 0)
         {
             var rankRequest = new RankCandidatesRequest { Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty, TopCount = count };
             rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
-            rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c.Item].Id));
+            rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c].Id));
             using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
             while (sent.Count < count)
             {
@@ -102,12 +108,12 @@ public sealed partial class RecommendationPipeline(
                 }
 
                 var ranked = call.ResponseStream.Current;
-                if (ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item) || !sourcesByItem.TryGetValue(item, out var sources) || !sent.Add(item))
+                if (ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item) || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
                 {
                     continue; // the unknown-ids report, or an item we did not send: never relayed
                 }
 
-                yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, sources, false, string.Empty);
+                yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, SourcesOf(proposals!, position), false, string.Empty);
             }
         }
 
@@ -116,7 +122,7 @@ public sealed partial class RecommendationPipeline(
             yield break;
         }
 
-        foreach (var (item, sources) in candidates)
+        foreach (var item in candidates)
         {
             if (sent.Count >= count)
             {
@@ -125,25 +131,40 @@ public sealed partial class RecommendationPipeline(
 
             if (sent.Add(item))
             {
-                yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources[0].Score, sent.Count, sources, true, failure);
+                var sources = SourcesOf(proposals!, byItem[item]);
+                yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure);
             }
         }
     }
 
-    /// <summary>Candidates in retrieval order, known to the catalog and never seen by the user (the gateway's own filter).</summary>
-    private List<(int Item, List<SourceHit> Sources)> Filter(GetCandidatesResponse response, HashSet<int> seen)
+    /// <summary>
+    /// Candidates in retrieval order, known to the catalog, never seen by the user and each once (the gateway's
+    /// own filter), with their positions in the response; sources are read only for the items sent.
+    /// </summary>
+    private void Filter(GetCandidatesResponse response, HashSet<int> seen, List<int> candidates, Dictionary<int, int> byItem)
     {
         var index = State.Bundle.Catalog.Index;
-        var result = new List<(int, List<SourceHit>)>(response.Candidates.Count);
-        foreach (var candidate in response.Candidates)
+        candidates.EnsureCapacity(response.ItemIds.Count);
+        byItem.EnsureCapacity(response.ItemIds.Count);
+        for (var i = 0; i < response.ItemIds.Count; i++)
         {
-            if (index.TryGetValue(candidate.ItemId, out var item) && !seen.Contains(item))
+            if (index.TryGetValue(response.ItemIds[i], out var item) && !seen.Contains(item) && byItem.TryAdd(item, i))
             {
-                result.Add((item, candidate.Sources.Select(s => new SourceHit(FromProto(s.Kind), s.Key, s.Score)).ToList()));
+                candidates.Add(item);
             }
         }
+    }
 
-        return result;
+    private static SourceHit[] SourcesOf(GetCandidatesResponse response, int position)
+    {
+        var (start, end) = response.SourceRange(position);
+        var sources = new SourceHit[end - start];
+        for (var j = start; j < end; j++)
+        {
+            sources[j - start] = new SourceHit(FromProto(response.SourceKinds[j]), response.SourceKey(j), response.SourceScores[j]);
+        }
+
+        return sources;
     }
 
     private static DateTime Deadline(int milliseconds) => DateTime.UtcNow.AddMilliseconds(milliseconds);

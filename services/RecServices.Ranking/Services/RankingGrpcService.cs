@@ -45,6 +45,9 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness) : Rank
         {
             var profile = new UserProfile(history, request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
             var n = state.Ranker.Rank(profile, CollectionsMarshal.AsSpan(candidates), ranked.AsSpan(0, top));
+
+            // The whole list is ready: buffer the messages and let the end of the call flush them together.
+            responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
             for (var i = 0; i < n; i++)
             {
                 await responseStream.WriteAsync(new RankCandidatesResponse

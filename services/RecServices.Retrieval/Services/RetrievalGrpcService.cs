@@ -32,18 +32,33 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness) : 
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
+        WriteColumns(set, catalog, response);
+        return Task.FromResult(response);
+    }
+
+    /// <summary>The candidates and their sources in the response's columns; source keys stored once each.</summary>
+    private static void WriteColumns(CandidateSet set, Core.Bundles.ItemCatalog catalog, GetCandidatesResponse response)
+    {
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        response.ItemIds.Capacity = set.Count;
+        response.SourceStarts.Capacity = set.Count;
         foreach (var item in set.Items)
         {
-            var candidate = new Candidate { ItemId = state.Bundle.Catalog.Items[item].Id };
+            response.ItemIds.Add(catalog.Items[item].Id);
+            response.SourceStarts.Add(response.SourceKinds.Count);
             foreach (var hit in set.SourcesOf(item))
             {
-                candidate.Sources.Add(new CandidateSource { Kind = ToProto(hit.Kind), Key = hit.Key, Score = hit.Score });
+                if (!keys.TryGetValue(hit.Key, out var key))
+                {
+                    keys[hit.Key] = key = keys.Count;
+                    response.SourceKeys.Add(hit.Key);
+                }
+
+                response.SourceKinds.Add(ToProto(hit.Kind));
+                response.SourceKeyIndexes.Add(key);
+                response.SourceScores.Add(hit.Score);
             }
-
-            response.Candidates.Add(candidate);
         }
-
-        return Task.FromResult(response);
     }
 
     private static Contracts.Retrieval.V1.SourceKind ToProto(SourceKind kind) => kind switch
