@@ -26,6 +26,13 @@ public class RecsOptions
     [Range(0.05, 3600, ErrorMessage = "Recs:LoadRetrySeconds must be between 0.05 and 3600")]
     public double LoadRetrySeconds { get; set; } = 5;
 
+    /// <summary>
+    /// The share of traces recorded when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT set): a new trace is
+    /// sampled with this probability, and a call inside a trace follows its caller's decision.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Recs:TraceSampleRatio must be between 0 and 1")]
+    public double TraceSampleRatio { get; set; } = 1.0;
+
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";
 }

@@ -20,7 +20,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Reads and validates the <c>Recs</c> options (a bad value stops the start with a message naming the
     /// setting), puts gRPC on an HTTP/2-only cleartext port and health on an HTTP/1.1 port, and adds gRPC
-    /// with reflection and grpc.health.v1, and OpenTelemetry tracing (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set).
+    /// with reflection and grpc.health.v1, and OpenTelemetry tracing exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (sampled by Recs:TraceSampleRatio).
     /// </summary>
     public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName)
         where TOptions : RecsOptions, new()
@@ -46,18 +46,22 @@ public static class ServiceDefaultsExtensions
         });
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
 
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName))
-            .WithTracing(t =>
+        // Traces are recorded only when they go somewhere: without an exporter, an always-on sampler would
+        // build and record spans on every call of every hop for nothing (README, "Performance").
+        var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(serviceName));
+        if (!string.IsNullOrWhiteSpace(otlp))
+        {
+            telemetry.WithTracing(t =>
             {
+                t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)));
                 t.AddSource(ActivitySourceName);
                 t.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal));
                 t.AddHttpClientInstrumentation();
-                if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-                {
-                    t.AddOtlpExporter();
-                }
+                t.AddOtlpExporter();
             });
+        }
+
         return options;
     }
 

@@ -10,15 +10,20 @@ namespace RecServices.Gateway.Services;
 
 public static class GatewayServiceCollectionExtensions
 {
-    /// <summary>Typed clients for retrieval and ranking (retry on UNAVAILABLE, call context propagation), the user store and the pipeline.</summary>
+    /// <summary>
+    /// Typed clients for retrieval and ranking (retry on UNAVAILABLE, call context propagation; without
+    /// HttpClientFactory's per-request log scopes: the pipeline logs its own failures), the user store and the pipeline.
+    /// </summary>
     public static IServiceCollection AddGatewayServices(this IServiceCollection services, GatewayOptions options)
     {
         services.AddGrpcClient<RetrievalService.RetrievalServiceClient>(o => o.Address = new Uri(options.RetrievalAddress))
             .ConfigureChannel(ConfigureChannel)
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
+            .RemoveAllLoggers();
         services.AddGrpcClient<RankingService.RankingServiceClient>(o => o.Address = new Uri(options.RankingAddress))
             .ConfigureChannel(ConfigureChannel)
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true);
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
+            .RemoveAllLoggers();
         services.AddSingleton<IUserStore>(_ => new SqliteUserStore(options.UserStorePath));
         services.AddStartupState(async (sp, cancellationToken) =>
         {

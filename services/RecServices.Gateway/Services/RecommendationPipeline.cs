@@ -5,7 +5,6 @@ using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.ServiceDefaults;
 using SourceHit = RecServices.Serving.Retrieval.SourceHit;
-using SourceKind = RecServices.Serving.Retrieval.SourceKind;
 
 namespace RecServices.Gateway.Services;
 
@@ -54,7 +53,7 @@ public sealed partial class RecommendationPipeline(
                 throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
             }
 
-            Filter(proposals, seen, candidates, byItem);
+            CandidateFilter.Apply(proposals, catalog.Index, seen, candidates, byItem);
         }
         catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
         {
@@ -73,7 +72,7 @@ public sealed partial class RecommendationPipeline(
                 if (!seen.Contains(item))
                 {
                     yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, popular.Scores[j], ++rank,
-                        [new SourceHit(SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason);
+                        [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason);
                 }
             }
 
@@ -113,7 +112,7 @@ public sealed partial class RecommendationPipeline(
                     continue; // the unknown-ids report, or an item we did not send: never relayed
                 }
 
-                yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, SourcesOf(proposals!, position), false, string.Empty);
+                yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals!, position), false, string.Empty);
             }
         }
 
@@ -131,40 +130,10 @@ public sealed partial class RecommendationPipeline(
 
             if (sent.Add(item))
             {
-                var sources = SourcesOf(proposals!, byItem[item]);
+                var sources = CandidateFilter.SourcesOf(proposals!, byItem[item]);
                 yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure);
             }
         }
-    }
-
-    /// <summary>
-    /// Candidates in retrieval order, known to the catalog, never seen by the user and each once (the gateway's
-    /// own filter), with their positions in the response; sources are read only for the items sent.
-    /// </summary>
-    private void Filter(GetCandidatesResponse response, HashSet<int> seen, List<int> candidates, Dictionary<int, int> byItem)
-    {
-        var index = State.Bundle.Catalog.Index;
-        candidates.EnsureCapacity(response.ItemIds.Count);
-        byItem.EnsureCapacity(response.ItemIds.Count);
-        for (var i = 0; i < response.ItemIds.Count; i++)
-        {
-            if (index.TryGetValue(response.ItemIds[i], out var item) && !seen.Contains(item) && byItem.TryAdd(item, i))
-            {
-                candidates.Add(item);
-            }
-        }
-    }
-
-    private static SourceHit[] SourcesOf(GetCandidatesResponse response, int position)
-    {
-        var (start, end) = response.SourceRange(position);
-        var sources = new SourceHit[end - start];
-        for (var j = start; j < end; j++)
-        {
-            sources[j - start] = new SourceHit(FromProto(response.SourceKinds[j]), response.SourceKey(j), response.SourceScores[j]);
-        }
-
-        return sources;
     }
 
     private static DateTime Deadline(int milliseconds) => DateTime.UtcNow.AddMilliseconds(milliseconds);
@@ -173,14 +142,6 @@ public sealed partial class RecommendationPipeline(
     private static bool IsDependencyFailure(RpcException e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
             or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented;
-
-    private static SourceKind FromProto(Contracts.Retrieval.V1.SourceKind kind) => kind switch
-    {
-        Contracts.Retrieval.V1.SourceKind.SimilarItems => SourceKind.SimilarItems,
-        Contracts.Retrieval.V1.SourceKind.Genre => SourceKind.Genre,
-        Contracts.Retrieval.V1.SourceKind.Country => SourceKind.Country,
-        _ => SourceKind.Popular,
-    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} failed with {Status}; answering degraded")]
     private static partial void LogDegraded(ILogger logger, string dependency, StatusCode status);

@@ -2,7 +2,6 @@ using Grpc.Core;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
-using SourceKind = RecServices.Serving.Retrieval.SourceKind;
 
 namespace RecServices.Retrieval.Services;
 
@@ -32,40 +31,7 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness) : 
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
-        WriteColumns(set, catalog, response);
+        CandidateColumns.Write(set, catalog, response);
         return Task.FromResult(response);
     }
-
-    /// <summary>The candidates and their sources in the response's columns; source keys stored once each.</summary>
-    private static void WriteColumns(CandidateSet set, Core.Bundles.ItemCatalog catalog, GetCandidatesResponse response)
-    {
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
-        response.ItemIds.Capacity = set.Count;
-        response.SourceStarts.Capacity = set.Count;
-        foreach (var item in set.Items)
-        {
-            response.ItemIds.Add(catalog.Items[item].Id);
-            response.SourceStarts.Add(response.SourceKinds.Count);
-            foreach (var hit in set.SourcesOf(item))
-            {
-                if (!keys.TryGetValue(hit.Key, out var key))
-                {
-                    keys[hit.Key] = key = keys.Count;
-                    response.SourceKeys.Add(hit.Key);
-                }
-
-                response.SourceKinds.Add(ToProto(hit.Kind));
-                response.SourceKeyIndexes.Add(key);
-                response.SourceScores.Add(hit.Score);
-            }
-        }
-    }
-
-    private static Contracts.Retrieval.V1.SourceKind ToProto(SourceKind kind) => kind switch
-    {
-        SourceKind.SimilarItems => Contracts.Retrieval.V1.SourceKind.SimilarItems,
-        SourceKind.Genre => Contracts.Retrieval.V1.SourceKind.Genre,
-        SourceKind.Country => Contracts.Retrieval.V1.SourceKind.Country,
-        _ => Contracts.Retrieval.V1.SourceKind.Popular,
-    };
 }

@@ -1,0 +1,84 @@
+using BenchmarkDotNet.Attributes;
+using Google.Protobuf;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Gateway.Services;
+using RecServices.Retrieval.Services;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.Benchmarks;
+
+/// <summary>
+/// The messages of one Recommend, built from a real candidate set (default quotas): encoding and decoding
+/// retrieval's answer, the ranking request, one streamed item; and the gateway's filter over the answer.
+/// </summary>
+[MemoryDiagnoser]
+public class MessageBenchmarks
+{
+    private GetCandidatesResponse _candidates = null!;
+    private byte[] _candidatesBytes = null!;
+    private RankCandidatesRequest _rankRequest = null!;
+    private byte[] _rankRequestBytes = null!;
+    private RecommendResponse _item = null!;
+    private byte[] _itemBytes = null!;
+    private HashSet<int> _seen = null!;
+    private BenchBundle _data = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _data = BenchBundle.Instance;
+        var catalog = _data.Bundle.Catalog;
+        var user = _data.Users[0];
+        var context = new UserContextFactory(catalog, RetrievalOptions.Default).Create(user.History, _data.Countries[0]);
+        var set = new CandidateGenerator(_data.Bundle, RetrievalOptions.Default).Generate(context, RetrievalOptions.Default.DefaultMaxCandidates);
+        _candidates = new GetCandidatesResponse { BundleVersion = _data.Bundle.Manifest.Version };
+        CandidateColumns.Write(set, catalog, _candidates);
+        _candidatesBytes = _candidates.ToByteArray();
+        _rankRequest = new RankCandidatesRequest { TopCount = 10, Age = 30, Gender = "F" };
+        _rankRequest.HistoryItemIds.AddRange(user.History.Select(i => catalog.Items[i].Id));
+        _rankRequest.CandidateItemIds.AddRange(set.Items.Select(i => catalog.Items[i].Id));
+        _rankRequestBytes = _rankRequest.ToByteArray();
+        _item = new RecommendResponse { ItemId = catalog.Items[0].Id, Title = catalog.Items[0].Title, Score = 1.5f, Rank = 1 };
+        _item.Sources.Add(new RecommendationSource { Kind = "similar-items", Key = catalog.Items[1].Id, Score = 0.9f });
+        _item.Sources.Add(new RecommendationSource { Kind = "genre", Key = "Drama", Score = 400 });
+        _itemBytes = _item.ToByteArray();
+        _seen = [.. user.History];
+        Console.WriteLine($"GetCandidatesResponse: {set.Count} candidates, {_candidatesBytes.Length} bytes; RankCandidatesRequest {_rankRequestBytes.Length} bytes; one RecommendResponse {_itemBytes.Length} bytes");
+    }
+
+    [Benchmark]
+    public byte[] EncodeCandidates() => _candidates.ToByteArray();
+
+    [Benchmark]
+    public int DecodeCandidates() => GetCandidatesResponse.Parser.ParseFrom(_candidatesBytes).ItemIds.Count;
+
+    [Benchmark]
+    public byte[] EncodeRankRequest() => _rankRequest.ToByteArray();
+
+    [Benchmark]
+    public int DecodeRankRequest() => RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes).CandidateItemIds.Count;
+
+    [Benchmark]
+    public byte[] EncodeRecommendItem() => _item.ToByteArray();
+
+    [Benchmark]
+    public int DecodeRecommendItem() => RecommendResponse.Parser.ParseFrom(_itemBytes).Sources.Count;
+
+    /// <summary>The gateway's filter over retrieval's answer (known, unseen, once) and the sources of a top 10.</summary>
+    [Benchmark]
+    public int GatewayFilter()
+    {
+        var candidates = new List<int>();
+        var positions = new Dictionary<int, int>();
+        CandidateFilter.Apply(_candidates, _data.Bundle.Catalog.Index, _seen, candidates, positions);
+        var sources = 0;
+        for (var i = 0; i < 10 && i < candidates.Count; i++)
+        {
+            sources += CandidateFilter.SourcesOf(_candidates, positions[candidates[i]]).Length;
+        }
+
+        return sources;
+    }
+}
