@@ -48,7 +48,7 @@ public sealed class TwoTowerTrainer
         var popularity = validationSet.EvaluatePopularity(_itemFeatures.Counts);
         var full = itemCount <= _options.FullSoftmaxMaxItems;
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"training on {_train.Count} interactions, {itemCount} items, {validationSet.UserCount} validation users; softmax over {(full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; popularity baseline val ndcg@10 {popularity.Ndcg:F4}"));
+            $"training on {_train.Count} interactions, {itemCount} items, {validationSet.UserCount} validation users; softmax over {(full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"));
 
         var order = Enumerable.Range(0, _train.Count).ToArray();
         var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
@@ -143,8 +143,9 @@ public sealed class TwoTowerTrainer
             }
 
             var eta = TimeSpan.FromSeconds(seconds * (_options.Epochs - epoch));
+            var quality = validationSet.UserCount == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}{(improved ? " *" : string.Empty)}");
             _log(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch}/{_options.Epochs}  loss {lossSum / Math.Max(1, batches):F4}  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}{(improved ? " *" : string.Empty)}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
+                $"epoch {epoch}/{_options.Epochs}  loss {lossSum / Math.Max(1, batches):F4}{quality}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
             if (_options.Patience > 0 && epoch - bestEpoch >= _options.Patience)
             {
                 _log($"no improvement for {_options.Patience} epochs; keeping epoch {bestEpoch}");
