@@ -7,12 +7,13 @@ namespace RecServices.Cli.Commands;
 
 /// <summary>
 /// <c>recs sweep --via-grpc</c>: for each quota scale, starts retrieval (with that scale), ranking and the
-/// gateway as three processes on loopback over the sweep's test bundle, warms them up, then requests every
+/// gateway as three processes on loopback over the sweep's test bundle, warms them up for 10 s, then requests every
 /// test user's list in turn and times each call; the lists are compared with the in-process ones.
 /// </summary>
 public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
 {
-    private const int WarmUpRequests = 200;
+    /// <summary>Unmeasured requests first: the services' tiered JIT takes about this long to settle (README, "Performance").</summary>
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
     public async Task<ServedMeasurement> MeasureAsync(string bundleDirectory, double quotaScale, int maxCandidates, int k, Measurement inProcess, CancellationToken cancellationToken)
     {
@@ -24,7 +25,12 @@ public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
             gatewaySettings: [string.Create(c, $"--Recs:CandidateCount={maxCandidates}"), "--Recs:RetrievalTimeoutMs=10000", "--Recs:RankingTimeoutMs=10000"],
             cancellationToken: cancellationToken);
         var users = inProcess.Lists.Select(l => l.User).ToList();
-        await GatewayLists.FetchAsync(services.GatewayAddress, users.Take(WarmUpRequests).ToList(), k, cancellationToken);
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        while (warming.Elapsed < WarmUp)
+        {
+            await GatewayLists.FetchAsync(services.GatewayAddress, users.Take(100).ToList(), k, cancellationToken);
+        }
+
         var (lists, latencies) = await GatewayLists.FetchAsync(services.GatewayAddress, users, k, cancellationToken);
         var differing = inProcess.Lists.Where((l, i) => !l.Items.SequenceEqual(lists[i], StringComparer.Ordinal)).Count();
         Array.Sort(latencies);
