@@ -45,7 +45,25 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     public RankingService.RankingServiceClient RankingClient => new(GrpcChannel.ForAddress($"http://127.0.0.1:{RankingPorts.Grpc}"));
 
+    /// <summary>
+    /// Starts the three hosts on free loopback ports. A port found free can be taken by another process
+    /// (other test assemblies start hosts at the same time) before Kestrel binds it: then it starts again on new ports.
+    /// </summary>
     public static async Task<ServiceSystem> StartAsync(string bundlePath, IEnumerable<string>? gatewayArgs = null)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(bundlePath, gatewayArgs);
+            }
+            catch (IOException e) when (attempt < 3 && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
+            {
+            }
+        }
+    }
+
+    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs)
     {
         var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")));
         system.Retrieval = RetrievalApp.Build(Args(bundlePath, system.RetrievalPorts));
@@ -60,7 +78,16 @@ public sealed class ServiceSystem : IAsyncDisposable
             "--Recs:RankingTimeoutMs=15000",
             .. gatewayArgs ?? [],
         ]);
-        await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync()).WithTimeout();
+        try
+        {
+            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync()).WithTimeout();
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+
         system.GatewayChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
         foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
         {

@@ -28,12 +28,35 @@ public sealed class LocalServices : IAsyncDisposable
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
     /// <summary>Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add <c>--Recs:Name=value</c> settings.</summary>
+    /// <remarks>
+    /// A port found free can be taken by another process before the host binds it; a host that exits with
+    /// "address already in use" makes the start begin again on new ports (three attempts).
+    /// </remarks>
     public static async Task<LocalServices> StartAsync(
         string bundlePath,
         IEnumerable<string>? retrievalSettings = null,
         IEnumerable<string>? gatewaySettings = null,
         TimeSpan? readyTimeout = null,
         CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, cancellationToken);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<LocalServices> StartOnceAsync(
+        string bundlePath,
+        IEnumerable<string>? retrievalSettings,
+        IEnumerable<string>? gatewaySettings,
+        TimeSpan? readyTimeout,
+        CancellationToken cancellationToken)
     {
         var bundle = Path.GetFullPath(bundlePath);
         var services = new LocalServices();
