@@ -30,6 +30,10 @@ public sealed class GatewayOptions : RecsOptions
     [Range(1, 5000, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
     public int CandidateCount { get; set; } = 500;
 
+    /// <summary>Attempts per call to retrieval or ranking when the answer is UNAVAILABLE (1 = no retry).</summary>
+    [Range(1, 5, ErrorMessage = "Recs:CallAttempts must be between 1 and 5 (1 = no retry)")]
+    public int CallAttempts { get; set; } = 3;
+
     /// <summary>Deadline of the retrieval call, in milliseconds.</summary>
     [Range(1, 60_000, ErrorMessage = "Recs:RetrievalTimeoutMs must be between 1 and 60000")]
     public int RetrievalTimeoutMs { get; set; } = 1_000;

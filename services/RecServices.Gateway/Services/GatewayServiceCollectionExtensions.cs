@@ -17,11 +17,11 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddGatewayServices(this IServiceCollection services, GatewayOptions options)
     {
         services.AddGrpcClient<RetrievalService.RetrievalServiceClient>(o => o.Address = new Uri(options.RetrievalAddress))
-            .ConfigureChannel(ConfigureChannel)
+            .ConfigureChannel(channel => ConfigureChannel(channel, options.CallAttempts))
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .RemoveAllLoggers();
         services.AddGrpcClient<RankingService.RankingServiceClient>(o => o.Address = new Uri(options.RankingAddress))
-            .ConfigureChannel(ConfigureChannel)
+            .ConfigureChannel(channel => ConfigureChannel(channel, options.CallAttempts))
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .RemoveAllLoggers();
         services.AddSingleton<IUserStore>(_ => new SqliteUserStore(options.UserStorePath));
@@ -36,9 +36,9 @@ public static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Retries UNAVAILABLE only (a restarting pod), with a short backoff; deadlines are set per call.</summary>
-    private static void ConfigureChannel(Grpc.Net.Client.GrpcChannelOptions channel) =>
-        channel.ServiceConfig = new ServiceConfig
+    /// <summary>Retries UNAVAILABLE only (a restarting pod), with a short backoff; deadlines are set per call. One attempt: no retry policy at all.</summary>
+    private static void ConfigureChannel(Grpc.Net.Client.GrpcChannelOptions channel, int attempts) =>
+        channel.ServiceConfig = attempts == 1 ? null : new ServiceConfig
         {
             MethodConfigs =
             {
@@ -47,7 +47,7 @@ public static class GatewayServiceCollectionExtensions
                     Names = { MethodName.Default },
                     RetryPolicy = new RetryPolicy
                     {
-                        MaxAttempts = 3,
+                        MaxAttempts = attempts,
                         InitialBackoff = TimeSpan.FromMilliseconds(20),
                         MaxBackoff = TimeSpan.FromMilliseconds(200),
                         BackoffMultiplier = 2,

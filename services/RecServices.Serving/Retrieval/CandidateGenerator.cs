@@ -31,7 +31,7 @@ public sealed class CandidateGenerator
     public CandidateSet Generate(UserContext user, int maxCandidates, RetrievalOptions? options = null)
     {
         var o = options ?? Options;
-        var set = new CandidateSet();
+        var set = new CandidateSet(Math.Min(maxCandidates, 1024));
         var recent = user.RecentItems;
         for (var r = recent.Count - 1; r >= Math.Max(0, recent.Count - o.RecentItems); r--)
         {
