@@ -35,7 +35,10 @@ public static class RequestChecks
 
         foreach (var value in values)
         {
-            Id(value, field + "[]");
+            if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
+            {
+                Id(value, field + "[]"); // throws, naming the field
+            }
         }
     }
 
