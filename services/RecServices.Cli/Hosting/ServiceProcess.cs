@@ -57,7 +57,16 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             info.ArgumentList.Add(setting);
         }
 
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyName}");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyName}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"could not start '{info.FileName} {assembly}' ({e.Message}); put dotnet on PATH or set DOTNET_ROOT", e);
+        }
+
         var service = new ServiceProcess(assemblyName, process);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
@@ -90,7 +99,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The dotnet host: the one running this process when it is dotnet, else DOTNET_HOST_PATH, else dotnet on PATH.</summary>
+    /// <summary>The dotnet host: the one running this process when it is dotnet, else DOTNET_HOST_PATH, else DOTNET_ROOT's, else dotnet on PATH.</summary>
     private static string DotnetHost()
     {
         var current = Environment.ProcessPath;
@@ -99,7 +108,13 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return current;
         }
 
-        return Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host))
+        {
+            return host;
+        }
+
+        var fromRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root ? Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet") : null;
+        return fromRoot is not null && File.Exists(fromRoot) ? fromRoot : "dotnet";
     }
 
     private void Keep(string? line)
