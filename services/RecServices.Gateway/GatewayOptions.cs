@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 
 namespace RecServices.Gateway;
@@ -27,8 +28,8 @@ public sealed class GatewayOptions : RecsOptions
     public int MaxCount { get; set; } = 100;
 
     /// <summary>Candidates asked of retrieval.</summary>
-    [Range(1, 5000, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
-    public int CandidateCount { get; set; } = 500;
+    [Range(1, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
+    public int CandidateCount { get; set; } = RetrievalOptions.DefaultCandidateCap;
 
     /// <summary>Attempts per call to retrieval or ranking when the answer is UNAVAILABLE (1 = no retry).</summary>
     [Range(1, 5, ErrorMessage = "Recs:CallAttempts must be between 1 and 5 (1 = no retry)")]

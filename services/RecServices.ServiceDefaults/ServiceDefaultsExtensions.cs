@@ -25,9 +25,10 @@ public static class ServiceDefaultsExtensions
     public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName)
         where TOptions : RecsOptions, new()
     {
+        // Bound and validated once, here; the services get that same instance.
         var options = ReadOptions<TOptions>(builder.Configuration);
-        builder.Services.AddOptions<TOptions>().BindConfiguration(RecsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<RecsOptions>(sp => sp.GetRequiredService<IOptions<TOptions>>().Value);
+        builder.Services.AddSingleton(Options.Create(options));
+        builder.Services.AddSingleton<RecsOptions>(options);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
+using RecServices.Cli.Hosting;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Core.Bundles;
 
@@ -45,7 +46,7 @@ public sealed class DegradedTests
     public async Task Health_BeforeTheBundleLoads_IsNotServingAndRpcsAreUnavailable()
     {
         var empty = Directory.CreateTempSubdirectory("recs-pending-").FullName;
-        var ports = new Endpoints(Ports.Free(), Ports.Free());
+        var ports = new Endpoints(LoopbackPort.Free(), LoopbackPort.Free());
         await using var ranking = Ranking.RankingApp.Build(ServiceSystem.Args(empty, ports));
         await ranking.StartAsync().WithTimeout();
         try

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using RecServices.Cli.Hosting;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
@@ -31,11 +32,11 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     public WebApplication? Gateway { get; private set; }
 
-    public Endpoints RetrievalPorts { get; } = new(Ports.Free(), Ports.Free());
+    public Endpoints RetrievalPorts { get; } = new(LoopbackPort.Free(), LoopbackPort.Free());
 
-    public Endpoints RankingPorts { get; } = new(Ports.Free(), Ports.Free());
+    public Endpoints RankingPorts { get; } = new(LoopbackPort.Free(), LoopbackPort.Free());
 
-    public Endpoints GatewayPorts { get; } = new(Ports.Free(), Ports.Free());
+    public Endpoints GatewayPorts { get; } = new(LoopbackPort.Free(), LoopbackPort.Free());
 
     public GrpcChannel GatewayChannel { get; private set; } = null!;
 

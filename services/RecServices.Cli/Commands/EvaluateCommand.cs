@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
-using RecServices.Core.Evaluation;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 using RecServices.Training.Evaluation;
@@ -21,7 +20,7 @@ public static class EvaluateCommand
         var protocol = new Option<string>("--protocol") { Description = "The evaluation protocol (EVALUATION.md).", DefaultValueFactory = _ => ProtocolEvaluator.Protocol };
         var outDir = new Option<string>("--out") { Description = "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
-        var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => 500 };
+        var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => RetrievalOptions.DefaultCandidateCap };
         var scale = new Option<double>("--quota-scale") { Description = "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.", DefaultValueFactory = _ => RetrievalOptions.DefaultScale };
         var trainFile = new Option<string?>("--train") { Description = "A split made elsewhere: train ratings, tab-separated 'user item rating timestamp' (u.data layout); needs --test." };
         var testFile = new Option<string?>("--test") { Description = "The test ratings of that split; --data still supplies items and users." };
@@ -86,10 +85,10 @@ public static class EvaluateCommand
         return command;
     }
 
-    /// <summary>The protocol's split: per item 75/25, seed 42.</summary>
+    /// <summary>The protocol's split, named.</summary>
     public static (InteractionTable Train, InteractionTable Test, string Name) Split(Dataset dataset)
     {
-        var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
+        var (train, test) = ProtocolEvaluator.ProtocolSplit(dataset);
         return (train, test, ProtocolEvaluator.Protocol);
     }
 

@@ -25,10 +25,11 @@ public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
             gatewaySettings: [string.Create(c, $"--Recs:CandidateCount={maxCandidates}"), "--Recs:RetrievalTimeoutMs=10000", "--Recs:RankingTimeoutMs=10000"],
             cancellationToken: cancellationToken);
         var users = inProcess.Lists.Select(l => l.User).ToList();
+        var warmUsers = users.Take(100).ToList();
         var warming = System.Diagnostics.Stopwatch.StartNew();
         while (warming.Elapsed < WarmUp)
         {
-            await GatewayLists.FetchAsync(services.GatewayAddress, users.Take(100).ToList(), k, cancellationToken);
+            await GatewayLists.FetchAsync(services.GatewayAddress, warmUsers, k, cancellationToken);
         }
 
         var (lists, latencies) = await GatewayLists.FetchAsync(services.GatewayAddress, users, k, cancellationToken);

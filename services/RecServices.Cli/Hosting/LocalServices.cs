@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -117,14 +115,7 @@ public sealed class LocalServices : IAsyncDisposable
         "--Logging:LogLevel:Default=Warning",
     ];
 
-    private static (int Grpc, int Http) FreePort() => (Free(), Free());
-
-    private static int Free()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static (int Grpc, int Http) FreePort() => (LoopbackPort.Free(), LoopbackPort.Free());
 
     private static async Task WaitServingAsync(ServiceProcess process, (int Grpc, int Http) port, TimeSpan timeout, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace RecServices.Gateway.Services;
 /// </summary>
 public static class CandidateFilter
 {
-    public static void Apply(GetCandidatesResponse response, FrozenDictionary<string, int> catalogIndex, HashSet<int> seen, List<int> candidates, Dictionary<int, int> positions)
+    public static void Apply(GetCandidatesResponse response, FrozenDictionary<string, int> catalogIndex, IReadOnlySet<int> seen, List<int> candidates, Dictionary<int, int> positions)
     {
         candidates.EnsureCapacity(response.ItemIds.Count);
         positions.EnsureCapacity(response.ItemIds.Count);

@@ -33,8 +33,8 @@ public sealed partial class RecommendationPipeline(
         var known = new List<int>();
         catalog.Resolve(user?.History ?? [], known);
         var history = known.ToArray();
-        var seen = history.ToHashSet();
         var context = state.Contexts.Create(history, user?.Country);
+        var seen = context.Excluded;
 
         var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount };
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => catalog.Items[i].Id));

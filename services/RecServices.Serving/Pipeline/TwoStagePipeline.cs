@@ -18,12 +18,12 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
         new(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
 
     /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
-    public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates, RetrievalOptions? quotas = null)
+    public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates)
     {
         var context = contexts.Create(user.History, country);
-        var candidates = generator.Generate(context, maxCandidates, quotas);
+        var candidates = generator.Generate(context, maxCandidates);
         var top = new RankedItem[Math.Min(k, candidates.Count)];
-        var n = ranker.Rank(user, candidates.Items.ToArray(), top);
+        var n = ranker.Rank(user, candidates.ItemSpan, top);
         return (candidates, top[..n]);
     }
 

@@ -27,10 +27,9 @@ public sealed class CandidateGenerator
 
     /// <param name="user">The user's context.</param>
     /// <param name="maxCandidates">The cap (already validated against <see cref="RetrievalOptions.MaxCandidatesLimit"/>).</param>
-    /// <param name="options">Quotas for this call; null for the generator's own.</param>
-    public CandidateSet Generate(UserContext user, int maxCandidates, RetrievalOptions? options = null)
+    public CandidateSet Generate(UserContext user, int maxCandidates)
     {
-        var o = options ?? Options;
+        var o = Options;
         var set = new CandidateSet(Math.Min(maxCandidates, 1024));
         var recent = user.RecentItems;
         for (var r = recent.Count - 1; r >= Math.Max(0, recent.Count - o.RecentItems); r--)

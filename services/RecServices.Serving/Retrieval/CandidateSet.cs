@@ -29,6 +29,9 @@ public sealed class CandidateSet
     /// <summary>Item indices in retrieval order (first proposal first).</summary>
     public IReadOnlyList<int> Items => _items;
 
+    /// <summary><see cref="Items"/> as a span, for ranking without a copy.</summary>
+    public ReadOnlySpan<int> ItemSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_items);
+
     /// <summary>Every source that proposed <paramref name="item"/>, in the order they proposed it.</summary>
     public Sources SourcesOf(int item) => new(this, _first[_slots[item]]);
 

@@ -31,11 +31,17 @@ public sealed record RetrievalOptions
     /// <summary>What the services serve: <see cref="DesignRecipe"/> scaled by <see cref="DefaultScale"/>.</summary>
     public static RetrievalOptions Default { get; } = DesignRecipe.Scaled(DefaultScale);
 
+    /// <summary>The candidate cap when a request does not say: the services' and the evaluator's default.</summary>
+    public const int DefaultCandidateCap = 500;
+
+    /// <summary>The largest candidate cap a request may ask for.</summary>
+    public const int CandidateCapLimit = 5_000;
+
     /// <summary>Candidates returned when a request does not say.</summary>
-    public int DefaultMaxCandidates { get; init; } = 500;
+    public int DefaultMaxCandidates { get; init; } = DefaultCandidateCap;
 
     /// <summary>The most candidates a request may ask for.</summary>
-    public int MaxCandidatesLimit { get; init; } = 5_000;
+    public int MaxCandidatesLimit { get; init; } = CandidateCapLimit;
 
     /// <summary>Every per-source quota multiplied by <paramref name="factor"/> (at least 1 each), for sweeps over the candidate count.</summary>
     public RetrievalOptions Scaled(double factor) => this with

@@ -23,10 +23,10 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
     public static readonly IReadOnlyList<double> DefaultScales = [0.25, 0.5, 1, 2, 4, 8, 20];
 
     /// <summary>Runs the sweep; with a <paramref name="probe"/>, also measures every scale through the running services on the test split.</summary>
-    public async Task<SweepReport> RunAsync(Dataset dataset, string workDirectory, IReadOnlyList<double> scales, IServedProbe? probe = null, int k = 10, int maxCandidates = 5_000, CancellationToken cancellationToken = default)
+    public async Task<SweepReport> RunAsync(Dataset dataset, string workDirectory, IReadOnlyList<double> scales, IServedProbe? probe = null, int k = 10, int maxCandidates = RetrievalOptions.CandidateCapLimit, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
+        var (train, test) = ProtocolEvaluator.ProtocolSplit(dataset);
         var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 0.8, 7);
         var onValidation = MeasureAll(dataset, inner, validation, Path.Combine(workDirectory, "bundle-validation"), scales, k, maxCandidates, "validation");
         var testBundle = Path.Combine(workDirectory, "bundle-test");
@@ -58,13 +58,13 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
 
         // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated.
         var warm = RetrievalOptions.Default;
-        ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, warm), dataset, known, heldOut, k, maxCandidates, warm, withReferences: false);
+        ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, warm), dataset, known, heldOut, k, maxCandidates, withReferences: false);
         var results = new List<Measurement>();
         foreach (var scale in scales)
         {
             var quotas = RetrievalOptions.DesignRecipe.Scaled(scale);
             var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
-            var m = ProtocolEvaluator.Measure(pipeline, dataset, known, heldOut, k, maxCandidates, quotas, withReferences: false);
+            var m = ProtocolEvaluator.Measure(pipeline, dataset, known, heldOut, k, maxCandidates, withReferences: false);
             log(string.Create(CultureInfo.InvariantCulture,
                 $"{label}: scale {scale}: {m.MeanCandidates:F0} candidates, retrieval recall {m.RetrievalRecall:F4}, served ndcg@{k} {Ndcg(m, k):F4}, p50 {m.LatencyP50Ms:F2} ms"));
             results.Add(m);

@@ -24,15 +24,19 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     public const string FullCatalog = "full catalog (same model)";
     public const string Popularity = "popularity";
 
-    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = 500, double quotaScale = RetrievalOptions.DefaultScale)
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale)
     {
-        var (train, test) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
+        var (train, test) = ProtocolSplit(dataset);
         return RunOnSplit(dataset, train, test, Protocol, workDirectory, k, maxCandidates, quotaScale);
     }
 
+    /// <summary>The protocol's split (EVALUATION.md): per item, 75 % train and 25 % test, seed 42.</summary>
+    public static (InteractionTable Train, InteractionTable Test) ProtocolSplit(Dataset dataset) =>
+        StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
+
     /// <summary>The same measurement on a given split (e.g. <c>--train u1.base --test u1.test</c>).</summary>
     public (EvaluationReport Report, IReadOnlyList<UserList> Lists) RunOnSplit(
-        Dataset dataset, InteractionTable train, InteractionTable test, string protocol, string workDirectory, int k = 10, int maxCandidates = 500, double quotaScale = RetrievalOptions.DefaultScale)
+        Dataset dataset, InteractionTable train, InteractionTable test, string protocol, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale)
     {
         var clock = Stopwatch.StartNew();
         log(string.Create(CultureInfo.InvariantCulture, $"{protocol}: {train.Count} train and {test.Count} test ratings"));
@@ -43,7 +47,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
-        var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, quotas, withReferences: true);
+        var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true);
         var report = new EvaluationReport(
             protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
             measured.Rows, Math.Round(clock.Elapsed.TotalSeconds, 1));
@@ -55,7 +59,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     /// references) for every user with an interaction in <paramref name="heldOut"/>, their
     /// <paramref name="known"/> items as history, and averages the metrics. Also times each served request.
     /// </summary>
-    public static Measurement Measure(TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, RetrievalOptions quotas, bool withReferences)
+    public static Measurement Measure(TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, bool withReferences)
     {
         var bundle = pipeline.Bundle;
         var histories = UserHistories.Build(known, dataset.Users.Count);
@@ -77,7 +81,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
             var profile = dataset.Users[u];
             var user = new UserProfile(histories.Of(u).ToArray(), profile.Age, profile.Gender);
             var started = Stopwatch.GetTimestamp();
-            var (set, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates, quotas);
+            var (set, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var served = top.Select(r => r.Item).ToArray();
             Add(rows[Served], covered[Served], served, items);

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace RecServices.FunctionalTests;
+namespace RecServices.Cli.Hosting;
 
-/// <summary>Free loopback ports for the hosts a test starts.</summary>
-public static class Ports
+/// <summary>A TCP port free on loopback right now (another process may still take it before it is bound).</summary>
+public static class LoopbackPort
 {
     public static int Free()
     {
