@@ -9,7 +9,7 @@ public static class GatewayApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var options = builder.AddServiceDefaults<GatewayOptions>("recservices-gateway");
+        var options = builder.AddServiceDefaults<GatewayOptions>("recservices-gateway", Contracts.Gateway.V1.GatewayService.Descriptor.FullName);
         builder.Services.AddGatewayServices(options);
         var app = builder.Build();
         app.MapServiceDefaults();

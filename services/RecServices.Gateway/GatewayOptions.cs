@@ -7,13 +7,22 @@ namespace RecServices.Gateway;
 /// <summary>The gateway's settings (section <c>Recs</c>): the two services it calls, the user store, limits and deadlines.</summary>
 public sealed class GatewayOptions : RecsOptions
 {
-    /// <summary>The retrieval service, e.g. http://localhost:5111 (or dns:///retrieval:5111 for client-side balancing).</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RetrievalAddress is required, e.g. http://localhost:5111")]
+    /// <summary>
+    /// The retrieval service: http://host:port for one address, or dns:///host:port to balance round robin over
+    /// every address the name resolves to (a Kubernetes headless Service).
+    /// </summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RetrievalAddress is required, e.g. http://localhost:5111 or dns:///retrieval:5111")]
+    [ServiceAddress]
     public string RetrievalAddress { get; set; } = string.Empty;
 
-    /// <summary>The ranking service, e.g. http://localhost:5121.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RankingAddress is required, e.g. http://localhost:5121")]
+    /// <summary>The ranking service, e.g. http://localhost:5121 or dns:///ranking:5121 (see <see cref="RetrievalAddress"/>).</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RankingAddress is required, e.g. http://localhost:5121 or dns:///ranking:5121")]
+    [ServiceAddress]
     public string RankingAddress { get; set; } = string.Empty;
+
+    /// <summary>Seconds between DNS lookups of dns:/// addresses (new pods are found within this time).</summary>
+    [Range(1, 3600, ErrorMessage = "Recs:DnsRefreshSeconds must be between 1 and 3600")]
+    public int DnsRefreshSeconds { get; set; } = 15;
 
     /// <summary>The SQLite file of the user store (created and seeded from the bundle when new).</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:UserStorePath is required: the SQLite file of the user store")]

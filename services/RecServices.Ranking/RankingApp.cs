@@ -9,7 +9,7 @@ public static class RankingApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var options = builder.AddServiceDefaults<RecsOptions>("recservices-ranking");
+        var options = builder.AddServiceDefaults<RecsOptions>("recservices-ranking", Contracts.Ranking.V1.RankingService.Descriptor.FullName);
         builder.Services.AddRankingServices(options);
         var app = builder.Build();
         app.MapServiceDefaults();

@@ -9,7 +9,7 @@ public static class RetrievalApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        var options = builder.AddServiceDefaults<RetrievalHostOptions>("recservices-retrieval");
+        var options = builder.AddServiceDefaults<RetrievalHostOptions>("recservices-retrieval", Contracts.Retrieval.V1.RetrievalService.Descriptor.FullName);
         builder.Services.AddRetrievalServices(options);
         var app = builder.Build();
         app.MapServiceDefaults();

@@ -10,6 +10,10 @@ public class RecsOptions
 {
     public const string SectionName = "Recs";
 
+    public const string TextLogs = "text";
+
+    public const string JsonLogs = "json";
+
     /// <summary>The bundle directory written by <c>recs train</c>.</summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:BundlePath is required: the bundle directory written by 'recs train'")]
     public string BundlePath { get; set; } = string.Empty;
@@ -32,6 +36,10 @@ public class RecsOptions
     /// </summary>
     [Range(0.0, 1.0, ErrorMessage = "Recs:TraceSampleRatio must be between 0 and 1")]
     public double TraceSampleRatio { get; set; } = 1.0;
+
+    /// <summary>Console logs as one line of text per entry ("text", the default) or as JSON objects ("json", for log collectors).</summary>
+    [RegularExpression("^(text|json)$", ErrorMessage = "Recs:LogFormat must be \"text\" or \"json\"")]
+    public string LogFormat { get; set; } = TextLogs;
 
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";

@@ -1,28 +1,27 @@
 using System.ComponentModel.DataAnnotations;
+using Grpc.AspNetCore.HealthChecks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
+using RecServices.ServiceDefaults.Telemetry;
 
 namespace RecServices.ServiceDefaults;
 
 /// <summary>The set-up every RecServices host shares.</summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>The activity source of the services' own spans.</summary>
-    public const string ActivitySourceName = "RecServices";
-
     /// <summary>
     /// Reads and validates the <c>Recs</c> options (a bad value stops the start with a message naming the
-    /// setting), puts gRPC on an HTTP/2-only cleartext port and health on an HTTP/1.1 port, and adds gRPC
-    /// with reflection and grpc.health.v1, and OpenTelemetry tracing exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (sampled by Recs:TraceSampleRatio).
+    /// setting), puts gRPC on an HTTP/2-only cleartext port and health and metrics on an HTTP/1.1 port, and adds
+    /// gRPC with reflection, grpc.health.v1 (service "" and <paramref name="grpcServiceName"/>: ready once the
+    /// bundle is loaded; "liveness": serving while the process runs), RPC metrics, logs (text or JSON, with trace
+    /// ids) and OpenTelemetry: metrics always (Prometheus on /metrics), and traces, metrics and logs over OTLP
+    /// when OTEL_EXPORTER_OTLP_ENDPOINT is set (traces sampled by Recs:TraceSampleRatio).
     /// </summary>
-    public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName)
+    public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName, string grpcServiceName)
         where TOptions : RecsOptions, new()
     {
         // Bound and validated once, here; the services get that same instance.
@@ -36,33 +35,21 @@ public static class ServiceDefaultsExtensions
             Listen(kestrel, options.ListenAddress, options.HttpPort, HttpProtocols.Http1);
         });
 
-        builder.Services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
-        builder.Services.AddGrpcReflection();
-
-        builder.Logging.AddSimpleConsole(console =>
+        builder.Services.AddSingleton<RpcMetrics>();
+        builder.Services.AddGrpc(grpc =>
         {
-            console.SingleLine = true;
-            console.IncludeScopes = true;
-            console.TimestampFormat = "HH:mm:ss.fff ";
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<RpcServerMetricsInterceptor>();
         });
-        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-
-        // Traces are recorded only when they go somewhere: without an exporter, an always-on sampler would
-        // build and record spans on every call of every hop for nothing (README, "Performance").
-        var otlp = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService(serviceName));
-        if (!string.IsNullOrWhiteSpace(otlp))
+        builder.Services.AddGrpcReflection();
+        builder.Services.Configure<GrpcHealthChecksOptions>(health =>
         {
-            telemetry.WithTracing(t =>
-            {
-                t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)));
-                t.AddSource(ActivitySourceName);
-                t.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal));
-                t.AddHttpClientInstrumentation();
-                t.AddOtlpExporter();
-            });
-        }
+            health.Services.Map(grpcServiceName, _ => true);
+            health.Services.Map(HealthServices.Liveness, _ => false);
+        });
 
+        builder.AddRecsLogging(options);
+        builder.AddRecsOpenTelemetry(options, serviceName);
         return options;
     }
 
@@ -86,6 +73,7 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{options.HttpPort}");
         return app;
     }
 

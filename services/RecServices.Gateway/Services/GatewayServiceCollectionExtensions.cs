@@ -1,3 +1,6 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
@@ -5,25 +8,25 @@ using RecServices.Core.Bundles;
 using RecServices.Gateway.Users;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
+using RecServices.ServiceDefaults.Telemetry;
 
 namespace RecServices.Gateway.Services;
 
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Typed clients for retrieval and ranking (retry on UNAVAILABLE, call context propagation; without
-    /// HttpClientFactory's per-request log scopes: the pipeline logs its own failures), the user store and the pipeline.
+    /// Typed clients for retrieval and ranking (round robin over dns:/// addresses, retry on UNAVAILABLE, call
+    /// context propagation, client call metrics; without HttpClientFactory's per-request log scopes: the pipeline
+    /// logs its own failures), the user store and the pipeline.
     /// </summary>
     public static IServiceCollection AddGatewayServices(this IServiceCollection services, GatewayOptions options)
     {
-        services.AddGrpcClient<RetrievalService.RetrievalServiceClient>(o => o.Address = new Uri(options.RetrievalAddress))
-            .ConfigureChannel(channel => ConfigureChannel(channel, options.CallAttempts))
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
-            .RemoveAllLoggers();
-        services.AddGrpcClient<RankingService.RankingServiceClient>(o => o.Address = new Uri(options.RankingAddress))
-            .ConfigureChannel(channel => ConfigureChannel(channel, options.CallAttempts))
-            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
-            .RemoveAllLoggers();
+        // dns:/// addresses resolve to every pod behind a headless Service, re-resolved on this interval and
+        // whenever a connection drops; calls go round robin over them (kube-proxy would pin HTTP/2 to one pod).
+        services.AddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(options.DnsRefreshSeconds)));
+        services.AddSingleton<GatewayMetrics>();
+        AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options.CallAttempts);
+        AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options.CallAttempts);
         services.AddSingleton<IUserStore>(_ => new SqliteUserStore(options.UserStorePath));
         services.AddStartupState(async (sp, cancellationToken) =>
         {
@@ -36,24 +39,43 @@ public static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Retries UNAVAILABLE only (a restarting pod), with a short backoff; deadlines are set per call. One attempt: no retry policy at all.</summary>
-    private static void ConfigureChannel(Grpc.Net.Client.GrpcChannelOptions channel, int attempts) =>
-        channel.ServiceConfig = attempts == 1 ? null : new ServiceConfig
+    private static void AddClient<TClient>(IServiceCollection services, Uri address, int attempts)
+        where TClient : class =>
+        services.AddGrpcClient<TClient>(o => o.Address = address)
+            .ConfigureChannel(channel => ConfigureChannel(channel, address, attempts))
+            .AddInterceptor(sp => new RpcClientMetricsInterceptor(sp.GetRequiredService<RpcMetrics>(), address))
+            .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
+            .RemoveAllLoggers();
+
+    /// <summary>
+    /// Round robin over the resolved addresses, and retries of UNAVAILABLE only (a restarting pod) with a short
+    /// backoff; deadlines are set per call. One attempt: no retry policy at all.
+    /// </summary>
+    private static void ConfigureChannel(GrpcChannelOptions channel, Uri address, int attempts)
+    {
+        var config = new ServiceConfig();
+        if (address.Scheme == "dns")
         {
-            MethodConfigs =
+            channel.Credentials = ChannelCredentials.Insecure; // h2c inside the cluster
+            config.LoadBalancingConfigs.Add(new RoundRobinConfig());
+        }
+
+        if (attempts > 1)
+        {
+            config.MethodConfigs.Add(new MethodConfig
             {
-                new MethodConfig
+                Names = { MethodName.Default },
+                RetryPolicy = new RetryPolicy
                 {
-                    Names = { MethodName.Default },
-                    RetryPolicy = new RetryPolicy
-                    {
-                        MaxAttempts = attempts,
-                        InitialBackoff = TimeSpan.FromMilliseconds(20),
-                        MaxBackoff = TimeSpan.FromMilliseconds(200),
-                        BackoffMultiplier = 2,
-                        RetryableStatusCodes = { Grpc.Core.StatusCode.Unavailable },
-                    },
+                    MaxAttempts = attempts,
+                    InitialBackoff = TimeSpan.FromMilliseconds(20),
+                    MaxBackoff = TimeSpan.FromMilliseconds(200),
+                    BackoffMultiplier = 2,
+                    RetryableStatusCodes = { StatusCode.Unavailable },
                 },
-            },
-        };
+            });
+        }
+
+        channel.ServiceConfig = config.LoadBalancingConfigs.Count + config.MethodConfigs.Count == 0 ? null : config;
+    }
 }

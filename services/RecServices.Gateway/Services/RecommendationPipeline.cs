@@ -19,6 +19,7 @@ public sealed partial class RecommendationPipeline(
     RetrievalService.RetrievalServiceClient retrieval,
     RankingService.RankingServiceClient ranking,
     IOptions<GatewayOptions> options,
+    GatewayMetrics metrics,
     ILogger<RecommendationPipeline> logger)
 {
     private readonly GatewayOptions _options = options.Value;
@@ -54,6 +55,7 @@ public sealed partial class RecommendationPipeline(
             }
 
             CandidateFilter.Apply(proposals, catalog.Index, seen, candidates, byItem);
+            metrics.RecordFiltered(candidates.Count);
         }
         catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
         {
@@ -63,6 +65,7 @@ public sealed partial class RecommendationPipeline(
         if (retrievalFailure is not null)
         {
             LogDegraded(logger, "retrieval", retrievalFailure.StatusCode);
+            metrics.RecordDegraded("retrieval", retrievalFailure.StatusCode);
             var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
             var popular = state.Bundle.Tops!.Global;
             var rank = 0;
@@ -87,16 +90,23 @@ public sealed partial class RecommendationPipeline(
             rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
             rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c].Id));
             using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
-            while (sent.Count < count)
+            // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
+            // cleanly instead of being cancelled once the list is full.
+            while (true)
             {
                 bool more;
                 try
                 {
                     more = await call.ResponseStream.MoveNext(cancellationToken);
                 }
+                catch (RpcException e) when (sent.Count >= count && IsDependencyFailure(e, cancellationToken))
+                {
+                    break; // the list is complete: a failure after it changes nothing for the caller
+                }
                 catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
                 {
                     LogDegraded(logger, "ranking", e.StatusCode);
+                    metrics.RecordDegraded("ranking", e.StatusCode);
                     failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
                     break;
                 }
@@ -107,9 +117,10 @@ public sealed partial class RecommendationPipeline(
                 }
 
                 var ranked = call.ResponseStream.Current;
-                if (ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item) || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
+                if (sent.Count >= count || ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item)
+                    || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
                 {
-                    continue; // the unknown-ids report, or an item we did not send: never relayed
+                    continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
                 }
 
                 yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals!, position), false, string.Empty);

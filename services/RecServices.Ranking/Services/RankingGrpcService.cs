@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using RecServices.Contracts.Ranking.V1;
@@ -8,7 +9,7 @@ using RecServices.ServiceDefaults;
 namespace RecServices.Ranking.Services;
 
 /// <summary>The RankingService RPCs: validate, map ids, rank once, stream the result best first.</summary>
-public sealed class RankingGrpcService(Readiness<RankingState> readiness) : RankingService.RankingServiceBase
+public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics) : RankingService.RankingServiceBase
 {
     /// <summary>The most candidates one request may carry.</summary>
     public const int MaxCandidates = 10_000;
@@ -41,10 +42,18 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness) : Rank
 
         var top = request.TopCount == 0 ? count : Math.Min(request.TopCount, count);
         var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, top));
+        var vector = ArrayPool<float>.Shared.Rent(state.Ranker.VectorWidth);
         try
         {
+            // Ranker.Rank in two timed steps: the user tower once, then V_u · V_m and the top-k.
             var profile = new UserProfile(history, request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
-            var n = state.Ranker.Rank(profile, CollectionsMarshal.AsSpan(candidates), ranked.AsSpan(0, top));
+            var userVector = vector.AsSpan(0, state.Ranker.VectorWidth);
+            var started = Stopwatch.GetTimestamp();
+            state.Ranker.UserVector(profile, userVector);
+            metrics.RecordInference(started);
+            started = Stopwatch.GetTimestamp();
+            var n = state.Ranker.Rank(userVector, CollectionsMarshal.AsSpan(candidates), ranked.AsSpan(0, top));
+            metrics.RecordScoring(started);
 
             // The whole list is ready: buffer the messages and let the end of the call flush them together.
             responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
@@ -60,6 +69,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness) : Rank
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(vector);
             ArrayPool<RankedItem>.Shared.Return(ranked);
         }
 

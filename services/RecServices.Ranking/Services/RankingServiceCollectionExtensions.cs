@@ -9,6 +9,7 @@ public static class RankingServiceCollectionExtensions
     /// <summary>Loads the bundle's catalog and item vectors and opens the user tower in the background.</summary>
     public static IServiceCollection AddRankingServices(this IServiceCollection services, RecsOptions options)
     {
+        services.AddSingleton<RankingMetrics>();
         services.AddStartupState((_, _) =>
         {
             var bundle = Bundle.Load(options.BundlePath, BundleParts.Core);

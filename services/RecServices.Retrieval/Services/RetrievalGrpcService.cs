@@ -6,7 +6,7 @@ using RecServices.ServiceDefaults;
 namespace RecServices.Retrieval.Services;
 
 /// <summary>The RetrievalService RPCs: validate, map ids to the bundle's item indices, generate, map back.</summary>
-public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness) : RetrievalService.RetrievalServiceBase
+public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, RetrievalMetrics metrics) : RetrievalService.RetrievalServiceBase
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
     {
@@ -28,6 +28,7 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness) : 
         var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
         var user = new UserContext(recent, request.TopGenres, string.IsNullOrEmpty(request.Country) ? null : request.Country, excluded);
         var set = state.Generator.Generate(user, max);
+        metrics.Record(set);
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));

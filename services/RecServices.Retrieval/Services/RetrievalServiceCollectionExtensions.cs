@@ -9,6 +9,7 @@ public static class RetrievalServiceCollectionExtensions
     /// <summary>Loads the bundle's retrieval tables in the background and builds the candidate generator with the configured quota scale.</summary>
     public static IServiceCollection AddRetrievalServices(this IServiceCollection services, RetrievalHostOptions options)
     {
+        services.AddSingleton<RetrievalMetrics>();
         services.AddStartupState((_, _) =>
         {
             var bundle = Bundle.Load(options.BundlePath, BundleParts.Retrieval);

@@ -56,13 +56,29 @@ public sealed class Ranker : IDisposable
     {
         var d = _tower.OutputWidth;
         var vector = ArrayPool<float>.Shared.Rent(d);
+        try
+        {
+            UserVector(user, vector.AsSpan(0, d));
+            return Rank(vector.AsSpan(0, d), candidates, result);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(vector);
+        }
+    }
+
+    /// <summary>
+    /// Ranks <paramref name="candidates"/> for the user vector <paramref name="userVector"/> (from
+    /// <see cref="UserVector"/>): V_u · V_m for each, then the best <c>result.Length</c>, best first.
+    /// </summary>
+    public int Rank(ReadOnlySpan<float> userVector, ReadOnlySpan<int> candidates, Span<RankedItem> result)
+    {
         var scores = ArrayPool<float>.Shared.Rent(candidates.Length);
         var order = ArrayPool<int>.Shared.Rent(Math.Min(result.Length, candidates.Length));
         try
         {
-            UserVector(user, vector.AsSpan(0, d));
             var scoreSpan = scores.AsSpan(0, candidates.Length);
-            VectorScorer.ScoreCandidates(vector.AsSpan(0, d), _vectors.Values, candidates, scoreSpan);
+            VectorScorer.ScoreCandidates(userVector, _vectors.Values, candidates, scoreSpan);
             var n = TopK.Select(scoreSpan, order.AsSpan(0, Math.Min(result.Length, candidates.Length)));
             for (var i = 0; i < n; i++)
             {
@@ -73,11 +89,13 @@ public sealed class Ranker : IDisposable
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(vector);
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<int>.Shared.Return(order);
         }
     }
+
+    /// <summary>The width of V_u.</summary>
+    public int VectorWidth => _tower.OutputWidth;
 
     public void Dispose() => _tower.Dispose();
 }

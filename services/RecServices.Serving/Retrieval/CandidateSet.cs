@@ -13,6 +13,7 @@ public sealed class CandidateSet
     private readonly List<int> _last;
     private readonly List<SourceHit> _hits;
     private readonly List<int> _next;
+    private readonly int[] _hitsByKind = new int[5];
 
     public CandidateSet(int expectedCandidates = 64)
     {
@@ -36,6 +37,9 @@ public sealed class CandidateSet
     public Sources SourcesOf(int item) => new(this, _first[_slots[item]]);
 
     public bool Contains(int item) => _slots.ContainsKey(item);
+
+    /// <summary>How many proposals <paramref name="kind"/> made, counting those of items other sources proposed too.</summary>
+    public int ProposalsFrom(SourceKind kind) => _hitsByKind[(int)kind];
 
     /// <summary>Adds a proposal; a new item is appended unless the set is full. Returns true when the item is new.</summary>
     internal bool Add(int item, SourceHit hit, int capacity)
@@ -63,6 +67,7 @@ public sealed class CandidateSet
 
     private int Append(SourceHit hit)
     {
+        _hitsByKind[(int)hit.Kind]++;
         _hits.Add(hit);
         _next.Add(-1);
         return _hits.Count - 1;

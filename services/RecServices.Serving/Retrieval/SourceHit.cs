@@ -7,7 +7,10 @@ namespace RecServices.Serving.Retrieval;
 public readonly record struct SourceHit(SourceKind Kind, string Key, float Score)
 {
     /// <summary>The source's name as shown to callers: "similar-items", "genre", "country", "popular".</summary>
-    public string KindName => Kind switch
+    public string KindName => NameOf(Kind);
+
+    /// <summary>The name of a candidate source as shown to callers and in metrics.</summary>
+    public static string NameOf(SourceKind kind) => kind switch
     {
         SourceKind.SimilarItems => "similar-items",
         SourceKind.Genre => "genre",

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RecServices.Gateway;
+
+/// <summary>An address the gateway can call: http://host:port or dns:///host:port.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ServiceAddressAttribute : ValidationAttribute
+{
+    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
+    {
+        if (value is not string text || text.Length == 0)
+        {
+            return ValidationResult.Success; // [Required] reports a missing address
+        }
+
+        var valid = Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttp || (uri.Scheme == "dns" && uri.AbsolutePath.Trim('/').Length > 0));
+        return valid
+            ? ValidationResult.Success
+            : new ValidationResult($"Recs:{validationContext.MemberName} '{text}' must be http://host:port or dns:///host:port");
+    }
+}

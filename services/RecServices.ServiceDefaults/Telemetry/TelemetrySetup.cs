@@ -1,0 +1,109 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using RecServices.Core.Bundles;
+
+namespace RecServices.ServiceDefaults.Telemetry;
+
+/// <summary>Logs, metrics and traces of a RecServices host.</summary>
+internal static class TelemetrySetup
+{
+    /// <summary>
+    /// Console logs on one line, as text or as JSON (Recs:LogFormat), with the trace and span ids of the call
+    /// that wrote them; over OTLP as well when an endpoint is set.
+    /// </summary>
+    public static void AddRecsLogging(this WebApplicationBuilder builder, RecsOptions options)
+    {
+        builder.Logging.ClearProviders();
+        if (options.LogFormat == RecsOptions.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.IncludeScopes = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        if (ExportsOtlp(builder.Configuration))
+        {
+            builder.Logging.AddOpenTelemetry(otel =>
+            {
+                otel.IncludeScopes = true;
+                otel.IncludeFormattedMessage = true;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Metrics always: RPC durations and the recommender's own instruments (meter "RecServices"), ASP.NET Core,
+    /// Kestrel and the runtime, scraped by Prometheus on /metrics. Traces only when they go somewhere: without
+    /// an exporter, an always-on sampler would build and record spans on every call of every hop for nothing
+    /// (README, "Performance"). The resource names the service and the bundle version it serves.
+    /// </summary>
+    public static void AddRecsOpenTelemetry(this WebApplicationBuilder builder, RecsOptions options, string serviceName)
+    {
+        var otlp = ExportsOtlp(builder.Configuration);
+        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource
+            .AddService(serviceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString(), serviceInstanceId: Environment.MachineName)
+            .AddAttributes([new(RecsTelemetry.BundleVersion, BundleVersionAtStart(options.BundlePath))]));
+
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(RecsTelemetry.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
+            metrics.AddPrometheusExporter();
+            if (otlp)
+            {
+                metrics.AddOtlpExporter();
+            }
+        });
+
+        if (otlp)
+        {
+            telemetry.WithTracing(t =>
+            {
+                t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)));
+                t.AddSource(RecsTelemetry.ActivitySourceName);
+                t.AddAspNetCoreInstrumentation(o => o.Filter = context =>
+                    !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal));
+                t.AddHttpClientInstrumentation();
+                t.AddOtlpExporter();
+            });
+            telemetry.WithLogging(logs => logs.AddOtlpExporter());
+        }
+    }
+
+    private static bool ExportsOtlp(ConfigurationManager configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    /// <summary>
+    /// The version in the bundle's manifest when the process starts, or "none" when there is no readable bundle
+    /// yet (the service keeps trying to load it; a restart picks the version up once it is there).
+    /// </summary>
+    private static string BundleVersionAtStart(string bundlePath)
+    {
+        try
+        {
+            return Bundle.ReadManifest(bundlePath).Version;
+        }
+        catch (Exception e) when (e is BundleFormatException or IOException or UnauthorizedAccessException)
+        {
+            return "none";
+        }
+    }
+}
