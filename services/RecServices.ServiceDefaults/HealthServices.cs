@@ -9,4 +9,7 @@ namespace RecServices.ServiceDefaults;
 public static class HealthServices
 {
     public const string Liveness = "liveness";
+
+    /// <summary>The health check behind <see cref="Liveness"/>: healthy while the process answers at all.</summary>
+    public const string ProcessCheck = "process";
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RecServices.ServiceDefaults.Telemetry;
 
@@ -42,10 +43,11 @@ public static class ServiceDefaultsExtensions
             grpc.Interceptors.Add<RpcServerMetricsInterceptor>();
         });
         builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck(HealthServices.ProcessCheck, () => HealthCheckResult.Healthy("the process is running"));
         builder.Services.Configure<GrpcHealthChecksOptions>(health =>
         {
             health.Services.Map(grpcServiceName, _ => true);
-            health.Services.Map(HealthServices.Liveness, _ => false);
+            health.Services.Map(HealthServices.Liveness, result => result.Name == HealthServices.ProcessCheck);
         });
 
         builder.AddRecsLogging(options);

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using RecServices.Cli.Hosting;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Ranking.V1;
@@ -50,13 +51,16 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// Starts the three hosts on free loopback ports. A port found free can be taken by another process
     /// (other test assemblies start hosts at the same time) before Kestrel binds it: then it starts again on new ports.
     /// </summary>
-    public static async Task<ServiceSystem> StartAsync(string bundlePath, IEnumerable<string>? gatewayArgs = null)
+    /// <param name="bundlePath">The bundle every host serves.</param>
+    /// <param name="gatewayArgs">Extra settings of the gateway.</param>
+    /// <param name="configureServices">Extra registrations of every host (a telemetry exporter, say).</param>
+    public static async Task<ServiceSystem> StartAsync(string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, gatewayArgs);
+                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices);
             }
             catch (IOException e) when (attempt < 3 && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
             {
@@ -64,11 +68,11 @@ public sealed class ServiceSystem : IAsyncDisposable
         }
     }
 
-    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs)
+    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices)
     {
         var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")));
-        system.Retrieval = RetrievalApp.Build(Args(bundlePath, system.RetrievalPorts));
-        system.Ranking = RankingApp.Build(Args(bundlePath, system.RankingPorts));
+        system.Retrieval = RetrievalApp.Build(Args(bundlePath, system.RetrievalPorts), configureServices);
+        system.Ranking = RankingApp.Build(Args(bundlePath, system.RankingPorts), configureServices);
         system.Gateway = GatewayApp.Build(
         [
             .. Args(bundlePath, system.GatewayPorts),
@@ -78,7 +82,7 @@ public sealed class ServiceSystem : IAsyncDisposable
             "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
             "--Recs:RankingTimeoutMs=15000",
             .. gatewayArgs ?? [],
-        ]);
+        ], configureServices);
         try
         {
             await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync()).WithTimeout();

@@ -1,0 +1,183 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
+using RecServices.Gateway.Services;
+using RecServices.Ranking.Services;
+using RecServices.Retrieval.Services;
+using RecServices.ServiceDefaults;
+using RecServices.ServiceDefaults.Telemetry;
+
+namespace RecServices.FunctionalTests;
+
+/// <summary>
+/// The metrics each host exports (names, units, attributes) read through OpenTelemetry's in-memory exporter on the
+/// hosts' own meter providers, the Prometheus scrape endpoint, and the health service names the probes use.
+/// Other test classes run hosts in this process at the same time and OpenTelemetry listens to meters by name, so
+/// counts are checked as lower bounds.
+/// </summary>
+public sealed class TelemetryTests
+{
+    private const string Recommend = "recservices.gateway.v1.GatewayService/Recommend";
+    private const string GetCandidates = "recservices.retrieval.v1.RetrievalService/GetCandidates";
+    private const string RankCandidates = "recservices.ranking.v1.RankingService/RankCandidates";
+
+    [Fact]
+    public async Task Recommend_RecordsRpcDurationsWithRpcAttributes()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: HostMetrics.AddTo);
+        Assert.NotEmpty(await system.RecommendAsync("u1", 5));
+
+        var gateway = HostMetrics.Collect(system.Gateway!);
+        var server = gateway[RpcMetrics.ServerDuration];
+        Assert.Equal("s", server.Unit);
+        Assert.Equal(RecsTelemetry.MeterName, server.MeterName);
+        Assert.Equal(MetricType.Histogram, server.MetricType);
+        var recommend = Assert.Single(HostMetrics.Points(server, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "OK")));
+        Assert.Equal("grpc", HostMetrics.Tags(recommend)[RecsTelemetry.RpcSystemName]);
+        Assert.False(HostMetrics.Tags(recommend).ContainsKey(RecsTelemetry.ErrorType));
+        Assert.True(recommend.GetHistogramCount() >= 1);
+        Assert.InRange(recommend.GetHistogramSum(), 1e-6, 30);
+
+        // The gateway's calls to both backends, each to its end (OK: the ranker's stream is read through, not
+        // abandoned once the list is full, which would count as CANCELLED).
+        var client = gateway[RpcMetrics.ClientDuration];
+        Assert.Equal("s", client.Unit);
+        var retrieval = Assert.Single(HostMetrics.Points(client, (RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK")));
+        Assert.Equal("127.0.0.1", HostMetrics.Tags(retrieval)[RecsTelemetry.ServerAddress]);
+        Assert.Equal(system.RetrievalPorts.Grpc, Convert.ToInt32(HostMetrics.Tags(retrieval)[RecsTelemetry.ServerPort], System.Globalization.CultureInfo.InvariantCulture));
+        var ranking = Assert.Single(HostMetrics.Points(client, (RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK")));
+        Assert.Equal(system.RankingPorts.Grpc, Convert.ToInt32(HostMetrics.Tags(ranking)[RecsTelemetry.ServerPort], System.Globalization.CultureInfo.InvariantCulture));
+
+        // The backends time the same calls as servers.
+        Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, GetCandidates)));
+        Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Ranking!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, RankCandidates)));
+    }
+
+    [Fact]
+    public async Task Recommend_Rejected_RecordsStatusAndErrorType()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: HostMetrics.AddTo);
+        var e = await Assert.ThrowsAsync<RpcException>(() => system.RecommendAsync("u1", 100_000));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+
+        var server = HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration];
+        var rejected = Assert.Single(HostMetrics.Points(server, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")));
+        Assert.Equal("INVALID_ARGUMENT", HostMetrics.Tags(rejected)[RecsTelemetry.ErrorType]);
+    }
+
+    [Fact]
+    public async Task Recommend_RecordsCandidatesPerSourceFilteringAndInference()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: HostMetrics.AddTo);
+        Assert.NotEmpty(await system.RecommendAsync("u2", 10));
+
+        var retrieval = HostMetrics.Collect(system.Retrieval!);
+        var candidates = retrieval[RetrievalMetrics.Candidates];
+        Assert.Equal("{candidate}", candidates.Unit);
+        foreach (var source in new[] { "similar-items", "genre", "country", "popular" })
+        {
+            Assert.NotEmpty(HostMetrics.Points(candidates, (RecsTelemetry.CandidateSource, source)));
+        }
+
+        var similar = HostMetrics.Points(candidates, (RecsTelemetry.CandidateSource, "similar-items")).Sum(p => p.GetHistogramSum());
+        Assert.True(similar > 0, "the similar-items source proposed nothing for a user with a history");
+        Assert.True(HostMetrics.Points(retrieval[RetrievalMetrics.MergedCandidates]).Sum(p => p.GetHistogramSum()) > 0);
+
+        var filtered = HostMetrics.Collect(system.Gateway!)[GatewayMetrics.FilteredCandidates];
+        Assert.True(HostMetrics.Points(filtered).Sum(p => p.GetHistogramCount()) >= 1);
+
+        var ranking = HostMetrics.Collect(system.Ranking!);
+        foreach (var name in new[] { RankingMetrics.InferenceDuration, RankingMetrics.ScoringDuration })
+        {
+            Assert.Equal("s", ranking[name].Unit);
+            var point = Assert.Single(HostMetrics.Points(ranking[name]));
+            Assert.True(point.GetHistogramCount() >= 1);
+            Assert.InRange(point.GetHistogramSum(), 1e-9, 30);
+        }
+    }
+
+    [Fact]
+    public async Task RankingDown_CountsDegradedResponsesByDependency()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:CallAttempts=1"], HostMetrics.AddTo);
+        await system.StopRankingAsync();
+        var items = await system.RecommendAsync("u3", 5);
+        Assert.All(items, i => Assert.True(i.Degraded));
+
+        var degraded = HostMetrics.Collect(system.Gateway!)[GatewayMetrics.DegradedResponses];
+        Assert.Equal(MetricType.LongSum, degraded.MetricType);
+        var point = Assert.Single(HostMetrics.Points(degraded, (RecsTelemetry.Dependency, "ranking")));
+        Assert.True(point.GetSumLong() >= 1); // meters are per host, but a provider also sees same-named meters of hosts other tests run in this process
+        Assert.Equal("UNAVAILABLE", HostMetrics.Tags(point)[RecsTelemetry.RpcResponseStatusCode]);
+    }
+
+    [Fact]
+    public async Task Resource_NamesTheServiceAndTheBundleVersion()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+        var version = Bundle.ReadManifest(TestBundle.Path).Version;
+        foreach (var (host, name) in new[] { (system.Gateway!, "recservices-gateway"), (system.Retrieval!, "recservices-retrieval"), (system.Ranking!, "recservices-ranking") })
+        {
+            var resource = host.Services.GetRequiredService<MeterProvider>().GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+            Assert.Equal(name, resource["service.name"]);
+            Assert.Equal(version, resource[RecsTelemetry.BundleVersion]);
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_ScrapedByPrometheusOnTheHttpPort()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+        Assert.NotEmpty(await system.RecommendAsync("u4", 5));
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"http://127.0.0.1:{system.GatewayPorts.Http}/metrics").WithTimeout();
+        Assert.Contains("# TYPE rpc_server_call_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains($"rpc_method=\"{Recommend}\"", text, StringComparison.Ordinal);
+        Assert.Contains("recs_gateway_filtered_candidates", text, StringComparison.Ordinal);
+        Assert.Contains("recs_bundle_version=", text, StringComparison.Ordinal); // target_info carries the resource
+
+        // Not on the gRPC port: that one is HTTP/2 only.
+        using var retrievalText = new HttpClient();
+        var retrievalMetrics = await retrievalText.GetStringAsync($"http://127.0.0.1:{system.RetrievalPorts.Http}/metrics").WithTimeout();
+        Assert.Contains("recs_retrieval_candidates", retrievalMetrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_ServiceNamesOfTheProbes()
+    {
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+        var health = new Health.HealthClient(system.GatewayChannel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = GatewayService.Descriptor.FullName })).Status);
+        var e = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "recservices.gateway.v1.NoSuchService" }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+    }
+
+    [Fact]
+    public async Task Health_NoBundle_AliveButNotReady()
+    {
+        var ports = new Endpoints(Cli.Hosting.LoopbackPort.Free(), Cli.Hosting.LoopbackPort.Free());
+        var missing = Path.Combine(Path.GetTempPath(), "recs-no-bundle-" + Guid.NewGuid().ToString("N"));
+        await using var host = Retrieval.RetrievalApp.Build(ServiceSystem.Args(missing, ports));
+        await host.StartAsync().WithTimeout();
+        try
+        {
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}");
+            var health = new Health.HealthClient(channel);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest { Service = RetrievalService.Descriptor.FullName })).Status);
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        }
+        finally
+        {
+            await host.StopAsync().WithTimeout();
+        }
+    }
+}
