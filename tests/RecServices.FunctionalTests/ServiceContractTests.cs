@@ -55,6 +55,20 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         Assert.Contains("Recs:GrpcPort and Recs:HttpPort must differ", e.Message);
     }
 
+    [Theory]
+    [InlineData("--Recs:RetrievalAddress=retrieval:5111", "Recs:RetrievalAddress 'retrieval:5111' must be http://host:port or dns:///host:port")]
+    [InlineData("--Recs:RankingAddress=dns:///", "Recs:RankingAddress 'dns:///' must be http://host:port or dns:///host:port")]
+    [InlineData("--Recs:LogFormat=xml", "Recs:LogFormat must be \"text\" or \"json\"")]
+    [InlineData("--Recs:DnsRefreshSeconds=0", "Recs:DnsRefreshSeconds must be between 1 and 3600")]
+    public void Gateway_BadSetting_RefusesToStartSayingWhatIsExpected(string setting, string message)
+    {
+        string[] valid = ["--Recs:GrpcPort=1", "--Recs:HttpPort=2", "--Recs:BundlePath=b", "--Recs:UserStorePath=u",
+            "--Recs:RetrievalAddress=dns:///retrieval:5111", "--Recs:RankingAddress=http://ranking:5121"];
+        var e = Assert.Throws<OptionsValidationException>(() => Gateway.GatewayApp.Build([.. valid, setting]));
+
+        Assert.Contains(message, e.Message);
+    }
+
     private static async Task<List<RankCandidatesResponse>> ReadAllAsync(AsyncServerStreamingCall<RankCandidatesResponse> call)
     {
         using (call)

@@ -54,13 +54,15 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <param name="bundlePath">The bundle every host serves.</param>
     /// <param name="gatewayArgs">Extra settings of the gateway.</param>
     /// <param name="configureServices">Extra registrations of every host (a telemetry exporter, say).</param>
-    public static async Task<ServiceSystem> StartAsync(string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null)
+    /// <param name="dnsAddresses">The gateway calls dns:///localhost:port (resolver and round robin) instead of http://127.0.0.1:port.</param>
+    public static async Task<ServiceSystem> StartAsync(
+        string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null, bool dnsAddresses = false)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices);
+                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses);
             }
             catch (IOException e) when (attempt < 3 && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
             {
@@ -68,7 +70,7 @@ public sealed class ServiceSystem : IAsyncDisposable
         }
     }
 
-    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices)
+    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices, bool dnsAddresses)
     {
         var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")));
         system.Retrieval = RetrievalApp.Build(Args(bundlePath, system.RetrievalPorts), configureServices);
@@ -76,8 +78,8 @@ public sealed class ServiceSystem : IAsyncDisposable
         system.Gateway = GatewayApp.Build(
         [
             .. Args(bundlePath, system.GatewayPorts),
-            $"--Recs:RetrievalAddress=http://127.0.0.1:{system.RetrievalPorts.Grpc}",
-            $"--Recs:RankingAddress=http://127.0.0.1:{system.RankingPorts.Grpc}",
+            $"--Recs:RetrievalAddress={(dnsAddresses ? "dns:///localhost" : "http://127.0.0.1")}:{system.RetrievalPorts.Grpc}",
+            $"--Recs:RankingAddress={(dnsAddresses ? "dns:///localhost" : "http://127.0.0.1")}:{system.RankingPorts.Grpc}",
             $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
             "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
             "--Recs:RankingTimeoutMs=15000",

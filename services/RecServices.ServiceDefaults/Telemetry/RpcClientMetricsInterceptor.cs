@@ -5,11 +5,13 @@ using Grpc.Core.Interceptors;
 namespace RecServices.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Times a client's unary and server-streaming calls to <paramref name="server"/> into <see cref="RpcMetrics"/>.
+/// Times a client's unary and server-streaming calls to <paramref name="address"/> into <see cref="RpcMetrics"/>.
 /// A streaming call ends when its reader reaches the end or fails; one disposed before that counts as CANCELLED.
 /// </summary>
-public sealed class RpcClientMetricsInterceptor(RpcMetrics metrics, Uri server) : Interceptor
+public sealed class RpcClientMetricsInterceptor(RpcMetrics metrics, Uri address) : Interceptor
 {
+    private readonly ServerEndpoint _server = ServerEndpoint.Of(address);
+
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
     {
@@ -24,7 +26,7 @@ public sealed class RpcClientMetricsInterceptor(RpcMetrics metrics, Uri server) 
     {
         var started = Stopwatch.GetTimestamp();
         var call = continuation(request, context);
-        var reader = new ObservedReader<TResponse>(call.ResponseStream, metrics, server, context.Method.FullName, started);
+        var reader = new ObservedReader<TResponse>(call.ResponseStream, metrics, _server, context.Method.FullName, started);
         return new AsyncServerStreamingCall<TResponse>(
             reader, call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, () =>
             {
@@ -38,18 +40,18 @@ public sealed class RpcClientMetricsInterceptor(RpcMetrics metrics, Uri server) 
         try
         {
             var result = await response;
-            metrics.RecordClient(method, StatusCode.OK, server, started);
+            metrics.RecordClient(method, StatusCode.OK, _server, started);
             return result;
         }
         catch (Exception e)
         {
-            metrics.RecordClient(method, RpcMetrics.StatusOf(e, CancellationToken.None), server, started);
+            metrics.RecordClient(method, RpcMetrics.StatusOf(e, CancellationToken.None), _server, started);
             throw;
         }
     }
 
     /// <summary>Relays a response stream and records the call once, when it ends, fails or is abandoned.</summary>
-    private sealed class ObservedReader<T>(IAsyncStreamReader<T> inner, RpcMetrics metrics, Uri server, string method, long started) : IAsyncStreamReader<T>
+    private sealed class ObservedReader<T>(IAsyncStreamReader<T> inner, RpcMetrics metrics, ServerEndpoint server, string method, long started) : IAsyncStreamReader<T>
     {
         private int _recorded;
 

@@ -40,7 +40,7 @@ public sealed class RpcMetrics
     }
 
     /// <summary>Records an outgoing call to <paramref name="server"/> that started at <paramref name="started"/>.</summary>
-    public void RecordClient(string method, StatusCode status, Uri server, long started)
+    public void RecordClient(string method, StatusCode status, ServerEndpoint server, long started)
     {
         var tags = Tags(method, status);
         tags.Add(RecsTelemetry.ServerAddress, server.Host);
