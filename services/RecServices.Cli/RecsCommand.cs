@@ -8,7 +8,13 @@ public static class RecsCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand("RecServices: build, inspect and evaluate two-stage recommender bundles.")
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await Create(output, error).Parse(args).InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>The command tree (the deployment tests parse the Kubernetes Jobs' arguments with it).</summary>
+    public static RootCommand Create(TextWriter output, TextWriter error) =>
+        new("RecServices: build, inspect and evaluate two-stage recommender bundles.")
         {
             TrainCommand.Create(output, error),
             InspectCommand.Create(output, error),
@@ -16,7 +22,4 @@ public static class RecsCommand
             SweepCommand.Create(output, error),
             LoadCommand.Create(output, error),
         };
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
-    }
 }

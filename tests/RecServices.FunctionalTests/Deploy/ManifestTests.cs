@@ -1,0 +1,283 @@
+using System.Text.Json.Nodes;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.FunctionalTests.Deploy;
+
+/// <summary>
+/// The Kubernetes manifests against the code: every overlay renders and validates (deploy/check.sh), and the ports,
+/// probe service names, settings, Services, policies and volumes in them are the ones the services read.
+/// </summary>
+public sealed class ManifestTests
+{
+    /// <summary>Environment variables the services read besides Recs__* (OpenTelemetry's own, and the pod name they use).</summary>
+    private static readonly HashSet<string> OtherVariables =
+        ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
+
+    [DeployCheckFact]
+    public async Task CheckScript_EveryOverlay_RendersAndValidatesAgainstTheSchemas()
+    {
+        Assert.Equal(["dev", "prod"], RenderedManifests.Overlays);
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var (code, output) = await RenderedManifests.CheckAsync(overlay);
+            Assert.True(code == 0, output);
+            Assert.Matches($@"{overlay}\.yaml: \d+ objects, 0 invalid", output);
+        }
+    }
+
+    [DeployCheckFact]
+    public async Task Deployments_EverySetting_IsOneTheServiceReadsAndAccepts()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            foreach (var service in DeployedService.All)
+            {
+                var environment = manifest.Environment(Manifest.Container(manifest.Named("Deployment", service.Name)));
+                foreach (var key in environment.Keys)
+                {
+                    var known = key.StartsWith("Recs__", StringComparison.Ordinal)
+                        ? service.OptionsType.GetProperty(key["Recs__".Length..]) is { CanWrite: true }
+                        : OtherVariables.Contains(key);
+                    Assert.True(known, $"{overlay}/{service.Name}: {key} is not a setting {service.OptionsType.Name} reads");
+                }
+
+                // The service's own validation (what stops a pod at start) accepts the whole set.
+                var options = service.ReadOptions(DeployedService.Configuration(environment));
+                Assert.Equal(RecsOptions.JsonLogs == environment["Recs__LogFormat"] ? RecsOptions.JsonLogs : RecsOptions.TextLogs, options.LogFormat);
+            }
+        }
+    }
+
+    [DeployCheckFact]
+    public async Task Deployments_PortsAndProbes_MatchTheServicesSettingsAndHealthNames()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            foreach (var service in DeployedService.All)
+            {
+                var container = Manifest.Container(manifest.Named("Deployment", service.Name));
+                var options = service.ReadOptions(DeployedService.Configuration(manifest.Environment(container)));
+                Assert.Equal(options.GrpcPort, Manifest.Port(container, "grpc"));
+                Assert.Equal(options.HttpPort, Manifest.Port(container, "http"));
+                var image = DockerfileTests.Environment(service.Name); // the image's EXPOSEd defaults
+                Assert.Equal(options.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), image["Recs__GrpcPort"]);
+                Assert.Equal(options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), image["Recs__HttpPort"]);
+                foreach (var probe in new[] { "startupProbe", "readinessProbe" })
+                {
+                    Assert.Equal(options.GrpcPort, (int)container[probe]!["grpc"]!["port"]!);
+                    Assert.Equal(service.GrpcService, (string?)container[probe]!["grpc"]!["service"]);
+                }
+
+                Assert.Equal(options.GrpcPort, (int)container["livenessProbe"]!["grpc"]!["port"]!);
+                Assert.Equal(HealthServices.Liveness, (string?)container["livenessProbe"]!["grpc"]!["service"]);
+                var annotations = manifest.Named("Deployment", service.Name)["spec"]!["template"]!["metadata"]!["annotations"]!;
+                Assert.Equal(options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)annotations["prometheus.io/port"]);
+            }
+        }
+    }
+
+    /// <summary>Each service started with the dev overlay's settings answers its probes' health service names SERVING.</summary>
+    [DeployCheckFact]
+    public async Task Probes_ServiceNames_AreServingOnTheRealHosts()
+    {
+        var manifest = await RenderedManifests.LoadAsync("dev");
+        using var store = new TempDirectory();
+        foreach (var service in DeployedService.All)
+        {
+            var container = Manifest.Container(manifest.Named("Deployment", service.Name));
+            var environment = manifest.Environment(container);
+            var ports = new Endpoints(Cli.Hosting.LoopbackPort.Free(), Cli.Hosting.LoopbackPort.Free());
+            environment["Recs__BundlePath"] = TestBundle.Path; // the pod's /bundles/current
+            environment["Recs__GrpcPort"] = ports.Grpc.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["Recs__HttpPort"] = ports.Http.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["Recs__ListenAddress"] = "127.0.0.1";
+            environment["Recs__UserStorePath"] = Path.Combine(store.Path, "users.db");
+            environment["Logging__LogLevel__Default"] = "Warning";
+            await using var host = service.Build([.. environment.Select(e => $"--{e.Key.Replace("__", ":", StringComparison.Ordinal)}={e.Value}")]);
+            await host.StartAsync().WithTimeout();
+            try
+            {
+                using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}");
+                var health = new Health.HealthClient(channel);
+                foreach (var probe in new[] { "startupProbe", "readinessProbe", "livenessProbe" })
+                {
+                    var name = (string)container[probe]!["grpc"]!["service"]!;
+                    await TaskTimeouts.Until(
+                        async () => (await health.CheckAsync(new HealthCheckRequest { Service = name })).Status == HealthCheckResponse.Types.ServingStatus.Serving,
+                        $"{service.Name}: the {probe}'s service '{name}' to be SERVING");
+                }
+            }
+            finally
+            {
+                await host.StopAsync().WithTimeout();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            }
+        }
+    }
+
+    [DeployCheckFact]
+    public async Task Services_SelectTheirPodsAndTheGatewayAddressesResolveToHeadlessServices()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            foreach (var svc in manifest.OfKind("Service"))
+            {
+                var selector = svc["spec"]!["selector"]!.AsObject();
+                var deployment = Assert.Single(manifest.OfKind("Deployment"), d => Matches(selector, d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+                var container = Manifest.Container(deployment);
+                foreach (var port in svc["spec"]!["ports"]!.AsArray())
+                {
+                    Assert.Equal((int)port!["port"]!, Manifest.Port(container, (string)port["targetPort"]!));
+                }
+            }
+
+            var gateway = Manifest.Container(manifest.Named("Deployment", "gateway"));
+            var options = (Gateway.GatewayOptions)DeployedService.All[2].ReadOptions(DeployedService.Configuration(manifest.Environment(gateway)));
+            foreach (var (address, backend) in new[] { (options.RetrievalAddress, "retrieval"), (options.RankingAddress, "ranking") })
+            {
+                var target = ServiceDefaults.Telemetry.ServerEndpoint.Of(new Uri(address));
+                Assert.StartsWith("dns:///", address, StringComparison.Ordinal);
+                var svc = manifest.Named("Service", target.Host);
+                Assert.Equal("None", (string?)svc["spec"]!["clusterIP"]); // headless: DNS returns every pod
+                Assert.Contains(svc["spec"]!["ports"]!.AsArray(), p => (int)p!["port"]! == target.Port && (string?)p["targetPort"] == "grpc");
+                var backendOptions = DeployedService.All.Single(s => s.Name == backend)
+                    .ReadOptions(DeployedService.Configuration(manifest.Environment(Manifest.Container(manifest.Named("Deployment", backend)))));
+                Assert.Equal(backendOptions.GrpcPort, target.Port);
+            }
+        }
+    }
+
+    [DeployCheckFact]
+    public async Task NetworkPolicies_OnlyTheGatewayReachesRetrievalAndRanking()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            var policies = manifest.OfKind("NetworkPolicy").ToList();
+            Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0 && p["spec"]!["ingress"] is null); // default deny
+            var gatewayLabels = manifest.Named("Deployment", "gateway")["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+            foreach (var backend in new[] { "retrieval", "ranking" })
+            {
+                var deployment = manifest.Named("Deployment", backend);
+                var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+                var grpcPort = Manifest.Port(Manifest.Container(deployment), "grpc");
+                var rules = policies.Where(p => Selects(p["spec"]!["podSelector"]!.AsObject(), labels))
+                    .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? []).Select(r => r!.AsObject())
+                    .Where(r => r["ports"] is not JsonArray ports || ports.Any(port => (int)port!["port"]! == grpcPort)).ToList();
+                Assert.NotEmpty(rules);
+                foreach (var rule in rules)
+                {
+                    var from = rule["from"]?.AsArray();
+                    Assert.True(from is { Count: > 0 }, $"{overlay}: a rule lets anyone reach {backend}'s gRPC port");
+                    Assert.All(from!, peer =>
+                    {
+                        Assert.Null(peer!["namespaceSelector"]);
+                        Assert.True(Matches(peer["podSelector"]!["matchLabels"]!.AsObject(), gatewayLabels), $"{overlay}: {backend} admits {peer.ToJsonString()}");
+                    });
+                }
+            }
+        }
+    }
+
+    [DeployCheckFact]
+    public async Task Volumes_BundleAndUserStore_AreMountedWhereTheSettingsPointAndTheRestIsReadOnly()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            string? bundlePath = null;
+            foreach (var service in DeployedService.All)
+            {
+                var deployment = manifest.Named("Deployment", service.Name);
+                var container = Manifest.Container(deployment);
+                var options = service.ReadOptions(DeployedService.Configuration(manifest.Environment(container)));
+                bundlePath ??= options.BundlePath;
+                Assert.Equal(bundlePath, options.BundlePath);
+                var bundles = MountOf(container, options.BundlePath);
+                Assert.True((bool?)bundles["readOnly"] == true, $"{overlay}/{service.Name} mounts the bundle writable");
+                Assert.Equal("recs-bundles", ClaimOf(deployment["spec"]!["template"]!["spec"]!, (string)bundles["name"]!));
+                AssertLockedDown(overlay, service.Name, deployment["spec"]!["template"]!["spec"]!, container);
+                if (options is Gateway.GatewayOptions gateway)
+                {
+                    Assert.NotEqual(true, (bool?)MountOf(container, Path.GetDirectoryName(gateway.UserStorePath)!)["readOnly"]);
+                }
+            }
+
+            // The Job and the CronJob write the bundle where the services read it, with arguments recs accepts.
+            var job = manifest.Named("Job", "recs-train")["spec"]!["template"]!["spec"]!;
+            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!;
+            foreach (var (spec, container) in new[] { (job, job["containers"]![0]!.AsObject()), (cron, cron["initContainers"]![0]!.AsObject()) })
+            {
+                string[] args = [.. container["args"]!.AsArray().Select(a => (string)a!)];
+                var parsed = Cli.RecsCommand.Create(TextWriter.Null, TextWriter.Null).Parse(args);
+                Assert.True(parsed.Errors.Count == 0, $"{overlay}: recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+                Assert.Equal("train", args[0]);
+                Assert.Equal(bundlePath, args[Array.IndexOf(args, "--out") + 1]);
+                var mount = MountOf(container, bundlePath!);
+                Assert.NotEqual(true, (bool?)mount["readOnly"]);
+                Assert.Equal("recs-bundles", ClaimOf(spec, (string)mount["name"]!));
+                AssertLockedDown(overlay, "train", spec, container);
+            }
+        }
+    }
+
+    [DeployCheckFact]
+    public async Task AutoscalersAndBudgets_TargetTheDeployments()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            foreach (var service in DeployedService.All)
+            {
+                var deployment = manifest.Named("Deployment", service.Name);
+                Assert.Null(deployment["spec"]!["replicas"]); // the HPA owns the count
+                var container = Manifest.Container(deployment);
+                Assert.NotNull(container["resources"]!["requests"]!["cpu"]); // HPA on CPU utilisation needs a request
+                Assert.NotNull(container["resources"]!["limits"]!["memory"]);
+                var hpa = manifest.Named("HorizontalPodAutoscaler", service.Name);
+                Assert.Equal(service.Name, (string?)hpa["spec"]!["scaleTargetRef"]!["name"]);
+                Assert.InRange((int)hpa["spec"]!["minReplicas"]!, 1, (int)hpa["spec"]!["maxReplicas"]!);
+                var pdb = manifest.Named("PodDisruptionBudget", service.Name);
+                Assert.True(Matches(pdb["spec"]!["selector"]!["matchLabels"]!.AsObject(), deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+            }
+        }
+    }
+
+    private static void AssertLockedDown(string overlay, string name, JsonNode podSpec, JsonObject container)
+    {
+        Assert.True((bool?)podSpec["securityContext"]!["runAsNonRoot"] == true, $"{overlay}/{name} may run as root");
+        Assert.True((bool?)container["securityContext"]!["readOnlyRootFilesystem"] == true, $"{overlay}/{name} has a writable root file system");
+        Assert.True((bool?)container["securityContext"]!["allowPrivilegeEscalation"] == false, $"{overlay}/{name} allows privilege escalation");
+    }
+
+    /// <summary>The volume mount that holds <paramref name="path"/>.</summary>
+    private static JsonObject MountOf(JsonObject container, string path) =>
+        container["volumeMounts"]!.AsArray().Select(m => m!.AsObject())
+            .Where(m => path == (string)m["mountPath"]! || path.StartsWith((string)m["mountPath"]! + "/", StringComparison.Ordinal))
+            .OrderByDescending(m => ((string)m["mountPath"]!).Length).First();
+
+    private static string? ClaimOf(JsonNode podSpec, string volume) =>
+        (string?)podSpec["volumes"]!.AsArray().Single(v => (string?)v!["name"] == volume)!["persistentVolumeClaim"]?["claimName"];
+
+    private static bool Matches(JsonObject selector, JsonObject labels) =>
+        selector.Count > 0 && selector.All(s => (string?)labels[s.Key] == (string?)s.Value);
+
+    /// <summary>A NetworkPolicy podSelector (matchLabels or an In expression) selecting pods with <paramref name="labels"/>.</summary>
+    private static bool Selects(JsonObject podSelector, JsonObject labels)
+    {
+        if (podSelector.Count == 0)
+        {
+            return true;
+        }
+
+        var byLabels = podSelector["matchLabels"] is not JsonObject match || match.All(s => (string?)labels[s.Key] == (string?)s.Value);
+        var byExpressions = (podSelector["matchExpressions"]?.AsArray() ?? []).All(e =>
+            (string?)e!["operator"] == "In" && e["values"]!.AsArray().Any(v => (string?)v == (string?)labels[(string)e["key"]!]));
+        return byLabels && byExpressions;
+    }
+}
