@@ -37,6 +37,7 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.Services.AddSingleton<RpcMetrics>();
+        builder.Services.AddSingleton<RpcServerMetricsInterceptor>(); // resolved once, not activated per call
         builder.Services.AddGrpc(grpc =>
         {
             grpc.EnableDetailedErrors = false;

@@ -22,7 +22,7 @@ public sealed class GatewayMetrics
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
         _filtered = meter.CreateHistogram(FilteredCandidates, "{candidate}", "Candidates per request after filtering seen items",
-            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [0, 10, 25, 50, 100, 200, 300, 500, 1000, 2000, 5000] });
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecsTelemetry.CandidateBuckets });
         _degraded = meter.CreateCounter<long>(DegradedResponses, "{response}", "Recommend answers served degraded because a dependency failed");
     }
 

@@ -22,7 +22,7 @@ public sealed class RetrievalMetrics
     public RetrievalMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
-        var advice = new InstrumentAdvice<int> { HistogramBucketBoundaries = [0, 10, 25, 50, 100, 200, 300, 500, 1000, 2000, 5000] };
+        var advice = new InstrumentAdvice<int> { HistogramBucketBoundaries = RecsTelemetry.CandidateBuckets };
         _candidates = meter.CreateHistogram(Candidates, "{candidate}", "Candidates proposed per request by each candidate source", advice: advice);
         _merged = meter.CreateHistogram(MergedCandidates, "{candidate}", "Candidates per request after merging and exclusion", advice: advice);
     }

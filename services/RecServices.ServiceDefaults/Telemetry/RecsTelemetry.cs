@@ -18,6 +18,9 @@ public static class RecsTelemetry
     /// <summary>Attribute: the dependency whose failure made a response degraded (retrieval, ranking).</summary>
     public const string Dependency = "recs.dependency";
 
+    /// <summary>Histogram bucket bounds of candidate counts (per request: tens to a few thousand).</summary>
+    public static readonly IReadOnlyList<int> CandidateBuckets = [0, 10, 25, 50, 100, 200, 300, 500, 1000, 2000, 5000];
+
     public const string RpcSystemName = "rpc.system.name";
     public const string RpcMethod = "rpc.method";
     public const string RpcResponseStatusCode = "rpc.response.status_code";

@@ -51,8 +51,8 @@ internal static class TelemetrySetup
     }
 
     /// <summary>
-    /// Metrics always: RPC durations and the recommender's own instruments (meter "RecServices"), ASP.NET Core,
-    /// Kestrel and the runtime, scraped by Prometheus on /metrics. Traces only when they go somewhere: without
+    /// Metrics always: RPC durations and the recommender's own instruments (meter "RecServices"), Kestrel's and the
+    /// runtime's, scraped by Prometheus on /metrics. Traces only when they go somewhere: without
     /// an exporter, an always-on sampler would build and record spans on every call of every hop for nothing
     /// (README, "Performance"). The resource names the service and the bundle version it serves.
     /// </summary>
@@ -65,7 +65,9 @@ internal static class TelemetrySetup
 
         telemetry.WithMetrics(metrics =>
         {
-            metrics.AddMeter(RecsTelemetry.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
+            // Not ASP.NET Core's per-request http.server.* instruments: for gRPC they repeat rpc.server.call.duration
+            // at a cost on every call. Kestrel's are per connection; the runtime's are read only when collected.
+            metrics.AddMeter(RecsTelemetry.MeterName, "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime");
             metrics.AddPrometheusExporter();
             if (otlp)
             {
