@@ -48,11 +48,13 @@ public sealed class TelemetryTests
         // abandoned once the list is full, which would count as CANCELLED).
         var client = gateway[RpcMetrics.ClientDuration];
         Assert.Equal("s", client.Unit);
-        var retrieval = Assert.Single(HostMetrics.Points(client, (RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK")));
+        // (Other tests' gateways call backends on other ports: the port tells this system's points apart.)
+        var retrieval = Assert.Single(HostMetrics.Points(client,
+            (RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc)));
         Assert.Equal("127.0.0.1", HostMetrics.Tags(retrieval)[RecsTelemetry.ServerAddress]);
-        Assert.Equal(system.RetrievalPorts.Grpc, Convert.ToInt32(HostMetrics.Tags(retrieval)[RecsTelemetry.ServerPort], System.Globalization.CultureInfo.InvariantCulture));
-        var ranking = Assert.Single(HostMetrics.Points(client, (RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK")));
-        Assert.Equal(system.RankingPorts.Grpc, Convert.ToInt32(HostMetrics.Tags(ranking)[RecsTelemetry.ServerPort], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("grpc", HostMetrics.Tags(retrieval)[RecsTelemetry.RpcSystemName]);
+        Assert.Single(HostMetrics.Points(client,
+            (RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc)));
 
         // The backends time the same calls as servers.
         Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, GetCandidates)));
@@ -112,9 +114,8 @@ public sealed class TelemetryTests
 
         var degraded = HostMetrics.Collect(system.Gateway!)[GatewayMetrics.DegradedResponses];
         Assert.Equal(MetricType.LongSum, degraded.MetricType);
-        var point = Assert.Single(HostMetrics.Points(degraded, (RecsTelemetry.Dependency, "ranking")));
+        var point = Assert.Single(HostMetrics.Points(degraded, (RecsTelemetry.Dependency, "ranking"), (RecsTelemetry.RpcResponseStatusCode, "UNAVAILABLE")));
         Assert.True(point.GetSumLong() >= 1); // meters are per host, but a provider also sees same-named meters of hosts other tests run in this process
-        Assert.Equal("UNAVAILABLE", HostMetrics.Tags(point)[RecsTelemetry.RpcResponseStatusCode]);
     }
 
     [Fact]
