@@ -1,8 +1,11 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Retrieval.V1;
@@ -116,6 +119,34 @@ public sealed class TelemetryTests
         Assert.Equal(MetricType.LongSum, degraded.MetricType);
         var point = Assert.Single(HostMetrics.Points(degraded, (RecsTelemetry.Dependency, "ranking"), (RecsTelemetry.RpcResponseStatusCode, "UNAVAILABLE")));
         Assert.True(point.GetSumLong() >= 1); // meters are per host, but a provider also sees same-named meters of hosts other tests run in this process
+    }
+
+    [Fact]
+    public async Task Logs_WrittenInACall_CarryTheCallersTraceId()
+    {
+        var records = new List<LogRecord>();
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:CallAttempts=1", "--Logging:LogLevel:Default=Warning"],
+            services => services.AddLogging(logging => logging.AddOpenTelemetry(otel => otel.AddInMemoryExporter(records))));
+        await system.StopRankingAsync();
+
+        ActivityTraceId traceId;
+        using (var caller = new Activity("test-caller").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            traceId = caller.TraceId;
+            Assert.All(await system.RecommendAsync("u6", 3), i => Assert.True(i.Degraded));
+        }
+
+        // The gateway's warning about the failed dependency, tied to the call by the caller's trace id.
+        LogRecord[] warnings;
+        lock (records)
+        {
+            warnings = [.. records.Where(r => r.CategoryName == typeof(RecommendationPipeline).FullName && r.TraceId == traceId)];
+        }
+
+        var warning = Assert.Single(warnings);
+        Assert.Equal(LogLevel.Warning, warning.LogLevel);
+        Assert.Contains("answering degraded", warning.FormattedMessage ?? warning.Body, StringComparison.Ordinal);
+        Assert.NotEqual(default, warning.SpanId);
     }
 
     [Fact]
