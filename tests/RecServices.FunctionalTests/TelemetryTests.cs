@@ -45,19 +45,18 @@ public sealed class TelemetryTests
         Assert.Equal("grpc", HostMetrics.Tags(recommend)[RecsTelemetry.RpcSystemName]);
         Assert.False(HostMetrics.Tags(recommend).ContainsKey(RecsTelemetry.ErrorType));
         Assert.True(recommend.GetHistogramCount() >= 1);
-        Assert.InRange(recommend.GetHistogramSum(), 1e-6, 30);
+        Assert.True(recommend.GetHistogramSum() > 0); // seconds, summed over every host in this process
 
         // The gateway's calls to both backends, each to its end (OK: the ranker's stream is read through, not
         // abandoned once the list is full, which would count as CANCELLED).
         var client = gateway[RpcMetrics.ClientDuration];
         Assert.Equal("s", client.Unit);
-        // (Other tests' gateways call backends on other ports: the port tells this system's points apart.)
+        // (Other tests' gateways call backends on other ports, or on localhost: address and port tell this system's points apart.)
         var retrieval = Assert.Single(HostMetrics.Points(client,
-            (RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc)));
-        Assert.Equal("127.0.0.1", HostMetrics.Tags(retrieval)[RecsTelemetry.ServerAddress]);
+            (RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc)));
         Assert.Equal("grpc", HostMetrics.Tags(retrieval)[RecsTelemetry.RpcSystemName]);
         Assert.Single(HostMetrics.Points(client,
-            (RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc)));
+            (RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc)));
 
         // The backends time the same calls as servers.
         Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, GetCandidates)));
@@ -103,7 +102,7 @@ public sealed class TelemetryTests
             Assert.Equal("s", ranking[name].Unit);
             var point = Assert.Single(HostMetrics.Points(ranking[name]));
             Assert.True(point.GetHistogramCount() >= 1);
-            Assert.InRange(point.GetHistogramSum(), 1e-9, 30);
+            Assert.True(point.GetHistogramSum() > 0);
         }
     }
 
