@@ -14,7 +14,7 @@ public sealed class ServiceAddressAttribute : ValidationAttribute
         }
 
         var valid = Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttp || (uri.Scheme == "dns" && uri.AbsolutePath.Trim('/').Length > 0));
+            && (uri.Scheme == Uri.UriSchemeHttp || (uri.Scheme == ServiceDefaults.Telemetry.ServerEndpoint.DnsScheme && uri.AbsolutePath.Trim('/').Length > 0));
         return valid
             ? ValidationResult.Success
             : new ValidationResult($"Recs:{validationContext.MemberName} '{text}' must be http://host:port or dns:///host:port");

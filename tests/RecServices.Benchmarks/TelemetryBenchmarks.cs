@@ -9,6 +9,7 @@ using RecServices.Gateway.Services;
 using RecServices.Ranking.Services;
 using RecServices.Retrieval.Services;
 using RecServices.ServiceDefaults.Telemetry;
+using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.Benchmarks;
@@ -69,8 +70,7 @@ public class TelemetryBenchmarks : IDisposable
         var started = Stopwatch.GetTimestamp();
         _rpc.RecordServer("/recservices.retrieval.v1.RetrievalService/GetCandidates", StatusCode.OK, started);
         _retrievalMetrics.Record(_set);
-        _rankingMetrics.RecordInference(started);
-        _rankingMetrics.RecordScoring(started);
+        _rankingMetrics.Record(new RankTimings(Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(started)));
         _rpc.RecordServer("/recservices.ranking.v1.RankingService/RankCandidates", StatusCode.OK, started);
         _gateway.RecordFiltered(_set.Count);
         _rpc.RecordClient("/recservices.retrieval.v1.RetrievalService/GetCandidates", StatusCode.OK, _retrieval, started);

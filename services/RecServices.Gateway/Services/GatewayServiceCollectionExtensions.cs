@@ -54,7 +54,7 @@ public static class GatewayServiceCollectionExtensions
     private static void ConfigureChannel(GrpcChannelOptions channel, Uri address, int attempts)
     {
         var config = new ServiceConfig();
-        if (address.Scheme == "dns")
+        if (address.Scheme == ServerEndpoint.DnsScheme)
         {
             channel.Credentials = ChannelCredentials.Insecure; // h2c inside the cluster
             config.LoadBalancingConfigs.Add(new RoundRobinConfig());

@@ -99,12 +99,13 @@ public sealed partial class RecommendationPipeline(
                 {
                     more = await call.ResponseStream.MoveNext(cancellationToken);
                 }
-                catch (RpcException e) when (sent.Count >= count && IsDependencyFailure(e, cancellationToken))
-                {
-                    break; // the list is complete: a failure after it changes nothing for the caller
-                }
                 catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
                 {
+                    if (sent.Count >= count)
+                    {
+                        break; // the list is complete: a failure after it changes nothing for the caller
+                    }
+
                     LogDegraded(logger, "ranking", e.StatusCode);
                     metrics.RecordDegraded("ranking", e.StatusCode);
                     failure = $"ranking unavailable ({e.StatusCode}): retrieval order";

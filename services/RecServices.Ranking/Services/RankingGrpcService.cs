@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using RecServices.Contracts.Ranking.V1;
@@ -42,18 +41,11 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
 
         var top = request.TopCount == 0 ? count : Math.Min(request.TopCount, count);
         var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, top));
-        var vector = ArrayPool<float>.Shared.Rent(state.Ranker.VectorWidth);
         try
         {
-            // Ranker.Rank in two timed steps: the user tower once, then V_u · V_m and the top-k.
             var profile = new UserProfile(history, request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
-            var userVector = vector.AsSpan(0, state.Ranker.VectorWidth);
-            var started = Stopwatch.GetTimestamp();
-            state.Ranker.UserVector(profile, userVector);
-            metrics.RecordInference(started);
-            started = Stopwatch.GetTimestamp();
-            var n = state.Ranker.Rank(userVector, CollectionsMarshal.AsSpan(candidates), ranked.AsSpan(0, top));
-            metrics.RecordScoring(started);
+            var n = state.Ranker.Rank(profile, CollectionsMarshal.AsSpan(candidates), ranked.AsSpan(0, top), out var timings);
+            metrics.Record(timings);
 
             // The whole list is ready: buffer the messages and let the end of the call flush them together.
             responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
@@ -69,7 +61,6 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(vector);
             ArrayPool<RankedItem>.Shared.Return(ranked);
         }
 

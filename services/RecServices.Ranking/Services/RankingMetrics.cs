@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RecServices.Serving.Ranking;
 using RecServices.ServiceDefaults.Telemetry;
 
 namespace RecServices.Ranking.Services;
@@ -24,7 +24,9 @@ public sealed class RankingMetrics
         _scoring = meter.CreateHistogram(ScoringDuration, "s", "Duration of scoring the candidates and selecting the top-k", advice: advice);
     }
 
-    public void RecordInference(long started) => _inference.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-
-    public void RecordScoring(long started) => _scoring.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+    public void Record(RankTimings timings)
+    {
+        _inference.Record(timings.Inference.TotalSeconds);
+        _scoring.Record(timings.Scoring.TotalSeconds);
+    }
 }

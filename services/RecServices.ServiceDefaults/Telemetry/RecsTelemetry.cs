@@ -1,13 +1,10 @@
 namespace RecServices.ServiceDefaults.Telemetry;
 
-/// <summary>The names of this system's meter, activity source, attributes and resource attributes.</summary>
+/// <summary>The names of this system's meter, attributes and resource attributes.</summary>
 public static class RecsTelemetry
 {
     /// <summary>The meter of every RecServices instrument (RPC durations and the recommender's own).</summary>
     public const string MeterName = "RecServices";
-
-    /// <summary>The activity source of the services' own spans.</summary>
-    public const string ActivitySourceName = "RecServices";
 
     /// <summary>Resource attribute: the version of the bundle the process serves (from its manifest at start).</summary>
     public const string BundleVersion = "recs.bundle.version";

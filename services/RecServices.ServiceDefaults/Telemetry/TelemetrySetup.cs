@@ -80,7 +80,6 @@ internal static class TelemetrySetup
             telemetry.WithTracing(t =>
             {
                 t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)));
-                t.AddSource(RecsTelemetry.ActivitySourceName);
                 t.AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal));
                 t.AddHttpClientInstrumentation();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using RecServices.Core.Bundles;
 using RecServices.Core.Features;
 using RecServices.Core.Ranking;
@@ -52,50 +53,38 @@ public sealed class Ranker : IDisposable
     /// Ranks <paramref name="candidates"/> (item indices) for the user and writes the best
     /// <c>result.Length</c> into <paramref name="result"/>, best first; returns how many were written.
     /// </summary>
-    public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result)
+    public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result) => Rank(user, candidates, result, out _);
+
+    /// <summary>The same, also saying how long the user tower and the scoring took (the ranking service's metrics).</summary>
+    public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result, out RankTimings timings)
     {
         var d = _tower.OutputWidth;
         var vector = ArrayPool<float>.Shared.Rent(d);
-        try
-        {
-            UserVector(user, vector.AsSpan(0, d));
-            return Rank(vector.AsSpan(0, d), candidates, result);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(vector);
-        }
-    }
-
-    /// <summary>
-    /// Ranks <paramref name="candidates"/> for the user vector <paramref name="userVector"/> (from
-    /// <see cref="UserVector"/>): V_u · V_m for each, then the best <c>result.Length</c>, best first.
-    /// </summary>
-    public int Rank(ReadOnlySpan<float> userVector, ReadOnlySpan<int> candidates, Span<RankedItem> result)
-    {
         var scores = ArrayPool<float>.Shared.Rent(candidates.Length);
         var order = ArrayPool<int>.Shared.Rent(Math.Min(result.Length, candidates.Length));
         try
         {
+            var started = Stopwatch.GetTimestamp();
+            UserVector(user, vector.AsSpan(0, d));
+            var inferred = Stopwatch.GetTimestamp();
             var scoreSpan = scores.AsSpan(0, candidates.Length);
-            VectorScorer.ScoreCandidates(userVector, _vectors.Values, candidates, scoreSpan);
+            VectorScorer.ScoreCandidates(vector.AsSpan(0, d), _vectors.Values, candidates, scoreSpan);
             var n = TopK.Select(scoreSpan, order.AsSpan(0, Math.Min(result.Length, candidates.Length)));
             for (var i = 0; i < n; i++)
             {
                 result[i] = new RankedItem(candidates[order[i]], scoreSpan[order[i]]);
             }
 
+            timings = new RankTimings(Stopwatch.GetElapsedTime(started, inferred), Stopwatch.GetElapsedTime(inferred));
             return n;
         }
         finally
         {
+            ArrayPool<float>.Shared.Return(vector);
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<int>.Shared.Return(order);
         }
     }
-
-    /// <summary>The width of V_u.</summary>
-    public int VectorWidth => _tower.OutputWidth;
 
     public void Dispose() => _tower.Dispose();
 }

@@ -7,13 +7,14 @@ namespace RecServices.Serving.Retrieval;
 /// </summary>
 public sealed class CandidateSet
 {
+    private static readonly int KindSlots = (int)Enum.GetValues<SourceKind>().Max() + 1;
     private readonly List<int> _items;
     private readonly Dictionary<int, int> _slots;
     private readonly List<int> _first;
     private readonly List<int> _last;
     private readonly List<SourceHit> _hits;
     private readonly List<int> _next;
-    private readonly int[] _hitsByKind = new int[5];
+    private readonly int[] _hitsByKind = new int[KindSlots];
 
     public CandidateSet(int expectedCandidates = 64)
     {

@@ -21,6 +21,12 @@ public sealed record DeployedService(
             ServiceDefaultsExtensions.ReadOptions<GatewayOptions>, args => GatewayApp.Build(args)),
     ];
 
+    public static DeployedService Named(string name) => All.Single(s => s.Name == name);
+
+    /// <summary>The settings this service's Deployment in <paramref name="manifest"/> gives it, read and validated by the service's own code.</summary>
+    public RecsOptions OptionsIn(Manifest manifest) =>
+        ReadOptions(Configuration(manifest.Environment(Manifest.Container(manifest.Named("Deployment", Name)))));
+
     /// <summary>Environment variables as the host's configuration sees them (Recs__GrpcPort → Recs:GrpcPort).</summary>
     public static IConfiguration Configuration(IReadOnlyDictionary<string, string> environment) =>
         new ConfigurationBuilder().AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value))).Build();

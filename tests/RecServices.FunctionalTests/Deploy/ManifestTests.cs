@@ -60,7 +60,7 @@ public sealed class ManifestTests
             foreach (var service in DeployedService.All)
             {
                 var container = Manifest.Container(manifest.Named("Deployment", service.Name));
-                var options = service.ReadOptions(DeployedService.Configuration(manifest.Environment(container)));
+                var options = service.OptionsIn(manifest);
                 Assert.Equal(options.GrpcPort, Manifest.Port(container, "grpc"));
                 Assert.Equal(options.HttpPort, Manifest.Port(container, "http"));
                 var image = DockerfileTests.Environment(service.Name); // the image's EXPOSEd defaults
@@ -136,8 +136,7 @@ public sealed class ManifestTests
                 }
             }
 
-            var gateway = Manifest.Container(manifest.Named("Deployment", "gateway"));
-            var options = (Gateway.GatewayOptions)DeployedService.All[2].ReadOptions(DeployedService.Configuration(manifest.Environment(gateway)));
+            var options = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
             foreach (var (address, backend) in new[] { (options.RetrievalAddress, "retrieval"), (options.RankingAddress, "ranking") })
             {
                 var target = ServiceDefaults.Telemetry.ServerEndpoint.Of(new Uri(address));
@@ -145,9 +144,7 @@ public sealed class ManifestTests
                 var svc = manifest.Named("Service", target.Host);
                 Assert.Equal("None", (string?)svc["spec"]!["clusterIP"]); // headless: DNS returns every pod
                 Assert.Contains(svc["spec"]!["ports"]!.AsArray(), p => (int)p!["port"]! == target.Port && (string?)p["targetPort"] == "grpc");
-                var backendOptions = DeployedService.All.Single(s => s.Name == backend)
-                    .ReadOptions(DeployedService.Configuration(manifest.Environment(Manifest.Container(manifest.Named("Deployment", backend)))));
-                Assert.Equal(backendOptions.GrpcPort, target.Port);
+                Assert.Equal(DeployedService.Named(backend).OptionsIn(manifest).GrpcPort, target.Port);
             }
         }
     }
@@ -195,7 +192,7 @@ public sealed class ManifestTests
             {
                 var deployment = manifest.Named("Deployment", service.Name);
                 var container = Manifest.Container(deployment);
-                var options = service.ReadOptions(DeployedService.Configuration(manifest.Environment(container)));
+                var options = service.OptionsIn(manifest);
                 bundlePath ??= options.BundlePath;
                 Assert.Equal(bundlePath, options.BundlePath);
                 var bundles = MountOf(container, options.BundlePath);
