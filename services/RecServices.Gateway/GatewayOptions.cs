@@ -1,12 +1,17 @@
 using System.ComponentModel.DataAnnotations;
+using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
+using RecServices.Users;
 
 namespace RecServices.Gateway;
 
 /// <summary>The gateway's settings (section <c>Recs</c>): the two services it calls, the user store, limits and deadlines.</summary>
-public sealed class GatewayOptions : RecsOptions
+public sealed class GatewayOptions : RecsOptions, IValidatableObject
 {
+    public const string SqliteStore = "sqlite";
+    public const string RedisStore = "redis";
+
     /// <summary>
     /// The retrieval service: http://host:port for one address, or dns:///host:port to balance round robin over
     /// every address the name resolves to (a Kubernetes headless Service).
@@ -24,9 +29,25 @@ public sealed class GatewayOptions : RecsOptions
     [Range(1, 3600, ErrorMessage = "Recs:DnsRefreshSeconds must be between 1 and 3600")]
     public int DnsRefreshSeconds { get; set; } = 15;
 
-    /// <summary>The SQLite file of the user store (created and seeded from the bundle when new).</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:UserStorePath is required: the SQLite file of the user store")]
+    /// <summary>
+    /// The user store: "sqlite" (one file, the embedded default, for one gateway) or "redis" (shared by every gateway
+    /// replica; <see cref="Redis"/> says where).
+    /// </summary>
+    [RegularExpression("^(sqlite|redis)$", ErrorMessage = "Recs:UserStore must be \"sqlite\" or \"redis\"")]
+    public string UserStore { get; set; } = SqliteStore;
+
+    /// <summary>With the sqlite store: its file (created and seeded from the bundle when new).</summary>
     public string UserStorePath { get; set; } = string.Empty;
+
+    /// <summary>With the redis store: a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379 or redis-0.redis:6379,password=….</summary>
+    public string Redis { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The newest distinct items of a user's history that serving reads (for the candidate sources and the user tower).
+    /// Seen-item filtering still removes every item the user ever interacted with.
+    /// </summary>
+    [Range(1, RequestChecks.MaxListLength, ErrorMessage = "Recs:HistoryLimit must be between 1 and 10000")]
+    public int HistoryLimit { get; set; } = TwoStagePipeline.DefaultHistoryLimit;
 
     /// <summary>Items returned when a request's count is 0.</summary>
     [Range(1, 1000, ErrorMessage = "Recs:DefaultCount must be between 1 and 1000")]
@@ -51,4 +72,30 @@ public sealed class GatewayOptions : RecsOptions
     /// <summary>Deadline of the ranking call, in milliseconds.</summary>
     [Range(1, 60_000, ErrorMessage = "Recs:RankingTimeoutMs must be between 1 and 60000")]
     public int RankingTimeoutMs { get; set; } = 1_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))
+        {
+            yield return new ValidationResult("Recs:UserStorePath is required with Recs:UserStore=sqlite: the SQLite file of the user store");
+        }
+
+        if (UserStore == RedisStore)
+        {
+            string? problem = null;
+            try
+            {
+                RedisUserStore.ParseConfiguration(Redis);
+            }
+            catch (ArgumentException e)
+            {
+                problem = e.Message;
+            }
+
+            if (problem is not null)
+            {
+                yield return new ValidationResult($"Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379: {problem}");
+            }
+        }
+    }
 }

@@ -87,7 +87,12 @@ public static class ServiceDefaultsExtensions
         var options = new TOptions();
         configuration.GetSection(RecsOptions.SectionName).Bind(options);
         var results = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        var context = new ValidationContext(options);
+        if (!Validator.TryValidateObject(options, context, results, validateAllProperties: true) && options is IValidatableObject self)
+        {
+            results.AddRange(self.Validate(context)); // the validator skips the object's own rules once a property fails: report every problem at once
+        }
+
         var problems = results.Select(r => r.ErrorMessage ?? "invalid setting").ToList();
         if (options.GrpcPort == options.HttpPort && options.GrpcPort != 0)
         {

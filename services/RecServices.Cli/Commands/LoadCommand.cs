@@ -11,9 +11,10 @@ using RecServices.Core.Bundles;
 namespace RecServices.Cli.Commands;
 
 /// <summary>
-/// <c>recs load --target &lt;gateway&gt; --bundle &lt;dir&gt; | --spawn &lt;bundle&gt;</c>: closed-loop load on the
-/// gateway's Recommend, and in the same run the floor (grpc.health.v1 Check on the same process at the same
-/// concurrency), with the ratios between them.
+/// <c>recs load --target &lt;gateway&gt; --bundle &lt;dir&gt; | --spawn &lt;bundle&gt; [--store sqlite|redis …] [--record]</c>:
+/// closed-loop load on the gateway's Recommend, optionally on RecordInteraction, and in the same run the floor
+/// (grpc.health.v1 Check on the same process at the same concurrency), with the ratios between them. With
+/// several --store values the spawned system is measured once per user store, one after the other.
 /// </summary>
 public static class LoadCommand
 {
@@ -28,10 +29,17 @@ public static class LoadCommand
         var duration = new Option<double>("--duration") { Description = "Seconds measured per side (Recommend, then the floor).", DefaultValueFactory = _ => 10 };
         var warmup = new Option<double>("--warmup") { Description = "Seconds of unmeasured calls per side first: tiered JIT compilation of the services takes this long to settle under load.", DefaultValueFactory = _ => 15 };
         var count = new Option<int>("--count") { Description = "Items per Recommend.", DefaultValueFactory = _ => 10 };
-        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file." };
-        var command = new Command("load", "Closed-loop load on the gateway's Recommend against the gRPC floor (health Check on the same process).")
+        var json = new Option<string?>("--json") { Description = "Write the results as JSON to this file (an object; an array of them, one per store, when several --store are given)." };
+        var stores = new Option<string[]>("--store")
         {
-            target, bundleDir, spawn, concurrency, duration, warmup, count, json,
+            Description = "With --spawn: the gateway's user store, sqlite or redis (a redis-server started for the run, AOF fsync always); repeat to measure each in turn.",
+            DefaultValueFactory = _ => ["sqlite"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var record = new Option<bool>("--record") { Description = "Also measure RecordInteraction (it writes interactions for the bundle's users into the gateway's store: never against a production gateway)." };
+        var command = new Command("load", "Closed-loop load on the gateway's Recommend (and RecordInteraction) against the gRPC floor (health Check on the same process).")
+        {
+            target, bundleDir, spawn, concurrency, duration, warmup, count, json, stores, record,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -53,63 +61,98 @@ public static class LoadCommand
                 output.WriteLine("warning: this recs is a Debug build; measure with 'dotnet run -c Release --project services/RecServices.Cli -- load ...'");
             }
 
-            var users = Bundle.Load(spawnPath ?? bundlePath!, BundleParts.Users).Users!.Select(u => u.Id).ToList();
+            var storeKinds = parse.GetValue(stores)!.Distinct(StringComparer.Ordinal).ToArray();
+            if (storeKinds.FirstOrDefault(k => k is not ("sqlite" or "redis")) is { } unknown)
+            {
+                throw new ArgumentException($"--store must be sqlite or redis; got '{unknown}'");
+            }
+
+            if (address is not null && parse.GetResult(stores) is { Implicit: false })
+            {
+                throw new ArgumentException("--store applies to --spawn only: a --target gateway uses the store it was started with");
+            }
+
+            var bundle = Bundle.Load(spawnPath ?? bundlePath!, BundleParts.Users);
+            var users = bundle.Users!.Select(u => u.Id).ToList();
             if (users.Count == 0)
             {
                 throw new ArgumentException("the bundle has no users to request");
             }
 
-            LoadReport report;
+            var items = bundle.Catalog.Items.Select(i => i.Id).ToList();
+            var measureRecord = parse.GetValue(record);
+            var reports = new List<LoadReport>();
             if (spawnPath is not null)
             {
-                output.WriteLine($"starting retrieval, ranking and gateway on loopback over {Path.GetFullPath(spawnPath)}");
-                await using var services = await LocalServices.StartAsync(spawnPath, cancellationToken: cancellationToken);
-                output.WriteLine($"gateway {services.GatewayAddress} serving (pids {string.Join(", ", services.Processes.Select(p => p.ProcessId))})");
-                report = await RunAsync(services.GatewayAddress, users, settings, output, cancellationToken);
+                foreach (var store in storeKinds)
+                {
+                    output.WriteLine($"starting retrieval, ranking and gateway ({store} user store) on loopback over {Path.GetFullPath(spawnPath)}");
+                    await using var services = await LocalServices.StartAsync(spawnPath, userStore: store, cancellationToken: cancellationToken);
+                    output.WriteLine($"gateway {services.GatewayAddress} serving (pids {string.Join(", ", services.Processes.Select(p => p.ProcessId).Append(services.Redis?.ProcessId ?? 0).Where(p => p != 0))})");
+                    reports.Add(await RunAsync(services.GatewayAddress, store, users, items, settings, measureRecord, output, cancellationToken));
+                }
             }
             else
             {
-                report = await RunAsync(address!, users, settings, output, cancellationToken);
+                reports.Add(await RunAsync(address!, "as configured", users, items, settings, measureRecord, output, cancellationToken));
             }
 
-            output.WriteLine(Table(report));
+            foreach (var report in reports)
+            {
+                output.WriteLine(Table(report));
+            }
+
             if (parse.GetValue(json) is { } file)
             {
-                File.WriteAllText(file, JsonSerializer.Serialize(report, JsonOptions));
+                File.WriteAllText(file, reports.Count == 1 ? JsonSerializer.Serialize(reports[0], JsonOptions) : JsonSerializer.Serialize(reports, JsonOptions));
                 output.WriteLine($"wrote {Path.GetFullPath(file)}");
             }
 
-            return report.Recommend.Requests == 0 ? 1 : 0;
+            return reports.Any(r => r.Recommend.Requests == 0 || r.RecordInteraction is { Requests: 0 }) ? 1 : 0;
         }));
         return command;
     }
 
-    public static async Task<LoadReport> RunAsync(string address, IReadOnlyList<string> users, LoadSettings settings, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<LoadReport> RunAsync(
+        string address, string store, IReadOnlyList<string> users, IReadOnlyList<string> items, LoadSettings settings, bool measureRecord, TextWriter output, CancellationToken cancellationToken)
     {
-        using var load = new LoadTarget(address, users, settings.Count);
+        using var load = new LoadTarget(address, users, items, settings.Count);
         var warm = TimeSpan.FromSeconds(settings.WarmupSeconds);
         var measured = TimeSpan.FromSeconds(settings.DurationSeconds);
         output.WriteLine(Invariant($"Recommend: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"));
         await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, warm, cancellationToken);
         var recommend = await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, measured, cancellationToken);
+        LoadSummary? recorded = null;
+        if (measureRecord)
+        {
+            output.WriteLine(Invariant($"RecordInteraction: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"));
+            await ClosedLoop.RunAsync(load.RecordInteractionAsync, settings.Concurrency, warm, cancellationToken);
+            recorded = await ClosedLoop.RunAsync(load.RecordInteractionAsync, settings.Concurrency, measured, cancellationToken);
+        }
+
         output.WriteLine(Invariant($"floor (grpc.health.v1 Check): warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"));
         await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, warm, cancellationToken);
         var floor = await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, measured, cancellationToken);
         var ratio = new LoadRatio(
             Math.Round(recommend.P50Ms / Math.Max(floor.P50Ms, 1e-9), 2),
             Math.Round(recommend.ThroughputRps / Math.Max(floor.ThroughputRps, 1e-9), 3));
-        return new LoadReport(address, settings.Concurrency, settings.DurationSeconds, settings.WarmupSeconds, settings.Count, Machine(), recommend, floor, ratio);
+        return new LoadReport(address, store, settings.Concurrency, settings.DurationSeconds, settings.WarmupSeconds, settings.Count, Machine(), recommend, recorded, floor, ratio);
     }
 
     public static string Table(LoadReport r)
     {
         var c = CultureInfo.InvariantCulture;
         var text = new System.Text.StringBuilder();
-        text.AppendLine(c, $"{r.Target}, concurrency {r.Concurrency}, {r.DurationSeconds} s per side, top {r.Count}; {r.Machine}");
+        text.AppendLine(c, $"{r.Target} ({r.Store} user store), concurrency {r.Concurrency}, {r.DurationSeconds} s per side, top {r.Count}; {r.Machine}");
         text.AppendLine("| call | requests | throughput (req/s) | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
-        foreach (var (name, s) in new[] { ("Recommend", r.Recommend), ("floor: health Check", r.Floor) })
+        foreach (var (name, s) in new[] { ("Recommend", r.Recommend), ("RecordInteraction", r.RecordInteraction), ("floor: health Check", r.Floor) })
         {
+            if (s is null)
+            {
+                continue;
+            }
+
             var errors = s.Errors == 0 ? "0" : $"{s.Errors} ({string.Join(", ", s.ErrorsByStatus.Select(e => $"{e.Key} {e.Value}"))})";
             text.AppendLine(c, $"| {name} | {s.Requests} | {s.ThroughputRps:F0} | {s.P50Ms:F3} | {s.P90Ms:F3} | {s.P99Ms:F3} | {s.P999Ms:F3} | {s.MaxMs:F3} | {errors} |");
         }

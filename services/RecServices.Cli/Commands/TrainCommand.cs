@@ -1,12 +1,17 @@
 using System.CommandLine;
+using System.Globalization;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Training.Bundling;
 using RecServices.Training.Model;
+using RecServices.Users;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary><c>recs train --data &lt;folder | synthetic&gt; --out &lt;dir&gt;</c>: builds a bundle.</summary>
+/// <summary>
+/// <c>recs train --data &lt;folder | synthetic&gt; [--interactions &lt;store&gt;] --out &lt;dir&gt;</c>: builds a bundle, from the
+/// dataset plus, when given, every interaction the gateways recorded in the user store.
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -31,11 +36,15 @@ public static class TrainCommand
         var users = new Option<int>("--synthetic-users") { Description = "Synthetic data: users.", DefaultValueFactory = _ => synthetic.Users };
         var items = new Option<int>("--synthetic-items") { Description = "Synthetic data: items.", DefaultValueFactory = _ => synthetic.Items };
         var interactions = new Option<long>("--synthetic-interactions") { Description = "Synthetic data: interactions.", DefaultValueFactory = _ => synthetic.Interactions };
+        var recorded = new Option<string?>("--interactions")
+        {
+            Description = "Also train on the interactions the gateways recorded: the user store's SQLite file, or redis://host:port (StackExchange.Redis options may follow after a comma). New users are added; interactions with items not in the dataset's catalog are counted and skipped.",
+        };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded,
         };
-        command.SetAction(parse => CommandErrors.Run(error, () =>
+        command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
             var d = parse.GetValue(dim);
             var options = new BuildOptions
@@ -65,10 +74,34 @@ public static class TrainCommand
                 Items = parse.GetValue(items),
                 Interactions = parse.GetValue(interactions),
             }, output);
+            if (parse.GetValue(recorded) is { } store)
+            {
+                dataset = await AddRecordedAsync(dataset, store, output, cancellationToken);
+            }
+
             var manifest = new BundleBuilder(options, line => output.WriteLine(line)).Build(dataset, parse.GetValue(outDir)!);
             InspectCommand.PrintSummary(manifest, output);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The dataset plus every interaction in the store's log.</summary>
+    public static async Task<Dataset> AddRecordedAsync(Dataset dataset, string store, TextWriter output, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"reading recorded interactions from {store}");
+        var log = new List<RecordedInteraction>();
+        await using (var source = UserStores.OpenLog(store))
+        {
+            await foreach (var interaction in source.ReadAllAsync(cancellationToken))
+            {
+                log.Add(interaction);
+            }
+        }
+
+        var (merged, merge) = RecordedInteractions.AppendTo(dataset, log);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"recorded interactions: {log.Count} read, {merge.Added} added ({merge.NewUsers} new users), {merge.SkippedUnknownItems} skipped because their item is not in the catalog ({merge.UnknownItemIds} distinct ids)"));
+        return merged;
     }
 }

@@ -7,12 +7,13 @@ namespace RecServices.Cli.Hosting;
 
 /// <summary>
 /// Retrieval, ranking and gateway started as three processes on loopback ports, serving one bundle, with a
-/// fresh user store in a temporary directory; ready once every one answers grpc.health.v1 SERVING.
-/// Disposing stops them and deletes the store.
+/// fresh user store in a temporary directory (a SQLite file, or a redis-server of its own); ready once every one
+/// answers grpc.health.v1 SERVING. Disposing stops them and deletes the store.
 /// </summary>
 public sealed class LocalServices : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
+    private LocalRedis? _redis;
     private readonly string _storeDirectory = Path.Combine(Path.GetTempPath(), "recs-local-" + Guid.NewGuid().ToString("N"));
 
     private LocalServices()
@@ -25,7 +26,14 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>The three processes (retrieval, ranking, gateway).</summary>
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
-    /// <summary>Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add <c>--Recs:Name=value</c> settings.</summary>
+    /// <summary>The redis-server of the redis store; null with sqlite.</summary>
+    public LocalRedis? Redis => _redis;
+
+    /// <summary>
+    /// Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add
+    /// <c>--Recs:Name=value</c> settings; <paramref name="userStore"/> is "sqlite" or "redis" (a redis-server started
+    /// for the run, append-only file fsynced always).
+    /// </summary>
     /// <remarks>
     /// A port found free can be taken by another process before the host binds it; a host that exits with
     /// "address already in use" makes the start begin again on new ports (three attempts).
@@ -35,13 +43,14 @@ public sealed class LocalServices : IAsyncDisposable
         IEnumerable<string>? retrievalSettings = null,
         IEnumerable<string>? gatewaySettings = null,
         TimeSpan? readyTimeout = null,
+        string userStore = "sqlite",
         CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, cancellationToken);
+                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, cancellationToken);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -54,13 +63,26 @@ public sealed class LocalServices : IAsyncDisposable
         IEnumerable<string>? retrievalSettings,
         IEnumerable<string>? gatewaySettings,
         TimeSpan? readyTimeout,
+        string userStore,
         CancellationToken cancellationToken)
     {
+        if (userStore is not ("sqlite" or "redis"))
+        {
+            throw new ArgumentException($"the user store must be sqlite or redis; got '{userStore}'", nameof(userStore));
+        }
+
         var bundle = Path.GetFullPath(bundlePath);
         var services = new LocalServices();
         try
         {
             Directory.CreateDirectory(services._storeDirectory);
+            string[] store = ["--Recs:UserStore=sqlite", $"--Recs:UserStorePath={Path.Combine(services._storeDirectory, "users.db")}"];
+            if (userStore == "redis")
+            {
+                services._redis = await LocalRedis.StartAsync(Path.Combine(services._storeDirectory, "redis"), cancellationToken: cancellationToken);
+                store = ["--Recs:UserStore=redis", $"--Recs:Redis={services._redis.Configuration}"];
+            }
+
             var retrieval = FreePort();
             var ranking = FreePort();
             var gateway = FreePort();
@@ -71,7 +93,7 @@ public sealed class LocalServices : IAsyncDisposable
                 .. Settings(bundle, gateway),
                 $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
                 $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
-                $"--Recs:UserStorePath={Path.Combine(services._storeDirectory, "users.db")}",
+                .. store,
                 .. gatewaySettings ?? [],
             ]));
             services.GatewayAddress = $"http://127.0.0.1:{gateway.Grpc}";
@@ -97,6 +119,11 @@ public sealed class LocalServices : IAsyncDisposable
         for (var i = _processes.Count - 1; i >= 0; i--)
         {
             await _processes[i].DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
         }
 
         if (Directory.Exists(_storeDirectory))

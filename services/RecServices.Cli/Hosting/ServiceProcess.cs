@@ -44,30 +44,59 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"{assembly} (with its runtimeconfig.json) was not found beside recs; build services/RecServices.Cli, which builds the three hosts with it");
         }
 
-        var info = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
+        var info = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = directory };
         info.ArgumentList.Add(assembly);
         foreach (var setting in settings)
         {
             info.ArgumentList.Add(setting);
         }
 
+        return Launch(assemblyName, info, "put dotnet on PATH or set DOTNET_ROOT");
+    }
+
+    /// <summary>Any program as a child process (redis-server, say), with the same output tail and the same stop.</summary>
+    /// <param name="name">The name error messages use.</param>
+    /// <param name="program">The executable, by path or on PATH.</param>
+    /// <param name="arguments">Its arguments.</param>
+    /// <param name="hint">What to do when it cannot be started (how to install it).</param>
+    public static ServiceProcess StartProgram(string name, string program, IEnumerable<string> arguments, string hint)
+    {
+        var info = new ProcessStartInfo(program);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        return Launch(name, info, hint);
+    }
+
+    /// <summary>SIGKILL, as a crash would: no shutdown code runs. Returns once the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    private static ServiceProcess Launch(string name, ProcessStartInfo info, string hint)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         Process process;
         try
         {
-            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {assemblyName}");
+            process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"could not start '{info.FileName} {assembly}' ({e.Message}); put dotnet on PATH or set DOTNET_ROOT", e);
+            throw new InvalidOperationException($"could not start '{info.FileName} {string.Join(' ', info.ArgumentList)}' ({e.Message}); {hint}", e);
         }
 
-        var service = new ServiceProcess(assemblyName, process);
+        var service = new ServiceProcess(name, process);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();

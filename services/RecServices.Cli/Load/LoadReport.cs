@@ -2,15 +2,20 @@ using System.Text.Json.Serialization;
 
 namespace RecServices.Cli.Load;
 
-/// <summary>What <c>recs load --json</c> writes: both sides measured in one run against one gateway process, and their ratios.</summary>
+/// <summary>
+/// What <c>recs load --json</c> writes per user store: the sides measured in one run against one gateway process
+/// (Recommend, RecordInteraction when asked for, the floor), and the ratios of Recommend to the floor.
+/// </summary>
 public sealed record LoadReport(
     [property: JsonPropertyName("target")] string Target,
+    [property: JsonPropertyName("store")] string Store,
     [property: JsonPropertyName("concurrency")] int Concurrency,
     [property: JsonPropertyName("duration_s")] double DurationSeconds,
     [property: JsonPropertyName("warmup_s")] double WarmupSeconds,
     [property: JsonPropertyName("count")] int Count,
     [property: JsonPropertyName("machine")] string Machine,
     [property: JsonPropertyName("recommend")] LoadSummary Recommend,
+    [property: JsonPropertyName("record_interaction"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LoadSummary? RecordInteraction,
     [property: JsonPropertyName("floor")] LoadSummary Floor,
     [property: JsonPropertyName("ratio")] LoadRatio Ratio);
 

@@ -16,12 +16,15 @@ public sealed class LoadTarget : IDisposable
     private readonly GatewayService.GatewayServiceClient _gateway;
     private readonly Health.HealthClient _health;
     private readonly IReadOnlyList<string> _users;
+    private readonly IReadOnlyList<string> _items;
     private readonly int _count;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
     /// <param name="address">The gateway's gRPC address.</param>
     /// <param name="users">User ids to request, in turn; each worker starts at its own offset.</param>
+    /// <param name="items">Item ids that RecordInteraction records, in turn.</param>
     /// <param name="count">Items per Recommend.</param>
-    public LoadTarget(string address, IReadOnlyList<string> users, int count)
+    public LoadTarget(string address, IReadOnlyList<string> users, IReadOnlyList<string> items, int count)
     {
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
@@ -36,6 +39,7 @@ public sealed class LoadTarget : IDisposable
         _gateway = new GatewayService.GatewayServiceClient(_channel);
         _health = new Health.HealthClient(_channel);
         _users = users;
+        _items = items;
         _count = count;
     }
 
@@ -59,6 +63,19 @@ public sealed class LoadTarget : IDisposable
         {
             throw new RpcException(new Status(StatusCode.DataLoss, $"empty list for user {user}"));
         }
+    }
+
+    /// <summary>One RecordInteraction (a watch of the next item by the next user, with its own event id): a write acknowledged once durable.</summary>
+    public async Task RecordInteractionAsync(int worker, long sequence, CancellationToken cancellationToken)
+    {
+        var request = new RecordInteractionRequest
+        {
+            UserId = _users[(int)((sequence * 7919 + worker * 104_729L) % _users.Count)],
+            ItemId = _items[(int)((sequence * 31 + worker * 17L) % _items.Count)],
+            Kind = InteractionKind.Watched,
+            EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"load-{_run}-{worker}-{sequence}"),
+        };
+        await _gateway.RecordInteractionAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
     }
 
     /// <summary>The floor: grpc.health.v1 Check, a trivial unary call on the same process and channel.</summary>

@@ -1,14 +1,19 @@
+using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Gateway.V1;
-using RecServices.Gateway.Users;
 using RecServices.ServiceDefaults;
+using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 
 /// <summary>The public GatewayService RPCs: validate, call the pipeline or the store, map to the contract.</summary>
-public sealed class GatewayGrpcService(RecommendationPipeline pipeline, IOptions<GatewayOptions> options) : GatewayService.GatewayServiceBase
+public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, IOptions<GatewayOptions> options, TimeProvider timeProvider)
+    : GatewayService.GatewayServiceBase
 {
+    /// <summary>How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item as the most recent).</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
     public override async Task Recommend(RecommendRequest request, IServerStreamWriter<RecommendResponse> responseStream, ServerCallContext context)
     {
         var o = options.Value;
@@ -57,15 +62,31 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, IOptions
             rating = request.Rating;
         }
 
-        var occurred = DateTimeOffset.UtcNow;
+        var now = timeProvider.GetUtcNow();
+        var occurred = now;
         if (request.OccurredAt is not null)
         {
             if (request.OccurredAt.Seconds is < 0 or > 253402300799 || request.OccurredAt.Nanos is < 0 or > 999_999_999)
             {
-                throw RequestChecks.Invalid("occurred_at must be a valid timestamp between 1970 and 9999");
+                throw RequestChecks.Invalid("occurred_at must be a valid timestamp after 1970-01-01T00:00:00Z");
             }
 
             occurred = request.OccurredAt.ToDateTimeOffset();
+            if (occurred > now + MaxClockSkew)
+            {
+                throw RequestChecks.Invalid(string.Create(CultureInfo.InvariantCulture,
+                    $"occurred_at {occurred:O} is more than {MaxClockSkew.TotalMinutes:F0} minutes after the server's clock ({now:O}); send when it happened, in UTC, or leave it unset for the server's clock"));
+            }
+        }
+
+        var eventId = request.EventId;
+        if (eventId.Length == 0)
+        {
+            eventId = Guid.CreateVersion7().ToString("N"); // a new event: a retry of this call may record it again
+        }
+        else
+        {
+            RequestChecks.Id(eventId, "event_id");
         }
 
         var state = pipeline.State;
@@ -74,7 +95,19 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, IOptions
             throw new RpcException(new Status(StatusCode.NotFound, $"item_id '{request.ItemId}' is not in the catalog (bundle {state.Bundle.Manifest.Version})"));
         }
 
-        var count = await state.Store.AppendAsync(new NewInteraction(request.UserId, request.ItemId, kind, rating, occurred), context.CancellationToken);
-        return new RecordInteractionResponse { HistoryCount = count };
+        var interaction = new NewInteraction(request.UserId, request.ItemId, kind, rating, occurred, eventId);
+        RecordResult result;
+        try
+        {
+            // Not the caller's token: once started, a write runs to its end, so that its answer is the store's.
+            result = await storeHealth.CallAsync(() => state.Store.AppendAsync(interaction, CancellationToken.None),
+                "the interaction may or may not be recorded: retry with the same event_id");
+        }
+        catch (EventIdConflictException e)
+        {
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"{e.Message}; use a new event_id for a new interaction"));
+        }
+
+        return new RecordInteractionResponse { HistoryCount = result.HistoryCount, EventId = eventId };
     }
 }

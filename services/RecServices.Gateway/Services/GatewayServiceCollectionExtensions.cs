@@ -2,13 +2,14 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Balancer;
 using Grpc.Net.Client.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
-using RecServices.Gateway.Users;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Telemetry;
+using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 
@@ -25,14 +26,19 @@ public static class GatewayServiceCollectionExtensions
         // whenever a connection drops; calls go round robin over them (kube-proxy would pin HTTP/2 to one pod).
         services.AddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(options.DnsRefreshSeconds)));
         services.AddSingleton<GatewayMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
         AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options.CallAttempts);
         AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options.CallAttempts);
-        services.AddSingleton<IUserStore>(_ => new SqliteUserStore(options.UserStorePath));
+        services.AddSingleton<IUserStore>(_ => options.UserStore == GatewayOptions.RedisStore
+            ? new RedisUserStore(options.Redis)
+            : new SqliteUserStore(options.UserStorePath));
+        services.AddSingleton<UserStoreHealth>();
         services.AddStartupState(async (sp, cancellationToken) =>
         {
             var bundle = Bundle.Load(options.BundlePath, BundleParts.All);
             var store = sp.GetRequiredService<IUserStore>();
-            await store.InitializeAsync(bundle, cancellationToken);
+            var seeded = await store.InitializeAsync(UserStoreSeed.From(bundle), cancellationToken);
+            await sp.GetRequiredService<UserStoreHealth>().ReportStartAsync(store, seeded ? bundle.Manifest.Version : null, cancellationToken);
             return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, RetrievalOptions.Default), store);
         });
         services.AddSingleton<RecommendationPipeline>();

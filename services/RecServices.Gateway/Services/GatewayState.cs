@@ -1,6 +1,6 @@
 using RecServices.Core.Bundles;
-using RecServices.Gateway.Users;
 using RecServices.Serving.Retrieval;
+using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 

@@ -16,6 +16,7 @@ namespace RecServices.Gateway.Services;
 /// </summary>
 public sealed partial class RecommendationPipeline(
     Readiness<GatewayState> readiness,
+    UserStoreHealth storeHealth,
     RetrievalService.RetrievalServiceClient retrieval,
     RankingService.RankingServiceClient ranking,
     IOptions<GatewayOptions> options,
@@ -30,11 +31,14 @@ public sealed partial class RecommendationPipeline(
     {
         var state = State;
         var catalog = state.Bundle.Catalog;
-        var user = await state.Store.FindAsync(userId, cancellationToken);
+        var user = await storeHealth.CallAsync(() => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken), "retry the call");
         var known = new List<int>();
         catalog.Resolve(user?.History ?? [], known);
         var history = known.ToArray();
         var context = state.Contexts.Create(history, user?.Country);
+
+        // The newest HistoryLimit items feed the sources and the tower and are excluded by retrieval; a longer history
+        // is checked against the store for the items about to be sent (one more read, heavy users only).
         var seen = context.Excluded;
 
         var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount };
@@ -53,13 +57,21 @@ public sealed partial class RecommendationPipeline(
             {
                 throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
             }
-
-            CandidateFilter.Apply(proposals, catalog.Index, seen, candidates, byItem);
-            metrics.RecordFiltered(candidates.Count);
         }
         catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
         {
             retrievalFailure = e;
+        }
+
+        if (proposals is not null && retrievalFailure is null)
+        {
+            if (user is { HistoryTruncated: true })
+            {
+                seen = await SeenAmongAsync(state, user, proposals.ItemIds, seen, cancellationToken);
+            }
+
+            CandidateFilter.Apply(proposals, catalog.Index, seen, candidates, byItem);
+            metrics.RecordFiltered(candidates.Count);
         }
 
         if (retrievalFailure is not null)
@@ -68,6 +80,11 @@ public sealed partial class RecommendationPipeline(
             metrics.RecordDegraded("retrieval", retrievalFailure.StatusCode);
             var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
             var popular = state.Bundle.Tops!.Global;
+            if (user is { HistoryTruncated: true })
+            {
+                seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.Items[i].Id).ToArray(), seen, cancellationToken);
+            }
+
             var rank = 0;
             for (var j = 0; j < popular.Items.Length && rank < count; j++)
             {
@@ -146,6 +163,20 @@ public sealed partial class RecommendationPipeline(
                 yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure);
             }
         }
+    }
+
+    /// <summary><paramref name="seen"/> plus those of <paramref name="itemIds"/> the user interacted with beyond the history read.</summary>
+    private async Task<IReadOnlySet<int>> SeenAmongAsync(GatewayState state, Users.StoredUser user, IReadOnlyList<string> itemIds, IReadOnlySet<int> seen, CancellationToken cancellationToken)
+    {
+        var older = await storeHealth.CallAsync(() => state.Store.SeenAmongAsync(user.Id, itemIds, cancellationToken), "retry the call");
+        if (older.Count == 0)
+        {
+            return seen;
+        }
+
+        var all = new HashSet<int>(seen);
+        state.Bundle.Catalog.Resolve(older, all);
+        return all;
     }
 
     private static DateTime Deadline(int milliseconds) => DateTime.UtcNow.AddMilliseconds(milliseconds);

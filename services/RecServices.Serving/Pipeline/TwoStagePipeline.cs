@@ -11,19 +11,35 @@ namespace RecServices.Serving.Pipeline;
 /// </summary>
 public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator, Ranker ranker, UserContextFactory contexts)
 {
+    /// <summary>
+    /// The newest distinct items of a history that serving reads for the candidate sources and the user tower (the
+    /// gateway's Recs:HistoryLimit); seen-item filtering covers the whole history.
+    /// </summary>
+    public const int DefaultHistoryLimit = 500;
+
     public Bundle Bundle => bundle;
+
+    /// <summary>The newest <paramref name="limit"/> entries of a history given oldest first: what serving reads of it.</summary>
+    public static int[] Newest(int[] history, int limit = DefaultHistoryLimit) => history.Length <= limit ? history : history[^limit..];
 
     /// <summary>The pipeline over a bundle with the given quotas, sharing one <paramref name="ranker"/> (one ONNX Runtime session).</summary>
     public static TwoStagePipeline Create(Bundle bundle, Ranker ranker, RetrievalOptions quotas) =>
         new(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas));
 
     /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
+    /// <remarks>As the gateway serves it: the sources and the user tower read the newest <see cref="DefaultHistoryLimit"/> items, every seen item is filtered.</remarks>
     public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates)
     {
-        var context = contexts.Create(user.History, country);
+        var served = user with { History = Newest(user.History) };
+        var context = contexts.Create(served.History, country);
+        if (served.History.Length < user.History.Length)
+        {
+            context = context with { Excluded = user.History.ToHashSet() };
+        }
+
         var candidates = generator.Generate(context, maxCandidates);
         var top = new RankedItem[Math.Min(k, candidates.Count)];
-        var n = ranker.Rank(user, candidates.ItemSpan, top);
+        var n = ranker.Rank(served, candidates.ItemSpan, top);
         return (candidates, top[..n]);
     }
 

@@ -1,0 +1,336 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using RecServices.Core.Data;
+using StackExchange.Redis;
+
+namespace RecServices.Users;
+
+/// <summary>
+/// The user store in Redis (standalone, Sentinel-managed or Cluster; key layout in <see cref="RedisKeys"/>), shared by
+/// every gateway replica. A write is one Lua script on the user's slot: dedup on the event id, the history, the
+/// profile marker and the log entry together or not at all. It is acknowledged when Redis answers the script, which
+/// with <c>appendonly yes</c> and <c>appendfsync always</c> is after the AOF is fsynced.
+/// </summary>
+public sealed class RedisUserStore : IUserStore, IInteractionLog
+{
+    private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
+    private static readonly RedisValue[] ProfileFields = ["since", "country", "age", "gender"];
+    private const int SeedBatch = 512;
+    private const int LogPage = 1000;
+
+    private readonly ConfigurationOptions _options;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. "127.0.0.1:6379" or "redis-0:6379,redis-1:6379,password=…".</param>
+    public RedisUserStore(string configuration)
+    {
+        _options = ParseConfiguration(configuration);
+        _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(_options));
+    }
+
+    /// <summary>
+    /// Parses a configuration string (throws <see cref="ArgumentException"/> naming the problem). The connection
+    /// keeps retrying in the background when Redis is down at start, instead of failing once.
+    /// </summary>
+    public static ConfigurationOptions ParseConfiguration(string configuration)
+    {
+        if (string.IsNullOrWhiteSpace(configuration))
+        {
+            throw new ArgumentException("the Redis configuration is empty; give host:port, e.g. 127.0.0.1:6379");
+        }
+
+        var options = ConfigurationOptions.Parse(configuration);
+        if (options.EndPoints.Count == 0)
+        {
+            throw new ArgumentException($"the Redis configuration '{configuration}' names no endpoint; give host:port, e.g. 127.0.0.1:6379");
+        }
+
+        options.AbortOnConnectFail = false;
+        options.ClientName ??= "recservices";
+        return options;
+    }
+
+    public async Task<bool> InitializeAsync(UserStoreSeed seed, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync();
+        var token = Guid.NewGuid().ToString("N");
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await Guard(() => db.KeyExistsAsync(RedisKeys.SeedMarker)))
+            {
+                return false;
+            }
+
+            // One initialiser takes the lock; the others poll the marker. A seeder that dies loses the lock when its
+            // lease runs out and the next initialiser seeds again: every seed write is idempotent.
+            if (await Guard(() => db.StringSetAsync(RedisKeys.SeedLock, token, LockLease, When.NotExists)))
+            {
+                try
+                {
+                    if (await Guard(() => db.KeyExistsAsync(RedisKeys.SeedMarker)))
+                    {
+                        return false;
+                    }
+
+                    await SeedAsync(db, seed, token, cancellationToken);
+                    return true;
+                }
+                finally
+                {
+                    await Guard(() => db.ScriptEvaluateAsync(RedisScripts.Release, [RedisKeys.SeedLock], [token]));
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+        }
+    }
+
+    public async Task<StoredUser?> FindAsync(string userId, int historyLimit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyLimit);
+        var db = await DatabaseAsync();
+        var profile = db.HashGetAsync(RedisKeys.Profile(userId), ProfileFields);
+        var count = db.SortedSetLengthAsync(RedisKeys.History(userId));
+        var items = historyLimit == 0 ? Task.FromResult(Array.Empty<RedisValue>()) : db.SortedSetRangeByRankAsync(RedisKeys.History(userId), -historyLimit, -1);
+        var (fields, total, newest) = (await Guard(() => profile), await Guard(() => count), await Guard(() => items));
+        if (fields[0].IsNull && total == 0)
+        {
+            return null;
+        }
+
+        int? age = fields[2].IsNull ? null : int.Parse((string)fields[2]!, CultureInfo.InvariantCulture);
+        return new StoredUser(userId, (string?)fields[1], age, (string?)fields[3], newest.Select(v => (string)v!).ToArray(), (int)total);
+    }
+
+    public async Task<IReadOnlySet<string>> SeenAmongAsync(string userId, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (itemIds.Count == 0)
+        {
+            return seen;
+        }
+
+        var db = await DatabaseAsync();
+        var scores = await Guard(() => db.SortedSetScoresAsync(RedisKeys.History(userId), itemIds.Select(id => (RedisValue)id).ToArray()));
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (scores[i].HasValue)
+            {
+                seen.Add(itemIds[i]);
+            }
+        }
+
+        return seen;
+    }
+
+    public async Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken)
+    {
+        var seconds = interaction.OccurredAt.ToUnixTimeSeconds();
+        HistoryScore.Base(seconds); // throws for a time the score cannot carry
+        var db = await DatabaseAsync();
+        var user = interaction.UserId;
+        var signature = interaction.Signature;
+        var reply = (RedisResult[])(await Guard(() => db.ScriptEvaluateAsync(
+            RedisScripts.Append,
+            [RedisKeys.Profile(user), RedisKeys.History(user), RedisKeys.Events(user), RedisKeys.Log(user)],
+            [
+                interaction.ItemId, (int)interaction.Kind,
+                interaction.Rating is { } stars ? stars.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
+                seconds, interaction.EventId, signature, HistoryScore.TicksPerSecond,
+            ])))!;
+        if ((int)reply[0] == 1)
+        {
+            return new RecordResult((int)reply[1], Replayed: false);
+        }
+
+        // "count signature" of the first call with this event id.
+        var prior = (string)reply[1]!;
+        var space = prior.IndexOf(' ', StringComparison.Ordinal);
+        return prior[(space + 1)..] == signature
+            ? new RecordResult(int.Parse(prior.AsSpan(0, space), CultureInfo.InvariantCulture), Replayed: true)
+            : throw new EventIdConflictException(interaction.EventId);
+    }
+
+    public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = await _connection.Value;
+        var db = connection.GetDatabase();
+        var primaries = connection.GetServers().Where(s => !s.IsReplica).ToList();
+        if (primaries.Count == 0 || primaries.Any(s => !s.IsConnected))
+        {
+            throw new UserStoreUnavailableException($"cannot read the interaction log: not every Redis primary of '{_options}' is connected");
+        }
+
+        foreach (var server in primaries)
+        {
+            // SCAN on every primary: each holds the logs of its own slots.
+            await foreach (var key in server.KeysAsync(db.Database, RedisKeys.LogPattern, pageSize: LogPage).WithCancellation(cancellationToken))
+            {
+                if (RedisKeys.UserOfLog(key!) is not { } user)
+                {
+                    continue;
+                }
+
+                RedisValue from = "-";
+                while (true)
+                {
+                    var entries = await Guard(() => db.StreamRangeAsync(key, from, "+", LogPage));
+                    foreach (var entry in entries)
+                    {
+                        yield return ToInteraction(user, entry);
+                    }
+
+                    if (entries.Length < LogPage)
+                    {
+                        break;
+                    }
+
+                    from = "(" + entries[^1].Id;
+                }
+            }
+        }
+    }
+
+    public async Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync();
+        try
+        {
+            var appendOnly = await ConfigAsync(db, "appendonly");
+            var fsync = await ConfigAsync(db, "appendfsync");
+            return new StoreDurability(appendOnly == "yes" && fsync == "always", $"Redis {_options}: appendonly {appendOnly}, appendfsync {fsync}");
+        }
+        catch (RedisException e)
+        {
+            // Managed services often rename or forbid CONFIG: say that the guarantee is theirs.
+            return new StoreDurability(false, $"Redis {_options}: persistence settings not readable ({e.Message}); the provider's persistence applies");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.IsValueCreated)
+        {
+            var connection = await _connection.Value;
+            await connection.CloseAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> ConfigAsync(IDatabase db, string name)
+    {
+        var reply = await db.ExecuteAsync("CONFIG", "GET", name);
+        var values = (RedisResult[])reply!;
+        return values.Length >= 2 ? (string)values[1]! : "unknown";
+    }
+
+    private static RecordedInteraction ToInteraction(string user, StreamEntry entry)
+    {
+        var rating = (string?)entry["rating"];
+        return new RecordedInteraction(
+            user,
+            (string)entry["item"]!,
+            (InteractionKind)(int)entry["kind"],
+            string.IsNullOrEmpty(rating) ? null : float.Parse(rating, CultureInfo.InvariantCulture),
+            (long)entry["at"],
+            (string)entry["event"]!);
+    }
+
+    private static async Task SeedAsync(IDatabase db, UserStoreSeed seed, string token, CancellationToken cancellationToken)
+    {
+        var (offsets, order) = seed.RowsByUser();
+        var rows = seed.Interactions;
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var pending = new List<Task>(SeedBatch);
+        var lease = Stopwatch.StartNew();
+        var scores = new Dictionary<int, long>();
+        var nextInSecond = new Dictionary<long, long>();
+        for (var user = 0; user < seed.Users.Count; user++)
+        {
+            var profile = seed.Users[user];
+            var fields = new List<HashEntry> { new("since", since) };
+            if (profile.Country is { } country)
+            {
+                fields.Add(new HashEntry("country", country));
+            }
+
+            if (profile.Age is { } age)
+            {
+                fields.Add(new HashEntry("age", age));
+            }
+
+            if (profile.Gender is { } gender)
+            {
+                fields.Add(new HashEntry("gender", gender));
+            }
+
+            pending.Add(db.HashSetAsync(RedisKeys.Profile(profile.Id), [.. fields]));
+
+            // The scores the append script would have given these rows, replayed in time order.
+            scores.Clear();
+            nextInSecond.Clear();
+            for (var j = offsets[user]; j < offsets[user + 1]; j++)
+            {
+                var row = order[j];
+                var second = rows.Timestamps[row];
+                var tick = nextInSecond.GetValueOrDefault(second);
+                nextInSecond[second] = Math.Min(tick + 1, HistoryScore.TicksPerSecond - 1);
+                scores[rows.Items[row]] = HistoryScore.Base(second) + tick;
+            }
+
+            foreach (var chunk in scores.Chunk(1000))
+            {
+                var entries = chunk.Select(s => new SortedSetEntry(seed.ItemIds[s.Key], s.Value)).ToArray();
+                pending.Add(db.SortedSetAddAsync(RedisKeys.History(profile.Id), entries, SortedSetWhen.GreaterThan));
+            }
+
+            if (pending.Count >= SeedBatch)
+            {
+                await Guard(() => Task.WhenAll(pending));
+                pending.Clear();
+                cancellationToken.ThrowIfCancellationRequested();
+                if (lease.Elapsed > LockLease / 3)
+                {
+                    if ((int)await Guard(() => db.ScriptEvaluateAsync(RedisScripts.Renew, [RedisKeys.SeedLock], [token, (long)LockLease.TotalMilliseconds])) != 1)
+                    {
+                        throw new UserStoreUnavailableException("lost the seed lock while seeding (a pause longer than its lease); another initialiser seeds instead");
+                    }
+
+                    lease.Restart();
+                }
+            }
+        }
+
+        await Guard(() => Task.WhenAll(pending));
+        await Guard(() => db.HashSetAsync(RedisKeys.SeedMarker,
+        [
+            new HashEntry("seeded_from", seed.Version),
+            new HashEntry("seeded_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+            new HashEntry("users", seed.Users.Count),
+            new HashEntry("interactions", rows.Count),
+        ]));
+    }
+
+    private async Task<IDatabase> DatabaseAsync() => (await Guard(() => _connection.Value)).GetDatabase();
+
+    /// <summary>Redis's own failures (no connection, a timeout, a refused write) as the store's one "unavailable" error.</summary>
+    private static async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (RedisException e)
+        {
+            throw new UserStoreUnavailableException($"the Redis user store failed: {e.Message}", e);
+        }
+    }
+
+    private static async Task Guard(Func<Task> operation) => await Guard(async () =>
+    {
+        await operation();
+        return 0;
+    });
+}

@@ -1,0 +1,295 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using RecServices.Core.Data;
+
+namespace RecServices.Users;
+
+/// <summary>
+/// The user store in one SQLite file (schema in <see cref="SqliteSchema"/>), for one gateway or one node. Write-ahead
+/// log, so reads never wait for the writer, and <c>synchronous = FULL</c>: a write is acknowledged once its
+/// transaction is committed and the log is fsynced, so it survives a process kill and a power loss. Seeding and
+/// every write run in one <c>BEGIN IMMEDIATE</c> transaction each: concurrent initialisers seed once, and a crash never
+/// leaves half an interaction.
+/// </summary>
+public sealed class SqliteUserStore : IUserStore, IInteractionLog
+{
+    /// <summary>The most of the file read through a memory map (SQLite's mmap_size).</summary>
+    private const long MemoryMapBytes = 1L << 30;
+
+    private readonly string _path;
+    private readonly string _connectionString;
+
+    /// <param name="path">The database file (created, with its directory, when missing).</param>
+    /// <param name="readOnly">Open an existing file for reading only (training reads a gateway's log this way).</param>
+    public SqliteUserStore(string path, bool readOnly = false)
+    {
+        _path = Path.GetFullPath(path);
+        if (readOnly && !File.Exists(_path))
+        {
+            throw new FileNotFoundException($"no user store at '{_path}'", _path);
+        }
+
+        if (!readOnly)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public async Task<bool> InitializeAsync(UserStoreSeed seed, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await SqliteSchema.ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL", cancellationToken);
+
+        // BEGIN IMMEDIATE takes the write lock before reading the marker: of several initialisers, the first seeds and
+        // the others wait on the lock, then find the marker.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await SqliteSchema.EnsureAsync(connection, transaction, cancellationToken);
+        await using (var check = connection.CreateCommand())
+        {
+            check.Transaction = transaction;
+            check.CommandText = "SELECT value FROM meta WHERE key = 'seeded_from'";
+            if (await check.ExecuteScalarAsync(cancellationToken) is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return false;
+            }
+        }
+
+        await SeedAsync(connection, transaction, seed, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public async Task<StoredUser?> FindAsync(string userId, int historyLimit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(historyLimit);
+        return await Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var snapshot = connection.BeginTransaction(deferred: true);
+            await using var command = connection.CreateCommand();
+            command.Transaction = snapshot;
+            command.CommandText = """
+                SELECT country, age, gender, item_count FROM users WHERE id = $u;
+                SELECT item_id FROM user_items WHERE user_id = $u ORDER BY last_at DESC, last_seq DESC LIMIT $n;
+                """;
+            command.Parameters.AddWithValue("$u", userId);
+            command.Parameters.AddWithValue("$n", historyLimit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var (country, age, gender) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? (int?)null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            var count = reader.GetInt32(3);
+            await reader.NextResultAsync(cancellationToken);
+            var newestFirst = new List<string>(Math.Min(historyLimit, count));
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                newestFirst.Add(reader.GetString(0));
+            }
+
+            newestFirst.Reverse();
+            return new StoredUser(userId, country, age, gender, newestFirst, count);
+        });
+    }
+
+    public async Task<IReadOnlySet<string>> SeenAmongAsync(string userId, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    {
+        if (itemIds.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+
+        return await Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT item_id FROM user_items WHERE user_id = $u AND item_id IN (SELECT value FROM json_each($ids))";
+            command.Parameters.AddWithValue("$u", userId);
+            command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(itemIds));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                seen.Add(reader.GetString(0));
+            }
+
+            return (IReadOnlySet<string>)seen;
+        });
+    }
+
+    public async Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken)
+    {
+        // The write runs to its end once started: a caller that goes away must not leave its outcome to chance.
+        return await Guard(async () =>
+        {
+            await using var connection = await OpenAsync(CancellationToken.None);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using (var prior = connection.CreateCommand())
+            {
+                prior.Transaction = transaction;
+                prior.CommandText = "SELECT item_id, kind, rating, history_count FROM interactions WHERE user_id = $u AND event_id = $e";
+                prior.Parameters.AddWithValue("$u", interaction.UserId);
+                prior.Parameters.AddWithValue("$e", interaction.EventId);
+                await using var reader = await prior.ExecuteReaderAsync(CancellationToken.None);
+                if (await reader.ReadAsync(CancellationToken.None))
+                {
+                    var first = interaction with
+                    {
+                        ItemId = reader.GetString(0),
+                        Kind = (InteractionKind)reader.GetInt32(1),
+                        Rating = reader.IsDBNull(2) ? null : reader.GetFloat(2),
+                    };
+                    return first.Signature == interaction.Signature
+                        ? new RecordResult(reader.GetInt32(3), Replayed: true)
+                        : throw new EventIdConflictException(interaction.EventId);
+                }
+            }
+
+            int count;
+            await using (var write = connection.CreateCommand())
+            {
+                write.Transaction = transaction;
+                write.CommandText = """
+                    INSERT INTO users (id) VALUES ($u) ON CONFLICT (id) DO NOTHING;
+                    UPDATE users SET item_count = item_count + NOT EXISTS (SELECT 1 FROM user_items WHERE user_id = $u AND item_id = $i)
+                        WHERE id = $u RETURNING item_count;
+                    INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at, event_id, history_count)
+                        VALUES ($u, $i, $k, $r, $t, $e, (SELECT item_count FROM users WHERE id = $u));
+                    INSERT INTO user_items (user_id, item_id, last_at, last_seq) VALUES ($u, $i, $t, last_insert_rowid())
+                        ON CONFLICT (user_id, item_id) DO UPDATE SET last_at = excluded.last_at, last_seq = excluded.last_seq
+                        WHERE (excluded.last_at, excluded.last_seq) > (user_items.last_at, user_items.last_seq);
+                    """;
+                write.Parameters.AddWithValue("$u", interaction.UserId);
+                write.Parameters.AddWithValue("$i", interaction.ItemId);
+                write.Parameters.AddWithValue("$k", (int)interaction.Kind);
+                write.Parameters.AddWithValue("$r", interaction.Rating.HasValue ? interaction.Rating.Value : DBNull.Value);
+                write.Parameters.AddWithValue("$t", interaction.OccurredAt.ToUnixTimeSeconds());
+                write.Parameters.AddWithValue("$e", interaction.EventId);
+                await using var reader = await write.ExecuteReaderAsync(CancellationToken.None);
+                count = await reader.ReadAsync(CancellationToken.None) ? reader.GetInt32(0) : throw new InvalidOperationException("the user row was not updated");
+                while (await reader.NextResultAsync(CancellationToken.None))
+                {
+                    // run the remaining statements
+                }
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+            return new RecordResult(count, Replayed: false);
+        });
+    }
+
+    public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT user_id, item_id, kind, rating, occurred_at, event_id FROM interactions WHERE event_id IS NOT NULL ORDER BY seq";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new RecordedInteraction(reader.GetString(0), reader.GetString(1), (InteractionKind)reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetFloat(3), reader.GetInt64(4), reader.GetString(5));
+        }
+    }
+
+    public Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new StoreDurability(true, $"SQLite file '{_path}', WAL, synchronous FULL"));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static async Task SeedAsync(SqliteConnection connection, SqliteTransaction transaction, UserStoreSeed seed, CancellationToken cancellationToken)
+    {
+        await using (var insertUser = connection.CreateCommand())
+        {
+            insertUser.Transaction = transaction;
+            insertUser.CommandText = "INSERT OR IGNORE INTO users (id, country, age, gender) VALUES ($id, $c, $a, $g)";
+            var id = insertUser.Parameters.Add("$id", SqliteType.Text);
+            var country = insertUser.Parameters.Add("$c", SqliteType.Text);
+            var age = insertUser.Parameters.Add("$a", SqliteType.Integer);
+            var gender = insertUser.Parameters.Add("$g", SqliteType.Text);
+            foreach (var user in seed.Users)
+            {
+                id.Value = user.Id;
+                country.Value = (object?)user.Country ?? DBNull.Value;
+                age.Value = user.Age.HasValue ? user.Age.Value : DBNull.Value;
+                gender.Value = (object?)user.Gender ?? DBNull.Value;
+                await insertUser.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        // Each user's rows in time order: seq then breaks ties of equal times the way the rows were given.
+        var (offsets, order) = seed.RowsByUser();
+        var rows = seed.Interactions;
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at) VALUES ($u, $i, $k, $r, $t)";
+            var (u, i, k, r, t) = (insert.Parameters.Add("$u", SqliteType.Text), insert.Parameters.Add("$i", SqliteType.Text),
+                insert.Parameters.Add("$k", SqliteType.Integer), insert.Parameters.Add("$r", SqliteType.Real), insert.Parameters.Add("$t", SqliteType.Integer));
+            for (var user = 0; user < seed.Users.Count; user++)
+            {
+                u.Value = seed.Users[user].Id;
+                for (var j = offsets[user]; j < offsets[user + 1]; j++)
+                {
+                    var row = order[j];
+                    i.Value = seed.ItemIds[rows.Items[row]];
+                    k.Value = (int)rows.Kinds[row];
+                    r.Value = rows.Kinds[row] == InteractionKind.Rated ? rows.Ratings[row] : DBNull.Value;
+                    t.Value = rows.Timestamps[row];
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+        }
+
+        await SqliteSchema.ExecuteAsync(connection, transaction, SqliteSchema.RebuildUserItems, cancellationToken);
+        await using var meta = connection.CreateCommand();
+        meta.Transaction = transaction;
+        meta.CommandText = "INSERT INTO meta (key, value) VALUES ('seeded_from', $v), ('seeded_at', $at)";
+        meta.Parameters.AddWithValue("$v", seed.Version);
+        meta.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        await meta.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+
+            // Reads through a memory map (a heavy user's history spans many pages); every commit fsyncs the log.
+            await SqliteSchema.ExecuteAsync(connection, null, $"PRAGMA mmap_size = {MemoryMapBytes}; PRAGMA synchronous = FULL", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>SQLite's own failures (a full disk, a locked or unreadable file) as the store's one "unavailable" error.</summary>
+    private async Task<T> Guard<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (SqliteException e)
+        {
+            throw new UserStoreUnavailableException($"the user store '{_path}' failed: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.Gateway.Tests;
+
+/// <summary>The user store settings: which store, where it is, and how much history serving reads.</summary>
+public sealed class GatewayOptionsTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["Recs:GrpcPort"] = "1",
+        ["Recs:HttpPort"] = "2",
+        ["Recs:BundlePath"] = "b",
+        ["Recs:RetrievalAddress"] = "http://retrieval:5111",
+        ["Recs:RankingAddress"] = "http://ranking:5121",
+        ["Recs:UserStorePath"] = "users.db",
+    };
+
+    [Fact]
+    public void Read_Defaults_SqliteStoreAndAHistoryLimitOf500()
+    {
+        var options = Read([]);
+
+        Assert.Equal(GatewayOptions.SqliteStore, options.UserStore);
+        Assert.Equal(500, options.HistoryLimit);
+    }
+
+    [Fact]
+    public void Read_RedisStoreWithAConfigurationString_IsAccepted()
+    {
+        var options = Read(new() { ["Recs:UserStore"] = "redis", ["Recs:Redis"] = "redis-0.redis:6379,password=secret,abortConnect=false", ["Recs:UserStorePath"] = null });
+
+        Assert.Equal("redis-0.redis:6379,password=secret,abortConnect=false", options.Redis);
+    }
+
+    [Theory]
+    [InlineData("Recs:UserStore", "mongo", "Recs:UserStore must be \"sqlite\" or \"redis\"")]
+    [InlineData("Recs:UserStorePath", "", "Recs:UserStorePath is required with Recs:UserStore=sqlite")]
+    [InlineData("Recs:HistoryLimit", "0", "Recs:HistoryLimit must be between 1 and 10000")]
+    [InlineData("Recs:HistoryLimit", "10001", "Recs:HistoryLimit must be between 1 and 10000")]
+    public void Read_BadStoreSetting_NamesItAndWhatIsExpected(string key, string value, string message)
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { [key] = value }));
+
+        Assert.Contains(message, e.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(",,,")]
+    public void Read_RedisStoreWithoutAnEndpoint_SaysWhatToGive(string configuration)
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { ["Recs:UserStore"] = "redis", ["Recs:Redis"] = configuration }));
+
+        Assert.Contains("Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379", e.Message);
+    }
+
+    [Fact]
+    public void Read_PropertyAndStoreProblemsTogether_ReportsBoth()
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { ["Recs:BundlePath"] = null, ["Recs:UserStorePath"] = null }));
+
+        Assert.Contains("Recs:BundlePath is required", e.Message);
+        Assert.Contains("Recs:UserStorePath is required", e.Message);
+    }
+
+    private static GatewayOptions Read(Dictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>(Valid);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return ServiceDefaultsExtensions.ReadOptions<GatewayOptions>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+    }
+}

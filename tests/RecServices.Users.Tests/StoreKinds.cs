@@ -1,0 +1,31 @@
+using System.Reflection;
+using RecServices.Cli.Hosting;
+using Xunit.Sdk;
+
+namespace RecServices.Users.Tests;
+
+/// <summary>The contract suite's data: the SQLite store (always).</summary>
+public sealed class SqliteStoreAttribute : DataAttribute
+{
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Sqlite]];
+}
+
+/// <summary>The contract suite's data: the Redis store, on a redis-server the test starts; skipped, saying why, without one.</summary>
+public sealed class RedisStoreAttribute : DataAttribute
+{
+    public RedisStoreAttribute()
+    {
+        if (LocalRedis.Executable is null)
+        {
+            Skip = "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER";
+        }
+    }
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Redis]];
+}
+
+public enum StoreKind
+{
+    Sqlite,
+    Redis,
+}

@@ -1,0 +1,76 @@
+using RecServices.Cli.Hosting;
+
+namespace RecServices.Users.Tests;
+
+/// <summary>
+/// One store for one test: a SQLite file in a temporary directory, or a redis-server of its own on a free loopback
+/// port (append-only file, fsync always) in one. <see cref="Open"/> gives a new client each time (its own connections),
+/// as a second gateway replica or a restarted one would have.
+/// </summary>
+public sealed class StoreUnderTest : IAsyncDisposable
+{
+    private readonly TempDirectory _directory = new();
+    private readonly List<IUserStore> _opened = [];
+
+    private StoreUnderTest(StoreKind kind)
+    {
+        Kind = kind;
+    }
+
+    public StoreKind Kind { get; }
+
+    public LocalRedis? Redis { get; private set; }
+
+    /// <summary>The writer child's arguments for this store: kind and target.</summary>
+    public (string Kind, string Target) WriterTarget =>
+        Kind == StoreKind.Sqlite ? ("sqlite", SqlitePath) : ("redis", Redis!.Configuration);
+
+    private string SqlitePath => Path.Combine(_directory.Path, "users.db");
+
+    public static async Task<StoreUnderTest> StartAsync(StoreKind kind)
+    {
+        var store = new StoreUnderTest(kind);
+        if (kind == StoreKind.Redis)
+        {
+            store.Redis = await LocalRedis.StartAsync(Path.Combine(store._directory.Path, "redis")).WithTimeout();
+        }
+
+        return store;
+    }
+
+    public IUserStore Open()
+    {
+        IUserStore store = Kind == StoreKind.Sqlite ? new SqliteUserStore(SqlitePath) : new RedisUserStore(Redis!.Configuration);
+        _opened.Add(store);
+        return store;
+    }
+
+    /// <summary>The interaction log as training reads it.</summary>
+    public async Task<List<Core.Data.RecordedInteraction>> ReadLogAsync()
+    {
+        await using var log = UserStores.OpenLog(Kind == StoreKind.Sqlite ? SqlitePath : "redis://" + Redis!.Configuration);
+        var all = new List<Core.Data.RecordedInteraction>();
+        await foreach (var interaction in log.ReadAllAsync(CancellationToken.None).WithTimeoutEach())
+        {
+            all.Add(interaction);
+        }
+
+        return all;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var store in _opened)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,209 @@
+using RecServices.Core.Data;
+
+namespace RecServices.Users.Tests;
+
+/// <summary>The one contract every user store meets, run against SQLite and against a real redis-server.</summary>
+public sealed class UserStoreContractTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Initialize_ConcurrentInitialisersOnAnEmptyStore_SeedItExactlyOnce(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var seed = StoreSeeds.Small();
+
+        // Six replicas starting together, each with its own connections.
+        var seeded = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.Open().InitializeAsync(seed, None)))).WithTimeout();
+
+        Assert.Single(seeded, s => s);
+        var reader = store.Open();
+        for (var u = 0; u < seed.Users.Count; u++)
+        {
+            var user = await reader.FindAsync(seed.Users[u].Id, 500, None);
+            Assert.NotNull(user);
+            Assert.Equal(StoreSeeds.HistoryOf(seed, u), user.History);
+            Assert.Equal(user.History.Count, user.ItemCount);
+        }
+
+        Assert.Empty(await store.ReadLogAsync()); // seeded interactions are the dataset's, not the log's
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Initialize_SeededStoreAndANewBundleVersion_NeverSeedsAgain(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var first = store.Open();
+        Assert.True(await first.InitializeAsync(StoreSeeds.Small("v1"), None));
+        await first.AppendAsync(new NewInteraction("u0", "i99", InteractionKind.Watched, null, At(2_000_000), "after-seed"), None);
+
+        var restarted = store.Open();
+        Assert.False(await restarted.InitializeAsync(StoreSeeds.Heavy(), None));
+
+        Assert.Null(await restarted.FindAsync("heavy", 10, None));
+        Assert.Equal("i99", (await restarted.FindAsync("u0", 500, None))!.History[^1]);
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Find_SeededUser_ProfileAndHistoryInTimeOrder(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var seed = StoreSeeds.Small();
+        var users = store.Open();
+        await users.InitializeAsync(seed, None);
+
+        var u3 = await users.FindAsync("u3", 500, None);
+        var u9 = await users.FindAsync("u9", 500, None);
+        var newest4 = await users.FindAsync("u3", 4, None);
+
+        Assert.Equal(("C0", 23, "M"), (u3!.Country, u3.Age, u3.Gender));
+        Assert.Equal(StoreSeeds.HistoryOf(seed, 3), u3.History);
+        Assert.Equal((null, null, null), (u9!.Country, u9.Age, u9.Gender));
+        Assert.Equal(u3.History.TakeLast(4), newest4!.History);
+        Assert.Equal(u3.ItemCount, newest4.ItemCount);
+        Assert.True(newest4.HistoryTruncated);
+        Assert.False(u3.HistoryTruncated);
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Find_UnknownUser_IsNull(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Small(), None);
+
+        Assert.Null(await users.FindAsync("nobody", 500, None));
+        Assert.Empty(await users.SeenAmongAsync("nobody", ["i1", "i2"], None));
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Append_NewUser_CreatesThemWithNoProfile(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Small(), None);
+
+        var first = await users.AppendAsync(new NewInteraction("new {user}", "i3", InteractionKind.Rated, 4.5f, At(5), "a"), None);
+        var second = await users.AppendAsync(new NewInteraction("new {user}", "i4", InteractionKind.Purchased, null, At(6), "b"), None);
+        var user = await store.Open().FindAsync("new {user}", 500, None);
+
+        Assert.Equal(new RecordResult(1, false), first);
+        Assert.Equal(new RecordResult(2, false), second);
+        Assert.Equal(["i3", "i4"], user!.History);
+        Assert.Equal((null, null, null), (user.Country, user.Age, user.Gender));
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Append_TimesOutOfOrderTiesAndRepeats_HistoryOrderedByTimeThenArrival(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Empty, None);
+        (string Item, long At)[] events =
+        [
+            ("a", 100), ("b", 300), ("c", 200), // c is back-dated between a and b
+            ("d", 300), ("e", 300),              // ties with b: arrival order
+            ("a", 400),                          // a again: moves to the end
+            ("b", 50),                           // b again, back-dated: stays where its latest time puts it
+            ("f", 0),                            // the epoch itself
+        ];
+
+        var counts = new List<int>();
+        for (var i = 0; i < events.Length; i++)
+        {
+            counts.Add((await users.AppendAsync(new NewInteraction("t", events[i].Item, InteractionKind.Watched, null, At(events[i].At), $"e{i}"), None)).HistoryCount);
+        }
+
+        var user = await users.FindAsync("t", 500, None);
+        Assert.Equal(["f", "c", "b", "d", "e", "a"], user!.History);
+        Assert.Equal([1, 2, 3, 4, 5, 5, 5, 6], counts);
+        Assert.Equal(["e", "a"], (await users.FindAsync("t", 2, None))!.History);
+        Assert.Equal(events.Length, (await store.ReadLogAsync()).Count); // the log keeps every event, repeats included
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Append_SameEventIdAgain_RecordsOnceAndAnswersAsTheFirstCall(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Small(), None);
+        var before = (await users.FindAsync("u1", 500, None))!.ItemCount;
+        var watch = new NewInteraction("u1", "i77", InteractionKind.Watched, null, At(3_000_000), "evt-1");
+
+        var first = await users.AppendAsync(watch, None);
+        await users.AppendAsync(new NewInteraction("u1", "i78", InteractionKind.Watched, null, At(3_000_001), "evt-2"), None);
+        var retry = await store.Open().AppendAsync(watch with { OccurredAt = At(3_000_500) }, None); // a retry: the server's clock moved on
+        var otherUser = await users.AppendAsync(watch with { UserId = "u2" }, None);                  // event ids are per user
+
+        Assert.Equal(new RecordResult(before + 1, false), first);
+        Assert.Equal(new RecordResult(before + 1, true), retry);
+        Assert.False(otherUser.Replayed);
+        Assert.Equal(before + 2, (await users.FindAsync("u1", 500, None))!.ItemCount);
+        var log = await store.ReadLogAsync();
+        Assert.Single(log, e => e.UserId == "u1" && e.EventId == "evt-1");
+        Assert.Equal(3, log.Count);
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Append_EventIdReusedForAnotherInteraction_IsAConflict(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Empty, None);
+        await users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Rated, 4f, At(10), "same"), None);
+
+        var otherItem = await Assert.ThrowsAsync<EventIdConflictException>(() => users.AppendAsync(new NewInteraction("u", "i2", InteractionKind.Rated, 4f, At(10), "same"), None));
+        await Assert.ThrowsAsync<EventIdConflictException>(() => users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Rated, 3.5f, At(10), "same"), None));
+        await Assert.ThrowsAsync<EventIdConflictException>(() => users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Watched, null, At(10), "same"), None));
+
+        Assert.Equal("same", otherItem.EventId);
+        Assert.Equal(["i1"], (await users.FindAsync("u", 500, None))!.History);
+        Assert.Single(await store.ReadLogAsync());
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task HistoryLimit_UserWith60000InteractionsOver50000Items_ReadsTheNewestAndStillKnowsEverySeenItem(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Heavy(), None);
+
+        var heavy = await users.FindAsync("heavy", 500, None);
+        var seen = await users.SeenAmongAsync("heavy", ["h0", "h12345", "h49999", "h9999", "never-seen", "i1"], None);
+        var count = await users.AppendAsync(new NewInteraction("heavy", "fresh", InteractionKind.Purchased, null, At(3_000_000), "x"), None);
+        var after = await users.FindAsync("heavy", 500, None);
+
+        Assert.Equal(50_000, heavy!.ItemCount);
+        Assert.True(heavy.HistoryTruncated);
+        Assert.Equal(Enumerable.Range(0, 500).Reverse().Select(i => $"h{i}"), heavy.History); // the re-watched h499 … h0, h0 newest
+        Assert.Equal(["h0", "h12345", "h49999", "h9999"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(50_001, count.HistoryCount);
+        Assert.Equal(["h1", "h0", "fresh"], after!.History.TakeLast(3));
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Log_RecordedInteractions_ReadBackWithEveryField(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Small(), None);
+        NewInteraction[] recorded =
+        [
+            new("u0", "i5", InteractionKind.Rated, 3.5f, At(1_700_000_000), "r1"),
+            new("brand-new", "i6", InteractionKind.Purchased, null, At(1_700_000_100), "r2"),
+            new("u0", "i5", InteractionKind.Watched, null, At(1_700_000_200), "r3"),
+        ];
+        foreach (var interaction in recorded)
+        {
+            await users.AppendAsync(interaction, None);
+        }
+
+        var log = await store.ReadLogAsync();
+
+        Assert.Equal(
+            recorded.Select(r => new RecordedInteraction(r.UserId, r.ItemId, r.Kind, r.Rating, r.OccurredAt.ToUnixTimeSeconds(), r.EventId)).OrderBy(r => r.EventId),
+            log.OrderBy(r => r.EventId));
+    }
+
+    private static DateTimeOffset At(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
+}
