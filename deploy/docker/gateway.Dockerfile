@@ -16,6 +16,7 @@ COPY services/RecServices.Contracts/RecServices.Contracts.csproj services/RecSer
 COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core/
 COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecServices.Serving/
 COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj services/RecServices.ServiceDefaults/
+COPY services/RecServices.Users/RecServices.Users.csproj services/RecServices.Users/
 COPY services/RecServices.Gateway/RecServices.Gateway.csproj services/RecServices.Gateway/
 RUN dotnet restore services/RecServices.Gateway/RecServices.Gateway.csproj -r linux-x64
 COPY protos/ protos/

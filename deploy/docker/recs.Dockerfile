@@ -19,6 +19,7 @@ COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj ser
 COPY services/RecServices.Training/RecServices.Training.csproj services/RecServices.Training/
 COPY services/RecServices.Retrieval/RecServices.Retrieval.csproj services/RecServices.Retrieval/
 COPY services/RecServices.Ranking/RecServices.Ranking.csproj services/RecServices.Ranking/
+COPY services/RecServices.Users/RecServices.Users.csproj services/RecServices.Users/
 COPY services/RecServices.Gateway/RecServices.Gateway.csproj services/RecServices.Gateway/
 COPY services/RecServices.Cli/RecServices.Cli.csproj services/RecServices.Cli/
 RUN dotnet restore services/RecServices.Cli/RecServices.Cli.csproj -r linux-x64

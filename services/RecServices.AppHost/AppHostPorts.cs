@@ -10,6 +10,9 @@ public static class AppHostPorts
     public const int GatewayGrpc = 5131;
     public const int GatewayHttp = 5132;
 
+    /// <summary>The local redis-server of Recs:UserStore=redis (not 6379, so a system Redis is left alone).</summary>
+    public const int Redis = 6390;
+
     /// <summary>The cleartext gRPC address of a local port.</summary>
     public static string Address(int port) => "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

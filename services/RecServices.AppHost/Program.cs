@@ -15,12 +15,26 @@ if (!File.Exists(Path.Combine(bundle, "manifest.json")))
 
 var retrieval = builder.AddService<Projects.RecServices_Retrieval>("retrieval", bundle, AppHostPorts.RetrievalGrpc, AppHostPorts.RetrievalHttp);
 var ranking = builder.AddService<Projects.RecServices_Ranking>("ranking", bundle, AppHostPorts.RankingGrpc, AppHostPorts.RankingHttp);
-builder.AddService<Projects.RecServices_Gateway>("gateway", bundle, AppHostPorts.GatewayGrpc, AppHostPorts.GatewayHttp)
+var gateway = builder.AddService<Projects.RecServices_Gateway>("gateway", bundle, AppHostPorts.GatewayGrpc, AppHostPorts.GatewayHttp)
     .WithEnvironment("Recs__RetrievalAddress", AppHostPorts.Address(AppHostPorts.RetrievalGrpc))
     .WithEnvironment("Recs__RankingAddress", AppHostPorts.Address(AppHostPorts.RankingGrpc))
-    .WithEnvironment("Recs__UserStorePath", Path.Combine(Path.GetDirectoryName(bundle)!, "users.db"))
     .WaitFor(retrieval)
     .WaitFor(ranking);
+
+// The user store: a SQLite file beside the bundle by default; with --Recs:UserStore=redis, a local redis-server
+// started as a plain executable (no container runtime needed), its append-only file fsynced on every write.
+var storeDirectory = Path.GetDirectoryName(bundle)!;
+if (builder.Configuration["Recs:UserStore"] is "redis")
+{
+    var redis = builder.AddRedisServer(Path.Combine(storeDirectory, "redis"), AppHostPorts.Redis);
+    gateway.WithEnvironment("Recs__UserStore", "redis")
+        .WithEnvironment("Recs__Redis", "127.0.0.1:" + AppHostPorts.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        .WaitFor(redis);
+}
+else
+{
+    gateway.WithEnvironment("Recs__UserStore", "sqlite").WithEnvironment("Recs__UserStorePath", Path.Combine(storeDirectory, "users.db"));
+}
 
 Console.WriteLine($"gateway: grpc on localhost:{AppHostPorts.GatewayGrpc} (h2c; try: buf curl --http2-prior-knowledge --protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})");
 Console.WriteLine("dashboard (traces of every Recommend across the three services): http://localhost:18888 (the login link is printed below)");

@@ -16,6 +16,7 @@ internal sealed partial class StartupLoader<T>(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        string? lastFailure = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -28,7 +29,11 @@ internal sealed partial class StartupLoader<T>(
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 readiness.Fail($"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); retrying every {options.LoadRetrySeconds} s");
-                LogFailed(logger, e, typeof(T).Name, options.LoadRetrySeconds);
+                if (e.Message != lastFailure)
+                {
+                    LogFailed(logger, e, typeof(T).Name, options.LoadRetrySeconds);
+                    lastFailure = e.Message;
+                }
             }
 
             await Task.Delay(TimeSpan.FromSeconds(options.LoadRetrySeconds), stoppingToken);
@@ -38,6 +43,6 @@ internal sealed partial class StartupLoader<T>(
     [LoggerMessage(Level = LogLevel.Information, Message = "{State} loaded in {Seconds:F1} s; serving")]
     private static partial void LogLoaded(ILogger logger, string state, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{State} failed to load; NOT_SERVING, retrying in {Seconds} s")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "{State} failed to load; NOT_SERVING, retrying every {Seconds} s (logged again when the failure changes)")]
     private static partial void LogFailed(ILogger logger, Exception exception, string state, double seconds);
 }

@@ -195,17 +195,24 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
 
     public async Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken)
     {
-        var db = await DatabaseAsync();
+        // CONFIG is an admin command: read it once over a short-lived admin connection, so the serving one is not.
+        var admin = _options.Clone();
+        admin.AllowAdmin = true;
+        admin.ClientName = _options.ClientName + "-config";
         try
         {
-            var appendOnly = await ConfigAsync(db, "appendonly");
-            var fsync = await ConfigAsync(db, "appendfsync");
-            return new StoreDurability(appendOnly == "yes" && fsync == "always", $"Redis {_options}: appendonly {appendOnly}, appendfsync {fsync}");
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(admin);
+            var server = connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica)
+                ?? throw new UserStoreUnavailableException("no Redis primary is connected");
+            var settings = (await server.ConfigGetAsync("append*")).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+            var appendOnly = settings.GetValueOrDefault("appendonly", "unknown");
+            var fsync = settings.GetValueOrDefault("appendfsync", "unknown");
+            return new StoreDurability(appendOnly == "yes" && fsync == "always", $"Redis {server.EndPoint}: appendonly {appendOnly}, appendfsync {fsync}");
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisCommandException or UserStoreUnavailableException)
         {
-            // Managed services often rename or forbid CONFIG: say that the guarantee is theirs.
-            return new StoreDurability(false, $"Redis {_options}: persistence settings not readable ({e.Message}); the provider's persistence applies");
+            // Managed services often rename or forbid CONFIG: the provider's persistence settings apply.
+            return new StoreDurability(false, $"Redis persistence settings not readable ({e.Message}); the provider's persistence applies");
         }
     }
 
@@ -217,13 +224,6 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
             await connection.CloseAsync();
             await connection.DisposeAsync();
         }
-    }
-
-    private static async Task<string> ConfigAsync(IDatabase db, string name)
-    {
-        var reply = await db.ExecuteAsync("CONFIG", "GET", name);
-        var values = (RedisResult[])reply!;
-        return values.Length >= 2 ? (string)values[1]! : "unknown";
     }
 
     private static RecordedInteraction ToInteraction(string user, StreamEntry entry)

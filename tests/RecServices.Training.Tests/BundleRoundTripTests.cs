@@ -56,9 +56,10 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
             Assert.Equal(expected.Length, actual.Length);
             for (var j = 0; j < actual.Length; j++)
             {
-                // Same neighbours up to float rounding between near-equal similarities.
-                Assert.Equal(Cos(item, expected[j]), Cos(item, actual[j]), 4);
-                Assert.Equal(Cos(item, actual[j]), bundle.Similar.ScoresOf(item)[j], 4);
+                // Same neighbours up to float rounding between near-equal similarities (a tolerance, not rounding to
+                // 4 places: two values 1e-7 apart can round to different 4th decimals).
+                Assert.Equal(Cos(item, expected[j]), Cos(item, actual[j]), 1e-4);
+                Assert.Equal(Cos(item, actual[j]), bundle.Similar.ScoresOf(item)[j], 1e-4);
             }
         }
     }

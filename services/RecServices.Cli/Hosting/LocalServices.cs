@@ -20,10 +20,13 @@ public sealed class LocalServices : IAsyncDisposable
     {
     }
 
-    /// <summary>The gateway's gRPC address, e.g. http://127.0.0.1:41234.</summary>
-    public string GatewayAddress { get; private set; } = string.Empty;
+    /// <summary>The (first) gateway's gRPC address, e.g. http://127.0.0.1:41234.</summary>
+    public string GatewayAddress => GatewayAddresses[0];
 
-    /// <summary>The three processes (retrieval, ranking, gateway).</summary>
+    /// <summary>Every gateway's gRPC address: replicas sharing the one user store.</summary>
+    public IReadOnlyList<string> GatewayAddresses { get; private set; } = [];
+
+    /// <summary>The processes: retrieval, ranking, then the gateways.</summary>
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
     /// <summary>The redis-server of the redis store; null with sqlite.</summary>
@@ -32,7 +35,7 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>
     /// Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add
     /// <c>--Recs:Name=value</c> settings; <paramref name="userStore"/> is "sqlite" or "redis" (a redis-server started
-    /// for the run, append-only file fsynced always).
+    /// for the run, append-only file fsynced always); <paramref name="gateways"/> gateway replicas share that store.
     /// </summary>
     /// <remarks>
     /// A port found free can be taken by another process before the host binds it; a host that exits with
@@ -44,13 +47,15 @@ public sealed class LocalServices : IAsyncDisposable
         IEnumerable<string>? gatewaySettings = null,
         TimeSpan? readyTimeout = null,
         string userStore = "sqlite",
+        int gateways = 1,
         CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(gateways, 1);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, cancellationToken);
+                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, gateways, cancellationToken);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -64,6 +69,7 @@ public sealed class LocalServices : IAsyncDisposable
         IEnumerable<string>? gatewaySettings,
         TimeSpan? readyTimeout,
         string userStore,
+        int gateways,
         CancellationToken cancellationToken)
     {
         if (userStore is not ("sqlite" or "redis"))
@@ -85,21 +91,25 @@ public sealed class LocalServices : IAsyncDisposable
 
             var retrieval = FreePort();
             var ranking = FreePort();
-            var gateway = FreePort();
+            var gatewayPorts = Enumerable.Range(0, gateways).Select(_ => FreePort()).ToArray();
             services._processes.Add(ServiceProcess.Start("RecServices.Retrieval", [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]));
             services._processes.Add(ServiceProcess.Start("RecServices.Ranking", Settings(bundle, ranking)));
-            services._processes.Add(ServiceProcess.Start("RecServices.Gateway",
-            [
-                .. Settings(bundle, gateway),
-                $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
-                $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
-                .. store,
-                .. gatewaySettings ?? [],
-            ]));
-            services.GatewayAddress = $"http://127.0.0.1:{gateway.Grpc}";
+            foreach (var gateway in gatewayPorts)
+            {
+                services._processes.Add(ServiceProcess.Start("RecServices.Gateway",
+                [
+                    .. Settings(bundle, gateway),
+                    $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
+                    $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
+                    .. store,
+                    .. gatewaySettings ?? [],
+                ]));
+            }
+
+            services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
             var ready = Stopwatch.StartNew();
             var limit = readyTimeout ?? TimeSpan.FromMinutes(3);
-            foreach (var (process, port) in services._processes.Zip([retrieval, ranking, gateway]))
+            foreach (var (process, port) in services._processes.Zip([retrieval, ranking, .. gatewayPorts]))
             {
                 await WaitServingAsync(process, port, limit - ready.Elapsed, cancellationToken);
             }

@@ -128,7 +128,7 @@ public sealed class ManifestTests
             foreach (var svc in manifest.OfKind("Service"))
             {
                 var selector = svc["spec"]!["selector"]!.AsObject();
-                var deployment = Assert.Single(manifest.OfKind("Deployment"), d => Matches(selector, d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+                var deployment = Assert.Single(manifest.OfKind("Deployment").Concat(manifest.OfKind("StatefulSet")), d => Matches(selector, d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
                 var container = Manifest.Container(deployment);
                 foreach (var port in svc["spec"]!["ports"]!.AsArray())
                 {
@@ -199,7 +199,7 @@ public sealed class ManifestTests
                 Assert.True((bool?)bundles["readOnly"] == true, $"{overlay}/{service.Name} mounts the bundle writable");
                 Assert.Equal("recs-bundles", ClaimOf(deployment["spec"]!["template"]!["spec"]!, (string)bundles["name"]!));
                 AssertLockedDown(overlay, service.Name, deployment["spec"]!["template"]!["spec"]!, container);
-                if (options is Gateway.GatewayOptions gateway)
+                if (options is Gateway.GatewayOptions { UserStore: Gateway.GatewayOptions.SqliteStore } gateway)
                 {
                     Assert.NotEqual(true, (bool?)MountOf(container, Path.GetDirectoryName(gateway.UserStorePath)!)["readOnly"]);
                 }
@@ -219,6 +219,66 @@ public sealed class ManifestTests
                 Assert.NotEqual(true, (bool?)mount["readOnly"]);
                 Assert.Equal("recs-bundles", ClaimOf(spec, (string)mount["name"]!));
                 AssertLockedDown(overlay, "train", spec, container);
+            }
+        }
+    }
+
+    /// <summary>
+    /// prod shares one Redis between every gateway pod and the training jobs (durable, never evicting, reachable by
+    /// them alone); dev keeps a SQLite file per pod and trains on the dataset alone.
+    /// </summary>
+    [DeployCheckFact]
+    public async Task UserStore_GatewaysAndTrainingShareTheRedisStoreWhereItIsUsed()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            var options = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
+            var job = Manifest.Container(manifest.Named("Job", "recs-train"));
+            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!["initContainers"]![0]!.AsObject();
+            var trainingStores = new[] { job, cron }.Select(c => c["args"]!.AsArray().Select(a => (string)a!).ToList())
+                .Select(args => args.IndexOf("--interactions") is var at and >= 0 ? args[at + 1] : null).ToList();
+            if (options.UserStore == Gateway.GatewayOptions.SqliteStore)
+            {
+                Assert.Equal("dev", overlay);
+                Assert.Empty(manifest.OfKind("StatefulSet"));
+                Assert.All(trainingStores, Assert.Null); // a per-pod file is not reachable from a Job
+                continue;
+            }
+
+            // The gateway's Recs:Redis names a Service that selects the Redis StatefulSet on its Redis port.
+            var endpoint = Assert.IsType<System.Net.DnsEndPoint>(Assert.Single(Users.RedisUserStore.ParseConfiguration(options.Redis).EndPoints));
+            var service = manifest.Named("Service", endpoint.Host);
+            var port = Assert.Single(service["spec"]!["ports"]!.AsArray(), p => (int)p!["port"]! == endpoint.Port)!;
+            var redis = Assert.Single(manifest.OfKind("StatefulSet"), s => Matches(service["spec"]!["selector"]!.AsObject(), s["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+            var container = Manifest.Container(redis);
+            Assert.Equal(Manifest.Port(container, (string)port["targetPort"]!), endpoint.Port);
+            Assert.All(trainingStores, store => Assert.Equal(Users.UserStores.RedisScheme + options.Redis, store));
+
+            // Durable and never evicting, its data on the StatefulSet's own volume, locked down like the services.
+            var config = (string)manifest.Named("ConfigMap", "redis-config")["data"]!["redis.conf"]!;
+            foreach (var line in new[] { "appendonly yes", "appendfsync always", "maxmemory-policy noeviction", "dir /data" })
+            {
+                Assert.Contains(line, config.Split('\n').Select(l => l.Trim()));
+            }
+
+            Assert.Equal("data", (string?)MountOf(container, "/data")["name"]);
+            Assert.Contains(redis["spec"]!["volumeClaimTemplates"]!.AsArray(), t => (string?)t!["metadata"]!["name"] == "data");
+            AssertLockedDown(overlay, "redis", redis["spec"]!["template"]!["spec"]!, container);
+
+            // Only the gateway and the training pods reach it.
+            var redisLabels = redis["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+            var peers = manifest.OfKind("NetworkPolicy").Where(p => Selects(p["spec"]!["podSelector"]!.AsObject(), redisLabels))
+                .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? []).SelectMany(r => r!["from"]?.AsArray() ?? throw new InvalidOperationException($"{overlay}: a rule lets anyone reach Redis"))
+                .Select(peer => peer!["podSelector"]!["matchLabels"]!.AsObject()).ToList();
+            var gatewayLabels = manifest.Named("Deployment", "gateway")["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+            var jobLabels = manifest.Named("Job", "recs-train")["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+            var cronLabels = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+            Assert.All(new[] { gatewayLabels, jobLabels, cronLabels }, labels => Assert.Contains(peers, peer => Matches(peer, labels)));
+            foreach (var workload in new[] { "retrieval", "ranking" })
+            {
+                var labels = manifest.Named("Deployment", workload)["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+                Assert.DoesNotContain(peers, peer => Matches(peer, labels));
             }
         }
     }

@@ -1,0 +1,28 @@
+using System.Reflection;
+using RecServices.Cli.Hosting;
+using Xunit.Sdk;
+
+namespace RecServices.FunctionalTests;
+
+/// <summary>Why a test that starts redis-server cannot run here, or null when it can.</summary>
+internal static class RedisAvailability
+{
+    public static string? Missing { get; } = LocalRedis.Executable is null
+        ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER"
+        : null;
+}
+
+/// <summary>A fact that starts its own redis-server; skipped, saying why, when there is none.</summary>
+public sealed class RedisFactAttribute : FactAttribute
+{
+    public RedisFactAttribute() => Skip = RedisAvailability.Missing;
+}
+
+/// <summary>One theory row with the given values that needs redis-server; skipped, saying why, when there is none.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class RedisInlineDataAttribute(params object[] data) : DataAttribute
+{
+    public override string? Skip { get => RedisAvailability.Missing; set { } }
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [data];
+}
