@@ -1,5 +1,4 @@
 using System.Reflection;
-using RecServices.Cli.Hosting;
 using Xunit.Sdk;
 
 namespace RecServices.Users.Tests;
@@ -13,13 +12,7 @@ public sealed class SqliteStoreAttribute : DataAttribute
 /// <summary>The contract suite's data: the Redis store, on a redis-server the test starts; skipped, saying why, without one.</summary>
 public sealed class RedisStoreAttribute : DataAttribute
 {
-    public RedisStoreAttribute()
-    {
-        if (LocalRedis.Executable is null)
-        {
-            Skip = "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER";
-        }
-    }
+    public RedisStoreAttribute() => Skip = RedisAvailability.Missing;
 
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Redis]];
 }

@@ -1,15 +1,20 @@
 using System.Reflection;
-using RecServices.Cli.Hosting;
 using Xunit.Sdk;
 
-namespace RecServices.FunctionalTests;
+namespace RecServices.Testing;
 
-/// <summary>Why a test that starts redis-server cannot run here, or null when it can.</summary>
-internal static class RedisAvailability
+/// <summary>Why a test that starts redis-server cannot run here, or null when it can (the same lookup as LocalRedis: $RECS_REDIS_SERVER, else PATH).</summary>
+public static class RedisAvailability
 {
-    public static string? Missing { get; } = LocalRedis.Executable is null
+    public static string? Missing { get; } = Find() is null
         ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER"
         : null;
+
+    private static string? Find() =>
+        Environment.GetEnvironmentVariable("RECS_REDIS_SERVER") is { Length: > 0 } configured && File.Exists(configured)
+            ? configured
+            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+                .Select(dir => Path.Combine(dir, "redis-server")).FirstOrDefault(File.Exists);
 }
 
 /// <summary>A fact that starts its own redis-server; skipped, saying why, when there is none.</summary>
