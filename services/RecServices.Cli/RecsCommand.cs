@@ -21,5 +21,6 @@ public static class RecsCommand
             EvaluateCommand.Create(output, error),
             SweepCommand.Create(output, error),
             LoadCommand.Create(output, error),
+            DrillCommand.Create(output, error),
         };
 }

@@ -179,6 +179,46 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         Assert.Contains(message, e.Status.Detail);
     }
 
+    [Fact]
+    public async Task RecordInteraction_SameEventIdRetried_RecordsOnceAnswersAsFirstAndAReuseForAnotherItemIsAlreadyExists()
+    {
+        var client = fixture.System.GatewayClient;
+        var userId = "retrying-user-" + Guid.NewGuid().ToString("N");
+        var watch = new RecordInteractionRequest { UserId = userId, ItemId = "i1", Kind = InteractionKind.Watched, EventId = "evt-1" };
+
+        var first = await client.RecordInteractionAsync(watch).ResponseAsync.WithTimeout();
+        await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, EventId = "evt-2" }).ResponseAsync.WithTimeout();
+        var retry = await client.RecordInteractionAsync(watch).ResponseAsync.WithTimeout();
+        var reuse = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i3", Kind = InteractionKind.Watched, EventId = "evt-1" }).ResponseAsync.WithTimeout());
+        var unnamed = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i3", Kind = InteractionKind.Purchased }).ResponseAsync.WithTimeout();
+
+        Assert.Equal((1, "evt-1"), (first.HistoryCount, first.EventId));
+        Assert.Equal((1, "evt-1"), (retry.HistoryCount, retry.EventId));
+        Assert.Equal(StatusCode.AlreadyExists, reuse.StatusCode);
+        Assert.Contains("event_id 'evt-1' was already recorded", reuse.Status.Detail);
+        Assert.Equal(3, unnamed.HistoryCount);
+        Assert.Matches("^[0-9a-f]{32}$", unnamed.EventId); // assigned by the server
+    }
+
+    [Fact]
+    public async Task RecordInteraction_OccurredAtInTheFuture_IsInvalidArgumentBeyondFiveMinutes()
+    {
+        var client = fixture.System.GatewayClient;
+        var userId = "clock-user-" + Guid.NewGuid().ToString("N");
+        Google.Protobuf.WellKnownTypes.Timestamp In(TimeSpan ahead) => Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + ahead);
+
+        var slightlyAhead = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i1", Kind = InteractionKind.Watched, OccurredAt = In(TimeSpan.FromMinutes(1)) }).ResponseAsync.WithTimeout();
+        var farAhead = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, OccurredAt = In(TimeSpan.FromHours(1)) }).ResponseAsync.WithTimeout());
+        var year9999 = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, OccurredAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 253402300799 } }).ResponseAsync.WithTimeout());
+        var tooLongId = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, EventId = new string('e', 300) }).ResponseAsync.WithTimeout());
+
+        Assert.Equal(1, slightlyAhead.HistoryCount);
+        Assert.Equal(StatusCode.InvalidArgument, farAhead.StatusCode);
+        Assert.Contains("is more than 5 minutes after the server's clock", farAhead.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, year9999.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, tooLongId.StatusCode);
+        Assert.Contains("event_id must be 1 to 256 characters", tooLongId.Status.Detail);
+    }
 
     private static float[] UserVector(int[] history, int? age, string? gender)
     {

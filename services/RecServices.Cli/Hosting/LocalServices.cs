@@ -13,6 +13,7 @@ namespace RecServices.Cli.Hosting;
 public sealed class LocalServices : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
+    private readonly List<((int Grpc, int Http) Port, string[] Settings)> _gateways = [];
     private LocalRedis? _redis;
     private readonly string _storeDirectory = Path.Combine(Path.GetTempPath(), "recs-local-" + Guid.NewGuid().ToString("N"));
 
@@ -96,14 +97,16 @@ public sealed class LocalServices : IAsyncDisposable
             services._processes.Add(ServiceProcess.Start("RecServices.Ranking", Settings(bundle, ranking)));
             foreach (var gateway in gatewayPorts)
             {
-                services._processes.Add(ServiceProcess.Start("RecServices.Gateway",
+                string[] settings =
                 [
                     .. Settings(bundle, gateway),
                     $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
                     $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
                     .. store,
                     .. gatewaySettings ?? [],
-                ]));
+                ];
+                services._gateways.Add((gateway, settings));
+                services._processes.Add(ServiceProcess.Start("RecServices.Gateway", settings));
             }
 
             services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
@@ -121,6 +124,21 @@ public sealed class LocalServices : IAsyncDisposable
             await services.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The SQLite file of the sqlite store, or <c>redis://…</c> of the redis one: what <c>recs train --interactions</c> takes.</summary>
+    public string UserStoreLocation => _redis is null ? Path.Combine(_storeDirectory, "users.db") : "redis://" + _redis.Configuration;
+
+    /// <summary>Kills gateway <paramref name="index"/> with SIGKILL (a crash: no shutdown code runs).</summary>
+    public Task KillGatewayAsync(int index = 0) => _processes[2 + index].KillAsync();
+
+    /// <summary>Starts gateway <paramref name="index"/> again, same port and settings, and waits until it is SERVING.</summary>
+    public async Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default)
+    {
+        await _processes[2 + index].DisposeAsync();
+        var (port, settings) = _gateways[index];
+        _processes[2 + index] = ServiceProcess.Start("RecServices.Gateway", settings);
+        await WaitServingAsync(_processes[2 + index], port, TimeSpan.FromMinutes(3), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
