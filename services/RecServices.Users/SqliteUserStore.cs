@@ -8,10 +8,10 @@ namespace RecServices.Users;
 
 /// <summary>
 /// The user store in one SQLite file (schema in <see cref="SqliteSchema"/>), for one gateway or one node. Write-ahead
-/// log, so reads never wait for the writer, and <c>synchronous = FULL</c>: a write is acknowledged once its
-/// transaction is committed and the log is fsynced, so it survives a process kill and a power loss. Seeding and
-/// every write run in one <c>BEGIN IMMEDIATE</c> transaction each: concurrent initialisers seed once, and a crash never
-/// leaves half an interaction.
+/// log, so reads never wait for the writer, and <c>synchronous = FULL</c>: a write is acknowledged once the
+/// transaction holding it is committed and the log is fsynced, so it survives a process kill and a power loss.
+/// Seeding runs in one <c>BEGIN IMMEDIATE</c> transaction (concurrent initialisers seed once); writes are group-committed
+/// by <see cref="SqliteWriter"/>, so a crash never leaves half an interaction.
 /// </summary>
 public sealed class SqliteUserStore : IUserStore, IInteractionLog
 {
@@ -20,6 +20,8 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
 
     private readonly string _path;
     private readonly string _connectionString;
+
+    private readonly SqliteWriter _writer;
 
     /// <param name="path">The database file (created, with its directory, when missing).</param>
     /// <param name="readOnly">Open an existing file for reading only (training reads a gateway's log this way).</param>
@@ -43,6 +45,7 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _writer = new SqliteWriter(OpenAsync, _path);
     }
 
     public async Task<bool> InitializeAsync(UserStoreSeed seed, CancellationToken cancellationToken)
@@ -130,66 +133,8 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         });
     }
 
-    public async Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken)
-    {
-        // The write runs to its end once started: a caller that goes away must not leave its outcome to chance.
-        return await Guard(async () =>
-        {
-            await using var connection = await OpenAsync(CancellationToken.None);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await using (var prior = connection.CreateCommand())
-            {
-                prior.Transaction = transaction;
-                prior.CommandText = "SELECT item_id, kind, rating, history_count FROM interactions WHERE user_id = $u AND event_id = $e";
-                prior.Parameters.AddWithValue("$u", interaction.UserId);
-                prior.Parameters.AddWithValue("$e", interaction.EventId);
-                await using var reader = await prior.ExecuteReaderAsync(CancellationToken.None);
-                if (await reader.ReadAsync(CancellationToken.None))
-                {
-                    var first = interaction with
-                    {
-                        ItemId = reader.GetString(0),
-                        Kind = (InteractionKind)reader.GetInt32(1),
-                        Rating = reader.IsDBNull(2) ? null : reader.GetFloat(2),
-                    };
-                    return first.Signature == interaction.Signature
-                        ? new RecordResult(reader.GetInt32(3), Replayed: true)
-                        : throw new EventIdConflictException(interaction.EventId);
-                }
-            }
-
-            int count;
-            await using (var write = connection.CreateCommand())
-            {
-                write.Transaction = transaction;
-                write.CommandText = """
-                    INSERT INTO users (id) VALUES ($u) ON CONFLICT (id) DO NOTHING;
-                    UPDATE users SET item_count = item_count + NOT EXISTS (SELECT 1 FROM user_items WHERE user_id = $u AND item_id = $i)
-                        WHERE id = $u RETURNING item_count;
-                    INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at, event_id, history_count)
-                        VALUES ($u, $i, $k, $r, $t, $e, (SELECT item_count FROM users WHERE id = $u));
-                    INSERT INTO user_items (user_id, item_id, last_at, last_seq) VALUES ($u, $i, $t, last_insert_rowid())
-                        ON CONFLICT (user_id, item_id) DO UPDATE SET last_at = excluded.last_at, last_seq = excluded.last_seq
-                        WHERE (excluded.last_at, excluded.last_seq) > (user_items.last_at, user_items.last_seq);
-                    """;
-                write.Parameters.AddWithValue("$u", interaction.UserId);
-                write.Parameters.AddWithValue("$i", interaction.ItemId);
-                write.Parameters.AddWithValue("$k", (int)interaction.Kind);
-                write.Parameters.AddWithValue("$r", interaction.Rating.HasValue ? interaction.Rating.Value : DBNull.Value);
-                write.Parameters.AddWithValue("$t", interaction.OccurredAt.ToUnixTimeSeconds());
-                write.Parameters.AddWithValue("$e", interaction.EventId);
-                await using var reader = await write.ExecuteReaderAsync(CancellationToken.None);
-                count = await reader.ReadAsync(CancellationToken.None) ? reader.GetInt32(0) : throw new InvalidOperationException("the user row was not updated");
-                while (await reader.NextResultAsync(CancellationToken.None))
-                {
-                    // run the remaining statements
-                }
-            }
-
-            await transaction.CommitAsync(CancellationToken.None);
-            return new RecordResult(count, Replayed: false);
-        });
-    }
+    public Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken) =>
+        _writer.AppendAsync(interaction); // once queued, a write runs to its end: its outcome is never left to a caller's cancellation
 
     public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -207,7 +152,7 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
     public Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new StoreDurability(true, $"SQLite file '{_path}', WAL, synchronous FULL"));
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
     private static async Task SeedAsync(SqliteConnection connection, SqliteTransaction transaction, UserStoreSeed seed, CancellationToken cancellationToken)
     {

@@ -145,6 +145,36 @@ public sealed class UserStoreContractTests
     }
 
     [Theory, SqliteStore, RedisStore]
+    public async Task Append_ManyConcurrentCallersEachSendingTwice_EveryEventRecordedOnceAndBothCallsAnsweredAlike(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Empty, None);
+        var events = Enumerable.Range(0, 400)
+            .Select(i => new NewInteraction($"c{i % 8}", $"x{i * 7 % 50}", InteractionKind.Watched, null, At(1_000 + i), $"e{i}")).ToList();
+
+        // Every event twice, all 800 calls in flight together (a retry racing its original).
+        var answers = await Task.WhenAll(events.Concat(events).Select(e => Task.Run(() => users.AppendAsync(e, None)))).WithTimeout();
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var (first, second) = (answers[i], answers[i + events.Count]);
+            Assert.Equal(first.HistoryCount, second.HistoryCount);
+            Assert.True(first.Replayed != second.Replayed, $"event e{i}: exactly one of its two calls records it");
+        }
+
+        Assert.Equal(events.Count, (await store.ReadLogAsync()).Count);
+        foreach (var group in events.GroupBy(e => e.UserId))
+        {
+            var user = await users.FindAsync(group.Key, 500, None);
+            Assert.Equal(group.Select(e => e.ItemId).Distinct().Count(), user!.ItemCount);
+            Assert.Equal(group.Max(e => answersFor(e).HistoryCount), user.ItemCount);
+        }
+
+        RecordResult answersFor(NewInteraction e) => answers[events.IndexOf(e)];
+    }
+
+    [Theory, SqliteStore, RedisStore]
     public async Task Append_EventIdReusedForAnotherInteraction_IsAConflict(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
