@@ -10,6 +10,14 @@ public static class RedisAvailability
         ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER"
         : null;
 
+    /// <summary>redis-cli beside redis-server (Debian installs both), or null.</summary>
+    public static string? Cli { get; } = Find() is { } server && File.Exists(Path.Combine(Path.GetDirectoryName(server)!, "redis-cli"))
+        ? Path.Combine(Path.GetDirectoryName(server)!, "redis-cli")
+        : null;
+
+    /// <summary>Why a test that starts a Redis Cluster cannot run here, or null when it can.</summary>
+    public static string? ClusterMissing { get; } = Missing ?? (Cli is null ? "redis-cli not found beside redis-server (Debian: apt-get install redis-server installs both)" : null);
+
     private static string? Find() =>
         Environment.GetEnvironmentVariable("RECS_REDIS_SERVER") is { Length: > 0 } configured && File.Exists(configured)
             ? configured

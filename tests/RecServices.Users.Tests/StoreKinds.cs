@@ -17,8 +17,17 @@ public sealed class RedisStoreAttribute : DataAttribute
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Redis]];
 }
 
+/// <summary>The contract suite's data: the Redis store on a three-node Redis Cluster the test starts; skipped, saying why, without redis-server and redis-cli.</summary>
+public sealed class RedisClusterStoreAttribute : DataAttribute
+{
+    public RedisClusterStoreAttribute() => Skip = RedisAvailability.ClusterMissing;
+
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.RedisCluster]];
+}
+
 public enum StoreKind
 {
     Sqlite,
     Redis,
+    RedisCluster,
 }

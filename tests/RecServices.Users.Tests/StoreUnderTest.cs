@@ -21,9 +21,14 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     public LocalRedis? Redis { get; private set; }
 
+    public LocalRedisCluster? Cluster { get; private set; }
+
+    /// <summary>The Redis configuration string (a single server or every cluster node).</summary>
+    private string RedisConfiguration => Cluster?.Configuration ?? Redis!.Configuration;
+
     /// <summary>The writer child's arguments for this store: kind and target.</summary>
     public (string Kind, string Target) WriterTarget =>
-        Kind == StoreKind.Sqlite ? ("sqlite", SqlitePath) : ("redis", Redis!.Configuration);
+        Kind == StoreKind.Sqlite ? ("sqlite", SqlitePath) : ("redis", RedisConfiguration);
 
     private string SqlitePath => Path.Combine(_directory.Path, "users.db");
 
@@ -34,13 +39,17 @@ public sealed class StoreUnderTest : IAsyncDisposable
         {
             store.Redis = await LocalRedis.StartAsync(Path.Combine(store._directory.Path, "redis")).WithTimeout();
         }
+        else if (kind == StoreKind.RedisCluster)
+        {
+            store.Cluster = await LocalRedisCluster.StartAsync(Path.Combine(store._directory.Path, "cluster"));
+        }
 
         return store;
     }
 
     public IUserStore Open()
     {
-        IUserStore store = Kind == StoreKind.Sqlite ? new SqliteUserStore(SqlitePath) : new RedisUserStore(Redis!.Configuration);
+        IUserStore store = Kind == StoreKind.Sqlite ? new SqliteUserStore(SqlitePath) : new RedisUserStore(RedisConfiguration);
         _opened.Add(store);
         return store;
     }
@@ -48,7 +57,7 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The interaction log as training reads it.</summary>
     public async Task<List<Core.Data.RecordedInteraction>> ReadLogAsync()
     {
-        await using var log = UserStores.OpenLog(Kind == StoreKind.Sqlite ? SqlitePath : "redis://" + Redis!.Configuration);
+        await using var log = UserStores.OpenLog(Kind == StoreKind.Sqlite ? SqlitePath : UserStores.RedisScheme + RedisConfiguration);
         var all = new List<Core.Data.RecordedInteraction>();
         await foreach (var interaction in log.ReadAllAsync(CancellationToken.None).WithTimeoutEach())
         {
@@ -68,6 +77,11 @@ public sealed class StoreUnderTest : IAsyncDisposable
         if (Redis is not null)
         {
             await Redis.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
         }
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

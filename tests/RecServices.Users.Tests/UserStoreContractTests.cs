@@ -2,12 +2,15 @@ using RecServices.Core.Data;
 
 namespace RecServices.Users.Tests;
 
-/// <summary>The one contract every user store meets, run against SQLite and against a real redis-server.</summary>
+/// <summary>
+/// The one contract every user store meets, run against SQLite, a real redis-server, and a real three-node Redis
+/// Cluster (where a user's keys outside one slot would fail with CROSSSLOT, and the log is read from every primary).
+/// </summary>
 public sealed class UserStoreContractTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Initialize_ConcurrentInitialisersOnAnEmptyStore_SeedItExactlyOnce(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -29,7 +32,7 @@ public sealed class UserStoreContractTests
         Assert.Empty(await store.ReadLogAsync()); // seeded interactions are the dataset's, not the log's
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Initialize_SeededStoreAndANewBundleVersion_NeverSeedsAgain(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -44,7 +47,7 @@ public sealed class UserStoreContractTests
         Assert.Equal("i99", (await restarted.FindAsync("u0", 500, None))!.History[^1]);
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Find_SeededUser_ProfileAndHistoryInTimeOrder(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -65,7 +68,7 @@ public sealed class UserStoreContractTests
         Assert.False(u3.HistoryTruncated);
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Find_UnknownUser_IsNull(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -76,7 +79,7 @@ public sealed class UserStoreContractTests
         Assert.Empty(await users.SeenAmongAsync("nobody", ["i1", "i2"], None));
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Append_NewUser_CreatesThemWithNoProfile(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -93,7 +96,7 @@ public sealed class UserStoreContractTests
         Assert.Equal((null, null, null), (user.Country, user.Age, user.Gender));
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Append_TimesOutOfOrderTiesAndRepeats_HistoryOrderedByTimeThenArrival(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -121,7 +124,7 @@ public sealed class UserStoreContractTests
         Assert.Equal(events.Length, (await store.ReadLogAsync()).Count); // the log keeps every event, repeats included
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Append_SameEventIdAgain_RecordsOnceAndAnswersAsTheFirstCall(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -144,7 +147,7 @@ public sealed class UserStoreContractTests
         Assert.Equal(3, log.Count);
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Append_ManyConcurrentCallersEachSendingTwice_EveryEventRecordedOnceAndBothCallsAnsweredAlike(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -174,7 +177,7 @@ public sealed class UserStoreContractTests
         RecordResult answersFor(NewInteraction e) => answers[events.IndexOf(e)];
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Append_EventIdReusedForAnotherInteraction_IsAConflict(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -191,7 +194,7 @@ public sealed class UserStoreContractTests
         Assert.Single(await store.ReadLogAsync());
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task HistoryLimit_UserWith60000InteractionsOver50000Items_ReadsTheNewestAndStillKnowsEverySeenItem(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -211,7 +214,7 @@ public sealed class UserStoreContractTests
         Assert.Equal(["h1", "h0", "fresh"], after!.History.TakeLast(3));
     }
 
-    [Theory, SqliteStore, RedisStore]
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
     public async Task Log_RecordedInteractions_ReadBackWithEveryField(StoreKind kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);

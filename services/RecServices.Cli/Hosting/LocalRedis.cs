@@ -14,13 +14,15 @@ namespace RecServices.Cli.Hosting;
 public sealed class LocalRedis : IAsyncDisposable
 {
     private readonly bool _ownsDirectory;
+    private readonly IReadOnlyList<string> _settings;
     private ServiceProcess? _process;
 
-    private LocalRedis(string directory, bool ownsDirectory, string appendFsync)
+    private LocalRedis(string directory, bool ownsDirectory, string appendFsync, IReadOnlyList<string> settings)
     {
         Directory = directory;
         _ownsDirectory = ownsDirectory;
         AppendFsync = appendFsync;
+        _settings = settings;
     }
 
     /// <summary>The redis-server executable: $RECS_REDIS_SERVER, else redis-server on PATH (Debian: apt-get install redis-server).</summary>
@@ -40,8 +42,10 @@ public sealed class LocalRedis : IAsyncDisposable
 
     /// <param name="directory">The data directory (created); a new temporary one, deleted on dispose, when null.</param>
     /// <param name="appendFsync">always (every acknowledged write fsynced first), everysec or no.</param>
+    /// <param name="settings">More redis-server arguments, e.g. ["--cluster-enabled", "yes"].</param>
     /// <param name="cancellationToken">Stops waiting for the server to answer.</param>
-    public static async Task<LocalRedis> StartAsync(string? directory = null, string appendFsync = "always", CancellationToken cancellationToken = default)
+    public static async Task<LocalRedis> StartAsync(
+        string? directory = null, string appendFsync = "always", IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default)
     {
         if (appendFsync is not ("always" or "everysec" or "no"))
         {
@@ -51,7 +55,7 @@ public sealed class LocalRedis : IAsyncDisposable
         var owned = directory is null;
         var dir = Path.GetFullPath(directory ?? Path.Combine(Path.GetTempPath(), "recs-redis-" + Guid.NewGuid().ToString("N")));
         System.IO.Directory.CreateDirectory(dir);
-        var redis = new LocalRedis(dir, owned, appendFsync);
+        var redis = new LocalRedis(dir, owned, appendFsync, settings ?? []);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -111,7 +115,7 @@ public sealed class LocalRedis : IAsyncDisposable
         [
             "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--protected-mode", "no",
             "--dir", Directory, "--appendonly", "yes", "--appendfsync", AppendFsync, "--save", string.Empty,
-            "--daemonize", "no", "--logfile", string.Empty,
+            "--daemonize", "no", "--logfile", string.Empty, .. _settings,
         ], "install redis-server (Debian: apt-get install redis-server) or set RECS_REDIS_SERVER");
 
         var clock = Stopwatch.StartNew();
