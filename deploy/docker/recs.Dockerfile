@@ -32,5 +32,5 @@ FROM ${RUNTIME_IMAGE}
 WORKDIR /app
 COPY --from=build /app ./
 USER 1654:1654
-# A command, not a server: no ports. The Job passes: train --data <folder|synthetic> --out /bundles/current
+# A command, not a server: no ports. The Job passes: train --data <folder|synthetic> --out /bundles (a bundle root)
 ENTRYPOINT ["dotnet", "recs.dll"]

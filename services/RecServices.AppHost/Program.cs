@@ -4,7 +4,7 @@ using RecServices.Cli;
 var builder = DistributedApplication.CreateBuilder(args);
 var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
 var bundle = Path.GetFullPath(builder.Configuration["Recs:BundlePath"] ?? Path.Combine(root, "bundles", "synthetic"));
-if (!File.Exists(Path.Combine(bundle, "manifest.json")))
+if (!new RecServices.Core.Bundles.BundleRoot(bundle).HasBundle)
 {
     Console.WriteLine($"no bundle at {bundle}: building the synthetic default with 'recs train'");
     if (await RecsCommand.RunAsync(["train", "--data", "synthetic", "--out", bundle], Console.Out, Console.Error) != 0)

@@ -18,6 +18,7 @@ public static class RecsCommand
         {
             TrainCommand.Create(output, error),
             InspectCommand.Create(output, error),
+            BundlesCommand.Create(output, error),
             EvaluateCommand.Create(output, error),
             SweepCommand.Create(output, error),
             LoadCommand.Create(output, error),

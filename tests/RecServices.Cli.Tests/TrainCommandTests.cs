@@ -18,6 +18,9 @@ public sealed class TrainCommandTests
         var inspect = await Recs.RunAsync("inspect", bundle);
 
         Assert.True(train.ExitCode == 0, train.Error);
+        var version = Assert.Single(new BundleRoot(bundle).Versions());
+        Assert.Equal(version, new BundleRoot(bundle).CurrentVersion());
+        Assert.Contains($"promoted {version}", train.Output);
         Assert.Contains("epoch 2/2", train.Output);
         Assert.Contains("ETA", train.Output);
         Assert.Equal(0, inspect.ExitCode);
@@ -32,7 +35,7 @@ public sealed class TrainCommandTests
         using var dir = new TempDirectory();
         var bundle = Path.Combine(dir.Path, "bundle");
         Assert.Equal(0, (await Recs.RunAsync(["train", "--data", "synthetic", "--out", bundle, .. SmallSynthetic])).ExitCode);
-        var path = Path.Combine(bundle, SimilarItems.FileName);
+        var path = Path.Combine(new BundleRoot(bundle).ServedDirectory(), SimilarItems.FileName);
         var bytes = File.ReadAllBytes(path);
         bytes[^5] ^= 0x40;
         File.WriteAllBytes(path, bytes);
@@ -79,7 +82,7 @@ public sealed class TrainCommandTests
         var result = await Recs.RunAsync(["train", "--data", "synthetic", "--out", dir.Path, .. SmallSynthetic]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("holds no bundle", result.Error);
+        Assert.Contains("is neither a bundle root nor empty", result.Error);
         Assert.True(File.Exists(keep));
     }
 
@@ -115,7 +118,7 @@ public sealed class TrainCommandTests
         var result = await Recs.RunAsync("train", "--data", MovieLensData.Folder100K, "--out", bundle, "--epochs", "1");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(bundle, BundleManifest.FileName)));
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(new BundleRoot(bundle).ServedDirectory(), BundleManifest.FileName)));
         var training = manifest.RootElement.GetProperty("training");
         Assert.Equal("movielens-100k", manifest.RootElement.GetProperty("dataset").GetProperty("name").GetString());
         Assert.Equal(1682, manifest.RootElement.GetProperty("itemCount").GetInt32());

@@ -43,7 +43,7 @@ public sealed class TrainWithInteractionsTests
         Assert.True(before.ExitCode == 0, before.Error);
         Assert.True(after.ExitCode == 0, after.Error);
         Assert.Contains("recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not in the catalog (1 distinct ids)", after.Output);
-        var (old, fresh) = (Bundle.Load(baseBundle, BundleParts.Users), Bundle.Load(withLog, BundleParts.Users));
+        var (old, fresh) = (Bundle.LoadServed(baseBundle, BundleParts.Users), Bundle.LoadServed(withLog, BundleParts.Users));
         Assert.Equal(old.Users!.Count + 1, fresh.Users!.Count);
         Assert.Equal(old.Interactions!.Count + 3, fresh.Interactions!.Count);
         Assert.Equal(old.Catalog.Count, fresh.Catalog.Count);

@@ -47,9 +47,10 @@ public static class DrillCommand
                 throw new ArgumentException("--writers must be 1 to 1024, --before and --after more than 0 and at most 3600 seconds");
             }
 
-            var bundle = Bundle.Load(parse.GetValue(spawn)!, BundleParts.Users);
+            var root = parse.GetValue(spawn)!;
+            var bundle = Bundle.LoadServed(root, BundleParts.Users);
             output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store) over {bundle.Directory}");
-            await using var services = await LocalServices.StartAsync(bundle.Directory, userStore: storeKind, cancellationToken: cancellationToken);
+            await using var services = await LocalServices.StartAsync(root, userStore: storeKind, cancellationToken: cancellationToken);
             var drill = new KillDrill(services, bundle.Users!.Select(u => u.Id).ToList(), bundle.Catalog.Items.Select(i => i.Id).ToList());
             var report = await drill.RunAsync(target, count, TimeSpan.FromSeconds(first), TimeSpan.FromSeconds(second), output, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -56,7 +56,7 @@ public static class EvaluateCommand
             IReadOnlyList<UserList> lists;
             if (parse.GetValue(viaGrpc) is { } address)
             {
-                var bundle = Bundle.Load(parse.GetValue(bundleDir) ?? throw new ArgumentException("--via-grpc needs --bundle: the bundle the services serve"), BundleParts.Core);
+                var bundle = Bundle.LoadServed(parse.GetValue(bundleDir) ?? throw new ArgumentException("--via-grpc needs --bundle: the bundle the services serve"), BundleParts.Core);
                 var fetched = await GatewayLists.FetchAsync(address, dataset.WithInteractions(trainRows), bundle, ProtocolEvaluator.UsersOf(testRows), 10, cancellationToken);
                 var scored = ProtocolEvaluator.ScoreLists(dataset, testRows, 10, fetched);
                 report = new EvaluationReport(name + " via gRPC " + address, dataset.Name, bundle.Manifest.Version, scored.Users, 10, 0, double.NaN, double.NaN, scored.Rows, 0);

@@ -4,19 +4,20 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary><c>recs inspect &lt;bundle&gt;</c>: prints the manifest's summary and verifies every checksum and table.</summary>
+/// <summary><c>recs inspect &lt;bundle&gt;</c>: prints the manifest's summary and verifies every checksum and table (of a bundle root's current version, or of a bundle directory).</summary>
 public static class InspectCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var bundle = new Argument<string>("bundle") { Description = "The bundle directory." };
+        var bundle = new Argument<string>("bundle") { Description = "A bundle root (its current version is inspected) or a bundle directory (e.g. <root>/versions/<version>)." };
         var command = new Command("inspect", "Print a bundle's manifest summary and verify every file (non-zero exit when anything is wrong).") { bundle };
         command.SetAction(parse => CommandErrors.Run(error, () => Inspect(parse.GetValue(bundle)!, output, error)));
         return command;
     }
 
-    private static int Inspect(string directory, TextWriter output, TextWriter error)
+    private static int Inspect(string path, TextWriter output, TextWriter error)
     {
+        var directory = new BundleRoot(path).ServedDirectory();
         var manifest = Bundle.ReadManifest(directory);
         PrintSummary(manifest, output);
         output.WriteLine("files:");

@@ -72,7 +72,7 @@ public static class LoadCommand
                 throw new ArgumentException("--store applies to --spawn only: a --target gateway uses the store it was started with");
             }
 
-            var bundle = Bundle.Load(spawnPath ?? bundlePath!, BundleParts.Users);
+            var bundle = Bundle.LoadServed(spawnPath ?? bundlePath!, BundleParts.Users);
             var users = bundle.Users!.Select(u => u.Id).ToList();
             if (users.Count == 0)
             {

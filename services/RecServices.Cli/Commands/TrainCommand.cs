@@ -9,8 +9,9 @@ using RecServices.Users;
 namespace RecServices.Cli.Commands;
 
 /// <summary>
-/// <c>recs train --data &lt;folder | synthetic&gt; [--interactions &lt;store&gt;] --out &lt;dir&gt;</c>: builds a bundle, from the
-/// dataset plus, when given, every interaction the gateways recorded in the user store.
+/// <c>recs train --data &lt;folder | synthetic&gt; [--interactions &lt;store&gt;] --out &lt;root&gt; [--no-promote] [--keep N]</c>:
+/// builds a bundle from the dataset plus, when given, every interaction the gateways recorded in the user store, adds
+/// it to the bundle root as a new version, validates and promotes it, and keeps the newest N versions.
 /// </summary>
 public static class TrainCommand
 {
@@ -19,7 +20,9 @@ public static class TrainCommand
         var defaults = new TrainingOptions();
         var synthetic = new SyntheticOptions();
         var data = new Option<string>("--data") { Description = "A MovieLens folder (100K, 1M/10M or latest/25M/32M, detected) or 'synthetic'.", Required = true };
-        var outDir = new Option<string>("--out") { Description = "Directory to write the bundle to (created; an earlier bundle there is replaced).", Required = true };
+        var outDir = new Option<string>("--out") { Description = "The bundle root: the new version goes to <root>/versions/<version> (a bundle found at the root itself is moved under versions/ first).", Required = true };
+        var noPromote = new Option<bool>("--no-promote") { Description = "Add the version without making it current (promote it later with 'recs bundles promote')." };
+        var keep = new Option<int>("--keep") { Description = "Versions kept in the root (the oldest beyond this are deleted; never the current or the previous one).", DefaultValueFactory = _ => 5 };
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs (early stopping may end sooner).", DefaultValueFactory = _ => defaults.Epochs };
         var seed = new Option<int>("--seed") { Description = "Seed of training and of synthetic data.", DefaultValueFactory = _ => defaults.Seed };
         var batch = new Option<int>("--batch-size") { Description = "Examples per mini-batch.", DefaultValueFactory = _ => defaults.BatchSize };
@@ -42,7 +45,7 @@ public static class TrainCommand
         };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -67,6 +70,12 @@ public static class TrainCommand
                 },
             };
             options.Training.Validate(); // before loading: bad options fail fast
+            if (parse.GetValue(keep) < 1)
+            {
+                throw new ArgumentException("--keep must be at least 1");
+            }
+
+            var root = OpenRoot(parse.GetValue(outDir)!, output);
             var dataset = DataSource.Load(parse.GetValue(data)!, synthetic with
             {
                 Seed = parse.GetValue(seed),
@@ -79,11 +88,41 @@ public static class TrainCommand
                 dataset = await AddRecordedAsync(dataset, store, output, cancellationToken);
             }
 
-            var manifest = new BundleBuilder(options, line => output.WriteLine(line)).Build(dataset, parse.GetValue(outDir)!);
+            var incoming = Path.Combine(root.VersionsPath, ".incoming-" + Guid.NewGuid().ToString("N")[..8]);
+            var manifest = new BundleBuilder(options, line => output.WriteLine(line)).Build(dataset, incoming);
+            var version = root.AddVersion(incoming, manifest.Version);
+            output.WriteLine($"added version {version} to {root.Path}");
+            if (!parse.GetValue(noPromote))
+            {
+                BundlesCommand.Promote(root, version, output);
+            }
+
+            foreach (var deleted in root.Prune(parse.GetValue(keep)))
+            {
+                output.WriteLine($"deleted version {deleted} (more than --keep {parse.GetValue(keep)} versions)");
+            }
+
             InspectCommand.PrintSummary(manifest, output);
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The root to add a version to: new, empty, already a root, or a bundle in the flat layout (moved under versions/).</summary>
+    private static BundleRoot OpenRoot(string path, TextWriter output)
+    {
+        var root = new BundleRoot(path);
+        if (root.MigrateFlat() is { } migrated)
+        {
+            output.WriteLine($"moved the bundle at {root.Path} to {BundleRoot.VersionsFolder}/{migrated} and pointed '{BundleRoot.CurrentFile}' at it (the layout with versions; services serve it as before)");
+        }
+        else if (File.Exists(root.Path) || (Directory.Exists(root.Path) && Directory.EnumerateFileSystemEntries(root.Path).Any()
+            && !Directory.Exists(root.VersionsPath) && root.CurrentVersion() is null))
+        {
+            throw new IOException($"'{root.Path}' is neither a bundle root nor empty; give a new or empty directory, or an existing bundle root");
+        }
+
+        return root; // created when the first version is written
     }
 
     /// <summary>The dataset plus every interaction in the store's log.</summary>

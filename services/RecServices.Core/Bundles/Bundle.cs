@@ -54,6 +54,13 @@ public sealed class Bundle
 
     public string ItemTowerPath => Path.Combine(Directory, ItemTowerFile);
 
+    /// <summary>
+    /// Loads what <paramref name="rootOrDirectory"/> serves: the current version of a bundle root, or a bundle directory
+    /// itself (see <see cref="BundleRoot"/>).
+    /// </summary>
+    public static Bundle LoadServed(string rootOrDirectory, BundleParts parts = BundleParts.All) =>
+        Load(new BundleRoot(rootOrDirectory).ServedDirectory(), parts);
+
     public static Bundle Load(string directory, BundleParts parts = BundleParts.All)
     {
         var manifest = ReadManifest(directory);

@@ -35,7 +35,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<UserStoreHealth>();
         services.AddStartupState(async (sp, cancellationToken) =>
         {
-            var bundle = Bundle.Load(options.BundlePath, BundleParts.All);
+            var bundle = Bundle.LoadServed(options.BundlePath, BundleParts.All);
             var store = sp.GetRequiredService<IUserStore>();
             var seeded = await store.InitializeAsync(UserStoreSeed.From(bundle), cancellationToken);
             await sp.GetRequiredService<UserStoreHealth>().ReportStartAsync(store, seeded ? bundle.Manifest.Version : null, cancellationToken);

@@ -12,7 +12,7 @@ public static class RankingServiceCollectionExtensions
         services.AddSingleton<RankingMetrics>();
         services.AddStartupState((_, _) =>
         {
-            var bundle = Bundle.Load(options.BundlePath, BundleParts.Core);
+            var bundle = Bundle.LoadServed(options.BundlePath, BundleParts.Core);
             return Task.FromResult(new RankingState(bundle, new Ranker(bundle)));
         });
         return services;

@@ -12,7 +12,7 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<RetrievalMetrics>();
         services.AddStartupState((_, _) =>
         {
-            var bundle = Bundle.Load(options.BundlePath, BundleParts.Retrieval);
+            var bundle = Bundle.LoadServed(options.BundlePath, BundleParts.Retrieval);
             return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale))));
         });
         return services;
