@@ -4,7 +4,7 @@ namespace RecServices.ServiceDefaults;
 
 /// <summary>Healthy once the service's state is loaded; drives grpc.health.v1 and /healthz.</summary>
 internal sealed class ReadinessHealthCheck<T>(Readiness<T> readiness) : IHealthCheck
-    where T : class
+    where T : class, IServedBundle
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(readiness.IsReady ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy(readiness.Status));

@@ -14,8 +14,8 @@ public class RecsOptions
 
     public const string JsonLogs = "json";
 
-    /// <summary>The bundle directory written by <c>recs train</c>.</summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:BundlePath is required: the bundle directory written by 'recs train'")]
+    /// <summary>The bundle root written by <c>recs train --out</c> (its current version is served), or a bundle directory.</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:BundlePath is required: the bundle root written by 'recs train --out'")]
     public string BundlePath { get; set; } = string.Empty;
 
     /// <summary>The HTTP/2-only cleartext port that serves gRPC (with reflection and grpc.health.v1).</summary>
@@ -29,6 +29,14 @@ public class RecsOptions
     /// <summary>Seconds between attempts to load the bundle while it is missing or unreadable.</summary>
     [Range(0.05, 3600, ErrorMessage = "Recs:LoadRetrySeconds must be between 0.05 and 3600")]
     public double LoadRetrySeconds { get; set; } = 5;
+
+    /// <summary>Seconds between looks at the bundle root's current pointer once a version is served (a promotion is picked up within this).</summary>
+    [Range(0.05, 3600, ErrorMessage = "Recs:BundlePollSeconds must be between 0.05 and 3600")]
+    public double BundlePollSeconds { get; set; } = 5;
+
+    /// <summary>Seconds a replaced bundle version keeps serving the requests pinned to it (ranking) before it is dropped.</summary>
+    [Range(0, 3600, ErrorMessage = "Recs:PreviousVersionSeconds must be between 0 and 3600")]
+    public double PreviousVersionSeconds { get; set; } = 60;
 
     /// <summary>
     /// The share of traces recorded when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT set): a new trace is

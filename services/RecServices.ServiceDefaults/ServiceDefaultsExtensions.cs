@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RecServices.ServiceDefaults.Telemetry;
@@ -57,14 +58,16 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Registers the service's start-up state: loaded in the background by <paramref name="load"/>, reported
-    /// by grpc.health.v1 and /healthz (NOT_SERVING until it is there).
+    /// Registers the service's state, built by <paramref name="load"/> from a bundle version directory: loaded in the
+    /// background at start (grpc.health.v1 and /healthz say NOT_SERVING until it is there), then reloaded whenever the
+    /// bundle root's current version changes (see <see cref="BundleLoader{T}"/>).
     /// </summary>
-    public static IServiceCollection AddStartupState<T>(this IServiceCollection services, Func<IServiceProvider, CancellationToken, Task<T>> load)
-        where T : class
+    public static IServiceCollection AddBundleState<T>(this IServiceCollection services, Func<IServiceProvider, string, CancellationToken, Task<T>> load)
+        where T : class, IServedBundle
     {
         services.AddSingleton<Readiness<T>>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<StartupLoader<T>>(sp, load, sp.GetRequiredService<RecsOptions>()));
+        services.TryAddSingleton<BundleMetrics>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<BundleLoader<T>>(sp, load, sp.GetRequiredService<RecsOptions>()));
         services.AddGrpcHealthChecks().AddCheck<ReadinessHealthCheck<T>>("bundle");
         return services;
     }

@@ -56,7 +56,7 @@ public class ScoringBenchmarks : IDisposable
     [Benchmark(Description = "bare: N dot products")]
     public float BareDotProducts()
     {
-        var vectors = _data.Bundle.Vectors.Values;
+        var vectors = _data.Bundle.Vectors!.Values;
         var d = _user.Length;
         for (var i = 0; i < _candidates.Length; i++)
         {

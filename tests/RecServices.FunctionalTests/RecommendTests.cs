@@ -47,7 +47,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var candidates = (await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()).ItemIds.ToList();
         var userVector = UserVector(history, user.Age, user.Gender);
         var expected = candidates
-            .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors.Row(Bundle.Catalog.Index[id]))))
+            .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors!.Row(Bundle.Catalog.Index[id]))))
             .OrderByDescending(c => c.Score).Take(20).ToList();
 
         var items = await fixture.System.RecommendAsync(user.Id, 20);

@@ -35,7 +35,7 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     public void SimilarItems_EqualBruteForceCosineOverTheStoredVectors()
     {
         var bundle = Bundle.Load(fixture.Directory);
-        var v = bundle.Vectors;
+        var v = bundle.Vectors!;
         double Cos(int a, int b)
         {
             double dot = 0, na = 0, nb = 0;

@@ -22,12 +22,11 @@ public sealed class Bundle
         UsersFile.FileName, InteractionsFile.FileName,
     ];
 
-    private Bundle(string directory, BundleManifest manifest, ItemCatalog catalog, ItemVectors vectors)
+    private Bundle(string directory, BundleManifest manifest, ItemCatalog catalog)
     {
         Directory = directory;
         Manifest = manifest;
         Catalog = catalog;
-        Vectors = vectors;
     }
 
     public string Directory { get; }
@@ -36,12 +35,13 @@ public sealed class Bundle
 
     public ItemCatalog Catalog { get; }
 
-    public ItemVectors Vectors { get; }
+    /// <summary>Loaded with <see cref="BundleParts.Vectors"/>.</summary>
+    public ItemVectors? Vectors { get; private init; }
 
-    /// <summary>Loaded with <see cref="BundleParts.Retrieval"/>.</summary>
+    /// <summary>Loaded with <see cref="BundleParts.SimilarItems"/>.</summary>
     public SimilarItems? Similar { get; private init; }
 
-    /// <summary>Loaded with <see cref="BundleParts.Retrieval"/>.</summary>
+    /// <summary>Loaded with <see cref="BundleParts.TopLists"/>.</summary>
     public TopLists? Tops { get; private init; }
 
     /// <summary>Loaded with <see cref="BundleParts.Users"/>.</summary>
@@ -51,6 +51,9 @@ public sealed class Bundle
     public InteractionTable? Interactions { get; private init; }
 
     public string UserTowerPath => Path.Combine(Directory, UserTowerFile);
+
+    /// <summary>The same bundle without its users and interactions (once they have seeded the user store, nothing reads them).</summary>
+    public Bundle WithoutUsers() => new(Directory, Manifest, Catalog) { Vectors = Vectors, Similar = Similar, Tops = Tops };
 
     public string ItemTowerPath => Path.Combine(Directory, ItemTowerFile);
 
@@ -81,13 +84,12 @@ public sealed class Bundle
             throw new BundleFormatException(ItemCatalog.FileName, $"holds {catalog.Genres.Count} genres but the feature schema has {manifest.Schema.GenreCount}");
         }
 
-        var vectors = ItemVectors.Read(Path.Combine(directory, ItemVectors.FileName), manifest.ItemCount, manifest.Towers.Output);
-        var retrieval = parts.HasFlag(BundleParts.Retrieval);
         var users = parts.HasFlag(BundleParts.Users) ? UsersFile.Read(Path.Combine(directory, UsersFile.FileName)) : null;
-        return new Bundle(directory, manifest, catalog, vectors)
+        return new Bundle(directory, manifest, catalog)
         {
-            Similar = retrieval ? ReadSimilar(directory, manifest) : null,
-            Tops = retrieval ? TopLists.Read(Path.Combine(directory, TopLists.FileName), manifest.ItemCount) : null,
+            Vectors = parts.HasFlag(BundleParts.Vectors) ? ItemVectors.Read(Path.Combine(directory, ItemVectors.FileName), manifest.ItemCount, manifest.Towers.Output) : null,
+            Similar = parts.HasFlag(BundleParts.SimilarItems) ? ReadSimilar(directory, manifest) : null,
+            Tops = parts.HasFlag(BundleParts.TopLists) ? TopLists.Read(Path.Combine(directory, TopLists.FileName), manifest.ItemCount) : null,
             Users = users,
             Interactions = users is null ? null : InteractionsFile.Read(Path.Combine(directory, InteractionsFile.FileName), users.Length, manifest.ItemCount),
         };

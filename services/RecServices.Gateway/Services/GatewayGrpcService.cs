@@ -34,6 +34,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
                 Rank = item.Rank,
                 Degraded = item.Degraded,
                 DegradedReason = item.DegradedReason,
+                BundleVersion = item.BundleVersion,
             };
             response.Sources.AddRange(item.Sources.Select(s => new RecommendationSource { Kind = s.KindName, Key = s.Key, Score = s.Score }));
             await responseStream.WriteAsync(response, context.CancellationToken);

@@ -33,12 +33,21 @@ public static class GatewayServiceCollectionExtensions
             ? new RedisUserStore(options.Redis)
             : new SqliteUserStore(options.UserStorePath));
         services.AddSingleton<UserStoreHealth>();
-        services.AddStartupState(async (sp, cancellationToken) =>
+        // The store is initialised (and seeded, when empty) with the first version served; later versions only swap
+        // the catalog and the popular items: a new version never touches the store.
+        var storeReady = false;
+        services.AddBundleState(async (sp, directory, cancellationToken) =>
         {
-            var bundle = Bundle.LoadServed(options.BundlePath, BundleParts.All);
             var store = sp.GetRequiredService<IUserStore>();
-            var seeded = await store.InitializeAsync(UserStoreSeed.From(bundle), cancellationToken);
-            await sp.GetRequiredService<UserStoreHealth>().ReportStartAsync(store, seeded ? bundle.Manifest.Version : null, cancellationToken);
+            var bundle = Bundle.Load(directory, storeReady ? BundleParts.TopLists : BundleParts.TopLists | BundleParts.Users);
+            if (!storeReady)
+            {
+                var seeded = await store.InitializeAsync(UserStoreSeed.From(bundle), cancellationToken);
+                await sp.GetRequiredService<UserStoreHealth>().ReportStartAsync(store, seeded ? bundle.Manifest.Version : null, cancellationToken);
+                storeReady = true;
+                bundle = bundle.WithoutUsers();
+            }
+
             return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, RetrievalOptions.Default), store);
         });
         services.AddSingleton<RecommendationPipeline>();

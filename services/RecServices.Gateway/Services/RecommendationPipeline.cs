@@ -10,9 +10,11 @@ namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// The gateway's logic: load the user's profile → retrieval → filter seen items → ranking, relaying the
-/// ranker's stream as it arrives, cut at the requested count. When ranking fails or is late, the rest of
-/// the list comes in retrieval order; when retrieval fails, from the bundle's popular items. Both are
-/// marked degraded. A cancelled caller cancels the outgoing calls.
+/// ranker's stream as it arrives, cut at the requested count. One answer uses one bundle version: ranking is asked
+/// to rank with the version retrieval answered with; when ranking does not hold it (a promotion in progress), the
+/// gateway asks retrieval again with the version ranking serves, once. When ranking fails or is late, the rest of
+/// the list comes in retrieval order; when retrieval fails, from the bundle's popular items. Both are marked
+/// degraded. A cancelled caller cancels the outgoing calls.
 /// </summary>
 public sealed partial class RecommendationPipeline(
     Readiness<GatewayState> readiness,
@@ -46,122 +48,136 @@ public sealed partial class RecommendationPipeline(
         request.TopGenres.AddRange(context.TopGenres);
         request.ExcludedItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
 
-        var candidates = new List<int>();
-        var byItem = new Dictionary<int, int>();
-        GetCandidatesResponse? proposals = null;
-        RpcException? retrievalFailure = null;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            proposals = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
-            if (proposals.ColumnProblem() is { } problem)
+            var candidates = new List<int>();
+            var byItem = new Dictionary<int, int>();
+            GetCandidatesResponse? proposals = null;
+            RpcException? retrievalFailure = null;
+            try
             {
-                throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
-            }
-        }
-        catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
-        {
-            retrievalFailure = e;
-        }
-
-        if (proposals is not null && retrievalFailure is null)
-        {
-            if (user is { HistoryTruncated: true })
-            {
-                seen = await SeenAmongAsync(state, user, proposals.ItemIds, seen, cancellationToken);
-            }
-
-            CandidateFilter.Apply(proposals, catalog.Index, seen, candidates, byItem);
-            metrics.RecordFiltered(candidates.Count);
-        }
-
-        if (retrievalFailure is not null)
-        {
-            LogDegraded(logger, "retrieval", retrievalFailure.StatusCode);
-            metrics.RecordDegraded("retrieval", retrievalFailure.StatusCode);
-            var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
-            var popular = state.Bundle.Tops!.Global;
-            if (user is { HistoryTruncated: true })
-            {
-                seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.Items[i].Id).ToArray(), seen, cancellationToken);
-            }
-
-            var rank = 0;
-            for (var j = 0; j < popular.Items.Length && rank < count; j++)
-            {
-                var item = popular.Items[j];
-                if (!seen.Contains(item))
+                proposals = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
+                if (proposals.ColumnProblem() is { } problem)
                 {
-                    yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, popular.Scores[j], ++rank,
-                        [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason);
+                    throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
                 }
             }
-
-            yield break;
-        }
-
-        var sent = new HashSet<int>();
-        string? failure = null;
-        if (candidates.Count > 0)
-        {
-            var rankRequest = new RankCandidatesRequest { Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty, TopCount = count };
-            rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
-            rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c].Id));
-            using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
-            // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
-            // cleanly instead of being cancelled once the list is full.
-            while (true)
+            catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
             {
-                bool more;
-                try
+                retrievalFailure = e;
+            }
+
+            if (retrievalFailure is not null)
+            {
+                LogDegraded(logger, "retrieval", retrievalFailure.StatusCode);
+                metrics.RecordDegraded("retrieval", retrievalFailure.StatusCode);
+                var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
+                var popular = state.Bundle.Tops!.Global;
+                if (user is { HistoryTruncated: true })
                 {
-                    more = await call.ResponseStream.MoveNext(cancellationToken);
+                    seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.Items[i].Id).ToArray(), seen, cancellationToken);
                 }
-                catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
+
+                var rank = 0;
+                for (var j = 0; j < popular.Items.Length && rank < count; j++)
                 {
-                    if (sent.Count >= count)
+                    var item = popular.Items[j];
+                    if (!seen.Contains(item))
                     {
-                        break; // the list is complete: a failure after it changes nothing for the caller
+                        yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, popular.Scores[j], ++rank,
+                            [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason, state.Bundle.Manifest.Version);
+                    }
+                }
+
+                yield break;
+            }
+
+            if (user is { HistoryTruncated: true })
+            {
+                seen = await SeenAmongAsync(state, user, proposals!.ItemIds, seen, cancellationToken);
+            }
+
+            CandidateFilter.Apply(proposals!, catalog.Index, seen, candidates, byItem);
+            metrics.RecordFiltered(candidates.Count);
+            var version = proposals!.BundleVersion;
+            var sent = new HashSet<int>();
+            string? failure = null;
+            string? rankingServes = null;
+            if (candidates.Count > 0)
+            {
+                var rankRequest = new RankCandidatesRequest { Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty, TopCount = count, BundleVersion = version };
+                rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
+                rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c].Id));
+                using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
+                // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
+                // cleanly instead of being cancelled once the list is full.
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await call.ResponseStream.MoveNext(cancellationToken);
+                    }
+                    catch (RpcException e) when (attempt == 1 && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
+                    {
+                        rankingServes = served; // a promotion in progress: ask retrieval again for the version ranking serves
+                        break;
+                    }
+                    catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
+                    {
+                        if (sent.Count >= count)
+                        {
+                            break; // the list is complete: a failure after it changes nothing for the caller
+                        }
+
+                        LogDegraded(logger, "ranking", e.StatusCode);
+                        metrics.RecordDegraded("ranking", e.StatusCode);
+                        failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
+                        break;
                     }
 
-                    LogDegraded(logger, "ranking", e.StatusCode);
-                    metrics.RecordDegraded("ranking", e.StatusCode);
-                    failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
-                    break;
-                }
+                    if (!more)
+                    {
+                        break;
+                    }
 
-                if (!more)
-                {
-                    break;
-                }
+                    var ranked = call.ResponseStream.Current;
+                    if (sent.Count >= count || ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item)
+                        || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
+                    {
+                        continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
+                    }
 
-                var ranked = call.ResponseStream.Current;
-                if (sent.Count >= count || ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item)
-                    || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
-                {
-                    continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
+                    yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals, position), false, string.Empty, version);
                 }
-
-                yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals!, position), false, string.Empty);
             }
-        }
 
-        if (failure is null)
-        {
-            yield break;
-        }
+            if (rankingServes is not null)
+            {
+                request.BundleVersion = rankingServes;
+                continue;
+            }
 
-        foreach (var item in candidates)
-        {
-            if (sent.Count >= count)
+            if (failure is null)
             {
                 yield break;
             }
 
-            if (sent.Add(item))
+            foreach (var item in candidates)
             {
-                var sources = CandidateFilter.SourcesOf(proposals!, byItem[item]);
-                yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure);
+                if (sent.Count >= count)
+                {
+                    yield break;
+                }
+
+                if (sent.Add(item))
+                {
+                    var sources = CandidateFilter.SourcesOf(proposals, byItem[item]);
+                    yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure, version);
+                }
             }
+
+            yield break;
         }
     }
 
@@ -179,12 +195,20 @@ public sealed partial class RecommendationPipeline(
         return all;
     }
 
+    /// <summary>The version ranking serves when it refused <paramref name="asked"/> as not held (FAILED_PRECONDITION with the version trailer).</summary>
+    private static string? ServedInstead(RpcException e, string asked, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && e.StatusCode == StatusCode.FailedPrecondition
+            && e.Trailers.GetValue(BundleVersions.Trailer) is { Length: > 0 } served && served != asked
+            ? served
+            : null;
+
     private static DateTime Deadline(int milliseconds) => DateTime.UtcNow.AddMilliseconds(milliseconds);
 
     /// <summary>A failure of the dependency (not of our caller, whose cancellation must propagate).</summary>
     private static bool IsDependencyFailure(RpcException e, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
-            or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented;
+            or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented
+            or StatusCode.FailedPrecondition;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} failed with {Status}; answering degraded")]
     private static partial void LogDegraded(ILogger logger, string dependency, StatusCode status);

@@ -15,7 +15,8 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
 
     public override async Task RankCandidates(RankCandidatesRequest request, IServerStreamWriter<RankCandidatesResponse> responseStream, ServerCallContext context)
     {
-        var state = readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
+        RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
+        var state = readiness.Pinned(request.BundleVersion);
         RequestChecks.Ids(request.HistoryItemIds, "history_item_ids");
         RequestChecks.Ids(request.CandidateItemIds, "candidate_item_ids");
         RequestChecks.Count(request.CandidateItemIds.Count, MaxCandidates, "the number of candidate_item_ids", "at least one");

@@ -6,13 +6,13 @@ namespace RecServices.Ranking.Services;
 
 public static class RankingServiceCollectionExtensions
 {
-    /// <summary>Loads the bundle's catalog and item vectors and opens the user tower in the background.</summary>
+    /// <summary>Loads each served version's catalog and item vectors and opens its user tower, in the background.</summary>
     public static IServiceCollection AddRankingServices(this IServiceCollection services, RecsOptions options)
     {
         services.AddSingleton<RankingMetrics>();
-        services.AddStartupState((_, _) =>
+        services.AddBundleState((_, directory, _) =>
         {
-            var bundle = Bundle.LoadServed(options.BundlePath, BundleParts.Core);
+            var bundle = Bundle.Load(directory, BundleParts.Core);
             return Task.FromResult(new RankingState(bundle, new Ranker(bundle)));
         });
         return services;

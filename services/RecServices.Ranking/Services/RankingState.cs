@@ -1,7 +1,11 @@
 using RecServices.Core.Bundles;
 using RecServices.Serving.Ranking;
+using RecServices.ServiceDefaults;
 
 namespace RecServices.Ranking.Services;
 
-/// <summary>What the ranking service serves from: the loaded bundle and its ranker (one ONNX Runtime session).</summary>
-public sealed record RankingState(Bundle Bundle, Ranker Ranker);
+/// <summary>What the ranking service serves from: one bundle version and its ranker (one ONNX Runtime session, disposed when the version retires).</summary>
+public sealed record RankingState(Bundle Bundle, Ranker Ranker) : IServedBundle, IDisposable
+{
+    public void Dispose() => Ranker.Dispose();
+}

@@ -10,7 +10,8 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
     {
-        var state = readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
+        RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
+        var state = readiness.Pinned(request.BundleVersion);
         var limits = state.Generator.Options;
         RequestChecks.Count(request.MaxCandidateCount, limits.MaxCandidatesLimit, "max_candidate_count", $"0 means the default ({limits.DefaultMaxCandidates})");
         RequestChecks.Ids(request.RecentItemIds, "recent_item_ids");

@@ -1,7 +1,8 @@
 using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
+using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval.Services;
 
-/// <summary>What the retrieval service serves from: the loaded bundle and its candidate generator.</summary>
-public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator);
+/// <summary>What the retrieval service serves from: one bundle version and its candidate generator.</summary>
+public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator) : IServedBundle;

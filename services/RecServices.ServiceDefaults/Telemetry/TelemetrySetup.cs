@@ -100,7 +100,7 @@ internal static class TelemetrySetup
     {
         try
         {
-            return Bundle.ReadManifest(bundlePath).Version;
+            return Bundle.ReadManifest(new BundleRoot(bundlePath).ServedDirectory()).Version;
         }
         catch (Exception e) when (e is BundleFormatException or IOException or UnauthorizedAccessException)
         {

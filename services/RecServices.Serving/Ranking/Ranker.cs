@@ -23,7 +23,7 @@ public sealed class Ranker : IDisposable
     {
         _tower = new UserTowerModel(bundle.UserTowerPath, bundle.Manifest.Schema, bundle.Manifest.Towers.Output, threads);
         _features = new UserFeatures(bundle.Manifest.Schema, bundle.Catalog.ItemGenres);
-        _vectors = bundle.Vectors;
+        _vectors = bundle.Vectors ?? throw new ArgumentException("the bundle was loaded without its item vectors (BundleParts.Vectors)", nameof(bundle));
     }
 
     /// <summary>Writes V_u into <paramref name="output"/> (length = the tower's output width).</summary>

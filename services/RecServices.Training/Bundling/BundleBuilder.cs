@@ -113,7 +113,7 @@ public sealed class BundleBuilder
                     .ToList(),
             };
             File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
-            Step("verify the written bundle", () => Bundle.Load(staging, BundleParts.Retrieval));
+            Step("verify the written bundle", () => Bundle.Load(staging, BundleParts.All));
             Replace(staging, target);
             _log(string.Create(CultureInfo.InvariantCulture, $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s"));
             return manifest;

@@ -42,7 +42,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         log(string.Create(CultureInfo.InvariantCulture, $"{protocol}: {train.Count} train and {test.Count} test ratings"));
         var bundleDirectory = Path.Combine(workDirectory, "bundle");
         new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
-        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval);
+        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
 
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RecServices.Core.Bundles;
+using RecServices.ServiceDefaults.Telemetry;
+
+namespace RecServices.ServiceDefaults;
+
+/// <summary>
+/// Loads a service's state from the version its bundle root serves, off the start-up path (the process answers health
+/// checks, NOT_SERVING, while it loads), then watches the root's <c>current</c> pointer every
+/// <see cref="RecsOptions.BundlePollSeconds"/>: a newly promoted version is loaded and fully validated in the background
+/// (every checksum, every table this stage reads, its ONNX session) and swapped in with one reference assignment.
+/// A version that fails is refused: the old one keeps serving, health stays SERVING, the error names the file, and it
+/// is not tried again until <c>current</c> changes. The replaced state stays reachable for
+/// <see cref="RecsOptions.PreviousVersionSeconds"/>, then is disposed. Failures are logged when they change.
+/// </summary>
+internal sealed partial class BundleLoader<T>(
+    IServiceProvider services,
+    Readiness<T> readiness,
+    RecsOptions options,
+    BundleMetrics metrics,
+    Func<IServiceProvider, string, CancellationToken, Task<T>> load,
+    ILogger<BundleLoader<T>> logger)
+    : BackgroundService
+    where T : class, IServedBundle
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var root = new BundleRoot(options.BundlePath);
+        string? loaded = null;
+        string? refused = null;
+        string? lastFailure = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            string? directory = null;
+            try
+            {
+                directory = root.ServedDirectory();
+                if (directory == loaded)
+                {
+                    refused = null; // rolled back to what is served: a later promotion of the refused one is tried again
+                }
+                else if (directory != refused)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var state = await Task.Run(() => load(services, directory, stoppingToken), stoppingToken);
+                    var seconds = clock.Elapsed.TotalSeconds;
+                    var replaced = readiness.Swap(state);
+                    (loaded, refused, lastFailure) = (directory, null, null);
+                    metrics.Loaded(state.Bundle.Manifest.Version, seconds);
+                    LogServing(logger, state.Bundle.Manifest.Version, seconds, replaced?.Bundle.Manifest.Version ?? "none");
+                    if (replaced is not null)
+                    {
+                        _ = RetireAsync(replaced, stoppingToken);
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (loaded is null)
+                {
+                    readiness.Fail($"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); retrying every {options.LoadRetrySeconds} s");
+                }
+                else if (directory is not null)
+                {
+                    refused = directory;
+                    metrics.Refused();
+                }
+
+                if (e.Message != lastFailure)
+                {
+                    if (loaded is null)
+                    {
+                        LogFailed(logger, e, typeof(T).Name, options.LoadRetrySeconds);
+                    }
+                    else
+                    {
+                        LogRefused(logger, e, directory ?? options.BundlePath, readiness.Value!.Bundle.Manifest.Version);
+                    }
+
+                    lastFailure = e.Message;
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(loaded is null ? options.LoadRetrySeconds : options.BundlePollSeconds), stoppingToken);
+        }
+    }
+
+    /// <summary>The replaced state serves requests pinned to it for the grace period, then is dropped and disposed.</summary>
+    private async Task RetireAsync(T replaced, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(options.PreviousVersionSeconds), stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the host is stopping: the process ends anyway
+        }
+
+        readiness.ForgetPrevious(replaced);
+        (replaced as IDisposable)?.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving bundle version {Version} (loaded and validated in {Seconds:F1} s; was {Previous})")]
+    private static partial void LogServing(ILogger logger, string version, double seconds, string previous);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{State} failed to load; NOT_SERVING, retrying every {Seconds} s (logged again when the failure changes)")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string state, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refused the bundle version at {Directory}; still serving {Serving} (tried again when 'current' changes)")]
+    private static partial void LogRefused(ILogger logger, Exception exception, string directory, string serving);
+}
