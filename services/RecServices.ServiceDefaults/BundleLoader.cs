@@ -63,9 +63,10 @@ internal sealed partial class BundleLoader<T>(
                 {
                     readiness.Fail($"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); retrying every {options.LoadRetrySeconds} s");
                 }
-                else if (directory is not null)
+                else if (directory is not null && directory != refused)
                 {
                     refused = directory;
+                    readiness.Refuse(directory, e.Message);
                     metrics.Refused();
                 }
 

@@ -12,11 +12,15 @@ public sealed class Readiness<T>
     private volatile T? _value;
     private volatile T? _previous;
     private volatile string _status = "the bundle is still loading";
+    private volatile string? _refused;
 
     public bool IsReady => _value is not null;
 
     /// <summary>Why there is no value yet (loading, or the load error).</summary>
     public string Status => _status;
+
+    /// <summary>The version directory last refused while another was served, and why; null when none was.</summary>
+    public string? Refused => _refused;
 
     /// <summary>The state of the current version.</summary>
     public T? Value => _value;
@@ -44,4 +48,6 @@ public sealed class Readiness<T>
     public void ForgetPrevious(T old) => Interlocked.CompareExchange(ref _previous, null, old);
 
     public void Fail(string reason) => _status = reason;
+
+    public void Refuse(string directory, string reason) => _refused = $"{directory}: {reason}";
 }

@@ -55,14 +55,15 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <param name="gatewayArgs">Extra settings of the gateway.</param>
     /// <param name="configureServices">Extra registrations of every host (a telemetry exporter, say).</param>
     /// <param name="dnsAddresses">The gateway calls dns:///localhost:port (resolver and round robin) instead of http://127.0.0.1:port.</param>
+    /// <param name="hostArgs">Extra settings of all three hosts.</param>
     public static async Task<ServiceSystem> StartAsync(
-        string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null, bool dnsAddresses = false)
+        string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null, bool dnsAddresses = false, IEnumerable<string>? hostArgs = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses);
+                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses, hostArgs?.ToArray() ?? []);
             }
             catch (IOException e) when (attempt < 3 && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
             {
@@ -70,14 +71,15 @@ public sealed class ServiceSystem : IAsyncDisposable
         }
     }
 
-    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices, bool dnsAddresses)
+    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices, bool dnsAddresses, string[] hostArgs)
     {
         var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")));
-        system.Retrieval = RetrievalApp.Build(Args(bundlePath, system.RetrievalPorts), configureServices);
-        system.Ranking = RankingApp.Build(Args(bundlePath, system.RankingPorts), configureServices);
+        system.Retrieval = RetrievalApp.Build([.. Args(bundlePath, system.RetrievalPorts), .. hostArgs], configureServices);
+        system.Ranking = RankingApp.Build([.. Args(bundlePath, system.RankingPorts), .. hostArgs], configureServices);
         system.Gateway = GatewayApp.Build(
         [
             .. Args(bundlePath, system.GatewayPorts),
+            .. hostArgs,
             $"--Recs:RetrievalAddress={(dnsAddresses ? "dns:///localhost" : "http://127.0.0.1")}:{system.RetrievalPorts.Grpc}",
             $"--Recs:RankingAddress={(dnsAddresses ? "dns:///localhost" : "http://127.0.0.1")}:{system.RankingPorts.Grpc}",
             $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",

@@ -1,0 +1,186 @@
+using System.Collections.Concurrent;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Core.Bundles;
+using RecServices.Gateway.Services;
+using RecServices.Ranking.Services;
+using RecServices.Retrieval.Services;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Ranking;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.FunctionalTests;
+
+/// <summary>
+/// Versions replaced while serving: the three real hosts on one bundle root, a promotion and a rollback under
+/// load, and a corrupted version every service refuses.
+/// </summary>
+public sealed class BundleReloadTests
+{
+    /// <summary>Poll the pointer often, and keep a replaced version long enough for every pinned call of the test.</summary>
+    private static readonly string[] Reloading = ["--Recs:BundlePollSeconds=0.1", "--Recs:PreviousVersionSeconds=60"];
+
+    [Fact]
+    public async Task PromoteThenRollback_UnderLoad_NoErrorNoDegradedAndEveryAnswerRankedByTheVersionThatRetrievedIt()
+    {
+        using var dir = new TempDirectory();
+        var (root, v1, v2) = TestVersions.NewRoot(dir.Path);
+        var (m1, m2) = (Version(root, v1), Version(root, v2));
+        await using var system = await ServiceSystem.StartAsync(root.Path, hostArgs: Reloading);
+        var users = Bundle.Load(root.VersionPath(v1), BundleParts.Users).Users!.Select(u => u.Id).ToArray();
+        var answers = new ConcurrentQueue<Answer>();
+        var errors = new ConcurrentQueue<string>();
+        using var stop = new CancellationTokenSource();
+
+        // Eight callers without pause, from before the promotion to after the rollback.
+        var callers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var user = users[(w * 37 + n * 11) % users.Length];
+                var started = DateTime.UtcNow;
+                try
+                {
+                    answers.Enqueue(new Answer(user, started, await system.RecommendAsync(user, 10)));
+                }
+                catch (RpcException e)
+                {
+                    errors.Enqueue($"{user}: {e.Status}");
+                }
+            }
+        })).ToArray();
+
+        await Until(answers, m1, DateTime.MinValue);
+        BundleValidation.Validate(root.VersionPath(v2));
+        root.SetCurrent(v2);
+        var servingV2 = await EveryStageServesAsync(system, m2);
+        await Until(answers, m2, servingV2);
+        var rollbackAt = DateTime.UtcNow;
+        root.SetCurrent(root.PreviousVersion()!); // rollback
+        var servingV1 = await EveryStageServesAsync(system, m1);
+        await Until(answers, m1, servingV1);
+        await stop.CancelAsync();
+        await Task.WhenAll(callers).WithTimeout();
+
+        Assert.Empty(errors);
+        var all = answers.ToList();
+        Assert.All(all, a => Assert.NotEmpty(a.Items));
+        Assert.All(all, a => Assert.All(a.Items, i => Assert.False(i.Degraded, i.DegradedReason)));
+        Assert.All(all, a => Assert.Single(a.Items.Select(i => i.BundleVersion).Distinct()));
+        Assert.All(all, a => Assert.Contains(a.Version, new[] { m1, m2 }));
+        // Once every stage serves a version, every call started after that is answered on it.
+        Assert.All(all.Where(a => a.Started > servingV2 && a.Started < rollbackAt), a => Assert.Equal(m2, a.Version));
+        Assert.All(all.Where(a => a.Started > servingV1), a => Assert.Equal(m1, a.Version));
+
+        // Each answer's scores are V_u · V_m of the version it names: the towers and vectors that ranked it are the
+        // ones of the version whose tables retrieved it.
+        var rankers = new Dictionary<string, (Bundle Bundle, Ranker Ranker)>();
+        foreach (var version in new[] { v1, v2 })
+        {
+            var bundle = Bundle.Load(root.VersionPath(version), BundleParts.Core);
+            rankers[bundle.Manifest.Version] = (bundle, new Ranker(bundle));
+        }
+
+        var histories = Bundle.Load(root.VersionPath(v1), BundleParts.Users);
+        var byUser = histories.Users!.Select((u, i) => (u, i)).ToDictionary(x => x.u.Id, x => x.i);
+        var users1 = TestBundle.Histories(histories);
+        foreach (var answer in all.Take(300))
+        {
+            var (bundle, ranker) = rankers[answer.Version];
+            var profileUser = histories.Users![byUser[answer.User]];
+            var history = TwoStagePipeline.Newest(users1.Of(byUser[answer.User]).ToArray().Select(i => bundle.Catalog.Index[histories.Catalog.Items[i].Id]).ToArray());
+            var top = new RankedItem[1];
+            ranker.Rank(new UserProfile(history, profileUser.Age, profileUser.Gender), [bundle.Catalog.Index[answer.Items[0].ItemId]], top);
+            Assert.Equal(top[0].Score, answer.Items[0].Score, 3);
+        }
+
+        foreach (var (_, ranker) in rankers.Values)
+        {
+            ranker.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Promote_CorruptedVersionWrittenToCurrent_EveryServiceRefusesItAndKeepsServingTheOld()
+    {
+        using var dir = new TempDirectory();
+        var (root, v1, v2) = TestVersions.NewRoot(dir.Path);
+        foreach (var table in new[] { TopLists.FileName, ItemVectors.FileName })
+        {
+            var path = Path.Combine(root.VersionPath(v2), table);
+            var bytes = File.ReadAllBytes(path);
+            bytes[bytes.Length / 2] ^= 0x20;
+            File.WriteAllBytes(path, bytes);
+        }
+
+        await using var system = await ServiceSystem.StartAsync(root.Path, hostArgs: Reloading);
+        var before = await system.RecommendAsync("u1", 10);
+        root.SetCurrent(v2); // no validation: as if someone wrote the pointer by hand
+
+        var refusals = new Func<string?>[]
+        {
+            () => system.Retrieval!.Services.GetRequiredService<Readiness<RetrievalState>>().Refused,
+            () => system.Ranking!.Services.GetRequiredService<Readiness<RankingState>>().Refused,
+            () => system.Gateway!.Services.GetRequiredService<Readiness<GatewayState>>().Refused,
+        };
+        foreach (var refused in refusals)
+        {
+            await TaskTimeouts.Until(() => Task.FromResult(refused() is not null), "every service to refuse the corrupted version");
+            Assert.Contains(root.VersionPath(v2), refused());
+            Assert.Contains("checksum mismatch", refused());
+        }
+
+        var after = await system.RecommendAsync("u1", 10);
+        Assert.Equal(before.Select(i => i.ItemId), after.Select(i => i.ItemId));
+        Assert.All(after, i => Assert.Equal(Version(root, v1), i.BundleVersion));
+        Assert.All(before, i => Assert.Equal(Version(root, v1), i.BundleVersion));
+        Assert.All(after, i => Assert.False(i.Degraded));
+        foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
+        {
+            Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, await ServiceSystem.HealthAsync(port));
+        }
+    }
+
+    [Fact]
+    public async Task Promote_NewVersion_LeavesTheUserStoreAsItWas()
+    {
+        using var dir = new TempDirectory();
+        var (root, _, v2) = TestVersions.NewRoot(dir.Path);
+        await using var system = await ServiceSystem.StartAsync(root.Path, hostArgs: Reloading);
+        var client = system.GatewayClient;
+        var first = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u5", ItemId = "i3", Kind = InteractionKind.Watched, EventId = "before" }).ResponseAsync.WithTimeout();
+
+        root.SetCurrent(v2);
+        await EveryStageServesAsync(system, Version(root, v2));
+        var second = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u5", ItemId = "i4", Kind = InteractionKind.Watched, EventId = "after" }).ResponseAsync.WithTimeout();
+        var replay = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u5", ItemId = "i3", Kind = InteractionKind.Watched, EventId = "before" }).ResponseAsync.WithTimeout();
+        var list = await system.RecommendAsync("u5", 50);
+
+        Assert.Equal(first.HistoryCount + (first.HistoryCount == second.HistoryCount ? 0 : 1), second.HistoryCount); // the history kept, never re-seeded
+        Assert.Equal(first.HistoryCount, replay.HistoryCount);
+        Assert.DoesNotContain(list, i => i.ItemId is "i3" or "i4");
+        Assert.All(list, i => Assert.Equal(Version(root, v2), i.BundleVersion));
+    }
+
+    /// <summary>Waits until retrieval, ranking and the gateway all serve <paramref name="version"/> (a manifest version); returns when they did.</summary>
+    private static async Task<DateTime> EveryStageServesAsync(ServiceSystem system, string version)
+    {
+        await TaskTimeouts.Until(() => Task.FromResult(
+            system.Retrieval!.Services.GetRequiredService<Readiness<RetrievalState>>().Value?.Bundle.Manifest.Version == version
+            && system.Ranking!.Services.GetRequiredService<Readiness<RankingState>>().Value?.Bundle.Manifest.Version == version
+            && system.Gateway!.Services.GetRequiredService<Readiness<GatewayState>>().Value?.Bundle.Manifest.Version == version), $"every stage to serve {version}");
+        return DateTime.UtcNow;
+    }
+
+    /// <summary>Waits until 30 answers on <paramref name="version"/> (a manifest version) started after <paramref name="since"/>.</summary>
+    private static Task Until(ConcurrentQueue<Answer> answers, string version, DateTime since) =>
+        TaskTimeouts.Until(() => Task.FromResult(answers.Count(a => a.Started > since && a.Items.Count > 0 && a.Version == version) >= 30), $"30 answers on {version}");
+
+    private static string Version(BundleRoot root, string directory) => Bundle.ReadManifest(root.VersionPath(directory)).Version;
+
+    private sealed record Answer(string User, DateTime Started, List<RecommendResponse> Items)
+    {
+        public string Version => Items.Count > 0 ? Items[0].BundleVersion : string.Empty;
+    }
+}
