@@ -36,10 +36,11 @@ public static class LoadCommand
             DefaultValueFactory = _ => ["sqlite"],
             AllowMultipleArgumentsPerToken = true,
         };
+        var promote = new Option<string?>("--promote") { Description = "With --spawn over a bundle root: promote this version halfway through the measured Recommend window, and report the time until answers carry it, each service's load time and resident memory around the swap." };
         var record = new Option<bool>("--record") { Description = "Also measure RecordInteraction (it writes interactions for the bundle's users into the gateway's store: never against a production gateway)." };
         var command = new Command("load", "Closed-loop load on the gateway's Recommend (and RecordInteraction) against the gRPC floor (health Check on the same process).")
         {
-            target, bundleDir, spawn, concurrency, duration, warmup, count, json, stores, record,
+            target, bundleDir, spawn, concurrency, duration, warmup, count, json, stores, record, promote,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -80,6 +81,12 @@ public static class LoadCommand
             }
 
             var items = bundle.Catalog.Items.Select(i => i.Id).ToList();
+            var promoted = parse.GetValue(promote);
+            if (promoted is not null && (spawnPath is null || storeKinds.Length != 1 || !Directory.Exists(new BundleRoot(spawnPath).VersionPath(promoted))))
+            {
+                throw new ArgumentException("--promote needs --spawn <bundle root> holding that version under versions/, and one --store");
+            }
+
             var measureRecord = parse.GetValue(record);
             var reports = new List<LoadReport>();
             if (spawnPath is not null)
@@ -89,7 +96,8 @@ public static class LoadCommand
                     output.WriteLine($"starting retrieval, ranking and gateway ({store} user store) on loopback over {Path.GetFullPath(spawnPath)}");
                     await using var services = await LocalServices.StartAsync(spawnPath, userStore: store, cancellationToken: cancellationToken);
                     output.WriteLine($"gateway {services.GatewayAddress} serving (pids {string.Join(", ", services.Processes.Select(p => p.ProcessId).Append(services.Redis?.ProcessId ?? 0).Where(p => p != 0))})");
-                    reports.Add(await RunAsync(services.GatewayAddress, store, users, items, settings, measureRecord, output, cancellationToken));
+                    reports.Add(await RunAsync(services.GatewayAddress, store, users, items, settings, measureRecord, output, cancellationToken,
+                        promoted is null ? null : load => new PromotionDuringLoad(new BundleRoot(spawnPath), promoted, services.Processes, load, output)));
                 }
             }
             else
@@ -114,14 +122,17 @@ public static class LoadCommand
     }
 
     public static async Task<LoadReport> RunAsync(
-        string address, string store, IReadOnlyList<string> users, IReadOnlyList<string> items, LoadSettings settings, bool measureRecord, TextWriter output, CancellationToken cancellationToken)
+        string address, string store, IReadOnlyList<string> users, IReadOnlyList<string> items, LoadSettings settings, bool measureRecord, TextWriter output, CancellationToken cancellationToken,
+        Func<LoadTarget, PromotionDuringLoad>? promotion = null)
     {
         using var load = new LoadTarget(address, users, items, settings.Count);
         var warm = TimeSpan.FromSeconds(settings.WarmupSeconds);
         var measured = TimeSpan.FromSeconds(settings.DurationSeconds);
         output.WriteLine(Invariant($"Recommend: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"));
         await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, warm, cancellationToken);
+        var promoting = promotion?.Invoke(load).RunAsync(measured, cancellationToken);
         var recommend = await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, measured, cancellationToken);
+        var promoted = promoting is null ? null : await promoting;
         LoadSummary? recorded = null;
         if (measureRecord)
         {
@@ -136,7 +147,7 @@ public static class LoadCommand
         var ratio = new LoadRatio(
             Math.Round(recommend.P50Ms / Math.Max(floor.P50Ms, 1e-9), 2),
             Math.Round(recommend.ThroughputRps / Math.Max(floor.ThroughputRps, 1e-9), 3));
-        return new LoadReport(address, store, settings.Concurrency, settings.DurationSeconds, settings.WarmupSeconds, settings.Count, Machine(), recommend, recorded, floor, ratio);
+        return new LoadReport(address, store, settings.Concurrency, settings.DurationSeconds, settings.WarmupSeconds, settings.Count, Machine(), recommend, recorded, floor, ratio, promoted);
     }
 
     public static string Table(LoadReport r)
@@ -158,6 +169,11 @@ public static class LoadCommand
         }
 
         text.AppendLine(c, $"Recommend / floor: p50 × {r.Ratio.P50:F2}, throughput × {r.Ratio.Throughput:F3}");
+        if (r.Promotion is { } p)
+        {
+            text.AppendLine(c, $"promoted {p.Version} at {p.AtSeconds:F1} s; first answer on it after {(p.FirstAnswerSeconds is { } s ? s.ToString("F2", c) + " s" : "none")}; load and validate: {string.Join(", ", p.LoadSeconds.Select(l => $"{l.Key} {l.Value:F1} s"))}");
+            text.AppendLine(c, $"resident MB before / peak / after: {string.Join("; ", p.Memory.Select(m => $"{m.Key} {m.Value.Before:F0} / {m.Value.Peak:F0} / {m.Value.After:F0}"))}");
+        }
         return text.ToString();
     }
 

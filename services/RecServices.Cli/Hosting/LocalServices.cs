@@ -168,6 +168,7 @@ public sealed class LocalServices : IAsyncDisposable
         "--Recs:ListenAddress=127.0.0.1",
         "--Recs:LoadRetrySeconds=0.2",
         "--Logging:LogLevel:Default=Warning",
+        "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information", // which version, loaded in how long
     ];
 
     private static (int Grpc, int Http) FreePort() => (LoopbackPort.Free(), LoopbackPort.Free());

@@ -17,7 +17,8 @@ public sealed record LoadReport(
     [property: JsonPropertyName("recommend")] LoadSummary Recommend,
     [property: JsonPropertyName("record_interaction"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LoadSummary? RecordInteraction,
     [property: JsonPropertyName("floor")] LoadSummary Floor,
-    [property: JsonPropertyName("ratio")] LoadRatio Ratio);
+    [property: JsonPropertyName("ratio")] LoadRatio Ratio,
+    [property: JsonPropertyName("promotion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PromotionReport? Promotion = null);
 
 /// <summary>Recommend over the floor: p50 latency (lower is better, ≥ 1) and throughput (higher is better, ≤ 1).</summary>
 public sealed record LoadRatio(

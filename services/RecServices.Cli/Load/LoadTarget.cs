@@ -19,6 +19,8 @@ public sealed class LoadTarget : IDisposable
     private readonly IReadOnlyList<string> _items;
     private readonly int _count;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private string? _watched;
+    private long _firstSeen;
 
     /// <param name="address">The gateway's gRPC address.</param>
     /// <param name="users">User ids to request, in turn; each worker starts at its own offset.</param>
@@ -43,6 +45,12 @@ public sealed class LoadTarget : IDisposable
         _count = count;
     }
 
+    /// <summary>When the first answer carrying the <see cref="Watch"/>ed bundle version arrived (a Stopwatch timestamp), or null.</summary>
+    public long? FirstSeen => Interlocked.Read(ref _firstSeen) is var seen and not 0 ? seen : null;
+
+    /// <summary>Notes the first answer that carries <paramref name="version"/> from now on.</summary>
+    public void Watch(string version) => _watched = version;
+
     /// <summary>One Recommend, its whole stream read; a degraded answer counts as an error (status UNAVAILABLE).</summary>
     public async Task RecommendAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
@@ -57,6 +65,10 @@ public sealed class LoadTarget : IDisposable
             }
 
             received++;
+            if (_watched is { } watched && item.BundleVersion == watched)
+            {
+                Interlocked.CompareExchange(ref _firstSeen, System.Diagnostics.Stopwatch.GetTimestamp(), 0);
+            }
         }
 
         if (received == 0)

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using RecServices.Cli.Commands;
+using RecServices.Cli.Hosting;
+using RecServices.Core.Bundles;
+
+namespace RecServices.Cli.Load;
+
+/// <summary>
+/// Promotes a version halfway through a measured window while the load runs, and watches what it costs: the time
+/// until answers carry the new version, each service's load time (from its log line), and each service's resident
+/// memory before, at its peak during, and after the swap (sampled from /proc every 50 ms).
+/// </summary>
+public sealed partial class PromotionDuringLoad(BundleRoot root, string version, IReadOnlyList<ServiceProcess> processes, LoadTarget load, TextWriter output)
+{
+    public async Task<PromotionReport> RunAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var manifestVersion = Bundle.ReadManifest(root.VersionPath(version)).Version;
+        var clock = Stopwatch.StartNew();
+        var before = new Dictionary<string, double>();
+        var peak = new Dictionary<string, double>();
+        var half = window / 2;
+        while (clock.Elapsed < half)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        foreach (var process in processes)
+        {
+            before[Name(process)] = peak[Name(process)] = ResidentMegabytes(process.ProcessId);
+        }
+
+        load.Watch(manifestVersion);
+        var promotedAt = clock.Elapsed.TotalSeconds;
+        BundlesCommand.Promote(root, version, output);
+        var promoted = Stopwatch.GetTimestamp();
+        while (clock.Elapsed < window)
+        {
+            foreach (var process in processes)
+            {
+                peak[Name(process)] = Math.Max(peak[Name(process)], ResidentMegabytes(process.ProcessId));
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        var memory = processes.ToDictionary(Name, p => new ResidentMemory(Math.Round(before[Name(p)], 1), Math.Round(peak[Name(p)], 1), Math.Round(ResidentMegabytes(p.ProcessId), 1)));
+        var loads = new Dictionary<string, double>();
+        foreach (var process in processes)
+        {
+            var line = process.Tail().Split('\n').LastOrDefault(l => l.Contains("Serving bundle version " + manifestVersion, StringComparison.Ordinal));
+            if (line is not null && LoadTime().Match(line) is { Success: true } match)
+            {
+                loads[Name(process)] = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        double? firstAnswer = load.FirstSeen is { } seen ? Math.Round(Stopwatch.GetElapsedTime(promoted, seen).TotalSeconds, 3) : null;
+        return new PromotionReport(manifestVersion, Math.Round(promotedAt, 2), firstAnswer, loads, memory);
+    }
+
+    private static string Name(ServiceProcess process) => process.Name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    /// <summary>VmRSS from /proc/&lt;pid&gt;/status, in MB (0 when it cannot be read).</summary>
+    private static double ResidentMegabytes(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    [GeneratedRegex(@"loaded and validated in ([0-9.]+) s")]
+    private static partial Regex LoadTime();
+}
