@@ -36,6 +36,10 @@ public sealed class TelemetryTests
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: HostMetrics.AddTo);
         Assert.NotEmpty(await system.RecommendAsync("u1", 5));
 
+        // The server records a call once its handler has returned, which can be just after the client has read the
+        // end of the stream: wait for the point instead of assuming it is there.
+        await TaskTimeouts.Until(() => Task.FromResult(HostMetrics.Points(HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration],
+            (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "OK")).Count > 0), "the gateway to record the Recommend call");
         var gateway = HostMetrics.Collect(system.Gateway!);
         var server = gateway[RpcMetrics.ServerDuration];
         Assert.Equal("s", server.Unit);
@@ -70,6 +74,8 @@ public sealed class TelemetryTests
         var e = await Assert.ThrowsAsync<RpcException>(() => system.RecommendAsync("u1", 100_000));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
 
+        await TaskTimeouts.Until(() => Task.FromResult(HostMetrics.Points(HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration],
+            (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")).Count > 0), "the gateway to record the rejected call");
         var server = HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration];
         var rejected = Assert.Single(HostMetrics.Points(server, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")));
         Assert.Equal("INVALID_ARGUMENT", HostMetrics.Tags(rejected)[RecsTelemetry.ErrorType]);
