@@ -60,7 +60,7 @@ public class ScoringBenchmarks : IDisposable
         var d = _user.Length;
         for (var i = 0; i < _candidates.Length; i++)
         {
-            _scores[i] = TensorPrimitives.Dot(_user, vectors.AsSpan(_candidates[i] * d, d));
+            _scores[i] = TensorPrimitives.Dot(_user, vectors.Slice(_candidates[i] * d, d));
         }
 
         return _scores[^1];

@@ -36,10 +36,20 @@ public sealed class TelemetryTests
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: HostMetrics.AddTo);
         Assert.NotEmpty(await system.RecommendAsync("u1", 5));
 
-        // The server records a call once its handler has returned, which can be just after the client has read the
-        // end of the stream: wait for the point instead of assuming it is there.
-        await TaskTimeouts.Until(() => Task.FromResult(HostMetrics.Points(HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration],
-            (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "OK")).Count > 0), "the gateway to record the Recommend call");
+        // Calls are recorded when they end, on the server once its handler has returned and on the client in the
+        // call's completion: both can come just after the caller has read the end of the stream. Wait for every point
+        // this test reads instead of assuming it is there.
+        (string, object)[] retrievalCall = [(RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc)];
+        (string, object)[] rankingCall = [(RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc)];
+        await TaskTimeouts.Until(() =>
+        {
+            var metrics = HostMetrics.Collect(system.Gateway!);
+            return Task.FromResult(
+                metrics.TryGetValue(RpcMetrics.ServerDuration, out var served) && HostMetrics.Points(served, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "OK")).Count > 0
+                && metrics.TryGetValue(RpcMetrics.ClientDuration, out var called) && HostMetrics.Points(called, retrievalCall).Count > 0 && HostMetrics.Points(called, rankingCall).Count > 0
+                && HostMetrics.Collect(system.Retrieval!).TryGetValue(RpcMetrics.ServerDuration, out var retrieved) && HostMetrics.Points(retrieved, (RecsTelemetry.RpcMethod, GetCandidates)).Count > 0
+                && HostMetrics.Collect(system.Ranking!).TryGetValue(RpcMetrics.ServerDuration, out var ranked) && HostMetrics.Points(ranked, (RecsTelemetry.RpcMethod, RankCandidates)).Count > 0);
+        }, "every call of the Recommend to be recorded");
         var gateway = HostMetrics.Collect(system.Gateway!);
         var server = gateway[RpcMetrics.ServerDuration];
         Assert.Equal("s", server.Unit);
@@ -56,11 +66,9 @@ public sealed class TelemetryTests
         var client = gateway[RpcMetrics.ClientDuration];
         Assert.Equal("s", client.Unit);
         // (Other tests' gateways call backends on other ports, or on localhost: address and port tell this system's points apart.)
-        var retrieval = Assert.Single(HostMetrics.Points(client,
-            (RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc)));
+        var retrieval = Assert.Single(HostMetrics.Points(client, retrievalCall));
         Assert.Equal("grpc", HostMetrics.Tags(retrieval)[RecsTelemetry.RpcSystemName]);
-        Assert.Single(HostMetrics.Points(client,
-            (RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc)));
+        Assert.Single(HostMetrics.Points(client, rankingCall));
 
         // The backends time the same calls as servers.
         Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, GetCandidates)));

@@ -1,7 +1,8 @@
 namespace RecServices.Core.Bundles;
 
 /// <summary>
-/// V_m for every item, one flat row-major array. File <c>item_vectors.bin</c>, little-endian:
+/// V_m for every item, one flat row-major array: read through a memory map (<see cref="MappedFile"/>), or held in an
+/// array when built in process. File <c>item_vectors.bin</c>, little-endian:
 /// <code>
 /// header   8 bytes "RSVECTOR", int32 version = 1
 /// int32 N (item count, must equal the catalog's), int32 D (1..4096, must equal the manifest's)
@@ -14,6 +15,10 @@ public sealed class ItemVectors
     private const string Magic = "RSVECTOR";
     private const int Version = 1;
 
+    private readonly float[]? _array;
+    private readonly MappedFile? _mapped;
+    private readonly long _offset;
+
     public ItemVectors(int count, int dimension, float[] values)
     {
         if (values.Length != (long)count * dimension)
@@ -23,16 +28,25 @@ public sealed class ItemVectors
 
         Count = count;
         Dimension = dimension;
-        Values = values;
+        _array = values;
+    }
+
+    private ItemVectors(int count, int dimension, MappedFile mapped, long offset)
+    {
+        Count = count;
+        Dimension = dimension;
+        _mapped = mapped;
+        _offset = offset;
     }
 
     public int Count { get; }
 
     public int Dimension { get; }
 
-    public float[] Values { get; }
+    /// <summary>Every V_m, row-major ([Count × Dimension]).</summary>
+    public ReadOnlySpan<float> Values => _array ?? _mapped!.Span<float>(_offset, Count * Dimension);
 
-    public ReadOnlySpan<float> Row(int item) => Values.AsSpan(item * Dimension, Dimension);
+    public ReadOnlySpan<float> Row(int item) => Values.Slice(item * Dimension, Dimension);
 
     public void Write(string path)
     {
@@ -42,14 +56,29 @@ public sealed class ItemVectors
         w.WriteFloats(Values);
     }
 
+    /// <summary>Checks the header and every value, then serves the values from a memory map of the file.</summary>
     public static ItemVectors Read(string path, int expectedCount, int expectedDimension)
     {
         using var r = new TableReader(path, Magic, Version);
         var count = r.ReadInt("item count", expectedCount, expectedCount);
         var dimension = r.ReadInt("dimension", expectedDimension, expectedDimension);
-        var values = new float[(long)count * dimension];
-        r.ReadFloats(values, "vector value");
-        r.End();
-        return new ItemVectors(count, dimension, values);
+        var values = (long)count * dimension;
+        if (values > int.MaxValue)
+        {
+            throw r.Error($"{count} × {dimension} values are more than one table can hold ({int.MaxValue})");
+        }
+
+        r.RequireRest(values * sizeof(float), "vector values");
+        var vectors = new ItemVectors(count, dimension, new MappedFile(path), r.Position);
+        var all = vectors.Values;
+        for (var i = 0; i < all.Length; i++)
+        {
+            if (!float.IsFinite(all[i]))
+            {
+                throw r.Error($"vector value[{i}] is not a finite number");
+            }
+        }
+
+        return vectors;
     }
 }

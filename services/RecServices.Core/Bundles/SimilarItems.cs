@@ -2,7 +2,8 @@ namespace RecServices.Core.Bundles;
 
 /// <summary>
 /// The precomputed item-item table: for each item its K most similar items by cosine similarity of V_m,
-/// best first. File <c>similar_items.bin</c>, little-endian:
+/// best first, read through a memory map (<see cref="MappedFile"/>) or held in arrays when built in process. File
+/// <c>similar_items.bin</c>, little-endian:
 /// <code>
 /// header   8 bytes "RSSIMILR", int32 version = 1
 /// int32 N (must equal the catalog's), int32 K (1..1000)
@@ -16,6 +17,11 @@ public sealed class SimilarItems
     private const string Magic = "RSSIMILR";
     private const int Version = 1;
 
+    private readonly int[]? _neighbours;
+    private readonly float[]? _scores;
+    private readonly MappedFile? _mapped;
+    private readonly long _offset;
+
     public SimilarItems(int count, int k, int[] neighbours, float[] scores)
     {
         if (neighbours.Length != (long)count * k || scores.Length != neighbours.Length)
@@ -25,27 +31,37 @@ public sealed class SimilarItems
 
         Count = count;
         K = k;
-        Neighbours = neighbours;
-        Scores = scores;
+        _neighbours = neighbours;
+        _scores = scores;
+    }
+
+    private SimilarItems(int count, int k, MappedFile mapped, long offset)
+    {
+        Count = count;
+        K = k;
+        _mapped = mapped;
+        _offset = offset;
     }
 
     public int Count { get; }
 
     public int K { get; }
 
-    public int[] Neighbours { get; }
+    /// <summary>Every item's neighbours, [Count × K], -1 after the last.</summary>
+    public ReadOnlySpan<int> Neighbours => _neighbours ?? _mapped!.Span<int>(_offset, Count * K);
 
-    public float[] Scores { get; }
+    /// <summary>Every item's similarities, [Count × K].</summary>
+    public ReadOnlySpan<float> Scores => _scores ?? _mapped!.Span<float>(_offset + ((long)Count * K * sizeof(int)), Count * K);
 
     /// <summary>The neighbours of <paramref name="item"/>, best first, padding (-1) excluded.</summary>
     public ReadOnlySpan<int> Of(int item)
     {
-        var row = Neighbours.AsSpan(item * K, K);
+        var row = Neighbours.Slice(item * K, K);
         var end = row.IndexOf(-1);
         return end < 0 ? row : row[..end];
     }
 
-    public ReadOnlySpan<float> ScoresOf(int item) => Scores.AsSpan(item * K, Of(item).Length);
+    public ReadOnlySpan<float> ScoresOf(int item) => Scores.Slice(item * K, Of(item).Length);
 
     public void Write(string path)
     {
@@ -61,11 +77,23 @@ public sealed class SimilarItems
         using var r = new TableReader(path, Magic, Version);
         var count = r.ReadInt("item count", expectedCount, expectedCount);
         var k = r.ReadInt("K", 1, 1000);
-        var neighbours = new int[(long)count * k];
-        var scores = new float[neighbours.Length];
-        r.ReadInts(neighbours);
-        r.ReadFloats(scores, "similarity");
-        r.End();
+        if ((long)count * k > int.MaxValue)
+        {
+            throw r.Error($"{count} × {k} neighbours are more than one table can hold ({int.MaxValue})");
+        }
+
+        r.RequireRest((long)count * k * (sizeof(int) + sizeof(float)), "neighbours and similarities");
+        var table = new SimilarItems(count, k, new MappedFile(path), r.Position);
+        var neighbours = table.Neighbours;
+        var scores = table.Scores;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            if (!float.IsFinite(scores[i]))
+            {
+                throw r.Error($"similarity[{i}] is not a finite number");
+            }
+        }
+
         for (var i = 0; i < count; i++)
         {
             var padded = false;
@@ -90,6 +118,6 @@ public sealed class SimilarItems
             }
         }
 
-        return new SimilarItems(count, k, neighbours, scores);
+        return table;
     }
 }

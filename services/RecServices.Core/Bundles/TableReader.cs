@@ -112,6 +112,27 @@ public sealed class TableReader : IDisposable
     /// <summary>Fills <paramref name="values"/> with raw little-endian int32s (range checks are the caller's).</summary>
     public void ReadInts(Span<int> values) => Fill(MemoryMarshal.AsBytes(values));
 
+    /// <summary>The byte offset of the next field.</summary>
+    public long Position => _stream.Position;
+
+    /// <summary>
+    /// Requires exactly <paramref name="bytes"/> more bytes to the end of the file (a table whose rest is read through a
+    /// memory map instead): fewer is a truncated file, more a mismatched or corrupted one.
+    /// </summary>
+    public void RequireRest(long bytes, string field)
+    {
+        var rest = _stream.Length - _stream.Position;
+        if (rest < bytes)
+        {
+            throw Error($"{field}: the file ends early (truncated): {rest} bytes left, {bytes} expected");
+        }
+
+        if (rest > bytes)
+        {
+            throw Error($"{rest - bytes} unexpected bytes after the end of the table");
+        }
+    }
+
     /// <summary>Requires the file to end here: trailing bytes mean a mismatched or corrupted table.</summary>
     public void End()
     {

@@ -69,6 +69,7 @@ public sealed class Ranker : IDisposable
             var inferred = Stopwatch.GetTimestamp();
             var scoreSpan = scores.AsSpan(0, candidates.Length);
             VectorScorer.ScoreCandidates(vector.AsSpan(0, d), _vectors.Values, candidates, scoreSpan);
+            GC.KeepAlive(_vectors); // the span reads a memory map that lives as long as _vectors
             var n = TopK.Select(scoreSpan, order.AsSpan(0, Math.Min(result.Length, candidates.Length)));
             for (var i = 0; i < n; i++)
             {

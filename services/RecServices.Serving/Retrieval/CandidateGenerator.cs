@@ -45,6 +45,8 @@ public sealed class CandidateGenerator
             }
         }
 
+        GC.KeepAlive(_similar); // the spans read a memory map that lives as long as _similar
+
         foreach (var genre in user.TopGenres.Take(o.TopGenres))
         {
             if (_tops.ByGenre.TryGetValue(genre, out var list))
