@@ -42,7 +42,8 @@ public sealed class BundleReloadTests
                 var started = DateTime.UtcNow;
                 try
                 {
-                    answers.Enqueue(new Answer(user, started, await system.RecommendAsync(user, 10)));
+                    var items = await system.RecommendAsync(user, 10);
+                    answers.Enqueue(new Answer(user, started, DateTime.UtcNow, items));
                 }
                 catch (RpcException e)
                 {
@@ -69,8 +70,8 @@ public sealed class BundleReloadTests
         Assert.All(all, a => Assert.All(a.Items, i => Assert.False(i.Degraded, i.DegradedReason)));
         Assert.All(all, a => Assert.Single(a.Items.Select(i => i.BundleVersion).Distinct()));
         Assert.All(all, a => Assert.Contains(a.Version, new[] { m1, m2 }));
-        // Once every stage serves a version, every call started after that is answered on it.
-        Assert.All(all.Where(a => a.Started > servingV2 && a.Started < rollbackAt), a => Assert.Equal(m2, a.Version));
+        // Once every stage serves a version, every call made after that (and over before the next change) is answered on it.
+        Assert.All(all.Where(a => a.Started > servingV2 && a.Ended < rollbackAt), a => Assert.Equal(m2, a.Version));
         Assert.All(all.Where(a => a.Started > servingV1), a => Assert.Equal(m1, a.Version));
 
         // Each answer's scores are V_u · V_m of the version it names: the towers and vectors that ranked it are the
@@ -179,7 +180,7 @@ public sealed class BundleReloadTests
 
     private static string Version(BundleRoot root, string directory) => Bundle.ReadManifest(root.VersionPath(directory)).Version;
 
-    private sealed record Answer(string User, DateTime Started, List<RecommendResponse> Items)
+    private sealed record Answer(string User, DateTime Started, DateTime Ended, List<RecommendResponse> Items)
     {
         public string Version => Items.Count > 0 ? Items[0].BundleVersion : string.Empty;
     }

@@ -172,7 +172,7 @@ public static class LoadCommand
         if (r.Promotion is { } p)
         {
             text.AppendLine(c, $"promoted {p.Version} at {p.AtSeconds:F1} s; first answer on it after {(p.FirstAnswerSeconds is { } s ? s.ToString("F2", c) + " s" : "none")}; load and validate: {string.Join(", ", p.LoadSeconds.Select(l => $"{l.Key} {l.Value:F1} s"))}");
-            text.AppendLine(c, $"resident MB before / peak / after: {string.Join("; ", p.Memory.Select(m => $"{m.Key} {m.Value.Before:F0} / {m.Value.Peak:F0} / {m.Value.After:F0}"))}");
+            text.AppendLine(c, $"resident MB before / peak / after (anonymous): {string.Join("; ", p.Memory.Select(m => $"{m.Key} {m.Value.Before:F0} / {m.Value.Peak:F0} / {m.Value.After:F0} ({m.Value.AnonBefore:F0} / {m.Value.AnonPeak:F0} / {m.Value.AnonAfter:F0})"))}");
         }
         return text.ToString();
     }

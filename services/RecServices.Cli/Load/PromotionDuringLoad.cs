@@ -18,8 +18,8 @@ public sealed partial class PromotionDuringLoad(BundleRoot root, string version,
     {
         var manifestVersion = Bundle.ReadManifest(root.VersionPath(version)).Version;
         var clock = Stopwatch.StartNew();
-        var before = new Dictionary<string, double>();
-        var peak = new Dictionary<string, double>();
+        var before = new Dictionary<string, (double Rss, double Anon)>();
+        var peak = new Dictionary<string, (double Rss, double Anon)>();
         var half = window / 2;
         while (clock.Elapsed < half)
         {
@@ -28,7 +28,7 @@ public sealed partial class PromotionDuringLoad(BundleRoot root, string version,
 
         foreach (var process in processes)
         {
-            before[Name(process)] = peak[Name(process)] = ResidentMegabytes(process.ProcessId);
+            before[Name(process)] = peak[Name(process)] = Resident(process.ProcessId);
         }
 
         load.Watch(manifestVersion);
@@ -39,13 +39,18 @@ public sealed partial class PromotionDuringLoad(BundleRoot root, string version,
         {
             foreach (var process in processes)
             {
-                peak[Name(process)] = Math.Max(peak[Name(process)], ResidentMegabytes(process.ProcessId));
+                var now = Resident(process.ProcessId);
+                peak[Name(process)] = (Math.Max(peak[Name(process)].Rss, now.Rss), Math.Max(peak[Name(process)].Anon, now.Anon));
             }
 
             await Task.Delay(50, cancellationToken);
         }
 
-        var memory = processes.ToDictionary(Name, p => new ResidentMemory(Math.Round(before[Name(p)], 1), Math.Round(peak[Name(p)], 1), Math.Round(ResidentMegabytes(p.ProcessId), 1)));
+        var memory = processes.ToDictionary(Name, p =>
+        {
+            var (b, k, a) = (before[Name(p)], peak[Name(p)], Resident(p.ProcessId));
+            return new ResidentMemory(Math.Round(b.Rss, 1), Math.Round(k.Rss, 1), Math.Round(a.Rss, 1), Math.Round(b.Anon, 1), Math.Round(k.Anon, 1), Math.Round(a.Anon, 1));
+        });
         var loads = new Dictionary<string, double>();
         foreach (var process in processes)
         {
@@ -62,18 +67,23 @@ public sealed partial class PromotionDuringLoad(BundleRoot root, string version,
 
     private static string Name(ServiceProcess process) => process.Name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
-    /// <summary>VmRSS from /proc/&lt;pid&gt;/status, in MB (0 when it cannot be read).</summary>
-    private static double ResidentMegabytes(int pid)
+    /// <summary>VmRSS and RssAnon from /proc/&lt;pid&gt;/status, in MB (0 when they cannot be read).</summary>
+    private static (double Rss, double Anon) Resident(int pid)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+            var lines = File.ReadAllLines($"/proc/{pid}/status");
+            return (Field(lines, "VmRSS:"), Field(lines, "RssAnon:"));
         }
         catch (IOException)
         {
-            return 0;
+            return (0, 0);
         }
+
+        static double Field(string[] lines, string name) =>
+            lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
+                ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0
+                : 0;
     }
 
     [GeneratedRegex(@"loaded and validated in ([0-9.]+) s")]
