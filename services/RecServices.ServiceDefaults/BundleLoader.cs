@@ -53,6 +53,9 @@ internal sealed partial class BundleLoader<T>(
                     LogServing(logger, state.Bundle.Manifest.Version, seconds, replaced?.Bundle.Manifest.Version ?? "none");
                     if (replaced is not null)
                     {
+                        // What loading left behind (hashing, parsing) is garbage now: collect it so the grace period
+                        // holds two versions, not two versions and the debris of loading one.
+                        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
                         _ = RetireAsync(replaced, stoppingToken);
                     }
                 }
@@ -103,6 +106,12 @@ internal sealed partial class BundleLoader<T>(
 
         readiness.ForgetPrevious(replaced);
         (replaced as IDisposable)?.Dispose();
+
+        // A version is retired a few times a day: a full compacting collection returns its memory to the system now
+        // (and finalizes its memory maps) instead of whenever the heap next grows.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving bundle version {Version} (loaded and validated in {Seconds:F1} s; was {Previous})")]
