@@ -3,7 +3,10 @@ using RecServices.Cli;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
-var bundle = Path.GetFullPath(builder.Configuration["Recs:BundlePath"] ?? Path.Combine(root, "bundles", "synthetic"));
+// A relative --Recs:BundlePath is taken from the repository root (dotnet run starts the AppHost in its own folder).
+var bundle = Path.GetFullPath(builder.Configuration["Recs:BundlePath"] is { Length: > 0 } configured
+    ? Path.Combine(root, configured)
+    : Path.Combine(root, "bundles", "synthetic"));
 if (!new RecServices.Core.Bundles.BundleRoot(bundle).HasBundle)
 {
     Console.WriteLine($"no bundle at {bundle}: building the synthetic default with 'recs train'");
