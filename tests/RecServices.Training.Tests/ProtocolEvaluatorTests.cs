@@ -30,7 +30,8 @@ public sealed class ProtocolEvaluatorTests : IDisposable
 
         Assert.InRange(report.MeanCandidates, 10, 200);
         Assert.InRange(report.RetrievalRecall, 0.01, 1);
-        Assert.Equal([ProtocolEvaluator.FullCatalog, ProtocolEvaluator.Popularity, ProtocolEvaluator.Served], report.Rows.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([ProtocolEvaluator.Ease, ProtocolEvaluator.FullCatalog, ProtocolEvaluator.Popularity, ProtocolEvaluator.Served], report.Rows.Keys.Order(StringComparer.Ordinal));
+        Assert.True(report.Rows[ProtocolEvaluator.Ease]["ndcg@10"] > report.Rows[ProtocolEvaluator.Popularity]["ndcg@10"]);
         Assert.True(report.Rows[ProtocolEvaluator.Served]["ndcg@10"] > report.Rows[ProtocolEvaluator.Popularity]["ndcg@10"]);
     }
 

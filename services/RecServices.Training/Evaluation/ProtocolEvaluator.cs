@@ -23,6 +23,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     public const string Served = "served two-stage";
     public const string FullCatalog = "full catalog (same model)";
     public const string Popularity = "popularity";
+    public const string Ease = "EASE (yardstick)";
 
     public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale)
     {
@@ -47,7 +48,8 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
-        var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true);
+        var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log);
+        var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true, ease);
         var report = new EvaluationReport(
             protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
             measured.Rows, Math.Round(clock.Elapsed.TotalSeconds, 1));
@@ -59,7 +61,9 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     /// references) for every user with an interaction in <paramref name="heldOut"/>, their
     /// <paramref name="known"/> items as history, and averages the metrics. Also times each served request.
     /// </summary>
-    public static Measurement Measure(TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, bool withReferences)
+    /// <remarks>With the references, <paramref name="ease"/> (when given) adds EASE's lists as one more row.</remarks>
+    public static Measurement Measure(
+        TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, bool withReferences, Baselines.EaseModel? ease = null)
     {
         var bundle = pipeline.Bundle;
         var histories = UserHistories.Build(known, dataset.Users.Count);
@@ -70,6 +74,10 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         {
             rows[FullCatalog] = new(k);
             rows[Popularity] = new(k);
+            if (ease is not null)
+            {
+                rows[Ease] = new(k);
+            }
         }
 
         var covered = rows.Keys.ToDictionary(r => r, _ => new HashSet<int>());
@@ -90,6 +98,10 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
                 var seen = user.History.ToHashSet();
                 Add(rows[FullCatalog], covered[FullCatalog], pipeline.RecommendFromCatalog(user, k).Select(r => r.Item).ToArray(), items);
                 Add(rows[Popularity], covered[Popularity], popular.Where(i => !seen.Contains(i)).Take(k).ToArray(), items);
+                if (ease is not null)
+                {
+                    Add(rows[Ease], covered[Ease], ease.Recommend(user.History, k), items);
+                }
             }
 
             recall += items.Count(set.Contains) / (double)items.Count;
