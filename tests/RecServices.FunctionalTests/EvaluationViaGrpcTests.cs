@@ -20,7 +20,7 @@ public sealed class EvaluationViaGrpcTests
             await using var system = await ServiceSystem.StartAsync(Path.Combine(work, "bundle"));
 
             var fetched = await GatewayLists.FetchAsync($"http://127.0.0.1:{system.GatewayPorts.Grpc}", data.WithInteractions(train), bundle, ProtocolEvaluator.UsersOf(test), 10, CancellationToken.None).WithTimeout(TimeSpan.FromMinutes(3));
-            var viaGrpc = ProtocolEvaluator.ScoreLists(data, test, 10, fetched);
+            var viaGrpc = ProtocolEvaluator.ScoreLists(data, train, test, 10, fetched);
 
             Assert.Equal(lists.Count, viaGrpc.Lists.Count);
             Assert.Equal(lists.Select(l => (l.User, string.Join(",", l.Items))), viaGrpc.Lists.Select(l => (l.User, string.Join(",", l.Items))));

@@ -42,6 +42,25 @@ public sealed class OnnxParityTests : IDisposable
     }
 
     [Fact]
+    public void MaxRelativeDifference_NaNOrInfinityOnEitherSide_NeverPasses()
+    {
+        Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([1f, 2f], [1f, float.NaN], 2));
+        Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([float.NaN, 2f], [float.NaN, 2f], 2));
+        Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([1f, 2f], [float.PositiveInfinity, 2f], 2));
+    }
+
+    [Fact]
+    public void MaxRelativeDifference_IsRelativeToEachVectorsSize()
+    {
+        // Small vectors: an absolute error of 1e-4 is 10 % of their size (an absolute-below-1 check passed it).
+        Assert.Equal(0.1, OnnxParity.MaxRelativeDifference([0.001f, -0.0005f], [0.0011f, -0.0005f], 2), 3);
+
+        // Large vectors: the same relative error, whatever the scale; each row is judged on its own scale.
+        Assert.Equal(0.1, OnnxParity.MaxRelativeDifference([1000f, 10f, 1f, 0f], [1000f, 110f, 1f, 0f], 2), 6);
+        Assert.Equal(0, OnnxParity.MaxRelativeDifference([0f, 0f], [0f, 0f], 2));
+    }
+
+    [Fact]
     public void UserTowerModel_WrongSchemaWidth_IsRefusedNamingTheFile()
     {
         var genres = new[] { "a" };

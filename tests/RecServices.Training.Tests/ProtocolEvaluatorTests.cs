@@ -33,6 +33,22 @@ public sealed class ProtocolEvaluatorTests : IDisposable
         Assert.Equal([ProtocolEvaluator.Ease, ProtocolEvaluator.FullCatalog, ProtocolEvaluator.Popularity, ProtocolEvaluator.Served], report.Rows.Keys.Order(StringComparer.Ordinal));
         Assert.True(report.Rows[ProtocolEvaluator.Ease]["ndcg@10"] > report.Rows[ProtocolEvaluator.Popularity]["ndcg@10"]);
         Assert.True(report.Rows[ProtocolEvaluator.Served]["ndcg@10"] > report.Rows[ProtocolEvaluator.Popularity]["ndcg@10"]);
+        Assert.All(report.Rows.Values, row => Assert.InRange(row[ProtocolEvaluator.TopShare], 0, 1));
+        Assert.All(report.Rows.Values, row => Assert.InRange(row["coverage"], 0, 1));
+
+        // Popularity's lists are the most popular unseen items: its head share follows from the train counts alone.
+        var counts = new int[data.Items.Count];
+        foreach (var item in train.Items)
+        {
+            counts[item]++;
+        }
+
+        var head = Enumerable.Range(0, data.Items.Count).OrderByDescending(i => counts[i]).ThenBy(i => i)
+            .Take(ProtocolEvaluator.HeadSize(data.Items.Count)).ToHashSet();
+        var trainHistories = UserHistories.Build(train, data.Users.Count);
+        var testUserIndices = test.Users.ToArray().Distinct().ToArray();
+        var expected = testUserIndices.Sum(u => Math.Min(10, head.Count(h => !trainHistories.Of(u).Contains(h)))) / (10.0 * testUserIndices.Length);
+        Assert.Equal(expected, report.Rows[ProtocolEvaluator.Popularity][ProtocolEvaluator.TopShare], 9);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -58,7 +58,7 @@ public static class EvaluateCommand
             {
                 var bundle = Bundle.LoadServed(parse.GetValue(bundleDir) ?? throw new ArgumentException("--via-grpc needs --bundle: the bundle the services serve"), BundleParts.Core);
                 var fetched = await GatewayLists.FetchAsync(address, dataset.WithInteractions(trainRows), bundle, ProtocolEvaluator.UsersOf(testRows), 10, cancellationToken);
-                var scored = ProtocolEvaluator.ScoreLists(dataset, testRows, 10, fetched);
+                var scored = ProtocolEvaluator.ScoreLists(dataset, trainRows, testRows, 10, fetched);
                 report = new EvaluationReport(name + " via gRPC " + address, dataset.Name, bundle.Manifest.Version, scored.Users, 10, 0, double.NaN, double.NaN, scored.Rows, 0);
                 lists = scored.Lists;
             }
@@ -98,12 +98,15 @@ public static class EvaluateCommand
         var text = new StringBuilder();
         text.AppendLine(c, $"{report.Dataset}, protocol {report.Protocol}, {report.Users} users, top {report.K}, bundle {report.BundleVersion}");
         text.AppendLine();
-        text.AppendLine(c, $"| model | MAP | nDCG@{report.K} | P@{report.K} | R@{report.K} | coverage |");
-        text.AppendLine("|---|---|---|---|---|---|");
+        text.AppendLine(c, $"| model | MAP | nDCG@{report.K} | P@{report.K} | R@{report.K} | coverage | top-1 % share |");
+        text.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var (name, m) in report.Rows)
         {
-            text.AppendLine(c, $"| {name} | {m[$"map@{report.K}"]:F4} | {m[$"ndcg@{report.K}"]:F4} | {m[$"precision@{report.K}"]:F4} | {m[$"recall@{report.K}"]:F4} | {m["coverage"]:F3} |");
+            text.AppendLine(c, $"| {name} | {m[$"map@{report.K}"]:F4} | {m[$"ndcg@{report.K}"]:F4} | {m[$"precision@{report.K}"]:F4} | {m[$"recall@{report.K}"]:F4} | {m["coverage"]:F3} | {m[ProtocolEvaluator.TopShare]:F3} |");
         }
+
+        text.AppendLine();
+        text.AppendLine("Coverage: share of the catalog in any user's list. Top-1 % share: share of the recommended slots that hold one of the 1 % most popular items (by train interactions).");
 
         text.AppendLine();
         if (double.IsFinite(report.RetrievalRecall))

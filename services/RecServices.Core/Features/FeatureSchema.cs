@@ -16,6 +16,12 @@ public sealed record FeatureSchema
 
     public required IReadOnlyList<string> UserFeatureNames { get; init; }
 
+    /// <summary>
+    /// Recency weighting of the history: the weight of the j-th most recent item is 2^(-j / half-life),
+    /// normalised to sum 1; 0 = the plain mean (every entry 1/n). Bundles written before it read as 0.
+    /// </summary>
+    public double HistoryHalfLife { get; init; }
+
     public required IReadOnlyList<string> ItemFeatureNames { get; init; }
 
     /// <summary>Standardisation of log(1 + history length): (x - mean) / std.</summary>
@@ -33,8 +39,17 @@ public sealed record FeatureSchema
     /// <summary>Standardisation of the smoothed mean rating.</summary>
     public required Standardizer RatingScale { get; init; }
 
-    public static IReadOnlyList<string> UserFeatureNamesFor(IReadOnlyList<string> genres) =>
-        [.. genres.Select(g => "genre_affinity:" + g), "log_history_length", "age", "age_missing", "gender_m", "gender_f"];
+    /// <summary>Prefix of the per-genre affinity user features (the history's genre shares), when the schema has them.</summary>
+    public const string GenreAffinityPrefix = "genre_affinity:";
+
+    /// <summary>The user features that follow the optional genre affinities, in order.</summary>
+    public static readonly IReadOnlyList<string> ProfileFeatureNames = ["log_history_length", "age", "age_missing", "gender_m", "gender_f"];
+
+    /// <summary>Whether the user tower reads per-genre affinities (the first <see cref="GenreCount"/> user features).</summary>
+    public bool HasGenreAffinity => UserFeatureNames.Count > 0 && UserFeatureNames[0].StartsWith(GenreAffinityPrefix, StringComparison.Ordinal);
+
+    public static IReadOnlyList<string> UserFeatureNamesFor(IReadOnlyList<string> genres, bool genreAffinity = true) =>
+        genreAffinity ? [.. genres.Select(g => GenreAffinityPrefix + g), .. ProfileFeatureNames] : ProfileFeatureNames;
 
     public static IReadOnlyList<string> ItemFeatureNamesFor(IReadOnlyList<string> genres) =>
         [.. genres.Select(g => "genre:" + g), "year", "year_missing", "log_popularity", "mean_rating"];

@@ -8,6 +8,7 @@ public sealed class UserFeatures
 {
     private readonly FeatureSchema _schema;
     private readonly int[][] _itemGenres;
+    private readonly bool _affinity;
 
     /// <param name="schema">The bundle's schema.</param>
     /// <param name="itemGenres">Genre indices of every item, by item index.</param>
@@ -15,6 +16,14 @@ public sealed class UserFeatures
     {
         _schema = schema;
         _itemGenres = itemGenres;
+        _affinity = schema.HasGenreAffinity;
+        var leading = _affinity ? schema.GenreCount : 0;
+        if (schema.UserFeatureNames.Count != leading + FeatureSchema.ProfileFeatureNames.Count
+            || !schema.UserFeatureNames.Skip(leading).SequenceEqual(FeatureSchema.ProfileFeatureNames))
+        {
+            throw new ArgumentException(
+                $"unknown user feature layout [{string.Join(", ", schema.UserFeatureNames)}]; this build reads {(_affinity ? $"{schema.GenreCount} genre affinities then " : string.Empty)}[{string.Join(", ", FeatureSchema.ProfileFeatureNames)}]");
+        }
     }
 
     public int Width => _schema.UserFeatureNames.Count;
@@ -36,23 +45,66 @@ public sealed class UserFeatures
         historyItems.Clear();
         historyWeights.Clear();
         features.Clear();
-        var weight = recent.Length == 0 ? 0f : 1f / recent.Length;
+        HistoryWeights(recent.Length, _schema.HistoryHalfLife, historyWeights);
         for (var j = 0; j < recent.Length; j++)
         {
-            var item = recent[j];
-            historyItems[j] = item;
-            historyWeights[j] = weight;
-            foreach (var g in _itemGenres[item])
-            {
-                features[g] += weight;
-            }
+            historyItems[j] = recent[j];
         }
 
-        var genres = _schema.GenreCount;
+        var genres = 0;
+        if (_affinity)
+        {
+            for (var j = 0; j < recent.Length; j++)
+            {
+                foreach (var g in _itemGenres[recent[j]])
+                {
+                    features[g] += historyWeights[j];
+                }
+            }
+
+            genres = _schema.GenreCount;
+        }
+
         features[genres] = _schema.HistoryLengthScale.Apply(Math.Log(1 + history.Length));
         features[genres + 1] = age.HasValue ? _schema.AgeScale.Apply(age.Value) : 0;
         features[genres + 2] = age.HasValue ? 0 : 1;
         features[genres + 3] = gender == "M" ? 1 : 0;
         features[genres + 4] = gender == "F" ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The weights of <paramref name="count"/> history entries in time order (oldest first): 1/n each with
+    /// <paramref name="halfLife"/> 0, else 2^(-age / halfLife) with age 0 for the newest, normalised to sum 1.
+    /// Entries past <paramref name="count"/> are padding and get 0.
+    /// </summary>
+    public static void HistoryWeights(int count, double halfLife, Span<float> weights)
+    {
+        weights.Clear();
+        if (count == 0)
+        {
+            return;
+        }
+
+        if (halfLife <= 0)
+        {
+            weights[..count].Fill(1f / count);
+            return;
+        }
+
+        var sum = 0.0;
+        var decay = Math.Pow(2, -1 / halfLife);
+        var w = 1.0;
+        for (var j = count - 1; j >= 0; j--)
+        {
+            weights[j] = (float)w;
+            sum += w;
+            w *= decay;
+        }
+
+        var scale = (float)(1 / sum);
+        for (var j = 0; j < count; j++)
+        {
+            weights[j] *= scale;
+        }
     }
 }

@@ -18,6 +18,9 @@ namespace RecServices.Training.Bundling;
 /// </summary>
 public sealed class BundleBuilder
 {
+    /// <summary>Users whose user tower output the ONNX parity check compares.</summary>
+    private const int ParityUsers = 300;
+
     private readonly BuildOptions _options;
     private readonly Action<string> _log;
 
@@ -40,14 +43,14 @@ public sealed class BundleBuilder
             ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.Seed + 1))
             : (dataset.Interactions, new InteractionTable(0));
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
-        var features = FitFeatures(dataset, train, catalog, training.HistoryLength);
+        var features = FitFeatures(dataset, train, catalog, training);
         var run = Step("train", () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation));
         var network = run.Network;
         if (_options.Refit && validation.Count > 0)
         {
             // The carve chose the epoch count; now train again on every interaction for that many epochs.
             var all = dataset.Interactions;
-            features = FitFeatures(dataset, all, catalog, training.HistoryLength);
+            features = FitFeatures(dataset, all, catalog, training);
             var refit = features;
             network = Step($"refit on all {all.Count} interactions for {run.BestEpoch} epochs", () =>
                 new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, training with { Epochs = run.BestEpoch, Patience = 0 }, _log)
@@ -59,12 +62,8 @@ public sealed class BundleBuilder
         Directory.CreateDirectory(staging);
         try
         {
-            var parity = Step("export ONNX towers and check parity", () => Export(network, features, staging, dataset));
-            var vectors = Step("precompute item vectors (ONNX item tower)", () =>
-            {
-                using var itemTower = new ItemTowerModel(Path.Combine(staging, Bundle.ItemTowerFile), itemFeatures.Width, training.Dimensions.Output, Environment.ProcessorCount);
-                return itemTower.AllItemVectors(dataset.Items.Count, itemFeatures.Values);
-            });
+            // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
+            var (parity, vectors) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(network, features, staging, dataset));
             var exact = dataset.Items.Count <= _options.ExactSimilarMaxItems;
             var similar = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
                 ? ExactSimilarItems.Build(vectors, dataset.Items.Count, training.Dimensions.Output, _options.SimilarItemsK)
@@ -130,15 +129,16 @@ public sealed class BundleBuilder
     }
 
     /// <summary>Item features, the schema (standardisers fitted on <paramref name="rows"/>), user feature building and the histories, for one training run.</summary>
-    private static FeatureSet FitFeatures(Dataset dataset, InteractionTable rows, ItemCatalog catalog, int historyLength)
+    public static FeatureSet FitFeatures(Dataset dataset, InteractionTable rows, ItemCatalog catalog, TrainingOptions training)
     {
         var (items, year, popularity, rating) = ItemFeatures.Build(dataset, rows);
         var histories = UserHistories.Build(rows, dataset.Users.Count);
         var schema = new FeatureSchema
         {
             GenreCount = dataset.Genres.Count,
-            HistoryLength = historyLength,
-            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(dataset.Genres),
+            HistoryLength = training.HistoryLength,
+            HistoryHalfLife = training.HistoryHalfLife,
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(dataset.Genres, training.GenreAffinity),
             ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(dataset.Genres),
             HistoryLengthScale = Standardizer.Fit(Enumerable.Range(0, dataset.Users.Count).Select(u => Math.Log(1 + histories.Of(u).Length))),
             AgeScale = Standardizer.Fit(dataset.Users.Where(u => u.Age.HasValue).Select(u => (double)u.Age!.Value)),
@@ -149,7 +149,7 @@ public sealed class BundleBuilder
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
     }
 
-    private double Export(TwoTowerNetwork network, FeatureSet features, string directory, Dataset dataset)
+    private (double Error, float[] ItemVectors) Export(TwoTowerNetwork network, FeatureSet features, string directory, Dataset dataset)
     {
         var (schema, userFeatures, itemFeatures, histories) = (features.Schema, features.Users, features.Items, features.Histories);
         var userPath = Path.Combine(directory, Bundle.UserTowerFile);
@@ -157,26 +157,31 @@ public sealed class BundleBuilder
         OnnxTowerExporter.ExportUserTower(network, schema, userPath);
         OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
 
-        // Parity on real inputs: the first 64 users' histories and 256 items spread over the catalog.
-        var users = new UserBatch(Math.Min(64, dataset.Users.Count), schema.HistoryLength, userFeatures.Width) { Rows = Math.Min(64, dataset.Users.Count) };
-        for (var r = 0; r < users.Rows; r++)
+        // Parity on real inputs: up to ParityUsers users' histories (spread over the users) and every item.
+        var rows = Math.Min(ParityUsers, dataset.Users.Count);
+        var users = new UserBatch(Math.Max(1, rows), schema.HistoryLength, userFeatures.Width) { Rows = rows };
+        for (var r = 0; r < rows; r++)
         {
-            var profile = dataset.Users[r];
-            userFeatures.Fill(histories.Of(r), profile.Age, profile.Gender, users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
+            var u = (int)((long)r * dataset.Users.Count / rows);
+            var profile = dataset.Users[u];
+            userFeatures.Fill(histories.Of(u), profile.Age, profile.Gender, users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
         }
 
-        var items = Enumerable.Range(0, Math.Min(256, dataset.Items.Count)).Select(i => (int)((long)i * dataset.Items.Count / Math.Min(256, dataset.Items.Count))).ToArray();
         using var userModel = new UserTowerModel(userPath, schema, network.Dimensions.Output);
-        using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, network.Dimensions.Output, 1);
-        var error = Math.Max(OnnxParity.UserTower(network, userModel, users), OnnxParity.ItemTower(network, itemModel, items, itemFeatures.Values));
-        _log(string.Create(CultureInfo.InvariantCulture, $"ONNX Runtime vs C# forward pass: max relative difference {error:E2} (tolerance {OnnxParity.Tolerance:E0})"));
-        if (error > OnnxParity.Tolerance)
+        var userError = rows == 0 ? 0 : OnnxParity.UserTower(network, userModel, users);
+        using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, network.Dimensions.Output, Environment.ProcessorCount);
+        var onnxVectors = itemModel.AllItemVectors(dataset.Items.Count, itemFeatures.Values);
+        var itemError = OnnxParity.MaxRelativeDifference(network.AllItemVectors(itemFeatures.Values), onnxVectors, network.Dimensions.Output);
+        var error = Math.Max(userError, itemError);
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} users, {itemError:E2} over all {dataset.Items.Count} items (tolerance {OnnxParity.Tolerance:E0})"));
+        if (!(error <= OnnxParity.Tolerance))
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0})"));
+                $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0}; users {userError:E2}, items {itemError:E2})"));
         }
 
-        return error;
+        return (error, onnxVectors);
     }
 
     private T Step<T>(string name, Func<T> action)
@@ -227,5 +232,5 @@ public sealed class BundleBuilder
     }
 
     /// <summary>What one training run reads: item features, the schema, user feature building, the users' histories.</summary>
-    private sealed record FeatureSet(ItemFeatures Items, FeatureSchema Schema, UserFeatures Users, UserHistories Histories);
+    public sealed record FeatureSet(ItemFeatures Items, FeatureSchema Schema, UserFeatures Users, UserHistories Histories);
 }

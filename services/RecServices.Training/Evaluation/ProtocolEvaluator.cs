@@ -25,6 +25,9 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     public const string Popularity = "popularity";
     public const string Ease = "EASE (yardstick)";
 
+    /// <summary>Metric key: the share of recommended slots that hold one of the 1 % most popular items.</summary>
+    public const string TopShare = "top1_share";
+
     public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale)
     {
         var (train, test) = ProtocolSplit(dataset);
@@ -69,18 +72,18 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         var histories = UserHistories.Build(known, dataset.Users.Count);
         var relevant = RelevantByUser(heldOut);
         var popular = PopularOrder(known, dataset.Items.Count);
-        var rows = new Dictionary<string, MetricAccumulator> { [Served] = new(k) };
+        var head = popular.Take(HeadSize(dataset.Items.Count)).ToHashSet();
+        var rows = new Dictionary<string, RowStats> { [Served] = new(k, head) };
         if (withReferences)
         {
-            rows[FullCatalog] = new(k);
-            rows[Popularity] = new(k);
+            rows[FullCatalog] = new(k, head);
+            rows[Popularity] = new(k, head);
             if (ease is not null)
             {
-                rows[Ease] = new(k);
+                rows[Ease] = new(k, head);
             }
         }
 
-        var covered = rows.Keys.ToDictionary(r => r, _ => new HashSet<int>());
         var lists = new List<UserList>();
         var latencies = new List<double>();
         double recall = 0, candidates = 0;
@@ -92,15 +95,15 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
             var (set, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates);
             latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             var served = top.Select(r => r.Item).ToArray();
-            Add(rows[Served], covered[Served], served, items);
+            rows[Served].Add(served, items);
             if (withReferences)
             {
                 var seen = user.History.ToHashSet();
-                Add(rows[FullCatalog], covered[FullCatalog], pipeline.RecommendFromCatalog(user, k).Select(r => r.Item).ToArray(), items);
-                Add(rows[Popularity], covered[Popularity], popular.Where(i => !seen.Contains(i)).Take(k).ToArray(), items);
+                rows[FullCatalog].Add(pipeline.RecommendFromCatalog(user, k).Select(r => r.Item).ToArray(), items);
+                rows[Popularity].Add(popular.Where(i => !seen.Contains(i)).Take(k).ToArray(), items);
                 if (ease is not null)
                 {
-                    Add(rows[Ease], covered[Ease], ease.Recommend(user.History, k), items);
+                    rows[Ease].Add(ease.Recommend(user.History, k), items);
                 }
             }
 
@@ -113,42 +116,59 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         latencies.Sort();
         return new Measurement(
             relevant.Count, candidates / users, recall / users,
-            rows.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, double>)WithCoverage(p.Value, covered[p.Key].Count, dataset.Items.Count)),
+            rows.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, double>)p.Value.Summary(dataset.Items.Count)),
             lists, Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.9));
     }
 
     /// <summary>
     /// Scores top-k lists produced elsewhere (e.g. by the running services over gRPC) for every user with an
-    /// interaction in <paramref name="heldOut"/>; a user missing from <paramref name="lists"/> counts as an empty list.
+    /// interaction in <paramref name="heldOut"/> (<paramref name="known"/> ranks the popular head); a user missing from <paramref name="lists"/> counts as an empty list.
     /// </summary>
-    public static Measurement ScoreLists(Dataset dataset, InteractionTable heldOut, int k, IReadOnlyDictionary<int, int[]> lists)
+    public static Measurement ScoreLists(Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, IReadOnlyDictionary<int, int[]> lists)
     {
         var relevant = RelevantByUser(heldOut);
-        var metrics = new MetricAccumulator(k);
-        var covered = new HashSet<int>();
+        var metrics = new RowStats(k, PopularOrder(known, dataset.Items.Count).Take(HeadSize(dataset.Items.Count)).ToHashSet());
         var userLists = new List<UserList>();
         foreach (var (u, items) in relevant.OrderBy(p => p.Key))
         {
             var list = lists.TryGetValue(u, out var l) ? l : [];
-            Add(metrics, covered, list, items);
+            metrics.Add(list, items);
             userLists.Add(new UserList(dataset.Users[u].Id, list.Select(i => dataset.Items[i].Id).ToArray()));
         }
 
-        var rows = new Dictionary<string, IReadOnlyDictionary<string, double>> { [Served] = WithCoverage(metrics, covered.Count, dataset.Items.Count) };
+        var rows = new Dictionary<string, IReadOnlyDictionary<string, double>> { [Served] = metrics.Summary(dataset.Items.Count) };
         return new Measurement(relevant.Count, double.NaN, double.NaN, rows, userLists, 0, 0);
     }
 
     /// <summary>The users with at least one interaction in <paramref name="heldOut"/>, in index order.</summary>
     public static IReadOnlyList<int> UsersOf(InteractionTable heldOut) => [.. RelevantByUser(heldOut).Keys.Order()];
 
-    private static void Add(MetricAccumulator metrics, HashSet<int> covered, int[] list, HashSet<int> relevant)
-    {
-        metrics.Add(list, relevant);
-        covered.UnionWith(list);
-    }
+    /// <summary>The 1 % most popular items (by train interactions), at least one: the head whose share of the lists is reported.</summary>
+    public static int HeadSize(int itemCount) => Math.Max(1, (int)Math.Ceiling(itemCount / 100.0));
 
-    private static SortedDictionary<string, double> WithCoverage(MetricAccumulator metrics, int covered, int catalog) =>
-        new(metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal) { ["coverage"] = covered / (double)catalog };
+    /// <summary>One row's metrics, the items its lists covered, and how many list slots went to the popular head.</summary>
+    private sealed class RowStats(int k, HashSet<int> head)
+    {
+        private readonly MetricAccumulator _metrics = new(k);
+        private readonly HashSet<int> _covered = [];
+        private long _slots;
+        private long _headSlots;
+
+        public void Add(int[] list, HashSet<int> relevant)
+        {
+            _metrics.Add(list, relevant);
+            _covered.UnionWith(list);
+            _slots += list.Length;
+            _headSlots += list.Count(head.Contains);
+        }
+
+        /// <summary>The metrics with <c>coverage</c> (share of the catalog in any list) and <c>top1_share</c> (share of list slots holding a top-1 % item).</summary>
+        public SortedDictionary<string, double> Summary(int catalog) => new(_metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal)
+        {
+            ["coverage"] = _covered.Count / (double)catalog,
+            [TopShare] = _slots == 0 ? 0 : _headSlots / (double)_slots,
+        };
+    }
 
     private static Dictionary<int, HashSet<int>> RelevantByUser(InteractionTable test)
     {

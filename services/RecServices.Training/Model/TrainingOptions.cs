@@ -25,6 +25,12 @@ public sealed record TrainingOptions
     /// <summary>The most recent history items the user tower reads.</summary>
     public int HistoryLength { get; init; } = 200;
 
+    /// <summary>Recency half-life of the history weights, in items (0 = the plain mean of the history).</summary>
+    public double HistoryHalfLife { get; init; }
+
+    /// <summary>Whether the user tower reads per-genre affinities of the history besides the history itself.</summary>
+    public bool GenreAffinity { get; init; } = true;
+
     public TowerDimensions Dimensions { get; init; } = new(64, 64, 128, 64);
 
     /// <summary>Up to this many items the softmax runs over the whole catalog; above it, over sampled items.</summary>
@@ -63,6 +69,7 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0, $"weight decay must not be negative (got {WeightDecay})");
         Require(HistoryDropout is >= 0 and < 1, $"history dropout must lie in [0, 1) (got {HistoryDropout})");
         Require(HistoryLength >= 1, $"history length must be at least 1 (got {HistoryLength})");
+        Require(HistoryHalfLife >= 0 && double.IsFinite(HistoryHalfLife), $"history half-life must be 0 (plain mean) or positive (got {HistoryHalfLife})");
         Require(ValidationFraction is >= 0 and < 0.5, $"validation fraction must lie in [0, 0.5) (got {ValidationFraction})");
         Require(SampledNegatives >= 1, $"sampled negatives must be at least 1 (got {SampledNegatives})");
         Require(FullSoftmaxMaxItems >= 0, $"full softmax max items must not be negative (got {FullSoftmaxMaxItems})");
@@ -86,6 +93,8 @@ public sealed record TrainingOptions
         ["weightDecay"] = WeightDecay.ToString(CultureInfo.InvariantCulture),
         ["historyDropout"] = HistoryDropout.ToString(CultureInfo.InvariantCulture),
         ["historyLength"] = HistoryLength.ToString(CultureInfo.InvariantCulture),
+        ["historyHalfLife"] = HistoryHalfLife.ToString(CultureInfo.InvariantCulture),
+        ["genreAffinity"] = GenreAffinity ? "true" : "false",
         ["fullSoftmaxMaxItems"] = FullSoftmaxMaxItems.ToString(CultureInfo.InvariantCulture),
         ["sampledNegatives"] = SampledNegatives.ToString(CultureInfo.InvariantCulture),
         ["maskSeen"] = MaskSeen ? "true" : "false",

@@ -117,7 +117,13 @@ public sealed class TwoTowerTrainer
                     mask = BuildMask(mask, batch.Rows, classes.Length, users, targets, histories, full ? null : position, classes);
                 }
 
-                lossSum += objective.Evaluate(batch, classes, _itemFeatures.Values, targets.AsSpan(0, batch.Rows), _options.MaskSeen ? mask : null, backward: true);
+                var loss = objective.Evaluate(batch, classes, _itemFeatures.Values, targets.AsSpan(0, batch.Rows), _options.MaskSeen ? mask : null, backward: true);
+                if (!double.IsFinite(loss))
+                {
+                    throw Diverged(epoch, batches + 1, $"the loss is {loss}");
+                }
+
+                lossSum += loss;
                 batches++;
                 adam.Step(network.Parameters);
                 network.ClearGrads();
@@ -130,10 +136,16 @@ public sealed class TwoTowerTrainer
                 }
             }
 
+            if (NonFinite(network) is { } broken)
+            {
+                throw Diverged(epoch, batches, $"parameter {broken} holds a NaN or an infinity");
+            }
+
             var metrics = validationSet.Evaluate(network, _itemFeatures.Values);
             var seconds = epochClock.Elapsed.TotalSeconds;
             epochs.Add(new EpochRecord(epoch, lossSum / Math.Max(1, batches), metrics.Ndcg, metrics.Recall, seconds));
-            var improved = validationSet.UserCount == 0 || metrics.Ndcg > bestNdcg; // without validation keep the last epoch
+            // Without validation keep the last epoch; a non-finite score is never an improvement.
+            var improved = validationSet.UserCount == 0 || (double.IsFinite(metrics.Ndcg) && metrics.Ndcg > bestNdcg);
             if (improved)
             {
                 bestNdcg = metrics.Ndcg;
@@ -153,9 +165,34 @@ public sealed class TwoTowerTrainer
             }
         }
 
-        network.Restore(best!);
+        if (best is null)
+        {
+            throw new InvalidOperationException("training produced no usable epoch: every validation score was NaN");
+        }
+
+        network.Restore(best);
         return new TrainingRun(network, epochs, bestEpoch, bestMetrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
     }
+
+    /// <summary>The name of the first parameter holding a NaN or an infinity, or null.</summary>
+    internal static string? NonFinite(TwoTowerNetwork network)
+    {
+        foreach (var p in network.Parameters)
+        {
+            foreach (var value in p.Value)
+            {
+                if (!float.IsFinite(value))
+                {
+                    return p.Name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private InvalidOperationException Diverged(int epoch, int batch, string what) => new(string.Create(CultureInfo.InvariantCulture,
+        $"training diverged in epoch {epoch}, batch {batch}: {what}. Lower the learning rate (now {_options.LearningRate}) or check the data for extreme values; no bundle was written"));
 
     /// <summary>Candidates = the batch's distinct positives, then distinct uniform samples; <paramref name="position"/> maps item → column.</summary>
     private void SampleCandidates(ReadOnlySpan<int> positives, int[] position, List<int> candidates, Random rng, int itemCount)

@@ -4,12 +4,17 @@ using RecServices.Training.Model;
 namespace RecServices.Training.Onnx;
 
 /// <summary>
-/// Checks that ONNX Runtime, running the exported towers, reproduces the C# forward pass:
-/// |onnx − c#| ≤ <see cref="Tolerance"/> · max(1, |c#|) for every output value.
+/// Checks that ONNX Runtime, running the exported towers, reproduces the C# forward pass. The difference of
+/// one output vector is relative to that vector's size: max_i |onnx_i − c#_i| / max_i |c#_i| (what a dot
+/// product with it can be off by, in its own scale). A NaN or infinity on either side is an infinite
+/// difference, so a broken tower can never pass.
 /// </summary>
 public static class OnnxParity
 {
     public const double Tolerance = 1e-5;
+
+    /// <summary>Below this size a vector's difference is taken as absolute (an all-zero vector has no scale).</summary>
+    private const double TinyScale = 1e-6;
 
     /// <summary>Largest relative difference on the user tower for <paramref name="users"/>.</summary>
     public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users)
@@ -18,7 +23,7 @@ public static class OnnxParity
         network.ForwardUser(users, pass);
         var output = new float[users.Rows * model.OutputWidth];
         model.Run(users.Rows, users.HistoryItems, users.HistoryWeights, users.Features, output);
-        return MaxError(pass.Output, output);
+        return MaxRelativeDifference(pass.Output.AsSpan(0, output.Length), output, model.OutputWidth);
     }
 
     /// <summary>Largest relative difference on the item tower for <paramref name="items"/>.</summary>
@@ -35,15 +40,36 @@ public static class OnnxParity
 
         var output = new float[items.Length * model.OutputWidth];
         model.Run(items.Length, items.Select(i => (long)i).ToArray(), features, output);
-        return MaxError(pass.Output, output);
+        return MaxRelativeDifference(pass.Output.AsSpan(0, output.Length), output, model.OutputWidth);
     }
 
-    private static double MaxError(float[] expected, float[] actual)
+    /// <summary>
+    /// The largest per-vector relative difference between <paramref name="expected"/> and <paramref name="actual"/>,
+    /// both rows of <paramref name="width"/> values; +∞ when either holds a NaN or an infinity.
+    /// </summary>
+    public static double MaxRelativeDifference(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, int width)
     {
-        var worst = 0.0;
-        for (var i = 0; i < actual.Length; i++)
+        if (expected.Length != actual.Length || width <= 0 || expected.Length % width != 0)
         {
-            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]) / Math.Max(1.0, Math.Abs(expected[i])));
+            throw new ArgumentException($"parity compares equal rows of {width} values; got {expected.Length} and {actual.Length} values");
+        }
+
+        var worst = 0.0;
+        for (var start = 0; start < expected.Length; start += width)
+        {
+            double scale = 0, difference = 0;
+            for (var i = start; i < start + width; i++)
+            {
+                if (!float.IsFinite(expected[i]) || !float.IsFinite(actual[i]))
+                {
+                    return double.PositiveInfinity;
+                }
+
+                scale = Math.Max(scale, Math.Abs((double)expected[i]));
+                difference = Math.Max(difference, Math.Abs((double)actual[i] - expected[i]));
+            }
+
+            worst = Math.Max(worst, difference / Math.Max(scale, TinyScale));
         }
 
         return worst;
