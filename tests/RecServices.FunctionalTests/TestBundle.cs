@@ -18,6 +18,7 @@ public static class TestBundle
     {
         Training = new TrainingOptions { Epochs = 4, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 50, LearningRate = 0.005f },
         TopListLength = 100,
+        SearchTrials = 1, // the given settings; HyperparameterSearchTests covers the search
     };
 
     /// <summary>The bundle directory (under the system temp folder).</summary>

@@ -43,9 +43,11 @@ public static class TrainCommand
         {
             Description = "Also train on the interactions the gateways recorded: the user store's SQLite file, or redis://host:port (StackExchange.Redis options may follow after a comma). New users are added; interactions with items not in the dataset's catalog are counted and skipped.",
         };
+        var search = SearchOption.Create();
+        var noSearch = new Option<bool>("--no-search") { Description = "Take the given settings as they are (the same as --search-trials 1)." };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -53,6 +55,7 @@ public static class TrainCommand
             var options = new BuildOptions
             {
                 SimilarItemsK = parse.GetValue(k),
+                SearchTrials = parse.GetValue(noSearch) ? 1 : SearchOption.Read(parse.GetValue(search)),
                 Training = defaults with
                 {
                     Epochs = parse.GetValue(epochs),

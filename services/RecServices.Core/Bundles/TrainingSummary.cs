@@ -19,6 +19,9 @@ public sealed record TrainingSummary
     public required IReadOnlyDictionary<string, double> PopularityValidation { get; init; }
 
     /// <summary>Largest relative difference between ONNX Runtime and the C# forward pass at export.</summary>
+    /// <summary>The hyperparameter search's trials on the validation carve, in order (empty when the search was off); the settings above are the kept trial's.</summary>
+    public IReadOnlyList<SearchTrial> Search { get; init; } = [];
+
     public required double OnnxParityMaxError { get; init; }
 
     public required double TrainingSeconds { get; init; }

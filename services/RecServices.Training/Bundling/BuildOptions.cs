@@ -23,6 +23,15 @@ public sealed record BuildOptions
     /// </summary>
     public bool Refit { get; init; } = true;
 
+    /// <summary>
+    /// Trainings the hyperparameter search may run on the validation carve, the given settings first
+    /// (<see cref="HyperparameterSearch"/>); 1 takes the given settings as they are.
+    /// </summary>
+    public int SearchTrials { get; init; } = DefaultSearchTrials;
+
+    /// <summary>The default search budget: with the refit, about 3 × the training time of the given settings alone.</summary>
+    public const int DefaultSearchTrials = 4;
+
     /// <summary>Replace an existing bundle in the output directory.</summary>
     public bool Overwrite { get; init; } = true;
 }

@@ -44,7 +44,20 @@ public sealed class BundleBuilder
             : (dataset.Interactions, new InteractionTable(0));
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
         var features = FitFeatures(dataset, train, catalog, training);
-        var run = Step("train", () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation));
+        TrainingRun run;
+        IReadOnlyList<SearchTrial> trials = [];
+        if (_options.SearchTrials > 1 && validation.Count > 0)
+        {
+            var carve = features;
+            var search = Step($"search training settings on the validation carve (at most {_options.SearchTrials} trainings)", () =>
+                new HyperparameterSearch(o => new TwoTowerTrainer(dataset, train, carve.Items, carve.Users, o, _log).Train(validation), _log).Run(training, _options.SearchTrials));
+            (training, run, trials) = (search.Options, search.Run, search.Trials);
+        }
+        else
+        {
+            run = Step("train", () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation));
+        }
+
         var network = run.Network;
         if (_options.Refit && validation.Count > 0)
         {
@@ -52,8 +65,9 @@ public sealed class BundleBuilder
             var all = dataset.Interactions;
             features = FitFeatures(dataset, all, catalog, training);
             var refit = features;
+            var kept = training;
             network = Step($"refit on all {all.Count} interactions for {run.BestEpoch} epochs", () =>
-                new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, training with { Epochs = run.BestEpoch, Patience = 0 }, _log)
+                new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, kept with { Epochs = run.BestEpoch, Patience = 0 }, _log)
                     .Train(new InteractionTable(0)).Network);
         }
 
@@ -97,12 +111,14 @@ public sealed class BundleBuilder
                     Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
                     Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
                     {
+                        ["search"] = trials.Count == 0 ? "off" : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
                         ["refit"] = _options.Refit && validation.Count > 0 ? $"all interactions, {run.BestEpoch} epochs" : "no",
                     },
                     Epochs = run.Epochs,
                     BestEpoch = run.BestEpoch,
                     Validation = run.Validation,
                     PopularityValidation = run.PopularityValidation,
+                    Search = trials,
                     OnnxParityMaxError = parity,
                     TrainingSeconds = Math.Round(run.Seconds, 2),
                     TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),

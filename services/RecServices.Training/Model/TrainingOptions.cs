@@ -25,6 +25,12 @@ public sealed record TrainingOptions
     /// <summary>The most recent history items the user tower reads.</summary>
     public int HistoryLength { get; init; } = 200;
 
+    /// <summary>
+    /// Half-life, in epochs, of the moving average of the weights that validation scores and the bundle keeps
+    /// (0 = the raw weights of the last step).
+    /// </summary>
+    public double AverageHalfLife { get; init; }
+
     /// <summary>Recency half-life of the history weights, in items (0 = the plain mean of the history).</summary>
     public double HistoryHalfLife { get; init; }
 
@@ -69,6 +75,7 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0, $"weight decay must not be negative (got {WeightDecay})");
         Require(HistoryDropout is >= 0 and < 1, $"history dropout must lie in [0, 1) (got {HistoryDropout})");
         Require(HistoryLength >= 1, $"history length must be at least 1 (got {HistoryLength})");
+        Require(AverageHalfLife >= 0 && AverageHalfLife <= 100, $"weight average half-life must be 0 (off) to 100 epochs (got {AverageHalfLife})");
         Require(HistoryHalfLife >= 0 && double.IsFinite(HistoryHalfLife), $"history half-life must be 0 (plain mean) or positive (got {HistoryHalfLife})");
         Require(ValidationFraction is >= 0 and < 0.5, $"validation fraction must lie in [0, 0.5) (got {ValidationFraction})");
         Require(SampledNegatives >= 1, $"sampled negatives must be at least 1 (got {SampledNegatives})");
@@ -93,6 +100,7 @@ public sealed record TrainingOptions
         ["weightDecay"] = WeightDecay.ToString(CultureInfo.InvariantCulture),
         ["historyDropout"] = HistoryDropout.ToString(CultureInfo.InvariantCulture),
         ["historyLength"] = HistoryLength.ToString(CultureInfo.InvariantCulture),
+        ["averageHalfLife"] = AverageHalfLife.ToString(CultureInfo.InvariantCulture),
         ["historyHalfLife"] = HistoryHalfLife.ToString(CultureInfo.InvariantCulture),
         ["genreAffinity"] = GenreAffinity ? "true" : "false",
         ["fullSoftmaxMaxItems"] = FullSoftmaxMaxItems.ToString(CultureInfo.InvariantCulture),

@@ -43,6 +43,10 @@ public sealed class TwoTowerTrainer
         var network = new TwoTowerNetwork(itemCount, _userFeatures.Width, _itemFeatures.Width, _options.Dimensions, _options.Seed);
         var objective = new SoftmaxObjective(network);
         var adam = new Adam(_options.LearningRate, _options.WeightDecay);
+        var stepsPerEpoch = Math.Max(1, (int)Math.Ceiling((_options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, _train.Count) : _train.Count) / (double)_options.BatchSize));
+        var average = _options.AverageHalfLife > 0
+            ? new WeightAverage(network.Parameters, Math.Pow(2, -1 / (_options.AverageHalfLife * stepsPerEpoch)))
+            : null;
         var rng = new Random(_options.Seed);
         var validationSet = new ValidationSet(validation, histories, _dataset.Users, _userFeatures, _options.ValidationUsers, itemCount, _options.Seed);
         var popularity = validationSet.EvaluatePopularity(_itemFeatures.Counts);
@@ -125,7 +129,9 @@ public sealed class TwoTowerTrainer
 
                 lossSum += loss;
                 batches++;
+                average?.BeforeStep();
                 adam.Step(network.Parameters);
+                average?.AfterStep();
                 network.ClearGrads();
                 if (!full)
                 {
@@ -141,6 +147,13 @@ public sealed class TwoTowerTrainer
                 throw Diverged(epoch, batches, $"parameter {broken} holds a NaN or an infinity");
             }
 
+            // With weight averaging, validation scores (and the bundle keeps) the averaged weights; training goes on from the raw ones.
+            var raw = average is null ? null : network.Snapshot();
+            if (average is not null)
+            {
+                network.Restore(average.Snapshot());
+            }
+
             var metrics = validationSet.Evaluate(network, _itemFeatures.Values);
             var seconds = epochClock.Elapsed.TotalSeconds;
             epochs.Add(new EpochRecord(epoch, lossSum / Math.Max(1, batches), metrics.Ndcg, metrics.Recall, seconds));
@@ -152,6 +165,11 @@ public sealed class TwoTowerTrainer
                 bestEpoch = epoch;
                 bestMetrics = metrics;
                 best = network.Snapshot();
+            }
+
+            if (raw is not null)
+            {
+                network.Restore(raw);
             }
 
             var eta = TimeSpan.FromSeconds(seconds * (_options.Epochs - epoch));
