@@ -69,6 +69,22 @@ public sealed class HyperparameterSearchTests : IDisposable
         Assert.All(search, t => Assert.InRange(t.ValidationNdcg, 0, 1));
     }
 
+    [Fact]
+    public void Build_Ensemble_ServesTheMembersConcatenatedAndRecordsThem()
+    {
+        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 120, Items = 150, Interactions = 3_000 });
+        var options = SmallBundleFixture.Options with { Training = SmallBundleFixture.Options.Training with { Epochs = 2, EnsembleSize = 2 } };
+        var directory = Path.Combine(_dir, "ensemble");
+
+        var manifest = new BundleBuilder(options, _ => { }).Build(data, directory);
+
+        Assert.Equal(2 * options.Training.Dimensions.Output, manifest.Towers.Output);
+        Assert.StartsWith("2 members", manifest.Training.Settings["ensemble"]);
+        Assert.InRange(manifest.Training.OnnxParityMaxError, 0, 1e-5);
+        var bundle = Bundle.Load(directory, BundleParts.All);
+        Assert.Equal(manifest.Towers.Output, bundle.Vectors!.Dimension);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static TrainingRun Run(double ndcg, int bestEpoch, int epochsRun) => new(

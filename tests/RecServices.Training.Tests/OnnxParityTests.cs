@@ -42,6 +42,48 @@ public sealed class OnnxParityTests : IDisposable
     }
 
     [Fact]
+    public void EnsembleTowers_InOnnxRuntime_ConcatenateTheMembersSoScoresAreTheirSum()
+    {
+        const int Items = 30;
+        var schema = TestSchemas.For(["a", "b"], 5);
+        var dims = new TowerDimensions(6, 6, 10, 4);
+        TwoTowerNetwork[] members = [.. Enumerable.Range(0, 3).Select(s => new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, dims, seed: 20 + s))];
+        var rng = new Random(2);
+        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var features = new UserFeatures(schema, Enumerable.Range(0, Items).Select(i => new[] { i % 2 }).ToArray());
+        var users = new UserBatch(2, schema.HistoryLength, features.Width) { Rows = 2 };
+        features.Fill([1, 2, 3], 30, "F", users.HistoryItemsOf(0), users.HistoryWeightsOf(0), users.FeaturesOf(0));
+        features.Fill([7], null, null, users.HistoryItemsOf(1), users.HistoryWeightsOf(1), users.FeaturesOf(1));
+        var userPath = Path.Combine(_dir, "ensemble_user.onnx");
+        var itemPath = Path.Combine(_dir, "ensemble_item.onnx");
+
+        OnnxTowerExporter.ExportUserTower(members, schema, userPath);
+        OnnxTowerExporter.ExportItemTower(members, schema, itemPath);
+        using var userModel = new UserTowerModel(userPath, schema, 3 * dims.Output);
+        using var itemModel = new ItemTowerModel(itemPath, schema.ItemFeatureNames.Count, 3 * dims.Output, threads: 1);
+
+        Assert.InRange(OnnxParity.UserTower(members, userModel, users), 0, 1e-5);
+        var onnxUsers = new float[2 * 3 * dims.Output];
+        userModel.Run(2, users.HistoryItems, users.HistoryWeights, users.Features, onnxUsers);
+        var onnxItems = itemModel.AllItemVectors(Items, itemFeatures);
+        for (var item = 0; item < Items; item++)
+        {
+            // The ensemble's score is the sum of the members' own scores.
+            var sum = 0.0;
+            foreach (var member in members)
+            {
+                var pass = new TowerPass();
+                member.ForwardUser(users, pass);
+                var v = member.AllItemVectors(itemFeatures);
+                sum += System.Numerics.Tensors.TensorPrimitives.Dot(pass.Output.AsSpan(0, dims.Output), v.AsSpan(item * dims.Output, dims.Output));
+            }
+
+            var served = System.Numerics.Tensors.TensorPrimitives.Dot(onnxUsers.AsSpan(0, 3 * dims.Output), onnxItems.AsSpan(item * 3 * dims.Output, 3 * dims.Output));
+            Assert.Equal(sum, served, 4);
+        }
+    }
+
+    [Fact]
     public void MaxRelativeDifference_NaNOrInfinityOnEitherSide_NeverPasses()
     {
         Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([1f, 2f], [1f, float.NaN], 2));

@@ -58,35 +58,60 @@ public sealed class BundleBuilder
             run = Step("train", () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation));
         }
 
-        var network = run.Network;
+        // Ensemble members past the first: the same settings from other seeds, on the same carve.
+        var runs = new List<TrainingRun> { run };
+        for (var member = 1; member < training.EnsembleSize; member++)
+        {
+            var options = training with { Seed = MemberSeed(training.Seed, member) };
+            runs.Add(Step($"train ensemble member {member + 1} of {training.EnsembleSize}", () =>
+                new TwoTowerTrainer(dataset, train, features.Items, features.Users, options, _log).Train(validation)));
+        }
+
+        var validationMetrics = run.Validation;
+        if (runs.Count > 1 && validation.Count > 0)
+        {
+            var histories = UserHistories.Build(train, dataset.Users.Count);
+            var set = new ValidationSet(validation, histories, dataset.Users, features.Users, training.ValidationUsers, dataset.Items.Count, training.Seed);
+            validationMetrics = set.Evaluate(runs.Select(r => r.Network).ToList(), features.Items.Values).ToDictionary();
+            _log(string.Create(CultureInfo.InvariantCulture,
+                $"ensemble of {runs.Count}: validation ndcg@10 {validationMetrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"));
+        }
+
+        var members = runs.Select(r => r.Network).ToList();
         if (_options.Refit && validation.Count > 0)
         {
-            // The carve chose the epoch count; now train again on every interaction for that many epochs.
+            // The carve chose each member's epoch count; now train again on every interaction for that many epochs.
             var all = dataset.Interactions;
             features = FitFeatures(dataset, all, catalog, training);
             var refit = features;
             var kept = training;
-            network = Step($"refit on all {all.Count} interactions for {run.BestEpoch} epochs", () =>
-                new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, kept with { Epochs = run.BestEpoch, Patience = 0 }, _log)
-                    .Train(new InteractionTable(0)).Network);
+            for (var member = 0; member < runs.Count; member++)
+            {
+                var (seed, epochs) = (MemberSeed(kept.Seed, member), runs[member].BestEpoch);
+                members[member] = Step($"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} interactions for {epochs} epochs", () =>
+                    new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, kept with { Seed = seed, Epochs = epochs, Patience = 0 }, _log)
+                        .Train(new InteractionTable(0)).Network);
+            }
         }
 
+        var network = members[0];
+        var towers = training.Dimensions with { Output = members.Sum(m => m.Dimensions.Output) };
         var (itemFeatures, schema) = (features.Items, features.Schema);
         var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(staging);
         try
         {
             // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
-            var (parity, vectors) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(network, features, staging, dataset));
+            var (parity, vectors) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset));
             var exact = dataset.Items.Count <= _options.ExactSimilarMaxItems;
             var similar = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
-                ? ExactSimilarItems.Build(vectors, dataset.Items.Count, training.Dimensions.Output, _options.SimilarItemsK)
-                : ApproximateSimilarItems.Build(vectors, dataset.Items.Count, training.Dimensions.Output, _options.SimilarItemsK));
+                ? ExactSimilarItems.Build(vectors, dataset.Items.Count, towers.Output, _options.SimilarItemsK)
+                : ApproximateSimilarItems.Build(vectors, dataset.Items.Count, towers.Output, _options.SimilarItemsK));
             var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
             Step("write tables", () =>
             {
                 catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
-                new ItemVectors(dataset.Items.Count, training.Dimensions.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
+                new ItemVectors(dataset.Items.Count, towers.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
                 similar.Write(Path.Combine(staging, SimilarItems.FileName));
                 tops.Write(Path.Combine(staging, TopLists.FileName));
                 UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
@@ -102,7 +127,7 @@ public sealed class BundleBuilder
                 CreatedAt = created,
                 Dataset = new DatasetSummary(dataset.Name, fingerprint, dataset.Items.Count, dataset.Users.Count, dataset.Interactions.Count, train.Count, validation.Count),
                 Schema = schema,
-                Towers = training.Dimensions,
+                Towers = towers,
                 ItemCount = dataset.Items.Count,
                 SimilarItemsK = similar.K,
                 SimilarItemsIndex = exact ? "exact" : ApproximateSimilarItems.Description,
@@ -111,12 +136,13 @@ public sealed class BundleBuilder
                     Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
                     Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
                     {
+                        ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
                         ["search"] = trials.Count == 0 ? "off" : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
-                        ["refit"] = _options.Refit && validation.Count > 0 ? $"all interactions, {run.BestEpoch} epochs" : "no",
+                        ["refit"] = _options.Refit && validation.Count > 0 ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs" : "no",
                     },
                     Epochs = run.Epochs,
                     BestEpoch = run.BestEpoch,
-                    Validation = run.Validation,
+                    Validation = validationMetrics,
                     PopularityValidation = run.PopularityValidation,
                     Search = trials,
                     OnnxParityMaxError = parity,
@@ -165,13 +191,14 @@ public sealed class BundleBuilder
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
     }
 
-    private (double Error, float[] ItemVectors) Export(TwoTowerNetwork network, FeatureSet features, string directory, Dataset dataset)
+    private (double Error, float[] ItemVectors) Export(IReadOnlyList<TwoTowerNetwork> members, FeatureSet features, string directory, Dataset dataset)
     {
         var (schema, userFeatures, itemFeatures, histories) = (features.Schema, features.Users, features.Items, features.Histories);
         var userPath = Path.Combine(directory, Bundle.UserTowerFile);
         var itemPath = Path.Combine(directory, Bundle.ItemTowerFile);
-        OnnxTowerExporter.ExportUserTower(network, schema, userPath);
-        OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
+        OnnxTowerExporter.ExportUserTower(members, schema, userPath);
+        OnnxTowerExporter.ExportItemTower(members, schema, itemPath);
+        var width = members.Sum(m => m.Dimensions.Output);
 
         // Parity on real inputs: up to ParityUsers users' histories (spread over the users) and every item.
         var rows = Math.Min(ParityUsers, dataset.Users.Count);
@@ -183,11 +210,14 @@ public sealed class BundleBuilder
             userFeatures.Fill(histories.Of(u), profile.Age, profile.Gender, users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
         }
 
-        using var userModel = new UserTowerModel(userPath, schema, network.Dimensions.Output);
-        var userError = rows == 0 ? 0 : OnnxParity.UserTower(network, userModel, users);
-        using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, network.Dimensions.Output, Environment.ProcessorCount);
+        using var userModel = new UserTowerModel(userPath, schema, width);
+        var userError = rows == 0 ? 0 : OnnxParity.UserTower(members, userModel, users);
+        using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, width, Environment.ProcessorCount);
         var onnxVectors = itemModel.AllItemVectors(dataset.Items.Count, itemFeatures.Values);
-        var itemError = OnnxParity.MaxRelativeDifference(network.AllItemVectors(itemFeatures.Values), onnxVectors, network.Dimensions.Output);
+        var itemError = OnnxParity.MaxRelativeDifference(
+            TowerEnsemble.Concatenate(members.Select(m => m.AllItemVectors(itemFeatures.Values)).ToList(), members.Select(m => m.Dimensions.Output).ToList(), dataset.Items.Count),
+            onnxVectors,
+            width);
         var error = Math.Max(userError, itemError);
         _log(string.Create(CultureInfo.InvariantCulture,
             $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} users, {itemError:E2} over all {dataset.Items.Count} items (tolerance {OnnxParity.Tolerance:E0})"));
@@ -199,6 +229,9 @@ public sealed class BundleBuilder
 
         return (error, onnxVectors);
     }
+
+    /// <summary>Ensemble member <paramref name="member"/>'s seed (member 0 keeps the given seed, so a single network trains as before).</summary>
+    public static int MemberSeed(int seed, int member) => seed + (1000 * member);
 
     private T Step<T>(string name, Func<T> action)
     {

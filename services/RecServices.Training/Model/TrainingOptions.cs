@@ -31,6 +31,12 @@ public sealed record TrainingOptions
     /// </summary>
     public double AverageHalfLife { get; init; }
 
+    /// <summary>
+    /// Networks trained from different seeds and served as one (their towers concatenated: the score is the
+    /// sum of theirs, the serving path unchanged). 1 = a single network.
+    /// </summary>
+    public int EnsembleSize { get; init; } = 1;
+
     /// <summary>Recency half-life of the history weights, in items (0 = the plain mean of the history).</summary>
     public double HistoryHalfLife { get; init; }
 
@@ -75,6 +81,7 @@ public sealed record TrainingOptions
         Require(WeightDecay >= 0, $"weight decay must not be negative (got {WeightDecay})");
         Require(HistoryDropout is >= 0 and < 1, $"history dropout must lie in [0, 1) (got {HistoryDropout})");
         Require(HistoryLength >= 1, $"history length must be at least 1 (got {HistoryLength})");
+        Require(EnsembleSize is >= 1 and <= 16, $"ensemble size must be 1 to 16 (got {EnsembleSize})");
         Require(AverageHalfLife >= 0 && AverageHalfLife <= 100, $"weight average half-life must be 0 (off) to 100 epochs (got {AverageHalfLife})");
         Require(HistoryHalfLife >= 0 && double.IsFinite(HistoryHalfLife), $"history half-life must be 0 (plain mean) or positive (got {HistoryHalfLife})");
         Require(ValidationFraction is >= 0 and < 0.5, $"validation fraction must lie in [0, 0.5) (got {ValidationFraction})");
@@ -100,6 +107,7 @@ public sealed record TrainingOptions
         ["weightDecay"] = WeightDecay.ToString(CultureInfo.InvariantCulture),
         ["historyDropout"] = HistoryDropout.ToString(CultureInfo.InvariantCulture),
         ["historyLength"] = HistoryLength.ToString(CultureInfo.InvariantCulture),
+        ["ensembleSize"] = EnsembleSize.ToString(CultureInfo.InvariantCulture),
         ["averageHalfLife"] = AverageHalfLife.ToString(CultureInfo.InvariantCulture),
         ["historyHalfLife"] = HistoryHalfLife.ToString(CultureInfo.InvariantCulture),
         ["genreAffinity"] = GenreAffinity ? "true" : "false",

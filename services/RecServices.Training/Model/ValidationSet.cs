@@ -46,10 +46,14 @@ public sealed class ValidationSet
 
     public int UserCount => _users.Length;
 
-    public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures)
+    public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) => Evaluate([network], itemFeatures);
+
+    /// <summary>The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.</summary>
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures)
     {
-        var d = network.Dimensions.Output;
-        var itemVectors = network.AllItemVectors(itemFeatures);
+        var itemCount = members[0].ItemCount;
+        var d = members.Sum(m => m.Dimensions.Output);
+        var itemVectors = TowerEnsemble.Concatenate(members.Select(m => m.AllItemVectors(itemFeatures)).ToList(), members.Select(m => m.Dimensions.Output).ToList(), itemCount);
         var userVectors = new float[_users.Length * d];
         var batch = new UserBatch(256, _features.HistoryLength, _features.Width);
         var pass = new TowerPass();
@@ -62,12 +66,22 @@ public sealed class ValidationSet
                 _features.Fill(_histories.Of(u), _userProfiles[u].Age, _userProfiles[u].Gender, batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
             }
 
-            network.ForwardUser(batch, pass);
-            pass.Output.AsSpan(0, batch.Rows * d).CopyTo(userVectors.AsSpan(start * d));
+            var offset = 0;
+            foreach (var member in members)
+            {
+                var md = member.Dimensions.Output;
+                member.ForwardUser(batch, pass);
+                for (var r = 0; r < batch.Rows; r++)
+                {
+                    pass.Output.AsSpan(r * md, md).CopyTo(userVectors.AsSpan(((start + r) * d) + offset));
+                }
+
+                offset += md;
+            }
         }
 
         var lists = new int[_users.Length][];
-        Parallel.For(0, _users.Length, () => new float[network.ItemCount], (i, _, scores) =>
+        Parallel.For(0, _users.Length, () => new float[itemCount], (i, _, scores) =>
         {
             VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, scores);
             lists[i] = TopExcludingHistory(scores, _histories.Of(_users[i]));

@@ -17,13 +17,21 @@ public static class OnnxParity
     private const double TinyScale = 1e-6;
 
     /// <summary>Largest relative difference on the user tower for <paramref name="users"/>.</summary>
-    public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users)
+    public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users) => UserTower([network], model, users);
+
+    /// <summary>The same for an ensemble's user tower (the members' outputs concatenated).</summary>
+    public static double UserTower(IReadOnlyList<TwoTowerNetwork> members, UserTowerModel model, UserBatch users)
     {
-        var pass = new TowerPass();
-        network.ForwardUser(users, pass);
+        var parts = members.Select(m =>
+        {
+            var pass = new TowerPass();
+            m.ForwardUser(users, pass);
+            return pass.Output[..(users.Rows * m.Dimensions.Output)];
+        }).ToList();
+        var expected = TowerEnsemble.Concatenate(parts, members.Select(m => m.Dimensions.Output).ToList(), users.Rows);
         var output = new float[users.Rows * model.OutputWidth];
         model.Run(users.Rows, users.HistoryItems, users.HistoryWeights, users.Features, output);
-        return MaxRelativeDifference(pass.Output.AsSpan(0, output.Length), output, model.OutputWidth);
+        return MaxRelativeDifference(expected, output, model.OutputWidth);
     }
 
     /// <summary>Largest relative difference on the item tower for <paramref name="items"/>.</summary>

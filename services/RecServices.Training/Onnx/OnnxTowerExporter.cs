@@ -18,38 +18,79 @@ namespace RecServices.Training.Onnx;
 /// </summary>
 public static class OnnxTowerExporter
 {
-    public static void ExportUserTower(TwoTowerNetwork network, FeatureSchema schema, string path)
+    public static void ExportUserTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportUserTower([network], schema, path);
+
+    /// <summary>
+    /// The user tower of an ensemble: each member's tower over the same inputs, outputs concatenated (so the
+    /// dot product with the concatenated item vectors is the sum of the members' scores). One member gives
+    /// exactly the single-network graph.
+    /// </summary>
+    public static void ExportUserTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path)
     {
-        var dims = network.Dimensions;
+        var first = members[0];
         var g = new OnnxGraphBuilder("user_tower");
         g.Input(OnnxGraphBuilder.Value(TowerNames.HistoryItems, DataType.Int64, -1, schema.HistoryLength));
         g.Input(OnnxGraphBuilder.Value(TowerNames.HistoryWeights, DataType.Float, -1, schema.HistoryLength));
-        g.Input(OnnxGraphBuilder.Value(TowerNames.UserFeatures, DataType.Float, -1, network.UserFeatureCount));
-        g.Output(OnnxGraphBuilder.Value(TowerNames.UserVector, DataType.Float, -1, dims.Output));
-        g.FloatInitializer("history_embedding", network.HistoryEmbedding.Value, network.ItemCount, dims.HistoryEmbedding);
+        g.Input(OnnxGraphBuilder.Value(TowerNames.UserFeatures, DataType.Float, -1, first.UserFeatureCount));
+        g.Output(OnnxGraphBuilder.Value(TowerNames.UserVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output)));
         g.Int64Initializer("axis_1", [1L], 1);
-        g.Node("Gather", ["history_embedding", TowerNames.HistoryItems], "history_vectors", OnnxGraphBuilder.IntAttribute("axis", 0));
         g.Node("Unsqueeze", [TowerNames.HistoryWeights, "axis_1"], "history_weights_row");
-        g.Node("MatMul", ["history_weights_row", "history_vectors"], "pooled_row");
-        g.Node("Squeeze", ["pooled_row", "axis_1"], "pooled");
-        g.Node("Concat", ["pooled", TowerNames.UserFeatures], "user_input", OnnxGraphBuilder.IntAttribute("axis", 1));
-        Mlp(g, "user", network.User1, network.User2, "user_input", TowerNames.UserVector);
-        Save(g.Build(Metadata("user", network, schema)), path);
+        var outputs = new List<string>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var network = members[i];
+            var p = Prefix(i, members.Count);
+            var output = members.Count == 1 ? TowerNames.UserVector : p + "user_vector";
+            g.FloatInitializer(p + "history_embedding", network.HistoryEmbedding.Value, network.ItemCount, network.Dimensions.HistoryEmbedding);
+            g.Node("Gather", [p + "history_embedding", TowerNames.HistoryItems], p + "history_vectors", OnnxGraphBuilder.IntAttribute("axis", 0));
+            g.Node("MatMul", ["history_weights_row", p + "history_vectors"], p + "pooled_row");
+            g.Node("Squeeze", [p + "pooled_row", "axis_1"], p + "pooled");
+            g.Node("Concat", [p + "pooled", TowerNames.UserFeatures], p + "user_input", OnnxGraphBuilder.IntAttribute("axis", 1));
+            Mlp(g, p + "user", network.User1, network.User2, p + "user_input", output);
+            outputs.Add(output);
+        }
+
+        if (members.Count > 1)
+        {
+            g.Node("Concat", [.. outputs], TowerNames.UserVector, OnnxGraphBuilder.IntAttribute("axis", 1));
+        }
+
+        Save(g.Build(Metadata("user", members, schema)), path);
     }
 
-    public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path)
+    public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportItemTower([network], schema, path);
+
+    /// <summary>The item tower of an ensemble: the members' item vectors concatenated.</summary>
+    public static void ExportItemTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path)
     {
-        var dims = network.Dimensions;
+        var first = members[0];
         var g = new OnnxGraphBuilder("item_tower");
         g.Input(OnnxGraphBuilder.Value(TowerNames.Item, DataType.Int64, -1));
-        g.Input(OnnxGraphBuilder.Value(TowerNames.ItemFeatures, DataType.Float, -1, network.ItemFeatureCount));
-        g.Output(OnnxGraphBuilder.Value(TowerNames.ItemVector, DataType.Float, -1, dims.Output));
-        g.FloatInitializer("item_embedding", network.ItemEmbedding.Value, network.ItemCount, dims.ItemEmbedding);
-        g.Node("Gather", ["item_embedding", TowerNames.Item], "item_id_vector", OnnxGraphBuilder.IntAttribute("axis", 0));
-        g.Node("Concat", ["item_id_vector", TowerNames.ItemFeatures], "item_input", OnnxGraphBuilder.IntAttribute("axis", 1));
-        Mlp(g, "item", network.Item1, network.Item2, "item_input", TowerNames.ItemVector);
-        Save(g.Build(Metadata("item", network, schema)), path);
+        g.Input(OnnxGraphBuilder.Value(TowerNames.ItemFeatures, DataType.Float, -1, first.ItemFeatureCount));
+        g.Output(OnnxGraphBuilder.Value(TowerNames.ItemVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output)));
+        var outputs = new List<string>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var network = members[i];
+            var p = Prefix(i, members.Count);
+            var output = members.Count == 1 ? TowerNames.ItemVector : p + "item_vector";
+            g.FloatInitializer(p + "item_embedding", network.ItemEmbedding.Value, network.ItemCount, network.Dimensions.ItemEmbedding);
+            g.Node("Gather", [p + "item_embedding", TowerNames.Item], p + "item_id_vector", OnnxGraphBuilder.IntAttribute("axis", 0));
+            g.Node("Concat", [p + "item_id_vector", TowerNames.ItemFeatures], p + "item_input", OnnxGraphBuilder.IntAttribute("axis", 1));
+            Mlp(g, p + "item", network.Item1, network.Item2, p + "item_input", output);
+            outputs.Add(output);
+        }
+
+        if (members.Count > 1)
+        {
+            g.Node("Concat", [.. outputs], TowerNames.ItemVector, OnnxGraphBuilder.IntAttribute("axis", 1));
+        }
+
+        Save(g.Build(Metadata("item", members, schema)), path);
     }
+
+    /// <summary>Names of member i's initializers and values: unprefixed for a single network (the graph stays as it was).</summary>
+    private static string Prefix(int member, int count) => count == 1 ? string.Empty : $"m{member}_";
 
     private static void Mlp(OnnxGraphBuilder g, string prefix, Dense first, Dense second, string input, string output)
     {
@@ -62,10 +103,11 @@ public static class OnnxTowerExporter
         g.Node("Gemm", [prefix + "_activated", prefix + "_w2", prefix + "_b2"], output);
     }
 
-    private static Dictionary<string, string> Metadata(string tower, TwoTowerNetwork network, FeatureSchema schema) => new()
+    private static Dictionary<string, string> Metadata(string tower, IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema) => new()
     {
         ["recservices.tower"] = tower,
-        ["recservices.items"] = network.ItemCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["recservices.items"] = members[0].ItemCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["recservices.ensemble_members"] = members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["recservices.user_features"] = string.Join(",", schema.UserFeatureNames),
         ["recservices.item_features"] = string.Join(",", schema.ItemFeatureNames),
     };
