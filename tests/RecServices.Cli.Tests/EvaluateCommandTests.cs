@@ -19,6 +19,8 @@ public sealed class EvaluateCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("| served two-stage |", result.Output);
         Assert.Contains("| popularity |", result.Output);
+        Assert.Contains("| EASE (yardstick) |", result.Output);
+        Assert.Contains("top-1 % share", result.Output);
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
         Assert.Equal("ms-stratified-75", metrics.RootElement.GetProperty("protocol").GetString());
         var lines = File.ReadAllLines(Path.Combine(outDir, "lists.jsonl"));
@@ -43,6 +45,8 @@ public sealed class EvaluateCommandTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("**(chosen)**", result.Output);
         Assert.Contains("via gRPC", result.Output);
+        Assert.Contains("| EASE (yardstick) |", result.Output); // the references below the sweep table
+        Assert.Contains("| popularity |", result.Output);
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")));
         var points = report.RootElement.GetProperty("points").EnumerateArray().ToList();
         Assert.Equal(2, points.Count);

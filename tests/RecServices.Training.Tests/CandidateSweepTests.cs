@@ -23,6 +23,9 @@ public sealed class CandidateSweepTests : IDisposable
         Assert.Equal(best.QuotaScale, report.ChosenScale);
         Assert.All(report.Points, p => Assert.True(p.Test.LatencyP50Ms > 0));
         Assert.All(report.Points, p => Assert.Null(p.ViaGrpc));
+        Assert.Equal([ProtocolEvaluator.Ease, ProtocolEvaluator.FullCatalog, ProtocolEvaluator.Popularity], report.TestReferences.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(report.TestReferences.Keys.Order(StringComparer.Ordinal), report.ValidationReferences.Keys.Order(StringComparer.Ordinal));
+        Assert.All(report.TestReferences.Values, row => Assert.InRange(row[ProtocolEvaluator.TopShare], 0, 1));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

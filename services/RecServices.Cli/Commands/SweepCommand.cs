@@ -70,6 +70,16 @@ public static class SweepCommand
 
         text.AppendLine();
         text.AppendLine(c, $"Chosen on the validation carve: quota scale {report.ChosenScale} ({report.Rule}).");
+        text.AppendLine();
+        text.AppendLine("References (independent of the candidate count):");
+        text.AppendLine();
+        text.AppendLine(c, $"| model | nDCG@{k} (val) | nDCG@{k} (test) | MAP (test) | coverage (test) | top-1 % share (test) |");
+        text.AppendLine("|---|---|---|---|---|---|");
+        foreach (var (name, test) in report.TestReferences)
+        {
+            var validation = report.ValidationReferences.TryGetValue(name, out var v) ? v[$"ndcg@{k}"].ToString("F4", c) : "–";
+            text.AppendLine(c, $"| {name} | {validation} | {test[$"ndcg@{k}"]:F4} | {test[$"map@{k}"]:F4} | {test["coverage"]:F3} | {test[ProtocolEvaluator.TopShare]:F3} |");
+        }
         if (grpc)
         {
             text.AppendLine();

@@ -5,15 +5,22 @@ using RecServices.Core.Evaluation;
 namespace RecServices.Training.Baselines;
 
 /// <summary>
-/// EASE as a report's yardstick: λ chosen by nDCG@k on a validation carve of the training part (the same carve the
-/// candidate sweep uses: 80 / 20 per item, seed 7), then refitted on the whole training part. The test part is never read.
+/// EASE as a report's yardstick: λ chosen by nDCG@k on a validation carve of the training part (the two-tower
+/// model's own carve: the same fraction per item and seed, so the two validation numbers compare), then refitted
+/// on the whole training part. The test part is never read.
 /// </summary>
 public static class EaseBaseline
 {
     public static readonly IReadOnlyList<double> Lambdas = [50, 100, 200, 500, 1_000, 2_000];
 
     /// <summary>The model for <paramref name="train"/>, or null when the catalog is too large for dense EASE (with why, in the log).</summary>
-    public static EaseModel? Fit(Dataset dataset, InteractionTable train, int k, Action<string> log)
+    /// <param name="dataset">Users and items.</param>
+    /// <param name="train">The training part (the carve comes out of it).</param>
+    /// <param name="k">List length scored.</param>
+    /// <param name="log">Progress lines.</param>
+    /// <param name="validationFraction">Share of <paramref name="train"/> carved out per item for choosing λ.</param>
+    /// <param name="carveSeed">The carve's seed.</param>
+    public static EaseModel? Fit(Dataset dataset, InteractionTable train, int k, Action<string> log, double validationFraction, int carveSeed)
     {
         if (dataset.Items.Count > EaseModel.MaxItems)
         {
@@ -21,7 +28,7 @@ public static class EaseBaseline
             return null;
         }
 
-        var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 0.8, 7);
+        var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 1 - validationFraction, carveSeed);
         var histories = UserHistories.Build(inner, dataset.Users.Count);
         var relevant = new Dictionary<int, HashSet<int>>();
         for (var row = 0; row < validation.Count; row++)

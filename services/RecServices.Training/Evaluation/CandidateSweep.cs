@@ -28,9 +28,9 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
         var clock = Stopwatch.StartNew();
         var (train, test) = ProtocolEvaluator.ProtocolSplit(dataset);
         var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 0.8, 7);
-        var onValidation = MeasureAll(dataset, inner, validation, Path.Combine(workDirectory, "bundle-validation"), scales, k, maxCandidates, "validation");
+        var (onValidation, validationReferences) = MeasureAll(dataset, inner, validation, Path.Combine(workDirectory, "bundle-validation"), scales, k, maxCandidates, "validation");
         var testBundle = Path.Combine(workDirectory, "bundle-test");
-        var onTest = MeasureAll(dataset, train, test, testBundle, scales, k, maxCandidates, "test");
+        var (onTest, testReferences) = MeasureAll(dataset, train, test, testBundle, scales, k, maxCandidates, "test");
         var viaGrpc = new ServedMeasurement?[scales.Count];
         for (var i = 0; probe is not null && i < scales.Count; i++)
         {
@@ -45,20 +45,28 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
         var chosen = points.Where(p => Ndcg(p.Validation, k) >= best).MinBy(p => p.Validation.MeanCandidates)!;
         var rule = string.Create(CultureInfo.InvariantCulture, $"the best served nDCG@{k} on the validation carve ({best:F4})");
         log(string.Create(CultureInfo.InvariantCulture, $"chosen quota scale {chosen.QuotaScale} ({chosen.Validation.MeanCandidates:F0} candidates): {rule}"));
-        return new SweepReport(dataset.Name, ProtocolEvaluator.Protocol, k, points, chosen.QuotaScale, rule, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        return new SweepReport(dataset.Name, ProtocolEvaluator.Protocol, k, points, chosen.QuotaScale, rule, Math.Round(clock.Elapsed.TotalSeconds, 1), validationReferences, testReferences);
     }
 
     public static double Ndcg(Measurement m, int k) => m.Rows[ProtocolEvaluator.Served][$"ndcg@{k}"];
 
-    private List<Measurement> MeasureAll(Dataset dataset, InteractionTable known, InteractionTable heldOut, string bundleDirectory, IReadOnlyList<double> scales, int k, int maxCandidates, string label)
+    private (List<Measurement> Points, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> References) MeasureAll(Dataset dataset, InteractionTable known, InteractionTable heldOut, string bundleDirectory, IReadOnlyList<double> scales, int k, int maxCandidates, string label)
     {
         new BundleBuilder(build, log).Build(dataset.WithInteractions(known), bundleDirectory);
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
         using var ranker = new Ranker(bundle);
 
-        // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated.
-        var warm = RetrievalOptions.Default;
-        ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, warm), dataset, known, heldOut, k, maxCandidates, withReferences: false);
+        // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated; it also
+        // measures the references, which do not depend on the candidate count. EASE's λ comes from a carve of `known`.
+        var carve = build.Training.ValidationFraction > 0 ? build.Training.ValidationFraction : new Model.TrainingOptions().ValidationFraction;
+        var ease = Baselines.EaseBaseline.Fit(dataset, known, k, log, carve, build.Training.Seed + 1);
+        var warm = ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default), dataset, known, heldOut, k, maxCandidates, withReferences: true, ease);
+        var references = warm.Rows.Where(r => r.Key != ProtocolEvaluator.Served).ToDictionary(r => r.Key, r => r.Value);
+        foreach (var (name, row) in references)
+        {
+            log(string.Create(CultureInfo.InvariantCulture, $"{label}: {name}: ndcg@{k} {row[$"ndcg@{k}"]:F4}, coverage {row["coverage"]:F3}, top-1 % share {row[ProtocolEvaluator.TopShare]:F3}"));
+        }
+
         var results = new List<Measurement>();
         foreach (var scale in scales)
         {
@@ -70,6 +78,6 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
             results.Add(m);
         }
 
-        return results;
+        return (results, references);
     }
 }

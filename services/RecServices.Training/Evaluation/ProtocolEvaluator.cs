@@ -51,7 +51,8 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
-        var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log);
+        var carve = build.Training.ValidationFraction > 0 ? build.Training.ValidationFraction : new Model.TrainingOptions().ValidationFraction;
+        var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log, carve, build.Training.Seed + 1); // the model's carve
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true, ease);
         var report = new EvaluationReport(
             protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
