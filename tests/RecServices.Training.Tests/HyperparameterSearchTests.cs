@@ -22,16 +22,19 @@ public sealed class HyperparameterSearchTests : IDisposable
             return Run(score, bestEpoch: 2, epochsRun: 8);
         }, _ => { });
 
-        var result = search.Run(start, trials: 4);
+        var result = search.Run(start, trials: 6);
 
-        Assert.Equal(4, result.Trials.Count);
-        Assert.Equal(0.5f * 4, tried[1].WeightDecay); // over-fitting: more weight decay first
-        Assert.Equal(0.5, tried[2].HistoryDropout, 9); // then more dropout (worse here) ...
-        Assert.Equal(0.1, tried[3].HistoryDropout, 9); // ... so less
+        Assert.Equal(6, result.Trials.Count);
+        Assert.Equal(start.LearningRate / 2, tried[1].LearningRate); // over-fitting: a smaller step first (no gain here) ...
+        Assert.Equal(start.LearningRate * 2, tried[2].LearningRate); // ... then a larger one (no gain either)
+        Assert.Equal(0.5f * 4, tried[3].WeightDecay); // more weight decay before less
+        Assert.Equal(0.5, tried[4].HistoryDropout, 9); // then more dropout (worse here) ...
+        Assert.Equal(0.1, tried[5].HistoryDropout, 9); // ... so less
+        Assert.Equal(start.LearningRate, result.Options.LearningRate);
         Assert.Equal(2f, result.Options.WeightDecay);
         Assert.Equal(0.1, result.Options.HistoryDropout, 9);
-        Assert.Equal(4, result.Kept + 1);
-        Assert.Equal([true, true, false, true], result.Trials.Select(t => t.Won));
+        Assert.Equal(6, result.Kept + 1);
+        Assert.Equal([true, false, false, true, false, true], result.Trials.Select(t => t.Won));
         Assert.Equal("2", result.Trials[result.Kept].Settings["weightDecay"]);
     }
 

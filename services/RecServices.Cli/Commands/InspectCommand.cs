@@ -49,11 +49,16 @@ public static class InspectCommand
         output.WriteLine($"towers      history emb {m.Towers.HistoryEmbedding}, item emb {m.Towers.ItemEmbedding}, hidden {m.Towers.Hidden}, V {m.Towers.Output}; {m.Schema.UserFeatureNames.Count} user / {m.Schema.ItemFeatureNames.Count} item features; history {m.Schema.HistoryLength}");
         output.WriteLine($"item-item   K = {m.SimilarItemsK}, {m.SimilarItemsIndex}");
         output.WriteLine($"training    {t.Loss}; best epoch {t.BestEpoch} of {t.Epochs.Count}; {t.TrainingSeconds.ToString("F1", c)} s training, {t.TotalSeconds.ToString("F1", c)} s in all");
+        foreach (var trial in t.Search)
+        {
+            output.WriteLine(string.Create(c, $"search      trial {trial.Number}{(trial.Number - 1 == t.Search.ToList().FindLastIndex(x => x.Won) ? " (kept)" : string.Empty)}: {trial.Change}: validation ndcg@10 {trial.ValidationNdcg:F4}, epoch {trial.BestEpoch} of {trial.EpochsRun}, {trial.Seconds:F0} s"));
+        }
+
         output.WriteLine($"validation  {Metrics(t.Validation, c)}");
         output.WriteLine($"popularity  {Metrics(t.PopularityValidation, c)}");
         output.WriteLine($"onnx parity max relative difference {t.OnnxParityMaxError.ToString("E2", c)}");
     }
 
     private static string Metrics(IReadOnlyDictionary<string, double> metrics, CultureInfo c) =>
-        string.Join("  ", metrics.Select(p => p.Key == "users" ? $"{p.Key} {p.Value.ToString("F0", c)}" : $"{p.Key} {p.Value.ToString("F4", c)}"));
+        string.Join("  ", metrics.Select(p => p.Key is "users" or "covered_items" ? $"{p.Key} {p.Value.ToString("F0", c)}" : $"{p.Key} {p.Value.ToString("F4", c)}"));
 }

@@ -43,11 +43,15 @@ public static class TrainCommand
         {
             Description = "Also train on the interactions the gateways recorded: the user store's SQLite file, or redis://host:port (StackExchange.Redis options may follow after a comma). New users are added; interactions with items not in the dataset's catalog are counted and skipped.",
         };
+        var ensemble = new Option<int>("--ensemble") { Description = "Networks trained from different seeds and served as one (towers concatenated: the score is the sum of theirs).", DefaultValueFactory = _ => defaults.EnsembleSize };
+        var average = new Option<double>("--weight-average") { Description = "Half-life in epochs of the moving average of the weights that validation scores and the bundle keeps (0 = raw weights).", DefaultValueFactory = _ => defaults.AverageHalfLife };
+        var halfLife = new Option<double>("--history-half-life") { Description = "Recency weighting of the user's history: half-life in items (0 = the plain mean).", DefaultValueFactory = _ => defaults.HistoryHalfLife };
+        var noAffinity = new Option<bool>("--no-genre-affinity") { Description = "Leave the per-genre affinities of the history out of the user tower's features." };
         var search = SearchOption.Create();
         var noSearch = new Option<bool>("--no-search") { Description = "Take the given settings as they are (the same as --search-trials 1)." };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, ensemble, average, halfLife, noAffinity,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -69,6 +73,10 @@ public static class TrainCommand
                     SampledNegatives = parse.GetValue(negatives),
                     MaskSeen = !parse.GetValue(noMask),
                     ValidationFraction = parse.GetValue(validation),
+                    EnsembleSize = parse.GetValue(ensemble),
+                    AverageHalfLife = parse.GetValue(average),
+                    HistoryHalfLife = parse.GetValue(halfLife),
+                    GenreAffinity = !parse.GetValue(noAffinity),
                     Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d),
                 },
             };

@@ -24,6 +24,7 @@ public sealed record TrainingSummary
 
     public required double OnnxParityMaxError { get; init; }
 
+    /// <summary>Seconds spent training: the settings search, every ensemble member and the refit.</summary>
     public required double TrainingSeconds { get; init; }
 
     public required double TotalSeconds { get; init; }

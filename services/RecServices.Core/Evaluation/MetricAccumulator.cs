@@ -8,6 +8,7 @@ public sealed class MetricAccumulator
     private double _recall;
     private double _precision;
     private double _map;
+    private readonly HashSet<int> _covered = [];
 
     public MetricAccumulator(int k = 10)
     {
@@ -22,6 +23,11 @@ public sealed class MetricAccumulator
         _recall += RankingMetrics.RecallAtK(ranked, relevant, _k);
         _precision += RankingMetrics.PrecisionAtK(ranked, relevant, _k);
         _map += RankingMetrics.AveragePrecisionAtK(ranked, relevant, _k);
+        for (var i = 0; i < Math.Min(_k, ranked.Count); i++)
+        {
+            _covered.Add(ranked[i]);
+        }
+
         Users++;
     }
 
@@ -33,7 +39,10 @@ public sealed class MetricAccumulator
 
     public double Map => Users == 0 ? 0 : _map / Users;
 
-    /// <summary>The means keyed "ndcg@k", "recall@k", "precision@k", "map@k", plus "users".</summary>
+    /// <summary>Distinct items in the top k of the lists added (catalog coverage = this / catalog size).</summary>
+    public int CoveredItems => _covered.Count;
+
+    /// <summary>The means keyed "ndcg@k", "recall@k", "precision@k", "map@k", plus "users" and "covered_items".</summary>
     public IReadOnlyDictionary<string, double> ToDictionary() => new SortedDictionary<string, double>(StringComparer.Ordinal)
     {
         [$"ndcg@{_k}"] = Ndcg,
@@ -41,5 +50,6 @@ public sealed class MetricAccumulator
         [$"precision@{_k}"] = Precision,
         [$"map@{_k}"] = Map,
         ["users"] = Users,
+        ["covered_items"] = CoveredItems,
     };
 }

@@ -6,7 +6,7 @@ namespace RecServices.Training.Model;
 /// <summary>
 /// Chooses training settings on the validation carve by a budgeted coordinate search, so that a dataset
 /// nobody tuned for gets sensible settings without hand work. Trial 1 trains with the given settings; then
-/// each knob in turn (weight decay, history dropout, learning rate, tower width) is stepped once in the
+/// each knob in turn (learning rate, weight decay, history dropout, tower width) is stepped once in the
 /// direction the last winner's learning curve suggests (towards more regularisation when its best epoch
 /// came early, i.e. it over-fitted; towards less otherwise), and the other way when that did not help. A
 /// trial wins only by beating the best validation nDCG@10 so far by <see cref="MinGain"/> (relative), so
@@ -98,15 +98,15 @@ public sealed class HyperparameterSearch
 
     private static readonly Knob[] Knobs =
     [
+        new("learning rate", false,
+            (o, up) => o with { LearningRate = up ? o.LearningRate * 2 : o.LearningRate / 2 },
+            o => string.Create(CultureInfo.InvariantCulture, $"learning rate {o.LearningRate}")),
         new("weight decay", true,
             (o, up) => o with { WeightDecay = up ? o.WeightDecay * 4 : o.WeightDecay / 4 },
             o => string.Create(CultureInfo.InvariantCulture, $"weight decay {o.WeightDecay}")),
         new("history dropout", true,
             (o, up) => (up ? o.HistoryDropout + 0.2 : o.HistoryDropout - 0.2) is var p && p is >= -1e-9 and <= 0.8 ? o with { HistoryDropout = Math.Round(Math.Max(0, p), 2) } : null,
             o => string.Create(CultureInfo.InvariantCulture, $"history dropout {o.HistoryDropout}")),
-        new("learning rate", false,
-            (o, up) => o with { LearningRate = up ? o.LearningRate * 2 : o.LearningRate / 2 },
-            o => string.Create(CultureInfo.InvariantCulture, $"learning rate {o.LearningRate}")),
         new("width", false,
             (o, up) => (up ? o.Dimensions.Output * 2 : o.Dimensions.Output / 2) is var d && d is >= 16 and <= 256
                 ? o with { Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d) }

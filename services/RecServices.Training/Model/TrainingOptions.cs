@@ -15,7 +15,7 @@ public sealed record TrainingOptions
 
     public int BatchSize { get; init; } = 256;
 
-    public float LearningRate { get; init; } = 0.001f;
+    public float LearningRate { get; init; } = 0.004f;
 
     public float WeightDecay { get; init; } = 0.5f;
 
@@ -29,7 +29,7 @@ public sealed record TrainingOptions
     /// Half-life, in epochs, of the moving average of the weights that validation scores and the bundle keeps
     /// (0 = the raw weights of the last step).
     /// </summary>
-    public double AverageHalfLife { get; init; }
+    public double AverageHalfLife { get; init; } = 1;
 
     /// <summary>
     /// Networks trained from different seeds and served as one (their towers concatenated: the score is the
@@ -55,7 +55,7 @@ public sealed record TrainingOptions
     public bool MaskSeen { get; init; } = true;
 
     /// <summary>Share of the train interactions carved out (stratified per item) for validation.</summary>
-    public double ValidationFraction { get; init; } = 0.1;
+    public double ValidationFraction { get; init; } = 0.25;
 
     /// <summary>Most validation users scored per epoch (fewer for very large catalogs).</summary>
     public int ValidationUsers { get; init; } = 2_000;

@@ -173,7 +173,7 @@ public sealed class TwoTowerTrainer
             }
 
             var eta = TimeSpan.FromSeconds(seconds * (_options.Epochs - epoch));
-            var quality = validationSet.UserCount == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}{(improved ? " *" : string.Empty)}");
+            var quality = validationSet.UserCount == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage {metrics.CoveredItems / (double)itemCount:F3}{(improved ? " *" : string.Empty)}");
             _log(string.Create(CultureInfo.InvariantCulture,
                 $"epoch {epoch}/{_options.Epochs}  loss {lossSum / Math.Max(1, batches):F4}{quality}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
             if (_options.Patience > 0 && epoch - bestEpoch >= _options.Patience)

@@ -6,7 +6,9 @@ namespace RecServices.Training.Nn;
 /// An exponential moving average of the parameters over optimiser steps (Polyak averaging): the averaged
 /// weights are what validation scores and what the bundle keeps, which smooths the step-to-step noise of
 /// the last epochs. Sparse parameters are averaged lazily and exactly: an untouched row does not change
-/// under lazy Adam, so a row that waited Δ steps catches up with one multiply by decay^Δ.
+/// under lazy Adam, so a row that waited Δ steps catches up with one multiply by decay^Δ. The average starts
+/// from zero and is divided by 1 − decay^t (as Adam debiases its moments), so the initial weights never
+/// weigh in and a short training's average is already the average of what it learned.
 /// </summary>
 public sealed class WeightAverage
 {
@@ -25,7 +27,7 @@ public sealed class WeightAverage
 
         _parameters = parameters;
         _decay = decay;
-        _average = parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        _average = parameters.Select(p => new float[p.Value.Length]).ToArray();
         _lastStep = parameters.Select(p => p.IsSparse ? new int[p.Rows] : null).ToArray();
     }
 
@@ -68,9 +70,14 @@ public sealed class WeightAverage
         }
     }
 
-    /// <summary>A copy of the averaged weights (every sparse row brought up to the current step), in <see cref="Parameter"/> order.</summary>
+    /// <summary>A copy of the averaged, debiased weights (every sparse row brought up to the current step), in <see cref="Parameter"/> order; before any step, the current weights.</summary>
     public float[][] Snapshot()
     {
+        if (_step == 0)
+        {
+            return _parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        }
+
         for (var i = 0; i < _parameters.Count; i++)
         {
             if (_lastStep[i] is { } last)
@@ -82,7 +89,13 @@ public sealed class WeightAverage
             }
         }
 
-        return _average.Select(a => (float[])a.Clone()).ToArray();
+        var debias = (float)(1 / (1 - Math.Pow(_decay, _step)));
+        return _average.Select(a =>
+        {
+            var copy = new float[a.Length];
+            TensorPrimitives.Multiply(a, debias, copy);
+            return copy;
+        }).ToArray();
     }
 
     /// <summary>The row held its current value for the steps since it was last averaged: average that in, up to <paramref name="step"/>.</summary>
