@@ -12,7 +12,7 @@ public sealed class SmallBundleFixture : IDisposable
 
     public static readonly BuildOptions Options = new()
     {
-        Training = new TrainingOptions { Epochs = 6, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 30, LearningRate = 0.005f },
+        Training = new TrainingOptions { Epochs = 6, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 30, LearningRate = 0.005f, ValidationFraction = 0.1 },
         SimilarItemsK = 5,
         TopListLength = 50,
         SearchTrials = 1, // the given settings; HyperparameterSearchTests covers the search

@@ -35,26 +35,15 @@ public static class OnnxTowerExporter
         g.Output(OnnxGraphBuilder.Value(TowerNames.UserVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output)));
         g.Int64Initializer("axis_1", [1L], 1);
         g.Node("Unsqueeze", [TowerNames.HistoryWeights, "axis_1"], "history_weights_row");
-        var outputs = new List<string>();
-        for (var i = 0; i < members.Count; i++)
+        EachMember(g, members, TowerNames.UserVector, (network, p, output) =>
         {
-            var network = members[i];
-            var p = Prefix(i, members.Count);
-            var output = members.Count == 1 ? TowerNames.UserVector : p + "user_vector";
             g.FloatInitializer(p + "history_embedding", network.HistoryEmbedding.Value, network.ItemCount, network.Dimensions.HistoryEmbedding);
             g.Node("Gather", [p + "history_embedding", TowerNames.HistoryItems], p + "history_vectors", OnnxGraphBuilder.IntAttribute("axis", 0));
             g.Node("MatMul", ["history_weights_row", p + "history_vectors"], p + "pooled_row");
             g.Node("Squeeze", [p + "pooled_row", "axis_1"], p + "pooled");
             g.Node("Concat", [p + "pooled", TowerNames.UserFeatures], p + "user_input", OnnxGraphBuilder.IntAttribute("axis", 1));
             Mlp(g, p + "user", network.User1, network.User2, p + "user_input", output);
-            outputs.Add(output);
-        }
-
-        if (members.Count > 1)
-        {
-            g.Node("Concat", [.. outputs], TowerNames.UserVector, OnnxGraphBuilder.IntAttribute("axis", 1));
-        }
-
+        });
         Save(g.Build(Metadata("user", members, schema)), path);
     }
 
@@ -68,29 +57,37 @@ public static class OnnxTowerExporter
         g.Input(OnnxGraphBuilder.Value(TowerNames.Item, DataType.Int64, -1));
         g.Input(OnnxGraphBuilder.Value(TowerNames.ItemFeatures, DataType.Float, -1, first.ItemFeatureCount));
         g.Output(OnnxGraphBuilder.Value(TowerNames.ItemVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output)));
-        var outputs = new List<string>();
-        for (var i = 0; i < members.Count; i++)
+        EachMember(g, members, TowerNames.ItemVector, (network, p, output) =>
         {
-            var network = members[i];
-            var p = Prefix(i, members.Count);
-            var output = members.Count == 1 ? TowerNames.ItemVector : p + "item_vector";
             g.FloatInitializer(p + "item_embedding", network.ItemEmbedding.Value, network.ItemCount, network.Dimensions.ItemEmbedding);
             g.Node("Gather", [p + "item_embedding", TowerNames.Item], p + "item_id_vector", OnnxGraphBuilder.IntAttribute("axis", 0));
             g.Node("Concat", [p + "item_id_vector", TowerNames.ItemFeatures], p + "item_input", OnnxGraphBuilder.IntAttribute("axis", 1));
             Mlp(g, p + "item", network.Item1, network.Item2, p + "item_input", output);
-            outputs.Add(output);
-        }
-
-        if (members.Count > 1)
-        {
-            g.Node("Concat", [.. outputs], TowerNames.ItemVector, OnnxGraphBuilder.IntAttribute("axis", 1));
-        }
-
+        });
         Save(g.Build(Metadata("item", members, schema)), path);
     }
 
-    /// <summary>Names of member i's initializers and values: unprefixed for a single network (the graph stays as it was).</summary>
-    private static string Prefix(int member, int count) => count == 1 ? string.Empty : $"m{member}_";
+    /// <summary>
+    /// Adds each member's tower through <paramref name="tower"/> (network, name prefix, output name), then concatenates the
+    /// members' outputs into <paramref name="output"/>. A single network writes <paramref name="output"/> itself, unprefixed,
+    /// so its graph stays exactly the single-network graph.
+    /// </summary>
+    private static void EachMember(OnnxGraphBuilder g, IReadOnlyList<TwoTowerNetwork> members, string output, Action<TwoTowerNetwork, string, string> tower)
+    {
+        if (members.Count == 1)
+        {
+            tower(members[0], string.Empty, output);
+            return;
+        }
+
+        var outputs = members.Select((_, i) => $"m{i}_{output}").ToArray();
+        for (var i = 0; i < members.Count; i++)
+        {
+            tower(members[i], $"m{i}_", outputs[i]);
+        }
+
+        g.Node("Concat", outputs, output, OnnxGraphBuilder.IntAttribute("axis", 1));
+    }
 
     private static void Mlp(OnnxGraphBuilder g, string prefix, Dense first, Dense second, string input, string output)
     {

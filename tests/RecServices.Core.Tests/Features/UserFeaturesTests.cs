@@ -43,7 +43,8 @@ public sealed class UserFeaturesTests
         Assert.Equal([1L, 2, 3], items); // the last HistoryLength items
         Assert.True(weights[2] > weights[1] && weights[1] > weights[0]);
         Assert.Equal(1.0, weights.Sum(), 5);
-        Assert.Equal(0f, row[1]); // age 30 is the standardiser's mean
+        Assert.Equal((30 - 35) / 12f, row[1], 6); // age, standardised
+        Assert.Equal(0f, row[2]); // age known
         Assert.Equal([0f, 1f], row[^2..]); // gender_m, gender_f
     }
 
@@ -72,17 +73,5 @@ public sealed class UserFeaturesTests
         Assert.Contains("log_history_length", error.Message);
     }
 
-    private static FeatureSchema Schema(bool genreAffinity, double halfLife) => new()
-    {
-        GenreCount = Genres.Length,
-        HistoryLength = 3,
-        HistoryHalfLife = halfLife,
-        UserFeatureNames = FeatureSchema.UserFeatureNamesFor(Genres, genreAffinity),
-        ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(Genres),
-        HistoryLengthScale = new Standardizer(1, 1),
-        AgeScale = new Standardizer(30, 10),
-        YearScale = new Standardizer(2000, 10),
-        PopularityScale = new Standardizer(1, 1),
-        RatingScale = new Standardizer(3, 1),
-    };
+    private static FeatureSchema Schema(bool genreAffinity, double halfLife) => TestSchemas.For(Genres, 3, genreAffinity, halfLife);
 }

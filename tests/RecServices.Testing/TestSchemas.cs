@@ -1,15 +1,16 @@
 using RecServices.Core.Features;
 
-namespace RecServices.Training.Tests;
+namespace RecServices.Testing;
 
 /// <summary>Feature schemas for tests that train or export without fitting standardisers on data.</summary>
 public static class TestSchemas
 {
-    public static FeatureSchema For(IReadOnlyList<string> genres, int historyLength) => new()
+    public static FeatureSchema For(IReadOnlyList<string> genres, int historyLength, bool genreAffinity = true, double historyHalfLife = 0) => new()
     {
         GenreCount = genres.Count,
         HistoryLength = historyLength,
-        UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres),
+        HistoryHalfLife = historyHalfLife,
+        UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres, genreAffinity),
         ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
         HistoryLengthScale = new Standardizer(3, 1),
         AgeScale = new Standardizer(35, 12),
