@@ -115,7 +115,7 @@ public sealed class TrainCommandTests
         using var dir = new TempDirectory();
         var bundle = Path.Combine(dir.Path, "ml100k");
 
-        var result = await Recs.RunAsync("train", "--data", MovieLensData.Folder100K, "--out", bundle, "--epochs", "1");
+        var result = await Recs.RunAsync("train", "--data", MovieLensData.Folder100K, "--out", bundle, "--epochs", "1", "--search-trials", "2");
 
         Assert.True(result.ExitCode == 0, result.Error);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(new BundleRoot(bundle).ServedDirectory(), BundleManifest.FileName)));
@@ -124,5 +124,6 @@ public sealed class TrainCommandTests
         Assert.Equal(1682, manifest.RootElement.GetProperty("itemCount").GetInt32());
         Assert.True(training.GetProperty("validation").GetProperty("ndcg@10").GetDouble() > training.GetProperty("popularityValidation").GetProperty("ndcg@10").GetDouble());
         Assert.Single(training.GetProperty("epochs").EnumerateArray());
+        Assert.Equal(2, training.GetProperty("search").GetArrayLength()); // the settings search ran on real data, within its budget
     }
 }

@@ -49,7 +49,7 @@ public sealed class TelemetryTests
                 && metrics.TryGetValue(RpcMetrics.ClientDuration, out var called) && HostMetrics.Points(called, retrievalCall).Count > 0 && HostMetrics.Points(called, rankingCall).Count > 0
                 && HostMetrics.Collect(system.Retrieval!).TryGetValue(RpcMetrics.ServerDuration, out var retrieved) && HostMetrics.Points(retrieved, (RecsTelemetry.RpcMethod, GetCandidates)).Count > 0
                 && HostMetrics.Collect(system.Ranking!).TryGetValue(RpcMetrics.ServerDuration, out var ranked) && HostMetrics.Points(ranked, (RecsTelemetry.RpcMethod, RankCandidates)).Count > 0);
-        }, "every call of the Recommend to be recorded");
+        }, "every call of the Recommend to be recorded", describe: () => Describe(system));
         var gateway = HostMetrics.Collect(system.Gateway!);
         var server = gateway[RpcMetrics.ServerDuration];
         Assert.Equal("s", server.Unit);
@@ -73,6 +73,15 @@ public sealed class TelemetryTests
         // The backends time the same calls as servers.
         Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, GetCandidates)));
         Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Ranking!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, RankCandidates)));
+    }
+
+    /// <summary>What each host has recorded so far, for a failure message.</summary>
+    private static string Describe(ServiceSystem system)
+    {
+        string Of(string host, Microsoft.AspNetCore.Builder.WebApplication app) => string.Join("; ", HostMetrics.Collect(app)
+            .Where(m => m.Key is RpcMetrics.ServerDuration or RpcMetrics.ClientDuration)
+            .SelectMany(m => HostMetrics.Points(m.Value).Select(p => $"{host} {m.Key} [{string.Join(", ", HostMetrics.Tags(p).Select(t => $"{t.Key}={t.Value}"))}]")));
+        return string.Join(" | ", Of("gateway", system.Gateway!), Of("retrieval", system.Retrieval!), Of("ranking", system.Ranking!));
     }
 
     [Fact]

@@ -19,15 +19,15 @@ public static class TaskTimeouts
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing after the timeout.</summary>
-    public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after the timeout (with <paramref name="describe"/>'s account of what was there, when given).</summary>
+    public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Default);
         while (!await condition().WithTimeout())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out waiting for {what}");
+                throw new TimeoutException($"timed out waiting for {what}{(describe is null ? string.Empty : ": " + describe())}");
             }
 
             await Task.Delay(50);
