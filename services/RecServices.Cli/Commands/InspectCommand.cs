@@ -49,9 +49,10 @@ public static class InspectCommand
         output.WriteLine($"towers      history emb {m.Towers.HistoryEmbedding}, item emb {m.Towers.ItemEmbedding}, hidden {m.Towers.Hidden}, V {m.Towers.Output}; {m.Schema.UserFeatureNames.Count} user / {m.Schema.ItemFeatureNames.Count} item features; history {m.Schema.HistoryLength}");
         output.WriteLine($"item-item   K = {m.SimilarItemsK}, {m.SimilarItemsIndex}");
         output.WriteLine($"training    {t.Loss}; best epoch {t.BestEpoch} of {t.Epochs.Count}; {t.TrainingSeconds.ToString("F1", c)} s training, {t.TotalSeconds.ToString("F1", c)} s in all");
+        var kept = t.Search.LastOrDefault(x => x.Won);
         foreach (var trial in t.Search)
         {
-            output.WriteLine(string.Create(c, $"search      trial {trial.Number}{(trial.Number - 1 == t.Search.ToList().FindLastIndex(x => x.Won) ? " (kept)" : string.Empty)}: {trial.Change}: validation ndcg@10 {trial.ValidationNdcg:F4}, epoch {trial.BestEpoch} of {trial.EpochsRun}, {trial.Seconds:F0} s"));
+            output.WriteLine(string.Create(c, $"search      trial {trial.Number}{(trial == kept ? " (kept)" : string.Empty)}: {trial.Change}: validation ndcg@10 {trial.ValidationNdcg:F4}, epoch {trial.BestEpoch} of {trial.EpochsRun}, {trial.Seconds:F0} s"));
         }
 
         output.WriteLine($"validation  {Metrics(t.Validation, c)}");

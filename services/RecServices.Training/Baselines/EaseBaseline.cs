@@ -1,6 +1,7 @@
 using System.Globalization;
 using RecServices.Core.Data;
 using RecServices.Core.Evaluation;
+using RecServices.Training.Model;
 
 namespace RecServices.Training.Baselines;
 
@@ -18,9 +19,8 @@ public static class EaseBaseline
     /// <param name="train">The training part (the carve comes out of it).</param>
     /// <param name="k">List length scored.</param>
     /// <param name="log">Progress lines.</param>
-    /// <param name="validationFraction">Share of <paramref name="train"/> carved out per item for choosing λ.</param>
-    /// <param name="carveSeed">The carve's seed.</param>
-    public static EaseModel? Fit(Dataset dataset, InteractionTable train, int k, Action<string> log, double validationFraction, int carveSeed)
+    /// <param name="carveOf">The two-tower model's training options: λ is chosen on their carve (its fraction, or the default one when they train without a carve, and its seed).</param>
+    public static EaseModel? Fit(Dataset dataset, InteractionTable train, int k, Action<string> log, TrainingOptions carveOf)
     {
         if (dataset.Items.Count > EaseModel.MaxItems)
         {
@@ -28,7 +28,8 @@ public static class EaseBaseline
             return null;
         }
 
-        var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 1 - validationFraction, carveSeed);
+        var fraction = carveOf.ValidationFraction > 0 ? carveOf.ValidationFraction : new TrainingOptions().ValidationFraction;
+        var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 1 - fraction, carveOf.CarveSeed);
         var histories = UserHistories.Build(inner, dataset.Users.Count);
         var relevant = new Dictionary<int, HashSet<int>>();
         for (var row = 0; row < validation.Count; row++)

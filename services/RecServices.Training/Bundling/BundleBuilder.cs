@@ -40,7 +40,7 @@ public sealed class BundleBuilder
 
         var fingerprint = Step("fingerprint the dataset", dataset.Fingerprint);
         var (train, validation) = training.ValidationFraction > 0
-            ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.Seed + 1))
+            ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.CarveSeed))
             : (dataset.Interactions, new InteractionTable(0));
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
         var features = FitFeatures(dataset, train, catalog, training);

@@ -58,8 +58,7 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
 
         // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated; it also
         // measures the references, which do not depend on the candidate count. EASE's λ comes from a carve of `known`.
-        var carve = build.Training.ValidationFraction > 0 ? build.Training.ValidationFraction : new Model.TrainingOptions().ValidationFraction;
-        var ease = Baselines.EaseBaseline.Fit(dataset, known, k, log, carve, build.Training.Seed + 1);
+        var ease = Baselines.EaseBaseline.Fit(dataset, known, k, log, build.Training);
         var warm = ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default), dataset, known, heldOut, k, maxCandidates, withReferences: true, ease);
         var references = warm.Rows.Where(r => r.Key != ProtocolEvaluator.Served).ToDictionary(r => r.Key, r => r.Value);
         foreach (var (name, row) in references)

@@ -51,8 +51,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
-        var carve = build.Training.ValidationFraction > 0 ? build.Training.ValidationFraction : new Model.TrainingOptions().ValidationFraction;
-        var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log, carve, build.Training.Seed + 1); // the model's carve
+        var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log, build.Training); // on the model's carve
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true, ease);
         var report = new EvaluationReport(
             protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
@@ -151,14 +150,12 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
     private sealed class RowStats(int k, HashSet<int> head)
     {
         private readonly MetricAccumulator _metrics = new(k);
-        private readonly HashSet<int> _covered = [];
         private long _slots;
         private long _headSlots;
 
         public void Add(int[] list, HashSet<int> relevant)
         {
             _metrics.Add(list, relevant);
-            _covered.UnionWith(list);
             _slots += list.Length;
             _headSlots += list.Count(head.Contains);
         }
@@ -166,7 +163,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
         /// <summary>The metrics with <c>coverage</c> (share of the catalog in any list) and <c>top1_share</c> (share of list slots holding a top-1 % item).</summary>
         public SortedDictionary<string, double> Summary(int catalog) => new(_metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal)
         {
-            ["coverage"] = _covered.Count / (double)catalog,
+            ["coverage"] = _metrics.CoveredItems / (double)catalog,
             [TopShare] = _slots == 0 ? 0 : _headSlots / (double)_slots,
         };
     }

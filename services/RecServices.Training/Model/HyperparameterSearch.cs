@@ -35,6 +35,7 @@ public sealed class HyperparameterSearch
         var done = new List<SearchTrial>();
         var best = Try(start, "given settings", done);
         var bestOptions = start;
+        var kept = 0;
         foreach (var knob in Knobs)
         {
             if (done.Count >= trials)
@@ -55,17 +56,16 @@ public sealed class HyperparameterSearch
                 var run = Try(candidate, knob.Describe(candidate), done);
                 if (run.Validation["ndcg@10"] > best.Validation["ndcg@10"] * (1 + MinGain))
                 {
-                    (best, bestOptions) = (run, candidate);
+                    (best, bestOptions, kept) = (run, candidate, done.Count - 1);
                     done[^1] = done[^1] with { Won = true };
                     break; // this knob moved; the next knob starts from here
                 }
             }
         }
 
-        var winner = done.FindLastIndex(t => t.Won) is var w and >= 0 ? w : 0;
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"search: {done.Count} trials; kept trial {winner + 1} ({done[winner].Change}), validation ndcg@10 {done[winner].ValidationNdcg:F4}"));
-        return new SearchResult(bestOptions, best, done, winner);
+            $"search: {done.Count} trials; kept trial {kept + 1} ({done[kept].Change}), validation ndcg@10 {done[kept].ValidationNdcg:F4}"));
+        return new SearchResult(bestOptions, best, done, kept);
     }
 
     /// <summary>A run over-fitted when its best epoch came in the first half of the epochs it ran before early stopping.</summary>
@@ -94,20 +94,20 @@ public sealed class HyperparameterSearch
     }
 
     /// <summary>One searched setting: how to step it up or down (null past its range), and whether "up" regularises.</summary>
-    private sealed record Knob(string Name, bool Regularising, Func<TrainingOptions, bool, TrainingOptions?> Step, Func<TrainingOptions, string> Describe);
+    private sealed record Knob(bool Regularising, Func<TrainingOptions, bool, TrainingOptions?> Step, Func<TrainingOptions, string> Describe);
 
     private static readonly Knob[] Knobs =
     [
-        new("learning rate", false,
+        new(Regularising: false,
             (o, up) => o with { LearningRate = up ? o.LearningRate * 2 : o.LearningRate / 2 },
             o => string.Create(CultureInfo.InvariantCulture, $"learning rate {o.LearningRate}")),
-        new("weight decay", true,
+        new(Regularising: true,
             (o, up) => o with { WeightDecay = up ? o.WeightDecay * 4 : o.WeightDecay / 4 },
             o => string.Create(CultureInfo.InvariantCulture, $"weight decay {o.WeightDecay}")),
-        new("history dropout", true,
+        new(Regularising: true,
             (o, up) => (up ? o.HistoryDropout + 0.2 : o.HistoryDropout - 0.2) is var p && p is >= -1e-9 and <= 0.8 ? o with { HistoryDropout = Math.Round(Math.Max(0, p), 2) } : null,
             o => string.Create(CultureInfo.InvariantCulture, $"history dropout {o.HistoryDropout}")),
-        new("width", false,
+        new(Regularising: false,
             (o, up) => (up ? o.Dimensions.Output * 2 : o.Dimensions.Output / 2) is var d && d is >= 16 and <= 256
                 ? o with { Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d) }
                 : null,

@@ -57,6 +57,9 @@ public sealed record TrainingOptions
     /// <summary>Share of the train interactions carved out (stratified per item) for validation.</summary>
     public double ValidationFraction { get; init; } = 0.25;
 
+    /// <summary>The validation carve's seed (the training seed + 1): the trainer, ensemble members and EASE's λ all use this one carve.</summary>
+    public int CarveSeed => Seed + 1;
+
     /// <summary>Most validation users scored per epoch (fewer for very large catalogs).</summary>
     public int ValidationUsers { get; init; } = 2_000;
 

@@ -43,7 +43,9 @@ public sealed class TwoTowerTrainer
         var network = new TwoTowerNetwork(itemCount, _userFeatures.Width, _itemFeatures.Width, _options.Dimensions, _options.Seed);
         var objective = new SoftmaxObjective(network);
         var adam = new Adam(_options.LearningRate, _options.WeightDecay);
-        var stepsPerEpoch = Math.Max(1, (int)Math.Ceiling((_options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, _train.Count) : _train.Count) / (double)_options.BatchSize));
+        var order = Enumerable.Range(0, _train.Count).ToArray();
+        var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
+        var stepsPerEpoch = Math.Max(1, (perEpoch + _options.BatchSize - 1) / _options.BatchSize);
         var average = _options.AverageHalfLife > 0
             ? new WeightAverage(network.Parameters, Math.Pow(2, -1 / (_options.AverageHalfLife * stepsPerEpoch)))
             : null;
@@ -54,8 +56,6 @@ public sealed class TwoTowerTrainer
         _log(string.Create(CultureInfo.InvariantCulture,
             $"training on {_train.Count} interactions, {itemCount} items, {validationSet.UserCount} validation users; softmax over {(full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"));
 
-        var order = Enumerable.Range(0, _train.Count).ToArray();
-        var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
         var batch = new UserBatch(_options.BatchSize, _userFeatures.HistoryLength, _userFeatures.Width);
         var allItems = full ? Enumerable.Range(0, itemCount).ToArray() : [];
         var position = full ? [] : Enumerable.Repeat(-1, itemCount).ToArray();

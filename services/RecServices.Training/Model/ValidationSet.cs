@@ -49,10 +49,7 @@ public sealed class ValidationSet
     public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) => Evaluate([network], itemFeatures);
 
     /// <summary>The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.</summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) => Evaluate(members, itemFeatures, null);
-
-    /// <summary>The same with <paramref name="itemOffsets"/> (one per item, or null) added to every user's scores.</summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, float[]? itemOffsets)
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures)
     {
         var itemCount = members[0].ItemCount;
         var d = members.Sum(m => m.Dimensions.Output);
@@ -87,10 +84,6 @@ public sealed class ValidationSet
         Parallel.For(0, _users.Length, () => new float[itemCount], (i, _, scores) =>
         {
             VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, scores);
-            if (itemOffsets is not null)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Add(scores, itemOffsets, scores);
-            }
 
             lists[i] = TopExcludingHistory(scores, _histories.Of(_users[i]));
             return scores;
