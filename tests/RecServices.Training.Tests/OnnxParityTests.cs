@@ -57,8 +57,8 @@ public sealed class OnnxParityTests : IDisposable
         var userPath = Path.Combine(_dir, "ensemble_user.onnx");
         var itemPath = Path.Combine(_dir, "ensemble_item.onnx");
 
-        OnnxTowerExporter.ExportUserTower(members, schema, userPath);
-        OnnxTowerExporter.ExportItemTower(members, schema, itemPath);
+        OnnxTowerExporter.ExportUserTower(members, schema, userPath, null);
+        OnnxTowerExporter.ExportItemTower(members, schema, itemPath, null);
         using var userModel = new UserTowerModel(userPath, schema, 3 * dims.Output);
         using var itemModel = new ItemTowerModel(itemPath, schema.ItemFeatureNames.Count, 3 * dims.Output, threads: 1);
 

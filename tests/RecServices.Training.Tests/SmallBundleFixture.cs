@@ -16,6 +16,7 @@ public sealed class SmallBundleFixture : IDisposable
         SimilarItemsK = 5,
         TopListLength = 50,
         SearchTrials = 1, // the given settings; HyperparameterSearchTests covers the search
+        PopularityPenalty = 0, // the towers' scores alone; PopularityPenaltyTests covers the term
     };
 
     public SmallBundleFixture()

@@ -27,9 +27,10 @@ public static class EvaluateCommand
         var viaGrpc = new Option<string?>("--via-grpc") { Description = "Produce the lists through a running gateway (e.g. http://localhost:5131) instead of in process; needs --bundle." };
         var bundleDir = new Option<string?>("--bundle") { Description = "With --via-grpc: the bundle the services serve (the one an earlier 'recs evaluate' wrote into --out/bundle)." };
         var search = SearchOption.Create();
+        var penalty = PopularityPenaltyOption.Create();
         var command = new Command("evaluate", "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity.")
         {
-            data, protocol, outDir, epochs, candidates, scale, trainFile, testFile, viaGrpc, bundleDir, search,
+            data, protocol, outDir, epochs, candidates, scale, trainFile, testFile, viaGrpc, bundleDir, search, penalty,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -44,7 +45,7 @@ public static class EvaluateCommand
                 throw new ArgumentException($"unknown protocol '{parse.GetValue(protocol)}'; supported: {ProtocolEvaluator.Protocol}");
             }
 
-            var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) }, SearchTrials = SearchOption.Read(parse.GetValue(search)) };
+            var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) }, SearchTrials = SearchOption.Read(parse.GetValue(search)), PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)) };
             build.Training.Validate();
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
             var directory = Path.GetFullPath(parse.GetValue(outDir)!);

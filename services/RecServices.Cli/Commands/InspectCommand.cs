@@ -55,6 +55,14 @@ public static class InspectCommand
             output.WriteLine(string.Create(c, $"search      trial {trial.Number}{(trial == kept ? " (kept)" : string.Empty)}: {trial.Change}: validation ndcg@10 {trial.ValidationNdcg:F4}, epoch {trial.BestEpoch} of {trial.EpochsRun}, {trial.Seconds:F0} s"));
         }
 
+        output.WriteLine(t.PopularityPenalty == 0 && t.PenaltyTrials.Count == 0
+            ? "score       V_u · V_m"
+            : string.Create(c, $"score       V_u · V_m − {t.PopularityPenalty} · log(1 + item's train interactions) (the vectors' last component){(t.PenaltyTrials.Count > 0 ? ", β chosen on validation" : string.Empty)}"));
+        foreach (var trial in t.PenaltyTrials)
+        {
+            output.WriteLine(string.Create(c, $"penalty     β {trial.Beta}{(trial.Chosen ? " (chosen)" : string.Empty)}: validation ndcg@10 {trial.ValidationNdcg:F4}, coverage {trial.Coverage:F3}"));
+        }
+
         output.WriteLine($"validation  {Metrics(t.Validation, c)}");
         output.WriteLine($"popularity  {Metrics(t.PopularityValidation, c)}");
         output.WriteLine($"onnx parity max relative difference {t.OnnxParityMaxError.ToString("E2", c)}");

@@ -21,9 +21,10 @@ public static class SweepCommand
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var viaGrpc = new Option<bool>("--via-grpc") { Description = "Also measure every scale through the three services, started as processes on loopback over the test bundle: latency per Recommend over gRPC, lists compared with in process." };
         var search = SearchOption.Create();
+        var penalty = PopularityPenaltyOption.Create();
         var command = new Command("sweep", "Measure served quality, retrieval recall and latency at several candidate counts; choose the default on a validation carve.")
         {
-            data, outDir, scales, epochs, viaGrpc, search,
+            data, outDir, scales, epochs, viaGrpc, search, penalty,
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(error, async () =>
         {
@@ -33,7 +34,7 @@ public static class SweepCommand
                 throw new ArgumentException("--scales must be one or more numbers in (0, 1000]");
             }
 
-            var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) }, SearchTrials = SearchOption.Read(parse.GetValue(search)) };
+            var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) }, SearchTrials = SearchOption.Read(parse.GetValue(search)), PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)) };
             build.Training.Validate();
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
             var directory = Path.GetFullPath(parse.GetValue(outDir)!);

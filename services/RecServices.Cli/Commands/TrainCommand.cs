@@ -48,10 +48,11 @@ public static class TrainCommand
         var halfLife = new Option<double>("--history-half-life") { Description = "Recency weighting of the user's history: half-life in items (0 = the plain mean).", DefaultValueFactory = _ => defaults.HistoryHalfLife };
         var noAffinity = new Option<bool>("--no-genre-affinity") { Description = "Leave the per-genre affinities of the history out of the user tower's features." };
         var search = SearchOption.Create();
+        var penalty = PopularityPenaltyOption.Create();
         var noSearch = new Option<bool>("--no-search") { Description = "Take the given settings as they are (the same as --search-trials 1)." };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, ensemble, average, halfLife, noAffinity,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, penalty, ensemble, average, halfLife, noAffinity,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -60,6 +61,7 @@ public static class TrainCommand
             {
                 SimilarItemsK = parse.GetValue(k),
                 SearchTrials = parse.GetValue(noSearch) ? 1 : SearchOption.Read(parse.GetValue(search)),
+                PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)),
                 Training = defaults with
                 {
                     Epochs = parse.GetValue(epochs),

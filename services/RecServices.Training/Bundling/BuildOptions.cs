@@ -32,6 +32,12 @@ public sealed record BuildOptions
     /// <summary>The default search budget: with the refit, about 3 × the training time of the given settings alone.</summary>
     public const int DefaultSearchTrials = 4;
 
+    /// <summary>
+    /// β of the served popularity term (<see cref="PopularityPenalty"/>): null chooses it on the validation carve
+    /// (none without a carve); 0 serves the towers' scores alone.
+    /// </summary>
+    public double? PopularityPenalty { get; init; }
+
     /// <summary>Replace an existing bundle in the output directory.</summary>
     public bool Overwrite { get; init; } = true;
 }

@@ -69,16 +69,32 @@ public sealed class BundleBuilder
         }
 
         var validationMetrics = run.Validation;
-        if (runs.Count > 1 && validation.Count > 0)
+        var members = runs.Select(r => r.Network).ToList();
+        var validationSet = validation.Count == 0
+            ? null
+            : new ValidationSet(validation, UserHistories.Build(train, dataset.Users.Count), dataset.Users, features.Users, training.ValidationUsers, dataset.Items.Count, training.Seed);
+        if (runs.Count > 1 && validationSet is not null)
         {
-            var histories = UserHistories.Build(train, dataset.Users.Count);
-            var set = new ValidationSet(validation, histories, dataset.Users, features.Users, training.ValidationUsers, dataset.Items.Count, training.Seed);
-            validationMetrics = set.Evaluate(runs.Select(r => r.Network).ToList(), features.Items.Values).ToDictionary();
+            validationMetrics = validationSet.Evaluate(members, features.Items.Values).ToDictionary();
             _log(string.Create(CultureInfo.InvariantCulture,
                 $"ensemble of {runs.Count}: validation ndcg@10 {validationMetrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"));
         }
 
-        var members = runs.Select(r => r.Network).ToList();
+        // The popularity term: given, or chosen on the carve with the carve's counts (no carve, no term).
+        IReadOnlyList<PenaltyTrial> penaltyTrials = [];
+        var beta = _options.PopularityPenalty ?? 0;
+        if (_options.PopularityPenalty is null && validationSet is not null)
+        {
+            var (set, carve) = (validationSet, features);
+            penaltyTrials = Step("choose the popularity penalty on the validation carve", () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log));
+            beta = penaltyTrials.Single(t => t.Chosen).Beta;
+        }
+
+        if (beta != 0 && validationSet is not null)
+        {
+            validationMetrics = validationSet.Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts)).ToDictionary();
+        }
+
         if (_options.Refit && validation.Count > 0)
         {
             // The carve chose each member's epoch count; now train again on every interaction for that many epochs.
@@ -97,18 +113,23 @@ public sealed class BundleBuilder
 
         var trainingSeconds = trainingClock.Elapsed.TotalSeconds; // search, members and refits
         var network = members[0];
-        var towers = training.Dimensions with { Output = members.Sum(m => m.Dimensions.Output) };
+        var popularity = PopularityTerm.For(beta, features.Items.Counts); // counted on what the bundle's model trained on
+        var towerWidth = members.Sum(m => m.Dimensions.Output);
+        var towers = training.Dimensions with { Output = towerWidth + (popularity is null ? 0 : 1) };
         var (itemFeatures, schema) = (features.Items, features.Schema);
         var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
         Directory.CreateDirectory(staging);
         try
         {
             // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
-            var (parity, vectors) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset));
+            var (parity, vectors) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset, popularity));
+
+            // Similar items by the towers' part of V_m alone: the popularity column ranks for a user, not between items.
+            var towerVectors = popularity is null ? vectors : TowerPart(vectors, dataset.Items.Count, towers.Output, towerWidth);
             var exact = dataset.Items.Count <= _options.ExactSimilarMaxItems;
             var similar = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
-                ? ExactSimilarItems.Build(vectors, dataset.Items.Count, towers.Output, _options.SimilarItemsK)
-                : ApproximateSimilarItems.Build(vectors, dataset.Items.Count, towers.Output, _options.SimilarItemsK));
+                ? ExactSimilarItems.Build(towerVectors, dataset.Items.Count, towerWidth, _options.SimilarItemsK)
+                : ApproximateSimilarItems.Build(towerVectors, dataset.Items.Count, towerWidth, _options.SimilarItemsK));
             var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
             Step("write tables", () =>
             {
@@ -141,12 +162,15 @@ public sealed class BundleBuilder
                         ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
                         ["search"] = trials.Count == 0 ? "off" : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
                         ["refit"] = _options.Refit && validation.Count > 0 ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs" : "no",
+                        ["popularityPenalty"] = beta.ToString(CultureInfo.InvariantCulture) + (penaltyTrials.Count > 0 ? " (chosen on the validation carve)" : _options.PopularityPenalty is null ? " (no validation carve to choose on)" : " (given)"),
                     },
                     Epochs = run.Epochs,
                     BestEpoch = run.BestEpoch,
                     Validation = validationMetrics,
                     PopularityValidation = run.PopularityValidation,
                     Search = trials,
+                    PopularityPenalty = beta,
+                    PenaltyTrials = penaltyTrials,
                     OnnxParityMaxError = parity,
                     TrainingSeconds = Math.Round(trainingSeconds, 2),
                     TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
@@ -193,14 +217,15 @@ public sealed class BundleBuilder
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
     }
 
-    private (double Error, float[] ItemVectors) Export(IReadOnlyList<TwoTowerNetwork> members, FeatureSet features, string directory, Dataset dataset)
+    private (double Error, float[] ItemVectors) Export(IReadOnlyList<TwoTowerNetwork> members, FeatureSet features, string directory, Dataset dataset, PopularityTerm? popularity)
     {
         var (schema, userFeatures, itemFeatures, histories) = (features.Schema, features.Users, features.Items, features.Histories);
         var userPath = Path.Combine(directory, Bundle.UserTowerFile);
         var itemPath = Path.Combine(directory, Bundle.ItemTowerFile);
-        OnnxTowerExporter.ExportUserTower(members, schema, userPath);
-        OnnxTowerExporter.ExportItemTower(members, schema, itemPath);
-        var width = members.Sum(m => m.Dimensions.Output);
+        OnnxTowerExporter.ExportUserTower(members, schema, userPath, popularity);
+        OnnxTowerExporter.ExportItemTower(members, schema, itemPath, popularity);
+        var towerWidth = members.Sum(m => m.Dimensions.Output);
+        var width = towerWidth + (popularity is null ? 0 : 1);
 
         // Parity on real inputs: up to ParityUsers users' histories (spread over the users) and every item.
         var rows = Math.Min(ParityUsers, dataset.Users.Count);
@@ -213,13 +238,11 @@ public sealed class BundleBuilder
         }
 
         using var userModel = new UserTowerModel(userPath, schema, width);
-        var userError = rows == 0 ? 0 : OnnxParity.UserTower(members, userModel, users);
+        var userError = rows == 0 ? 0 : OnnxParity.UserTower(members, userModel, users, popularity);
         using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, width, Environment.ProcessorCount);
         var onnxVectors = itemModel.AllItemVectors(dataset.Items.Count, itemFeatures.Values);
-        var itemError = OnnxParity.MaxRelativeDifference(
-            TowerEnsemble.Concatenate(members.Select(m => m.AllItemVectors(itemFeatures.Values)).ToList(), members.Select(m => m.Dimensions.Output).ToList(), dataset.Items.Count),
-            onnxVectors,
-            width);
+        var expected = TowerEnsemble.Concatenate(members.Select(m => m.AllItemVectors(itemFeatures.Values)).ToList(), members.Select(m => m.Dimensions.Output).ToList(), dataset.Items.Count);
+        var itemError = OnnxParity.MaxRelativeDifference(popularity is null ? expected : popularity.AppendItems(expected, towerWidth), onnxVectors, width);
         var error = Math.Max(userError, itemError);
         _log(string.Create(CultureInfo.InvariantCulture,
             $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} users, {itemError:E2} over all {dataset.Items.Count} items (tolerance {OnnxParity.Tolerance:E0})"));
@@ -230,6 +253,18 @@ public sealed class BundleBuilder
         }
 
         return (error, onnxVectors);
+    }
+
+    /// <summary>The first <paramref name="towerWidth"/> of every row of <paramref name="width"/> values.</summary>
+    private static float[] TowerPart(float[] vectors, int rows, int width, int towerWidth)
+    {
+        var result = new float[checked(rows * towerWidth)];
+        for (var r = 0; r < rows; r++)
+        {
+            vectors.AsSpan(r * width, towerWidth).CopyTo(result.AsSpan(r * towerWidth));
+        }
+
+        return result;
     }
 
     /// <summary>Ensemble member <paramref name="member"/>'s seed (member 0 keeps the given seed, so a single network trains as before).</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using RecServices.Core.Data;
 using RecServices.Core.Evaluation;
 using RecServices.Core.Features;
@@ -49,7 +50,10 @@ public sealed class ValidationSet
     public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) => Evaluate([network], itemFeatures);
 
     /// <summary>The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.</summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures)
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) => Evaluate(members, itemFeatures, null);
+
+    /// <summary>The same with <paramref name="itemOffsets"/> (one per item, or null) added to every user's scores, e.g. a popularity penalty.</summary>
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, float[]? itemOffsets)
     {
         var itemCount = members[0].ItemCount;
         var d = members.Sum(m => m.Dimensions.Output);
@@ -84,6 +88,10 @@ public sealed class ValidationSet
         Parallel.For(0, _users.Length, () => new float[itemCount], (i, _, scores) =>
         {
             VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, scores);
+            if (itemOffsets is not null)
+            {
+                TensorPrimitives.Add(scores, itemOffsets, scores);
+            }
 
             lists[i] = TopExcludingHistory(scores, _histories.Of(_users[i]));
             return scores;

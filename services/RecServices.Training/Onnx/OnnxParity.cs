@@ -19,8 +19,8 @@ public static class OnnxParity
     /// <summary>Largest relative difference on the user tower for <paramref name="users"/>.</summary>
     public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users) => UserTower([network], model, users);
 
-    /// <summary>The same for an ensemble's user tower (the members' outputs concatenated).</summary>
-    public static double UserTower(IReadOnlyList<TwoTowerNetwork> members, UserTowerModel model, UserBatch users)
+    /// <summary>The same for an ensemble's user tower (the members' outputs concatenated, then the popularity term's component if any).</summary>
+    public static double UserTower(IReadOnlyList<TwoTowerNetwork> members, UserTowerModel model, UserBatch users, PopularityTerm? popularity = null)
     {
         var parts = members.Select(m =>
         {
@@ -28,7 +28,13 @@ public static class OnnxParity
             m.ForwardUser(users, pass);
             return pass.Output[..(users.Rows * m.Dimensions.Output)];
         }).ToList();
+        var width = members.Sum(m => m.Dimensions.Output);
         var expected = TowerEnsemble.Concatenate(parts, members.Select(m => m.Dimensions.Output).ToList(), users.Rows);
+        if (popularity is not null)
+        {
+            expected = popularity.AppendUser(expected, users.Rows, width);
+        }
+
         var output = new float[users.Rows * model.OutputWidth];
         model.Run(users.Rows, users.HistoryItems, users.HistoryWeights, users.Features, output);
         return MaxRelativeDifference(expected, output, model.OutputWidth);

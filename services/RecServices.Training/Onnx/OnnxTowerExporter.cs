@@ -14,28 +14,37 @@ namespace RecServices.Training.Onnx;
 /// <see cref="TowerNames"/> and shaped as <see cref="FeatureSchema"/> documents.
 /// User tower: Gather(history_embedding, history_items) → weights·(…) (MatMul) → Concat(user_features) →
 /// Gemm → Relu → Gemm → user_vector. Item tower: Gather(item_embedding, item) → Concat(item_features) →
-/// Gemm → Relu → Gemm → item_vector.
+/// Gemm → Relu → Gemm → item_vector. With a <see cref="PopularityTerm"/> both outputs get one more column: the user
+/// tower's is the constant −β (a Gemm of the user features with zero weights and bias −β, so it has the batch's rows),
+/// the item tower's is Gather(log(1 + n_m), item).
 /// </summary>
 public static class OnnxTowerExporter
 {
-    public static void ExportUserTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportUserTower([network], schema, path);
+    public static void ExportUserTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportUserTower([network], schema, path, null);
 
     /// <summary>
     /// The user tower of an ensemble: each member's tower over the same inputs, outputs concatenated (so the
     /// dot product with the concatenated item vectors is the sum of the members' scores). One member gives
     /// exactly the single-network graph.
     /// </summary>
-    public static void ExportUserTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path)
+    public static void ExportUserTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path, PopularityTerm? popularity)
     {
         var first = members[0];
         var g = new OnnxGraphBuilder("user_tower");
         g.Input(OnnxGraphBuilder.Value(TowerNames.HistoryItems, DataType.Int64, -1, schema.HistoryLength));
         g.Input(OnnxGraphBuilder.Value(TowerNames.HistoryWeights, DataType.Float, -1, schema.HistoryLength));
         g.Input(OnnxGraphBuilder.Value(TowerNames.UserFeatures, DataType.Float, -1, first.UserFeatureCount));
-        g.Output(OnnxGraphBuilder.Value(TowerNames.UserVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output)));
+        g.Output(OnnxGraphBuilder.Value(TowerNames.UserVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output) + (popularity is null ? 0 : 1)));
         g.Int64Initializer("axis_1", [1L], 1);
         g.Node("Unsqueeze", [TowerNames.HistoryWeights, "axis_1"], "history_weights_row");
-        EachMember(g, members, TowerNames.UserVector, (network, p, output) =>
+        if (popularity is not null)
+        {
+            g.FloatInitializer("popularity_user_weight", new float[first.UserFeatureCount], first.UserFeatureCount, 1);
+            g.FloatInitializer("popularity_user_bias", [popularity.UserComponent], 1);
+            g.Node("Gemm", [TowerNames.UserFeatures, "popularity_user_weight", "popularity_user_bias"], PopularityColumn);
+        }
+
+        EachMember(g, members, TowerNames.UserVector, popularity is null ? null : PopularityColumn, (network, p, output) =>
         {
             g.FloatInitializer(p + "history_embedding", network.HistoryEmbedding.Value, network.ItemCount, network.Dimensions.HistoryEmbedding);
             g.Node("Gather", [p + "history_embedding", TowerNames.HistoryItems], p + "history_vectors", OnnxGraphBuilder.IntAttribute("axis", 0));
@@ -44,50 +53,65 @@ public static class OnnxTowerExporter
             g.Node("Concat", [p + "pooled", TowerNames.UserFeatures], p + "user_input", OnnxGraphBuilder.IntAttribute("axis", 1));
             Mlp(g, p + "user", network.User1, network.User2, p + "user_input", output);
         });
-        Save(g.Build(Metadata("user", members, schema)), path);
+        Save(g.Build(Metadata("user", members, schema, popularity)), path);
     }
 
-    public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportItemTower([network], schema, path);
+    public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportItemTower([network], schema, path, null);
 
-    /// <summary>The item tower of an ensemble: the members' item vectors concatenated.</summary>
-    public static void ExportItemTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path)
+    /// <summary>The item tower of an ensemble: the members' item vectors concatenated (then the popularity column, if any).</summary>
+    public static void ExportItemTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path, PopularityTerm? popularity)
     {
         var first = members[0];
         var g = new OnnxGraphBuilder("item_tower");
         g.Input(OnnxGraphBuilder.Value(TowerNames.Item, DataType.Int64, -1));
         g.Input(OnnxGraphBuilder.Value(TowerNames.ItemFeatures, DataType.Float, -1, first.ItemFeatureCount));
-        g.Output(OnnxGraphBuilder.Value(TowerNames.ItemVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output)));
-        EachMember(g, members, TowerNames.ItemVector, (network, p, output) =>
+        g.Output(OnnxGraphBuilder.Value(TowerNames.ItemVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output) + (popularity is null ? 0 : 1)));
+        if (popularity is not null)
+        {
+            g.FloatInitializer("popularity_item_component", popularity.ItemComponent, popularity.ItemComponent.Length, 1);
+            g.Node("Gather", ["popularity_item_component", TowerNames.Item], PopularityColumn, OnnxGraphBuilder.IntAttribute("axis", 0));
+        }
+
+        EachMember(g, members, TowerNames.ItemVector, popularity is null ? null : PopularityColumn, (network, p, output) =>
         {
             g.FloatInitializer(p + "item_embedding", network.ItemEmbedding.Value, network.ItemCount, network.Dimensions.ItemEmbedding);
             g.Node("Gather", [p + "item_embedding", TowerNames.Item], p + "item_id_vector", OnnxGraphBuilder.IntAttribute("axis", 0));
             g.Node("Concat", [p + "item_id_vector", TowerNames.ItemFeatures], p + "item_input", OnnxGraphBuilder.IntAttribute("axis", 1));
             Mlp(g, p + "item", network.Item1, network.Item2, p + "item_input", output);
         });
-        Save(g.Build(Metadata("item", members, schema)), path);
+        Save(g.Build(Metadata("item", members, schema, popularity)), path);
     }
 
     /// <summary>
     /// Adds each member's tower through <paramref name="tower"/> (network, name prefix, output name), then concatenates the
-    /// members' outputs into <paramref name="output"/>. A single network writes <paramref name="output"/> itself, unprefixed,
-    /// so its graph stays exactly the single-network graph.
+    /// members' outputs and the <paramref name="extra"/> column (if any) into <paramref name="output"/>. A single network
+    /// without an extra column writes <paramref name="output"/> itself, unprefixed, so its graph stays exactly the
+    /// single-network graph.
     /// </summary>
-    private static void EachMember(OnnxGraphBuilder g, IReadOnlyList<TwoTowerNetwork> members, string output, Action<TwoTowerNetwork, string, string> tower)
+    private static void EachMember(OnnxGraphBuilder g, IReadOnlyList<TwoTowerNetwork> members, string output, string? extra, Action<TwoTowerNetwork, string, string> tower)
     {
-        if (members.Count == 1)
+        if (members.Count == 1 && extra is null)
         {
             tower(members[0], string.Empty, output);
             return;
         }
 
-        var outputs = members.Select((_, i) => $"m{i}_{output}").ToArray();
+        var outputs = members.Select((_, i) => $"m{i}_{output}").ToList();
         for (var i = 0; i < members.Count; i++)
         {
             tower(members[i], $"m{i}_", outputs[i]);
         }
 
-        g.Node("Concat", outputs, output, OnnxGraphBuilder.IntAttribute("axis", 1));
+        if (extra is not null)
+        {
+            outputs.Add(extra);
+        }
+
+        g.Node("Concat", outputs.ToArray(), output, OnnxGraphBuilder.IntAttribute("axis", 1));
     }
+
+    /// <summary>The popularity term's column in either tower.</summary>
+    private const string PopularityColumn = "popularity_column";
 
     private static void Mlp(OnnxGraphBuilder g, string prefix, Dense first, Dense second, string input, string output)
     {
@@ -100,8 +124,9 @@ public static class OnnxTowerExporter
         g.Node("Gemm", [prefix + "_activated", prefix + "_w2", prefix + "_b2"], output);
     }
 
-    private static Dictionary<string, string> Metadata(string tower, IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema) => new()
+    private static Dictionary<string, string> Metadata(string tower, IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, PopularityTerm? popularity) => new()
     {
+        ["recservices.popularity_penalty"] = (popularity?.Beta ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["recservices.tower"] = tower,
         ["recservices.items"] = members[0].ItemCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["recservices.ensemble_members"] = members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
