@@ -1,23 +1,32 @@
+using System.Globalization;
 using RecServices.Cli.Commands;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Retrieval;
 using RecServices.Training.Evaluation;
 
 namespace RecServices.FunctionalTests;
 
 public sealed class EvaluationViaGrpcTests
 {
-    [Fact]
-    public async Task Evaluate_ThroughTheRunningServices_GivesTheSameListsAsInProcess()
+    /// <summary>
+    /// The evaluator's lists are the services' lists. With a history limit below the users' history lengths, the gateway
+    /// sends retrieval only the newest items to exclude and filters older seen items after it; the evaluator must do the same.
+    /// </summary>
+    [Theory]
+    [InlineData(TwoStagePipeline.DefaultHistoryLimit, RetrievalOptions.DefaultScale)]
+    [InlineData(12, 0.5)] // quotas shorter than the top lists, so an older seen item retrieval proposes takes a quota's place
+    public async Task Evaluate_ThroughTheRunningServices_GivesTheSameListsAsInProcess(int historyLimit, double quotaScale)
     {
         var work = Directory.CreateTempSubdirectory("recs-eval-grpc-").FullName;
         try
         {
             var data = SyntheticDataset.Generate(TestBundle.Data with { Seed = 5 });
-            var (inProcess, lists) = new ProtocolEvaluator(TestBundle.Options, _ => { }).Run(data, work);
+            var (inProcess, lists) = new ProtocolEvaluator(TestBundle.Options, _ => { }, historyLimit).Run(data, work, quotaScale: quotaScale);
             var bundle = Bundle.Load(Path.Combine(work, "bundle"), BundleParts.Core);
             var (train, test, _) = EvaluateCommand.Split(data);
-            await using var system = await ServiceSystem.StartAsync(Path.Combine(work, "bundle"));
+            await using var system = await ServiceSystem.StartAsync(Path.Combine(work, "bundle"), [$"--Recs:HistoryLimit={historyLimit}"], hostArgs: [string.Create(CultureInfo.InvariantCulture, $"--Recs:QuotaScale={quotaScale}")]);
 
             var fetched = await GatewayLists.FetchAsync($"http://127.0.0.1:{system.GatewayPorts.Grpc}", data.WithInteractions(train), bundle, ProtocolEvaluator.UsersOf(test), 10, CancellationToken.None).WithTimeout(TimeSpan.FromMinutes(3));
             var viaGrpc = ProtocolEvaluator.ScoreLists(data, train, test, 10, fetched);

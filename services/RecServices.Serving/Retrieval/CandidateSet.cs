@@ -42,6 +42,24 @@ public sealed class CandidateSet
     /// <summary>How many proposals <paramref name="kind"/> made, counting those of items other sources proposed too.</summary>
     public int ProposalsFrom(SourceKind kind) => _hitsByKind[(int)kind];
 
+    /// <summary>The same candidates, order and sources, less those in <paramref name="excluded"/> (the gateway's seen filter).</summary>
+    public CandidateSet Without(IReadOnlySet<int> excluded)
+    {
+        var result = new CandidateSet(Count);
+        foreach (var item in _items)
+        {
+            if (!excluded.Contains(item))
+            {
+                foreach (var hit in SourcesOf(item))
+                {
+                    result.Add(item, hit, int.MaxValue);
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Adds a proposal; a new item is appended unless the set is full. Returns true when the item is new.</summary>
     internal bool Add(int item, SourceHit hit, int capacity)
     {

@@ -7,16 +7,18 @@ using RecServices.Serving.Pipeline;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
+using RecServices.Training.Model;
 
 namespace RecServices.Training.Evaluation;
 
 /// <summary>
 /// How many candidates to retrieve. The protocol's train part is split again per item (80/20, seed 7)
 /// into an inner train part and a validation carve; a bundle trained on the inner part is measured on
-/// the carve at every quota scale, and the default is chosen there: the scale with the best served
-/// nDCG@10 (exact ties go to fewer candidates; latency stays far below a millisecond in process at every
-/// scale tried, so it does not weigh in). The test split, measured with the bundle trained on the whole
-/// train part, is only reported.
+/// the carve at every quota scale, and the default is chosen there: the fewest candidates whose served
+/// nDCG@10 is within <see cref="HyperparameterSearch.MinGain"/> (relative, the noise level every choice on
+/// validation uses) of the best scale's. Latency stays far below a millisecond in process at every scale
+/// tried, so it does not weigh in beyond that. The test split, measured with the bundle trained on the
+/// whole train part, is only reported.
 /// </summary>
 public sealed class CandidateSweep(BuildOptions build, Action<string> log)
 {
@@ -42,8 +44,8 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
 
         var points = scales.Select((s, i) => new SweepPoint(s, onValidation[i], onTest[i], viaGrpc[i])).ToList();
         var best = points.Max(p => Ndcg(p.Validation, k));
-        var chosen = points.Where(p => Ndcg(p.Validation, k) >= best).MinBy(p => p.Validation.MeanCandidates)!;
-        var rule = string.Create(CultureInfo.InvariantCulture, $"the best served nDCG@{k} on the validation carve ({best:F4})");
+        var chosen = points.Where(p => Ndcg(p.Validation, k) >= best * (1 - HyperparameterSearch.MinGain)).MinBy(p => p.Validation.MeanCandidates)!;
+        var rule = string.Create(CultureInfo.InvariantCulture, $"the fewest candidates within {HyperparameterSearch.MinGain:P1} of the best served nDCG@{k} on the validation carve ({best:F4})");
         log(string.Create(CultureInfo.InvariantCulture, $"chosen quota scale {chosen.QuotaScale} ({chosen.Validation.MeanCandidates:F0} candidates): {rule}"));
         return new SweepReport(dataset.Name, ProtocolEvaluator.Protocol, k, points, chosen.QuotaScale, rule, Math.Round(clock.Elapsed.TotalSeconds, 1), validationReferences, testReferences);
     }

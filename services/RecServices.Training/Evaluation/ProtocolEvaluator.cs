@@ -17,7 +17,10 @@ namespace RecServices.Training.Evaluation;
 /// retrieval → seen filtering → ranking → top k), the same model over the whole catalog, and
 /// popularity, all with the user's train items removed.
 /// </summary>
-public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
+/// <param name="build">How the bundle is built from the train part.</param>
+/// <param name="log">Progress lines.</param>
+/// <param name="historyLimit">The newest history items serving reads (the gateway's Recs:HistoryLimit).</param>
+public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, int historyLimit = TwoStagePipeline.DefaultHistoryLimit)
 {
     public const string Protocol = "ms-stratified-75";
     public const string Served = "served two-stage";
@@ -50,7 +53,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log)
 
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
         using var ranker = new Ranker(bundle);
-        var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
+        var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas, historyLimit);
         var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log, build.Training); // on the model's carve
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true, ease);
         var report = new EvaluationReport(
