@@ -1,0 +1,47 @@
+using RecServices.Core.Bundles;
+
+namespace RecServices.Serving.Retrieval.Sources;
+
+/// <summary>
+/// The candidate sources a bundle serves, in the order they run, and what they share. Adding a source: its own file
+/// implementing <see cref="ICandidateSource"/>, a line in <see cref="Create"/>, its quota in <see cref="RetrievalOptions"/>
+/// (scaled with the others by the sweep) and its <see cref="SourceKind"/> (and the contract's).
+/// </summary>
+public static class CandidateSources
+{
+    /// <summary>The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running order.</summary>
+    public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options)
+    {
+        var similar = bundle.Similar ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
+        var tops = bundle.Tops ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
+        return
+        [
+            new SimilarItemsSource(bundle.Catalog, similar, options.RecentItems, options.SimilarPerItem),
+            new GenreSource(tops, options.TopGenres, options.PerGenre),
+            new CountrySource(tops, options.PerCountry),
+            new PopularSource(tops, options.Popular, coldStartExtra: options.RecentItems * options.SimilarPerItem),
+        ];
+    }
+
+    /// <summary>Offers one item: 1 when it counts against the source's quota (an unseen item, new or already proposed), 0 when seen.</summary>
+    internal static int Offer(CandidateSet set, UserContext user, int item, SourceHit hit, int cap)
+    {
+        if (user.Excluded.Contains(item))
+        {
+            return 0;
+        }
+
+        set.Add(item, hit, cap);
+        return 1;
+    }
+
+    /// <summary>Offers a top list's items in order until <paramref name="quota"/> unseen ones were offered.</summary>
+    internal static void OfferTop(CandidateSet set, UserContext user, TopList list, SourceKind kind, string key, int quota, int cap)
+    {
+        var taken = 0;
+        for (var j = 0; j < list.Items.Length && taken < quota; j++)
+        {
+            taken += Offer(set, user, list.Items[j], new SourceHit(kind, key, list.Scores[j]), cap);
+        }
+    }
+}
