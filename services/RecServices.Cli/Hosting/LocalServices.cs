@@ -175,7 +175,13 @@ public sealed class LocalServices : IAsyncDisposable
 
     private static async Task WaitServingAsync(ServiceProcess process, (int Grpc, int Http) port, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port.Grpc}");
+        // Reconnect quickly: with the default backoff (growing towards two minutes) a process that is slow to open its
+        // port on a busy machine would be asked again only long after it started serving.
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port.Grpc}", new GrpcChannelOptions
+        {
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+        });
         var health = new Health.HealthClient(channel);
         var clock = Stopwatch.StartNew();
         var last = "no answer yet";
@@ -198,7 +204,7 @@ public sealed class LocalServices : IAsyncDisposable
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
             {
-                last = e.Status.Detail;
+                last = $"{e.StatusCode}: {e.Status.Detail}";
             }
 
             await Task.Delay(100, cancellationToken);
