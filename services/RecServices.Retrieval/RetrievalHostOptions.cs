@@ -14,4 +14,11 @@ public sealed class RetrievalHostOptions : RecsOptions
     /// </summary>
     [Range(0.01, 1000, ErrorMessage = "Recs:QuotaScale must be between 0.01 and 1000 (1 = the design's recipe, about 90 candidates)")]
     public double QuotaScale { get; set; } = RetrievalOptions.DefaultScale;
+
+    /// <summary>
+    /// Items the embedding source proposes per request (highest V_u · V_m, the user tower run here); 0, the default,
+    /// turns it off (and the service then loads neither the user tower nor the item vectors). Not scaled by QuotaScale.
+    /// </summary>
+    [Range(0, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:EmbeddingQuota must be between 0 (off) and 5000")]
+    public int EmbeddingQuota { get; set; }
 }

@@ -51,5 +51,19 @@ public static class RequestChecks
         }
     }
 
+    /// <summary>The user tower's profile fields of a request: age 0 (unknown) to 150, gender "M", "F" or empty.</summary>
+    public static void Profile(int age, string gender)
+    {
+        if (age is < 0 or > 150)
+        {
+            throw Invalid($"age must be between 0 and 150 (0 = unknown); got {age}");
+        }
+
+        if (gender is not ("" or "M" or "F"))
+        {
+            throw Invalid($"gender must be \"M\", \"F\" or empty; got \"{gender}\"");
+        }
+    }
+
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 }

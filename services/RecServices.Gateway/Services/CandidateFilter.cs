@@ -43,6 +43,7 @@ public static class CandidateFilter
         Contracts.Retrieval.V1.SourceKind.SimilarItems => SourceKind.SimilarItems,
         Contracts.Retrieval.V1.SourceKind.Genre => SourceKind.Genre,
         Contracts.Retrieval.V1.SourceKind.Country => SourceKind.Country,
+        Contracts.Retrieval.V1.SourceKind.Embedding => SourceKind.Embedding,
         _ => SourceKind.Popular,
     };
 }

@@ -43,7 +43,10 @@ public sealed partial class RecommendationPipeline(
         // is checked against the store for the items about to be sent (one more read, heavy users only).
         var seen = context.Excluded;
 
-        var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount };
+        var request = new GetCandidatesRequest
+        {
+            Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount, Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty,
+        };
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => catalog.Items[i].Id));
         request.TopGenres.AddRange(context.TopGenres);
         request.ExcludedItemIds.AddRange(history.Select(i => catalog.Items[i].Id));

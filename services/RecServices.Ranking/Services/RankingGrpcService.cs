@@ -21,15 +21,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         RequestChecks.Ids(request.CandidateItemIds, "candidate_item_ids");
         RequestChecks.Count(request.CandidateItemIds.Count, MaxCandidates, "the number of candidate_item_ids", "at least one");
         RequestChecks.Count(request.TopCount, MaxCandidates, "top_count", "0 means all candidates");
-        if (request.Age is < 0 or > 150)
-        {
-            throw RequestChecks.Invalid($"age must be between 0 and 150 (0 = unknown); got {request.Age}");
-        }
-
-        if (request.Gender is not ("" or "M" or "F"))
-        {
-            throw RequestChecks.Invalid($"gender must be \"M\", \"F\" or empty; got \"{request.Gender}\"");
-        }
+        RequestChecks.Profile(request.Age, request.Gender);
 
         var catalog = state.Bundle.Catalog;
         var historyItems = new List<int>(request.HistoryItemIds.Count);

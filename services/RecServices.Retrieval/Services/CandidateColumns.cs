@@ -37,6 +37,7 @@ public static class CandidateColumns
         SourceKind.SimilarItems => Contracts.Retrieval.V1.SourceKind.SimilarItems,
         SourceKind.Genre => Contracts.Retrieval.V1.SourceKind.Genre,
         SourceKind.Country => Contracts.Retrieval.V1.SourceKind.Country,
+        SourceKind.Embedding => Contracts.Retrieval.V1.SourceKind.Embedding,
         _ => Contracts.Retrieval.V1.SourceKind.Popular,
     };
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 
@@ -18,16 +19,18 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
         RequestChecks.Ids(request.ExcludedItemIds, "excluded_item_ids");
         RequestChecks.Ids(request.TopGenres, "top_genres");
         RequestChecks.Text(request.Country, "country", 64);
+        RequestChecks.Profile(request.Age, request.Gender);
 
         var catalog = state.Bundle.Catalog;
         var unknown = new List<string>();
         var recent = new List<int>(request.RecentItemIds.Count);
         catalog.Resolve(request.RecentItemIds, recent, unknown);
-        var excluded = new HashSet<int>(request.ExcludedItemIds.Count);
-        catalog.Resolve(request.ExcludedItemIds, excluded, unknown);
+        var history = new List<int>(request.ExcludedItemIds.Count);
+        catalog.Resolve(request.ExcludedItemIds, history, unknown);
 
         var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
-        var user = new UserContext(recent, request.TopGenres, string.IsNullOrEmpty(request.Country) ? null : request.Country, excluded);
+        var profile = new UserProfile([.. history], request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
+        var user = new UserContext(recent, request.TopGenres, string.IsNullOrEmpty(request.Country) ? null : request.Country, history.ToHashSet(), profile);
         var set = state.Generator.Generate(user, max);
         metrics.Record(set);
 

@@ -1,4 +1,5 @@
 using RecServices.Core.Bundles;
+using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 
@@ -12,8 +13,17 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<RetrievalMetrics>();
         services.AddBundleState((_, directory, _) =>
         {
-            var bundle = Bundle.Load(directory, BundleParts.Retrieval);
-            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale))));
+            var quotas = RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale) with { Embedding = options.EmbeddingQuota };
+            if (quotas.Embedding == 0)
+            {
+                var tables = Bundle.Load(directory, BundleParts.Retrieval);
+                return Task.FromResult(new RetrievalState(tables, new CandidateGenerator(tables, quotas)));
+            }
+
+            // The embedding source runs the user tower over the item vectors: the ranking service's parts too.
+            var bundle = Bundle.Load(directory, BundleParts.Retrieval | BundleParts.Vectors);
+            var ranker = new Ranker(bundle);
+            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, quotas, ranker), ranker));
         });
         return services;
     }

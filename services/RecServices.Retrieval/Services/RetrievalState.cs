@@ -1,8 +1,15 @@
 using RecServices.Core.Bundles;
+using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval.Services;
 
-/// <summary>What the retrieval service serves from: one bundle version and its candidate generator.</summary>
-public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator) : IServedBundle;
+/// <summary>
+/// What the retrieval service serves from: one bundle version, its candidate generator and, when the embedding source
+/// is on, the ranker it runs (one ONNX Runtime session, disposed when the version retires).
+/// </summary>
+public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator, Ranker? Ranker = null) : IServedBundle, IDisposable
+{
+    public void Dispose() => Ranker?.Dispose();
+}

@@ -27,7 +27,7 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
     /// history limit is the gateway's (Recs:HistoryLimit).
     /// </summary>
     public static TwoStagePipeline Create(Bundle bundle, Ranker ranker, RetrievalOptions quotas, int historyLimit = DefaultHistoryLimit) =>
-        new(bundle, new CandidateGenerator(bundle, quotas), ranker, new UserContextFactory(bundle.Catalog, quotas), historyLimit);
+        new(bundle, new CandidateGenerator(bundle, quotas, ranker), ranker, new UserContextFactory(bundle.Catalog, quotas), historyLimit);
 
     /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
     /// <remarks>
@@ -38,7 +38,7 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
     public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates)
     {
         var served = user with { History = Newest(user.History, historyLimit) };
-        var context = contexts.Create(served.History, country);
+        var context = contexts.Create(served.History, country) with { Profile = served };
         var candidates = generator.Generate(context, maxCandidates);
         if (served.History.Length < user.History.Length)
         {

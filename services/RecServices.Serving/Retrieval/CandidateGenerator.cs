@@ -12,8 +12,11 @@ namespace RecServices.Serving.Retrieval;
 /// </summary>
 public sealed class CandidateGenerator
 {
-    public CandidateGenerator(Bundle bundle, RetrievalOptions options)
-        : this(CandidateSources.Create(bundle, options), options)
+    /// <param name="bundle">The served bundle.</param>
+    /// <param name="options">The quotas and caps.</param>
+    /// <param name="ranker">The user tower and item vectors, needed when the embedding source's quota is above 0.</param>
+    public CandidateGenerator(Bundle bundle, RetrievalOptions options, Ranking.Ranker? ranker = null)
+        : this(CandidateSources.Create(bundle, options, ranker), options)
     {
     }
 

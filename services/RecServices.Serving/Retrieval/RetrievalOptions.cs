@@ -25,6 +25,12 @@ public sealed record RetrievalOptions
 
     public int Popular { get; init; } = 20;
 
+    /// <summary>
+    /// Items the embedding source proposes (highest V_u · V_m first); 0, the default, turns it off: it is measured
+    /// (<c>recs evaluate --embedding-quota</c>) but not yet part of the served recipe.
+    /// </summary>
+    public int Embedding { get; init; }
+
     /// <summary>The design's original recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular); the sweep scales it.</summary>
     public static RetrievalOptions DesignRecipe { get; } = new();
 
@@ -50,7 +56,9 @@ public sealed record RetrievalOptions
         PerGenre = Scale(PerGenre, factor),
         PerCountry = Scale(PerCountry, factor),
         Popular = Scale(Popular, factor),
+        Embedding = Scale(Embedding, factor),
     };
 
-    private static int Scale(int quota, double factor) => Math.Max(1, (int)Math.Round(quota * factor));
+    /// <summary>A quota times the factor, at least 1; a source turned off (0) stays off.</summary>
+    private static int Scale(int quota, double factor) => quota == 0 ? 0 : Math.Max(1, (int)Math.Round(quota * factor));
 }

@@ -2,11 +2,12 @@ namespace RecServices.Serving.Retrieval;
 
 /// <summary>
 /// Why a candidate was proposed: the source, what it was about (the recent item's id, the genre, the
-/// country; empty for popular) and the source's own score (cosine similarity, or interaction count).
+/// country; empty for popular and embedding) and the source's own score (cosine similarity, interaction count, or
+/// the model score V_u · V_m).
 /// </summary>
 public readonly record struct SourceHit(SourceKind Kind, string Key, float Score)
 {
-    /// <summary>The source's name as shown to callers: "similar-items", "genre", "country", "popular".</summary>
+    /// <summary>The source's name as shown to callers: "similar-items", "genre", "country", "popular", "embedding".</summary>
     public string KindName => NameOf(Kind);
 
     /// <summary>The name of a candidate source as shown to callers and in metrics.</summary>
@@ -15,6 +16,7 @@ public readonly record struct SourceHit(SourceKind Kind, string Key, float Score
         SourceKind.SimilarItems => "similar-items",
         SourceKind.Genre => "genre",
         SourceKind.Country => "country",
+        SourceKind.Embedding => "embedding",
         _ => "popular",
     };
 }

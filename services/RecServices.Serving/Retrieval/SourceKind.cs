@@ -14,4 +14,7 @@ public enum SourceKind
 
     /// <summary>One of the globally most popular items.</summary>
     Popular = 4,
+
+    /// <summary>One of the items with the highest model score V_u · V_m for the user.</summary>
+    Embedding = 5,
 }

@@ -2,6 +2,7 @@ namespace RecServices.Serving.Retrieval;
 
 /// <summary>
 /// What candidate generation knows of a user: recent items (item indices, oldest first), top genres
-/// (most viewed first), country, and the items to leave out (already seen).
+/// (most viewed first), country, the items to leave out (already seen), and the user tower's inputs (history,
+/// age, gender) for the embedding source (null: that source proposes nothing).
 /// </summary>
-public sealed record UserContext(IReadOnlyList<int> RecentItems, IReadOnlyList<string> TopGenres, string? Country, IReadOnlySet<int> Excluded);
+public sealed record UserContext(IReadOnlyList<int> RecentItems, IReadOnlyList<string> TopGenres, string? Country, IReadOnlySet<int> Excluded, Ranking.UserProfile? Profile = null);

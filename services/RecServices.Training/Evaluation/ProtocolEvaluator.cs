@@ -31,10 +31,10 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
     /// <summary>Metric key: the share of recommended slots that hold one of the 1 % most popular items.</summary>
     public const string TopShare = "top1_share";
 
-    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale)
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale, int embeddingQuota = 0)
     {
         var (train, test) = ProtocolSplit(dataset);
-        return RunOnSplit(dataset, train, test, Protocol, workDirectory, k, maxCandidates, quotaScale);
+        return RunOnSplit(dataset, train, test, Protocol, workDirectory, k, maxCandidates, quotaScale, embeddingQuota);
     }
 
     /// <summary>The protocol's split (EVALUATION.md): per item, 75 % train and 25 % test, seed 42.</summary>
@@ -43,7 +43,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
 
     /// <summary>The same measurement on a given split (e.g. <c>--train u1.base --test u1.test</c>).</summary>
     public (EvaluationReport Report, IReadOnlyList<UserList> Lists) RunOnSplit(
-        Dataset dataset, InteractionTable train, InteractionTable test, string protocol, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale)
+        Dataset dataset, InteractionTable train, InteractionTable test, string protocol, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale, int embeddingQuota = 0)
     {
         var clock = Stopwatch.StartNew();
         log(string.Create(CultureInfo.InvariantCulture, $"{protocol}: {train.Count} train and {test.Count} test ratings"));
@@ -51,7 +51,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
 
-        var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale);
+        var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale) with { Embedding = embeddingQuota };
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas, historyLimit);
         var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log, build.Training); // on the model's carve

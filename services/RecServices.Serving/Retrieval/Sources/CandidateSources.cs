@@ -1,4 +1,5 @@
 using RecServices.Core.Bundles;
+using RecServices.Serving.Ranking;
 
 namespace RecServices.Serving.Retrieval.Sources;
 
@@ -9,18 +10,28 @@ namespace RecServices.Serving.Retrieval.Sources;
 /// </summary>
 public static class CandidateSources
 {
-    /// <summary>The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running order.</summary>
-    public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options)
+    /// <summary>
+    /// The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running order. The
+    /// embedding source runs first when its quota is above 0; it needs <paramref name="ranker"/> (the user tower and item vectors).
+    /// </summary>
+    public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options, Ranker? ranker = null)
     {
         var similar = bundle.Similar ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
         var tops = bundle.Tops ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
-        return
+        List<ICandidateSource> sources = [];
+        if (options.Embedding > 0)
+        {
+            sources.Add(new EmbeddingSource(ranker ?? throw new ArgumentException("the embedding source's quota is above 0 but no ranker (user tower and item vectors) was given", nameof(ranker)), bundle.Catalog.Count, options.Embedding));
+        }
+
+        sources.AddRange(
         [
             new SimilarItemsSource(bundle.Catalog, similar, options.RecentItems, options.SimilarPerItem),
             new GenreSource(tops, options.TopGenres, options.PerGenre),
             new CountrySource(tops, options.PerCountry),
             new PopularSource(tops, options.Popular, coldStartExtra: options.RecentItems * options.SimilarPerItem),
-        ];
+        ]);
+        return sources;
     }
 
     /// <summary>Offers one item: 1 when it counts against the source's quota (an unseen item, new or already proposed), 0 when seen.</summary>
