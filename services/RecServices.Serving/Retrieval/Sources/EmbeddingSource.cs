@@ -8,8 +8,8 @@ namespace RecServices.Serving.Retrieval.Sources;
 /// profile (<see cref="UserContext.Profile"/>), then every unseen item scored against the bundle's item vectors, top
 /// <see cref="Quota"/> kept, best first. It runs in retrieval, not in ranking, so that retrieval stays one call the
 /// gateway makes with what it already has (the history it sends as excluded ids, age, gender): the tower costs tens of
-/// microseconds, a round trip to ranking for V_u would cost more. Exact scoring is O(catalog) per request; an
-/// approximate index takes over for large catalogs. Key: empty; score: V_u · V_m (the served score, popularity term
+/// microseconds, a round trip to ranking for V_u would cost more. Scoring is exact, O(catalog) per request (an
+/// approximate index for large catalogs is not built yet). Key: empty; score: V_u · V_m (the served score, popularity term
 /// included).
 /// </summary>
 public sealed class EmbeddingSource(Ranker ranker, int itemCount, int quota) : ICandidateSource
