@@ -32,15 +32,17 @@ public sealed class EvaluateCommandTests
         Assert.True(File.Exists(Path.Combine(outDir, "metrics.md")));
     }
 
-    [Fact]
-    public async Task Sweep_CsvDatasetViaGrpc_WritesTableJsonAndPngChartAndServesTheSameLists()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(8)] // with the embedding source: retrieval runs the user tower in the served processes too
+    public async Task Sweep_CsvDatasetViaGrpc_WritesTableJsonAndPngChartAndServesTheSameLists(int embeddingQuota)
     {
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
         WriteCsvDataset(data, users: 60, items: 50);
         var outDir = Path.Combine(dir.Path, "sweep");
 
-        var result = await Recs.RunAsync("sweep", "--data", data, "--out", outDir, "--scales", "0.5", "2", "--epochs", "1", "--via-grpc");
+        var result = await Recs.RunAsync("sweep", "--data", data, "--out", outDir, "--scales", "0.5", "2", "--epochs", "1", "--via-grpc", "--embedding-quota", embeddingQuota.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("**(chosen)**", result.Output);
@@ -50,6 +52,7 @@ public sealed class EvaluateCommandTests
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")));
         var points = report.RootElement.GetProperty("points").EnumerateArray().ToList();
         Assert.Equal(2, points.Count);
+        Assert.Equal(embeddingQuota, report.RootElement.GetProperty("embeddingQuota").GetInt32());
         Assert.All(points, p =>
         {
             // Three real processes per scale: every test user's list through the gateway equals the in-process one.

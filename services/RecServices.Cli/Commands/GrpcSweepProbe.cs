@@ -15,13 +15,13 @@ public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
     /// <summary>Unmeasured requests first: the services' tiered JIT takes about this long to settle (README, "Performance").</summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public async Task<ServedMeasurement> MeasureAsync(string bundleDirectory, double quotaScale, int maxCandidates, int k, Measurement inProcess, CancellationToken cancellationToken)
+    public async Task<ServedMeasurement> MeasureAsync(string bundleDirectory, double quotaScale, int embeddingQuota, int maxCandidates, int k, Measurement inProcess, CancellationToken cancellationToken)
     {
         var c = CultureInfo.InvariantCulture;
         log(string.Create(c, $"starting retrieval (quota scale {quotaScale}), ranking and gateway on loopback"));
         await using var services = await LocalServices.StartAsync(
             bundleDirectory,
-            retrievalSettings: [string.Create(c, $"--Recs:QuotaScale={quotaScale}")],
+            retrievalSettings: [string.Create(c, $"--Recs:QuotaScale={quotaScale}"), string.Create(c, $"--Recs:EmbeddingQuota={embeddingQuota}")],
             gatewaySettings: [string.Create(c, $"--Recs:CandidateCount={maxCandidates}"), "--Recs:RetrievalTimeoutMs=10000", "--Recs:RankingTimeoutMs=10000"],
             cancellationToken: cancellationToken);
         var users = inProcess.Lists.Select(l => l.User).ToList();

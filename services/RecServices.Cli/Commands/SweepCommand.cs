@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
+using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 using RecServices.Training.Evaluation;
 using RecServices.Training.Model;
@@ -22,9 +23,10 @@ public static class SweepCommand
         var viaGrpc = new Option<bool>("--via-grpc") { Description = "Also measure every scale through the three services, started as processes on loopback over the test bundle: latency per Recommend over gRPC, lists compared with in process." };
         var search = SearchOption.Create();
         var penalty = PopularityPenaltyOption.Create();
+        var embedding = new Option<int>("--embedding-quota") { Description = "The embedding source's quota at every scale (not scaled); 0 = off, as the services serve by default.", DefaultValueFactory = _ => 0 };
         var command = new Command("sweep", "Measure served quality, retrieval recall and latency at several candidate counts; choose the default on a validation carve.")
         {
-            data, outDir, scales, epochs, viaGrpc, search, penalty,
+            data, outDir, scales, embedding, epochs, viaGrpc, search, penalty,
         };
         command.SetAction(async (parse, cancellationToken) => await CommandErrors.RunAsync(error, async () =>
         {
@@ -34,6 +36,9 @@ public static class SweepCommand
                 throw new ArgumentException("--scales must be one or more numbers in (0, 1000]");
             }
 
+            var embeddingQuota = parse.GetValue(embedding) is var e && e is >= 0 and <= RetrievalOptions.CandidateCapLimit
+                ? e
+                : throw new ArgumentException($"--embedding-quota must be 0 (off) to {RetrievalOptions.CandidateCapLimit}; got {parse.GetValue(embedding)}");
             var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) }, SearchTrials = SearchOption.Read(parse.GetValue(search)), PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)) };
             build.Training.Validate();
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
@@ -41,7 +46,7 @@ public static class SweepCommand
             Directory.CreateDirectory(directory);
             void Log(string line) => output.WriteLine(line);
             var probe = parse.GetValue(viaGrpc) ? new GrpcSweepProbe(Log) : null;
-            var report = await new CandidateSweep(build, Log).RunAsync(dataset, directory, values.Order().ToArray(), probe, cancellationToken: cancellationToken);
+            var report = await new CandidateSweep(build, Log, embeddingQuota).RunAsync(dataset, directory, values.Order().ToArray(), probe, cancellationToken: cancellationToken);
             File.WriteAllText(Path.Combine(directory, "sweep.json"), JsonSerializer.Serialize(report, BundleJson.Options));
             var table = Markdown(report);
             File.WriteAllText(Path.Combine(directory, "sweep.md"), table);
@@ -57,7 +62,7 @@ public static class SweepCommand
         var c = CultureInfo.InvariantCulture;
         var k = report.K;
         var text = new StringBuilder();
-        text.AppendLine(c, $"{report.Dataset}, protocol {report.Protocol}: served two-stage pipeline against the candidate budget");
+        text.AppendLine(c, $"{report.Dataset}, protocol {report.Protocol}: served two-stage pipeline against the candidate budget{(report.EmbeddingQuota > 0 ? $", with the embedding source's {report.EmbeddingQuota} items at every scale" : string.Empty)}");
         text.AppendLine();
         var grpc = report.Points.All(p => p.ViaGrpc is not null);
         text.AppendLine(c, $"| quota scale | candidates | retrieval recall (val) | nDCG@{k} (val) | candidates (test) | retrieval recall (test) | nDCG@{k} (test) | MAP (test) | p50 / p90 latency (ms, in process) |{(grpc ? " p50 / p90 / p99 latency (ms, via gRPC) | lists ≠ in process |" : string.Empty)}");

@@ -20,7 +20,10 @@ namespace RecServices.Training.Evaluation;
 /// tried, so it does not weigh in beyond that. The test split, measured with the bundle trained on the
 /// whole train part, is only reported.
 /// </summary>
-public sealed class CandidateSweep(BuildOptions build, Action<string> log)
+/// <param name="build">How the two bundles are built.</param>
+/// <param name="log">Progress lines.</param>
+/// <param name="embeddingQuota">The embedding source's quota at every scale (not scaled; 0 = off, the served default).</param>
+public sealed class CandidateSweep(BuildOptions build, Action<string> log, int embeddingQuota = 0)
 {
     public static readonly IReadOnlyList<double> DefaultScales = [0.25, 0.5, 1, 2, 4, 8, 20];
 
@@ -36,7 +39,7 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
         var viaGrpc = new ServedMeasurement?[scales.Count];
         for (var i = 0; probe is not null && i < scales.Count; i++)
         {
-            var served = await probe.MeasureAsync(testBundle, scales[i], maxCandidates, k, onTest[i], cancellationToken);
+            var served = await probe.MeasureAsync(testBundle, scales[i], embeddingQuota, maxCandidates, k, onTest[i], cancellationToken);
             log(string.Create(CultureInfo.InvariantCulture,
                 $"test via gRPC: scale {scales[i]}: p50 {served.LatencyP50Ms:F2} ms, p90 {served.LatencyP90Ms:F2} ms over {served.Requests} requests, {served.ListsDiffering} lists differ from in process"));
             viaGrpc[i] = served;
@@ -47,7 +50,10 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
         var chosen = points.Where(p => Ndcg(p.Validation, k) >= best * (1 - HyperparameterSearch.MinGain)).MinBy(p => p.Validation.MeanCandidates)!;
         var rule = string.Create(CultureInfo.InvariantCulture, $"the fewest candidates within {HyperparameterSearch.MinGain:P1} of the best served nDCG@{k} on the validation carve ({best:F4})");
         log(string.Create(CultureInfo.InvariantCulture, $"chosen quota scale {chosen.QuotaScale} ({chosen.Validation.MeanCandidates:F0} candidates): {rule}"));
-        return new SweepReport(dataset.Name, ProtocolEvaluator.Protocol, k, points, chosen.QuotaScale, rule, Math.Round(clock.Elapsed.TotalSeconds, 1), validationReferences, testReferences);
+        return new SweepReport(dataset.Name, ProtocolEvaluator.Protocol, k, points, chosen.QuotaScale, rule, Math.Round(clock.Elapsed.TotalSeconds, 1), validationReferences, testReferences)
+        {
+            EmbeddingQuota = embeddingQuota,
+        };
     }
 
     public static double Ndcg(Measurement m, int k) => m.Rows[ProtocolEvaluator.Served][$"ndcg@{k}"];
@@ -71,7 +77,7 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log)
         var results = new List<Measurement>();
         foreach (var scale in scales)
         {
-            var quotas = RetrievalOptions.DesignRecipe.Scaled(scale);
+            var quotas = RetrievalOptions.DesignRecipe.Scaled(scale) with { Embedding = embeddingQuota };
             var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
             var m = ProtocolEvaluator.Measure(pipeline, dataset, known, heldOut, k, maxCandidates, withReferences: false);
             log(string.Create(CultureInfo.InvariantCulture,
