@@ -1,6 +1,7 @@
 namespace RecServices.Cli.Tests;
 
 /// <summary><c>recs drill</c>: SIGKILL of the gateway or of redis-server while writes stream in loses no acknowledged write.</summary>
+[Collection(SerialCollection.Name)]
 public sealed class DrillCommandTests
 {
     [Theory]

@@ -4,6 +4,7 @@ using System.Text.Json;
 
 namespace RecServices.Cli.Tests;
 
+[Collection(SerialCollection.Name)]
 public sealed class EvaluateCommandTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace RecServices.Cli.Tests;
 
+[Collection(SerialCollection.Name)]
 public sealed class LoadCommandTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Tests;
 
+[Collection(SerialCollection.Name)]
 public sealed class TrainCommandTests
 {
     private static readonly string[] SmallSynthetic =
