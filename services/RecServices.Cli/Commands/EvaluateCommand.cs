@@ -22,7 +22,7 @@ public static class EvaluateCommand
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => RetrievalOptions.DefaultCandidateCap };
         var scale = new Option<double>("--quota-scale") { Description = "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.", DefaultValueFactory = _ => RetrievalOptions.DefaultScale };
-        var embedding = new Option<int>("--embedding-quota") { Description = "Items the embedding source proposes (highest V_u · V_m; not scaled by --quota-scale); 0 = off, as the services serve by default (Recs:EmbeddingQuota).", DefaultValueFactory = _ => 0 };
+        var embedding = EmbeddingQuotaOption.Create();
         var trainFile = new Option<string?>("--train") { Description = "A split made elsewhere: train ratings, tab-separated 'user item rating timestamp' (u.data layout); needs --test." };
         var testFile = new Option<string?>("--test") { Description = "The test ratings of that split; --data still supplies items and users." };
         var viaGrpc = new Option<string?>("--via-grpc") { Description = "Produce the lists through a running gateway (e.g. http://localhost:5131) instead of in process; needs --bundle." };
@@ -68,9 +68,7 @@ public static class EvaluateCommand
             else
             {
                 (report, lists) = new ProtocolEvaluator(build, line => output.WriteLine(line))
-                    .RunOnSplit(dataset, trainRows, testRows, name, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale), embeddingQuota: parse.GetValue(embedding) is >= 0 and <= RetrievalOptions.CandidateCapLimit
-                        ? parse.GetValue(embedding)
-                        : throw new ArgumentException($"--embedding-quota must be 0 (off) to {RetrievalOptions.CandidateCapLimit}; got {parse.GetValue(embedding)}"));
+                    .RunOnSplit(dataset, trainRows, testRows, name, directory, maxCandidates: parse.GetValue(candidates), quotaScale: parse.GetValue(scale), embeddingQuota: EmbeddingQuotaOption.Read(parse.GetValue(embedding)));
             }
 
             File.WriteAllText(Path.Combine(directory, "metrics.json"), JsonSerializer.Serialize(report, BundleJson.Options));

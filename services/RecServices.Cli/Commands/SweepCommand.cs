@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
-using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 using RecServices.Training.Evaluation;
 using RecServices.Training.Model;
@@ -23,7 +22,7 @@ public static class SweepCommand
         var viaGrpc = new Option<bool>("--via-grpc") { Description = "Also measure every scale through the three services, started as processes on loopback over the test bundle: latency per Recommend over gRPC, lists compared with in process." };
         var search = SearchOption.Create();
         var penalty = PopularityPenaltyOption.Create();
-        var embedding = new Option<int>("--embedding-quota") { Description = "The embedding source's quota at every scale (not scaled); 0 = off, as the services serve by default.", DefaultValueFactory = _ => 0 };
+        var embedding = EmbeddingQuotaOption.Create();
         var command = new Command("sweep", "Measure served quality, retrieval recall and latency at several candidate counts; choose the default on a validation carve.")
         {
             data, outDir, scales, embedding, epochs, viaGrpc, search, penalty,
@@ -36,9 +35,7 @@ public static class SweepCommand
                 throw new ArgumentException("--scales must be one or more numbers in (0, 1000]");
             }
 
-            var embeddingQuota = parse.GetValue(embedding) is var e && e is >= 0 and <= RetrievalOptions.CandidateCapLimit
-                ? e
-                : throw new ArgumentException($"--embedding-quota must be 0 (off) to {RetrievalOptions.CandidateCapLimit}; got {parse.GetValue(embedding)}");
+            var embeddingQuota = EmbeddingQuotaOption.Read(parse.GetValue(embedding));
             var build = new BuildOptions { Training = new TrainingOptions { Epochs = parse.GetValue(epochs) }, SearchTrials = SearchOption.Read(parse.GetValue(search)), PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)) };
             build.Training.Validate();
             var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);

@@ -13,16 +13,10 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<RetrievalMetrics>();
         services.AddBundleState((_, directory, _) =>
         {
+            // The embedding source runs the user tower over the item vectors: with it on, the ranking service's parts too.
             var quotas = RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale) with { Embedding = options.EmbeddingQuota };
-            if (quotas.Embedding == 0)
-            {
-                var tables = Bundle.Load(directory, BundleParts.Retrieval);
-                return Task.FromResult(new RetrievalState(tables, new CandidateGenerator(tables, quotas)));
-            }
-
-            // The embedding source runs the user tower over the item vectors: the ranking service's parts too.
-            var bundle = Bundle.Load(directory, BundleParts.Retrieval | BundleParts.Vectors);
-            var ranker = new Ranker(bundle);
+            var bundle = Bundle.Load(directory, quotas.Embedding > 0 ? BundleParts.Retrieval | BundleParts.Vectors : BundleParts.Retrieval);
+            var ranker = quotas.Embedding > 0 ? new Ranker(bundle) : null;
             return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, quotas, ranker), ranker));
         });
         return services;

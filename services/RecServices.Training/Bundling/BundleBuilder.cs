@@ -86,11 +86,14 @@ public sealed class BundleBuilder
         if (_options.PopularityPenalty is null && validationSet is not null)
         {
             var (set, carve) = (validationSet, features);
-            penaltyTrials = Step("choose the popularity penalty on the validation carve", () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log));
-            beta = penaltyTrials.Single(t => t.Chosen).Beta;
+            var (scored, chosen) = Step("choose the popularity penalty on the validation carve", () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log));
+            (penaltyTrials, beta) = (scored, scored.Single(t => t.Chosen).Beta);
+            if (beta != 0)
+            {
+                validationMetrics = chosen.ToDictionary();
+            }
         }
-
-        if (beta != 0 && validationSet is not null)
+        else if (beta != 0 && validationSet is not null)
         {
             validationMetrics = validationSet.Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts)).ToDictionary();
         }

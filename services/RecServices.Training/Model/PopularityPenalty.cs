@@ -1,5 +1,6 @@
 using System.Globalization;
 using RecServices.Core.Bundles;
+using RecServices.Core.Evaluation;
 
 namespace RecServices.Training.Model;
 
@@ -50,19 +51,17 @@ public static class PopularityPenalty
     /// catalog coverage among those within <see cref="Tolerance"/> of the best validation nDCG@10: coverage is taken
     /// wherever it costs no measurable accuracy.
     /// </summary>
-    public static IReadOnlyList<PenaltyTrial> Choose(ValidationSet validation, IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, IReadOnlyList<int> counts, Action<string> log)
+    /// <returns>Every strength's trial, and the chosen one's full validation metrics.</returns>
+    public static (IReadOnlyList<PenaltyTrial> Trials, MetricAccumulator Chosen) Choose(ValidationSet validation, IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, IReadOnlyList<int> counts, Action<string> log)
     {
         var itemCount = members[0].ItemCount;
-        var scored = Grid.Select(beta =>
-        {
-            var metrics = validation.Evaluate(members, itemFeatures, beta == 0 ? null : Offsets(beta, counts));
-            return (Beta: beta, metrics.Ndcg, Coverage: metrics.CoveredItems / (double)Math.Max(1, itemCount));
-        }).ToList();
-        var chosen = ChooseIndex(scored.Select(s => (s.Ndcg, s.Coverage)).ToList(), Tolerance);
-        var trials = scored.Select((s, i) => new PenaltyTrial(s.Beta, s.Ndcg, s.Coverage, i == chosen)).ToList();
+        var metrics = validation.Evaluate(members, itemFeatures, Grid.Select(beta => beta == 0 ? null : Offsets(beta, counts)).ToList());
+        var scored = metrics.Select(m => (m.Ndcg, Coverage: m.CoveredItems / (double)Math.Max(1, itemCount))).ToList();
+        var chosen = ChooseIndex(scored, Tolerance);
+        var trials = scored.Select((s, i) => new PenaltyTrial(Grid[i], s.Ndcg, s.Coverage, i == chosen)).ToList();
         log("popularity penalty on the validation carve: " + string.Join("; ", trials.Select(t =>
             string.Create(CultureInfo.InvariantCulture, $"β {t.Beta}: ndcg@10 {t.ValidationNdcg:F4}, coverage {t.Coverage:F3}{(t.Chosen ? " (chosen)" : string.Empty)}"))));
-        return trials;
+        return (trials, metrics[chosen]);
     }
 
     /// <summary>

@@ -50,10 +50,17 @@ public sealed class ValidationSet
     public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) => Evaluate([network], itemFeatures);
 
     /// <summary>The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.</summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) => Evaluate(members, itemFeatures, null);
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) => Evaluate(members, itemFeatures, (float[]?)null);
 
     /// <summary>The same with <paramref name="itemOffsets"/> (one per item, or null) added to every user's scores, e.g. a popularity penalty.</summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, float[]? itemOffsets)
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, float[]? itemOffsets) =>
+        Evaluate(members, itemFeatures, [itemOffsets])[0];
+
+    /// <summary>
+    /// The metrics for each of <paramref name="itemOffsets"/> (one per item, or null for none) added to every user's scores,
+    /// from one forward pass of the towers: e.g. several strengths of a popularity penalty.
+    /// </summary>
+    public MetricAccumulator[] Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, IReadOnlyList<float[]?> itemOffsets)
     {
         var itemCount = members[0].ItemCount;
         var d = members.Sum(m => m.Dimensions.Output);
@@ -84,19 +91,27 @@ public sealed class ValidationSet
             }
         }
 
-        var lists = new int[_users.Length][];
-        Parallel.For(0, _users.Length, () => new float[itemCount], (i, _, scores) =>
+        var lists = itemOffsets.Select(_ => new int[_users.Length][]).ToArray();
+        Parallel.For(0, _users.Length, () => (Raw: new float[itemCount], Scores: new float[itemCount]), (i, _, buffers) =>
         {
-            VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, scores);
-            if (itemOffsets is not null)
+            VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, buffers.Raw);
+            for (var o = 0; o < itemOffsets.Count; o++)
             {
-                TensorPrimitives.Add(scores, itemOffsets, scores);
+                if (itemOffsets[o] is { } offsets)
+                {
+                    TensorPrimitives.Add(buffers.Raw, offsets, buffers.Scores);
+                }
+                else
+                {
+                    buffers.Raw.CopyTo(buffers.Scores, 0);
+                }
+
+                lists[o][i] = TopExcludingHistory(buffers.Scores, _histories.Of(_users[i]));
             }
 
-            lists[i] = TopExcludingHistory(scores, _histories.Of(_users[i]));
-            return scores;
+            return buffers;
         }, _ => { });
-        return Accumulate(lists);
+        return lists.Select(Accumulate).ToArray();
     }
 
     /// <summary>The same metrics for "most popular unseen items first".</summary>
