@@ -21,7 +21,8 @@ public sealed class EmbeddingSourceTests
 
         var response = await system.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
 
-        // Expected: V_u from the ONNX user tower here, every unseen item scored by V_u · V_m, the top 15.
+        // Expected: V_u from the ONNX user tower here; the bundle's index probes the partitions whose centroids score
+        // highest; every unseen item in them scored by V_u · V_m, the top 15.
         var features = TestBundle.Features(bundle);
         using var tower = new UserTowerModel(bundle.UserTowerPath, bundle.Manifest.Schema, bundle.Manifest.Towers.Output);
         var (items, weights, dense) = (new long[features.HistoryLength], new float[features.HistoryLength], new float[features.Width]);
@@ -29,9 +30,13 @@ public sealed class EmbeddingSourceTests
         var v = new float[tower.OutputWidth];
         tower.Run(1, items, weights, dense, v);
         var seen = history.ToHashSet();
-        var expected = Enumerable.Range(0, bundle.Catalog.Count).Where(i => !seen.Contains(i))
+        var index = bundle.Index!;
+        var probed = Enumerable.Range(0, index.Partitions)
+            .OrderByDescending(p => System.Numerics.Tensors.TensorPrimitives.Dot<float>(v, index.Centroids.Slice(p * v.Length, v.Length))).Take(index.Probes)
+            .SelectMany(p => index.Items[index.Offsets[p]..index.Offsets[p + 1]].ToArray());
+        var expected = probed.Where(i => !seen.Contains(i))
             .Select(i => (Id: bundle.Catalog.Items[i].Id, Score: System.Numerics.Tensors.TensorPrimitives.Dot(v, bundle.Vectors!.Row(i))))
-            .OrderByDescending(c => c.Score).Take(Quota).ToList();
+            .OrderByDescending(c => c.Score).ThenBy(c => bundle.Catalog.Index[c.Id]).Take(Quota).ToList();
 
         // The embedding source runs first, so its items lead the candidates, best first, each with its score.
         Assert.Equal(expected.Select(e => e.Id), response.ItemIds.Take(Quota));

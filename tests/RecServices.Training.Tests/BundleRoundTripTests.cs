@@ -23,6 +23,40 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Build_SmallCatalog_RecordsTheExactTableAndAnEmbeddingIndexMeasuredOnHeldOutUsers()
+    {
+        var manifest = fixture.Manifest;
+        var bundle = Bundle.Load(fixture.Directory);
+
+        Assert.Equal(("exact", 1.0), (manifest.SimilarItemsBuild!.Kind, manifest.SimilarItemsBuild.Recall));
+        var index = manifest.EmbeddingIndex!;
+        Assert.Equal((bundle.Index!.Partitions, bundle.Index.Probes), (index.Partitions, index.Probes));
+        Assert.Equal(20, index.Partitions); // √400
+        Assert.Equal(150, index.Sample); // half of the 300 users tune the probes, the other half measure
+        Assert.InRange(index.Recall, 0.85, 1);
+        Assert.Contains(fixture.Log, line => line.StartsWith("embedding index: 20 partitions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_PastTheExactLimit_WritesThePartitionedTableWithItsMeasuredRecall()
+    {
+        using var dir = new TempDirectory();
+        var log = new List<string>();
+        var options = SmallBundleFixture.Options with { ExactSimilarMaxItems = 100, Refit = false, Training = SmallBundleFixture.Options.Training with { Epochs = 2 } };
+
+        var manifest = new Bundling.BundleBuilder(options, log.Add).Build(fixture.Dataset, dir.Path);
+
+        var build = manifest.SimilarItemsBuild!;
+        Assert.Equal("partitioned cosine (IVF)", build.Kind);
+        Assert.Equal((20, 400), (build.Partitions, build.Sample)); // every item of a catalog under the sample size
+        Assert.InRange(build.Recall, 0.9, 1);
+        Assert.StartsWith("approximate (partitioned: 20 spherical k-means partitions", manifest.SimilarItemsIndex);
+        Assert.Contains(log, line => line.Contains("item-item table: recall@5", StringComparison.Ordinal));
+        var bundle = Bundle.Load(dir.Path);
+        Assert.All(Enumerable.Range(0, bundle.Catalog.Count), i => Assert.Equal(5, bundle.Similar!.Of(i).Length));
+    }
+
+    [Fact]
     public void Train_OnStructuredSyntheticData_BeatsPopularityOnValidation()
     {
         var training = fixture.Manifest.Training;

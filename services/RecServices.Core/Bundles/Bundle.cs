@@ -44,6 +44,9 @@ public sealed class Bundle
     /// <summary>Loaded with <see cref="BundleParts.TopLists"/>.</summary>
     public TopLists? Tops { get; private init; }
 
+    /// <summary>The embedding source's index, when loaded and the bundle has one.</summary>
+    public EmbeddingIndex? Index { get; private init; }
+
     /// <summary>Loaded with <see cref="BundleParts.Users"/>.</summary>
     public IReadOnlyList<User>? Users { get; private init; }
 
@@ -53,7 +56,7 @@ public sealed class Bundle
     public string UserTowerPath => Path.Combine(Directory, UserTowerFile);
 
     /// <summary>The same bundle without its users and interactions (once they have seeded the user store, nothing reads them).</summary>
-    public Bundle WithoutUsers() => new(Directory, Manifest, Catalog) { Vectors = Vectors, Similar = Similar, Tops = Tops };
+    public Bundle WithoutUsers() => new(Directory, Manifest, Catalog) { Vectors = Vectors, Similar = Similar, Tops = Tops, Index = Index };
 
     public string ItemTowerPath => Path.Combine(Directory, ItemTowerFile);
 
@@ -90,6 +93,9 @@ public sealed class Bundle
             Vectors = parts.HasFlag(BundleParts.Vectors) ? ItemVectors.Read(Path.Combine(directory, ItemVectors.FileName), manifest.ItemCount, manifest.Towers.Output) : null,
             Similar = parts.HasFlag(BundleParts.SimilarItems) ? ReadSimilar(directory, manifest) : null,
             Tops = parts.HasFlag(BundleParts.TopLists) ? TopLists.Read(Path.Combine(directory, TopLists.FileName), manifest.ItemCount) : null,
+            Index = parts.HasFlag(BundleParts.EmbeddingIndex) && manifest.Files.Any(f => f.Name == EmbeddingIndex.FileName)
+                ? EmbeddingIndex.Read(Path.Combine(directory, EmbeddingIndex.FileName), manifest.ItemCount, manifest.Towers.Output)
+                : null,
             Users = users,
             Interactions = users is null ? null : InteractionsFile.Read(Path.Combine(directory, InteractionsFile.FileName), users.Length, manifest.ItemCount),
         };

@@ -32,8 +32,14 @@ public sealed record BundleManifest
     /// <summary>Neighbours per item in the item-item table.</summary>
     public required int SimilarItemsK { get; init; }
 
-    /// <summary>"exact" or "approximate (usearch …)".</summary>
+    /// <summary>"exact" or "approximate (partitioned …)".</summary>
     public required string SimilarItemsIndex { get; init; }
+
+    /// <summary>How the item-item table was built: time and recall against exact search (absent in bundles built before it was recorded).</summary>
+    public IndexSummary? SimilarItemsBuild { get; init; }
+
+    /// <summary>The embedding source's index (<see cref="EmbeddingIndex"/>), absent when the bundle has none.</summary>
+    public IndexSummary? EmbeddingIndex { get; init; }
 
     public required TrainingSummary Training { get; init; }
 

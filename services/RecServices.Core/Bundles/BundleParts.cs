@@ -22,11 +22,14 @@ public enum BundleParts
     /// <summary>Users and training interactions: what seeds the user store.</summary>
     Users = 8,
 
+    /// <summary>The embedding source's approximate index over V_m (bundles built before it have none).</summary>
+    EmbeddingIndex = 16,
+
     /// <summary>What ranking needs: catalog and item vectors.</summary>
     Core = Vectors,
 
     /// <summary>What retrieval needs: catalog, item-item table and top lists.</summary>
     Retrieval = SimilarItems | TopLists,
 
-    All = Vectors | SimilarItems | TopLists | Users,
+    All = Vectors | SimilarItems | TopLists | Users | EmbeddingIndex,
 }

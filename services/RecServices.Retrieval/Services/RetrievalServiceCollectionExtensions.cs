@@ -13,11 +13,11 @@ public static class RetrievalServiceCollectionExtensions
         services.AddSingleton<RetrievalMetrics>();
         services.AddBundleState((_, directory, _) =>
         {
-            // The embedding source runs the user tower over the item vectors: with it on, the ranking service's parts too.
+            // The embedding source runs the user tower and searches the embedding index: with it on, those are loaded too.
             var quotas = RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale) with { Embedding = options.EmbeddingQuota };
-            var bundle = Bundle.Load(directory, quotas.Embedding > 0 ? BundleParts.Retrieval | BundleParts.Vectors : BundleParts.Retrieval);
-            var ranker = quotas.Embedding > 0 ? new Ranker(bundle) : null;
-            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, quotas, ranker), ranker));
+            var bundle = Bundle.Load(directory, quotas.Embedding > 0 ? BundleParts.Retrieval | BundleParts.EmbeddingIndex : BundleParts.Retrieval);
+            var tower = quotas.Embedding > 0 ? new UserTower(bundle) : null;
+            return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, quotas, tower), tower));
         });
         return services;
     }

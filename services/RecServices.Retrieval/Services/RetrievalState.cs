@@ -7,9 +7,9 @@ namespace RecServices.Retrieval.Services;
 
 /// <summary>
 /// What the retrieval service serves from: one bundle version, its candidate generator and, when the embedding source
-/// is on, the ranker it runs (one ONNX Runtime session, disposed when the version retires).
+/// is on, the user tower it runs (one ONNX Runtime session, disposed when the version retires).
 /// </summary>
-public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator, Ranker? Ranker = null) : IServedBundle, IDisposable
+public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator, UserTower? Tower = null) : IServedBundle, IDisposable
 {
-    public void Dispose() => Ranker?.Dispose();
+    public void Dispose() => Tower?.Dispose();
 }

@@ -27,7 +27,7 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
     /// history limit is the gateway's (Recs:HistoryLimit).
     /// </summary>
     public static TwoStagePipeline Create(Bundle bundle, Ranker ranker, RetrievalOptions quotas, int historyLimit = DefaultHistoryLimit) =>
-        new(bundle, new CandidateGenerator(bundle, quotas, ranker), ranker, new UserContextFactory(bundle.Catalog, quotas), historyLimit);
+        new(bundle, new CandidateGenerator(bundle, quotas, ranker.Tower), ranker, new UserContextFactory(bundle.Catalog, quotas), historyLimit);
 
     /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
     /// <remarks>

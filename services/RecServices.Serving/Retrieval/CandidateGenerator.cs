@@ -14,9 +14,9 @@ public sealed class CandidateGenerator
 {
     /// <param name="bundle">The served bundle.</param>
     /// <param name="options">The quotas and caps.</param>
-    /// <param name="ranker">The user tower and item vectors, needed when the embedding source's quota is above 0.</param>
-    public CandidateGenerator(Bundle bundle, RetrievalOptions options, Ranking.Ranker? ranker = null)
-        : this(CandidateSources.Create(bundle, options, ranker), options)
+    /// <param name="tower">The user tower, needed (with the bundle's embedding index) when the embedding source's quota is above 0.</param>
+    public CandidateGenerator(Bundle bundle, RetrievalOptions options, Ranking.UserTower? tower = null)
+        : this(CandidateSources.Create(bundle, options, tower), options)
     {
     }
 

@@ -21,6 +21,9 @@ public sealed class BundleBuilder
     /// <summary>Users whose user tower output the ONNX parity check compares.</summary>
     private const int ParityUsers = 300;
 
+    /// <summary>Users whose V_u tune (half) and measure (half) the embedding index's recall.</summary>
+    private const int IndexRecallUsers = 2_000;
+
     private readonly BuildOptions _options;
     private readonly Action<string> _log;
 
@@ -125,19 +128,38 @@ public sealed class BundleBuilder
         try
         {
             // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
-            var (parity, vectors) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset, popularity));
+            var (parity, vectors, userSample, userSampleCount) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset, popularity, training.Seed));
 
             // Similar items by the towers' part of V_m alone: the popularity column ranks for a user, not between items.
-            var towerVectors = popularity is null ? vectors : TowerPart(vectors, dataset.Items.Count, towers.Output, towerWidth);
-            var exact = dataset.Items.Count <= _options.ExactSimilarMaxItems;
-            var similar = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
-                ? ExactSimilarItems.Build(towerVectors, dataset.Items.Count, towerWidth, _options.SimilarItemsK)
-                : ApproximateSimilarItems.Build(towerVectors, dataset.Items.Count, towerWidth, _options.SimilarItemsK));
+            var count = dataset.Items.Count;
+            var unit = ExactSimilarItems.Normalize(popularity is null ? vectors : TowerPart(vectors, count, towers.Output, towerWidth), count, towerWidth);
+            var partitionClock = Stopwatch.StartNew();
+            var partitions = Step($"partition the items (spherical k-means, {SphericalKMeans.PartitionsFor(count)} partitions)", () => ItemPartitions.Fit(unit, count, towerWidth, training.Seed));
+            var partitionSeconds = partitionClock.Elapsed.TotalSeconds;
+            var exact = count <= _options.ExactSimilarMaxItems;
+            var similarClock = Stopwatch.StartNew();
+            var (similar, probes) = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
+                ? (ExactSimilarItems.Build(unit, count, towerWidth, _options.SimilarItemsK), 0)
+                : PartitionedSimilarItems.Build(unit, count, towerWidth, _options.SimilarItemsK, partitions, training.Seed, _log));
+            var similarSeconds = similarClock.Elapsed.TotalSeconds + (exact ? 0 : partitionSeconds);
+            var similarRecall = exact ? 1 : Step("item-item table recall", () => PartitionedSimilarItems.MeasureRecall(unit, count, towerWidth, similar, training.Seed + 7));
+            var similarBuild = exact
+                ? new IndexSummary("exact", 0, 0, similar.K, 1, 0, Math.Round(similarSeconds, 2))
+                : new IndexSummary("partitioned cosine (IVF)", partitions.Count, probes, similar.K, Math.Round(similarRecall, 4), Math.Min(PartitionedSimilarItems.SampleSize, count), Math.Round(similarSeconds, 2));
+            if (!exact)
+            {
+                _log(string.Create(CultureInfo.InvariantCulture,
+                    $"item-item table: recall@{similar.K} {similarRecall:F3} against exact search on {Math.Min(PartitionedSimilarItems.SampleSize, count)} sampled items, {similarSeconds:F1} s with the partitioning"));
+            }
+
+            var (embeddingIndex, embeddingSummary) = Step("embedding index", () =>
+                EmbeddingIndexBuilder.Build(vectors, count, towers.Output, partitions, userSample, userSampleCount, partitionSeconds, _log));
             var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
             Step("write tables", () =>
             {
                 catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
                 new ItemVectors(dataset.Items.Count, towers.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
+                embeddingIndex.Write(Path.Combine(staging, EmbeddingIndex.FileName));
                 similar.Write(Path.Combine(staging, SimilarItems.FileName));
                 tops.Write(Path.Combine(staging, TopLists.FileName));
                 UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
@@ -156,7 +178,9 @@ public sealed class BundleBuilder
                 Towers = towers,
                 ItemCount = dataset.Items.Count,
                 SimilarItemsK = similar.K,
-                SimilarItemsIndex = exact ? "exact" : ApproximateSimilarItems.Description,
+                SimilarItemsIndex = exact ? "exact" : PartitionedSimilarItems.Describe(partitions.Count, probes),
+                SimilarItemsBuild = similarBuild,
+                EmbeddingIndex = embeddingSummary,
                 Training = new TrainingSummary
                 {
                     Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
@@ -220,7 +244,7 @@ public sealed class BundleBuilder
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
     }
 
-    private (double Error, float[] ItemVectors) Export(IReadOnlyList<TwoTowerNetwork> members, FeatureSet features, string directory, Dataset dataset, PopularityTerm? popularity)
+    private (double Error, float[] ItemVectors, float[] UserSample, int UserSampleCount) Export(IReadOnlyList<TwoTowerNetwork> members, FeatureSet features, string directory, Dataset dataset, PopularityTerm? popularity, int seed)
     {
         var (schema, userFeatures, itemFeatures, histories) = (features.Schema, features.Users, features.Items, features.Histories);
         var userPath = Path.Combine(directory, Bundle.UserTowerFile);
@@ -255,7 +279,32 @@ public sealed class BundleBuilder
                 $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0}; users {userError:E2}, items {itemError:E2})"));
         }
 
-        return (error, onnxVectors);
+        return (error, onnxVectors, SampleUsers(userModel, features, dataset, seed, out var sampled), sampled);
+    }
+
+    /// <summary>V_u from the exported user tower for up to <see cref="IndexRecallUsers"/> users drawn with <paramref name="seed"/> (those with a history).</summary>
+    private static float[] SampleUsers(UserTowerModel model, FeatureSet features, Dataset dataset, int seed, out int count)
+    {
+        var candidates = Enumerable.Range(0, dataset.Users.Count).Where(u => features.Histories.Of(u).Length > 0).ToArray();
+        new Random(seed + 11).Shuffle(candidates);
+        count = Math.Min(IndexRecallUsers, candidates.Length);
+        var output = new float[count * model.OutputWidth];
+        const int Batch = 256;
+        var batch = new UserBatch(Batch, features.Schema.HistoryLength, features.Users.Width);
+        for (var start = 0; start < count; start += Batch)
+        {
+            batch.Rows = Math.Min(Batch, count - start);
+            for (var r = 0; r < batch.Rows; r++)
+            {
+                var u = candidates[start + r];
+                var profile = dataset.Users[u];
+                features.Users.Fill(features.Histories.Of(u), profile.Age, profile.Gender, batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+            }
+
+            model.Run(batch.Rows, batch.HistoryItems, batch.HistoryWeights, batch.Features, output.AsMemory(start * model.OutputWidth, batch.Rows * model.OutputWidth));
+        }
+
+        return output;
     }
 
     /// <summary>The first <paramref name="towerWidth"/> of every row of <paramref name="width"/> values.</summary>

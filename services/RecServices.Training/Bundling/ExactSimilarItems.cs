@@ -7,7 +7,7 @@ namespace RecServices.Training.Bundling;
 /// <summary>
 /// The exact item-item table: cosine similarity of every pair of item vectors, the K best per item
 /// (never the item itself). O(N² · D) dot products on all cores: seconds for thousands of items, about a
-/// minute at 100k; beyond that use <see cref="ApproximateSimilarItems"/>.
+/// minute at 100k; beyond that use <see cref="PartitionedSimilarItems"/>.
 /// </summary>
 public static class ExactSimilarItems
 {

@@ -12,16 +12,19 @@ public static class CandidateSources
 {
     /// <summary>
     /// The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running order. The
-    /// embedding source runs first when its quota is above 0; it needs <paramref name="ranker"/> (the user tower and item vectors).
+    /// embedding source runs first when its quota is above 0; it needs <paramref name="tower"/> and the bundle's embedding index.
     /// </summary>
-    public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options, Ranker? ranker = null)
+    public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options, UserTower? tower = null)
     {
         var similar = bundle.Similar ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
         var tops = bundle.Tops ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
         List<ICandidateSource> sources = [];
         if (options.Embedding > 0)
         {
-            sources.Add(new EmbeddingSource(ranker ?? throw new ArgumentException("the embedding source's quota is above 0 but no ranker (user tower and item vectors) was given", nameof(ranker)), bundle.Catalog.Count, options.Embedding));
+            sources.Add(new EmbeddingSource(
+                tower ?? throw new ArgumentException("the embedding source's quota is above 0 but no user tower was given", nameof(tower)),
+                bundle.Index ?? throw new ArgumentException("the embedding source's quota is above 0 but the bundle was loaded without an embedding index (BundleParts.EmbeddingIndex; bundles built before it have none: rebuild with 'recs train')", nameof(bundle)),
+                options.Embedding));
         }
 
         sources.AddRange(

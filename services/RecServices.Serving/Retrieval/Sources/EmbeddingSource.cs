@@ -1,18 +1,19 @@
 using System.Buffers;
+using RecServices.Core.Bundles;
 using RecServices.Serving.Ranking;
 
 namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>
 /// The unseen items with the highest model score V_u · V_m for the user: the user tower run once on the context's
-/// profile (<see cref="UserContext.Profile"/>), then every unseen item scored against the bundle's item vectors, top
-/// <see cref="Quota"/> kept, best first. It runs in retrieval, not in ranking, so that retrieval stays one call the
-/// gateway makes with what it already has (the history it sends as excluded ids, age, gender): the tower costs tens of
-/// microseconds, a round trip to ranking for V_u would cost more. Scoring is exact, O(catalog) per request (an
-/// approximate index for large catalogs is not built yet). Key: empty; score: V_u · V_m (the served score, popularity term
-/// included).
+/// profile (<see cref="UserContext.Profile"/>), then the bundle's <see cref="EmbeddingIndex"/> searched for the
+/// <see cref="Quota"/> best, seen items skipped. It runs in retrieval, not in ranking, so that retrieval stays one call
+/// the gateway makes with what it already has (the history it sends as excluded ids, age, gender): the tower costs
+/// tens of microseconds, a round trip to ranking for V_u would cost more. The index probes the partitions the bundle
+/// chose for its recall target, so a request scores about √N · probes items, not the catalog. Key: empty; score:
+/// V_u · V_m (the served score, popularity term included).
 /// </summary>
-public sealed class EmbeddingSource(Ranker ranker, int itemCount, int quota) : ICandidateSource
+public sealed class EmbeddingSource(UserTower tower, EmbeddingIndex index, int quota) : ICandidateSource
 {
     public SourceKind Kind => SourceKind.Embedding;
 
@@ -25,29 +26,24 @@ public sealed class EmbeddingSource(Ranker ranker, int itemCount, int quota) : I
             return;
         }
 
-        var unseen = ArrayPool<int>.Shared.Rent(itemCount);
-        var top = ArrayPool<RankedItem>.Shared.Rent(quota);
+        var vector = ArrayPool<float>.Shared.Rent(tower.OutputWidth);
+        var items = ArrayPool<int>.Shared.Rent(quota);
+        var scores = ArrayPool<float>.Shared.Rent(quota);
         try
         {
-            var n = 0;
-            for (var item = 0; item < itemCount; item++)
-            {
-                if (!user.Excluded.Contains(item))
-                {
-                    unseen[n++] = item;
-                }
-            }
-
-            var found = ranker.Rank(user.Profile, unseen.AsSpan(0, n), top.AsSpan(0, Math.Min(quota, n)));
+            tower.Vector(user.Profile, vector.AsSpan(0, tower.OutputWidth));
+            var found = index.Search(vector.AsSpan(0, tower.OutputWidth), index.Probes, user.Excluded, items.AsSpan(0, quota), scores.AsSpan(0, quota));
+            GC.KeepAlive(index); // the search read a memory map that lives as long as the index
             for (var i = 0; i < found; i++)
             {
-                CandidateSources.Offer(set, user, top[i].Item, new SourceHit(Kind, string.Empty, top[i].Score), cap);
+                CandidateSources.Offer(set, user, items[i], new SourceHit(Kind, string.Empty, scores[i]), cap);
             }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(unseen);
-            ArrayPool<RankedItem>.Shared.Return(top);
+            ArrayPool<float>.Shared.Return(vector);
+            ArrayPool<int>.Shared.Return(items);
+            ArrayPool<float>.Shared.Return(scores);
         }
     }
 }
