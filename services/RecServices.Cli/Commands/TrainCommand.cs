@@ -33,6 +33,7 @@ public static class TrainCommand
         var decay = new Option<float>("--weight-decay") { Description = "Decoupled (AdamW) weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
         var fullMax = new Option<int>("--full-softmax-max-items") { Description = "Softmax over the whole catalog up to this many items; above it, sampled softmax.", DefaultValueFactory = _ => defaults.FullSoftmaxMaxItems };
         var negatives = new Option<int>("--sampled-negatives") { Description = "Uniform negatives per batch for the sampled softmax (besides the batch's positives).", DefaultValueFactory = _ => defaults.SampledNegatives };
+        var noLogQ = new Option<bool>("--no-logq") { Description = "Sampled softmax without the logQ correction for how often each item is sampled." };
         var noMask = new Option<bool>("--no-mask-seen") { Description = "Keep each user's other seen items in their softmax as negatives." };
         var validation = new Option<double>("--validation-fraction") { Description = "Share of interactions carved out (per item) for validation and early stopping.", DefaultValueFactory = _ => defaults.ValidationFraction };
         var k = new Option<int>("--similar-k") { Description = "Neighbours per item in the item-item table.", DefaultValueFactory = _ => 10 };
@@ -49,10 +50,11 @@ public static class TrainCommand
         var noAffinity = new Option<bool>("--no-genre-affinity") { Description = "Leave the per-genre affinities of the history out of the user tower's features." };
         var search = SearchOption.Create();
         var penalty = PopularityPenaltyOption.Create();
+        var noRefit = new Option<bool>("--no-refit") { Description = "Keep the model trained on the carve's train part (skip training again on every interaction): quicker, and its validation numbers are the served model's." };
         var noSearch = new Option<bool>("--no-search") { Description = "Take the given settings as they are (the same as --search-trials 1)." };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, penalty, ensemble, average, halfLife, noAffinity,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noLogQ, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, noRefit, penalty, ensemble, average, halfLife, noAffinity,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -61,6 +63,7 @@ public static class TrainCommand
             {
                 SimilarItemsK = parse.GetValue(k),
                 SearchTrials = parse.GetValue(noSearch) ? 1 : SearchOption.Read(parse.GetValue(search)),
+                Refit = !parse.GetValue(noRefit),
                 PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)),
                 Training = defaults with
                 {
@@ -74,6 +77,7 @@ public static class TrainCommand
                     FullSoftmaxMaxItems = parse.GetValue(fullMax),
                     SampledNegatives = parse.GetValue(negatives),
                     MaskSeen = !parse.GetValue(noMask),
+                    LogQCorrection = !parse.GetValue(noLogQ),
                     ValidationFraction = parse.GetValue(validation),
                     EnsembleSize = parse.GetValue(ensemble),
                     AverageHalfLife = parse.GetValue(average),

@@ -43,6 +43,9 @@ public sealed record BundleManifest
 
     public required TrainingSummary Training { get; init; }
 
+    /// <summary>Every step of the build in order, with its time and peak memory (absent in bundles built before it was recorded).</summary>
+    public IReadOnlyList<BuildStep>? BuildSteps { get; init; }
+
     public required IReadOnlyList<BundleFile> Files { get; init; }
 
     public string ManifestSha256 { get; init; } = string.Empty;

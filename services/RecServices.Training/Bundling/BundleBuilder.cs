@@ -26,6 +26,7 @@ public sealed class BundleBuilder
 
     private readonly BuildOptions _options;
     private readonly Action<string> _log;
+    private readonly List<BuildStep> _steps = [];
 
     public BundleBuilder(BuildOptions options, Action<string> log)
     {
@@ -36,6 +37,7 @@ public sealed class BundleBuilder
     public BundleManifest Build(Dataset dataset, string outputDirectory)
     {
         var total = Stopwatch.StartNew();
+        _steps.Clear();
         var training = _options.Training;
         training.Validate();
         var target = Path.GetFullPath(outputDirectory);
@@ -180,10 +182,11 @@ public sealed class BundleBuilder
                 SimilarItemsK = similar.K,
                 SimilarItemsIndex = exact ? "exact" : PartitionedSimilarItems.Describe(partitions.Count, probes),
                 SimilarItemsBuild = similarBuild,
+                BuildSteps = [.. _steps],
                 EmbeddingIndex = embeddingSummary,
                 Training = new TrainingSummary
                 {
-                    Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : "sampled softmax (batch positives + uniform negatives)",
+                    Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : $"sampled softmax (batch positives + {training.SampledNegatives} uniform negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
                     Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
                     {
                         ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
@@ -325,9 +328,12 @@ public sealed class BundleBuilder
     private T Step<T>(string name, Func<T> action)
     {
         _log($"{name} ...");
+        PeakMemory.Reset();
         var clock = Stopwatch.StartNew();
         var result = action();
-        _log(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F1} s"));
+        var peak = PeakMemory.Bytes();
+        _steps.Add(new BuildStep(name, Math.Round(clock.Elapsed.TotalSeconds, 2), peak));
+        _log(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB" : string.Empty)}"));
         return result;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using RecServices.Core.Bundles;
 
@@ -14,7 +13,7 @@ namespace RecServices.Training.Bundling;
 /// </summary>
 public static class PartitionedSimilarItems
 {
-    public const double RecallTarget = 0.96;
+    public const double RecallTarget = 0.97;
 
     public const int SampleSize = 1_000;
 
@@ -37,7 +36,7 @@ public static class PartitionedSimilarItems
         }
 
         var top = new BlockedTopK(count, k, dimension);
-        var progress = new Progress("item-item table", count, log);
+        var progress = new StepProgress("item-item table", count, log);
         for (var h = 0; h < c; h++)
         {
             if (partitions.SizeOf(h) == 0)
@@ -172,28 +171,5 @@ public static class PartitionedSimilarItems
         }
 
         return new SimilarItems(count, k, neighbours, scores);
-    }
-
-    /// <summary>Progress lines for a long step: about every 10 % of the work, with the elapsed time and an ETA.</summary>
-    private sealed class Progress(string name, long total, Action<string> log)
-    {
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
-        private long _done;
-        private int _reported;
-
-        public void Advance(long work)
-        {
-            _done += work;
-            var tenth = (int)(_done * 10 / Math.Max(1, total));
-            if (tenth <= _reported || _done >= total)
-            {
-                return;
-            }
-
-            _reported = tenth;
-            var elapsed = _clock.Elapsed.TotalSeconds;
-            var eta = elapsed * (total - _done) / _done;
-            log(string.Create(CultureInfo.InvariantCulture, $"{name}: {100.0 * _done / total:F0} % after {elapsed:F0} s, about {eta:F0} s to go"));
-        }
     }
 }

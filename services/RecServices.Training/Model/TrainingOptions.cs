@@ -51,6 +51,13 @@ public sealed record TrainingOptions
     /// <summary>Uniformly sampled extra negatives per batch when the softmax is sampled.</summary>
     public int SampledNegatives { get; init; } = 2_048;
 
+    /// <summary>
+    /// Subtract log q from each class's logit in the sampled softmax, q the probability that the sampling puts the item
+    /// among the classes (as a batch positive, by its train frequency, or as a uniform negative): without it, popular
+    /// items are pushed down for being sampled more often (Yi et al., RecSys 2019).
+    /// </summary>
+    public bool LogQCorrection { get; init; } = true;
+
     /// <summary>Leave each user's other seen items out of their softmax.</summary>
     public bool MaskSeen { get; init; } = true;
 
@@ -117,6 +124,7 @@ public sealed record TrainingOptions
         ["fullSoftmaxMaxItems"] = FullSoftmaxMaxItems.ToString(CultureInfo.InvariantCulture),
         ["sampledNegatives"] = SampledNegatives.ToString(CultureInfo.InvariantCulture),
         ["maskSeen"] = MaskSeen ? "true" : "false",
+        ["logQCorrection"] = LogQCorrection ? "true" : "false",
         ["validationFraction"] = ValidationFraction.ToString(CultureInfo.InvariantCulture),
         ["maxExamplesPerEpoch"] = MaxExamplesPerEpoch.ToString(CultureInfo.InvariantCulture),
     };

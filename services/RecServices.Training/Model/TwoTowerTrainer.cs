@@ -64,6 +64,7 @@ public sealed class TwoTowerTrainer
         var users = new int[_options.BatchSize];
         var kept = new List<int>();
         float[]? mask = null;
+        var logQ = full || !_options.LogQCorrection ? null : SamplingLogQ(itemCount, perEpoch);
 
         var epochs = new List<EpochRecord>();
         float[][]? best = null;
@@ -76,6 +77,7 @@ public sealed class TwoTowerTrainer
             rng.Shuffle(order);
             double lossSum = 0;
             var batches = 0;
+            var progress = new Bundling.StepProgress($"epoch {epoch}/{_options.Epochs}", perEpoch, _log);
             for (var start = 0; start < perEpoch; start += _options.BatchSize)
             {
                 batch.Rows = Math.Min(_options.BatchSize, perEpoch - start);
@@ -116,12 +118,13 @@ public sealed class TwoTowerTrainer
                     classes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates);
                 }
 
-                if (_options.MaskSeen)
+                var masked = _options.MaskSeen || logQ is not null;
+                if (masked)
                 {
-                    mask = BuildMask(mask, batch.Rows, classes.Length, users, targets, histories, full ? null : position, classes);
+                    mask = BuildMask(mask, batch.Rows, classes.Length, users, targets, _options.MaskSeen ? histories : null, full ? null : position, classes, logQ);
                 }
 
-                var loss = objective.Evaluate(batch, classes, _itemFeatures.Values, targets.AsSpan(0, batch.Rows), _options.MaskSeen ? mask : null, backward: true);
+                var loss = objective.Evaluate(batch, classes, _itemFeatures.Values, targets.AsSpan(0, batch.Rows), masked ? mask : null, backward: true);
                 if (!double.IsFinite(loss))
                 {
                     throw Diverged(epoch, batches + 1, $"the loss is {loss}");
@@ -129,6 +132,7 @@ public sealed class TwoTowerTrainer
 
                 lossSum += loss;
                 batches++;
+                progress.Advance(batch.Rows);
                 average?.BeforeStep();
                 adam.Step(network.Parameters);
                 average?.AfterStep();
@@ -237,15 +241,60 @@ public sealed class TwoTowerTrainer
         }
     }
 
-    private static float[] BuildMask(float[]? mask, int rows, int cols, int[] users, int[] targetColumns, UserHistories histories, int[]? position, ReadOnlySpan<int> classes)
+    /// <summary>
+    /// −log q per item: q the probability that one batch's sampling makes the item a class, as one of the batch's
+    /// positives (drawn by train frequency) or one of the uniform negatives: 1 − (1 − f)^B · (1 − 1/N)^S.
+    /// </summary>
+    private float[] SamplingLogQ(int itemCount, int examplesPerEpoch)
+    {
+        var counts = new double[itemCount];
+        foreach (var item in _train.Items)
+        {
+            counts[item]++;
+        }
+
+        var total = Math.Max(1, _train.Count);
+        var batch = Math.Min(_options.BatchSize, examplesPerEpoch);
+        var uniformMiss = Math.Pow(1 - (1.0 / itemCount), _options.SampledNegatives);
+        var correction = new float[itemCount];
+        for (var i = 0; i < itemCount; i++)
+        {
+            var q = 1 - (Math.Pow(1 - (counts[i] / total), batch) * uniformMiss);
+            correction[i] = (float)-Math.Log(Math.Max(q, 1e-12));
+        }
+
+        return correction;
+    }
+
+    /// <summary>
+    /// The additive logit mask: each class's −log q when <paramref name="logQ"/> is given, and −∞ for the user's other
+    /// seen items when <paramref name="histories"/> is given.
+    /// </summary>
+    private static float[] BuildMask(float[]? mask, int rows, int cols, int[] users, int[] targetColumns, UserHistories? histories, int[]? position, ReadOnlySpan<int> classes, float[]? logQ)
     {
         if (mask is null || mask.Length < rows * cols)
         {
             mask = new float[rows * cols];
         }
 
-        Array.Clear(mask, 0, rows * cols);
-        for (var r = 0; r < rows; r++)
+        if (logQ is null)
+        {
+            Array.Clear(mask, 0, rows * cols);
+        }
+        else
+        {
+            for (var c = 0; c < cols; c++)
+            {
+                mask[c] = logQ[classes[c]];
+            }
+
+            for (var r = 1; r < rows; r++)
+            {
+                mask.AsSpan(0, cols).CopyTo(mask.AsSpan(r * cols, cols));
+            }
+        }
+
+        for (var r = 0; histories is not null && r < rows; r++)
         {
             var target = classes[targetColumns[r]];
             foreach (var item in histories.Of(users[r]))
