@@ -42,6 +42,33 @@ public sealed class OnnxParityTests : IDisposable
     }
 
     [Fact]
+    public void ExportedTowers_LargeIdEmbeddings_GoToExternalDataThatOnnxRuntimeReads()
+    {
+        const int Items = 5_000; // 5,000 × 64 floats = 1.28 MB per id embedding table: past the external-data threshold
+        var schema = TestSchemas.For(["a", "b"], 6);
+        var network = new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(64, 64, 16, 8), seed: 4);
+        var rng = new Random(3);
+        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var features = new UserFeatures(schema, Enumerable.Range(0, Items).Select(i => new[] { i % 2 }).ToArray());
+        var users = new UserBatch(2, schema.HistoryLength, features.Width) { Rows = 2 };
+        features.Fill([1, 4_999, 2_500], 30, "F", users.HistoryItemsOf(0), users.HistoryWeightsOf(0), users.FeaturesOf(0));
+        features.Fill([], null, null, users.HistoryItemsOf(1), users.HistoryWeightsOf(1), users.FeaturesOf(1));
+        var userPath = Path.Combine(_dir, "big_user.onnx");
+        var itemPath = Path.Combine(_dir, "big_item.onnx");
+
+        OnnxTowerExporter.ExportUserTower(network, schema, userPath);
+        OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
+
+        // The tables live in the side files; the model files keep only the graph and the small weights.
+        Assert.InRange(new FileInfo(OnnxTowerExporter.ExternalDataPath(userPath)).Length, Items * 64 * 4, (Items * 64 * 4) + 4096);
+        Assert.InRange(new FileInfo(userPath).Length, 0, OnnxTowerExporter.ExternalDataMinBytes);
+        using var userModel = new UserTowerModel(userPath, schema, 8);
+        using var itemModel = new ItemTowerModel(itemPath, schema.ItemFeatureNames.Count, 8, threads: 1);
+        Assert.InRange(OnnxParity.UserTower(network, userModel, users), 0, 1e-5);
+        Assert.InRange(OnnxParity.ItemTower(network, itemModel, [0, 1, 2_500, 4_999], itemFeatures), 0, 1e-5);
+    }
+
+    [Fact]
     public void EnsembleTowers_InOnnxRuntime_ConcatenateTheMembersSoScoresAreTheirSum()
     {
         const int Items = 30;

@@ -70,7 +70,7 @@ public sealed class Bundle
     public static Bundle Load(string directory, BundleParts parts = BundleParts.All)
     {
         var manifest = ReadManifest(directory);
-        var problems = VerifyFiles(directory, manifest).Where(p => p.Problem is not null).ToList();
+        var problems = VerifyFiles(directory, manifest, FilesOf(manifest, parts)).Where(p => p.Problem is not null).ToList();
         if (problems.Count > 0)
         {
             throw new BundleFormatException(problems[0].Name, problems[0].Problem!);
@@ -152,33 +152,59 @@ public sealed class Bundle
         return manifest;
     }
 
-    /// <summary>Checks the size and SHA-256 of every file the manifest lists; Problem is null for a good file.</summary>
-    public static IEnumerable<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest)
+    /// <summary>
+    /// The files of the manifest that loading <paramref name="parts"/> reads: the catalog always, each part's tables, a
+    /// tower's external data with its tower, and any file the manifest lists that belongs to no part.
+    /// </summary>
+    public static IReadOnlyList<BundleFile> FilesOf(BundleManifest manifest, BundleParts parts)
     {
-        foreach (var file in manifest.Files)
+        BundleParts? PartOf(string name) => name switch
         {
-            if (file.Name.Contains('/', StringComparison.Ordinal) || file.Name.Contains('\\', StringComparison.Ordinal) || file.Name.StartsWith('.'))
-            {
-                yield return (file.Name, "the manifest lists a file outside the bundle directory");
-                continue;
-            }
+            ItemCatalog.FileName => BundleParts.Catalog,
+            ItemVectors.FileName => BundleParts.Vectors,
+            SimilarItems.FileName => BundleParts.SimilarItems,
+            TopLists.FileName => BundleParts.TopLists,
+            UsersFile.FileName or InteractionsFile.FileName => BundleParts.Users,
+            EmbeddingIndex.FileName => BundleParts.EmbeddingIndex,
+            _ when name.StartsWith(UserTowerFile, StringComparison.Ordinal) => BundleParts.UserTower,
+            _ when name.StartsWith(ItemTowerFile, StringComparison.Ordinal) => BundleParts.ItemTower,
+            _ => null,
+        };
 
-            var path = Path.Combine(directory, file.Name);
-            if (!File.Exists(path))
-            {
-                yield return (file.Name, "missing from the bundle");
-                continue;
-            }
+        return manifest.Files.Where(f => PartOf(f.Name) is not { } part || part == BundleParts.Catalog || parts.HasFlag(part)).ToList();
+    }
 
-            var length = new FileInfo(path).Length;
-            if (length != file.Bytes)
-            {
-                yield return (file.Name, $"is {length} bytes but the manifest says {file.Bytes} (truncated or replaced)");
-                continue;
-            }
+    /// <summary>Checks the size and SHA-256 of every file the manifest lists; Problem is null for a good file.</summary>
+    public static IEnumerable<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest) => VerifyFiles(directory, manifest, manifest.Files);
 
-            yield return (file.Name, BundleChecksums.OfFile(path) == file.Sha256 ? null : "checksum mismatch: the file was modified or corrupted");
+    /// <summary>The same for <paramref name="files"/> (of the manifest), hashed in parallel, in the given order.</summary>
+    public static IReadOnlyList<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest, IReadOnlyList<BundleFile> files)
+    {
+        var results = new (string Name, string? Problem)[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = Verify(directory, files[i]));
+        return results;
+    }
+
+    private static (string Name, string? Problem) Verify(string directory, BundleFile file)
+    {
+        if (file.Name.Contains('/', StringComparison.Ordinal) || file.Name.Contains('\\', StringComparison.Ordinal) || file.Name.StartsWith('.'))
+        {
+            return (file.Name, "the manifest lists a file outside the bundle directory");
         }
+
+        var path = Path.Combine(directory, file.Name);
+        if (!File.Exists(path))
+        {
+            return (file.Name, "missing from the bundle");
+        }
+
+        var length = new FileInfo(path).Length;
+        if (length != file.Bytes)
+        {
+            return (file.Name, $"is {length} bytes but the manifest says {file.Bytes} (truncated or replaced)");
+        }
+
+        return (file.Name, BundleChecksums.OfFile(path) == file.Sha256 ? null : "checksum mismatch: the file was modified or corrupted");
     }
 
     private static SimilarItems ReadSimilar(string directory, BundleManifest manifest)

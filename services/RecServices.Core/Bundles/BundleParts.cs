@@ -1,8 +1,8 @@
 namespace RecServices.Core.Bundles;
 
 /// <summary>
-/// Which tables <see cref="Bundle.Load"/> reads into memory besides the manifest and the catalog (every checksum is
-/// verified regardless): each stage loads only what it uses.
+/// Which tables <see cref="Bundle.Load"/> reads besides the manifest and the catalog: each stage loads, and verifies the
+/// checksums of, only what it uses (<see cref="Bundle.FilesOf"/>).
 /// </summary>
 [Flags]
 public enum BundleParts
@@ -25,11 +25,17 @@ public enum BundleParts
     /// <summary>The embedding source's approximate index over V_m (bundles built before it have none).</summary>
     EmbeddingIndex = 16,
 
-    /// <summary>What ranking needs: catalog and item vectors.</summary>
-    Core = Vectors,
+    /// <summary>The ONNX user tower (and its external data): what ranking and the embedding source run.</summary>
+    UserTower = 32,
+
+    /// <summary>The ONNX item tower: only offline consumers (the build's check) read it.</summary>
+    ItemTower = 64,
+
+    /// <summary>What ranking needs: catalog, item vectors and the user tower.</summary>
+    Core = Vectors | UserTower,
 
     /// <summary>What retrieval needs: catalog, item-item table and top lists.</summary>
     Retrieval = SimilarItems | TopLists,
 
-    All = Vectors | SimilarItems | TopLists | Users | EmbeddingIndex,
+    All = Vectors | SimilarItems | TopLists | Users | EmbeddingIndex | UserTower | ItemTower,
 }

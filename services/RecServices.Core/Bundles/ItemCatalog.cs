@@ -21,10 +21,15 @@ public sealed class ItemCatalog
     private const int Version = 1;
 
     public ItemCatalog(IReadOnlyList<string> genres, IReadOnlyList<Item> items)
+        : this(genres, items, IndexOf(items))
+    {
+    }
+
+    private ItemCatalog(IReadOnlyList<string> genres, IReadOnlyList<Item> items, Dictionary<string, int> index)
     {
         Genres = genres;
         Items = items;
-        Index = items.Select((item, i) => KeyValuePair.Create(item.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        Index = index;
         ItemGenres = items.Select(item => item.Genres).ToArray();
         GenreIndex = genres.Select((g, i) => KeyValuePair.Create(g, i)).ToFrozenDictionary(StringComparer.Ordinal);
     }
@@ -35,8 +40,8 @@ public sealed class ItemCatalog
 
     public int Count => Items.Count;
 
-    /// <summary>Item id to item index.</summary>
-    public FrozenDictionary<string, int> Index { get; }
+    /// <summary>Item id to item index (a plain dictionary: at a million items a frozen one takes seconds to build).</summary>
+    public IReadOnlyDictionary<string, int> Index { get; }
 
     /// <summary>Genre name to genre index.</summary>
     public FrozenDictionary<string, int> GenreIndex { get; }
@@ -95,27 +100,51 @@ public sealed class ItemCatalog
 
         var count = r.ReadInt("item count", 1, 50_000_000);
         var items = new Item[count];
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var index = new Dictionary<string, int>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            var id = r.ReadString($"item {i} id", 256);
-            if (id.Length == 0 || !ids.Add(id))
+            items[i] = ReadItem(r, i, genreCount, index);
+        }
+
+        r.End();
+        return new ItemCatalog(genres, items, index);
+    }
+
+    /// <summary>One item; field names are plain constants (no per-item strings on the way), the item number is added on failure.</summary>
+    private static Item ReadItem(TableReader r, int i, int genreCount, Dictionary<string, int> index)
+    {
+        try
+        {
+            var id = r.ReadString("id", 256);
+            if (id.Length == 0 || !index.TryAdd(id, i))
             {
                 throw r.Error($"item {i} has an empty or duplicate id '{id}'");
             }
 
-            var title = r.ReadString($"item {i} title", 1024);
-            var year = r.ReadInt($"item {i} year", 0, 9999);
-            var itemGenres = new int[r.ReadInt($"item {i} genre count", 0, genreCount)];
+            var title = r.ReadString("title", 1024);
+            var year = r.ReadInt("year", 0, 9999);
+            var itemGenres = new int[r.ReadInt("genre count", 0, genreCount)];
             for (var j = 0; j < itemGenres.Length; j++)
             {
-                itemGenres[j] = r.ReadInt($"item {i} genre", j == 0 ? 0 : itemGenres[j - 1] + 1, genreCount - 1);
+                itemGenres[j] = r.ReadInt("genre", j == 0 ? 0 : itemGenres[j - 1] + 1, genreCount - 1);
             }
 
-            items[i] = new Item(id, title, year == 0 ? null : year, itemGenres);
+            return new Item(id, title, year == 0 ? null : year, itemGenres);
+        }
+        catch (BundleFormatException e) when (!e.Message.StartsWith(r.FileName + ": item ", StringComparison.Ordinal))
+        {
+            throw r.Error($"item {i} {e.Message[(r.FileName.Length + 2)..]}");
+        }
+    }
+
+    private static Dictionary<string, int> IndexOf(IReadOnlyList<Item> items)
+    {
+        var index = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            index.Add(items[i].Id, i);
         }
 
-        r.End();
-        return new ItemCatalog(genres, items);
+        return index;
     }
 }

@@ -43,7 +43,16 @@ public sealed class TableReader : IDisposable
     /// <summary>An int32 in [min, max].</summary>
     public int ReadInt(string field, int min, int max)
     {
-        var value = Guard(_reader.ReadInt32);
+        int value;
+        try
+        {
+            value = _reader.ReadInt32();
+        }
+        catch (EndOfStreamException)
+        {
+            throw Error("the file ends early (truncated)");
+        }
+
         if (value < min || value > max)
         {
             throw Error($"{field} = {value} is outside [{min}, {max}]");

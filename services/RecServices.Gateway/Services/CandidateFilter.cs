@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Serving.Retrieval;
 using SourceKind = RecServices.Serving.Retrieval.SourceKind;
@@ -12,7 +11,7 @@ namespace RecServices.Gateway.Services;
 /// </summary>
 public static class CandidateFilter
 {
-    public static void Apply(GetCandidatesResponse response, FrozenDictionary<string, int> catalogIndex, IReadOnlySet<int> seen, List<int> candidates, Dictionary<int, int> positions)
+    public static void Apply(GetCandidatesResponse response, IReadOnlyDictionary<string, int> catalogIndex, IReadOnlySet<int> seen, List<int> candidates, Dictionary<int, int> positions)
     {
         candidates.EnsureCapacity(response.ItemIds.Count);
         positions.EnsureCapacity(response.ItemIds.Count);

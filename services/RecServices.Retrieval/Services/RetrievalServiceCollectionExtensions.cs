@@ -15,7 +15,7 @@ public static class RetrievalServiceCollectionExtensions
         {
             // The embedding source runs the user tower and searches the embedding index: with it on, those are loaded too.
             var quotas = RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale) with { Embedding = options.EmbeddingQuota };
-            var bundle = Bundle.Load(directory, quotas.Embedding > 0 ? BundleParts.Retrieval | BundleParts.EmbeddingIndex : BundleParts.Retrieval);
+            var bundle = Bundle.Load(directory, quotas.Embedding > 0 ? BundleParts.Retrieval | BundleParts.EmbeddingIndex | BundleParts.UserTower : BundleParts.Retrieval);
             var tower = quotas.Embedding > 0 ? new UserTower(bundle) : null;
             return Task.FromResult(new RetrievalState(bundle, new CandidateGenerator(bundle, quotas, tower), tower));
         });

@@ -61,7 +61,7 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
     private (List<Measurement> Points, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> References) MeasureAll(Dataset dataset, InteractionTable known, InteractionTable heldOut, string bundleDirectory, IReadOnlyList<double> scales, int k, int maxCandidates, string label)
     {
         new BundleBuilder(build, log).Build(dataset.WithInteractions(known), bundleDirectory);
-        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
+        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core | BundleParts.EmbeddingIndex);
         using var ranker = new Ranker(bundle);
 
         // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated; it also

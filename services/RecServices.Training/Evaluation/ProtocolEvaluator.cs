@@ -49,7 +49,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         log(string.Create(CultureInfo.InvariantCulture, $"{protocol}: {train.Count} train and {test.Count} test ratings"));
         var bundleDirectory = Path.Combine(workDirectory, "bundle");
         new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
-        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
+        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core | BundleParts.EmbeddingIndex);
 
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale) with { Embedding = embeddingQuota };
         using var ranker = new Ranker(bundle);

@@ -134,8 +134,43 @@ public static class OnnxTowerExporter
         ["recservices.item_features"] = string.Join(",", schema.ItemFeatureNames),
     };
 
+    /// <summary>Initializers from this size on are stored outside the model file (ONNX external data).</summary>
+    public const int ExternalDataMinBytes = 1 << 20;
+
+    /// <summary>The external data file of the tower saved at <paramref name="modelPath"/>.</summary>
+    public static string ExternalDataPath(string modelPath) => modelPath + ".data";
+
+    /// <summary>
+    /// Writes the model; initializers of <see cref="ExternalDataMinBytes"/> or more (the id embedding tables: N × D floats)
+    /// go to <see cref="ExternalDataPath"/> at page-aligned offsets as ONNX external data, which ONNX Runtime maps into
+    /// memory instead of parsing and copying: at a million items a session then opens in milliseconds, and its table is
+    /// page cache shared with every process that maps it.
+    /// </summary>
     private static void Save(ModelProto model, string path)
     {
+        var dataPath = ExternalDataPath(path);
+        var large = model.Graph.Initializer.Where(t => t.RawData.Length >= ExternalDataMinBytes).ToList();
+        if (large.Count > 0)
+        {
+            using var data = File.Create(dataPath);
+            foreach (var tensor in large)
+            {
+                var offset = (data.Position + 4095) / 4096 * 4096;
+                data.SetLength(offset);
+                data.Position = offset;
+                tensor.RawData.WriteTo(data);
+                tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = Path.GetFileName(dataPath) });
+                tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = tensor.RawData.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                tensor.DataLocation = TensorProto.Types.DataLocation.External;
+                tensor.RawData = ByteString.Empty;
+            }
+        }
+        else if (File.Exists(dataPath))
+        {
+            File.Delete(dataPath);
+        }
+
         using var stream = File.Create(path);
         model.WriteTo(stream);
     }
