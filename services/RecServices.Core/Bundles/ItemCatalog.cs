@@ -1,4 +1,6 @@
+using System.Collections;
 using System.Collections.Frozen;
+using System.Text;
 using RecServices.Core.Data;
 
 namespace RecServices.Core.Bundles;
@@ -12,7 +14,10 @@ namespace RecServices.Core.Bundles;
 /// item        string id (1..256 chars, unique), string title (..1024 chars),
 ///             int32 year (0 = unknown, else 1..9999), int32 g (0..G), g × int32 genre (ascending, &lt; G)
 /// </code>
-/// An item's position in the file is its item index, used by every other table.
+/// An item's position in the file is its item index, used by every other table. A read catalog serves ids and titles
+/// from a memory map of the file (decoded when asked for: a request reads a handful), keeps one offset per id and title,
+/// the years, and one shared genre array per distinct genre set, and finds ids through an <see cref="ItemIdDictionary"/> over
+/// the mapped bytes: a million items load in a pass over the file, without a million strings on the heap.
 /// </summary>
 public sealed class ItemCatalog
 {
@@ -20,34 +25,68 @@ public sealed class ItemCatalog
     private const string Magic = "RSCATLOG";
     private const int Version = 1;
 
-    public ItemCatalog(IReadOnlyList<string> genres, IReadOnlyList<Item> items)
-        : this(genres, items, IndexOf(items))
-    {
-    }
+    private readonly IReadOnlyList<Item>? _items;
+    private readonly MappedFile? _file;
+    private readonly long[]? _idAt;
+    private readonly long[]? _titleAt;
+    private readonly int[]? _years;
+    private readonly string?[]? _ids;
 
-    private ItemCatalog(IReadOnlyList<string> genres, IReadOnlyList<Item> items, Dictionary<string, int> index)
+    public ItemCatalog(IReadOnlyList<string> genres, IReadOnlyList<Item> items)
     {
         Genres = genres;
-        Items = items;
+        _items = items;
+        Count = items.Count;
+        var index = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+        {
+            index.Add(items[i].Id, i);
+        }
+
         Index = index;
         ItemGenres = items.Select(item => item.Genres).ToArray();
-        GenreIndex = genres.Select((g, i) => KeyValuePair.Create(g, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        GenreIndex = GenreIndexOf(genres);
+    }
+
+    private ItemCatalog(IReadOnlyList<string> genres, MappedFile file, long[] idAt, long[] titleAt, int[] years, int[][] itemGenres, TableReader r)
+    {
+        Genres = genres;
+        (_file, _idAt, _titleAt, _years, ItemGenres) = (file, idAt, titleAt, years, itemGenres);
+        _ids = new string?[idAt.Length];
+        Count = idAt.Length;
+        Index = new ItemIdDictionary(Count, IdBytes, i => throw r.Error($"item {i} has a duplicate id '{Encoding.UTF8.GetString(IdBytes(i))}'"));
+        GenreIndex = GenreIndexOf(genres);
     }
 
     public IReadOnlyList<string> Genres { get; }
 
-    public IReadOnlyList<Item> Items { get; }
+    /// <summary>The items in item-index order (a read catalog builds each <see cref="Item"/> when asked).</summary>
+    public IReadOnlyList<Item> Items => _items ?? new MappedItems(this);
 
-    public int Count => Items.Count;
+    public int Count { get; }
 
-    /// <summary>Item id to item index (a plain dictionary: at a million items a frozen one takes seconds to build).</summary>
+    /// <summary>Item id to item index.</summary>
     public IReadOnlyDictionary<string, int> Index { get; }
 
     /// <summary>Genre name to genre index.</summary>
     public FrozenDictionary<string, int> GenreIndex { get; }
 
-    /// <summary>Genre indices by item index.</summary>
+    /// <summary>Genre indices by item index (items with the same genres share one array).</summary>
     public int[][] ItemGenres { get; }
+
+    /// <summary>Item <paramref name="item"/>'s id (a read catalog decodes it once and keeps it: hot items cost nothing after).</summary>
+    public string IdOf(int item)
+    {
+        if (_items is not null)
+        {
+            return _items[item].Id;
+        }
+
+        return _ids![item] ??= Encoding.UTF8.GetString(IdBytes(item));
+    }
+
+    /// <summary>Item <paramref name="item"/>'s title.</summary>
+    public string TitleOf(int item) => _items is not null ? _items[item].Title : Encoding.UTF8.GetString(Payload(_titleAt![item]));
 
     /// <summary>Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to <paramref name="unknown"/> (when given).</summary>
     public void Resolve(IEnumerable<string> ids, ICollection<int> known, ICollection<string>? unknown = null)
@@ -74,7 +113,7 @@ public sealed class ItemCatalog
             w.WriteString(genre);
         }
 
-        w.WriteInt(Items.Count);
+        w.WriteInt(Count);
         foreach (var item in Items)
         {
             w.WriteString(item.Id);
@@ -88,6 +127,7 @@ public sealed class ItemCatalog
         }
     }
 
+    /// <summary>Checks every field in one pass over a memory map of the file, then serves the catalog from the map.</summary>
     public static ItemCatalog Read(string path)
     {
         using var r = new TableReader(path, Magic, Version);
@@ -99,52 +139,143 @@ public sealed class ItemCatalog
         }
 
         var count = r.ReadInt("item count", 1, 50_000_000);
-        var items = new Item[count];
-        var index = new Dictionary<string, int>(count, StringComparer.Ordinal);
+        var file = new MappedFile(path);
+        var bytes = file.Span<byte>(0, checked((int)file.Length));
+        var at = r.Position;
+        var (idAt, titleAt, years, itemGenres) = (new long[count], new long[count], new int[count], new int[count][]);
+        var shared = new Dictionary<ulong, int[]>();
+        Span<int> buffer = stackalloc int[1024];
         for (var i = 0; i < count; i++)
         {
-            items[i] = ReadItem(r, i, genreCount, index);
-        }
-
-        r.End();
-        return new ItemCatalog(genres, items, index);
-    }
-
-    /// <summary>One item; field names are plain constants (no per-item strings on the way), the item number is added on failure.</summary>
-    private static Item ReadItem(TableReader r, int i, int genreCount, Dictionary<string, int> index)
-    {
-        try
-        {
-            var id = r.ReadString("id", 256);
-            if (id.Length == 0 || !index.TryAdd(id, i))
+            idAt[i] = at;
+            var id = Utf8String(bytes, ref at, 256, r, i, "id");
+            if (id.Length == 0)
             {
-                throw r.Error($"item {i} has an empty or duplicate id '{id}'");
+                throw r.Error($"item {i} has an empty id");
             }
 
-            var title = r.ReadString("title", 1024);
-            var year = r.ReadInt("year", 0, 9999);
-            var itemGenres = new int[r.ReadInt("genre count", 0, genreCount)];
-            for (var j = 0; j < itemGenres.Length; j++)
+            titleAt[i] = at;
+            Utf8String(bytes, ref at, 1024, r, i, "title");
+            years[i] = Int(bytes, ref at, 0, 9999, r, i, "year");
+            var g = Int(bytes, ref at, 0, genreCount, r, i, "genre count");
+            var set = buffer[..g];
+            var mask = 0UL;
+            for (var j = 0; j < g; j++)
             {
-                itemGenres[j] = r.ReadInt("genre", j == 0 ? 0 : itemGenres[j - 1] + 1, genreCount - 1);
+                set[j] = Int(bytes, ref at, j == 0 ? 0 : set[j - 1] + 1, genreCount - 1, r, i, "genre");
+                mask |= set[j] < 64 ? 1UL << set[j] : 0;
             }
 
-            return new Item(id, title, year == 0 ? null : year, itemGenres);
+            // Items with the same genres (always the case below 64 genres) share one array.
+            if (genreCount <= 64)
+            {
+                if (!shared.TryGetValue(mask, out var array))
+                {
+                    shared[mask] = array = set.ToArray();
+                }
+
+                itemGenres[i] = array;
+            }
+            else
+            {
+                itemGenres[i] = set.ToArray();
+            }
         }
-        catch (BundleFormatException e) when (!e.Message.StartsWith(r.FileName + ": item ", StringComparison.Ordinal))
+
+        if (at != bytes.Length)
         {
-            throw r.Error($"item {i} {e.Message[(r.FileName.Length + 2)..]}");
+            throw r.Error($"{bytes.Length - at} unexpected bytes after the end of the table");
         }
+
+        return new ItemCatalog(genres, file, idAt, titleAt, years, itemGenres, r);
     }
 
-    private static Dictionary<string, int> IndexOf(IReadOnlyList<Item> items)
+    private static FrozenDictionary<string, int> GenreIndexOf(IReadOnlyList<string> genres) =>
+        genres.Select((g, i) => KeyValuePair.Create(g, i)).ToFrozenDictionary(StringComparer.Ordinal);
+
+    private ReadOnlySpan<byte> IdBytes(int item) => Payload(_idAt![item]);
+
+    /// <summary>The bytes of the length-prefixed string at <paramref name="at"/> (checked when the catalog was read).</summary>
+    private ReadOnlySpan<byte> Payload(long at)
     {
-        var index = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
-        for (var i = 0; i < items.Count; i++)
+        var bytes = _file!.Span<byte>(0, (int)_file.Length);
+        var position = (int)at;
+        var length = Length7Bit(bytes, ref position);
+        return bytes.Slice(position, length);
+    }
+
+    private static int Length7Bit(ReadOnlySpan<byte> bytes, ref int position)
+    {
+        var (result, shift) = (0, 0);
+        byte b;
+        do
         {
-            index.Add(items[i].Id, i);
+            if (position >= bytes.Length || shift > 28)
+            {
+                return -1;
+            }
+
+            b = bytes[position++];
+            result |= (b & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((b & 0x80) != 0);
+        return result;
+    }
+
+    private static ReadOnlySpan<byte> Utf8String(ReadOnlySpan<byte> bytes, ref long at, int maxChars, TableReader r, int item, string field)
+    {
+        var position = (int)at;
+        var length = Length7Bit(bytes, ref position);
+        if (length < 0 || position + (long)length > bytes.Length)
+        {
+            throw r.Error($"item {item} {field}: the file ends early (truncated) or the length is corrupt");
         }
 
-        return index;
+        var text = bytes.Slice(position, length);
+        if (!System.Text.Unicode.Utf8.IsValid(text))
+        {
+            throw r.Error($"item {item} {field}: not valid UTF-8");
+        }
+
+        if (length > maxChars && Encoding.UTF8.GetCharCount(text) > maxChars)
+        {
+            throw r.Error($"item {item} {field} is longer than {maxChars} characters");
+        }
+
+        at = position + length;
+        return text;
+    }
+
+    private static int Int(ReadOnlySpan<byte> bytes, ref long at, int min, int max, TableReader r, int item, string field)
+    {
+        if (at + 4 > bytes.Length)
+        {
+            throw r.Error($"item {item} {field}: the file ends early (truncated)");
+        }
+
+        var value = BitConverter.ToInt32(bytes.Slice((int)at, 4));
+        at += 4;
+        return value < min || value > max ? throw r.Error($"item {item} {field} = {value} is outside [{min}, {max}]") : value;
+    }
+
+    /// <summary>A read catalog's items, each built when asked for.</summary>
+    private sealed class MappedItems(ItemCatalog catalog) : IReadOnlyList<Item>
+    {
+        public int Count => catalog.Count;
+
+        public Item this[int index] => (uint)index < (uint)catalog.Count
+            ? new Item(catalog.IdOf(index), catalog.TitleOf(index), catalog._years![index] == 0 ? null : catalog._years[index], catalog.ItemGenres[index])
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"the catalog has {catalog.Count} items");
+
+        public IEnumerator<Item> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

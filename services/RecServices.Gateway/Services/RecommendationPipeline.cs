@@ -47,9 +47,9 @@ public sealed partial class RecommendationPipeline(
         {
             Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount, Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty,
         };
-        request.RecentItemIds.AddRange(context.RecentItems.Select(i => catalog.Items[i].Id));
+        request.RecentItemIds.AddRange(context.RecentItems.Select(i => catalog.IdOf(i)));
         request.TopGenres.AddRange(context.TopGenres);
-        request.ExcludedItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
+        request.ExcludedItemIds.AddRange(history.Select(i => catalog.IdOf(i)));
 
         for (var attempt = 1; ; attempt++)
         {
@@ -78,7 +78,7 @@ public sealed partial class RecommendationPipeline(
                 var popular = state.Bundle.Tops!.Global;
                 if (user is { HistoryTruncated: true })
                 {
-                    seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.Items[i].Id).ToArray(), seen, cancellationToken);
+                    seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.IdOf(i)).ToArray(), seen, cancellationToken);
                 }
 
                 var rank = 0;
@@ -87,7 +87,7 @@ public sealed partial class RecommendationPipeline(
                     var item = popular.Items[j];
                     if (!seen.Contains(item))
                     {
-                        yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, popular.Scores[j], ++rank,
+                        yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), popular.Scores[j], ++rank,
                             [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason, state.Bundle.Manifest.Version);
                     }
                 }
@@ -109,8 +109,8 @@ public sealed partial class RecommendationPipeline(
             if (candidates.Count > 0)
             {
                 var rankRequest = new RankCandidatesRequest { Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty, TopCount = count, BundleVersion = version };
-                rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.Items[i].Id));
-                rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.Items[c].Id));
+                rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.IdOf(i)));
+                rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.IdOf(c)));
                 using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
                 // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
                 // cleanly instead of being cancelled once the list is full.
@@ -151,7 +151,7 @@ public sealed partial class RecommendationPipeline(
                         continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
                     }
 
-                    yield return new Recommendation(ranked.ItemId, catalog.Items[item].Title, ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals, position), false, string.Empty, version);
+                    yield return new Recommendation(ranked.ItemId, catalog.TitleOf(item), ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals, position), false, string.Empty, version);
                 }
             }
 
@@ -176,7 +176,7 @@ public sealed partial class RecommendationPipeline(
                 if (sent.Add(item))
                 {
                     var sources = CandidateFilter.SourcesOf(proposals, byItem[item]);
-                    yield return new Recommendation(catalog.Items[item].Id, catalog.Items[item].Title, sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure, version);
+                    yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure, version);
                 }
             }
 

@@ -15,7 +15,7 @@ public static class CandidateColumns
         response.SourceStarts.Capacity = set.Count;
         foreach (var item in set.Items)
         {
-            response.ItemIds.Add(catalog.Items[item].Id);
+            response.ItemIds.Add(catalog.IdOf(item));
             response.SourceStarts.Add(response.SourceKinds.Count);
             foreach (var hit in set.SourcesOf(item))
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using System.Globalization;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
@@ -332,6 +333,11 @@ public sealed class BundleBuilder
         var clock = Stopwatch.StartNew();
         var result = action();
         var peak = PeakMemory.Bytes();
+
+        // Large steps leave gigabytes of large-object garbage at a million items (training state, vector copies): give it
+        // back before the next step, so that the build's peak is its largest step's working set, not their sum.
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _steps.Add(new BuildStep(name, Math.Round(clock.Elapsed.TotalSeconds, 2), peak));
         _log(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB" : string.Empty)}"));
         return result;

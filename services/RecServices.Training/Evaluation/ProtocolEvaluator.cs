@@ -112,7 +112,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
 
             recall += items.Count(set.Contains) / (double)items.Count;
             candidates += set.Count;
-            lists.Add(new UserList(profile.Id, served.Select(i => bundle.Catalog.Items[i].Id).ToArray()));
+            lists.Add(new UserList(profile.Id, served.Select(i => bundle.Catalog.IdOf(i)).ToArray()));
         }
 
         var users = Math.Max(1, relevant.Count);

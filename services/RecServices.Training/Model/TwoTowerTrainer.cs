@@ -193,6 +193,11 @@ public sealed class TwoTowerTrainer
         }
 
         network.Restore(best);
+        foreach (var parameter in network.Parameters)
+        {
+            parameter.ReleaseTrainingState(); // what is returned only runs forward: gradients and moments would be 3× its memory
+        }
+
         return new TrainingRun(network, epochs, bestEpoch, bestMetrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
     }
 

@@ -20,7 +20,7 @@ public sealed class SimilarItemsSource(ItemCatalog catalog, SimilarItems table, 
         for (var r = recent.Count - 1; r >= Math.Max(0, recent.Count - recentItems); r--)
         {
             var source = recent[r];
-            var key = catalog.Items[source].Id;
+            var key = catalog.IdOf(source);
             var neighbours = table.Of(source);
             var scores = table.ScoresOf(source);
             var taken = 0;
