@@ -50,11 +50,12 @@ public static class TrainCommand
         var noAffinity = new Option<bool>("--no-genre-affinity") { Description = "Leave the per-genre affinities of the history out of the user tower's features." };
         var search = SearchOption.Create();
         var penalty = PopularityPenaltyOption.Create();
+        var historyLength = new Option<int>("--history-length") { Description = "The most recent history items the user tower reads (its cost per example grows with it).", DefaultValueFactory = _ => defaults.HistoryLength };
         var noRefit = new Option<bool>("--no-refit") { Description = "Keep the model trained on the carve's train part (skip training again on every interaction): quicker, and its validation numbers are the served model's." };
         var noSearch = new Option<bool>("--no-search") { Description = "Take the given settings as they are (the same as --search-trials 1)." };
         var command = new Command("train", "Train the two towers and write a bundle (ONNX towers, item vectors, item-item table, top lists, manifest).")
         {
-            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noLogQ, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, noRefit, penalty, ensemble, average, halfLife, noAffinity,
+            data, outDir, epochs, seed, batch, lr, dim, maxExamples, dropout, decay, fullMax, negatives, noLogQ, noMask, validation, k, users, items, interactions, recorded, noPromote, keep, search, noSearch, noRefit, historyLength, penalty, ensemble, average, halfLife, noAffinity,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -78,6 +79,7 @@ public static class TrainCommand
                     SampledNegatives = parse.GetValue(negatives),
                     MaskSeen = !parse.GetValue(noMask),
                     LogQCorrection = !parse.GetValue(noLogQ),
+                    HistoryLength = parse.GetValue(historyLength),
                     ValidationFraction = parse.GetValue(validation),
                     EnsembleSize = parse.GetValue(ensemble),
                     AverageHalfLife = parse.GetValue(average),
