@@ -17,7 +17,7 @@ public sealed class RetrievalHostOptions : RecsOptions
 
     /// <summary>
     /// Items the embedding source proposes per request (highest V_u · V_m, the user tower run here); 0, the default,
-    /// turns it off (and the service then loads neither the user tower nor the item vectors). Not scaled by QuotaScale.
+    /// turns it off (and the service then loads neither the user tower nor the embedding index). Not scaled by QuotaScale.
     /// </summary>
     [Range(0, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:EmbeddingQuota must be between 0 (off) and 5000")]
     public int EmbeddingQuota { get; set; }

@@ -36,6 +36,7 @@ public sealed class ItemCatalog
     {
         Genres = genres;
         _items = items;
+        Items = items;
         Count = items.Count;
         var index = new Dictionary<string, int>(items.Count, StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
@@ -53,6 +54,7 @@ public sealed class ItemCatalog
         Genres = genres;
         (_file, _idAt, _titleAt, _years, ItemGenres) = (file, idAt, titleAt, years, itemGenres);
         _ids = new string?[idAt.Length];
+        Items = new MappedItems(this);
         Count = idAt.Length;
         Index = new ItemIdDictionary(Count, IdBytes, i => throw r.Error($"item {i} has a duplicate id '{Encoding.UTF8.GetString(IdBytes(i))}'"));
         GenreIndex = GenreIndexOf(genres);
@@ -61,7 +63,7 @@ public sealed class ItemCatalog
     public IReadOnlyList<string> Genres { get; }
 
     /// <summary>The items in item-index order (a read catalog builds each <see cref="Item"/> when asked).</summary>
-    public IReadOnlyList<Item> Items => _items ?? new MappedItems(this);
+    public IReadOnlyList<Item> Items { get; }
 
     public int Count { get; }
 

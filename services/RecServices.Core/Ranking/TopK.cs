@@ -1,7 +1,7 @@
 namespace RecServices.Core.Ranking;
 
 /// <summary>
-/// Top-k selection by a bounded min-heap: O(n log k), no allocation beyond the caller's buffers.
+/// Top-k selection by a bounded min-heap (<see cref="RunningTopK"/>): O(n log k), a pooled buffer for the kept scores.
 /// Order: higher score first; equal scores by lower index first (deterministic). NaN scores are skipped.
 /// </summary>
 public static class TopK
@@ -18,79 +18,24 @@ public static class TopK
             return 0;
         }
 
-        var size = 0;
-        for (var i = 0; i < scores.Length; i++)
+        var kept = System.Buffers.ArrayPool<float>.Shared.Rent(k);
+        try
         {
-            var s = scores[i];
-            if (float.IsNaN(s) || float.IsNegativeInfinity(s))
+            var size = 0;
+            for (var i = 0; i < scores.Length; i++)
             {
-                continue;
+                if (scores[i] >= RunningTopK.Threshold(kept, size, k))
+                {
+                    RunningTopK.Offer(result, kept.AsSpan(0, k), ref size, i, scores[i]);
+                }
             }
 
-            if (size < k)
-            {
-                result[size] = i;
-                SiftUp(scores, result, size++);
-            }
-            else if (Better(scores, i, result[0]))
-            {
-                result[0] = i;
-                SiftDown(scores, result, 0, size);
-            }
+            RunningTopK.Sort(result, kept, size);
+            return size;
         }
-
-        // Heap sort in place: repeatedly move the worst to the end.
-        for (var end = size - 1; end > 0; end--)
+        finally
         {
-            (result[0], result[end]) = (result[end], result[0]);
-            SiftDown(scores, result, 0, end);
-        }
-
-        return size;
-    }
-
-    /// <summary>True when index a ranks before index b.</summary>
-    private static bool Better(ReadOnlySpan<float> scores, int a, int b) => scores[a] > scores[b] || (scores[a] == scores[b] && a < b);
-
-    private static void SiftUp(ReadOnlySpan<float> scores, Span<int> heap, int i)
-    {
-        while (i > 0)
-        {
-            var parent = (i - 1) / 2;
-            if (!Better(scores, heap[parent], heap[i]))
-            {
-                break;
-            }
-
-            (heap[parent], heap[i]) = (heap[i], heap[parent]);
-            i = parent;
-        }
-    }
-
-    private static void SiftDown(ReadOnlySpan<float> scores, Span<int> heap, int i, int size)
-    {
-        while (true)
-        {
-            var left = (2 * i) + 1;
-            if (left >= size)
-            {
-                return;
-            }
-
-            var worst = left;
-            var right = left + 1;
-            if (right < size && Better(scores, heap[left], heap[right]))
-            {
-                worst = right;
-            }
-
-            if (!Better(scores, heap[i], heap[worst]))
-            {
-                return;
-            }
-
-            (heap[i], heap[worst]) = (heap[worst], heap[i]);
-            i = worst;
+            System.Buffers.ArrayPool<float>.Shared.Return(kept);
         }
     }
 }

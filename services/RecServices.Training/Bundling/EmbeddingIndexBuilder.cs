@@ -97,7 +97,6 @@ public static class EmbeddingIndexBuilder
             }
         }
 
-        needed.Sort();
-        return needed.Count == 0 ? 1 : Math.Clamp(needed[(int)Math.Min(needed.Count - 1, Math.Ceiling(RecallTarget * needed.Count) - 1)] + 1, 1, c);
+        return partitions.ProbesFor(needed, RecallTarget);
     }
 }

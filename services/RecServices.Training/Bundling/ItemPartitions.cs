@@ -56,21 +56,29 @@ public sealed class ItemPartitions
         return new ItemPartitions(assignment, centroids, partitions, dimension);
     }
 
+    /// <summary>
+    /// The smallest probe count that finds <paramref name="target"/> of the true neighbours, given for each true neighbour
+    /// the rank (0 = probed first) of its partition among those its query probes; one when there are none.
+    /// </summary>
+    public int ProbesFor(List<int> neededRanks, double target)
+    {
+        if (neededRanks.Count == 0)
+        {
+            return 1;
+        }
+
+        neededRanks.Sort();
+        return Math.Clamp(neededRanks[(int)Math.Min(neededRanks.Count - 1, Math.Ceiling(target * neededRanks.Count) - 1)] + 1, 1, Count);
+    }
+
     /// <summary>For every partition, every partition by descending cosine of their centroids (itself first): [partitions × partitions].</summary>
     public int[] ProbeOrder()
     {
         var (c, d) = (Count, Dimension);
-        var centroidsT = new float[d * c];
-        for (var p = 0; p < c; p++)
-        {
-            for (var j = 0; j < d; j++)
-            {
-                centroidsT[(j * c) + p] = UnitCentroids[(p * d) + j];
-            }
-        }
-
+        var centroidsT = MatrixOps.RentTranspose(UnitCentroids, c, d);
         var similarity = new float[c * c];
         Gemm.Multiply(UnitCentroids, c, d, centroidsT, c, similarity, accumulate: false);
+        System.Buffers.ArrayPool<float>.Shared.Return(centroidsT);
         var order = new int[c * c];
         MatrixOps.ForRanges(c, (start, end) =>
         {

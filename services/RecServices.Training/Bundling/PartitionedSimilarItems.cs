@@ -114,11 +114,10 @@ public static class PartitionedSimilarItems
             }
         }
 
-        needed.Sort();
-        var probes = needed.Count == 0 ? 1 : needed[(int)Math.Min(needed.Count - 1, Math.Ceiling(RecallTarget * needed.Count) - 1)] + 1;
+        var probes = partitions.ProbesFor(needed, RecallTarget);
         log(string.Create(CultureInfo.InvariantCulture,
             $"item-item table: {c} partitions (sizes {partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Min()}..{partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Max()}), {probes} probed per partition for recall@{k} {RecallTarget:F2} on {sample.Length} sampled items"));
-        return Math.Clamp(probes, 1, c);
+        return probes;
     }
 
     private static void ScoreHome(BlockedTopK top, float[] rows, int[] order, int from, int to, int dimension)

@@ -81,14 +81,7 @@ public static class SphericalKMeans
     /// <summary>assignment[r] = the centroid with the highest inner product with row r (ties: the lower partition).</summary>
     public static void Assign(float[] rows, int count, int dimension, float[] centroids, int partitions, int[] assignment)
     {
-        var centroidsT = new float[dimension * partitions];
-        for (var p = 0; p < partitions; p++)
-        {
-            for (var d = 0; d < dimension; d++)
-            {
-                centroidsT[(d * partitions) + p] = centroids[(p * dimension) + d];
-            }
-        }
+        var centroidsT = MatrixOps.RentTranspose(centroids, partitions, dimension);
 
         var block = new float[Block * dimension];
         var scores = new float[Block * partitions];
@@ -106,5 +99,7 @@ public static class SphericalKMeans
                 }
             });
         }
+
+        System.Buffers.ArrayPool<float>.Shared.Return(centroidsT);
     }
 }

@@ -252,19 +252,14 @@ public sealed class TwoTowerTrainer
     /// </summary>
     private float[] SamplingLogQ(int itemCount, int examplesPerEpoch)
     {
-        var counts = new double[itemCount];
-        foreach (var item in _train.Items)
-        {
-            counts[item]++;
-        }
-
+        var counts = _itemFeatures.Counts; // the train part's interactions per item
         var total = Math.Max(1, _train.Count);
         var batch = Math.Min(_options.BatchSize, examplesPerEpoch);
         var uniformMiss = Math.Pow(1 - (1.0 / itemCount), _options.SampledNegatives);
         var correction = new float[itemCount];
         for (var i = 0; i < itemCount; i++)
         {
-            var q = 1 - (Math.Pow(1 - (counts[i] / total), batch) * uniformMiss);
+            var q = 1 - (Math.Pow(1 - ((double)counts[i] / total), batch) * uniformMiss);
             correction[i] = (float)-Math.Log(Math.Max(q, 1e-12));
         }
 
