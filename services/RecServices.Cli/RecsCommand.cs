@@ -23,5 +23,6 @@ public static class RecsCommand
             SweepCommand.Create(output, error),
             LoadCommand.Create(output, error),
             DrillCommand.Create(output, error),
+            CostCommand.Create(output, error),
         };
 }

@@ -27,6 +27,12 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>Every gateway's gRPC address: replicas sharing the one user store.</summary>
     public IReadOnlyList<string> GatewayAddresses { get; private set; } = [];
 
+    /// <summary>Retrieval's gRPC address.</summary>
+    public string RetrievalAddress { get; private set; } = string.Empty;
+
+    /// <summary>Ranking's gRPC address.</summary>
+    public string RankingAddress { get; private set; } = string.Empty;
+
     /// <summary>The processes: retrieval, ranking, then the gateways.</summary>
     public IReadOnlyList<ServiceProcess> Processes => _processes;
 
@@ -36,7 +42,9 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>
     /// Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add
     /// <c>--Recs:Name=value</c> settings; <paramref name="userStore"/> is "sqlite" or "redis" (a redis-server started
-    /// for the run, append-only file fsynced always); <paramref name="gateways"/> gateway replicas share that store.
+    /// for the run, append-only file fsynced always); <paramref name="gateways"/> gateway replicas share that store. With
+    /// <paramref name="oneAtATime"/> each host starts only once the one before it is SERVING, so that each start-up
+    /// (<see cref="ServiceProcess.ReadySeconds"/>) is timed without the others beside it.
     /// </summary>
     /// <remarks>
     /// A port found free can be taken by another process before the host binds it; a host that exits with
@@ -49,6 +57,7 @@ public sealed class LocalServices : IAsyncDisposable
         TimeSpan? readyTimeout = null,
         string userStore = "sqlite",
         int gateways = 1,
+        bool oneAtATime = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gateways, 1);
@@ -56,7 +65,7 @@ public sealed class LocalServices : IAsyncDisposable
         {
             try
             {
-                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, gateways, cancellationToken);
+                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, gateways, oneAtATime, cancellationToken);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -71,6 +80,7 @@ public sealed class LocalServices : IAsyncDisposable
         TimeSpan? readyTimeout,
         string userStore,
         int gateways,
+        bool oneAtATime,
         CancellationToken cancellationToken)
     {
         if (userStore is not ("sqlite" or "redis"))
@@ -93,8 +103,23 @@ public sealed class LocalServices : IAsyncDisposable
             var retrieval = FreePort();
             var ranking = FreePort();
             var gatewayPorts = Enumerable.Range(0, gateways).Select(_ => FreePort()).ToArray();
+            (int Grpc, int Http)[] ports = [retrieval, ranking, .. gatewayPorts];
+            var ready = Stopwatch.StartNew();
+            var limit = readyTimeout ?? TimeSpan.FromMinutes(3);
+            var waited = 0;
+            async Task WaitAsync()
+            {
+                // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
+                for (; oneAtATime && waited < services._processes.Count; waited++)
+                {
+                    await WaitServingAsync(services._processes[waited], ports[waited], limit - ready.Elapsed, cancellationToken);
+                }
+            }
+
             services._processes.Add(ServiceProcess.Start("RecServices.Retrieval", [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]));
+            await WaitAsync();
             services._processes.Add(ServiceProcess.Start("RecServices.Ranking", Settings(bundle, ranking)));
+            await WaitAsync();
             foreach (var gateway in gatewayPorts)
             {
                 string[] settings =
@@ -107,14 +132,15 @@ public sealed class LocalServices : IAsyncDisposable
                 ];
                 services._gateways.Add((gateway, settings));
                 services._processes.Add(ServiceProcess.Start("RecServices.Gateway", settings));
+                await WaitAsync();
             }
 
             services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
-            var ready = Stopwatch.StartNew();
-            var limit = readyTimeout ?? TimeSpan.FromMinutes(3);
-            foreach (var (process, port) in services._processes.Zip([retrieval, ranking, .. gatewayPorts]))
+            services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
+            services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
+            for (; waited < services._processes.Count; waited++)
             {
-                await WaitServingAsync(process, port, limit - ready.Elapsed, cancellationToken);
+                await WaitServingAsync(services._processes[waited], ports[waited], limit - ready.Elapsed, cancellationToken);
             }
 
             return services;
@@ -197,6 +223,7 @@ public sealed class LocalServices : IAsyncDisposable
                 var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
                 if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving)
                 {
+                    process.ReadySeconds = Stopwatch.GetElapsedTime(process.StartedAt).TotalSeconds;
                     return;
                 }
 
@@ -207,7 +234,7 @@ public sealed class LocalServices : IAsyncDisposable
                 last = $"{e.StatusCode}: {e.Status.Detail}";
             }
 
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(20, cancellationToken); // often enough to time a start-up to a few tens of milliseconds
         }
 
         throw new InvalidOperationException($"{process.Name} was not SERVING on port {port.Grpc} after {timeout.TotalSeconds:F0} s ({last}); its last output:{Environment.NewLine}{process.Tail()}");

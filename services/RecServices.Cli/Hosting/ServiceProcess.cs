@@ -26,6 +26,15 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>When the process was started (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long StartedAt { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>Seconds from its start until it was first seen SERVING (by <see cref="LocalServices"/>), or null.</summary>
+    public double? ReadySeconds { get; internal set; }
+
+    /// <summary>Its resident memory now, from /proc/&lt;pid&gt;/status (zeros where it cannot be read).</summary>
+    public ResidentBytes Resident() => ResidentBytes.Of(_process.Id);
+
     /// <summary>The last lines the process wrote (stdout and stderr), oldest first.</summary>
     public string Tail()
     {

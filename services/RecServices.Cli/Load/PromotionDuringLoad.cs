@@ -67,23 +67,11 @@ public sealed partial class PromotionDuringLoad(BundleRoot root, string version,
 
     private static string Name(ServiceProcess process) => process.Name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
-    /// <summary>VmRSS and RssAnon from /proc/&lt;pid&gt;/status, in MB (0 when they cannot be read).</summary>
+    /// <summary>VmRSS and RssAnon in MB (0 when they cannot be read).</summary>
     private static (double Rss, double Anon) Resident(int pid)
     {
-        try
-        {
-            var lines = File.ReadAllLines($"/proc/{pid}/status");
-            return (Field(lines, "VmRSS:"), Field(lines, "RssAnon:"));
-        }
-        catch (IOException)
-        {
-            return (0, 0);
-        }
-
-        static double Field(string[] lines, string name) =>
-            lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal)) is { } line
-                ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0
-                : 0;
+        var resident = ResidentBytes.Of(pid);
+        return (resident.Total / 1048576.0, resident.Anonymous / 1048576.0);
     }
 
     [GeneratedRegex(@"loaded and validated in ([0-9.]+) s")]

@@ -43,13 +43,7 @@ public sealed partial class RecommendationPipeline(
         // is checked against the store for the items about to be sent (one more read, heavy users only).
         var seen = context.Excluded;
 
-        var request = new GetCandidatesRequest
-        {
-            Country = context.Country ?? string.Empty, MaxCandidateCount = _options.CandidateCount, Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty,
-        };
-        request.RecentItemIds.AddRange(context.RecentItems.Select(i => catalog.IdOf(i)));
-        request.TopGenres.AddRange(context.TopGenres);
-        request.ExcludedItemIds.AddRange(history.Select(i => catalog.IdOf(i)));
+        var request = BackendRequests.Candidates(catalog, context, history, user?.Age, user?.Gender, _options.CandidateCount);
 
         for (var attempt = 1; ; attempt++)
         {
@@ -108,9 +102,7 @@ public sealed partial class RecommendationPipeline(
             string? rankingServes = null;
             if (candidates.Count > 0)
             {
-                var rankRequest = new RankCandidatesRequest { Age = user?.Age ?? 0, Gender = user?.Gender ?? string.Empty, TopCount = count, BundleVersion = version };
-                rankRequest.HistoryItemIds.AddRange(history.Select(i => catalog.IdOf(i)));
-                rankRequest.CandidateItemIds.AddRange(candidates.Select(c => catalog.IdOf(c)));
+                var rankRequest = BackendRequests.Rank(catalog, history, candidates, user?.Age, user?.Gender, count, version);
                 using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
                 // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
                 // cleanly instead of being cancelled once the list is full.

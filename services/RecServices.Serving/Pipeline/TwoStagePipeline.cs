@@ -53,10 +53,8 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
     /// <summary>The same model ranking the whole catalog minus the user's seen items: the upper reference.</summary>
     public RankedItem[] RecommendFromCatalog(UserProfile user, int k)
     {
-        var seen = user.History.ToHashSet();
-        var all = Enumerable.Range(0, bundle.Catalog.Count).Where(i => !seen.Contains(i)).ToArray();
-        var top = new RankedItem[Math.Min(k, all.Length)];
-        var n = ranker.Rank(user, all, top);
+        var top = new RankedItem[Math.Min(k, bundle.Catalog.Count)];
+        var n = ranker.RankAll(user, user.History, top);
         return top[..n];
     }
 }

@@ -65,5 +65,43 @@ public sealed class Ranker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Full-catalog scoring, the reference two-stage retrieval is measured against: V_u · V_m over every item of the
+    /// catalog, <paramref name="excluded"/> items (the user's seen ones) left out, the best <c>result.Length</c> written
+    /// into <paramref name="result"/>, best first. Returns how many were written.
+    /// </summary>
+    public int RankAll(UserProfile user, ReadOnlySpan<int> excluded, Span<RankedItem> result)
+    {
+        var (d, count) = (Tower.OutputWidth, _vectors.Count);
+        var vector = ArrayPool<float>.Shared.Rent(d);
+        var scores = ArrayPool<float>.Shared.Rent(count);
+        var order = ArrayPool<int>.Shared.Rent(result.Length);
+        try
+        {
+            UserVector(user, vector.AsSpan(0, d));
+            var scoreSpan = scores.AsSpan(0, count);
+            VectorScorer.ScoreAll(vector.AsSpan(0, d), _vectors.Values, scoreSpan);
+            GC.KeepAlive(_vectors);
+            foreach (var item in excluded)
+            {
+                scoreSpan[item] = float.NegativeInfinity; // TopK.Select keeps only scores above negative infinity
+            }
+
+            var n = TopK.Select(scoreSpan, order.AsSpan(0, result.Length));
+            for (var i = 0; i < n; i++)
+            {
+                result[i] = new RankedItem(order[i], scoreSpan[order[i]]);
+            }
+
+            return n;
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(vector);
+            ArrayPool<float>.Shared.Return(scores);
+            ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
     public void Dispose() => Tower.Dispose();
 }

@@ -1,6 +1,10 @@
 namespace RecServices.Training.Evaluation;
 
-/// <summary>What one pass of <see cref="ProtocolEvaluator.Measure"/> found: metrics per row, retrieval recall, candidates, lists, and in-process latency of a served request.</summary>
+/// <summary>
+/// What one pass of <see cref="ProtocolEvaluator.Measure"/> found: metrics per row, retrieval recall, candidates, lists,
+/// the in-process latency of a served request and, when the references ran, of the same model scoring the whole
+/// catalog for the same user (NaN otherwise).
+/// </summary>
 public sealed record Measurement(
     int Users,
     double MeanCandidates,
@@ -8,4 +12,7 @@ public sealed record Measurement(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Rows,
     IReadOnlyList<UserList> Lists,
     double LatencyP50Ms,
-    double LatencyP90Ms);
+    double LatencyP90Ms,
+    double LatencyP99Ms = double.NaN,
+    double CatalogLatencyP50Ms = double.NaN,
+    double CatalogLatencyP99Ms = double.NaN);

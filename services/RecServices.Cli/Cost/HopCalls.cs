@@ -1,0 +1,100 @@
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
+using RecServices.Gateway.Services;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.Cli.Cost;
+
+/// <summary>
+/// Retrieval's GetCandidates and ranking's RankCandidates called directly, each with the request the gateway would send
+/// for the same users (<see cref="BackendRequests"/>, built from their stored histories), so that each hop is timed alone.
+/// The ranking requests carry the candidates retrieval proposed for those users, seen items filtered.
+/// </summary>
+public sealed class HopCalls : IDisposable
+{
+    private readonly GrpcChannel _retrievalChannel;
+    private readonly GrpcChannel _rankingChannel;
+    private readonly RetrievalService.RetrievalServiceClient _retrieval;
+    private readonly RankingService.RankingServiceClient _ranking;
+    private readonly Health.HealthClient _health;
+    private readonly GetCandidatesRequest[] _candidateRequests;
+    private RankCandidatesRequest[] _rankRequests = [];
+
+    private HopCalls(string retrievalAddress, string rankingAddress, GetCandidatesRequest[] requests)
+    {
+        _retrievalChannel = GrpcChannel.ForAddress(retrievalAddress);
+        _rankingChannel = GrpcChannel.ForAddress(rankingAddress);
+        _retrieval = new RetrievalService.RetrievalServiceClient(_retrievalChannel);
+        _ranking = new RankingService.RankingServiceClient(_rankingChannel);
+        _health = new Health.HealthClient(_rankingChannel);
+        _candidateRequests = requests;
+    }
+
+    /// <summary>
+    /// The requests for <paramref name="users"/> (index, profile, history oldest first) over <paramref name="catalog"/>, with
+    /// the gateway's defaults (history limit, candidate count, top 10); asks retrieval once per user for the ranking requests.
+    /// </summary>
+    public static async Task<HopCalls> CreateAsync(
+        string retrievalAddress, string rankingAddress, ItemCatalog catalog, IReadOnlyList<(Core.Data.User Profile, int[] History)> users, int count, CancellationToken cancellationToken)
+    {
+        var contexts = new UserContextFactory(catalog, RetrievalOptions.Default);
+        var requests = users.Select(u =>
+        {
+            var history = TwoStagePipeline.Newest(u.History);
+            return BackendRequests.Candidates(catalog, contexts.Create(history, u.Profile.Country), history, u.Profile.Age, u.Profile.Gender, RetrievalOptions.DefaultCandidateCap);
+        }).ToArray();
+        var calls = new HopCalls(retrievalAddress, rankingAddress, requests);
+        var rank = new List<RankCandidatesRequest>(users.Count);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var answer = await calls._retrieval.GetCandidatesAsync(requests[i], deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+            var history = TwoStagePipeline.Newest(users[i].History);
+            var seen = history.ToHashSet();
+            var candidates = answer.ItemIds.Select(id => catalog.Index.TryGetValue(id, out var item) ? item : -1).Where(item => item >= 0 && !seen.Contains(item)).ToList();
+            if (candidates.Count > 0)
+            {
+                rank.Add(BackendRequests.Rank(catalog, history, candidates, users[i].Profile.Age, users[i].Profile.Gender, count, answer.BundleVersion));
+            }
+        }
+
+        calls._rankRequests = [.. rank];
+        if (calls._rankRequests.Length == 0)
+        {
+            throw new InvalidOperationException("retrieval proposed no candidates for any sampled user: nothing to rank");
+        }
+
+        return calls;
+    }
+
+    /// <summary>Mean candidates per ranking request.</summary>
+    public double MeanCandidates => _rankRequests.Average(r => r.CandidateItemIds.Count);
+
+    public async Task GetCandidatesAsync(int worker, long sequence, CancellationToken cancellationToken) =>
+        await _retrieval.GetCandidatesAsync(_candidateRequests[Pick(sequence, worker, _candidateRequests.Length)], deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+
+    /// <summary>One RankCandidates, its whole stream read.</summary>
+    public async Task RankCandidatesAsync(int worker, long sequence, CancellationToken cancellationToken)
+    {
+        using var call = _ranking.RankCandidates(_rankRequests[Pick(sequence, worker, _rankRequests.Length)], deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        await foreach (var _ in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+        }
+    }
+
+    /// <summary>The floor on ranking's process: grpc.health.v1 Check.</summary>
+    public async Task HealthCheckAsync(int worker, long sequence, CancellationToken cancellationToken) =>
+        await _health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+
+    public void Dispose()
+    {
+        _retrievalChannel.Dispose();
+        _rankingChannel.Dispose();
+    }
+
+    private static int Pick(long sequence, int worker, int count) => (int)((sequence * 7919 + worker * 104_729L) % count);
+}
