@@ -15,18 +15,21 @@ using RecServices.Training.Evaluation;
 namespace RecServices.Cli.Cost;
 
 /// <summary>
-/// One catalog size of <c>recs cost</c>: generate the synthetic data, hold out a carve, build the bundle from the rest
-/// (timing each step), score the served two-stage pipeline against full-catalog scoring on the carve in process, then start
-/// retrieval, ranking and gateway one at a time over the bundle and time each hop over gRPC.
+/// <c>recs cost</c>'s measurement. First, size by size: generate the synthetic data, hold out a carve, build the bundle from
+/// the rest (timing each step), and score the served two-stage pipeline against full-catalog scoring on the carve in
+/// process. Then start retrieval, ranking and gateway of every size, one process at a time, and time GetCandidates,
+/// RankCandidates and Recommend over gRPC in rounds that take the sizes in turn, so that a change in the machine's load
+/// during the run reaches every size alike.
 /// </summary>
 /// <param name="workDirectory">Where each size's bundle goes (<c>&lt;items&gt;/bundle</c>).</param>
 /// <param name="quality">Held-out users scored in process (a seeded sample).</param>
 /// <param name="callUsers">Users whose requests the gRPC calls cycle through.</param>
 /// <param name="warmup">Unmeasured seconds of each call first.</param>
-/// <param name="duration">Measured seconds of each call.</param>
+/// <param name="duration">Measured seconds of each call, split evenly over the rounds.</param>
+/// <param name="rounds">Rounds over the sizes.</param>
 /// <param name="reuse">Serve a bundle an earlier run left in the work directory when it was built from the same data (its build steps as recorded then).</param>
 /// <param name="output">Progress lines.</param>
-public sealed class CostRun(string workDirectory, int quality, int callUsers, double warmup, double duration, bool reuse, TextWriter output)
+public sealed class CostRun(string workDirectory, int quality, int callUsers, double warmup, double duration, int rounds, bool reuse, TextWriter output)
 {
     public const string GetCandidates = "retrieval GetCandidates";
     public const string RankCandidates = "ranking RankCandidates";
@@ -34,7 +37,25 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     public const string Floor = "floor: ranking health Check";
     private const int K = 10;
 
-    public async Task<SizeCost> RunAsync(CostScale scale, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SizeCost>> RunAsync(IReadOnlyList<CostScale> scales, CancellationToken cancellationToken)
+    {
+        var prepared = new List<Prepared>();
+        foreach (var scale in scales)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            prepared.Add(Prepare(scale));
+            Collect();
+        }
+
+        return await ServeAsync(prepared, cancellationToken);
+    }
+
+    /// <summary>What the gRPC phase needs of a size, and what the offline phase measured.</summary>
+    private sealed record Prepared(
+        int Items, int Users, int Interactions, string BundleDirectory, BundleManifest Manifest, BuildCost Build, QualityCost Quality,
+        IReadOnlyList<(User Profile, int[] History)> CallUsers);
+
+    private Prepared Prepare(CostScale scale)
     {
         var directory = Path.Combine(workDirectory, scale.Items.ToString(CultureInfo.InvariantCulture));
         var bundleDirectory = Path.Combine(directory, "bundle");
@@ -61,21 +82,16 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         }
 
         Collect();
-        var build = BuildCostOf(manifest, generated, bundleDirectory);
         var users = Sample(heldOut, quality, dataset.Users.Count);
-        var sampled = heldOut.Where(row => users.Contains(heldOut.Users[row]));
-        var measured = Score(bundleDirectory, dataset, built, sampled);
+        var measured = Score(bundleDirectory, dataset, built, heldOut.Where(row => users.Contains(heldOut.Users[row])));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{scale.Items} items: two-stage nDCG@10 {measured.TwoStageNdcg:F4} vs full catalog {measured.FullCatalogNdcg:F4} ({measured.NdcgShare:P1}); p50 {measured.TwoStageP50Ms:F3} ms vs {measured.FullCatalogP50Ms:F3} ms (× {measured.Speedup:F1})"));
-        Collect();
-
         var histories = UserHistories.Build(built, dataset.Users.Count);
         var callSample = users.Order().Take(callUsers).Select(u => (dataset.Users[u], histories.Of(u).ToArray())).ToList();
-        var (services, calls) = await ServeAsync(bundleDirectory, manifest, callSample, cancellationToken);
-        return new SizeCost(scale.Items, dataset.Users.Count, dataset.Interactions.Count, build, measured, services, calls);
+        return new Prepared(scale.Items, dataset.Users.Count, dataset.Interactions.Count, bundleDirectory, manifest, BuildCostOf(manifest, generated), measured, callSample);
     }
 
-    private static BuildCost BuildCostOf(BundleManifest manifest, BuildStep generated, string bundleDirectory)
+    private static BuildCost BuildCostOf(BundleManifest manifest, BuildStep generated)
     {
         IReadOnlyList<BuildStep> steps = [generated, .. manifest.BuildSteps ?? []];
         var bytes = manifest.Files.Sum(f => f.Bytes);
@@ -86,7 +102,16 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
             manifest.SimilarItemsBuild);
     }
 
-    /// <summary>The served pipeline (the services' defaults) and full-catalog scoring on the sampled carve, in process.</summary>
+    /// <summary>
+    /// The served pipeline (the services' defaults) and full-catalog scoring on the sampled carve, in process: nDCG@10 from
+    /// the protocol's measurement, then each path timed alone over the same users (two-stage, then full catalog).
+    /// </summary>
+    /// <remarks>
+    /// Timed alone because interleaved, each two-stage request would start with the caches emptied by the full-catalog
+    /// scan before it (at 1M items, 260 MB streamed): the interleaved times are kept in the JSON for comparison. Each path
+    /// is first run untimed for at least two seconds, so that the JIT has compiled it fully and the pages of the mapped
+    /// tables these users read are mapped (a first touch costs a page fault even when the file is in the page cache).
+    /// </remarks>
     private static QualityCost Score(string bundleDirectory, Dataset dataset, InteractionTable built, InteractionTable sampled)
     {
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
@@ -94,47 +119,152 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         var pipeline = TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default);
         var m = ProtocolEvaluator.Measure(pipeline, dataset.WithInteractions(built), built, sampled, K, RetrievalOptions.DefaultCandidateCap, withReferences: true);
         double Ndcg(string row) => Math.Round(m.Rows[row][$"ndcg@{K}"], 4);
+
+        var histories = UserHistories.Build(built, dataset.Users.Count);
+        var users = ProtocolEvaluator.UsersOf(sampled)
+            .Select(u => (Profile: new UserProfile(histories.Of(u).ToArray(), dataset.Users[u].Age, dataset.Users[u].Gender), dataset.Users[u].Country))
+            .ToList();
+        var twoStage = TimeAlone(users, u => pipeline.Recommend(u.Profile, u.Country, K, RetrievalOptions.DefaultCandidateCap));
+        var full = TimeAlone(users, u => pipeline.RecommendFromCatalog(u.Profile, K));
         return new QualityCost(
             m.Users, Math.Round(m.MeanCandidates, 1), Ndcg(ProtocolEvaluator.Served), Ndcg(ProtocolEvaluator.FullCatalog), Ndcg(ProtocolEvaluator.Popularity),
-            Math.Round(m.LatencyP50Ms, 4), Math.Round(m.LatencyP99Ms, 4), Math.Round(m.CatalogLatencyP50Ms, 4), Math.Round(m.CatalogLatencyP99Ms, 4));
+            Round(Percentiles.Of(twoStage, 0.5)), Round(Percentiles.Of(twoStage, 0.99)), Round(Percentiles.Of(full, 0.5)), Round(Percentiles.Of(full, 0.99)))
+        {
+            InterleavedTwoStageP50Ms = Round(m.LatencyP50Ms),
+            InterleavedFullCatalogP50Ms = Round(m.CatalogLatencyP50Ms),
+        };
     }
 
-    private async Task<(IReadOnlyList<ServiceCost>, IReadOnlyList<CallCost>)> ServeAsync(
-        string bundleDirectory, BundleManifest manifest, IReadOnlyList<(User Profile, int[] History)> users, CancellationToken cancellationToken)
+    /// <summary>Milliseconds per user of <paramref name="request"/>, sorted, after an untimed warm-up of at least two seconds.</summary>
+    private static List<double> TimeAlone<T>(List<(UserProfile Profile, string? Country)> users, Func<(UserProfile Profile, string? Country), T> request)
     {
-        output.WriteLine($"{manifest.ItemCount} items: starting retrieval, ranking and gateway one at a time (the gateway seeds its SQLite store from the bundle)");
-        await using var system = await LocalServices.StartAsync(bundleDirectory, readyTimeout: TimeSpan.FromHours(1), oneAtATime: true, cancellationToken: cancellationToken);
-        var ready = system.Processes.Select(p => (p.ReadySeconds ?? double.NaN, p.Resident())).ToArray();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{manifest.ItemCount} items: SERVING after {string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"));
-
-        var catalog = Bundle.Load(bundleDirectory, BundleParts.Catalog).Catalog;
-        using var hops = await HopCalls.CreateAsync(system.RetrievalAddress, system.RankingAddress, catalog, users, K, cancellationToken);
-        using var gateway = new LoadTarget(system.GatewayAddress, users.Select(u => u.Profile.Id).ToList(), [], K);
-        var calls = new List<CallCost>();
-        foreach (var (name, call) in new (string, ClosedLoop.Call)[]
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < users.Count || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
         {
-            (GetCandidates, hops.GetCandidatesAsync),
-            (RankCandidates, hops.RankCandidatesAsync),
-            (Recommend, gateway.RecommendAsync),
-            (Floor, hops.HealthCheckAsync),
-        })
-        {
-            await ClosedLoop.RunAsync(call, 1, TimeSpan.FromSeconds(warmup), cancellationToken);
-            var summary = await ClosedLoop.RunAsync(call, 1, TimeSpan.FromSeconds(duration), cancellationToken);
-            calls.Add(new CallCost(name, summary));
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{manifest.ItemCount} items: {name}: p50 {summary.P50Ms:F3} ms, p99 {summary.P99Ms:F3} ms over {summary.Requests} calls, {summary.Errors} errors"));
+            request(users[i % users.Count]);
         }
 
-        var parts = new[] { BundleParts.Retrieval, BundleParts.Core, BundleParts.TopLists };
-        var services = system.Processes.Select((p, i) =>
+        var latencies = new List<double>(users.Count);
+        foreach (var user in users)
         {
-            var after = p.Resident();
-            var tables = Bundle.FilesOf(manifest, parts[Math.Min(i, 2)]).Sum(f => f.Bytes);
-            return new ServiceCost(Short(p.Name), Math.Round(ready[i].Item1, 3), tables, ready[i].Item2.Total, after.Total, after.Anonymous, after.File);
-        }).ToList();
-        return (services, calls);
+            var started = Stopwatch.GetTimestamp();
+            request(user);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        latencies.Sort();
+        return latencies;
+    }
+
+    private static double Round(double ms) => Math.Round(ms, 4);
+
+    private async Task<IReadOnlyList<SizeCost>> ServeAsync(IReadOnlyList<Prepared> sizes, CancellationToken cancellationToken)
+    {
+        var served = new List<Served>();
+        try
+        {
+            foreach (var size in sizes)
+            {
+                served.Add(await StartAsync(size, cancellationToken));
+            }
+
+            var latencies = served.Select(_ => Calls.ToDictionary(c => c, _ => (Latencies: new List<double>(), Errors: new Dictionary<Grpc.Core.StatusCode, long>(), Seconds: 0.0))).ToList();
+            foreach (var s in served)
+            {
+                foreach (var call in Calls)
+                {
+                    await ClosedLoop.CollectAsync(s.Call(call), 1, TimeSpan.FromSeconds(warmup), cancellationToken);
+                }
+            }
+
+            for (var round = 1; round <= rounds; round++)
+            {
+                output.WriteLine($"calls over gRPC, round {round} of {rounds}: {duration / rounds:0.##} s of each call per size");
+                for (var i = 0; i < served.Count; i++)
+                {
+                    foreach (var call in Calls)
+                    {
+                        var (l, errors, seconds) = await ClosedLoop.CollectAsync(served[i].Call(call), 1, TimeSpan.FromSeconds(duration / rounds), cancellationToken);
+                        var kept = latencies[i][call];
+                        kept.Latencies.AddRange(l);
+                        foreach (var (code, count) in errors)
+                        {
+                            kept.Errors[code] = kept.Errors.GetValueOrDefault(code) + count;
+                        }
+
+                        latencies[i][call] = kept with { Seconds = kept.Seconds + seconds };
+                    }
+                }
+            }
+
+            return served.Select((s, i) =>
+            {
+                var calls = Calls.Select(c => new CallCost(c, LoadSummary.From(latencies[i][c].Latencies, latencies[i][c].Errors, latencies[i][c].Seconds))).ToList();
+                foreach (var call in calls)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, {call.Summary.Errors} errors"));
+                }
+
+                var parts = new[] { BundleParts.Retrieval, BundleParts.Core, BundleParts.TopLists };
+                var services = s.System.Processes.Select((p, j) =>
+                {
+                    var after = p.Resident();
+                    var tables = Bundle.FilesOf(s.Size.Manifest, parts[Math.Min(j, 2)]).Sum(f => f.Bytes);
+                    return new ServiceCost(Short(p.Name), Math.Round(s.Ready[j].Seconds, 3), tables, s.Ready[j].Resident.Total, after.Total, after.Anonymous, after.File);
+                }).ToList();
+                return new SizeCost(s.Size.Items, s.Size.Users, s.Size.Interactions, s.Size.Build, s.Size.Quality, services, calls);
+            }).ToList();
+        }
+        finally
+        {
+            foreach (var s in served)
+            {
+                await s.DisposeAsync();
+            }
+        }
+    }
+
+    private static readonly string[] Calls = [GetCandidates, RankCandidates, Recommend, Floor];
+
+    private async Task<Served> StartAsync(Prepared size, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"{size.Items} items: starting retrieval, ranking and gateway one at a time (the gateway seeds its SQLite store from the bundle)");
+        var system = await LocalServices.StartAsync(size.BundleDirectory, readyTimeout: TimeSpan.FromHours(1), oneAtATime: true, cancellationToken: cancellationToken);
+        try
+        {
+            var ready = system.Processes.Select(p => (p.ReadySeconds ?? double.NaN, p.Resident())).ToArray();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{size.Items} items: SERVING after {string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"));
+            var catalog = Bundle.Load(size.BundleDirectory, BundleParts.Catalog).Catalog;
+            var hops = await HopCalls.CreateAsync(system.RetrievalAddress, system.RankingAddress, catalog, size.CallUsers, K, cancellationToken);
+            var gateway = new LoadTarget(system.GatewayAddress, size.CallUsers.Select(u => u.Profile.Id).ToList(), [], K);
+            return new Served(size, system, ready, hops, gateway);
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>One size's running system and its callers.</summary>
+    private sealed record Served(Prepared Size, LocalServices System, (double Seconds, ResidentBytes Resident)[] Ready, HopCalls Hops, LoadTarget Gateway) : IAsyncDisposable
+    {
+        public ClosedLoop.Call Call(string name) => name switch
+        {
+            GetCandidates => Hops.GetCandidatesAsync,
+            RankCandidates => Hops.RankCandidatesAsync,
+            Recommend => Gateway.RecommendAsync,
+            _ => Hops.HealthCheckAsync,
+        };
+
+        public async ValueTask DisposeAsync()
+        {
+            Hops.Dispose();
+            Gateway.Dispose();
+            await System.DisposeAsync();
+        }
     }
 
     /// <summary>A seeded sample of at most <paramref name="count"/> users with held-out interactions.</summary>

@@ -15,6 +15,13 @@ public static class ClosedLoop
 
     public static async Task<LoadSummary> RunAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
+        var (latencies, errors, seconds) = await CollectAsync(call, concurrency, duration, cancellationToken);
+        return LoadSummary.From(latencies, errors, seconds);
+    }
+
+    /// <summary>The same, returning the latencies of the successful calls (milliseconds, unsorted), the failures by status code and the seconds it ran: windows of one call measured apart can then be summarised together.</summary>
+    public static async Task<(List<double> Latencies, Dictionary<StatusCode, long> Errors, double Seconds)> CollectAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = new Worker[concurrency];
         var clock = Stopwatch.StartNew();
@@ -35,7 +42,7 @@ public static class ClosedLoop
             }
         }
 
-        return LoadSummary.From(latencies, errors, seconds);
+        return (latencies, errors, seconds);
     }
 
     private sealed class Worker

@@ -213,7 +213,11 @@ public sealed class BundleBuilder
             File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
             Step("verify the written bundle", () => Bundle.Load(staging, BundleParts.All));
             Replace(staging, target);
-            _log(string.Create(CultureInfo.InvariantCulture, $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s"));
+            // The steps reset the kernel's peak (PeakMemory.Reset), so the build's peak is the largest step's, not what
+            // getrusage or /usr/bin/time report at exit (the peak since the last reset only).
+            var peak = _steps.Max(s => s.PeakRssBytes);
+            _log(string.Create(CultureInfo.InvariantCulture,
+                $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"));
             return manifest;
         }
         catch

@@ -6,6 +6,11 @@ namespace RecServices.Training.Bundling;
 /// The process's peak resident memory (Linux <c>VmHWM</c>), and its reset (writing 5 to <c>/proc/self/clear_refs</c>), so
 /// that each build step can report the peak it reached. Elsewhere both do nothing and the peak is unknown (null).
 /// </summary>
+/// <remarks>
+/// The reset lowers the same counter the kernel reports at exit (getrusage's ru_maxrss, /usr/bin/time's "Maximum
+/// resident set size"): after a build those show the peak since the last step began, not the build's. The build's
+/// peak is the largest of its steps' (the build log's last line, the manifest's <c>buildSteps</c>).
+/// </remarks>
 public static class PeakMemory
 {
     /// <summary>Starts a new peak at the current resident size (best effort).</summary>
