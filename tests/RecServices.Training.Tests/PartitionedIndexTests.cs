@@ -29,6 +29,30 @@ public sealed class PartitionedIndexTests
     }
 
     [Fact]
+    public void ExactTable_ClusteredVectors_IsTheBruteForceTopKOfEveryItemWithoutItself()
+    {
+        const int n = 700;
+        var unit = ExactSimilarItems.Normalize(Clustered(4)[..(n * Dim)], n, Dim);
+
+        var table = ExactSimilarItems.Build(unit, n, Dim, K);
+
+        for (var i = 0; i < n; i++)
+        {
+            double Cosine(int j) => Enumerable.Range(0, Dim).Sum(d => (double)unit[i * Dim + d] * unit[j * Dim + d]);
+            var expected = Enumerable.Range(0, n).Where(j => j != i).Select(Cosine).OrderDescending().Take(K).ToArray();
+            var neighbours = table.Of(i).ToArray();
+            Assert.DoesNotContain(i, neighbours);
+            Assert.Equal(K, neighbours.Distinct().Count());
+            for (var r = 0; r < K; r++)
+            {
+                // Each place holds an item as similar as the brute force's item at that place (float rounding apart).
+                Assert.Equal(expected[r], Cosine(neighbours[r]), 1e-5);
+                Assert.Equal(expected[r], table.ScoresOf(i)[r], 1e-5);
+            }
+        }
+    }
+
+    [Fact]
     public void Build_ClusteredVectors_ReachesTheRecallTargetAgainstTheExactTable()
     {
         var unit = ExactSimilarItems.Normalize(Clustered(4), Count, Dim);

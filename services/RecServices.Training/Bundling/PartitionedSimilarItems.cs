@@ -154,7 +154,8 @@ public static class PartitionedSimilarItems
         return items[..Math.Min(SampleSize, count)];
     }
 
-    private static SimilarItems ToTable(BlockedTopK top, int count, int k)
+    /// <summary>The table of each item's kept neighbours (sorted), scores clamped to the cosine's range, -1 where fewer than K.</summary>
+    internal static SimilarItems ToTable(BlockedTopK top, int count, int k)
     {
         var neighbours = new int[count * k];
         var scores = new float[count * k];
