@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using RecServices.Cli.Cost;
 
@@ -55,8 +54,7 @@ public static class CostCommand
             var run = new CostRun(directory, parse.GetValue(quality), parse.GetValue(callUsers), parse.GetValue(warmup), parse.GetValue(duration), parse.GetValue(rounds), parse.GetValue(reuse), output);
             var results = await run.RunAsync(items.Distinct().Order().Select(n => new CostScale(n, parse.GetValue(examples), parse.GetValue(epochs))).ToList(), cancellationToken);
             File.WriteAllText(Path.Combine(directory, "cost.json"), JsonSerializer.Serialize(results, JsonOptions));
-            var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}";
-            var table = CostTable.Markdown(results, machine);
+            var table = CostTable.Markdown(results, LoadCommand.Machine());
             File.WriteAllText(Path.Combine(directory, "cost.md"), table);
             CostChart.Write(results, Path.Combine(directory, "cost.png"));
             output.WriteLine(table);

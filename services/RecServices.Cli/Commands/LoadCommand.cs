@@ -177,7 +177,8 @@ public static class LoadCommand
         return text.ToString();
     }
 
-    private static string Machine() =>
+    /// <summary>The machine a measurement ran on, as the reports print it: cores, OS, runtime.</summary>
+    public static string Machine() =>
         $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}";
 
     private static bool IsDebugBuild() =>

@@ -20,15 +20,14 @@ public static class CostChart
             line.MarkerSize = 7;
         }
 
-        double Call(SizeCost s, string name) => s.Calls.Single(c => c.Call == name).Summary.P50Ms;
-        Line("Recommend over gRPC, 3 processes (p50 ms)", s => Call(s, CostRun.Recommend), LinePattern.Solid);
-        Line("retrieval GetCandidates over gRPC (p50 ms)", s => Call(s, CostRun.GetCandidates), LinePattern.Solid);
-        Line("ranking RankCandidates over gRPC (p50 ms)", s => Call(s, CostRun.RankCandidates), LinePattern.Solid);
+        Line("Recommend over gRPC, 3 processes (p50 ms)", s => s.Call(CostRun.Recommend).P50Ms, LinePattern.Solid);
+        Line("retrieval GetCandidates over gRPC (p50 ms)", s => s.Call(CostRun.GetCandidates).P50Ms, LinePattern.Solid);
+        Line("ranking RankCandidates over gRPC (p50 ms)", s => s.Call(CostRun.RankCandidates).P50Ms, LinePattern.Solid);
         Line("two-stage pipeline in process (p50 ms)", s => s.Quality.TwoStageP50Ms, LinePattern.Dashed);
         Line("full-catalog scoring in process (p50 ms)", s => s.Quality.FullCatalogP50Ms, LinePattern.Dashed);
         Line("bundle build (minutes)", s => s.Build.Seconds / 60, LinePattern.Dotted);
 
-        plot.Axes.Bottom.TickGenerator = LogTicks(v => v >= 1e6 ? $"{v / 1e6:0.#}M" : $"{v / 1e3:0.#}k");
+        plot.Axes.Bottom.TickGenerator = LogTicks(SizeCost.Label);
         plot.Axes.Left.TickGenerator = LogTicks(v => v >= 1 ? $"{v:0.#}" : $"{v:0.###}");
         plot.Axes.Bottom.Label.Text = "items in the catalog (log scale)";
         plot.Axes.Left.Label.Text = "ms per request; minutes for the build (log scale)";

@@ -64,12 +64,10 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         var dataset = SyntheticDataset.Generate(scale.Synthetic);
         var (built, heldOut) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - CostScale.HoldOutFraction, CostScale.HoldOutSeed);
         var generated = new BuildStep("generate the data and hold out the carve", Math.Round(clock.Elapsed.TotalSeconds, 2), null);
-        BundleManifest manifest;
-        if (reuse && File.Exists(Path.Combine(bundleDirectory, BundleManifest.FileName))
-            && Bundle.ReadManifest(bundleDirectory).Dataset.Fingerprint == dataset.WithInteractions(built).Fingerprint())
+        var manifest = reuse && File.Exists(Path.Combine(bundleDirectory, BundleManifest.FileName)) ? Bundle.ReadManifest(bundleDirectory) : null;
+        if (manifest is not null && manifest.Dataset.Fingerprint == dataset.WithInteractions(built).Fingerprint())
         {
             output.WriteLine($"{scale.Items} items: reusing the bundle in {bundleDirectory} (built from the same data)");
-            manifest = Bundle.ReadManifest(bundleDirectory);
         }
         else
         {
@@ -82,11 +80,11 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         }
 
         Collect();
-        var users = Sample(heldOut, quality, dataset.Users.Count);
-        var measured = Score(bundleDirectory, dataset, built, heldOut.Where(row => users.Contains(heldOut.Users[row])));
+        var users = Sample(heldOut, quality);
+        var histories = UserHistories.Build(built, dataset.Users.Count);
+        var measured = Score(bundleDirectory, dataset, built, histories, heldOut.Where(row => users.Contains(heldOut.Users[row])));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{scale.Items} items: two-stage nDCG@10 {measured.TwoStageNdcg:F4} vs full catalog {measured.FullCatalogNdcg:F4} ({measured.NdcgShare:P1}); p50 {measured.TwoStageP50Ms:F3} ms vs {measured.FullCatalogP50Ms:F3} ms (× {measured.Speedup:F1})"));
-        var histories = UserHistories.Build(built, dataset.Users.Count);
         var callSample = users.Order().Take(callUsers).Select(u => (dataset.Users[u], histories.Of(u).ToArray())).ToList();
         return new Prepared(scale.Items, dataset.Users.Count, dataset.Interactions.Count, bundleDirectory, manifest, BuildCostOf(manifest, generated), measured, callSample);
     }
@@ -112,7 +110,7 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     /// is first run untimed for at least two seconds, so that the JIT has compiled it fully and the pages of the mapped
     /// tables these users read are mapped (a first touch costs a page fault even when the file is in the page cache).
     /// </remarks>
-    private static QualityCost Score(string bundleDirectory, Dataset dataset, InteractionTable built, InteractionTable sampled)
+    private static QualityCost Score(string bundleDirectory, Dataset dataset, InteractionTable built, UserHistories histories, InteractionTable sampled)
     {
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
         using var ranker = new Ranker(bundle);
@@ -120,7 +118,6 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         var m = ProtocolEvaluator.Measure(pipeline, dataset.WithInteractions(built), built, sampled, K, RetrievalOptions.DefaultCandidateCap, withReferences: true);
         double Ndcg(string row) => Math.Round(m.Rows[row][$"ndcg@{K}"], 4);
 
-        var histories = UserHistories.Build(built, dataset.Users.Count);
         var users = ProtocolEvaluator.UsersOf(sampled)
             .Select(u => (Profile: new UserProfile(histories.Of(u).ToArray(), dataset.Users[u].Age, dataset.Users[u].Gender), dataset.Users[u].Country))
             .ToList();
@@ -168,7 +165,7 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
                 served.Add(await StartAsync(size, cancellationToken));
             }
 
-            var latencies = served.Select(_ => Calls.ToDictionary(c => c, _ => (Latencies: new List<double>(), Errors: new Dictionary<Grpc.Core.StatusCode, long>(), Seconds: 0.0))).ToList();
+            var measured = served.Select(_ => Calls.ToDictionary(c => c, _ => new Windows())).ToList();
             foreach (var s in served)
             {
                 foreach (var call in Calls)
@@ -184,22 +181,14 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
                 {
                     foreach (var call in Calls)
                     {
-                        var (l, errors, seconds) = await ClosedLoop.CollectAsync(served[i].Call(call), 1, TimeSpan.FromSeconds(duration / rounds), cancellationToken);
-                        var kept = latencies[i][call];
-                        kept.Latencies.AddRange(l);
-                        foreach (var (code, count) in errors)
-                        {
-                            kept.Errors[code] = kept.Errors.GetValueOrDefault(code) + count;
-                        }
-
-                        latencies[i][call] = kept with { Seconds = kept.Seconds + seconds };
+                        measured[i][call].Add(await ClosedLoop.CollectAsync(served[i].Call(call), 1, TimeSpan.FromSeconds(duration / rounds), cancellationToken));
                     }
                 }
             }
 
             return served.Select((s, i) =>
             {
-                var calls = Calls.Select(c => new CallCost(c, LoadSummary.From(latencies[i][c].Latencies, latencies[i][c].Errors, latencies[i][c].Seconds))).ToList();
+                var calls = Calls.Select(c => new CallCost(c, measured[i][c].Summary())).ToList();
                 foreach (var call in calls)
                 {
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -248,6 +237,27 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         }
     }
 
+    /// <summary>One call's measured windows over the rounds, summarised together.</summary>
+    private sealed class Windows
+    {
+        private readonly List<double> _latencies = [];
+        private readonly Dictionary<Grpc.Core.StatusCode, long> _errors = [];
+        private double _seconds;
+
+        public void Add((List<double> Latencies, Dictionary<Grpc.Core.StatusCode, long> Errors, double Seconds) window)
+        {
+            _latencies.AddRange(window.Latencies);
+            foreach (var (code, count) in window.Errors)
+            {
+                _errors[code] = _errors.GetValueOrDefault(code) + count;
+            }
+
+            _seconds += window.Seconds;
+        }
+
+        public LoadSummary Summary() => LoadSummary.From(_latencies, _errors, _seconds);
+    }
+
     /// <summary>One size's running system and its callers.</summary>
     private sealed record Served(Prepared Size, LocalServices System, (double Seconds, ResidentBytes Resident)[] Ready, HopCalls Hops, LoadTarget Gateway) : IAsyncDisposable
     {
@@ -268,15 +278,9 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     }
 
     /// <summary>A seeded sample of at most <paramref name="count"/> users with held-out interactions.</summary>
-    private static HashSet<int> Sample(InteractionTable heldOut, int count, int userCount)
+    private static HashSet<int> Sample(InteractionTable heldOut, int count)
     {
-        var present = new bool[userCount];
-        foreach (var user in heldOut.Users)
-        {
-            present[user] = true;
-        }
-
-        var users = Enumerable.Range(0, userCount).Where(u => present[u]).ToArray();
+        var users = ProtocolEvaluator.UsersOf(heldOut).ToArray();
         new Random(CostScale.HoldOutSeed).Shuffle(users);
         return users.Take(count).ToHashSet();
     }

@@ -17,7 +17,7 @@ public static class CostTable
         foreach (var s in sizes)
         {
             var q = s.Quality;
-            text.AppendLine(c, $"| {Items(s.Items)} | {Call(s, CostRun.Recommend)} | {Call(s, CostRun.GetCandidates)} | {Call(s, CostRun.RankCandidates)} | {s.Calls.Single(x => x.Call == CostRun.Floor).Summary.P50Ms:F3} | {q.TwoStageP50Ms:F3} / {q.TwoStageP99Ms:F3} | {q.FullCatalogP50Ms:F3} / {q.FullCatalogP99Ms:F3} | × {q.Speedup:F1} | {q.TwoStageNdcg:F4} / {q.FullCatalogNdcg:F4} ({q.NdcgShare:P1}) | {q.PopularityNdcg:F4} |");
+            text.AppendLine(c, $"| {SizeCost.Label(s.Items)} | {Call(s, CostRun.Recommend)} | {Call(s, CostRun.GetCandidates)} | {Call(s, CostRun.RankCandidates)} | {s.Call(CostRun.Floor).P50Ms:F3} | {q.TwoStageP50Ms:F3} / {q.TwoStageP99Ms:F3} | {q.FullCatalogP50Ms:F3} / {q.FullCatalogP99Ms:F3} | × {q.Speedup:F1} | {q.TwoStageNdcg:F4} / {q.FullCatalogNdcg:F4} ({q.NdcgShare:P1}) | {q.PopularityNdcg:F4} |");
         }
 
         text.AppendLine();
@@ -26,14 +26,14 @@ public static class CostTable
         foreach (var s in sizes)
         {
             var b = s.Build;
-            text.AppendLine(c, $"| {Items(s.Items)} | {Service(s, 0)} | {Service(s, 1)} | {s.Services[2].ReadySeconds:F2}, {s.Services[2].RssAfterCallsBytes / 1e6:F0} | {b.Seconds / 60:F1} | {(b.PeakRssBytes is { } peak ? (peak / 1e9).ToString("F2", c) : "n/a")} | {b.BundleBytes / 1e6:F0} | {b.ValidationNdcg:F4} ({(b.PopularityNdcg is { } p ? p.ToString("F4", c) : "n/a")}) |");
+            text.AppendLine(c, $"| {SizeCost.Label(s.Items)} | {Service(s, 0)} | {Service(s, 1)} | {s.Services[2].ReadySeconds:F2}, {s.Services[2].RssAfterCallsBytes / 1e6:F0} | {b.Seconds / 60:F1} | {(b.PeakRssBytes is { } peak ? (peak / 1e9).ToString("F2", c) : "n/a")} | {b.BundleBytes / 1e6:F0} | {b.ValidationNdcg:F4} ({(b.PopularityNdcg is { } p ? p.ToString("F4", c) : "n/a")}) |");
         }
 
         text.AppendLine();
         // Steps named with their size ("partition the items (spherical k-means, 32 partitions)") share a row by their first words.
         static string Row(string name) => name.Split(" (")[0];
         var names = sizes.SelectMany(s => s.Build.Steps.Select(x => Row(x.Name))).Distinct().ToList();
-        text.AppendLine(c, $"| build step | {string.Join(" | ", sizes.Select(s => Items(s.Items) + ": s (peak RSS GB)"))} |");
+        text.AppendLine(c, $"| build step | {string.Join(" | ", sizes.Select(s => SizeCost.Label(s.Items) + ": s (peak RSS GB)"))} |");
         text.AppendLine(c, $"|---|{string.Concat(sizes.Select(_ => "---|"))}");
         foreach (var name in names)
         {
@@ -43,10 +43,8 @@ public static class CostTable
         return text.ToString();
     }
 
-    private static string Items(int items) => items >= 1_000_000 ? $"{items / 1e6:0.#}M" : items >= 1_000 ? $"{items / 1e3:0.#}k" : items.ToString(CultureInfo.InvariantCulture);
-
     private static string Call(SizeCost s, string name) =>
-        s.Calls.Single(c => c.Call == name).Summary is var m ? string.Create(CultureInfo.InvariantCulture, $"{m.P50Ms:F3} / {m.P99Ms:F3}") : string.Empty;
+        s.Call(name) is var m ? string.Create(CultureInfo.InvariantCulture, $"{m.P50Ms:F3} / {m.P99Ms:F3}") : string.Empty;
 
     private static string Service(SizeCost s, int index) =>
         s.Services[index] is var x ? string.Create(CultureInfo.InvariantCulture, $"{x.ReadySeconds:F2}, {x.RssAfterCallsBytes / 1e6:F0} (× {x.RssOverTables:F2})") : string.Empty;

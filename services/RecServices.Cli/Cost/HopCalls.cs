@@ -3,6 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.Cli.Load;
 using RecServices.Core.Bundles;
 using RecServices.Gateway.Services;
 using RecServices.Serving.Pipeline;
@@ -13,7 +14,7 @@ namespace RecServices.Cli.Cost;
 /// <summary>
 /// Retrieval's GetCandidates and ranking's RankCandidates called directly, each with the request the gateway would send
 /// for the same users (<see cref="BackendRequests"/>, built from their stored histories), so that each hop is timed alone.
-/// The ranking requests carry the candidates retrieval proposed for those users, seen items filtered.
+/// The ranking requests carry the candidates retrieval proposed for those users, through the gateway's own filter.
 /// </summary>
 public sealed class HopCalls : IDisposable
 {
@@ -43,22 +44,24 @@ public sealed class HopCalls : IDisposable
         string retrievalAddress, string rankingAddress, ItemCatalog catalog, IReadOnlyList<(Core.Data.User Profile, int[] History)> users, int count, CancellationToken cancellationToken)
     {
         var contexts = new UserContextFactory(catalog, RetrievalOptions.Default);
-        var requests = users.Select(u =>
+        var asked = users.Select(u =>
         {
             var history = TwoStagePipeline.Newest(u.History);
-            return BackendRequests.Candidates(catalog, contexts.Create(history, u.Profile.Country), history, u.Profile.Age, u.Profile.Gender, RetrievalOptions.DefaultCandidateCap);
+            var context = contexts.Create(history, u.Profile.Country);
+            return (u.Profile, History: history, context.Excluded,
+                Request: BackendRequests.Candidates(catalog, context, history, u.Profile.Age, u.Profile.Gender, RetrievalOptions.DefaultCandidateCap));
         }).ToArray();
-        var calls = new HopCalls(retrievalAddress, rankingAddress, requests);
+        var calls = new HopCalls(retrievalAddress, rankingAddress, asked.Select(a => a.Request).ToArray());
         var rank = new List<RankCandidatesRequest>(users.Count);
-        for (var i = 0; i < users.Count; i++)
+        foreach (var (profile, history, excluded, request) in asked)
         {
-            var answer = await calls._retrieval.GetCandidatesAsync(requests[i], deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
-            var history = TwoStagePipeline.Newest(users[i].History);
-            var seen = history.ToHashSet();
-            var candidates = answer.ItemIds.Select(id => catalog.Index.TryGetValue(id, out var item) ? item : -1).Where(item => item >= 0 && !seen.Contains(item)).ToList();
+            // Retrieval's answer through the gateway's own filter, as the gateway would send it on.
+            var answer = await calls._retrieval.GetCandidatesAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+            var candidates = new List<int>();
+            CandidateFilter.Apply(answer, catalog.Index, excluded, candidates, []);
             if (candidates.Count > 0)
             {
-                rank.Add(BackendRequests.Rank(catalog, history, candidates, users[i].Profile.Age, users[i].Profile.Gender, count, answer.BundleVersion));
+                rank.Add(BackendRequests.Rank(catalog, history, candidates, profile.Age, profile.Gender, count, answer.BundleVersion));
             }
         }
 
@@ -71,16 +74,13 @@ public sealed class HopCalls : IDisposable
         return calls;
     }
 
-    /// <summary>Mean candidates per ranking request.</summary>
-    public double MeanCandidates => _rankRequests.Average(r => r.CandidateItemIds.Count);
-
     public async Task GetCandidatesAsync(int worker, long sequence, CancellationToken cancellationToken) =>
-        await _retrieval.GetCandidatesAsync(_candidateRequests[Pick(sequence, worker, _candidateRequests.Length)], deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        await _retrieval.GetCandidatesAsync(_candidateRequests[ClosedLoop.Spread(worker, sequence, _candidateRequests.Length)], deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
 
     /// <summary>One RankCandidates, its whole stream read.</summary>
     public async Task RankCandidatesAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
-        using var call = _ranking.RankCandidates(_rankRequests[Pick(sequence, worker, _rankRequests.Length)], deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        using var call = _ranking.RankCandidates(_rankRequests[ClosedLoop.Spread(worker, sequence, _rankRequests.Length)], deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
         await foreach (var _ in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
         }
@@ -95,6 +95,4 @@ public sealed class HopCalls : IDisposable
         _retrievalChannel.Dispose();
         _rankingChannel.Dispose();
     }
-
-    private static int Pick(long sequence, int worker, int count) => (int)((sequence * 7919 + worker * 104_729L) % count);
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RecServices.Cli.Hosting;
+using RecServices.Cli.Load;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Users;
 
@@ -43,7 +44,7 @@ public sealed class KillDrill(LocalServices services, IReadOnlyList<string> user
             {
                 var request = new RecordInteractionRequest
                 {
-                    UserId = users[(int)((n * 7919L + writer * 104_729L) % users.Count)],
+                    UserId = users[ClosedLoop.Spread(writer, n, users.Count)],
                     ItemId = items[(int)((n * 31L + writer * 17L) % items.Count)],
                     Kind = InteractionKind.Watched,
                     EventId = string.Create(CultureInfo.InvariantCulture, $"drill-{_run}-{writer}-{n}"),

@@ -107,14 +107,16 @@ public sealed class LocalServices : IAsyncDisposable
             var ready = Stopwatch.StartNew();
             var limit = readyTimeout ?? TimeSpan.FromMinutes(3);
             var waited = 0;
-            async Task WaitAsync()
+            async Task WaitStartedAsync()
             {
-                // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
-                for (; oneAtATime && waited < services._processes.Count; waited++)
+                for (; waited < services._processes.Count; waited++)
                 {
                     await WaitServingAsync(services._processes[waited], ports[waited], limit - ready.Elapsed, cancellationToken);
                 }
             }
+
+            // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
+            Task WaitAsync() => oneAtATime ? WaitStartedAsync() : Task.CompletedTask;
 
             services._processes.Add(ServiceProcess.Start("RecServices.Retrieval", [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]));
             await WaitAsync();
@@ -138,11 +140,7 @@ public sealed class LocalServices : IAsyncDisposable
             services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
             services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
             services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
-            for (; waited < services._processes.Count; waited++)
-            {
-                await WaitServingAsync(services._processes[waited], ports[waited], limit - ready.Elapsed, cancellationToken);
-            }
-
+            await WaitStartedAsync();
             return services;
         }
         catch

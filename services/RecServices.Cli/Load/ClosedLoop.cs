@@ -13,6 +13,12 @@ public static class ClosedLoop
     /// <summary>One call; <paramref name="sequence"/> numbers the calls of one worker (e.g. to pick the next user).</summary>
     public delegate Task Call(int worker, long sequence, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The index among <paramref name="count"/> (users, requests) that call <paramref name="sequence"/> of
+    /// <paramref name="worker"/> takes: consecutive calls and different workers spread over the whole list.
+    /// </summary>
+    public static int Spread(int worker, long sequence, int count) => (int)((sequence * 7919 + worker * 104_729L) % count);
+
     public static async Task<LoadSummary> RunAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         var (latencies, errors, seconds) = await CollectAsync(call, concurrency, duration, cancellationToken);

@@ -54,7 +54,7 @@ public sealed class LoadTarget : IDisposable
     /// <summary>One Recommend, its whole stream read; a degraded answer counts as an error (status UNAVAILABLE).</summary>
     public async Task RecommendAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
-        var user = _users[(int)((sequence * 7919 + worker * 104_729L) % _users.Count)];
+        var user = _users[ClosedLoop.Spread(worker, sequence, _users.Count)];
         using var call = _gateway.Recommend(new RecommendRequest { UserId = user, Count = _count }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
         var received = 0;
         await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
@@ -82,7 +82,7 @@ public sealed class LoadTarget : IDisposable
     {
         var request = new RecordInteractionRequest
         {
-            UserId = _users[(int)((sequence * 7919 + worker * 104_729L) % _users.Count)],
+            UserId = _users[ClosedLoop.Spread(worker, sequence, _users.Count)],
             ItemId = _items[(int)((sequence * 31 + worker * 17L) % _items.Count)],
             Kind = InteractionKind.Watched,
             EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"load-{_run}-{worker}-{sequence}"),

@@ -39,7 +39,6 @@ public sealed class Ranker : IDisposable
         var d = Tower.OutputWidth;
         var vector = ArrayPool<float>.Shared.Rent(d);
         var scores = ArrayPool<float>.Shared.Rent(candidates.Length);
-        var order = ArrayPool<int>.Shared.Rent(Math.Min(result.Length, candidates.Length));
         try
         {
             var started = Stopwatch.GetTimestamp();
@@ -48,12 +47,7 @@ public sealed class Ranker : IDisposable
             var scoreSpan = scores.AsSpan(0, candidates.Length);
             VectorScorer.ScoreCandidates(vector.AsSpan(0, d), _vectors.Values, candidates, scoreSpan);
             GC.KeepAlive(_vectors); // the span reads a memory map that lives as long as _vectors
-            var n = TopK.Select(scoreSpan, order.AsSpan(0, Math.Min(result.Length, candidates.Length)));
-            for (var i = 0; i < n; i++)
-            {
-                result[i] = new RankedItem(candidates[order[i]], scoreSpan[order[i]]);
-            }
-
+            var n = SelectTop(scoreSpan, candidates, result);
             timings = new RankTimings(Stopwatch.GetElapsedTime(started, inferred), Stopwatch.GetElapsedTime(inferred));
             return n;
         }
@@ -61,7 +55,6 @@ public sealed class Ranker : IDisposable
         {
             ArrayPool<float>.Shared.Return(vector);
             ArrayPool<float>.Shared.Return(scores);
-            ArrayPool<int>.Shared.Return(order);
         }
     }
 
@@ -75,7 +68,6 @@ public sealed class Ranker : IDisposable
         var (d, count) = (Tower.OutputWidth, _vectors.Count);
         var vector = ArrayPool<float>.Shared.Rent(d);
         var scores = ArrayPool<float>.Shared.Rent(count);
-        var order = ArrayPool<int>.Shared.Rent(result.Length);
         try
         {
             UserVector(user, vector.AsSpan(0, d));
@@ -87,18 +79,32 @@ public sealed class Ranker : IDisposable
                 scoreSpan[item] = float.NegativeInfinity; // TopK.Select keeps only scores above negative infinity
             }
 
-            var n = TopK.Select(scoreSpan, order.AsSpan(0, result.Length));
+            return SelectTop(scoreSpan, [], result);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(vector);
+            ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    /// <summary>The best <c>result.Length</c> of <paramref name="scores"/> into <paramref name="result"/>, best first, as items: <paramref name="candidates"/>[i] for score i, or i itself when no candidates are given.</summary>
+    private static int SelectTop(ReadOnlySpan<float> scores, ReadOnlySpan<int> candidates, Span<RankedItem> result)
+    {
+        var k = Math.Min(result.Length, scores.Length);
+        var order = ArrayPool<int>.Shared.Rent(k);
+        try
+        {
+            var n = TopK.Select(scores, order.AsSpan(0, k));
             for (var i = 0; i < n; i++)
             {
-                result[i] = new RankedItem(order[i], scoreSpan[order[i]]);
+                result[i] = new RankedItem(candidates.IsEmpty ? order[i] : candidates[order[i]], scores[order[i]]);
             }
 
             return n;
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(vector);
-            ArrayPool<float>.Shared.Return(scores);
             ArrayPool<int>.Shared.Return(order);
         }
     }

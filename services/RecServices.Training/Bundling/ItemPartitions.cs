@@ -58,7 +58,7 @@ public sealed class ItemPartitions
 
     /// <summary>
     /// The smallest probe count that finds <paramref name="target"/> of the true neighbours, given for each true neighbour
-    /// the rank (0 = probed first) of its partition among those its query probes; one when there are none.
+    /// the rank (0 = probed first) of its partition among those its query probes (sorted in place); one when there are none.
     /// </summary>
     public int ProbesFor(List<int> neededRanks, double target)
     {
