@@ -42,6 +42,40 @@ public static class RequestChecks
         }
     }
 
+    /// <summary>
+    /// A list sent either as ids or as item indexes, not both; indexes (positions in one bundle's item table) only
+    /// with the version they belong to.
+    /// </summary>
+    public static void IdsOrIndexes(int ids, int indexes, string idsField, string indexesField, string bundleVersion)
+    {
+        if (ids > 0 && indexes > 0)
+        {
+            throw Invalid($"send {idsField} or {indexesField}, not both");
+        }
+
+        if (indexes > 0 && bundleVersion.Length == 0)
+        {
+            throw Invalid($"{indexesField} needs bundle_version: indexes are positions in one bundle's item table, so send the version they come from, or send {idsField}");
+        }
+    }
+
+    /// <summary>Item indexes: at most 10,000, each a position in an item table of <paramref name="items"/> items.</summary>
+    public static void Indexes(IReadOnlyList<int> values, int items, string field, string bundleVersion)
+    {
+        if (values.Count > MaxListLength)
+        {
+            throw Invalid($"{field} may hold at most {MaxListLength} entries; got {values.Count}");
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if ((uint)values[i] >= (uint)items)
+            {
+                throw Invalid($"{field}[{i}] = {values[i]} is outside the item table of bundle {bundleVersion} (0 to {items - 1}); send indexes of that version, or ids");
+            }
+        }
+    }
+
     /// <summary>An optional text of at most <paramref name="max"/> characters.</summary>
     public static void Text(string value, string field, int max)
     {

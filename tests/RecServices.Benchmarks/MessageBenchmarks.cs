@@ -11,7 +11,8 @@ namespace RecServices.Benchmarks;
 
 /// <summary>
 /// The messages of one Recommend, built from a real candidate set (default quotas): encoding and decoding
-/// retrieval's answer, the ranking request, one streamed item; and the gateway's filter over the answer.
+/// retrieval's answer, the ranking request, one streamed item; and the gateway's filter over the answer. By id (what
+/// grpcurl and other callers send) and by item index (what the gateway sends, pinned to its own bundle version).
 /// </summary>
 [MemoryDiagnoser]
 public class MessageBenchmarks
@@ -25,6 +26,10 @@ public class MessageBenchmarks
     private HashSet<int> _seen = null!;
     private BenchBundle _data = null!;
 
+    /// <summary>Candidates and history as item indexes (the gateway's calls) rather than ids.</summary>
+    [Params(false, true)]
+    public bool ByIndex { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -34,11 +39,9 @@ public class MessageBenchmarks
         var context = new UserContextFactory(catalog, RetrievalOptions.Default).Create(user.History, _data.Countries[0]);
         var set = new CandidateGenerator(_data.Bundle, RetrievalOptions.Default).Generate(context, RetrievalOptions.Default.DefaultMaxCandidates);
         _candidates = new GetCandidatesResponse { BundleVersion = _data.Bundle.Manifest.Version };
-        CandidateColumns.Write(set, catalog, _candidates);
+        CandidateColumns.Write(set, catalog, ByIndex, _candidates);
         _candidatesBytes = _candidates.ToByteArray();
-        _rankRequest = new RankCandidatesRequest { TopCount = 10, Age = 30, Gender = "F" };
-        _rankRequest.HistoryItemIds.AddRange(user.History.Select(i => catalog.Items[i].Id));
-        _rankRequest.CandidateItemIds.AddRange(set.Items.Select(i => catalog.Items[i].Id));
+        _rankRequest = BackendRequests.Rank(_data.Bundle, user.History, set.Items, 30, "F", 10, ByIndex ? _data.Bundle.Manifest.Version : "other");
         _rankRequestBytes = _rankRequest.ToByteArray();
         _item = new RecommendResponse { ItemId = catalog.Items[0].Id, Title = catalog.Items[0].Title, Score = 1.5f, Rank = 1 };
         _item.Sources.Add(new RecommendationSource { Kind = "similar-items", Key = catalog.Items[1].Id, Score = 0.9f });
@@ -52,13 +55,13 @@ public class MessageBenchmarks
     public byte[] EncodeCandidates() => _candidates.ToByteArray();
 
     [Benchmark]
-    public int DecodeCandidates() => GetCandidatesResponse.Parser.ParseFrom(_candidatesBytes).ItemIds.Count;
+    public int DecodeCandidates() => GetCandidatesResponse.Parser.ParseFrom(_candidatesBytes).CandidateCount;
 
     [Benchmark]
     public byte[] EncodeRankRequest() => _rankRequest.ToByteArray();
 
     [Benchmark]
-    public int DecodeRankRequest() => RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes).CandidateItemIds.Count;
+    public int DecodeRankRequest() => RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes) is var r ? r.CandidateItemIds.Count + r.CandidateItemIndexes.Count : 0;
 
     [Benchmark]
     public byte[] EncodeRecommendItem() => _item.ToByteArray();
@@ -72,7 +75,7 @@ public class MessageBenchmarks
     {
         var candidates = new List<int>();
         var positions = new Dictionary<int, int>();
-        CandidateFilter.Apply(_candidates, _data.Bundle.Catalog.Index, _seen, candidates, positions);
+        CandidateFilter.Apply(_candidates, _data.Bundle.Catalog, _seen, candidates, positions);
         var sources = 0;
         for (var i = 0; i < 10 && i < candidates.Count; i++)
         {

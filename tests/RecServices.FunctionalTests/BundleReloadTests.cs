@@ -164,6 +164,29 @@ public sealed class BundleReloadTests
         Assert.All(list, i => Assert.Equal(Version(root, v2), i.BundleVersion));
     }
 
+    /// <summary>
+    /// The gateway pins retrieval to its own version and sends item indexes of it; when retrieval serves another version
+    /// only (the gateway promoted first, or retrieval dropped the gateway's version), the gateway asks again by id for the
+    /// version retrieval serves, and the answer is ranked on that version, not degraded.
+    /// </summary>
+    [Fact]
+    public async Task Recommend_GatewayOnAVersionTheBackendsDoNotHold_AsksByIdForTheirVersion_NotDegraded()
+    {
+        var served = Bundle.Load(TestVersions.FirstPath, BundleParts.Core);
+        var gatewayVersion = Bundle.ReadManifest(TestVersions.SecondPath).Version;
+        Assert.NotEqual(gatewayVersion, served.Manifest.Version);
+        await using var system = await ServiceSystem.StartAsync(TestVersions.FirstPath, gatewayArgs: [$"--Recs:BundlePath={TestVersions.SecondPath}"]);
+        var user = Bundle.Load(TestVersions.SecondPath, BundleParts.Users).Users![3].Id;
+
+        var list = await system.RecommendAsync(user, 5);
+
+        Assert.Equal(5, list.Count);
+        Assert.All(list, i => Assert.False(i.Degraded, i.DegradedReason));
+        Assert.All(list, i => Assert.Equal(served.Manifest.Version, i.BundleVersion));
+        Assert.All(list, i => Assert.True(served.Catalog.Index.ContainsKey(i.ItemId), i.ItemId));
+        Assert.Equal(list.OrderByDescending(i => i.Score).Select(i => i.ItemId), list.Select(i => i.ItemId));
+    }
+
     /// <summary>Waits until retrieval, ranking and the gateway all serve <paramref name="version"/> (a manifest version); returns when they did.</summary>
     private static async Task<DateTime> EveryStageServesAsync(ServiceSystem system, string version)
     {

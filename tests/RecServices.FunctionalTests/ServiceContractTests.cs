@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
 
 namespace RecServices.FunctionalTests;
 
@@ -42,6 +43,96 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         Assert.Equal(5, five.ItemIds.Count);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("max_candidate_count must be between 0 and 5000", e.Status.Detail);
+    }
+
+    [Fact]
+    public async Task GetCandidates_ByIndex_AnswersTheCandidatesAndSourcesItAnswersById()
+    {
+        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Catalog);
+        var catalog = bundle.Catalog;
+        var version = bundle.Manifest.Version;
+        var byId = new GetCandidatesRequest { RecentItemIds = { "i1", "i2", "i3" }, ExcludedItemIds = { "i1", "i2", "i3", "i4" }, TopGenres = { catalog.Genres[0] }, Country = "US", BundleVersion = version };
+        var byIndex = new GetCandidatesRequest
+        {
+            RecentItemIndexes = { byId.RecentItemIds.Select(id => catalog.Index[id]) },
+            ExcludedItemIndexes = { byId.ExcludedItemIds.Select(id => catalog.Index[id]) },
+            TopGenres = { byId.TopGenres }, Country = byId.Country, BundleVersion = version, AnswerWithIndexes = true,
+        };
+
+        var ids = await fixture.System.RetrievalClient.GetCandidatesAsync(byId).ResponseAsync.WithTimeout();
+        var indexes = await fixture.System.RetrievalClient.GetCandidatesAsync(byIndex).ResponseAsync.WithTimeout();
+
+        Assert.NotEmpty(ids.ItemIds);
+        Assert.Empty(indexes.ItemIds);
+        Assert.Equal(ids.ItemIds, indexes.ItemIndexes.Select(catalog.IdOf));
+        Assert.Equal(ids.SourceStarts, indexes.SourceStarts);
+        Assert.Equal(ids.SourceKinds, indexes.SourceKinds);
+        Assert.Equal(ids.SourceScores, indexes.SourceScores);
+        Assert.Equal(Enumerable.Range(0, ids.SourceKinds.Count).Select(ids.SourceKey), Enumerable.Range(0, indexes.SourceKinds.Count).Select(indexes.SourceKey));
+        Assert.Null(indexes.ColumnProblem());
+    }
+
+    [Fact]
+    public async Task RankCandidates_ByIndex_RanksAsById_AndEveryItemCarriesItsIndex()
+    {
+        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Catalog);
+        var catalog = bundle.Catalog;
+        string[] history = ["i4", "i5", "i6"];
+        string[] candidates = ["i1", "i2", "i3", "i7", "i8"];
+        var byId = new RankCandidatesRequest { HistoryItemIds = { history }, CandidateItemIds = { candidates }, Age = 30, Gender = "F", TopCount = 4 };
+        var byIndex = new RankCandidatesRequest
+        {
+            HistoryItemIndexes = { history.Select(id => catalog.Index[id]) }, CandidateItemIndexes = { candidates.Select(id => catalog.Index[id]) },
+            Age = 30, Gender = "F", TopCount = 4, BundleVersion = bundle.Manifest.Version,
+        };
+
+        var ids = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byId));
+        var indexes = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byIndex));
+
+        Assert.Equal(4, ids.Count);
+        Assert.Equal(ids.Select(r => (r.ItemId, r.Score, r.Rank)), indexes.Select(r => (r.ItemId, r.Score, r.Rank)));
+        Assert.All(indexes, r => Assert.Equal(catalog.Index[r.ItemId], r.ItemIndex));
+    }
+
+    [Theory]
+    [InlineData(false, true, "", "recent_item_indexes needs bundle_version")]
+    [InlineData(true, true, "pinned", "send recent_item_ids or recent_item_indexes, not both")]
+    [InlineData(false, true, "pinned-out-of-range", "recent_item_indexes[1] = 1000000 is outside the item table of bundle")]
+    [InlineData(false, false, "answer-unpinned", "answer_with_indexes needs bundle_version")]
+    public async Task GetCandidates_BadIndexes_IsInvalidArgumentSayingWhatToSend(bool ids, bool indexes, string version, string message)
+    {
+        var manifest = Bundle.ReadManifest(TestBundle.Path);
+        var request = new GetCandidatesRequest { BundleVersion = version.StartsWith("pinned", StringComparison.Ordinal) ? manifest.Version : string.Empty };
+        if (ids)
+        {
+            request.RecentItemIds.Add("i1");
+        }
+
+        if (indexes)
+        {
+            request.RecentItemIndexes.Add(0);
+            request.RecentItemIndexes.Add(version.EndsWith("out-of-range", StringComparison.Ordinal) ? 1_000_000 : 1);
+        }
+
+        request.AnswerWithIndexes = version == "answer-unpinned";
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(message, e.Status.Detail);
+    }
+
+    [Theory]
+    [InlineData(-1, "candidate_item_indexes[1] = -1 is outside the item table of bundle")]
+    [InlineData(1_000_000, "candidate_item_indexes[1] = 1000000 is outside the item table of bundle")]
+    public async Task RankCandidates_IndexOutsideTheItemTable_IsInvalidArgument(int index, string message)
+    {
+        var request = new RankCandidatesRequest { CandidateItemIndexes = { 0, index }, BundleVersion = Bundle.ReadManifest(TestBundle.Path).Version };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(fixture.System.RankingClient.RankCandidates(request)));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(message, e.Status.Detail);
     }
 
     [Fact]

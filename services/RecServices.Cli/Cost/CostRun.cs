@@ -225,8 +225,8 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
             var ready = system.Processes.Select(p => (p.ReadySeconds ?? double.NaN, p.Resident())).ToArray();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{size.Items} items: SERVING after {string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"));
-            var catalog = Bundle.Load(size.BundleDirectory, BundleParts.Catalog).Catalog;
-            var hops = await HopCalls.CreateAsync(system.RetrievalAddress, system.RankingAddress, catalog, size.CallUsers, K, cancellationToken);
+            var bundle = Bundle.Load(size.BundleDirectory, BundleParts.Catalog);
+            var hops = await HopCalls.CreateAsync(system.RetrievalAddress, system.RankingAddress, bundle, size.CallUsers, K, cancellationToken);
             var gateway = new LoadTarget(system.GatewayAddress, size.CallUsers.Select(u => u.Profile.Id).ToList(), [], K);
             return new Served(size, system, ready, hops, gateway);
         }

@@ -37,19 +37,20 @@ public sealed class HopCalls : IDisposable
     }
 
     /// <summary>
-    /// The requests for <paramref name="users"/> (index, profile, history oldest first) over <paramref name="catalog"/>, with
+    /// The requests for <paramref name="users"/> (index, profile, history oldest first) pinned to <paramref name="bundle"/>'s version (by item index, as the gateway sends them), with
     /// the gateway's defaults (history limit, candidate count, top 10); asks retrieval once per user for the ranking requests.
     /// </summary>
     public static async Task<HopCalls> CreateAsync(
-        string retrievalAddress, string rankingAddress, ItemCatalog catalog, IReadOnlyList<(Core.Data.User Profile, int[] History)> users, int count, CancellationToken cancellationToken)
+        string retrievalAddress, string rankingAddress, Bundle bundle, IReadOnlyList<(Core.Data.User Profile, int[] History)> users, int count, CancellationToken cancellationToken)
     {
+        var catalog = bundle.Catalog;
         var contexts = new UserContextFactory(catalog, RetrievalOptions.Default);
         var asked = users.Select(u =>
         {
             var history = TwoStagePipeline.Newest(u.History);
             var context = contexts.Create(history, u.Profile.Country);
             return (u.Profile, History: history, context.Excluded,
-                Request: BackendRequests.Candidates(catalog, context, history, u.Profile.Age, u.Profile.Gender, RetrievalOptions.DefaultCandidateCap));
+                Request: BackendRequests.Candidates(bundle, context, history, u.Profile.Age, u.Profile.Gender, RetrievalOptions.DefaultCandidateCap, bundle.Manifest.Version));
         }).ToArray();
         var calls = new HopCalls(retrievalAddress, rankingAddress, asked.Select(a => a.Request).ToArray());
         var rank = new List<RankCandidatesRequest>(users.Count);
@@ -58,10 +59,10 @@ public sealed class HopCalls : IDisposable
             // Retrieval's answer through the gateway's own filter, as the gateway would send it on.
             var answer = await calls._retrieval.GetCandidatesAsync(request, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
             var candidates = new List<int>();
-            CandidateFilter.Apply(answer, catalog.Index, excluded, candidates, []);
+            CandidateFilter.Apply(answer, catalog, excluded, candidates, []);
             if (candidates.Count > 0)
             {
-                rank.Add(BackendRequests.Rank(catalog, history, candidates, profile.Age, profile.Gender, count, answer.BundleVersion));
+                rank.Add(BackendRequests.Rank(bundle, history, candidates, profile.Age, profile.Gender, count, answer.BundleVersion));
             }
         }
 

@@ -3,6 +3,9 @@ namespace RecServices.Contracts.Retrieval.V1;
 /// <summary>Access to the column layout of <see cref="GetCandidatesResponse"/> (see the proto comment).</summary>
 public sealed partial class GetCandidatesResponse
 {
+    /// <summary>How many candidates the answer holds: its item_ids, or its item_indexes when asked for indexes.</summary>
+    public int CandidateCount => ItemIds.Count + ItemIndexes.Count;
+
     /// <summary>Candidate <paramref name="i"/>'s sources: entries [Start, End) of the source columns.</summary>
     public (int Start, int End) SourceRange(int i) =>
         (SourceStarts[i], i + 1 < SourceStarts.Count ? SourceStarts[i + 1] : SourceKinds.Count);
@@ -17,9 +20,14 @@ public sealed partial class GetCandidatesResponse
     public string? ColumnProblem()
     {
         var sources = SourceKinds.Count;
-        if (SourceStarts.Count != ItemIds.Count)
+        if (ItemIds.Count > 0 && ItemIndexes.Count > 0)
         {
-            return $"{ItemIds.Count} item_ids but {SourceStarts.Count} source_starts";
+            return $"both item_ids ({ItemIds.Count}) and item_indexes ({ItemIndexes.Count})";
+        }
+
+        if (SourceStarts.Count != CandidateCount)
+        {
+            return $"{CandidateCount} candidates but {SourceStarts.Count} source_starts";
         }
 
         if (SourceKeyIndexes.Count != sources || SourceScores.Count != sources)

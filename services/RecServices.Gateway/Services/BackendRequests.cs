@@ -7,20 +7,35 @@ namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// The requests the gateway sends its backends for one user, built from the user's resolved history (item indices,
-/// oldest first) and profile. <c>recs cost</c> sends the same requests to retrieval and ranking directly, to time each
-/// hop alone.
+/// oldest first) and profile. Pinned to the version of the gateway's own bundle, the requests carry item indexes of
+/// that bundle and ask for indexes back, so that no process turns ids into indices and back (at a million items each
+/// id looked up is a few cache misses); pinned to another version they carry ids. <c>recs cost</c> sends the same
+/// requests to retrieval and ranking directly, to time each hop alone.
 /// </summary>
 public static class BackendRequests
 {
-    /// <summary>Retrieval's request: the context's recent items and top genres, the country, every history item excluded.</summary>
-    public static GetCandidatesRequest Candidates(ItemCatalog catalog, UserContext context, ReadOnlySpan<int> history, int? age, string? gender, int candidateCount)
+    /// <summary>
+    /// Retrieval's request: the context's recent items and top genres, the country, every history item excluded; as
+    /// indexes when <paramref name="bundleVersion"/> is <paramref name="bundle"/>'s own version.
+    /// </summary>
+    public static GetCandidatesRequest Candidates(Bundle bundle, UserContext context, ReadOnlySpan<int> history, int? age, string? gender, int candidateCount, string bundleVersion)
     {
         var request = new GetCandidatesRequest
         {
             Country = context.Country ?? string.Empty, MaxCandidateCount = candidateCount, Age = age ?? 0, Gender = gender ?? string.Empty,
+            BundleVersion = bundleVersion,
         };
-        request.RecentItemIds.AddRange(context.RecentItems.Select(catalog.IdOf));
         request.TopGenres.AddRange(context.TopGenres);
+        if (ByIndex(bundle, bundleVersion))
+        {
+            request.AnswerWithIndexes = true;
+            request.RecentItemIndexes.AddRange(context.RecentItems);
+            request.ExcludedItemIndexes.AddRange(history.ToArray());
+            return request;
+        }
+
+        var catalog = bundle.Catalog;
+        request.RecentItemIds.AddRange(context.RecentItems.Select(catalog.IdOf));
         foreach (var item in history)
         {
             request.ExcludedItemIds.Add(catalog.IdOf(item));
@@ -29,10 +44,21 @@ public static class BackendRequests
         return request;
     }
 
-    /// <summary>Ranking's request: the history, the filtered candidates, how many to send back and the version retrieval answered with.</summary>
-    public static RankCandidatesRequest Rank(ItemCatalog catalog, ReadOnlySpan<int> history, IEnumerable<int> candidates, int? age, string? gender, int topCount, string bundleVersion)
+    /// <summary>
+    /// Ranking's request: the history, the filtered candidates, how many to send back and the version retrieval answered
+    /// with; as indexes when that is <paramref name="bundle"/>'s own version.
+    /// </summary>
+    public static RankCandidatesRequest Rank(Bundle bundle, ReadOnlySpan<int> history, IReadOnlyList<int> candidates, int? age, string? gender, int topCount, string bundleVersion)
     {
         var request = new RankCandidatesRequest { Age = age ?? 0, Gender = gender ?? string.Empty, TopCount = topCount, BundleVersion = bundleVersion };
+        if (ByIndex(bundle, bundleVersion))
+        {
+            request.HistoryItemIndexes.AddRange(history.ToArray());
+            request.CandidateItemIndexes.AddRange(candidates);
+            return request;
+        }
+
+        var catalog = bundle.Catalog;
         foreach (var item in history)
         {
             request.HistoryItemIds.Add(catalog.IdOf(item));
@@ -41,4 +67,7 @@ public static class BackendRequests
         request.CandidateItemIds.AddRange(candidates.Select(catalog.IdOf));
         return request;
     }
+
+    /// <summary>Whether calls pinned to <paramref name="bundleVersion"/> can carry <paramref name="bundle"/>'s item indexes.</summary>
+    public static bool ByIndex(Bundle bundle, string bundleVersion) => bundleVersion.Length > 0 && bundleVersion == bundle.Manifest.Version;
 }

@@ -1,4 +1,5 @@
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
 using SourceKind = RecServices.Serving.Retrieval.SourceKind;
 
@@ -11,13 +12,34 @@ namespace RecServices.Gateway.Services;
 /// </summary>
 public static class CandidateFilter
 {
-    public static void Apply(GetCandidatesResponse response, IReadOnlyDictionary<string, int> catalogIndex, IReadOnlySet<int> seen, List<int> candidates, Dictionary<int, int> positions)
+    /// <summary>
+    /// Filters <paramref name="response"/>'s candidates into <paramref name="candidates"/> (item indices of
+    /// <paramref name="catalog"/>) and <paramref name="positions"/>: by index when the answer holds item indexes (the
+    /// caller pinned it to <paramref name="catalog"/>'s version), otherwise by looking each id up.
+    /// </summary>
+    public static void Apply(GetCandidatesResponse response, ItemCatalog catalog, IReadOnlySet<int> seen, List<int> candidates, Dictionary<int, int> positions)
     {
-        candidates.EnsureCapacity(response.ItemIds.Count);
-        positions.EnsureCapacity(response.ItemIds.Count);
-        for (var i = 0; i < response.ItemIds.Count; i++)
+        var count = response.CandidateCount;
+        candidates.EnsureCapacity(count);
+        positions.EnsureCapacity(count);
+        var indexes = response.ItemIndexes;
+        for (var i = 0; i < count; i++)
         {
-            if (catalogIndex.TryGetValue(response.ItemIds[i], out var item) && !seen.Contains(item) && positions.TryAdd(item, i))
+            int item;
+            if (indexes.Count > 0)
+            {
+                item = indexes[i];
+                if ((uint)item >= (uint)catalog.Count)
+                {
+                    continue;
+                }
+            }
+            else if (!catalog.Index.TryGetValue(response.ItemIds[i], out item))
+            {
+                continue;
+            }
+
+            if (!seen.Contains(item) && positions.TryAdd(item, i))
             {
                 candidates.Add(item);
             }

@@ -10,9 +10,10 @@ namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// The gateway's logic: load the user's profile → retrieval → filter seen items → ranking, relaying the
-/// ranker's stream as it arrives, cut at the requested count. One answer uses one bundle version: ranking is asked
-/// to rank with the version retrieval answered with; when ranking does not hold it (a promotion in progress), the
-/// gateway asks retrieval again with the version ranking serves, once. When ranking fails or is late, the rest of
+/// ranker's stream as it arrives, cut at the requested count. One answer uses one bundle version: retrieval is asked
+/// for candidates of the gateway's own version, by item index (no id is looked up on the way), and ranking to rank
+/// with the version retrieval answered with. When a backend does not hold the version asked (a promotion in
+/// progress), the gateway asks retrieval again with the version that backend serves, by id, once per backend. When ranking fails or is late, the rest of
 /// the list comes in retrieval order; when retrieval fails, from the bundle's popular items. Both are marked
 /// degraded. A cancelled caller cancels the outgoing calls.
 /// </summary>
@@ -42,8 +43,14 @@ public sealed partial class RecommendationPipeline(
         // The newest HistoryLimit items feed the sources and the tower and are excluded by retrieval; a longer history
         // is checked against the store for the items about to be sent (one more read, heavy users only).
         var seen = context.Excluded;
+        GetCandidatesRequest Candidates(string version) =>
+            BackendRequests.Candidates(state.Bundle, context, history, user?.Age, user?.Gender, _options.CandidateCount, version);
 
-        var request = BackendRequests.Candidates(catalog, context, history, user?.Age, user?.Gender, _options.CandidateCount);
+        // Pinned to the gateway's own version, the calls carry item indexes; a backend that does not hold it says which
+        // version it serves, and the gateway asks again with that one (by id), once per backend.
+        var request = Candidates(state.Bundle.Manifest.Version);
+        var retrievalRedirected = false;
+        var rankingRedirected = false;
 
         for (var attempt = 1; ; attempt++)
         {
@@ -54,10 +61,16 @@ public sealed partial class RecommendationPipeline(
             try
             {
                 proposals = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
-                if (proposals.ColumnProblem() is { } problem)
+                if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
                 {
                     throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
                 }
+            }
+            catch (RpcException e) when (!retrievalRedirected && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
+            {
+                retrievalRedirected = true; // retrieval does not hold the gateway's version (one of them is promoting)
+                request = Candidates(served);
+                continue;
             }
             catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
             {
@@ -91,18 +104,19 @@ public sealed partial class RecommendationPipeline(
 
             if (user is { HistoryTruncated: true })
             {
-                seen = await SeenAmongAsync(state, user, proposals!.ItemIds, seen, cancellationToken);
+                seen = await SeenAmongAsync(state, user, proposals!.ItemIndexes.Count > 0 ? [.. proposals.ItemIndexes.Select(catalog.IdOf)] : proposals.ItemIds, seen, cancellationToken);
             }
 
-            CandidateFilter.Apply(proposals!, catalog.Index, seen, candidates, byItem);
+            CandidateFilter.Apply(proposals!, catalog, seen, candidates, byItem);
             metrics.RecordFiltered(candidates.Count);
             var version = proposals!.BundleVersion;
+            var byIndex = BackendRequests.ByIndex(state.Bundle, version);
             var sent = new HashSet<int>();
             string? failure = null;
             string? rankingServes = null;
             if (candidates.Count > 0)
             {
-                var rankRequest = BackendRequests.Rank(catalog, history, candidates, user?.Age, user?.Gender, count, version);
+                var rankRequest = BackendRequests.Rank(state.Bundle, history, candidates, user?.Age, user?.Gender, count, version);
                 using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
                 // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
                 // cleanly instead of being cancelled once the list is full.
@@ -113,7 +127,7 @@ public sealed partial class RecommendationPipeline(
                     {
                         more = await call.ResponseStream.MoveNext(cancellationToken);
                     }
-                    catch (RpcException e) when (attempt == 1 && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
+                    catch (RpcException e) when (!rankingRedirected && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
                     {
                         rankingServes = served; // a promotion in progress: ask retrieval again for the version ranking serves
                         break;
@@ -137,8 +151,8 @@ public sealed partial class RecommendationPipeline(
                     }
 
                     var ranked = call.ResponseStream.Current;
-                    if (sent.Count >= count || ranked.ItemId.Length == 0 || !catalog.Index.TryGetValue(ranked.ItemId, out var item)
-                        || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
+                    var item = ranked.ItemId.Length == 0 ? -1 : byIndex ? ranked.ItemIndex : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
+                    if (sent.Count >= count || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
                     {
                         continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
                     }
@@ -149,7 +163,8 @@ public sealed partial class RecommendationPipeline(
 
             if (rankingServes is not null)
             {
-                request.BundleVersion = rankingServes;
+                rankingRedirected = true;
+                request = Candidates(rankingServes);
                 continue;
             }
 
@@ -175,6 +190,13 @@ public sealed partial class RecommendationPipeline(
             yield break;
         }
     }
+
+    /// <summary>Null when an answer to a request by index is one (item indexes of the version asked for); otherwise what is wrong.</summary>
+    private static string? IndexProblem(GetCandidatesRequest request, GetCandidatesResponse answer) =>
+        !request.AnswerWithIndexes ? null
+        : answer.BundleVersion != request.BundleVersion ? $"asked for indexes of version {request.BundleVersion}, answered with version {answer.BundleVersion}"
+        : answer.ItemIds.Count > 0 ? "asked for item indexes, answered with item ids"
+        : null;
 
     /// <summary><paramref name="seen"/> plus those of <paramref name="itemIds"/> the user interacted with beyond the history read.</summary>
     private async Task<IReadOnlySet<int>> SeenAmongAsync(GatewayState state, Users.StoredUser user, IReadOnlyList<string> itemIds, IReadOnlySet<int> seen, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Ranking.Services;
 
-/// <summary>The RankingService RPCs: validate, map ids, rank once, stream the result best first.</summary>
+/// <summary>The RankingService RPCs: validate, map ids (or take the indexes of a caller pinned to the version), rank once, stream the result best first.</summary>
 public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics) : RankingService.RankingServiceBase
 {
     /// <summary>The most candidates one request may carry.</summary>
@@ -16,20 +16,26 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
     public override async Task RankCandidates(RankCandidatesRequest request, IServerStreamWriter<RankCandidatesResponse> responseStream, ServerCallContext context)
     {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
+        RequestChecks.IdsOrIndexes(request.HistoryItemIds.Count, request.HistoryItemIndexes.Count, "history_item_ids", "history_item_indexes", request.BundleVersion);
+        RequestChecks.IdsOrIndexes(request.CandidateItemIds.Count, request.CandidateItemIndexes.Count, "candidate_item_ids", "candidate_item_indexes", request.BundleVersion);
         var state = readiness.Pinned(request.BundleVersion);
+        var catalog = state.Bundle.Catalog;
         RequestChecks.Ids(request.HistoryItemIds, "history_item_ids");
         RequestChecks.Ids(request.CandidateItemIds, "candidate_item_ids");
-        RequestChecks.Count(request.CandidateItemIds.Count, MaxCandidates, "the number of candidate_item_ids", "at least one");
+        RequestChecks.Indexes(request.HistoryItemIndexes, catalog.Count, "history_item_indexes", request.BundleVersion);
+        RequestChecks.Indexes(request.CandidateItemIndexes, catalog.Count, "candidate_item_indexes", request.BundleVersion);
+        RequestChecks.Count(request.CandidateItemIds.Count + request.CandidateItemIndexes.Count, MaxCandidates, "the number of candidates", "at least one");
         RequestChecks.Count(request.TopCount, MaxCandidates, "top_count", "0 means all candidates");
         RequestChecks.Profile(request.Age, request.Gender);
 
-        var catalog = state.Bundle.Catalog;
-        var historyItems = new List<int>(request.HistoryItemIds.Count);
+        var historyItems = new List<int>(request.HistoryItemIds.Count + request.HistoryItemIndexes.Count);
         catalog.Resolve(request.HistoryItemIds, historyItems);
+        historyItems.AddRange(request.HistoryItemIndexes);
         var history = historyItems.ToArray();
-        var candidates = new List<int>(request.CandidateItemIds.Count);
+        var candidates = new List<int>(request.CandidateItemIds.Count + request.CandidateItemIndexes.Count);
         var unknown = new List<string>();
         catalog.Resolve(request.CandidateItemIds, candidates, unknown);
+        candidates.AddRange(request.CandidateItemIndexes);
         var count = candidates.Count;
 
         var top = request.TopCount == 0 ? count : Math.Min(request.TopCount, count);
@@ -46,7 +52,8 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
             {
                 await responseStream.WriteAsync(new RankCandidatesResponse
                 {
-                    ItemId = state.Bundle.Catalog.Items[ranked[i].Item].Id,
+                    ItemId = catalog.IdOf(ranked[i].Item),
+                    ItemIndex = ranked[i].Item,
                     Score = ranked[i].Score,
                     Rank = i + 1,
                 }, context.CancellationToken);

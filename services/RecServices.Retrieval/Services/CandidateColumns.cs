@@ -5,17 +5,29 @@ using SourceKind = RecServices.Serving.Retrieval.SourceKind;
 
 namespace RecServices.Retrieval.Services;
 
-/// <summary>Writes a candidate set into the column layout of <see cref="GetCandidatesResponse"/>, each source key once.</summary>
+/// <summary>Writes a candidate set, as ids or as item indexes, into the column layout of <see cref="GetCandidatesResponse"/>, each source key once.</summary>
 public static class CandidateColumns
 {
-    public static void Write(CandidateSet set, ItemCatalog catalog, GetCandidatesResponse response)
+    /// <summary>Writes <paramref name="set"/>'s candidates, as indexes (<c>item_indexes</c>) when <paramref name="indexes"/> is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>.</summary>
+    public static void Write(CandidateSet set, ItemCatalog catalog, bool indexes, GetCandidatesResponse response)
     {
         var keys = new Dictionary<string, int>(StringComparer.Ordinal);
-        response.ItemIds.Capacity = set.Count;
+        if (indexes)
+        {
+            response.ItemIndexes.AddRange(set.Items);
+        }
+        else
+        {
+            response.ItemIds.Capacity = set.Count;
+            foreach (var item in set.Items)
+            {
+                response.ItemIds.Add(catalog.IdOf(item));
+            }
+        }
+
         response.SourceStarts.Capacity = set.Count;
         foreach (var item in set.Items)
         {
-            response.ItemIds.Add(catalog.IdOf(item));
             response.SourceStarts.Add(response.SourceKinds.Count);
             foreach (var hit in set.SourcesOf(item))
             {

@@ -6,27 +6,38 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval.Services;
 
-/// <summary>The RetrievalService RPCs: validate, map ids to the bundle's item indices, generate, map back.</summary>
+/// <summary>The RetrievalService RPCs: validate, map ids to the bundle's item indices (or take the indexes of a caller pinned to the version), generate, answer with ids or indexes.</summary>
 public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, RetrievalMetrics metrics) : RetrievalService.RetrievalServiceBase
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
     {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
+        RequestChecks.IdsOrIndexes(request.RecentItemIds.Count, request.RecentItemIndexes.Count, "recent_item_ids", "recent_item_indexes", request.BundleVersion);
+        RequestChecks.IdsOrIndexes(request.ExcludedItemIds.Count, request.ExcludedItemIndexes.Count, "excluded_item_ids", "excluded_item_indexes", request.BundleVersion);
+        if (request.AnswerWithIndexes && request.BundleVersion.Length == 0)
+        {
+            throw RequestChecks.Invalid("answer_with_indexes needs bundle_version: indexes are positions in one bundle's item table, so pin the version you hold");
+        }
+
         var state = readiness.Pinned(request.BundleVersion);
         var limits = state.Generator.Options;
+        var catalog = state.Bundle.Catalog;
         RequestChecks.Count(request.MaxCandidateCount, limits.MaxCandidatesLimit, "max_candidate_count", $"0 means the default ({limits.DefaultMaxCandidates})");
         RequestChecks.Ids(request.RecentItemIds, "recent_item_ids");
         RequestChecks.Ids(request.ExcludedItemIds, "excluded_item_ids");
+        RequestChecks.Indexes(request.RecentItemIndexes, catalog.Count, "recent_item_indexes", request.BundleVersion);
+        RequestChecks.Indexes(request.ExcludedItemIndexes, catalog.Count, "excluded_item_indexes", request.BundleVersion);
         RequestChecks.Ids(request.TopGenres, "top_genres");
         RequestChecks.Text(request.Country, "country", 64);
         RequestChecks.Profile(request.Age, request.Gender);
 
-        var catalog = state.Bundle.Catalog;
         var unknown = new List<string>();
-        var recent = new List<int>(request.RecentItemIds.Count);
+        var recent = new List<int>(request.RecentItemIds.Count + request.RecentItemIndexes.Count);
         catalog.Resolve(request.RecentItemIds, recent, unknown);
-        var history = new List<int>(request.ExcludedItemIds.Count);
+        recent.AddRange(request.RecentItemIndexes);
+        var history = new List<int>(request.ExcludedItemIds.Count + request.ExcludedItemIndexes.Count);
         catalog.Resolve(request.ExcludedItemIds, history, unknown);
+        history.AddRange(request.ExcludedItemIndexes);
 
         var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
         var profile = new UserProfile([.. history], request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
@@ -36,7 +47,7 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
-        CandidateColumns.Write(set, catalog, response);
+        CandidateColumns.Write(set, catalog, request.AnswerWithIndexes, response);
         return Task.FromResult(response);
     }
 }
