@@ -48,6 +48,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
 
         options.AbortOnConnectFail = false;
         options.ClientName ??= "recservices";
+        options.IncludeDetailInExceptions = false; // failures are logged: no keys (user ids) in their messages
         return options;
     }
 

@@ -24,7 +24,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
         // The ranker sends the whole top-k at once, so the items are written without a flush each and go out
         // together when the list ends (one burst of HTTP/2 frames instead of one write per item).
         responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-        await foreach (var item in pipeline.RecommendAsync(request.UserId, count, context.CancellationToken))
+        await foreach (var item in pipeline.RecommendAsync(request.UserId, count, context.Deadline, context.CancellationToken))
         {
             var response = new RecommendResponse
             {

@@ -62,12 +62,20 @@ public static class GatewayServiceCollectionExtensions
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .RemoveAllLoggers();
 
+    /// <summary>How long a channel waits at most between attempts to reconnect to a backend that went away.</summary>
+    public static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// Round robin over the resolved addresses, and retries of UNAVAILABLE only (a restarting pod) with a short
-    /// backoff; deadlines are set per call. One attempt: no retry policy at all.
+    /// backoff; deadlines are set per call. One attempt: no retry policy at all. Reconnection attempts back off from
+    /// 100 ms to at most <see cref="MaxReconnectBackoff"/> (gRPC's default grows to two minutes, so that after a long
+    /// outage the gateway kept answering degraded for tens of seconds after the backend was back); a connection
+    /// attempt to a loopback or in-cluster address costs next to nothing.
     /// </summary>
     private static void ConfigureChannel(GrpcChannelOptions channel, Uri address, int attempts)
     {
+        channel.InitialReconnectBackoff = TimeSpan.FromMilliseconds(100);
+        channel.MaxReconnectBackoff = MaxReconnectBackoff;
         var config = new ServiceConfig();
         if (address.Scheme == ServerEndpoint.DnsScheme)
         {

@@ -17,21 +17,32 @@ namespace RecServices.Gateway.Services;
 /// the list comes in retrieval order; when retrieval fails, from the bundle's popular items. Both are marked
 /// degraded. A cancelled caller cancels the outgoing calls.
 /// </summary>
-public sealed partial class RecommendationPipeline(
+public sealed class RecommendationPipeline(
     Readiness<GatewayState> readiness,
     UserStoreHealth storeHealth,
     RetrievalService.RetrievalServiceClient retrieval,
     RankingService.RankingServiceClient ranking,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
+    TimeProvider time,
     ILogger<RecommendationPipeline> logger)
 {
     private readonly GatewayOptions _options = options.Value;
+    private readonly FailureLog _retrievalFailures = new(logger, "Retrieval", "answering degraded (the most popular items)", time);
+    private readonly FailureLog _rankingFailures = new(logger, "Ranking", "answering degraded (retrieval order)", time);
 
     public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
 
-    public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The top <paramref name="count"/> for <paramref name="userId"/>. <paramref name="callerDeadline"/> is the caller's own
+    /// deadline (<see cref="DateTime.MaxValue"/> for none): no outgoing call outlives it, and a call cut short by it is the
+    /// caller's doing, never counted or logged as a failure of the dependency.
+    /// </summary>
+    public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, DateTime callerDeadline, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        DateTime Deadline(int milliseconds) => Min(callerDeadline, DateTime.UtcNow.AddMilliseconds(milliseconds));
+        bool IsDependencyFailure(RpcException e) => DependencyFailed(e, callerDeadline, cancellationToken);
+
         var state = State;
         var catalog = state.Bundle.Catalog;
         var user = await storeHealth.CallAsync(() => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken), "retry the call");
@@ -61,6 +72,7 @@ public sealed partial class RecommendationPipeline(
             try
             {
                 proposals = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
+                _retrievalFailures.Succeeded();
                 if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
                 {
                     throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
@@ -72,14 +84,14 @@ public sealed partial class RecommendationPipeline(
                 request = Candidates(served);
                 continue;
             }
-            catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
+            catch (RpcException e) when (IsDependencyFailure(e))
             {
                 retrievalFailure = e;
             }
 
             if (retrievalFailure is not null)
             {
-                LogDegraded(logger, "retrieval", retrievalFailure.StatusCode);
+                _retrievalFailures.Failed(retrievalFailure.StatusCode.ToString());
                 metrics.RecordDegraded("retrieval", retrievalFailure.StatusCode);
                 var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
                 var popular = state.Bundle.Tops!.Global;
@@ -132,14 +144,14 @@ public sealed partial class RecommendationPipeline(
                         rankingServes = served; // a promotion in progress: ask retrieval again for the version ranking serves
                         break;
                     }
-                    catch (RpcException e) when (IsDependencyFailure(e, cancellationToken))
+                    catch (RpcException e) when (IsDependencyFailure(e))
                     {
                         if (sent.Count >= count)
                         {
                             break; // the list is complete: a failure after it changes nothing for the caller
                         }
 
-                        LogDegraded(logger, "ranking", e.StatusCode);
+                        _rankingFailures.Failed(e.StatusCode.ToString());
                         metrics.RecordDegraded("ranking", e.StatusCode);
                         failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
                         break;
@@ -147,6 +159,7 @@ public sealed partial class RecommendationPipeline(
 
                     if (!more)
                     {
+                        _rankingFailures.Succeeded();
                         break;
                     }
 
@@ -219,14 +232,15 @@ public sealed partial class RecommendationPipeline(
             ? served
             : null;
 
-    private static DateTime Deadline(int milliseconds) => DateTime.UtcNow.AddMilliseconds(milliseconds);
+    private static DateTime Min(DateTime a, DateTime b) => a < b ? a : b;
 
-    /// <summary>A failure of the dependency (not of our caller, whose cancellation must propagate).</summary>
-    private static bool IsDependencyFailure(RpcException e, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+    /// <summary>
+    /// A failure of the dependency, not of our caller: the caller's cancellation or expired deadline must propagate (the
+    /// outgoing call may see it a moment before the caller's token does), and is neither logged nor counted.
+    /// </summary>
+    private static bool DependencyFailed(RpcException e, DateTime callerDeadline, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && DateTime.UtcNow < callerDeadline && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
             or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented
             or StatusCode.FailedPrecondition;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} failed with {Status}; answering degraded")]
-    private static partial void LogDegraded(ILogger logger, string dependency, StatusCode status);
 }

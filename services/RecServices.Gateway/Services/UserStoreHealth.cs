@@ -1,14 +1,15 @@
+using RecServices.ServiceDefaults;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// Turns the user store's failures into gRPC answers and logs them when the store's state changes (reachable →
-/// failing → reachable), never once per call. Says once at start what an acknowledged write survives.
+/// failing → reachable, <see cref="FailureLog"/>), never once per call. Says once at start what an acknowledged write survives.
 /// </summary>
-public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger)
+public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger, TimeProvider time)
 {
-    private int _failing;
+    private readonly FailureLog _failures = new(logger, "The user store", "answering UNAVAILABLE", time);
 
     /// <summary>Runs a store call: a store failure becomes UNAVAILABLE with <paramref name="advice"/> (what the caller should do).</summary>
     public async Task<T> CallAsync<T>(Func<Task<T>> call, string advice)
@@ -20,19 +21,11 @@ public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger)
         }
         catch (UserStoreUnavailableException e)
         {
-            if (Interlocked.Exchange(ref _failing, 1) == 0)
-            {
-                LogFailing(logger, e.Message);
-            }
-
+            _failures.Failed(e.Message);
             throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, $"the user store is unavailable; {advice}"));
         }
 
-        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
-        {
-            LogRecovered(logger);
-        }
-
+        _failures.Succeeded();
         return result;
     }
 
@@ -55,14 +48,8 @@ public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger)
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The user store is failing ({Problem}); answering UNAVAILABLE until it recovers")]
-    private static partial void LogFailing(ILogger logger, string problem);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the empty user store from bundle {Version}")]
     private static partial void LogSeeded(ILogger logger, string version);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "The user store answers again")]
-    private static partial void LogRecovered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "User store: {Description}; every acknowledged interaction is fsynced first")]
     private static partial void LogDurable(ILogger logger, string description);

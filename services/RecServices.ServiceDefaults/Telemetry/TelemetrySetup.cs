@@ -14,11 +14,31 @@ namespace RecServices.ServiceDefaults.Telemetry;
 internal static class TelemetrySetup
 {
     /// <summary>
+    /// The levels a host logs at unless configuration says otherwise (<c>Logging:LogLevel:&lt;category&gt;</c>, e.g.
+    /// <c>Logging__LogLevel__Grpc=Debug</c>): the services' own lines (start, bundle versions, a dependency failing or
+    /// answering again) at Information; the frameworks' per-request lines (ASP.NET Core's request start and end,
+    /// gRPC's per-call statuses, HttpClient's per-request lines) only from Warning, so that steady traffic writes
+    /// nothing. Lifetime lines (listening, stopping) stay.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string?> DefaultLevels = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+        ["Logging:LogLevel:Grpc"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Extensions.Http"] = "Warning",
+    };
+
+    /// <summary>
     /// Console logs on one line, as text or as JSON (Recs:LogFormat), with the trace and span ids of the call
-    /// that wrote them; over OTLP as well when an endpoint is set.
+    /// that wrote them; over OTLP as well when an endpoint is set. Levels: <see cref="DefaultLevels"/>, below every
+    /// other configuration source.
     /// </summary>
     public static void AddRecsLogging(this WebApplicationBuilder builder, RecsOptions options)
     {
+        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = DefaultLevels });
         builder.Logging.ClearProviders();
         if (options.LogFormat == RecsOptions.JsonLogs)
         {
