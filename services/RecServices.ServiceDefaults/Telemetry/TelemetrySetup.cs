@@ -18,7 +18,8 @@ internal static class TelemetrySetup
     /// <c>Logging__LogLevel__Grpc=Debug</c>): the services' own lines (start, bundle versions, a dependency failing or
     /// answering again) at Information; the frameworks' per-request lines (ASP.NET Core's request start and end,
     /// gRPC's per-call statuses, HttpClient's per-request lines) only from Warning, so that steady traffic writes
-    /// nothing. Lifetime lines (listening, stopping) stay.
+    /// nothing; the gRPC client's from Error (it warns of every deadline exceeded, a caller's own included: the
+    /// gateway logs a failing backend once per change of state instead). Lifetime lines (listening, stopping) stay.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string?> DefaultLevels = new Dictionary<string, string?>
     {
@@ -26,6 +27,7 @@ internal static class TelemetrySetup
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Grpc"] = "Warning",
+        ["Logging:LogLevel:Grpc.Net.Client"] = "Error", // a deadline exceeded per call: the gateway logs its backends' failures itself, by state
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Warning",
         ["Logging:LogLevel:Microsoft.Extensions.Http"] = "Warning",
