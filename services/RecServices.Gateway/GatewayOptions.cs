@@ -73,6 +73,13 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     [Range(1, 60_000, ErrorMessage = "Recs:RankingTimeoutMs must be between 1 and 60000")]
     public int RankingTimeoutMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// The longest wait between attempts to reconnect to a backend that went away, in milliseconds (gRPC's own default
+    /// grows to two minutes: after a long outage, full answers would resume that long after the backend is back).
+    /// </summary>
+    [Range(100, 120_000, ErrorMessage = "Recs:MaxReconnectBackoffMs must be between 100 and 120000")]
+    public int MaxReconnectBackoffMs { get; set; } = 1_000;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))

@@ -1,6 +1,9 @@
 namespace RecServices.Cli.Tests;
 
-/// <summary><c>recs drill</c>: SIGKILL of the gateway or of redis-server while writes stream in loses no acknowledged write.</summary>
+/// <summary>
+/// <c>recs drill</c>: SIGKILL of the gateway or of redis-server while writes stream in loses no acknowledged write; SIGKILL
+/// of retrieval or ranking while recommendations are asked for fails no call, and full answers come back once it does.
+/// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class DrillCommandTests
 {
@@ -22,6 +25,31 @@ public sealed class DrillCommandTests
         Assert.Matches($@"{store} store, kill -9 {kill}, 4 writers, [\d.]+ s: [1-9]\d* acknowledged, 0 lost, 0 recorded twice", result.Output);
     }
 
+    [Theory]
+    [InlineData("retrieval")]
+    [InlineData("ranking")]
+    public async Task Drill_KillABackendUnderRecommendLoad_NoCallFails_DegradedWhileDown_FullAnswersAfter(string kill)
+    {
+        using var dir = new TempDirectory();
+        var bundle = Path.Combine(dir.Path, "bundle");
+        var train = await Recs.RunAsync("train", "--data", "synthetic", "--out", bundle,
+            "--synthetic-users", "100", "--synthetic-items", "150", "--synthetic-interactions", "3000", "--epochs", "1", "--dim", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
+        var json = Path.Combine(dir.Path, "drill.json");
+
+        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", kill, "--writers", "4", "--before", "1", "--outage", "2", "--after", "2", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        Assert.Equal(kill, root.GetProperty("killed").GetString());
+        Assert.Equal(0, root.GetProperty("failed").GetInt64());
+        Assert.True(root.GetProperty("degraded").GetInt64() > 0, "no answer was degraded while the backend was down");
+        Assert.True(root.GetProperty("calls").GetInt64() > root.GetProperty("degraded").GetInt64(), "no full answer at all");
+        Assert.True(root.GetProperty("recovery_s").GetDouble() >= 0);
+        Assert.Matches($@"kill -9 {kill}, down 2 s, 4 callers, reconnect backoff ≤ 1000 ms: [1-9]\d* answers, 0 failed calls", result.Output);
+    }
+
     [Fact]
     public async Task Drill_UnknownKillTarget_ExitsOneSayingWhy()
     {
@@ -30,6 +58,6 @@ public sealed class DrillCommandTests
         var result = await Recs.RunAsync("drill", "--spawn", dir.Path, "--kill", "postgres");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("--kill must be gateway or redis; got 'postgres'", result.Error);
+        Assert.Contains("--kill must be gateway, redis, retrieval or ranking; got 'postgres'", result.Error);
     }
 }

@@ -10,6 +10,7 @@ namespace RecServices.Cli.Commands;
 /// <summary>
 /// <c>recs drill --spawn &lt;bundle&gt; --store sqlite|redis --kill gateway|redis</c>: writes through the gateway,
 /// kills the gateway (or redis-server) with SIGKILL midway, starts it again, and counts acknowledged writes lost.
+/// <c>--kill retrieval|ranking</c>: recommendations through a backend's crash, outage and return (<see cref="RecoveryDrill"/>).
 /// </summary>
 public static class DrillCommand
 {
@@ -19,14 +20,16 @@ public static class DrillCommand
     {
         var spawn = new Option<string>("--spawn") { Description = "Start retrieval, ranking and gateway as processes on loopback over this bundle (and redis-server with --store redis).", Required = true };
         var store = new Option<string>("--store") { Description = "The gateway's user store: sqlite or redis (append-only file, fsync always).", DefaultValueFactory = _ => "sqlite" };
-        var kill = new Option<string>("--kill") { Description = "What to kill with SIGKILL midway: gateway, or redis (with --store redis).", DefaultValueFactory = _ => KillDrill.KillGateway };
-        var writers = new Option<int>("--writers") { Description = "Concurrent RecordInteraction callers.", DefaultValueFactory = _ => 16 };
+        var kill = new Option<string>("--kill") { Description = "What to kill with SIGKILL midway: gateway, or redis (with --store redis), while writing; retrieval or ranking, while asking for recommendations.", DefaultValueFactory = _ => KillDrill.KillGateway };
+        var writers = new Option<int>("--writers") { Description = "Concurrent callers: of RecordInteraction (--kill gateway|redis), of Recommend (--kill retrieval|ranking).", DefaultValueFactory = _ => 16 };
+        var outage = new Option<double>("--outage") { Description = "With --kill retrieval|ranking: seconds the backend stays down before it is started again.", DefaultValueFactory = _ => 10 };
+        var backoff = new Option<int>("--max-reconnect-backoff-ms") { Description = "With --kill retrieval|ranking: the gateway's Recs:MaxReconnectBackoffMs for the run (120000 is about gRPC's own default).", DefaultValueFactory = _ => 1_000 };
         var before = new Option<double>("--before") { Description = "Seconds of writes before the kill.", DefaultValueFactory = _ => 5 };
         var after = new Option<double>("--after") { Description = "Seconds of writes after the killed process serves again.", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to this file." };
         var command = new Command("drill", "Durability drill: writes through the gateway, kill -9 of the gateway or redis-server midway, then counts acknowledged writes lost (exit 1 when any is).")
         {
-            spawn, store, kill, writers, before, after, json,
+            spawn, store, kill, writers, before, after, outage, backoff, json,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -36,9 +39,9 @@ public static class DrillCommand
                 throw new ArgumentException($"--store must be sqlite or redis; got '{storeKind}'");
             }
 
-            if (target is not (KillDrill.KillGateway or KillDrill.KillRedis))
+            if (target is not (KillDrill.KillGateway or KillDrill.KillRedis or RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking))
             {
-                throw new ArgumentException($"--kill must be gateway or redis; got '{target}'");
+                throw new ArgumentException($"--kill must be gateway, redis, retrieval or ranking; got '{target}'");
             }
 
             var (count, first, second) = (parse.GetValue(writers), parse.GetValue(before), parse.GetValue(after));
@@ -49,6 +52,11 @@ public static class DrillCommand
 
             var root = parse.GetValue(spawn)!;
             var bundle = Bundle.LoadServed(root, BundleParts.Users);
+            if (target is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
+            {
+                return await RecoveryAsync(root, bundle, storeKind, target, count, first, second, parse.GetValue(outage), parse.GetValue(backoff), parse.GetValue(json), output, cancellationToken);
+            }
+
             output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store) over {bundle.Directory}");
             await using var services = await LocalServices.StartAsync(root, userStore: storeKind, cancellationToken: cancellationToken);
             var drill = new KillDrill(services, bundle.Users!.Select(u => u.Id).ToList(), bundle.Catalog.Items.Select(i => i.Id).ToList());
@@ -63,5 +71,29 @@ public static class DrillCommand
             return report.Lost == 0 && report.RecordedTwice == 0 ? 0 : 1;
         }));
         return command;
+    }
+
+    /// <summary>The recovery drill: exit 1 when a call failed or full answers never came back.</summary>
+    private static async Task<int> RecoveryAsync(
+        string root, Bundle bundle, string storeKind, string target, int callers, double before, double after, double outage, int backoff, string? json, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (outage is <= 0 or > 3600 || backoff is < 100 or > 120_000)
+        {
+            throw new ArgumentException("--outage must be more than 0 and at most 3600 seconds, --max-reconnect-backoff-ms 100 to 120000");
+        }
+
+        output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store, reconnect backoff at most {backoff} ms) over {bundle.Directory}");
+        await using var services = await LocalServices.StartAsync(
+            root, gatewaySettings: [string.Create(CultureInfo.InvariantCulture, $"--Recs:MaxReconnectBackoffMs={backoff}")], userStore: storeKind, cancellationToken: cancellationToken);
+        var drill = new RecoveryDrill(services, bundle.Users!.Select(u => u.Id).ToList(), backoff);
+        var report = await drill.RunAsync(target, callers, TimeSpan.FromSeconds(before), TimeSpan.FromSeconds(outage), TimeSpan.FromSeconds(after), output, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"kill -9 {report.Killed}, down {report.OutageSeconds} s, {report.Callers} callers, reconnect backoff ≤ {report.MaxReconnectBackoffMs} ms: {report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded answers ({report.DegradedAfterServing} to calls started after it was SERVING again), {(report.RecoverySeconds is { } s ? $"full answers {s} s after it was SERVING again" : "no full answer after it was SERVING again")}"));
+        if (json is not null)
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(report, JsonOptions));
+        }
+
+        return report.Failed == 0 && report.RecoverySeconds is not null ? 0 : 1;
     }
 }

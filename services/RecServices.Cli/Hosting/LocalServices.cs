@@ -13,7 +13,7 @@ namespace RecServices.Cli.Hosting;
 public sealed class LocalServices : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
-    private readonly List<((int Grpc, int Http) Port, string[] Settings)> _gateways = [];
+    private readonly List<(string Assembly, (int Grpc, int Http) Port, string[] Settings)> _started = [];
     private LocalRedis? _redis;
     private readonly string _storeDirectory = Path.Combine(Path.GetTempPath(), "recs-local-" + Guid.NewGuid().ToString("N"));
 
@@ -118,9 +118,9 @@ public sealed class LocalServices : IAsyncDisposable
             // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
             Task WaitAsync() => oneAtATime ? WaitStartedAsync() : Task.CompletedTask;
 
-            services._processes.Add(ServiceProcess.Start("RecServices.Retrieval", [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]));
+            services.Start("RecServices.Retrieval", retrieval, [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]);
             await WaitAsync();
-            services._processes.Add(ServiceProcess.Start("RecServices.Ranking", Settings(bundle, ranking)));
+            services.Start("RecServices.Ranking", ranking, Settings(bundle, ranking));
             await WaitAsync();
             foreach (var gateway in gatewayPorts)
             {
@@ -132,8 +132,7 @@ public sealed class LocalServices : IAsyncDisposable
                     .. store,
                     .. gatewaySettings ?? [],
                 ];
-                services._gateways.Add((gateway, settings));
-                services._processes.Add(ServiceProcess.Start("RecServices.Gateway", settings));
+                services.Start("RecServices.Gateway", gateway, settings);
                 await WaitAsync();
             }
 
@@ -153,16 +152,37 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>The SQLite file of the sqlite store, or <c>redis://…</c> of the redis one: what <c>recs train --interactions</c> takes.</summary>
     public string UserStoreLocation => _redis is null ? Path.Combine(_storeDirectory, "users.db") : "redis://" + _redis.Configuration;
 
+    /// <summary>The position in <see cref="Processes"/> of retrieval (0), ranking (1) and gateway <paramref name="index"/>.</summary>
+    public static int PositionOf(string service, int index = 0) => service switch
+    {
+        "retrieval" => 0,
+        "ranking" => 1,
+        "gateway" => 2 + index,
+        _ => throw new ArgumentException($"no service '{service}': retrieval, ranking or gateway", nameof(service)),
+    };
+
+    /// <summary>Kills process <paramref name="position"/> (<see cref="PositionOf"/>) with SIGKILL (a crash: no shutdown code runs).</summary>
+    public Task KillAsync(int position) => _processes[position].KillAsync();
+
+    /// <summary>Starts process <paramref name="position"/> again, same port and settings, and waits until it is SERVING.</summary>
+    public async Task RestartAsync(int position, CancellationToken cancellationToken = default)
+    {
+        await _processes[position].DisposeAsync();
+        var (assembly, port, settings) = _started[position];
+        _processes[position] = ServiceProcess.Start(assembly, settings);
+        await WaitServingAsync(_processes[position], port, TimeSpan.FromMinutes(3), cancellationToken);
+    }
+
     /// <summary>Kills gateway <paramref name="index"/> with SIGKILL (a crash: no shutdown code runs).</summary>
-    public Task KillGatewayAsync(int index = 0) => _processes[2 + index].KillAsync();
+    public Task KillGatewayAsync(int index = 0) => KillAsync(PositionOf("gateway", index));
 
     /// <summary>Starts gateway <paramref name="index"/> again, same port and settings, and waits until it is SERVING.</summary>
-    public async Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default)
+    public Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default) => RestartAsync(PositionOf("gateway", index), cancellationToken);
+
+    private void Start(string assembly, (int Grpc, int Http) port, string[] settings)
     {
-        await _processes[2 + index].DisposeAsync();
-        var (port, settings) = _gateways[index];
-        _processes[2 + index] = ServiceProcess.Start("RecServices.Gateway", settings);
-        await WaitServingAsync(_processes[2 + index], port, TimeSpan.FromMinutes(3), cancellationToken);
+        _started.Add((assembly, port, settings));
+        _processes.Add(ServiceProcess.Start(assembly, settings));
     }
 
     public async ValueTask DisposeAsync()

@@ -27,8 +27,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(options.DnsRefreshSeconds)));
         services.AddSingleton<GatewayMetrics>();
         services.TryAddSingleton(TimeProvider.System);
-        AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options.CallAttempts);
-        AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options.CallAttempts);
+        AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options);
+        AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options);
         services.AddSingleton<IUserStore>(_ => options.UserStore == GatewayOptions.RedisStore
             ? new RedisUserStore(options.Redis)
             : new SqliteUserStore(options.UserStorePath));
@@ -54,28 +54,26 @@ public static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    private static void AddClient<TClient>(IServiceCollection services, Uri address, int attempts)
+    private static void AddClient<TClient>(IServiceCollection services, Uri address, GatewayOptions options)
         where TClient : class =>
         services.AddGrpcClient<TClient>(o => o.Address = address)
-            .ConfigureChannel(channel => ConfigureChannel(channel, address, attempts))
+            .ConfigureChannel(channel => ConfigureChannel(channel, address, options))
             .AddInterceptor(sp => new RpcClientMetricsInterceptor(sp.GetRequiredService<RpcMetrics>(), address))
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .RemoveAllLoggers();
 
-    /// <summary>How long a channel waits at most between attempts to reconnect to a backend that went away.</summary>
-    public static readonly TimeSpan MaxReconnectBackoff = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// Round robin over the resolved addresses, and retries of UNAVAILABLE only (a restarting pod) with a short
     /// backoff; deadlines are set per call. One attempt: no retry policy at all. Reconnection attempts back off from
-    /// 100 ms to at most <see cref="MaxReconnectBackoff"/> (gRPC's default grows to two minutes, so that after a long
-    /// outage the gateway kept answering degraded for tens of seconds after the backend was back); a connection
-    /// attempt to a loopback or in-cluster address costs next to nothing.
+    /// 100 ms to at most <see cref="GatewayOptions.MaxReconnectBackoffMs"/> (gRPC's default grows to two minutes, so that
+    /// after a long outage the gateway kept answering degraded for tens of seconds after the backend was back); a
+    /// connection attempt to a loopback or in-cluster address costs next to nothing.
     /// </summary>
-    private static void ConfigureChannel(GrpcChannelOptions channel, Uri address, int attempts)
+    private static void ConfigureChannel(GrpcChannelOptions channel, Uri address, GatewayOptions options)
     {
-        channel.InitialReconnectBackoff = TimeSpan.FromMilliseconds(100);
-        channel.MaxReconnectBackoff = MaxReconnectBackoff;
+        var attempts = options.CallAttempts;
+        channel.InitialReconnectBackoff = TimeSpan.FromMilliseconds(Math.Min(100, options.MaxReconnectBackoffMs));
+        channel.MaxReconnectBackoff = TimeSpan.FromMilliseconds(options.MaxReconnectBackoffMs);
         var config = new ServiceConfig();
         if (address.Scheme == ServerEndpoint.DnsScheme)
         {
