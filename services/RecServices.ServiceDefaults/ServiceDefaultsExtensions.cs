@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Grpc.AspNetCore.HealthChecks;
+using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -8,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using RecServices.ServiceDefaults.Requests;
 using RecServices.ServiceDefaults.Telemetry;
 
 namespace RecServices.ServiceDefaults;
@@ -54,6 +57,16 @@ public static class ServiceDefaultsExtensions
 
         builder.AddRecsLogging(options);
         builder.AddRecsOpenTelemetry(options, serviceName);
+
+        // Requests that cannot be read get gRPC's statuses for them and one rate-limited Warning (not UNKNOWN and a
+        // stack trace each): every generated service bound with checked request parsing, gzip with checked
+        // decompression, oversized length prefixes refused before the body (see Requests/).
+        builder.Services.AddSingleton<UnparseableRequests>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(CheckedMethodProvider<>)));
+        builder.Services.AddOptions<GrpcServiceOptions>().PostConfigure<UnparseableRequests>((grpc, unparseable) =>
+            grpc.CompressionProviders = [.. grpc.CompressionProviders.Select(p => p as CheckedCompression ?? new CheckedCompression(p, unparseable))]);
         return options;
     }
 
@@ -76,6 +89,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<RecsOptions>();
+        app.UseLengthPrefixCheck();
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");

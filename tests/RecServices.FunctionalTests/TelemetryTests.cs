@@ -167,7 +167,8 @@ public sealed class TelemetryTests
 
         var warning = Assert.Single(warnings);
         Assert.Equal(LogLevel.Warning, warning.LogLevel);
-        Assert.Contains("answering degraded", warning.FormattedMessage ?? warning.Body, StringComparison.Ordinal);
+        Assert.Contains("is failing", warning.FormattedMessage ?? warning.Body, StringComparison.Ordinal);
+        Assert.Contains(warning.Attributes!, a => a.Key == "Dependency" && (string?)a.Value == "Ranking");
         Assert.NotEqual(default, warning.SpanId);
     }
 

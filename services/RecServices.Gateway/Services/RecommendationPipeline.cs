@@ -41,7 +41,7 @@ public sealed class RecommendationPipeline(
     public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, DateTime callerDeadline, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         DateTime Deadline(int milliseconds) => Min(callerDeadline, DateTime.UtcNow.AddMilliseconds(milliseconds));
-        bool IsDependencyFailure(RpcException e) => DependencyFailed(e, callerDeadline, cancellationToken);
+        bool IsDependencyFailure(RpcException e, DateTime deadline) => DependencyFailed(e, deadline, callerDeadline, cancellationToken);
 
         var state = State;
         var catalog = state.Bundle.Catalog;
@@ -68,10 +68,12 @@ public sealed class RecommendationPipeline(
             var candidates = new List<int>();
             var byItem = new Dictionary<int, int>();
             GetCandidatesResponse? proposals = null;
+            var retrievalDeadline = DateTime.MaxValue;
             RpcException? retrievalFailure = null;
             try
             {
-                proposals = await retrieval.GetCandidatesAsync(request, deadline: Deadline(_options.RetrievalTimeoutMs), cancellationToken: cancellationToken);
+                retrievalDeadline = Deadline(_options.RetrievalTimeoutMs);
+                proposals = await retrieval.GetCandidatesAsync(request, deadline: retrievalDeadline, cancellationToken: cancellationToken);
                 _retrievalFailures.Succeeded();
                 if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
                 {
@@ -84,7 +86,7 @@ public sealed class RecommendationPipeline(
                 request = Candidates(served);
                 continue;
             }
-            catch (RpcException e) when (IsDependencyFailure(e))
+            catch (RpcException e) when (IsDependencyFailure(e, retrievalDeadline))
             {
                 retrievalFailure = e;
             }
@@ -129,7 +131,8 @@ public sealed class RecommendationPipeline(
             if (candidates.Count > 0)
             {
                 var rankRequest = BackendRequests.Rank(state.Bundle, history, candidates, user?.Age, user?.Gender, count, version);
-                using var call = ranking.RankCandidates(rankRequest, deadline: Deadline(_options.RankingTimeoutMs), cancellationToken: cancellationToken);
+                var rankingDeadline = Deadline(_options.RankingTimeoutMs);
+                using var call = ranking.RankCandidates(rankRequest, deadline: rankingDeadline, cancellationToken: cancellationToken);
                 // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
                 // cleanly instead of being cancelled once the list is full.
                 while (true)
@@ -144,7 +147,7 @@ public sealed class RecommendationPipeline(
                         rankingServes = served; // a promotion in progress: ask retrieval again for the version ranking serves
                         break;
                     }
-                    catch (RpcException e) when (IsDependencyFailure(e))
+                    catch (RpcException e) when (IsDependencyFailure(e, rankingDeadline))
                     {
                         if (sent.Count >= count)
                         {
@@ -238,8 +241,10 @@ public sealed class RecommendationPipeline(
     /// A failure of the dependency, not of our caller: the caller's cancellation or expired deadline must propagate (the
     /// outgoing call may see it a moment before the caller's token does), and is neither logged nor counted.
     /// </summary>
-    private static bool DependencyFailed(RpcException e, DateTime callerDeadline, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && DateTime.UtcNow < callerDeadline && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+    private static bool DependencyFailed(RpcException e, DateTime deadline, DateTime callerDeadline, CancellationToken cancellationToken) =>
+        !cancellationToken.IsCancellationRequested && DateTime.UtcNow < callerDeadline
+        && !(e.StatusCode == StatusCode.DeadlineExceeded && deadline >= callerDeadline) // the call had the caller's deadline: the backend saw it pass first
+        && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
             or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented
             or StatusCode.FailedPrecondition;
 

@@ -29,7 +29,7 @@ internal static class TelemetrySetup
         ["Logging:LogLevel:Grpc"] = "Warning",
         ["Logging:LogLevel:Grpc.Net.Client"] = "Error", // a deadline exceeded per call: the gateway logs its backends' failures itself, by state
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error", // a warning per probe while NOT_SERVING: the bundle loader logs why, once
         ["Logging:LogLevel:Microsoft.Extensions.Http"] = "Warning",
     };
 
