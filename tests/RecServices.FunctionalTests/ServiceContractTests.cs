@@ -21,6 +21,26 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         Assert.Equal(["no-such-item"], responses[^1].UnknownItemIds);
     }
 
+    [Fact]
+    public async Task RankCandidates_AnItemSentTwice_IsRankedOnce()
+    {
+        var request = new RankCandidatesRequest { CandidateItemIds = { "i1", "i2", "i1", "i3", "i2" }, HistoryItemIds = { "i4" } };
+
+        var responses = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(request));
+
+        Assert.Equal(["i1", "i2", "i3"], responses.Select(r => r.ItemId).Order());
+        Assert.Equal([1, 2, 3], responses.Select(r => r.Rank));
+    }
+
+    [Fact]
+    public async Task RankCandidates_NoCandidate_IsInvalidArgumentSayingHowMany()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(fixture.System.RankingClient.RankCandidates(new RankCandidatesRequest { HistoryItemIds = { "i4" } })));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("send 1 to 10000 candidates in candidate_item_ids or candidate_item_indexes; got 0", e.Status.Detail);
+    }
+
     [Theory]
     [InlineData(-1, StatusCode.InvalidArgument, "top_count")]
     [InlineData(20_000, StatusCode.InvalidArgument, "top_count")]

@@ -24,7 +24,12 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         RequestChecks.Ids(request.CandidateItemIds, "candidate_item_ids");
         RequestChecks.Indexes(request.HistoryItemIndexes, catalog.Count, "history_item_indexes", request.BundleVersion);
         RequestChecks.Indexes(request.CandidateItemIndexes, catalog.Count, "candidate_item_indexes", request.BundleVersion);
-        RequestChecks.Count(request.CandidateItemIds.Count + request.CandidateItemIndexes.Count, MaxCandidates, "the number of candidates", "at least one");
+        var asked = request.CandidateItemIds.Count + request.CandidateItemIndexes.Count;
+        if (asked is 0 or > MaxCandidates)
+        {
+            throw RequestChecks.Invalid($"send 1 to {MaxCandidates} candidates in candidate_item_ids or candidate_item_indexes; got {asked}");
+        }
+
         RequestChecks.Count(request.TopCount, MaxCandidates, "top_count", "0 means all candidates");
         RequestChecks.Profile(request.Age, request.Gender);
 
@@ -36,6 +41,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         var unknown = new List<string>();
         catalog.Resolve(request.CandidateItemIds, candidates, unknown);
         candidates.AddRange(request.CandidateItemIndexes);
+        Distinct(candidates);
         var count = candidates.Count;
 
         var top = request.TopCount == 0 ? count : Math.Min(request.TopCount, count);
@@ -70,5 +76,21 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
             report.UnknownItemIds.AddRange(unknown);
             await responseStream.WriteAsync(report, context.CancellationToken);
         }
+    }
+
+    /// <summary>Keeps the first of each item, in order: an item sent twice is ranked once.</summary>
+    private static void Distinct(List<int> items)
+    {
+        var seen = new HashSet<int>(items.Count);
+        var kept = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (seen.Add(items[i]))
+            {
+                items[kept++] = items[i];
+            }
+        }
+
+        items.RemoveRange(kept, items.Count - kept);
     }
 }
