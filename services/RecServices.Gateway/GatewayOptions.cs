@@ -80,6 +80,13 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     [Range(100, 120_000, ErrorMessage = "Recs:MaxReconnectBackoffMs must be between 100 and 120000")]
     public int MaxReconnectBackoffMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// Recommend and RecordInteraction calls the gateway serves at once; one more is answered RESOURCE_EXHAUSTED at once
+    /// (load shedding, <see cref="Services.Admission"/>). 0: no limit.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "Recs:MaxConcurrentCalls must be between 0 (no limit) and 100000")]
+    public int MaxConcurrentCalls { get; set; } = 64;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))

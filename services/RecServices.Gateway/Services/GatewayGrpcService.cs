@@ -8,7 +8,7 @@ using RecServices.Users;
 namespace RecServices.Gateway.Services;
 
 /// <summary>The public GatewayService RPCs: validate, call the pipeline or the store, map to the contract.</summary>
-public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, IOptions<GatewayOptions> options, TimeProvider timeProvider)
+public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, Admission admission, IOptions<GatewayOptions> options, TimeProvider timeProvider)
     : GatewayService.GatewayServiceBase
 {
     /// <summary>How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item as the most recent).</summary>
@@ -19,6 +19,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
         var o = options.Value;
         RequestChecks.Id(request.UserId, "user_id");
         RequestChecks.Count(request.Count, o.MaxCount, "count", $"0 means the default ({o.DefaultCount})");
+        using var slot = admission.Enter();
         var count = request.Count == 0 ? o.DefaultCount : request.Count;
 
         // The ranker sends the whole top-k at once, so the items are written without a flush each and go out
@@ -97,6 +98,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
         }
 
         var interaction = new NewInteraction(request.UserId, request.ItemId, kind, rating, occurred, eventId);
+        using var slot = admission.Enter(); // before the write: a shed call wrote nothing
         RecordResult result;
         try
         {

@@ -51,6 +51,7 @@ public static class GatewayServiceCollectionExtensions
             return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, RetrievalOptions.Default), store);
         });
         services.AddSingleton<RecommendationPipeline>();
+        services.AddSingleton<Admission>();
         return services;
     }
 

@@ -12,10 +12,7 @@ namespace RecServices.ServiceDefaults.Requests;
 /// </summary>
 public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> logger, TimeProvider time)
 {
-    private readonly Lock _lock = new();
-    private long _lastLine;
-    private long _since;
-    private bool _logged;
+    private readonly LogThrottle _throttle = new(time);
 
     /// <summary>INTERNAL (gRPC's status for a request it cannot parse) saying what to send instead; logged.</summary>
     public RpcException Refuse(string method, Type requestType, Exception problem)
@@ -29,15 +26,9 @@ public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> log
     /// <summary>Logs one refused request: the first at once, then one line a minute at most with the count since.</summary>
     public void Note(string method, string reason)
     {
-        lock (_lock)
+        if (_throttle.Due(out var count))
         {
-            var now = time.GetTimestamp();
-            _since++;
-            if (!_logged || time.GetElapsedTime(_lastLine, now) >= FailureLog.Reminder)
-            {
-                LogRefused(logger, _since, method, reason);
-                (_logged, _lastLine, _since) = (true, now, 0);
-            }
+            LogRefused(logger, count, method, reason);
         }
     }
 
