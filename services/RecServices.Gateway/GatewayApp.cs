@@ -1,3 +1,4 @@
+using RecServices.Gateway.Auth;
 using RecServices.Gateway.Services;
 using RecServices.ServiceDefaults;
 
@@ -13,10 +14,11 @@ public static class GatewayApp
         var builder = WebApplication.CreateBuilder(args);
         var options = builder.AddServiceDefaults<GatewayOptions>("recservices-gateway", Contracts.Gateway.V1.GatewayService.Descriptor.FullName);
         builder.Services.AddGatewayServices(options);
+        builder.Services.AddGatewayAuthentication(options);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapServiceDefaults();
-        app.MapGrpcService<GatewayGrpcService>();
+        app.MapGrpcService<GatewayGrpcService>().RequireScopes(options);
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using RecServices.Gateway.Auth;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
@@ -87,8 +88,16 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     [Range(0, 100_000, ErrorMessage = "Recs:MaxConcurrentCalls must be between 0 (no limit) and 100000")]
     public int MaxConcurrentCalls { get; set; } = 64;
 
+    /// <summary>Authentication of callers with JWT bearer tokens (section <c>Recs:Auth</c>; off by default).</summary>
+    public AuthOptions Auth { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var problem in Auth.Problems())
+        {
+            yield return new ValidationResult(problem);
+        }
+
         if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))
         {
             yield return new ValidationResult("Recs:UserStorePath is required with Recs:UserStore=sqlite: the SQLite file of the user store");

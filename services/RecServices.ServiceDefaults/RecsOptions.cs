@@ -49,6 +49,12 @@ public class RecsOptions
     [RegularExpression("^(text|json)$", ErrorMessage = "Recs:LogFormat must be \"text\" or \"json\"")]
     public string LogFormat { get; set; } = TextLogs;
 
+    /// <summary>
+    /// Whether gRPC server reflection is served (what grpcurl and buf curl use to find the methods without the protos).
+    /// On by default; the prod overlay turns it off.
+    /// </summary>
+    public bool Reflection { get; set; } = true;
+
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";
 }

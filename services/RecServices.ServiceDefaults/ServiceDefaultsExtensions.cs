@@ -47,7 +47,11 @@ public static class ServiceDefaultsExtensions
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<RpcServerMetricsInterceptor>();
         });
-        builder.Services.AddGrpcReflection();
+        if (options.Reflection)
+        {
+            builder.Services.AddGrpcReflection();
+        }
+
         builder.Services.AddGrpcHealthChecks().AddCheck(HealthServices.ProcessCheck, () => HealthCheckResult.Healthy("the process is running"));
         builder.Services.Configure<GrpcHealthChecksOptions>(health =>
         {
@@ -85,12 +89,16 @@ public static class ServiceDefaultsExtensions
         return services;
     }
 
-    /// <summary>Maps reflection, grpc.health.v1 and (on the HTTP port) /healthz.</summary>
+    /// <summary>Maps reflection (unless Recs:Reflection is false), grpc.health.v1 and (on the HTTP port) /healthz.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<RecsOptions>();
         app.UseLengthPrefixCheck();
-        app.MapGrpcReflectionService();
+        if (options.Reflection)
+        {
+            app.MapGrpcReflectionService();
+        }
+
         app.MapGrpcHealthChecksService();
         app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{options.HttpPort}");

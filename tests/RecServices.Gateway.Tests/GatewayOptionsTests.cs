@@ -65,6 +65,48 @@ public sealed class GatewayOptionsTests
         Assert.Contains("Recs:UserStorePath is required", e.Message);
     }
 
+    [Fact]
+    public void Read_AuthOnWithIssuerAudienceAndKeys_IsAcceptedWithTheDefaultScopes()
+    {
+        var options = Read(new() { ["Recs:Auth:Enabled"] = "true", ["Recs:Auth:Issuer"] = "https://issuer/", ["Recs:Auth:Audience"] = "recservices", ["Recs:Auth:SigningKeysPath"] = "/keys.pem" });
+
+        Assert.True(options.Auth.Enabled);
+        Assert.Equal(("recs.read", "recs.write", "recs.any_user", "sub"), (options.Auth.ReadScope, options.Auth.WriteScope, options.Auth.AnyUserScope, options.Auth.UserClaim));
+    }
+
+    [Fact]
+    public void Read_AuthOnWithNothingElse_ReportsEveryMissingSetting()
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { ["Recs:Auth:Enabled"] = "true" }));
+
+        Assert.Contains("Recs:Auth:Issuer is required with Recs:Auth:Enabled=true", e.Message);
+        Assert.Contains("Recs:Auth:Audience is required with Recs:Auth:Enabled=true", e.Message);
+        Assert.Contains("Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public keys) and Authority", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Recs:Auth:Authority", "http://issuer/", "Recs:Auth:Authority 'http://issuer/' must be an https URL")]
+    [InlineData("Recs:Auth:ReadScope", "recs read", "Recs:Auth:ReadScope must be one word without spaces")]
+    [InlineData("Recs:Auth:ClockSkewSeconds", "601", "Recs:Auth:ClockSkewSeconds must be between 0 and 600")]
+    public void Read_BadAuthSetting_NamesIt(string key, string value, string message)
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => Read(new()
+        {
+            ["Recs:Auth:Enabled"] = "true", ["Recs:Auth:Issuer"] = "https://issuer/", ["Recs:Auth:Audience"] = "a",
+            ["Recs:Auth:SigningKeysPath"] = key == "Recs:Auth:Authority" ? null : "/keys.pem", [key] = value,
+        }));
+
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Read_AuthOff_IgnoresTheAuthSettings()
+    {
+        var options = Read(new() { ["Recs:Auth:ReadScope"] = "two words" });
+
+        Assert.False(options.Auth.Enabled);
+    }
+
     private static GatewayOptions Read(Dictionary<string, string?> overrides)
     {
         var settings = new Dictionary<string, string?>(Valid);

@@ -2,13 +2,14 @@ using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Gateway.V1;
+using RecServices.Gateway.Auth;
 using RecServices.ServiceDefaults;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 
 /// <summary>The public GatewayService RPCs: validate, call the pipeline or the store, map to the contract.</summary>
-public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, Admission admission, IOptions<GatewayOptions> options, TimeProvider timeProvider)
+public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, Admission admission, CallerAccess callers, IOptions<GatewayOptions> options, TimeProvider timeProvider)
     : GatewayService.GatewayServiceBase
 {
     /// <summary>How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item as the most recent).</summary>
@@ -18,6 +19,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
     {
         var o = options.Value;
         RequestChecks.Id(request.UserId, "user_id");
+        callers.EnsureMayActFor(context, request.UserId);
         RequestChecks.Count(request.Count, o.MaxCount, "count", $"0 means the default ({o.DefaultCount})");
         using var slot = admission.Enter();
         var count = request.Count == 0 ? o.DefaultCount : request.Count;
@@ -45,6 +47,7 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
     public override async Task<RecordInteractionResponse> RecordInteraction(RecordInteractionRequest request, ServerCallContext context)
     {
         RequestChecks.Id(request.UserId, "user_id");
+        callers.EnsureMayActFor(context, request.UserId);
         RequestChecks.Id(request.ItemId, "item_id");
         var kind = request.Kind switch
         {

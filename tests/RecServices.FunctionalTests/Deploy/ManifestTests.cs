@@ -39,7 +39,7 @@ public sealed class ManifestTests
                 foreach (var key in environment.Keys)
                 {
                     var known = key.StartsWith("Recs__", StringComparison.Ordinal)
-                        ? service.OptionsType.GetProperty(key["Recs__".Length..]) is { CanWrite: true }
+                        ? IsSetting(service.OptionsType, key["Recs__".Length..].Split("__"))
                         : OtherVariables.Contains(key);
                     Assert.True(known, $"{overlay}/{service.Name}: {key} is not a setting {service.OptionsType.Name} reads");
                 }
@@ -145,6 +145,29 @@ public sealed class ManifestTests
                 Assert.Equal("None", (string?)svc["spec"]!["clusterIP"]); // headless: DNS returns every pod
                 Assert.Contains(svc["spec"]!["ports"]!.AsArray(), p => (int)p!["port"]! == target.Port && (string?)p["targetPort"] == "grpc");
                 Assert.Equal(DeployedService.Named(backend).OptionsIn(manifest).GrpcPort, target.Port);
+            }
+        }
+    }
+
+    /// <summary>prod: the gateway checks tokens against keys mounted read-only from a Secret, and no service serves reflection; dev: neither.</summary>
+    [DeployCheckFact]
+    public async Task Security_ProdAuthenticatesCallersWithKeysFromASecretAndTurnsReflectionOff()
+    {
+        foreach (var overlay in RenderedManifests.Overlays)
+        {
+            var manifest = await RenderedManifests.LoadAsync(overlay);
+            var prod = overlay == "prod";
+            var gateway = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
+            Assert.Equal(prod, gateway.Auth.Enabled);
+            Assert.All(DeployedService.All, service => Assert.Equal(!prod, service.OptionsIn(manifest).Reflection));
+            if (prod)
+            {
+                var deployment = manifest.Named("Deployment", "gateway");
+                var mount = MountOf(Manifest.Container(deployment), gateway.Auth.SigningKeysPath);
+                var volume = deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string)mount["name"]!)!;
+                Assert.True((bool?)mount["readOnly"] == true, "the signing keys are mounted writable");
+                Assert.Equal("recs-auth-signing-keys", (string?)volume["secret"]?["secretName"]);
+                Assert.StartsWith("https://", gateway.Auth.Issuer);
             }
         }
     }
@@ -327,6 +350,11 @@ public sealed class ManifestTests
             }
         }
     }
+
+    /// <summary>Whether <paramref name="path"/> (Auth, Enabled) names a writable property of the options, nested sections included.</summary>
+    private static bool IsSetting(Type options, string[] path) =>
+        options.GetProperty(path[0]) is { CanWrite: true } property
+        && (path.Length == 1 || (property.PropertyType.IsClass && property.PropertyType != typeof(string) && IsSetting(property.PropertyType, path[1..])));
 
     private static void AssertLockedDown(string overlay, string name, JsonNode podSpec, JsonObject container)
     {

@@ -1,0 +1,115 @@
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.IdentityModel.Tokens;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.ServiceDefaults;
+
+namespace RecServices.Gateway.Auth;
+
+/// <summary>JWT bearer authentication of GatewayService calls (<see cref="AuthOptions"/>): registration and the per-method scopes.</summary>
+public static class GatewayAuthentication
+{
+    /// <summary>The scope each GatewayService method needs; a method missing here stops the start (none is open by accident).</summary>
+    public static IReadOnlyDictionary<string, string> Scopes(AuthOptions auth) => new Dictionary<string, string>
+    {
+        [nameof(GatewayService.GatewayServiceBase.Recommend)] = auth.ReadScope,
+        [nameof(GatewayService.GatewayServiceBase.RecordInteraction)] = auth.WriteScope,
+    };
+
+    /// <summary>Adds bearer-token validation and one policy per scope when <see cref="AuthOptions.Enabled"/>; the caller check always.</summary>
+    public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, GatewayOptions options)
+    {
+        services.AddSingleton<CallerAccess>();
+        var auth = options.Auth;
+        if (!auth.Enabled)
+        {
+            return services;
+        }
+
+        if (auth.SigningKeysPath.Length > 0)
+        {
+            SigningKeys.Read(auth.SigningKeysPath); // a file that does not read stops the start, naming the file and line
+            services.AddSingleton(sp =>
+            {
+                var time = sp.GetRequiredService<TimeProvider>();
+                var log = new FailureLog(sp.GetRequiredService<ILogger<SigningKeys>>(), "the signing keys file " + auth.SigningKeysPath,
+                    "tokens are checked against the keys read before", time);
+                return SigningKeys.Open(auth.SigningKeysPath, problem =>
+                {
+                    if (problem is null)
+                    {
+                        log.Succeeded();
+                    }
+                    else
+                    {
+                        log.Failed(problem);
+                    }
+                }, time);
+            });
+        }
+
+        services.AddSingleton<AuthMetrics>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false; // claims keep their JWT names: sub, scope, scp
+            if (auth.Authority.Length > 0)
+            {
+                jwt.Authority = auth.Authority;
+            }
+
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = auth.Issuer,
+                ValidAudience = auth.Audience,
+                ValidateIssuer = true,
+                ValidateAudience = true,
+                ValidateLifetime = true,
+                RequireExpirationTime = true,
+                RequireSignedTokens = true,
+                ClockSkew = TimeSpan.FromSeconds(auth.ClockSkewSeconds),
+                NameClaimType = auth.UserClaim,
+            };
+        });
+        if (auth.SigningKeysPath.Length > 0)
+        {
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
+                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current);
+        }
+
+        services.AddAuthorization(authorization =>
+        {
+            foreach (var scope in Scopes(auth).Values.Distinct())
+            {
+                authorization.AddPolicy(scope, policy => policy.AddRequirements(new ScopeRequirement(scope))); // the requirement is its own handler
+            }
+        });
+        return services;
+    }
+
+    /// <summary>Puts each GatewayService method behind its scope's policy (nothing when authentication is off).</summary>
+    public static GrpcServiceEndpointConventionBuilder RequireScopes(this GrpcServiceEndpointConventionBuilder endpoints, GatewayOptions options)
+    {
+        var auth = options.Auth;
+        if (!auth.Enabled)
+        {
+            return endpoints;
+        }
+
+        var scopes = Scopes(auth);
+        foreach (var method in GatewayService.Descriptor.Methods.Where(m => !scopes.ContainsKey(m.Name)))
+        {
+            throw new InvalidOperationException($"GatewayService.{method.Name} has no scope in GatewayAuthentication.Scopes: add one before serving it with authentication on");
+        }
+
+        endpoints.Add(endpoint =>
+        {
+            if (endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc && scopes.TryGetValue(grpc.Method.Name, out var scope))
+            {
+                endpoint.Metadata.Add(new AuthorizeAttribute(scope));
+            }
+        });
+        return endpoints;
+    }
+}

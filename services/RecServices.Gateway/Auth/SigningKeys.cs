@@ -1,0 +1,152 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Microsoft.IdentityModel.Tokens;
+
+namespace RecServices.Gateway.Auth;
+
+/// <summary>
+/// The public keys that sign callers' tokens, read from a file: PEM blocks (PUBLIC KEY with an RSA or EC key, or
+/// CERTIFICATE) or a JSON Web Key Set. The file is looked at again at most every <see cref="RecheckInterval"/> and
+/// read again when it changed (a rotated Kubernetes Secret); a file that no longer reads keeps the keys read before
+/// and is reported to <paramref name="problem"/> once per change of its state.
+/// </summary>
+public sealed class SigningKeys(string path, Action<string?> problem, TimeProvider time)
+{
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(10);
+
+    private readonly Lock _lock = new();
+    private IReadOnlyList<SecurityKey> _keys = [];
+    private DateTime _readStamp;
+    private long _lastCheck;
+
+    /// <summary>Reads the file now; throws <see cref="InvalidDataException"/> naming the file and line when it does not read.</summary>
+    public static SigningKeys Open(string path, Action<string?> problem, TimeProvider time)
+    {
+        var keys = new SigningKeys(path, problem, time);
+        keys._keys = Read(path);
+        keys._readStamp = File.GetLastWriteTimeUtc(path);
+        keys._lastCheck = time.GetTimestamp();
+        return keys;
+    }
+
+    /// <summary>The keys now (read again first when the file changed).</summary>
+    public IReadOnlyList<SecurityKey> Current
+    {
+        get
+        {
+            if (time.GetElapsedTime(Volatile.Read(ref _lastCheck)) < RecheckInterval)
+            {
+                return _keys;
+            }
+
+            lock (_lock)
+            {
+                Volatile.Write(ref _lastCheck, time.GetTimestamp());
+                try
+                {
+                    var stamp = File.GetLastWriteTimeUtc(path);
+                    if (stamp != _readStamp)
+                    {
+                        _keys = Read(path);
+                        _readStamp = stamp;
+                        problem(null);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+                {
+                    problem(e.Message);
+                }
+
+                return _keys;
+            }
+        }
+    }
+
+    /// <summary>Every key in the file; an error naming the file and the line of the first block that does not read.</summary>
+    public static IReadOnlyList<SecurityKey> Read(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"{path}: the signing keys cannot be read: {e.Message}", e);
+        }
+
+        var keys = text.TrimStart().StartsWith('{') ? FromJwks(path, text) : FromPem(path, text);
+        return keys.Count > 0 ? keys : throw new InvalidDataException($"{path}: no signing key in it (expected PEM blocks 'PUBLIC KEY' or 'CERTIFICATE', or a JSON Web Key Set)");
+    }
+
+    private static List<SecurityKey> FromPem(string path, string text)
+    {
+        var keys = new List<SecurityKey>();
+        var rest = text.AsMemory();
+        var offset = 0;
+        while (PemEncoding.TryFind(rest.Span, out var fields))
+        {
+            var line = 1 + text.AsSpan(0, offset + fields.Location.Start.Value).Count('\n');
+            var label = rest.Span[fields.Label].ToString();
+            var der = Convert.FromBase64String(rest.Span[fields.Base64Data].ToString());
+            try
+            {
+                keys.Add(label switch
+                {
+                    "PUBLIC KEY" => PublicKey(der),
+                    "CERTIFICATE" => new X509SecurityKey(X509CertificateLoader.LoadCertificate(der)),
+                    _ => throw new InvalidDataException($"a '{label}' block; only PUBLIC KEY and CERTIFICATE blocks belong here (never a private key)"),
+                });
+            }
+            catch (Exception e) when (e is CryptographicException or InvalidDataException)
+            {
+                throw new InvalidDataException($"{path}, line {line}: the block does not hold a public key: {e.Message}", e);
+            }
+
+            offset += fields.Location.End.Value;
+            rest = rest[fields.Location.End.Value..];
+        }
+
+        if (keys.Count == 0 && text.Contains("-----BEGIN", StringComparison.Ordinal))
+        {
+            var line = 1 + text.AsSpan(0, text.IndexOf("-----BEGIN", StringComparison.Ordinal)).Count('\n');
+            throw new InvalidDataException($"{path}, line {line}: a PEM block that does not parse (its BEGIN and END lines must match and hold base64)");
+        }
+
+        return keys;
+    }
+
+    private static SecurityKey PublicKey(byte[] der)
+    {
+        try
+        {
+            var rsa = RSA.Create();
+            rsa.ImportSubjectPublicKeyInfo(der, out _);
+            return new RsaSecurityKey(rsa);
+        }
+        catch (CryptographicException)
+        {
+            var ec = ECDsa.Create();
+            ec.ImportSubjectPublicKeyInfo(der, out _);
+            return new ECDsaSecurityKey(ec);
+        }
+    }
+
+    private static List<SecurityKey> FromJwks(string path, string text)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(text); // reports the line of a syntax error
+            return [.. new JsonWebKeySet(text).GetSigningKeys()];
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}, line {e.LineNumber + 1}: not a JSON Web Key Set: {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}, line 1: not a JSON Web Key Set: {e.Message}", e);
+        }
+    }
+}
