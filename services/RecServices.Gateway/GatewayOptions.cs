@@ -3,6 +3,7 @@ using RecServices.Gateway.Auth;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
+using RecServices.ServiceDefaults.Tls;
 using RecServices.Users;
 
 namespace RecServices.Gateway;
@@ -88,14 +89,33 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     [Range(0, 100_000, ErrorMessage = "Recs:MaxConcurrentCalls must be between 0 (no limit) and 100000")]
     public int MaxConcurrentCalls { get; set; } = 64;
 
+    /// <summary>
+    /// TLS towards retrieval and ranking (section <c>Recs:BackendTls</c>; off by default): their CA, and the gateway's
+    /// client certificate (mutual TLS). With it, the addresses are https://host:port or dns:///host:port.
+    /// </summary>
+    public ClientTlsOptions BackendTls { get; set; } = new();
+
     /// <summary>Authentication of callers with JWT bearer tokens (section <c>Recs:Auth</c>; off by default).</summary>
     public AuthOptions Auth { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var problem in Auth.Problems())
+        foreach (var problem in Auth.Problems().Concat(BackendTls.Problems("Recs:BackendTls")))
         {
             yield return new ValidationResult(problem);
+        }
+
+        foreach (var (name, address) in new[] { ("RetrievalAddress", RetrievalAddress), ("RankingAddress", RankingAddress) })
+        {
+            var scheme = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Scheme : null;
+            if (BackendTls.Enabled && scheme == Uri.UriSchemeHttp)
+            {
+                yield return new ValidationResult($"Recs:{name} '{address}' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port");
+            }
+            else if (!BackendTls.Enabled && scheme == Uri.UriSchemeHttps)
+            {
+                yield return new ValidationResult($"Recs:{name} '{address}' needs Recs:BackendTls:CaPath: the CA its certificate chains to");
+            }
         }
 
         if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RecServices.Gateway;
 
-/// <summary>An address the gateway can call: http://host:port or dns:///host:port.</summary>
+/// <summary>An address the gateway can call: http://host:port, https://host:port (with Recs:BackendTls) or dns:///host:port.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ServiceAddressAttribute : ValidationAttribute
 {
@@ -14,9 +14,9 @@ public sealed class ServiceAddressAttribute : ValidationAttribute
         }
 
         var valid = Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttp || (uri.Scheme == ServiceDefaults.Telemetry.ServerEndpoint.DnsScheme && uri.AbsolutePath.Trim('/').Length > 0));
+            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == ServiceDefaults.Telemetry.ServerEndpoint.DnsScheme && uri.AbsolutePath.Trim('/').Length > 0));
         return valid
             ? ValidationResult.Success
-            : new ValidationResult($"Recs:{validationContext.MemberName} '{text}' must be http://host:port or dns:///host:port");
+            : new ValidationResult($"Recs:{validationContext.MemberName} '{text}' must be http://host:port, https://host:port or dns:///host:port");
     }
 }

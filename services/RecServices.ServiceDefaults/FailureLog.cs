@@ -53,6 +53,19 @@ public sealed partial class FailureLog(ILogger logger, string dependency, string
         }
     }
 
+    /// <summary>One outcome: failed with <paramref name="problem"/>, or succeeded when it is null.</summary>
+    public void Report(string? problem)
+    {
+        if (problem is null)
+        {
+            Succeeded();
+        }
+        else
+        {
+            Failed(problem);
+        }
+    }
+
     /// <summary>One call succeeded.</summary>
     public void Succeeded()
     {

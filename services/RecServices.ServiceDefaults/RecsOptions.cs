@@ -55,6 +55,9 @@ public class RecsOptions
     /// </summary>
     public bool Reflection { get; set; } = true;
 
+    /// <summary>TLS on the gRPC port, mutual TLS with a client CA (section <c>Recs:Tls</c>; off by default: cleartext h2c).</summary>
+    public Tls.TlsOptions Tls { get; set; } = new();
+
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";
 }

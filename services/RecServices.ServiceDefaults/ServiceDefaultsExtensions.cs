@@ -3,6 +3,7 @@ using Grpc.AspNetCore.HealthChecks;
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -12,6 +13,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RecServices.ServiceDefaults.Requests;
 using RecServices.ServiceDefaults.Telemetry;
+using RecServices.ServiceDefaults.Tls;
 
 namespace RecServices.ServiceDefaults;
 
@@ -20,7 +22,7 @@ public static class ServiceDefaultsExtensions
 {
     /// <summary>
     /// Reads and validates the <c>Recs</c> options (a bad value stops the start with a message naming the
-    /// setting), puts gRPC on an HTTP/2-only cleartext port and health and metrics on an HTTP/1.1 port, and adds
+    /// setting), puts gRPC on an HTTP/2-only port (cleartext, or TLS and mutual TLS with <c>Recs:Tls</c>) and health and metrics on an HTTP/1.1 port, and adds
     /// gRPC with reflection, grpc.health.v1 (service "" and <paramref name="grpcServiceName"/>: ready once the
     /// bundle is loaded; "liveness": serving while the process runs), RPC metrics, logs (text or JSON, with trace
     /// ids) and OpenTelemetry: metrics always (Prometheus on /metrics), and traces, metrics and logs over OTLP
@@ -36,8 +38,9 @@ public static class ServiceDefaultsExtensions
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            Listen(kestrel, options.ListenAddress, options.GrpcPort, HttpProtocols.Http2);
-            Listen(kestrel, options.ListenAddress, options.HttpPort, HttpProtocols.Http1);
+            var tls = options.Tls.Enabled ? GrpcPortTls.Create(options.Tls, kestrel.ApplicationServices) : null;
+            Listen(kestrel, options.ListenAddress, options.GrpcPort, HttpProtocols.Http2, tls);
+            Listen(kestrel, options.ListenAddress, options.HttpPort, HttpProtocols.Http1, null);
         });
 
         builder.Services.AddSingleton<RpcMetrics>();
@@ -89,7 +92,7 @@ public static class ServiceDefaultsExtensions
         return services;
     }
 
-    /// <summary>Maps reflection (unless Recs:Reflection is false), grpc.health.v1 and (on the HTTP port) /healthz.</summary>
+    /// <summary>Maps reflection (unless Recs:Reflection is false), grpc.health.v1 and (on the HTTP port) /healthz and /healthz/live.</summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<RecsOptions>();
@@ -100,7 +103,10 @@ public static class ServiceDefaultsExtensions
         }
 
         app.MapGrpcHealthChecksService();
+        // Over HTTP/1.1 for probes that cannot speak gRPC over TLS (the kubelet's gRPC probes are cleartext):
+        // /healthz is ready (the bundle loaded), /healthz/live the process running.
         app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = check => check.Name == HealthServices.ProcessCheck }).RequireHost($"*:{options.HttpPort}");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{options.HttpPort}");
         return app;
     }
@@ -119,6 +125,7 @@ public static class ServiceDefaultsExtensions
         }
 
         var problems = results.Select(r => r.ErrorMessage ?? "invalid setting").ToList();
+        problems.AddRange(options.Tls.Problems());
         if (options.GrpcPort == options.HttpPort && options.GrpcPort != 0)
         {
             problems.Add("Recs:GrpcPort and Recs:HttpPort must differ (gRPC needs its own HTTP/2-only port)");
@@ -132,15 +139,21 @@ public static class ServiceDefaultsExtensions
         return problems.Count == 0 ? options : throw new OptionsValidationException(RecsOptions.SectionName, typeof(TOptions), problems);
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string address, int port, HttpProtocols protocols)
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, HttpProtocols protocols, GrpcPortTls? tls)
     {
+        void Configure(ListenOptions listen)
+        {
+            listen.Protocols = protocols;
+            tls?.Apply(listen);
+        }
+
         if (address == "*")
         {
-            kestrel.ListenAnyIP(port, listen => listen.Protocols = protocols);
+            kestrel.ListenAnyIP(port, Configure);
         }
         else
         {
-            kestrel.Listen(System.Net.IPAddress.Parse(address), port, listen => listen.Protocols = protocols);
+            kestrel.Listen(System.Net.IPAddress.Parse(address), port, Configure);
         }
     }
 }

@@ -22,9 +22,12 @@ public sealed class ServiceSystem : IAsyncDisposable
 {
     private readonly string _storeDirectory;
 
-    private ServiceSystem(string storeDirectory)
+    private readonly TestTls? _tls;
+
+    private ServiceSystem(string storeDirectory, TestTls? tls)
     {
         _storeDirectory = storeDirectory;
+        _tls = tls;
     }
 
     public WebApplication? Retrieval { get; private set; }
@@ -56,14 +59,16 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <param name="configureServices">Extra registrations of every host (a telemetry exporter, say).</param>
     /// <param name="dnsAddresses">The gateway calls dns:///localhost:port (resolver and round robin) instead of http://127.0.0.1:port.</param>
     /// <param name="hostArgs">Extra settings of all three hosts.</param>
+    /// <param name="tls">TLS on every gRPC port with these certificates, mutual TLS from the gateway to the backends.</param>
     public static async Task<ServiceSystem> StartAsync(
-        string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null, bool dnsAddresses = false, IEnumerable<string>? hostArgs = null)
+        string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null, bool dnsAddresses = false, IEnumerable<string>? hostArgs = null,
+        TestTls? tls = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses, hostArgs?.ToArray() ?? []);
+                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses, hostArgs?.ToArray() ?? [], tls);
             }
             catch (IOException e) when (attempt < 3 && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
             {
@@ -71,17 +76,21 @@ public sealed class ServiceSystem : IAsyncDisposable
         }
     }
 
-    private static async Task<ServiceSystem> StartOnceAsync(string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices, bool dnsAddresses, string[] hostArgs)
+    private static async Task<ServiceSystem> StartOnceAsync(
+        string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices, bool dnsAddresses, string[] hostArgs, TestTls? tls)
     {
-        var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")));
-        system.Retrieval = RetrievalApp.Build([.. Args(bundlePath, system.RetrievalPorts), .. hostArgs], configureServices);
-        system.Ranking = RankingApp.Build([.. Args(bundlePath, system.RankingPorts), .. hostArgs], configureServices);
+        var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")), tls);
+        string[] backendTls = tls?.BackendArgs ?? [];
+        var backend = dnsAddresses ? "dns:///localhost" : tls is null ? "http://127.0.0.1" : "https://127.0.0.1";
+        system.Retrieval = RetrievalApp.Build([.. Args(bundlePath, system.RetrievalPorts), .. hostArgs, .. backendTls], configureServices);
+        system.Ranking = RankingApp.Build([.. Args(bundlePath, system.RankingPorts), .. hostArgs, .. backendTls], configureServices);
         system.Gateway = GatewayApp.Build(
         [
             .. Args(bundlePath, system.GatewayPorts),
             .. hostArgs,
-            $"--Recs:RetrievalAddress={(dnsAddresses ? "dns:///localhost" : "http://127.0.0.1")}:{system.RetrievalPorts.Grpc}",
-            $"--Recs:RankingAddress={(dnsAddresses ? "dns:///localhost" : "http://127.0.0.1")}:{system.RankingPorts.Grpc}",
+            .. tls?.GatewayArgs ?? [],
+            $"--Recs:RetrievalAddress={backend}:{system.RetrievalPorts.Grpc}",
+            $"--Recs:RankingAddress={backend}:{system.RankingPorts.Grpc}",
             $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
             "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
             "--Recs:RankingTimeoutMs=15000",
@@ -97,10 +106,10 @@ public sealed class ServiceSystem : IAsyncDisposable
             throw;
         }
 
-        system.GatewayChannel = GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
+        system.GatewayChannel = tls?.Channel(system.GatewayPorts.Grpc, client: null) ?? GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
         foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
         {
-            await TaskTimeouts.Until(async () => await HealthAsync(port) == HealthCheckResponse.Types.ServingStatus.Serving, $"port {port} to serve");
+            await TaskTimeouts.Until(async () => await system.PortHealthAsync(port) == HealthCheckResponse.Types.ServingStatus.Serving, $"port {port} to serve");
         }
 
         return system;
@@ -123,6 +132,18 @@ public sealed class ServiceSystem : IAsyncDisposable
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
         var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
         return response.Status;
+    }
+
+    /// <summary>grpc.health.v1 Check of the whole server on <paramref name="port"/>, over TLS with the gateway's certificate when the system has TLS.</summary>
+    public async Task<HealthCheckResponse.Types.ServingStatus> PortHealthAsync(int port)
+    {
+        if (_tls is null)
+        {
+            return await HealthAsync(port);
+        }
+
+        using var channel = _tls.Channel(port, _tls.Gateway);
+        return (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10))).Status;
     }
 
     /// <summary>Reads a whole Recommend stream from the gateway.</summary>

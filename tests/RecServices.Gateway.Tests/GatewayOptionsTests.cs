@@ -107,6 +107,32 @@ public sealed class GatewayOptionsTests
         Assert.False(options.Auth.Enabled);
     }
 
+    [Theory]
+    [InlineData("Recs:Tls:CertificatePath", "tls.crt", "Recs:Tls:CertificatePath and Recs:Tls:KeyPath go together")]
+    [InlineData("Recs:Tls:ClientCaPath", "ca.crt", "Recs:Tls:ClientCaPath needs Recs:Tls:CertificatePath and KeyPath")]
+    [InlineData("Recs:Tls:ClientName", "gateway", "Recs:Tls:ClientName needs Recs:Tls:ClientCaPath")]
+    [InlineData("Recs:BackendTls:KeyPath", "tls.key", "Recs:BackendTls:CertificatePath and Recs:BackendTls:KeyPath go together")]
+    [InlineData("Recs:RetrievalAddress", "https://retrieval:5111", "Recs:RetrievalAddress 'https://retrieval:5111' needs Recs:BackendTls:CaPath")]
+    [InlineData("Recs:BackendTls:CaPath", "ca.crt", "Recs:RetrievalAddress 'http://retrieval:5111' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port")]
+    public void Read_BadTlsSetting_NamesIt(string key, string value, string message)
+    {
+        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { [key] = value }));
+
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Read_MutualTlsToBackendsOverHttpsAndDns_IsAccepted()
+    {
+        var options = Read(new()
+        {
+            ["Recs:BackendTls:CaPath"] = "ca.crt", ["Recs:BackendTls:CertificatePath"] = "tls.crt", ["Recs:BackendTls:KeyPath"] = "tls.key",
+            ["Recs:RetrievalAddress"] = "https://retrieval:5111", ["Recs:RankingAddress"] = "dns:///ranking:5121",
+        });
+
+        Assert.True(options.BackendTls.Enabled);
+    }
+
     private static GatewayOptions Read(Dictionary<string, string?> overrides)
     {
         var settings = new Dictionary<string, string?>(Valid);

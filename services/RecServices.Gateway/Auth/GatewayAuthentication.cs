@@ -35,17 +35,7 @@ public static class GatewayAuthentication
                 var time = sp.GetRequiredService<TimeProvider>();
                 var log = new FailureLog(sp.GetRequiredService<ILogger<SigningKeys>>(), "the signing keys file " + auth.SigningKeysPath,
                     "tokens are checked against the keys read before", time);
-                return SigningKeys.Open(auth.SigningKeysPath, problem =>
-                {
-                    if (problem is null)
-                    {
-                        log.Succeeded();
-                    }
-                    else
-                    {
-                        log.Failed(problem);
-                    }
-                }, time);
+                return SigningKeys.Open(auth.SigningKeysPath, log.Report, time);
             });
         }
 

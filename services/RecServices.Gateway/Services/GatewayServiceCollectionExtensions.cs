@@ -9,6 +9,7 @@ using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Telemetry;
+using RecServices.ServiceDefaults.Tls;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
@@ -27,6 +28,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ResolverFactory>(new DnsResolverFactory(TimeSpan.FromSeconds(options.DnsRefreshSeconds)));
         services.AddSingleton<GatewayMetrics>();
         services.TryAddSingleton(TimeProvider.System);
+        if (options.BackendTls.Enabled)
+        {
+            services.AddSingleton(sp => ClientTls.Create(options.BackendTls, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClientTls>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options);
         AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options);
         services.AddSingleton<IUserStore>(_ => options.UserStore == GatewayOptions.RedisStore
@@ -59,6 +65,13 @@ public static class GatewayServiceCollectionExtensions
         where TClient : class =>
         services.AddGrpcClient<TClient>(o => o.Address = address)
             .ConfigureChannel(channel => ConfigureChannel(channel, address, options))
+            .ConfigurePrimaryHttpMessageHandler((handler, sp) =>
+            {
+                if (options.BackendTls.Enabled)
+                {
+                    ((SocketsHttpHandler)handler).SslOptions = sp.GetRequiredService<ClientTls>().Options(); // gRPC's handler: SocketsHttpHandler
+                }
+            })
             .AddInterceptor(sp => new RpcClientMetricsInterceptor(sp.GetRequiredService<RpcMetrics>(), address))
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .RemoveAllLoggers();
@@ -78,7 +91,7 @@ public static class GatewayServiceCollectionExtensions
         var config = new ServiceConfig();
         if (address.Scheme == ServerEndpoint.DnsScheme)
         {
-            channel.Credentials = ChannelCredentials.Insecure; // h2c inside the cluster
+            channel.Credentials = options.BackendTls.Enabled ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure; // TLS, or h2c inside the cluster
             config.LoadBalancingConfigs.Add(new RoundRobinConfig());
         }
 

@@ -66,14 +66,21 @@ public sealed class ManifestTests
                 var image = DockerfileTests.Environment(service.Name); // the image's EXPOSEd defaults
                 Assert.Equal(options.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), image["Recs__GrpcPort"]);
                 Assert.Equal(options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), image["Recs__HttpPort"]);
-                foreach (var probe in new[] { "startupProbe", "readinessProbe" })
+                foreach (var (probe, grpcName, path) in new[] { ("startupProbe", service.GrpcService, "/healthz"), ("readinessProbe", service.GrpcService, "/healthz"), ("livenessProbe", HealthServices.Liveness, "/healthz/live") })
                 {
-                    Assert.Equal(options.GrpcPort, (int)container[probe]!["grpc"]!["port"]!);
-                    Assert.Equal(service.GrpcService, (string?)container[probe]!["grpc"]!["service"]);
+                    if (options.Tls.Enabled)
+                    {
+                        // The kubelet's gRPC probes speak cleartext only: with TLS on the gRPC port they probe the HTTP/1.1 port.
+                        Assert.Equal("http", (string?)container[probe]!["httpGet"]!["port"]);
+                        Assert.Equal(path, (string?)container[probe]!["httpGet"]!["path"]);
+                    }
+                    else
+                    {
+                        Assert.Equal(options.GrpcPort, (int)container[probe]!["grpc"]!["port"]!);
+                        Assert.Equal(grpcName, (string?)container[probe]!["grpc"]!["service"]);
+                    }
                 }
 
-                Assert.Equal(options.GrpcPort, (int)container["livenessProbe"]!["grpc"]!["port"]!);
-                Assert.Equal(HealthServices.Liveness, (string?)container["livenessProbe"]!["grpc"]!["service"]);
                 var annotations = manifest.Named("Deployment", service.Name)["spec"]!["template"]!["metadata"]!["annotations"]!;
                 Assert.Equal(options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)annotations["prometheus.io/port"]);
             }
@@ -149,9 +156,12 @@ public sealed class ManifestTests
         }
     }
 
-    /// <summary>prod: the gateway checks tokens against keys mounted read-only from a Secret, and no service serves reflection; dev: neither.</summary>
+    /// <summary>
+    /// prod: TLS on every gRPC port from each service's Secret, mutual TLS from the gateway to the backends, the gateway
+    /// checks tokens against keys mounted read-only from a Secret, and no service serves reflection; dev: none of it.
+    /// </summary>
     [DeployCheckFact]
-    public async Task Security_ProdAuthenticatesCallersWithKeysFromASecretAndTurnsReflectionOff()
+    public async Task Security_ProdHasTlsMutualTlsAuthenticationAndNoReflection()
     {
         foreach (var overlay in RenderedManifests.Overlays)
         {
@@ -160,6 +170,28 @@ public sealed class ManifestTests
             var gateway = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
             Assert.Equal(prod, gateway.Auth.Enabled);
             Assert.All(DeployedService.All, service => Assert.Equal(!prod, service.OptionsIn(manifest).Reflection));
+            foreach (var service in DeployedService.All)
+            {
+                var options = service.OptionsIn(manifest);
+                Assert.Equal(prod, options.Tls.Enabled);
+                if (prod)
+                {
+                    var container = Manifest.Container(manifest.Named("Deployment", service.Name));
+                    var podSpec = manifest.Named("Deployment", service.Name)["spec"]!["template"]!["spec"]!;
+                    foreach (var file in new[] { options.Tls.CertificatePath, options.Tls.KeyPath })
+                    {
+                        var tls = MountOf(container, file);
+                        Assert.True((bool?)tls["readOnly"] == true, $"{service.Name}: {file} is mounted writable");
+                        Assert.Equal($"recs-tls-{service.Name}", (string?)podSpec["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string)tls["name"]!)!["secret"]?["secretName"]);
+                    }
+
+                    // Mutual TLS: the backends let in the gateway's certificate alone, and the gateway sends it.
+                    Assert.Equal(service.Name == "gateway" ? string.Empty : "gateway", options.Tls.ClientName);
+                    Assert.Equal(service.Name != "gateway", options.Tls.ClientCaPath.Length > 0);
+                }
+            }
+
+            Assert.Equal(prod, gateway.BackendTls.Enabled && gateway.BackendTls.CertificatePath.Length > 0);
             if (prod)
             {
                 var deployment = manifest.Named("Deployment", "gateway");
