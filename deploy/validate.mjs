@@ -1,4 +1,4 @@
-// Validates rendered Kubernetes manifests against the API schemas and writes them as JSON for the tests' own checks:
+// Validates rendered Kubernetes manifests against the API schemas (and the prometheus-operator's, for PrometheusRule) and writes them as JSON for the tests' own checks:
 //  1. npm kubernetes-models: required fields, types, formats and enums of every object;
 //  2. TypeScript's excess-property check against the same package's typings: no unknown field anywhere (a typo
 //     such as `imagePullPolicyy` or a field under the wrong parent), as `kubectl apply --validate=strict` would.
@@ -19,9 +19,15 @@ if (!input) {
 }
 
 const modules = process.env.RECS_NODE_MODULES ?? join(dirname(fileURLToPath(import.meta.url)), '..', '.tools', 'node_modules');
-if (!['kubernetes-models', 'yaml', 'typescript'].every(p => existsSync(join(modules, p)))) {
-  console.error(`kubernetes-models, yaml and typescript not found in ${modules}: npm install --prefix .tools kubernetes-models@5.1.0 yaml@2 typescript@5`);
+if (!['kubernetes-models', '@kubernetes-models/prometheus-operator', 'yaml', 'typescript'].every(p => existsSync(join(modules, p)))) {
+  console.error(`kubernetes-models, @kubernetes-models/prometheus-operator, yaml and typescript not found in ${modules}: npm install --prefix .tools kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2 typescript@5`);
   process.exit(2);
+}
+
+// The package of an object's schemas: the core API's, or the one of its custom resource's group.
+const customResources = { 'monitoring.coreos.com': '@kubernetes-models/prometheus-operator' };
+function packageOf(object) {
+  return customResources[String(object.apiVersion).split('/')[0]] ?? 'kubernetes-models';
 }
 
 const { parseAllDocuments } = createRequire(join(modules, 'noop.js'))('yaml');
@@ -42,7 +48,7 @@ for (const [index, document] of documents.entries()) {
 
   const name = `${object.kind ?? '?'} ${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? '?'}`;
   // apps/v1 + Deployment → kubernetes-models/apps/v1/Deployment.js; the core group (v1) → kubernetes-models/v1/Service.js
-  const model = join(modules, 'kubernetes-models', ...String(object.apiVersion).split('/'), `${object.kind}.js`);
+  const model = join(modules, packageOf(object), ...String(object.apiVersion).split('/'), `${object.kind}.js`);
   if (!existsSync(model)) {
     console.error(`${input}: ${name}: no schema for apiVersion ${object.apiVersion}, kind ${object.kind}`);
     failures++;
@@ -65,7 +71,7 @@ const names = objects.map(o => `${o.kind} ${o.metadata?.namespace ?? ''}/${o.met
 const folder = mkdtempSync(join(modules, '..', 'manifest-check-'));
 try {
   const source = objects.flatMap((o, i) => [
-    `import type { I${o.kind} as T${i} } from "kubernetes-models/${o.apiVersion}/${o.kind}";`,
+    `import type { I${o.kind} as T${i} } from "${packageOf(o)}/${o.apiVersion}/${o.kind}";`,
     `export const o${i}: T${i} = ${JSON.stringify(o)};`,
   ]);
   const file = join(folder, `${basename(input)}.mts`);

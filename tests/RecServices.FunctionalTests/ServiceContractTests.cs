@@ -167,8 +167,8 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("--Recs:RetrievalAddress=retrieval:5111", "Recs:RetrievalAddress 'retrieval:5111' must be http://host:port or dns:///host:port")]
-    [InlineData("--Recs:RankingAddress=dns:///", "Recs:RankingAddress 'dns:///' must be http://host:port or dns:///host:port")]
+    [InlineData("--Recs:RetrievalAddress=retrieval:5111", "Recs:RetrievalAddress 'retrieval:5111' must be http://host:port, https://host:port or dns:///host:port")]
+    [InlineData("--Recs:RankingAddress=dns:///", "Recs:RankingAddress 'dns:///' must be http://host:port, https://host:port or dns:///host:port")]
     [InlineData("--Recs:LogFormat=xml", "Recs:LogFormat must be \"text\" or \"json\"")]
     [InlineData("--Recs:DnsRefreshSeconds=0", "Recs:DnsRefreshSeconds must be between 1 and 3600")]
     public void Gateway_BadSetting_RefusesToStartSayingWhatIsExpected(string setting, string message)
