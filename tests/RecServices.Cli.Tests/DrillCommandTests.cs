@@ -51,6 +51,48 @@ public sealed class DrillCommandTests
     }
 
     [Fact]
+    public async Task Drill_Storm_ReportsTheNormalCallersAndTheStormsCalls()
+    {
+        using var dir = new TempDirectory();
+        var bundle = await SmallBundleAsync(dir);
+        var json = Path.Combine(dir.Path, "storm.json");
+
+        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--storm", "--writers", "4", "--duration", "2", "--json", json);
+
+        // The exit code is the 1 % bar, a property of the machine's load as much as of the code: read, not asserted.
+        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        Assert.Equal((4, 4), (root.GetProperty("storm_callers").GetInt32(), root.GetProperty("normal_callers").GetInt32()));
+        Assert.True(root.GetProperty("normal_ok").GetInt64() > 0, "no normal call was answered");
+        Assert.True(root.GetProperty("storm_ok").GetInt64() + root.GetProperty("storm_deadline_exceeded").GetInt64() + root.GetProperty("storm_other").GetInt64() > 0, "the storm made no call");
+        Assert.Equal(result.ExitCode == 0, root.GetProperty("normal_failed_percent").GetDouble() <= 1);
+        Assert.Matches(@"deadline storm, 4 callers with 1-5 ms deadlines beside 4 normal callers on one connection, [\d.]+ s: normal calls [1-9]\d* ok", result.Output);
+    }
+
+    [Fact]
+    public async Task Drill_Overload_MeasuresSaturationThenOffersTwiceIt()
+    {
+        using var dir = new TempDirectory();
+        var bundle = await SmallBundleAsync(dir);
+        var json = Path.Combine(dir.Path, "overload.json");
+
+        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--overload", "--duration", "2", "--max-concurrent-calls", "8", "--json", json);
+
+        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output); // the bars are the machine's as much as the code's
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        var saturation = root.GetProperty("saturation_rps").GetDouble();
+        var offered = root.GetProperty("offered").GetInt64();
+        var ok = (long)Math.Round(root.GetProperty("goodput_rps").GetDouble() * offered / root.GetProperty("offered_rps").GetDouble());
+        Assert.True(saturation > 0);
+        Assert.Equal(8, root.GetProperty("max_concurrent_calls").GetInt32());
+        Assert.InRange(root.GetProperty("offered_rps").GetDouble(), saturation, 3 * saturation); // twice, give or take the scheduler
+        Assert.InRange(ok + root.GetProperty("shed").GetInt64() + root.GetProperty("deadline_exceeded").GetInt64() + root.GetProperty("other_failed").GetInt64(), offered - 2, offered + 2);
+        Assert.Contains("overload, ", result.Output);
+    }
+
+    [Fact]
     public async Task Drill_UnknownKillTarget_ExitsOneSayingWhy()
     {
         using var dir = new TempDirectory();
@@ -59,5 +101,14 @@ public sealed class DrillCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--kill must be gateway, redis, retrieval or ranking; got 'postgres'", result.Error);
+    }
+
+    private static async Task<string> SmallBundleAsync(TempDirectory dir)
+    {
+        var bundle = Path.Combine(dir.Path, "bundle");
+        var train = await Recs.RunAsync("train", "--data", "synthetic", "--out", bundle,
+            "--synthetic-users", "100", "--synthetic-items", "150", "--synthetic-interactions", "3000", "--epochs", "1", "--dim", "8");
+        Assert.True(train.ExitCode == 0, train.Error);
+        return bundle;
     }
 }

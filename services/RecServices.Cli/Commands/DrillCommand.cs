@@ -11,6 +11,8 @@ namespace RecServices.Cli.Commands;
 /// <c>recs drill --spawn &lt;bundle&gt; --store sqlite|redis --kill gateway|redis</c>: writes through the gateway,
 /// kills the gateway (or redis-server) with SIGKILL midway, starts it again, and counts acknowledged writes lost.
 /// <c>--kill retrieval|ranking</c>: recommendations through a backend's crash, outage and return (<see cref="RecoveryDrill"/>).
+/// <c>--storm</c>: a deadline storm beside normal callers on one connection (<see cref="StormDrill"/>); <c>--overload</c>:
+/// goodput when twice the saturation rate is offered (<see cref="OverloadDrill"/>).
 /// </summary>
 public static class DrillCommand
 {
@@ -27,9 +29,14 @@ public static class DrillCommand
         var before = new Option<double>("--before") { Description = "Seconds of writes before the kill.", DefaultValueFactory = _ => 5 };
         var after = new Option<double>("--after") { Description = "Seconds of writes after the killed process serves again.", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to this file." };
+        var storm = new Option<bool>("--storm") { Description = "A deadline storm instead of a kill: --writers callers with 1-5 ms deadlines beside 4 normal callers (5 s) on one connection, for --duration seconds." };
+        var overload = new Option<bool>("--overload") { Description = "Overload instead of a kill: the saturation throughput at concurrency 32, then --factor times that rate offered open loop for --duration seconds." };
+        var factor = new Option<double>("--factor") { Description = "With --overload: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 2 };
+        var duration = new Option<double>("--duration") { Description = "With --storm or --overload: seconds of each measured phase.", DefaultValueFactory = _ => 20 };
+        var maxCalls = new Option<int?>("--max-concurrent-calls") { Description = "The gateway's Recs:MaxConcurrentCalls for the run (0: no load shedding); its default when left out." };
         var command = new Command("drill", "Durability drill: writes through the gateway, kill -9 of the gateway or redis-server midway, then counts acknowledged writes lost (exit 1 when any is).")
         {
-            spawn, store, kill, writers, before, after, outage, backoff, json,
+            spawn, store, kill, writers, before, after, outage, backoff, json, storm, overload, factor, duration, maxCalls,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -52,6 +59,16 @@ public static class DrillCommand
 
             var root = parse.GetValue(spawn)!;
             var bundle = Bundle.LoadServed(root, BundleParts.Users);
+            if (parse.GetValue(storm) || parse.GetValue(overload))
+            {
+                if (parse.GetValue(storm) && parse.GetValue(overload))
+                {
+                    throw new ArgumentException("--storm and --overload are two drills: run one at a time");
+                }
+
+                return await LoadDrillAsync(root, bundle, storeKind, parse.GetValue(storm), count, parse.GetValue(factor), parse.GetValue(duration), parse.GetValue(maxCalls), parse.GetValue(json), output, cancellationToken);
+            }
+
             if (target is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
             {
                 return await RecoveryAsync(root, bundle, storeKind, target, count, first, second, parse.GetValue(outage), parse.GetValue(backoff), parse.GetValue(json), output, cancellationToken);
@@ -71,6 +88,47 @@ public static class DrillCommand
             return report.Lost == 0 && report.RecordedTwice == 0 ? 0 : 1;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The deadline storm (exit 1 when more than 1 % of the normal callers' calls failed) or the overload drill (exit 1
+    /// when goodput fell under 80 % of the saturation throughput or the accepted calls' p99 reached the deadline).
+    /// </summary>
+    private static async Task<int> LoadDrillAsync(
+        string root, Bundle bundle, string storeKind, bool storm, int callers, double factor, double duration, int? maxCalls, string? json, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (duration is <= 0 or > 3600 || factor is < 1 or > 10 || maxCalls is < 0 or > 100_000)
+        {
+            throw new ArgumentException("--duration must be more than 0 and at most 3600 seconds, --factor 1 to 10, --max-concurrent-calls 0 to 100000");
+        }
+
+        string[] settings = maxCalls is { } limit ? [string.Create(CultureInfo.InvariantCulture, $"--Recs:MaxConcurrentCalls={limit}")] : [];
+        output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store{(maxCalls is { } m ? $", Recs:MaxConcurrentCalls={m}" : string.Empty)}) over {bundle.Directory}");
+        await using var services = await LocalServices.StartAsync(root, gatewaySettings: settings, userStore: storeKind, cancellationToken: cancellationToken);
+        var users = bundle.Users!.Select(u => u.Id).ToList();
+        object report;
+        int code;
+        if (storm)
+        {
+            var result = await new StormDrill(services.GatewayAddress, users).RunAsync(callers, 4, TimeSpan.FromSeconds(duration), cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"deadline storm, {result.StormCallers} callers with 1-5 ms deadlines beside {result.NormalCallers} normal callers on one connection, {result.Seconds} s: normal calls {result.NormalOk} ok, {result.NormalFailed} failed ({result.NormalFailedPercent} %{(result.NormalFailures.Length > 0 ? ": " + result.NormalFailures : string.Empty)}); storm calls {result.StormOk} ok, {result.StormDeadlineExceeded} past their deadline, {result.StormOther} other"));
+            (report, code) = (result, result.NormalFailedPercent <= 1 ? 0 : 1);
+        }
+        else
+        {
+            var result = await new OverloadDrill(services.GatewayAddress, users).RunAsync(32, factor, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(1), maxCalls ?? 64, output, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"overload, {result.OfferedRps}/s offered ({result.Factor} x saturation {result.SaturationRps}/s): goodput {result.GoodputRps}/s = {result.GoodputShare:P1} of saturation; {result.Shed} shed, {result.DeadlineExceeded} past the {result.DeadlineMs} ms deadline, {result.OtherFailed} other failures; accepted calls p50 {result.AcceptedP50Ms} ms, p99 {result.AcceptedP99Ms} ms"));
+            (report, code) = (result, result.GoodputShare >= 0.8 && result.AcceptedP99Ms < result.DeadlineMs ? 0 : 1);
+        }
+
+        if (json is not null)
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(report, report.GetType(), JsonOptions));
+        }
+
+        return code;
     }
 
     /// <summary>The recovery drill: exit 1 when a call failed or full answers never came back.</summary>
