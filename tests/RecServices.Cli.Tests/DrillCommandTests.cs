@@ -93,6 +93,28 @@ public sealed class DrillCommandTests
     }
 
     [Fact]
+    public async Task Drill_Soak_ReportsEachWindowAndEachProcesssMemoryAndLogBytes()
+    {
+        using var dir = new TempDirectory();
+        var bundle = await SmallBundleAsync(dir);
+        var json = Path.Combine(dir.Path, "soak.json");
+
+        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--soak", "--share", "0.3", "--duration", "4", "--json", json);
+
+        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output); // drift and growth bars: read, not asserted
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        var windows = root.GetProperty("windows").EnumerateArray().ToList();
+        Assert.Equal(2, windows.Count); // 4 s in windows of half the run
+        Assert.Equal(root.GetProperty("calls").GetInt64(), windows.Sum(w => w.GetProperty("answered").GetInt64() + w.GetProperty("failed").GetInt64()));
+        Assert.All(windows, w => Assert.True(w.GetProperty("answered").GetInt64() > 0, "a window without an answer"));
+        var processes = root.GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("process").GetString()).ToList();
+        Assert.Equal(["RecServices.Retrieval", "RecServices.Ranking", "RecServices.Gateway"], processes);
+        Assert.All(root.GetProperty("processes").EnumerateArray(), p => Assert.True(p.GetProperty("resident_last_mb").GetInt64() > 0));
+        Assert.Contains("log bytes per call", result.Output);
+    }
+
+    [Fact]
     public async Task Drill_UnknownKillTarget_ExitsOneSayingWhy()
     {
         using var dir = new TempDirectory();

@@ -31,12 +31,14 @@ public static class DrillCommand
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to this file." };
         var storm = new Option<bool>("--storm") { Description = "A deadline storm instead of a kill: --writers callers with 1-5 ms deadlines beside 4 normal callers (5 s) on one connection, for --duration seconds." };
         var overload = new Option<bool>("--overload") { Description = "Overload instead of a kill: the saturation throughput at concurrency 32, then --factor times that rate offered open loop for --duration seconds." };
+        var soak = new Option<bool>("--soak") { Description = "A soak instead of a kill: --share of the saturation throughput offered open loop for --duration seconds (600) in one-minute windows, the services at their default log levels." };
+        var share = new Option<double>("--share") { Description = "With --soak: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 0.7 };
         var factor = new Option<double>("--factor") { Description = "With --overload: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 2 };
-        var duration = new Option<double>("--duration") { Description = "With --storm or --overload: seconds of each measured phase.", DefaultValueFactory = _ => 20 };
+        var duration = new Option<double?>("--duration") { Description = "With --storm, --overload or --soak: seconds of the measured phase (20; --soak: 600)." };
         var maxCalls = new Option<int?>("--max-concurrent-calls") { Description = "The gateway's Recs:MaxConcurrentCalls for the run (0: no load shedding); its default when left out." };
         var command = new Command("drill", "Durability drill: writes through the gateway, kill -9 of the gateway or redis-server midway, then counts acknowledged writes lost (exit 1 when any is).")
         {
-            spawn, store, kill, writers, before, after, outage, backoff, json, storm, overload, factor, duration, maxCalls,
+            spawn, store, kill, writers, before, after, outage, backoff, json, storm, overload, soak, share, factor, duration, maxCalls,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -59,14 +61,20 @@ public static class DrillCommand
 
             var root = parse.GetValue(spawn)!;
             var bundle = Bundle.LoadServed(root, BundleParts.Users);
-            if (parse.GetValue(storm) || parse.GetValue(overload))
+            var loadDrills = new[] { parse.GetValue(storm), parse.GetValue(overload), parse.GetValue(soak) }.Count(d => d);
+            if (loadDrills > 1)
             {
-                if (parse.GetValue(storm) && parse.GetValue(overload))
-                {
-                    throw new ArgumentException("--storm and --overload are two drills: run one at a time");
-                }
+                throw new ArgumentException("--storm, --overload and --soak are three drills: run one at a time");
+            }
 
-                return await LoadDrillAsync(root, bundle, storeKind, parse.GetValue(storm), count, parse.GetValue(factor), parse.GetValue(duration), parse.GetValue(maxCalls), parse.GetValue(json), output, cancellationToken);
+            if (parse.GetValue(soak))
+            {
+                return await SoakAsync(root, bundle, storeKind, parse.GetValue(share), parse.GetValue(duration) ?? 600, parse.GetValue(json), output, cancellationToken);
+            }
+
+            if (loadDrills == 1)
+            {
+                return await LoadDrillAsync(root, bundle, storeKind, parse.GetValue(storm), count, parse.GetValue(factor), parse.GetValue(duration) ?? 20, parse.GetValue(maxCalls), parse.GetValue(json), output, cancellationToken);
             }
 
             if (target is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
@@ -129,6 +137,34 @@ public static class DrillCommand
         }
 
         return code;
+    }
+
+    /// <summary>The soak: exit 1 when p99 drifted past 1.2 × its first window's, or a process's resident memory grew over 5 %.</summary>
+    private static async Task<int> SoakAsync(string root, Bundle bundle, string storeKind, double share, double duration, string? json, TextWriter output, CancellationToken cancellationToken)
+    {
+        if (share is <= 0 or > 1 || duration is < 2 or > 24 * 3600)
+        {
+            throw new ArgumentException("--share must be more than 0 and at most 1, --duration 2 to 86400 seconds");
+        }
+
+        output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store, default log levels) over {bundle.Directory}");
+        await using var services = await LocalServices.StartAsync(root, userStore: storeKind, defaultLogLevels: true, cancellationToken: cancellationToken);
+        var window = TimeSpan.FromSeconds(Math.Min(60, duration / 2));
+        var report = await new SoakDrill(services, bundle.Users!.Select(u => u.Id).ToList()).RunAsync(share, TimeSpan.FromSeconds(duration), window, output, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"soak, {report.OfferedRps}/s ({report.Share:P0} of saturation {report.SaturationRps}/s) for {report.Seconds} s: {report.Calls} calls, {report.Failed} failed; p99 {report.Windows[0].P99Ms} ms in the first window, {report.Windows[^1].P99Ms} ms in the last (x {report.P99Drift})"));
+        foreach (var process in report.Processes)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {process.Process}: resident {process.ResidentFirstMb} MB after the first window, {process.ResidentLastMb} MB at the end ({process.ResidentGrowthPercent:+0.0;-0.0} %); {process.LogBytesPerCall} log bytes per call"));
+        }
+
+        if (json is not null)
+        {
+            File.WriteAllText(json, JsonSerializer.Serialize(report, JsonOptions));
+        }
+
+        return report.P99Drift <= 1.2 && report.Processes.All(p => p.ResidentGrowthPercent <= 5) ? 0 : 1;
     }
 
     /// <summary>The recovery drill: exit 1 when a call failed or full answers never came back.</summary>

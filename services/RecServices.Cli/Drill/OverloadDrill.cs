@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Grpc.Core;
-using Grpc.Net.Client;
 using RecServices.Cli.Load;
-using RecServices.Contracts.Gateway.V1;
 
 namespace RecServices.Cli.Drill;
 
@@ -18,73 +15,26 @@ public sealed class OverloadDrill(string gatewayAddress, IReadOnlyList<string> u
 {
     public async Task<OverloadReport> RunAsync(int concurrency, double factor, TimeSpan duration, TimeSpan deadline, int maxConcurrentCalls, TextWriter output, CancellationToken cancellationToken)
     {
-        using var channel = GrpcChannel.ForAddress(gatewayAddress);
-        var client = new GatewayService.GatewayServiceClient(channel);
-
-        async Task<StatusCode> RecommendAsync(long n)
-        {
-            try
-            {
-                using var call = client.Recommend(new RecommendRequest { UserId = users[ClosedLoop.Spread(0, n, users.Count)], Count = 10 },
-                    deadline: DateTime.UtcNow + deadline, cancellationToken: CancellationToken.None);
-                await foreach (var _ in call.ResponseStream.ReadAllAsync(CancellationToken.None))
-                {
-                }
-
-                return StatusCode.OK;
-            }
-            catch (RpcException e)
-            {
-                return e.StatusCode;
-            }
-        }
-
-        long sequence = 0;
-        await ClosedLoop.RunAsync(async (_, _, _) => await RecommendAsync(Interlocked.Increment(ref sequence)), concurrency, TimeSpan.FromSeconds(3), cancellationToken); // warm-up
-        var saturation = await ClosedLoop.RunAsync(async (_, _, _) =>
-        {
-            var status = await RecommendAsync(Interlocked.Increment(ref sequence));
-            if (status != StatusCode.OK)
-            {
-                throw new RpcException(new Status(status, string.Empty));
-            }
-        }, concurrency, duration, cancellationToken);
+        using var calls = new GatewayCalls(gatewayAddress, users, deadline);
+        var saturation = await calls.SaturationAsync(concurrency, duration, cancellationToken);
         var rate = saturation.ThroughputRps * factor;
         output.WriteLine($"saturation: {saturation.ThroughputRps} answers/s at concurrency {concurrency}; offering {rate:F0}/s for {duration.TotalSeconds} s");
 
         var latencies = new List<double>();
         var statuses = new Dictionary<StatusCode, long>();
         var gate = new Lock();
-        var calls = new List<Task>();
-        var clock = Stopwatch.StartNew();
-        var total = (long)(rate * duration.TotalSeconds);
-        for (long i = 0; i < total; i++)
+        var offeredSeconds = await OpenLoop.RunAsync(n => calls.RecommendAsync(n), rate, duration, (_, status, ms) =>
         {
-            var due = i / rate;
-            var wait = due - clock.Elapsed.TotalSeconds;
-            if (wait > 0.001)
+            lock (gate)
             {
-                await Task.Delay(TimeSpan.FromSeconds(wait), cancellationToken);
-            }
-
-            var n = Interlocked.Increment(ref sequence);
-            calls.Add(Task.Run(async () =>
-            {
-                var status = await RecommendAsync(n);
-                var ms = (clock.Elapsed.TotalSeconds - due) * 1000; // from the scheduled start
-                lock (gate)
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                if (status == StatusCode.OK)
                 {
-                    statuses[status] = statuses.GetValueOrDefault(status) + 1;
-                    if (status == StatusCode.OK)
-                    {
-                        latencies.Add(ms);
-                    }
+                    latencies.Add(ms);
                 }
-            }, CancellationToken.None));
-        }
-
-        var offeredSeconds = clock.Elapsed.TotalSeconds;
-        await Task.WhenAll(calls);
+            }
+        }, cancellationToken);
+        var total = statuses.Values.Sum();
         var ok = statuses.GetValueOrDefault(StatusCode.OK);
         var accepted = LoadSummary.From(latencies, new Dictionary<StatusCode, long>(), offeredSeconds);
         var goodput = Math.Round(ok / offeredSeconds, 1);

@@ -14,6 +14,7 @@ public sealed class LocalServices : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
     private readonly List<(string Assembly, (int Grpc, int Http) Port, string[] Settings)> _started = [];
+    private bool _defaultLogLevels;
     private LocalRedis? _redis;
     private readonly string _storeDirectory = Path.Combine(Path.GetTempPath(), "recs-local-" + Guid.NewGuid().ToString("N"));
 
@@ -44,7 +45,8 @@ public sealed class LocalServices : IAsyncDisposable
     /// <c>--Recs:Name=value</c> settings; <paramref name="userStore"/> is "sqlite" or "redis" (a redis-server started
     /// for the run, append-only file fsynced always); <paramref name="gateways"/> gateway replicas share that store. With
     /// <paramref name="oneAtATime"/> each host starts only once the one before it is SERVING, so that each start-up
-    /// (<see cref="ServiceProcess.ReadySeconds"/>) is timed without the others beside it.
+    /// (<see cref="ServiceProcess.ReadySeconds"/>) is timed without the others beside it. With
+    /// <paramref name="defaultLogLevels"/> the hosts log as deployed (else Warning, and the bundle loader's lines).
     /// </summary>
     /// <remarks>
     /// A port found free can be taken by another process before the host binds it; a host that exits with
@@ -58,6 +60,7 @@ public sealed class LocalServices : IAsyncDisposable
         string userStore = "sqlite",
         int gateways = 1,
         bool oneAtATime = false,
+        bool defaultLogLevels = false,
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gateways, 1);
@@ -65,7 +68,7 @@ public sealed class LocalServices : IAsyncDisposable
         {
             try
             {
-                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, gateways, oneAtATime, cancellationToken);
+                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, gateways, oneAtATime, defaultLogLevels, cancellationToken);
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -81,6 +84,7 @@ public sealed class LocalServices : IAsyncDisposable
         string userStore,
         int gateways,
         bool oneAtATime,
+        bool defaultLogLevels,
         CancellationToken cancellationToken)
     {
         if (userStore is not ("sqlite" or "redis"))
@@ -89,7 +93,7 @@ public sealed class LocalServices : IAsyncDisposable
         }
 
         var bundle = Path.GetFullPath(bundlePath);
-        var services = new LocalServices();
+        var services = new LocalServices { _defaultLogLevels = defaultLogLevels };
         try
         {
             Directory.CreateDirectory(services._storeDirectory);
@@ -118,15 +122,15 @@ public sealed class LocalServices : IAsyncDisposable
             // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
             Task WaitAsync() => oneAtATime ? WaitStartedAsync() : Task.CompletedTask;
 
-            services.Start("RecServices.Retrieval", retrieval, [.. Settings(bundle, retrieval), .. retrievalSettings ?? []]);
+            services.Start("RecServices.Retrieval", retrieval, [.. services.Settings(bundle, retrieval), .. retrievalSettings ?? []]);
             await WaitAsync();
-            services.Start("RecServices.Ranking", ranking, Settings(bundle, ranking));
+            services.Start("RecServices.Ranking", ranking, services.Settings(bundle, ranking));
             await WaitAsync();
             foreach (var gateway in gatewayPorts)
             {
                 string[] settings =
                 [
-                    .. Settings(bundle, gateway),
+                    .. services.Settings(bundle, gateway),
                     $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
                     $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
                     .. store,
@@ -204,15 +208,18 @@ public sealed class LocalServices : IAsyncDisposable
         }
     }
 
-    private static string[] Settings(string bundle, (int Grpc, int Http) port) =>
+    private string[] Settings(string bundle, (int Grpc, int Http) port) =>
     [
         $"--Recs:BundlePath={bundle}",
         $"--Recs:GrpcPort={port.Grpc}",
         $"--Recs:HttpPort={port.Http}",
         "--Recs:ListenAddress=127.0.0.1",
         "--Recs:LoadRetrySeconds=0.2",
-        "--Logging:LogLevel:Default=Warning",
-        "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information", // which version, loaded in how long
+        .. _defaultLogLevels ? Array.Empty<string>() :
+        [
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information", // which version, loaded in how long
+        ],
     ];
 
     private static (int Grpc, int Http) FreePort() => (LoopbackPort.Free(), LoopbackPort.Free());

@@ -13,6 +13,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     private const int OutputLines = 40;
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private long _outputBytes;
 
     private ServiceProcess(string name, Process process)
     {
@@ -34,6 +35,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
 
     /// <summary>Its resident memory now, from /proc/&lt;pid&gt;/status (zeros where it cannot be read).</summary>
     public ResidentBytes Resident() => ResidentBytes.Of(_process.Id);
+
+    /// <summary>Bytes the process has written to stdout and stderr (UTF-8, a newline per line): its log volume.</summary>
+    public long OutputBytes => Interlocked.Read(ref _outputBytes);
 
     /// <summary>The last lines the process wrote (stdout and stderr), oldest first.</summary>
     public string Tail()
@@ -162,6 +166,7 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return;
         }
 
+        Interlocked.Add(ref _outputBytes, System.Text.Encoding.UTF8.GetByteCount(line) + 1);
         lock (_tail)
         {
             _tail.Enqueue(line);
