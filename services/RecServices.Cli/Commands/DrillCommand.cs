@@ -30,7 +30,7 @@ public static class DrillCommand
         var after = new Option<double>("--after") { Description = "Seconds of writes after the killed process serves again.", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to this file." };
         var storm = new Option<bool>("--storm") { Description = "A deadline storm instead of a kill: --writers callers with 1-5 ms deadlines beside 4 normal callers (5 s) on one connection, for --duration seconds." };
-        var overload = new Option<bool>("--overload") { Description = "Overload instead of a kill: the saturation throughput at concurrency 32, then --factor times that rate offered open loop for --duration seconds." };
+        var overload = new Option<bool>("--overload") { Description = "Overload instead of a kill: the saturation throughput at concurrency 64 (the gateway's default admission limit), then --factor times that rate offered open loop for --duration seconds." };
         var soak = new Option<bool>("--soak") { Description = "A soak instead of a kill: --share of the saturation throughput offered open loop for --duration seconds (600) in one-minute windows, the services at their default log levels." };
         var share = new Option<double>("--share") { Description = "With --soak: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 0.7 };
         var factor = new Option<double>("--factor") { Description = "With --overload: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 2 };
@@ -118,14 +118,14 @@ public static class DrillCommand
         int code;
         if (storm)
         {
-            var result = await new StormDrill(services.GatewayAddress, users).RunAsync(callers, 4, TimeSpan.FromSeconds(duration), cancellationToken);
+            var result = await new StormDrill(services.GatewayAddress, services.GatewayMetricsAddress, users).RunAsync(callers, 4, TimeSpan.FromSeconds(duration), cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"deadline storm, {result.StormCallers} callers with 1-5 ms deadlines beside {result.NormalCallers} normal callers on one connection, {result.Seconds} s: normal calls {result.NormalOk} ok, {result.NormalFailed} failed ({result.NormalFailedPercent} %{(result.NormalFailures.Length > 0 ? ": " + result.NormalFailures : string.Empty)}); storm calls {result.StormOk} ok, {result.StormDeadlineExceeded} past their deadline, {result.StormOther} other"));
+                $"deadline storm, {result.StormCallers} callers with 1-5 ms deadlines beside {result.NormalCallers} normal callers on one connection, {result.Seconds} s: normal calls {result.NormalOk} ok, {result.NormalFailed} failed ({result.NormalFailedPercent} %{(result.NormalFailures.Length > 0 ? ": " + result.NormalFailures : string.Empty)}); storm calls {result.StormOk} ok, {result.StormDeadlineExceeded} past their deadline, {result.StormOther} other; connections the gateway closed in error: {(result.ClosedConnections.Length > 0 ? result.ClosedConnections : "none")}"));
             (report, code) = (result, result.NormalFailedPercent <= 1 ? 0 : 1);
         }
         else
         {
-            var result = await new OverloadDrill(services.GatewayAddress, users).RunAsync(32, factor, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(1), maxCalls ?? 64, output, cancellationToken);
+            var result = await new OverloadDrill(services.GatewayAddress, users).RunAsync(64, factor, TimeSpan.FromSeconds(duration), TimeSpan.FromSeconds(1), maxCalls ?? 64, output, cancellationToken);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"overload, {result.OfferedRps}/s offered ({result.Factor} x saturation {result.SaturationRps}/s): goodput {result.GoodputRps}/s = {result.GoodputShare:P1} of saturation; {result.Shed} shed, {result.DeadlineExceeded} past the {result.DeadlineMs} ms deadline, {result.OtherFailed} other failures; accepted calls p50 {result.AcceptedP50Ms} ms, p99 {result.AcceptedP99Ms} ms"));
             (report, code) = (result, result.GoodputShare >= 0.8 && result.AcceptedP99Ms < result.DeadlineMs ? 0 : 1);

@@ -14,7 +14,7 @@ namespace RecServices.Cli.Drill;
 /// deadlines. The figure that matters: the normal callers' failed calls (a connection closed by the server for
 /// too many resets, or for its output queue, fails every call on it).
 /// </summary>
-public sealed class StormDrill(string gatewayAddress, IReadOnlyList<string> users)
+public sealed partial class StormDrill(string gatewayAddress, string gatewayMetricsAddress, IReadOnlyList<string> users)
 {
     public async Task<StormReport> RunAsync(int stormCallers, int normalCallers, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -53,8 +53,23 @@ public sealed class StormDrill(string gatewayAddress, IReadOnlyList<string> user
         await Task.Delay(duration, cancellationToken);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
-        return counts.Report(stormCallers, normalCallers, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
+        return counts.Report(stormCallers, normalCallers, seconds) with { ClosedConnections = await ClosedConnectionsAsync(gatewayMetricsAddress, cancellationToken) };
     }
+
+    /// <summary>The gateway's HTTP/2 connections that ended in an error, by Kestrel's reason (kestrel.connection.duration's error.type).</summary>
+    public static async Task<string> ClosedConnectionsAsync(string metricsAddress, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(metricsAddress), cancellationToken);
+        var reasons = ConnectionErrors().Matches(text)
+            .GroupBy(m => m.Groups["reason"].Value)
+            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(m => double.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture))}"));
+        return string.Join(", ", reasons);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^kestrel_connection_duration_seconds_count\{[^}]*error_type=""(?<reason>[^""]+)""[^}]*\} (?<count>[0-9.e+]+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
+    private static partial System.Text.RegularExpressions.Regex ConnectionErrors();
 
     /// <summary>Outcomes by kind of caller and status.</summary>
     private sealed class Counts
@@ -94,4 +109,9 @@ public sealed record StormReport(
     [property: JsonPropertyName("normal_failures")] string NormalFailures,
     [property: JsonPropertyName("storm_ok")] long StormOk,
     [property: JsonPropertyName("storm_deadline_exceeded")] long StormDeadlineExceeded,
-    [property: JsonPropertyName("storm_other")] long StormOther);
+    [property: JsonPropertyName("storm_other")] long StormOther)
+{
+    /// <summary>The gateway's connections that ended in an error during the run, by Kestrel's reason (empty: none).</summary>
+    [JsonPropertyName("closed_connections")]
+    public string ClosedConnections { get; init; } = string.Empty;
+}
