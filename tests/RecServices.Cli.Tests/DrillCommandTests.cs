@@ -51,6 +51,45 @@ public sealed class DrillCommandTests
     }
 
     [Fact]
+    public async Task Drill_PauseRankingUnderRecommendLoad_NoCallFails_DegradedWhileItHangs_FullAnswersAfter()
+    {
+        using var dir = new TempDirectory();
+        var bundle = await SmallBundleAsync(dir);
+        var json = Path.Combine(dir.Path, "drill.json");
+
+        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", "ranking", "--pause", "--writers", "4", "--before", "1", "--outage", "3", "--after", "2", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        Assert.Equal("SIGSTOP", root.GetProperty("signal").GetString());
+        Assert.Equal(0, root.GetProperty("failed").GetInt64());
+        Assert.True(root.GetProperty("degraded").GetInt64() > 0, "no answer was degraded while ranking hung");
+        Assert.True(root.GetProperty("recovery_s").GetDouble() >= 0);
+        Assert.Matches(@"kill -STOP ranking, down 3 s, 4 callers, reconnect backoff ≤ 1000 ms: [1-9]\d* answers, 0 failed calls", result.Output);
+    }
+
+    [Fact]
+    public async Task Drill_CorruptedVersionMadeCurrent_EveryServiceRefusesIt_NoCallFails_AndTheGivenRootIsUntouched()
+    {
+        using var dir = new TempDirectory();
+        var bundle = await SmallBundleAsync(dir);
+        var before = Directory.GetFileSystemEntries(bundle, "*", SearchOption.AllDirectories).Order().ToList();
+        var json = Path.Combine(dir.Path, "drill.json");
+
+        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--corrupt-bundle", "--writers", "4", "--before", "1", "--after", "1", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.Error + result.Output);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = report.RootElement;
+        Assert.Equal(0, root.GetProperty("failed").GetInt64());
+        Assert.Equal(0, root.GetProperty("items_from_other_versions").GetInt64());
+        Assert.True(root.GetProperty("items_from_served").GetInt64() > 0);
+        Assert.All(root.GetProperty("refused_by").EnumerateArray(), r => Assert.True(r.GetBoolean()));
+        Assert.Equal(before, Directory.GetFileSystemEntries(bundle, "*", SearchOption.AllDirectories).Order().ToList());
+    }
+
+    [Fact]
     public async Task Drill_Storm_ReportsTheNormalCallersAndTheStormsCalls()
     {
         using var dir = new TempDirectory();

@@ -29,8 +29,10 @@ public static class DrillCommand
         var before = new Option<double>("--before") { Description = "Seconds of writes before the kill.", DefaultValueFactory = _ => 5 };
         var after = new Option<double>("--after") { Description = "Seconds of writes after the killed process serves again.", DefaultValueFactory = _ => 5 };
         var json = new Option<string?>("--json") { Description = "Write the result as JSON to this file." };
+        var pause = new Option<bool>("--pause") { Description = "With --kill retrieval|ranking: SIGSTOP for the outage, then SIGCONT (a hang: connections open, nothing answers), instead of SIGKILL and a restart." };
         var storm = new Option<bool>("--storm") { Description = "A deadline storm instead of a kill: --writers callers with 1-5 ms deadlines beside 4 normal callers (5 s) on one connection, for --duration seconds." };
         var overload = new Option<bool>("--overload") { Description = "Overload instead of a kill: the saturation throughput at concurrency 64 (the gateway's default admission limit), then --factor times that rate offered open loop for --duration seconds." };
+        var corrupt = new Option<bool>("--corrupt-bundle") { Description = "A corrupted version made current instead of a kill: --writers callers ask for recommendations; after --before seconds a copy of the served version with a flipped byte becomes current (on a copy of the root); --after seconds more." };
         var soak = new Option<bool>("--soak") { Description = "A soak instead of a kill: --share of the saturation throughput offered open loop for --duration seconds (600) in one-minute windows, the services at their default log levels." };
         var share = new Option<double>("--share") { Description = "With --soak: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 0.7 };
         var factor = new Option<double>("--factor") { Description = "With --overload: the offered rate over the saturation throughput.", DefaultValueFactory = _ => 2 };
@@ -38,7 +40,7 @@ public static class DrillCommand
         var maxCalls = new Option<int?>("--max-concurrent-calls") { Description = "The gateway's Recs:MaxConcurrentCalls for the run (0: no load shedding); its default when left out." };
         var command = new Command("drill", "Durability drill: writes through the gateway, kill -9 of the gateway or redis-server midway, then counts acknowledged writes lost (exit 1 when any is).")
         {
-            spawn, store, kill, writers, before, after, outage, backoff, json, storm, overload, soak, share, factor, duration, maxCalls,
+            spawn, store, kill, writers, before, after, outage, backoff, json, pause, corrupt, storm, overload, soak, share, factor, duration, maxCalls,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -61,10 +63,15 @@ public static class DrillCommand
 
             var root = parse.GetValue(spawn)!;
             var bundle = Bundle.LoadServed(root, BundleParts.Users);
-            var loadDrills = new[] { parse.GetValue(storm), parse.GetValue(overload), parse.GetValue(soak) }.Count(d => d);
+            var loadDrills = new[] { parse.GetValue(storm), parse.GetValue(overload), parse.GetValue(soak), parse.GetValue(corrupt) }.Count(d => d);
             if (loadDrills > 1)
             {
-                throw new ArgumentException("--storm, --overload and --soak are three drills: run one at a time");
+                throw new ArgumentException("--storm, --overload, --soak and --corrupt-bundle are four drills: run one at a time");
+            }
+
+            if (parse.GetValue(corrupt))
+            {
+                return await CorruptAsync(bundle, storeKind, count, first, second, parse.GetValue(json), output, cancellationToken);
             }
 
             if (parse.GetValue(soak))
@@ -79,7 +86,7 @@ public static class DrillCommand
 
             if (target is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
             {
-                return await RecoveryAsync(root, bundle, storeKind, target, count, first, second, parse.GetValue(outage), parse.GetValue(backoff), parse.GetValue(json), output, cancellationToken);
+                return await RecoveryAsync(root, bundle, storeKind, target, parse.GetValue(pause), count, first, second, parse.GetValue(outage), parse.GetValue(backoff), parse.GetValue(json), output, cancellationToken);
             }
 
             output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store) over {bundle.Directory}");
@@ -139,6 +146,40 @@ public static class DrillCommand
         return code;
     }
 
+    /// <summary>The corrupted-bundle drill, on a copy of the served version: exit 1 when a call failed, an answer came from the corrupted version or a service did not refuse it.</summary>
+    private static async Task<int> CorruptAsync(Bundle bundle, string storeKind, int callers, double before, double after, string? json, TextWriter output, CancellationToken cancellationToken)
+    {
+        var temporary = Directory.CreateTempSubdirectory("recs-drill-root-").FullName;
+        try
+        {
+            var root = new BundleRoot(temporary);
+            var version = bundle.Manifest.Version;
+            Directory.CreateDirectory(root.VersionPath(version));
+            foreach (var file in Directory.GetFiles(bundle.Directory))
+            {
+                File.Copy(file, Path.Combine(root.VersionPath(version), Path.GetFileName(file)));
+            }
+
+            root.SetCurrent(version);
+            output.WriteLine($"starting retrieval, ranking and gateway ({storeKind} user store) over a copy of {bundle.Directory}");
+            await using var services = await LocalServices.StartAsync(temporary, userStore: storeKind, cancellationToken: cancellationToken);
+            var report = await new CorruptBundleDrill(services, root, bundle.Users!.Select(u => u.Id).ToList())
+                .RunAsync(callers, TimeSpan.FromSeconds(before), TimeSpan.FromSeconds(after), output, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"corrupted version made current, {report.Callers} callers: {report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded; refused by {report.RefusedBy.Count(r => r)} of 3 services within {report.SecondsToAllRefused} s; items answered from the version served before {report.ItemsFromServed}, from any other {report.ItemsFromOtherVersions}"));
+            if (json is not null)
+            {
+                File.WriteAllText(json, JsonSerializer.Serialize(report, JsonOptions));
+            }
+
+            return report.Failed == 0 && report.ItemsFromOtherVersions == 0 && report.RefusedBy.All(r => r) ? 0 : 1;
+        }
+        finally
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+    }
+
     /// <summary>The soak: exit 1 when p99 drifted past 1.2 × its first window's, or a process's resident memory grew over 5 %.</summary>
     private static async Task<int> SoakAsync(string root, Bundle bundle, string storeKind, double share, double duration, string? json, TextWriter output, CancellationToken cancellationToken)
     {
@@ -169,7 +210,7 @@ public static class DrillCommand
 
     /// <summary>The recovery drill: exit 1 when a call failed or full answers never came back.</summary>
     private static async Task<int> RecoveryAsync(
-        string root, Bundle bundle, string storeKind, string target, int callers, double before, double after, double outage, int backoff, string? json, TextWriter output, CancellationToken cancellationToken)
+        string root, Bundle bundle, string storeKind, string target, bool pause, int callers, double before, double after, double outage, int backoff, string? json, TextWriter output, CancellationToken cancellationToken)
     {
         if (outage is <= 0 or > 3600 || backoff is < 100 or > 120_000)
         {
@@ -180,9 +221,9 @@ public static class DrillCommand
         await using var services = await LocalServices.StartAsync(
             root, gatewaySettings: [string.Create(CultureInfo.InvariantCulture, $"--Recs:MaxReconnectBackoffMs={backoff}")], userStore: storeKind, cancellationToken: cancellationToken);
         var drill = new RecoveryDrill(services, bundle.Users!.Select(u => u.Id).ToList(), backoff);
-        var report = await drill.RunAsync(target, callers, TimeSpan.FromSeconds(before), TimeSpan.FromSeconds(outage), TimeSpan.FromSeconds(after), output, cancellationToken);
+        var report = await drill.RunAsync(target, pause, callers, TimeSpan.FromSeconds(before), TimeSpan.FromSeconds(outage), TimeSpan.FromSeconds(after), output, cancellationToken);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"kill -9 {report.Killed}, down {report.OutageSeconds} s, {report.Callers} callers, reconnect backoff ≤ {report.MaxReconnectBackoffMs} ms: {report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded answers ({report.DegradedAfterServing} to calls started after it was SERVING again), {(report.RecoverySeconds is { } s ? $"full answers {s} s after it was SERVING again" : "no full answer after it was SERVING again")}"));
+            $"kill -{(pause ? "STOP" : "9")} {report.Killed}, down {report.OutageSeconds} s, {report.Callers} callers, reconnect backoff ≤ {report.MaxReconnectBackoffMs} ms: {report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded answers ({report.DegradedAfterServing} to calls started after it was SERVING again), {(report.RecoverySeconds is { } s ? $"full answers {s} s after it was SERVING again" : "no full answer after it was SERVING again")}"));
         if (json is not null)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(report, JsonOptions));

@@ -10,7 +10,8 @@ namespace RecServices.Cli.Drill;
 
 /// <summary>
 /// A recovery drill on running services: callers ask for recommendations without pause while a backend (retrieval or
-/// ranking) is killed with SIGKILL, kept down for the outage and started again. The gateway should answer every call,
+/// ranking) is killed with SIGKILL, kept down for the outage and started again (or, paused, hangs with SIGSTOP and runs
+/// again with SIGCONT: connections open, nothing answering, so that only deadlines notice). The gateway should answer every call,
 /// degraded while the backend is away, and full again as soon as it is back: the drill counts failed calls, degraded
 /// answers (and those to calls started after the backend reported SERVING again) and times the return of full answers.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
     public const string KillRetrieval = "retrieval";
     public const string KillRanking = "ranking";
 
-    public async Task<RecoveryReport> RunAsync(string kill, int callers, TimeSpan before, TimeSpan outage, TimeSpan after, TextWriter output, CancellationToken cancellationToken)
+    public async Task<RecoveryReport> RunAsync(string kill, bool pause, int callers, TimeSpan before, TimeSpan outage, TimeSpan after, TextWriter output, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(services.GatewayAddress);
         var client = new GatewayService.GatewayServiceClient(channel);
@@ -68,18 +69,35 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
         var tasks = Enumerable.Range(0, callers).Select(c => Task.Run(() => CallAsync(c), CancellationToken.None)).ToArray();
         await Task.Delay(before, cancellationToken);
         var position = LocalServices.PositionOf(kill);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Interlocked.Read(ref calls)} answers; kill -9 {kill}, down for {outage.TotalSeconds} s"));
-        await services.KillAsync(position);
-        await Task.Delay(outage, cancellationToken);
-        await services.RestartAsync(position, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Interlocked.Read(ref calls)} answers; kill -{(pause ? "STOP" : "9")} {kill}, down for {outage.TotalSeconds} s"));
+        if (pause)
+        {
+            // A hang, not a crash: the connections stay open and nothing answers on them until SIGCONT.
+            services.Processes[position].Pause();
+            try
+            {
+                await Task.Delay(outage, cancellationToken);
+            }
+            finally
+            {
+                services.Processes[position].Resume();
+            }
+        }
+        else
+        {
+            await services.KillAsync(position);
+            await Task.Delay(outage, cancellationToken);
+            await services.RestartAsync(position, cancellationToken);
+        }
+
         Interlocked.Exchange(ref servingAt, clock.ElapsedTicks);
-        output.WriteLine($"{kill} SERVING again; calling {after.TotalSeconds} s more");
+        output.WriteLine($"{kill} {(pause ? "running" : "SERVING")} again; calling {after.TotalSeconds} s more");
         await Task.Delay(after, cancellationToken);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
 
         var first = Interlocked.Read(ref firstFullAfterServing);
         double? recovery = first == 0 ? null : Math.Round((first - servingAt) / (double)Stopwatch.Frequency, 3);
-        return new RecoveryReport(kill, callers, outage.TotalSeconds, maxReconnectBackoffMs, calls, failed, degraded, degradedAfterServing, recovery);
+        return new RecoveryReport(kill, pause ? "SIGSTOP" : "SIGKILL", callers, outage.TotalSeconds, maxReconnectBackoffMs, calls, failed, degraded, degradedAfterServing, recovery);
     }
 }

@@ -2,8 +2,9 @@ using System.Text.Json.Serialization;
 
 namespace RecServices.Cli.Drill;
 
-/// <summary>What <c>recs drill --kill retrieval|ranking</c> found: Recommend through a backend's crash, outage and return.</summary>
-/// <param name="Killed">retrieval or ranking: the backend killed with SIGKILL and started again after the outage.</param>
+/// <summary>What <c>recs drill --kill retrieval|ranking [--pause]</c> found: Recommend through a backend's crash (or hang), outage and return.</summary>
+/// <param name="Killed">retrieval or ranking: the backend killed with SIGKILL and started again after the outage, or paused.</param>
+/// <param name="Signal">SIGKILL (a crash, then a restart) or SIGSTOP (a hang, then SIGCONT).</param>
 /// <param name="Callers">Concurrent callers of Recommend, without pause.</param>
 /// <param name="OutageSeconds">How long the backend stayed down.</param>
 /// <param name="MaxReconnectBackoffMs">The gateway's <c>Recs:MaxReconnectBackoffMs</c> for the run.</param>
@@ -14,6 +15,7 @@ namespace RecServices.Cli.Drill;
 /// <param name="RecoverySeconds">From the backend reporting SERVING again to the first full answer of a call started after that; null when none came.</param>
 public sealed record RecoveryReport(
     [property: JsonPropertyName("killed")] string Killed,
+    [property: JsonPropertyName("signal")] string Signal,
     [property: JsonPropertyName("callers")] int Callers,
     [property: JsonPropertyName("outage_s")] double OutageSeconds,
     [property: JsonPropertyName("max_reconnect_backoff_ms")] int MaxReconnectBackoffMs,

@@ -169,6 +169,9 @@ public sealed class LocalServices : IAsyncDisposable
         _ => throw new ArgumentException($"no service '{service}': retrieval, ranking or gateway", nameof(service)),
     };
 
+    /// <summary>The Prometheus endpoint of process <paramref name="position"/> (<see cref="PositionOf"/>), on its HTTP/1.1 port.</summary>
+    public string MetricsAddress(int position) => $"http://127.0.0.1:{_started[position].Port.Http}/metrics";
+
     /// <summary>Kills process <paramref name="position"/> (<see cref="PositionOf"/>) with SIGKILL (a crash: no shutdown code runs).</summary>
     public Task KillAsync(int position) => _processes[position].KillAsync();
 

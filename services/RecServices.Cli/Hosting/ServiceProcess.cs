@@ -83,6 +83,12 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return Launch(name, info, hint);
     }
 
+    /// <summary>SIGSTOP: the process hangs (its sockets stay open, nothing answers) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(19, "SIGSTOP");
+
+    /// <summary>SIGCONT: a paused process runs again.</summary>
+    public void Resume() => Signal(18, "SIGCONT");
+
     /// <summary>SIGKILL, as a crash would: no shutdown code runs. Returns once the process is gone.</summary>
     public async Task KillAsync()
     {
@@ -174,6 +180,14 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             {
                 _tail.Dequeue();
             }
+        }
+    }
+
+    private void Signal(int signal, string name)
+    {
+        if (OperatingSystem.IsWindows() || Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"could not send {name} to {Name} (pid {_process.Id})");
         }
     }
 
