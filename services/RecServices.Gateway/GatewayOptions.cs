@@ -83,6 +83,18 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public int MaxReconnectBackoffMs { get; set; } = 1_000;
 
     /// <summary>
+    /// Failures in a row of retrieval (or of ranking) after which the gateway stops calling it for
+    /// <see cref="BreakerOpenMs"/> and answers degraded at once (a circuit breaker: a backend that hangs would otherwise
+    /// cost every call its whole deadline); then one call probes it. 0: never stop calling.
+    /// </summary>
+    [Range(0, 1000, ErrorMessage = "Recs:BreakerFailures must be between 0 (off) and 1000")]
+    public int BreakerFailures { get; set; } = 5;
+
+    /// <summary>How long an open breaker skips its backend before a probe, in milliseconds.</summary>
+    [Range(10, 60_000, ErrorMessage = "Recs:BreakerOpenMs must be between 10 and 60000")]
+    public int BreakerOpenMs { get; set; } = 250;
+
+    /// <summary>
     /// Recommend and RecordInteraction calls the gateway serves at once; one more is answered RESOURCE_EXHAUSTED at once
     /// (load shedding, <see cref="Services.Admission"/>). 0: no limit.
     /// </summary>

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Health.V1;
+using Microsoft.Extensions.DependencyInjection;
 using RecServices.Cli.Hosting;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Core.Bundles;
@@ -40,6 +41,33 @@ public sealed class DegradedTests
         var seen = TestBundle.Histories(bundle).Of(u5).ToArray().Select(i => bundle.Catalog.Items[i].Id).ToHashSet();
         var expected = bundle.Tops!.Global.Items.Select(i => bundle.Catalog.Items[i].Id).Where(id => !seen.Contains(id)).Take(10);
         Assert.Equal(expected, items.Select(i => i.ItemId));
+    }
+
+    /// <summary>
+    /// A ranking that hangs (every call held): the first calls each wait out the ranking deadline and answer in retrieval
+    /// order; once the breaker opens, calls answer degraded at once without calling ranking at all.
+    /// </summary>
+    [Fact]
+    public async Task Recommend_RankingHangs_AfterTheBreakerOpensCallsSkipItAndAnswerAtOnce()
+    {
+        var gate = new LoadSheddingTests.HeldRanking();
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path,
+            ["--Recs:RankingTimeoutMs=300", "--Recs:BreakerFailures=2", "--Recs:BreakerOpenMs=60000"],
+            services =>
+            {
+                services.AddSingleton(gate);
+                services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.Interceptors.Add<LoadSheddingTests.HeldRanking.Interceptor>());
+            });
+
+        var waited = new[] { await system.RecommendAsync("u1", 5), await system.RecommendAsync("u2", 5) };
+        var skipped = new[] { await system.RecommendAsync("u3", 5), await system.RecommendAsync("u4", 5) };
+        var calledRanking = gate.Waiting;
+        gate.Release();
+
+        Assert.All(waited.SelectMany(l => l), i => Assert.Equal("ranking unavailable (DeadlineExceeded): retrieval order", i.DegradedReason));
+        Assert.All(skipped, l => Assert.Equal(5, l.Count));
+        Assert.All(skipped.SelectMany(l => l), i => Assert.Equal("ranking skipped after repeated failures: retrieval order", i.DegradedReason));
+        Assert.Equal(2, calledRanking); // the skipped calls never reached ranking
     }
 
     [Fact]

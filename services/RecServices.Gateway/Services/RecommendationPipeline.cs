@@ -30,6 +30,8 @@ public sealed class RecommendationPipeline(
     private readonly GatewayOptions _options = options.Value;
     private readonly FailureLog _retrievalFailures = new(logger, "Retrieval", "answering degraded (the most popular items)", time);
     private readonly FailureLog _rankingFailures = new(logger, "Ranking", "answering degraded (retrieval order)", time);
+    private readonly Breaker _retrievalBreaker = new(options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+    private readonly Breaker _rankingBreaker = new(options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
 
     public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
 
@@ -70,32 +72,44 @@ public sealed class RecommendationPipeline(
             GetCandidatesResponse? proposals = null;
             var retrievalDeadline = DateTime.MaxValue;
             RpcException? retrievalFailure = null;
-            try
+            var skipped = !_retrievalBreaker.Allow();
+            if (!skipped)
             {
-                retrievalDeadline = Deadline(_options.RetrievalTimeoutMs);
-                proposals = await retrieval.GetCandidatesAsync(request, deadline: retrievalDeadline, cancellationToken: cancellationToken);
-                _retrievalFailures.Succeeded();
-                if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
+                try
                 {
-                    throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
+                    retrievalDeadline = Deadline(_options.RetrievalTimeoutMs);
+                    proposals = await retrieval.GetCandidatesAsync(request, deadline: retrievalDeadline, cancellationToken: cancellationToken);
+                    _retrievalFailures.Succeeded();
+                    _retrievalBreaker.Succeeded();
+                    if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
+                    {
+                        throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
+                    }
+                }
+                catch (RpcException e) when (!retrievalRedirected && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
+                {
+                    retrievalRedirected = true; // retrieval does not hold the gateway's version (one of them is promoting)
+                    request = Candidates(served);
+                    continue;
+                }
+                catch (RpcException e) when (IsDependencyFailure(e, retrievalDeadline))
+                {
+                    retrievalFailure = e;
                 }
             }
-            catch (RpcException e) when (!retrievalRedirected && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
-            {
-                retrievalRedirected = true; // retrieval does not hold the gateway's version (one of them is promoting)
-                request = Candidates(served);
-                continue;
-            }
-            catch (RpcException e) when (IsDependencyFailure(e, retrievalDeadline))
-            {
-                retrievalFailure = e;
-            }
 
-            if (retrievalFailure is not null)
+            if (skipped || retrievalFailure is not null)
             {
-                _retrievalFailures.Failed(retrievalFailure.StatusCode.ToString());
-                metrics.RecordDegraded("retrieval", retrievalFailure.StatusCode);
-                var reason = $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
+                if (retrievalFailure is not null)
+                {
+                    _retrievalFailures.Failed(retrievalFailure.StatusCode.ToString());
+                    _retrievalBreaker.Failed();
+                }
+
+                metrics.RecordDegraded("retrieval", retrievalFailure?.StatusCode ?? SkippedStatus);
+                var reason = retrievalFailure is null
+                    ? "retrieval skipped after repeated failures: most popular items"
+                    : $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
                 var popular = state.Bundle.Tops!.Global;
                 if (user is { HistoryTruncated: true })
                 {
@@ -128,7 +142,12 @@ public sealed class RecommendationPipeline(
             var sent = new HashSet<int>();
             string? failure = null;
             string? rankingServes = null;
-            if (candidates.Count > 0)
+            if (candidates.Count > 0 && !_rankingBreaker.Allow())
+            {
+                metrics.RecordDegraded("ranking", SkippedStatus);
+                failure = "ranking skipped after repeated failures: retrieval order";
+            }
+            else if (candidates.Count > 0)
             {
                 var rankRequest = BackendRequests.Rank(state.Bundle, history, candidates, user?.Age, user?.Gender, count, version);
                 var rankingDeadline = Deadline(_options.RankingTimeoutMs);
@@ -155,6 +174,7 @@ public sealed class RecommendationPipeline(
                         }
 
                         _rankingFailures.Failed(e.StatusCode.ToString());
+                        _rankingBreaker.Failed();
                         metrics.RecordDegraded("ranking", e.StatusCode);
                         failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
                         break;
@@ -163,6 +183,7 @@ public sealed class RecommendationPipeline(
                     if (!more)
                     {
                         _rankingFailures.Succeeded();
+                        _rankingBreaker.Succeeded();
                         break;
                     }
 
@@ -206,6 +227,9 @@ public sealed class RecommendationPipeline(
             yield break;
         }
     }
+
+    /// <summary>The status a call skipped by an open breaker is counted under (in recs.gateway.degraded_responses).</summary>
+    private const StatusCode SkippedStatus = StatusCode.Unavailable;
 
     /// <summary>Null when an answer to a request by index is one (item indexes of the version asked for); otherwise what is wrong.</summary>
     private static string? IndexProblem(GetCandidatesRequest request, GetCandidatesResponse answer) =>
