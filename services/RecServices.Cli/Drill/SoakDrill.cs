@@ -32,8 +32,9 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
             for (var w = 0; w < windows; w++)
             {
                 await Task.Delay(window, stop.Token);
-                memory.Add([.. services.Processes.Select(p => p.Resident().Total)]);
-                output.WriteLine($"window {w + 1}/{windows}: resident MB {string.Join(", ", memory[^1].Select(b => (b >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture)))}");
+                var resident = services.Processes.Select(p => p.Resident()).ToList();
+                memory.Add([.. resident.Select(r => r.Total)]);
+                output.WriteLine($"window {w + 1}/{windows}: resident MB (anonymous: heaps, ONNX Runtime) {string.Join(", ", resident.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Total >> 20} ({r.Anonymous >> 20})")))}");
             }
         }, CancellationToken.None);
 
