@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.ServiceDefaults;
+using RecServices.ServiceDefaults.Tls;
 
 namespace RecServices.Gateway.Auth;
 
@@ -33,7 +34,7 @@ public static class GatewayAuthentication
             services.AddSingleton(sp =>
             {
                 var time = sp.GetRequiredService<TimeProvider>();
-                var log = new FailureLog(sp.GetRequiredService<ILogger<SigningKeys>>(), "the signing keys file " + auth.SigningKeysPath,
+                var log = new FailureLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SigningKeys)), "the signing keys file " + auth.SigningKeysPath,
                     "tokens are checked against the keys read before", time);
                 return SigningKeys.Open(auth.SigningKeysPath, log.Report, time);
             });
@@ -64,7 +65,7 @@ public static class GatewayAuthentication
         });
         if (auth.SigningKeysPath.Length > 0)
         {
-            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<SigningKeys>((jwt, keys) =>
+            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<WatchedFiles<IReadOnlyList<SecurityKey>>>((jwt, keys) =>
                 jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current);
         }
 

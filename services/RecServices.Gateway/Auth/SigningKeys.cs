@@ -2,66 +2,23 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
+using RecServices.ServiceDefaults.Tls;
 
 namespace RecServices.Gateway.Auth;
 
 /// <summary>
 /// The public keys that sign callers' tokens, read from a file: PEM blocks (PUBLIC KEY with an RSA or EC key, or
-/// CERTIFICATE) or a JSON Web Key Set. The file is looked at again at most every <see cref="RecheckInterval"/> and
-/// read again when it changed (a rotated Kubernetes Secret); a file that no longer reads keeps the keys read before
-/// and is reported to <paramref name="problem"/> once per change of its state.
+/// CERTIFICATE) or a JSON Web Key Set. Watched as the TLS files are (<see cref="WatchedFiles{T}"/>): read again when it
+/// changes (a rotated Kubernetes Secret), the keys before kept while it does not read.
 /// </summary>
-public sealed class SigningKeys(string path, Action<string?> problem, TimeProvider time)
+public static class SigningKeys
 {
-    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(10);
+    /// <summary>How often the file's time is looked at.</summary>
+    public static TimeSpan RecheckInterval => WatchedFiles<IReadOnlyList<SecurityKey>>.RecheckInterval;
 
-    private readonly Lock _lock = new();
-    private IReadOnlyList<SecurityKey> _keys = [];
-    private DateTime _readStamp;
-    private long _lastCheck;
-
-    /// <summary>Reads the file now; throws <see cref="InvalidDataException"/> naming the file and line when it does not read.</summary>
-    public static SigningKeys Open(string path, Action<string?> problem, TimeProvider time)
-    {
-        var keys = new SigningKeys(path, problem, time);
-        keys._keys = Read(path);
-        keys._readStamp = File.GetLastWriteTimeUtc(path);
-        keys._lastCheck = time.GetTimestamp();
-        return keys;
-    }
-
-    /// <summary>The keys now (read again first when the file changed).</summary>
-    public IReadOnlyList<SecurityKey> Current
-    {
-        get
-        {
-            if (time.GetElapsedTime(Volatile.Read(ref _lastCheck)) < RecheckInterval)
-            {
-                return _keys;
-            }
-
-            lock (_lock)
-            {
-                Volatile.Write(ref _lastCheck, time.GetTimestamp());
-                try
-                {
-                    var stamp = File.GetLastWriteTimeUtc(path);
-                    if (stamp != _readStamp)
-                    {
-                        _keys = Read(path);
-                        _readStamp = stamp;
-                        problem(null);
-                    }
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-                {
-                    problem(e.Message);
-                }
-
-                return _keys;
-            }
-        }
-    }
+    /// <summary>Reads the file now (throws <see cref="InvalidDataException"/> naming the file and line) and watches it.</summary>
+    public static WatchedFiles<IReadOnlyList<SecurityKey>> Open(string path, Action<string?> problem, TimeProvider time) =>
+        new([path], () => Read(path), problem, time);
 
     /// <summary>Every key in the file; an error naming the file and the line of the first block that does not read.</summary>
     public static IReadOnlyList<SecurityKey> Read(string path)

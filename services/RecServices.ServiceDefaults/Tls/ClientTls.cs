@@ -12,21 +12,20 @@ namespace RecServices.ServiceDefaults.Tls;
 public sealed class ClientTls
 {
     private readonly TrustedPeers _servers;
-    private readonly PemFiles<X509Certificate2>? _certificate;
+    private readonly WatchedFiles<X509Certificate2>? _certificate;
 
-    private ClientTls(TrustedPeers servers, PemFiles<X509Certificate2>? certificate) => (_servers, _certificate) = (servers, certificate);
+    private ClientTls(TrustedPeers servers, WatchedFiles<X509Certificate2>? certificate) => (_servers, _certificate) = (servers, certificate);
 
     /// <summary>Reads the files now: one that does not read stops the start, named.</summary>
     public static ClientTls Create(ClientTlsOptions options, ILogger logger, TimeProvider time)
     {
-        var roots = new PemFiles<X509Certificate2Collection>([options.CaPath], () => PemCertificates.ReadCertificates(options.CaPath),
-            new FailureLog(logger, "the backends' CA " + options.CaPath, "servers are checked against the CA read before", time).Report, time);
-        PemFiles<X509Certificate2>? certificate = null;
+        var roots = PemCertificates.WatchAuthority(options.CaPath,
+            new FailureLog(logger, "the backends' CA " + options.CaPath, "servers are checked against the CA read before", time), time);
+        WatchedFiles<X509Certificate2>? certificate = null;
         if (options.CertificatePath.Length > 0)
         {
-            certificate = new PemFiles<X509Certificate2>([options.CertificatePath, options.KeyPath],
-                () => PemCertificates.ReadCertificate(options.CertificatePath, options.KeyPath),
-                new FailureLog(logger, "the client certificate " + options.CertificatePath, "the certificate read before is sent", time).Report, time);
+            certificate = PemCertificates.Watch(options.CertificatePath, options.KeyPath,
+                new FailureLog(logger, "the client certificate " + options.CertificatePath, "the certificate read before is sent", time), time);
         }
 
         return new ClientTls(new TrustedPeers(roots, string.Empty), certificate);

@@ -14,24 +14,23 @@ namespace RecServices.ServiceDefaults.Tls;
 /// </summary>
 public sealed class GrpcPortTls
 {
-    private readonly PemFiles<X509Certificate2> _certificate;
+    private readonly WatchedFiles<X509Certificate2> _certificate;
     private readonly TrustedPeers? _clients;
 
-    private GrpcPortTls(PemFiles<X509Certificate2> certificate, TrustedPeers? clients) => (_certificate, _clients) = (certificate, clients);
+    private GrpcPortTls(WatchedFiles<X509Certificate2> certificate, TrustedPeers? clients) => (_certificate, _clients) = (certificate, clients);
 
     /// <summary>Reads the files now: one that does not read stops the start, named.</summary>
     public static GrpcPortTls Create(TlsOptions options, IServiceProvider services)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<GrpcPortTls>();
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var certificate = new PemFiles<X509Certificate2>([options.CertificatePath, options.KeyPath],
-            () => PemCertificates.ReadCertificate(options.CertificatePath, options.KeyPath),
-            new FailureLog(logger, "the gRPC port's certificate " + options.CertificatePath, "the certificate read before is served", time).Report, time);
+        var certificate = PemCertificates.Watch(options.CertificatePath, options.KeyPath,
+            new FailureLog(logger, "the gRPC port's certificate " + options.CertificatePath, "the certificate read before is served", time), time);
         TrustedPeers? clients = null;
         if (options.ClientCaPath.Length > 0)
         {
-            var roots = new PemFiles<X509Certificate2Collection>([options.ClientCaPath], () => PemCertificates.ReadCertificates(options.ClientCaPath),
-                new FailureLog(logger, "the client CA " + options.ClientCaPath, "client certificates are checked against the CA read before", time).Report, time);
+            var roots = PemCertificates.WatchAuthority(options.ClientCaPath,
+                new FailureLog(logger, "the client CA " + options.ClientCaPath, "client certificates are checked against the CA read before", time), time);
             clients = new TrustedPeers(roots, options.ClientName);
         }
 

@@ -1,11 +1,11 @@
 namespace RecServices.ServiceDefaults.Tls;
 
 /// <summary>
-/// Something read from PEM files and read again when they change (a rotated Kubernetes Secret): the files' times
-/// are looked at most every <see cref="RecheckInterval"/>; files that no longer read keep what was read before and
-/// are reported to the problem callback once per change of their state (null: reading again).
+/// Something read from files (certificates, keys, signing keys) and read again when they change (a rotated Kubernetes
+/// Secret): the files' times are looked at most every <see cref="RecheckInterval"/>; files that no longer read keep
+/// what was read before and are reported to the problem callback once per change of their state (null: reading again).
 /// </summary>
-public sealed class PemFiles<T>
+public sealed class WatchedFiles<T>
     where T : class
 {
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(10);
@@ -20,7 +20,7 @@ public sealed class PemFiles<T>
     private long _lastCheck;
 
     /// <summary>Reads now; throws <see cref="InvalidDataException"/> naming the file when it does not read.</summary>
-    public PemFiles(string[] paths, Func<T> read, Action<string?> problem, TimeProvider time)
+    public WatchedFiles(string[] paths, Func<T> read, Action<string?> problem, TimeProvider time)
     {
         (_paths, _read, _problem, _time) = (paths, read, problem, time);
         _value = read();
