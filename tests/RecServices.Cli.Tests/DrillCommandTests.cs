@@ -14,10 +14,7 @@ public sealed class DrillCommandTests
     public async Task Drill_KillMidwayAndRestart_NoAcknowledgedWriteIsLostOrRecordedTwice(string store, string kill)
     {
         using var dir = new TempDirectory();
-        var bundle = Path.Combine(dir.Path, "bundle");
-        var train = await Recs.RunAsync("train", "--data", "synthetic", "--out", bundle,
-            "--synthetic-users", "100", "--synthetic-items", "150", "--synthetic-interactions", "3000", "--epochs", "1", "--dim", "8");
-        Assert.True(train.ExitCode == 0, train.Error);
+        var bundle = await SmallBundleAsync(dir);
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--store", store, "--kill", kill, "--writers", "4", "--before", "1", "--after", "1");
 
@@ -31,10 +28,7 @@ public sealed class DrillCommandTests
     public async Task Drill_KillABackendUnderRecommendLoad_NoCallFails_DegradedWhileDown_FullAnswersAfter(string kill)
     {
         using var dir = new TempDirectory();
-        var bundle = Path.Combine(dir.Path, "bundle");
-        var train = await Recs.RunAsync("train", "--data", "synthetic", "--out", bundle,
-            "--synthetic-users", "100", "--synthetic-items", "150", "--synthetic-interactions", "3000", "--epochs", "1", "--dim", "8");
-        Assert.True(train.ExitCode == 0, train.Error);
+        var bundle = await SmallBundleAsync(dir);
         var json = Path.Combine(dir.Path, "drill.json");
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", kill, "--writers", "4", "--before", "1", "--outage", "2", "--after", "2", "--json", json);
