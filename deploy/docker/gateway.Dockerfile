@@ -12,6 +12,7 @@ FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files alone, so that the layer is reused until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY services/RecServices.Hosts.props services/
 COPY services/RecServices.Contracts/RecServices.Contracts.csproj services/RecServices.Contracts/
 COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core/
 COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecServices.Serving/

@@ -197,7 +197,7 @@ public static class DrillCommand
         foreach (var process in report.Processes)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {process.Process}: resident {process.ResidentFirstMb} MB after the first window, {process.ResidentLastMb} MB at the end ({process.ResidentGrowthPercent:+0.0;-0.0} %); {process.LogBytesPerCall} log bytes per call"));
+                $"  {process.Process}: resident {process.ResidentFirstMb} MB on average over the first window, {process.ResidentLastMb} MB over the last ({process.ResidentGrowthPercent:+0.0;-0.0} %); {process.LogBytesPerCall} log bytes per call"));
         }
 
         if (json is not null)

@@ -38,9 +38,16 @@ public static class LoadCommand
         };
         var promote = new Option<string?>("--promote") { Description = "With --spawn over a bundle root: promote this version halfway through the measured Recommend window, and report the time until answers carry it, each service's load time and resident memory around the swap." };
         var record = new Option<bool>("--record") { Description = "Also measure RecordInteraction (it writes interactions for the bundle's users into the gateway's store: never against a production gateway)." };
-        var command = new Command("load", "Closed-loop load on the gateway's Recommend (and RecordInteraction) against the gRPC floor (health Check on the same process).")
+        var costModel = new Option<bool>("--cost-model")
         {
-            target, bundleDir, spawn, concurrency, duration, warmup, count, json, stores, record, promote,
+            Description = "With --spawn: the cost model instead: retrieval's GetCandidates and ranking's RankCandidates alone (the gateway's requests for the bundle's users), each beside its process's health Check, then Recommend beside the gateway's Check, at concurrency 1 and --saturation-concurrency, with every process's CPU per call from /proc.",
+        };
+        var rates = new Option<double[]>("--rate") { Description = "With --spawn: Recommend open loop at these fixed arrival rates (calls/s), latency from each call's scheduled start (HdrHistogram), CPU per call by process.", AllowMultipleArgumentsPerToken = true };
+        var shares = new Option<double[]>("--rate-shares") { Description = "With --spawn: measure the saturation throughput (closed loop at --saturation-concurrency), then Recommend open loop at these shares of it, e.g. 0.25 0.5 0.75.", AllowMultipleArgumentsPerToken = true };
+        var saturationConcurrency = new Option<int>("--saturation-concurrency") { Description = "With --cost-model or --rate-shares: the concurrency that saturates the system.", DefaultValueFactory = _ => 32 };
+        var command = new Command("load", "Closed-loop load on the gateway's Recommend (and RecordInteraction) against the gRPC floor (health Check on the same process); or the cost model hop by hop, or latency at fixed rates.")
+        {
+            target, bundleDir, spawn, concurrency, duration, warmup, count, json, stores, record, promote, costModel, rates, shares, saturationConcurrency,
         };
         command.SetAction((parse, cancellationToken) => CommandErrors.RunAsync(error, async () =>
         {
@@ -53,6 +60,13 @@ public static class LoadCommand
             if (address is not null && bundlePath is null)
             {
                 throw new ArgumentException("--target needs --bundle <dir>: the bundle the gateway serves, whose users are requested");
+            }
+
+            var (fixedRates, rateShares) = (parse.GetValue(rates) ?? [], parse.GetValue(shares) ?? []);
+            var performanceMode = parse.GetValue(costModel) || fixedRates.Length > 0 || rateShares.Length > 0;
+            if (performanceMode && (spawnPath is null || parse.GetValue(stores)!.Distinct(StringComparer.Ordinal).Count() != 1 || parse.GetValue(promote) is not null || parse.GetValue(record)))
+            {
+                throw new ArgumentException("--cost-model, --rate and --rate-shares need --spawn <bundle> and one --store (the processes' CPU is read from /proc), without --promote or --record");
             }
 
             var settings = new LoadSettings(parse.GetValue(concurrency), parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(count));
@@ -87,6 +101,19 @@ public static class LoadCommand
                 throw new ArgumentException("--promote needs --spawn <bundle root> holding that version under versions/, and one --store");
             }
 
+            if (performanceMode)
+            {
+                var performance = new PerformanceRun(parse.GetValue(costModel), fixedRates, rateShares, parse.GetValue(saturationConcurrency), settings);
+                var report = await performance.RunAsync(spawnPath!, storeKinds[0], bundle, users, output, cancellationToken);
+                if (parse.GetValue(json) is { } performanceFile)
+                {
+                    File.WriteAllText(performanceFile, JsonSerializer.Serialize(report, JsonOptions));
+                    output.WriteLine($"wrote {Path.GetFullPath(performanceFile)}");
+                }
+
+                return 0;
+            }
+
             var measureRecord = parse.GetValue(record);
             var reports = new List<LoadReport>();
             if (spawnPath is not null)
@@ -97,7 +124,7 @@ public static class LoadCommand
                     await using var services = await LocalServices.StartAsync(spawnPath, userStore: store, cancellationToken: cancellationToken);
                     output.WriteLine($"gateway {services.GatewayAddress} serving (pids {string.Join(", ", services.Processes.Select(p => p.ProcessId).Append(services.Redis?.ProcessId ?? 0).Where(p => p != 0))})");
                     reports.Add(await RunAsync(services.GatewayAddress, store, users, items, settings, measureRecord, output, cancellationToken,
-                        promoted is null ? null : load => new PromotionDuringLoad(new BundleRoot(spawnPath), promoted, services.Processes, load, output)));
+                        promoted is null ? null : load => new PromotionDuringLoad(new BundleRoot(spawnPath), promoted, services.Processes, load, output), CpuWindow.Of(services)));
                 }
             }
             else
@@ -123,7 +150,7 @@ public static class LoadCommand
 
     public static async Task<LoadReport> RunAsync(
         string address, string store, IReadOnlyList<string> users, IReadOnlyList<string> items, LoadSettings settings, bool measureRecord, TextWriter output, CancellationToken cancellationToken,
-        Func<LoadTarget, PromotionDuringLoad>? promotion = null)
+        Func<LoadTarget, PromotionDuringLoad>? promotion = null, CpuWindow? cpu = null)
     {
         using var load = new LoadTarget(address, users, items, settings.Count);
         var warm = TimeSpan.FromSeconds(settings.WarmupSeconds);
@@ -131,7 +158,9 @@ public static class LoadCommand
         output.WriteLine(Invariant($"Recommend: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"));
         await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, warm, cancellationToken);
         var promoting = promotion?.Invoke(load).RunAsync(measured, cancellationToken);
+        cpu?.Start();
         var recommend = await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, measured, cancellationToken);
+        var recommendCpu = cpu?.PerCall(recommend.Requests + recommend.Errors);
         var promoted = promoting is null ? null : await promoting;
         LoadSummary? recorded = null;
         if (measureRecord)
@@ -143,11 +172,13 @@ public static class LoadCommand
 
         output.WriteLine(Invariant($"floor (grpc.health.v1 Check): warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"));
         await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, warm, cancellationToken);
+        cpu?.Start();
         var floor = await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, measured, cancellationToken);
+        var floorCpu = cpu?.PerCall(floor.Requests + floor.Errors);
         var ratio = new LoadRatio(
             Math.Round(recommend.P50Ms / Math.Max(floor.P50Ms, 1e-9), 2),
             Math.Round(recommend.ThroughputRps / Math.Max(floor.ThroughputRps, 1e-9), 3));
-        return new LoadReport(address, store, settings.Concurrency, settings.DurationSeconds, settings.WarmupSeconds, settings.Count, Machine(), recommend, recorded, floor, ratio, promoted);
+        return new LoadReport(address, store, settings.Concurrency, settings.DurationSeconds, settings.WarmupSeconds, settings.Count, Machine(), recommend, recorded, floor, ratio, promoted, recommendCpu, floorCpu);
     }
 
     public static string Table(LoadReport r)
@@ -169,6 +200,11 @@ public static class LoadCommand
         }
 
         text.AppendLine(c, $"Recommend / floor: p50 × {r.Ratio.P50:F2}, throughput × {r.Ratio.Throughput:F3}");
+        if (r.RecommendCpu is { } recommendCpu && r.FloorCpu is { } floorCpu)
+        {
+            text.AppendLine(c, $"CPU µs per call, Recommend: {string.Join(", ", recommendCpu.Select(p => $"{p.Key} {p.Value:F0}"))}; floor: {string.Join(", ", floorCpu.Select(p => $"{p.Key} {p.Value:F0}"))}");
+        }
+
         if (r.Promotion is { } p)
         {
             text.AppendLine(c, $"promoted {p.Version} at {p.AtSeconds:F1} s; first answer on it after {(p.FirstAnswerSeconds is { } s ? s.ToString("F2", c) + " s" : "none")}; load and validate: {string.Join(", ", p.LoadSeconds.Select(l => $"{l.Key} {l.Value:F1} s"))}");

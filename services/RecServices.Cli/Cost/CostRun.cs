@@ -266,7 +266,7 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
             GetCandidates => Hops.GetCandidatesAsync,
             RankCandidates => Hops.RankCandidatesAsync,
             Recommend => Gateway.RecommendAsync,
-            _ => Hops.HealthCheckAsync,
+            _ => Hops.RankingHealthAsync,
         };
 
         public async ValueTask DisposeAsync()

@@ -22,7 +22,8 @@ public sealed class HopCalls : IDisposable
     private readonly GrpcChannel _rankingChannel;
     private readonly RetrievalService.RetrievalServiceClient _retrieval;
     private readonly RankingService.RankingServiceClient _ranking;
-    private readonly Health.HealthClient _health;
+    private readonly Health.HealthClient _retrievalHealth;
+    private readonly Health.HealthClient _rankingHealth;
     private readonly GetCandidatesRequest[] _candidateRequests;
     private RankCandidatesRequest[] _rankRequests = [];
 
@@ -32,7 +33,8 @@ public sealed class HopCalls : IDisposable
         _rankingChannel = GrpcChannel.ForAddress(rankingAddress);
         _retrieval = new RetrievalService.RetrievalServiceClient(_retrievalChannel);
         _ranking = new RankingService.RankingServiceClient(_rankingChannel);
-        _health = new Health.HealthClient(_rankingChannel);
+        _retrievalHealth = new Health.HealthClient(_retrievalChannel);
+        _rankingHealth = new Health.HealthClient(_rankingChannel);
         _candidateRequests = requests;
     }
 
@@ -87,9 +89,13 @@ public sealed class HopCalls : IDisposable
         }
     }
 
+    /// <summary>The floor on retrieval's process: grpc.health.v1 Check.</summary>
+    public async Task RetrievalHealthAsync(int worker, long sequence, CancellationToken cancellationToken) =>
+        await _retrievalHealth.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+
     /// <summary>The floor on ranking's process: grpc.health.v1 Check.</summary>
-    public async Task HealthCheckAsync(int worker, long sequence, CancellationToken cancellationToken) =>
-        await _health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+    public async Task RankingHealthAsync(int worker, long sequence, CancellationToken cancellationToken) =>
+        await _rankingHealth.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
 
     public void Dispose()
     {

@@ -8,9 +8,9 @@ namespace RecServices.Cli.Drill;
 /// <summary>
 /// A soak: the gateway's saturation throughput, then a share of it (70 %) offered open loop for a long time (10
 /// minutes), in windows (a minute): each window's p50/p99 (from each call's scheduled start), every process's
-/// resident memory at the end of each window, and the bytes each process logged per call, at the services' default
-/// log levels. The figures that matter: p99 of the last window over the first, memory growth from the end of the
-/// first window to the end, and log bytes per call.
+/// resident memory sampled through each window and averaged, and the bytes each process logged per call, at the
+/// services' default log levels. The figures that matter: p99 of the last window over the first, memory growth from
+/// the first window's mean to the last's, and log bytes per call.
 /// </summary>
 public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> users)
 {
@@ -25,18 +25,9 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
         var latencies = Enumerable.Range(0, windows).Select(_ => new List<double>()).ToArray();
         var failed = new long[windows];
         var logBefore = services.Processes.Select(p => p.OutputBytes).ToArray();
-        var memory = new List<long[]>();
+        var memory = new List<ResidentWindow[]>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = Task.Run(async () =>
-        {
-            for (var w = 0; w < windows; w++)
-            {
-                await Task.Delay(window, stop.Token);
-                var resident = services.Processes.Select(p => p.Resident()).ToList();
-                memory.Add([.. resident.Select(r => r.Total)]);
-                output.WriteLine($"window {w + 1}/{windows}: resident MB (anonymous: heaps, ONNX Runtime) {string.Join(", ", resident.Select(r => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{r.Total >> 20} ({r.Anonymous >> 20})")))}");
-            }
-        }, CancellationToken.None);
+        var sampler = Task.Run(() => SampleMemoryAsync(windows, window, memory, output, stop.Token), CancellationToken.None);
 
         await OpenLoop.RunAsync(n => calls.RecommendAsync(n), rate, duration, (due, status, ms) =>
         {
@@ -59,14 +50,41 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
         var answered = latencies.Sum(l => l.Count) + failed.Sum();
         var processes = services.Processes.Select((p, i) => new SoakProcess(
             p.Name,
-            memory[0][i] >> 20,
-            memory[^1][i] >> 20,
-            Math.Round(100.0 * (memory[^1][i] - memory[0][i]) / memory[0][i], 1),
+            memory[0][i].MeanBytes >> 20,
+            memory[^1][i].MeanBytes >> 20,
+            Math.Round(100.0 * (memory[^1][i].MeanBytes - memory[0][i].MeanBytes) / memory[0][i].MeanBytes, 1),
             Math.Round((double)(p.OutputBytes - logBefore[i]) / answered, 2))).ToArray();
         return new SoakReport(saturation.ThroughputRps, share, Math.Round(rate, 1), duration.TotalSeconds, window.TotalSeconds, answered, failed.Sum(),
             [.. summaries.Select((s, w) => new SoakWindow(w + 1, s.Requests, failed[w], s.P50Ms, s.P99Ms))],
             Math.Round(summaries[^1].P99Ms / summaries[0].P99Ms, 3), processes);
     }
+
+    /// <summary>
+    /// Every process's resident memory, sampled every few seconds (at least four times a window) and averaged per window:
+    /// a managed heap's resident size saws up and down between collections by several per cent, so one reading at a
+    /// window's end says more about where the sawtooth was than about growth.
+    /// </summary>
+    private async Task SampleMemoryAsync(int windows, TimeSpan window, List<ResidentWindow[]> memory, TextWriter output, CancellationToken cancellationToken)
+    {
+        var every = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, window.Ticks / 4));
+        var perWindow = (int)Math.Round(window / every);
+        for (var w = 0; w < windows; w++)
+        {
+            var samples = new List<ResidentBytes[]>();
+            for (var s = 0; s < perWindow; s++)
+            {
+                await Task.Delay(every, cancellationToken);
+                samples.Add([.. services.Processes.Select(p => p.Resident())]);
+            }
+
+            var means = services.Processes.Select((_, i) => new ResidentWindow(
+                (long)samples.Average(r => r[i].Total), (long)samples.Average(r => r[i].Anonymous), samples.Max(r => r[i].Total))).ToArray();
+            memory.Add(means);
+            output.WriteLine($"window {w + 1}/{windows}: resident MB, mean of {samples.Count} samples (anonymous: heaps, ONNX Runtime; max) {string.Join(", ", means.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.MeanBytes >> 20} ({m.AnonymousMeanBytes >> 20}; {m.MaxBytes >> 20})")))}");
+        }
+    }
+
+    private sealed record ResidentWindow(long MeanBytes, long AnonymousMeanBytes, long MaxBytes);
 }
 
 /// <summary>What a long run at a steady share of saturation did to latency, memory and logs.</summary>
@@ -90,7 +108,7 @@ public sealed record SoakWindow(
     [property: JsonPropertyName("p50_ms")] double P50Ms,
     [property: JsonPropertyName("p99_ms")] double P99Ms);
 
-/// <summary>One process over a soak: resident memory at the end of the first window and at the end, and log bytes per call.</summary>
+/// <summary>One process over a soak: its mean resident memory over the first window and over the last, and log bytes per call.</summary>
 public sealed record SoakProcess(
     [property: JsonPropertyName("process")] string Process,
     [property: JsonPropertyName("resident_first_mb")] long ResidentFirstMb,
