@@ -6,7 +6,7 @@ using RecServices.Cli.Load;
 namespace RecServices.Cli.Drill;
 
 /// <summary>
-/// A soak: the gateway's saturation throughput, then a share of it (70 %) offered open loop for a long time (10
+/// A soak: the gateway's saturation throughput (after a warm-up), then a share of it (70 %) offered open loop for a long time (10
 /// minutes), in windows (a minute): each window's p50/p99 (from each call's scheduled start), every process's
 /// resident memory sampled through each window and averaged, and the bytes each process logged per call, at the
 /// services' default log levels. The figures that matter: p99 of the last window over the first, memory growth from
@@ -17,6 +17,8 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
     public async Task<SoakReport> RunAsync(double share, TimeSpan duration, TimeSpan window, TextWriter output, CancellationToken cancellationToken)
     {
         using var calls = new GatewayCalls(services.GatewayAddress, users, TimeSpan.FromSeconds(1));
+        // Warm first (tiered compilation): a saturation measured on cold code would set the offered rate too low.
+        await calls.SaturationAsync(32, TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds)), cancellationToken);
         var saturation = await calls.SaturationAsync(32, TimeSpan.FromSeconds(15), cancellationToken);
         var rate = saturation.ThroughputRps * share;
         var windows = (int)Math.Ceiling(duration / window);
