@@ -62,13 +62,6 @@ public static class LoadCommand
                 throw new ArgumentException("--target needs --bundle <dir>: the bundle the gateway serves, whose users are requested");
             }
 
-            var (fixedRates, rateShares) = (parse.GetValue(rates) ?? [], parse.GetValue(shares) ?? []);
-            var performanceMode = parse.GetValue(costModel) || fixedRates.Length > 0 || rateShares.Length > 0;
-            if (performanceMode && (spawnPath is null || parse.GetValue(stores)!.Distinct(StringComparer.Ordinal).Count() != 1 || parse.GetValue(promote) is not null || parse.GetValue(record)))
-            {
-                throw new ArgumentException("--cost-model, --rate and --rate-shares need --spawn <bundle> and one --store (the processes' CPU is read from /proc), without --promote or --record");
-            }
-
             var settings = new LoadSettings(parse.GetValue(concurrency), parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(count));
             settings.Validate();
             if (IsDebugBuild())
@@ -85,6 +78,13 @@ public static class LoadCommand
             if (address is not null && parse.GetResult(stores) is { Implicit: false })
             {
                 throw new ArgumentException("--store applies to --spawn only: a --target gateway uses the store it was started with");
+            }
+
+            var (fixedRates, rateShares) = (parse.GetValue(rates) ?? [], parse.GetValue(shares) ?? []);
+            var performanceMode = parse.GetValue(costModel) || fixedRates.Length > 0 || rateShares.Length > 0;
+            if (performanceMode && (spawnPath is null || storeKinds.Length != 1 || parse.GetValue(promote) is not null || parse.GetValue(record)))
+            {
+                throw new ArgumentException("--cost-model, --rate and --rate-shares need --spawn <bundle> and one --store (the processes' CPU is read from /proc), without --promote or --record");
             }
 
             var bundle = Bundle.LoadServed(spawnPath ?? bundlePath!, BundleParts.Users);
@@ -104,13 +104,7 @@ public static class LoadCommand
             if (performanceMode)
             {
                 var performance = new PerformanceRun(parse.GetValue(costModel), fixedRates, rateShares, parse.GetValue(saturationConcurrency), settings);
-                var report = await performance.RunAsync(spawnPath!, storeKinds[0], bundle, users, output, cancellationToken);
-                if (parse.GetValue(json) is { } performanceFile)
-                {
-                    File.WriteAllText(performanceFile, JsonSerializer.Serialize(report, JsonOptions));
-                    output.WriteLine($"wrote {Path.GetFullPath(performanceFile)}");
-                }
-
+                WriteJson(parse.GetValue(json), await performance.RunAsync(spawnPath!, storeKinds[0], bundle, users, output, cancellationToken), output);
                 return 0;
             }
 
@@ -137,11 +131,7 @@ public static class LoadCommand
                 output.WriteLine(Table(report));
             }
 
-            if (parse.GetValue(json) is { } file)
-            {
-                File.WriteAllText(file, reports.Count == 1 ? JsonSerializer.Serialize(reports[0], JsonOptions) : JsonSerializer.Serialize(reports, JsonOptions));
-                output.WriteLine($"wrote {Path.GetFullPath(file)}");
-            }
+            WriteJson(parse.GetValue(json), reports.Count == 1 ? reports[0] : reports, output);
 
             return reports.Any(r => r.Recommend.Requests == 0 || r.RecordInteraction is { Requests: 0 }) ? 1 : 0;
         }));
@@ -211,6 +201,16 @@ public static class LoadCommand
             text.AppendLine(c, $"resident MB before / peak / after (anonymous): {string.Join("; ", p.Memory.Select(m => $"{m.Key} {m.Value.Before:F0} / {m.Value.Peak:F0} / {m.Value.After:F0} ({m.Value.AnonBefore:F0} / {m.Value.AnonPeak:F0} / {m.Value.AnonAfter:F0})"))}");
         }
         return text.ToString();
+    }
+
+    /// <summary>Writes <paramref name="value"/> as indented JSON to <paramref name="file"/>, when one was given, and says where.</summary>
+    private static void WriteJson(string? file, object value, TextWriter output)
+    {
+        if (file is not null)
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(value, value.GetType(), JsonOptions));
+            output.WriteLine($"wrote {Path.GetFullPath(file)}");
+        }
     }
 
     /// <summary>The machine a measurement ran on, as the reports print it: cores, OS, runtime.</summary>

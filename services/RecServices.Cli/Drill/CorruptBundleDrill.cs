@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json.Serialization;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RecServices.Cli.Hosting;
@@ -17,7 +15,7 @@ namespace RecServices.Cli.Drill;
 /// validation. Every service should refuse it (its checksums) and keep serving the version before: no failed call,
 /// no answer from the corrupted version. Runs on a bundle root of its own (a copy), never on the one it was given.
 /// </summary>
-public sealed partial class CorruptBundleDrill(LocalServices services, BundleRoot root, IReadOnlyList<string> users)
+public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, IReadOnlyList<string> users)
 {
     public async Task<CorruptBundleReport> RunAsync(int callers, TimeSpan before, TimeSpan after, TextWriter output, CancellationToken cancellationToken)
     {
@@ -105,19 +103,14 @@ public sealed partial class CorruptBundleDrill(LocalServices services, BundleRoo
     /// <summary>recs.bundle.reloads refused so far, per process (retrieval, ranking, gateway).</summary>
     private async Task<double[]> RefusalsAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient();
         var counts = new double[3];
         for (var i = 0; i < 3; i++)
         {
-            var text = await http.GetStringAsync(new Uri(services.MetricsAddress(i)), cancellationToken);
-            counts[i] = Refused().Matches(text).Sum(m => double.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture));
+            counts[i] = (await MetricsPage.ReadAsync(services.MetricsAddress(i), cancellationToken)).Sum("recs_bundle_reloads_total", "recs_outcome", "refused");
         }
 
         return counts;
     }
-
-    [GeneratedRegex(@"^recs_bundle_reloads_total\{[^}]*recs_outcome=""refused""[^}]*\} (?<count>[0-9.e+]+)", RegexOptions.Multiline)]
-    private static partial Regex Refused();
 }
 
 /// <summary>What promoting a corrupted version while serving did.</summary>

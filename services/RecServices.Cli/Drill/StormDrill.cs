@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using Grpc.Core;
 using Grpc.Net.Client;
+using RecServices.Cli.Hosting;
 using RecServices.Cli.Load;
 using RecServices.Contracts.Gateway.V1;
 
@@ -14,7 +15,7 @@ namespace RecServices.Cli.Drill;
 /// deadlines. The figure that matters: the normal callers' failed calls (a connection closed by the server for
 /// too many resets, or for its output queue, fails every call on it).
 /// </summary>
-public sealed partial class StormDrill(string gatewayAddress, string gatewayMetricsAddress, IReadOnlyList<string> users)
+public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddress, IReadOnlyList<string> users)
 {
     public async Task<StormReport> RunAsync(int stormCallers, int normalCallers, TimeSpan duration, CancellationToken cancellationToken)
     {
@@ -60,16 +61,10 @@ public sealed partial class StormDrill(string gatewayAddress, string gatewayMetr
     /// <summary>The gateway's HTTP/2 connections that ended in an error, by Kestrel's reason (kestrel.connection.duration's error.type).</summary>
     public static async Task<string> ClosedConnectionsAsync(string metricsAddress, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient();
-        var text = await http.GetStringAsync(new Uri(metricsAddress), cancellationToken);
-        var reasons = ConnectionErrors().Matches(text)
-            .GroupBy(m => m.Groups["reason"].Value)
-            .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Sum(m => double.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture))}"));
-        return string.Join(", ", reasons);
+        var page = await MetricsPage.ReadAsync(metricsAddress, cancellationToken);
+        return string.Join(", ", page.SumBy("kestrel_connection_duration_seconds_count", "error_type")
+            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")));
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"^kestrel_connection_duration_seconds_count\{[^}]*error_type=""(?<reason>[^""]+)""[^}]*\} (?<count>[0-9.e+]+)", System.Text.RegularExpressions.RegexOptions.Multiline)]
-    private static partial System.Text.RegularExpressions.Regex ConnectionErrors();
 
     /// <summary>Outcomes by kind of caller and status.</summary>
     private sealed class Counts

@@ -29,7 +29,7 @@ public sealed class LocalServices : IAsyncDisposable
     public IReadOnlyList<string> GatewayAddresses { get; private set; } = [];
 
     /// <summary>The first gateway's Prometheus endpoint (its HTTP/1.1 port).</summary>
-    public string GatewayMetricsAddress { get; private set; } = string.Empty;
+    public string GatewayMetricsAddress => MetricsAddress(PositionOf("gateway"));
 
     /// <summary>Retrieval's gRPC address.</summary>
     public string RetrievalAddress { get; private set; } = string.Empty;
@@ -144,7 +144,6 @@ public sealed class LocalServices : IAsyncDisposable
             }
 
             services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
-            services.GatewayMetricsAddress = $"http://127.0.0.1:{gatewayPorts[0].Http}/metrics";
             services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
             services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
             await WaitStartedAsync();

@@ -31,7 +31,7 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
         using var gateway = new LoadTarget(services.GatewayAddress, sample.Select(u => u.Item1.Id).ToList(), [], count);
         ClosedLoop.Call[] calls = [hops.GetCandidatesAsync, hops.RetrievalHealthAsync, hops.RankCandidatesAsync, hops.RankingHealthAsync, gateway.RecommendAsync, gateway.HealthCheckAsync];
         var cpu = CpuWindow.Of(services);
-        using var runtime = RuntimeCounters.Of(services);
+        var runtime = RuntimeCounters.Of(services);
         var rows = new List<CostModelRow>();
         // The highest concurrency first: its warm-up calls bring every path through tiered compilation, so that the
         // rows at concurrency 1 measure steady code and not the JIT.
