@@ -11,37 +11,64 @@ public static class CandidateColumns
     /// <summary>Writes <paramref name="set"/>'s candidates, as indexes (<c>item_indexes</c>) when <paramref name="indexes"/> is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>.</summary>
     public static void Write(CandidateSet set, ItemCatalog catalog, bool indexes, GetCandidatesResponse response)
     {
-        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        var count = set.Count;
         if (indexes)
         {
             response.ItemIndexes.AddRange(set.Items);
         }
         else
         {
-            response.ItemIds.Capacity = set.Count;
+            response.ItemIds.Capacity = count;
             foreach (var item in set.Items)
             {
                 response.ItemIds.Add(catalog.IdOf(item));
             }
         }
 
-        response.SourceStarts.Capacity = set.Count;
-        foreach (var item in set.Items)
+        // Sized once (no doubling while they fill); candidates walked by position, not looked up by item.
+        var hits = set.HitCount;
+        response.SourceStarts.Capacity = count;
+        response.SourceKinds.Capacity = hits;
+        response.SourceKeyIndexes.Capacity = hits;
+        response.SourceScores.Capacity = hits;
+        var keys = response.SourceKeys;
+        for (var position = 0; position < count; position++)
         {
             response.SourceStarts.Add(response.SourceKinds.Count);
-            foreach (var hit in set.SourcesOf(item))
+            foreach (var hit in set.SourcesAt(position))
             {
-                if (!keys.TryGetValue(hit.Key, out var key))
-                {
-                    keys[hit.Key] = key = keys.Count;
-                    response.SourceKeys.Add(hit.Key);
-                }
-
                 response.SourceKinds.Add(ToProto(hit.Kind));
-                response.SourceKeyIndexes.Add(key);
+                response.SourceKeyIndexes.Add(KeyIndex(keys, hit.Key));
                 response.SourceScores.Add(hit.Score);
             }
         }
+    }
+
+    /// <summary>
+    /// <paramref name="key"/>'s position in <paramref name="keys"/>, appended when new. A request has a few keys (its recent
+    /// items, genres and country), each one string instance shared by its hits: a scan by reference, then by value, beats
+    /// hashing the string of every hit.
+    /// </summary>
+    private static int KeyIndex(Google.Protobuf.Collections.RepeatedField<string> keys, string key)
+    {
+        for (var i = keys.Count - 1; i >= 0; i--)
+        {
+            if (ReferenceEquals(keys[i], key))
+            {
+                return i;
+            }
+        }
+
+        for (var i = 0; i < keys.Count; i++)
+        {
+            if (string.Equals(keys[i], key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        keys.Add(key);
+        return keys.Count - 1;
     }
 
     private static Contracts.Retrieval.V1.SourceKind ToProto(SourceKind kind) => kind switch

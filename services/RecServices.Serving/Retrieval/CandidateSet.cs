@@ -37,6 +37,12 @@ public sealed class CandidateSet
     /// <summary>Every source that proposed <paramref name="item"/>, in the order they proposed it.</summary>
     public Sources SourcesOf(int item) => new(this, _first[_slots[item]]);
 
+    /// <summary>The sources of the candidate at <paramref name="position"/> in <see cref="Items"/> (no lookup by item).</summary>
+    public Sources SourcesAt(int position) => new(this, _first[position]);
+
+    /// <summary>How many proposals the candidates hold in all (each candidate's sources summed).</summary>
+    public int HitCount => _hits.Count;
+
     public bool Contains(int item) => _slots.ContainsKey(item);
 
     /// <summary>How many proposals <paramref name="kind"/> made, counting those of items other sources proposed too.</summary>
