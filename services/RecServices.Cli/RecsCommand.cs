@@ -24,5 +24,6 @@ public static class RecsCommand
             LoadCommand.Create(output, error),
             DrillCommand.Create(output, error),
             CostCommand.Create(output, error),
+            ProfileCommand.Create(output, error),
         };
 }

@@ -33,6 +33,6 @@ public static class CommandErrors
     }
 
     private static bool IsExpected(Exception e) =>
-        e is DatasetFormatException or BundleFormatException or ArgumentException or IOException or UnauthorizedAccessException or InvalidOperationException or Grpc.Core.RpcException
+        e is DatasetFormatException or BundleFormatException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or Grpc.Core.RpcException
             or Users.UserStoreUnavailableException or Microsoft.Data.Sqlite.SqliteException;
 }
