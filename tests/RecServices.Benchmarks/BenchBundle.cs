@@ -33,13 +33,13 @@ public sealed class BenchBundle
     private static BenchBundle Load()
     {
         var path = Environment.GetEnvironmentVariable("RECS_BENCH_BUNDLE") ?? Path.Combine(RepositoryRoot(), "bundles", "synthetic");
-        if (!File.Exists(Path.Combine(path, BundleManifest.FileName)))
+        if (!new BundleRoot(path).HasBundle) // a bundle directory, or a root of versions as the AppHost and 'recs train' write
         {
             Console.WriteLine($"no bundle at {path}: training the synthetic default there (a few minutes)");
             new BundleBuilder(new BuildOptions(), Console.WriteLine).Build(SyntheticDataset.Generate(new SyntheticOptions()), path);
         }
 
-        var bundle = Bundle.Load(path, BundleParts.All);
+        var bundle = Bundle.LoadServed(path, BundleParts.All);
         var users = bundle.Users!;
         var histories = UserHistories.Build(bundle.Interactions!, users.Count);
         var profiles = new List<UserProfile>();
