@@ -9,10 +9,12 @@ var bundle = Path.GetFullPath(builder.Configuration["Recs:BundlePath"] is { Leng
     : Path.Combine(root, "bundles", "synthetic"));
 if (!new RecServices.Core.Bundles.BundleRoot(bundle).HasBundle)
 {
-    Console.WriteLine($"no bundle at {bundle}: building the synthetic default with 'recs train'");
-    // The first start trains with the given settings (--search-trials 1): the settings search would take about four
-    // times as long on 2 cores; `recs train` on real data keeps it (see the README's "recs command").
-    if (await RecsCommand.RunAsync(["train", "--data", "synthetic", "--out", bundle, "--search-trials", "1"], Console.Out, Console.Error) != 0)
+    Console.WriteLine($"no bundle at {bundle}: training a demo bundle on the synthetic data with 'recs train' (about 35 s on 2 cores)");
+    // The first start trains on a demo budget: six epochs, the given settings (no search) and no refit on the whole
+    // data: about 35 s on 2 cores instead of about 8 minutes, for a validation nDCG@10 of 0.27 against 0.28. The same
+    // data, tables and sizes as the full training, which `recs train --data synthetic --out bundles/synthetic` runs
+    // (a new version, promoted while the services serve).
+    if (await RecsCommand.RunAsync(["train", "--data", "synthetic", "--out", bundle, "--no-search", "--no-refit", "--epochs", "6"], Console.Out, Console.Error) != 0)
     {
         return 1;
     }
@@ -42,6 +44,22 @@ else
 }
 
 Console.WriteLine($"gateway: grpc on localhost:{AppHostPorts.GatewayGrpc} (h2c; try: buf curl --http2-prior-knowledge --protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})");
+
+// Once the gateway answers its health check: a call to paste, for a user the bundle holds.
+var firstUser = RecServices.Core.Bundles.Bundle.LoadServed(bundle, RecServices.Core.Bundles.BundleParts.Users).Users is [var user, ..] ? user.Id : null;
+builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (_, _) =>
+{
+    if (firstUser is not null)
+    {
+        Console.WriteLine($"gateway serving: Recommend for user {firstUser}:");
+        foreach (var line in FirstCall.Lines(firstUser, AppHostPorts.GatewayGrpc))
+        {
+            Console.WriteLine("  " + line);
+        }
+    }
+
+    return Task.CompletedTask;
+});
 Console.WriteLine("dashboard (traces of every Recommend across the three services): http://localhost:18888 (the login link is printed below)");
 await builder.Build().RunAsync();
 return 0;
