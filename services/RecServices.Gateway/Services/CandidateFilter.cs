@@ -1,7 +1,6 @@
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
-using SourceKind = RecServices.Serving.Retrieval.SourceKind;
 
 namespace RecServices.Gateway.Services;
 
@@ -53,18 +52,9 @@ public static class CandidateFilter
         var sources = new SourceHit[end - start];
         for (var j = start; j < end; j++)
         {
-            sources[j - start] = new SourceHit(FromProto(response.SourceKinds[j]), response.SourceKey(j), response.SourceScores[j]);
+            sources[j - start] = new SourceHit(SourceKindWire.FromWire(response.SourceKinds[j]), response.SourceKey(j), response.SourceScores[j]);
         }
 
         return sources;
     }
-
-    private static SourceKind FromProto(Contracts.Retrieval.V1.SourceKind kind) => kind switch
-    {
-        Contracts.Retrieval.V1.SourceKind.SimilarItems => SourceKind.SimilarItems,
-        Contracts.Retrieval.V1.SourceKind.Genre => SourceKind.Genre,
-        Contracts.Retrieval.V1.SourceKind.Country => SourceKind.Country,
-        Contracts.Retrieval.V1.SourceKind.Embedding => SourceKind.Embedding,
-        _ => SourceKind.Popular,
-    };
 }

@@ -1,7 +1,6 @@
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
-using SourceKind = RecServices.Serving.Retrieval.SourceKind;
 
 namespace RecServices.Retrieval.Services;
 
@@ -37,7 +36,7 @@ public static class CandidateColumns
             response.SourceStarts.Add(response.SourceKinds.Count);
             foreach (var hit in set.SourcesAt(position))
             {
-                response.SourceKinds.Add(ToProto(hit.Kind));
+                response.SourceKinds.Add(hit.Kind.ToWire());
                 response.SourceKeyIndexes.Add(KeyIndex(keys, hit.Key));
                 response.SourceScores.Add(hit.Score);
             }
@@ -70,13 +69,4 @@ public static class CandidateColumns
         keys.Add(key);
         return keys.Count - 1;
     }
-
-    private static Contracts.Retrieval.V1.SourceKind ToProto(SourceKind kind) => kind switch
-    {
-        SourceKind.SimilarItems => Contracts.Retrieval.V1.SourceKind.SimilarItems,
-        SourceKind.Genre => Contracts.Retrieval.V1.SourceKind.Genre,
-        SourceKind.Country => Contracts.Retrieval.V1.SourceKind.Country,
-        SourceKind.Embedding => Contracts.Retrieval.V1.SourceKind.Embedding,
-        _ => Contracts.Retrieval.V1.SourceKind.Popular,
-    };
 }
