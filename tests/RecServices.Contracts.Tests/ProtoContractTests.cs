@@ -10,9 +10,42 @@ public sealed class ProtoContractTests
     [BufFact]
     public async Task BufLint_Standard_IsClean()
     {
-        var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["lint", Path.Combine(ExternalTools.RepositoryRoot, "protos")]);
+        var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["lint", Protos]);
 
         Assert.True(code == 0, "buf lint found problems:\n" + output);
+    }
+
+    /// <summary>The contracts as last released (<c>protos/released/v1.binpb</c>, a buf image): no change may break a client built against it.</summary>
+    [BufFact]
+    public async Task BufBreaking_AgainstTheReleasedContracts_IsClean()
+    {
+        var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["breaking", Protos, "--against", ReleasedImage]);
+
+        Assert.True(code == 0, "buf breaking: the contracts no longer accept what released clients send or expect:\n" + output);
+    }
+
+    /// <summary>The check bites: a copy of the contracts with one field's type changed fails it, buf naming the field.</summary>
+    [BufFact]
+    public async Task BufBreaking_AFieldsTypeChanged_FailsNamingTheField()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), "recs-protos-" + Guid.NewGuid().ToString("N"));
+        CopyDirectory(Protos, copy);
+        try
+        {
+            var gateway = Path.Combine(copy, "recservices", "gateway", "v1", "gateway_service.proto");
+            var text = await File.ReadAllTextAsync(gateway);
+            Assert.Contains("int32 count = 2;", text, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(gateway, text.Replace("int32 count = 2;", "int64 count = 2;", StringComparison.Ordinal));
+
+            var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["breaking", copy, "--against", ReleasedImage]);
+
+            Assert.NotEqual(0, code);
+            Assert.Contains("count", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
     }
 
     [Fact]
@@ -44,6 +77,20 @@ public sealed class ProtoContractTests
                 Assert.Equal(method.Name + "Request", method.InputType.Name);
                 Assert.Equal(method.Name + "Response", method.OutputType.Name);
             }
+        }
+    }
+
+    private static string Protos => Path.Combine(ExternalTools.RepositoryRoot, "protos");
+
+    private static string ReleasedImage => Path.Combine(Protos, "released", "v1.binpb");
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
     }
 

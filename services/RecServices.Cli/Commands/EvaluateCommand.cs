@@ -17,7 +17,7 @@ public static class EvaluateCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var data = new Option<string>("--data") { Description = "A dataset folder of a supported format, or 'synthetic'.", Required = true };
-        var protocol = new Option<string>("--protocol") { Description = "The evaluation protocol (EVALUATION.md).", DefaultValueFactory = _ => ProtocolEvaluator.Protocol };
+        var protocol = new Option<string>("--protocol") { Description = "The evaluation protocol (docs/evaluation.md).", DefaultValueFactory = _ => ProtocolEvaluator.Protocol };
         var outDir = new Option<string>("--out") { Description = "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Most training epochs.", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var candidates = new Option<int>("--max-candidates") { Description = "Candidate cap of the served pipeline.", DefaultValueFactory = _ => RetrievalOptions.DefaultCandidateCap };

@@ -1,7 +1,7 @@
 namespace RecServices.Core.Evaluation;
 
 /// <summary>
-/// Top-k metrics with binary relevance, as EVALUATION.md defines them. A list shorter than k counts its
+/// Top-k metrics with binary relevance, as docs/evaluation.md defines them. A list shorter than k counts its
 /// missing positions as misses. Duplicates in a list count once, at their first position.
 /// </summary>
 public static class RankingMetrics

@@ -3,7 +3,7 @@ using RecServices.Core.Data;
 namespace RecServices.Core.Evaluation;
 
 /// <summary>
-/// The per-item stratified split of EVALUATION.md (<c>ms-stratified-75</c>): every row draws a uniform
+/// The per-item stratified split of docs/evaluation.md (<c>ms-stratified-75</c>): every row draws a uniform
 /// number from <c>new Random(seed)</c> in row order; within each item the rows are sorted by that number
 /// and the first <c>round(fraction × count)</c> (round half to even, as Python's <c>round</c>) go to train.
 /// </summary>

@@ -45,7 +45,7 @@ public static class CandidateFilter
         }
     }
 
-    /// <summary>Candidate <paramref name="position"/>'s sources, strongest first.</summary>
+    /// <summary>Candidate <paramref name="position"/>'s sources, in the order they proposed it.</summary>
     public static SourceHit[] SourcesOf(GetCandidatesResponse response, int position)
     {
         var (start, end) = response.SourceRange(position);

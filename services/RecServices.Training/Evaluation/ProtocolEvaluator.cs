@@ -11,7 +11,7 @@ using RecServices.Training.Bundling;
 namespace RecServices.Training.Evaluation;
 
 /// <summary>
-/// EVALUATION.md's protocol <c>ms-stratified-75</c>: split every item's ratings 75/25 (seed 42), build a
+/// The protocol <c>ms-stratified-75</c> (docs/evaluation.md): split every item's ratings 75/25 (seed 42), build a
 /// bundle from the train part only (its own validation carve comes out of the train part), then for
 /// every user with a test rating run the served two-stage pipeline (<see cref="TwoStagePipeline"/>:
 /// retrieval → seen filtering → ranking → top k), the same model over the whole catalog, and
@@ -37,7 +37,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         return RunOnSplit(dataset, train, test, Protocol, workDirectory, k, maxCandidates, quotaScale, embeddingQuota);
     }
 
-    /// <summary>The protocol's split (EVALUATION.md): per item, 75 % train and 25 % test, seed 42.</summary>
+    /// <summary>The protocol's split (docs/evaluation.md): per item, 75 % train and 25 % test, seed 42.</summary>
     public static (InteractionTable Train, InteractionTable Test) ProtocolSplit(Dataset dataset) =>
         StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 0.75, 42);
 
