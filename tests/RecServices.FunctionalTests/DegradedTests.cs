@@ -4,16 +4,21 @@ using Microsoft.Extensions.DependencyInjection;
 using RecServices.Cli.Hosting;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Core.Bundles;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.FunctionalTests;
 
 public sealed class DegradedTests
 {
+    /// <summary>
+    /// Ranking down: the list is retrieval's candidates in retrieval order, the user's items left out, each marked
+    /// degraded: exactly what the candidate generator the services share gives for the user's history in process.
+    /// </summary>
     [Fact]
     public async Task Recommend_RankingStopped_StreamsRetrievalOrderMarkedDegraded()
     {
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
-        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Core);
+        var bundle = Bundle.Load(TestBundle.Path);
         await system.StopRankingAsync();
 
         var items = await system.RecommendAsync("u5", 15);
@@ -22,7 +27,15 @@ public sealed class DegradedTests
         Assert.All(items, i => Assert.True(i.Degraded));
         Assert.All(items, i => Assert.StartsWith("ranking unavailable", i.DegradedReason));
         Assert.Equal(Enumerable.Range(1, 15), items.Select(i => i.Rank));
-        Assert.All(items, i => Assert.True(bundle.Catalog.Index.ContainsKey(i.ItemId)));
+
+        var u5 = bundle.Users!.Select((u, index) => (u.Id, index)).Single(u => u.Id == "u5").index;
+        var history = TestBundle.Histories(bundle).Of(u5).ToArray();
+        var context = new UserContextFactory(bundle.Catalog, RetrievalOptions.Default).Create(history, bundle.Users![u5].Country);
+        var retrievalOrder = new CandidateGenerator(bundle, RetrievalOptions.Default).Generate(context, RetrievalOptions.Default.DefaultMaxCandidates).Items
+            .Select(i => bundle.Catalog.Items[i].Id).ToList();
+        Assert.Equal(retrievalOrder.Take(15), items.Select(i => i.ItemId));
+        Assert.DoesNotContain(items, i => history.Contains(bundle.Catalog.Index[i.ItemId]));
+        Assert.All(items, i => Assert.NotEmpty(i.Sources));
     }
 
     [Fact]
