@@ -76,7 +76,7 @@ internal static class TelemetrySetup
     /// Metrics always: RPC durations and the recommender's own instruments (meter "RecServices"), Kestrel's and the
     /// runtime's, scraped by Prometheus on /metrics. Traces only when they go somewhere: without
     /// an exporter, an always-on sampler would build and record spans on every call of every hop for nothing
-    /// (README, "Performance"). The resource names the service and the bundle version it serves.
+    /// (docs/performance.md). The resource names the service and the bundle version it serves.
     /// </summary>
     public static void AddRecsOpenTelemetry(this WebApplicationBuilder builder, RecsOptions options, string serviceName)
     {

@@ -5,7 +5,7 @@ namespace RecServices.Serving.Retrieval;
 /// of each of the last 10 items, the top 10 of each of the 3 top genres, the top 20 of the country and
 /// 20 popular items: a new instance holds exactly that (<see cref="DesignRecipe"/>). The services serve
 /// <see cref="Default"/>, that recipe scaled by <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
-/// about 290 candidates instead of 90 (README, "Candidate count"). The similar-items source can give no
+/// about 290 candidates instead of 90 (docs/quality.md, "Candidate count"). The similar-items source can give no
 /// more than the item-item table's K neighbours per recent item, whatever its quota.
 /// </summary>
 public sealed record RetrievalOptions

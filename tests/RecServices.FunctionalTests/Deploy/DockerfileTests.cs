@@ -5,7 +5,7 @@ namespace RecServices.FunctionalTests.Deploy;
 /// <summary>
 /// The Dockerfiles against the code and the manifests (no Docker engine here to build them): pinned bases, a
 /// non-root user, only the service's own ports exposed, the entry point of the right assembly, and COPY sources that
-/// exist. The same build steps were run by hand outside Docker (see the README's deploying section).
+/// exist. The same build steps were run by hand outside Docker (see docs/kubernetes.md).
 /// </summary>
 public sealed partial class DockerfileTests
 {
