@@ -8,15 +8,9 @@ public static class RankingApp
 {
     /// <param name="args">Command-line arguments (settings such as --Recs:BundlePath=...).</param>
     /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
-    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
-    {
-        var builder = WebApplication.CreateBuilder(args);
-        var options = builder.AddServiceDefaults<RecsOptions>("recservices-ranking", Contracts.Ranking.V1.RankingService.Descriptor.FullName);
-        builder.Services.AddRankingServices(options);
-        configureServices?.Invoke(builder.Services);
-        var app = builder.Build();
-        app.MapServiceDefaults();
-        app.MapGrpcService<RankingGrpcService>();
-        return app;
-    }
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null) =>
+        ServiceHost.Build<RecsOptions>(args, "recservices-ranking", Contracts.Ranking.V1.RankingService.Descriptor.FullName,
+            (services, options) => services.AddRankingServices(options),
+            (app, _) => app.MapGrpcService<RankingGrpcService>(),
+            configureServices);
 }
