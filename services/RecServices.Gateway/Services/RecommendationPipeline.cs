@@ -28,10 +28,10 @@ public sealed class RecommendationPipeline(
     ILogger<RecommendationPipeline> logger)
 {
     private readonly GatewayOptions _options = options.Value;
-    private readonly FailureLog _retrievalFailures = new(logger, "Retrieval", "answering degraded (the most popular items)", time);
-    private readonly FailureLog _rankingFailures = new(logger, "Ranking", "answering degraded (retrieval order)", time);
-    private readonly Breaker _retrievalBreaker = new(options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
-    private readonly Breaker _rankingBreaker = new(options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+    private readonly BackendHealth _retrievalHealth = new(logger, "Retrieval", "answering degraded (the most popular items)",
+        options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+    private readonly BackendHealth _rankingHealth = new(logger, "Ranking", "answering degraded (retrieval order)",
+        options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
 
     public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
 
@@ -72,15 +72,14 @@ public sealed class RecommendationPipeline(
             GetCandidatesResponse? proposals = null;
             var retrievalDeadline = DateTime.MaxValue;
             RpcException? retrievalFailure = null;
-            var skipped = !_retrievalBreaker.Allow();
+            var skipped = !_retrievalHealth.Allow();
             if (!skipped)
             {
                 try
                 {
                     retrievalDeadline = Deadline(_options.RetrievalTimeoutMs);
                     proposals = await retrieval.GetCandidatesAsync(request, deadline: retrievalDeadline, cancellationToken: cancellationToken);
-                    _retrievalFailures.Succeeded();
-                    _retrievalBreaker.Succeeded();
+                    _retrievalHealth.Succeeded();
                     if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
                     {
                         throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
@@ -102,29 +101,16 @@ public sealed class RecommendationPipeline(
             {
                 if (retrievalFailure is not null)
                 {
-                    _retrievalFailures.Failed(retrievalFailure.StatusCode.ToString());
-                    _retrievalBreaker.Failed();
+                    _retrievalHealth.Failed(retrievalFailure.StatusCode);
                 }
 
                 metrics.RecordDegraded("retrieval", retrievalFailure?.StatusCode ?? SkippedStatus);
                 var reason = retrievalFailure is null
                     ? "retrieval skipped after repeated failures: most popular items"
                     : $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
-                var popular = state.Bundle.Tops!.Global;
-                if (user is { HistoryTruncated: true })
+                await foreach (var popular in MostPopularAsync(state, user, seen, count, reason, cancellationToken))
                 {
-                    seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.IdOf(i)).ToArray(), seen, cancellationToken);
-                }
-
-                var rank = 0;
-                for (var j = 0; j < popular.Items.Length && rank < count; j++)
-                {
-                    var item = popular.Items[j];
-                    if (!seen.Contains(item))
-                    {
-                        yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), popular.Scores[j], ++rank,
-                            [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason, state.Bundle.Manifest.Version);
-                    }
+                    yield return popular;
                 }
 
                 yield break;
@@ -142,7 +128,7 @@ public sealed class RecommendationPipeline(
             var sent = new HashSet<int>();
             string? failure = null;
             string? rankingServes = null;
-            if (candidates.Count > 0 && !_rankingBreaker.Allow())
+            if (candidates.Count > 0 && !_rankingHealth.Allow())
             {
                 metrics.RecordDegraded("ranking", SkippedStatus);
                 failure = "ranking skipped after repeated failures: retrieval order";
@@ -173,8 +159,7 @@ public sealed class RecommendationPipeline(
                             break; // the list is complete: a failure after it changes nothing for the caller
                         }
 
-                        _rankingFailures.Failed(e.StatusCode.ToString());
-                        _rankingBreaker.Failed();
+                        _rankingHealth.Failed(e.StatusCode);
                         metrics.RecordDegraded("ranking", e.StatusCode);
                         failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
                         break;
@@ -182,8 +167,7 @@ public sealed class RecommendationPipeline(
 
                     if (!more)
                     {
-                        _rankingFailures.Succeeded();
-                        _rankingBreaker.Succeeded();
+                        _rankingHealth.Succeeded();
                         break;
                     }
 
@@ -210,21 +194,58 @@ public sealed class RecommendationPipeline(
                 yield break;
             }
 
-            foreach (var item in candidates)
+            foreach (var rest in InRetrievalOrder(catalog, proposals, candidates, byItem, sent, count, failure, version))
             {
-                if (sent.Count >= count)
-                {
-                    yield break;
-                }
-
-                if (sent.Add(item))
-                {
-                    var sources = CandidateFilter.SourcesOf(proposals, byItem[item]);
-                    yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, failure, version);
-                }
+                yield return rest;
             }
 
             yield break;
+        }
+    }
+
+    /// <summary>Retrieval's fallback: the bundle's most popular items the user has not seen, marked degraded.</summary>
+    private async IAsyncEnumerable<Recommendation> MostPopularAsync(
+        GatewayState state, Users.StoredUser? user, IReadOnlySet<int> seen, int count, string reason, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var catalog = state.Bundle.Catalog;
+        var popular = state.Bundle.Tops!.Global;
+        if (user is { HistoryTruncated: true })
+        {
+            seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.IdOf(i)).ToArray(), seen, cancellationToken);
+        }
+
+        var rank = 0;
+        for (var j = 0; j < popular.Items.Length && rank < count; j++)
+        {
+            var item = popular.Items[j];
+            if (!seen.Contains(item))
+            {
+                yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), popular.Scores[j], ++rank,
+                    [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason, state.Bundle.Manifest.Version);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ranking's fallback: the rest of the list (after the <paramref name="sent"/> items ranking did send) from the
+    /// filtered candidates in retrieval order, marked degraded, each scored by its first source.
+    /// </summary>
+    private static IEnumerable<Recommendation> InRetrievalOrder(
+        Core.Bundles.ItemCatalog catalog, GetCandidatesResponse proposals, List<int> candidates, Dictionary<int, int> byItem, HashSet<int> sent,
+        int count, string reason, string version)
+    {
+        foreach (var item in candidates)
+        {
+            if (sent.Count >= count)
+            {
+                yield break;
+            }
+
+            if (sent.Add(item))
+            {
+                var sources = CandidateFilter.SourcesOf(proposals, byItem[item]);
+                yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, reason, version);
+            }
         }
     }
 
