@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace RecServices.FunctionalTests.Deploy;
+namespace RecServices.Deploy.Tests;
 
 /// <summary>
 /// The Dockerfiles against the code and the manifests (no Docker engine here to build them): pinned bases, a

@@ -2,11 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace RecServices.FunctionalTests.Deploy;
+namespace RecServices.Deploy.Tests;
 
 /// <summary>
 /// The prod overlay's alerts (PrometheusRule) and Grafana dashboard: promtool checks every query and runs the alerts'
-/// unit tests (Deploy/alerts.test.yaml), and every series they read is one the real hosts export on /metrics.
+/// unit tests (alerts.test.yaml), and every series they read is one the real hosts export on /metrics.
 /// </summary>
 public sealed partial class MonitoringTests
 {
@@ -17,7 +17,7 @@ public sealed partial class MonitoringTests
     {
         using var folder = new TempDirectory();
         var rules = folder.Write("rules.yaml", (await AlertRulesAsync())["spec"]!.ToJsonString()); // JSON is YAML
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Deploy", "alerts.test.yaml"), Path.Combine(folder.Path, "alerts.test.yaml"));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "alerts.test.yaml"), Path.Combine(folder.Path, "alerts.test.yaml"));
 
         var (checkCode, check) = await ExternalTools.RunAsync(ExternalTools.Promtool!, ["check", "rules", rules]);
         var (testCode, test) = await ExternalTools.RunAsync(ExternalTools.Promtool!, ["test", "rules", Path.Combine(folder.Path, "alerts.test.yaml")]);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace RecServices.FunctionalTests.Deploy;
+namespace RecServices.Deploy.Tests;
 
 /// <summary>
 /// Every overlay under deploy/kubernetes/overlays rendered and validated once per test run by deploy/check.sh (the

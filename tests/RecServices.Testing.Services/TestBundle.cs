@@ -4,7 +4,7 @@ using RecServices.Core.Features;
 using RecServices.Training.Bundling;
 using RecServices.Training.Model;
 
-namespace RecServices.FunctionalTests;
+namespace RecServices.Testing;
 
 /// <summary>A real bundle, trained by the project's own pipeline on small seeded synthetic data, built once per test run.</summary>
 public static class TestBundle

@@ -11,7 +11,7 @@ using RecServices.Gateway;
 using RecServices.Ranking;
 using RecServices.Retrieval;
 
-namespace RecServices.FunctionalTests;
+namespace RecServices.Testing;
 
 /// <summary>
 /// The three real hosts (Kestrel on loopback, real ports, real bundle, real SQLite file) started in this

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace RecServices.FunctionalTests.Deploy;
+namespace RecServices.Deploy.Tests;
 
 /// <summary>One overlay's rendered objects, with the lookups the manifest tests need.</summary>
 public sealed record Manifest(string Overlay, IReadOnlyList<JsonObject> Objects)

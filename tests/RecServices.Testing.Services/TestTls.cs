@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 
-namespace RecServices.FunctionalTests;
+namespace RecServices.Testing;
 
 /// <summary>
 /// A private CA made for a test, with the certificates the system needs as PEM files: the services' (for localhost and

@@ -5,7 +5,7 @@ using RecServices.Ranking;
 using RecServices.Retrieval;
 using RecServices.ServiceDefaults;
 
-namespace RecServices.FunctionalTests.Deploy;
+namespace RecServices.Deploy.Tests;
 
 /// <summary>One of the three services as the manifests and Dockerfiles name it, with the code that reads its settings.</summary>
 public sealed record DeployedService(

@@ -3,7 +3,7 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using RecServices.ServiceDefaults;
 
-namespace RecServices.FunctionalTests.Deploy;
+namespace RecServices.Deploy.Tests;
 
 /// <summary>
 /// The Kubernetes manifests against the code: every overlay renders and validates (deploy/check.sh), and the ports,
