@@ -1,0 +1,96 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
+using RecServices.Retrieval.Services;
+using RecServices.ServiceDefaults;
+using RecServices.ServiceDefaults.Telemetry;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.Retrieval.Tests;
+
+/// <summary>RetrievalService's GetCandidates handler, called directly over the test bundle: what it answers and how it refuses.</summary>
+public sealed class RetrievalHandlerTests : IDisposable
+{
+    private static readonly Lazy<Bundle> Served = new(() => Bundle.Load(TestBundle.Path, BundleParts.Retrieval));
+    private readonly ServiceProvider _provider = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private static Bundle Bundle => Served.Value;
+
+    [Fact]
+    public async Task GetCandidates_ById_AnswersTheSharedGeneratorsCandidatesInOrder_WithoutTheExcluded_ReportingUnknownIds()
+    {
+        var (service, metrics) = Service();
+        var catalog = Bundle.Catalog;
+        var recent = new[] { catalog.Items[3].Id, catalog.Items[7].Id };
+        var request = new GetCandidatesRequest { Country = "US", MaxCandidateCount = 60 };
+        request.RecentItemIds.AddRange(recent);
+        request.RecentItemIds.Add("no-such-item");
+        request.ExcludedItemIds.AddRange(recent);
+        request.TopGenres.Add(catalog.Genres[0]);
+
+        var answer = await service.GetCandidates(request, new TestServerCallContext());
+
+        var context = new UserContext([3, 7], [catalog.Genres[0]], "US", new HashSet<int> { 3, 7 });
+        var expected = new CandidateGenerator(Bundle, RetrievalOptions.Default).Generate(context, 60);
+        Assert.Equal(expected.Items.Select(catalog.IdOf), answer.ItemIds);
+        Assert.Equal(Bundle.Manifest.Version, answer.BundleVersion);
+        Assert.DoesNotContain(answer.ItemIds, recent.Contains);
+        Assert.Equal(["no-such-item"], answer.UnknownItemIds);
+        Assert.Equal(answer.ItemIds.Count, answer.SourceStarts.Count);
+        Assert.Equal(expected.Count, metrics.GetMeasurementSnapshot().Single().Value); // merged candidates recorded once
+    }
+
+    [Fact]
+    public async Task GetCandidates_BeforeABundleIsServed_IsUnavailableSayingItIsLoading()
+    {
+        var service = new RetrievalGrpcService(new Readiness<RetrievalState>(), new RetrievalMetrics(Meters));
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => service.GetCandidates(new GetCandidatesRequest(), new TestServerCallContext()));
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Contains("loading", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetCandidates_PinnedToAVersionNotHeld_IsFailedPreconditionNamingTheServedVersion()
+    {
+        var (service, _) = Service();
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => service.GetCandidates(new GetCandidatesRequest { BundleVersion = "v-other" }, new TestServerCallContext()));
+
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        Assert.Equal(Bundle.Manifest.Version, e.Trailers.GetValue(BundleVersions.Trailer));
+    }
+
+    [Theory]
+    [InlineData(true, "", "answer_with_indexes needs bundle_version")]
+    [InlineData(false, "self", "excluded_item_indexes")]
+    public async Task GetCandidates_BadRequest_IsInvalidArgumentSayingWhatToSend(bool indexesWithoutVersion, string version, string message)
+    {
+        var (service, _) = Service();
+        var request = new GetCandidatesRequest { AnswerWithIndexes = indexesWithoutVersion, BundleVersion = version == "self" ? Bundle.Manifest.Version : version };
+        if (!indexesWithoutVersion)
+        {
+            request.ExcludedItemIndexes.Add(Bundle.Catalog.Count); // one past the table
+        }
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => service.GetCandidates(request, new TestServerCallContext()));
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _provider.Dispose();
+
+    private System.Diagnostics.Metrics.IMeterFactory Meters => _provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+
+    private (RetrievalGrpcService Service, MetricCollector<int> Merged) Service()
+    {
+        var readiness = new Readiness<RetrievalState>();
+        readiness.Swap(new RetrievalState(Bundle, new CandidateGenerator(Bundle, RetrievalOptions.Default)));
+        var merged = new MetricCollector<int>(Meters, RecsTelemetry.MeterName, RetrievalMetrics.MergedCandidates);
+        return (new RetrievalGrpcService(readiness, new RetrievalMetrics(Meters)), merged);
+    }
+}
