@@ -29,13 +29,28 @@ public static class SyntheticDataset
     public static Dataset Generate(SyntheticOptions options)
     {
         options.Validate();
-        var rng = new Random(options.Seed);
+        var rng = new Random(options.Seed); // one stream, drawn in this order: catalog, country tastes, activity, users
         var genres = Enumerable.Range(0, options.Genres)
             .Select(g => g < GenreNames.Length ? GenreNames[g] : "Genre" + g.ToString(CultureInfo.InvariantCulture)).ToArray();
         var countries = Enumerable.Range(0, options.Countries)
             .Select(c => c < CountryCodes.Length ? CountryCodes[c] : "C" + c.ToString("000", CultureInfo.InvariantCulture)).ToArray();
 
-        // Clusters: two dominant genres each.
+        var catalog = Catalog(options, rng, genres);
+        var countryTaste = CountryTastes(options, rng);
+        var activity = Activities(options, rng);
+        var (users, table) = UsersAndInteractions(options, rng, countries, catalog, countryTaste, activity);
+
+        var name = string.Create(CultureInfo.InvariantCulture,
+            $"synthetic(seed={options.Seed},users={options.Users},items={options.Items},interactions={options.Interactions})");
+        return new Dataset(name, genres, catalog.Items, users, table);
+    }
+
+    /// <summary>The items, each with its taste cluster and its Zipf popularity weight.</summary>
+    private sealed record SyntheticCatalog(Item[] Items, int[] ItemCluster, double[] Popularity);
+
+    /// <summary>Clusters of two dominant genres each; items with a cluster, 1-3 genres mostly from it, a year, a popularity.</summary>
+    private static SyntheticCatalog Catalog(SyntheticOptions options, Random rng, string[] genres)
+    {
         var clusterGenres = new int[options.Clusters][];
         for (var c = 0; c < options.Clusters; c++)
         {
@@ -44,7 +59,6 @@ public static class SyntheticDataset
             clusterGenres[c] = [first, second];
         }
 
-        // Items: a cluster, 1-3 genres mostly from the cluster, a year, a Zipf popularity weight.
         var items = new Item[options.Items];
         var itemCluster = new int[options.Items];
         var popularity = new double[options.Items];
@@ -71,12 +85,12 @@ public static class SyntheticDataset
             items[i] = new Item(id, $"{genres[itemGenres.Min]} title {i + 1} ({year})", year, [.. itemGenres]);
         }
 
-        var clusterSamplers = BuildClusterSamplers(options, itemCluster, popularity);
-        var globalSampler = new WeightedSampler(Enumerable.Range(0, options.Items).ToArray(), popularity);
+        return new SyntheticCatalog(items, itemCluster, popularity);
+    }
 
-        // Countries: Zipf-sized, each with a taste over clusters concentrated on a few.
-        var countrySampler = new WeightedSampler(Enumerable.Range(0, options.Countries).ToArray(),
-            Enumerable.Range(0, options.Countries).Select(c => 1.0 / (c + 1)).ToArray());
+    /// <summary>Each country's taste over the clusters, concentrated on a few.</summary>
+    private static double[][] CountryTastes(SyntheticOptions options, Random rng)
+    {
         var countryTaste = new double[options.Countries][];
         for (var c = 0; c < options.Countries; c++)
         {
@@ -92,13 +106,32 @@ public static class SyntheticDataset
             }
         }
 
-        // Activity: log-normal, scaled to the interaction target and capped by the catalog.
+        return countryTaste;
+    }
+
+    /// <summary>Each user's activity: log-normal, scaled to the interaction target later.</summary>
+    private static double[] Activities(SyntheticOptions options, Random rng)
+    {
         var activity = new double[options.Users];
         for (var u = 0; u < options.Users; u++)
         {
             activity[u] = Math.Exp(0.9 * Gaussian(rng));
         }
 
+        return activity;
+    }
+
+    /// <summary>
+    /// The users (a Zipf-sized country, a gender, an age) and their interactions: each user mixes the country's taste
+    /// with two or three clusters of their own, and draws as many distinct items as the activity says, in time order.
+    /// </summary>
+    private static (User[] Users, InteractionTable Table) UsersAndInteractions(
+        SyntheticOptions options, Random rng, string[] countries, SyntheticCatalog catalog, double[][] countryTaste, double[] activity)
+    {
+        var clusterSamplers = BuildClusterSamplers(options, catalog.ItemCluster, catalog.Popularity);
+        var globalSampler = new WeightedSampler(Enumerable.Range(0, options.Items).ToArray(), catalog.Popularity);
+        var countrySampler = new WeightedSampler(Enumerable.Range(0, options.Countries).ToArray(),
+            Enumerable.Range(0, options.Countries).Select(c => 1.0 / (c + 1)).ToArray());
         var scale = options.Interactions / activity.Sum();
         var users = new User[options.Users];
         var table = new InteractionTable((int)Math.Min(int.MaxValue, options.Interactions + (options.Interactions / 20) + 16));
@@ -129,39 +162,44 @@ public static class SyntheticDataset
             seen.Clear();
             for (var n = 0; n < count; n++)
             {
-                var item = -1;
-                for (var attempt = 0; attempt < 8 && item < 0; attempt++)
+                var item = DrawUnseen(rng, options.Noise, globalSampler, clusterSamplers, userSampler, seen);
+                if (item >= 0)
                 {
-                    var candidate = rng.NextDouble() < options.Noise
-                        ? globalSampler.Sample(rng)
-                        : clusterSamplers[userSampler.Sample(rng)].Sample(rng);
-                    if (seen.Add(candidate))
-                    {
-                        item = candidate;
-                    }
+                    time += 60 + rng.NextInt64(0, 86_400 * 3);
+                    AddInteraction(table, rng, u, item, time, liked: mix[catalog.ItemCluster[item]] > 0.1);
                 }
-
-                if (item < 0)
-                {
-                    continue;
-                }
-
-                time += 60 + rng.NextInt64(0, 86_400 * 3);
-                var kind = rng.NextDouble() switch
-                {
-                    < 0.7 => InteractionKind.Watched,
-                    < 0.8 => InteractionKind.Purchased,
-                    _ => InteractionKind.Rated,
-                };
-                var liked = mix[itemCluster[item]] > 0.1;
-                var rating = kind == InteractionKind.Rated ? Math.Clamp((liked ? 4 : 3) + rng.Next(-1, 2), 1, 5) : 1f;
-                table.Add(u, item, rating, time, kind);
             }
         }
 
-        var name = string.Create(CultureInfo.InvariantCulture,
-            $"synthetic(seed={options.Seed},users={options.Users},items={options.Items},interactions={options.Interactions})");
-        return new Dataset(name, genres, items, users, table);
+        return (users, table);
+    }
+
+    /// <summary>An item the user has not drawn yet: from a cluster of the user's mix (or global popularity, the noise); -1 after 8 tries.</summary>
+    private static int DrawUnseen(Random rng, double noise, WeightedSampler global, WeightedSampler[] clusters, WeightedSampler userClusters, HashSet<int> seen)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var candidate = rng.NextDouble() < noise ? global.Sample(rng) : clusters[userClusters.Sample(rng)].Sample(rng);
+            if (seen.Add(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>One interaction: mostly watched, some purchased, some rated (higher when the item is of a cluster the user likes).</summary>
+    private static void AddInteraction(InteractionTable table, Random rng, int user, int item, long time, bool liked)
+    {
+        var kind = rng.NextDouble() switch
+        {
+            < 0.7 => InteractionKind.Watched,
+            < 0.8 => InteractionKind.Purchased,
+            _ => InteractionKind.Rated,
+        };
+        var rating = kind == InteractionKind.Rated ? Math.Clamp((liked ? 4 : 3) + rng.Next(-1, 2), 1, 5) : 1f;
+        table.Add(user, item, rating, time, kind);
     }
 
     private static WeightedSampler[] BuildClusterSamplers(SyntheticOptions options, int[] itemCluster, double[] popularity)
