@@ -36,79 +36,32 @@ public sealed class RecommendationPipeline(
     public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
 
     /// <summary>
-    /// The top <paramref name="count"/> for <paramref name="userId"/>. <paramref name="callerDeadline"/> is the caller's own
+    /// The top <paramref name="count"/> for <paramref name="userId"/>, in four steps: the user's history, retrieval's
+    /// candidates, the seen filter, ranking relayed as it streams; with the two fallbacks, the most popular items when
+    /// retrieval fails and retrieval order when ranking does. <paramref name="callerDeadline"/> is the caller's own
     /// deadline (<see cref="DateTime.MaxValue"/> for none): no outgoing call outlives it, and a call cut short by it is the
     /// caller's doing, never counted or logged as a failure of the dependency.
     /// </summary>
     public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, DateTime callerDeadline, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        DateTime Deadline(int milliseconds) => Min(callerDeadline, DateTime.UtcNow.AddMilliseconds(milliseconds));
-        bool IsDependencyFailure(RpcException e, DateTime deadline) => DependencyFailed(e, deadline, callerDeadline, cancellationToken);
-
-        var state = State;
-        var catalog = state.Bundle.Catalog;
-        var user = await storeHealth.CallAsync(() => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken), "retry the call");
-        var known = new List<int>();
-        catalog.Resolve(user?.History ?? [], known);
-        var history = known.ToArray();
-        var context = state.Contexts.Create(history, user?.Country);
-
-        // The newest HistoryLimit items feed the sources and the tower and are excluded by retrieval; a longer history
-        // is checked against the store for the items about to be sent (one more read, heavy users only).
-        var seen = context.Excluded;
-        GetCandidatesRequest Candidates(string version) =>
-            BackendRequests.Candidates(state.Bundle, context, history, user?.Age, user?.Gender, _options.CandidateCount, version);
+        var call = await ReadUserAsync(userId, count, callerDeadline, cancellationToken);
 
         // Pinned to the gateway's own version, the calls carry item indexes; a backend that does not hold it says which
         // version it serves, and the gateway asks again with that one (by id), once per backend.
-        var request = Candidates(state.Bundle.Manifest.Version);
-        var retrievalRedirected = false;
-        var rankingRedirected = false;
-
-        for (var attempt = 1; ; attempt++)
+        var version = call.State.Bundle.Manifest.Version;
+        var (retrievalRedirected, rankingRedirected) = (false, false);
+        while (true)
         {
-            var candidates = new List<int>();
-            var byItem = new Dictionary<int, int>();
-            GetCandidatesResponse? proposals = null;
-            var retrievalDeadline = DateTime.MaxValue;
-            RpcException? retrievalFailure = null;
-            var skipped = !_retrievalHealth.Allow();
-            if (!skipped)
+            var retrieved = await RetrieveAsync(call, version, allowRedirect: !retrievalRedirected, cancellationToken);
+            if (retrieved.ServedInstead is { } retrievalServes)
             {
-                try
-                {
-                    retrievalDeadline = Deadline(_options.RetrievalTimeoutMs);
-                    proposals = await retrieval.GetCandidatesAsync(request, deadline: retrievalDeadline, cancellationToken: cancellationToken);
-                    _retrievalHealth.Succeeded();
-                    if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
-                    {
-                        throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
-                    }
-                }
-                catch (RpcException e) when (!retrievalRedirected && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
-                {
-                    retrievalRedirected = true; // retrieval does not hold the gateway's version (one of them is promoting)
-                    request = Candidates(served);
-                    continue;
-                }
-                catch (RpcException e) when (IsDependencyFailure(e, retrievalDeadline))
-                {
-                    retrievalFailure = e;
-                }
+                (retrievalRedirected, version) = (true, retrievalServes); // one of them is promoting
+                continue;
             }
 
-            if (skipped || retrievalFailure is not null)
+            if (retrieved.Proposals is null)
             {
-                if (retrievalFailure is not null)
-                {
-                    _retrievalHealth.Failed(retrievalFailure.StatusCode);
-                }
-
-                metrics.RecordDegraded("retrieval", retrievalFailure?.StatusCode ?? SkippedStatus);
-                var reason = retrievalFailure is null
-                    ? "retrieval skipped after repeated failures: most popular items"
-                    : $"retrieval unavailable ({retrievalFailure.StatusCode}): most popular items";
-                await foreach (var popular in MostPopularAsync(state, user, seen, count, reason, cancellationToken))
+                await foreach (var popular in MostPopularAsync(call, retrieved.Failure!, cancellationToken))
                 {
                     yield return popular;
                 }
@@ -116,106 +69,204 @@ public sealed class RecommendationPipeline(
                 yield break;
             }
 
-            if (user is { HistoryTruncated: true })
+            var filtered = await FilterAsync(call, retrieved.Proposals, cancellationToken);
+            var ranking = new RankingOutcome();
+            await foreach (var ranked in RankAsync(call, filtered, allowRedirect: !rankingRedirected, ranking, cancellationToken))
             {
-                seen = await SeenAmongAsync(state, user, proposals!.ItemIndexes.Count > 0 ? [.. proposals.ItemIndexes.Select(catalog.IdOf)] : proposals.ItemIds, seen, cancellationToken);
+                yield return ranked;
             }
 
-            CandidateFilter.Apply(proposals!, catalog, seen, candidates, byItem);
-            metrics.RecordFiltered(candidates.Count);
-            var version = proposals!.BundleVersion;
-            var byIndex = BackendRequests.ByIndex(state.Bundle, version);
-            var sent = new HashSet<int>();
-            string? failure = null;
-            string? rankingServes = null;
-            if (candidates.Count > 0 && !_rankingHealth.Allow())
+            if (ranking.ServedInstead is { } rankingServes)
             {
-                metrics.RecordDegraded("ranking", SkippedStatus);
-                failure = "ranking skipped after repeated failures: retrieval order";
-            }
-            else if (candidates.Count > 0)
-            {
-                var rankRequest = BackendRequests.Rank(state.Bundle, history, candidates, user?.Age, user?.Gender, count, version);
-                var rankingDeadline = Deadline(_options.RankingTimeoutMs);
-                using var call = ranking.RankCandidates(rankRequest, deadline: rankingDeadline, cancellationToken: cancellationToken);
-                // Read to the end of the stream (the ranker sends top_count items and ends), so that the call ends
-                // cleanly instead of being cancelled once the list is full.
-                while (true)
-                {
-                    bool more;
-                    try
-                    {
-                        more = await call.ResponseStream.MoveNext(cancellationToken);
-                    }
-                    catch (RpcException e) when (!rankingRedirected && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
-                    {
-                        rankingServes = served; // a promotion in progress: ask retrieval again for the version ranking serves
-                        break;
-                    }
-                    catch (RpcException e) when (IsDependencyFailure(e, rankingDeadline))
-                    {
-                        if (sent.Count >= count)
-                        {
-                            break; // the list is complete: a failure after it changes nothing for the caller
-                        }
-
-                        _rankingHealth.Failed(e.StatusCode);
-                        metrics.RecordDegraded("ranking", e.StatusCode);
-                        failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
-                        break;
-                    }
-
-                    if (!more)
-                    {
-                        _rankingHealth.Succeeded();
-                        break;
-                    }
-
-                    var ranked = call.ResponseStream.Current;
-                    var item = ranked.ItemId.Length == 0 ? -1 : byIndex ? ranked.ItemIndex : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
-                    if (sent.Count >= count || !byItem.TryGetValue(item, out var position) || !sent.Add(item))
-                    {
-                        continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
-                    }
-
-                    yield return new Recommendation(ranked.ItemId, catalog.TitleOf(item), ranked.Score, sent.Count, CandidateFilter.SourcesOf(proposals, position), false, string.Empty, version);
-                }
-            }
-
-            if (rankingServes is not null)
-            {
-                rankingRedirected = true;
-                request = Candidates(rankingServes);
+                (rankingRedirected, version) = (true, rankingServes); // ask retrieval again for the version ranking serves
                 continue;
             }
 
-            if (failure is null)
+            if (ranking.Failure is { } failure)
             {
-                yield break;
-            }
-
-            foreach (var rest in InRetrievalOrder(catalog, proposals, candidates, byItem, sent, count, failure, version))
-            {
-                yield return rest;
+                foreach (var rest in InRetrievalOrder(call, filtered, ranking.Sent, failure))
+                {
+                    yield return rest;
+                }
             }
 
             yield break;
         }
     }
 
-    /// <summary>Retrieval's fallback: the bundle's most popular items the user has not seen, marked degraded.</summary>
-    private async IAsyncEnumerable<Recommendation> MostPopularAsync(
-        GatewayState state, Users.StoredUser? user, IReadOnlySet<int> seen, int count, string reason, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>One Recommend's inputs: the state it serves from, the user as read, the history as item indexes, the sources' context.</summary>
+    private sealed record RecommendCall(
+        GatewayState State, Users.StoredUser? User, int[] History, Serving.Retrieval.UserContext Context, int Count, DateTime CallerDeadline)
     {
+        /// <summary>Now plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
+        public DateTime Deadline(int milliseconds) => Min(CallerDeadline, DateTime.UtcNow.AddMilliseconds(milliseconds));
+    }
+
+    /// <summary>Retrieval's answer: its proposals, or the version it serves instead, or why there are none.</summary>
+    private sealed record Retrieved(GetCandidatesResponse? Proposals, string? ServedInstead, string? Failure);
+
+    /// <summary>The candidates after the seen filter, in retrieval order, with their positions in retrieval's answer.</summary>
+    private sealed record Filtered(GetCandidatesResponse Proposals, List<int> Candidates, Dictionary<int, int> Positions)
+    {
+        public string Version => Proposals.BundleVersion;
+    }
+
+    /// <summary>How ranking's stream ended: the items relayed, and a failure or the version ranking serves instead.</summary>
+    private sealed class RankingOutcome
+    {
+        public HashSet<int> Sent { get; } = [];
+
+        public string? Failure { get; set; }
+
+        public string? ServedInstead { get; set; }
+    }
+
+    /// <summary>Step 1: the user's newest items and profile from the store, resolved to the bundle's items.</summary>
+    private async Task<RecommendCall> ReadUserAsync(string userId, int count, DateTime callerDeadline, CancellationToken cancellationToken)
+    {
+        var state = State;
+        var user = await storeHealth.CallAsync(() => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken), "retry the call");
+        var known = new List<int>();
+        state.Bundle.Catalog.Resolve(user?.History ?? [], known);
+        var history = known.ToArray();
+        return new RecommendCall(state, user, history, state.Contexts.Create(history, user?.Country), count, callerDeadline);
+    }
+
+    /// <summary>Step 2: retrieval's candidates for the user, pinned to <paramref name="version"/>; its failures counted, logged and skipped past.</summary>
+    private async Task<Retrieved> RetrieveAsync(RecommendCall call, string version, bool allowRedirect, CancellationToken cancellationToken)
+    {
+        if (!_retrievalHealth.Allow())
+        {
+            metrics.RecordDegraded("retrieval", SkippedStatus);
+            return new Retrieved(null, null, "retrieval skipped after repeated failures: most popular items");
+        }
+
+        var user = call.User;
+        var request = BackendRequests.Candidates(call.State.Bundle, call.Context, call.History, user?.Age, user?.Gender, _options.CandidateCount, version);
+        var deadline = call.Deadline(_options.RetrievalTimeoutMs);
+        try
+        {
+            var proposals = await retrieval.GetCandidatesAsync(request, deadline: deadline, cancellationToken: cancellationToken);
+            _retrievalHealth.Succeeded();
+            if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
+            }
+
+            return new Retrieved(proposals, null, null);
+        }
+        catch (RpcException e) when (allowRedirect && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
+        {
+            return new Retrieved(null, served, null);
+        }
+        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+        {
+            _retrievalHealth.Failed(e.StatusCode);
+            metrics.RecordDegraded("retrieval", e.StatusCode);
+            return new Retrieved(null, null, $"retrieval unavailable ({e.StatusCode}): most popular items");
+        }
+    }
+
+    /// <summary>
+    /// Step 3: the candidates the user has not seen, each once, in retrieval order. The newest HistoryLimit items feed the
+    /// sources and the tower and are excluded by retrieval; a longer history is checked against the store for the items
+    /// about to be sent (one more read, heavy users only).
+    /// </summary>
+    private async Task<Filtered> FilterAsync(RecommendCall call, GetCandidatesResponse proposals, CancellationToken cancellationToken)
+    {
+        var catalog = call.State.Bundle.Catalog;
+        var seen = call.Context.Excluded;
+        if (call.User is { HistoryTruncated: true } user)
+        {
+            seen = await SeenAmongAsync(call.State, user, proposals.ItemIndexes.Count > 0 ? [.. proposals.ItemIndexes.Select(catalog.IdOf)] : proposals.ItemIds, seen, cancellationToken);
+        }
+
+        var filtered = new Filtered(proposals, [], []);
+        CandidateFilter.Apply(proposals, catalog, seen, filtered.Candidates, filtered.Positions);
+        metrics.RecordFiltered(filtered.Candidates.Count);
+        return filtered;
+    }
+
+    /// <summary>
+    /// Step 4: ranking's order of the candidates, relayed item by item as it streams, cut at the count; how the stream
+    /// ended goes to <paramref name="outcome"/>. The stream is read to its end (the ranker sends top_count items and
+    /// ends), so that the call ends cleanly instead of being cancelled once the list is full.
+    /// </summary>
+    private async IAsyncEnumerable<Recommendation> RankAsync(
+        RecommendCall call, Filtered filtered, bool allowRedirect, RankingOutcome outcome, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (filtered.Candidates.Count == 0)
+        {
+            yield break;
+        }
+
+        if (!_rankingHealth.Allow())
+        {
+            metrics.RecordDegraded("ranking", SkippedStatus);
+            outcome.Failure = "ranking skipped after repeated failures: retrieval order";
+            yield break;
+        }
+
+        var (catalog, version, sent, user) = (call.State.Bundle.Catalog, filtered.Version, outcome.Sent, call.User);
+        var byIndex = BackendRequests.ByIndex(call.State.Bundle, version);
+        var request = BackendRequests.Rank(call.State.Bundle, call.History, filtered.Candidates, user?.Age, user?.Gender, call.Count, version);
+        var deadline = call.Deadline(_options.RankingTimeoutMs);
+        using var stream = ranking.RankCandidates(request, deadline: deadline, cancellationToken: cancellationToken);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await stream.ResponseStream.MoveNext(cancellationToken);
+            }
+            catch (RpcException e) when (allowRedirect && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
+            {
+                outcome.ServedInstead = served; // a promotion in progress
+                yield break;
+            }
+            catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+            {
+                if (sent.Count < call.Count) // once the list is complete a failure changes nothing for the caller
+                {
+                    _rankingHealth.Failed(e.StatusCode);
+                    metrics.RecordDegraded("ranking", e.StatusCode);
+                    outcome.Failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
+                }
+
+                yield break;
+            }
+
+            if (!more)
+            {
+                _rankingHealth.Succeeded();
+                yield break;
+            }
+
+            var ranked = stream.ResponseStream.Current;
+            var item = ranked.ItemId.Length == 0 ? -1 : byIndex ? ranked.ItemIndex : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
+            if (sent.Count >= call.Count || !filtered.Positions.TryGetValue(item, out var position) || !sent.Add(item))
+            {
+                continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
+            }
+
+            yield return new Recommendation(ranked.ItemId, catalog.TitleOf(item), ranked.Score, sent.Count,
+                CandidateFilter.SourcesOf(filtered.Proposals, position), false, string.Empty, version);
+        }
+    }
+
+    /// <summary>Retrieval's fallback: the bundle's most popular items the user has not seen, marked degraded.</summary>
+    private async IAsyncEnumerable<Recommendation> MostPopularAsync(RecommendCall call, string reason, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (state, seen) = (call.State, call.Context.Excluded);
         var catalog = state.Bundle.Catalog;
         var popular = state.Bundle.Tops!.Global;
-        if (user is { HistoryTruncated: true })
+        if (call.User is { HistoryTruncated: true } user)
         {
             seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.IdOf(i)).ToArray(), seen, cancellationToken);
         }
 
         var rank = 0;
-        for (var j = 0; j < popular.Items.Length && rank < count; j++)
+        for (var j = 0; j < popular.Items.Length && rank < call.Count; j++)
         {
             var item = popular.Items[j];
             if (!seen.Contains(item))
@@ -230,21 +281,20 @@ public sealed class RecommendationPipeline(
     /// Ranking's fallback: the rest of the list (after the <paramref name="sent"/> items ranking did send) from the
     /// filtered candidates in retrieval order, marked degraded, each scored by its first source.
     /// </summary>
-    private static IEnumerable<Recommendation> InRetrievalOrder(
-        Core.Bundles.ItemCatalog catalog, GetCandidatesResponse proposals, List<int> candidates, Dictionary<int, int> byItem, HashSet<int> sent,
-        int count, string reason, string version)
+    private static IEnumerable<Recommendation> InRetrievalOrder(RecommendCall call, Filtered filtered, HashSet<int> sent, string reason)
     {
-        foreach (var item in candidates)
+        var catalog = call.State.Bundle.Catalog;
+        foreach (var item in filtered.Candidates)
         {
-            if (sent.Count >= count)
+            if (sent.Count >= call.Count)
             {
                 yield break;
             }
 
             if (sent.Add(item))
             {
-                var sources = CandidateFilter.SourcesOf(proposals, byItem[item]);
-                yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, reason, version);
+                var sources = CandidateFilter.SourcesOf(filtered.Proposals, filtered.Positions[item]);
+                yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, reason, filtered.Version);
             }
         }
     }
