@@ -18,6 +18,7 @@ COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core
 COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecServices.Serving/
 COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj services/RecServices.ServiceDefaults/
 COPY services/RecServices.Training/RecServices.Training.csproj services/RecServices.Training/
+COPY services/RecServices.Evaluation/RecServices.Evaluation.csproj services/RecServices.Evaluation/
 COPY services/RecServices.Retrieval/RecServices.Retrieval.csproj services/RecServices.Retrieval/
 COPY services/RecServices.Ranking/RecServices.Ranking.csproj services/RecServices.Ranking/
 COPY services/RecServices.Users/RecServices.Users.csproj services/RecServices.Users/

@@ -4,7 +4,7 @@ using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
-using RecServices.Training.Evaluation;
+using RecServices.Evaluation;
 
 namespace RecServices.FunctionalTests;
 

@@ -6,7 +6,7 @@ using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
-using RecServices.Training.Evaluation;
+using RecServices.Evaluation;
 using RecServices.Training.Model;
 
 namespace RecServices.Cli.Commands;

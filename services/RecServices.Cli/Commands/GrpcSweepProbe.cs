@@ -1,7 +1,7 @@
 using System.Globalization;
 using RecServices.Cli.Hosting;
 using RecServices.Core.Evaluation;
-using RecServices.Training.Evaluation;
+using RecServices.Evaluation;
 
 namespace RecServices.Cli.Commands;
 

@@ -1,4 +1,4 @@
-using RecServices.Training.Evaluation;
+using RecServices.Evaluation;
 using ScottPlot;
 
 namespace RecServices.Cli.Commands;

@@ -5,7 +5,7 @@ using System.Text.Json;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Training.Bundling;
-using RecServices.Training.Evaluation;
+using RecServices.Evaluation;
 using RecServices.Training.Model;
 
 namespace RecServices.Cli.Commands;

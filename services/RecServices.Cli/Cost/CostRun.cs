@@ -10,7 +10,7 @@ using RecServices.Serving.Pipeline;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
-using RecServices.Training.Evaluation;
+using RecServices.Evaluation;
 
 namespace RecServices.Cli.Cost;
 

@@ -8,7 +8,7 @@ using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// The protocol <c>ms-stratified-75</c> (docs/evaluation.md): split every item's ratings 75/25 (seed 42), build a
@@ -54,7 +54,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale) with { Embedding = embeddingQuota };
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas, historyLimit);
-        var ease = Baselines.EaseBaseline.Fit(dataset, train, k, log, build.Training); // on the model's carve
+        var ease = Training.Baselines.EaseBaseline.Fit(dataset, train, k, log, build.Training); // on the model's carve
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true, ease);
         var report = new EvaluationReport(
             protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
@@ -70,7 +70,7 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
     /// </summary>
     /// <remarks>With the references, <paramref name="ease"/> (when given) adds EASE's lists as one more row.</remarks>
     public static Measurement Measure(
-        TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, bool withReferences, Baselines.EaseModel? ease = null)
+        TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, bool withReferences, Training.Baselines.EaseModel? ease = null)
     {
         var bundle = pipeline.Bundle;
         var histories = UserHistories.Build(known, dataset.Users.Count);

@@ -1,4 +1,4 @@
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// The served pipeline measured through the running services at one quota scale: per-request latency of a

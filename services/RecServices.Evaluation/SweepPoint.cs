@@ -1,4 +1,4 @@
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// One candidate budget of the sweep: the quota scale, and on the validation carve (where the choice is

@@ -1,7 +1,6 @@
 using RecServices.Core.Data;
-using RecServices.Training.Evaluation;
 
-namespace RecServices.Training.Tests;
+namespace RecServices.Evaluation.Tests;
 
 public sealed class CandidateSweepTests : IDisposable
 {
@@ -21,7 +20,7 @@ public sealed class CandidateSweepTests : IDisposable
         Assert.True(large.Validation.RetrievalRecall > small.Validation.RetrievalRecall);
         // The fewest candidates within the noise level (0.5 %) of the best validation nDCG@10.
         var best = report.Points.Max(p => CandidateSweep.Ndcg(p.Validation, 10));
-        var expected = CandidateSweep.Ndcg(small.Validation, 10) >= best * (1 - Model.HyperparameterSearch.MinGain) ? small : large;
+        var expected = CandidateSweep.Ndcg(small.Validation, 10) >= best * (1 - Training.Model.HyperparameterSearch.MinGain) ? small : large;
         Assert.Equal(expected.QuotaScale, report.ChosenScale);
         Assert.All(report.Points, p => Assert.True(p.Test.LatencyP50Ms > 0));
         Assert.All(report.Points, p => Assert.Null(p.ViaGrpc));

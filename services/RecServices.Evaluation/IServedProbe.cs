@@ -1,4 +1,4 @@
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>Measures the served pipeline through the running services (started by the caller over one bundle) at one quota scale.</summary>
 public interface IServedProbe

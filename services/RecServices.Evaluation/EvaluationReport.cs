@@ -1,4 +1,4 @@
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// Metrics of one evaluation: per model row ("served two-stage", "full catalog", "popularity") the

@@ -1,4 +1,4 @@
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// The candidate-count sweep: every point, the scale chosen on the validation carve, and the references

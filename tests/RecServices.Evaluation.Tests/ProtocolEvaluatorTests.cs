@@ -1,8 +1,7 @@
 using RecServices.Core.Data;
 using RecServices.Core.Evaluation;
-using RecServices.Training.Evaluation;
 
-namespace RecServices.Training.Tests;
+namespace RecServices.Evaluation.Tests;
 
 public sealed class ProtocolEvaluatorTests : IDisposable
 {

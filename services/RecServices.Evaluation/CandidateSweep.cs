@@ -9,7 +9,7 @@ using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
 using RecServices.Training.Model;
 
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// How many candidates to retrieve. The protocol's train part is split again per item (80/20, seed 7)
@@ -66,7 +66,7 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
 
         // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated; it also
         // measures the references, which do not depend on the candidate count. EASE's λ comes from a carve of `known`.
-        var ease = Baselines.EaseBaseline.Fit(dataset, known, k, log, build.Training);
+        var ease = Training.Baselines.EaseBaseline.Fit(dataset, known, k, log, build.Training);
         var warm = ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default), dataset, known, heldOut, k, maxCandidates, withReferences: true, ease);
         var references = warm.Rows.Where(r => r.Key != ProtocolEvaluator.Served).ToDictionary(r => r.Key, r => r.Value);
         foreach (var (name, row) in references)

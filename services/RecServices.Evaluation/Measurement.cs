@@ -1,4 +1,4 @@
-namespace RecServices.Training.Evaluation;
+namespace RecServices.Evaluation;
 
 /// <summary>
 /// What one pass of <see cref="ProtocolEvaluator.Measure"/> found: metrics per row, retrieval recall, candidates, lists,

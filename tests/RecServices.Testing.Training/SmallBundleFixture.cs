@@ -3,7 +3,7 @@ using RecServices.Core.Data;
 using RecServices.Training.Bundling;
 using RecServices.Training.Model;
 
-namespace RecServices.Training.Tests;
+namespace RecServices.Testing;
 
 /// <summary>One bundle trained on small seeded synthetic data, shared by the tests of a class.</summary>
 public sealed class SmallBundleFixture : IDisposable
