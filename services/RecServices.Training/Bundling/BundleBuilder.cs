@@ -39,18 +39,61 @@ public sealed class BundleBuilder
     {
         var total = Stopwatch.StartNew();
         _steps.Clear();
-        var training = _options.Training;
-        training.Validate();
+        _options.Training.Validate();
         var target = Path.GetFullPath(outputDirectory);
         CheckTarget(target);
 
         var fingerprint = Step("fingerprint the dataset", dataset.Fingerprint);
+        var model = Train(dataset);
+        var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var tables = WriteTables(dataset, model, staging);
+            var manifest = WriteManifest(dataset, model, tables, fingerprint, staging, total);
+            Step("verify the written bundle", () => Bundle.Load(staging, BundleParts.All));
+            Replace(staging, target);
+            // The steps reset the kernel's peak (PeakMemory.Reset), so the build's peak is the largest step's, not what
+            // getrusage or /usr/bin/time report at exit (the peak since the last reset only).
+            var peak = _steps.Max(s => s.PeakRssBytes);
+            _log(string.Create(CultureInfo.InvariantCulture,
+                $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"));
+            return manifest;
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>What training produced: the settings kept, the carve, the features, the members and how they were chosen.</summary>
+    private sealed record TrainedModel(
+        TrainingOptions Training, InteractionTable Train, InteractionTable Validation, ItemCatalog Catalog, FeatureSet Features,
+        TrainingRun Run, IReadOnlyList<TrainingRun> Runs, IReadOnlyList<TwoTowerNetwork> Members, IReadOnlyList<SearchTrial> Trials,
+        IReadOnlyDictionary<string, double> ValidationMetrics, double Beta, IReadOnlyList<PenaltyTrial> PenaltyTrials, double Seconds);
+
+    /// <summary>What the tables step wrote, for the manifest.</summary>
+    private sealed record WrittenTables(
+        double Parity, TowerDimensions Towers, SimilarItems Similar, bool Exact, int Probes, int Partitions, IndexSummary SimilarBuild, IndexSummary EmbeddingIndex);
+
+    /// <summary>
+    /// The model: the validation carve, the features, the settings search (or one training), the ensemble's other
+    /// members, the popularity term chosen on the carve, then the refit on every interaction.
+    /// </summary>
+    private TrainedModel Train(Dataset dataset)
+    {
+        var training = _options.Training;
         var (train, validation) = training.ValidationFraction > 0
             ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.CarveSeed))
             : (dataset.Interactions, new InteractionTable(0));
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
         var features = FitFeatures(dataset, train, catalog, training);
-        var trainingClock = Stopwatch.StartNew();
+        var clock = Stopwatch.StartNew(); // training proper: search, members and refits
         TrainingRun run;
         IReadOnlyList<SearchTrial> trials = [];
         if (_options.SearchTrials > 1 && validation.Count > 0)
@@ -74,161 +117,170 @@ public sealed class BundleBuilder
                 new TwoTowerTrainer(dataset, train, features.Items, features.Users, options, _log).Train(validation)));
         }
 
-        var validationMetrics = run.Validation;
         var members = runs.Select(r => r.Network).ToList();
         var validationSet = validation.Count == 0
             ? null
             : new ValidationSet(validation, UserHistories.Build(train, dataset.Users.Count), dataset.Users, features.Users, training.ValidationUsers, dataset.Items.Count, training.Seed);
-        if (runs.Count > 1 && validationSet is not null)
-        {
-            validationMetrics = validationSet.Evaluate(members, features.Items.Values).ToDictionary();
-            _log(string.Create(CultureInfo.InvariantCulture,
-                $"ensemble of {runs.Count}: validation ndcg@10 {validationMetrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"));
-        }
-
-        // The popularity term: given, or chosen on the carve with the carve's counts (no carve, no term).
-        IReadOnlyList<PenaltyTrial> penaltyTrials = [];
-        var beta = _options.PopularityPenalty ?? 0;
+        var metrics = EnsembleMetrics(run, runs, members, validationSet, features);
+        var (beta, penaltyTrials) = (_options.PopularityPenalty ?? 0, (IReadOnlyList<PenaltyTrial>)[]);
         if (_options.PopularityPenalty is null && validationSet is not null)
         {
+            // The popularity term chosen on the carve with the carve's counts (no carve, no term).
             var (set, carve) = (validationSet, features);
             var (scored, chosen) = Step("choose the popularity penalty on the validation carve", () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log));
             (penaltyTrials, beta) = (scored, scored.Single(t => t.Chosen).Beta);
-            if (beta != 0)
-            {
-                validationMetrics = chosen.ToDictionary();
-            }
+            metrics = beta != 0 ? chosen.ToDictionary() : metrics;
         }
         else if (beta != 0 && validationSet is not null)
         {
-            validationMetrics = validationSet.Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts)).ToDictionary();
+            metrics = validationSet.Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts)).ToDictionary();
         }
 
         if (_options.Refit && validation.Count > 0)
         {
-            // The carve chose each member's epoch count; now train again on every interaction for that many epochs.
-            var all = dataset.Interactions;
-            features = FitFeatures(dataset, all, catalog, training);
-            var refit = features;
-            var kept = training;
-            for (var member = 0; member < runs.Count; member++)
-            {
-                var (seed, epochs) = (MemberSeed(kept.Seed, member), runs[member].BestEpoch);
-                members[member] = Step($"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} interactions for {epochs} epochs", () =>
-                    new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, kept with { Seed = seed, Epochs = epochs, Patience = 0 }, _log)
-                        .Train(new InteractionTable(0)).Network);
-            }
+            features = Refit(dataset, catalog, training, runs, members);
         }
 
-        var trainingSeconds = trainingClock.Elapsed.TotalSeconds; // search, members and refits
-        var network = members[0];
-        var popularity = PopularityTerm.For(beta, features.Items.Counts); // counted on what the bundle's model trained on
+        return new TrainedModel(training, train, validation, catalog, features, run, runs, members, trials, metrics, beta, penaltyTrials, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The validation metrics of the first member, or of the whole ensemble when there are several.</summary>
+    private IReadOnlyDictionary<string, double> EnsembleMetrics(
+        TrainingRun run, List<TrainingRun> runs, List<TwoTowerNetwork> members, ValidationSet? validationSet, FeatureSet features)
+    {
+        if (runs.Count == 1 || validationSet is null)
+        {
+            return run.Validation;
+        }
+
+        var metrics = validationSet.Evaluate(members, features.Items.Values).ToDictionary();
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"ensemble of {runs.Count}: validation ndcg@10 {metrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"));
+        return metrics;
+    }
+
+    /// <summary>The carve chose each member's epoch count; now train again on every interaction for that many epochs.</summary>
+    private FeatureSet Refit(Dataset dataset, ItemCatalog catalog, TrainingOptions training, List<TrainingRun> runs, List<TwoTowerNetwork> members)
+    {
+        var all = dataset.Interactions;
+        var refit = FitFeatures(dataset, all, catalog, training);
+        for (var member = 0; member < runs.Count; member++)
+        {
+            var (seed, epochs) = (MemberSeed(training.Seed, member), runs[member].BestEpoch);
+            members[member] = Step($"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} interactions for {epochs} epochs", () =>
+                new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, training with { Seed = seed, Epochs = epochs, Patience = 0 }, _log)
+                    .Train(new InteractionTable(0)).Network);
+        }
+
+        return refit;
+    }
+
+    /// <summary>
+    /// The tables into <paramref name="staging"/>: the ONNX towers and V_m (checked for parity), the partitions, the
+    /// item-item table (exact or approximate), the embedding index, the top lists, the catalog, users and interactions.
+    /// </summary>
+    private WrittenTables WriteTables(Dataset dataset, TrainedModel model, string staging)
+    {
+        var (training, features, members) = (model.Training, model.Features, model.Members);
+        var popularity = PopularityTerm.For(model.Beta, features.Items.Counts); // counted on what the bundle's model trained on
         var towerWidth = members.Sum(m => m.Dimensions.Output);
         var towers = training.Dimensions with { Output = towerWidth + (popularity is null ? 0 : 1) };
-        var (itemFeatures, schema) = (features.Items, features.Schema);
-        var staging = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(staging);
-        try
+
+        // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
+        var (parity, vectors, userSample, userSampleCount) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset, popularity, training.Seed));
+
+        // Similar items by the towers' part of V_m alone: the popularity column ranks for a user, not between items.
+        var count = dataset.Items.Count;
+        var unit = ExactSimilarItems.Normalize(popularity is null ? vectors : TowerPart(vectors, count, towers.Output, towerWidth), count, towerWidth);
+        var partitionClock = Stopwatch.StartNew();
+        var partitions = Step($"partition the items (spherical k-means, {SphericalKMeans.PartitionsFor(count)} partitions)", () => ItemPartitions.Fit(unit, count, towerWidth, training.Seed));
+        var partitionSeconds = partitionClock.Elapsed.TotalSeconds;
+        var (similar, probes, exact, similarBuild) = SimilarItemsTable(unit, count, towerWidth, partitions, partitionSeconds, training.Seed);
+        var (embeddingIndex, embeddingSummary) = Step("embedding index", () =>
+            EmbeddingIndexBuilder.Build(vectors, count, towers.Output, partitions, userSample, userSampleCount, partitionSeconds, _log));
+        var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
+        Step("write tables", () =>
         {
-            // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
-            var (parity, vectors, userSample, userSampleCount) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset, popularity, training.Seed));
+            model.Catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
+            new ItemVectors(dataset.Items.Count, towers.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
+            embeddingIndex.Write(Path.Combine(staging, EmbeddingIndex.FileName));
+            similar.Write(Path.Combine(staging, SimilarItems.FileName));
+            tops.Write(Path.Combine(staging, TopLists.FileName));
+            UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
+            InteractionsFile.Write(Path.Combine(staging, InteractionsFile.FileName), dataset.Interactions, dataset.Users.Count, dataset.Items.Count);
+            return 0;
+        });
 
-            // Similar items by the towers' part of V_m alone: the popularity column ranks for a user, not between items.
-            var count = dataset.Items.Count;
-            var unit = ExactSimilarItems.Normalize(popularity is null ? vectors : TowerPart(vectors, count, towers.Output, towerWidth), count, towerWidth);
-            var partitionClock = Stopwatch.StartNew();
-            var partitions = Step($"partition the items (spherical k-means, {SphericalKMeans.PartitionsFor(count)} partitions)", () => ItemPartitions.Fit(unit, count, towerWidth, training.Seed));
-            var partitionSeconds = partitionClock.Elapsed.TotalSeconds;
-            var exact = count <= _options.ExactSimilarMaxItems;
-            var similarClock = Stopwatch.StartNew();
-            var (similar, probes) = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
-                ? (ExactSimilarItems.Build(unit, count, towerWidth, _options.SimilarItemsK), 0)
-                : PartitionedSimilarItems.Build(unit, count, towerWidth, _options.SimilarItemsK, partitions, training.Seed, _log));
-            var similarSeconds = similarClock.Elapsed.TotalSeconds + (exact ? 0 : partitionSeconds);
-            var similarRecall = exact ? 1 : Step("item-item table recall", () => PartitionedSimilarItems.MeasureRecall(unit, count, towerWidth, similar, training.Seed + 7));
-            var similarBuild = exact
-                ? new IndexSummary("exact", 0, 0, similar.K, 1, 0, Math.Round(similarSeconds, 2))
-                : new IndexSummary("partitioned cosine (IVF)", partitions.Count, probes, similar.K, Math.Round(similarRecall, 4), Math.Min(PartitionedSimilarItems.SampleSize, count), Math.Round(similarSeconds, 2));
-            if (!exact)
-            {
-                _log(string.Create(CultureInfo.InvariantCulture,
-                    $"item-item table: recall@{similar.K} {similarRecall:F3} against exact search on {Math.Min(PartitionedSimilarItems.SampleSize, count)} sampled items, {similarSeconds:F1} s with the partitioning"));
-            }
+        return new WrittenTables(parity, towers, similar, exact, probes, partitions.Count, similarBuild, embeddingSummary);
+    }
 
-            var (embeddingIndex, embeddingSummary) = Step("embedding index", () =>
-                EmbeddingIndexBuilder.Build(vectors, count, towers.Output, partitions, userSample, userSampleCount, partitionSeconds, _log));
-            var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
-            Step("write tables", () =>
-            {
-                catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
-                new ItemVectors(dataset.Items.Count, towers.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
-                embeddingIndex.Write(Path.Combine(staging, EmbeddingIndex.FileName));
-                similar.Write(Path.Combine(staging, SimilarItems.FileName));
-                tops.Write(Path.Combine(staging, TopLists.FileName));
-                UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
-                InteractionsFile.Write(Path.Combine(staging, InteractionsFile.FileName), dataset.Interactions, dataset.Users.Count, dataset.Items.Count);
-                return 0;
-            });
+    /// <summary>The item-item table: exact up to <see cref="BuildOptions.ExactSimilarMaxItems"/> items, else over the partitions, its recall measured.</summary>
+    private (SimilarItems Table, int Probes, bool Exact, IndexSummary Summary) SimilarItemsTable(float[] unit, int count, int width, ItemPartitions partitions, double partitionSeconds, int seed)
+    {
+        var exact = count <= _options.ExactSimilarMaxItems;
+        var clock = Stopwatch.StartNew();
+        var (similar, probes) = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
+            ? (ExactSimilarItems.Build(unit, count, width, _options.SimilarItemsK), 0)
+            : PartitionedSimilarItems.Build(unit, count, width, _options.SimilarItemsK, partitions, seed, _log));
+        var seconds = clock.Elapsed.TotalSeconds + (exact ? 0 : partitionSeconds);
+        if (exact)
+        {
+            return (similar, probes, true, new IndexSummary("exact", 0, 0, similar.K, 1, 0, Math.Round(seconds, 2)));
+        }
 
-            var created = DateTimeOffset.UtcNow;
-            var manifest = new BundleManifest
+        var recall = Step("item-item table recall", () => PartitionedSimilarItems.MeasureRecall(unit, count, width, similar, seed + 7));
+        var sample = Math.Min(PartitionedSimilarItems.SampleSize, count);
+        _log(string.Create(CultureInfo.InvariantCulture,
+            $"item-item table: recall@{similar.K} {recall:F3} against exact search on {sample} sampled items, {seconds:F1} s with the partitioning"));
+        return (similar, probes, false, new IndexSummary("partitioned cosine (IVF)", partitions.Count, probes, similar.K, Math.Round(recall, 4), sample, Math.Round(seconds, 2)));
+    }
+
+    /// <summary>The manifest: what the bundle holds, how it was built and trained, every file with its checksum.</summary>
+    private BundleManifest WriteManifest(Dataset dataset, TrainedModel model, WrittenTables tables, string fingerprint, string staging, Stopwatch total)
+    {
+        var (training, runs, trials, beta) = (model.Training, model.Runs, model.Trials, model.Beta);
+        var created = DateTimeOffset.UtcNow;
+        var manifest = new BundleManifest
+        {
+            FormatVersion = BundleManifest.CurrentFormatVersion,
+            Version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + fingerprint[..8],
+            CreatedAt = created,
+            Dataset = new DatasetSummary(dataset.Name, fingerprint, dataset.Items.Count, dataset.Users.Count, dataset.Interactions.Count, model.Train.Count, model.Validation.Count),
+            Schema = model.Features.Schema,
+            Towers = tables.Towers,
+            ItemCount = dataset.Items.Count,
+            SimilarItemsK = tables.Similar.K,
+            SimilarItemsIndex = tables.Exact ? "exact" : PartitionedSimilarItems.Describe(tables.Partitions, tables.Probes),
+            SimilarItemsBuild = tables.SimilarBuild,
+            BuildSteps = [.. _steps],
+            EmbeddingIndex = tables.EmbeddingIndex,
+            Training = new TrainingSummary
             {
-                FormatVersion = BundleManifest.CurrentFormatVersion,
-                Version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + fingerprint[..8],
-                CreatedAt = created,
-                Dataset = new DatasetSummary(dataset.Name, fingerprint, dataset.Items.Count, dataset.Users.Count, dataset.Interactions.Count, train.Count, validation.Count),
-                Schema = schema,
-                Towers = towers,
-                ItemCount = dataset.Items.Count,
-                SimilarItemsK = similar.K,
-                SimilarItemsIndex = exact ? "exact" : PartitionedSimilarItems.Describe(partitions.Count, probes),
-                SimilarItemsBuild = similarBuild,
-                BuildSteps = [.. _steps],
-                EmbeddingIndex = embeddingSummary,
-                Training = new TrainingSummary
+                Loss = model.Members[0].ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : $"sampled softmax (batch positives + {training.SampledNegatives} uniform negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
+                Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
                 {
-                    Loss = network.ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : $"sampled softmax (batch positives + {training.SampledNegatives} uniform negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
-                    Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
-                    {
-                        ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
-                        ["search"] = trials.Count == 0 ? "off" : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
-                        ["refit"] = _options.Refit && validation.Count > 0 ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs" : "no",
-                        ["popularityPenalty"] = beta.ToString(CultureInfo.InvariantCulture) + (penaltyTrials.Count > 0 ? " (chosen on the validation carve)" : _options.PopularityPenalty is null ? " (no validation carve to choose on)" : " (given)"),
-                    },
-                    Epochs = run.Epochs,
-                    BestEpoch = run.BestEpoch,
-                    Validation = validationMetrics,
-                    PopularityValidation = run.PopularityValidation,
-                    Search = trials,
-                    PopularityPenalty = beta,
-                    PenaltyTrials = penaltyTrials,
-                    OnnxParityMaxError = parity,
-                    TrainingSeconds = Math.Round(trainingSeconds, 2),
-                    TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
+                    ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
+                    ["search"] = trials.Count == 0 ? "off" : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
+                    ["refit"] = _options.Refit && model.Validation.Count > 0 ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs" : "no",
+                    ["popularityPenalty"] = beta.ToString(CultureInfo.InvariantCulture) + (model.PenaltyTrials.Count > 0 ? " (chosen on the validation carve)" : _options.PopularityPenalty is null ? " (no validation carve to choose on)" : " (given)"),
                 },
-                Files = Directory.EnumerateFiles(staging).Select(Path.GetFileName).Order(StringComparer.Ordinal)
-                    .Select(name => new BundleFile(name!, new FileInfo(Path.Combine(staging, name!)).Length, BundleChecksums.OfFile(Path.Combine(staging, name!))))
-                    .ToList(),
-            };
-            File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
-            Step("verify the written bundle", () => Bundle.Load(staging, BundleParts.All));
-            Replace(staging, target);
-            // The steps reset the kernel's peak (PeakMemory.Reset), so the build's peak is the largest step's, not what
-            // getrusage or /usr/bin/time report at exit (the peak since the last reset only).
-            var peak = _steps.Max(s => s.PeakRssBytes);
-            _log(string.Create(CultureInfo.InvariantCulture,
-                $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"));
-            return manifest;
-        }
-        catch
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-
-            throw;
-        }
+                Epochs = model.Run.Epochs,
+                BestEpoch = model.Run.BestEpoch,
+                Validation = model.ValidationMetrics,
+                PopularityValidation = model.Run.PopularityValidation,
+                Search = trials,
+                PopularityPenalty = beta,
+                PenaltyTrials = model.PenaltyTrials,
+                OnnxParityMaxError = tables.Parity,
+                TrainingSeconds = Math.Round(model.Seconds, 2),
+                TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
+            },
+            Files = Directory.EnumerateFiles(staging).Select(Path.GetFileName).Order(StringComparer.Ordinal)
+                .Select(name => new BundleFile(name!, new FileInfo(Path.Combine(staging, name!)).Length, BundleChecksums.OfFile(Path.Combine(staging, name!))))
+                .ToList(),
+        };
+        File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
+        return manifest;
     }
 
     /// <summary>Item features, the schema (standardisers fitted on <paramref name="rows"/>), user feature building and the histories, for one training run.</summary>
