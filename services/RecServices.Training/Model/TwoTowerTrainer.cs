@@ -38,167 +38,254 @@ public sealed class TwoTowerTrainer
     public TrainingRun Train(InteractionTable validation)
     {
         var clock = Stopwatch.StartNew();
-        var itemCount = _dataset.Items.Count;
-        var histories = UserHistories.Build(_train, _dataset.Users.Count);
-        var network = new TwoTowerNetwork(itemCount, _userFeatures.Width, _itemFeatures.Width, _options.Dimensions, _options.Seed);
-        var objective = new SoftmaxObjective(network);
-        var adam = new Adam(_options.LearningRate, _options.WeightDecay);
-        var order = Enumerable.Range(0, _train.Count).ToArray();
-        var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
-        var stepsPerEpoch = Math.Max(1, (perEpoch + _options.BatchSize - 1) / _options.BatchSize);
-        var average = _options.AverageHalfLife > 0
-            ? new WeightAverage(network.Parameters, Math.Pow(2, -1 / (_options.AverageHalfLife * stepsPerEpoch)))
-            : null;
-        var rng = new Random(_options.Seed);
-        var validationSet = new ValidationSet(validation, histories, _dataset.Users, _userFeatures, _options.ValidationUsers, itemCount, _options.Seed);
+        var run = Prepare(validation);
+        var validationSet = run.Validation;
         var popularity = validationSet.EvaluatePopularity(_itemFeatures.Counts);
-        var full = itemCount <= _options.FullSoftmaxMaxItems;
         _log(string.Create(CultureInfo.InvariantCulture,
-            $"training on {_train.Count} interactions, {itemCount} items, {validationSet.UserCount} validation users; softmax over {(full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"));
-
-        var batch = new UserBatch(_options.BatchSize, _userFeatures.HistoryLength, _userFeatures.Width);
-        var allItems = full ? Enumerable.Range(0, itemCount).ToArray() : [];
-        var position = full ? [] : Enumerable.Repeat(-1, itemCount).ToArray();
-        var candidates = new List<int>();
-        var targets = new int[_options.BatchSize];
-        var users = new int[_options.BatchSize];
-        var kept = new List<int>();
-        float[]? mask = null;
-        var logQ = full || !_options.LogQCorrection ? null : SamplingLogQ(itemCount, perEpoch);
+            $"training on {_train.Count} interactions, {run.ItemCount} items, {validationSet.UserCount} validation users; softmax over {(run.Full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"));
 
         var epochs = new List<EpochRecord>();
-        float[][]? best = null;
-        var bestEpoch = 0;
-        var bestNdcg = double.NegativeInfinity;
-        MetricAccumulator? bestMetrics = null;
+        var best = new BestEpoch();
         for (var epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
-            rng.Shuffle(order);
-            double lossSum = 0;
-            var batches = 0;
-            var progress = new Bundling.StepProgress($"epoch {epoch}/{_options.Epochs}", perEpoch, _log);
-            for (var start = 0; start < perEpoch; start += _options.BatchSize)
-            {
-                batch.Rows = Math.Min(_options.BatchSize, perEpoch - start);
-                for (var r = 0; r < batch.Rows; r++)
-                {
-                    var row = order[start + r];
-                    var u = _train.Users[row];
-                    var target = _train.Items[row];
-                    users[r] = u;
-                    kept.Clear();
-                    foreach (var item in histories.Of(u))
-                    {
-                        if (item != target && rng.NextDouble() >= _options.HistoryDropout)
-                        {
-                            kept.Add(item);
-                        }
-                    }
-
-                    var profile = _dataset.Users[u];
-                    _userFeatures.Fill(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kept), profile.Age, profile.Gender,
-                        batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
-                    targets[r] = target;
-                }
-
-                ReadOnlySpan<int> classes;
-                if (full)
-                {
-                    classes = allItems;
-                }
-                else
-                {
-                    SampleCandidates(targets.AsSpan(0, batch.Rows), position, candidates, rng, itemCount);
-                    for (var r = 0; r < batch.Rows; r++)
-                    {
-                        targets[r] = position[targets[r]];
-                    }
-
-                    classes = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates);
-                }
-
-                var masked = _options.MaskSeen || logQ is not null;
-                if (masked)
-                {
-                    mask = BuildMask(mask, batch.Rows, classes.Length, users, targets, _options.MaskSeen ? histories : null, full ? null : position, classes, logQ);
-                }
-
-                var loss = objective.Evaluate(batch, classes, _itemFeatures.Values, targets.AsSpan(0, batch.Rows), masked ? mask : null, backward: true);
-                if (!double.IsFinite(loss))
-                {
-                    throw Diverged(epoch, batches + 1, $"the loss is {loss}");
-                }
-
-                lossSum += loss;
-                batches++;
-                progress.Advance(batch.Rows);
-                average?.BeforeStep();
-                adam.Step(network.Parameters);
-                average?.AfterStep();
-                network.ClearGrads();
-                if (!full)
-                {
-                    foreach (var c in candidates)
-                    {
-                        position[c] = -1;
-                    }
-                }
-            }
-
-            if (NonFinite(network) is { } broken)
+            var (lossSum, batches) = TrainEpoch(run, epoch);
+            if (NonFinite(run.Network) is { } broken)
             {
                 throw Diverged(epoch, batches, $"parameter {broken} holds a NaN or an infinity");
             }
 
-            // With weight averaging, validation scores (and the bundle keeps) the averaged weights; training goes on from the raw ones.
-            var raw = average is null ? null : network.Snapshot();
-            if (average is not null)
-            {
-                network.Restore(average.Snapshot());
-            }
-
-            var metrics = validationSet.Evaluate(network, _itemFeatures.Values);
+            var (metrics, improved) = Validate(run, best, epoch);
             var seconds = epochClock.Elapsed.TotalSeconds;
-            epochs.Add(new EpochRecord(epoch, lossSum / Math.Max(1, batches), metrics.Ndcg, metrics.Recall, seconds));
-            // Without validation keep the last epoch; a non-finite score is never an improvement.
-            var improved = validationSet.UserCount == 0 || (double.IsFinite(metrics.Ndcg) && metrics.Ndcg > bestNdcg);
-            if (improved)
-            {
-                bestNdcg = metrics.Ndcg;
-                bestEpoch = epoch;
-                bestMetrics = metrics;
-                best = network.Snapshot();
-            }
-
-            if (raw is not null)
-            {
-                network.Restore(raw);
-            }
-
+            var loss = lossSum / Math.Max(1, batches);
+            epochs.Add(new EpochRecord(epoch, loss, metrics.Ndcg, metrics.Recall, seconds));
             var eta = TimeSpan.FromSeconds(seconds * (_options.Epochs - epoch));
-            var quality = validationSet.UserCount == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage {metrics.CoveredItems / (double)itemCount:F3}{(improved ? " *" : string.Empty)}");
+            var quality = validationSet.UserCount == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage {metrics.CoveredItems / (double)run.ItemCount:F3}{(improved ? " *" : string.Empty)}");
             _log(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch}/{_options.Epochs}  loss {lossSum / Math.Max(1, batches):F4}{quality}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
-            if (_options.Patience > 0 && epoch - bestEpoch >= _options.Patience)
+                $"epoch {epoch}/{_options.Epochs}  loss {loss:F4}{quality}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
+            if (_options.Patience > 0 && epoch - best.Epoch >= _options.Patience)
             {
-                _log($"no improvement for {_options.Patience} epochs; keeping epoch {bestEpoch}");
+                _log($"no improvement for {_options.Patience} epochs; keeping epoch {best.Epoch}");
                 break;
             }
         }
 
-        if (best is null)
+        if (best.Weights is null)
         {
             throw new InvalidOperationException("training produced no usable epoch: every validation score was NaN");
         }
 
-        network.Restore(best);
-        foreach (var parameter in network.Parameters)
+        run.Network.Restore(best.Weights);
+        foreach (var parameter in run.Network.Parameters)
         {
             parameter.ReleaseTrainingState(); // what is returned only runs forward: gradients and moments would be 3× its memory
         }
 
-        return new TrainingRun(network, epochs, bestEpoch, bestMetrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
+        return new TrainingRun(run.Network, epochs, best.Epoch, best.Metrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>One training's network, optimiser, seeded stream, example order and the buffers its batches reuse.</summary>
+    private sealed class TrainingState
+    {
+        public required TwoTowerNetwork Network { get; init; }
+
+        public required SoftmaxObjective Objective { get; init; }
+
+        public required Adam Adam { get; init; }
+
+        public required WeightAverage? Average { get; init; }
+
+        public required Random Rng { get; init; }
+
+        public required UserHistories Histories { get; init; }
+
+        public required ValidationSet Validation { get; init; }
+
+        public required int[] Order { get; init; }
+
+        public required int PerEpoch { get; init; }
+
+        public required int ItemCount { get; init; }
+
+        /// <summary>A softmax over the whole catalog (else over the batch's positives and sampled items).</summary>
+        public required bool Full { get; init; }
+
+        public required UserBatch Batch { get; init; }
+
+        public required int[] AllItems { get; init; }
+
+        /// <summary>Each item's column among a sampled batch's classes, -1 when not among them.</summary>
+        public required int[] Position { get; init; }
+
+        public required float[]? LogQ { get; init; }
+
+        public List<int> Candidates { get; } = [];
+
+        public List<int> Kept { get; } = [];
+
+        public required int[] Targets { get; init; }
+
+        public required int[] Users { get; init; }
+
+        public float[]? Mask { get; set; }
+    }
+
+    /// <summary>The best epoch so far: its number, score, metrics and weights.</summary>
+    private sealed class BestEpoch
+    {
+        public int Epoch { get; set; }
+
+        public double Ndcg { get; set; } = double.NegativeInfinity;
+
+        public MetricAccumulator? Metrics { get; set; }
+
+        public float[][]? Weights { get; set; }
+    }
+
+    private TrainingState Prepare(InteractionTable validation)
+    {
+        var itemCount = _dataset.Items.Count;
+        var histories = UserHistories.Build(_train, _dataset.Users.Count);
+        var network = new TwoTowerNetwork(itemCount, _userFeatures.Width, _itemFeatures.Width, _options.Dimensions, _options.Seed);
+        var order = Enumerable.Range(0, _train.Count).ToArray();
+        var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
+        var stepsPerEpoch = Math.Max(1, (perEpoch + _options.BatchSize - 1) / _options.BatchSize);
+        var full = itemCount <= _options.FullSoftmaxMaxItems;
+        return new TrainingState
+        {
+            Network = network,
+            Objective = new SoftmaxObjective(network),
+            Adam = new Adam(_options.LearningRate, _options.WeightDecay),
+            Average = _options.AverageHalfLife > 0 ? new WeightAverage(network.Parameters, Math.Pow(2, -1 / (_options.AverageHalfLife * stepsPerEpoch))) : null,
+            Rng = new Random(_options.Seed),
+            Histories = histories,
+            Validation = new ValidationSet(validation, histories, _dataset.Users, _userFeatures, _options.ValidationUsers, itemCount, _options.Seed),
+            Order = order,
+            PerEpoch = perEpoch,
+            ItemCount = itemCount,
+            Full = full,
+            Batch = new UserBatch(_options.BatchSize, _userFeatures.HistoryLength, _userFeatures.Width),
+            AllItems = full ? Enumerable.Range(0, itemCount).ToArray() : [],
+            Position = full ? [] : Enumerable.Repeat(-1, itemCount).ToArray(),
+            LogQ = full || !_options.LogQCorrection ? null : SamplingLogQ(itemCount, perEpoch),
+            Targets = new int[_options.BatchSize],
+            Users = new int[_options.BatchSize],
+        };
+    }
+
+    /// <summary>One pass over the (shuffled) examples in mini-batches; the summed loss and the batch count.</summary>
+    private (double LossSum, int Batches) TrainEpoch(TrainingState run, int epoch)
+    {
+        run.Rng.Shuffle(run.Order);
+        double lossSum = 0;
+        var batches = 0;
+        var batch = run.Batch;
+        var progress = new Bundling.StepProgress($"epoch {epoch}/{_options.Epochs}", run.PerEpoch, _log);
+        for (var start = 0; start < run.PerEpoch; start += _options.BatchSize)
+        {
+            batch.Rows = Math.Min(_options.BatchSize, run.PerEpoch - start);
+            FillBatch(run, start);
+            var classes = Classes(run);
+            var masked = _options.MaskSeen || run.LogQ is not null;
+            if (masked)
+            {
+                run.Mask = BuildMask(run.Mask, batch.Rows, classes.Length, run.Users, run.Targets, _options.MaskSeen ? run.Histories : null, run.Full ? null : run.Position, classes, run.LogQ);
+            }
+
+            var loss = run.Objective.Evaluate(batch, classes, _itemFeatures.Values, run.Targets.AsSpan(0, batch.Rows), masked ? run.Mask : null, backward: true);
+            if (!double.IsFinite(loss))
+            {
+                throw Diverged(epoch, batches + 1, $"the loss is {loss}");
+            }
+
+            lossSum += loss;
+            batches++;
+            progress.Advance(batch.Rows);
+            run.Average?.BeforeStep();
+            run.Adam.Step(run.Network.Parameters);
+            run.Average?.AfterStep();
+            run.Network.ClearGrads();
+            if (!run.Full)
+            {
+                foreach (var c in run.Candidates)
+                {
+                    run.Position[c] = -1;
+                }
+            }
+        }
+
+        return (lossSum, batches);
+    }
+
+    /// <summary>The batch's examples from <paramref name="start"/>: each user's other train items (the target left out, some dropped) and profile.</summary>
+    private void FillBatch(TrainingState run, int start)
+    {
+        var batch = run.Batch;
+        for (var r = 0; r < batch.Rows; r++)
+        {
+            var row = run.Order[start + r];
+            var u = _train.Users[row];
+            var target = _train.Items[row];
+            run.Users[r] = u;
+            run.Kept.Clear();
+            foreach (var item in run.Histories.Of(u))
+            {
+                if (item != target && run.Rng.NextDouble() >= _options.HistoryDropout)
+                {
+                    run.Kept.Add(item);
+                }
+            }
+
+            var profile = _dataset.Users[u];
+            _userFeatures.Fill(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run.Kept), profile.Age, profile.Gender,
+                batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+            run.Targets[r] = target;
+        }
+    }
+
+    /// <summary>The softmax's classes for the batch: every item, or the positives plus sampled items (targets then become columns).</summary>
+    private ReadOnlySpan<int> Classes(TrainingState run)
+    {
+        if (run.Full)
+        {
+            return run.AllItems;
+        }
+
+        SampleCandidates(run.Targets.AsSpan(0, run.Batch.Rows), run.Position, run.Candidates, run.Rng, run.ItemCount);
+        for (var r = 0; r < run.Batch.Rows; r++)
+        {
+            run.Targets[r] = run.Position[run.Targets[r]];
+        }
+
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run.Candidates);
+    }
+
+    /// <summary>
+    /// Scores the epoch on validation (with weight averaging, the averaged weights, which the bundle keeps; training
+    /// goes on from the raw ones) and keeps it when it is the best so far. Without validation the last epoch is kept;
+    /// a non-finite score is never an improvement.
+    /// </summary>
+    private (MetricAccumulator Metrics, bool Improved) Validate(TrainingState run, BestEpoch best, int epoch)
+    {
+        var raw = run.Average is null ? null : run.Network.Snapshot();
+        if (run.Average is not null)
+        {
+            run.Network.Restore(run.Average.Snapshot());
+        }
+
+        var metrics = run.Validation.Evaluate(run.Network, _itemFeatures.Values);
+        var improved = run.Validation.UserCount == 0 || (double.IsFinite(metrics.Ndcg) && metrics.Ndcg > best.Ndcg);
+        if (improved)
+        {
+            (best.Ndcg, best.Epoch, best.Metrics, best.Weights) = (metrics.Ndcg, epoch, metrics, run.Network.Snapshot());
+        }
+
+        if (raw is not null)
+        {
+            run.Network.Restore(raw);
+        }
+
+        return (metrics, improved);
     }
 
     /// <summary>The name of the first parameter holding a NaN or an infinity, or null.</summary>
