@@ -117,14 +117,7 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     /// <summary>The command-line arguments a host gets: bundle, loopback ports, quiet logs, fast load retries.</summary>
     public static string[] Args(string bundlePath, Endpoints ports) =>
-    [
-        $"--Recs:BundlePath={bundlePath}",
-        $"--Recs:GrpcPort={ports.Grpc}",
-        $"--Recs:HttpPort={ports.Http}",
-        "--Recs:ListenAddress=127.0.0.1",
-        "--Recs:LoadRetrySeconds=0.2",
-        "--Logging:LogLevel:Default=Warning",
-    ];
+        [.. LocalServices.HostSettings(bundlePath, ports.Grpc, ports.Http), "--Logging:LogLevel:Default=Warning"];
 
     /// <summary>grpc.health.v1 Check of the whole server on <paramref name="port"/>.</summary>
     public static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(int port)

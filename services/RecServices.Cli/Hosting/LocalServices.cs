@@ -134,8 +134,7 @@ public sealed class LocalServices : IAsyncDisposable
                 string[] settings =
                 [
                     .. services.Settings(bundle, gateway),
-                    $"--Recs:RetrievalAddress=http://127.0.0.1:{retrieval.Grpc}",
-                    $"--Recs:RankingAddress=http://127.0.0.1:{ranking.Grpc}",
+                    .. BackendSettings("http", retrieval.Grpc, ranking.Grpc),
                     .. store,
                     .. gatewaySettings ?? [],
                 ];
@@ -214,13 +213,29 @@ public sealed class LocalServices : IAsyncDisposable
         }
     }
 
-    private string[] Settings(string bundle, (int Grpc, int Http) port) =>
+    /// <summary>
+    /// The settings of a host started on this machine (by <c>recs</c> as a process, by the tests in process): the bundle,
+    /// its two loopback ports, bundle load retried every 0.2 s.
+    /// </summary>
+    public static string[] HostSettings(string bundle, int grpcPort, int httpPort) =>
     [
         $"--Recs:BundlePath={bundle}",
-        $"--Recs:GrpcPort={port.Grpc}",
-        $"--Recs:HttpPort={port.Http}",
+        $"--Recs:GrpcPort={grpcPort}",
+        $"--Recs:HttpPort={httpPort}",
         "--Recs:ListenAddress=127.0.0.1",
         "--Recs:LoadRetrySeconds=0.2",
+    ];
+
+    /// <summary>The backend addresses of a gateway started on this machine.</summary>
+    public static string[] BackendSettings(string scheme, int retrievalGrpcPort, int rankingGrpcPort) =>
+    [
+        $"--Recs:RetrievalAddress={scheme}://127.0.0.1:{retrievalGrpcPort}",
+        $"--Recs:RankingAddress={scheme}://127.0.0.1:{rankingGrpcPort}",
+    ];
+
+    private string[] Settings(string bundle, (int Grpc, int Http) port) =>
+    [
+        .. HostSettings(bundle, port.Grpc, port.Http),
         .. _defaultLogLevels ? Array.Empty<string>() :
         [
             "--Logging:LogLevel:Default=Warning",
