@@ -69,7 +69,9 @@ public class MessageBenchmarks
     [Benchmark]
     public int DecodeRecommendItem() => RecommendResponse.Parser.ParseFrom(_itemBytes).Sources.Count;
 
-    /// <summary>The gateway's filter over retrieval's answer (known, unseen, once) and the sources of a top 10.</summary>
+    /// <summary>
+    /// The gateway's filter over retrieval's answer (known, unseen, once) and the sources of a top 10.
+    /// </summary>
     [Benchmark]
     public int GatewayFilter()
     {

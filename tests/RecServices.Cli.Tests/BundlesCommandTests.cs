@@ -2,7 +2,9 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Tests;
 
-/// <summary>Versions in one bundle root: train adds, promote validates and points <c>current</c>, rollback goes back.</summary>
+/// <summary>
+/// Versions in one bundle root: train adds, promote validates and points <c>current</c>, rollback goes back.
+/// </summary>
 public sealed class BundlesCommandTests
 {
     private static readonly string[] Small =

@@ -2,6 +2,10 @@ using System.Text.Json;
 
 namespace RecServices.Cli.Tests;
 
+/// <summary>
+/// recs cost measures every part at two small sizes and writes its tables and chart; a size out of range is refused
+/// naming the limits.
+/// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class CostCommandTests
 {

@@ -4,6 +4,10 @@ using System.Text.Json;
 
 namespace RecServices.Cli.Tests;
 
+/// <summary>
+/// recs evaluate and sweep on real files: metrics, lists and charts written, given splits honoured, bad files named
+/// with their line, lists over gRPC equal to in process.
+/// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class EvaluateCommandTests
 {

@@ -2,6 +2,10 @@ using System.Text.Json;
 
 namespace RecServices.Cli.Tests;
 
+/// <summary>
+/// recs load against spawned services: Recommend and the floor measured and written, the cost model and fixed rates,
+/// missing arguments refused saying what to give.
+/// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class LoadCommandTests
 {

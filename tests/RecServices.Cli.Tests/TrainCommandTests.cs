@@ -3,6 +3,10 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Tests;
 
+/// <summary>
+/// recs train and inspect: a bundle written and verified, every bad input refused with its reason, other files never
+/// overwritten, every command's help.
+/// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class TrainCommandTests
 {

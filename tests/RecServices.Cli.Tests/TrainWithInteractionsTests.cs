@@ -5,7 +5,9 @@ using RecServices.Users;
 
 namespace RecServices.Cli.Tests;
 
-/// <summary><c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store.</summary>
+/// <summary>
+/// <c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store.
+/// </summary>
 public sealed class TrainWithInteractionsTests
 {
     private static readonly string[] SmallSynthetic =

@@ -5,6 +5,10 @@ using RecServices.Contracts.Retrieval.V1;
 
 namespace RecServices.Contracts.Tests;
 
+/// <summary>
+/// The contracts: buf lint, buf breaking against the released image (and that it bites), the gateway's public shape,
+/// versioned packages.
+/// </summary>
 public sealed class ProtoContractTests
 {
     [BufFact]
@@ -15,7 +19,10 @@ public sealed class ProtoContractTests
         Assert.True(code == 0, "buf lint found problems:\n" + output);
     }
 
-    /// <summary>The contracts as last released (<c>protos/released/v1.binpb</c>, a buf image): no change may break a client built against it.</summary>
+    /// <summary>
+    /// The contracts as last released (<c>protos/released/v1.binpb</c>, a buf image): no change may break a client
+    /// built against it.
+    /// </summary>
     [BufFact]
     public async Task BufBreaking_AgainstTheReleasedContracts_IsClean()
     {
@@ -24,7 +31,9 @@ public sealed class ProtoContractTests
         Assert.True(code == 0, "buf breaking: the contracts no longer accept what released clients send or expect:\n" + output);
     }
 
-    /// <summary>The check bites: a copy of the contracts with one field's type changed fails it, buf naming the field.</summary>
+    /// <summary>
+    /// The check bites: a copy of the contracts with one field's type changed fails it, buf naming the field.
+    /// </summary>
     [BufFact]
     public async Task BufBreaking_AFieldsTypeChanged_FailsNamingTheField()
     {

@@ -7,7 +7,9 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Deploy.Tests;
 
-/// <summary>One of the three services as the manifests and Dockerfiles name it, with the code that reads its settings.</summary>
+/// <summary>
+/// One of the three services as the manifests and Dockerfiles name it, with the code that reads its settings.
+/// </summary>
 public sealed record DeployedService(
     string Name, Type OptionsType, string GrpcService, string Assembly, Func<IConfiguration, RecsOptions> ReadOptions, Func<string[], WebApplication> Build)
 {
@@ -23,7 +25,10 @@ public sealed record DeployedService(
 
     public static DeployedService Named(string name) => All.Single(s => s.Name == name);
 
-    /// <summary>The settings this service's Deployment in <paramref name="manifest"/> gives it, read and validated by the service's own code.</summary>
+    /// <summary>
+    /// The settings this service's Deployment in <paramref name="manifest"/> gives it, read and validated by the
+    /// service's own code.
+    /// </summary>
     public RecsOptions OptionsIn(Manifest manifest) =>
         ReadOptions(Configuration(manifest.Environment(Manifest.Container(manifest.Named("Deployment", Name)))));
 

@@ -66,7 +66,9 @@ public sealed partial class DockerfileTests
         Assert.Superset(References(project), copied);
     }
 
-    /// <summary><paramref name="project"/> and every project it references, transitively (repository-relative paths).</summary>
+    /// <summary>
+    /// <paramref name="project"/> and every project it references, transitively (repository-relative paths).
+    /// </summary>
     private static HashSet<string> References(string project)
     {
         var all = new HashSet<string>();

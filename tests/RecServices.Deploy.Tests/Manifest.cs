@@ -5,7 +5,9 @@ namespace RecServices.Deploy.Tests;
 /// <summary>One overlay's rendered objects, with the lookups the manifest tests need.</summary>
 public sealed record Manifest(string Overlay, IReadOnlyList<JsonObject> Objects)
 {
-    /// <summary>The object of <paramref name="kind"/> named <paramref name="name"/> (empty: the one with a generated name).</summary>
+    /// <summary>
+    /// The object of <paramref name="kind"/> named <paramref name="name"/> (empty: the one with a generated name).
+    /// </summary>
     public JsonObject Named(string kind, string name) =>
         Objects.Single(o => (string?)o["kind"] == kind && ((string?)o["metadata"]!["name"] ?? string.Empty) == name);
 

@@ -11,7 +11,9 @@ namespace RecServices.Deploy.Tests;
 /// </summary>
 public sealed class ManifestTests
 {
-    /// <summary>Environment variables the services read besides Recs__* (OpenTelemetry's own, and the pod name they use).</summary>
+    /// <summary>
+    /// Environment variables the services read besides Recs__* (OpenTelemetry's own, and the pod name they use).
+    /// </summary>
     private static readonly HashSet<string> OtherVariables =
         ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
 
@@ -87,7 +89,9 @@ public sealed class ManifestTests
         }
     }
 
-    /// <summary>Each service started with the dev overlay's settings answers its probes' health service names SERVING.</summary>
+    /// <summary>
+    /// Each service started with the dev overlay's settings answers its probes' health service names SERVING.
+    /// </summary>
     [DeployCheckFact]
     public async Task Probes_ServiceNames_AreServingOnTheRealHosts()
     {
@@ -338,7 +342,9 @@ public sealed class ManifestTests
         }
     }
 
-    /// <summary>The one-off bundles Job (list, promote, rollback): arguments recs accepts, on the volume the services read.</summary>
+    /// <summary>
+    /// The one-off bundles Job (list, promote, rollback): arguments recs accepts, on the volume the services read.
+    /// </summary>
     [DeployCheckFact]
     public async Task OpsBundlesJob_EveryVariantParsesAndWorksOnTheServedRoot()
     {
@@ -383,7 +389,10 @@ public sealed class ManifestTests
         }
     }
 
-    /// <summary>Whether <paramref name="path"/> (Auth, Enabled) names a writable property of the options, nested sections included.</summary>
+    /// <summary>
+    /// Whether <paramref name="path"/> (Auth, Enabled) names a writable property of the options, nested sections
+    /// included.
+    /// </summary>
     private static bool IsSetting(Type options, string[] path) =>
         options.GetProperty(path[0]) is { CanWrite: true } property
         && (path.Length == 1 || (property.PropertyType.IsClass && property.PropertyType != typeof(string) && IsSetting(property.PropertyType, path[1..])));
@@ -407,7 +416,9 @@ public sealed class ManifestTests
     private static bool Matches(JsonObject selector, JsonObject labels) =>
         selector.Count > 0 && selector.All(s => (string?)labels[s.Key] == (string?)s.Value);
 
-    /// <summary>A NetworkPolicy podSelector (matchLabels or an In expression) selecting pods with <paramref name="labels"/>.</summary>
+    /// <summary>
+    /// A NetworkPolicy podSelector (matchLabels or an In expression) selecting pods with <paramref name="labels"/>.
+    /// </summary>
     private static bool Selects(JsonObject podSelector, JsonObject labels)
     {
         if (podSelector.Count == 0)

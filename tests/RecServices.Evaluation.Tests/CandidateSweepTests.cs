@@ -2,6 +2,10 @@ using RecServices.Core.Data;
 
 namespace RecServices.Evaluation.Tests;
 
+/// <summary>
+/// The candidate-count sweep: more candidates recall more, and the choice is the fewest within noise of the best on
+/// validation.
+/// </summary>
 public sealed class CandidateSweepTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("recs-sweep-").FullName;

@@ -3,6 +3,10 @@ using RecServices.Core.Evaluation;
 
 namespace RecServices.Evaluation.Tests;
 
+/// <summary>
+/// The protocol run end to end on small data: every test user scored, train items never recommended, the yardsticks
+/// beside the served pipeline.
+/// </summary>
 public sealed class ProtocolEvaluatorTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("recs-eval-").FullName;

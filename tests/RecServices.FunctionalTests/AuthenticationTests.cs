@@ -99,7 +99,9 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         Assert.Equal(StatusCode.Unimplemented, off.StatusCode);
     }
 
-    /// <summary>The system with authentication on: an RSA key pair made here, its public half in a PEM file the gateway reads.</summary>
+    /// <summary>
+    /// The system with authentication on: an RSA key pair made here, its public half in a PEM file the gateway reads.
+    /// </summary>
     public sealed class AuthenticatedSystem : IAsyncLifetime
     {
         private readonly RsaSecurityKey _key = new(RSA.Create(2048));
@@ -127,7 +129,9 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
             Directory.Delete(_directory, recursive: true);
         }
 
-        /// <summary>A signed token for <paramref name="subject"/> (none when null) with each scope as one <c>scope</c> claim.</summary>
+        /// <summary>
+        /// A signed token for <paramref name="subject"/> (none when null) with each scope as one <c>scope</c> claim.
+        /// </summary>
         public string Token(string? subject, string[] scopes, DateTime? expires = null, string audience = Audience, string issuer = Issuer, SecurityKey? key = null)
         {
             var claims = new List<Claim>();

@@ -18,7 +18,9 @@ namespace RecServices.FunctionalTests;
 /// </summary>
 public sealed class BundleReloadTests
 {
-    /// <summary>Poll the pointer often, and keep a replaced version long enough for every pinned call of the test.</summary>
+    /// <summary>
+    /// Poll the pointer often, and keep a replaced version long enough for every pinned call of the test.
+    /// </summary>
     private static readonly string[] Reloading = ["--Recs:BundlePollSeconds=0.1", "--Recs:PreviousVersionSeconds=60"];
 
     [Fact]
@@ -187,7 +189,10 @@ public sealed class BundleReloadTests
         Assert.Equal(list.OrderByDescending(i => i.Score).Select(i => i.ItemId), list.Select(i => i.ItemId));
     }
 
-    /// <summary>Waits until retrieval, ranking and the gateway all serve <paramref name="version"/> (a manifest version); returns when they did.</summary>
+    /// <summary>
+    /// Waits until retrieval, ranking and the gateway all serve <paramref name="version"/> (a manifest version);
+    /// returns when they did.
+    /// </summary>
     private static async Task<DateTime> EveryStageServesAsync(ServiceSystem system, string version)
     {
         await TaskTimeouts.Until(() => Task.FromResult(
@@ -197,7 +202,10 @@ public sealed class BundleReloadTests
         return DateTime.UtcNow;
     }
 
-    /// <summary>Waits until 30 answers on <paramref name="version"/> (a manifest version) started after <paramref name="since"/>.</summary>
+    /// <summary>
+    /// Waits until 30 answers on <paramref name="version"/> (a manifest version) started after <paramref
+    /// name="since"/>.
+    /// </summary>
     private static Task Until(ConcurrentQueue<Answer> answers, string version, DateTime since) =>
         TaskTimeouts.Until(() => Task.FromResult(answers.Count(a => a.Started > since && a.Items.Count > 0 && a.Version == version) >= 30), $"30 answers on {version}");
 

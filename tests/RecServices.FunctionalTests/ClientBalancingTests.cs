@@ -2,6 +2,7 @@ using RecServices.ServiceDefaults.Telemetry;
 
 namespace RecServices.FunctionalTests;
 
+/// <summary>With dns:/// addresses the gateway spreads its calls over every backend replica.</summary>
 public sealed class ClientBalancingTests
 {
     /// <summary>

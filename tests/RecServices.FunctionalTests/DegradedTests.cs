@@ -8,6 +8,9 @@ using RecServices.Serving.Retrieval;
 
 namespace RecServices.FunctionalTests;
 
+/// <summary>
+/// A backend down, hung or not yet loaded: the degraded answers and statuses the gateway gives instead of failing.
+/// </summary>
 public sealed class DegradedTests
 {
     /// <summary>

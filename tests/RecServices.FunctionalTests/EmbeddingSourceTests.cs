@@ -4,7 +4,9 @@ using RecServices.Serving.Inference;
 
 namespace RecServices.FunctionalTests;
 
-/// <summary>The embedding source as the retrieval host serves it (Recs:EmbeddingQuota), against the model computed here.</summary>
+/// <summary>
+/// The embedding source as the retrieval host serves it (Recs:EmbeddingQuota), against the model computed here.
+/// </summary>
 public sealed class EmbeddingSourceTests
 {
     [Fact]

@@ -8,6 +8,7 @@ using RecServices.Evaluation;
 
 namespace RecServices.FunctionalTests;
 
+/// <summary>One source of truth: the lists the running services give equal the evaluator's in process.</summary>
 public sealed class EvaluationViaGrpcTests
 {
     /// <summary>

@@ -21,7 +21,9 @@ public sealed class HostMetrics
             metrics._exported, reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue));
     }
 
-    /// <summary>Flushes the host's provider and returns its latest snapshot of each metric (they are cumulative).</summary>
+    /// <summary>
+    /// Flushes the host's provider and returns its latest snapshot of each metric (they are cumulative).
+    /// </summary>
     public static IReadOnlyDictionary<string, MetricSnapshot> Collect(WebApplication host)
     {
         var metrics = host.Services.GetRequiredService<HostMetrics>();
@@ -33,7 +35,9 @@ public sealed class HostMetrics
         }
     }
 
-    /// <summary>The points of <paramref name="metric"/> whose attributes include every pair in <paramref name="attributes"/>.</summary>
+    /// <summary>
+    /// The points of <paramref name="metric"/> whose attributes include every pair in <paramref name="attributes"/>.
+    /// </summary>
     public static List<MetricPoint> Points(MetricSnapshot metric, params (string Key, object Value)[] attributes)
     {
         var points = new List<MetricPoint>();

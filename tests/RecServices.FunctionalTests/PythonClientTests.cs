@@ -38,7 +38,9 @@ public sealed class PythonClientTests(SystemFixture fixture) : IClassFixture<Sys
     }
 }
 
-/// <summary>Skipped, with the reason printed, when Debian's python3-grpcio and python3-grpc-tools are missing.</summary>
+/// <summary>
+/// Skipped, with the reason printed, when Debian's python3-grpcio and python3-grpc-tools are missing.
+/// </summary>
 public sealed class PythonGrpcFactAttribute : FactAttribute
 {
     public PythonGrpcFactAttribute()

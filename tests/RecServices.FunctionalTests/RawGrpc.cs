@@ -11,7 +11,10 @@ public static class RawGrpc
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { Timeout = TimeSpan.FromSeconds(60) };
 
-    /// <summary>A gRPC length-prefixed message: the compressed flag, the big-endian length (<paramref name="length"/> when given, else the payload's), the payload.</summary>
+    /// <summary>
+    /// A gRPC length-prefixed message: the compressed flag, the big-endian length (<paramref name="length"/> when
+    /// given, else the payload's), the payload.
+    /// </summary>
     public static byte[] Frame(byte[] payload, bool compressed = false, uint? length = null)
     {
         var frame = new byte[5 + payload.Length];
@@ -21,7 +24,10 @@ public static class RawGrpc
         return frame;
     }
 
-    /// <summary>Posts <paramref name="body"/> to <paramref name="method"/> (<c>/package.Service/Method</c>); returns the grpc-status and grpc-message.</summary>
+    /// <summary>
+    /// Posts <paramref name="body"/> to <paramref name="method"/> (<c>/package.Service/Method</c>); returns the grpc-
+    /// status and grpc-message.
+    /// </summary>
     public static async Task<(int Status, string Message)> CallAsync(int port, string method, byte[] body, string? encoding = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{method}") {

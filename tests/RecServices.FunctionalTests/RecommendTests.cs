@@ -7,6 +7,10 @@ using RecServices.Serving.Retrieval;
 
 namespace RecServices.FunctionalTests;
 
+/// <summary>
+/// Recommend through the three real hosts: never a seen item, the ranker's order, every candidate source, a recorded
+/// interaction taking effect, unknown users and bad input.
+/// </summary>
 public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<SystemFixture>
 {
     private static readonly Lazy<Bundle> Loaded = new(() => Bundle.Load(TestBundle.Path));

@@ -1,5 +1,6 @@
 namespace RecServices.FunctionalTests;
 
+/// <summary>A real client (buf curl) discovers every service through reflection and calls Recommend.</summary>
 public sealed class ReflectionTests(SystemFixture fixture) : IClassFixture<SystemFixture>
 {
     [BufFact]

@@ -6,6 +6,10 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.FunctionalTests;
 
+/// <summary>
+/// Retrieval's and ranking's contracts over gRPC: unknown ids reported, duplicates ranked once, bad counts and indexes
+/// refused saying what to send, by index as by id.
+/// </summary>
 public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<SystemFixture>
 {
     [Fact]

@@ -87,7 +87,10 @@ public sealed class SharedStoreTests
         }
     }
 
-    /// <summary>The bundle's seed plus a user "heavy" with <paramref name="interactions"/> watches cycling over the first <paramref name="items"/> items.</summary>
+    /// <summary>
+    /// The bundle's seed plus a user "heavy" with <paramref name="interactions"/> watches cycling over the first
+    /// <paramref name="items"/> items.
+    /// </summary>
     private static (UserStoreSeed Seed, HashSet<string> Seen) HeavySeed(Bundle bundle, int interactions, int items)
     {
         var bundleSeed = UserStoreSeed.From(bundle);

@@ -5,6 +5,7 @@ using RecServices.Contracts.Gateway.V1;
 
 namespace RecServices.FunctionalTests;
 
+/// <summary>One Recommend is one trace across the gateway, retrieval and ranking.</summary>
 public sealed class TracingTests
 {
     [Fact]

@@ -3,7 +3,10 @@ using RecServices.Gateway.Services;
 
 namespace RecServices.Gateway.Tests;
 
-/// <summary>The circuit breaker: opens on the threshold-th failure in a row, lets one probe through when its time is up, closes on a success.</summary>
+/// <summary>
+/// The circuit breaker: opens on the threshold-th failure in a row, lets one probe through when its time is up, closes
+/// on a success.
+/// </summary>
 public sealed class BreakerTests
 {
     private readonly FakeTimeProvider _time = new();

@@ -5,6 +5,9 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Gateway.Tests;
 
+/// <summary>
+/// Operator logs of a failing dependency: the change, a reminder a minute, the recovery; never one line per call.
+/// </summary>
 public sealed class FailureLogTests
 {
     private readonly FakeLogger _logger = new();

@@ -4,7 +4,9 @@ using RecServices.ServiceDefaults.Tls;
 
 namespace RecServices.Gateway.Tests;
 
-/// <summary>Certificate files that do not read are named in the error (what stops a start, or is logged on a rotation).</summary>
+/// <summary>
+/// Certificate files that do not read are named in the error (what stops a start, or is logged on a rotation).
+/// </summary>
 public sealed class PemCertificatesTests : IDisposable
 {
     private readonly TempDirectory _directory = new();

@@ -5,7 +5,10 @@ using RecServices.Gateway.Auth;
 
 namespace RecServices.Gateway.Tests;
 
-/// <summary>The signing-keys file: PEM public keys and certificates or a JWKS; a bad file named with its line; a rotated file read again.</summary>
+/// <summary>
+/// The signing-keys file: PEM public keys and certificates or a JWKS; a bad file named with its line; a rotated file
+/// read again.
+/// </summary>
 public sealed class SigningKeysTests : IDisposable
 {
     private readonly TempDirectory _directory = new();

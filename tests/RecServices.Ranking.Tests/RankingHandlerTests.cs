@@ -8,7 +8,10 @@ using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Tests;
 
-/// <summary>RankingService's RankCandidates handler, called directly over the test bundle: the order it streams and how it refuses.</summary>
+/// <summary>
+/// RankingService's RankCandidates handler, called directly over the test bundle: the order it streams and how it
+/// refuses.
+/// </summary>
 public sealed class RankingHandlerTests : IDisposable
 {
     private static readonly Lazy<Bundle> Served = new(() => Bundle.Load(TestBundle.Path, BundleParts.Core));

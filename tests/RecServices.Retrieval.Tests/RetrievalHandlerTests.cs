@@ -10,7 +10,9 @@ using RecServices.Serving.Retrieval;
 
 namespace RecServices.Retrieval.Tests;
 
-/// <summary>RetrievalService's GetCandidates handler, called directly over the test bundle: what it answers and how it refuses.</summary>
+/// <summary>
+/// RetrievalService's GetCandidates handler, called directly over the test bundle: what it answers and how it refuses.
+/// </summary>
 public sealed class RetrievalHandlerTests : IDisposable
 {
     private static readonly Lazy<Bundle> Served = new(() => Bundle.Load(TestBundle.Path, BundleParts.Retrieval));

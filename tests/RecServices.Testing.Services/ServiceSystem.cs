@@ -115,7 +115,9 @@ public sealed class ServiceSystem : IAsyncDisposable
         return system;
     }
 
-    /// <summary>The command-line arguments a host gets: bundle, loopback ports, quiet logs, fast load retries.</summary>
+    /// <summary>
+    /// The command-line arguments a host gets: bundle, loopback ports, quiet logs, fast load retries.
+    /// </summary>
     public static string[] Args(string bundlePath, Endpoints ports) =>
         [.. LocalServices.HostSettings(bundlePath, ports.Grpc, ports.Http), "--Logging:LogLevel:Default=Warning"];
 
@@ -127,7 +129,10 @@ public sealed class ServiceSystem : IAsyncDisposable
         return response.Status;
     }
 
-    /// <summary>grpc.health.v1 Check of the whole server on <paramref name="port"/>, over TLS with the gateway's certificate when the system has TLS.</summary>
+    /// <summary>
+    /// grpc.health.v1 Check of the whole server on <paramref name="port"/>, over TLS with the gateway's certificate
+    /// when the system has TLS.
+    /// </summary>
     public async Task<HealthCheckResponse.Types.ServingStatus> PortHealthAsync(int port)
     {
         if (_tls is null)

@@ -6,7 +6,9 @@ using RecServices.Training.Model;
 
 namespace RecServices.Testing;
 
-/// <summary>A real bundle, trained by the project's own pipeline on small seeded synthetic data, built once per test run.</summary>
+/// <summary>
+/// A real bundle, trained by the project's own pipeline on small seeded synthetic data, built once per test run.
+/// </summary>
 public static class TestBundle
 {
     private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);

@@ -55,7 +55,9 @@ public sealed class TestTls : IDisposable
     /// <summary>For the gateway's name, signed by another CA.</summary>
     public X509Certificate2 OtherCa { get; }
 
-    /// <summary>Retrieval's and ranking's settings: TLS, client certificates from the CA, the gateway's name only.</summary>
+    /// <summary>
+    /// Retrieval's and ranking's settings: TLS, client certificates from the CA, the gateway's name only.
+    /// </summary>
     public string[] BackendArgs =>
     [
         $"--Recs:Tls:CertificatePath={ServerCertificatePath}", $"--Recs:Tls:KeyPath={ServerKeyPath}",
@@ -69,7 +71,9 @@ public sealed class TestTls : IDisposable
         $"--Recs:BackendTls:CaPath={CaPath}", $"--Recs:BackendTls:CertificatePath={GatewayCertificatePath}", $"--Recs:BackendTls:KeyPath={GatewayKeyPath}",
     ];
 
-    /// <summary>A channel to https://127.0.0.1:port that trusts the CA and sends <paramref name="client"/> when asked.</summary>
+    /// <summary>
+    /// A channel to https://127.0.0.1:port that trusts the CA and sends <paramref name="client"/> when asked.
+    /// </summary>
     public GrpcChannel Channel(int port, X509Certificate2? client)
     {
         var handler = new SocketsHttpHandler

@@ -5,7 +5,10 @@ namespace RecServices.Testing;
 /// <summary>Finds and runs the external clients the tests use (buf from npm, Python grpcio from Debian).</summary>
 public static class ExternalTools
 {
-    /// <summary>The buf CLI: $RECS_BUF, else .tools/node_modules/.bin/buf in the checkout (where .ci/run installs it), else null.</summary>
+    /// <summary>
+    /// The buf CLI: $RECS_BUF, else .tools/node_modules/.bin/buf in the checkout (where .ci/run installs it), else
+    /// null.
+    /// </summary>
     public static string? Buf { get; } = FindBuf();
 
     /// <summary>The checkout's root (the folder holding RecServices.sln).</summary>
@@ -91,7 +94,9 @@ public sealed class BufFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A fact skipped, with the reason printed, when deploy/check.sh cannot run (node and the npm tools in .tools).</summary>
+/// <summary>
+/// A fact skipped, with the reason printed, when deploy/check.sh cannot run (node and the npm tools in .tools).
+/// </summary>
 public sealed class DeployCheckFactAttribute : FactAttribute
 {
     public DeployCheckFactAttribute()

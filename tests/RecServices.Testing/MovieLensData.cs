@@ -1,6 +1,8 @@
 namespace RecServices.Testing;
 
-/// <summary>Where the shared MovieLens 100K copy lives (never inside the repository: its licence forbids redistribution).</summary>
+/// <summary>
+/// Where the shared MovieLens 100K copy lives (never inside the repository: its licence forbids redistribution).
+/// </summary>
 public static class MovieLensData
 {
     public static string Folder100K { get; } = Find();

@@ -3,7 +3,10 @@ using Xunit.Sdk;
 
 namespace RecServices.Testing;
 
-/// <summary>Why a test that starts redis-server cannot run here, or null when it can (the same lookup as LocalRedis: $RECS_REDIS_SERVER, else PATH).</summary>
+/// <summary>
+/// Why a test that starts redis-server cannot run here, or null when it can (the same lookup as LocalRedis:
+/// $RECS_REDIS_SERVER, else PATH).
+/// </summary>
 public static class RedisAvailability
 {
     public static string? Missing { get; } = Find() is null
@@ -31,7 +34,9 @@ public sealed class RedisFactAttribute : FactAttribute
     public RedisFactAttribute() => Skip = RedisAvailability.Missing;
 }
 
-/// <summary>One theory row with the given values that needs redis-server; skipped, saying why, when there is none.</summary>
+/// <summary>
+/// One theory row with the given values that needs redis-server; skipped, saying why, when there is none.
+/// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class RedisInlineDataAttribute(params object[] data) : DataAttribute
 {

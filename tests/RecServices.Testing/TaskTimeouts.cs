@@ -19,7 +19,10 @@ public static class TaskTimeouts
         }
     }
 
-    /// <summary>Polls <paramref name="condition"/> until it holds, failing after the timeout (with <paramref name="describe"/>'s account of what was there, when given).</summary>
+    /// <summary>
+    /// Polls <paramref name="condition"/> until it holds, failing after the timeout (with <paramref name="describe"/>'s
+    /// account of what was there, when given).
+    /// </summary>
     public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? describe = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? Default);

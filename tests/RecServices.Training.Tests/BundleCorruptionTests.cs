@@ -2,6 +2,10 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Training.Tests;
 
+/// <summary>
+/// A damaged bundle is refused naming what is wrong (a flipped byte, a truncated or missing file, a newer format, not a
+/// bundle).
+/// </summary>
 public sealed class BundleCorruptionTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
 {
     public static TheoryData<string> Files => new()

@@ -3,6 +3,10 @@ using RecServices.Serving.Inference;
 
 namespace RecServices.Training.Tests;
 
+/// <summary>
+/// A built bundle holds what it claims: the dataset and training record, the item-item tables (exact, or partitioned
+/// with measured recall) against brute force, top lists, a loadable user tower.
+/// </summary>
 public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
 {
     [Fact]

@@ -6,7 +6,9 @@ using RecServices.Serving.Retrieval;
 
 namespace RecServices.Training.Tests;
 
-/// <summary>Full-catalog scoring, the reference the two-stage pipeline (and <c>recs cost</c>) is measured against.</summary>
+/// <summary>
+/// Full-catalog scoring, the reference the two-stage pipeline (and <c>recs cost</c>) is measured against.
+/// </summary>
 public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
 {
     [Fact]

@@ -4,6 +4,9 @@ using RecServices.Training.Nn;
 
 namespace RecServices.Training.Tests;
 
+/// <summary>
+/// The softmax objective's analytic gradients against finite differences; masked items get no probability.
+/// </summary>
 public sealed class GradientCheckTests
 {
     private const int Items = 7;

@@ -5,6 +5,10 @@ using RecServices.Training.Model;
 
 namespace RecServices.Training.Tests;
 
+/// <summary>
+/// The settings search steps the right way, keeps the given settings on gains within noise, and records every trial;
+/// ensembles are served and recorded.
+/// </summary>
 public sealed class HyperparameterSearchTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("recs-search-").FullName;

@@ -3,7 +3,9 @@ using RecServices.Training.Bundling;
 
 namespace RecServices.Training.Tests;
 
-/// <summary>The partitioned item-item table and embedding index against exact search on seeded clustered vectors.</summary>
+/// <summary>
+/// The partitioned item-item table and embedding index against exact search on seeded clustered vectors.
+/// </summary>
 public sealed class PartitionedIndexTests
 {
     private const int Count = 3_000;

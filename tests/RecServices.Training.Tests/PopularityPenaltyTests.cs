@@ -9,7 +9,9 @@ using RecServices.Training.Onnx;
 
 namespace RecServices.Training.Tests;
 
-/// <summary>The served popularity term: the choice rule, the exported towers, and what a bundle holds with it.</summary>
+/// <summary>
+/// The served popularity term: the choice rule, the exported towers, and what a bundle holds with it.
+/// </summary>
 public sealed class PopularityPenaltyTests : IDisposable
 {
     private static readonly SyntheticOptions Data = new() { Users = 120, Items = 150, Interactions = 3_000 };

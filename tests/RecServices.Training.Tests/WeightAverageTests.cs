@@ -2,6 +2,9 @@ using RecServices.Training.Nn;
 
 namespace RecServices.Training.Tests;
 
+/// <summary>
+/// The averaged weights equal the step-by-step debiased average, and are the current weights before any step.
+/// </summary>
 public sealed class WeightAverageTests
 {
     [Fact]

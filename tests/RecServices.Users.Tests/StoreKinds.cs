@@ -9,7 +9,9 @@ public sealed class SqliteStoreAttribute : DataAttribute
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Sqlite]];
 }
 
-/// <summary>The contract suite's data: the Redis store, on a redis-server the test starts; skipped, saying why, without one.</summary>
+/// <summary>
+/// The contract suite's data: the Redis store, on a redis-server the test starts; skipped, saying why, without one.
+/// </summary>
 public sealed class RedisStoreAttribute : DataAttribute
 {
     public RedisStoreAttribute() => Skip = RedisAvailability.Missing;
@@ -17,7 +19,10 @@ public sealed class RedisStoreAttribute : DataAttribute
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Redis]];
 }
 
-/// <summary>The contract suite's data: the Redis store on a three-node Redis Cluster the test starts; skipped, saying why, without redis-server and redis-cli.</summary>
+/// <summary>
+/// The contract suite's data: the Redis store on a three-node Redis Cluster the test starts; skipped, saying why,
+/// without redis-server and redis-cli.
+/// </summary>
 public sealed class RedisClusterStoreAttribute : DataAttribute
 {
     public RedisClusterStoreAttribute() => Skip = RedisAvailability.ClusterMissing;

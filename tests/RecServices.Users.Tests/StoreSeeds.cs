@@ -49,7 +49,9 @@ public static class StoreSeeds
         return new UserStoreSeed("heavy-v1", [new User("heavy", "US", 40, "F")], Enumerable.Range(0, distinct).Select(i => $"h{i}").ToArray(), rows);
     }
 
-    /// <summary>The distinct items of each user of <paramref name="seed"/> in time order, by id: what a store must answer.</summary>
+    /// <summary>
+    /// The distinct items of each user of <paramref name="seed"/> in time order, by id: what a store must answer.
+    /// </summary>
     public static IReadOnlyList<string> HistoryOf(UserStoreSeed seed, int user) =>
         UserHistories.Build(seed.Interactions, seed.Users.Count).Of(user).ToArray().Select(i => seed.ItemIds[i]).ToArray();
 

@@ -60,7 +60,9 @@ public sealed class WriterProcess : IAsyncDisposable
                 ? throw new InvalidOperationException($"the writer exited ({_process.ExitCode}): {_process.StandardError.ReadToEnd()}")
                 : t, TaskScheduler.Default).Unwrap();
 
-    /// <summary>Waits until the writer has reported at least <paramref name="count"/> failures (its store is down).</summary>
+    /// <summary>
+    /// Waits until the writer has reported at least <paramref name="count"/> failures (its store is down).
+    /// </summary>
     public Task UntilFailingAsync(int count) =>
         TaskTimeouts.Until(() => Task.FromResult(Failures >= count), $"{count} failed writes", TimeSpan.FromMinutes(2));
 

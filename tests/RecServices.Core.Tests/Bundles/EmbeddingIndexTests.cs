@@ -106,7 +106,9 @@ public sealed class EmbeddingIndexTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>Random vectors split into partitions by their largest coordinate's position modulo the partitions.</summary>
+    /// <summary>
+    /// Random vectors split into partitions by their largest coordinate's position modulo the partitions.
+    /// </summary>
     private static (EmbeddingIndex Index, float[] Vectors) Build(int probes)
     {
         var rng = new Random(1);

@@ -3,7 +3,9 @@ using RecServices.Core.Data;
 
 namespace RecServices.Core.Tests.Bundles;
 
-/// <summary>The catalog read back from its file: served from the map, looked up by id, checked field by field.</summary>
+/// <summary>
+/// The catalog read back from its file: served from the map, looked up by id, checked field by field.
+/// </summary>
 public sealed class ItemCatalogTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -2,6 +2,10 @@ using RecServices.Core.Data;
 
 namespace RecServices.Core.Tests.Data;
 
+/// <summary>
+/// Every dataset format read as it is (MovieLens 100K, 1M, 10M, CSV), and every malformed file refused naming the file
+/// and the line.
+/// </summary>
 public sealed class DatasetLoaderTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using RecServices.Core.Data;
 
 namespace RecServices.Core.Tests.Data;
 
+/// <summary>The country feature from a postal code (US zip areas, Canada, unknown).</summary>
 public sealed class LocalityTests
 {
     [Theory]

@@ -2,6 +2,10 @@ using RecServices.Core.Data;
 
 namespace RecServices.Core.Tests.Data;
 
+/// <summary>
+/// The seeded synthetic data: deterministic per seed, the sizes asked for, skewed popularity, no item twice per user,
+/// bad sizes refused.
+/// </summary>
 public sealed class SyntheticDatasetTests
 {
     private static readonly SyntheticOptions Small = new() { Users = 300, Items = 500, Interactions = 12_000 };

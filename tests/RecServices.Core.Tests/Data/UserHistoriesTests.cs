@@ -2,6 +2,9 @@ using RecServices.Core.Data;
 
 namespace RecServices.Core.Tests.Data;
 
+/// <summary>
+/// A user's history as the store and the towers read it: time order, an item repeated kept at its latest time.
+/// </summary>
 public sealed class UserHistoriesTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using RecServices.Core.Evaluation;
 
 namespace RecServices.Core.Tests.Evaluation;
 
+/// <summary>Nearest-rank percentiles as the load reports quote them, and their edge cases.</summary>
 public sealed class PercentilesTests
 {
     [Fact]

@@ -2,6 +2,10 @@ using RecServices.Core.Evaluation;
 
 namespace RecServices.Core.Tests.Evaluation;
 
+/// <summary>
+/// The protocol's metrics (docs/evaluation.md) against hand computations: nDCG, precision, recall, MAP over all
+/// relevant items, duplicates, empty cases, zero-hit users in the average.
+/// </summary>
 public sealed class RankingMetricsTests
 {
     private static HashSet<int> Set(params int[] items) => [.. items];

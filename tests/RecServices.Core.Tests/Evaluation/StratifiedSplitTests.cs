@@ -3,6 +3,10 @@ using RecServices.Core.Evaluation;
 
 namespace RecServices.Core.Tests.Evaluation;
 
+/// <summary>
+/// The protocol's per-item split: each item's rounded share in train, the same split for the same seed, the parts
+/// covering every row once.
+/// </summary>
 public sealed class StratifiedSplitTests
 {
     [Fact]

@@ -2,6 +2,10 @@ using RecServices.Core.Features;
 
 namespace RecServices.Core.Tests.Features;
 
+/// <summary>
+/// The user tower's input features: history weights (plain mean or half-life), genre affinity shares, an unknown layout
+/// refused.
+/// </summary>
 public sealed class UserFeaturesTests
 {
     private static readonly string[] Genres = ["Action", "Comedy", "Drama"];

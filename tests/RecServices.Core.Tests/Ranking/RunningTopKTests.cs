@@ -2,6 +2,7 @@ using RecServices.Core.Ranking;
 
 namespace RecServices.Core.Tests.Ranking;
 
+/// <summary>The streaming top-k keeps exactly what the batch top-k selects, in the same order.</summary>
 public sealed class RunningTopKTests
 {
     [Fact]

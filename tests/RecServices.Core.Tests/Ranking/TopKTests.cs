@@ -2,6 +2,9 @@ using RecServices.Core.Ranking;
 
 namespace RecServices.Core.Tests.Ranking;
 
+/// <summary>
+/// Top-k selection against a full sort: best first, ties by lower index, NaN and negative infinity skipped.
+/// </summary>
 public sealed class TopKTests
 {
     [Fact]
