@@ -1,9 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using RecServices.ServiceDefaults;
 
-namespace RecServices.Gateway.Tests;
+namespace RecServices.ServiceDefaults.Tests;
 
 /// <summary>
 /// Operator logs of a failing dependency: the change, a reminder a minute, the recovery; never one line per call.
