@@ -162,7 +162,7 @@ public sealed class TelemetryTests
         LogRecord[] warnings;
         lock (records)
         {
-            warnings = [.. records.Where(r => r.CategoryName == typeof(RecommendationPipeline).FullName && r.TraceId == traceId)];
+            warnings = [.. records.Where(r => r.CategoryName == typeof(RankingBackend).FullName && r.TraceId == traceId)];
         }
 
         var warning = Assert.Single(warnings);

@@ -43,8 +43,10 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
         var readiness = new Readiness<GatewayState>();
         readiness.Swap(new GatewayState(_bundle, new UserContextFactory(_bundle.Catalog, RetrievalOptions.Default), _store));
         var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, _time);
-        var pipeline = new RecommendationPipeline(readiness, storeHealth, _channels.Retrieval, _channels.Ranking, options,
-            new GatewayMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()), _time, NullLogger<RecommendationPipeline>.Instance);
+        var metrics = new GatewayMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        var pipeline = new RecommendationPipeline(readiness, storeHealth,
+            new RetrievalBackend(_channels.Retrieval, options, metrics, _time, NullLogger<RetrievalBackend>.Instance),
+            new RankingBackend(_channels.Ranking, options, metrics, _time, NullLogger<RankingBackend>.Instance), options, metrics);
         _service = new GatewayGrpcService(pipeline, storeHealth, new Admission(options, NullLogger<Admission>.Instance, _time), new CallerAccess(options), options, _time);
     }
 

@@ -56,6 +56,8 @@ public static class GatewayServiceCollectionExtensions
 
             return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, RetrievalOptions.Default), store);
         });
+        services.AddSingleton<RetrievalBackend>();
+        services.AddSingleton<RankingBackend>();
         services.AddSingleton<RecommendationPipeline>();
         services.AddSingleton<Admission>();
         return services;

@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RecServices.Contracts.Ranking.V1;
+using static RecServices.Gateway.Services.BackendCalls;
+
+namespace RecServices.Gateway.Services;
+
+/// <summary>
+/// The gateway's client of ranking: asks it to rank the filtered candidates (item indexes when pinned to the gateway's
+/// own version), relays its stream as recommendations, and keeps the backend's health (breaker, failure log, degraded
+/// count).
+/// </summary>
+public sealed class RankingBackend(
+    RankingService.RankingServiceClient client, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<RankingBackend> logger)
+{
+    private readonly GatewayOptions _options = options.Value;
+    private readonly BackendHealth _health = new(logger, "Ranking", "answering degraded (retrieval order)",
+        options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+
+    /// <summary>
+    /// Ranking's order of the candidates, relayed item by item as it streams, cut at the count; how the stream
+    /// ended goes to <paramref name="outcome"/>. The stream is read to its end (the ranker sends top_count items and
+    /// ends), so that the call ends cleanly instead of being cancelled once the list is full.
+    /// </summary>
+    internal async IAsyncEnumerable<Recommendation> RankAsync(
+        RecommendCall call, Filtered filtered, bool allowRedirect, RankingOutcome outcome, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (filtered.Candidates.Count == 0)
+        {
+            yield break;
+        }
+
+        if (!_health.Allow())
+        {
+            metrics.RecordDegraded("ranking", SkippedStatus);
+            outcome.Failure = "ranking skipped after repeated failures: retrieval order";
+            yield break;
+        }
+
+        var (catalog, version, sent, user) = (call.State.Bundle.Catalog, filtered.Version, outcome.Sent, call.User);
+        var byIndex = BackendRequests.ByIndex(call.State.Bundle, version);
+        var request = BackendRequests.Rank(call.State.Bundle, call.History, filtered.Candidates, user?.Age, user?.Gender, call.Count, version);
+        var deadline = call.Deadline(_options.RankingTimeoutMs);
+        using var stream = client.RankCandidates(request, deadline: deadline, cancellationToken: cancellationToken);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await stream.ResponseStream.MoveNext(cancellationToken);
+            }
+            catch (RpcException e) when (allowRedirect && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
+            {
+                outcome.ServedInstead = served; // a promotion in progress
+                yield break;
+            }
+            catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+            {
+                if (sent.Count < call.Count) // once the list is complete a failure changes nothing for the caller
+                {
+                    _health.Failed(e.StatusCode);
+                    metrics.RecordDegraded("ranking", e.StatusCode);
+                    outcome.Failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
+                }
+
+                yield break;
+            }
+
+            if (!more)
+            {
+                _health.Succeeded();
+                yield break;
+            }
+
+            var ranked = stream.ResponseStream.Current;
+            var item = ranked.ItemId.Length == 0 ? -1 : byIndex ? ranked.ItemIndex : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
+            if (sent.Count >= call.Count || !filtered.Positions.TryGetValue(item, out var position) || !sent.Add(item))
+            {
+                continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
+            }
+
+            yield return new Recommendation(ranked.ItemId, catalog.TitleOf(item), ranked.Score, sent.Count,
+                CandidateFilter.SourcesOf(filtered.Proposals, position), false, string.Empty, version);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace RecServices.Gateway.Services;
+
+/// <summary>One Recommend's inputs: the state it serves from, the user as read, the history as item indexes, the sources' context.</summary>
+internal sealed record RecommendCall(
+    GatewayState State, Users.StoredUser? User, int[] History, Serving.Retrieval.UserContext Context, int Count, DateTime CallerDeadline)
+{
+    /// <summary>Now plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
+    public DateTime Deadline(int milliseconds)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
+        return deadline < CallerDeadline ? deadline : CallerDeadline;
+    }
+}

@@ -1,0 +1,60 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RecServices.Contracts.Retrieval.V1;
+using static RecServices.Gateway.Services.BackendCalls;
+
+namespace RecServices.Gateway.Services;
+
+/// <summary>
+/// The gateway's client of retrieval: builds the request for a user (item indexes when pinned to the gateway's own
+/// version), checks the answer's columns, and keeps the backend's health (breaker, failure log, degraded count).
+/// </summary>
+public sealed class RetrievalBackend(
+    RetrievalService.RetrievalServiceClient client, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<RetrievalBackend> logger)
+{
+    private readonly GatewayOptions _options = options.Value;
+    private readonly BackendHealth _health = new(logger, "Retrieval", "answering degraded (the most popular items)",
+        options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+
+    /// <summary>The candidates for the user, pinned to <paramref name="version"/>; a failure is counted, logged and answered as a reason.</summary>
+    internal async Task<Retrieved> GetCandidatesAsync(RecommendCall call, string version, bool allowRedirect, CancellationToken cancellationToken)
+    {
+        if (!_health.Allow())
+        {
+            metrics.RecordDegraded("retrieval", SkippedStatus);
+            return new Retrieved(null, null, "retrieval skipped after repeated failures: most popular items");
+        }
+
+        var user = call.User;
+        var request = BackendRequests.Candidates(call.State.Bundle, call.Context, call.History, user?.Age, user?.Gender, _options.CandidateCount, version);
+        var deadline = call.Deadline(_options.RetrievalTimeoutMs);
+        try
+        {
+            var proposals = await client.GetCandidatesAsync(request, deadline: deadline, cancellationToken: cancellationToken);
+            _health.Succeeded();
+            if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
+            }
+
+            return new Retrieved(proposals, null, null);
+        }
+        catch (RpcException e) when (allowRedirect && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
+        {
+            return new Retrieved(null, served, null);
+        }
+        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+        {
+            _health.Failed(e.StatusCode);
+            metrics.RecordDegraded("retrieval", e.StatusCode);
+            return new Retrieved(null, null, $"retrieval unavailable ({e.StatusCode}): most popular items");
+        }
+    }
+
+    /// <summary>Null when an answer to a request by index is one (item indexes of the version asked for); otherwise what is wrong.</summary>
+    private static string? IndexProblem(GetCandidatesRequest request, GetCandidatesResponse answer) =>
+        !request.AnswerWithIndexes ? null
+        : answer.BundleVersion != request.BundleVersion ? $"asked for indexes of version {request.BundleVersion}, answered with version {answer.BundleVersion}"
+        : answer.ItemIds.Count > 0 ? "asked for item indexes, answered with item ids"
+        : null;
+}
