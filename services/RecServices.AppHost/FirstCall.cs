@@ -2,10 +2,15 @@ using System.Text.Json;
 
 namespace RecServices.AppHost;
 
-/// <summary>The ready-to-paste calls of Recommend the AppHost prints once the gateway serves, for a user of the bundle.</summary>
+/// <summary>
+/// The ready-to-paste calls of Recommend the AppHost prints once the gateway serves, for a user of the bundle.
+/// </summary>
 public static class FirstCall
 {
-    /// <summary>A <c>buf curl</c> and a <c>grpcurl</c> line asking the gateway on <paramref name="port"/> for <paramref name="userId"/>'s top 5.</summary>
+    /// <summary>
+    /// A <c>buf curl</c> and a <c>grpcurl</c> line asking the gateway on <paramref name="port"/> for <paramref
+    /// name="userId"/>'s top 5.
+    /// </summary>
     public static IReadOnlyList<string> Lines(string userId, int port)
     {
         var body = Quote(JsonSerializer.Serialize(new Dictionary<string, object> { ["user_id"] = userId, ["count"] = 5 }));
@@ -16,6 +21,9 @@ public static class FirstCall
         ];
     }
 
-    /// <summary><paramref name="text"/> as one POSIX shell word (single quotes; a quote inside closed, escaped and reopened).</summary>
+    /// <summary>
+    /// <paramref name="text"/> as one POSIX shell word (single quotes; a quote inside closed, escaped and
+    /// reopened).
+    /// </summary>
     public static string Quote(string text) => "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace RecServices.AppHost;
 
-/// <summary>A redis-server from the PATH as a plain executable resource (Aspire's Redis integration needs a container runtime).</summary>
+/// <summary>
+/// A redis-server from the PATH as a plain executable resource (Aspire's Redis integration needs a container
+/// runtime).
+/// </summary>
 public static class RedisResourceExtensions
 {
     /// <param name="builder">The application builder.</param>

@@ -1,6 +1,8 @@
 namespace RecServices.AppHost;
 
-/// <summary>Adds a RecServices host as a plain process with its bundle, its two explicit endpoints and an HTTP health check.</summary>
+/// <summary>
+/// Adds a RecServices host as a plain process with its bundle, its two explicit endpoints and an HTTP health check.
+/// </summary>
 public static class ServiceResourceExtensions
 {
     public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, string bundle, int grpcPort, int httpPort)

@@ -27,7 +27,10 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
 {
     public static readonly IReadOnlyList<double> DefaultScales = [0.25, 0.5, 1, 2, 4, 8, 20];
 
-    /// <summary>Runs the sweep; with a <paramref name="probe"/>, also measures every scale through the running services on the test split.</summary>
+    /// <summary>
+    /// Runs the sweep; with a <paramref name="probe"/>, also measures every scale through the running services on
+    /// the test split.
+    /// </summary>
     public async Task<SweepReport> RunAsync(Dataset dataset, string workDirectory, IReadOnlyList<double> scales, IServedProbe? probe = null, int k = 10, int maxCandidates = RetrievalOptions.CandidateCapLimit, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();

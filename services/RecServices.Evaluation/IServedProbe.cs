@@ -1,6 +1,9 @@
 namespace RecServices.Evaluation;
 
-/// <summary>Measures the served pipeline through the running services (started by the caller over one bundle) at one quota scale.</summary>
+/// <summary>
+/// Measures the served pipeline through the running services (started by the caller over one bundle) at one quota
+/// scale.
+/// </summary>
 public interface IServedProbe
 {
     /// <param name="bundleDirectory">The bundle the services must serve.</param>

@@ -1,9 +1,9 @@
 namespace RecServices.Evaluation;
 
 /// <summary>
-/// What one pass of <see cref="ProtocolEvaluator.Measure"/> found: metrics per row, retrieval recall, candidates, lists,
-/// the in-process latency of a served request and, when the references ran, of the same model scoring the whole
-/// catalog for the same user (NaN otherwise).
+/// What one pass of <see cref="ProtocolEvaluator.Measure"/> found: metrics per row, retrieval recall, candidates,
+/// lists, the in-process latency of a served request and, when the references ran, of the same model scoring the
+/// whole catalog for the same user (NaN otherwise).
 /// </summary>
 public sealed record Measurement(
     int Users,

@@ -132,7 +132,8 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
 
     /// <summary>
     /// Scores top-k lists produced elsewhere (e.g. by the running services over gRPC) for every user with an
-    /// interaction in <paramref name="heldOut"/> (<paramref name="known"/> ranks the popular head); a user missing from <paramref name="lists"/> counts as an empty list.
+    /// interaction in <paramref name="heldOut"/> (<paramref name="known"/> ranks the popular head); a user missing
+    /// from <paramref name="lists"/> counts as an empty list.
     /// </summary>
     public static Measurement ScoreLists(Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, IReadOnlyDictionary<int, int[]> lists)
     {
@@ -153,10 +154,15 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
     /// <summary>The users with at least one interaction in <paramref name="heldOut"/>, in index order.</summary>
     public static IReadOnlyList<int> UsersOf(InteractionTable heldOut) => [.. RelevantByUser(heldOut).Keys.Order()];
 
-    /// <summary>The 1 % most popular items (by train interactions), at least one: the head whose share of the lists is reported.</summary>
+    /// <summary>
+    /// The 1 % most popular items (by train interactions), at least one: the head whose share of the lists is
+    /// reported.
+    /// </summary>
     public static int HeadSize(int itemCount) => Math.Max(1, (int)Math.Ceiling(itemCount / 100.0));
 
-    /// <summary>One row's metrics, the items its lists covered, and how many list slots went to the popular head.</summary>
+    /// <summary>
+    /// One row's metrics, the items its lists covered, and how many list slots went to the popular head.
+    /// </summary>
     private sealed class RowStats(int k, HashSet<int> head)
     {
         private readonly MetricAccumulator _metrics = new(k);
@@ -170,7 +176,10 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
             _headSlots += list.Count(head.Contains);
         }
 
-        /// <summary>The metrics with <c>coverage</c> (share of the catalog in any list) and <c>top1_share</c> (share of list slots holding a top-1 % item).</summary>
+        /// <summary>
+        /// The metrics with <c>coverage</c> (share of the catalog in any list) and <c>top1_share</c> (share of list
+        /// slots holding a top-1 % item).
+        /// </summary>
         public SortedDictionary<string, double> Summary(int catalog) => new(_metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal)
         {
             ["coverage"] = _metrics.CoveredItems / (double)catalog,

@@ -8,7 +8,9 @@ using RecServices.Users;
 
 namespace RecServices.Gateway;
 
-/// <summary>The gateway's settings (section <c>Recs</c>): the two services it calls, the user store, limits and deadlines.</summary>
+/// <summary>
+/// The gateway's settings (section <c>Recs</c>): the two services it calls, the user store, limits and deadlines.
+/// </summary>
 public sealed class GatewayOptions : RecsOptions, IValidatableObject
 {
     public const string SqliteStore = "sqlite";
@@ -22,7 +24,9 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     [ServiceAddress]
     public string RetrievalAddress { get; set; } = string.Empty;
 
-    /// <summary>The ranking service, e.g. http://localhost:5121 or dns:///ranking:5121 (see <see cref="RetrievalAddress"/>).</summary>
+    /// <summary>
+    /// The ranking service, e.g. http://localhost:5121 or dns:///ranking:5121 (see <see cref="RetrievalAddress"/>).
+    /// </summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RankingAddress is required, e.g. http://localhost:5121 or dns:///ranking:5121")]
     [ServiceAddress]
     public string RankingAddress { get; set; } = string.Empty;
@@ -41,7 +45,10 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// <summary>With the sqlite store: its file (created and seeded from the bundle when new).</summary>
     public string UserStorePath { get; set; } = string.Empty;
 
-    /// <summary>With the redis store: a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379 or redis-0.redis:6379,password=….</summary>
+    /// <summary>
+    /// With the redis store: a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379 or
+    /// redis-0.redis:6379,password=….
+    /// </summary>
     public string Redis { get; set; } = string.Empty;
 
     /// <summary>
@@ -83,8 +90,8 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public int MaxReconnectBackoffMs { get; set; } = 1_000;
 
     /// <summary>
-    /// Failures in a row of retrieval (or of ranking) after which the gateway stops calling it for
-    /// <see cref="BreakerOpenMs"/> and answers degraded at once (a circuit breaker: a backend that hangs would otherwise
+    /// Failures in a row of retrieval (or of ranking) after which the gateway stops calling it for <see
+    /// cref="BreakerOpenMs"/> and answers degraded at once (a circuit breaker: a backend that hangs would otherwise
     /// cost every call its whole deadline); then one call probes it. 0: never stop calling.
     /// </summary>
     [Range(0, 1000, ErrorMessage = "Recs:BreakerFailures must be between 0 (off) and 1000")]
@@ -95,8 +102,8 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public int BreakerOpenMs { get; set; } = 250;
 
     /// <summary>
-    /// Recommend and RecordInteraction calls the gateway serves at once; one more is answered RESOURCE_EXHAUSTED at once
-    /// (load shedding, <see cref="Services.Admission"/>). 0: no limit.
+    /// Recommend and RecordInteraction calls the gateway serves at once; one more is answered RESOURCE_EXHAUSTED at
+    /// once (load shedding, <see cref="Services.Admission"/>). 0: no limit.
     /// </summary>
     [Range(0, 100_000, ErrorMessage = "Recs:MaxConcurrentCalls must be between 0 (no limit) and 100000")]
     public int MaxConcurrentCalls { get; set; } = 64;

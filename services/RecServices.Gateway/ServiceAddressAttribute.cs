@@ -2,7 +2,9 @@ using System.ComponentModel.DataAnnotations;
 
 namespace RecServices.Gateway;
 
-/// <summary>An address the gateway can call: http://host:port, https://host:port (with Recs:BackendTls) or dns:///host:port.</summary>
+/// <summary>
+/// An address the gateway can call: http://host:port, https://host:port (with Recs:BackendTls) or dns:///host:port.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ServiceAddressAttribute : ValidationAttribute
 {

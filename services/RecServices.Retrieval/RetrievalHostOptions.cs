@@ -4,7 +4,9 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval;
 
-/// <summary>The retrieval service's settings (section <c>Recs</c>): the shared ones plus the candidate budget.</summary>
+/// <summary>
+/// The retrieval service's settings (section <c>Recs</c>): the shared ones plus the candidate budget.
+/// </summary>
 public sealed class RetrievalHostOptions : RecsOptions
 {
     /// <summary>
@@ -16,8 +18,9 @@ public sealed class RetrievalHostOptions : RecsOptions
     public double QuotaScale { get; set; } = RetrievalOptions.DefaultScale;
 
     /// <summary>
-    /// Items the embedding source proposes per request (highest V_u · V_m, the user tower run here); 0, the default,
-    /// turns it off (and the service then loads neither the user tower nor the embedding index). Not scaled by QuotaScale.
+    /// Items the embedding source proposes per request (highest V_u · V_m, the user tower run here); 0, the
+    /// default, turns it off (and the service then loads neither the user tower nor the embedding index). Not
+    /// scaled by QuotaScale.
     /// </summary>
     [Range(0, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:EmbeddingQuota must be between 0 (off) and 5000")]
     public int EmbeddingQuota { get; set; }

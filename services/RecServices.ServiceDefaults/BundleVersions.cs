@@ -2,7 +2,10 @@ using Grpc.Core;
 
 namespace RecServices.ServiceDefaults;
 
-/// <summary>Pinning a call to one bundle version: the state that serves it, or FAILED_PRECONDITION naming the version served.</summary>
+/// <summary>
+/// Pinning a call to one bundle version: the state that serves it, or FAILED_PRECONDITION naming the version
+/// served.
+/// </summary>
 public static class BundleVersions
 {
     /// <summary>The trailer with the version a server serves, sent with FAILED_PRECONDITION.</summary>
@@ -10,7 +13,8 @@ public static class BundleVersions
 
     /// <summary>
     /// The state for <paramref name="version"/> (empty: the current one). UNAVAILABLE before the first version is
-    /// loaded; FAILED_PRECONDITION, with the current version in the <see cref="Trailer"/> trailer, for a version not held.
+    /// loaded; FAILED_PRECONDITION, with the current version in the <see cref="Trailer"/> trailer, for a version
+    /// not held.
     /// </summary>
     public static T Pinned<T>(this Readiness<T> readiness, string version)
         where T : class, IServedBundle

@@ -25,7 +25,9 @@ public sealed partial class FailureLog(ILogger logger, string dependency, string
     /// <summary>Whether the last outcome reported was a failure.</summary>
     public bool Failing => _failing;
 
-    /// <summary>One call failed with <paramref name="problem"/> (a status code or a short reason, never a user's data).</summary>
+    /// <summary>
+    /// One call failed with <paramref name="problem"/> (a status code or a short reason, never a user's data).
+    /// </summary>
     public void Failed(string problem)
     {
         lock (_lock)

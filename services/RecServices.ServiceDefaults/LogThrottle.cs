@@ -12,7 +12,10 @@ public sealed class LogThrottle(TimeProvider time)
     private long _since;
     private bool _logged;
 
-    /// <summary>Counts one occurrence; true when a line is due now, with <paramref name="count"/> the occurrences it stands for.</summary>
+    /// <summary>
+    /// Counts one occurrence; true when a line is due now, with <paramref name="count"/> the occurrences it stands
+    /// for.
+    /// </summary>
     public bool Due(out long count)
     {
         lock (_lock)

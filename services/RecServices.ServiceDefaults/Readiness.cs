@@ -28,14 +28,19 @@ public sealed class Readiness<T>
     /// <summary>The state of the version served before, during its grace period; else null.</summary>
     public T? Previous => _previous;
 
-    /// <summary>The current or the previous state, whichever serves <paramref name="version"/>; null when neither does.</summary>
+    /// <summary>
+    /// The current or the previous state, whichever serves <paramref name="version"/>; null when neither does.
+    /// </summary>
     public T? Find(string version)
     {
         var (current, previous) = (_value, _previous);
         return current?.Bundle.Manifest.Version == version ? current : previous?.Bundle.Manifest.Version == version ? previous : null;
     }
 
-    /// <summary>Serves <paramref name="value"/> from now on; returns the state it replaced, which becomes <see cref="Previous"/>.</summary>
+    /// <summary>
+    /// Serves <paramref name="value"/> from now on; returns the state it replaced, which becomes <see
+    /// cref="Previous"/>.
+    /// </summary>
     public T? Swap(T value)
     {
         var old = _value;

@@ -14,7 +14,9 @@ public class RecsOptions
 
     public const string JsonLogs = "json";
 
-    /// <summary>The bundle root written by <c>recs train --out</c> (its current version is served), or a bundle directory.</summary>
+    /// <summary>
+    /// The bundle root written by <c>recs train --out</c> (its current version is served), or a bundle directory.
+    /// </summary>
     [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:BundlePath is required: the bundle root written by 'recs train --out'")]
     public string BundlePath { get; set; } = string.Empty;
 
@@ -30,11 +32,16 @@ public class RecsOptions
     [Range(0.05, 3600, ErrorMessage = "Recs:LoadRetrySeconds must be between 0.05 and 3600")]
     public double LoadRetrySeconds { get; set; } = 5;
 
-    /// <summary>Seconds between looks at the bundle root's current pointer once a version is served (a promotion is picked up within this).</summary>
+    /// <summary>
+    /// Seconds between looks at the bundle root's current pointer once a version is served (a promotion is picked
+    /// up within this).
+    /// </summary>
     [Range(0.05, 3600, ErrorMessage = "Recs:BundlePollSeconds must be between 0.05 and 3600")]
     public double BundlePollSeconds { get; set; } = 5;
 
-    /// <summary>Seconds a replaced bundle version keeps serving the requests pinned to it (ranking) before it is dropped.</summary>
+    /// <summary>
+    /// Seconds a replaced bundle version keeps serving the requests pinned to it (ranking) before it is dropped.
+    /// </summary>
     [Range(0, 3600, ErrorMessage = "Recs:PreviousVersionSeconds must be between 0 and 3600")]
     public double PreviousVersionSeconds { get; set; } = 60;
 
@@ -45,7 +52,10 @@ public class RecsOptions
     [Range(0.0, 1.0, ErrorMessage = "Recs:TraceSampleRatio must be between 0 and 1")]
     public double TraceSampleRatio { get; set; } = 1.0;
 
-    /// <summary>Console logs as one line of text per entry ("text", the default) or as JSON objects ("json", for log collectors).</summary>
+    /// <summary>
+    /// Console logs as one line of text per entry ("text", the default) or as JSON objects ("json", for log
+    /// collectors).
+    /// </summary>
     [RegularExpression("^(text|json)$", ErrorMessage = "Recs:LogFormat must be \"text\" or \"json\"")]
     public string LogFormat { get; set; } = TextLogs;
 
@@ -55,7 +65,9 @@ public class RecsOptions
     /// </summary>
     public bool Reflection { get; set; } = true;
 
-    /// <summary>TLS on the gRPC port, mutual TLS with a client CA (section <c>Recs:Tls</c>; off by default: cleartext h2c).</summary>
+    /// <summary>
+    /// TLS on the gRPC port, mutual TLS with a client CA (section <c>Recs:Tls</c>; off by default: cleartext h2c).
+    /// </summary>
     public Tls.TlsOptions Tls { get; set; } = new();
 
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>

@@ -2,7 +2,9 @@ using Grpc.Core;
 
 namespace RecServices.ServiceDefaults;
 
-/// <summary>Request validation shared by the services: INVALID_ARGUMENT naming the field and saying what is allowed.</summary>
+/// <summary>
+/// Request validation shared by the services: INVALID_ARGUMENT naming the field and saying what is allowed.
+/// </summary>
 public static class RequestChecks
 {
     public const int MaxIdLength = 256;
@@ -59,7 +61,9 @@ public static class RequestChecks
         }
     }
 
-    /// <summary>Item indexes: at most 10,000, each a position in an item table of <paramref name="items"/> items.</summary>
+    /// <summary>
+    /// Item indexes: at most 10,000, each a position in an item table of <paramref name="items"/> items.
+    /// </summary>
     public static void Indexes(IReadOnlyList<int> values, int items, string field, string bundleVersion)
     {
         if (values.Count > MaxListLength)
@@ -85,7 +89,9 @@ public static class RequestChecks
         }
     }
 
-    /// <summary>The user tower's profile fields of a request: age 0 (unknown) to 150, gender "M", "F" or empty.</summary>
+    /// <summary>
+    /// The user tower's profile fields of a request: age 0 (unknown) to 150, gender "M", "F" or empty.
+    /// </summary>
     public static void Profile(int age, string gender)
     {
         if (age is < 0 or > 150)

@@ -2,7 +2,10 @@ using RecServices.Core.Data;
 
 namespace RecServices.Users;
 
-/// <summary>The append-only log of every interaction the gateway acknowledged (not the seeded ones), which training reads back.</summary>
+/// <summary>
+/// The append-only log of every interaction the gateway acknowledged (not the seeded ones), which training reads
+/// back.
+/// </summary>
 public interface IInteractionLog : IAsyncDisposable
 {
     /// <summary>Every recorded interaction; each user's in the order they were recorded.</summary>

@@ -21,16 +21,22 @@ public interface IUserStore : IAsyncDisposable
     /// </summary>
     Task<StoredUser?> FindAsync(string userId, int historyLimit, CancellationToken cancellationToken);
 
-    /// <summary>Which of <paramref name="itemIds"/> the user ever interacted with (their whole history, not the newest part).</summary>
+    /// <summary>
+    /// Which of <paramref name="itemIds"/> the user ever interacted with (their whole history, not the newest
+    /// part).
+    /// </summary>
     Task<IReadOnlySet<string>> SeenAmongAsync(string userId, IReadOnlyList<string> itemIds, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records an interaction durably (creating the user when new) and appends it to the interaction log, returning
     /// once the store has made it durable. An event id recorded before for this user is not recorded again: the
-    /// answer is the first call's. Throws <see cref="EventIdConflictException"/> when that event was another interaction.
+    /// answer is the first call's. Throws <see cref="EventIdConflictException"/> when that event was another
+    /// interaction.
     /// </summary>
     Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken);
 
-    /// <summary>What an acknowledged write survives with the store's current settings (read once at start, for the log).</summary>
+    /// <summary>
+    /// What an acknowledged write survives with the store's current settings (read once at start, for the log).
+    /// </summary>
     Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken);
 }

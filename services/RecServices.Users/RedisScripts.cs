@@ -1,6 +1,9 @@
 namespace RecServices.Users;
 
-/// <summary>The Lua scripts of <see cref="RedisUserStore"/>: each touches one user's keys only (one cluster slot) and runs atomically.</summary>
+/// <summary>
+/// The Lua scripts of <see cref="RedisUserStore"/>: each touches one user's keys only (one cluster slot) and runs
+/// atomically.
+/// </summary>
 internal static class RedisScripts
 {
     /// <summary>
@@ -36,7 +39,9 @@ internal static class RedisScripts
         return 0
         """;
 
-    /// <summary>Extends the seed lock's lease if this initialiser still holds it. KEYS: lock. ARGV: token, milliseconds.</summary>
+    /// <summary>
+    /// Extends the seed lock's lease if this initialiser still holds it. KEYS: lock. ARGV: token, milliseconds.
+    /// </summary>
     public const string Renew = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then
           return redis.call('PEXPIRE', KEYS[1], ARGV[2])

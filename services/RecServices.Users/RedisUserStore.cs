@@ -316,7 +316,9 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
 
     private async Task<IDatabase> DatabaseAsync() => (await Guard(() => _connection.Value)).GetDatabase();
 
-    /// <summary>Redis's own failures (no connection, a timeout, a refused write) as the store's one "unavailable" error.</summary>
+    /// <summary>
+    /// Redis's own failures (no connection, a timeout, a refused write) as the store's one "unavailable" error.
+    /// </summary>
     private static async Task<T> Guard<T>(Func<Task<T>> operation)
     {
         try

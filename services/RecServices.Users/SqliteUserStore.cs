@@ -7,11 +7,11 @@ using RecServices.Core.Data;
 namespace RecServices.Users;
 
 /// <summary>
-/// The user store in one SQLite file (schema in <see cref="SqliteSchema"/>), for one gateway or one node. Write-ahead
-/// log, so reads never wait for the writer, and <c>synchronous = FULL</c>: a write is acknowledged once the
-/// transaction holding it is committed and the log is fsynced, so it survives a process kill and a power loss.
-/// Seeding runs in one <c>BEGIN IMMEDIATE</c> transaction (concurrent initialisers seed once); writes are group-committed
-/// by <see cref="SqliteWriter"/>, so a crash never leaves half an interaction.
+/// The user store in one SQLite file (schema in <see cref="SqliteSchema"/>), for one gateway or one node.
+/// Write-ahead log, so reads never wait for the writer, and <c>synchronous = FULL</c>: a write is acknowledged once
+/// the transaction holding it is committed and the log is fsynced, so it survives a process kill and a power loss.
+/// Seeding runs in one <c>BEGIN IMMEDIATE</c> transaction (concurrent initialisers seed once); writes are
+/// group-committed by <see cref="SqliteWriter"/>, so a crash never leaves half an interaction.
 /// </summary>
 public sealed class SqliteUserStore : IUserStore, IInteractionLog
 {
@@ -225,7 +225,9 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         }
     }
 
-    /// <summary>SQLite's own failures (a full disk, a locked or unreadable file) as the store's one "unavailable" error.</summary>
+    /// <summary>
+    /// SQLite's own failures (a full disk, a locked or unreadable file) as the store's one "unavailable" error.
+    /// </summary>
     private async Task<T> Guard<T>(Func<Task<T>> operation)
     {
         try

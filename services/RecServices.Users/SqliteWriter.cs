@@ -100,7 +100,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>One interaction inside the batch's transaction: the earlier ones of the batch are visible to its event-id check.</summary>
+    /// <summary>
+    /// One interaction inside the batch's transaction: the earlier ones of the batch are visible to its event-id
+    /// check.
+    /// </summary>
     private static async Task<RecordResult> AppendAsync(SqliteConnection connection, SqliteTransaction transaction, NewInteraction interaction)
     {
         await using (var prior = connection.CreateCommand())

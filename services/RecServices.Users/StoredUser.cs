@@ -9,6 +9,9 @@ namespace RecServices.Users;
 /// <param name="ItemCount">Every distinct item the user ever interacted with.</param>
 public sealed record StoredUser(string Id, string? Country, int? Age, string? Gender, IReadOnlyList<string> History, int ItemCount)
 {
-    /// <summary>True when <see cref="History"/> is only the newest part: seen items beyond it must be asked for with <see cref="IUserStore.SeenAmongAsync"/>.</summary>
+    /// <summary>
+    /// True when <see cref="History"/> is only the newest part: seen items beyond it must be asked for with <see
+    /// cref="IUserStore.SeenAmongAsync"/>.
+    /// </summary>
     public bool HistoryTruncated => ItemCount > History.Count;
 }

@@ -1,6 +1,8 @@
 namespace RecServices.Users;
 
-/// <summary>Opens a store's interaction log from the one argument training takes: a SQLite file path or a redis:// address.</summary>
+/// <summary>
+/// Opens a store's interaction log from the one argument training takes: a SQLite file path or a redis:// address.
+/// </summary>
 public static class UserStores
 {
     public const string RedisScheme = "redis://";

@@ -1,8 +1,9 @@
 namespace RecServices.Cli.Tests;
 
 /// <summary>
-/// <c>recs drill</c>: SIGKILL of the gateway or of redis-server while writes stream in loses no acknowledged write; SIGKILL
-/// of retrieval or ranking while recommendations are asked for fails no call, and full answers come back once it does.
+/// <c>recs drill</c>: SIGKILL of the gateway or of redis-server while writes stream in loses no acknowledged write;
+/// SIGKILL of retrieval or ranking while recommendations are asked for fails no call, and full answers come back
+/// once it does.
 /// </summary>
 [Collection(SerialCollection.Name)]
 public sealed class DrillCommandTests

@@ -161,8 +161,9 @@ public sealed class ManifestTests
     }
 
     /// <summary>
-    /// prod: TLS on every gRPC port from each service's Secret, mutual TLS from the gateway to the backends, the gateway
-    /// checks tokens against keys mounted read-only from a Secret, and no service serves reflection; dev: none of it.
+    /// prod: TLS on every gRPC port from each service's Secret, mutual TLS from the gateway to the backends, the
+    /// gateway checks tokens against keys mounted read-only from a Secret, and no service serves reflection; dev:
+    /// none of it.
     /// </summary>
     [DeployCheckFact]
     public async Task Security_ProdHasTlsMutualTlsAuthenticationAndNoReflection()

@@ -167,9 +167,9 @@ public sealed class BundleReloadTests
     }
 
     /// <summary>
-    /// The gateway pins retrieval to its own version and sends item indexes of it; when retrieval serves another version
-    /// only (the gateway promoted first, or retrieval dropped the gateway's version), the gateway asks again by id for the
-    /// version retrieval serves, and the answer is ranked on that version, not degraded.
+    /// The gateway pins retrieval to its own version and sends item indexes of it; when retrieval serves another
+    /// version only (the gateway promoted first, or retrieval dropped the gateway's version), the gateway asks
+    /// again by id for the version retrieval serves, and the answer is ranked on that version, not degraded.
     /// </summary>
     [Fact]
     public async Task Recommend_GatewayOnAVersionTheBackendsDoNotHold_AsksByIdForTheirVersion_NotDegraded()

@@ -60,8 +60,8 @@ public sealed class DegradedTests
     }
 
     /// <summary>
-    /// A ranking that hangs (every call held): the first calls each wait out the ranking deadline and answer in retrieval
-    /// order; once the breaker opens, calls answer degraded at once without calling ranking at all.
+    /// A ranking that hangs (every call held): the first calls each wait out the ranking deadline and answer in
+    /// retrieval order; once the breaker opens, calls answer degraded at once without calling ranking at all.
     /// </summary>
     [Fact]
     public async Task Recommend_RankingHangs_AfterTheBreakerOpensCallsSkipItAndAnswerAtOnce()

@@ -12,8 +12,9 @@ namespace RecServices.FunctionalTests;
 public sealed class EvaluationViaGrpcTests
 {
     /// <summary>
-    /// The evaluator's lists are the services' lists. With a history limit below the users' history lengths, the gateway
-    /// sends retrieval only the newest items to exclude and filters older seen items after it; the evaluator must do the same.
+    /// The evaluator's lists are the services' lists. With a history limit below the users' history lengths, the
+    /// gateway sends retrieval only the newest items to exclude and filters older seen items after it; the
+    /// evaluator must do the same.
     /// </summary>
     [Theory]
     [InlineData(TwoStagePipeline.DefaultHistoryLimit, RetrievalOptions.DefaultScale)]

@@ -6,8 +6,9 @@ using RecServices.Contracts.Gateway.V1;
 namespace RecServices.FunctionalTests;
 
 /// <summary>
-/// Load shedding at the gateway: with Recs:MaxConcurrentCalls in flight, one more call is answered RESOURCE_EXHAUSTED at
-/// once (a write included, and it writes nothing), while health checks and the calls in flight are served.
+/// Load shedding at the gateway: with Recs:MaxConcurrentCalls in flight, one more call is answered
+/// RESOURCE_EXHAUSTED at once (a write included, and it writes nothing), while health checks and the calls in
+/// flight are served.
 /// </summary>
 public sealed class LoadSheddingTests
 {

@@ -4,10 +4,11 @@ using RecServices.Core.Data;
 namespace RecServices.Users.Tests;
 
 /// <summary>
-/// The child process of the durability tests: <c>dotnet RecServices.Users.Tests.dll write &lt;sqlite|redis&gt; &lt;file or
-/// configuration&gt; &lt;user&gt;</c> records interactions with event ids e0, e1, … through the store and prints
-/// "ack &lt;event id&gt; &lt;history count&gt;" after each acknowledged one, "fail &lt;message&gt;" after each failure (then
-/// retries the same event, as a client would). The test kills it with SIGKILL at a moment of its choosing.
+/// The child process of the durability tests: <c>dotnet RecServices.Users.Tests.dll write &lt;sqlite|redis&gt;
+/// &lt;file or configuration&gt; &lt;user&gt;</c> records interactions with event ids e0, e1, … through the store
+/// and prints "ack &lt;event id&gt; &lt;history count&gt;" after each acknowledged one, "fail &lt;message&gt;"
+/// after each failure (then retries the same event, as a client would). The test kills it with SIGKILL at a moment
+/// of its choosing.
 /// </summary>
 public static class Program
 {

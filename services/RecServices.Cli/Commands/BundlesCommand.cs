@@ -39,7 +39,10 @@ public static class BundlesCommand
         return new Command("bundles", "List, promote and roll back the versions of a bundle root.") { list, promote, rollback };
     }
 
-    /// <summary>Validates <paramref name="version"/> fully, then points <c>current</c> at it; a bad version is refused and nothing changes.</summary>
+    /// <summary>
+    /// Validates <paramref name="version"/> fully, then points <c>current</c> at it; a bad version is refused and
+    /// nothing changes.
+    /// </summary>
     public static void Promote(BundleRoot root, string version, TextWriter output)
     {
         if (!BundleRoot.IsVersionName(version) || !Directory.Exists(root.VersionPath(version)))

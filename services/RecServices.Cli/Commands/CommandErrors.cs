@@ -3,7 +3,9 @@ using RecServices.Core.Data;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary>Turns the expected failures (bad data, bad bundle, bad arguments, I/O) into one line on stderr and exit code 1.</summary>
+/// <summary>
+/// Turns the expected failures (bad data, bad bundle, bad arguments, I/O) into one line on stderr and exit code 1.
+/// </summary>
 public static class CommandErrors
 {
     public static int Run(TextWriter error, Func<int> action)

@@ -5,10 +5,10 @@ using RecServices.Cli.Cost;
 namespace RecServices.Cli.Commands;
 
 /// <summary>
-/// <c>recs cost --out &lt;dir&gt; [--sizes 3000 10000 100000 1000000]</c>: cost against catalog size. At each size: the bundle
-/// build by step (time, peak RSS), the served two-stage pipeline against full-catalog scoring (time per request and
-/// nDCG@10 on a held-out carve), each service's start-up and resident memory, and GetCandidates, RankCandidates and
-/// Recommend over gRPC. Writes cost.json, cost.md and cost.png into the output directory.
+/// <c>recs cost --out &lt;dir&gt; [--sizes 3000 10000 100000 1000000]</c>: cost against catalog size. At each size:
+/// the bundle build by step (time, peak RSS), the served two-stage pipeline against full-catalog scoring (time per
+/// request and nDCG@10 on a held-out carve), each service's start-up and resident memory, and GetCandidates,
+/// RankCandidates and Recommend over gRPC. Writes cost.json, cost.md and cost.png into the output directory.
 /// </summary>
 public static class CostCommand
 {

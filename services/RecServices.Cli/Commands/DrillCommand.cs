@@ -10,9 +10,10 @@ namespace RecServices.Cli.Commands;
 /// <summary>
 /// <c>recs drill --spawn &lt;bundle&gt; --store sqlite|redis --kill gateway|redis</c>: writes through the gateway,
 /// kills the gateway (or redis-server) with SIGKILL midway, starts it again, and counts acknowledged writes lost.
-/// <c>--kill retrieval|ranking</c>: recommendations through a backend's crash, outage and return (<see cref="RecoveryDrill"/>).
-/// <c>--storm</c>: a deadline storm beside normal callers on one connection (<see cref="StormDrill"/>); <c>--overload</c>:
-/// goodput when twice the saturation rate is offered (<see cref="OverloadDrill"/>).
+/// <c>--kill retrieval|ranking</c>: recommendations through a backend's crash, outage and return (<see
+/// cref="RecoveryDrill"/>). <c>--storm</c>: a deadline storm beside normal callers on one connection (<see
+/// cref="StormDrill"/>); <c>--overload</c>: goodput when twice the saturation rate is offered (<see
+/// cref="OverloadDrill"/>).
 /// </summary>
 public static class DrillCommand
 {
@@ -146,7 +147,10 @@ public static class DrillCommand
         return code;
     }
 
-    /// <summary>The corrupted-bundle drill, on a copy of the served version: exit 1 when a call failed, an answer came from the corrupted version or a service did not refuse it.</summary>
+    /// <summary>
+    /// The corrupted-bundle drill, on a copy of the served version: exit 1 when a call failed, an answer came from
+    /// the corrupted version or a service did not refuse it.
+    /// </summary>
     private static async Task<int> CorruptAsync(Bundle bundle, string storeKind, int callers, double before, double after, string? json, TextWriter output, CancellationToken cancellationToken)
     {
         var temporary = Directory.CreateTempSubdirectory("recs-drill-root-").FullName;
@@ -180,7 +184,10 @@ public static class DrillCommand
         }
     }
 
-    /// <summary>The soak: exit 1 when p99 drifted past 1.2 × its first window's, or a process's resident memory grew over 5 %.</summary>
+    /// <summary>
+    /// The soak: exit 1 when p99 drifted past 1.2 × its first window's, or a process's resident memory grew over 5
+    /// %.
+    /// </summary>
     private static async Task<int> SoakAsync(string root, Bundle bundle, string storeKind, double share, double duration, string? json, TextWriter output, CancellationToken cancellationToken)
     {
         if (share is <= 0 or > 1 || duration is < 2 or > 24 * 3600)

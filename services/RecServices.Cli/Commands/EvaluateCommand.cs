@@ -11,7 +11,10 @@ using RecServices.Training.Model;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary><c>recs evaluate --data &lt;folder&gt; --protocol ms-stratified-75 --out &lt;dir&gt;</c>: quality under the published protocol.</summary>
+/// <summary>
+/// <c>recs evaluate --data &lt;folder&gt; --protocol ms-stratified-75 --out &lt;dir&gt;</c>: quality under the
+/// published protocol.
+/// </summary>
 public static class EvaluateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

@@ -30,7 +30,10 @@ public static class GatewayLists
         return users.Select((u, i) => (u, Items: answers.Lists[i].Select(id => trainPart.ItemIndex[id]).ToArray())).ToDictionary(p => p.u, p => p.Items);
     }
 
-    /// <summary>Every user's list (item ids) and the latency of each call in milliseconds, in the order of <paramref name="userIds"/>.</summary>
+    /// <summary>
+    /// Every user's list (item ids) and the latency of each call in milliseconds, in the order of <paramref
+    /// name="userIds"/>.
+    /// </summary>
     public static async Task<(IReadOnlyList<string[]> Lists, double[] LatenciesMs)> FetchAsync(string address, IReadOnlyList<string> userIds, int k, CancellationToken cancellationToken)
     {
         using var channel = GrpcChannel.ForAddress(address);

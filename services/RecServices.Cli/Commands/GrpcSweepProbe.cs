@@ -12,7 +12,9 @@ namespace RecServices.Cli.Commands;
 /// </summary>
 public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
 {
-    /// <summary>Unmeasured requests first: the services' tiered JIT takes about this long to settle (docs/performance.md).</summary>
+    /// <summary>
+    /// Unmeasured requests first: the services' tiered JIT takes about this long to settle (docs/performance.md).
+    /// </summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
     public async Task<ServedMeasurement> MeasureAsync(string bundleDirectory, double quotaScale, int embeddingQuota, int maxCandidates, int k, Measurement inProcess, CancellationToken cancellationToken)

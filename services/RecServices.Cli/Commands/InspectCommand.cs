@@ -4,7 +4,10 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary><c>recs inspect &lt;bundle&gt;</c>: prints the manifest's summary and verifies every checksum and table (of a bundle root's current version, or of a bundle directory).</summary>
+/// <summary>
+/// <c>recs inspect &lt;bundle&gt;</c>: prints the manifest's summary and verifies every checksum and table (of a
+/// bundle root's current version, or of a bundle directory).
+/// </summary>
 public static class InspectCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

@@ -11,10 +11,10 @@ using RecServices.Core.Bundles;
 namespace RecServices.Cli.Commands;
 
 /// <summary>
-/// <c>recs load --target &lt;gateway&gt; --bundle &lt;dir&gt; | --spawn &lt;bundle&gt; [--store sqlite|redis …] [--record]</c>:
-/// closed-loop load on the gateway's Recommend, optionally on RecordInteraction, and in the same run the floor
-/// (grpc.health.v1 Check on the same process at the same concurrency), with the ratios between them. With
-/// several --store values the spawned system is measured once per user store, one after the other.
+/// <c>recs load --target &lt;gateway&gt; --bundle &lt;dir&gt; | --spawn &lt;bundle&gt; [--store sqlite|redis …]
+/// [--record]</c>: closed-loop load on the gateway's Recommend, optionally on RecordInteraction, and in the same
+/// run the floor (grpc.health.v1 Check on the same process at the same concurrency), with the ratios between them.
+/// With several --store values the spawned system is measured once per user store, one after the other.
 /// </summary>
 public static class LoadCommand
 {
@@ -203,7 +203,10 @@ public static class LoadCommand
         return text.ToString();
     }
 
-    /// <summary>Writes <paramref name="value"/> as indented JSON to <paramref name="file"/>, when one was given, and says where.</summary>
+    /// <summary>
+    /// Writes <paramref name="value"/> as indented JSON to <paramref name="file"/>, when one was given, and says
+    /// where.
+    /// </summary>
     private static void WriteJson(string? file, object value, TextWriter output)
     {
         if (file is not null)

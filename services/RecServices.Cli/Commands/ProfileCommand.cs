@@ -3,7 +3,9 @@ using RecServices.Cli.Profile;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary><c>recs profile &lt;trace.nettrace&gt;</c>: where one process's CPU goes, by component, from a sampled trace.</summary>
+/// <summary>
+/// <c>recs profile &lt;trace.nettrace&gt;</c>: where one process's CPU goes, by component, from a sampled trace.
+/// </summary>
 public static class ProfileCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

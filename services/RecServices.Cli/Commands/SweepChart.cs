@@ -3,7 +3,10 @@ using ScottPlot;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary>The sweep chart: served nDCG@10 (validation and test), retrieval recall and median latency (in process, and via gRPC when measured) against the candidate count.</summary>
+/// <summary>
+/// The sweep chart: served nDCG@10 (validation and test), retrieval recall and median latency (in process, and via
+/// gRPC when measured) against the candidate count.
+/// </summary>
 public static class SweepChart
 {
     public static void Write(SweepReport report, string path)

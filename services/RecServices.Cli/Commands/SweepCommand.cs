@@ -10,7 +10,10 @@ using RecServices.Training.Model;
 
 namespace RecServices.Cli.Commands;
 
-/// <summary><c>recs sweep --data &lt;folder&gt; --out &lt;dir&gt;</c>: quality and latency against the candidate count, and the default chosen on validation.</summary>
+/// <summary>
+/// <c>recs sweep --data &lt;folder&gt; --out &lt;dir&gt;</c>: quality and latency against the candidate count, and
+/// the default chosen on validation.
+/// </summary>
 public static class SweepCommand
 {
     public static Command Create(TextWriter output, TextWriter error)

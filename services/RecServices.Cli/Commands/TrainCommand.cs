@@ -9,9 +9,10 @@ using RecServices.Users;
 namespace RecServices.Cli.Commands;
 
 /// <summary>
-/// <c>recs train --data &lt;folder | synthetic&gt; [--interactions &lt;store&gt;] --out &lt;root&gt; [--no-promote] [--keep N]</c>:
-/// builds a bundle from the dataset plus, when given, every interaction the gateways recorded in the user store, adds
-/// it to the bundle root as a new version, validates and promotes it, and keeps the newest N versions.
+/// <c>recs train --data &lt;folder | synthetic&gt; [--interactions &lt;store&gt;] --out &lt;root&gt; [--no-promote]
+/// [--keep N]</c>: builds a bundle from the dataset plus, when given, every interaction the gateways recorded in
+/// the user store, adds it to the bundle root as a new version, validates and promotes it, and keeps the newest N
+/// versions.
 /// </summary>
 public static class TrainCommand
 {
@@ -127,7 +128,10 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>The root to add a version to: new, empty, already a root, or a bundle in the flat layout (moved under versions/).</summary>
+    /// <summary>
+    /// The root to add a version to: new, empty, already a root, or a bundle in the flat layout (moved under
+    /// versions/).
+    /// </summary>
     private static BundleRoot OpenRoot(string path, TextWriter output)
     {
         var root = new BundleRoot(path);

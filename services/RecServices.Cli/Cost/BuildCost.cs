@@ -3,7 +3,9 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Cost;
 
-/// <summary>The bundle build: data generation and the builder's steps (wall time and peak RSS of each, from the manifest).</summary>
+/// <summary>
+/// The bundle build: data generation and the builder's steps (wall time and peak RSS of each, from the manifest).
+/// </summary>
 public sealed record BuildCost(
     [property: JsonPropertyName("seconds")] double Seconds,
     [property: JsonPropertyName("peak_rss_bytes")] long? PeakRssBytes,

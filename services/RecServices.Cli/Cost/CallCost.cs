@@ -3,7 +3,9 @@ using RecServices.Cli.Load;
 
 namespace RecServices.Cli.Cost;
 
-/// <summary>One call over gRPC at concurrency 1 (closed loop): which service, which call, its latency summary.</summary>
+/// <summary>
+/// One call over gRPC at concurrency 1 (closed loop): which service, which call, its latency summary.
+/// </summary>
 public sealed record CallCost(
     [property: JsonPropertyName("call")] string Call,
     [property: JsonPropertyName("summary")] LoadSummary Summary);

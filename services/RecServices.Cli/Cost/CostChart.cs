@@ -3,8 +3,9 @@ using ScottPlot;
 namespace RecServices.Cli.Cost;
 
 /// <summary>
-/// The cost chart: time per request against catalog size, both axes log scale: Recommend, GetCandidates and RankCandidates
-/// over gRPC, the two-stage pipeline and full-catalog scoring in process (p50 of each), and the bundle build in minutes.
+/// The cost chart: time per request against catalog size, both axes log scale: Recommend, GetCandidates and
+/// RankCandidates over gRPC, the two-stage pipeline and full-catalog scoring in process (p50 of each), and the
+/// bundle build in minutes.
 /// </summary>
 public static class CostChart
 {

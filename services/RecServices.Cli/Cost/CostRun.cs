@@ -15,11 +15,11 @@ using RecServices.Evaluation;
 namespace RecServices.Cli.Cost;
 
 /// <summary>
-/// <c>recs cost</c>'s measurement. First, size by size: generate the synthetic data, hold out a carve, build the bundle from
-/// the rest (timing each step), and score the served two-stage pipeline against full-catalog scoring on the carve in
-/// process. Then start retrieval, ranking and gateway of every size, one process at a time, and time GetCandidates,
-/// RankCandidates and Recommend over gRPC in rounds that take the sizes in turn, so that a change in the machine's load
-/// during the run reaches every size alike.
+/// <c>recs cost</c>'s measurement. First, size by size: generate the synthetic data, hold out a carve, build the
+/// bundle from the rest (timing each step), and score the served two-stage pipeline against full-catalog scoring on
+/// the carve in process. Then start retrieval, ranking and gateway of every size, one process at a time, and time
+/// GetCandidates, RankCandidates and Recommend over gRPC in rounds that take the sizes in turn, so that a change in
+/// the machine's load during the run reaches every size alike.
 /// </summary>
 /// <param name="workDirectory">Where each size's bundle goes (<c>&lt;items&gt;/bundle</c>).</param>
 /// <param name="quality">Held-out users scored in process (a seeded sample).</param>
@@ -101,8 +101,9 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     }
 
     /// <summary>
-    /// The served pipeline (the services' defaults) and full-catalog scoring on the sampled carve, in process: nDCG@10 from
-    /// the protocol's measurement, then each path timed alone over the same users (two-stage, then full catalog).
+    /// The served pipeline (the services' defaults) and full-catalog scoring on the sampled carve, in process:
+    /// nDCG@10 from the protocol's measurement, then each path timed alone over the same users (two-stage, then
+    /// full catalog).
     /// </summary>
     /// <remarks>
     /// Timed alone because interleaved, each two-stage request would start with the caches emptied by the full-catalog
@@ -132,7 +133,10 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         };
     }
 
-    /// <summary>Milliseconds per user of <paramref name="request"/>, sorted, after an untimed warm-up of at least two seconds.</summary>
+    /// <summary>
+    /// Milliseconds per user of <paramref name="request"/>, sorted, after an untimed warm-up of at least two
+    /// seconds.
+    /// </summary>
     private static List<double> TimeAlone<T>(List<(UserProfile Profile, string? Country)> users, Func<(UserProfile Profile, string? Country), T> request)
     {
         var warm = Stopwatch.StartNew();

@@ -15,7 +15,9 @@ public sealed record CostScale(int Items, long ExampleBudget = CostScale.Default
 {
     public const long DefaultExampleBudget = 3_000_000;
 
-    /// <summary>Share of every item's interactions held out of the build: the carve the two pipelines are scored on.</summary>
+    /// <summary>
+    /// Share of every item's interactions held out of the build: the carve the two pipelines are scored on.
+    /// </summary>
     public const double HoldOutFraction = 0.1;
 
     /// <summary>The held-out carve's seed (the protocol split's is 42, the build's validation carve's 43).</summary>

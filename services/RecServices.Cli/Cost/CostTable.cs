@@ -3,7 +3,9 @@ using System.Text;
 
 namespace RecServices.Cli.Cost;
 
-/// <summary>The Markdown tables of a <c>recs cost</c> run: per request, serving start-up and memory, the build by step.</summary>
+/// <summary>
+/// The Markdown tables of a <c>recs cost</c> run: per request, serving start-up and memory, the build by step.
+/// </summary>
 public static class CostTable
 {
     public static string Markdown(IReadOnlyList<SizeCost> sizes, string machine)

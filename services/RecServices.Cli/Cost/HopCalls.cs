@@ -12,9 +12,10 @@ using RecServices.Serving.Retrieval;
 namespace RecServices.Cli.Cost;
 
 /// <summary>
-/// Retrieval's GetCandidates and ranking's RankCandidates called directly, each with the request the gateway would send
-/// for the same users (<see cref="BackendRequests"/>, built from their stored histories), so that each hop is timed alone.
-/// The ranking requests carry the candidates retrieval proposed for those users, through the gateway's own filter.
+/// Retrieval's GetCandidates and ranking's RankCandidates called directly, each with the request the gateway would
+/// send for the same users (<see cref="BackendRequests"/>, built from their stored histories), so that each hop is
+/// timed alone. The ranking requests carry the candidates retrieval proposed for those users, through the gateway's
+/// own filter.
 /// </summary>
 public sealed class HopCalls : IDisposable
 {
@@ -39,8 +40,9 @@ public sealed class HopCalls : IDisposable
     }
 
     /// <summary>
-    /// The requests for <paramref name="users"/> (index, profile, history oldest first) pinned to <paramref name="bundle"/>'s version (by item index, as the gateway sends them), with
-    /// the gateway's defaults (history limit, candidate count, top 10); asks retrieval once per user for the ranking requests.
+    /// The requests for <paramref name="users"/> (index, profile, history oldest first) pinned to <paramref
+    /// name="bundle"/>'s version (by item index, as the gateway sends them), with the gateway's defaults (history
+    /// limit, candidate count, top 10); asks retrieval once per user for the ranking requests.
     /// </summary>
     public static async Task<HopCalls> CreateAsync(
         string retrievalAddress, string rankingAddress, Bundle bundle, IReadOnlyList<(Core.Data.User Profile, int[] History)> users, int count, CancellationToken cancellationToken)

@@ -17,7 +17,10 @@ public sealed record QualityCost(
     [property: JsonPropertyName("full_catalog_p50_ms")] double FullCatalogP50Ms,
     [property: JsonPropertyName("full_catalog_p99_ms")] double FullCatalogP99Ms)
 {
-    /// <summary>Two-stage p50 when each request follows a full-catalog one for the previous user (caches emptied by its scan).</summary>
+    /// <summary>
+    /// Two-stage p50 when each request follows a full-catalog one for the previous user (caches emptied by its
+    /// scan).
+    /// </summary>
     [JsonPropertyName("interleaved_two_stage_p50_ms")]
     public double InterleavedTwoStageP50Ms { get; init; }
 

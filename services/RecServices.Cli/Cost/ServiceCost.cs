@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace RecServices.Cli.Cost;
 
-/// <summary>One service's start: seconds from process start to SERVING (started alone), resident memory then and after the calls, and the bytes of the bundle files it loads.</summary>
+/// <summary>
+/// One service's start: seconds from process start to SERVING (started alone), resident memory then and after the
+/// calls, and the bytes of the bundle files it loads.
+/// </summary>
 public sealed record ServiceCost(
     [property: JsonPropertyName("service")] string Service,
     [property: JsonPropertyName("ready_seconds")] double ReadySeconds,

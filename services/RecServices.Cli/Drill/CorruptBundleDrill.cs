@@ -79,7 +79,9 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
             [.. refused.Zip(refusedBefore).Select(r => r.First > r.Second)], Math.Round(allRefused, 2));
     }
 
-    /// <summary>A copy of <paramref name="version"/> with one byte of its catalog flipped, added as a new version; its name.</summary>
+    /// <summary>
+    /// A copy of <paramref name="version"/> with one byte of its catalog flipped, added as a new version; its name.
+    /// </summary>
     private static string Corrupt(BundleRoot root, string version)
     {
         var copy = Path.Combine(root.Path, "corrupting-" + Guid.NewGuid().ToString("N")[..8]);

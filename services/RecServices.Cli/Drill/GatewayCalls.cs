@@ -5,7 +5,9 @@ using RecServices.Contracts.Gateway.V1;
 
 namespace RecServices.Cli.Drill;
 
-/// <summary>Recommend calls to one gateway over one channel, spread over the bundle's users, and the saturation they reach.</summary>
+/// <summary>
+/// Recommend calls to one gateway over one channel, spread over the bundle's users, and the saturation they reach.
+/// </summary>
 public sealed class GatewayCalls(string gatewayAddress, IReadOnlyList<string> users, TimeSpan deadline) : IDisposable
 {
     private readonly GrpcChannel _channel = GrpcChannel.ForAddress(gatewayAddress);
@@ -30,7 +32,10 @@ public sealed class GatewayCalls(string gatewayAddress, IReadOnlyList<string> us
         }
     }
 
-    /// <summary>The answers per second at <paramref name="concurrency"/> callers, closed loop, after 3 s of warm-up (JIT, connections).</summary>
+    /// <summary>
+    /// The answers per second at <paramref name="concurrency"/> callers, closed loop, after 3 s of warm-up (JIT,
+    /// connections).
+    /// </summary>
     public async Task<LoadSummary> SaturationAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         await ClosedLoop.RunAsync(async (_, _, _) => await RecommendAsync(Interlocked.Increment(ref _sequence)), concurrency, TimeSpan.FromSeconds(3), cancellationToken);

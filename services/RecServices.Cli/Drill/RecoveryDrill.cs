@@ -9,11 +9,12 @@ using RecServices.Contracts.Gateway.V1;
 namespace RecServices.Cli.Drill;
 
 /// <summary>
-/// A recovery drill on running services: callers ask for recommendations without pause while a backend (retrieval or
-/// ranking) is killed with SIGKILL, kept down for the outage and started again (or, paused, hangs with SIGSTOP and runs
-/// again with SIGCONT: connections open, nothing answering, so that only deadlines notice). The gateway should answer every call,
-/// degraded while the backend is away, and full again as soon as it is back: the drill counts failed calls, degraded
-/// answers (and those to calls started after the backend reported SERVING again) and times the return of full answers.
+/// A recovery drill on running services: callers ask for recommendations without pause while a backend (retrieval
+/// or ranking) is killed with SIGKILL, kept down for the outage and started again (or, paused, hangs with SIGSTOP
+/// and runs again with SIGCONT: connections open, nothing answering, so that only deadlines notice). The gateway
+/// should answer every call, degraded while the backend is away, and full again as soon as it is back: the drill
+/// counts failed calls, degraded answers (and those to calls started after the backend reported SERVING again) and
+/// times the return of full answers.
 /// </summary>
 public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> users, int maxReconnectBackoffMs)
 {

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace RecServices.Cli.Drill;
 
-/// <summary>What <c>recs drill --kill retrieval|ranking [--pause]</c> found: Recommend through a backend's crash (or hang), outage and return.</summary>
+/// <summary>
+/// What <c>recs drill --kill retrieval|ranking [--pause]</c> found: Recommend through a backend's crash (or hang),
+/// outage and return.
+/// </summary>
 /// <param name="Killed">retrieval or ranking: the backend killed with SIGKILL and started again after the outage, or paused.</param>
 /// <param name="Signal">SIGKILL (a crash, then a restart) or SIGSTOP (a hang, then SIGCONT).</param>
 /// <param name="Callers">Concurrent callers of Recommend, without pause.</param>

@@ -6,11 +6,11 @@ using RecServices.Cli.Load;
 namespace RecServices.Cli.Drill;
 
 /// <summary>
-/// A soak: the gateway's saturation throughput (after a warm-up), then a share of it (70 %) offered open loop for a long time (10
-/// minutes), in windows (a minute): each window's p50/p99 (from each call's scheduled start), every process's
-/// resident memory sampled through each window and averaged, and the bytes each process logged per call, at the
-/// services' default log levels. The figures that matter: p99 of the last window over the first, memory growth from
-/// the first window's mean to the last's, and log bytes per call.
+/// A soak: the gateway's saturation throughput (after a warm-up), then a share of it (70 %) offered open loop for a
+/// long time (10 minutes), in windows (a minute): each window's p50/p99 (from each call's scheduled start), every
+/// process's resident memory sampled through each window and averaged, and the bytes each process logged per call,
+/// at the services' default log levels. The figures that matter: p99 of the last window over the first, memory
+/// growth from the first window's mean to the last's, and log bytes per call.
 /// </summary>
 public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> users)
 {
@@ -62,9 +62,9 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
     }
 
     /// <summary>
-    /// Every process's resident memory, sampled every few seconds (at least four times a window) and averaged per window:
-    /// a managed heap's resident size saws up and down between collections by several per cent, so one reading at a
-    /// window's end says more about where the sawtooth was than about growth.
+    /// Every process's resident memory, sampled every few seconds (at least four times a window) and averaged per
+    /// window: a managed heap's resident size saws up and down between collections by several per cent, so one
+    /// reading at a window's end says more about where the sawtooth was than about growth.
     /// </summary>
     private async Task SampleMemoryAsync(int windows, TimeSpan window, List<ResidentWindow[]> memory, TextWriter output, CancellationToken cancellationToken)
     {
@@ -110,7 +110,10 @@ public sealed record SoakWindow(
     [property: JsonPropertyName("p50_ms")] double P50Ms,
     [property: JsonPropertyName("p99_ms")] double P99Ms);
 
-/// <summary>One process over a soak: its mean resident memory over the first window and over the last, and log bytes per call.</summary>
+/// <summary>
+/// One process over a soak: its mean resident memory over the first window and over the last, and log bytes per
+/// call.
+/// </summary>
 public sealed record SoakProcess(
     [property: JsonPropertyName("process")] string Process,
     [property: JsonPropertyName("resident_first_mb")] long ResidentFirstMb,

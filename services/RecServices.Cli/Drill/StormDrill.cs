@@ -58,7 +58,10 @@ public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddre
         return counts.Report(stormCallers, normalCallers, seconds) with { ClosedConnections = await ClosedConnectionsAsync(gatewayMetricsAddress, cancellationToken) };
     }
 
-    /// <summary>The gateway's HTTP/2 connections that ended in an error, by Kestrel's reason (kestrel.connection.duration's error.type).</summary>
+    /// <summary>
+    /// The gateway's HTTP/2 connections that ended in an error, by Kestrel's reason (kestrel.connection.duration's
+    /// error.type).
+    /// </summary>
     public static async Task<string> ClosedConnectionsAsync(string metricsAddress, CancellationToken cancellationToken)
     {
         var page = await MetricsPage.ReadAsync(metricsAddress, cancellationToken);
@@ -106,7 +109,9 @@ public sealed record StormReport(
     [property: JsonPropertyName("storm_deadline_exceeded")] long StormDeadlineExceeded,
     [property: JsonPropertyName("storm_other")] long StormOther)
 {
-    /// <summary>The gateway's connections that ended in an error during the run, by Kestrel's reason (empty: none).</summary>
+    /// <summary>
+    /// The gateway's connections that ended in an error during the run, by Kestrel's reason (empty: none).
+    /// </summary>
     [JsonPropertyName("closed_connections")]
     public string ClosedConnections { get; init; } = string.Empty;
 }

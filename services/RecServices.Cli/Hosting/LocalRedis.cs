@@ -25,7 +25,10 @@ public sealed class LocalRedis : IAsyncDisposable
         _settings = settings;
     }
 
-    /// <summary>The redis-server executable: $RECS_REDIS_SERVER, else redis-server on PATH (Debian: apt-get install redis-server).</summary>
+    /// <summary>
+    /// The redis-server executable: $RECS_REDIS_SERVER, else redis-server on PATH (Debian: apt-get install
+    /// redis-server).
+    /// </summary>
     public static string? Executable { get; } = FindExecutable();
 
     public int Port { get; private set; }
@@ -90,7 +93,9 @@ public sealed class LocalRedis : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server again on the same port and directory, and waits until it has loaded its data.</summary>
+    /// <summary>
+    /// Starts the server again on the same port and directory, and waits until it has loaded its data.
+    /// </summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) =>
         _process is null ? LaunchAsync(cancellationToken) : throw new InvalidOperationException("redis-server is still running; kill it first");
 
@@ -142,7 +147,9 @@ public sealed class LocalRedis : IAsyncDisposable
         throw new InvalidOperationException($"redis-server did not answer PING on port {Port} within 60 s ({last}); its last output:{Environment.NewLine}{_process.Tail()}");
     }
 
-    /// <summary>PING over a raw socket: "+PONG" once ready, "-LOADING …" while the append-only file is replayed.</summary>
+    /// <summary>
+    /// PING over a raw socket: "+PONG" once ready, "-LOADING …" while the append-only file is replayed.
+    /// </summary>
     private static async Task<string> PingAsync(int port, CancellationToken cancellationToken)
     {
         try

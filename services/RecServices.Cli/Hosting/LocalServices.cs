@@ -155,10 +155,15 @@ public sealed class LocalServices : IAsyncDisposable
         }
     }
 
-    /// <summary>The SQLite file of the sqlite store, or <c>redis://…</c> of the redis one: what <c>recs train --interactions</c> takes.</summary>
+    /// <summary>
+    /// The SQLite file of the sqlite store, or <c>redis://…</c> of the redis one: what <c>recs train
+    /// --interactions</c> takes.
+    /// </summary>
     public string UserStoreLocation => _redis is null ? Path.Combine(_storeDirectory, "users.db") : "redis://" + _redis.Configuration;
 
-    /// <summary>The position in <see cref="Processes"/> of retrieval (0), ranking (1) and gateway <paramref name="index"/>.</summary>
+    /// <summary>
+    /// The position in <see cref="Processes"/> of retrieval (0), ranking (1) and gateway <paramref name="index"/>.
+    /// </summary>
     public static int PositionOf(string service, int index = 0) => service switch
     {
         "retrieval" => 0,
@@ -167,13 +172,21 @@ public sealed class LocalServices : IAsyncDisposable
         _ => throw new ArgumentException($"no service '{service}': retrieval, ranking or gateway", nameof(service)),
     };
 
-    /// <summary>The Prometheus endpoint of process <paramref name="position"/> (<see cref="PositionOf"/>), on its HTTP/1.1 port.</summary>
+    /// <summary>
+    /// The Prometheus endpoint of process <paramref name="position"/> (<see cref="PositionOf"/>), on its HTTP/1.1
+    /// port.
+    /// </summary>
     public string MetricsAddress(int position) => $"http://127.0.0.1:{_started[position].Port.Http}/metrics";
 
-    /// <summary>Kills process <paramref name="position"/> (<see cref="PositionOf"/>) with SIGKILL (a crash: no shutdown code runs).</summary>
+    /// <summary>
+    /// Kills process <paramref name="position"/> (<see cref="PositionOf"/>) with SIGKILL (a crash: no shutdown code
+    /// runs).
+    /// </summary>
     public Task KillAsync(int position) => _processes[position].KillAsync();
 
-    /// <summary>Starts process <paramref name="position"/> again, same port and settings, and waits until it is SERVING.</summary>
+    /// <summary>
+    /// Starts process <paramref name="position"/> again, same port and settings, and waits until it is SERVING.
+    /// </summary>
     public async Task RestartAsync(int position, CancellationToken cancellationToken = default)
     {
         await _processes[position].DisposeAsync();
@@ -185,7 +198,9 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>Kills gateway <paramref name="index"/> with SIGKILL (a crash: no shutdown code runs).</summary>
     public Task KillGatewayAsync(int index = 0) => KillAsync(PositionOf("gateway", index));
 
-    /// <summary>Starts gateway <paramref name="index"/> again, same port and settings, and waits until it is SERVING.</summary>
+    /// <summary>
+    /// Starts gateway <paramref name="index"/> again, same port and settings, and waits until it is SERVING.
+    /// </summary>
     public Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default) => RestartAsync(PositionOf("gateway", index), cancellationToken);
 
     private void Start(string assembly, (int Grpc, int Http) port, string[] settings)
@@ -214,8 +229,8 @@ public sealed class LocalServices : IAsyncDisposable
     }
 
     /// <summary>
-    /// The settings of a host started on this machine (by <c>recs</c> as a process, by the tests in process): the bundle,
-    /// its two loopback ports, bundle load retried every 0.2 s.
+    /// The settings of a host started on this machine (by <c>recs</c> as a process, by the tests in process): the
+    /// bundle, its two loopback ports, bundle load retried every 0.2 s.
     /// </summary>
     public static string[] HostSettings(string bundle, int grpcPort, int httpPort) =>
     [

@@ -35,11 +35,17 @@ public sealed partial class MetricsPage
     public static async Task<MetricsPage> ReadAsync(string address, CancellationToken cancellationToken) =>
         new(await Http.GetStringAsync(new Uri(address), cancellationToken));
 
-    /// <summary>The sum of <paramref name="name"/>'s samples (over all its label sets, or those with <paramref name="label"/> = <paramref name="value"/>).</summary>
+    /// <summary>
+    /// The sum of <paramref name="name"/>'s samples (over all its label sets, or those with <paramref
+    /// name="label"/> = <paramref name="value"/>).
+    /// </summary>
     public double Sum(string name, string? label = null, string? value = null) =>
         _samples.Where(s => s.Name == name && (label is null || s.Labels.GetValueOrDefault(label) == value)).Sum(s => s.Value);
 
-    /// <summary><paramref name="name"/>'s samples summed by the value of <paramref name="label"/> (samples without it left out).</summary>
+    /// <summary>
+    /// <paramref name="name"/>'s samples summed by the value of <paramref name="label"/> (samples without it left
+    /// out).
+    /// </summary>
     public IReadOnlyDictionary<string, double> SumBy(string name, string label) =>
         _samples.Where(s => s.Name == name && s.Labels.ContainsKey(label))
             .GroupBy(s => s.Labels[label], StringComparer.Ordinal)

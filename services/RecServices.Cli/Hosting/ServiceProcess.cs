@@ -30,13 +30,17 @@ public sealed partial class ServiceProcess : IAsyncDisposable
     /// <summary>When the process was started (a <see cref="Stopwatch"/> timestamp).</summary>
     public long StartedAt { get; } = Stopwatch.GetTimestamp();
 
-    /// <summary>Seconds from its start until it was first seen SERVING (by <see cref="LocalServices"/>), or null.</summary>
+    /// <summary>
+    /// Seconds from its start until it was first seen SERVING (by <see cref="LocalServices"/>), or null.
+    /// </summary>
     public double? ReadySeconds { get; internal set; }
 
     /// <summary>Its resident memory now, from /proc/&lt;pid&gt;/status (zeros where it cannot be read).</summary>
     public ResidentBytes Resident() => ResidentBytes.Of(_process.Id);
 
-    /// <summary>Bytes the process has written to stdout and stderr (UTF-8, a newline per line): its log volume.</summary>
+    /// <summary>
+    /// Bytes the process has written to stdout and stderr (UTF-8, a newline per line): its log volume.
+    /// </summary>
     public long OutputBytes => Interlocked.Read(ref _outputBytes);
 
     /// <summary>The last lines the process wrote (stdout and stderr), oldest first.</summary>
@@ -67,7 +71,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return Launch(assemblyName, info, "put dotnet on PATH or set DOTNET_ROOT");
     }
 
-    /// <summary>Any program as a child process (redis-server, say), with the same output tail and the same stop.</summary>
+    /// <summary>
+    /// Any program as a child process (redis-server, say), with the same output tail and the same stop.
+    /// </summary>
     /// <param name="name">The name error messages use.</param>
     /// <param name="program">The executable, by path or on PATH.</param>
     /// <param name="arguments">Its arguments.</param>
@@ -83,7 +89,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         return Launch(name, info, hint);
     }
 
-    /// <summary>SIGSTOP: the process hangs (its sockets stay open, nothing answers) until <see cref="Resume"/>.</summary>
+    /// <summary>
+    /// SIGSTOP: the process hangs (its sockets stay open, nothing answers) until <see cref="Resume"/>.
+    /// </summary>
     public void Pause() => Signal(19, "SIGSTOP");
 
     /// <summary>SIGCONT: a paused process runs again.</summary>
@@ -147,7 +155,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The dotnet host: the one running this process when it is dotnet, else DOTNET_HOST_PATH, else DOTNET_ROOT's, else dotnet on PATH.</summary>
+    /// <summary>
+    /// The dotnet host: the one running this process when it is dotnet, else DOTNET_HOST_PATH, else DOTNET_ROOT's,
+    /// else dotnet on PATH.
+    /// </summary>
     private static string DotnetHost()
     {
         var current = Environment.ProcessPath;

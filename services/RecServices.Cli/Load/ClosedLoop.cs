@@ -10,7 +10,9 @@ namespace RecServices.Cli.Load;
 /// </summary>
 public static class ClosedLoop
 {
-    /// <summary>One call; <paramref name="sequence"/> numbers the calls of one worker (e.g. to pick the next user).</summary>
+    /// <summary>
+    /// One call; <paramref name="sequence"/> numbers the calls of one worker (e.g. to pick the next user).
+    /// </summary>
     public delegate Task Call(int worker, long sequence, CancellationToken cancellationToken);
 
     /// <summary>
@@ -25,7 +27,10 @@ public static class ClosedLoop
         return LoadSummary.From(latencies, errors, seconds);
     }
 
-    /// <summary>The same, returning the latencies of the successful calls (milliseconds, unsorted), the failures by status code and the seconds it ran: windows of one call measured apart can then be summarised together.</summary>
+    /// <summary>
+    /// The same, returning the latencies of the successful calls (milliseconds, unsorted), the failures by status
+    /// code and the seconds it ran: windows of one call measured apart can then be summarised together.
+    /// </summary>
     public static async Task<(List<double> Latencies, Dictionary<StatusCode, long> Errors, double Seconds)> CollectAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -71,7 +71,10 @@ public static class FixedRate
     }
 }
 
-/// <summary>One fixed-rate run: what was offered and answered, the percentiles from each call's scheduled start, CPU per call by process.</summary>
+/// <summary>
+/// One fixed-rate run: what was offered and answered, the percentiles from each call's scheduled start, CPU per
+/// call by process.
+/// </summary>
 public sealed record FixedRateRow(
     [property: JsonPropertyName("share")] double? Share,
     [property: JsonPropertyName("offered_rps")] double OfferedRps,

@@ -54,7 +54,10 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
         return new CostModelReport(Commands.LoadCommand.Machine(), duration.TotalSeconds, warmup.TotalSeconds, sample.Count, rows);
     }
 
-    /// <summary>The markdown table per concurrency: each call's throughput, p50 and CPU per call of each process, then the hops' sum against Recommend.</summary>
+    /// <summary>
+    /// The markdown table per concurrency: each call's throughput, p50 and CPU per call of each process, then the
+    /// hops' sum against Recommend.
+    /// </summary>
     public static string Table(CostModelReport report)
     {
         var c = CultureInfo.InvariantCulture;

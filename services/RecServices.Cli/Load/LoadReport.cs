@@ -4,8 +4,9 @@ namespace RecServices.Cli.Load;
 
 /// <summary>
 /// What <c>recs load --json</c> writes per user store: the sides measured in one run against one gateway process
-/// (Recommend, RecordInteraction when asked for, the floor), and the ratios of Recommend to the floor; with --spawn, the
-/// CPU microseconds per call each process (the three services and recs) used over the Recommend and floor windows.
+/// (Recommend, RecordInteraction when asked for, the floor), and the ratios of Recommend to the floor; with
+/// --spawn, the CPU microseconds per call each process (the three services and recs) used over the Recommend and
+/// floor windows.
 /// </summary>
 public sealed record LoadReport(
     [property: JsonPropertyName("target")] string Target,
@@ -23,7 +24,9 @@ public sealed record LoadReport(
     [property: JsonPropertyName("recommend_cpu_us_per_call"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double?>? RecommendCpu = null,
     [property: JsonPropertyName("floor_cpu_us_per_call"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double?>? FloorCpu = null);
 
-/// <summary>Recommend over the floor: p50 latency (lower is better, ≥ 1) and throughput (higher is better, ≤ 1).</summary>
+/// <summary>
+/// Recommend over the floor: p50 latency (lower is better, ≥ 1) and throughput (higher is better, ≤ 1).
+/// </summary>
 public sealed record LoadRatio(
     [property: JsonPropertyName("p50")] double P50,
     [property: JsonPropertyName("throughput")] double Throughput);

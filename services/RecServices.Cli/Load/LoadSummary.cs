@@ -4,7 +4,10 @@ using RecServices.Core.Evaluation;
 
 namespace RecServices.Cli.Load;
 
-/// <summary>One side of a load run (Recommend or the floor): throughput and latency percentiles of the successful calls, and the failures by status code.</summary>
+/// <summary>
+/// One side of a load run (Recommend or the floor): throughput and latency percentiles of the successful calls, and
+/// the failures by status code.
+/// </summary>
 public sealed record LoadSummary(
     [property: JsonPropertyName("requests")] long Requests,
     [property: JsonPropertyName("seconds")] double Seconds,
@@ -17,7 +20,10 @@ public sealed record LoadSummary(
     [property: JsonPropertyName("errors")] long Errors,
     [property: JsonPropertyName("errors_by_status")] IReadOnlyDictionary<string, long> ErrorsByStatus)
 {
-    /// <summary>Summarises the latencies (milliseconds, any order; sorted in place) of the successful calls over <paramref name="seconds"/>.</summary>
+    /// <summary>
+    /// Summarises the latencies (milliseconds, any order; sorted in place) of the successful calls over <paramref
+    /// name="seconds"/>.
+    /// </summary>
     public static LoadSummary From(List<double> latenciesMs, IReadOnlyDictionary<StatusCode, long> errors, double seconds)
     {
         latenciesMs.Sort();

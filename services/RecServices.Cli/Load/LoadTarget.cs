@@ -45,13 +45,18 @@ public sealed class LoadTarget : IDisposable
         _count = count;
     }
 
-    /// <summary>When the first answer carrying the <see cref="Watch"/>ed bundle version arrived (a Stopwatch timestamp), or null.</summary>
+    /// <summary>
+    /// When the first answer carrying the <see cref="Watch"/>ed bundle version arrived (a Stopwatch timestamp), or
+    /// null.
+    /// </summary>
     public long? FirstSeen => Interlocked.Read(ref _firstSeen) is var seen and not 0 ? seen : null;
 
     /// <summary>Notes the first answer that carries <paramref name="version"/> from now on.</summary>
     public void Watch(string version) => _watched = version;
 
-    /// <summary>One Recommend, its whole stream read; a degraded answer counts as an error (status UNAVAILABLE).</summary>
+    /// <summary>
+    /// One Recommend, its whole stream read; a degraded answer counts as an error (status UNAVAILABLE).
+    /// </summary>
     public async Task RecommendAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
         var user = _users[ClosedLoop.Spread(worker, sequence, _users.Count)];
@@ -77,7 +82,10 @@ public sealed class LoadTarget : IDisposable
         }
     }
 
-    /// <summary>One RecordInteraction (a watch of the next item by the next user, with its own event id): a write acknowledged once durable.</summary>
+    /// <summary>
+    /// One RecordInteraction (a watch of the next item by the next user, with its own event id): a write
+    /// acknowledged once durable.
+    /// </summary>
     public async Task RecordInteractionAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
         var request = new RecordInteractionRequest

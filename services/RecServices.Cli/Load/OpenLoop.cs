@@ -13,10 +13,16 @@ public static class OpenLoop
     /// <summary>One call, numbered; returns its status (OK for an answered call).</summary>
     public delegate Task<StatusCode> Call(long sequence);
 
-    /// <summary>One outcome: the call's scheduled start (seconds from the run's start), its status, its latency from that start (ms).</summary>
+    /// <summary>
+    /// One outcome: the call's scheduled start (seconds from the run's start), its status, its latency from that
+    /// start (ms).
+    /// </summary>
     public delegate void Outcome(double scheduledSeconds, StatusCode status, double latencyMs);
 
-    /// <summary>Runs <paramref name="rate"/> calls a second for <paramref name="duration"/>; returns the seconds the schedule took once every call ended.</summary>
+    /// <summary>
+    /// Runs <paramref name="rate"/> calls a second for <paramref name="duration"/>; returns the seconds the
+    /// schedule took once every call ended.
+    /// </summary>
     public static async Task<double> RunAsync(Call call, double rate, TimeSpan duration, Outcome outcome, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);

@@ -10,7 +10,9 @@ public static class ProcessCpu
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    /// <summary>User plus system CPU seconds used by <paramref name="pid"/> so far; null where /proc cannot be read.</summary>
+    /// <summary>
+    /// User plus system CPU seconds used by <paramref name="pid"/> so far; null where /proc cannot be read.
+    /// </summary>
     public static double? SecondsOf(int pid)
     {
         try
@@ -28,14 +30,18 @@ public static class ProcessCpu
 }
 
 /// <summary>
-/// The CPU used by a set of processes over one measured window: <see cref="Start"/> before, <see cref="PerCall"/> after.
+/// The CPU used by a set of processes over one measured window: <see cref="Start"/> before, <see cref="PerCall"/>
+/// after.
 /// </summary>
 /// <param name="processes">The processes by name (the load generator itself may be one of them).</param>
 public sealed class CpuWindow(IReadOnlyList<(string Name, int Pid)> processes)
 {
     private double?[] _before = [];
 
-    /// <summary>The three services of <paramref name="services"/> (named retrieval, ranking, gateway) and this process (recs).</summary>
+    /// <summary>
+    /// The three services of <paramref name="services"/> (named retrieval, ranking, gateway) and this process
+    /// (recs).
+    /// </summary>
     public static CpuWindow Of(Hosting.LocalServices services) =>
         new([.. services.Processes.Select(p => (ShortName(p.Name), p.ProcessId)), ("recs", Environment.ProcessId)]);
 
@@ -44,7 +50,9 @@ public sealed class CpuWindow(IReadOnlyList<(string Name, int Pid)> processes)
 
     public void Start() => _before = [.. processes.Select(p => ProcessCpu.SecondsOf(p.Pid))];
 
-    /// <summary>Microseconds of CPU per call of each process since <see cref="Start"/> (null where /proc was not readable).</summary>
+    /// <summary>
+    /// Microseconds of CPU per call of each process since <see cref="Start"/> (null where /proc was not readable).
+    /// </summary>
     public IReadOnlyDictionary<string, double?> PerCall(long calls) =>
         processes.Select((p, i) => (p.Name, After: ProcessCpu.SecondsOf(p.Pid), Before: _before[i]))
             .ToDictionary(

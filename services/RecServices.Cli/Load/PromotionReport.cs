@@ -15,7 +15,10 @@ public sealed record PromotionReport(
     [property: JsonPropertyName("load_s")] IReadOnlyDictionary<string, double> LoadSeconds,
     [property: JsonPropertyName("rss_mb")] IReadOnlyDictionary<string, ResidentMemory> Memory);
 
-/// <summary>Resident set size of one process around a promotion, in MB: all of it (VmRSS) and the anonymous part (RssAnon: heap, not the mapped bundle files).</summary>
+/// <summary>
+/// Resident set size of one process around a promotion, in MB: all of it (VmRSS) and the anonymous part (RssAnon:
+/// heap, not the mapped bundle files).
+/// </summary>
 public sealed record ResidentMemory(
     [property: JsonPropertyName("before")] double Before,
     [property: JsonPropertyName("peak")] double Peak,

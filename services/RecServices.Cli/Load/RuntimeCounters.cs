@@ -12,7 +12,9 @@ public sealed class RuntimeCounters(IReadOnlyList<(string Name, string MetricsAd
 {
     private MetricsPage[] _before = [];
 
-    /// <summary>The three services of <paramref name="services"/>, by the names <see cref="CpuWindow.Of"/> gives them.</summary>
+    /// <summary>
+    /// The three services of <paramref name="services"/>, by the names <see cref="CpuWindow.Of"/> gives them.
+    /// </summary>
     public static RuntimeCounters Of(LocalServices services) =>
         new([.. services.Processes.Select((p, i) => (CpuWindow.ShortName(p.Name), services.MetricsAddress(i)))]);
 

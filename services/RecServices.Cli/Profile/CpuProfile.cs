@@ -4,9 +4,9 @@ using Microsoft.Diagnostics.Tracing.Etlx;
 namespace RecServices.Cli.Profile;
 
 /// <summary>
-/// The CPU samples of one process from a trace file (<c>dotnet-trace collect-linux --profile cpu-sampling -p PID</c>: the
-/// kernel's CPU samples with native and managed frames), and where they go: share by <see cref="CpuComponents"/>, and
-/// the RecServices methods with the most samples under them.
+/// The CPU samples of one process from a trace file (<c>dotnet-trace collect-linux --profile cpu-sampling -p
+/// PID</c>: the kernel's CPU samples with native and managed frames), and where they go: share by <see
+/// cref="CpuComponents"/>, and the RecServices methods with the most samples under them.
 /// </summary>
 public sealed class CpuProfile
 {
@@ -15,7 +15,10 @@ public sealed class CpuProfile
     /// <summary>Each sample's stack, leaf first.</summary>
     public IReadOnlyList<Frame[]> Samples { get; }
 
-    /// <summary>Reads the samples of <paramref name="processId"/> (or of the process with the most samples) from a .nettrace file.</summary>
+    /// <summary>
+    /// Reads the samples of <paramref name="processId"/> (or of the process with the most samples) from a .nettrace
+    /// file.
+    /// </summary>
     public static CpuProfile Read(string path, int? processId)
     {
         if (!File.Exists(path))
@@ -94,7 +97,10 @@ public sealed class CpuProfile
                 && !f.Method.StartsWith("RecServices.ServiceDefaults.", StringComparison.Ordinal)).Select(f => MethodName(f.Method)).Distinct())
             .GroupBy(m => m).Select(g => (g.Key, (double)g.Count() / Samples.Count)).OrderByDescending(m => m.Item2).Take(top).ToList();
 
-    /// <summary><c>Ns.Type::Method(args)</c> as <c>Ns.Type.Method</c>; an async state machine <c>Ns.Type+&lt;Method&gt;d__7::MoveNext()</c> as <c>Ns.Type.Method</c>.</summary>
+    /// <summary>
+    /// <c>Ns.Type::Method(args)</c> as <c>Ns.Type.Method</c>; an async state machine
+    /// <c>Ns.Type+&lt;Method&gt;d__7::MoveNext()</c> as <c>Ns.Type.Method</c>.
+    /// </summary>
     public static string MethodName(string method)
     {
         var name = method.Split('(')[0];
@@ -109,7 +115,9 @@ public sealed class CpuProfile
         return member.Length == 0 ? type : $"{type}.{member}";
     }
 
-    /// <summary>The report as markdown; with <paramref name="cpuMicrosPerCall"/>, each share also as µs of CPU per call.</summary>
+    /// <summary>
+    /// The report as markdown; with <paramref name="cpuMicrosPerCall"/>, each share also as µs of CPU per call.
+    /// </summary>
     public void Write(TextWriter output, double? cpuMicrosPerCall, int top)
     {
         output.WriteLine($"{Samples.Count:N0} CPU samples");

@@ -3,7 +3,9 @@ namespace RecServices.Contracts.Retrieval.V1;
 /// <summary>Access to the column layout of <see cref="GetCandidatesResponse"/> (see the proto comment).</summary>
 public sealed partial class GetCandidatesResponse
 {
-    /// <summary>How many candidates the answer holds: its item_ids, or its item_indexes when asked for indexes.</summary>
+    /// <summary>
+    /// How many candidates the answer holds: its item_ids, or its item_indexes when asked for indexes.
+    /// </summary>
     public int CandidateCount => ItemIds.Count + ItemIndexes.Count;
 
     /// <summary>Candidate <paramref name="i"/>'s sources: entries [Start, End) of the source columns.</summary>

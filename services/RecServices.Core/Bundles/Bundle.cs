@@ -55,14 +55,17 @@ public sealed class Bundle
 
     public string UserTowerPath => Path.Combine(Directory, UserTowerFile);
 
-    /// <summary>The same bundle without its users and interactions (once they have seeded the user store, nothing reads them).</summary>
+    /// <summary>
+    /// The same bundle without its users and interactions (once they have seeded the user store, nothing reads
+    /// them).
+    /// </summary>
     public Bundle WithoutUsers() => new(Directory, Manifest, Catalog) { Vectors = Vectors, Similar = Similar, Tops = Tops, Index = Index };
 
     public string ItemTowerPath => Path.Combine(Directory, ItemTowerFile);
 
     /// <summary>
-    /// Loads what <paramref name="rootOrDirectory"/> serves: the current version of a bundle root, or a bundle directory
-    /// itself (see <see cref="BundleRoot"/>).
+    /// Loads what <paramref name="rootOrDirectory"/> serves: the current version of a bundle root, or a bundle
+    /// directory itself (see <see cref="BundleRoot"/>).
     /// </summary>
     public static Bundle LoadServed(string rootOrDirectory, BundleParts parts = BundleParts.All) =>
         Load(new BundleRoot(rootOrDirectory).ServedDirectory(), parts);
@@ -174,10 +177,14 @@ public sealed class Bundle
         return manifest.Files.Where(f => PartOf(f.Name) is not { } part || part == BundleParts.Catalog || parts.HasFlag(part)).ToList();
     }
 
-    /// <summary>Checks the size and SHA-256 of every file the manifest lists; Problem is null for a good file.</summary>
+    /// <summary>
+    /// Checks the size and SHA-256 of every file the manifest lists; Problem is null for a good file.
+    /// </summary>
     public static IEnumerable<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest) => VerifyFiles(directory, manifest, manifest.Files);
 
-    /// <summary>The same for <paramref name="files"/> (of the manifest), hashed in parallel, in the given order.</summary>
+    /// <summary>
+    /// The same for <paramref name="files"/> (of the manifest), hashed in parallel, in the given order.
+    /// </summary>
     public static IReadOnlyList<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest, IReadOnlyList<BundleFile> files)
     {
         var results = new (string Name, string? Problem)[files.Count];

@@ -4,7 +4,9 @@ using System.Text.Json;
 
 namespace RecServices.Core.Bundles;
 
-/// <summary>SHA-256 of bundle files and the manifest's self-checksum (see <see cref="BundleManifest.ManifestSha256"/>).</summary>
+/// <summary>
+/// SHA-256 of bundle files and the manifest's self-checksum (see <see cref="BundleManifest.ManifestSha256"/>).
+/// </summary>
 public static class BundleChecksums
 {
     private static readonly string Zeros = new('0', 64);

@@ -35,7 +35,10 @@ public sealed record BundleManifest
     /// <summary>"exact" or "approximate (partitioned …)".</summary>
     public required string SimilarItemsIndex { get; init; }
 
-    /// <summary>How the item-item table was built: time and recall against exact search (absent in bundles built before it was recorded).</summary>
+    /// <summary>
+    /// How the item-item table was built: time and recall against exact search (absent in bundles built before it
+    /// was recorded).
+    /// </summary>
     public IndexSummary? SimilarItemsBuild { get; init; }
 
     /// <summary>The embedding source's index (<see cref="EmbeddingIndex"/>), absent when the bundle has none.</summary>
@@ -43,7 +46,10 @@ public sealed record BundleManifest
 
     public required TrainingSummary Training { get; init; }
 
-    /// <summary>Every step of the build in order, with its time and peak memory (absent in bundles built before it was recorded).</summary>
+    /// <summary>
+    /// Every step of the build in order, with its time and peak memory (absent in bundles built before it was
+    /// recorded).
+    /// </summary>
     public IReadOnlyList<BuildStep>? BuildSteps { get; init; }
 
     public required IReadOnlyList<BundleFile> Files { get; init; }

@@ -1,8 +1,8 @@
 namespace RecServices.Core.Bundles;
 
 /// <summary>
-/// Which tables <see cref="Bundle.Load"/> reads besides the manifest and the catalog: each stage loads, and verifies the
-/// checksums of, only what it uses (<see cref="Bundle.FilesOf"/>).
+/// Which tables <see cref="Bundle.Load"/> reads besides the manifest and the catalog: each stage loads, and
+/// verifies the checksums of, only what it uses (<see cref="Bundle.FilesOf"/>).
 /// </summary>
 [Flags]
 public enum BundleParts

@@ -70,7 +70,10 @@ public sealed class BundleRoot
             : throw new BundleFormatException(Path, "holds no bundle (no 'current' pointer and no manifest.json); build one with 'recs train --out " + Path + "'");
     }
 
-    /// <summary>Every version under versions/, oldest first by their manifests' creation time (an unreadable one counts as oldest).</summary>
+    /// <summary>
+    /// Every version under versions/, oldest first by their manifests' creation time (an unreadable one counts as
+    /// oldest).
+    /// </summary>
     public IReadOnlyList<string> Versions() =>
         Directory.Exists(VersionsPath)
             ? Directory.EnumerateDirectories(VersionsPath).Select(d => System.IO.Path.GetFileName(d)!).Where(IsVersionName)
@@ -111,7 +114,10 @@ public sealed class BundleRoot
         return Promotions().Select(p => p.Version).Reverse().SkipWhile(v => v == current).FirstOrDefault(v => v != current && existing.Contains(v));
     }
 
-    /// <summary>Points <c>current</c> at <paramref name="version"/> (which the caller has validated) and records the promotion.</summary>
+    /// <summary>
+    /// Points <c>current</c> at <paramref name="version"/> (which the caller has validated) and records the
+    /// promotion.
+    /// </summary>
     public void SetCurrent(string version)
     {
         if (!IsVersionName(version) || !Directory.Exists(VersionPath(version)))
@@ -132,7 +138,10 @@ public sealed class BundleRoot
             DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "\t" + version + "\n", Encoding.UTF8);
     }
 
-    /// <summary>Moves a complete bundle directory (written and verified elsewhere on the same file system) in as a version; returns its name.</summary>
+    /// <summary>
+    /// Moves a complete bundle directory (written and verified elsewhere on the same file system) in as a version;
+    /// returns its name.
+    /// </summary>
     public string AddVersion(string bundleDirectory, string version)
     {
         Directory.CreateDirectory(VersionsPath);
@@ -170,7 +179,10 @@ public sealed class BundleRoot
         return version;
     }
 
-    /// <summary>Deletes the oldest versions beyond the newest <paramref name="keep"/>, never the current or the previous one; returns those deleted.</summary>
+    /// <summary>
+    /// Deletes the oldest versions beyond the newest <paramref name="keep"/>, never the current or the previous
+    /// one; returns those deleted.
+    /// </summary>
     public IReadOnlyList<string> Prune(int keep)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);

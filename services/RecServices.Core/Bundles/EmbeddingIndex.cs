@@ -37,7 +37,9 @@ public sealed class EmbeddingIndex
     private readonly long _itemsAt;
     private readonly long _vectorsAt;
 
-    /// <summary>An index held in arrays (as built in process); <paramref name="vectors"/> are in partition order.</summary>
+    /// <summary>
+    /// An index held in arrays (as built in process); <paramref name="vectors"/> are in partition order.
+    /// </summary>
     public EmbeddingIndex(int count, int dimension, int probes, float[] centroids, int[] offsets, int[] items, float[] vectors)
     {
         (Count, Dimension, Partitions, Probes) = (count, dimension, offsets.Length - 1, probes);
@@ -64,7 +66,9 @@ public sealed class EmbeddingIndex
 
     public int Partitions { get; }
 
-    /// <summary>Partitions probed per query unless the caller says otherwise (chosen at build time for a recall target).</summary>
+    /// <summary>
+    /// Partitions probed per query unless the caller says otherwise (chosen at build time for a recall target).
+    /// </summary>
     public int Probes { get; }
 
     public ReadOnlySpan<float> Centroids => _centroids ?? _mapped!.Span<float>(_centroidsAt, Partitions * Dimension);

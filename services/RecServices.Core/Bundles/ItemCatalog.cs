@@ -76,7 +76,10 @@ public sealed class ItemCatalog
     /// <summary>Genre indices by item index (items with the same genres share one array).</summary>
     public int[][] ItemGenres { get; }
 
-    /// <summary>Item <paramref name="item"/>'s id (a read catalog decodes it once and keeps it: hot items cost nothing after).</summary>
+    /// <summary>
+    /// Item <paramref name="item"/>'s id (a read catalog decodes it once and keeps it: hot items cost nothing
+    /// after).
+    /// </summary>
     public string IdOf(int item)
     {
         if (_items is not null)
@@ -90,7 +93,10 @@ public sealed class ItemCatalog
     /// <summary>Item <paramref name="item"/>'s title.</summary>
     public string TitleOf(int item) => _items is not null ? _items[item].Title : Encoding.UTF8.GetString(Payload(_titleAt![item]));
 
-    /// <summary>Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to <paramref name="unknown"/> (when given).</summary>
+    /// <summary>
+    /// Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to <paramref
+    /// name="unknown"/> (when given).
+    /// </summary>
     public void Resolve(IEnumerable<string> ids, ICollection<int> known, ICollection<string>? unknown = null)
     {
         foreach (var id in ids)
@@ -129,7 +135,9 @@ public sealed class ItemCatalog
         }
     }
 
-    /// <summary>Checks every field in one pass over a memory map of the file, then serves the catalog from the map.</summary>
+    /// <summary>
+    /// Checks every field in one pass over a memory map of the file, then serves the catalog from the map.
+    /// </summary>
     public static ItemCatalog Read(string path)
     {
         using var r = new TableReader(path, Magic, Version);
@@ -197,7 +205,9 @@ public sealed class ItemCatalog
 
     private ReadOnlySpan<byte> IdBytes(int item) => Payload(_idAt![item]);
 
-    /// <summary>The bytes of the length-prefixed string at <paramref name="at"/> (checked when the catalog was read).</summary>
+    /// <summary>
+    /// The bytes of the length-prefixed string at <paramref name="at"/> (checked when the catalog was read).
+    /// </summary>
     private ReadOnlySpan<byte> Payload(long at)
     {
         var bytes = _file!.Span<byte>(0, (int)_file.Length);

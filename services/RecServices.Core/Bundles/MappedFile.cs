@@ -35,7 +35,10 @@ public sealed unsafe class MappedFile
 
     public long Length { get; }
 
-    /// <summary><paramref name="count"/> values of <typeparamref name="T"/> from byte <paramref name="offset"/> (the caller checked the bounds).</summary>
+    /// <summary>
+    /// <paramref name="count"/> values of <typeparamref name="T"/> from byte <paramref name="offset"/> (the caller
+    /// checked the bounds).
+    /// </summary>
     public ReadOnlySpan<T> Span<T>(long offset, int count)
         where T : unmanaged
     {

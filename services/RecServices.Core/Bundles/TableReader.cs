@@ -118,15 +118,17 @@ public sealed class TableReader : IDisposable
         }
     }
 
-    /// <summary>Fills <paramref name="values"/> with raw little-endian int32s (range checks are the caller's).</summary>
+    /// <summary>
+    /// Fills <paramref name="values"/> with raw little-endian int32s (range checks are the caller's).
+    /// </summary>
     public void ReadInts(Span<int> values) => Fill(MemoryMarshal.AsBytes(values));
 
     /// <summary>The byte offset of the next field.</summary>
     public long Position => _stream.Position;
 
     /// <summary>
-    /// Requires exactly <paramref name="bytes"/> more bytes to the end of the file (a table whose rest is read through a
-    /// memory map instead): fewer is a truncated file, more a mismatched or corrupted one.
+    /// Requires exactly <paramref name="bytes"/> more bytes to the end of the file (a table whose rest is read
+    /// through a memory map instead): fewer is a truncated file, more a mismatched or corrupted one.
     /// </summary>
     public void RequireRest(long bytes, string field)
     {

@@ -18,16 +18,21 @@ public sealed record TrainingSummary
     /// <summary>The same metrics for the popularity baseline on the same validation users.</summary>
     public required IReadOnlyDictionary<string, double> PopularityValidation { get; init; }
 
-    /// <summary>The hyperparameter search's trials on the validation carve, in order (empty when the search was off); the settings above are the kept trial's.</summary>
+    /// <summary>
+    /// The hyperparameter search's trials on the validation carve, in order (empty when the search was off); the
+    /// settings above are the kept trial's.
+    /// </summary>
     public IReadOnlyList<SearchTrial> Search { get; init; } = [];
 
     /// <summary>
-    /// β of the served score V_u · V_m − β · log(1 + n_m) (n_m: the item's train interactions), folded into the vectors as their
-    /// last component; 0 = no popularity term (the vectors are the towers' alone).
+    /// β of the served score V_u · V_m − β · log(1 + n_m) (n_m: the item's train interactions), folded into the
+    /// vectors as their last component; 0 = no popularity term (the vectors are the towers' alone).
     /// </summary>
     public double PopularityPenalty { get; init; }
 
-    /// <summary>The strengths scored on the validation carve when β was chosen there (empty when it was given).</summary>
+    /// <summary>
+    /// The strengths scored on the validation carve when β was chosen there (empty when it was given).
+    /// </summary>
     public IReadOnlyList<PenaltyTrial> PenaltyTrials { get; init; } = [];
 
     /// <summary>Largest relative difference between ONNX Runtime and the C# forward pass at export.</summary>

@@ -40,7 +40,9 @@ public sealed class LineReader : IDisposable
     /// <summary>An exception for the current line.</summary>
     public DatasetFormatException Error(string problem) => new(Path, LineNumber, problem);
 
-    /// <summary>Splits on <paramref name="separator"/> and requires exactly <paramref name="expected"/> fields.</summary>
+    /// <summary>
+    /// Splits on <paramref name="separator"/> and requires exactly <paramref name="expected"/> fields.
+    /// </summary>
     public string[] Split(string line, string separator, int expected)
     {
         var fields = line.Split(separator);
@@ -91,7 +93,9 @@ public sealed class LineReader : IDisposable
         return value;
     }
 
-    /// <summary>Reads a whole small file as UTF-8 when it is valid UTF-8, else as Latin-1 (MovieLens 100K/1M).</summary>
+    /// <summary>
+    /// Reads a whole small file as UTF-8 when it is valid UTF-8, else as Latin-1 (MovieLens 100K/1M).
+    /// </summary>
     public static Encoding DetectEncoding(string path)
     {
         var bytes = File.ReadAllBytes(path);

@@ -61,7 +61,10 @@ public static class MovieLensCsvReader
         }
     }
 
-    /// <summary>Splits one CSV record (RFC 4180, no line breaks inside fields) into exactly <paramref name="expected"/> fields.</summary>
+    /// <summary>
+    /// Splits one CSV record (RFC 4180, no line breaks inside fields) into exactly <paramref name="expected"/>
+    /// fields.
+    /// </summary>
     private static void SplitCsv(LineReader reader, string line, List<string> fields, int expected)
     {
         fields.Clear();

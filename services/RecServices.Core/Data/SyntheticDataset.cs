@@ -48,7 +48,9 @@ public static class SyntheticDataset
     /// <summary>The items, each with its taste cluster and its Zipf popularity weight.</summary>
     private sealed record SyntheticCatalog(Item[] Items, int[] ItemCluster, double[] Popularity);
 
-    /// <summary>Clusters of two dominant genres each; items with a cluster, 1-3 genres mostly from it, a year, a popularity.</summary>
+    /// <summary>
+    /// Clusters of two dominant genres each; items with a cluster, 1-3 genres mostly from it, a year, a popularity.
+    /// </summary>
     private static SyntheticCatalog Catalog(SyntheticOptions options, Random rng, string[] genres)
     {
         var clusterGenres = new int[options.Clusters][];
@@ -174,7 +176,10 @@ public static class SyntheticDataset
         return (users, table);
     }
 
-    /// <summary>An item the user has not drawn yet: from a cluster of the user's mix (or global popularity, the noise); -1 after 8 tries.</summary>
+    /// <summary>
+    /// An item the user has not drawn yet: from a cluster of the user's mix (or global popularity, the noise); -1
+    /// after 8 tries.
+    /// </summary>
     private static int DrawUnseen(Random rng, double noise, WeightedSampler global, WeightedSampler[] clusters, WeightedSampler userClusters, HashSet<int> seen)
     {
         for (var attempt = 0; attempt < 8; attempt++)
@@ -189,7 +194,10 @@ public static class SyntheticDataset
         return -1;
     }
 
-    /// <summary>One interaction: mostly watched, some purchased, some rated (higher when the item is of a cluster the user likes).</summary>
+    /// <summary>
+    /// One interaction: mostly watched, some purchased, some rated (higher when the item is of a cluster the user
+    /// likes).
+    /// </summary>
     private static void AddInteraction(InteractionTable table, Random rng, int user, int item, long time, bool liked)
     {
         var kind = rng.NextDouble() switch

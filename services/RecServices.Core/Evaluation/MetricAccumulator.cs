@@ -42,7 +42,9 @@ public sealed class MetricAccumulator
     /// <summary>Distinct items in the top k of the lists added (catalog coverage = this / catalog size).</summary>
     public int CoveredItems => _covered.Count;
 
-    /// <summary>The means keyed "ndcg@k", "recall@k", "precision@k", "map@k", plus "users" and "covered_items".</summary>
+    /// <summary>
+    /// The means keyed "ndcg@k", "recall@k", "precision@k", "map@k", plus "users" and "covered_items".
+    /// </summary>
     public IReadOnlyDictionary<string, double> ToDictionary() => new SortedDictionary<string, double>(StringComparer.Ordinal)
     {
         [$"ndcg@{_k}"] = Ndcg,

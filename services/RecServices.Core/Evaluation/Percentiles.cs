@@ -1,9 +1,14 @@
 namespace RecServices.Core.Evaluation;
 
-/// <summary>Nearest-rank percentiles of measured values (latencies): the smallest value with at least q of the values at or below it.</summary>
+/// <summary>
+/// Nearest-rank percentiles of measured values (latencies): the smallest value with at least q of the values at or
+/// below it.
+/// </summary>
 public static class Percentiles
 {
-    /// <summary>The q-quantile (0 &lt; q ≤ 1) of <paramref name="sorted"/>, which must be in ascending order; 0 when empty.</summary>
+    /// <summary>
+    /// The q-quantile (0 &lt; q ≤ 1) of <paramref name="sorted"/>, which must be in ascending order; 0 when empty.
+    /// </summary>
     public static double Of(IReadOnlyList<double> sorted, double q)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(q);

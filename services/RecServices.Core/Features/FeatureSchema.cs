@@ -39,13 +39,17 @@ public sealed record FeatureSchema
     /// <summary>Standardisation of the smoothed mean rating.</summary>
     public required Standardizer RatingScale { get; init; }
 
-    /// <summary>Prefix of the per-genre affinity user features (the history's genre shares), when the schema has them.</summary>
+    /// <summary>
+    /// Prefix of the per-genre affinity user features (the history's genre shares), when the schema has them.
+    /// </summary>
     public const string GenreAffinityPrefix = "genre_affinity:";
 
     /// <summary>The user features that follow the optional genre affinities, in order.</summary>
     public static readonly IReadOnlyList<string> ProfileFeatureNames = ["log_history_length", "age", "age_missing", "gender_m", "gender_f"];
 
-    /// <summary>Whether the user tower reads per-genre affinities (the first <see cref="GenreCount"/> user features).</summary>
+    /// <summary>
+    /// Whether the user tower reads per-genre affinities (the first <see cref="GenreCount"/> user features).
+    /// </summary>
     public bool HasGenreAffinity => UserFeatureNames.Count > 0 && UserFeatureNames[0].StartsWith(GenreAffinityPrefix, StringComparison.Ordinal);
 
     public static IReadOnlyList<string> UserFeatureNamesFor(IReadOnlyList<string> genres, bool genreAffinity = true) =>

@@ -1,9 +1,9 @@
 namespace RecServices.Core.Ranking;
 
 /// <summary>
-/// The k best (score, id) pairs of a stream, kept in caller-owned spans as a bounded min-heap: one comparison against
-/// the worst kept score for most offers, no allocation. Order as <see cref="TopK"/>: higher score first, equal scores by
-/// lower id first; NaN and negative infinity are never kept.
+/// The k best (score, id) pairs of a stream, kept in caller-owned spans as a bounded min-heap: one comparison
+/// against the worst kept score for most offers, no allocation. Order as <see cref="TopK"/>: higher score first,
+/// equal scores by lower id first; NaN and negative infinity are never kept.
 /// </summary>
 public static class RunningTopK
 {
@@ -45,7 +45,9 @@ public static class RunningTopK
         SiftDown(ids, scores, 0, size);
     }
 
-    /// <summary>The worst score kept, or negative infinity while the heap is not full (anything better may enter).</summary>
+    /// <summary>
+    /// The worst score kept, or negative infinity while the heap is not full (anything better may enter).
+    /// </summary>
     public static float Threshold(ReadOnlySpan<float> scores, int size, int capacity) => size < capacity ? float.NegativeInfinity : scores[0];
 
     /// <summary>Sorts the heap's <paramref name="size"/> entries in place, best first.</summary>

@@ -5,7 +5,10 @@ using RecServices.ServiceDefaults.Telemetry;
 
 namespace RecServices.Gateway.Auth;
 
-/// <summary><c>recs.gateway.refused_calls</c>: calls refused before the method ran, by status (UNAUTHENTICATED, PERMISSION_DENIED).</summary>
+/// <summary>
+/// <c>recs.gateway.refused_calls</c>: calls refused before the method ran, by status (UNAUTHENTICATED,
+/// PERMISSION_DENIED).
+/// </summary>
 public sealed class AuthMetrics
 {
     public const string RefusedCalls = "recs.gateway.refused_calls";

@@ -23,7 +23,10 @@ public sealed class AuthOptions
     /// </summary>
     public string SigningKeysPath { get; set; } = string.Empty;
 
-    /// <summary>An OpenID Connect authority whose discovery document gives the signing keys (https). Either this or <see cref="SigningKeysPath"/>.</summary>
+    /// <summary>
+    /// An OpenID Connect authority whose discovery document gives the signing keys (https). Either this or <see
+    /// cref="SigningKeysPath"/>.
+    /// </summary>
     public string Authority { get; set; } = string.Empty;
 
     /// <summary>The scope Recommend needs.</summary>
@@ -32,7 +35,9 @@ public sealed class AuthOptions
     /// <summary>The scope RecordInteraction needs.</summary>
     public string WriteScope { get; set; } = "recs.write";
 
-    /// <summary>The scope of a service that may act for any user (without it, a token acts for its own user only).</summary>
+    /// <summary>
+    /// The scope of a service that may act for any user (without it, a token acts for its own user only).
+    /// </summary>
     public string AnyUserScope { get; set; } = "recs.any_user";
 
     /// <summary>The claim that names the user a token acts for.</summary>

@@ -8,17 +8,26 @@ using RecServices.ServiceDefaults.Tls;
 
 namespace RecServices.Gateway.Auth;
 
-/// <summary>JWT bearer authentication of GatewayService calls (<see cref="AuthOptions"/>): registration and the per-method scopes.</summary>
+/// <summary>
+/// JWT bearer authentication of GatewayService calls (<see cref="AuthOptions"/>): registration and the per-method
+/// scopes.
+/// </summary>
 public static class GatewayAuthentication
 {
-    /// <summary>The scope each GatewayService method needs; a method missing here stops the start (none is open by accident).</summary>
+    /// <summary>
+    /// The scope each GatewayService method needs; a method missing here stops the start (none is open by
+    /// accident).
+    /// </summary>
     public static IReadOnlyDictionary<string, string> Scopes(AuthOptions auth) => new Dictionary<string, string>
     {
         [nameof(GatewayService.GatewayServiceBase.Recommend)] = auth.ReadScope,
         [nameof(GatewayService.GatewayServiceBase.RecordInteraction)] = auth.WriteScope,
     };
 
-    /// <summary>Adds bearer-token validation and one policy per scope when <see cref="AuthOptions.Enabled"/>; the caller check always.</summary>
+    /// <summary>
+    /// Adds bearer-token validation and one policy per scope when <see cref="AuthOptions.Enabled"/>; the caller
+    /// check always.
+    /// </summary>
     public static IServiceCollection AddGatewayAuthentication(this IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton<CallerAccess>();
@@ -79,7 +88,9 @@ public static class GatewayAuthentication
         return services;
     }
 
-    /// <summary>Puts each GatewayService method behind its scope's policy (nothing when authentication is off).</summary>
+    /// <summary>
+    /// Puts each GatewayService method behind its scope's policy (nothing when authentication is off).
+    /// </summary>
     public static GrpcServiceEndpointConventionBuilder RequireScopes(this GrpcServiceEndpointConventionBuilder endpoints, GatewayOptions options)
     {
         var auth = options.Auth;

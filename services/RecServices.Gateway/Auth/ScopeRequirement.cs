@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace RecServices.Gateway.Auth;
 
-/// <summary>An authenticated caller whose token grants <see cref="Scope"/> (OAuth 2.0 <c>scope</c>, space-separated, or <c>scp</c>).</summary>
+/// <summary>
+/// An authenticated caller whose token grants <see cref="Scope"/> (OAuth 2.0 <c>scope</c>, space-separated, or
+/// <c>scp</c>).
+/// </summary>
 public sealed class ScopeRequirement(string scope) : AuthorizationHandler<ScopeRequirement>, IAuthorizationRequirement
 {
     public string Scope { get; } = scope;

@@ -16,11 +16,15 @@ public static class SigningKeys
     /// <summary>How often the file's time is looked at.</summary>
     public static TimeSpan RecheckInterval => WatchedFiles<IReadOnlyList<SecurityKey>>.RecheckInterval;
 
-    /// <summary>Reads the file now (throws <see cref="InvalidDataException"/> naming the file and line) and watches it.</summary>
+    /// <summary>
+    /// Reads the file now (throws <see cref="InvalidDataException"/> naming the file and line) and watches it.
+    /// </summary>
     public static WatchedFiles<IReadOnlyList<SecurityKey>> Open(string path, Action<string?> problem, TimeProvider time) =>
         new([path], () => Read(path), problem, time);
 
-    /// <summary>Every key in the file; an error naming the file and the line of the first block that does not read.</summary>
+    /// <summary>
+    /// Every key in the file; an error naming the file and the line of the first block that does not read.
+    /// </summary>
     public static IReadOnlyList<SecurityKey> Read(string path)
     {
         string text;

@@ -6,10 +6,15 @@ namespace RecServices.Gateway.Services;
 /// <summary>What the gateway's two backend clients share: how a failed call is read.</summary>
 internal static class BackendCalls
 {
-    /// <summary>The status a call skipped by an open breaker is counted under (in recs.gateway.degraded_responses).</summary>
+    /// <summary>
+    /// The status a call skipped by an open breaker is counted under (in recs.gateway.degraded_responses).
+    /// </summary>
     public const StatusCode SkippedStatus = StatusCode.Unavailable;
 
-    /// <summary>The version a backend serves when it refused <paramref name="asked"/> as not held (FAILED_PRECONDITION with the version trailer).</summary>
+    /// <summary>
+    /// The version a backend serves when it refused <paramref name="asked"/> as not held (FAILED_PRECONDITION with
+    /// the version trailer).
+    /// </summary>
     public static string? ServedInstead(RpcException e, string asked, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && e.StatusCode == StatusCode.FailedPrecondition
             && e.Trailers.GetValue(BundleVersions.Trailer) is { Length: > 0 } served && served != asked
@@ -17,8 +22,8 @@ internal static class BackendCalls
             : null;
 
     /// <summary>
-    /// A failure of the dependency, not of our caller: the caller's cancellation or expired deadline must propagate (the
-    /// outgoing call may see it a moment before the caller's token does), and is neither logged nor counted.
+    /// A failure of the dependency, not of our caller: the caller's cancellation or expired deadline must propagate
+    /// (the outgoing call may see it a moment before the caller's token does), and is neither logged nor counted.
     /// </summary>
     public static bool DependencyFailed(RpcException e, DateTime deadline, DateTime callerDeadline, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested && DateTime.UtcNow < callerDeadline

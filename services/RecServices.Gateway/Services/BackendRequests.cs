@@ -45,8 +45,8 @@ public static class BackendRequests
     }
 
     /// <summary>
-    /// Ranking's request: the history, the filtered candidates, how many to send back and the version retrieval answered
-    /// with; as indexes when that is <paramref name="bundle"/>'s own version.
+    /// Ranking's request: the history, the filtered candidates, how many to send back and the version retrieval
+    /// answered with; as indexes when that is <paramref name="bundle"/>'s own version.
     /// </summary>
     public static RankCandidatesRequest Rank(Bundle bundle, ReadOnlySpan<int> history, IReadOnlyList<int> candidates, int? age, string? gender, int topCount, string bundleVersion)
     {
@@ -68,6 +68,8 @@ public static class BackendRequests
         return request;
     }
 
-    /// <summary>Whether calls pinned to <paramref name="bundleVersion"/> can carry <paramref name="bundle"/>'s item indexes.</summary>
+    /// <summary>
+    /// Whether calls pinned to <paramref name="bundleVersion"/> can carry <paramref name="bundle"/>'s item indexes.
+    /// </summary>
     public static bool ByIndex(Bundle bundle, string bundleVersion) => bundleVersion.Length > 0 && bundleVersion == bundle.Manifest.Version;
 }

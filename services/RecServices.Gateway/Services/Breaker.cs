@@ -16,7 +16,9 @@ public sealed class Breaker(int threshold, TimeSpan openFor, TimeProvider time)
     /// <summary>Whether the breaker is open now (calls skip the backend).</summary>
     public bool IsOpen => Volatile.Read(ref _openUntil) != 0;
 
-    /// <summary>Whether this call may go to the backend: always while closed; while open, only the one probe due.</summary>
+    /// <summary>
+    /// Whether this call may go to the backend: always while closed; while open, only the one probe due.
+    /// </summary>
     public bool Allow()
     {
         if (Volatile.Read(ref _openUntil) == 0)
@@ -56,7 +58,9 @@ public sealed class Breaker(int threshold, TimeSpan openFor, TimeProvider time)
         }
     }
 
-    /// <summary>The backend failed (unavailable, late, broken): the threshold-th failure in a row opens the breaker.</summary>
+    /// <summary>
+    /// The backend failed (unavailable, late, broken): the threshold-th failure in a row opens the breaker.
+    /// </summary>
     public void Failed()
     {
         if (threshold == 0)

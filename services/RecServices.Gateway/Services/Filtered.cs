@@ -2,7 +2,9 @@ using RecServices.Contracts.Retrieval.V1;
 
 namespace RecServices.Gateway.Services;
 
-/// <summary>The candidates after the seen filter, in retrieval order, with their positions in retrieval's answer.</summary>
+/// <summary>
+/// The candidates after the seen filter, in retrieval order, with their positions in retrieval's answer.
+/// </summary>
 internal sealed record Filtered(GetCandidatesResponse Proposals, List<int> Candidates, Dictionary<int, int> Positions)
 {
     public string Version => Proposals.BundleVersion;

@@ -12,7 +12,10 @@ namespace RecServices.Gateway.Services;
 public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, Admission admission, CallerAccess callers, IOptions<GatewayOptions> options, TimeProvider timeProvider)
     : GatewayService.GatewayServiceBase
 {
-    /// <summary>How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item as the most recent).</summary>
+    /// <summary>
+    /// How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item
+    /// as the most recent).
+    /// </summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
     public override async Task Recommend(RecommendRequest request, IServerStreamWriter<RecommendResponse> responseStream, ServerCallContext context)

@@ -80,10 +80,10 @@ public static class GatewayServiceCollectionExtensions
 
     /// <summary>
     /// Round robin over the resolved addresses, and retries of UNAVAILABLE only (a restarting pod) with a short
-    /// backoff; deadlines are set per call. One attempt: no retry policy at all. Reconnection attempts back off from
-    /// 100 ms to at most <see cref="GatewayOptions.MaxReconnectBackoffMs"/> (gRPC's default grows to two minutes, so that
-    /// after a long outage the gateway kept answering degraded for tens of seconds after the backend was back); a
-    /// connection attempt to a loopback or in-cluster address costs next to nothing.
+    /// backoff; deadlines are set per call. One attempt: no retry policy at all. Reconnection attempts back off
+    /// from 100 ms to at most <see cref="GatewayOptions.MaxReconnectBackoffMs"/> (gRPC's default grows to two
+    /// minutes, so that after a long outage the gateway kept answering degraded for tens of seconds after the
+    /// backend was back); a connection attempt to a loopback or in-cluster address costs next to nothing.
     /// </summary>
     private static void ConfigureChannel(GrpcChannelOptions channel, Uri address, GatewayOptions options)
     {

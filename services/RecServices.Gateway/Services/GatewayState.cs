@@ -5,5 +5,7 @@ using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 
-/// <summary>What the gateway serves from: the bundle (titles, popular items), the context factory and the seeded user store.</summary>
+/// <summary>
+/// What the gateway serves from: the bundle (titles, popular items), the context factory and the seeded user store.
+/// </summary>
 public sealed record GatewayState(Bundle Bundle, UserContextFactory Contexts, IUserStore Store) : IServedBundle;

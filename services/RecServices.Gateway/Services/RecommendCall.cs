@@ -1,6 +1,9 @@
 namespace RecServices.Gateway.Services;
 
-/// <summary>One Recommend's inputs: the state it serves from, the user as read, the history as item indexes, the sources' context.</summary>
+/// <summary>
+/// One Recommend's inputs: the state it serves from, the user as read, the history as item indexes, the sources'
+/// context.
+/// </summary>
 internal sealed record RecommendCall(
     GatewayState State, Users.StoredUser? User, int[] History, Serving.Retrieval.UserContext Context, int Count, DateTime CallerDeadline)
 {

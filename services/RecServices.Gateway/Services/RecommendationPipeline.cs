@@ -9,12 +9,13 @@ namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// The gateway's logic: load the user's profile → retrieval (<see cref="RetrievalBackend"/>) → filter seen items →
-/// ranking (<see cref="RankingBackend"/>), relaying the ranker's stream as it arrives, cut at the requested count. One answer uses one bundle version: retrieval is asked
-/// for candidates of the gateway's own version, by item index (no id is looked up on the way), and ranking to rank
-/// with the version retrieval answered with. When a backend does not hold the version asked (a promotion in
-/// progress), the gateway asks retrieval again with the version that backend serves, by id, once per backend. When ranking fails or is late, the rest of
-/// the list comes in retrieval order; when retrieval fails, from the bundle's popular items. Both are marked
-/// degraded. A cancelled caller cancels the outgoing calls.
+/// ranking (<see cref="RankingBackend"/>), relaying the ranker's stream as it arrives, cut at the requested count.
+/// One answer uses one bundle version: retrieval is asked for candidates of the gateway's own version, by item
+/// index (no id is looked up on the way), and ranking to rank with the version retrieval answered with. When a
+/// backend does not hold the version asked (a promotion in progress), the gateway asks retrieval again with the
+/// version that backend serves, by id, once per backend. When ranking fails or is late, the rest of the list comes
+/// in retrieval order; when retrieval fails, from the bundle's popular items. Both are marked degraded. A cancelled
+/// caller cancels the outgoing calls.
 /// </summary>
 public sealed class RecommendationPipeline(
     Readiness<GatewayState> readiness,
@@ -29,11 +30,11 @@ public sealed class RecommendationPipeline(
     public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
 
     /// <summary>
-    /// The top <paramref name="count"/> for <paramref name="userId"/>, in four steps: the user's history, retrieval's
-    /// candidates, the seen filter, ranking relayed as it streams; with the two fallbacks, the most popular items when
-    /// retrieval fails and retrieval order when ranking does. <paramref name="callerDeadline"/> is the caller's own
-    /// deadline (<see cref="DateTime.MaxValue"/> for none): no outgoing call outlives it, and a call cut short by it is the
-    /// caller's doing, never counted or logged as a failure of the dependency.
+    /// The top <paramref name="count"/> for <paramref name="userId"/>, in four steps: the user's history,
+    /// retrieval's candidates, the seen filter, ranking relayed as it streams; with the two fallbacks, the most
+    /// popular items when retrieval fails and retrieval order when ranking does. <paramref name="callerDeadline"/>
+    /// is the caller's own deadline (<see cref="DateTime.MaxValue"/> for none): no outgoing call outlives it, and a
+    /// call cut short by it is the caller's doing, never counted or logged as a failure of the dependency.
     /// </summary>
     public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, DateTime callerDeadline, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -87,7 +88,9 @@ public sealed class RecommendationPipeline(
         }
     }
 
-    /// <summary>The history: the user's newest items and profile from the store, resolved to the bundle's items.</summary>
+    /// <summary>
+    /// The history: the user's newest items and profile from the store, resolved to the bundle's items.
+    /// </summary>
     private async Task<RecommendCall> ReadUserAsync(string userId, int count, DateTime callerDeadline, CancellationToken cancellationToken)
     {
         var state = State;
@@ -99,9 +102,9 @@ public sealed class RecommendationPipeline(
     }
 
     /// <summary>
-    /// The seen filter: the candidates the user has not seen, each once, in retrieval order. The newest HistoryLimit items feed the
-    /// sources and the tower and are excluded by retrieval; a longer history is checked against the store for the items
-    /// about to be sent (one more read, heavy users only).
+    /// The seen filter: the candidates the user has not seen, each once, in retrieval order. The newest
+    /// HistoryLimit items feed the sources and the tower and are excluded by retrieval; a longer history is checked
+    /// against the store for the items about to be sent (one more read, heavy users only).
     /// </summary>
     private async Task<Filtered> FilterAsync(RecommendCall call, GetCandidatesResponse proposals, CancellationToken cancellationToken)
     {
@@ -163,7 +166,10 @@ public sealed class RecommendationPipeline(
         }
     }
 
-    /// <summary><paramref name="seen"/> plus those of <paramref name="itemIds"/> the user interacted with beyond the history read.</summary>
+    /// <summary>
+    /// <paramref name="seen"/> plus those of <paramref name="itemIds"/> the user interacted with beyond the history
+    /// read.
+    /// </summary>
     private async Task<IReadOnlySet<int>> SeenAmongAsync(GatewayState state, Users.StoredUser user, IReadOnlyList<string> itemIds, IReadOnlySet<int> seen, CancellationToken cancellationToken)
     {
         var older = await storeHealth.CallAsync(() => state.Store.SeenAmongAsync(user.Id, itemIds, cancellationToken), "retry the call");

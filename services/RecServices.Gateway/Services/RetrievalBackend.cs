@@ -16,7 +16,10 @@ public sealed class RetrievalBackend(
     private readonly BackendHealth _health = new(logger, "Retrieval", "answering degraded (the most popular items)",
         options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
 
-    /// <summary>The candidates for the user, pinned to <paramref name="version"/>; a failure is counted, logged and answered as a reason.</summary>
+    /// <summary>
+    /// The candidates for the user, pinned to <paramref name="version"/>; a failure is counted, logged and answered
+    /// as a reason.
+    /// </summary>
     internal async Task<Retrieved> GetCandidatesAsync(RecommendCall call, string version, bool allowRedirect, CancellationToken cancellationToken)
     {
         if (!_health.Allow())
@@ -51,7 +54,10 @@ public sealed class RetrievalBackend(
         }
     }
 
-    /// <summary>Null when an answer to a request by index is one (item indexes of the version asked for); otherwise what is wrong.</summary>
+    /// <summary>
+    /// Null when an answer to a request by index is one (item indexes of the version asked for); otherwise what is
+    /// wrong.
+    /// </summary>
     private static string? IndexProblem(GetCandidatesRequest request, GetCandidatesResponse answer) =>
         !request.AnswerWithIndexes ? null
         : answer.BundleVersion != request.BundleVersion ? $"asked for indexes of version {request.BundleVersion}, answered with version {answer.BundleVersion}"

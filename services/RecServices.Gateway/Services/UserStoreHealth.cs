@@ -5,13 +5,17 @@ namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// Turns the user store's failures into gRPC answers and logs them when the store's state changes (reachable →
-/// failing → reachable, <see cref="FailureLog"/>), never once per call. Says once at start what an acknowledged write survives.
+/// failing → reachable, <see cref="FailureLog"/>), never once per call. Says once at start what an acknowledged
+/// write survives.
 /// </summary>
 public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger, TimeProvider time)
 {
     private readonly FailureLog _failures = new(logger, "The user store", "answering UNAVAILABLE", time);
 
-    /// <summary>Runs a store call: a store failure becomes UNAVAILABLE with <paramref name="advice"/> (what the caller should do).</summary>
+    /// <summary>
+    /// Runs a store call: a store failure becomes UNAVAILABLE with <paramref name="advice"/> (what the caller
+    /// should do).
+    /// </summary>
     public async Task<T> CallAsync<T>(Func<Task<T>> call, string advice)
     {
         T result;
@@ -29,7 +33,9 @@ public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger, Tim
         return result;
     }
 
-    /// <summary>Logs once at start: whether this gateway seeded the store, and what an acknowledged write survives.</summary>
+    /// <summary>
+    /// Logs once at start: whether this gateway seeded the store, and what an acknowledged write survives.
+    /// </summary>
     public async Task ReportStartAsync(IUserStore store, string? seededFrom, CancellationToken cancellationToken)
     {
         if (seededFrom is not null)

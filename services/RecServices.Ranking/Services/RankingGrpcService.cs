@@ -7,7 +7,10 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Ranking.Services;
 
-/// <summary>The RankingService RPCs: validate, map ids (or take the indexes of a caller pinned to the version), rank once, stream the result best first.</summary>
+/// <summary>
+/// The RankingService RPCs: validate, map ids (or take the indexes of a caller pinned to the version), rank once,
+/// stream the result best first.
+/// </summary>
 public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics) : RankingService.RankingServiceBase
 {
     /// <summary>The most candidates one request may carry.</summary>

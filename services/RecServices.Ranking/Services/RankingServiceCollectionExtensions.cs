@@ -6,7 +6,9 @@ namespace RecServices.Ranking.Services;
 
 public static class RankingServiceCollectionExtensions
 {
-    /// <summary>Loads each served version's catalog and item vectors and opens its user tower, in the background.</summary>
+    /// <summary>
+    /// Loads each served version's catalog and item vectors and opens its user tower, in the background.
+    /// </summary>
     public static IServiceCollection AddRankingServices(this IServiceCollection services, RecsOptions options)
     {
         services.AddSingleton<RankingMetrics>();

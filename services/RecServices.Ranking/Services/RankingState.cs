@@ -4,7 +4,10 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Ranking.Services;
 
-/// <summary>What the ranking service serves from: one bundle version and its ranker (one ONNX Runtime session, disposed when the version retires).</summary>
+/// <summary>
+/// What the ranking service serves from: one bundle version and its ranker (one ONNX Runtime session, disposed when
+/// the version retires).
+/// </summary>
 public sealed record RankingState(Bundle Bundle, Ranker Ranker) : IServedBundle, IDisposable
 {
     public void Dispose() => Ranker.Dispose();

@@ -4,10 +4,16 @@ using RecServices.Serving.Retrieval;
 
 namespace RecServices.Retrieval.Services;
 
-/// <summary>Writes a candidate set, as ids or as item indexes, into the column layout of <see cref="GetCandidatesResponse"/>, each source key once.</summary>
+/// <summary>
+/// Writes a candidate set, as ids or as item indexes, into the column layout of <see
+/// cref="GetCandidatesResponse"/>, each source key once.
+/// </summary>
 public static class CandidateColumns
 {
-    /// <summary>Writes <paramref name="set"/>'s candidates, as indexes (<c>item_indexes</c>) when <paramref name="indexes"/> is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>.</summary>
+    /// <summary>
+    /// Writes <paramref name="set"/>'s candidates, as indexes (<c>item_indexes</c>) when <paramref name="indexes"/>
+    /// is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>.
+    /// </summary>
     public static void Write(CandidateSet set, ItemCatalog catalog, bool indexes, GetCandidatesResponse response)
     {
         var count = set.Count;

@@ -6,7 +6,10 @@ using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval.Services;
 
-/// <summary>The RetrievalService RPCs: validate, map ids to the bundle's item indices (or take the indexes of a caller pinned to the version), generate, answer with ids or indexes.</summary>
+/// <summary>
+/// The RetrievalService RPCs: validate, map ids to the bundle's item indices (or take the indexes of a caller
+/// pinned to the version), generate, answer with ids or indexes.
+/// </summary>
 public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, RetrievalMetrics metrics) : RetrievalService.RetrievalServiceBase
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)

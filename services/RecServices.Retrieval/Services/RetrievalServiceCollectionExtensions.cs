@@ -7,7 +7,10 @@ namespace RecServices.Retrieval.Services;
 
 public static class RetrievalServiceCollectionExtensions
 {
-    /// <summary>Loads each served version's retrieval tables in the background and builds its candidate generator with the configured quota scale.</summary>
+    /// <summary>
+    /// Loads each served version's retrieval tables in the background and builds its candidate generator with the
+    /// configured quota scale.
+    /// </summary>
     public static IServiceCollection AddRetrievalServices(this IServiceCollection services, RetrievalHostOptions options)
     {
         services.AddSingleton<RetrievalMetrics>();

@@ -29,7 +29,9 @@ internal sealed class CheckedMethodProvider<TService>(UnparseableRequests unpars
         bind.Invoke(null, [new Binder(context, unparseable), null]);
     }
 
-    /// <summary>Receives the generated methods and adds them to the endpoint model with checked request parsing.</summary>
+    /// <summary>
+    /// Receives the generated methods and adds them to the endpoint model with checked request parsing.
+    /// </summary>
     private sealed class Binder(ServiceMethodProviderContext<TService> context, UnparseableRequests unparseable) : ServiceBinderBase
     {
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
@@ -56,7 +58,10 @@ internal sealed class CheckedMethodProvider<TService>(UnparseableRequests unpars
             context.AddDuplexStreamingMethod(checkedMethod, metadata, info.CreateDelegate<DuplexStreamingServerMethod<TService, TRequest, TResponse>>());
         }
 
-        /// <summary>The method with its request parsing checked, its endpoint metadata, and the service's implementation of it.</summary>
+        /// <summary>
+        /// The method with its request parsing checked, its endpoint metadata, and the service's implementation of
+        /// it.
+        /// </summary>
         private (Method<TRequest, TResponse> Method, IList<object> Metadata, MethodInfo Implementation) Prepare<TRequest, TResponse>(Method<TRequest, TResponse> method, params Type[] parameters)
             where TRequest : class
             where TResponse : class

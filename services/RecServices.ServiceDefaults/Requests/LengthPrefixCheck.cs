@@ -9,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace RecServices.ServiceDefaults.Requests;
 
 /// <summary>
-/// Reads a gRPC request's length prefix before the gRPC server does: a message declared larger than the server accepts
-/// (<see cref="GrpcServiceOptions.MaxReceiveMessageSize"/>, 4 MB by default) is answered RESOURCE_EXHAUSTED at once, whatever
-/// the size: grpc-dotnet answers a prefix past 2 GiB with UNKNOWN. Nothing of the body is consumed.
+/// Reads a gRPC request's length prefix before the gRPC server does: a message declared larger than the server
+/// accepts (<see cref="GrpcServiceOptions.MaxReceiveMessageSize"/>, 4 MB by default) is answered RESOURCE_EXHAUSTED
+/// at once, whatever the size: grpc-dotnet answers a prefix past 2 GiB with UNKNOWN. Nothing of the body is
+/// consumed.
 /// </summary>
 internal static class LengthPrefixCheck
 {

@@ -23,7 +23,9 @@ public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> log
         return new RpcException(new Status(StatusCode.Internal, $"the request could not be parsed as {message} ({reason}); send one serialized {message} (see the service's .proto, or server reflection)"));
     }
 
-    /// <summary>Logs one refused request: the first at once, then one line a minute at most with the count since.</summary>
+    /// <summary>
+    /// Logs one refused request: the first at once, then one line a minute at most with the count since.
+    /// </summary>
     public void Note(string method, string reason)
     {
         if (_throttle.Due(out var count))

@@ -4,8 +4,9 @@ using System.Diagnostics.Metrics;
 namespace RecServices.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// The bundle's instruments: <c>recs.bundle.serving</c> (1 with the version served as <c>recs.bundle.version</c>: an
-/// info gauge), <c>recs.bundle.reloads</c> by <c>recs.outcome</c> (loaded, refused) and <c>recs.bundle.load.duration</c>.
+/// The bundle's instruments: <c>recs.bundle.serving</c> (1 with the version served as <c>recs.bundle.version</c>:
+/// an info gauge), <c>recs.bundle.reloads</c> by <c>recs.outcome</c> (loaded, refused) and
+/// <c>recs.bundle.load.duration</c>.
 /// </summary>
 public sealed class BundleMetrics
 {

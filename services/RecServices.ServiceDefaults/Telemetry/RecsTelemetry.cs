@@ -6,7 +6,9 @@ public static class RecsTelemetry
     /// <summary>The meter of every RecServices instrument (RPC durations and the recommender's own).</summary>
     public const string MeterName = "RecServices";
 
-    /// <summary>Resource attribute: the version of the bundle the process serves (from its manifest at start).</summary>
+    /// <summary>
+    /// Resource attribute: the version of the bundle the process serves (from its manifest at start).
+    /// </summary>
     public const string BundleVersion = "recs.bundle.version";
 
     /// <summary>Attribute: the candidate source (similar-items, genre, country, popular).</summary>

@@ -32,14 +32,18 @@ public sealed class RpcMetrics
         _client = meter.CreateHistogram(ClientDuration, "s", "Duration of outgoing gRPC calls, to the end of the response", advice: advice);
     }
 
-    /// <summary>Records a served call that started at <paramref name="started"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    /// <summary>
+    /// Records a served call that started at <paramref name="started"/> (<see cref="Stopwatch.GetTimestamp"/>).
+    /// </summary>
     public void RecordServer(string method, StatusCode status, long started)
     {
         var tags = Tags(method, status);
         _server.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 
-    /// <summary>Records an outgoing call to <paramref name="server"/> that started at <paramref name="started"/>.</summary>
+    /// <summary>
+    /// Records an outgoing call to <paramref name="server"/> that started at <paramref name="started"/>.
+    /// </summary>
     public void RecordClient(string method, StatusCode status, ServerEndpoint server, long started)
     {
         var tags = Tags(method, status);
@@ -48,7 +52,9 @@ public sealed class RpcMetrics
         _client.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
     }
 
-    /// <summary>The canonical name of a status code (OK, INVALID_ARGUMENT, …) as gRPC's specification spells it.</summary>
+    /// <summary>
+    /// The canonical name of a status code (OK, INVALID_ARGUMENT, …) as gRPC's specification spells it.
+    /// </summary>
     public static string StatusName(StatusCode status) => status switch
     {
         StatusCode.OK => "OK",

@@ -4,7 +4,9 @@ using Grpc.Core.Interceptors;
 
 namespace RecServices.ServiceDefaults.Telemetry;
 
-/// <summary>Times every served call (unary and streaming, health and reflection included) into <see cref="RpcMetrics"/>.</summary>
+/// <summary>
+/// Times every served call (unary and streaming, health and reflection included) into <see cref="RpcMetrics"/>.
+/// </summary>
 public sealed class RpcServerMetricsInterceptor(RpcMetrics metrics) : Interceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(

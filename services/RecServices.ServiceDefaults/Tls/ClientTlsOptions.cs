@@ -7,7 +7,9 @@ namespace RecServices.ServiceDefaults.Tls;
 /// </summary>
 public sealed class ClientTlsOptions
 {
-    /// <summary>The CA (PEM) the servers' certificates must chain to (a private CA; the system's roots are not used).</summary>
+    /// <summary>
+    /// The CA (PEM) the servers' certificates must chain to (a private CA; the system's roots are not used).
+    /// </summary>
     public string CaPath { get; set; } = string.Empty;
 
     /// <summary>This client's certificate (PEM), sent when the server asks for one; empty: none.</summary>

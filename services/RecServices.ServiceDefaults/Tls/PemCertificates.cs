@@ -43,11 +43,17 @@ public static class PemCertificates
         return certificates.Count > 0 ? certificates : throw new InvalidDataException($"{path}: no CERTIFICATE block in it");
     }
 
-    /// <summary>A certificate and its key, read now (a file that does not read throws, named) and watched; problems go to <paramref name="log"/>.</summary>
+    /// <summary>
+    /// A certificate and its key, read now (a file that does not read throws, named) and watched; problems go to
+    /// <paramref name="log"/>.
+    /// </summary>
     public static WatchedFiles<X509Certificate2> Watch(string certificatePath, string keyPath, FailureLog log, TimeProvider time) =>
         new([certificatePath, keyPath], () => ReadCertificate(certificatePath, keyPath), log.Report, time);
 
-    /// <summary>A CA bundle, read now (a file that does not read throws, named) and watched; problems go to <paramref name="log"/>.</summary>
+    /// <summary>
+    /// A CA bundle, read now (a file that does not read throws, named) and watched; problems go to <paramref
+    /// name="log"/>.
+    /// </summary>
     public static WatchedFiles<X509Certificate2Collection> WatchAuthority(string path, FailureLog log, TimeProvider time) =>
         new([path], () => ReadCertificates(path), log.Report, time);
 }

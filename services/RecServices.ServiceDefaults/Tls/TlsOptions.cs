@@ -15,16 +15,24 @@ public sealed class TlsOptions
     /// <summary>The certificate's private key (PEM: PKCS#8, RSA or EC).</summary>
     public string KeyPath { get; set; } = string.Empty;
 
-    /// <summary>The CA (PEM, one or more certificates) client certificates must chain to; empty: no client certificate asked.</summary>
+    /// <summary>
+    /// The CA (PEM, one or more certificates) client certificates must chain to; empty: no client certificate
+    /// asked.
+    /// </summary>
     public string ClientCaPath { get; set; } = string.Empty;
 
-    /// <summary>The DNS name (subject alternative name, or common name) a client certificate must carry; empty: any the CA signed.</summary>
+    /// <summary>
+    /// The DNS name (subject alternative name, or common name) a client certificate must carry; empty: any the CA
+    /// signed.
+    /// </summary>
     public string ClientName { get; set; } = string.Empty;
 
     /// <summary>Whether the gRPC port serves TLS.</summary>
     public bool Enabled => CertificatePath.Length > 0 || KeyPath.Length > 0;
 
-    /// <summary>The problems with these settings (paths are read at start, and name the file that does not read).</summary>
+    /// <summary>
+    /// The problems with these settings (paths are read at start, and name the file that does not read).
+    /// </summary>
     public IEnumerable<string> Problems()
     {
         if ((CertificatePath.Length > 0) != (KeyPath.Length > 0))

@@ -1,6 +1,8 @@
 namespace RecServices.Serving.Inference;
 
-/// <summary>The bundle's item tower: item index and item features in, V_m out (run offline to precompute V_m).</summary>
+/// <summary>
+/// The bundle's item tower: item index and item features in, V_m out (run offline to precompute V_m).
+/// </summary>
 public sealed class ItemTowerModel : IDisposable
 {
     private readonly OnnxTowerSession _session;

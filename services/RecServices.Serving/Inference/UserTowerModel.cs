@@ -22,7 +22,10 @@ public sealed class UserTowerModel : IDisposable
 
     public int OutputWidth => _session.OutputWidth;
 
-    /// <summary>V_u for <paramref name="rows"/> users; buffers are [rows × HistoryLength], [rows × HistoryLength], [rows × FeatureCount], [rows × OutputWidth].</summary>
+    /// <summary>
+    /// V_u for <paramref name="rows"/> users; buffers are [rows × HistoryLength], [rows × HistoryLength], [rows ×
+    /// FeatureCount], [rows × OutputWidth].
+    /// </summary>
     public void Run(int rows, Memory<long> historyItems, Memory<float> historyWeights, Memory<float> features, Memory<float> output) =>
         _session.Run(rows, [TowerInput.Ids(historyItems, HistoryLength), TowerInput.Values(historyWeights, HistoryLength), TowerInput.Values(features, FeatureCount)], output);
 

@@ -19,17 +19,21 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
 
     public Bundle Bundle => bundle;
 
-    /// <summary>The newest <paramref name="limit"/> entries of a history given oldest first: what serving reads of it.</summary>
+    /// <summary>
+    /// The newest <paramref name="limit"/> entries of a history given oldest first: what serving reads of it.
+    /// </summary>
     public static int[] Newest(int[] history, int limit = DefaultHistoryLimit) => history.Length <= limit ? history : history[^limit..];
 
     /// <summary>
-    /// The pipeline over a bundle with the given quotas, sharing one <paramref name="ranker"/> (one ONNX Runtime session); the
-    /// history limit is the gateway's (Recs:HistoryLimit).
+    /// The pipeline over a bundle with the given quotas, sharing one <paramref name="ranker"/> (one ONNX Runtime
+    /// session); the history limit is the gateway's (Recs:HistoryLimit).
     /// </summary>
     public static TwoStagePipeline Create(Bundle bundle, Ranker ranker, RetrievalOptions quotas, int historyLimit = DefaultHistoryLimit) =>
         new(bundle, new CandidateGenerator(bundle, quotas, ranker.Tower), ranker, new UserContextFactory(bundle.Catalog, quotas), historyLimit);
 
-    /// <summary>Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.</summary>
+    /// <summary>
+    /// Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.
+    /// </summary>
     /// <remarks>
     /// As the gateway serves it: the sources and the user tower read the newest history-limit items, and retrieval
     /// excludes those; an older seen item that retrieval proposes anyway is filtered after retrieval (the gateway checks

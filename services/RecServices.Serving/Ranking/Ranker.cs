@@ -33,7 +33,9 @@ public sealed class Ranker : IDisposable
     /// </summary>
     public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result) => Rank(user, candidates, result, out _);
 
-    /// <summary>The same, also saying how long the user tower and the scoring took (the ranking service's metrics).</summary>
+    /// <summary>
+    /// The same, also saying how long the user tower and the scoring took (the ranking service's metrics).
+    /// </summary>
     public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result, out RankTimings timings)
     {
         var d = Tower.OutputWidth;
@@ -59,9 +61,9 @@ public sealed class Ranker : IDisposable
     }
 
     /// <summary>
-    /// Full-catalog scoring, the reference two-stage retrieval is measured against: V_u · V_m over every item of the
-    /// catalog, <paramref name="excluded"/> items (the user's seen ones) left out, the best <c>result.Length</c> written
-    /// into <paramref name="result"/>, best first. Returns how many were written.
+    /// Full-catalog scoring, the reference two-stage retrieval is measured against: V_u · V_m over every item of
+    /// the catalog, <paramref name="excluded"/> items (the user's seen ones) left out, the best
+    /// <c>result.Length</c> written into <paramref name="result"/>, best first. Returns how many were written.
     /// </summary>
     public int RankAll(UserProfile user, ReadOnlySpan<int> excluded, Span<RankedItem> result)
     {
@@ -88,7 +90,10 @@ public sealed class Ranker : IDisposable
         }
     }
 
-    /// <summary>The best <c>result.Length</c> of <paramref name="scores"/> into <paramref name="result"/>, best first, as items: <paramref name="candidates"/>[i] for score i, or i itself when no candidates are given.</summary>
+    /// <summary>
+    /// The best <c>result.Length</c> of <paramref name="scores"/> into <paramref name="result"/>, best first, as
+    /// items: <paramref name="candidates"/>[i] for score i, or i itself when no candidates are given.
+    /// </summary>
     private static int SelectTop(ReadOnlySpan<float> scores, ReadOnlySpan<int> candidates, Span<RankedItem> result)
     {
         var k = Math.Min(result.Length, scores.Length);

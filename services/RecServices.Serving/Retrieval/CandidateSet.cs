@@ -37,7 +37,9 @@ public sealed class CandidateSet
     /// <summary>Every source that proposed <paramref name="item"/>, in the order they proposed it.</summary>
     public Sources SourcesOf(int item) => new(this, _first[_slots[item]]);
 
-    /// <summary>The sources of the candidate at <paramref name="position"/> in <see cref="Items"/> (no lookup by item).</summary>
+    /// <summary>
+    /// The sources of the candidate at <paramref name="position"/> in <see cref="Items"/> (no lookup by item).
+    /// </summary>
     public Sources SourcesAt(int position) => new(this, _first[position]);
 
     /// <summary>How many proposals the candidates hold in all (each candidate's sources summed).</summary>
@@ -45,10 +47,15 @@ public sealed class CandidateSet
 
     public bool Contains(int item) => _slots.ContainsKey(item);
 
-    /// <summary>How many proposals <paramref name="kind"/> made, counting those of items other sources proposed too.</summary>
+    /// <summary>
+    /// How many proposals <paramref name="kind"/> made, counting those of items other sources proposed too.
+    /// </summary>
     public int ProposalsFrom(SourceKind kind) => _hitsByKind[(int)kind];
 
-    /// <summary>The same candidates, order and sources, less those in <paramref name="excluded"/> (the gateway's seen filter).</summary>
+    /// <summary>
+    /// The same candidates, order and sources, less those in <paramref name="excluded"/> (the gateway's seen
+    /// filter).
+    /// </summary>
     public CandidateSet Without(IReadOnlySet<int> excluded)
     {
         var result = new CandidateSet(Count);
@@ -66,7 +73,9 @@ public sealed class CandidateSet
         return result;
     }
 
-    /// <summary>Adds a proposal; a new item is appended unless the set is full. Returns true when the item is new.</summary>
+    /// <summary>
+    /// Adds a proposal; a new item is appended unless the set is full. Returns true when the item is new.
+    /// </summary>
     internal bool Add(int item, SourceHit hit, int capacity)
     {
         if (_slots.TryGetValue(item, out var slot))

@@ -1,10 +1,10 @@
 namespace RecServices.Serving.Retrieval;
 
 /// <summary>
-/// Quotas of the candidate sources and the total cap. The design's recipe is the 10 most similar items
-/// of each of the last 10 items, the top 10 of each of the 3 top genres, the top 20 of the country and
-/// 20 popular items: a new instance holds exactly that (<see cref="DesignRecipe"/>). The services serve
-/// <see cref="Default"/>, that recipe scaled by <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
+/// Quotas of the candidate sources and the total cap. The design's recipe is the 10 most similar items of each of
+/// the last 10 items, the top 10 of each of the 3 top genres, the top 20 of the country and 20 popular items: a new
+/// instance holds exactly that (<see cref="DesignRecipe"/>). The services serve <see cref="Default"/>, that recipe
+/// scaled by <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
 /// about 290 candidates instead of 90 (docs/quality.md, "Candidate count"). The similar-items source can give no
 /// more than the item-item table's K neighbours per recent item, whatever its quota.
 /// </summary>
@@ -31,7 +31,9 @@ public sealed record RetrievalOptions
     /// </summary>
     public int Embedding { get; init; }
 
-    /// <summary>The design's original recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular); the sweep scales it.</summary>
+    /// <summary>
+    /// The design's original recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular); the sweep scales it.
+    /// </summary>
     public static RetrievalOptions DesignRecipe { get; } = new();
 
     /// <summary>What the services serve: <see cref="DesignRecipe"/> scaled by <see cref="DefaultScale"/>.</summary>
@@ -49,7 +51,10 @@ public sealed record RetrievalOptions
     /// <summary>The most candidates a request may ask for.</summary>
     public int MaxCandidatesLimit { get; init; } = CandidateCapLimit;
 
-    /// <summary>Every per-source quota multiplied by <paramref name="factor"/> (at least 1 each), for sweeps over the candidate count.</summary>
+    /// <summary>
+    /// Every per-source quota multiplied by <paramref name="factor"/> (at least 1 each), for sweeps over the
+    /// candidate count.
+    /// </summary>
     public RetrievalOptions Scaled(double factor) => this with
     {
         SimilarPerItem = Scale(SimilarPerItem, factor),

@@ -7,7 +7,9 @@ namespace RecServices.Serving.Retrieval;
 /// </summary>
 public readonly record struct SourceHit(SourceKind Kind, string Key, float Score)
 {
-    /// <summary>The source's name as shown to callers: "similar-items", "genre", "country", "popular", "embedding".</summary>
+    /// <summary>
+    /// The source's name as shown to callers: "similar-items", "genre", "country", "popular", "embedding".
+    /// </summary>
     public string KindName => NameOf(Kind);
 
     /// <summary>The name of a candidate source as shown to callers and in metrics.</summary>

@@ -2,7 +2,10 @@ using Wire = RecServices.Contracts.Retrieval.V1.SourceKind;
 
 namespace RecServices.Serving.Retrieval;
 
-/// <summary>The one mapping between the candidate sources and the retrieval contract's <c>SourceKind</c> (retrieval writes it, the gateway reads it).</summary>
+/// <summary>
+/// The one mapping between the candidate sources and the retrieval contract's <c>SourceKind</c> (retrieval writes
+/// it, the gateway reads it).
+/// </summary>
 public static class SourceKindWire
 {
     public static Wire ToWire(this SourceKind kind) => kind switch
@@ -15,7 +18,10 @@ public static class SourceKindWire
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a source kind the retrieval contract does not have"),
     };
 
-    /// <summary>The source of a wire kind; one this build does not know (a newer retrieval) reads as popular, the most generic.</summary>
+    /// <summary>
+    /// The source of a wire kind; one this build does not know (a newer retrieval) reads as popular, the most
+    /// generic.
+    /// </summary>
     public static SourceKind FromWire(Wire kind) => kind switch
     {
         Wire.SimilarItems => SourceKind.SimilarItems,

@@ -14,7 +14,10 @@ public static class EaseBaseline
 {
     public static readonly IReadOnlyList<double> Lambdas = [50, 100, 200, 500, 1_000, 2_000];
 
-    /// <summary>The model for <paramref name="train"/>, or null when the catalog is too large for dense EASE (with why, in the log).</summary>
+    /// <summary>
+    /// The model for <paramref name="train"/>, or null when the catalog is too large for dense EASE (with why, in
+    /// the log).
+    /// </summary>
     /// <param name="dataset">Users and items.</param>
     /// <param name="train">The training part (the carve comes out of it).</param>
     /// <param name="k">List length scored.</param>

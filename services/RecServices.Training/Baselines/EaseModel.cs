@@ -12,7 +12,9 @@ namespace RecServices.Training.Baselines;
 /// </summary>
 public sealed class EaseModel
 {
-    /// <summary>The largest catalog fitted: the dense n × n matrices take 3 × 8 n² bytes (0.86 GB at 6,000 items).</summary>
+    /// <summary>
+    /// The largest catalog fitted: the dense n × n matrices take 3 × 8 n² bytes (0.86 GB at 6,000 items).
+    /// </summary>
     public const int MaxItems = 6_000;
 
     private readonly float[] _weights;
@@ -60,7 +62,10 @@ public sealed class EaseModel
         return new EaseModel(n, weights, lambda);
     }
 
-    /// <summary>The top <paramref name="k"/> items for a user with <paramref name="history"/> (item indices), their history left out.</summary>
+    /// <summary>
+    /// The top <paramref name="k"/> items for a user with <paramref name="history"/> (item indices), their history
+    /// left out.
+    /// </summary>
     public int[] Recommend(ReadOnlySpan<int> history, int k)
     {
         var scores = new float[ItemCount];
@@ -79,7 +84,9 @@ public sealed class EaseModel
         return top[..n];
     }
 
-    /// <summary>XᵀX over distinct (user, item) pairs: co-occurrence counts, occurrence counts on the diagonal.</summary>
+    /// <summary>
+    /// XᵀX over distinct (user, item) pairs: co-occurrence counts, occurrence counts on the diagonal.
+    /// </summary>
     private static double[] Gram(InteractionTable rows, int userCount, int n)
     {
         var histories = UserHistories.Build(rows, userCount);

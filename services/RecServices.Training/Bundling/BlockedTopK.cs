@@ -11,7 +11,10 @@ namespace RecServices.Training.Bundling;
 /// </summary>
 internal sealed class BlockedTopK
 {
-    /// <summary>Targets scored per multiply: the transposed block (D × this) and the score block stay in cache-friendly sizes.</summary>
+    /// <summary>
+    /// Targets scored per multiply: the transposed block (D × this) and the score block stay in cache-friendly
+    /// sizes.
+    /// </summary>
     public const int TargetBlock = 4096;
 
     /// <summary>Queries scored per multiply.</summary>
@@ -124,8 +127,8 @@ internal sealed class BlockedTopK
     });
 
     /// <summary>
-    /// Each query's exact top <paramref name="k"/> of all <paramref name="count"/> target rows by inner product; query q
-    /// never keeps target <paramref name="self"/>[q] (null: no query is a target).
+    /// Each query's exact top <paramref name="k"/> of all <paramref name="count"/> target rows by inner product;
+    /// query q never keeps target <paramref name="self"/>[q] (null: no query is a target).
     /// </summary>
     public static BlockedTopK Exact(float[] targets, int count, int dimension, int k, float[] queries, int queryCount, int[]? self)
     {

@@ -29,7 +29,9 @@ public sealed record BuildOptions
     /// </summary>
     public int SearchTrials { get; init; } = DefaultSearchTrials;
 
-    /// <summary>The default search budget: with the refit, about 3 × the training time of the given settings alone.</summary>
+    /// <summary>
+    /// The default search budget: with the refit, about 3 × the training time of the given settings alone.
+    /// </summary>
     public const int DefaultSearchTrials = 4;
 
     /// <summary>

@@ -71,7 +71,9 @@ public sealed class BundleBuilder
         }
     }
 
-    /// <summary>What training produced: the settings kept, the carve, the features, the members and how they were chosen.</summary>
+    /// <summary>
+    /// What training produced: the settings kept, the carve, the features, the members and how they were chosen.
+    /// </summary>
     private sealed record TrainedModel(
         TrainingOptions Training, InteractionTable Train, InteractionTable Validation, ItemCatalog Catalog, FeatureSet Features,
         TrainingRun Run, IReadOnlyList<TrainingRun> Runs, IReadOnlyList<TwoTowerNetwork> Members, IReadOnlyList<SearchTrial> Trials,
@@ -159,7 +161,9 @@ public sealed class BundleBuilder
         return metrics;
     }
 
-    /// <summary>The carve chose each member's epoch count; now train again on every interaction for that many epochs.</summary>
+    /// <summary>
+    /// The carve chose each member's epoch count; now train again on every interaction for that many epochs.
+    /// </summary>
     private FeatureSet Refit(Dataset dataset, ItemCatalog catalog, TrainingOptions training, List<TrainingRun> runs, List<TwoTowerNetwork> members)
     {
         var all = dataset.Interactions;
@@ -214,7 +218,10 @@ public sealed class BundleBuilder
         return new WrittenTables(parity, towers, similar, exact, probes, partitions.Count, similarBuild, embeddingSummary);
     }
 
-    /// <summary>The item-item table: exact up to <see cref="BuildOptions.ExactSimilarMaxItems"/> items, else over the partitions, its recall measured.</summary>
+    /// <summary>
+    /// The item-item table: exact up to <see cref="BuildOptions.ExactSimilarMaxItems"/> items, else over the
+    /// partitions, its recall measured.
+    /// </summary>
     private (SimilarItems Table, int Probes, bool Exact, IndexSummary Summary) SimilarItemsTable(float[] unit, int count, int width, ItemPartitions partitions, double partitionSeconds, int seed)
     {
         var exact = count <= _options.ExactSimilarMaxItems;
@@ -235,7 +242,9 @@ public sealed class BundleBuilder
         return (similar, probes, false, new IndexSummary("partitioned cosine (IVF)", partitions.Count, probes, similar.K, Math.Round(recall, 4), sample, Math.Round(seconds, 2)));
     }
 
-    /// <summary>The manifest: what the bundle holds, how it was built and trained, every file with its checksum.</summary>
+    /// <summary>
+    /// The manifest: what the bundle holds, how it was built and trained, every file with its checksum.
+    /// </summary>
     private BundleManifest WriteManifest(Dataset dataset, TrainedModel model, WrittenTables tables, string fingerprint, string staging, Stopwatch total)
     {
         var (training, runs, trials, beta) = (model.Training, model.Runs, model.Trials, model.Beta);
@@ -283,7 +292,10 @@ public sealed class BundleBuilder
         return manifest;
     }
 
-    /// <summary>Item features, the schema (standardisers fitted on <paramref name="rows"/>), user feature building and the histories, for one training run.</summary>
+    /// <summary>
+    /// Item features, the schema (standardisers fitted on <paramref name="rows"/>), user feature building and the
+    /// histories, for one training run.
+    /// </summary>
     public static FeatureSet FitFeatures(Dataset dataset, InteractionTable rows, ItemCatalog catalog, TrainingOptions training)
     {
         var (items, year, popularity, rating) = ItemFeatures.Build(dataset, rows);
@@ -342,7 +354,10 @@ public sealed class BundleBuilder
         return (error, onnxVectors, SampleUsers(userModel, features, dataset, seed, out var sampled), sampled);
     }
 
-    /// <summary>V_u from the exported user tower for up to <see cref="IndexRecallUsers"/> users drawn with <paramref name="seed"/> (those with a history).</summary>
+    /// <summary>
+    /// V_u from the exported user tower for up to <see cref="IndexRecallUsers"/> users drawn with <paramref
+    /// name="seed"/> (those with a history).
+    /// </summary>
     private static float[] SampleUsers(UserTowerModel model, FeatureSet features, Dataset dataset, int seed, out int count)
     {
         var candidates = Enumerable.Range(0, dataset.Users.Count).Where(u => features.Histories.Of(u).Length > 0).ToArray();
@@ -379,7 +394,10 @@ public sealed class BundleBuilder
         return result;
     }
 
-    /// <summary>Ensemble member <paramref name="member"/>'s seed (member 0 keeps the given seed, so a single network trains as before).</summary>
+    /// <summary>
+    /// Ensemble member <paramref name="member"/>'s seed (member 0 keeps the given seed, so a single network trains
+    /// as before).
+    /// </summary>
     public static int MemberSeed(int seed, int member) => seed + (1000 * member);
 
     private T Step<T>(string name, Func<T> action)
@@ -399,7 +417,9 @@ public sealed class BundleBuilder
         return result;
     }
 
-    /// <summary>The output may be absent, empty, or an earlier bundle; anything else is refused, never deleted.</summary>
+    /// <summary>
+    /// The output may be absent, empty, or an earlier bundle; anything else is refused, never deleted.
+    /// </summary>
     private void CheckTarget(string target)
     {
         if (File.Exists(target))
@@ -437,6 +457,8 @@ public sealed class BundleBuilder
         }
     }
 
-    /// <summary>What one training run reads: item features, the schema, user feature building, the users' histories.</summary>
+    /// <summary>
+    /// What one training run reads: item features, the schema, user feature building, the users' histories.
+    /// </summary>
     public sealed record FeatureSet(ItemFeatures Items, FeatureSchema Schema, UserFeatures Users, UserHistories Histories);
 }

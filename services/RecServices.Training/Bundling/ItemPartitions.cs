@@ -4,8 +4,8 @@ namespace RecServices.Training.Bundling;
 
 /// <summary>
 /// The catalog split into about √N partitions by spherical k-means over the unit item vectors (the towers' part of
-/// V_m), in partition order: partition p holds items <c>Order[Offsets[p] .. Offsets[p+1])</c>. The partitioned item-item
-/// table and the embedding index share one split.
+/// V_m), in partition order: partition p holds items <c>Order[Offsets[p] .. Offsets[p+1])</c>. The partitioned
+/// item-item table and the embedding index share one split.
 /// </summary>
 public sealed class ItemPartitions
 {
@@ -57,8 +57,9 @@ public sealed class ItemPartitions
     }
 
     /// <summary>
-    /// The smallest probe count that finds <paramref name="target"/> of the true neighbours, given for each true neighbour
-    /// the rank (0 = probed first) of its partition among those its query probes (sorted in place); one when there are none.
+    /// The smallest probe count that finds <paramref name="target"/> of the true neighbours, given for each true
+    /// neighbour the rank (0 = probed first) of its partition among those its query probes (sorted in place); one
+    /// when there are none.
     /// </summary>
     public int ProbesFor(List<int> neededRanks, double target)
     {
@@ -71,7 +72,10 @@ public sealed class ItemPartitions
         return Math.Clamp(neededRanks[(int)Math.Min(neededRanks.Count - 1, Math.Ceiling(target * neededRanks.Count) - 1)] + 1, 1, Count);
     }
 
-    /// <summary>For every partition, every partition by descending cosine of their centroids (itself first): [partitions × partitions].</summary>
+    /// <summary>
+    /// For every partition, every partition by descending cosine of their centroids (itself first): [partitions ×
+    /// partitions].
+    /// </summary>
     public int[] ProbeOrder()
     {
         var (c, d) = (Count, Dimension);

@@ -67,7 +67,10 @@ public static class PartitionedSimilarItems
         return (ToTable(top, count, k), probes);
     }
 
-    /// <summary>recall@k of <paramref name="table"/> against exact search on <see cref="SampleSize"/> items drawn with <paramref name="seed"/>.</summary>
+    /// <summary>
+    /// recall@k of <paramref name="table"/> against exact search on <see cref="SampleSize"/> items drawn with
+    /// <paramref name="seed"/>.
+    /// </summary>
     public static double MeasureRecall(float[] unit, int count, int dimension, SimilarItems table, int seed)
     {
         var sample = Sample(count, seed);
@@ -87,7 +90,9 @@ public static class PartitionedSimilarItems
         return total == 0 ? 1 : (double)hits / total;
     }
 
-    /// <summary>The smallest probe count whose recall@k on a sample reaches the target (every partition at worst).</summary>
+    /// <summary>
+    /// The smallest probe count whose recall@k on a sample reaches the target (every partition at worst).
+    /// </summary>
     private static int ChooseProbes(float[] unit, int count, int dimension, int k, ItemPartitions partitions, int[] probeOrder, int seed, Action<string> log)
     {
         var c = partitions.Count;
@@ -154,7 +159,10 @@ public static class PartitionedSimilarItems
         return items[..Math.Min(SampleSize, count)];
     }
 
-    /// <summary>The table of each item's kept neighbours (sorted), scores clamped to the cosine's range, -1 where fewer than K.</summary>
+    /// <summary>
+    /// The table of each item's kept neighbours (sorted), scores clamped to the cosine's range, -1 where fewer than
+    /// K.
+    /// </summary>
     internal static SimilarItems ToTable(BlockedTopK top, int count, int k)
     {
         var neighbours = new int[count * k];

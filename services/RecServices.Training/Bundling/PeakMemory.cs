@@ -3,8 +3,9 @@ using System.Globalization;
 namespace RecServices.Training.Bundling;
 
 /// <summary>
-/// The process's peak resident memory (Linux <c>VmHWM</c>), and its reset (writing 5 to <c>/proc/self/clear_refs</c>), so
-/// that each build step can report the peak it reached. Elsewhere both do nothing and the peak is unknown (null).
+/// The process's peak resident memory (Linux <c>VmHWM</c>), and its reset (writing 5 to
+/// <c>/proc/self/clear_refs</c>), so that each build step can report the peak it reached. Elsewhere both do nothing
+/// and the peak is unknown (null).
 /// </summary>
 /// <remarks>
 /// The reset lowers the same counter the kernel reports at exit (getrusage's ru_maxrss, /usr/bin/time's "Maximum
@@ -26,7 +27,9 @@ public static class PeakMemory
         }
     }
 
-    /// <summary>The peak resident memory in bytes since the last reset (or the process start), or null where unknown.</summary>
+    /// <summary>
+    /// The peak resident memory in bytes since the last reset (or the process start), or null where unknown.
+    /// </summary>
     public static long? Bytes()
     {
         try

@@ -17,7 +17,9 @@ public static class SphericalKMeans
 
     private const int Block = 2048;
 
-    /// <summary>The partition count for <paramref name="count"/> items: about √N, so a probe reads about √N rows.</summary>
+    /// <summary>
+    /// The partition count for <paramref name="count"/> items: about √N, so a probe reads about √N rows.
+    /// </summary>
     public static int PartitionsFor(int count) => Math.Clamp((int)Math.Round(Math.Sqrt(count)), 1, Math.Max(1, count));
 
     /// <summary>Each row's partition and the unit centroids ([partitions × dimension]).</summary>
@@ -78,7 +80,9 @@ public static class SphericalKMeans
         return (assignment, centroids);
     }
 
-    /// <summary>assignment[r] = the centroid with the highest inner product with row r (ties: the lower partition).</summary>
+    /// <summary>
+    /// assignment[r] = the centroid with the highest inner product with row r (ties: the lower partition).
+    /// </summary>
     public static void Assign(float[] rows, int count, int dimension, float[] centroids, int partitions, int[] assignment)
     {
         var centroidsT = MatrixOps.RentTranspose(centroids, partitions, dimension);

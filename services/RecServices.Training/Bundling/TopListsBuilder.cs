@@ -4,7 +4,10 @@ using RecServices.Core.Ranking;
 
 namespace RecServices.Training.Bundling;
 
-/// <summary>Top lists by interaction count: global, per genre (items of that genre), per country (interactions of that country's users).</summary>
+/// <summary>
+/// Top lists by interaction count: global, per genre (items of that genre), per country (interactions of that
+/// country's users).
+/// </summary>
 public static class TopListsBuilder
 {
     public static TopLists Build(Dataset dataset, int length)

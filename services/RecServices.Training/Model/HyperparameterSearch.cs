@@ -28,7 +28,9 @@ public sealed class HyperparameterSearch
         _log = log;
     }
 
-    /// <summary>Runs at most <paramref name="trials"/> trainings (at least 1) starting from <paramref name="start"/>.</summary>
+    /// <summary>
+    /// Runs at most <paramref name="trials"/> trainings (at least 1) starting from <paramref name="start"/>.
+    /// </summary>
     public SearchResult Run(TrainingOptions start, int trials)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trials, 1);
@@ -68,7 +70,9 @@ public sealed class HyperparameterSearch
         return new SearchResult(bestOptions, best, done, kept);
     }
 
-    /// <summary>A run over-fitted when its best epoch came in the first half of the epochs it ran before early stopping.</summary>
+    /// <summary>
+    /// A run over-fitted when its best epoch came in the first half of the epochs it ran before early stopping.
+    /// </summary>
     private static bool OverFitted(TrainingRun run) => run.BestEpoch * 2 <= run.Epochs.Count;
 
     private TrainingRun Try(TrainingOptions options, string change, List<SearchTrial> done)
@@ -93,7 +97,9 @@ public sealed class HyperparameterSearch
         };
     }
 
-    /// <summary>One searched setting: how to step it up or down (null past its range), and whether "up" regularises.</summary>
+    /// <summary>
+    /// One searched setting: how to step it up or down (null past its range), and whether "up" regularises.
+    /// </summary>
     private sealed record Knob(bool Regularising, Func<TrainingOptions, bool, TrainingOptions?> Step, Func<TrainingOptions, string> Describe);
 
     private static readonly Knob[] Knobs =

@@ -65,9 +65,10 @@ public static class PopularityPenalty
     }
 
     /// <summary>
-    /// The rule of <see cref="Choose"/> on (nDCG, coverage) pairs: the index with the most coverage among those whose nDCG is at
-    /// least (1 − <paramref name="tolerance"/>) × the best; on equal coverage the first (the weaker penalty). Non-finite scores never qualify
-    /// unless nothing is finite, when the first (no penalty) is kept.
+    /// The rule of <see cref="Choose"/> on (nDCG, coverage) pairs: the index with the most coverage among those
+    /// whose nDCG is at least (1 − <paramref name="tolerance"/>) × the best; on equal coverage the first (the
+    /// weaker penalty). Non-finite scores never qualify unless nothing is finite, when the first (no penalty) is
+    /// kept.
     /// </summary>
     public static int ChooseIndex(IReadOnlyList<(double Ndcg, double Coverage)> scored, double tolerance)
     {

@@ -17,7 +17,9 @@ public sealed class TowerPass
     /// <summary>[rows × output]: V_u or V_m.</summary>
     public float[] Output { get; private set; } = [];
 
-    /// <summary>Gradient of the input's embedding columns, [rows × embedding width] (allocated at input size).</summary>
+    /// <summary>
+    /// Gradient of the input's embedding columns, [rows × embedding width] (allocated at input size).
+    /// </summary>
     public float[] InputGrad { get; private set; } = [];
 
     /// <summary>Gradient scratch of the hidden layer's size.</summary>

@@ -3,7 +3,9 @@ using RecServices.Core.Bundles;
 
 namespace RecServices.Training.Model;
 
-/// <summary>Hyperparameters of two-tower training. Defaults were chosen on a validation carve of the train part.</summary>
+/// <summary>
+/// Hyperparameters of two-tower training. Defaults were chosen on a validation carve of the train part.
+/// </summary>
 public sealed record TrainingOptions
 {
     public int Seed { get; init; } = 42;
@@ -64,7 +66,10 @@ public sealed record TrainingOptions
     /// <summary>Share of the train interactions carved out (stratified per item) for validation.</summary>
     public double ValidationFraction { get; init; } = 0.25;
 
-    /// <summary>The validation carve's seed (the training seed + 1): the trainer, ensemble members and EASE's λ all use this one carve.</summary>
+    /// <summary>
+    /// The validation carve's seed (the training seed + 1): the trainer, ensemble members and EASE's λ all use this
+    /// one carve.
+    /// </summary>
     public int CarveSeed => Seed + 1;
 
     /// <summary>Most validation users scored per epoch (fewer for very large catalogs).</summary>

@@ -105,7 +105,10 @@ public sealed class TwoTowerNetwork
         }
     }
 
-    /// <summary>Item tower over <paramref name="items"/>, reading their rows of <paramref name="itemFeatures"/> [itemCount × ItemFeatureCount].</summary>
+    /// <summary>
+    /// Item tower over <paramref name="items"/>, reading their rows of <paramref name="itemFeatures"/> [itemCount ×
+    /// ItemFeatureCount].
+    /// </summary>
     public void ForwardItems(ReadOnlySpan<int> items, float[] itemFeatures, TowerPass pass)
     {
         var e = Dimensions.ItemEmbedding;
@@ -184,7 +187,10 @@ public sealed class TwoTowerNetwork
         second.Forward(pass.Activated, pass.Rows, pass.Output);
     }
 
-    /// <summary>Backward through both layers; the input gradient covers only the first <paramref name="embeddingWidth"/> (trainable) columns.</summary>
+    /// <summary>
+    /// Backward through both layers; the input gradient covers only the first <paramref name="embeddingWidth"/>
+    /// (trainable) columns.
+    /// </summary>
     private static void BackwardMlp(Dense first, Dense second, TowerPass pass, float[] outputGrad, int embeddingWidth)
     {
         second.Backward(pass.Activated, outputGrad, pass.Rows, pass.HiddenGrad, second.Inputs);

@@ -84,7 +84,9 @@ public sealed class TwoTowerTrainer
         return new TrainingRun(run.Network, epochs, best.Epoch, best.Metrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>One training's network, optimiser, seeded stream, example order and the buffers its batches reuse.</summary>
+    /// <summary>
+    /// One training's network, optimiser, seeded stream, example order and the buffers its batches reuse.
+    /// </summary>
     private sealed class TrainingState
     {
         public required TwoTowerNetwork Network { get; init; }
@@ -217,7 +219,10 @@ public sealed class TwoTowerTrainer
         return (lossSum, batches);
     }
 
-    /// <summary>The batch's examples from <paramref name="start"/>: each user's other train items (the target left out, some dropped) and profile.</summary>
+    /// <summary>
+    /// The batch's examples from <paramref name="start"/>: each user's other train items (the target left out, some
+    /// dropped) and profile.
+    /// </summary>
     private void FillBatch(TrainingState run, int start)
     {
         var batch = run.Batch;
@@ -243,7 +248,10 @@ public sealed class TwoTowerTrainer
         }
     }
 
-    /// <summary>The softmax's classes for the batch: every item, or the positives plus sampled items (targets then become columns).</summary>
+    /// <summary>
+    /// The softmax's classes for the batch: every item, or the positives plus sampled items (targets then become
+    /// columns).
+    /// </summary>
     private ReadOnlySpan<int> Classes(TrainingState run)
     {
         if (run.Full)
@@ -308,7 +316,10 @@ public sealed class TwoTowerTrainer
     private InvalidOperationException Diverged(int epoch, int batch, string what) => new(string.Create(CultureInfo.InvariantCulture,
         $"training diverged in epoch {epoch}, batch {batch}: {what}. Lower the learning rate (now {_options.LearningRate}) or check the data for extreme values; no bundle was written"));
 
-    /// <summary>Candidates = the batch's distinct positives, then distinct uniform samples; <paramref name="position"/> maps item → column.</summary>
+    /// <summary>
+    /// Candidates = the batch's distinct positives, then distinct uniform samples; <paramref name="position"/> maps
+    /// item → column.
+    /// </summary>
     private void SampleCandidates(ReadOnlySpan<int> positives, int[] position, List<int> candidates, Random rng, int itemCount)
     {
         candidates.Clear();

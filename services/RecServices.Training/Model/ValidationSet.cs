@@ -49,16 +49,21 @@ public sealed class ValidationSet
 
     public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) => Evaluate([network], itemFeatures);
 
-    /// <summary>The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.</summary>
+    /// <summary>
+    /// The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.
+    /// </summary>
     public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) => Evaluate(members, itemFeatures, (float[]?)null);
 
-    /// <summary>The same with <paramref name="itemOffsets"/> (one per item, or null) added to every user's scores, e.g. a popularity penalty.</summary>
+    /// <summary>
+    /// The same with <paramref name="itemOffsets"/> (one per item, or null) added to every user's scores, e.g. a
+    /// popularity penalty.
+    /// </summary>
     public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, float[]? itemOffsets) =>
         Evaluate(members, itemFeatures, [itemOffsets])[0];
 
     /// <summary>
-    /// The metrics for each of <paramref name="itemOffsets"/> (one per item, or null for none) added to every user's scores,
-    /// from one forward pass of the towers: e.g. several strengths of a popularity penalty.
+    /// The metrics for each of <paramref name="itemOffsets"/> (one per item, or null for none) added to every
+    /// user's scores, from one forward pass of the towers: e.g. several strengths of a popularity penalty.
     /// </summary>
     public MetricAccumulator[] Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, IReadOnlyList<float[]?> itemOffsets)
     {

@@ -65,7 +65,9 @@ public static class MatrixOps
         ArrayPool<float>.Shared.Return(dct);
     }
 
-    /// <summary>The transpose of m [rows × cols] in a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>).</summary>
+    /// <summary>
+    /// The transpose of m [rows × cols] in a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>).
+    /// </summary>
     public static float[] RentTranspose(float[] m, int rows, int cols)
     {
         var t = ArrayPool<float>.Shared.Rent(rows * cols);

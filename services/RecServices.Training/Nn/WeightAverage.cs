@@ -31,7 +31,10 @@ public sealed class WeightAverage
         _lastStep = parameters.Select(p => p.IsSparse ? new int[p.Rows] : null).ToArray();
     }
 
-    /// <summary>Call after the backward pass and before the optimiser step: brings the rows about to change up to the previous step.</summary>
+    /// <summary>
+    /// Call after the backward pass and before the optimiser step: brings the rows about to change up to the
+    /// previous step.
+    /// </summary>
     public void BeforeStep()
     {
         for (var i = 0; i < _parameters.Count; i++)
@@ -47,7 +50,10 @@ public sealed class WeightAverage
         }
     }
 
-    /// <summary>Call after the optimiser step: averages in the new values of the dense parameters and of the rows that moved.</summary>
+    /// <summary>
+    /// Call after the optimiser step: averages in the new values of the dense parameters and of the rows that
+    /// moved.
+    /// </summary>
     public void AfterStep()
     {
         _step++;
@@ -70,7 +76,10 @@ public sealed class WeightAverage
         }
     }
 
-    /// <summary>A copy of the averaged, debiased weights (every sparse row brought up to the current step), in <see cref="Parameter"/> order; before any step, the current weights.</summary>
+    /// <summary>
+    /// A copy of the averaged, debiased weights (every sparse row brought up to the current step), in <see
+    /// cref="Parameter"/> order; before any step, the current weights.
+    /// </summary>
     public float[][] Snapshot()
     {
         if (_step == 0)
@@ -98,7 +107,10 @@ public sealed class WeightAverage
         }).ToArray();
     }
 
-    /// <summary>The row held its current value for the steps since it was last averaged: average that in, up to <paramref name="step"/>.</summary>
+    /// <summary>
+    /// The row held its current value for the steps since it was last averaged: average that in, up to <paramref
+    /// name="step"/>.
+    /// </summary>
     private void CatchUp(int parameter, int row, int step, int[] last)
     {
         var waited = step - last[row];

@@ -19,7 +19,10 @@ public static class OnnxParity
     /// <summary>Largest relative difference on the user tower for <paramref name="users"/>.</summary>
     public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users) => UserTower([network], model, users);
 
-    /// <summary>The same for an ensemble's user tower (the members' outputs concatenated, then the popularity term's component if any).</summary>
+    /// <summary>
+    /// The same for an ensemble's user tower (the members' outputs concatenated, then the popularity term's
+    /// component if any).
+    /// </summary>
     public static double UserTower(IReadOnlyList<TwoTowerNetwork> members, UserTowerModel model, UserBatch users, PopularityTerm? popularity = null)
     {
         var parts = members.Select(m =>

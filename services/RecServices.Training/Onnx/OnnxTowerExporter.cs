@@ -58,7 +58,9 @@ public static class OnnxTowerExporter
 
     public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportItemTower([network], schema, path, null);
 
-    /// <summary>The item tower of an ensemble: the members' item vectors concatenated (then the popularity column, if any).</summary>
+    /// <summary>
+    /// The item tower of an ensemble: the members' item vectors concatenated (then the popularity column, if any).
+    /// </summary>
     public static void ExportItemTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path, PopularityTerm? popularity)
     {
         var first = members[0];
@@ -83,10 +85,10 @@ public static class OnnxTowerExporter
     }
 
     /// <summary>
-    /// Adds each member's tower through <paramref name="tower"/> (network, name prefix, output name), then concatenates the
-    /// members' outputs and the <paramref name="extra"/> column (if any) into <paramref name="output"/>. A single network
-    /// without an extra column writes <paramref name="output"/> itself, unprefixed, so its graph stays exactly the
-    /// single-network graph.
+    /// Adds each member's tower through <paramref name="tower"/> (network, name prefix, output name), then
+    /// concatenates the members' outputs and the <paramref name="extra"/> column (if any) into <paramref
+    /// name="output"/>. A single network without an extra column writes <paramref name="output"/> itself,
+    /// unprefixed, so its graph stays exactly the single-network graph.
     /// </summary>
     private static void EachMember(OnnxGraphBuilder g, IReadOnlyList<TwoTowerNetwork> members, string output, string? extra, Action<TwoTowerNetwork, string, string> tower)
     {
@@ -141,10 +143,10 @@ public static class OnnxTowerExporter
     public static string ExternalDataPath(string modelPath) => modelPath + ".data";
 
     /// <summary>
-    /// Writes the model; initializers of <see cref="ExternalDataMinBytes"/> or more (the id embedding tables: N × D floats)
-    /// go to <see cref="ExternalDataPath"/> at page-aligned offsets as ONNX external data, which ONNX Runtime maps into
-    /// memory instead of parsing and copying: at a million items a session then opens in milliseconds, and its table is
-    /// page cache shared with every process that maps it.
+    /// Writes the model; initializers of <see cref="ExternalDataMinBytes"/> or more (the id embedding tables: N × D
+    /// floats) go to <see cref="ExternalDataPath"/> at page-aligned offsets as ONNX external data, which ONNX
+    /// Runtime maps into memory instead of parsing and copying: at a million items a session then opens in
+    /// milliseconds, and its table is page cache shared with every process that maps it.
     /// </summary>
     private static void Save(ModelProto model, string path)
     {

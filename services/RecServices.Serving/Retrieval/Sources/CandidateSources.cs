@@ -5,14 +5,16 @@ namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>
 /// The candidate sources a bundle serves, in the order they run, and what they share. Adding a source: its own file
-/// implementing <see cref="ICandidateSource"/>, a line in <see cref="Create"/>, its quota in <see cref="RetrievalOptions"/>
-/// (scaled with the others by the sweep) and its <see cref="SourceKind"/> (and the contract's).
+/// implementing <see cref="ICandidateSource"/>, a line in <see cref="Create"/>, its quota in <see
+/// cref="RetrievalOptions"/> (scaled with the others by the sweep) and its <see cref="SourceKind"/> (and the
+/// contract's).
 /// </summary>
 public static class CandidateSources
 {
     /// <summary>
-    /// The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running order. The
-    /// embedding source runs first when its quota is above 0; it needs <paramref name="tower"/> and the bundle's embedding index.
+    /// The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running
+    /// order. The embedding source runs first when its quota is above 0; it needs <paramref name="tower"/> and the
+    /// bundle's embedding index.
     /// </summary>
     public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options, UserTower? tower = null)
     {
@@ -37,7 +39,10 @@ public static class CandidateSources
         return sources;
     }
 
-    /// <summary>Offers one item: 1 when it counts against the source's quota (an unseen item, new or already proposed), 0 when seen.</summary>
+    /// <summary>
+    /// Offers one item: 1 when it counts against the source's quota (an unseen item, new or already proposed), 0
+    /// when seen.
+    /// </summary>
     internal static int Offer(CandidateSet set, UserContext user, int item, SourceHit hit, int cap)
     {
         if (user.Excluded.Contains(item))

@@ -11,9 +11,14 @@ public interface ICandidateSource
     /// <summary>What callers see in a candidate's sources.</summary>
     SourceKind Kind { get; }
 
-    /// <summary>Proposals this source makes for one user (per recent item, per genre, … as its own documentation says).</summary>
+    /// <summary>
+    /// Proposals this source makes for one user (per recent item, per genre, … as its own documentation says).
+    /// </summary>
     int Quota { get; }
 
-    /// <summary>Proposes up to the quota of unseen items for <paramref name="user"/>; <paramref name="cap"/> bounds the set's size.</summary>
+    /// <summary>
+    /// Proposes up to the quota of unseen items for <paramref name="user"/>; <paramref name="cap"/> bounds the
+    /// set's size.
+    /// </summary>
     void Propose(UserContext user, CandidateSet set, int cap);
 }

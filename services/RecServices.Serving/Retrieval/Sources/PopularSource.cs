@@ -3,9 +3,9 @@ using RecServices.Core.Bundles;
 namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>
-/// The globally most popular items (the bundle's global top list): up to <see cref="Quota"/> unseen items, and for a user
-/// with no history (cold start) <paramref name="coldStartExtra"/> more, taking the similar-items source's place. Key:
-/// empty; score: the item's interaction count.
+/// The globally most popular items (the bundle's global top list): up to <see cref="Quota"/> unseen items, and for
+/// a user with no history (cold start) <paramref name="coldStartExtra"/> more, taking the similar-items source's
+/// place. Key: empty; score: the item's interaction count.
 /// </summary>
 public sealed class PopularSource(TopLists tops, int popular, int coldStartExtra) : ICandidateSource
 {
