@@ -8,8 +8,8 @@ namespace RecServices.AppHost;
 public static class FirstCall
 {
     /// <summary>
-    /// A <c>buf curl</c> and a <c>grpcurl</c> line asking the gateway on <paramref name="port"/> for <paramref
-    /// name="userId"/>'s top 5.
+    /// A <c>buf curl</c> and a <c>grpcurl</c> line asking the gateway on <paramref name="port"/> for
+    /// <paramref name="userId"/>'s top 5.
     /// </summary>
     public static IReadOnlyList<string> Lines(string userId, int port)
     {

@@ -46,7 +46,9 @@ else
 Console.WriteLine($"gateway: grpc on localhost:{AppHostPorts.GatewayGrpc} (h2c; try: buf curl --http2-prior-knowledge --protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})");
 
 // Once the gateway answers its health check: a call to paste, for a user the bundle holds.
-var firstUser = RecServices.Core.Bundles.Bundle.LoadServed(bundle, RecServices.Core.Bundles.BundleParts.Users).Users is [var user, ..] ? user.Id : null;
+// Only the users file: the services load and verify the bundle themselves.
+var usersFile = Path.Combine(new RecServices.Core.Bundles.BundleRoot(bundle).ServedDirectory(), RecServices.Core.Bundles.UsersFile.FileName);
+var firstUser = RecServices.Core.Bundles.UsersFile.Read(usersFile) is [var user, ..] ? user.Id : null;
 builder.Eventing.Subscribe<ResourceReadyEvent>(gateway.Resource, (_, _) =>
 {
     if (firstUser is not null)

@@ -90,9 +90,9 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public int MaxReconnectBackoffMs { get; set; } = 1_000;
 
     /// <summary>
-    /// Failures in a row of retrieval (or of ranking) after which the gateway stops calling it for <see
-    /// cref="BreakerOpenMs"/> and answers degraded at once (a circuit breaker: a backend that hangs would otherwise
-    /// cost every call its whole deadline); then one call probes it. 0: never stop calling.
+    /// Failures in a row of retrieval (or of ranking) after which the gateway stops calling it for
+    /// <see cref="BreakerOpenMs"/> and answers degraded at once (a circuit breaker: a backend that hangs would
+    /// otherwise cost every call its whole deadline); then one call probes it. 0: never stop calling.
     /// </summary>
     [Range(0, 1000, ErrorMessage = "Recs:BreakerFailures must be between 0 (off) and 1000")]
     public int BreakerFailures { get; set; } = 5;

@@ -8,12 +8,12 @@ namespace RecServices.ServiceDefaults;
 
 /// <summary>
 /// Loads a service's state from the version its bundle root serves, off the start-up path (the process answers
-/// health checks, NOT_SERVING, while it loads), then watches the root's <c>current</c> pointer every <see
-/// cref="RecsOptions.BundlePollSeconds"/>: a newly promoted version is loaded and fully validated in the background
-/// (every checksum, every table this stage reads, its ONNX session) and swapped in with one reference assignment. A
-/// version that fails is refused: the old one keeps serving, health stays SERVING, the error names the file, and it
-/// is not tried again until <c>current</c> changes. The replaced state stays reachable for <see
-/// cref="RecsOptions.PreviousVersionSeconds"/>, then is disposed. Failures are logged when they change.
+/// health checks, NOT_SERVING, while it loads), then watches the root's <c>current</c> pointer every
+/// <see cref="RecsOptions.BundlePollSeconds"/>: a newly promoted version is loaded and fully validated in the
+/// background (every checksum, every table this stage reads, its ONNX session) and swapped in with one reference
+/// assignment. A version that fails is refused: the old one keeps serving, health stays SERVING, the error names
+/// the file, and it is not tried again until <c>current</c> changes. The replaced state stays reachable for
+/// <see cref="RecsOptions.PreviousVersionSeconds"/>, then is disposed. Failures are logged when they change.
 /// </summary>
 internal sealed partial class BundleLoader<T>(
     IServiceProvider services,

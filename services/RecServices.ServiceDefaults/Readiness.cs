@@ -38,8 +38,8 @@ public sealed class Readiness<T>
     }
 
     /// <summary>
-    /// Serves <paramref name="value"/> from now on; returns the state it replaced, which becomes <see
-    /// cref="Previous"/>.
+    /// Serves <paramref name="value"/> from now on; returns the state it replaced, which becomes
+    /// <see cref="Previous"/>.
     /// </summary>
     public T? Swap(T value)
     {

@@ -23,10 +23,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>
     /// Reads and validates the <c>Recs</c> options (a bad value stops the start with a message naming the setting),
     /// puts gRPC on an HTTP/2-only port (cleartext, or TLS and mutual TLS with <c>Recs:Tls</c>) and health and
-    /// metrics on an HTTP/1.1 port, and adds gRPC with reflection, grpc.health.v1 (service "" and <paramref
-    /// name="grpcServiceName"/>: ready once the bundle is loaded; "liveness": serving while the process runs), RPC
-    /// metrics, logs (text or JSON, with trace ids) and OpenTelemetry: metrics always (Prometheus on /metrics), and
-    /// traces, metrics and logs over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (traces sampled by
+    /// metrics on an HTTP/1.1 port, and adds gRPC with reflection, grpc.health.v1 (service "" and
+    /// <paramref name="grpcServiceName"/>: ready once the bundle is loaded; "liveness": serving while the process
+    /// runs), RPC metrics, logs (text or JSON, with trace ids) and OpenTelemetry: metrics always (Prometheus on
+    /// /metrics), and traces, metrics and logs over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (traces sampled by
     /// Recs:TraceSampleRatio).
     /// </summary>
     public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName, string grpcServiceName)

@@ -10,8 +10,8 @@ namespace RecServices.Users;
 public sealed record StoredUser(string Id, string? Country, int? Age, string? Gender, IReadOnlyList<string> History, int ItemCount)
 {
     /// <summary>
-    /// True when <see cref="History"/> is only the newest part: seen items beyond it must be asked for with <see
-    /// cref="IUserStore.SeenAmongAsync"/>.
+    /// True when <see cref="History"/> is only the newest part: seen items beyond it must be asked for with
+    /// <see cref="IUserStore.SeenAmongAsync"/>.
     /// </summary>
     public bool HistoryTruncated => ItemCount > History.Count;
 }

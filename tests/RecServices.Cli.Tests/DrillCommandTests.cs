@@ -15,7 +15,7 @@ public sealed class DrillCommandTests
     public async Task Drill_KillMidwayAndRestart_NoAcknowledgedWriteIsLostOrRecordedTwice(string store, string kill)
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--store", store, "--kill", kill, "--writers", "4", "--before", "1", "--after", "1");
 
@@ -29,7 +29,7 @@ public sealed class DrillCommandTests
     public async Task Drill_KillABackendUnderRecommendLoad_NoCallFails_DegradedWhileDown_FullAnswersAfter(string kill)
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "drill.json");
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", kill, "--writers", "4", "--before", "1", "--outage", "2", "--after", "2", "--json", json);
@@ -49,7 +49,7 @@ public sealed class DrillCommandTests
     public async Task Drill_PauseRankingUnderRecommendLoad_NoCallFails_DegradedWhileItHangs_FullAnswersAfter()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "drill.json");
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", "ranking", "--pause", "--writers", "4", "--before", "1", "--outage", "3", "--after", "2", "--json", json);
@@ -68,7 +68,7 @@ public sealed class DrillCommandTests
     public async Task Drill_CorruptedVersionMadeCurrent_EveryServiceRefusesIt_NoCallFails_AndTheGivenRootIsUntouched()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var before = Directory.GetFileSystemEntries(bundle, "*", SearchOption.AllDirectories).Order().ToList();
         var json = Path.Combine(dir.Path, "drill.json");
 
@@ -88,7 +88,7 @@ public sealed class DrillCommandTests
     public async Task Drill_Storm_ReportsTheNormalCallersAndTheStormsCalls()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "storm.json");
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--storm", "--writers", "4", "--duration", "2", "--json", json);
@@ -108,7 +108,7 @@ public sealed class DrillCommandTests
     public async Task Drill_Overload_MeasuresSaturationThenOffersTwiceIt()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "overload.json");
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--overload", "--duration", "2", "--max-concurrent-calls", "8", "--json", json);
@@ -130,7 +130,7 @@ public sealed class DrillCommandTests
     public async Task Drill_Soak_ReportsEachWindowAndEachProcesssMemoryAndLogBytes()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "soak.json");
 
         var result = await Recs.RunAsync("drill", "--spawn", bundle, "--soak", "--share", "0.3", "--duration", "4", "--json", json);
@@ -157,14 +157,5 @@ public sealed class DrillCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--kill must be gateway, redis, retrieval or ranking; got 'postgres'", result.Error);
-    }
-
-    private static async Task<string> SmallBundleAsync(TempDirectory dir)
-    {
-        var bundle = Path.Combine(dir.Path, "bundle");
-        var train = await Recs.RunAsync("train", "--data", "synthetic", "--out", bundle,
-            "--synthetic-users", "100", "--synthetic-items", "150", "--synthetic-interactions", "3000", "--epochs", "1", "--dim", "8");
-        Assert.True(train.ExitCode == 0, train.Error);
-        return bundle;
     }
 }

@@ -13,7 +13,7 @@ public sealed class LoadCommandTests
     public async Task Load_SpawnedServices_MeasuresRecommendAndTheFloorAndWritesTheJson()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 150, 200, 4000, 2);
         var json = Path.Combine(dir.Path, "load.json");
 
         // Three real processes on loopback, a real closed loop: a second per side after half a second of warm-up.
@@ -48,7 +48,7 @@ public sealed class LoadCommandTests
     public async Task Load_CostModelAndFixedRates_MeasureEveryHopWithEachProcesssCpuPerCall()
     {
         using var dir = new TempDirectory();
-        var bundle = await SmallBundleAsync(dir);
+        var bundle = await Recs.SmallBundleAsync(dir, 150, 200, 4000, 2);
         var json = Path.Combine(dir.Path, "cost-model.json");
 
         // Six calls at two concurrencies, then the saturation and Recommend open loop at half of it and at 20 calls/s.
@@ -128,14 +128,5 @@ public sealed class LoadCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("--target needs --bundle", result.Error);
-    }
-
-    private static async Task<string> SmallBundleAsync(TempDirectory dir)
-    {
-        var bundle = Path.Combine(dir.Path, "bundle");
-        var train = await Recs.RunAsync("train", "--data", "synthetic", "--out", bundle,
-            "--synthetic-users", "150", "--synthetic-items", "200", "--synthetic-interactions", "4000", "--epochs", "2", "--dim", "8");
-        Assert.True(train.ExitCode == 0, train.Error);
-        return bundle;
     }
 }

@@ -203,8 +203,8 @@ public sealed class BundleReloadTests
     }
 
     /// <summary>
-    /// Waits until 30 answers on <paramref name="version"/> (a manifest version) started after <paramref
-    /// name="since"/>.
+    /// Waits until 30 answers on <paramref name="version"/> (a manifest version) started after
+    /// <paramref name="since"/>.
     /// </summary>
     private static Task Until(ConcurrentQueue<Answer> answers, string version, DateTime since) =>
         TaskTimeouts.Until(() => Task.FromResult(answers.Count(a => a.Started > since && a.Items.Count > 0 && a.Version == version) >= 30), $"30 answers on {version}");

@@ -36,9 +36,9 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _bundle = Bundle.LoadServed(TestBundle.Path, BundleParts.Core);
+        _bundle = Bundle.LoadServed(TestBundle.Path);
         _store = new SqliteUserStore(Path.Combine(_directory.Path, "users.db"));
-        await _store.InitializeAsync(UserStoreSeed.From(Bundle.LoadServed(TestBundle.Path)), CancellationToken.None);
+        await _store.InitializeAsync(UserStoreSeed.From(_bundle), CancellationToken.None);
         var options = Options.Create(new GatewayOptions { BundlePath = TestBundle.Path, MaxCount = 50 });
         var readiness = new Readiness<GatewayState>();
         readiness.Swap(new GatewayState(_bundle, new UserContextFactory(_bundle.Catalog, RetrievalOptions.Default), _store));

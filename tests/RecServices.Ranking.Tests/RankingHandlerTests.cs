@@ -100,7 +100,7 @@ public sealed class RankingHandlerTests : IDisposable
     private RankingGrpcService Service()
     {
         var readiness = new Readiness<RankingState>();
-        readiness.Swap(new RankingState(Bundle, new Ranker(Bundle)));
+        readiness.Swap(new RankingState(Bundle, _ranker)); // disposed with the test class
         return new RankingGrpcService(readiness, new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
     }
 }

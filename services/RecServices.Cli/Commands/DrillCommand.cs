@@ -10,10 +10,10 @@ namespace RecServices.Cli.Commands;
 /// <summary>
 /// <c>recs drill --spawn &lt;bundle&gt; --store sqlite|redis --kill gateway|redis</c>: writes through the gateway,
 /// kills the gateway (or redis-server) with SIGKILL midway, starts it again, and counts acknowledged writes lost.
-/// <c>--kill retrieval|ranking</c>: recommendations through a backend's crash, outage and return (<see
-/// cref="RecoveryDrill"/>). <c>--storm</c>: a deadline storm beside normal callers on one connection (<see
-/// cref="StormDrill"/>); <c>--overload</c>: goodput when twice the saturation rate is offered (<see
-/// cref="OverloadDrill"/>).
+/// <c>--kill retrieval|ranking</c>: recommendations through a backend's crash, outage and return
+/// (<see cref="RecoveryDrill"/>). <c>--storm</c>: a deadline storm beside normal callers on one connection
+/// (<see cref="StormDrill"/>); <c>--overload</c>: goodput when twice the saturation rate is offered
+/// (<see cref="OverloadDrill"/>).
 /// </summary>
 public static class DrillCommand
 {

@@ -31,8 +31,8 @@ public static class GatewayLists
     }
 
     /// <summary>
-    /// Every user's list (item ids) and the latency of each call in milliseconds, in the order of <paramref
-    /// name="userIds"/>.
+    /// Every user's list (item ids) and the latency of each call in milliseconds, in the order of
+    /// <paramref name="userIds"/>.
     /// </summary>
     public static async Task<(IReadOnlyList<string[]> Lists, double[] LatenciesMs)> FetchAsync(string address, IReadOnlyList<string> userIds, int k, CancellationToken cancellationToken)
     {

@@ -40,9 +40,9 @@ public sealed class HopCalls : IDisposable
     }
 
     /// <summary>
-    /// The requests for <paramref name="users"/> (index, profile, history oldest first) pinned to <paramref
-    /// name="bundle"/>'s version (by item index, as the gateway sends them), with the gateway's defaults (history
-    /// limit, candidate count, top 10); asks retrieval once per user for the ranking requests.
+    /// The requests for <paramref name="users"/> (index, profile, history oldest first) pinned to
+    /// <paramref name="bundle"/>'s version (by item index, as the gateway sends them), with the gateway's defaults
+    /// (history limit, candidate count, top 10); asks retrieval once per user for the ranking requests.
     /// </summary>
     public static async Task<HopCalls> CreateAsync(
         string retrievalAddress, string rankingAddress, Bundle bundle, IReadOnlyList<(Core.Data.User Profile, int[] History)> users, int count, CancellationToken cancellationToken)

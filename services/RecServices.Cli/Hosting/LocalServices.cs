@@ -125,6 +125,8 @@ public sealed class LocalServices : IAsyncDisposable
             // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
             Task WaitAsync() => oneAtATime ? WaitStartedAsync() : Task.CompletedTask;
 
+            services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
+            services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
             services.Start("RecServices.Retrieval", retrieval, [.. services.Settings(bundle, retrieval), .. retrievalSettings ?? []]);
             await WaitAsync();
             services.Start("RecServices.Ranking", ranking, services.Settings(bundle, ranking));
@@ -134,7 +136,8 @@ public sealed class LocalServices : IAsyncDisposable
                 string[] settings =
                 [
                     .. services.Settings(bundle, gateway),
-                    .. BackendSettings("http", retrieval.Grpc, ranking.Grpc),
+                    $"--Recs:RetrievalAddress={services.RetrievalAddress}",
+                    $"--Recs:RankingAddress={services.RankingAddress}",
                     .. store,
                     .. gatewaySettings ?? [],
                 ];
@@ -143,8 +146,6 @@ public sealed class LocalServices : IAsyncDisposable
             }
 
             services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
-            services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
-            services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
             await WaitStartedAsync();
             return services;
         }
@@ -239,13 +240,6 @@ public sealed class LocalServices : IAsyncDisposable
         $"--Recs:HttpPort={httpPort}",
         "--Recs:ListenAddress=127.0.0.1",
         "--Recs:LoadRetrySeconds=0.2",
-    ];
-
-    /// <summary>The backend addresses of a gateway started on this machine.</summary>
-    public static string[] BackendSettings(string scheme, int retrievalGrpcPort, int rankingGrpcPort) =>
-    [
-        $"--Recs:RetrievalAddress={scheme}://127.0.0.1:{retrievalGrpcPort}",
-        $"--Recs:RankingAddress={scheme}://127.0.0.1:{rankingGrpcPort}",
     ];
 
     private string[] Settings(string bundle, (int Grpc, int Http) port) =>

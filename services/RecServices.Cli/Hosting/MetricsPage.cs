@@ -36,8 +36,8 @@ public sealed partial class MetricsPage
         new(await Http.GetStringAsync(new Uri(address), cancellationToken));
 
     /// <summary>
-    /// The sum of <paramref name="name"/>'s samples (over all its label sets, or those with <paramref
-    /// name="label"/> = <paramref name="value"/>).
+    /// The sum of <paramref name="name"/>'s samples (over all its label sets, or those with
+    /// <paramref name="label"/> = <paramref name="value"/>).
     /// </summary>
     public double Sum(string name, string? label = null, string? value = null) =>
         _samples.Where(s => s.Name == name && (label is null || s.Labels.GetValueOrDefault(label) == value)).Sum(s => s.Value);

@@ -21,8 +21,8 @@ public sealed record LoadSummary(
     [property: JsonPropertyName("errors_by_status")] IReadOnlyDictionary<string, long> ErrorsByStatus)
 {
     /// <summary>
-    /// Summarises the latencies (milliseconds, any order; sorted in place) of the successful calls over <paramref
-    /// name="seconds"/>.
+    /// Summarises the latencies (milliseconds, any order; sorted in place) of the successful calls over
+    /// <paramref name="seconds"/>.
     /// </summary>
     public static LoadSummary From(List<double> latenciesMs, IReadOnlyDictionary<StatusCode, long> errors, double seconds)
     {

@@ -5,8 +5,8 @@ namespace RecServices.Cli.Profile;
 
 /// <summary>
 /// The CPU samples of one process from a trace file (<c>dotnet-trace collect-linux --profile cpu-sampling -p
-/// PID</c>: the kernel's CPU samples with native and managed frames), and where they go: share by <see
-/// cref="CpuComponents"/>, and the RecServices methods with the most samples under them.
+/// PID</c>: the kernel's CPU samples with native and managed frames), and where they go: share by
+/// <see cref="CpuComponents"/>, and the RecServices methods with the most samples under them.
 /// </summary>
 public sealed class CpuProfile
 {

@@ -94,8 +94,8 @@ public sealed class ItemCatalog
     public string TitleOf(int item) => _items is not null ? _items[item].Title : Encoding.UTF8.GetString(Payload(_titleAt![item]));
 
     /// <summary>
-    /// Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to <paramref
-    /// name="unknown"/> (when given).
+    /// Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to
+    /// <paramref name="unknown"/> (when given).
     /// </summary>
     public void Resolve(IEnumerable<string> ids, ICollection<int> known, ICollection<string>? unknown = null)
     {

@@ -24,8 +24,8 @@ public sealed class AuthOptions
     public string SigningKeysPath { get; set; } = string.Empty;
 
     /// <summary>
-    /// An OpenID Connect authority whose discovery document gives the signing keys (https). Either this or <see
-    /// cref="SigningKeysPath"/>.
+    /// An OpenID Connect authority whose discovery document gives the signing keys (https). Either this or
+    /// <see cref="SigningKeysPath"/>.
     /// </summary>
     public string Authority { get; set; } = string.Empty;
 

@@ -15,8 +15,7 @@ public sealed class RankingBackend(
     RankingService.RankingServiceClient client, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<RankingBackend> logger)
 {
     private readonly GatewayOptions _options = options.Value;
-    private readonly BackendHealth _health = new(logger, "Ranking", "answering degraded (retrieval order)",
-        options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+    private readonly BackendHealth _health = new(logger, "Ranking", "answering degraded (retrieval order)", options.Value, time);
 
     /// <summary>
     /// Ranking's order of the candidates, relayed item by item as it streams, cut at the count; how the stream

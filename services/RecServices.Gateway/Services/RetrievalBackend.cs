@@ -13,8 +13,7 @@ public sealed class RetrievalBackend(
     RetrievalService.RetrievalServiceClient client, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<RetrievalBackend> logger)
 {
     private readonly GatewayOptions _options = options.Value;
-    private readonly BackendHealth _health = new(logger, "Retrieval", "answering degraded (the most popular items)",
-        options.Value.BreakerFailures, TimeSpan.FromMilliseconds(options.Value.BreakerOpenMs), time);
+    private readonly BackendHealth _health = new(logger, "Retrieval", "answering degraded (the most popular items)", options.Value, time);
 
     /// <summary>
     /// The candidates for the user, pinned to <paramref name="version"/>; a failure is counted, logged and answered

@@ -5,8 +5,8 @@ using RecServices.Serving.Retrieval;
 namespace RecServices.Retrieval.Services;
 
 /// <summary>
-/// Writes a candidate set, as ids or as item indexes, into the column layout of <see
-/// cref="GetCandidatesResponse"/>, each source key once.
+/// Writes a candidate set, as ids or as item indexes, into the column layout of
+/// <see cref="GetCandidatesResponse"/>, each source key once.
 /// </summary>
 public static class CandidateColumns
 {

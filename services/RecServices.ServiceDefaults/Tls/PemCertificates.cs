@@ -51,8 +51,8 @@ public static class PemCertificates
         new([certificatePath, keyPath], () => ReadCertificate(certificatePath, keyPath), log.Report, time);
 
     /// <summary>
-    /// A CA bundle, read now (a file that does not read throws, named) and watched; problems go to <paramref
-    /// name="log"/>.
+    /// A CA bundle, read now (a file that does not read throws, named) and watched; problems go to
+    /// <paramref name="log"/>.
     /// </summary>
     public static WatchedFiles<X509Certificate2Collection> WatchAuthority(string path, FailureLog log, TimeProvider time) =>
         new([path], () => ReadCertificates(path), log.Report, time);

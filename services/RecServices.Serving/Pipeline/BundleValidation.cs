@@ -5,8 +5,8 @@ namespace RecServices.Serving.Pipeline;
 
 /// <summary>
 /// Everything a version must pass before it is promoted: every file's checksum, every table of every stage read and
-/// checked against the manifest, and both ONNX towers opened by ONNX Runtime. Throws <see
-/// cref="BundleFormatException"/> (or ONNX Runtime's error) naming the file.
+/// checked against the manifest, and both ONNX towers opened by ONNX Runtime. Throws
+/// <see cref="BundleFormatException"/> (or ONNX Runtime's error) naming the file.
 /// </summary>
 public static class BundleValidation
 {

@@ -76,7 +76,7 @@ public sealed class BundleBuilder
     /// </summary>
     private sealed record TrainedModel(
         TrainingOptions Training, InteractionTable Train, InteractionTable Validation, ItemCatalog Catalog, FeatureSet Features,
-        TrainingRun Run, IReadOnlyList<TrainingRun> Runs, IReadOnlyList<TwoTowerNetwork> Members, IReadOnlyList<SearchTrial> Trials,
+        IReadOnlyList<TrainingRun> Runs, IReadOnlyList<TwoTowerNetwork> Members, IReadOnlyList<SearchTrial> Trials,
         IReadOnlyDictionary<string, double> ValidationMetrics, double Beta, IReadOnlyList<PenaltyTrial> PenaltyTrials, double Seconds);
 
     /// <summary>What the tables step wrote, for the manifest.</summary>
@@ -143,7 +143,7 @@ public sealed class BundleBuilder
             features = Refit(dataset, catalog, training, runs, members);
         }
 
-        return new TrainedModel(training, train, validation, catalog, features, run, runs, members, trials, metrics, beta, penaltyTrials, clock.Elapsed.TotalSeconds);
+        return new TrainedModel(training, train, validation, catalog, features, runs, members, trials, metrics, beta, penaltyTrials, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>The validation metrics of the first member, or of the whole ensemble when there are several.</summary>
@@ -273,10 +273,10 @@ public sealed class BundleBuilder
                     ["refit"] = _options.Refit && model.Validation.Count > 0 ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs" : "no",
                     ["popularityPenalty"] = beta.ToString(CultureInfo.InvariantCulture) + (model.PenaltyTrials.Count > 0 ? " (chosen on the validation carve)" : _options.PopularityPenalty is null ? " (no validation carve to choose on)" : " (given)"),
                 },
-                Epochs = model.Run.Epochs,
-                BestEpoch = model.Run.BestEpoch,
+                Epochs = model.Runs[0].Epochs,
+                BestEpoch = model.Runs[0].BestEpoch,
                 Validation = model.ValidationMetrics,
-                PopularityValidation = model.Run.PopularityValidation,
+                PopularityValidation = model.Runs[0].PopularityValidation,
                 Search = trials,
                 PopularityPenalty = beta,
                 PenaltyTrials = model.PenaltyTrials,
@@ -355,8 +355,8 @@ public sealed class BundleBuilder
     }
 
     /// <summary>
-    /// V_u from the exported user tower for up to <see cref="IndexRecallUsers"/> users drawn with <paramref
-    /// name="seed"/> (those with a history).
+    /// V_u from the exported user tower for up to <see cref="IndexRecallUsers"/> users drawn with
+    /// <paramref name="seed"/> (those with a history).
     /// </summary>
     private static float[] SampleUsers(UserTowerModel model, FeatureSet features, Dataset dataset, int seed, out int count)
     {

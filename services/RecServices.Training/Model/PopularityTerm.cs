@@ -1,9 +1,9 @@
 namespace RecServices.Training.Model;
 
 /// <summary>
-/// The served popularity term of <see cref="PopularityPenalty"/> for one bundle: V_u's last component is −<see
-/// cref="Beta"/>, V_m's is <see cref="ItemComponent"/>[m] = log(1 + n_m) with n_m counted on the data the bundle
-/// was trained on.
+/// The served popularity term of <see cref="PopularityPenalty"/> for one bundle: V_u's last component is
+/// −<see cref="Beta"/>, V_m's is <see cref="ItemComponent"/>[m] = log(1 + n_m) with n_m counted on the data the
+/// bundle was trained on.
 /// </summary>
 public sealed record PopularityTerm(double Beta, float[] ItemComponent)
 {

@@ -23,8 +23,8 @@ public sealed class Dense
     public void Forward(float[] x, int rows, float[] y) => MatrixOps.Linear(x, rows, Inputs, Weight.Value, Bias.Value, Outputs, y);
 
     /// <summary>
-    /// Accumulates the weight and bias gradients; writes dx [rows × dxColumns] for the first <paramref
-    /// name="dxColumns"/> inputs.
+    /// Accumulates the weight and bias gradients; writes dx [rows × dxColumns] for the first
+    /// <paramref name="dxColumns"/> inputs.
     /// </summary>
     public void Backward(float[] x, float[] dy, int rows, float[]? dx, int dxColumns) =>
         MatrixOps.LinearBackward(x, dy, rows, Inputs, Outputs, Weight.Value, Weight.Grad, Bias.Grad, dx, dxColumns);

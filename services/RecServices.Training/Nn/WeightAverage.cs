@@ -77,8 +77,8 @@ public sealed class WeightAverage
     }
 
     /// <summary>
-    /// A copy of the averaged, debiased weights (every sparse row brought up to the current step), in <see
-    /// cref="Parameter"/> order; before any step, the current weights.
+    /// A copy of the averaged, debiased weights (every sparse row brought up to the current step), in
+    /// <see cref="Parameter"/> order; before any step, the current weights.
     /// </summary>
     public float[][] Snapshot()
     {
@@ -108,8 +108,8 @@ public sealed class WeightAverage
     }
 
     /// <summary>
-    /// The row held its current value for the steps since it was last averaged: average that in, up to <paramref
-    /// name="step"/>.
+    /// The row held its current value for the steps since it was last averaged: average that in, up to
+    /// <paramref name="step"/>.
     /// </summary>
     private void CatchUp(int parameter, int row, int step, int[] last)
     {

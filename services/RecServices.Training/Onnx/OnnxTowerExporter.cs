@@ -86,8 +86,8 @@ public static class OnnxTowerExporter
 
     /// <summary>
     /// Adds each member's tower through <paramref name="tower"/> (network, name prefix, output name), then
-    /// concatenates the members' outputs and the <paramref name="extra"/> column (if any) into <paramref
-    /// name="output"/>. A single network without an extra column writes <paramref name="output"/> itself,
+    /// concatenates the members' outputs and the <paramref name="extra"/> column (if any) into
+    /// <paramref name="output"/>. A single network without an extra column writes <paramref name="output"/> itself,
     /// unprefixed, so its graph stays exactly the single-network graph.
     /// </summary>
     private static void EachMember(OnnxGraphBuilder g, IReadOnlyList<TwoTowerNetwork> members, string output, string? extra, Action<TwoTowerNetwork, string, string> tower)

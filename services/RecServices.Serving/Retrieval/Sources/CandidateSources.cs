@@ -5,8 +5,8 @@ namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>
 /// The candidate sources a bundle serves, in the order they run, and what they share. Adding a source: its own file
-/// implementing <see cref="ICandidateSource"/>, a line in <see cref="Create"/>, its quota in <see
-/// cref="RetrievalOptions"/> (scaled with the others by the sweep) and its <see cref="SourceKind"/> (and the
+/// implementing <see cref="ICandidateSource"/>, a line in <see cref="Create"/>, its quota in
+/// <see cref="RetrievalOptions"/> (scaled with the others by the sweep) and its <see cref="SourceKind"/> (and the
 /// contract's).
 /// </summary>
 public static class CandidateSources

@@ -3,9 +3,9 @@ using RecServices.Core.Bundles;
 namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>
-/// The most popular items in the user's country or locality (the bundle's country top lists): up to <see
-/// cref="Quota"/> unseen items; nothing for a user without a known country. Key: the country; score: the item's
-/// interaction count there.
+/// The most popular items in the user's country or locality (the bundle's country top lists): up to
+/// <see cref="Quota"/> unseen items; nothing for a user without a known country. Key: the country; score: the
+/// item's interaction count there.
 /// </summary>
 public sealed class CountrySource(TopLists tops, int perCountry) : ICandidateSource
 {
