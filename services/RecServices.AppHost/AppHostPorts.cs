@@ -14,5 +14,6 @@ public static class AppHostPorts
     public const int Redis = 6390;
 
     /// <summary>The cleartext gRPC address of a local port.</summary>
-    public static string Address(int port) => "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Address(int port) =>
+        "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

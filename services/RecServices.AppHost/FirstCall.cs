@@ -13,7 +13,9 @@ public static class FirstCall
     /// </summary>
     public static IReadOnlyList<string> Lines(string userId, int port)
     {
-        var body = Quote(JsonSerializer.Serialize(new Dictionary<string, object> { ["user_id"] = userId, ["count"] = 5 }));
+        var body = Quote(
+            JsonSerializer.Serialize(new Dictionary<string, object> { ["user_id"] = userId, ["count"] = 5 })
+        );
         return
         [
             $"buf curl --http2-prior-knowledge --protocol grpc -d {body} http://localhost:{port}/recservices.gateway.v1.GatewayService/Recommend",

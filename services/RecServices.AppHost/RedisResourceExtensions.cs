@@ -11,13 +11,32 @@ public static class RedisResourceExtensions
     /// <param name="builder">The application builder.</param>
     /// <param name="dataDirectory">Where the append-only file lives (created); it survives restarts of the AppHost.</param>
     /// <param name="port">The loopback port.</param>
-    public static IResourceBuilder<ExecutableResource> AddRedisServer(this IDistributedApplicationBuilder builder, string dataDirectory, int port)
+    public static IResourceBuilder<ExecutableResource> AddRedisServer(
+        this IDistributedApplicationBuilder builder,
+        string dataDirectory,
+        int port
+    )
     {
         Directory.CreateDirectory(dataDirectory);
         var portText = port.ToString(CultureInfo.InvariantCulture);
-        return builder.AddExecutable("redis", "redis-server", dataDirectory,
-                "--port", portText, "--bind", "127.0.0.1", "--dir", dataDirectory,
-                "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no")
+        return builder
+            .AddExecutable(
+                "redis",
+                "redis-server",
+                dataDirectory,
+                "--port",
+                portText,
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                dataDirectory,
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                "always",
+                "--daemonize",
+                "no"
+            )
             .WithEndpoint(port: port, targetPort: port, name: "tcp", scheme: "tcp", isProxied: false);
     }
 }

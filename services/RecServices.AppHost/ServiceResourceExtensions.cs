@@ -5,9 +5,16 @@ namespace RecServices.AppHost;
 /// </summary>
 public static class ServiceResourceExtensions
 {
-    public static IResourceBuilder<ProjectResource> AddService<TProject>(this IDistributedApplicationBuilder builder, string name, string bundle, int grpcPort, int httpPort)
+    public static IResourceBuilder<ProjectResource> AddService<TProject>(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        string bundle,
+        int grpcPort,
+        int httpPort
+    )
         where TProject : IProjectMetadata, new() =>
-        builder.AddProject<TProject>(name, launchProfileName: null)
+        builder
+            .AddProject<TProject>(name, launchProfileName: null)
             .WithEnvironment("Recs__BundlePath", bundle)
             .WithEnvironment("Recs__GrpcPort", grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("Recs__HttpPort", httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))

@@ -6,7 +6,12 @@ namespace RecServices.Cli;
 /// <summary>The root of the <c>recs</c> command line; tests run it in process with their own writers.</summary>
 public static class RecsCommand
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken = default
+    )
     {
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await Create(output, error).Parse(args).InvokeAsync(configuration, cancellationToken);

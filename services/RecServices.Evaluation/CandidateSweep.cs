@@ -31,29 +31,78 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
     /// Runs the sweep; with a <paramref name="probe"/>, also measures every scale through the running services on
     /// the test split.
     /// </summary>
-    public async Task<SweepReport> RunAsync(Dataset dataset, string workDirectory, IReadOnlyList<double> scales, IServedProbe? probe = null, int k = 10, int maxCandidates = RetrievalOptions.CandidateCapLimit, CancellationToken cancellationToken = default)
+    public async Task<SweepReport> RunAsync(
+        Dataset dataset,
+        string workDirectory,
+        IReadOnlyList<double> scales,
+        IServedProbe? probe = null,
+        int k = 10,
+        int maxCandidates = RetrievalOptions.CandidateCapLimit,
+        CancellationToken cancellationToken = default
+    )
     {
         var clock = Stopwatch.StartNew();
         var (train, test) = ProtocolEvaluator.ProtocolSplit(dataset);
         var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 0.8, 7);
-        var (onValidation, validationReferences) = MeasureAll(dataset, inner, validation, Path.Combine(workDirectory, "bundle-validation"), scales, k, maxCandidates, "validation");
+        var (onValidation, validationReferences) = MeasureAll(
+            dataset,
+            inner,
+            validation,
+            Path.Combine(workDirectory, "bundle-validation"),
+            scales,
+            k,
+            maxCandidates,
+            "validation"
+        );
         var testBundle = Path.Combine(workDirectory, "bundle-test");
         var (onTest, testReferences) = MeasureAll(dataset, train, test, testBundle, scales, k, maxCandidates, "test");
         var viaGrpc = new ServedMeasurement?[scales.Count];
         for (var i = 0; probe is not null && i < scales.Count; i++)
         {
-            var served = await probe.MeasureAsync(testBundle, scales[i], embeddingQuota, maxCandidates, k, onTest[i], cancellationToken);
-            log(string.Create(CultureInfo.InvariantCulture,
-                $"test via gRPC: scale {scales[i]}: p50 {served.LatencyP50Ms:F2} ms, p90 {served.LatencyP90Ms:F2} ms over {served.Requests} requests, {served.ListsDiffering} lists differ from in process"));
+            var served = await probe.MeasureAsync(
+                testBundle,
+                scales[i],
+                embeddingQuota,
+                maxCandidates,
+                k,
+                onTest[i],
+                cancellationToken
+            );
+            log(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"test via gRPC: scale {scales[i]}: p50 {served.LatencyP50Ms:F2} ms, p90 {served.LatencyP90Ms:F2} ms over {served.Requests} requests, {served.ListsDiffering} lists differ from in process"
+                )
+            );
             viaGrpc[i] = served;
         }
 
         var points = scales.Select((s, i) => new SweepPoint(s, onValidation[i], onTest[i], viaGrpc[i])).ToList();
         var best = points.Max(p => Ndcg(p.Validation, k));
-        var chosen = points.Where(p => Ndcg(p.Validation, k) >= best * (1 - HyperparameterSearch.MinGain)).MinBy(p => p.Validation.MeanCandidates)!;
-        var rule = string.Create(CultureInfo.InvariantCulture, $"the fewest candidates within {HyperparameterSearch.MinGain:P1} of the best served nDCG@{k} on the validation carve ({best:F4})");
-        log(string.Create(CultureInfo.InvariantCulture, $"chosen quota scale {chosen.QuotaScale} ({chosen.Validation.MeanCandidates:F0} candidates): {rule}"));
-        return new SweepReport(dataset.Name, ProtocolEvaluator.Protocol, k, points, chosen.QuotaScale, rule, Math.Round(clock.Elapsed.TotalSeconds, 1), validationReferences, testReferences)
+        var chosen = points
+            .Where(p => Ndcg(p.Validation, k) >= best * (1 - HyperparameterSearch.MinGain))
+            .MinBy(p => p.Validation.MeanCandidates)!;
+        var rule = string.Create(
+            CultureInfo.InvariantCulture,
+            $"the fewest candidates within {HyperparameterSearch.MinGain:P1} of the best served nDCG@{k} on the validation carve ({best:F4})"
+        );
+        log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"chosen quota scale {chosen.QuotaScale} ({chosen.Validation.MeanCandidates:F0} candidates): {rule}"
+            )
+        );
+        return new SweepReport(
+            dataset.Name,
+            ProtocolEvaluator.Protocol,
+            k,
+            points,
+            chosen.QuotaScale,
+            rule,
+            Math.Round(clock.Elapsed.TotalSeconds, 1),
+            validationReferences,
+            testReferences
+        )
         {
             EmbeddingQuota = embeddingQuota,
         };
@@ -61,20 +110,49 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
 
     public static double Ndcg(Measurement m, int k) => m.Rows[ProtocolEvaluator.Served][$"ndcg@{k}"];
 
-    private (List<Measurement> Points, IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> References) MeasureAll(Dataset dataset, InteractionTable known, InteractionTable heldOut, string bundleDirectory, IReadOnlyList<double> scales, int k, int maxCandidates, string label)
+    private (
+        List<Measurement> Points,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> References
+    ) MeasureAll(
+        Dataset dataset,
+        InteractionTable known,
+        InteractionTable heldOut,
+        string bundleDirectory,
+        IReadOnlyList<double> scales,
+        int k,
+        int maxCandidates,
+        string label
+    )
     {
         new BundleBuilder(build, log).Build(dataset.WithInteractions(known), bundleDirectory);
-        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core | BundleParts.EmbeddingIndex);
+        var bundle = Bundle.Load(
+            bundleDirectory,
+            BundleParts.Retrieval | BundleParts.Core | BundleParts.EmbeddingIndex
+        );
         using var ranker = new Ranker(bundle);
 
         // Warm-up (JIT, ONNX Runtime's first runs) so that the first scale's latency is not inflated; it also
         // measures the references, which do not depend on the candidate count. EASE's λ comes from a carve of `known`.
         var ease = Training.Baselines.EaseBaseline.Fit(dataset, known, k, log, build.Training);
-        var warm = ProtocolEvaluator.Measure(TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default), dataset, known, heldOut, k, maxCandidates, withReferences: true, ease);
+        var warm = ProtocolEvaluator.Measure(
+            TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default),
+            dataset,
+            known,
+            heldOut,
+            k,
+            maxCandidates,
+            withReferences: true,
+            ease
+        );
         var references = warm.Rows.Where(r => r.Key != ProtocolEvaluator.Served).ToDictionary(r => r.Key, r => r.Value);
         foreach (var (name, row) in references)
         {
-            log(string.Create(CultureInfo.InvariantCulture, $"{label}: {name}: ndcg@{k} {row[$"ndcg@{k}"]:F4}, coverage {row["coverage"]:F3}, top-1 % share {row[ProtocolEvaluator.TopShare]:F3}"));
+            log(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{label}: {name}: ndcg@{k} {row[$"ndcg@{k}"]:F4}, coverage {row["coverage"]:F3}, top-1 % share {row[ProtocolEvaluator.TopShare]:F3}"
+                )
+            );
         }
 
         var results = new List<Measurement>();
@@ -82,9 +160,21 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
         {
             var quotas = RetrievalOptions.DesignRecipe.Scaled(scale) with { Embedding = embeddingQuota };
             var pipeline = TwoStagePipeline.Create(bundle, ranker, quotas);
-            var m = ProtocolEvaluator.Measure(pipeline, dataset, known, heldOut, k, maxCandidates, withReferences: false);
-            log(string.Create(CultureInfo.InvariantCulture,
-                $"{label}: scale {scale}: {m.MeanCandidates:F0} candidates, retrieval recall {m.RetrievalRecall:F4}, served ndcg@{k} {Ndcg(m, k):F4}, p50 {m.LatencyP50Ms:F2} ms"));
+            var m = ProtocolEvaluator.Measure(
+                pipeline,
+                dataset,
+                known,
+                heldOut,
+                k,
+                maxCandidates,
+                withReferences: false
+            );
+            log(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{label}: scale {scale}: {m.MeanCandidates:F0} candidates, retrieval recall {m.RetrievalRecall:F4}, served ndcg@{k} {Ndcg(m, k):F4}, p50 {m.LatencyP50Ms:F2} ms"
+                )
+            );
             results.Add(m);
         }
 

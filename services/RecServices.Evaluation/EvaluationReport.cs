@@ -15,4 +15,5 @@ public sealed record EvaluationReport(
     double MeanCandidates,
     double RetrievalRecall,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Rows,
-    double Seconds);
+    double Seconds
+);

@@ -13,5 +13,13 @@ public interface IServedProbe
     /// <param name="k">The list length.</param>
     /// <param name="inProcess">The in-process measurement at this scale: its users are requested and its lists compared.</param>
     /// <param name="cancellationToken">Stops the measurement.</param>
-    Task<ServedMeasurement> MeasureAsync(string bundleDirectory, double quotaScale, int embeddingQuota, int maxCandidates, int k, Measurement inProcess, CancellationToken cancellationToken);
+    Task<ServedMeasurement> MeasureAsync(
+        string bundleDirectory,
+        double quotaScale,
+        int embeddingQuota,
+        int maxCandidates,
+        int k,
+        Measurement inProcess,
+        CancellationToken cancellationToken
+    );
 }

@@ -15,4 +15,5 @@ public sealed record Measurement(
     double LatencyP90Ms,
     double LatencyP99Ms = double.NaN,
     double CatalogLatencyP50Ms = double.NaN,
-    double CatalogLatencyP99Ms = double.NaN);
+    double CatalogLatencyP99Ms = double.NaN
+);

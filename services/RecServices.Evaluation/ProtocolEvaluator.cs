@@ -20,7 +20,11 @@ namespace RecServices.Evaluation;
 /// <param name="build">How the bundle is built from the train part.</param>
 /// <param name="log">Progress lines.</param>
 /// <param name="historyLimit">The newest history items serving reads (the gateway's Recs:HistoryLimit).</param>
-public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, int historyLimit = TwoStagePipeline.DefaultHistoryLimit)
+public sealed class ProtocolEvaluator(
+    BuildOptions build,
+    Action<string> log,
+    int historyLimit = TwoStagePipeline.DefaultHistoryLimit
+)
 {
     public const string Protocol = "ms-stratified-75";
     public const string Served = "served two-stage";
@@ -31,7 +35,14 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
     /// <summary>Metric key: the share of recommended slots that hold one of the 1 % most popular items.</summary>
     public const string TopShare = "top1_share";
 
-    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(Dataset dataset, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale, int embeddingQuota = 0)
+    public (EvaluationReport Report, IReadOnlyList<UserList> Lists) Run(
+        Dataset dataset,
+        string workDirectory,
+        int k = 10,
+        int maxCandidates = RetrievalOptions.DefaultCandidateCap,
+        double quotaScale = RetrievalOptions.DefaultScale,
+        int embeddingQuota = 0
+    )
     {
         var (train, test) = ProtocolSplit(dataset);
         return RunOnSplit(dataset, train, test, Protocol, workDirectory, k, maxCandidates, quotaScale, embeddingQuota);
@@ -43,13 +54,30 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
 
     /// <summary>The same measurement on a given split (e.g. <c>--train u1.base --test u1.test</c>).</summary>
     public (EvaluationReport Report, IReadOnlyList<UserList> Lists) RunOnSplit(
-        Dataset dataset, InteractionTable train, InteractionTable test, string protocol, string workDirectory, int k = 10, int maxCandidates = RetrievalOptions.DefaultCandidateCap, double quotaScale = RetrievalOptions.DefaultScale, int embeddingQuota = 0)
+        Dataset dataset,
+        InteractionTable train,
+        InteractionTable test,
+        string protocol,
+        string workDirectory,
+        int k = 10,
+        int maxCandidates = RetrievalOptions.DefaultCandidateCap,
+        double quotaScale = RetrievalOptions.DefaultScale,
+        int embeddingQuota = 0
+    )
     {
         var clock = Stopwatch.StartNew();
-        log(string.Create(CultureInfo.InvariantCulture, $"{protocol}: {train.Count} train and {test.Count} test ratings"));
+        log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{protocol}: {train.Count} train and {test.Count} test ratings"
+            )
+        );
         var bundleDirectory = Path.Combine(workDirectory, "bundle");
         new BundleBuilder(build, log).Build(dataset.WithInteractions(train), bundleDirectory);
-        var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core | BundleParts.EmbeddingIndex);
+        var bundle = Bundle.Load(
+            bundleDirectory,
+            BundleParts.Retrieval | BundleParts.Core | BundleParts.EmbeddingIndex
+        );
 
         var quotas = RetrievalOptions.DesignRecipe.Scaled(quotaScale) with { Embedding = embeddingQuota };
         using var ranker = new Ranker(bundle);
@@ -57,8 +85,17 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         var ease = Training.Baselines.EaseBaseline.Fit(dataset, train, k, log, build.Training); // on the model's carve
         var measured = Measure(pipeline, dataset, train, test, k, maxCandidates, withReferences: true, ease);
         var report = new EvaluationReport(
-            protocol, dataset.Name, bundle.Manifest.Version, measured.Users, k, maxCandidates, measured.MeanCandidates, measured.RetrievalRecall,
-            measured.Rows, Math.Round(clock.Elapsed.TotalSeconds, 1));
+            protocol,
+            dataset.Name,
+            bundle.Manifest.Version,
+            measured.Users,
+            k,
+            maxCandidates,
+            measured.MeanCandidates,
+            measured.RetrievalRecall,
+            measured.Rows,
+            Math.Round(clock.Elapsed.TotalSeconds, 1)
+        );
         return (report, measured.Lists);
     }
 
@@ -70,7 +107,15 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
     /// </summary>
     /// <remarks>With the references, <paramref name="ease"/> (when given) adds EASE's lists as one more row.</remarks>
     public static Measurement Measure(
-        TwoStagePipeline pipeline, Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, int maxCandidates, bool withReferences, Training.Baselines.EaseModel? ease = null)
+        TwoStagePipeline pipeline,
+        Dataset dataset,
+        InteractionTable known,
+        InteractionTable heldOut,
+        int k,
+        int maxCandidates,
+        bool withReferences,
+        Training.Baselines.EaseModel? ease = null
+    )
     {
         var bundle = pipeline.Bundle;
         var histories = UserHistories.Build(known, dataset.Users.Count);
@@ -91,7 +136,8 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         var lists = new List<UserList>();
         var latencies = new List<double>();
         var catalogLatencies = new List<double>();
-        double recall = 0, candidates = 0;
+        double recall = 0,
+            candidates = 0;
         foreach (var (u, items) in relevant.OrderBy(p => p.Key))
         {
             var profile = dataset.Users[u];
@@ -124,10 +170,20 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         latencies.Sort();
         catalogLatencies.Sort();
         return new Measurement(
-            relevant.Count, candidates / users, recall / users,
-            rows.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, double>)p.Value.Summary(dataset.Items.Count)),
-            lists, Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.9), Percentiles.Of(latencies, 0.99),
-            withReferences ? Percentiles.Of(catalogLatencies, 0.5) : double.NaN, withReferences ? Percentiles.Of(catalogLatencies, 0.99) : double.NaN);
+            relevant.Count,
+            candidates / users,
+            recall / users,
+            rows.ToDictionary(
+                p => p.Key,
+                p => (IReadOnlyDictionary<string, double>)p.Value.Summary(dataset.Items.Count)
+            ),
+            lists,
+            Percentiles.Of(latencies, 0.5),
+            Percentiles.Of(latencies, 0.9),
+            Percentiles.Of(latencies, 0.99),
+            withReferences ? Percentiles.Of(catalogLatencies, 0.5) : double.NaN,
+            withReferences ? Percentiles.Of(catalogLatencies, 0.99) : double.NaN
+        );
     }
 
     /// <summary>
@@ -135,10 +191,19 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
     /// interaction in <paramref name="heldOut"/> (<paramref name="known"/> ranks the popular head); a user missing
     /// from <paramref name="lists"/> counts as an empty list.
     /// </summary>
-    public static Measurement ScoreLists(Dataset dataset, InteractionTable known, InteractionTable heldOut, int k, IReadOnlyDictionary<int, int[]> lists)
+    public static Measurement ScoreLists(
+        Dataset dataset,
+        InteractionTable known,
+        InteractionTable heldOut,
+        int k,
+        IReadOnlyDictionary<int, int[]> lists
+    )
     {
         var relevant = RelevantByUser(heldOut);
-        var metrics = new RowStats(k, PopularOrder(known, dataset.Items.Count).Take(HeadSize(dataset.Items.Count)).ToHashSet());
+        var metrics = new RowStats(
+            k,
+            PopularOrder(known, dataset.Items.Count).Take(HeadSize(dataset.Items.Count)).ToHashSet()
+        );
         var userLists = new List<UserList>();
         foreach (var (u, items) in relevant.OrderBy(p => p.Key))
         {
@@ -147,7 +212,10 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
             userLists.Add(new UserList(dataset.Users[u].Id, list.Select(i => dataset.Items[i].Id).ToArray()));
         }
 
-        var rows = new Dictionary<string, IReadOnlyDictionary<string, double>> { [Served] = metrics.Summary(dataset.Items.Count) };
+        var rows = new Dictionary<string, IReadOnlyDictionary<string, double>>
+        {
+            [Served] = metrics.Summary(dataset.Items.Count),
+        };
         return new Measurement(relevant.Count, double.NaN, double.NaN, rows, userLists, 0, 0);
     }
 
@@ -180,11 +248,12 @@ public sealed class ProtocolEvaluator(BuildOptions build, Action<string> log, in
         /// The metrics with <c>coverage</c> (share of the catalog in any list) and <c>top1_share</c> (share of list
         /// slots holding a top-1 % item).
         /// </summary>
-        public SortedDictionary<string, double> Summary(int catalog) => new(_metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal)
-        {
-            ["coverage"] = _metrics.CoveredItems / (double)catalog,
-            [TopShare] = _slots == 0 ? 0 : _headSlots / (double)_slots,
-        };
+        public SortedDictionary<string, double> Summary(int catalog) =>
+            new(_metrics.ToDictionary().ToDictionary(), StringComparer.Ordinal)
+            {
+                ["coverage"] = _metrics.CoveredItems / (double)catalog,
+                [TopShare] = _slots == 0 ? 0 : _headSlots / (double)_slots,
+            };
     }
 
     private static Dictionary<int, HashSet<int>> RelevantByUser(InteractionTable test)

@@ -5,4 +5,9 @@ namespace RecServices.Evaluation;
 /// made) and on the test split, the candidates, retrieval recall, served metrics and in-process latency;
 /// with <c>--via-grpc</c> also the test split served through the three services.
 /// </summary>
-public sealed record SweepPoint(double QuotaScale, Measurement Validation, Measurement Test, ServedMeasurement? ViaGrpc = null);
+public sealed record SweepPoint(
+    double QuotaScale,
+    Measurement Validation,
+    Measurement Test,
+    ServedMeasurement? ViaGrpc = null
+);

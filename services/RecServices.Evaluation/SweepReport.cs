@@ -14,7 +14,8 @@ public sealed record SweepReport(
     string Rule,
     double Seconds,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> ValidationReferences,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> TestReferences)
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> TestReferences
+)
 {
     /// <summary>The embedding source's quota at every point (0 = off).</summary>
     public int EmbeddingQuota { get; init; }

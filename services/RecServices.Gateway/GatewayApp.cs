@@ -10,8 +10,12 @@ public static class GatewayApp
     /// <param name="args">Command-line arguments (settings such as --Recs:BundlePath=...).</param>
     /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null) =>
-        ServiceHost.Build<GatewayOptions>(args, "recservices-gateway", Contracts.Gateway.V1.GatewayService.Descriptor.FullName,
+        ServiceHost.Build<GatewayOptions>(
+            args,
+            "recservices-gateway",
+            Contracts.Gateway.V1.GatewayService.Descriptor.FullName,
             (services, options) => services.AddGatewayServices(options).AddGatewayAuthentication(options),
             (app, options) => app.MapGrpcService<GatewayGrpcService>().RequireScopes(options),
-            configureServices);
+            configureServices
+        );
 }

@@ -1,9 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using RecServices.Gateway.Auth;
-using RecServices.Serving.Pipeline;
-using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Tls;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Retrieval;
 using RecServices.Users;
 
 namespace RecServices.Gateway;
@@ -20,14 +20,20 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// The retrieval service: http://host:port for one address, or dns:///host:port to balance round robin over
     /// every address the name resolves to (a Kubernetes headless Service).
     /// </summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RetrievalAddress is required, e.g. http://localhost:5111 or dns:///retrieval:5111")]
+    [Required(
+        AllowEmptyStrings = false,
+        ErrorMessage = "Recs:RetrievalAddress is required, e.g. http://localhost:5111 or dns:///retrieval:5111"
+    )]
     [ServiceAddress]
     public string RetrievalAddress { get; set; } = string.Empty;
 
     /// <summary>
     /// The ranking service, e.g. http://localhost:5121 or dns:///ranking:5121 (see <see cref="RetrievalAddress"/>).
     /// </summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:RankingAddress is required, e.g. http://localhost:5121 or dns:///ranking:5121")]
+    [Required(
+        AllowEmptyStrings = false,
+        ErrorMessage = "Recs:RankingAddress is required, e.g. http://localhost:5121 or dns:///ranking:5121"
+    )]
     [ServiceAddress]
     public string RankingAddress { get; set; } = string.Empty;
 
@@ -124,22 +130,30 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
             yield return new ValidationResult(problem);
         }
 
-        foreach (var (name, address) in new[] { ("RetrievalAddress", RetrievalAddress), ("RankingAddress", RankingAddress) })
+        foreach (
+            var (name, address) in new[] { ("RetrievalAddress", RetrievalAddress), ("RankingAddress", RankingAddress) }
+        )
         {
             var scheme = Uri.TryCreate(address, UriKind.Absolute, out var uri) ? uri.Scheme : null;
             if (BackendTls.Enabled && scheme == Uri.UriSchemeHttp)
             {
-                yield return new ValidationResult($"Recs:{name} '{address}' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port");
+                yield return new ValidationResult(
+                    $"Recs:{name} '{address}' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port"
+                );
             }
             else if (!BackendTls.Enabled && scheme == Uri.UriSchemeHttps)
             {
-                yield return new ValidationResult($"Recs:{name} '{address}' needs Recs:BackendTls:CaPath: the CA its certificate chains to");
+                yield return new ValidationResult(
+                    $"Recs:{name} '{address}' needs Recs:BackendTls:CaPath: the CA its certificate chains to"
+                );
             }
         }
 
         if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))
         {
-            yield return new ValidationResult("Recs:UserStorePath is required with Recs:UserStore=sqlite: the SQLite file of the user store");
+            yield return new ValidationResult(
+                "Recs:UserStorePath is required with Recs:UserStore=sqlite: the SQLite file of the user store"
+            );
         }
 
         if (UserStore == RedisStore)
@@ -156,7 +170,9 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
 
             if (problem is not null)
             {
-                yield return new ValidationResult($"Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379: {problem}");
+                yield return new ValidationResult(
+                    $"Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379: {problem}"
+                );
             }
         }
     }

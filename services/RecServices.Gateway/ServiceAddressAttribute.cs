@@ -15,10 +15,20 @@ public sealed class ServiceAddressAttribute : ValidationAttribute
             return ValidationResult.Success; // [Required] reports a missing address
         }
 
-        var valid = Uri.TryCreate(text, UriKind.Absolute, out var uri)
-            && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == ServiceDefaults.Telemetry.ServerEndpoint.DnsScheme && uri.AbsolutePath.Trim('/').Length > 0));
+        var valid =
+            Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            && (
+                uri.Scheme == Uri.UriSchemeHttp
+                || uri.Scheme == Uri.UriSchemeHttps
+                || (
+                    uri.Scheme == ServiceDefaults.Telemetry.ServerEndpoint.DnsScheme
+                    && uri.AbsolutePath.Trim('/').Length > 0
+                )
+            );
         return valid
             ? ValidationResult.Success
-            : new ValidationResult($"Recs:{validationContext.MemberName} '{text}' must be http://host:port, https://host:port or dns:///host:port");
+            : new ValidationResult(
+                $"Recs:{validationContext.MemberName} '{text}' must be http://host:port, https://host:port or dns:///host:port"
+            );
     }
 }

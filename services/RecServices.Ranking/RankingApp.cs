@@ -9,8 +9,12 @@ public static class RankingApp
     /// <param name="args">Command-line arguments (settings such as --Recs:BundlePath=...).</param>
     /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null) =>
-        ServiceHost.Build<RecsOptions>(args, "recservices-ranking", Contracts.Ranking.V1.RankingService.Descriptor.FullName,
+        ServiceHost.Build<RecsOptions>(
+            args,
+            "recservices-ranking",
+            Contracts.Ranking.V1.RankingService.Descriptor.FullName,
             (services, options) => services.AddRankingServices(options),
             (app, _) => app.MapGrpcService<RankingGrpcService>(),
-            configureServices);
+            configureServices
+        );
 }

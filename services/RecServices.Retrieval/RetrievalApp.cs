@@ -9,8 +9,12 @@ public static class RetrievalApp
     /// <param name="args">Command-line arguments (settings such as --Recs:BundlePath=...).</param>
     /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null) =>
-        ServiceHost.Build<RetrievalHostOptions>(args, "recservices-retrieval", Contracts.Retrieval.V1.RetrievalService.Descriptor.FullName,
+        ServiceHost.Build<RetrievalHostOptions>(
+            args,
+            "recservices-retrieval",
+            Contracts.Retrieval.V1.RetrievalService.Descriptor.FullName,
             (services, options) => services.AddRetrievalServices(options),
             (app, _) => app.MapGrpcService<RetrievalGrpcService>(),
-            configureServices);
+            configureServices
+        );
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.Retrieval;
 
@@ -14,7 +14,11 @@ public sealed class RetrievalHostOptions : RecsOptions
     /// 3 × 10 genre, 20 country, 20 popular). The default is the scale `recs sweep` chose; `recs sweep
     /// --via-grpc` sets it per point.
     /// </summary>
-    [Range(0.01, 1000, ErrorMessage = "Recs:QuotaScale must be between 0.01 and 1000 (1 = the design's recipe, about 90 candidates)")]
+    [Range(
+        0.01,
+        1000,
+        ErrorMessage = "Recs:QuotaScale must be between 0.01 and 1000 (1 = the design's recipe, about 90 candidates)"
+    )]
     public double QuotaScale { get; set; } = RetrievalOptions.DefaultScale;
 
     /// <summary>
@@ -22,6 +26,10 @@ public sealed class RetrievalHostOptions : RecsOptions
     /// default, turns it off (and the service then loads neither the user tower nor the embedding index). Not
     /// scaled by QuotaScale.
     /// </summary>
-    [Range(0, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:EmbeddingQuota must be between 0 (off) and 5000")]
+    [Range(
+        0,
+        RetrievalOptions.CandidateCapLimit,
+        ErrorMessage = "Recs:EmbeddingQuota must be between 0 (off) and 5000"
+    )]
     public int EmbeddingQuota { get; set; }
 }

@@ -21,8 +21,8 @@ internal sealed partial class BundleLoader<T>(
     RecsOptions options,
     BundleMetrics metrics,
     Func<IServiceProvider, string, CancellationToken, Task<T>> load,
-    ILogger<BundleLoader<T>> logger)
-    : BackgroundService
+    ILogger<BundleLoader<T>> logger
+) : BackgroundService
     where T : class, IServedBundle
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -50,7 +50,12 @@ internal sealed partial class BundleLoader<T>(
                     var replaced = readiness.Swap(state);
                     (loaded, refused, lastFailure) = (directory, null, null);
                     metrics.Loaded(state.Bundle.Manifest.Version, seconds);
-                    LogServing(logger, state.Bundle.Manifest.Version, seconds, replaced?.Bundle.Manifest.Version ?? "none");
+                    LogServing(
+                        logger,
+                        state.Bundle.Manifest.Version,
+                        seconds,
+                        replaced?.Bundle.Manifest.Version ?? "none"
+                    );
                     if (replaced is not null)
                     {
                         // What loading left behind (hashing, parsing) is garbage now: collect it so the grace period
@@ -64,7 +69,9 @@ internal sealed partial class BundleLoader<T>(
             {
                 if (loaded is null)
                 {
-                    readiness.Fail($"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); retrying every {options.LoadRetrySeconds} s");
+                    readiness.Fail(
+                        $"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); retrying every {options.LoadRetrySeconds} s"
+                    );
                 }
                 else if (directory is not null && directory != refused)
                 {
@@ -81,14 +88,22 @@ internal sealed partial class BundleLoader<T>(
                     }
                     else
                     {
-                        LogRefused(logger, e, directory ?? options.BundlePath, readiness.Value!.Bundle.Manifest.Version);
+                        LogRefused(
+                            logger,
+                            e,
+                            directory ?? options.BundlePath,
+                            readiness.Value!.Bundle.Manifest.Version
+                        );
                     }
 
                     lastFailure = e.Message;
                 }
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(loaded is null ? options.LoadRetrySeconds : options.BundlePollSeconds), stoppingToken);
+            await Task.Delay(
+                TimeSpan.FromSeconds(loaded is null ? options.LoadRetrySeconds : options.BundlePollSeconds),
+                stoppingToken
+            );
         }
     }
 
@@ -116,12 +131,21 @@ internal sealed partial class BundleLoader<T>(
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving bundle version {Version} (loaded and validated in {Seconds:F1} s; was {Previous})")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "Serving bundle version {Version} (loaded and validated in {Seconds:F1} s; was {Previous})"
+    )]
     private static partial void LogServing(ILogger logger, string version, double seconds, string previous);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{State} failed to load; NOT_SERVING, retrying every {Seconds} s (logged again when the failure changes)")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "{State} failed to load; NOT_SERVING, retrying every {Seconds} s (logged again when the failure changes)"
+    )]
     private static partial void LogFailed(ILogger logger, Exception exception, string state, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refused the bundle version at {Directory}; still serving {Serving} (tried again when 'current' changes)")]
+    [LoggerMessage(
+        Level = LogLevel.Error,
+        Message = "Refused the bundle version at {Directory}; still serving {Serving} (tried again when 'current' changes)"
+    )]
     private static partial void LogRefused(ILogger logger, Exception exception, string directory, string serving);
 }

@@ -25,8 +25,13 @@ public static class BundleVersions
             return current;
         }
 
-        return readiness.Find(version) ?? throw new RpcException(
-            new Status(StatusCode.FailedPrecondition, $"bundle_version '{version}' is not held here (serving '{current.Bundle.Manifest.Version}'); leave it empty for the version served, or ask again with that one"),
-            new Metadata { { Trailer, current.Bundle.Manifest.Version } });
+        return readiness.Find(version)
+            ?? throw new RpcException(
+                new Status(
+                    StatusCode.FailedPrecondition,
+                    $"bundle_version '{version}' is not held here (serving '{current.Bundle.Manifest.Version}'); leave it empty for the version served, or ask again with that one"
+                ),
+                new Metadata { { Trailer, current.Bundle.Manifest.Version } }
+            );
     }
 }

@@ -49,7 +49,14 @@ public sealed partial class FailureLog(ILogger logger, string dependency, string
             }
             else if (time.GetElapsedTime(_lastLine, now) >= Reminder)
             {
-                LogStillFailing(logger, dependency, problem, _sinceLastLine, time.GetElapsedTime(_lastLine, now).TotalSeconds, time.GetElapsedTime(_since, now).TotalSeconds);
+                LogStillFailing(
+                    logger,
+                    dependency,
+                    problem,
+                    _sinceLastLine,
+                    time.GetElapsedTime(_lastLine, now).TotalSeconds,
+                    time.GetElapsedTime(_since, now).TotalSeconds
+                );
                 (_lastLine, _sinceLastLine) = (now, 0);
             }
         }
@@ -86,12 +93,28 @@ public sealed partial class FailureLog(ILogger logger, string dependency, string
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} is failing ({Problem}); {Consequence} until it answers again")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Dependency} is failing ({Problem}); {Consequence} until it answers again"
+    )]
     private static partial void LogFailing(ILogger logger, string dependency, string problem, string consequence);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Dependency} is still failing ({Problem}): {Failures} more failed calls in the last {Seconds:F0} s, failing for {Total:F0} s")]
-    private static partial void LogStillFailing(ILogger logger, string dependency, string problem, long failures, double seconds, double total);
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "{Dependency} is still failing ({Problem}): {Failures} more failed calls in the last {Seconds:F0} s, failing for {Total:F0} s"
+    )]
+    private static partial void LogStillFailing(
+        ILogger logger,
+        string dependency,
+        string problem,
+        long failures,
+        double seconds,
+        double total
+    );
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Dependency} answers again after {Seconds:F1} s of failures ({Failures} failed calls)")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "{Dependency} answers again after {Seconds:F1} s of failures ({Failures} failed calls)"
+    )]
     private static partial void LogRecovered(ILogger logger, string dependency, double seconds, long failures);
 }

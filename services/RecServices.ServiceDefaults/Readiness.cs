@@ -34,7 +34,9 @@ public sealed class Readiness<T>
     public T? Find(string version)
     {
         var (current, previous) = (_value, _previous);
-        return current?.Bundle.Manifest.Version == version ? current : previous?.Bundle.Manifest.Version == version ? previous : null;
+        return current?.Bundle.Manifest.Version == version ? current
+            : previous?.Bundle.Manifest.Version == version ? previous
+            : null;
     }
 
     /// <summary>

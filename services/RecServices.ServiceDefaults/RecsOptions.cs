@@ -17,7 +17,10 @@ public class RecsOptions
     /// <summary>
     /// The bundle root written by <c>recs train --out</c> (its current version is served), or a bundle directory.
     /// </summary>
-    [Required(AllowEmptyStrings = false, ErrorMessage = "Recs:BundlePath is required: the bundle root written by 'recs train --out'")]
+    [Required(
+        AllowEmptyStrings = false,
+        ErrorMessage = "Recs:BundlePath is required: the bundle root written by 'recs train --out'"
+    )]
     public string BundlePath { get; set; } = string.Empty;
 
     /// <summary>The HTTP/2-only cleartext port that serves gRPC (with reflection and grpc.health.v1).</summary>

@@ -29,7 +29,11 @@ public static class ServiceDefaultsExtensions
     /// /metrics), and traces, metrics and logs over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (traces sampled by
     /// Recs:TraceSampleRatio).
     /// </summary>
-    public static TOptions AddServiceDefaults<TOptions>(this WebApplicationBuilder builder, string serviceName, string grpcServiceName)
+    public static TOptions AddServiceDefaults<TOptions>(
+        this WebApplicationBuilder builder,
+        string serviceName,
+        string grpcServiceName
+    )
         where TOptions : RecsOptions, new()
     {
         // Bound and validated once, here; the services get that same instance.
@@ -56,7 +60,9 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddGrpcReflection();
         }
 
-        builder.Services.AddGrpcHealthChecks().AddCheck(HealthServices.ProcessCheck, () => HealthCheckResult.Healthy("the process is running"));
+        builder
+            .Services.AddGrpcHealthChecks()
+            .AddCheck(HealthServices.ProcessCheck, () => HealthCheckResult.Healthy("the process is running"));
         builder.Services.Configure<GrpcHealthChecksOptions>(health =>
         {
             health.Services.Map(grpcServiceName, _ => true);
@@ -72,9 +78,19 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddSingleton<UnparseableRequests>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(CheckedMethodProvider<>)));
-        builder.Services.AddOptions<GrpcServiceOptions>().PostConfigure<UnparseableRequests>((grpc, unparseable) =>
-            grpc.CompressionProviders = [.. grpc.CompressionProviders.Select(p => p as CheckedCompression ?? new CheckedCompression(p, unparseable))]);
+        builder.Services.TryAddEnumerable(
+            ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(CheckedMethodProvider<>))
+        );
+        builder
+            .Services.AddOptions<GrpcServiceOptions>()
+            .PostConfigure<UnparseableRequests>(
+                (grpc, unparseable) =>
+                    grpc.CompressionProviders = [
+                        .. grpc.CompressionProviders.Select(p =>
+                            p as CheckedCompression ?? new CheckedCompression(p, unparseable)
+                        ),
+                    ]
+            );
         return options;
     }
 
@@ -83,12 +99,17 @@ public static class ServiceDefaultsExtensions
     /// background at start (grpc.health.v1 and /healthz say NOT_SERVING until it is there), then reloaded whenever the
     /// bundle root's current version changes (see <see cref="BundleLoader{T}"/>).
     /// </summary>
-    public static IServiceCollection AddBundleState<T>(this IServiceCollection services, Func<IServiceProvider, string, CancellationToken, Task<T>> load)
+    public static IServiceCollection AddBundleState<T>(
+        this IServiceCollection services,
+        Func<IServiceProvider, string, CancellationToken, Task<T>> load
+    )
         where T : class, IServedBundle
     {
         services.AddSingleton<Readiness<T>>();
         services.TryAddSingleton<BundleMetrics>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<BundleLoader<T>>(sp, load, sp.GetRequiredService<RecsOptions>()));
+        services.AddHostedService(sp =>
+            ActivatorUtilities.CreateInstance<BundleLoader<T>>(sp, load, sp.GetRequiredService<RecsOptions>())
+        );
         services.AddGrpcHealthChecks().AddCheck<ReadinessHealthCheck<T>>("bundle");
         return services;
     }
@@ -110,7 +131,11 @@ public static class ServiceDefaultsExtensions
         // Over HTTP/1.1 for probes that cannot speak gRPC over TLS (the kubelet's gRPC probes are cleartext):
         // /healthz is ready (the bundle loaded), /healthz/live the process running.
         app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");
-        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = check => check.Name == HealthServices.ProcessCheck }).RequireHost($"*:{options.HttpPort}");
+        app.MapHealthChecks(
+                "/healthz/live",
+                new HealthCheckOptions { Predicate = check => check.Name == HealthServices.ProcessCheck }
+            )
+            .RequireHost($"*:{options.HttpPort}");
         app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{options.HttpPort}");
         return app;
     }
@@ -123,7 +148,10 @@ public static class ServiceDefaultsExtensions
         configuration.GetSection(RecsOptions.SectionName).Bind(options);
         var results = new List<ValidationResult>();
         var context = new ValidationContext(options);
-        if (!Validator.TryValidateObject(options, context, results, validateAllProperties: true) && options is IValidatableObject self)
+        if (
+            !Validator.TryValidateObject(options, context, results, validateAllProperties: true)
+            && options is IValidatableObject self
+        )
         {
             results.AddRange(self.Validate(context)); // the validator skips the object's own rules once a property fails: report every problem at once
         }
@@ -140,10 +168,18 @@ public static class ServiceDefaultsExtensions
             problems.Add($"Recs:ListenAddress '{options.ListenAddress}' must be '*' or an IP address");
         }
 
-        return problems.Count == 0 ? options : throw new OptionsValidationException(RecsOptions.SectionName, typeof(TOptions), problems);
+        return problems.Count == 0
+            ? options
+            : throw new OptionsValidationException(RecsOptions.SectionName, typeof(TOptions), problems);
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string address, int port, HttpProtocols protocols, GrpcPortTls? tls)
+    private static void Listen(
+        KestrelServerOptions kestrel,
+        string address,
+        int port,
+        HttpProtocols protocols,
+        GrpcPortTls? tls
+    )
     {
         void Configure(ListenOptions listen)
         {

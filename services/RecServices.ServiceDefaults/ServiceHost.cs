@@ -17,8 +17,13 @@ public static class ServiceHost
     /// <param name="mapServices">Maps the service's gRPC service (and what it requires of callers).</param>
     /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
     public static WebApplication Build<TOptions>(
-        string[] args, string serviceName, string grpcServiceName, Action<IServiceCollection, TOptions> addServices,
-        Action<WebApplication, TOptions> mapServices, Action<IServiceCollection>? configureServices)
+        string[] args,
+        string serviceName,
+        string grpcServiceName,
+        Action<IServiceCollection, TOptions> addServices,
+        Action<WebApplication, TOptions> mapServices,
+        Action<IServiceCollection>? configureServices
+    )
         where TOptions : RecsOptions, new()
     {
         var builder = WebApplication.CreateBuilder(args);

@@ -16,5 +16,9 @@ public static class HistoryScore
     public static long Base(long seconds) =>
         seconds is >= 0 and <= MaxSeconds
             ? seconds * TicksPerSecond
-            : throw new ArgumentOutOfRangeException(nameof(seconds), seconds, $"interaction times must be between 0 and {MaxSeconds} Unix seconds");
+            : throw new ArgumentOutOfRangeException(
+                nameof(seconds),
+                seconds,
+                $"interaction times must be between 0 and {MaxSeconds} Unix seconds"
+            );
 }

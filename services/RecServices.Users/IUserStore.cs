@@ -25,7 +25,11 @@ public interface IUserStore : IAsyncDisposable
     /// Which of <paramref name="itemIds"/> the user ever interacted with (their whole history, not the newest
     /// part).
     /// </summary>
-    Task<IReadOnlySet<string>> SeenAmongAsync(string userId, IReadOnlyList<string> itemIds, CancellationToken cancellationToken);
+    Task<IReadOnlySet<string>> SeenAmongAsync(
+        string userId,
+        IReadOnlyList<string> itemIds,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>
     /// Records an interaction durably (creating the user when new) and appends it to the interaction log, returning

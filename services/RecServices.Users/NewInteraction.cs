@@ -9,13 +9,21 @@ namespace RecServices.Users;
 /// <param name="Rating">The stars for <see cref="InteractionKind.Rated"/>, else null.</param>
 /// <param name="OccurredAt">When it happened (kept to the second).</param>
 /// <param name="EventId">The caller's idempotency key, or one the gateway assigned: the same id for the same user is recorded once.</param>
-public sealed record NewInteraction(string UserId, string ItemId, InteractionKind Kind, float? Rating, DateTimeOffset OccurredAt, string EventId)
+public sealed record NewInteraction(
+    string UserId,
+    string ItemId,
+    InteractionKind Kind,
+    float? Rating,
+    DateTimeOffset OccurredAt,
+    string EventId
+)
 {
     /// <summary>
     /// What makes two calls with one event id the same interaction: item, kind and rating (not the time, which may
     /// be the server's clock).
     /// </summary>
-    public string Signature => Rating is { } stars
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ItemId}|{(int)Kind}|{stars:R}")
-        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ItemId}|{(int)Kind}|");
+    public string Signature =>
+        Rating is { } stars
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ItemId}|{(int)Kind}|{stars:R}")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ItemId}|{(int)Kind}|");
 }

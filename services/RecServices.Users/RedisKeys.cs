@@ -39,7 +39,9 @@ public static class RedisKeys
 
     /// <summary>The user a log key belongs to, or null for any other key.</summary>
     public static string? UserOfLog(string key) =>
-        key.StartsWith(UserPrefix, StringComparison.Ordinal) && key.EndsWith(LogSuffix, StringComparison.Ordinal) && key.Length > UserPrefix.Length + LogSuffix.Length - 1
+        key.StartsWith(UserPrefix, StringComparison.Ordinal)
+        && key.EndsWith(LogSuffix, StringComparison.Ordinal)
+        && key.Length > UserPrefix.Length + LogSuffix.Length - 1
             ? key[UserPrefix.Length..^LogSuffix.Length]
             : null;
 }

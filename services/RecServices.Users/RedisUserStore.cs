@@ -43,7 +43,9 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         var options = ConfigurationOptions.Parse(configuration);
         if (options.EndPoints.Count == 0)
         {
-            throw new ArgumentException($"the Redis configuration '{configuration}' names no endpoint; give host:port, e.g. 127.0.0.1:6379");
+            throw new ArgumentException(
+                $"the Redis configuration '{configuration}' names no endpoint; give host:port, e.g. 127.0.0.1:6379"
+            );
         }
 
         options.AbortOnConnectFail = false;
@@ -94,7 +96,10 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         var db = await DatabaseAsync();
         var profile = db.HashGetAsync(RedisKeys.Profile(userId), ProfileFields);
         var count = db.SortedSetLengthAsync(RedisKeys.History(userId));
-        var items = historyLimit == 0 ? Task.FromResult(Array.Empty<RedisValue>()) : db.SortedSetRangeByRankAsync(RedisKeys.History(userId), -historyLimit, -1);
+        var items =
+            historyLimit == 0
+                ? Task.FromResult(Array.Empty<RedisValue>())
+                : db.SortedSetRangeByRankAsync(RedisKeys.History(userId), -historyLimit, -1);
         var (fields, total, newest) = (await Guard(() => profile), await Guard(() => count), await Guard(() => items));
         if (fields[0].IsNull && total == 0)
         {
@@ -102,10 +107,21 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         }
 
         int? age = fields[2].IsNull ? null : int.Parse((string)fields[2]!, CultureInfo.InvariantCulture);
-        return new StoredUser(userId, (string?)fields[1], age, (string?)fields[3], newest.Select(v => (string)v!).ToArray(), (int)total);
+        return new StoredUser(
+            userId,
+            (string?)fields[1],
+            age,
+            (string?)fields[3],
+            newest.Select(v => (string)v!).ToArray(),
+            (int)total
+        );
     }
 
-    public async Task<IReadOnlySet<string>> SeenAmongAsync(string userId, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> SeenAmongAsync(
+        string userId,
+        IReadOnlyList<string> itemIds,
+        CancellationToken cancellationToken
+    )
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         if (itemIds.Count == 0)
@@ -114,7 +130,9 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         }
 
         var db = await DatabaseAsync();
-        var scores = await Guard(() => db.SortedSetScoresAsync(RedisKeys.History(userId), itemIds.Select(id => (RedisValue)id).ToArray()));
+        var scores = await Guard(() =>
+            db.SortedSetScoresAsync(RedisKeys.History(userId), itemIds.Select(id => (RedisValue)id).ToArray())
+        );
         for (var i = 0; i < scores.Length; i++)
         {
             if (scores[i].HasValue)
@@ -133,14 +151,26 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         var db = await DatabaseAsync();
         var user = interaction.UserId;
         var signature = interaction.Signature;
-        var reply = (RedisResult[])(await Guard(() => db.ScriptEvaluateAsync(
-            RedisScripts.Append,
-            [RedisKeys.Profile(user), RedisKeys.History(user), RedisKeys.Events(user), RedisKeys.Log(user)],
-            [
-                interaction.ItemId, (int)interaction.Kind,
-                interaction.Rating is { } stars ? stars.ToString("R", CultureInfo.InvariantCulture) : string.Empty,
-                seconds, interaction.EventId, signature, HistoryScore.TicksPerSecond,
-            ])))!;
+        var reply = (RedisResult[])
+            (
+                await Guard(() =>
+                    db.ScriptEvaluateAsync(
+                        RedisScripts.Append,
+                        [RedisKeys.Profile(user), RedisKeys.History(user), RedisKeys.Events(user), RedisKeys.Log(user)],
+                        [
+                            interaction.ItemId,
+                            (int)interaction.Kind,
+                            interaction.Rating is { } stars
+                                ? stars.ToString("R", CultureInfo.InvariantCulture)
+                                : string.Empty,
+                            seconds,
+                            interaction.EventId,
+                            signature,
+                            HistoryScore.TicksPerSecond,
+                        ]
+                    )
+                )
+            )!;
         if ((int)reply[0] == 1)
         {
             return new RecordResult((int)reply[1], Replayed: false);
@@ -154,20 +184,28 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
             : throw new EventIdConflictException(interaction.EventId);
     }
 
-    public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var connection = await _connection.Value;
         var db = connection.GetDatabase();
         var primaries = connection.GetServers().Where(s => !s.IsReplica).ToList();
         if (primaries.Count == 0 || primaries.Any(s => !s.IsConnected))
         {
-            throw new UserStoreUnavailableException($"cannot read the interaction log: not every Redis primary of '{_options}' is connected");
+            throw new UserStoreUnavailableException(
+                $"cannot read the interaction log: not every Redis primary of '{_options}' is connected"
+            );
         }
 
         foreach (var server in primaries)
         {
             // SCAN on every primary: each holds the logs of its own slots.
-            await foreach (var key in server.KeysAsync(db.Database, RedisKeys.LogPattern, pageSize: LogPage).WithCancellation(cancellationToken))
+            await foreach (
+                var key in server
+                    .KeysAsync(db.Database, RedisKeys.LogPattern, pageSize: LogPage)
+                    .WithCancellation(cancellationToken)
+            )
             {
                 if (RedisKeys.UserOfLog(key!) is not { } user)
                 {
@@ -203,17 +241,28 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         try
         {
             await using var connection = await ConnectionMultiplexer.ConnectAsync(admin);
-            var server = connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica)
+            var server =
+                connection.GetServers().FirstOrDefault(s => s.IsConnected && !s.IsReplica)
                 ?? throw new UserStoreUnavailableException("no Redis primary is connected");
-            var settings = (await server.ConfigGetAsync("append*")).ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+            var settings = (await server.ConfigGetAsync("append*")).ToDictionary(
+                p => p.Key,
+                p => p.Value,
+                StringComparer.OrdinalIgnoreCase
+            );
             var appendOnly = settings.GetValueOrDefault("appendonly", "unknown");
             var fsync = settings.GetValueOrDefault("appendfsync", "unknown");
-            return new StoreDurability(appendOnly == "yes" && fsync == "always", $"Redis {server.EndPoint}: appendonly {appendOnly}, appendfsync {fsync}");
+            return new StoreDurability(
+                appendOnly == "yes" && fsync == "always",
+                $"Redis {server.EndPoint}: appendonly {appendOnly}, appendfsync {fsync}"
+            );
         }
         catch (Exception e) when (e is RedisException or RedisCommandException or UserStoreUnavailableException)
         {
             // Managed services often rename or forbid CONFIG: the provider's persistence settings apply.
-            return new StoreDurability(false, $"Redis persistence settings not readable ({e.Message}); the provider's persistence applies");
+            return new StoreDurability(
+                false,
+                $"Redis persistence settings not readable ({e.Message}); the provider's persistence applies"
+            );
         }
     }
 
@@ -236,10 +285,16 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
             (InteractionKind)(int)entry["kind"],
             string.IsNullOrEmpty(rating) ? null : float.Parse(rating, CultureInfo.InvariantCulture),
             (long)entry["at"],
-            (string)entry["event"]!);
+            (string)entry["event"]!
+        );
     }
 
-    private static async Task SeedAsync(IDatabase db, UserStoreSeed seed, string token, CancellationToken cancellationToken)
+    private static async Task SeedAsync(
+        IDatabase db,
+        UserStoreSeed seed,
+        string token,
+        CancellationToken cancellationToken
+    )
     {
         var (offsets, order) = seed.RowsByUser();
         var rows = seed.Interactions;
@@ -294,9 +349,20 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                 cancellationToken.ThrowIfCancellationRequested();
                 if (lease.Elapsed > LockLease / 3)
                 {
-                    if ((int)await Guard(() => db.ScriptEvaluateAsync(RedisScripts.Renew, [RedisKeys.SeedLock], [token, (long)LockLease.TotalMilliseconds])) != 1)
+                    if (
+                        (int)
+                            await Guard(() =>
+                                db.ScriptEvaluateAsync(
+                                    RedisScripts.Renew,
+                                    [RedisKeys.SeedLock],
+                                    [token, (long)LockLease.TotalMilliseconds]
+                                )
+                            ) != 1
+                    )
                     {
-                        throw new UserStoreUnavailableException("lost the seed lock while seeding (a pause longer than its lease); another initialiser seeds instead");
+                        throw new UserStoreUnavailableException(
+                            "lost the seed lock while seeding (a pause longer than its lease); another initialiser seeds instead"
+                        );
                     }
 
                     lease.Restart();
@@ -305,13 +371,17 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         }
 
         await Guard(() => Task.WhenAll(pending));
-        await Guard(() => db.HashSetAsync(RedisKeys.SeedMarker,
-        [
-            new HashEntry("seeded_from", seed.Version),
-            new HashEntry("seeded_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
-            new HashEntry("users", seed.Users.Count),
-            new HashEntry("interactions", rows.Count),
-        ]));
+        await Guard(() =>
+            db.HashSetAsync(
+                RedisKeys.SeedMarker,
+                [
+                    new HashEntry("seeded_from", seed.Version),
+                    new HashEntry("seeded_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+                    new HashEntry("users", seed.Users.Count),
+                    new HashEntry("interactions", rows.Count),
+                ]
+            )
+        );
     }
 
     private async Task<IDatabase> DatabaseAsync() => (await Guard(() => _connection.Value)).GetDatabase();
@@ -331,9 +401,10 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         }
     }
 
-    private static async Task Guard(Func<Task> operation) => await Guard(async () =>
-    {
-        await operation();
-        return 0;
-    });
+    private static async Task Guard(Func<Task> operation) =>
+        await Guard(async () =>
+        {
+            await operation();
+            return 0;
+        });
 }

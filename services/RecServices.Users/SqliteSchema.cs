@@ -59,9 +59,16 @@ internal static class SqliteSchema
         """;
 
     /// <summary>Creates or migrates the schema inside the caller's write transaction.</summary>
-    public static async Task EnsureAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        CancellationToken cancellationToken
+    )
     {
-        var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "PRAGMA user_version", cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var version = Convert.ToInt32(
+            await ScalarAsync(connection, transaction, "PRAGMA user_version", cancellationToken),
+            System.Globalization.CultureInfo.InvariantCulture
+        );
         if (version == Version)
         {
             return;
@@ -69,18 +76,33 @@ internal static class SqliteSchema
 
         if (version > Version)
         {
-            throw new InvalidOperationException($"user store schema version {version} is newer than this gateway's ({Version}); run a gateway as new as the store");
+            throw new InvalidOperationException(
+                $"user store schema version {version} is newer than this gateway's ({Version}); run a gateway as new as the store"
+            );
         }
 
-        var legacy = await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'interactions'", cancellationToken) is long n && n > 0;
+        var legacy =
+            await ScalarAsync(
+                connection,
+                transaction,
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'interactions'",
+                cancellationToken
+            )
+                is long n
+            && n > 0;
         if (legacy)
         {
             // Version 1: interactions(seq, user_id, item_id, kind, rating, occurred_at), users(id, country, age, gender).
-            await ExecuteAsync(connection, transaction, """
+            await ExecuteAsync(
+                connection,
+                transaction,
+                """
                 ALTER TABLE interactions ADD COLUMN event_id TEXT;
                 ALTER TABLE interactions ADD COLUMN history_count INTEGER;
                 ALTER TABLE users ADD COLUMN item_count INTEGER NOT NULL DEFAULT 0;
-                """, cancellationToken);
+                """,
+                cancellationToken
+            );
         }
 
         await ExecuteAsync(connection, transaction, Tables + Indexes, cancellationToken);
@@ -92,7 +114,12 @@ internal static class SqliteSchema
         await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {Version}", cancellationToken);
     }
 
-    public static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    public static async Task ExecuteAsync(
+        SqliteConnection connection,
+        SqliteTransaction? transaction,
+        string sql,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -100,7 +127,12 @@ internal static class SqliteSchema
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, CancellationToken cancellationToken)
+    private static async Task<object?> ScalarAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        string sql,
+        CancellationToken cancellationToken
+    )
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;

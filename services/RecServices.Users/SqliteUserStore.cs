@@ -94,7 +94,11 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
                 return null;
             }
 
-            var (country, age, gender) = (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? (int?)null : reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+            var (country, age, gender) = (
+                reader.IsDBNull(0) ? null : reader.GetString(0),
+                reader.IsDBNull(1) ? (int?)null : reader.GetInt32(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2)
+            );
             var count = reader.GetInt32(3);
             await reader.NextResultAsync(cancellationToken);
             var newestFirst = new List<string>(Math.Min(historyLimit, count));
@@ -108,7 +112,11 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         });
     }
 
-    public async Task<IReadOnlySet<string>> SeenAmongAsync(string userId, IReadOnlyList<string> itemIds, CancellationToken cancellationToken)
+    public async Task<IReadOnlySet<string>> SeenAmongAsync(
+        string userId,
+        IReadOnlyList<string> itemIds,
+        CancellationToken cancellationToken
+    )
     {
         if (itemIds.Count == 0)
         {
@@ -119,7 +127,8 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
-            command.CommandText = "SELECT item_id FROM user_items WHERE user_id = $u AND item_id IN (SELECT value FROM json_each($ids))";
+            command.CommandText =
+                "SELECT item_id FROM user_items WHERE user_id = $u AND item_id IN (SELECT value FROM json_each($ids))";
             command.Parameters.AddWithValue("$u", userId);
             command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(itemIds));
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -136,16 +145,25 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
     public Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken) =>
         _writer.AppendAsync(interaction); // once queued, a write runs to its end: its outcome is never left to a caller's cancellation
 
-    public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT user_id, item_id, kind, rating, occurred_at, event_id FROM interactions WHERE event_id IS NOT NULL ORDER BY seq";
+        command.CommandText =
+            "SELECT user_id, item_id, kind, rating, occurred_at, event_id FROM interactions WHERE event_id IS NOT NULL ORDER BY seq";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new RecordedInteraction(reader.GetString(0), reader.GetString(1), (InteractionKind)reader.GetInt32(2),
-                reader.IsDBNull(3) ? null : reader.GetFloat(3), reader.GetInt64(4), reader.GetString(5));
+            yield return new RecordedInteraction(
+                reader.GetString(0),
+                reader.GetString(1),
+                (InteractionKind)reader.GetInt32(2),
+                reader.IsDBNull(3) ? null : reader.GetFloat(3),
+                reader.GetInt64(4),
+                reader.GetString(5)
+            );
         }
     }
 
@@ -154,7 +172,12 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    private static async Task SeedAsync(SqliteConnection connection, SqliteTransaction transaction, UserStoreSeed seed, CancellationToken cancellationToken)
+    private static async Task SeedAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        UserStoreSeed seed,
+        CancellationToken cancellationToken
+    )
     {
         await using (var insertUser = connection.CreateCommand())
         {
@@ -180,9 +203,15 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         await using (var insert = connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at) VALUES ($u, $i, $k, $r, $t)";
-            var (u, i, k, r, t) = (insert.Parameters.Add("$u", SqliteType.Text), insert.Parameters.Add("$i", SqliteType.Text),
-                insert.Parameters.Add("$k", SqliteType.Integer), insert.Parameters.Add("$r", SqliteType.Real), insert.Parameters.Add("$t", SqliteType.Integer));
+            insert.CommandText =
+                "INSERT INTO interactions (user_id, item_id, kind, rating, occurred_at) VALUES ($u, $i, $k, $r, $t)";
+            var (u, i, k, r, t) = (
+                insert.Parameters.Add("$u", SqliteType.Text),
+                insert.Parameters.Add("$i", SqliteType.Text),
+                insert.Parameters.Add("$k", SqliteType.Integer),
+                insert.Parameters.Add("$r", SqliteType.Real),
+                insert.Parameters.Add("$t", SqliteType.Integer)
+            );
             for (var user = 0; user < seed.Users.Count; user++)
             {
                 u.Value = seed.Users[user].Id;
@@ -215,7 +244,12 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
             await connection.OpenAsync(cancellationToken);
 
             // Reads through a memory map (a heavy user's history spans many pages); every commit fsyncs the log.
-            await SqliteSchema.ExecuteAsync(connection, null, $"PRAGMA mmap_size = {MemoryMapBytes}; PRAGMA synchronous = FULL", cancellationToken);
+            await SqliteSchema.ExecuteAsync(
+                connection,
+                null,
+                $"PRAGMA mmap_size = {MemoryMapBytes}; PRAGMA synchronous = FULL",
+                cancellationToken
+            );
             return connection;
         }
         catch

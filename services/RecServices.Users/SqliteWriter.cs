@@ -15,7 +15,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
 {
     public const int MaxBatch = 256;
 
-    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(
+        new UnboundedChannelOptions { SingleReader = true }
+    );
     private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
     private readonly string _path;
     private readonly Task _loop;
@@ -29,8 +31,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     public Task<RecordResult> AppendAsync(NewInteraction interaction)
     {
-        var pending = new Pending(interaction, new TaskCompletionSource<RecordResult>(TaskCreationOptions.RunContinuationsAsynchronously));
-        return _queue.Writer.TryWrite(pending) ? pending.Done.Task : throw new ObjectDisposedException(nameof(SqliteUserStore));
+        var pending = new Pending(
+            interaction,
+            new TaskCompletionSource<RecordResult>(TaskCreationOptions.RunContinuationsAsynchronously)
+        );
+        return _queue.Writer.TryWrite(pending)
+            ? pending.Done.Task
+            : throw new ObjectDisposedException(nameof(SqliteUserStore));
     }
 
     public async ValueTask DisposeAsync()
@@ -78,7 +85,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
         catch (Exception e)
         {
             // The transaction rolled back: nothing of the batch is recorded.
-            var failure = e is SqliteException or InvalidOperationException ? new UserStoreUnavailableException($"the user store '{_path}' failed: {e.Message}", e) : e;
+            var failure = e is SqliteException or InvalidOperationException
+                ? new UserStoreUnavailableException($"the user store '{_path}' failed: {e.Message}", e)
+                : e;
             foreach (var pending in batch)
             {
                 pending.Done.TrySetException(failure);
@@ -104,12 +113,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// One interaction inside the batch's transaction: the earlier ones of the batch are visible to its event-id
     /// check.
     /// </summary>
-    private static async Task<RecordResult> AppendAsync(SqliteConnection connection, SqliteTransaction transaction, NewInteraction interaction)
+    private static async Task<RecordResult> AppendAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        NewInteraction interaction
+    )
     {
         await using (var prior = connection.CreateCommand())
         {
             prior.Transaction = transaction;
-            prior.CommandText = "SELECT item_id, kind, rating, history_count FROM interactions WHERE user_id = $u AND event_id = $e";
+            prior.CommandText =
+                "SELECT item_id, kind, rating, history_count FROM interactions WHERE user_id = $u AND event_id = $e";
             prior.Parameters.AddWithValue("$u", interaction.UserId);
             prior.Parameters.AddWithValue("$e", interaction.EventId);
             await using var reader = await prior.ExecuteReaderAsync(CancellationToken.None);
@@ -146,7 +160,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
         write.Parameters.AddWithValue("$t", interaction.OccurredAt.ToUnixTimeSeconds());
         write.Parameters.AddWithValue("$e", interaction.EventId);
         await using var rows = await write.ExecuteReaderAsync(CancellationToken.None);
-        var count = await rows.ReadAsync(CancellationToken.None) ? rows.GetInt32(0) : throw new InvalidOperationException("the user row was not updated");
+        var count = await rows.ReadAsync(CancellationToken.None)
+            ? rows.GetInt32(0)
+            : throw new InvalidOperationException("the user row was not updated");
         while (await rows.NextResultAsync(CancellationToken.None))
         {
             // run the remaining statements

@@ -7,7 +7,14 @@ namespace RecServices.Users;
 /// <param name="Gender">"M", "F" or null.</param>
 /// <param name="History">The newest distinct items asked for, oldest first (an item interacted with again stands at its latest time).</param>
 /// <param name="ItemCount">Every distinct item the user ever interacted with.</param>
-public sealed record StoredUser(string Id, string? Country, int? Age, string? Gender, IReadOnlyList<string> History, int ItemCount)
+public sealed record StoredUser(
+    string Id,
+    string? Country,
+    int? Age,
+    string? Gender,
+    IReadOnlyList<string> History,
+    int ItemCount
+)
 {
     /// <summary>
     /// True when <see cref="History"/> is only the newest part: seen items beyond it must be asked for with

@@ -32,11 +32,16 @@ public sealed class BenchBundle
 
     private static BenchBundle Load()
     {
-        var path = Environment.GetEnvironmentVariable("RECS_BENCH_BUNDLE") ?? Path.Combine(RepositoryRoot(), "bundles", "synthetic");
+        var path =
+            Environment.GetEnvironmentVariable("RECS_BENCH_BUNDLE")
+            ?? Path.Combine(RepositoryRoot(), "bundles", "synthetic");
         if (!new BundleRoot(path).HasBundle) // a bundle directory, or a root of versions as the AppHost and 'recs train' write
         {
             Console.WriteLine($"no bundle at {path}: training the synthetic default there (a few minutes)");
-            new BundleBuilder(new BuildOptions(), Console.WriteLine).Build(SyntheticDataset.Generate(new SyntheticOptions()), path);
+            new BundleBuilder(new BuildOptions(), Console.WriteLine).Build(
+                SyntheticDataset.Generate(new SyntheticOptions()),
+                path
+            );
         }
 
         var bundle = Bundle.LoadServed(path, BundleParts.All);
@@ -54,7 +59,9 @@ public sealed class BenchBundle
             }
         }
 
-        Console.WriteLine($"bundle {bundle.Manifest.Version}: {bundle.Catalog.Items.Count} items, {profiles.Count} users with a history; default quotas {RetrievalOptions.Default}");
+        Console.WriteLine(
+            $"bundle {bundle.Manifest.Version}: {bundle.Catalog.Items.Count} items, {profiles.Count} users with a history; default quotas {RetrievalOptions.Default}"
+        );
         return new BenchBundle(bundle, [.. profiles], [.. countries]);
     }
 

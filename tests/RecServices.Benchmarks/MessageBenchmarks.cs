@@ -36,19 +36,55 @@ public class MessageBenchmarks
         _data = BenchBundle.Instance;
         var catalog = _data.Bundle.Catalog;
         var user = _data.Users[0];
-        var context = new UserContextFactory(catalog, RetrievalOptions.Default).Create(user.History, _data.Countries[0]);
-        var set = new CandidateGenerator(_data.Bundle, RetrievalOptions.Default).Generate(context, RetrievalOptions.Default.DefaultMaxCandidates);
+        var context = new UserContextFactory(catalog, RetrievalOptions.Default).Create(
+            user.History,
+            _data.Countries[0]
+        );
+        var set = new CandidateGenerator(_data.Bundle, RetrievalOptions.Default).Generate(
+            context,
+            RetrievalOptions.Default.DefaultMaxCandidates
+        );
         _candidates = new GetCandidatesResponse { BundleVersion = _data.Bundle.Manifest.Version };
         CandidateColumns.Write(set, catalog, ByIndex, _candidates);
         _candidatesBytes = _candidates.ToByteArray();
-        _rankRequest = BackendRequests.Rank(_data.Bundle, user.History, set.Items, 30, "F", 10, ByIndex ? _data.Bundle.Manifest.Version : "other");
+        _rankRequest = BackendRequests.Rank(
+            _data.Bundle,
+            user.History,
+            set.Items,
+            30,
+            "F",
+            10,
+            ByIndex ? _data.Bundle.Manifest.Version : "other"
+        );
         _rankRequestBytes = _rankRequest.ToByteArray();
-        _item = new RecommendResponse { ItemId = catalog.Items[0].Id, Title = catalog.Items[0].Title, Score = 1.5f, Rank = 1 };
-        _item.Sources.Add(new RecommendationSource { Kind = "similar-items", Key = catalog.Items[1].Id, Score = 0.9f });
-        _item.Sources.Add(new RecommendationSource { Kind = "genre", Key = "Drama", Score = 400 });
+        _item = new RecommendResponse
+        {
+            ItemId = catalog.Items[0].Id,
+            Title = catalog.Items[0].Title,
+            Score = 1.5f,
+            Rank = 1,
+        };
+        _item.Sources.Add(
+            new RecommendationSource
+            {
+                Kind = "similar-items",
+                Key = catalog.Items[1].Id,
+                Score = 0.9f,
+            }
+        );
+        _item.Sources.Add(
+            new RecommendationSource
+            {
+                Kind = "genre",
+                Key = "Drama",
+                Score = 400,
+            }
+        );
         _itemBytes = _item.ToByteArray();
         _seen = [.. user.History];
-        Console.WriteLine($"GetCandidatesResponse: {set.Count} candidates, {_candidatesBytes.Length} bytes; RankCandidatesRequest {_rankRequestBytes.Length} bytes; one RecommendResponse {_itemBytes.Length} bytes");
+        Console.WriteLine(
+            $"GetCandidatesResponse: {set.Count} candidates, {_candidatesBytes.Length} bytes; RankCandidatesRequest {_rankRequestBytes.Length} bytes; one RecommendResponse {_itemBytes.Length} bytes"
+        );
     }
 
     [Benchmark]
@@ -61,7 +97,10 @@ public class MessageBenchmarks
     public byte[] EncodeRankRequest() => _rankRequest.ToByteArray();
 
     [Benchmark]
-    public int DecodeRankRequest() => RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes) is var r ? r.CandidateItemIds.Count + r.CandidateItemIndexes.Count : 0;
+    public int DecodeRankRequest() =>
+        RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes) is var r
+            ? r.CandidateItemIds.Count + r.CandidateItemIndexes.Count
+            : 0;
 
     [Benchmark]
     public byte[] EncodeRecommendItem() => _item.ToByteArray();

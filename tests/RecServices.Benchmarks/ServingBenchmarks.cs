@@ -39,11 +39,13 @@ public class ServingBenchmarks : IDisposable
 
     /// <summary>Retrieval's work: the candidate sources merged, seen items skipped (default quotas, cap 500).</summary>
     [Benchmark]
-    public int CandidateGeneration() => _generator.Generate(_userContexts[Next()], RetrievalOptions.Default.DefaultMaxCandidates).Count;
+    public int CandidateGeneration() =>
+        _generator.Generate(_userContexts[Next()], RetrievalOptions.Default.DefaultMaxCandidates).Count;
 
     /// <summary>The gateway's context: recent items, top genres and the seen-item set from a history.</summary>
     [Benchmark]
-    public int UserContextAndSeenFilterSet() => _contexts.Create(_data.Users[Next()].History, _data.Countries[_next]).Excluded.Count;
+    public int UserContextAndSeenFilterSet() =>
+        _contexts.Create(_data.Users[Next()].History, _data.Countries[_next]).Excluded.Count;
 
     /// <summary>One user-tower inference through ONNX Runtime (features built, V_u out).</summary>
     [Benchmark]
@@ -59,7 +61,9 @@ public class ServingBenchmarks : IDisposable
     public int WholePipelineInProcess()
     {
         var i = Next();
-        return _pipeline.Recommend(_data.Users[i], _data.Countries[i], 10, RetrievalOptions.Default.DefaultMaxCandidates).Top.Length;
+        return _pipeline
+            .Recommend(_data.Users[i], _data.Countries[i], 10, RetrievalOptions.Default.DefaultMaxCandidates)
+            .Top.Length;
     }
 
     private int Next() => _next = (_next + 1) % _data.Users.Length;

@@ -42,8 +42,13 @@ public class TelemetryBenchmarks : IDisposable
         var meters = _services.GetRequiredService<IMeterFactory>();
         if (Listened)
         {
-            _provider = Sdk.CreateMeterProviderBuilder().AddMeter(RecsTelemetry.MeterName)
-                .AddInMemoryExporter(new List<Metric>(), o => o.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue).Build();
+            _provider = Sdk.CreateMeterProviderBuilder()
+                .AddMeter(RecsTelemetry.MeterName)
+                .AddInMemoryExporter(
+                    new List<Metric>(),
+                    o => o.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue
+                )
+                .Build();
         }
 
         _rpc = new RpcMetrics(meters);
@@ -51,8 +56,13 @@ public class TelemetryBenchmarks : IDisposable
         _gateway = new GatewayMetrics(meters);
         _rankingMetrics = new RankingMetrics(meters);
         var data = BenchBundle.Instance;
-        _set = new CandidateGenerator(data.Bundle, RetrievalOptions.Default)
-            .Generate(new UserContextFactory(data.Bundle.Catalog, RetrievalOptions.Default).Create(data.Users[0].History, data.Countries[0]), 500);
+        _set = new CandidateGenerator(data.Bundle, RetrievalOptions.Default).Generate(
+            new UserContextFactory(data.Bundle.Catalog, RetrievalOptions.Default).Create(
+                data.Users[0].History,
+                data.Countries[0]
+            ),
+            500
+        );
     }
 
     [GlobalCleanup]
@@ -73,7 +83,12 @@ public class TelemetryBenchmarks : IDisposable
         _rankingMetrics.Record(new RankTimings(Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(started)));
         _rpc.RecordServer("/recservices.ranking.v1.RankingService/RankCandidates", StatusCode.OK, started);
         _gateway.RecordFiltered(_set.Count);
-        _rpc.RecordClient("/recservices.retrieval.v1.RetrievalService/GetCandidates", StatusCode.OK, _retrieval, started);
+        _rpc.RecordClient(
+            "/recservices.retrieval.v1.RetrievalService/GetCandidates",
+            StatusCode.OK,
+            _retrieval,
+            started
+        );
         _rpc.RecordClient("/recservices.ranking.v1.RankingService/RankCandidates", StatusCode.OK, _ranking, started);
         _rpc.RecordServer("/recservices.gateway.v1.GatewayService/Recommend", StatusCode.OK, started);
     }

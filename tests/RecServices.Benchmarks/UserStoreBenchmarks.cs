@@ -30,7 +30,11 @@ public class UserStoreBenchmarks : IDisposable
     [Benchmark]
     public async Task<int> FindUser()
     {
-        var user = await _store.FindAsync(_users[_next++ % _users.Length], TwoStagePipeline.DefaultHistoryLimit, CancellationToken.None);
+        var user = await _store.FindAsync(
+            _users[_next++ % _users.Length],
+            TwoStagePipeline.DefaultHistoryLimit,
+            CancellationToken.None
+        );
         return user?.History.Count ?? 0;
     }
 

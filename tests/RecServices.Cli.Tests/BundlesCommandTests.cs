@@ -8,7 +8,20 @@ namespace RecServices.Cli.Tests;
 public sealed class BundlesCommandTests
 {
     private static readonly string[] Small =
-        ["--data", "synthetic", "--synthetic-users", "100", "--synthetic-items", "150", "--synthetic-interactions", "3000", "--epochs", "1", "--dim", "8"];
+    [
+        "--data",
+        "synthetic",
+        "--synthetic-users",
+        "100",
+        "--synthetic-items",
+        "150",
+        "--synthetic-interactions",
+        "3000",
+        "--epochs",
+        "1",
+        "--dim",
+        "8",
+    ];
 
     [Fact]
     public async Task PromoteAndRollback_TwoVersions_CurrentMovesAndListSaysWhich()
@@ -42,7 +55,10 @@ public sealed class BundlesCommandTests
         using var dir = new TempDirectory();
         var root = new BundleRoot(Path.Combine(dir.Path, "root"));
         Assert.Equal(0, (await Recs.RunAsync(["train", "--out", root.Path, "--seed", "1", .. Small])).ExitCode);
-        Assert.Equal(0, (await Recs.RunAsync(["train", "--out", root.Path, "--seed", "2", "--no-promote", .. Small])).ExitCode);
+        Assert.Equal(
+            0,
+            (await Recs.RunAsync(["train", "--out", root.Path, "--seed", "2", "--no-promote", .. Small])).ExitCode
+        );
         var (v1, v2) = (root.Versions()[0], root.Versions()[1]);
         var table = Path.Combine(root.VersionPath(v2), TopLists.FileName);
         var bytes = File.ReadAllBytes(table);
@@ -61,8 +77,27 @@ public sealed class BundlesCommandTests
     {
         using var dir = new TempDirectory();
         var flat = Path.Combine(dir.Path, "flat");
-        new Training.Bundling.BundleBuilder(new Training.Bundling.BuildOptions { Training = new Training.Model.TrainingOptions { Epochs = 1, Dimensions = new TowerDimensions(8, 8, 16, 8) } }, _ => { })
-            .Build(Core.Data.SyntheticDataset.Generate(new Core.Data.SyntheticOptions { Users = 100, Items = 150, Interactions = 3000 }), flat);
+        new Training.Bundling.BundleBuilder(
+            new Training.Bundling.BuildOptions
+            {
+                Training = new Training.Model.TrainingOptions
+                {
+                    Epochs = 1,
+                    Dimensions = new TowerDimensions(8, 8, 16, 8),
+                },
+            },
+            _ => { }
+        ).Build(
+            Core.Data.SyntheticDataset.Generate(
+                new Core.Data.SyntheticOptions
+                {
+                    Users = 100,
+                    Items = 150,
+                    Interactions = 3000,
+                }
+            ),
+            flat
+        );
         var oldVersion = Bundle.ReadManifest(flat).Version;
 
         var result = await Recs.RunAsync(["train", "--out", flat, "--seed", "3", .. Small]);

@@ -17,10 +17,27 @@ public sealed class DrillCommandTests
         using var dir = new TempDirectory();
         var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--store", store, "--kill", kill, "--writers", "4", "--before", "1", "--after", "1");
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--store",
+            store,
+            "--kill",
+            kill,
+            "--writers",
+            "4",
+            "--before",
+            "1",
+            "--after",
+            "1"
+        );
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
-        Assert.Matches($@"{store} store, kill -9 {kill}, 4 writers, [\d.]+ s: [1-9]\d* acknowledged, 0 lost, 0 recorded twice", result.Output);
+        Assert.Matches(
+            $@"{store} store, kill -9 {kill}, 4 writers, [\d.]+ s: [1-9]\d* acknowledged, 0 lost, 0 recorded twice",
+            result.Output
+        );
     }
 
     [Theory]
@@ -32,7 +49,23 @@ public sealed class DrillCommandTests
         var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "drill.json");
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", kill, "--writers", "4", "--before", "1", "--outage", "2", "--after", "2", "--json", json);
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--kill",
+            kill,
+            "--writers",
+            "4",
+            "--before",
+            "1",
+            "--outage",
+            "2",
+            "--after",
+            "2",
+            "--json",
+            json
+        );
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
@@ -40,9 +73,15 @@ public sealed class DrillCommandTests
         Assert.Equal(kill, root.GetProperty("killed").GetString());
         Assert.Equal(0, root.GetProperty("failed").GetInt64());
         Assert.True(root.GetProperty("degraded").GetInt64() > 0, "no answer was degraded while the backend was down");
-        Assert.True(root.GetProperty("calls").GetInt64() > root.GetProperty("degraded").GetInt64(), "no full answer at all");
+        Assert.True(
+            root.GetProperty("calls").GetInt64() > root.GetProperty("degraded").GetInt64(),
+            "no full answer at all"
+        );
         Assert.True(root.GetProperty("recovery_s").GetDouble() >= 0);
-        Assert.Matches($@"kill -9 {kill}, down 2 s, 4 callers, reconnect backoff ≤ 1000 ms: [1-9]\d* answers, 0 failed calls", result.Output);
+        Assert.Matches(
+            $@"kill -9 {kill}, down 2 s, 4 callers, reconnect backoff ≤ 1000 ms: [1-9]\d* answers, 0 failed calls",
+            result.Output
+        );
     }
 
     [Fact]
@@ -52,7 +91,24 @@ public sealed class DrillCommandTests
         var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "drill.json");
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--kill", "ranking", "--pause", "--writers", "4", "--before", "1", "--outage", "3", "--after", "2", "--json", json);
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--kill",
+            "ranking",
+            "--pause",
+            "--writers",
+            "4",
+            "--before",
+            "1",
+            "--outage",
+            "3",
+            "--after",
+            "2",
+            "--json",
+            json
+        );
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
@@ -61,7 +117,10 @@ public sealed class DrillCommandTests
         Assert.Equal(0, root.GetProperty("failed").GetInt64());
         Assert.True(root.GetProperty("degraded").GetInt64() > 0, "no answer was degraded while ranking hung");
         Assert.True(root.GetProperty("recovery_s").GetDouble() >= 0);
-        Assert.Matches(@"kill -STOP ranking, down 3 s, 4 callers, reconnect backoff ≤ 1000 ms: [1-9]\d* answers, 0 failed calls", result.Output);
+        Assert.Matches(
+            @"kill -STOP ranking, down 3 s, 4 callers, reconnect backoff ≤ 1000 ms: [1-9]\d* answers, 0 failed calls",
+            result.Output
+        );
     }
 
     [Fact]
@@ -72,7 +131,20 @@ public sealed class DrillCommandTests
         var before = Directory.GetFileSystemEntries(bundle, "*", SearchOption.AllDirectories).Order().ToList();
         var json = Path.Combine(dir.Path, "drill.json");
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--corrupt-bundle", "--writers", "4", "--before", "1", "--after", "1", "--json", json);
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--corrupt-bundle",
+            "--writers",
+            "4",
+            "--before",
+            "1",
+            "--after",
+            "1",
+            "--json",
+            json
+        );
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
@@ -91,17 +163,40 @@ public sealed class DrillCommandTests
         var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "storm.json");
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--storm", "--writers", "4", "--duration", "2", "--json", json);
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--storm",
+            "--writers",
+            "4",
+            "--duration",
+            "2",
+            "--json",
+            json
+        );
 
         // The exit code is the 1 % bar, a property of the machine's load as much as of the code: read, not asserted.
         Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
-        Assert.Equal((4, 4), (root.GetProperty("storm_callers").GetInt32(), root.GetProperty("normal_callers").GetInt32()));
+        Assert.Equal(
+            (4, 4),
+            (root.GetProperty("storm_callers").GetInt32(), root.GetProperty("normal_callers").GetInt32())
+        );
         Assert.True(root.GetProperty("normal_ok").GetInt64() > 0, "no normal call was answered");
-        Assert.True(root.GetProperty("storm_ok").GetInt64() + root.GetProperty("storm_deadline_exceeded").GetInt64() + root.GetProperty("storm_other").GetInt64() > 0, "the storm made no call");
+        Assert.True(
+            root.GetProperty("storm_ok").GetInt64()
+                + root.GetProperty("storm_deadline_exceeded").GetInt64()
+                + root.GetProperty("storm_other").GetInt64()
+                > 0,
+            "the storm made no call"
+        );
         Assert.Equal(result.ExitCode == 0, root.GetProperty("normal_failed_percent").GetDouble() <= 1);
-        Assert.Matches(@"deadline storm, 4 callers with 1-5 ms deadlines beside 4 normal callers on one connection, [\d.]+ s: normal calls [1-9]\d* ok", result.Output);
+        Assert.Matches(
+            @"deadline storm, 4 callers with 1-5 ms deadlines beside 4 normal callers on one connection, [\d.]+ s: normal calls [1-9]\d* ok",
+            result.Output
+        );
     }
 
     [Fact]
@@ -111,18 +206,39 @@ public sealed class DrillCommandTests
         var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "overload.json");
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--overload", "--duration", "2", "--max-concurrent-calls", "8", "--json", json);
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--overload",
+            "--duration",
+            "2",
+            "--max-concurrent-calls",
+            "8",
+            "--json",
+            json
+        );
 
         Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output); // the bars are the machine's as much as the code's
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
         var saturation = root.GetProperty("saturation_rps").GetDouble();
         var offered = root.GetProperty("offered").GetInt64();
-        var ok = (long)Math.Round(root.GetProperty("goodput_rps").GetDouble() * offered / root.GetProperty("offered_rps").GetDouble());
+        var ok = (long)
+            Math.Round(
+                root.GetProperty("goodput_rps").GetDouble() * offered / root.GetProperty("offered_rps").GetDouble()
+            );
         Assert.True(saturation > 0);
         Assert.Equal(8, root.GetProperty("max_concurrent_calls").GetInt32());
         Assert.InRange(root.GetProperty("offered_rps").GetDouble(), saturation, 3 * saturation); // twice, give or take the scheduler
-        Assert.InRange(ok + root.GetProperty("shed").GetInt64() + root.GetProperty("deadline_exceeded").GetInt64() + root.GetProperty("other_failed").GetInt64(), offered - 2, offered + 2);
+        Assert.InRange(
+            ok
+                + root.GetProperty("shed").GetInt64()
+                + root.GetProperty("deadline_exceeded").GetInt64()
+                + root.GetProperty("other_failed").GetInt64(),
+            offered - 2,
+            offered + 2
+        );
         Assert.Contains("overload, ", result.Output);
     }
 
@@ -133,18 +249,38 @@ public sealed class DrillCommandTests
         var bundle = await Recs.SmallBundleAsync(dir, 100, 150, 3000, 1);
         var json = Path.Combine(dir.Path, "soak.json");
 
-        var result = await Recs.RunAsync("drill", "--spawn", bundle, "--soak", "--share", "0.3", "--duration", "4", "--json", json);
+        var result = await Recs.RunAsync(
+            "drill",
+            "--spawn",
+            bundle,
+            "--soak",
+            "--share",
+            "0.3",
+            "--duration",
+            "4",
+            "--json",
+            json
+        );
 
         Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output); // drift and growth bars: read, not asserted
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
         var windows = root.GetProperty("windows").EnumerateArray().ToList();
         Assert.Equal(2, windows.Count); // 4 s in windows of half the run
-        Assert.Equal(root.GetProperty("calls").GetInt64(), windows.Sum(w => w.GetProperty("answered").GetInt64() + w.GetProperty("failed").GetInt64()));
+        Assert.Equal(
+            root.GetProperty("calls").GetInt64(),
+            windows.Sum(w => w.GetProperty("answered").GetInt64() + w.GetProperty("failed").GetInt64())
+        );
         Assert.All(windows, w => Assert.True(w.GetProperty("answered").GetInt64() > 0, "a window without an answer"));
-        var processes = root.GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("process").GetString()).ToList();
+        var processes = root.GetProperty("processes")
+            .EnumerateArray()
+            .Select(p => p.GetProperty("process").GetString())
+            .ToList();
         Assert.Equal(["RecServices.Retrieval", "RecServices.Ranking", "RecServices.Gateway"], processes);
-        Assert.All(root.GetProperty("processes").EnumerateArray(), p => Assert.True(p.GetProperty("resident_last_mb").GetInt64() > 0));
+        Assert.All(
+            root.GetProperty("processes").EnumerateArray(),
+            p => Assert.True(p.GetProperty("resident_last_mb").GetInt64() > 0)
+        );
         Assert.Contains("log bytes per call", result.Output);
     }
 

@@ -32,8 +32,15 @@ public sealed class EvaluateCommandTests
         Assert.Equal(metrics.RootElement.GetProperty("users").GetInt32(), lines.Length);
         using var first = JsonDocument.Parse(lines[0]);
         // The dataset's own ids: users 1..60 and movies 1..50 of ratings.csv.
-        Assert.InRange(int.Parse(first.RootElement.GetProperty("user").GetString()!, CultureInfo.InvariantCulture), 1, 60);
-        Assert.All(first.RootElement.GetProperty("items").EnumerateArray(), i => Assert.InRange(int.Parse(i.GetString()!, CultureInfo.InvariantCulture), 1, 50));
+        Assert.InRange(
+            int.Parse(first.RootElement.GetProperty("user").GetString()!, CultureInfo.InvariantCulture),
+            1,
+            60
+        );
+        Assert.All(
+            first.RootElement.GetProperty("items").EnumerateArray(),
+            i => Assert.InRange(int.Parse(i.GetString()!, CultureInfo.InvariantCulture), 1, 50)
+        );
         Assert.True(File.Exists(Path.Combine(outDir, "metrics.md")));
     }
 
@@ -47,7 +54,21 @@ public sealed class EvaluateCommandTests
         WriteCsvDataset(data, users: 60, items: 50);
         var outDir = Path.Combine(dir.Path, "sweep");
 
-        var result = await Recs.RunAsync("sweep", "--data", data, "--out", outDir, "--scales", "0.5", "2", "--epochs", "1", "--via-grpc", "--embedding-quota", embeddingQuota.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var result = await Recs.RunAsync(
+            "sweep",
+            "--data",
+            data,
+            "--out",
+            outDir,
+            "--scales",
+            "0.5",
+            "2",
+            "--epochs",
+            "1",
+            "--via-grpc",
+            "--embedding-quota",
+            embeddingQuota.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        );
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("**(chosen)**", result.Output);
@@ -58,14 +79,20 @@ public sealed class EvaluateCommandTests
         var points = report.RootElement.GetProperty("points").EnumerateArray().ToList();
         Assert.Equal(2, points.Count);
         Assert.Equal(embeddingQuota, report.RootElement.GetProperty("embeddingQuota").GetInt32());
-        Assert.All(points, p =>
-        {
-            // Three real processes per scale: every test user's list through the gateway equals the in-process one.
-            var served = p.GetProperty("viaGrpc");
-            Assert.Equal(p.GetProperty("test").GetProperty("users").GetInt32(), served.GetProperty("requests").GetInt32());
-            Assert.Equal(0, served.GetProperty("listsDiffering").GetInt32());
-            Assert.True(served.GetProperty("latencyP50Ms").GetDouble() > 0);
-        });
+        Assert.All(
+            points,
+            p =>
+            {
+                // Three real processes per scale: every test user's list through the gateway equals the in-process one.
+                var served = p.GetProperty("viaGrpc");
+                Assert.Equal(
+                    p.GetProperty("test").GetProperty("users").GetInt32(),
+                    served.GetProperty("requests").GetInt32()
+                );
+                Assert.Equal(0, served.GetProperty("listsDiffering").GetInt32());
+                Assert.True(served.GetProperty("latencyP50Ms").GetDouble() > 0);
+            }
+        );
         var png = File.ReadAllBytes(Path.Combine(outDir, "sweep.png"));
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
         Assert.True(File.Exists(Path.Combine(outDir, "sweep.md")));
@@ -78,14 +105,35 @@ public sealed class EvaluateCommandTests
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
         WriteCsvDataset(data, users: 60, items: 50);
         var rows = File.ReadAllLines(Path.Combine(data, "ratings.csv")).Skip(1).Select(l => l.Split(',')).ToList();
-        var train = dir.Write("u1.base", string.Concat(rows.Where((_, i) => i % 5 != 0).Select(r => $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\n")));
-        var test = dir.Write("u1.test", string.Concat(rows.Where((_, i) => i % 5 == 0).Select(r => $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\n")));
+        var train = dir.Write(
+            "u1.base",
+            string.Concat(rows.Where((_, i) => i % 5 != 0).Select(r => $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\n"))
+        );
+        var test = dir.Write(
+            "u1.test",
+            string.Concat(rows.Where((_, i) => i % 5 == 0).Select(r => $"{r[0]}\t{r[1]}\t{r[2]}\t{r[3]}\n"))
+        );
 
-        var result = await Recs.RunAsync("evaluate", "--data", data, "--train", train, "--test", test, "--out", Path.Combine(dir.Path, "eval"), "--epochs", "1");
+        var result = await Recs.RunAsync(
+            "evaluate",
+            "--data",
+            data,
+            "--train",
+            train,
+            "--test",
+            test,
+            "--out",
+            Path.Combine(dir.Path, "eval"),
+            "--epochs",
+            "1"
+        );
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("given split (u1.base / u1.test)", result.Output);
-        Assert.Contains($"{rows.Count - (rows.Count + 4) / 5} train and {(rows.Count + 4) / 5} test ratings", result.Output);
+        Assert.Contains(
+            $"{rows.Count - (rows.Count + 4) / 5} train and {(rows.Count + 4) / 5} test ratings",
+            result.Output
+        );
     }
 
     [Fact]
@@ -97,7 +145,17 @@ public sealed class EvaluateCommandTests
         var train = dir.Write("train.tsv", "1\t1\t4\t100\n1\t999\t4\t100\n");
         var test = dir.Write("test.tsv", "1\t2\t4\t100\n");
 
-        var result = await Recs.RunAsync("evaluate", "--data", data, "--train", train, "--test", test, "--out", Path.Combine(dir.Path, "eval"));
+        var result = await Recs.RunAsync(
+            "evaluate",
+            "--data",
+            data,
+            "--train",
+            train,
+            "--test",
+            test,
+            "--out",
+            Path.Combine(dir.Path, "eval")
+        );
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("train.tsv:2: item 999 is not in the dataset", result.Error);
@@ -109,20 +167,46 @@ public sealed class EvaluateCommandTests
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "ml-1m")).FullName;
         var rng = new Random(9);
-        File.WriteAllText(Path.Combine(data, "movies.dat"), string.Concat(Enumerable.Range(1, 40).Select(m => $"{m}::Film {m} ({1990 + (m % 20)})::{(m % 2 == 0 ? "Drama" : "Comedy|Romance")}\n")), Encoding.Latin1);
-        File.WriteAllText(Path.Combine(data, "users.dat"), string.Concat(Enumerable.Range(1, 50).Select(u => $"{u}::{(u % 2 == 0 ? "F" : "M")}::25::{u % 20}::{10000 + (u * 1000)}\n")));
+        File.WriteAllText(
+            Path.Combine(data, "movies.dat"),
+            string.Concat(
+                Enumerable
+                    .Range(1, 40)
+                    .Select(m => $"{m}::Film {m} ({1990 + (m % 20)})::{(m % 2 == 0 ? "Drama" : "Comedy|Romance")}\n")
+            ),
+            Encoding.Latin1
+        );
+        File.WriteAllText(
+            Path.Combine(data, "users.dat"),
+            string.Concat(
+                Enumerable
+                    .Range(1, 50)
+                    .Select(u => $"{u}::{(u % 2 == 0 ? "F" : "M")}::25::{u % 20}::{10000 + (u * 1000)}\n")
+            )
+        );
         var ratings = new StringBuilder();
         for (var u = 1; u <= 50; u++)
         {
             foreach (var m in Enumerable.Range(1, 40).Where(_ => rng.NextDouble() < 0.4))
             {
-                ratings.Append(CultureInfo.InvariantCulture, $"{u}::{m}::{1 + rng.Next(5)}::{978_300_000 + (u * 100) + m}\n");
+                ratings.Append(
+                    CultureInfo.InvariantCulture,
+                    $"{u}::{m}::{1 + rng.Next(5)}::{978_300_000 + (u * 100) + m}\n"
+                );
             }
         }
 
         File.WriteAllText(Path.Combine(data, "ratings.dat"), ratings.ToString());
 
-        var result = await Recs.RunAsync("evaluate", "--data", data, "--out", Path.Combine(dir.Path, "eval"), "--epochs", "1");
+        var result = await Recs.RunAsync(
+            "evaluate",
+            "--data",
+            data,
+            "--out",
+            Path.Combine(dir.Path, "eval"),
+            "--epochs",
+            "1"
+        );
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("movielens-1m, protocol ms-stratified-75", result.Output);
@@ -134,7 +218,15 @@ public sealed class EvaluateCommandTests
     {
         using var dir = new TempDirectory();
 
-        var result = await Recs.RunAsync("evaluate", "--data", "synthetic", "--out", dir.Path, "--protocol", "leave-one-out");
+        var result = await Recs.RunAsync(
+            "evaluate",
+            "--data",
+            "synthetic",
+            "--out",
+            dir.Path,
+            "--protocol",
+            "leave-one-out"
+        );
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("supported: ms-stratified-75", result.Error);
@@ -147,7 +239,10 @@ public sealed class EvaluateCommandTests
         var movies = new StringBuilder("movieId,title,genres\n");
         for (var m = 1; m <= items; m++)
         {
-            movies.Append(CultureInfo.InvariantCulture, $"{m},\"Movie {m}, The ({1980 + (m % 40)})\",{(m % 3 == 0 ? "Drama" : "Comedy|Action")}\n");
+            movies.Append(
+                CultureInfo.InvariantCulture,
+                $"{m},\"Movie {m}, The ({1980 + (m % 40)})\",{(m % 3 == 0 ? "Drama" : "Comedy|Action")}\n"
+            );
         }
 
         var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
@@ -157,7 +252,10 @@ public sealed class EvaluateCommandTests
             {
                 if (rng.NextDouble() < 0.33 + (m < 10 ? 0.4 : 0))
                 {
-                    ratings.Append(CultureInfo.InvariantCulture, $"{u},{m},{1 + rng.Next(5)}.0,{964_980_000 + (u * 1000) + m}\n");
+                    ratings.Append(
+                        CultureInfo.InvariantCulture,
+                        $"{u},{m},{1 + rng.Next(5)}.0,{964_980_000 + (u * 1000) + m}\n"
+                    );
                 }
             }
         }

@@ -17,12 +17,32 @@ public static class Recs
     /// load and drill tests serve it): <paramref name="users"/>, <paramref name="items"/> and
     /// <paramref name="interactions"/> of data, <paramref name="epochs"/> epochs, 8 dimensions.
     /// </summary>
-    public static async Task<string> SmallBundleAsync(TempDirectory dir, int users, int items, int interactions, int epochs)
+    public static async Task<string> SmallBundleAsync(
+        TempDirectory dir,
+        int users,
+        int items,
+        int interactions,
+        int epochs
+    )
     {
         var bundle = Path.Combine(dir.Path, "bundle");
-        var train = await RunAsync("train", "--data", "synthetic", "--out", bundle,
-            "--synthetic-users", $"{users}", "--synthetic-items", $"{items}", "--synthetic-interactions", $"{interactions}",
-            "--epochs", $"{epochs}", "--dim", "8");
+        var train = await RunAsync(
+            "train",
+            "--data",
+            "synthetic",
+            "--out",
+            bundle,
+            "--synthetic-users",
+            $"{users}",
+            "--synthetic-items",
+            $"{items}",
+            "--synthetic-interactions",
+            $"{interactions}",
+            "--epochs",
+            $"{epochs}",
+            "--dim",
+            "8"
+        );
         Assert.True(train.ExitCode == 0, train.Error);
         return bundle;
     }

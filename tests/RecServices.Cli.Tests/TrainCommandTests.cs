@@ -11,7 +11,18 @@ namespace RecServices.Cli.Tests;
 public sealed class TrainCommandTests
 {
     private static readonly string[] SmallSynthetic =
-        ["--synthetic-users", "150", "--synthetic-items", "200", "--synthetic-interactions", "4000", "--epochs", "2", "--dim", "8"];
+    [
+        "--synthetic-users",
+        "150",
+        "--synthetic-items",
+        "200",
+        "--synthetic-interactions",
+        "4000",
+        "--epochs",
+        "2",
+        "--dim",
+        "8",
+    ];
 
     [Fact]
     public async Task Train_Synthetic_WritesABundleThatInspectVerifies()
@@ -39,7 +50,10 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDirectory();
         var bundle = Path.Combine(dir.Path, "bundle");
-        Assert.Equal(0, (await Recs.RunAsync(["train", "--data", "synthetic", "--out", bundle, .. SmallSynthetic])).ExitCode);
+        Assert.Equal(
+            0,
+            (await Recs.RunAsync(["train", "--data", "synthetic", "--out", bundle, .. SmallSynthetic])).ExitCode
+        );
         var path = Path.Combine(new BundleRoot(bundle).ServedDirectory(), SimilarItems.FileName);
         var bytes = File.ReadAllBytes(path);
         bytes[^5] ^= 0x40;
@@ -58,7 +72,13 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDirectory();
 
-        var result = await Recs.RunAsync("train", "--data", Path.Combine(dir.Path, "nope"), "--out", Path.Combine(dir.Path, "b"));
+        var result = await Recs.RunAsync(
+            "train",
+            "--data",
+            Path.Combine(dir.Path, "nope"),
+            "--out",
+            Path.Combine(dir.Path, "b")
+        );
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("does not exist", result.Error);
@@ -70,7 +90,10 @@ public sealed class TrainCommandTests
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
         File.WriteAllText(Path.Combine(data, "movies.csv"), "movieId,title,genres\n1,A (1999),Drama\n");
-        File.WriteAllText(Path.Combine(data, "ratings.csv"), "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,1,4.0\n");
+        File.WriteAllText(
+            Path.Combine(data, "ratings.csv"),
+            "userId,movieId,rating,timestamp\n1,1,4.0,964982703\n1,1,4.0\n"
+        );
 
         var result = await Recs.RunAsync("train", "--data", data, "--out", Path.Combine(dir.Path, "b"));
 
@@ -96,7 +119,17 @@ public sealed class TrainCommandTests
     {
         using var dir = new TempDirectory();
 
-        var result = await Recs.RunAsync("train", "--data", "synthetic", "--out", Path.Combine(dir.Path, "b"), "--epochs", "0", "--history-dropout", "1.5");
+        var result = await Recs.RunAsync(
+            "train",
+            "--data",
+            "synthetic",
+            "--out",
+            Path.Combine(dir.Path, "b"),
+            "--epochs",
+            "0",
+            "--history-dropout",
+            "1.5"
+        );
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("epochs must be at least 1 (got 0)", result.Error);
@@ -120,14 +153,29 @@ public sealed class TrainCommandTests
         using var dir = new TempDirectory();
         var bundle = Path.Combine(dir.Path, "ml100k");
 
-        var result = await Recs.RunAsync("train", "--data", MovieLensData.Folder100K, "--out", bundle, "--epochs", "1", "--search-trials", "2");
+        var result = await Recs.RunAsync(
+            "train",
+            "--data",
+            MovieLensData.Folder100K,
+            "--out",
+            bundle,
+            "--epochs",
+            "1",
+            "--search-trials",
+            "2"
+        );
 
         Assert.True(result.ExitCode == 0, result.Error);
-        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(new BundleRoot(bundle).ServedDirectory(), BundleManifest.FileName)));
+        using var manifest = JsonDocument.Parse(
+            File.ReadAllText(Path.Combine(new BundleRoot(bundle).ServedDirectory(), BundleManifest.FileName))
+        );
         var training = manifest.RootElement.GetProperty("training");
         Assert.Equal("movielens-100k", manifest.RootElement.GetProperty("dataset").GetProperty("name").GetString());
         Assert.Equal(1682, manifest.RootElement.GetProperty("itemCount").GetInt32());
-        Assert.True(training.GetProperty("validation").GetProperty("ndcg@10").GetDouble() > training.GetProperty("popularityValidation").GetProperty("ndcg@10").GetDouble());
+        Assert.True(
+            training.GetProperty("validation").GetProperty("ndcg@10").GetDouble()
+                > training.GetProperty("popularityValidation").GetProperty("ndcg@10").GetDouble()
+        );
         Assert.Single(training.GetProperty("epochs").EnumerateArray());
         Assert.Equal(2, training.GetProperty("search").GetArrayLength()); // the settings search ran on real data, within its budget
     }

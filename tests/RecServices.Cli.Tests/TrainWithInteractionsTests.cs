@@ -11,7 +11,18 @@ namespace RecServices.Cli.Tests;
 public sealed class TrainWithInteractionsTests
 {
     private static readonly string[] SmallSynthetic =
-        ["--synthetic-users", "150", "--synthetic-items", "200", "--synthetic-interactions", "4000", "--epochs", "2", "--dim", "8"];
+    [
+        "--synthetic-users",
+        "150",
+        "--synthetic-items",
+        "200",
+        "--synthetic-interactions",
+        "4000",
+        "--epochs",
+        "2",
+        "--dim",
+        "8",
+    ];
 
     [Theory]
     [InlineData("sqlite")]
@@ -20,16 +31,51 @@ public sealed class TrainWithInteractionsTests
     {
         using var dir = new TempDirectory();
         await using var redis = kind == "redis" ? await LocalRedis.StartAsync().WithTimeout() : null;
-        var storeArgument = kind == "redis" ? UserStores.RedisScheme + redis!.Configuration : Path.Combine(dir.Path, "users.db");
-        await using (IUserStore store = kind == "redis" ? new RedisUserStore(redis!.Configuration) : new SqliteUserStore(storeArgument))
+        var storeArgument =
+            kind == "redis" ? UserStores.RedisScheme + redis!.Configuration : Path.Combine(dir.Path, "users.db");
+        await using (
+            IUserStore store =
+                kind == "redis" ? new RedisUserStore(redis!.Configuration) : new SqliteUserStore(storeArgument)
+        )
         {
-            await store.InitializeAsync(new UserStoreSeed("empty", [], [], new InteractionTable(0)), CancellationToken.None);
+            await store.InitializeAsync(
+                new UserStoreSeed("empty", [], [], new InteractionTable(0)),
+                CancellationToken.None
+            );
             NewInteraction[] recorded =
             [
-                new("newcomer", "i5", InteractionKind.Watched, null, DateTimeOffset.FromUnixTimeSeconds(1_800_000_000), "a"),
-                new("newcomer", "i6", InteractionKind.Rated, 4.5f, DateTimeOffset.FromUnixTimeSeconds(1_800_000_100), "b"),
-                new("u3", "i7", InteractionKind.Purchased, null, DateTimeOffset.FromUnixTimeSeconds(1_800_000_200), "c"),
-                new("newcomer", "not-in-the-catalog", InteractionKind.Watched, null, DateTimeOffset.FromUnixTimeSeconds(1_800_000_300), "d"),
+                new(
+                    "newcomer",
+                    "i5",
+                    InteractionKind.Watched,
+                    null,
+                    DateTimeOffset.FromUnixTimeSeconds(1_800_000_000),
+                    "a"
+                ),
+                new(
+                    "newcomer",
+                    "i6",
+                    InteractionKind.Rated,
+                    4.5f,
+                    DateTimeOffset.FromUnixTimeSeconds(1_800_000_100),
+                    "b"
+                ),
+                new(
+                    "u3",
+                    "i7",
+                    InteractionKind.Purchased,
+                    null,
+                    DateTimeOffset.FromUnixTimeSeconds(1_800_000_200),
+                    "c"
+                ),
+                new(
+                    "newcomer",
+                    "not-in-the-catalog",
+                    InteractionKind.Watched,
+                    null,
+                    DateTimeOffset.FromUnixTimeSeconds(1_800_000_300),
+                    "d"
+                ),
             ];
             foreach (var interaction in recorded)
             {
@@ -40,19 +86,47 @@ public sealed class TrainWithInteractionsTests
         var baseBundle = Path.Combine(dir.Path, "base");
         var withLog = Path.Combine(dir.Path, "with-log");
         var before = await Recs.RunAsync(["train", "--data", "synthetic", "--out", baseBundle, .. SmallSynthetic]);
-        var after = await Recs.RunAsync(["train", "--data", "synthetic", "--interactions", storeArgument, "--out", withLog, .. SmallSynthetic]);
+        var after = await Recs.RunAsync([
+            "train",
+            "--data",
+            "synthetic",
+            "--interactions",
+            storeArgument,
+            "--out",
+            withLog,
+            .. SmallSynthetic,
+        ]);
 
         Assert.True(before.ExitCode == 0, before.Error);
         Assert.True(after.ExitCode == 0, after.Error);
-        Assert.Contains("recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not in the catalog (1 distinct ids)", after.Output);
-        var (old, fresh) = (Bundle.LoadServed(baseBundle, BundleParts.Users), Bundle.LoadServed(withLog, BundleParts.Users));
+        Assert.Contains(
+            "recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not in the catalog (1 distinct ids)",
+            after.Output
+        );
+        var (old, fresh) = (
+            Bundle.LoadServed(baseBundle, BundleParts.Users),
+            Bundle.LoadServed(withLog, BundleParts.Users)
+        );
         Assert.Equal(old.Users!.Count + 1, fresh.Users!.Count);
         Assert.Equal(old.Interactions!.Count + 3, fresh.Interactions!.Count);
         Assert.Equal(old.Catalog.Count, fresh.Catalog.Count);
         var newcomer = fresh.Users.Select((u, i) => (u.Id, i)).Single(u => u.Id == "newcomer").i;
-        var rows = Enumerable.Range(0, fresh.Interactions.Count).Where(r => fresh.Interactions.Users[r] == newcomer)
-            .Select(r => (fresh.Catalog.Items[fresh.Interactions.Items[r]].Id, fresh.Interactions.Kinds[r], fresh.Interactions.Ratings[r], fresh.Interactions.Timestamps[r])).ToList();
-        Assert.Equal([("i5", InteractionKind.Watched, 1f, 1_800_000_000L), ("i6", InteractionKind.Rated, 4.5f, 1_800_000_100L)], rows);
+        var rows = Enumerable
+            .Range(0, fresh.Interactions.Count)
+            .Where(r => fresh.Interactions.Users[r] == newcomer)
+            .Select(r =>
+                (
+                    fresh.Catalog.Items[fresh.Interactions.Items[r]].Id,
+                    fresh.Interactions.Kinds[r],
+                    fresh.Interactions.Ratings[r],
+                    fresh.Interactions.Timestamps[r]
+                )
+            )
+            .ToList();
+        Assert.Equal(
+            [("i5", InteractionKind.Watched, 1f, 1_800_000_000L), ("i6", InteractionKind.Rated, 4.5f, 1_800_000_100L)],
+            rows
+        );
         Assert.Contains("+recorded(3)", fresh.Manifest.Dataset.Name);
         Assert.NotEqual(old.Manifest.Dataset.Fingerprint, fresh.Manifest.Dataset.Fingerprint);
     }
@@ -63,7 +137,16 @@ public sealed class TrainWithInteractionsTests
         using var dir = new TempDirectory();
         var missing = Path.Combine(dir.Path, "nope.db");
 
-        var result = await Recs.RunAsync(["train", "--data", "synthetic", "--interactions", missing, "--out", Path.Combine(dir.Path, "b"), .. SmallSynthetic]);
+        var result = await Recs.RunAsync([
+            "train",
+            "--data",
+            "synthetic",
+            "--interactions",
+            missing,
+            "--out",
+            Path.Combine(dir.Path, "b"),
+            .. SmallSynthetic,
+        ]);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains($"no user store at '{missing}'", result.Error);

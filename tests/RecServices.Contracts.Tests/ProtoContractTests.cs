@@ -26,9 +26,15 @@ public sealed class ProtoContractTests
     [BufFact]
     public async Task BufBreaking_AgainstTheReleasedContracts_IsClean()
     {
-        var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["breaking", Protos, "--against", ReleasedImage]);
+        var (code, output) = await ExternalTools.RunAsync(
+            ExternalTools.Buf!,
+            ["breaking", Protos, "--against", ReleasedImage]
+        );
 
-        Assert.True(code == 0, "buf breaking: the contracts no longer accept what released clients send or expect:\n" + output);
+        Assert.True(
+            code == 0,
+            "buf breaking: the contracts no longer accept what released clients send or expect:\n" + output
+        );
     }
 
     /// <summary>
@@ -44,9 +50,15 @@ public sealed class ProtoContractTests
             var gateway = Path.Combine(copy, "recservices", "gateway", "v1", "gateway_service.proto");
             var text = await File.ReadAllTextAsync(gateway);
             Assert.Contains("int32 count = 2;", text, StringComparison.Ordinal);
-            await File.WriteAllTextAsync(gateway, text.Replace("int32 count = 2;", "int64 count = 2;", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(
+                gateway,
+                text.Replace("int32 count = 2;", "int64 count = 2;", StringComparison.Ordinal)
+            );
 
-            var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["breaking", copy, "--against", ReleasedImage]);
+            var (code, output) = await ExternalTools.RunAsync(
+                ExternalTools.Buf!,
+                ["breaking", copy, "--against", ReleasedImage]
+            );
 
             Assert.NotEqual(0, code);
             Assert.Contains("count", output, StringComparison.Ordinal);
@@ -69,15 +81,32 @@ public sealed class ProtoContractTests
         Assert.False(recommend.IsClientStreaming);
         Assert.False(record.IsServerStreaming);
         Assert.Equal(["user_id", "count"], RecommendRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
-        Assert.Superset(new HashSet<string> { "item_id", "title", "score", "rank", "sources", "degraded" }, RecommendResponse.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name).ToHashSet());
-        Assert.Equal(["INTERACTION_KIND_UNSPECIFIED", "INTERACTION_KIND_WATCHED", "INTERACTION_KIND_PURCHASED", "INTERACTION_KIND_RATED"],
-            InteractionKindReflection(GatewayServiceReflection.Descriptor));
+        Assert.Superset(
+            new HashSet<string> { "item_id", "title", "score", "rank", "sources", "degraded" },
+            RecommendResponse.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name).ToHashSet()
+        );
+        Assert.Equal(
+            [
+                "INTERACTION_KIND_UNSPECIFIED",
+                "INTERACTION_KIND_WATCHED",
+                "INTERACTION_KIND_PURCHASED",
+                "INTERACTION_KIND_RATED",
+            ],
+            InteractionKindReflection(GatewayServiceReflection.Descriptor)
+        );
     }
 
     [Fact]
     public void EveryContract_IsVersionedAndNamespaced()
     {
-        foreach (var file in new[] { GatewayServiceReflection.Descriptor, RetrievalServiceReflection.Descriptor, RankingServiceReflection.Descriptor })
+        foreach (
+            var file in new[]
+            {
+                GatewayServiceReflection.Descriptor,
+                RetrievalServiceReflection.Descriptor,
+                RankingServiceReflection.Descriptor,
+            }
+        )
         {
             Assert.Matches(@"^recservices\.[a-z]+\.v1$", file.Package);
             Assert.Single(file.Services);

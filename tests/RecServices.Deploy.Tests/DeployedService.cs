@@ -11,16 +11,40 @@ namespace RecServices.Deploy.Tests;
 /// One of the three services as the manifests and Dockerfiles name it, with the code that reads its settings.
 /// </summary>
 public sealed record DeployedService(
-    string Name, Type OptionsType, string GrpcService, string Assembly, Func<IConfiguration, RecsOptions> ReadOptions, Func<string[], WebApplication> Build)
+    string Name,
+    Type OptionsType,
+    string GrpcService,
+    string Assembly,
+    Func<IConfiguration, RecsOptions> ReadOptions,
+    Func<string[], WebApplication> Build
+)
 {
     public static IReadOnlyList<DeployedService> All { get; } =
     [
-        new("retrieval", typeof(RetrievalHostOptions), Contracts.Retrieval.V1.RetrievalService.Descriptor.FullName, typeof(RetrievalApp).Assembly.GetName().Name!,
-            ServiceDefaultsExtensions.ReadOptions<RetrievalHostOptions>, args => RetrievalApp.Build(args)),
-        new("ranking", typeof(RecsOptions), Contracts.Ranking.V1.RankingService.Descriptor.FullName, typeof(RankingApp).Assembly.GetName().Name!,
-            ServiceDefaultsExtensions.ReadOptions<RecsOptions>, args => RankingApp.Build(args)),
-        new("gateway", typeof(GatewayOptions), Contracts.Gateway.V1.GatewayService.Descriptor.FullName, typeof(GatewayApp).Assembly.GetName().Name!,
-            ServiceDefaultsExtensions.ReadOptions<GatewayOptions>, args => GatewayApp.Build(args)),
+        new(
+            "retrieval",
+            typeof(RetrievalHostOptions),
+            Contracts.Retrieval.V1.RetrievalService.Descriptor.FullName,
+            typeof(RetrievalApp).Assembly.GetName().Name!,
+            ServiceDefaultsExtensions.ReadOptions<RetrievalHostOptions>,
+            args => RetrievalApp.Build(args)
+        ),
+        new(
+            "ranking",
+            typeof(RecsOptions),
+            Contracts.Ranking.V1.RankingService.Descriptor.FullName,
+            typeof(RankingApp).Assembly.GetName().Name!,
+            ServiceDefaultsExtensions.ReadOptions<RecsOptions>,
+            args => RankingApp.Build(args)
+        ),
+        new(
+            "gateway",
+            typeof(GatewayOptions),
+            Contracts.Gateway.V1.GatewayService.Descriptor.FullName,
+            typeof(GatewayApp).Assembly.GetName().Name!,
+            ServiceDefaultsExtensions.ReadOptions<GatewayOptions>,
+            args => GatewayApp.Build(args)
+        ),
     ];
 
     public static DeployedService Named(string name) => All.Single(s => s.Name == name);
@@ -34,5 +58,11 @@ public sealed record DeployedService(
 
     /// <summary>Environment variables as the host's configuration sees them (Recs__GrpcPort → Recs:GrpcPort).</summary>
     public static IConfiguration Configuration(IReadOnlyDictionary<string, string> environment) =>
-        new ConfigurationBuilder().AddInMemoryCollection(environment.Select(e => KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value))).Build();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                environment.Select(e =>
+                    KeyValuePair.Create(e.Key.Replace("__", ":", StringComparison.Ordinal), (string?)e.Value)
+                )
+            )
+            .Build();
 }

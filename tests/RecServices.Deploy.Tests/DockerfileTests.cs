@@ -18,9 +18,19 @@ public sealed partial class DockerfileTests
         {
             var text = File.ReadAllText(Path.Combine(Folder, service.Name + ".Dockerfile"));
             var environment = Environment(service.Name);
-            Assert.All(environment.Keys, key => Assert.True(service.OptionsType.GetProperty(key["Recs__".Length..]) is { CanWrite: true }, $"{service.Name}.Dockerfile sets {key}, which is not a setting"));
+            Assert.All(
+                environment.Keys,
+                key =>
+                    Assert.True(
+                        service.OptionsType.GetProperty(key["Recs__".Length..]) is { CanWrite: true },
+                        $"{service.Name}.Dockerfile sets {key}, which is not a setting"
+                    )
+            );
 
-            Assert.Equal([environment["Recs__GrpcPort"], environment["Recs__HttpPort"]], Expose().Match(text).Groups[1].Value.Split(' '));
+            Assert.Equal(
+                [environment["Recs__GrpcPort"], environment["Recs__HttpPort"]],
+                Expose().Match(text).Groups[1].Value.Split(' ')
+            );
             Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{service.Assembly}.dll\"]", text, StringComparison.Ordinal);
             AssertBuildable(service.Name, text, $"services/{service.Assembly}/{service.Assembly}.csproj");
         }
@@ -38,16 +48,21 @@ public sealed partial class DockerfileTests
 
     /// <summary>The ENV settings of a Dockerfile (the image's default ports and log format).</summary>
     public static Dictionary<string, string> Environment(string name) =>
-        EnvLine().Matches(File.ReadAllText(Path.Combine(Folder, name + ".Dockerfile")))
+        EnvLine()
+            .Matches(File.ReadAllText(Path.Combine(Folder, name + ".Dockerfile")))
             .SelectMany(m => m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Select(pair => pair.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
 
     private static void AssertBuildable(string name, string text, string project)
     {
         // Pinned bases: an exact version in every image reference, never a floating tag.
         var images = BaseImage().Matches(text).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(2, images.Count);
-        Assert.All(images, image => Assert.Matches(@"^mcr\.microsoft\.com/dotnet/(sdk|aspnet):\d+\.\d+\.\d+(-[a-z-]+)?$", image));
+        Assert.All(
+            images,
+            image => Assert.Matches(@"^mcr\.microsoft\.com/dotnet/(sdk|aspnet):\d+\.\d+\.\d+(-[a-z-]+)?$", image)
+        );
         Assert.Matches(@"(?m)^USER 1654:1654$", text);
         Assert.Contains($"dotnet publish {project}", text, StringComparison.Ordinal);
 
@@ -55,14 +70,24 @@ public sealed partial class DockerfileTests
         foreach (Match copy in CopyLine().Matches(text))
         {
             var sources = copy.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1];
-            Assert.All(sources, source => Assert.True(
-                File.Exists(Path.Combine(ExternalTools.RepositoryRoot, source)) || Directory.Exists(Path.Combine(ExternalTools.RepositoryRoot, source)),
-                $"{name}.Dockerfile copies {source}, which is not in the repository"));
+            Assert.All(
+                sources,
+                source =>
+                    Assert.True(
+                        File.Exists(Path.Combine(ExternalTools.RepositoryRoot, source))
+                            || Directory.Exists(Path.Combine(ExternalTools.RepositoryRoot, source)),
+                        $"{name}.Dockerfile copies {source}, which is not in the repository"
+                    )
+            );
         }
 
         // The restore step copies every project the published one references, directly or not.
-        var copied = CopyLine().Matches(text).Select(m => m.Groups[1].Value).Where(v => v.Contains(".csproj", StringComparison.Ordinal))
-            .Select(v => v.Split(' ')[0]).ToHashSet();
+        var copied = CopyLine()
+            .Matches(text)
+            .Select(m => m.Groups[1].Value)
+            .Where(v => v.Contains(".csproj", StringComparison.Ordinal))
+            .Select(v => v.Split(' ')[0])
+            .ToHashSet();
         Assert.Superset(References(project), copied);
     }
 
@@ -81,10 +106,17 @@ public sealed partial class DockerfileTests
             }
 
             var folder = Path.GetDirectoryName(current)!;
-            foreach (Match reference in ProjectReference().Matches(File.ReadAllText(Path.Combine(ExternalTools.RepositoryRoot, current))))
+            foreach (
+                Match reference in ProjectReference()
+                    .Matches(File.ReadAllText(Path.Combine(ExternalTools.RepositoryRoot, current)))
+            )
             {
-                var path = Path.GetRelativePath(ExternalTools.RepositoryRoot,
-                    Path.GetFullPath(Path.Combine(ExternalTools.RepositoryRoot, folder, reference.Groups[1].Value.Replace('\\', '/'))));
+                var path = Path.GetRelativePath(
+                    ExternalTools.RepositoryRoot,
+                    Path.GetFullPath(
+                        Path.Combine(ExternalTools.RepositoryRoot, folder, reference.Groups[1].Value.Replace('\\', '/'))
+                    )
+                );
                 pending.Push(path.Replace('\\', '/'));
             }
         }

@@ -15,7 +15,11 @@ public sealed record Manifest(string Overlay, IReadOnlyList<JsonObject> Objects)
 
     /// <summary>A ConfigMap by the name it has before kustomize appends its content hash.</summary>
     public JsonObject ConfigMap(string generatedName) =>
-        OfKind("ConfigMap").Single(o => (string?)o["metadata"]!["name"] == generatedName || ((string)o["metadata"]!["name"]!).StartsWith(generatedName + "-", StringComparison.Ordinal));
+        OfKind("ConfigMap")
+            .Single(o =>
+                (string?)o["metadata"]!["name"] == generatedName
+                || ((string)o["metadata"]!["name"]!).StartsWith(generatedName + "-", StringComparison.Ordinal)
+            );
 
     /// <summary>
     /// The environment a container gets: its envFrom ConfigMaps, then its env entries (those win, as in Kubernetes).

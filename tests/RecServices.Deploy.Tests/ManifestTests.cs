@@ -15,7 +15,12 @@ public sealed class ManifestTests
     /// Environment variables the services read besides Recs__* (OpenTelemetry's own, and the pod name they use).
     /// </summary>
     private static readonly HashSet<string> OtherVariables =
-        ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"];
+    [
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_PROTOCOL",
+        "OTEL_SERVICE_NAME",
+        "OTEL_RESOURCE_ATTRIBUTES",
+    ];
 
     [DeployCheckFact]
     public async Task CheckScript_EveryOverlay_RendersAndValidatesAgainstTheSchemas()
@@ -43,12 +48,20 @@ public sealed class ManifestTests
                     var known = key.StartsWith("Recs__", StringComparison.Ordinal)
                         ? IsSetting(service.OptionsType, key["Recs__".Length..].Split("__"))
                         : OtherVariables.Contains(key);
-                    Assert.True(known, $"{overlay}/{service.Name}: {key} is not a setting {service.OptionsType.Name} reads");
+                    Assert.True(
+                        known,
+                        $"{overlay}/{service.Name}: {key} is not a setting {service.OptionsType.Name} reads"
+                    );
                 }
 
                 // The service's own validation (what stops a pod at start) accepts the whole set.
                 var options = service.ReadOptions(DeployedService.Configuration(environment));
-                Assert.Equal(RecsOptions.JsonLogs == environment["Recs__LogFormat"] ? RecsOptions.JsonLogs : RecsOptions.TextLogs, options.LogFormat);
+                Assert.Equal(
+                    RecsOptions.JsonLogs == environment["Recs__LogFormat"]
+                        ? RecsOptions.JsonLogs
+                        : RecsOptions.TextLogs,
+                    options.LogFormat
+                );
             }
         }
     }
@@ -66,9 +79,22 @@ public sealed class ManifestTests
                 Assert.Equal(options.GrpcPort, Manifest.Port(container, "grpc"));
                 Assert.Equal(options.HttpPort, Manifest.Port(container, "http"));
                 var image = DockerfileTests.Environment(service.Name); // the image's EXPOSEd defaults
-                Assert.Equal(options.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture), image["Recs__GrpcPort"]);
-                Assert.Equal(options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), image["Recs__HttpPort"]);
-                foreach (var (probe, grpcName, path) in new[] { ("startupProbe", service.GrpcService, "/healthz"), ("readinessProbe", service.GrpcService, "/healthz"), ("livenessProbe", HealthServices.Liveness, "/healthz/live") })
+                Assert.Equal(
+                    options.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    image["Recs__GrpcPort"]
+                );
+                Assert.Equal(
+                    options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    image["Recs__HttpPort"]
+                );
+                foreach (
+                    var (probe, grpcName, path) in new[]
+                    {
+                        ("startupProbe", service.GrpcService, "/healthz"),
+                        ("readinessProbe", service.GrpcService, "/healthz"),
+                        ("livenessProbe", HealthServices.Liveness, "/healthz/live"),
+                    }
+                )
                 {
                     if (options.Tls.Enabled)
                     {
@@ -83,8 +109,13 @@ public sealed class ManifestTests
                     }
                 }
 
-                var annotations = manifest.Named("Deployment", service.Name)["spec"]!["template"]!["metadata"]!["annotations"]!;
-                Assert.Equal(options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)annotations["prometheus.io/port"]);
+                var annotations = manifest.Named("Deployment", service.Name)["spec"]!["template"]!["metadata"]![
+                    "annotations"
+                ]!;
+                Assert.Equal(
+                    options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    (string?)annotations["prometheus.io/port"]
+                );
             }
         }
     }
@@ -108,7 +139,9 @@ public sealed class ManifestTests
             environment["Recs__ListenAddress"] = "127.0.0.1";
             environment["Recs__UserStorePath"] = Path.Combine(store.Path, "users.db");
             environment["Logging__LogLevel__Default"] = "Warning";
-            await using var host = service.Build([.. environment.Select(e => $"--{e.Key.Replace("__", ":", StringComparison.Ordinal)}={e.Value}")]);
+            await using var host = service.Build([
+                .. environment.Select(e => $"--{e.Key.Replace("__", ":", StringComparison.Ordinal)}={e.Value}"),
+            ]);
             await host.StartAsync().WithTimeout();
             try
             {
@@ -118,8 +151,11 @@ public sealed class ManifestTests
                 {
                     var name = (string)container[probe]!["grpc"]!["service"]!;
                     await TaskTimeouts.Until(
-                        async () => (await health.CheckAsync(new HealthCheckRequest { Service = name })).Status == HealthCheckResponse.Types.ServingStatus.Serving,
-                        $"{service.Name}: the {probe}'s service '{name}' to be SERVING");
+                        async () =>
+                            (await health.CheckAsync(new HealthCheckRequest { Service = name })).Status
+                            == HealthCheckResponse.Types.ServingStatus.Serving,
+                        $"{service.Name}: the {probe}'s service '{name}' to be SERVING"
+                    );
                 }
             }
             finally
@@ -139,7 +175,10 @@ public sealed class ManifestTests
             foreach (var svc in manifest.OfKind("Service"))
             {
                 var selector = svc["spec"]!["selector"]!.AsObject();
-                var deployment = Assert.Single(manifest.OfKind("Deployment").Concat(manifest.OfKind("StatefulSet")), d => Matches(selector, d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+                var deployment = Assert.Single(
+                    manifest.OfKind("Deployment").Concat(manifest.OfKind("StatefulSet")),
+                    d => Matches(selector, d["spec"]!["template"]!["metadata"]!["labels"]!.AsObject())
+                );
                 var container = Manifest.Container(deployment);
                 foreach (var port in svc["spec"]!["ports"]!.AsArray())
                 {
@@ -148,13 +187,22 @@ public sealed class ManifestTests
             }
 
             var options = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
-            foreach (var (address, backend) in new[] { (options.RetrievalAddress, "retrieval"), (options.RankingAddress, "ranking") })
+            foreach (
+                var (address, backend) in new[]
+                {
+                    (options.RetrievalAddress, "retrieval"),
+                    (options.RankingAddress, "ranking"),
+                }
+            )
             {
                 var target = ServiceDefaults.Telemetry.ServerEndpoint.Of(new Uri(address));
                 Assert.StartsWith("dns:///", address, StringComparison.Ordinal);
                 var svc = manifest.Named("Service", target.Host);
                 Assert.Equal("None", (string?)svc["spec"]!["clusterIP"]); // headless: DNS returns every pod
-                Assert.Contains(svc["spec"]!["ports"]!.AsArray(), p => (int)p!["port"]! == target.Port && (string?)p["targetPort"] == "grpc");
+                Assert.Contains(
+                    svc["spec"]!["ports"]!.AsArray(),
+                    p => (int)p!["port"]! == target.Port && (string?)p["targetPort"] == "grpc"
+                );
                 Assert.Equal(DeployedService.Named(backend).OptionsIn(manifest).GrpcPort, target.Port);
             }
         }
@@ -187,7 +235,14 @@ public sealed class ManifestTests
                     {
                         var tls = MountOf(container, file);
                         Assert.True((bool?)tls["readOnly"] == true, $"{service.Name}: {file} is mounted writable");
-                        Assert.Equal($"recs-tls-{service.Name}", (string?)podSpec["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string)tls["name"]!)!["secret"]?["secretName"]);
+                        Assert.Equal(
+                            $"recs-tls-{service.Name}",
+                            (string?)
+                                podSpec["volumes"]!
+                                    .AsArray()
+                                    .Single(v => (string?)v!["name"] == (string)tls["name"]!)!["secret"]
+                                    ?["secretName"]
+                        );
                     }
 
                     // Mutual TLS: the backends let in the gateway's certificate alone, and the gateway sends it.
@@ -201,7 +256,9 @@ public sealed class ManifestTests
             {
                 var deployment = manifest.Named("Deployment", "gateway");
                 var mount = MountOf(Manifest.Container(deployment), gateway.Auth.SigningKeysPath);
-                var volume = deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == (string)mount["name"]!)!;
+                var volume = deployment["spec"]!["template"]!["spec"]!["volumes"]!
+                    .AsArray()
+                    .Single(v => (string?)v!["name"] == (string)mount["name"]!)!;
                 Assert.True((bool?)mount["readOnly"] == true, "the signing keys are mounted writable");
                 Assert.Equal("recs-auth-signing-keys", (string?)volume["secret"]?["secretName"]);
                 Assert.StartsWith("https://", gateway.Auth.Issuer);
@@ -216,26 +273,40 @@ public sealed class ManifestTests
         {
             var manifest = await RenderedManifests.LoadAsync(overlay);
             var policies = manifest.OfKind("NetworkPolicy").ToList();
-            Assert.Contains(policies, p => p["spec"]!["podSelector"]!.AsObject().Count == 0 && p["spec"]!["ingress"] is null); // default deny
-            var gatewayLabels = manifest.Named("Deployment", "gateway")["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+            Assert.Contains(
+                policies,
+                p => p["spec"]!["podSelector"]!.AsObject().Count == 0 && p["spec"]!["ingress"] is null
+            ); // default deny
+            var gatewayLabels = manifest.Named("Deployment", "gateway")["spec"]!["template"]!["metadata"]![
+                "labels"
+            ]!.AsObject();
             foreach (var backend in new[] { "retrieval", "ranking" })
             {
                 var deployment = manifest.Named("Deployment", backend);
                 var labels = deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
                 var grpcPort = Manifest.Port(Manifest.Container(deployment), "grpc");
-                var rules = policies.Where(p => Selects(p["spec"]!["podSelector"]!.AsObject(), labels))
-                    .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? []).Select(r => r!.AsObject())
-                    .Where(r => r["ports"] is not JsonArray ports || ports.Any(port => (int)port!["port"]! == grpcPort)).ToList();
+                var rules = policies
+                    .Where(p => Selects(p["spec"]!["podSelector"]!.AsObject(), labels))
+                    .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? [])
+                    .Select(r => r!.AsObject())
+                    .Where(r => r["ports"] is not JsonArray ports || ports.Any(port => (int)port!["port"]! == grpcPort))
+                    .ToList();
                 Assert.NotEmpty(rules);
                 foreach (var rule in rules)
                 {
                     var from = rule["from"]?.AsArray();
                     Assert.True(from is { Count: > 0 }, $"{overlay}: a rule lets anyone reach {backend}'s gRPC port");
-                    Assert.All(from!, peer =>
-                    {
-                        Assert.Null(peer!["namespaceSelector"]);
-                        Assert.True(Matches(peer["podSelector"]!["matchLabels"]!.AsObject(), gatewayLabels), $"{overlay}: {backend} admits {peer.ToJsonString()}");
-                    });
+                    Assert.All(
+                        from!,
+                        peer =>
+                        {
+                            Assert.Null(peer!["namespaceSelector"]);
+                            Assert.True(
+                                Matches(peer["podSelector"]!["matchLabels"]!.AsObject(), gatewayLabels),
+                                $"{overlay}: {backend} admits {peer.ToJsonString()}"
+                            );
+                        }
+                    );
                 }
             }
         }
@@ -257,22 +328,39 @@ public sealed class ManifestTests
                 Assert.Equal(bundlePath, options.BundlePath);
                 var bundles = MountOf(container, options.BundlePath);
                 Assert.True((bool?)bundles["readOnly"] == true, $"{overlay}/{service.Name} mounts the bundle writable");
-                Assert.Equal("recs-bundles", ClaimOf(deployment["spec"]!["template"]!["spec"]!, (string)bundles["name"]!));
+                Assert.Equal(
+                    "recs-bundles",
+                    ClaimOf(deployment["spec"]!["template"]!["spec"]!, (string)bundles["name"]!)
+                );
                 AssertLockedDown(overlay, service.Name, deployment["spec"]!["template"]!["spec"]!, container);
                 if (options is Gateway.GatewayOptions { UserStore: Gateway.GatewayOptions.SqliteStore } gateway)
                 {
-                    Assert.NotEqual(true, (bool?)MountOf(container, Path.GetDirectoryName(gateway.UserStorePath)!)["readOnly"]);
+                    Assert.NotEqual(
+                        true,
+                        (bool?)MountOf(container, Path.GetDirectoryName(gateway.UserStorePath)!)["readOnly"]
+                    );
                 }
             }
 
             // The Job and the CronJob write the bundle where the services read it, with arguments recs accepts.
             var job = manifest.Named("Job", "recs-train")["spec"]!["template"]!["spec"]!;
-            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!;
-            foreach (var (spec, container) in new[] { (job, job["containers"]![0]!.AsObject()), (cron, cron["containers"]![0]!.AsObject()) })
+            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]![
+                "spec"
+            ]!;
+            foreach (
+                var (spec, container) in new[]
+                {
+                    (job, job["containers"]![0]!.AsObject()),
+                    (cron, cron["containers"]![0]!.AsObject()),
+                }
+            )
             {
                 string[] args = [.. container["args"]!.AsArray().Select(a => (string)a!)];
                 var parsed = Cli.RecsCommand.Create(TextWriter.Null, TextWriter.Null).Parse(args);
-                Assert.True(parsed.Errors.Count == 0, $"{overlay}: recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+                Assert.True(
+                    parsed.Errors.Count == 0,
+                    $"{overlay}: recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}"
+                );
                 Assert.Equal("train", args[0]);
                 Assert.Equal(bundlePath, args[Array.IndexOf(args, "--out") + 1]);
                 var mount = MountOf(container, bundlePath!);
@@ -295,9 +383,13 @@ public sealed class ManifestTests
             var manifest = await RenderedManifests.LoadAsync(overlay);
             var options = (Gateway.GatewayOptions)DeployedService.Named("gateway").OptionsIn(manifest);
             var job = Manifest.Container(manifest.Named("Job", "recs-train"));
-            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["spec"]!["containers"]![0]!.AsObject();
-            var trainingStores = new[] { job, cron }.Select(c => c["args"]!.AsArray().Select(a => (string)a!).ToList())
-                .Select(args => args.IndexOf("--interactions") is var at and >= 0 ? args[at + 1] : null).ToList();
+            var cron = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]![
+                "spec"
+            ]!["containers"]![0]!.AsObject();
+            var trainingStores = new[] { job, cron }
+                .Select(c => c["args"]!.AsArray().Select(a => (string)a!).ToList())
+                .Select(args => args.IndexOf("--interactions") is var at and >= 0 ? args[at + 1] : null)
+                .ToList();
             if (options.UserStore == Gateway.GatewayOptions.SqliteStore)
             {
                 Assert.Equal("dev", overlay);
@@ -307,37 +399,69 @@ public sealed class ManifestTests
             }
 
             // The gateway's Recs:Redis names a Service that selects the Redis StatefulSet on its Redis port.
-            var endpoint = Assert.IsType<System.Net.DnsEndPoint>(Assert.Single(Users.RedisUserStore.ParseConfiguration(options.Redis).EndPoints));
+            var endpoint = Assert.IsType<System.Net.DnsEndPoint>(
+                Assert.Single(Users.RedisUserStore.ParseConfiguration(options.Redis).EndPoints)
+            );
             var service = manifest.Named("Service", endpoint.Host);
             var port = Assert.Single(service["spec"]!["ports"]!.AsArray(), p => (int)p!["port"]! == endpoint.Port)!;
-            var redis = Assert.Single(manifest.OfKind("StatefulSet"), s => Matches(service["spec"]!["selector"]!.AsObject(), s["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+            var redis = Assert.Single(
+                manifest.OfKind("StatefulSet"),
+                s =>
+                    Matches(
+                        service["spec"]!["selector"]!.AsObject(),
+                        s["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()
+                    )
+            );
             var container = Manifest.Container(redis);
             Assert.Equal(Manifest.Port(container, (string)port["targetPort"]!), endpoint.Port);
             Assert.All(trainingStores, store => Assert.Equal(Users.UserStores.RedisScheme + options.Redis, store));
 
             // Durable and never evicting, its data on the StatefulSet's own volume, locked down like the services.
             var config = (string)manifest.Named("ConfigMap", "redis-config")["data"]!["redis.conf"]!;
-            foreach (var line in new[] { "appendonly yes", "appendfsync always", "maxmemory-policy noeviction", "dir /data" })
+            foreach (
+                var line in new[] { "appendonly yes", "appendfsync always", "maxmemory-policy noeviction", "dir /data" }
+            )
             {
                 Assert.Contains(line, config.Split('\n').Select(l => l.Trim()));
             }
 
             Assert.Equal("data", (string?)MountOf(container, "/data")["name"]);
-            Assert.Contains(redis["spec"]!["volumeClaimTemplates"]!.AsArray(), t => (string?)t!["metadata"]!["name"] == "data");
+            Assert.Contains(
+                redis["spec"]!["volumeClaimTemplates"]!.AsArray(),
+                t => (string?)t!["metadata"]!["name"] == "data"
+            );
             AssertLockedDown(overlay, "redis", redis["spec"]!["template"]!["spec"]!, container);
 
             // Only the gateway and the training pods reach it.
             var redisLabels = redis["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
-            var peers = manifest.OfKind("NetworkPolicy").Where(p => Selects(p["spec"]!["podSelector"]!.AsObject(), redisLabels))
-                .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? []).SelectMany(r => r!["from"]?.AsArray() ?? throw new InvalidOperationException($"{overlay}: a rule lets anyone reach Redis"))
-                .Select(peer => peer!["podSelector"]!["matchLabels"]!.AsObject()).ToList();
-            var gatewayLabels = manifest.Named("Deployment", "gateway")["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
-            var jobLabels = manifest.Named("Job", "recs-train")["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
-            var cronLabels = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
-            Assert.All(new[] { gatewayLabels, jobLabels, cronLabels }, labels => Assert.Contains(peers, peer => Matches(peer, labels)));
+            var peers = manifest
+                .OfKind("NetworkPolicy")
+                .Where(p => Selects(p["spec"]!["podSelector"]!.AsObject(), redisLabels))
+                .SelectMany(p => p["spec"]!["ingress"]?.AsArray() ?? [])
+                .SelectMany(r =>
+                    r!["from"]?.AsArray()
+                    ?? throw new InvalidOperationException($"{overlay}: a rule lets anyone reach Redis")
+                )
+                .Select(peer => peer!["podSelector"]!["matchLabels"]!.AsObject())
+                .ToList();
+            var gatewayLabels = manifest.Named("Deployment", "gateway")["spec"]!["template"]!["metadata"]![
+                "labels"
+            ]!.AsObject();
+            var jobLabels = manifest.Named("Job", "recs-train")["spec"]!["template"]!["metadata"]![
+                "labels"
+            ]!.AsObject();
+            var cronLabels = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]![
+                "metadata"
+            ]!["labels"]!.AsObject();
+            Assert.All(
+                new[] { gatewayLabels, jobLabels, cronLabels },
+                labels => Assert.Contains(peers, peer => Matches(peer, labels))
+            );
             foreach (var workload in new[] { "retrieval", "ranking" })
             {
-                var labels = manifest.Named("Deployment", workload)["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
+                var labels = manifest.Named("Deployment", workload)["spec"]!["template"]!["metadata"]![
+                    "labels"
+                ]!.AsObject();
                 Assert.DoesNotContain(peers, peer => Matches(peer, labels));
             }
         }
@@ -356,11 +480,24 @@ public sealed class ManifestTests
         var spec = job["spec"]!["template"]!["spec"]!;
         var container = spec["containers"]![0]!.AsObject();
         string[] listArgs = [.. container["args"]!.AsArray().Select(a => (string)a!)];
-        var bundlePath = DeployedService.Named("gateway").OptionsIn(await RenderedManifests.LoadAsync("prod")).BundlePath;
-        foreach (var args in new[] { listArgs, ["bundles", "rollback", bundlePath], ["bundles", "promote", bundlePath, "20261130T000000Z-0123abcd"] })
+        var bundlePath = DeployedService
+            .Named("gateway")
+            .OptionsIn(await RenderedManifests.LoadAsync("prod"))
+            .BundlePath;
+        foreach (
+            var args in new[]
+            {
+                listArgs,
+                ["bundles", "rollback", bundlePath],
+                ["bundles", "promote", bundlePath, "20261130T000000Z-0123abcd"],
+            }
+        )
         {
             var parsed = Cli.RecsCommand.Create(TextWriter.Null, TextWriter.Null).Parse(args);
-            Assert.True(parsed.Errors.Count == 0, $"recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}");
+            Assert.True(
+                parsed.Errors.Count == 0,
+                $"recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}"
+            );
         }
 
         Assert.Equal(["bundles", "list", bundlePath], listArgs);
@@ -385,7 +522,12 @@ public sealed class ManifestTests
                 Assert.Equal(service.Name, (string?)hpa["spec"]!["scaleTargetRef"]!["name"]);
                 Assert.InRange((int)hpa["spec"]!["minReplicas"]!, 1, (int)hpa["spec"]!["maxReplicas"]!);
                 var pdb = manifest.Named("PodDisruptionBudget", service.Name);
-                Assert.True(Matches(pdb["spec"]!["selector"]!["matchLabels"]!.AsObject(), deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()));
+                Assert.True(
+                    Matches(
+                        pdb["spec"]!["selector"]!["matchLabels"]!.AsObject(),
+                        deployment["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()
+                    )
+                );
             }
         }
     }
@@ -396,23 +538,46 @@ public sealed class ManifestTests
     /// </summary>
     private static bool IsSetting(Type options, string[] path) =>
         options.GetProperty(path[0]) is { CanWrite: true } property
-        && (path.Length == 1 || (property.PropertyType.IsClass && property.PropertyType != typeof(string) && IsSetting(property.PropertyType, path[1..])));
+        && (
+            path.Length == 1
+            || (
+                property.PropertyType.IsClass
+                && property.PropertyType != typeof(string)
+                && IsSetting(property.PropertyType, path[1..])
+            )
+        );
 
     private static void AssertLockedDown(string overlay, string name, JsonNode podSpec, JsonObject container)
     {
         Assert.True((bool?)podSpec["securityContext"]!["runAsNonRoot"] == true, $"{overlay}/{name} may run as root");
-        Assert.True((bool?)container["securityContext"]!["readOnlyRootFilesystem"] == true, $"{overlay}/{name} has a writable root file system");
-        Assert.True((bool?)container["securityContext"]!["allowPrivilegeEscalation"] == false, $"{overlay}/{name} allows privilege escalation");
+        Assert.True(
+            (bool?)container["securityContext"]!["readOnlyRootFilesystem"] == true,
+            $"{overlay}/{name} has a writable root file system"
+        );
+        Assert.True(
+            (bool?)container["securityContext"]!["allowPrivilegeEscalation"] == false,
+            $"{overlay}/{name} allows privilege escalation"
+        );
     }
 
     /// <summary>The volume mount that holds <paramref name="path"/>.</summary>
     private static JsonObject MountOf(JsonObject container, string path) =>
-        container["volumeMounts"]!.AsArray().Select(m => m!.AsObject())
-            .Where(m => path == (string)m["mountPath"]! || path.StartsWith((string)m["mountPath"]! + "/", StringComparison.Ordinal))
-            .OrderByDescending(m => ((string)m["mountPath"]!).Length).First();
+        container["volumeMounts"]!
+            .AsArray()
+            .Select(m => m!.AsObject())
+            .Where(m =>
+                path == (string)m["mountPath"]!
+                || path.StartsWith((string)m["mountPath"]! + "/", StringComparison.Ordinal)
+            )
+            .OrderByDescending(m => ((string)m["mountPath"]!).Length)
+            .First();
 
     private static string? ClaimOf(JsonNode podSpec, string volume) =>
-        (string?)podSpec["volumes"]!.AsArray().Single(v => (string?)v!["name"] == volume)!["persistentVolumeClaim"]?["claimName"];
+        (string?)
+            podSpec["volumes"]!
+                .AsArray()
+                .Single(v => (string?)v!["name"] == volume)!["persistentVolumeClaim"]
+                ?["claimName"];
 
     private static bool Matches(JsonObject selector, JsonObject labels) =>
         selector.Count > 0 && selector.All(s => (string?)labels[s.Key] == (string?)s.Value);
@@ -427,9 +592,13 @@ public sealed class ManifestTests
             return true;
         }
 
-        var byLabels = podSelector["matchLabels"] is not JsonObject match || match.All(s => (string?)labels[s.Key] == (string?)s.Value);
+        var byLabels =
+            podSelector["matchLabels"] is not JsonObject match
+            || match.All(s => (string?)labels[s.Key] == (string?)s.Value);
         var byExpressions = (podSelector["matchExpressions"]?.AsArray() ?? []).All(e =>
-            (string?)e!["operator"] == "In" && e["values"]!.AsArray().Any(v => (string?)v == (string?)labels[(string)e["key"]!]));
+            (string?)e!["operator"] == "In"
+            && e["values"]!.AsArray().Any(v => (string?)v == (string?)labels[(string)e["key"]!])
+        );
         return byLabels && byExpressions;
     }
 }

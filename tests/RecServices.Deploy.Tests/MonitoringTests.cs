@@ -17,10 +17,16 @@ public sealed partial class MonitoringTests
     {
         using var folder = new TempDirectory();
         var rules = folder.Write("rules.yaml", (await AlertRulesAsync())["spec"]!.ToJsonString()); // JSON is YAML
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "alerts.test.yaml"), Path.Combine(folder.Path, "alerts.test.yaml"));
+        File.Copy(
+            Path.Combine(AppContext.BaseDirectory, "alerts.test.yaml"),
+            Path.Combine(folder.Path, "alerts.test.yaml")
+        );
 
         var (checkCode, check) = await ExternalTools.RunAsync(ExternalTools.Promtool!, ["check", "rules", rules]);
-        var (testCode, test) = await ExternalTools.RunAsync(ExternalTools.Promtool!, ["test", "rules", Path.Combine(folder.Path, "alerts.test.yaml")]);
+        var (testCode, test) = await ExternalTools.RunAsync(
+            ExternalTools.Promtool!,
+            ["test", "rules", Path.Combine(folder.Path, "alerts.test.yaml")]
+        );
 
         Assert.True(checkCode == 0, check);
         Assert.Contains("SUCCESS: 6 rules found", check, StringComparison.Ordinal);
@@ -37,11 +43,23 @@ public sealed partial class MonitoringTests
         // promtool parses the queries as recording rules ($__rate_interval is Grafana's; 5m stands in for it).
         var recording = new JsonObject
         {
-            ["groups"] = new JsonArray(new JsonObject
-            {
-                ["name"] = "dashboard",
-                ["rules"] = new JsonArray([.. queries.Select((q, i) => (JsonNode)new JsonObject { ["record"] = $"dashboard:query_{i}", ["expr"] = q.Replace("$__rate_interval", "5m", StringComparison.Ordinal) })]),
-            }),
+            ["groups"] = new JsonArray(
+                new JsonObject
+                {
+                    ["name"] = "dashboard",
+                    ["rules"] = new JsonArray([
+                        .. queries.Select(
+                            (q, i) =>
+                                (JsonNode)
+                                    new JsonObject
+                                    {
+                                        ["record"] = $"dashboard:query_{i}",
+                                        ["expr"] = q.Replace("$__rate_interval", "5m", StringComparison.Ordinal),
+                                    }
+                        ),
+                    ]),
+                }
+            ),
         };
         var rules = folder.Write("dashboard.rules.yaml", recording.ToJsonString());
 
@@ -58,9 +76,17 @@ public sealed partial class MonitoringTests
     [PromtoolFact]
     public async Task AlertsAndDashboard_ReadOnlySeriesTheServicesExport()
     {
-        var queries = Queries(await DashboardAsync()).Concat((await AlertRulesAsync())["spec"]!["groups"]!.AsArray()
-            .SelectMany(g => g!["rules"]!.AsArray()).Select(r => (string)r!["expr"]!)).ToList();
-        var used = queries.SelectMany(q => SeriesName().Matches(q).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        var queries = Queries(await DashboardAsync())
+            .Concat(
+                (await AlertRulesAsync())["spec"]!["groups"]!
+                    .AsArray()
+                    .SelectMany(g => g!["rules"]!.AsArray())
+                    .Select(r => (string)r!["expr"]!)
+            )
+            .ToList();
+        var used = queries
+            .SelectMany(q => SeriesName().Matches(q).Select(m => m.Groups[1].Value))
+            .ToHashSet(StringComparer.Ordinal);
 
         var exported = new HashSet<string>(StringComparer.Ordinal);
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
@@ -76,7 +102,14 @@ public sealed partial class MonitoringTests
 
         Assert.All(degraded, i => Assert.True(i.Degraded));
         Assert.True(used.Count >= 10, string.Join(", ", used));
-        Assert.All(used, name => Assert.True(exported.Contains(name), $"{name} is read by an alert or the dashboard but no service exports it"));
+        Assert.All(
+            used,
+            name =>
+                Assert.True(
+                    exported.Contains(name),
+                    $"{name} is read by an alert or the dashboard but no service exports it"
+                )
+        );
     }
 
     /// <summary>A series name in a query: an identifier followed by a selector's brace or a range's bracket.</summary>
@@ -100,12 +133,15 @@ public sealed partial class MonitoringTests
     private static IEnumerable<string> Queries(JsonObject dashboard) =>
         dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => (string)t!["expr"]!);
 
-    private static async Task<JsonObject> AlertRulesAsync() => Assert.Single((await RenderedManifests.LoadAsync("prod")).OfKind("PrometheusRule"));
+    private static async Task<JsonObject> AlertRulesAsync() =>
+        Assert.Single((await RenderedManifests.LoadAsync("prod")).OfKind("PrometheusRule"));
 
     private static async Task<JsonObject> DashboardAsync()
     {
         var configMap = (await RenderedManifests.LoadAsync("prod")).Named("ConfigMap", "recs-grafana-dashboard");
         Assert.Equal("1", (string?)configMap["metadata"]!["labels"]!["grafana_dashboard"]);
-        return JsonNode.Parse((string)configMap["data"]![DashboardKey]!, documentOptions: new JsonDocumentOptions())!.AsObject();
+        return JsonNode
+            .Parse((string)configMap["data"]![DashboardKey]!, documentOptions: new JsonDocumentOptions())!
+            .AsObject();
     }
 }

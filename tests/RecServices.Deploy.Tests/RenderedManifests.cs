@@ -11,7 +11,11 @@ public static class RenderedManifests
     private static readonly Lazy<Task<(int Code, string Output, string Folder)>> Checked = new(CheckAsync);
 
     public static string[] Overlays { get; } =
-        Directory.GetDirectories(Path.Combine(ExternalTools.RepositoryRoot, "deploy", "kubernetes", "overlays")).Select(Path.GetFileName).Order().ToArray()!;
+        Directory
+            .GetDirectories(Path.Combine(ExternalTools.RepositoryRoot, "deploy", "kubernetes", "overlays"))
+            .Select(Path.GetFileName)
+            .Order()
+            .ToArray()!;
 
     /// <summary>deploy/check.sh's exit code and output.</summary>
     public static async Task<(int Code, string Output)> CheckAsync(string overlay)
@@ -32,7 +36,11 @@ public static class RenderedManifests
     private static async Task<(int Code, string Output, string Folder)> CheckAsync()
     {
         var folder = Directory.CreateTempSubdirectory("recs-manifests-").FullName;
-        var (code, output) = await ExternalTools.RunAsync("bash", [Path.Combine(ExternalTools.RepositoryRoot, "deploy", "check.sh"), folder], TimeSpan.FromMinutes(3));
+        var (code, output) = await ExternalTools.RunAsync(
+            "bash",
+            [Path.Combine(ExternalTools.RepositoryRoot, "deploy", "check.sh"), folder],
+            TimeSpan.FromMinutes(3)
+        );
         return (code, output, folder);
     }
 }

@@ -15,7 +15,8 @@ namespace RecServices.FunctionalTests;
 /// reflection off: each refusal gets its gRPC status and a message saying what to fix, scopes split reading from
 /// writing, a user's token reaches that user only, health checks need no token.
 /// </summary>
-public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem fixture) : IClassFixture<AuthenticationTests.AuthenticatedSystem>
+public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem fixture)
+    : IClassFixture<AuthenticationTests.AuthenticatedSystem>
 {
     private const string Issuer = "https://issuer.test/";
     private const string Audience = "recservices";
@@ -26,12 +27,24 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         var other = new RsaSecurityKey(RSA.Create(2048));
         var cases = new (string? Token, string Message)[]
         {
-            (null, "this call needs a bearer token: send metadata 'authorization: Bearer <JWT>' from https://issuer.test/"),
+            (
+                null,
+                "this call needs a bearer token: send metadata 'authorization: Bearer <JWT>' from https://issuer.test/"
+            ),
             ("not-a-jwt", "the bearer token is not a JWT"),
-            (fixture.Token("u1", ["recs.read"], expires: DateTime.UtcNow.AddMinutes(-5)), "the bearer token expired at"),
+            (
+                fixture.Token("u1", ["recs.read"], expires: DateTime.UtcNow.AddMinutes(-5)),
+                "the bearer token expired at"
+            ),
             (fixture.Token("u1", ["recs.read"], audience: "someone-else"), "its aud claim must be 'recservices'"),
-            (fixture.Token("u1", ["recs.read"], issuer: "https://other.test/"), "its iss claim must be 'https://issuer.test/'"),
-            (fixture.Token("u1", ["recs.read"], key: other), "the bearer token's signature does not verify with the keys of https://issuer.test/"),
+            (
+                fixture.Token("u1", ["recs.read"], issuer: "https://other.test/"),
+                "its iss claim must be 'https://issuer.test/'"
+            ),
+            (
+                fixture.Token("u1", ["recs.read"], key: other),
+                "the bearer token's signature does not verify with the keys of https://issuer.test/"
+            ),
         };
         foreach (var (token, message) in cases)
         {
@@ -50,13 +63,18 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
 
         var list = await fixture.RecommendAsync(reader, "u1");
         var recorded = await fixture.RecordAsync(writer, "u1", "auth-scopes-1");
-        var cannotWrite = await Assert.ThrowsAsync<RpcException>(() => fixture.RecordAsync(reader, "u1", "auth-scopes-2"));
+        var cannotWrite = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.RecordAsync(reader, "u1", "auth-scopes-2")
+        );
         var cannotRead = await Assert.ThrowsAsync<RpcException>(() => fixture.RecommendAsync(writer, "u1"));
 
         Assert.Equal(3, list.Count);
         Assert.Equal("auth-scopes-1", recorded.EventId);
         Assert.Equal(StatusCode.PermissionDenied, cannotWrite.StatusCode);
-        Assert.Equal("the token lacks scope 'recs.write', which recservices.gateway.v1.GatewayService/RecordInteraction needs: ask the issuer for a token with it", cannotWrite.Status.Detail);
+        Assert.Equal(
+            "the token lacks scope 'recs.write', which recservices.gateway.v1.GatewayService/RecordInteraction needs: ask the issuer for a token with it",
+            cannotWrite.Status.Detail
+        );
         Assert.Equal(StatusCode.PermissionDenied, cannotRead.StatusCode);
         Assert.Contains("scope 'recs.read'", cannotRead.Status.Detail);
     }
@@ -76,8 +94,14 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         var noSubject = await Assert.ThrowsAsync<RpcException>(() => fixture.RecommendAsync(nobody, "u3"));
 
         Assert.Equal(3, own.Count);
-        Assert.All(new[] { readOther, writeOther, noSubject }, e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode));
-        Assert.Equal("the token acts for one user (its 'sub' claim) and user_id names another: send that user's id, or use a token with scope 'recs.any_user'", readOther.Status.Detail);
+        Assert.All(
+            new[] { readOther, writeOther, noSubject },
+            e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode)
+        );
+        Assert.Equal(
+            "the token acts for one user (its 'sub' claim) and user_id names another: send that user's id, or use a token with scope 'recs.any_user'",
+            readOther.Status.Detail
+        );
         Assert.StartsWith("the token names no user (claim 'sub')", noSubject.Status.Detail);
         Assert.Equal(3, anyRead.Count);
         Assert.Equal("auth-user-2", anyWrite.EventId);
@@ -88,7 +112,9 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
     {
         var health = await ServiceSystem.HealthAsync(fixture.System.GatewayPorts.Grpc);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{fixture.System.GatewayPorts.Grpc}");
-        using var reflection = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(30));
+        using var reflection = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(
+            deadline: DateTime.UtcNow.AddSeconds(30)
+        );
         var off = await Assert.ThrowsAsync<RpcException>(async () =>
         {
             await reflection.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
@@ -112,15 +138,20 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         public async Task InitializeAsync()
         {
             var keys = Path.Combine(_directory, "signing-keys.pem");
-            await File.WriteAllTextAsync(keys, "# the issuer's public key\n" + _key.Rsa.ExportSubjectPublicKeyInfoPem() + "\n");
-            System = await ServiceSystem.StartAsync(TestBundle.Path,
-            [
-                "--Recs:Auth:Enabled=true",
-                $"--Recs:Auth:Issuer={Issuer}",
-                $"--Recs:Auth:Audience={Audience}",
-                $"--Recs:Auth:SigningKeysPath={keys}",
-                "--Recs:Reflection=false",
-            ]);
+            await File.WriteAllTextAsync(
+                keys,
+                "# the issuer's public key\n" + _key.Rsa.ExportSubjectPublicKeyInfoPem() + "\n"
+            );
+            System = await ServiceSystem.StartAsync(
+                TestBundle.Path,
+                [
+                    "--Recs:Auth:Enabled=true",
+                    $"--Recs:Auth:Issuer={Issuer}",
+                    $"--Recs:Auth:Audience={Audience}",
+                    $"--Recs:Auth:SigningKeysPath={keys}",
+                    "--Recs:Reflection=false",
+                ]
+            );
         }
 
         public async Task DisposeAsync()
@@ -132,7 +163,14 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         /// <summary>
         /// A signed token for <paramref name="subject"/> (none when null) with each scope as one <c>scope</c> claim.
         /// </summary>
-        public string Token(string? subject, string[] scopes, DateTime? expires = null, string audience = Audience, string issuer = Issuer, SecurityKey? key = null)
+        public string Token(
+            string? subject,
+            string[] scopes,
+            DateTime? expires = null,
+            string audience = Audience,
+            string issuer = Issuer,
+            SecurityKey? key = null
+        )
         {
             var claims = new List<Claim>();
             if (subject is not null)
@@ -142,21 +180,27 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
 
             claims.AddRange(scopes.Select(s => new Claim("scope", s)));
             var expiry = expires ?? DateTime.UtcNow.AddMinutes(10);
-            return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-            {
-                Subject = new ClaimsIdentity(claims),
-                Issuer = issuer,
-                Audience = audience,
-                NotBefore = expiry.AddMinutes(-20),
-                IssuedAt = expiry.AddMinutes(-20),
-                Expires = expiry,
-                SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.RsaSha256),
-            });
+            return new JsonWebTokenHandler().CreateToken(
+                new SecurityTokenDescriptor
+                {
+                    Subject = new ClaimsIdentity(claims),
+                    Issuer = issuer,
+                    Audience = audience,
+                    NotBefore = expiry.AddMinutes(-20),
+                    IssuedAt = expiry.AddMinutes(-20),
+                    Expires = expiry,
+                    SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.RsaSha256),
+                }
+            );
         }
 
         public async Task<List<RecommendResponse>> RecommendAsync(string? token, string user)
         {
-            using var call = System.GatewayClient.Recommend(new RecommendRequest { UserId = user, Count = 3 }, Headers(token), DateTime.UtcNow.AddSeconds(30));
+            using var call = System.GatewayClient.Recommend(
+                new RecommendRequest { UserId = user, Count = 3 },
+                Headers(token),
+                DateTime.UtcNow.AddSeconds(30)
+            );
             var items = new List<RecommendResponse>();
             await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
             {
@@ -167,9 +211,21 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         }
 
         public async Task<RecordInteractionResponse> RecordAsync(string? token, string user, string eventId) =>
-            await System.GatewayClient.RecordInteractionAsync(
-                new RecordInteractionRequest { UserId = user, ItemId = "i7", Kind = InteractionKind.Watched, EventId = eventId }, Headers(token), DateTime.UtcNow.AddSeconds(30)).ResponseAsync.WithTimeout();
+            await System
+                .GatewayClient.RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = user,
+                        ItemId = "i7",
+                        Kind = InteractionKind.Watched,
+                        EventId = eventId,
+                    },
+                    Headers(token),
+                    DateTime.UtcNow.AddSeconds(30)
+                )
+                .ResponseAsync.WithTimeout();
 
-        private static Metadata? Headers(string? token) => token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
+        private static Metadata? Headers(string? token) =>
+            token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
     }
 }

@@ -6,9 +6,9 @@ using RecServices.Core.Bundles;
 using RecServices.Gateway.Services;
 using RecServices.Ranking.Services;
 using RecServices.Retrieval.Services;
+using RecServices.ServiceDefaults;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Ranking;
-using RecServices.ServiceDefaults;
 
 namespace RecServices.FunctionalTests;
 
@@ -36,23 +36,28 @@ public sealed class BundleReloadTests
         using var stop = new CancellationTokenSource();
 
         // Eight callers without pause, from before the promotion to after the rollback.
-        var callers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
-        {
-            for (var n = 0; !stop.IsCancellationRequested; n++)
-            {
-                var user = users[(w * 37 + n * 11) % users.Length];
-                var started = DateTime.UtcNow;
-                try
+        var callers = Enumerable
+            .Range(0, 8)
+            .Select(w =>
+                Task.Run(async () =>
                 {
-                    var items = await system.RecommendAsync(user, 10);
-                    answers.Enqueue(new Answer(user, started, DateTime.UtcNow, items));
-                }
-                catch (RpcException e)
-                {
-                    errors.Enqueue($"{user}: {e.Status}");
-                }
-            }
-        })).ToArray();
+                    for (var n = 0; !stop.IsCancellationRequested; n++)
+                    {
+                        var user = users[(w * 37 + n * 11) % users.Length];
+                        var started = DateTime.UtcNow;
+                        try
+                        {
+                            var items = await system.RecommendAsync(user, 10);
+                            answers.Enqueue(new Answer(user, started, DateTime.UtcNow, items));
+                        }
+                        catch (RpcException e)
+                        {
+                            errors.Enqueue($"{user}: {e.Status}");
+                        }
+                    }
+                })
+            )
+            .ToArray();
 
         await Until(answers, m1, DateTime.MinValue);
         BundleValidation.Validate(root.VersionPath(v2));
@@ -92,9 +97,19 @@ public sealed class BundleReloadTests
         {
             var (bundle, ranker) = rankers[answer.Version];
             var profileUser = histories.Users![byUser[answer.User]];
-            var history = TwoStagePipeline.Newest(users1.Of(byUser[answer.User]).ToArray().Select(i => bundle.Catalog.Index[histories.Catalog.Items[i].Id]).ToArray());
+            var history = TwoStagePipeline.Newest(
+                users1
+                    .Of(byUser[answer.User])
+                    .ToArray()
+                    .Select(i => bundle.Catalog.Index[histories.Catalog.Items[i].Id])
+                    .ToArray()
+            );
             var top = new RankedItem[1];
-            ranker.Rank(new UserProfile(history, profileUser.Age, profileUser.Gender), [bundle.Catalog.Index[answer.Items[0].ItemId]], top);
+            ranker.Rank(
+                new UserProfile(history, profileUser.Age, profileUser.Gender),
+                [bundle.Catalog.Index[answer.Items[0].ItemId]],
+                top
+            );
             Assert.Equal(top[0].Score, answer.Items[0].Score, 3);
         }
 
@@ -129,7 +144,10 @@ public sealed class BundleReloadTests
         };
         foreach (var refused in refusals)
         {
-            await TaskTimeouts.Until(() => Task.FromResult(refused() is not null), "every service to refuse the corrupted version");
+            await TaskTimeouts.Until(
+                () => Task.FromResult(refused() is not null),
+                "every service to refuse the corrupted version"
+            );
             Assert.Contains(root.VersionPath(v2), refused());
             Assert.Contains("checksum mismatch", refused());
         }
@@ -141,7 +159,10 @@ public sealed class BundleReloadTests
         Assert.All(after, i => Assert.False(i.Degraded));
         foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
         {
-            Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, await ServiceSystem.HealthAsync(port));
+            Assert.Equal(
+                Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving,
+                await ServiceSystem.HealthAsync(port)
+            );
         }
     }
 
@@ -152,12 +173,42 @@ public sealed class BundleReloadTests
         var (root, _, v2) = TestVersions.NewRoot(dir.Path);
         await using var system = await ServiceSystem.StartAsync(root.Path, hostArgs: Reloading);
         var client = system.GatewayClient;
-        var first = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u5", ItemId = "i3", Kind = InteractionKind.Watched, EventId = "before" }).ResponseAsync.WithTimeout();
+        var first = await client
+            .RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = "u5",
+                    ItemId = "i3",
+                    Kind = InteractionKind.Watched,
+                    EventId = "before",
+                }
+            )
+            .ResponseAsync.WithTimeout();
 
         root.SetCurrent(v2);
         await EveryStageServesAsync(system, Version(root, v2));
-        var second = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u5", ItemId = "i4", Kind = InteractionKind.Watched, EventId = "after" }).ResponseAsync.WithTimeout();
-        var replay = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u5", ItemId = "i3", Kind = InteractionKind.Watched, EventId = "before" }).ResponseAsync.WithTimeout();
+        var second = await client
+            .RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = "u5",
+                    ItemId = "i4",
+                    Kind = InteractionKind.Watched,
+                    EventId = "after",
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        var replay = await client
+            .RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = "u5",
+                    ItemId = "i3",
+                    Kind = InteractionKind.Watched,
+                    EventId = "before",
+                }
+            )
+            .ResponseAsync.WithTimeout();
         var list = await system.RecommendAsync("u5", 50);
 
         Assert.Equal(first.HistoryCount + (first.HistoryCount == second.HistoryCount ? 0 : 1), second.HistoryCount); // the history kept, never re-seeded
@@ -177,7 +228,10 @@ public sealed class BundleReloadTests
         var served = Bundle.Load(TestVersions.FirstPath, BundleParts.Core);
         var gatewayVersion = Bundle.ReadManifest(TestVersions.SecondPath).Version;
         Assert.NotEqual(gatewayVersion, served.Manifest.Version);
-        await using var system = await ServiceSystem.StartAsync(TestVersions.FirstPath, gatewayArgs: [$"--Recs:BundlePath={TestVersions.SecondPath}"]);
+        await using var system = await ServiceSystem.StartAsync(
+            TestVersions.FirstPath,
+            gatewayArgs: [$"--Recs:BundlePath={TestVersions.SecondPath}"]
+        );
         var user = Bundle.Load(TestVersions.SecondPath, BundleParts.Users).Users![3].Id;
 
         var list = await system.RecommendAsync(user, 5);
@@ -195,10 +249,21 @@ public sealed class BundleReloadTests
     /// </summary>
     private static async Task<DateTime> EveryStageServesAsync(ServiceSystem system, string version)
     {
-        await TaskTimeouts.Until(() => Task.FromResult(
-            system.Retrieval!.Services.GetRequiredService<Readiness<RetrievalState>>().Value?.Bundle.Manifest.Version == version
-            && system.Ranking!.Services.GetRequiredService<Readiness<RankingState>>().Value?.Bundle.Manifest.Version == version
-            && system.Gateway!.Services.GetRequiredService<Readiness<GatewayState>>().Value?.Bundle.Manifest.Version == version), $"every stage to serve {version}");
+        await TaskTimeouts.Until(
+            () =>
+                Task.FromResult(
+                    system
+                        .Retrieval!.Services.GetRequiredService<Readiness<RetrievalState>>()
+                        .Value?.Bundle.Manifest.Version == version
+                        && system
+                            .Ranking!.Services.GetRequiredService<Readiness<RankingState>>()
+                            .Value?.Bundle.Manifest.Version == version
+                        && system
+                            .Gateway!.Services.GetRequiredService<Readiness<GatewayState>>()
+                            .Value?.Bundle.Manifest.Version == version
+                ),
+            $"every stage to serve {version}"
+        );
         return DateTime.UtcNow;
     }
 
@@ -207,9 +272,16 @@ public sealed class BundleReloadTests
     /// <paramref name="since"/>.
     /// </summary>
     private static Task Until(ConcurrentQueue<Answer> answers, string version, DateTime since) =>
-        TaskTimeouts.Until(() => Task.FromResult(answers.Count(a => a.Started > since && a.Items.Count > 0 && a.Version == version) >= 30), $"30 answers on {version}");
+        TaskTimeouts.Until(
+            () =>
+                Task.FromResult(
+                    answers.Count(a => a.Started > since && a.Items.Count > 0 && a.Version == version) >= 30
+                ),
+            $"30 answers on {version}"
+        );
 
-    private static string Version(BundleRoot root, string directory) => Bundle.ReadManifest(root.VersionPath(directory)).Version;
+    private static string Version(BundleRoot root, string directory) =>
+        Bundle.ReadManifest(root.VersionPath(directory)).Version;
 
     private sealed record Answer(string User, DateTime Started, DateTime Ended, List<RecommendResponse> Items)
     {

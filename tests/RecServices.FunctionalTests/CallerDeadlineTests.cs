@@ -20,17 +20,20 @@ public sealed class CallerDeadlineTests
     public async Task Recommend_CallerDeadlineShorterThanRanking_IsNeitherLoggedNorCountedAsARankingFailure()
     {
         var providers = new List<FakeLoggerProvider>();
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: services =>
-        {
-            services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<SlowRanking>());
-            var provider = new FakeLoggerProvider();
-            lock (providers)
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            configureServices: services =>
             {
-                providers.Add(provider);
-            }
+                services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<SlowRanking>());
+                var provider = new FakeLoggerProvider();
+                lock (providers)
+                {
+                    providers.Add(provider);
+                }
 
-            services.AddSingleton<ILoggerProvider>(provider);
-        });
+                services.AddSingleton<ILoggerProvider>(provider);
+            }
+        );
         var gatewayLog = providers[^1];
         Assert.NotEmpty(await system.RecommendAsync("u1", 10)); // connections open and code jitted, with time to spare (ranking's 2 s)
         var before = gatewayLog.Collector.Count; // what start-up wrote
@@ -55,26 +58,37 @@ public sealed class CallerDeadlineTests
         var statuses = new List<StatusCode>();
         for (var i = 0; i < 10; i++)
         {
-            using var call = system.GatewayClient.Recommend(new RecommendRequest { UserId = $"u{i + 1}", Count = 10 }, deadline: DateTime.UtcNow.AddMilliseconds(300));
+            using var call = system.GatewayClient.Recommend(
+                new RecommendRequest { UserId = $"u{i + 1}", Count = 10 },
+                deadline: DateTime.UtcNow.AddMilliseconds(300)
+            );
             var e = await Assert.ThrowsAsync<RpcException>(async () =>
             {
-                await foreach (var _ in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-                {
-                }
+                await foreach (var _ in call.ResponseStream.ReadAllAsync().WithTimeoutEach()) { }
             });
             statuses.Add(e.StatusCode);
         }
 
         Assert.All(statuses, s => Assert.Equal(StatusCode.DeadlineExceeded, s));
         Assert.Equal(0, Interlocked.Read(ref degraded));
-        Assert.Empty(gatewayLog.Collector.GetSnapshot().Skip(before).Where(l => l.Level >= LogLevel.Warning).Select(l => $"{l.Category}: {l.Message}"));
+        Assert.Empty(
+            gatewayLog
+                .Collector.GetSnapshot()
+                .Skip(before)
+                .Where(l => l.Level >= LogLevel.Warning)
+                .Select(l => $"{l.Category}: {l.Message}")
+        );
     }
 
     /// <summary>Ranking that takes two seconds before it starts (every other RPC untouched).</summary>
     private sealed class SlowRanking : Interceptor
     {
         public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-            TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+            TRequest request,
+            IServerStreamWriter<TResponse> responseStream,
+            ServerCallContext context,
+            ServerStreamingServerMethod<TRequest, TResponse> continuation
+        )
         {
             if (context.Method.EndsWith("/RankCandidates", StringComparison.Ordinal))
             {

@@ -23,13 +23,19 @@ public sealed class CandidateColumnsTests
         for (var user = 0; user < 40; user++)
         {
             // A key equal in text but another string instance must still map to the one key entry.
-            var context = contexts.Create(histories.Of(user).ToArray(), bundle.Users![user].Country is { } c ? new string(c) : null);
+            var context = contexts.Create(
+                histories.Of(user).ToArray(),
+                bundle.Users![user].Country is { } c ? new string(c) : null
+            );
             var set = generator.Generate(context, 200);
             var response = new GetCandidatesResponse();
 
             CandidateColumns.Write(set, bundle.Catalog, indexes, response);
 
-            Assert.Equal(set.Items, indexes ? response.ItemIndexes : response.ItemIds.Select(id => bundle.Catalog.Index[id]));
+            Assert.Equal(
+                set.Items,
+                indexes ? response.ItemIndexes : response.ItemIds.Select(id => bundle.Catalog.Index[id])
+            );
             Assert.Equal(response.SourceKeys.Count, response.SourceKeys.Distinct(StringComparer.Ordinal).Count());
             for (var position = 0; position < set.Count; position++)
             {

@@ -12,14 +12,25 @@ public sealed class ClientBalancingTests
     [Fact]
     public async Task Recommend_DnsAddresses_ReachesBothBackendsThroughTheBalancer()
     {
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: HostMetrics.AddTo, dnsAddresses: true);
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            configureServices: HostMetrics.AddTo,
+            dnsAddresses: true
+        );
         {
             var items = await system.RecommendAsync("u5", 5);
 
             Assert.Equal(5, items.Count);
             Assert.All(items, i => Assert.False(i.Degraded, i.DegradedReason));
             var client = HostMetrics.Collect(system.Gateway!)[RpcMetrics.ClientDuration];
-            Assert.NotEmpty(HostMetrics.Points(client, (RecsTelemetry.ServerAddress, "localhost"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc), (RecsTelemetry.RpcResponseStatusCode, "OK")));
+            Assert.NotEmpty(
+                HostMetrics.Points(
+                    client,
+                    (RecsTelemetry.ServerAddress, "localhost"),
+                    (RecsTelemetry.ServerPort, system.RankingPorts.Grpc),
+                    (RecsTelemetry.RpcResponseStatusCode, "OK")
+                )
+            );
         }
     }
 }

@@ -33,9 +33,14 @@ public sealed class DegradedTests
 
         var u5 = bundle.Users!.Select((u, index) => (u.Id, index)).Single(u => u.Id == "u5").index;
         var history = TestBundle.Histories(bundle).Of(u5).ToArray();
-        var context = new UserContextFactory(bundle.Catalog, RetrievalOptions.Default).Create(history, bundle.Users![u5].Country);
-        var retrievalOrder = new CandidateGenerator(bundle, RetrievalOptions.Default).Generate(context, RetrievalOptions.Default.DefaultMaxCandidates).Items
-            .Select(i => bundle.Catalog.Items[i].Id).ToList();
+        var context = new UserContextFactory(bundle.Catalog, RetrievalOptions.Default).Create(
+            history,
+            bundle.Users![u5].Country
+        );
+        var retrievalOrder = new CandidateGenerator(bundle, RetrievalOptions.Default)
+            .Generate(context, RetrievalOptions.Default.DefaultMaxCandidates)
+            .Items.Select(i => bundle.Catalog.Items[i].Id)
+            .ToList();
         Assert.Equal(retrievalOrder.Take(15), items.Select(i => i.ItemId));
         Assert.DoesNotContain(items, i => history.Contains(bundle.Catalog.Index[i.ItemId]));
         Assert.All(items, i => Assert.NotEmpty(i.Sources));
@@ -55,7 +60,10 @@ public sealed class DegradedTests
         Assert.All(items, i => Assert.StartsWith("retrieval unavailable", i.DegradedReason));
         var u5 = bundle.Users!.Select((u, index) => (u.Id, index)).Single(u => u.Id == "u5").index;
         var seen = TestBundle.Histories(bundle).Of(u5).ToArray().Select(i => bundle.Catalog.Items[i].Id).ToHashSet();
-        var expected = bundle.Tops!.Global.Items.Select(i => bundle.Catalog.Items[i].Id).Where(id => !seen.Contains(id)).Take(10);
+        var expected = bundle
+            .Tops!.Global.Items.Select(i => bundle.Catalog.Items[i].Id)
+            .Where(id => !seen.Contains(id))
+            .Take(10);
         Assert.Equal(expected, items.Select(i => i.ItemId));
     }
 
@@ -67,22 +75,32 @@ public sealed class DegradedTests
     public async Task Recommend_RankingHangs_AfterTheBreakerOpensCallsSkipItAndAnswerAtOnce()
     {
         var gate = new LoadSheddingTests.HeldRanking();
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path,
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
             ["--Recs:RankingTimeoutMs=300", "--Recs:BreakerFailures=2", "--Recs:BreakerOpenMs=60000"],
             services =>
             {
                 services.AddSingleton(gate);
-                services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.Interceptors.Add<LoadSheddingTests.HeldRanking.Interceptor>());
-            });
+                services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o =>
+                    o.Interceptors.Add<LoadSheddingTests.HeldRanking.Interceptor>()
+                );
+            }
+        );
 
         var waited = new[] { await system.RecommendAsync("u1", 5), await system.RecommendAsync("u2", 5) };
         var skipped = new[] { await system.RecommendAsync("u3", 5), await system.RecommendAsync("u4", 5) };
         var calledRanking = gate.Waiting;
         gate.Release();
 
-        Assert.All(waited.SelectMany(l => l), i => Assert.Equal("ranking unavailable (DeadlineExceeded): retrieval order", i.DegradedReason));
+        Assert.All(
+            waited.SelectMany(l => l),
+            i => Assert.Equal("ranking unavailable (DeadlineExceeded): retrieval order", i.DegradedReason)
+        );
         Assert.All(skipped, l => Assert.Equal(5, l.Count));
-        Assert.All(skipped.SelectMany(l => l), i => Assert.Equal("ranking skipped after repeated failures: retrieval order", i.DegradedReason));
+        Assert.All(
+            skipped.SelectMany(l => l),
+            i => Assert.Equal("ranking skipped after repeated failures: retrieval order", i.DegradedReason)
+        );
         Assert.Equal(2, calledRanking); // the skipped calls never reached ranking
     }
 
@@ -95,7 +113,10 @@ public sealed class DegradedTests
         await ranking.StartAsync().WithTimeout();
         try
         {
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await ServiceSystem.HealthAsync(ports.Grpc).WithTimeout());
+            Assert.Equal(
+                HealthCheckResponse.Types.ServingStatus.NotServing,
+                await ServiceSystem.HealthAsync(ports.Grpc).WithTimeout()
+            );
             using var channel = Grpc.Net.Client.GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}");
             var request = new RankCandidatesRequest { CandidateItemIds = { "i1" } };
             var e = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -112,7 +133,11 @@ public sealed class DegradedTests
                 File.Copy(file, Path.Combine(empty, Path.GetFileName(file)));
             }
 
-            await TaskTimeouts.Until(async () => await ServiceSystem.HealthAsync(ports.Grpc) == HealthCheckResponse.Types.ServingStatus.Serving, "the ranking service to load the bundle");
+            await TaskTimeouts.Until(
+                async () =>
+                    await ServiceSystem.HealthAsync(ports.Grpc) == HealthCheckResponse.Types.ServingStatus.Serving,
+                "the ranking service to load the bundle"
+            );
         }
         finally
         {
@@ -120,5 +145,4 @@ public sealed class DegradedTests
             Directory.Delete(empty, recursive: true);
         }
     }
-
 }

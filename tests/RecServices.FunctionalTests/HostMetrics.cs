@@ -17,8 +17,12 @@ public sealed class HostMetrics
     {
         var metrics = new HostMetrics();
         services.AddSingleton(metrics);
-        services.ConfigureOpenTelemetryMeterProvider(provider => provider.AddInMemoryExporter(
-            metrics._exported, reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue));
+        services.ConfigureOpenTelemetryMeterProvider(provider =>
+            provider.AddInMemoryExporter(
+                metrics._exported,
+                reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue
+            )
+        );
     }
 
     /// <summary>

@@ -16,26 +16,61 @@ public sealed class LoadSheddingTests
     public async Task CallsPastTheLimit_AreShedAtOnce_TheAdmittedOnesAndHealthChecksAreServed()
     {
         var gate = new HeldRanking();
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:MaxConcurrentCalls=2"], services =>
-        {
-            services.AddSingleton(gate);
-            services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<HeldRanking.Interceptor>());
-        });
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            ["--Recs:MaxConcurrentCalls=2"],
+            services =>
+            {
+                services.AddSingleton(gate);
+                services.Configure<GrpcServiceOptions>(o => o.Interceptors.Add<HeldRanking.Interceptor>());
+            }
+        );
 
         var admitted = new[] { system.RecommendAsync("u1", 5), system.RecommendAsync("u2", 5) };
         await TaskTimeouts.Until(() => Task.FromResult(gate.Waiting >= 2), "both admitted calls to reach ranking");
-        var shed = await Task.WhenAll(Enumerable.Range(3, 4).Select(u => Assert.ThrowsAsync<RpcException>(() => system.RecommendAsync($"u{u}", 5))));
-        var write = await Assert.ThrowsAsync<RpcException>(() => system.GatewayClient.RecordInteractionAsync(
-            new RecordInteractionRequest { UserId = "u9", ItemId = "i3", Kind = InteractionKind.Watched, EventId = "shed-write" }).ResponseAsync.WithTimeout());
+        var shed = await Task.WhenAll(
+            Enumerable
+                .Range(3, 4)
+                .Select(u => Assert.ThrowsAsync<RpcException>(() => system.RecommendAsync($"u{u}", 5)))
+        );
+        var write = await Assert.ThrowsAsync<RpcException>(() =>
+            system
+                .GatewayClient.RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = "u9",
+                        ItemId = "i3",
+                        Kind = InteractionKind.Watched,
+                        EventId = "shed-write",
+                    }
+                )
+                .ResponseAsync.WithTimeout()
+        );
         var health = await ServiceSystem.HealthAsync(system.GatewayPorts.Grpc);
         gate.Release();
         var served = await Task.WhenAll(admitted).WithTimeout();
         // The same event id with another item: ALREADY_EXISTS had the shed call recorded anything.
-        var after = await system.GatewayClient.RecordInteractionAsync(
-            new RecordInteractionRequest { UserId = "u9", ItemId = "i4", Kind = InteractionKind.Watched, EventId = "shed-write" }).ResponseAsync.WithTimeout();
+        var after = await system
+            .GatewayClient.RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = "u9",
+                    ItemId = "i4",
+                    Kind = InteractionKind.Watched,
+                    EventId = "shed-write",
+                }
+            )
+            .ResponseAsync.WithTimeout();
 
         Assert.All(shed.Append(write), e => Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode));
-        Assert.All(shed.Append(write), e => Assert.Equal("the gateway is at its limit of 2 calls in flight; retry after a short, jittered backoff", e.Status.Detail));
+        Assert.All(
+            shed.Append(write),
+            e =>
+                Assert.Equal(
+                    "the gateway is at its limit of 2 calls in flight; retry after a short, jittered backoff",
+                    e.Status.Detail
+                )
+        );
         Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health);
         Assert.All(served, list => Assert.Equal(5, list.Count));
         Assert.All(served, list => Assert.All(list, i => Assert.False(i.Degraded)));
@@ -55,7 +90,11 @@ public sealed class LoadSheddingTests
         public sealed class Interceptor(HeldRanking held) : Grpc.Core.Interceptors.Interceptor
         {
             public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
-                TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+                TRequest request,
+                IServerStreamWriter<TResponse> responseStream,
+                ServerCallContext context,
+                ServerStreamingServerMethod<TRequest, TResponse> continuation
+            )
             {
                 if (context.Method.EndsWith("/RankCandidates", StringComparison.Ordinal))
                 {

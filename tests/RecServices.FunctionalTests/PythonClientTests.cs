@@ -14,13 +14,25 @@ public sealed class PythonClientTests(SystemFixture fixture) : IClassFixture<Sys
         try
         {
             var protos = Path.Combine(ExternalTools.RepositoryRoot, "protos");
-            var (generated, generateOutput) = await ExternalTools.RunAsync(Python,
-                ["-m", "grpc_tools.protoc", $"-I{protos}", $"--python_out={stubs}", $"--grpc_python_out={stubs}", Path.Combine(protos, "recservices", "gateway", "v1", "gateway_service.proto")]);
+            var (generated, generateOutput) = await ExternalTools.RunAsync(
+                Python,
+                [
+                    "-m",
+                    "grpc_tools.protoc",
+                    $"-I{protos}",
+                    $"--python_out={stubs}",
+                    $"--grpc_python_out={stubs}",
+                    Path.Combine(protos, "recservices", "gateway", "v1", "gateway_service.proto"),
+                ]
+            );
             Assert.True(generated == 0, generateOutput);
             var script = Path.Combine(AppContext.BaseDirectory, "python", "gateway_client.py");
             var user = "python-user-" + Guid.NewGuid().ToString("N");
 
-            var (code, output) = await ExternalTools.RunAsync(Python, [script, stubs, $"127.0.0.1:{fixture.System.GatewayPorts.Grpc}", user]);
+            var (code, output) = await ExternalTools.RunAsync(
+                Python,
+                [script, stubs, $"127.0.0.1:{fixture.System.GatewayPorts.Grpc}", user]
+            );
 
             Assert.True(code == 0, output);
             using var result = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
@@ -47,7 +59,8 @@ public sealed class PythonGrpcFactAttribute : FactAttribute
     {
         if (!HasGrpc())
         {
-            Skip = "/usr/bin/python3 with grpc and grpc_tools not found (apt-get install python3-grpcio python3-grpc-tools)";
+            Skip =
+                "/usr/bin/python3 with grpc and grpc_tools not found (apt-get install python3-grpcio python3-grpc-tools)";
         }
     }
 
@@ -58,7 +71,9 @@ public sealed class PythonGrpcFactAttribute : FactAttribute
             return false;
         }
 
-        using var process = Process.Start(new ProcessStartInfo("/usr/bin/python3", ["-c", "import grpc, grpc_tools"]) { RedirectStandardError = true })!;
+        using var process = Process.Start(
+            new ProcessStartInfo("/usr/bin/python3", ["-c", "import grpc, grpc_tools"]) { RedirectStandardError = true }
+        )!;
         process.WaitForExit(30_000);
         return process.HasExited && process.ExitCode == 0;
     }

@@ -17,16 +17,19 @@ public sealed class QuietLogTests(ITestOutputHelper output)
     public async Task SteadyTraffic_HealthChecksAndBadCalls_WriteNoLogLineInAnyService()
     {
         var providers = new List<FakeLoggerProvider>();
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, configureServices: services =>
-        {
-            var provider = new FakeLoggerProvider();
-            lock (providers)
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            configureServices: services =>
             {
-                providers.Add(provider);
-            }
+                var provider = new FakeLoggerProvider();
+                lock (providers)
+                {
+                    providers.Add(provider);
+                }
 
-            services.AddSingleton<ILoggerProvider>(provider);
-        });
+                services.AddSingleton<ILoggerProvider>(provider);
+            }
+        );
         var (retrieval, ranking, gateway) = (providers[^3], providers[^2], providers[^1]); // built in this order (a retried start builds again)
         await system.RecommendAsync("u1", 10); // first calls: connections, JIT
         var before = new[] { retrieval, ranking, gateway }.Select(p => p.Collector.Count).ToArray();
@@ -39,19 +42,38 @@ public sealed class QuietLogTests(ITestOutputHelper output)
             await ServiceSystem.HealthAsync(system.GatewayPorts.Grpc);
             if (i % 10 == 0)
             {
-                await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = "u7", ItemId = "i3", Kind = InteractionKind.Watched, EventId = $"quiet-{i}" }).ResponseAsync.WithTimeout();
+                await client
+                    .RecordInteractionAsync(
+                        new RecordInteractionRequest
+                        {
+                            UserId = "u7",
+                            ItemId = "i3",
+                            Kind = InteractionKind.Watched,
+                            EventId = $"quiet-{i}",
+                        }
+                    )
+                    .ResponseAsync.WithTimeout();
                 var e = await Assert.ThrowsAsync<RpcException>(() => system.RecommendAsync(string.Empty, 10));
                 Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
             }
         }
 
-        var written = new[] { retrieval, ranking, gateway }.Select((p, s) => p.Collector.GetSnapshot().Skip(before[s]).ToList()).ToArray();
+        var written = new[] { retrieval, ranking, gateway }
+            .Select((p, s) => p.Collector.GetSnapshot().Skip(before[s]).ToList())
+            .ToArray();
         foreach (var (name, lines) in new[] { "retrieval", "ranking", "gateway" }.Zip(written))
         {
-            output.WriteLine($"{name}: {lines.Count} lines, {lines.Sum(l => l.Category!.Length + l.Message.Length)} bytes of category and message over {Calls} Recommend calls");
+            output.WriteLine(
+                $"{name}: {lines.Count} lines, {lines.Sum(l => l.Category!.Length + l.Message.Length)} bytes of category and message over {Calls} Recommend calls"
+            );
         }
 
         Assert.All(written, lines => Assert.Empty(lines.Select(l => $"{l.Level} {l.Category}: {l.Message}")));
-        Assert.Contains(gateway.Collector.GetSnapshot(), l => l.Category == "Microsoft.Hosting.Lifetime" || l.Message.StartsWith("Serving bundle version", StringComparison.Ordinal));
+        Assert.Contains(
+            gateway.Collector.GetSnapshot(),
+            l =>
+                l.Category == "Microsoft.Hosting.Lifetime"
+                || l.Message.StartsWith("Serving bundle version", StringComparison.Ordinal)
+        );
     }
 }

@@ -9,7 +9,10 @@ namespace RecServices.FunctionalTests;
 /// </summary>
 public static class RawGrpc
 {
-    private static readonly HttpClient Client = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true }) { Timeout = TimeSpan.FromSeconds(60) };
+    private static readonly HttpClient Client = new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
 
     /// <summary>
     /// A gRPC length-prefixed message: the compressed flag, the big-endian length (<paramref name="length"/> when
@@ -28,10 +31,18 @@ public static class RawGrpc
     /// Posts <paramref name="body"/> to <paramref name="method"/> (<c>/package.Service/Method</c>); returns the grpc-
     /// status and grpc-message.
     /// </summary>
-    public static async Task<(int Status, string Message)> CallAsync(int port, string method, byte[] body, string? encoding = null)
+    public static async Task<(int Status, string Message)> CallAsync(
+        int port,
+        string method,
+        byte[] body,
+        string? encoding = null
+    )
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{method}") {
-            Content = new ByteArrayContent(body), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact, // h2c, prior knowledge
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{method}")
+        {
+            Content = new ByteArrayContent(body),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact, // h2c, prior knowledge
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
         request.Headers.TryAddWithoutValidation("te", "trailers");
@@ -40,11 +51,17 @@ public static class RawGrpc
             request.Headers.TryAddWithoutValidation("grpc-encoding", encoding);
         }
 
-        using var response = await Client.SendAsync(request, HttpCompletionOption.ResponseContentRead).WaitAsync(TimeSpan.FromSeconds(60));
+        using var response = await Client
+            .SendAsync(request, HttpCompletionOption.ResponseContentRead)
+            .WaitAsync(TimeSpan.FromSeconds(60));
         _ = await response.Content.ReadAsByteArrayAsync();
         var headers = response.TrailingHeaders.Contains("grpc-status") ? response.TrailingHeaders : response.Headers; // trailers-only answers carry it in the headers
-        var status = headers.TryGetValues("grpc-status", out var s) ? int.Parse(s.First(), System.Globalization.CultureInfo.InvariantCulture) : -1;
-        var message = headers.TryGetValues("grpc-message", out var m) ? Uri.UnescapeDataString(m.First()) : string.Empty;
+        var status = headers.TryGetValues("grpc-status", out var s)
+            ? int.Parse(s.First(), System.Globalization.CultureInfo.InvariantCulture)
+            : -1;
+        var message = headers.TryGetValues("grpc-message", out var m)
+            ? Uri.UnescapeDataString(m.First())
+            : string.Empty;
         return (status, message);
     }
 }

@@ -48,11 +48,15 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
         request.TopGenres.AddRange(context.TopGenres);
         request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
-        var candidates = (await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()).ItemIds.ToList();
+        var candidates = (
+            await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()
+        ).ItemIds.ToList();
         var userVector = UserVector(history, user.Age, user.Gender);
         var expected = candidates
             .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors!.Row(Bundle.Catalog.Index[id]))))
-            .OrderByDescending(c => c.Score).Take(20).ToList();
+            .OrderByDescending(c => c.Score)
+            .Take(20)
+            .ToList();
 
         var items = await fixture.System.RecommendAsync(user.Id, 20);
 
@@ -86,7 +90,12 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
             foreach (var neighbour in Bundle.Similar!.Of(recent).ToArray().Where(n => !seen.Contains(n)))
             {
                 var id = Bundle.Catalog.Items[neighbour].Id;
-                Assert.Contains(returned[id], s => s.Kind == Contracts.Retrieval.V1.SourceKind.SimilarItems && s.Key == Bundle.Catalog.Items[recent].Id);
+                Assert.Contains(
+                    returned[id],
+                    s =>
+                        s.Kind == Contracts.Retrieval.V1.SourceKind.SimilarItems
+                        && s.Key == Bundle.Catalog.Items[recent].Id
+                );
             }
         }
 
@@ -94,13 +103,24 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         {
             foreach (var item in Bundle.Tops!.ByGenre[genre].Items.Where(i => !seen.Contains(i)).Take(options.PerGenre))
             {
-                Assert.Contains(returned[Bundle.Catalog.Items[item].Id], s => s.Kind == Contracts.Retrieval.V1.SourceKind.Genre && s.Key == genre);
+                Assert.Contains(
+                    returned[Bundle.Catalog.Items[item].Id],
+                    s => s.Kind == Contracts.Retrieval.V1.SourceKind.Genre && s.Key == genre
+                );
             }
         }
 
-        foreach (var item in Bundle.Tops!.ByCountry[user.Country!].Items.Where(i => !seen.Contains(i)).Take(options.PerCountry))
+        foreach (
+            var item in Bundle
+                .Tops!.ByCountry[user.Country!]
+                .Items.Where(i => !seen.Contains(i))
+                .Take(options.PerCountry)
+        )
         {
-            Assert.Contains(returned[Bundle.Catalog.Items[item].Id], s => s.Kind == Contracts.Retrieval.V1.SourceKind.Country && s.Key == user.Country);
+            Assert.Contains(
+                returned[Bundle.Catalog.Items[item].Id],
+                s => s.Kind == Contracts.Retrieval.V1.SourceKind.Country && s.Key == user.Country
+            );
         }
 
         Assert.DoesNotContain(response.ItemIds, id => seen.Contains(Bundle.Catalog.Index[id]));
@@ -114,12 +134,16 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var first = await fixture.System.RecommendAsync(userId, 10);
         var watched = first[0].ItemId;
 
-        var recorded = await fixture.System.GatewayClient.RecordInteractionAsync(new RecordInteractionRequest
-        {
-            UserId = userId,
-            ItemId = watched,
-            Kind = InteractionKind.Watched,
-        }).ResponseAsync.WithTimeout();
+        var recorded = await fixture
+            .System.GatewayClient.RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = userId,
+                    ItemId = watched,
+                    Kind = InteractionKind.Watched,
+                }
+            )
+            .ResponseAsync.WithTimeout();
         var next = await fixture.System.RecommendAsync(userId, 50);
 
         Assert.Equal(1, recorded.HistoryCount);
@@ -163,21 +187,49 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     }
 
     [Theory]
-    [InlineData("u1", "no-such-item", InteractionKind.Watched, null, StatusCode.NotFound, "item_id 'no-such-item' is not in the catalog")]
+    [InlineData(
+        "u1",
+        "no-such-item",
+        InteractionKind.Watched,
+        null,
+        StatusCode.NotFound,
+        "item_id 'no-such-item' is not in the catalog"
+    )]
     [InlineData("u1", "i1", InteractionKind.Unspecified, null, StatusCode.InvalidArgument, "kind must be")]
     [InlineData("u1", "i1", InteractionKind.Rated, null, StatusCode.InvalidArgument, "rating must be set")]
-    [InlineData("u1", "i1", InteractionKind.Rated, 9f, StatusCode.InvalidArgument, "rating must be set between 0.5 and 5")]
+    [InlineData(
+        "u1",
+        "i1",
+        InteractionKind.Rated,
+        9f,
+        StatusCode.InvalidArgument,
+        "rating must be set between 0.5 and 5"
+    )]
     [InlineData("", "i1", InteractionKind.Watched, null, StatusCode.InvalidArgument, "user_id")]
     [InlineData("u1", "", InteractionKind.Watched, null, StatusCode.InvalidArgument, "item_id")]
-    public async Task RecordInteraction_BadInput_GetsItsStatus(string userId, string itemId, InteractionKind kind, float? rating, StatusCode status, string message)
+    public async Task RecordInteraction_BadInput_GetsItsStatus(
+        string userId,
+        string itemId,
+        InteractionKind kind,
+        float? rating,
+        StatusCode status,
+        string message
+    )
     {
-        var request = new RecordInteractionRequest { UserId = userId, ItemId = itemId, Kind = kind };
+        var request = new RecordInteractionRequest
+        {
+            UserId = userId,
+            ItemId = itemId,
+            Kind = kind,
+        };
         if (rating.HasValue)
         {
             request.Rating = rating.Value;
         }
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => fixture.System.GatewayClient.RecordInteractionAsync(request).ResponseAsync.WithTimeout());
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.System.GatewayClient.RecordInteractionAsync(request).ResponseAsync.WithTimeout()
+        );
 
         Assert.Equal(status, e.StatusCode);
         Assert.Contains(message, e.Status.Detail);
@@ -188,13 +240,50 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     {
         var client = fixture.System.GatewayClient;
         var userId = "retrying-user-" + Guid.NewGuid().ToString("N");
-        var watch = new RecordInteractionRequest { UserId = userId, ItemId = "i1", Kind = InteractionKind.Watched, EventId = "evt-1" };
+        var watch = new RecordInteractionRequest
+        {
+            UserId = userId,
+            ItemId = "i1",
+            Kind = InteractionKind.Watched,
+            EventId = "evt-1",
+        };
 
         var first = await client.RecordInteractionAsync(watch).ResponseAsync.WithTimeout();
-        await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, EventId = "evt-2" }).ResponseAsync.WithTimeout();
+        await client
+            .RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = userId,
+                    ItemId = "i2",
+                    Kind = InteractionKind.Watched,
+                    EventId = "evt-2",
+                }
+            )
+            .ResponseAsync.WithTimeout();
         var retry = await client.RecordInteractionAsync(watch).ResponseAsync.WithTimeout();
-        var reuse = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i3", Kind = InteractionKind.Watched, EventId = "evt-1" }).ResponseAsync.WithTimeout());
-        var unnamed = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i3", Kind = InteractionKind.Purchased }).ResponseAsync.WithTimeout();
+        var reuse = await Assert.ThrowsAsync<RpcException>(() =>
+            client
+                .RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = userId,
+                        ItemId = "i3",
+                        Kind = InteractionKind.Watched,
+                        EventId = "evt-1",
+                    }
+                )
+                .ResponseAsync.WithTimeout()
+        );
+        var unnamed = await client
+            .RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = userId,
+                    ItemId = "i3",
+                    Kind = InteractionKind.Purchased,
+                }
+            )
+            .ResponseAsync.WithTimeout();
 
         Assert.Equal((1, "evt-1"), (first.HistoryCount, first.EventId));
         Assert.Equal((1, "evt-1"), (retry.HistoryCount, retry.EventId));
@@ -209,12 +298,59 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     {
         var client = fixture.System.GatewayClient;
         var userId = "clock-user-" + Guid.NewGuid().ToString("N");
-        Google.Protobuf.WellKnownTypes.Timestamp In(TimeSpan ahead) => Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + ahead);
+        Google.Protobuf.WellKnownTypes.Timestamp In(TimeSpan ahead) =>
+            Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow + ahead);
 
-        var slightlyAhead = await client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i1", Kind = InteractionKind.Watched, OccurredAt = In(TimeSpan.FromMinutes(1)) }).ResponseAsync.WithTimeout();
-        var farAhead = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, OccurredAt = In(TimeSpan.FromHours(1)) }).ResponseAsync.WithTimeout());
-        var year9999 = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, OccurredAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 253402300799 } }).ResponseAsync.WithTimeout());
-        var tooLongId = await Assert.ThrowsAsync<RpcException>(() => client.RecordInteractionAsync(new RecordInteractionRequest { UserId = userId, ItemId = "i2", Kind = InteractionKind.Watched, EventId = new string('e', 300) }).ResponseAsync.WithTimeout());
+        var slightlyAhead = await client
+            .RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = userId,
+                    ItemId = "i1",
+                    Kind = InteractionKind.Watched,
+                    OccurredAt = In(TimeSpan.FromMinutes(1)),
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        var farAhead = await Assert.ThrowsAsync<RpcException>(() =>
+            client
+                .RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = userId,
+                        ItemId = "i2",
+                        Kind = InteractionKind.Watched,
+                        OccurredAt = In(TimeSpan.FromHours(1)),
+                    }
+                )
+                .ResponseAsync.WithTimeout()
+        );
+        var year9999 = await Assert.ThrowsAsync<RpcException>(() =>
+            client
+                .RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = userId,
+                        ItemId = "i2",
+                        Kind = InteractionKind.Watched,
+                        OccurredAt = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = 253402300799 },
+                    }
+                )
+                .ResponseAsync.WithTimeout()
+        );
+        var tooLongId = await Assert.ThrowsAsync<RpcException>(() =>
+            client
+                .RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = userId,
+                        ItemId = "i2",
+                        Kind = InteractionKind.Watched,
+                        EventId = new string('e', 300),
+                    }
+                )
+                .ResponseAsync.WithTimeout()
+        );
 
         Assert.Equal(1, slightlyAhead.HistoryCount);
         Assert.Equal(StatusCode.InvalidArgument, farAhead.StatusCode);
@@ -227,7 +363,11 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     private static float[] UserVector(int[] history, int? age, string? gender)
     {
         var features = TestBundle.Features(Bundle);
-        using var tower = new UserTowerModel(Bundle.UserTowerPath, Bundle.Manifest.Schema, Bundle.Manifest.Towers.Output);
+        using var tower = new UserTowerModel(
+            Bundle.UserTowerPath,
+            Bundle.Manifest.Schema,
+            Bundle.Manifest.Towers.Output
+        );
         var items = new long[features.HistoryLength];
         var weights = new float[features.HistoryLength];
         var dense = new float[features.Width];
@@ -238,10 +378,18 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     }
 
     /// <summary>Candidate <paramref name="i"/>'s sources read back from the response's columns.</summary>
-    private static List<(Contracts.Retrieval.V1.SourceKind Kind, string Key, float Score)> Sources(GetCandidatesResponse response, int i)
+    private static List<(Contracts.Retrieval.V1.SourceKind Kind, string Key, float Score)> Sources(
+        GetCandidatesResponse response,
+        int i
+    )
     {
         var (start, end) = response.SourceRange(i);
-        return [.. Enumerable.Range(start, end - start).Select(j => (response.SourceKinds[j], response.SourceKey(j), response.SourceScores[j]))];
+        return
+        [
+            .. Enumerable
+                .Range(start, end - start)
+                .Select(j => (response.SourceKinds[j], response.SourceKey(j), response.SourceScores[j])),
+        ];
     }
 
     private static float Dot(float[] a, ReadOnlySpan<float> b)

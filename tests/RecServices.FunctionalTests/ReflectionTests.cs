@@ -15,15 +15,28 @@ public sealed class ReflectionTests(SystemFixture fixture) : IClassFixture<Syste
         };
         foreach (var (port, method) in expected)
         {
-            var (code, output) = await ExternalTools.RunAsync(ExternalTools.Buf!, ["curl", "--http2-prior-knowledge", "--protocol", "grpc", "--list-methods", $"http://127.0.0.1:{port}"]);
+            var (code, output) = await ExternalTools.RunAsync(
+                ExternalTools.Buf!,
+                ["curl", "--http2-prior-knowledge", "--protocol", "grpc", "--list-methods", $"http://127.0.0.1:{port}"]
+            );
 
             Assert.True(code == 0, output);
             Assert.Contains(method, output);
             Assert.Contains("grpc.health.v1.Health/Check", output);
         }
 
-        var (called, response) = await ExternalTools.RunAsync(ExternalTools.Buf!,
-            ["curl", "--http2-prior-knowledge", "--protocol", "grpc", "-d", "{\"user_id\":\"u1\",\"count\":3}", $"http://127.0.0.1:{system.GatewayPorts.Grpc}/recservices.gateway.v1.GatewayService/Recommend"]);
+        var (called, response) = await ExternalTools.RunAsync(
+            ExternalTools.Buf!,
+            [
+                "curl",
+                "--http2-prior-knowledge",
+                "--protocol",
+                "grpc",
+                "-d",
+                "{\"user_id\":\"u1\",\"count\":3}",
+                $"http://127.0.0.1:{system.GatewayPorts.Grpc}/recservices.gateway.v1.GatewayService/Recommend",
+            ]
+        );
         Assert.True(called == 0, response);
         Assert.Contains("\"rank\": 3", response);
     }

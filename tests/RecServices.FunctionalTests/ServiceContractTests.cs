@@ -15,7 +15,11 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [Fact]
     public async Task RankCandidates_UnknownIds_AreReportedBackNotFatal()
     {
-        var request = new RankCandidatesRequest { CandidateItemIds = { "i1", "no-such-item", "i2", "i3" }, HistoryItemIds = { "i4", "ghost" } };
+        var request = new RankCandidatesRequest
+        {
+            CandidateItemIds = { "i1", "no-such-item", "i2", "i3" },
+            HistoryItemIds = { "i4", "ghost" },
+        };
 
         var responses = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(request));
 
@@ -28,7 +32,11 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [Fact]
     public async Task RankCandidates_AnItemSentTwice_IsRankedOnce()
     {
-        var request = new RankCandidatesRequest { CandidateItemIds = { "i1", "i2", "i1", "i3", "i2" }, HistoryItemIds = { "i4" } };
+        var request = new RankCandidatesRequest
+        {
+            CandidateItemIds = { "i1", "i2", "i1", "i3", "i2" },
+            HistoryItemIds = { "i4" },
+        };
 
         var responses = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(request));
 
@@ -39,10 +47,17 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [Fact]
     public async Task RankCandidates_NoCandidate_IsInvalidArgumentSayingHowMany()
     {
-        var e = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(fixture.System.RankingClient.RankCandidates(new RankCandidatesRequest { HistoryItemIds = { "i4" } })));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            ReadAllAsync(
+                fixture.System.RankingClient.RankCandidates(new RankCandidatesRequest { HistoryItemIds = { "i4" } })
+            )
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Equal("send 1 to 10000 candidates in candidate_item_ids or candidate_item_indexes; got 0", e.Status.Detail);
+        Assert.Equal(
+            "send 1 to 10000 candidates in candidate_item_ids or candidate_item_indexes; got 0",
+            e.Status.Detail
+        );
     }
 
     [Theory]
@@ -50,7 +65,13 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [InlineData(20_000, StatusCode.InvalidArgument, "top_count")]
     public async Task RankCandidates_BadTopCount_IsInvalidArgument(int top, StatusCode status, string field)
     {
-        var e = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(fixture.System.RankingClient.RankCandidates(new RankCandidatesRequest { CandidateItemIds = { "i1" }, TopCount = top })));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            ReadAllAsync(
+                fixture.System.RankingClient.RankCandidates(
+                    new RankCandidatesRequest { CandidateItemIds = { "i1" }, TopCount = top }
+                )
+            )
+        );
 
         Assert.Equal(status, e.StatusCode);
         Assert.Contains(field, e.Status.Detail);
@@ -61,8 +82,14 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     {
         var client = fixture.System.RetrievalClient;
 
-        var five = await client.GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 5, RecentItemIds = { "i1", "i2" } }).ResponseAsync.WithTimeout();
-        var e = await Assert.ThrowsAsync<RpcException>(() => client.GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 1_000_000 }).ResponseAsync.WithTimeout());
+        var five = await client
+            .GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 5, RecentItemIds = { "i1", "i2" } })
+            .ResponseAsync.WithTimeout();
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            client
+                .GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 1_000_000 })
+                .ResponseAsync.WithTimeout()
+        );
 
         Assert.Equal(5, five.ItemIds.Count);
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
@@ -75,12 +102,22 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         var bundle = Bundle.Load(TestBundle.Path, BundleParts.Catalog);
         var catalog = bundle.Catalog;
         var version = bundle.Manifest.Version;
-        var byId = new GetCandidatesRequest { RecentItemIds = { "i1", "i2", "i3" }, ExcludedItemIds = { "i1", "i2", "i3", "i4" }, TopGenres = { catalog.Genres[0] }, Country = "US", BundleVersion = version };
+        var byId = new GetCandidatesRequest
+        {
+            RecentItemIds = { "i1", "i2", "i3" },
+            ExcludedItemIds = { "i1", "i2", "i3", "i4" },
+            TopGenres = { catalog.Genres[0] },
+            Country = "US",
+            BundleVersion = version,
+        };
         var byIndex = new GetCandidatesRequest
         {
             RecentItemIndexes = { byId.RecentItemIds.Select(id => catalog.Index[id]) },
             ExcludedItemIndexes = { byId.ExcludedItemIds.Select(id => catalog.Index[id]) },
-            TopGenres = { byId.TopGenres }, Country = byId.Country, BundleVersion = version, AnswerWithIndexes = true,
+            TopGenres = { byId.TopGenres },
+            Country = byId.Country,
+            BundleVersion = version,
+            AnswerWithIndexes = true,
         };
 
         var ids = await fixture.System.RetrievalClient.GetCandidatesAsync(byId).ResponseAsync.WithTimeout();
@@ -92,7 +129,10 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         Assert.Equal(ids.SourceStarts, indexes.SourceStarts);
         Assert.Equal(ids.SourceKinds, indexes.SourceKinds);
         Assert.Equal(ids.SourceScores, indexes.SourceScores);
-        Assert.Equal(Enumerable.Range(0, ids.SourceKinds.Count).Select(ids.SourceKey), Enumerable.Range(0, indexes.SourceKinds.Count).Select(indexes.SourceKey));
+        Assert.Equal(
+            Enumerable.Range(0, ids.SourceKinds.Count).Select(ids.SourceKey),
+            Enumerable.Range(0, indexes.SourceKinds.Count).Select(indexes.SourceKey)
+        );
         Assert.Null(indexes.ColumnProblem());
     }
 
@@ -103,11 +143,22 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         var catalog = bundle.Catalog;
         string[] history = ["i4", "i5", "i6"];
         string[] candidates = ["i1", "i2", "i3", "i7", "i8"];
-        var byId = new RankCandidatesRequest { HistoryItemIds = { history }, CandidateItemIds = { candidates }, Age = 30, Gender = "F", TopCount = 4 };
+        var byId = new RankCandidatesRequest
+        {
+            HistoryItemIds = { history },
+            CandidateItemIds = { candidates },
+            Age = 30,
+            Gender = "F",
+            TopCount = 4,
+        };
         var byIndex = new RankCandidatesRequest
         {
-            HistoryItemIndexes = { history.Select(id => catalog.Index[id]) }, CandidateItemIndexes = { candidates.Select(id => catalog.Index[id]) },
-            Age = 30, Gender = "F", TopCount = 4, BundleVersion = bundle.Manifest.Version,
+            HistoryItemIndexes = { history.Select(id => catalog.Index[id]) },
+            CandidateItemIndexes = { candidates.Select(id => catalog.Index[id]) },
+            Age = 30,
+            Gender = "F",
+            TopCount = 4,
+            BundleVersion = bundle.Manifest.Version,
         };
 
         var ids = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byId));
@@ -121,12 +172,25 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [Theory]
     [InlineData(false, true, "", "recent_item_indexes needs bundle_version")]
     [InlineData(true, true, "pinned", "send recent_item_ids or recent_item_indexes, not both")]
-    [InlineData(false, true, "pinned-out-of-range", "recent_item_indexes[1] = 1000000 is outside the item table of bundle")]
+    [InlineData(
+        false,
+        true,
+        "pinned-out-of-range",
+        "recent_item_indexes[1] = 1000000 is outside the item table of bundle"
+    )]
     [InlineData(false, false, "answer-unpinned", "answer_with_indexes needs bundle_version")]
-    public async Task GetCandidates_BadIndexes_IsInvalidArgumentSayingWhatToSend(bool ids, bool indexes, string version, string message)
+    public async Task GetCandidates_BadIndexes_IsInvalidArgumentSayingWhatToSend(
+        bool ids,
+        bool indexes,
+        string version,
+        string message
+    )
     {
         var manifest = Bundle.ReadManifest(TestBundle.Path);
-        var request = new GetCandidatesRequest { BundleVersion = version.StartsWith("pinned", StringComparison.Ordinal) ? manifest.Version : string.Empty };
+        var request = new GetCandidatesRequest
+        {
+            BundleVersion = version.StartsWith("pinned", StringComparison.Ordinal) ? manifest.Version : string.Empty,
+        };
         if (ids)
         {
             request.RecentItemIds.Add("i1");
@@ -140,7 +204,9 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
 
         request.AnswerWithIndexes = version == "answer-unpinned";
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout());
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(message, e.Status.Detail);
@@ -151,9 +217,15 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [InlineData(1_000_000, "candidate_item_indexes[1] = 1000000 is outside the item table of bundle")]
     public async Task RankCandidates_IndexOutsideTheItemTable_IsInvalidArgument(int index, string message)
     {
-        var request = new RankCandidatesRequest { CandidateItemIndexes = { 0, index }, BundleVersion = Bundle.ReadManifest(TestBundle.Path).Version };
+        var request = new RankCandidatesRequest
+        {
+            CandidateItemIndexes = { 0, index },
+            BundleVersion = Bundle.ReadManifest(TestBundle.Path).Version,
+        };
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => ReadAllAsync(fixture.System.RankingClient.RankCandidates(request)));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            ReadAllAsync(fixture.System.RankingClient.RankCandidates(request))
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(message, e.Status.Detail);
@@ -162,7 +234,9 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     [Fact]
     public void Gateway_MissingSettings_RefusesToStartNamingThem()
     {
-        var e = Assert.Throws<OptionsValidationException>(() => Gateway.GatewayApp.Build(["--Recs:GrpcPort=1", "--Recs:HttpPort=1"]));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            Gateway.GatewayApp.Build(["--Recs:GrpcPort=1", "--Recs:HttpPort=1"])
+        );
 
         Assert.Contains("Recs:BundlePath is required", e.Message);
         Assert.Contains("Recs:RetrievalAddress is required", e.Message);
@@ -171,20 +245,35 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
     }
 
     [Theory]
-    [InlineData("--Recs:RetrievalAddress=retrieval:5111", "Recs:RetrievalAddress 'retrieval:5111' must be http://host:port, https://host:port or dns:///host:port")]
-    [InlineData("--Recs:RankingAddress=dns:///", "Recs:RankingAddress 'dns:///' must be http://host:port, https://host:port or dns:///host:port")]
+    [InlineData(
+        "--Recs:RetrievalAddress=retrieval:5111",
+        "Recs:RetrievalAddress 'retrieval:5111' must be http://host:port, https://host:port or dns:///host:port"
+    )]
+    [InlineData(
+        "--Recs:RankingAddress=dns:///",
+        "Recs:RankingAddress 'dns:///' must be http://host:port, https://host:port or dns:///host:port"
+    )]
     [InlineData("--Recs:LogFormat=xml", "Recs:LogFormat must be \"text\" or \"json\"")]
     [InlineData("--Recs:DnsRefreshSeconds=0", "Recs:DnsRefreshSeconds must be between 1 and 3600")]
     public void Gateway_BadSetting_RefusesToStartSayingWhatIsExpected(string setting, string message)
     {
-        string[] valid = ["--Recs:GrpcPort=1", "--Recs:HttpPort=2", "--Recs:BundlePath=b", "--Recs:UserStorePath=u",
-            "--Recs:RetrievalAddress=dns:///retrieval:5111", "--Recs:RankingAddress=http://ranking:5121"];
+        string[] valid =
+        [
+            "--Recs:GrpcPort=1",
+            "--Recs:HttpPort=2",
+            "--Recs:BundlePath=b",
+            "--Recs:UserStorePath=u",
+            "--Recs:RetrievalAddress=dns:///retrieval:5111",
+            "--Recs:RankingAddress=http://ranking:5121",
+        ];
         var e = Assert.Throws<OptionsValidationException>(() => Gateway.GatewayApp.Build([.. valid, setting]));
 
         Assert.Contains(message, e.Message);
     }
 
-    private static async Task<List<RankCandidatesResponse>> ReadAllAsync(AsyncServerStreamingCall<RankCandidatesResponse> call)
+    private static async Task<List<RankCandidatesResponse>> ReadAllAsync(
+        AsyncServerStreamingCall<RankCandidatesResponse> call
+    )
     {
         using (call)
         {

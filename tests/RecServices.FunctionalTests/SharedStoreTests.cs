@@ -25,7 +25,10 @@ public sealed class SharedStoreTests
         await using var system = await LocalServices.StartAsync(TestBundle.Path, userStore: "redis", gateways: 2);
         using var channelA = GrpcChannel.ForAddress(system.GatewayAddresses[0]);
         using var channelB = GrpcChannel.ForAddress(system.GatewayAddresses[1]);
-        var (a, b) = (new GatewayService.GatewayServiceClient(channelA), new GatewayService.GatewayServiceClient(channelB));
+        var (a, b) = (
+            new GatewayService.GatewayServiceClient(channelA),
+            new GatewayService.GatewayServiceClient(channelB)
+        );
         var user = Bundle.Users![11].Id;
         var before = await RecommendAsync(b, user, 100);
 
@@ -34,12 +37,30 @@ public sealed class SharedStoreTests
         var counts = new List<int>();
         foreach (var item in watched)
         {
-            var answer = await a.RecordInteractionAsync(new RecordInteractionRequest { UserId = user, ItemId = item, Kind = Contracts.Gateway.V1.InteractionKind.Watched, EventId = "watch-" + item }).ResponseAsync.WithTimeout();
+            var answer = await a.RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = user,
+                        ItemId = item,
+                        Kind = Contracts.Gateway.V1.InteractionKind.Watched,
+                        EventId = "watch-" + item,
+                    }
+                )
+                .ResponseAsync.WithTimeout();
             counts.Add(answer.HistoryCount);
         }
 
         var after = await RecommendAsync(b, user, 100);
-        var replayed = await b.RecordInteractionAsync(new RecordInteractionRequest { UserId = user, ItemId = watched[0], Kind = Contracts.Gateway.V1.InteractionKind.Watched, EventId = "watch-" + watched[0] }).ResponseAsync.WithTimeout();
+        var replayed = await b.RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = user,
+                    ItemId = watched[0],
+                    Kind = Contracts.Gateway.V1.InteractionKind.Watched,
+                    EventId = "watch-" + watched[0],
+                }
+            )
+            .ResponseAsync.WithTimeout();
 
         Assert.Equal(Enumerable.Range(counts[0], 5), counts); // one more distinct item each
         Assert.DoesNotContain(after, i => watched.Contains(i.ItemId));
@@ -57,19 +78,28 @@ public sealed class SharedStoreTests
     {
         await using var redis = kind == "redis" ? await LocalRedis.StartAsync() : null;
         using var directory = new TempDirectory();
-        var storeArgs = kind == "redis"
-            ? new[] { "--Recs:UserStore=redis", $"--Recs:Redis={redis!.Configuration}" }
-            : ["--Recs:UserStore=sqlite", $"--Recs:UserStorePath={Path.Combine(directory.Path, "users.db")}"];
+        var storeArgs =
+            kind == "redis"
+                ? new[] { "--Recs:UserStore=redis", $"--Recs:Redis={redis!.Configuration}" }
+                : ["--Recs:UserStore=sqlite", $"--Recs:UserStorePath={Path.Combine(directory.Path, "users.db")}"];
 
         // The store seeded before any gateway starts: the bundle's users plus "heavy", who watched 450 of the 500 items
         // 50,000 times in all. The gateway reads the newest 100 of them and must still filter the other 350.
         var (seed, seen) = HeavySeed(Bundle, 50_000, 450);
-        await using (IUserStore store = kind == "redis" ? new RedisUserStore(redis!.Configuration) : new SqliteUserStore(Path.Combine(directory.Path, "users.db")))
+        await using (
+            IUserStore store =
+                kind == "redis"
+                    ? new RedisUserStore(redis!.Configuration)
+                    : new SqliteUserStore(Path.Combine(directory.Path, "users.db"))
+        )
         {
             Assert.True(await store.InitializeAsync(seed, CancellationToken.None));
         }
 
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, [.. storeArgs, "--Recs:HistoryLimit=100"]);
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            [.. storeArgs, "--Recs:HistoryLimit=100"]
+        );
         var full = await system.RecommendAsync("heavy", 40);
         await system.StopRankingAsync();
         var retrievalOrder = await system.RecommendAsync("heavy", 40);
@@ -106,13 +136,24 @@ public sealed class SharedStoreTests
             rows.Add(heavy, i % items, 1, 1_600_000_000 + i, Core.Data.InteractionKind.Watched);
         }
 
-        var seed = bundleSeed with { Users = [.. bundleSeed.Users, new User("heavy", "US", 30, "F")], Interactions = rows };
+        var seed = bundleSeed with
+        {
+            Users = [.. bundleSeed.Users, new User("heavy", "US", 30, "F")],
+            Interactions = rows,
+        };
         return (seed, bundleSeed.ItemIds.Take(items).ToHashSet());
     }
 
-    private static async Task<List<RecommendResponse>> RecommendAsync(GatewayService.GatewayServiceClient client, string user, int count)
+    private static async Task<List<RecommendResponse>> RecommendAsync(
+        GatewayService.GatewayServiceClient client,
+        string user,
+        int count
+    )
     {
-        using var call = client.Recommend(new RecommendRequest { UserId = user, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
+        using var call = client.Recommend(
+            new RecommendRequest { UserId = user, Count = count },
+            deadline: DateTime.UtcNow.AddSeconds(30)
+        );
         var items = new List<RecommendResponse>();
         await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
         {

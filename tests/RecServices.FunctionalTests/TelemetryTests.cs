@@ -39,23 +39,59 @@ public sealed class TelemetryTests
         // Calls are recorded when they end, on the server once its handler has returned and on the client in the
         // call's completion: both can come just after the caller has read the end of the stream. Wait for every point
         // this test reads instead of assuming it is there.
-        (string, object)[] retrievalCall = [(RecsTelemetry.RpcMethod, GetCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc)];
-        (string, object)[] rankingCall = [(RecsTelemetry.RpcMethod, RankCandidates), (RecsTelemetry.RpcResponseStatusCode, "OK"), (RecsTelemetry.ServerAddress, "127.0.0.1"), (RecsTelemetry.ServerPort, system.RankingPorts.Grpc)];
-        await TaskTimeouts.Until(() =>
-        {
-            var metrics = HostMetrics.Collect(system.Gateway!);
-            return Task.FromResult(
-                metrics.TryGetValue(RpcMetrics.ServerDuration, out var served) && HostMetrics.Points(served, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "OK")).Count > 0
-                && metrics.TryGetValue(RpcMetrics.ClientDuration, out var called) && HostMetrics.Points(called, retrievalCall).Count > 0 && HostMetrics.Points(called, rankingCall).Count > 0
-                && HostMetrics.Collect(system.Retrieval!).TryGetValue(RpcMetrics.ServerDuration, out var retrieved) && HostMetrics.Points(retrieved, (RecsTelemetry.RpcMethod, GetCandidates)).Count > 0
-                && HostMetrics.Collect(system.Ranking!).TryGetValue(RpcMetrics.ServerDuration, out var ranked) && HostMetrics.Points(ranked, (RecsTelemetry.RpcMethod, RankCandidates)).Count > 0);
-        }, "every call of the Recommend to be recorded", describe: () => Describe(system));
+        (string, object)[] retrievalCall =
+        [
+            (RecsTelemetry.RpcMethod, GetCandidates),
+            (RecsTelemetry.RpcResponseStatusCode, "OK"),
+            (RecsTelemetry.ServerAddress, "127.0.0.1"),
+            (RecsTelemetry.ServerPort, system.RetrievalPorts.Grpc),
+        ];
+        (string, object)[] rankingCall =
+        [
+            (RecsTelemetry.RpcMethod, RankCandidates),
+            (RecsTelemetry.RpcResponseStatusCode, "OK"),
+            (RecsTelemetry.ServerAddress, "127.0.0.1"),
+            (RecsTelemetry.ServerPort, system.RankingPorts.Grpc),
+        ];
+        await TaskTimeouts.Until(
+            () =>
+            {
+                var metrics = HostMetrics.Collect(system.Gateway!);
+                return Task.FromResult(
+                    metrics.TryGetValue(RpcMetrics.ServerDuration, out var served)
+                        && HostMetrics
+                            .Points(
+                                served,
+                                (RecsTelemetry.RpcMethod, Recommend),
+                                (RecsTelemetry.RpcResponseStatusCode, "OK")
+                            )
+                            .Count > 0
+                        && metrics.TryGetValue(RpcMetrics.ClientDuration, out var called)
+                        && HostMetrics.Points(called, retrievalCall).Count > 0
+                        && HostMetrics.Points(called, rankingCall).Count > 0
+                        && HostMetrics
+                            .Collect(system.Retrieval!)
+                            .TryGetValue(RpcMetrics.ServerDuration, out var retrieved)
+                        && HostMetrics.Points(retrieved, (RecsTelemetry.RpcMethod, GetCandidates)).Count > 0
+                        && HostMetrics.Collect(system.Ranking!).TryGetValue(RpcMetrics.ServerDuration, out var ranked)
+                        && HostMetrics.Points(ranked, (RecsTelemetry.RpcMethod, RankCandidates)).Count > 0
+                );
+            },
+            "every call of the Recommend to be recorded",
+            describe: () => Describe(system)
+        );
         var gateway = HostMetrics.Collect(system.Gateway!);
         var server = gateway[RpcMetrics.ServerDuration];
         Assert.Equal("s", server.Unit);
         Assert.Equal(RecsTelemetry.MeterName, server.MeterName);
         Assert.Equal(MetricType.Histogram, server.MetricType);
-        var recommend = Assert.Single(HostMetrics.Points(server, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "OK")));
+        var recommend = Assert.Single(
+            HostMetrics.Points(
+                server,
+                (RecsTelemetry.RpcMethod, Recommend),
+                (RecsTelemetry.RpcResponseStatusCode, "OK")
+            )
+        );
         Assert.Equal("grpc", HostMetrics.Tags(recommend)[RecsTelemetry.RpcSystemName]);
         Assert.False(HostMetrics.Tags(recommend).ContainsKey(RecsTelemetry.ErrorType));
         Assert.True(recommend.GetHistogramCount() >= 1);
@@ -71,17 +107,43 @@ public sealed class TelemetryTests
         Assert.Single(HostMetrics.Points(client, rankingCall));
 
         // The backends time the same calls as servers.
-        Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, GetCandidates)));
-        Assert.NotEmpty(HostMetrics.Points(HostMetrics.Collect(system.Ranking!)[RpcMetrics.ServerDuration], (RecsTelemetry.RpcMethod, RankCandidates)));
+        Assert.NotEmpty(
+            HostMetrics.Points(
+                HostMetrics.Collect(system.Retrieval!)[RpcMetrics.ServerDuration],
+                (RecsTelemetry.RpcMethod, GetCandidates)
+            )
+        );
+        Assert.NotEmpty(
+            HostMetrics.Points(
+                HostMetrics.Collect(system.Ranking!)[RpcMetrics.ServerDuration],
+                (RecsTelemetry.RpcMethod, RankCandidates)
+            )
+        );
     }
 
     /// <summary>What each host has recorded so far, for a failure message.</summary>
     private static string Describe(ServiceSystem system)
     {
-        string Of(string host, Microsoft.AspNetCore.Builder.WebApplication app) => string.Join("; ", HostMetrics.Collect(app)
-            .Where(m => m.Key is RpcMetrics.ServerDuration or RpcMetrics.ClientDuration)
-            .SelectMany(m => HostMetrics.Points(m.Value).Select(p => $"{host} {m.Key} [{string.Join(", ", HostMetrics.Tags(p).Select(t => $"{t.Key}={t.Value}"))}]")));
-        return string.Join(" | ", Of("gateway", system.Gateway!), Of("retrieval", system.Retrieval!), Of("ranking", system.Ranking!));
+        string Of(string host, Microsoft.AspNetCore.Builder.WebApplication app) =>
+            string.Join(
+                "; ",
+                HostMetrics
+                    .Collect(app)
+                    .Where(m => m.Key is RpcMetrics.ServerDuration or RpcMetrics.ClientDuration)
+                    .SelectMany(m =>
+                        HostMetrics
+                            .Points(m.Value)
+                            .Select(p =>
+                                $"{host} {m.Key} [{string.Join(", ", HostMetrics.Tags(p).Select(t => $"{t.Key}={t.Value}"))}]"
+                            )
+                    )
+            );
+        return string.Join(
+            " | ",
+            Of("gateway", system.Gateway!),
+            Of("retrieval", system.Retrieval!),
+            Of("ranking", system.Ranking!)
+        );
     }
 
     [Fact]
@@ -91,10 +153,27 @@ public sealed class TelemetryTests
         var e = await Assert.ThrowsAsync<RpcException>(() => system.RecommendAsync("u1", 100_000));
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
 
-        await TaskTimeouts.Until(() => Task.FromResult(HostMetrics.Points(HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration],
-            (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")).Count > 0), "the gateway to record the rejected call");
+        await TaskTimeouts.Until(
+            () =>
+                Task.FromResult(
+                    HostMetrics
+                        .Points(
+                            HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration],
+                            (RecsTelemetry.RpcMethod, Recommend),
+                            (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")
+                        )
+                        .Count > 0
+                ),
+            "the gateway to record the rejected call"
+        );
         var server = HostMetrics.Collect(system.Gateway!)[RpcMetrics.ServerDuration];
-        var rejected = Assert.Single(HostMetrics.Points(server, (RecsTelemetry.RpcMethod, Recommend), (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")));
+        var rejected = Assert.Single(
+            HostMetrics.Points(
+                server,
+                (RecsTelemetry.RpcMethod, Recommend),
+                (RecsTelemetry.RpcResponseStatusCode, "INVALID_ARGUMENT")
+            )
+        );
         Assert.Equal("INVALID_ARGUMENT", HostMetrics.Tags(rejected)[RecsTelemetry.ErrorType]);
     }
 
@@ -112,7 +191,9 @@ public sealed class TelemetryTests
             Assert.NotEmpty(HostMetrics.Points(candidates, (RecsTelemetry.CandidateSource, source)));
         }
 
-        var similar = HostMetrics.Points(candidates, (RecsTelemetry.CandidateSource, "similar-items")).Sum(p => p.GetHistogramSum());
+        var similar = HostMetrics
+            .Points(candidates, (RecsTelemetry.CandidateSource, "similar-items"))
+            .Sum(p => p.GetHistogramSum());
         Assert.True(similar > 0, "the similar-items source proposed nothing for a user with a history");
         Assert.True(HostMetrics.Points(retrieval[RetrievalMetrics.MergedCandidates]).Sum(p => p.GetHistogramSum()) > 0);
 
@@ -132,14 +213,24 @@ public sealed class TelemetryTests
     [Fact]
     public async Task RankingDown_CountsDegradedResponsesByDependency()
     {
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:CallAttempts=1"], HostMetrics.AddTo);
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            ["--Recs:CallAttempts=1"],
+            HostMetrics.AddTo
+        );
         await system.StopRankingAsync();
         var items = await system.RecommendAsync("u3", 5);
         Assert.All(items, i => Assert.True(i.Degraded));
 
         var degraded = HostMetrics.Collect(system.Gateway!)[GatewayMetrics.DegradedResponses];
         Assert.Equal(MetricType.LongSum, degraded.MetricType);
-        var point = Assert.Single(HostMetrics.Points(degraded, (RecsTelemetry.Dependency, "ranking"), (RecsTelemetry.RpcResponseStatusCode, "UNAVAILABLE")));
+        var point = Assert.Single(
+            HostMetrics.Points(
+                degraded,
+                (RecsTelemetry.Dependency, "ranking"),
+                (RecsTelemetry.RpcResponseStatusCode, "UNAVAILABLE")
+            )
+        );
         Assert.True(point.GetSumLong() >= 1); // meters are per host, but a provider also sees same-named meters of hosts other tests run in this process
     }
 
@@ -147,8 +238,12 @@ public sealed class TelemetryTests
     public async Task Logs_WrittenInACall_CarryTheCallersTraceId()
     {
         var records = new List<LogRecord>();
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:CallAttempts=1", "--Logging:LogLevel:Default=Warning"],
-            services => services.AddLogging(logging => logging.AddOpenTelemetry(otel => otel.AddInMemoryExporter(records))));
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            ["--Recs:CallAttempts=1", "--Logging:LogLevel:Default=Warning"],
+            services =>
+                services.AddLogging(logging => logging.AddOpenTelemetry(otel => otel.AddInMemoryExporter(records)))
+        );
         await system.StopRankingAsync();
 
         ActivityTraceId traceId;
@@ -162,7 +257,10 @@ public sealed class TelemetryTests
         LogRecord[] warnings;
         lock (records)
         {
-            warnings = [.. records.Where(r => r.CategoryName == typeof(RankingBackend).FullName && r.TraceId == traceId)];
+            warnings =
+            [
+                .. records.Where(r => r.CategoryName == typeof(RankingBackend).FullName && r.TraceId == traceId),
+            ];
         }
 
         var warning = Assert.Single(warnings);
@@ -177,9 +275,19 @@ public sealed class TelemetryTests
     {
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
         var version = Bundle.ReadManifest(TestBundle.Path).Version;
-        foreach (var (host, name) in new[] { (system.Gateway!, "recservices-gateway"), (system.Retrieval!, "recservices-retrieval"), (system.Ranking!, "recservices-ranking") })
+        foreach (
+            var (host, name) in new[]
+            {
+                (system.Gateway!, "recservices-gateway"),
+                (system.Retrieval!, "recservices-retrieval"),
+                (system.Ranking!, "recservices-ranking"),
+            }
+        )
         {
-            var resource = host.Services.GetRequiredService<MeterProvider>().GetResource().Attributes.ToDictionary(a => a.Key, a => a.Value);
+            var resource = host
+                .Services.GetRequiredService<MeterProvider>()
+                .GetResource()
+                .Attributes.ToDictionary(a => a.Key, a => a.Value);
             Assert.Equal(name, resource["service.name"]);
             Assert.Equal(version, resource[RecsTelemetry.BundleVersion]);
         }
@@ -200,7 +308,9 @@ public sealed class TelemetryTests
 
         // Not on the gRPC port: that one is HTTP/2 only.
         using var retrievalText = new HttpClient();
-        var retrievalMetrics = await retrievalText.GetStringAsync($"http://127.0.0.1:{system.RetrievalPorts.Http}/metrics").WithTimeout();
+        var retrievalMetrics = await retrievalText
+            .GetStringAsync($"http://127.0.0.1:{system.RetrievalPorts.Http}/metrics")
+            .WithTimeout();
         Assert.Contains("recs_retrieval_candidates", retrievalMetrics, StringComparison.Ordinal);
     }
 
@@ -209,9 +319,17 @@ public sealed class TelemetryTests
     {
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
         var health = new Health.HealthClient(system.GatewayChannel);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status);
-        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = GatewayService.Descriptor.FullName })).Status);
-        var e = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "recservices.gateway.v1.NoSuchService" }).ResponseAsync);
+        Assert.Equal(
+            HealthCheckResponse.Types.ServingStatus.Serving,
+            (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status
+        );
+        Assert.Equal(
+            HealthCheckResponse.Types.ServingStatus.Serving,
+            (await health.CheckAsync(new HealthCheckRequest { Service = GatewayService.Descriptor.FullName })).Status
+        );
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            health.CheckAsync(new HealthCheckRequest { Service = "recservices.gateway.v1.NoSuchService" }).ResponseAsync
+        );
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
     }
 
@@ -226,9 +344,20 @@ public sealed class TelemetryTests
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}");
             var health = new Health.HealthClient(channel);
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status);
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest { Service = RetrievalService.Descriptor.FullName })).Status);
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
+            Assert.Equal(
+                HealthCheckResponse.Types.ServingStatus.Serving,
+                (await health.CheckAsync(new HealthCheckRequest { Service = HealthServices.Liveness })).Status
+            );
+            Assert.Equal(
+                HealthCheckResponse.Types.ServingStatus.NotServing,
+                (
+                    await health.CheckAsync(new HealthCheckRequest { Service = RetrievalService.Descriptor.FullName })
+                ).Status
+            );
+            Assert.Equal(
+                HealthCheckResponse.Types.ServingStatus.NotServing,
+                (await health.CheckAsync(new HealthCheckRequest())).Status
+            );
         }
         finally
         {

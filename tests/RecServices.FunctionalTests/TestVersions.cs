@@ -20,8 +20,14 @@ public static class TestVersions
     public static (BundleRoot Root, string First, string Second) NewRoot(string directory)
     {
         var root = new BundleRoot(Path.Combine(directory, "root"));
-        var first = root.AddVersion(Copy(FirstPath, Path.Combine(directory, "copy-1")), Bundle.ReadManifest(FirstPath).Version);
-        var second = root.AddVersion(Copy(SecondPath, Path.Combine(directory, "copy-2")), Bundle.ReadManifest(SecondPath).Version);
+        var first = root.AddVersion(
+            Copy(FirstPath, Path.Combine(directory, "copy-1")),
+            Bundle.ReadManifest(FirstPath).Version
+        );
+        var second = root.AddVersion(
+            Copy(SecondPath, Path.Combine(directory, "copy-2")),
+            Bundle.ReadManifest(SecondPath).Version
+        );
         root.SetCurrent(first);
         return (root, first, second);
     }
@@ -41,7 +47,10 @@ public static class TestVersions
     {
         var dir = Path.Combine(Path.GetTempPath(), "recs-functional-v2-" + Guid.NewGuid().ToString("N"), "bundle");
         var options = TestBundle.Options with { Training = TestBundle.Options.Training with { Seed = 1234 } };
-        new BundleBuilder(options, _ => { }).Build(SyntheticDataset.Generate(TestBundle.Data with { Seed = 4321 }), dir);
+        new BundleBuilder(options, _ => { }).Build(
+            SyntheticDataset.Generate(TestBundle.Data with { Seed = 4321 }),
+            dir
+        );
         return dir;
     }
 }

@@ -26,7 +26,10 @@ public sealed class TlsTests(TlsTests.TlsSystem fixture) : IClassFixture<TlsTest
         {
             using var channel = fixture.Tls.Channel(port, fixture.Tls.Gateway);
 
-            var status = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+            var status = await new Health.HealthClient(channel).CheckAsync(
+                new HealthCheckRequest(),
+                deadline: DateTime.UtcNow.AddSeconds(30)
+            );
 
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status.Status);
         }
@@ -37,13 +40,27 @@ public sealed class TlsTests(TlsTests.TlsSystem fixture) : IClassFixture<TlsTest
     {
         foreach (var port in fixture.BackendPorts)
         {
-            foreach (var (client, why) in new[] { (null, "no certificate"), (fixture.Tls.OtherName, "another name"), (fixture.Tls.OtherCa, "another CA") })
+            foreach (
+                var (client, why) in new[]
+                {
+                    (null, "no certificate"),
+                    (fixture.Tls.OtherName, "another name"),
+                    (fixture.Tls.OtherCa, "another CA"),
+                }
+            )
             {
                 using var channel = fixture.Tls.Channel(port, client);
 
-                var e = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+                var e = await Assert.ThrowsAsync<RpcException>(() =>
+                    new Health.HealthClient(channel)
+                        .CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30))
+                        .ResponseAsync
+                );
 
-                Assert.True(e.StatusCode is StatusCode.Unavailable or StatusCode.Internal, $"port {port}, {why}: {e.Status}");
+                Assert.True(
+                    e.StatusCode is StatusCode.Unavailable or StatusCode.Internal,
+                    $"port {port}, {why}: {e.Status}"
+                );
             }
         }
     }
@@ -52,7 +69,14 @@ public sealed class TlsTests(TlsTests.TlsSystem fixture) : IClassFixture<TlsTest
     public async Task HttpPorts_ServeReadinessAndLivenessInCleartext_ForProbesThatCannotSpeakTls()
     {
         using var http = new HttpClient();
-        foreach (var port in new[] { fixture.System.RetrievalPorts.Http, fixture.System.RankingPorts.Http, fixture.System.GatewayPorts.Http })
+        foreach (
+            var port in new[]
+            {
+                fixture.System.RetrievalPorts.Http,
+                fixture.System.RankingPorts.Http,
+                fixture.System.GatewayPorts.Http,
+            }
+        )
         {
             foreach (var path in new[] { "/healthz", "/healthz/live" })
             {
@@ -71,7 +95,11 @@ public sealed class TlsTests(TlsTests.TlsSystem fixture) : IClassFixture<TlsTest
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
 
-            var e = await Assert.ThrowsAsync<RpcException>(() => new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+            var e = await Assert.ThrowsAsync<RpcException>(() =>
+                new Health.HealthClient(channel)
+                    .CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30))
+                    .ResponseAsync
+            );
 
             Assert.True(e.StatusCode is StatusCode.Unavailable or StatusCode.Internal, $"port {port}: {e.Status}");
         }
@@ -91,7 +119,11 @@ public sealed class TlsTests(TlsTests.TlsSystem fixture) : IClassFixture<TlsTest
     [Fact]
     public async Task Gateway_TrustingAnotherCa_DoesNotTalkToTheBackends()
     {
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, [$"--Recs:BackendTls:CaPath={fixture.Tls.OtherCaPath}", "--Recs:CallAttempts=1"], tls: fixture.Tls);
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            [$"--Recs:BackendTls:CaPath={fixture.Tls.OtherCaPath}", "--Recs:CallAttempts=1"],
+            tls: fixture.Tls
+        );
 
         var items = await system.RecommendAsync("u1", 5);
 

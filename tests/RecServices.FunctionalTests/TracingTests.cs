@@ -29,12 +29,13 @@ public sealed class TracingTests
         {
             (traceId, callerSpan) = (caller.TraceId, caller.SpanId);
             using var call = system.GatewayClient.Recommend(new RecommendRequest { UserId = "u9", Count = 5 });
-            await foreach (var _ in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-            {
-            }
+            await foreach (var _ in call.ResponseStream.ReadAllAsync().WithTimeoutEach()) { }
         }
 
-        await TaskTimeouts.Until(() => Task.FromResult(Method(server, traceId, "RankingService/RankCandidates") is not null), "the ranking span to end");
+        await TaskTimeouts.Until(
+            () => Task.FromResult(Method(server, traceId, "RankingService/RankCandidates") is not null),
+            "the ranking span to end"
+        );
         var gateway = Method(server, traceId, "GatewayService/Recommend");
         var retrieval = Method(server, traceId, "RetrievalService/GetCandidates");
         var ranking = Method(server, traceId, "RankingService/RankCandidates")!;
@@ -48,6 +49,9 @@ public sealed class TracingTests
     /// <summary>The server span of <paramref name="method"/> in the trace <paramref name="traceId"/>.</summary>
     private static Activity? Method(IEnumerable<Activity> activities, ActivityTraceId traceId, string method) =>
         activities.LastOrDefault(a =>
-            a.TraceId == traceId &&
-            a.TagObjects.Any(t => t.Key == "grpc.method" && t.Value is string value && value.EndsWith(method, StringComparison.Ordinal)));
+            a.TraceId == traceId
+            && a.TagObjects.Any(t =>
+                t.Key == "grpc.method" && t.Value is string value && value.EndsWith(method, StringComparison.Ordinal)
+            )
+        );
 }

@@ -41,13 +41,27 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
         await _store.InitializeAsync(UserStoreSeed.From(_bundle), CancellationToken.None);
         var options = Options.Create(new GatewayOptions { BundlePath = TestBundle.Path, MaxCount = 50 });
         var readiness = new Readiness<GatewayState>();
-        readiness.Swap(new GatewayState(_bundle, new UserContextFactory(_bundle.Catalog, RetrievalOptions.Default), _store));
+        readiness.Swap(
+            new GatewayState(_bundle, new UserContextFactory(_bundle.Catalog, RetrievalOptions.Default), _store)
+        );
         var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, _time);
         var metrics = new GatewayMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var pipeline = new RecommendationPipeline(readiness, storeHealth,
+        var pipeline = new RecommendationPipeline(
+            readiness,
+            storeHealth,
             new RetrievalBackend(_channels.Retrieval, options, metrics, _time, NullLogger<RetrievalBackend>.Instance),
-            new RankingBackend(_channels.Ranking, options, metrics, _time, NullLogger<RankingBackend>.Instance), options, metrics);
-        _service = new GatewayGrpcService(pipeline, storeHealth, new Admission(options, NullLogger<Admission>.Instance, _time), new CallerAccess(options), options, _time);
+            new RankingBackend(_channels.Ranking, options, metrics, _time, NullLogger<RankingBackend>.Instance),
+            options,
+            metrics
+        );
+        _service = new GatewayGrpcService(
+            pipeline,
+            storeHealth,
+            new Admission(options, NullLogger<Admission>.Instance, _time),
+            new CallerAccess(options),
+            options,
+            _time
+        );
     }
 
     [Fact]
@@ -55,7 +69,13 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     {
         var item = _bundle.Catalog.Items[^1].Id;
         var before = (await _store.FindAsync("u1", 500, CancellationToken.None))!.ItemCount;
-        var request = new RecordInteractionRequest { UserId = "u1", ItemId = item, Kind = InteractionKind.Watched, EventId = "e-1" };
+        var request = new RecordInteractionRequest
+        {
+            UserId = "u1",
+            ItemId = item,
+            Kind = InteractionKind.Watched,
+            EventId = "e-1",
+        };
 
         var first = await _service.RecordInteraction(request, new TestServerCallContext());
         var retry = await _service.RecordInteraction(request, new TestServerCallContext());
@@ -72,10 +92,29 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     public async Task RecordInteraction_AnEventIdReusedForAnotherInteraction_IsAlreadyExistsSayingToUseANewOne()
     {
         var items = _bundle.Catalog.Items;
-        await _service.RecordInteraction(new RecordInteractionRequest { UserId = "u2", ItemId = items[0].Id, Kind = InteractionKind.Watched, EventId = "e-2" }, new TestServerCallContext());
+        await _service.RecordInteraction(
+            new RecordInteractionRequest
+            {
+                UserId = "u2",
+                ItemId = items[0].Id,
+                Kind = InteractionKind.Watched,
+                EventId = "e-2",
+            },
+            new TestServerCallContext()
+        );
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => _service.RecordInteraction(
-            new RecordInteractionRequest { UserId = "u2", ItemId = items[1].Id, Kind = InteractionKind.Watched, EventId = "e-2" }, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            _service.RecordInteraction(
+                new RecordInteractionRequest
+                {
+                    UserId = "u2",
+                    ItemId = items[1].Id,
+                    Kind = InteractionKind.Watched,
+                    EventId = "e-2",
+                },
+                new TestServerCallContext()
+            )
+        );
 
         Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
         Assert.Contains("use a new event_id", e.Status.Detail, StringComparison.Ordinal);
@@ -86,8 +125,17 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     {
         var before = await _store.FindAsync("u3", 500, CancellationToken.None);
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => _service.RecordInteraction(
-            new RecordInteractionRequest { UserId = "u3", ItemId = "no-such-item", Kind = InteractionKind.Purchased }, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            _service.RecordInteraction(
+                new RecordInteractionRequest
+                {
+                    UserId = "u3",
+                    ItemId = "no-such-item",
+                    Kind = InteractionKind.Purchased,
+                },
+                new TestServerCallContext()
+            )
+        );
 
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
         Assert.Contains(_bundle.Manifest.Version, e.Status.Detail, StringComparison.Ordinal);
@@ -97,11 +145,17 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     [Theory]
     [InlineData(6, "more than 5 minutes after the server's clock")]
     [InlineData(-1, null)]
-    public async Task RecordInteraction_OccurredAt_UpToFiveMinutesAheadOfTheServersClock(int minutesAhead, string? refusal)
+    public async Task RecordInteraction_OccurredAt_UpToFiveMinutesAheadOfTheServersClock(
+        int minutesAhead,
+        string? refusal
+    )
     {
         var request = new RecordInteractionRequest
         {
-            UserId = "u4", ItemId = _bundle.Catalog.Items[5].Id, Kind = InteractionKind.Rated, Rating = 4.5f,
+            UserId = "u4",
+            ItemId = _bundle.Catalog.Items[5].Id,
+            Kind = InteractionKind.Rated,
+            Rating = 4.5f,
             OccurredAt = Timestamp.FromDateTimeOffset(Now.AddMinutes(minutesAhead)),
         };
 
@@ -111,7 +165,9 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
             return;
         }
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => _service.RecordInteraction(request, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            _service.RecordInteraction(request, new TestServerCallContext())
+        );
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(refusal, e.Status.Detail, StringComparison.Ordinal);
     }
@@ -120,11 +176,21 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     [InlineData("", 5, "user_id")]
     [InlineData("u1", -1, "count")]
     [InlineData("u1", 51, "count")]
-    public async Task Recommend_BadRequest_IsInvalidArgumentNamingTheField_BeforeAnyBackendIsCalled(string user, int count, string field)
+    public async Task Recommend_BadRequest_IsInvalidArgumentNamingTheField_BeforeAnyBackendIsCalled(
+        string user,
+        int count,
+        string field
+    )
     {
         var stream = new TestServerStreamWriter<RecommendResponse>();
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => _service.Recommend(new RecommendRequest { UserId = user, Count = count }, stream, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            _service.Recommend(
+                new RecommendRequest { UserId = user, Count = count },
+                stream,
+                new TestServerCallContext()
+            )
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(field, e.Status.Detail, StringComparison.Ordinal);

@@ -29,7 +29,14 @@ public sealed class GatewayOptionsTests
     [Fact]
     public void Read_RedisStoreWithAConfigurationString_IsAccepted()
     {
-        var options = Read(new() { ["Recs:UserStore"] = "redis", ["Recs:Redis"] = "redis-0.redis:6379,password=secret,abortConnect=false", ["Recs:UserStorePath"] = null });
+        var options = Read(
+            new()
+            {
+                ["Recs:UserStore"] = "redis",
+                ["Recs:Redis"] = "redis-0.redis:6379,password=secret,abortConnect=false",
+                ["Recs:UserStorePath"] = null,
+            }
+        );
 
         Assert.Equal("redis-0.redis:6379,password=secret,abortConnect=false", options.Redis);
     }
@@ -51,15 +58,22 @@ public sealed class GatewayOptionsTests
     [InlineData(",,,")]
     public void Read_RedisStoreWithoutAnEndpoint_SaysWhatToGive(string configuration)
     {
-        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { ["Recs:UserStore"] = "redis", ["Recs:Redis"] = configuration }));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            Read(new() { ["Recs:UserStore"] = "redis", ["Recs:Redis"] = configuration })
+        );
 
-        Assert.Contains("Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379", e.Message);
+        Assert.Contains(
+            "Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379",
+            e.Message
+        );
     }
 
     [Fact]
     public void Read_PropertyAndStoreProblemsTogether_ReportsBoth()
     {
-        var e = Assert.Throws<OptionsValidationException>(() => Read(new() { ["Recs:BundlePath"] = null, ["Recs:UserStorePath"] = null }));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            Read(new() { ["Recs:BundlePath"] = null, ["Recs:UserStorePath"] = null })
+        );
 
         Assert.Contains("Recs:BundlePath is required", e.Message);
         Assert.Contains("Recs:UserStorePath is required", e.Message);
@@ -68,10 +82,21 @@ public sealed class GatewayOptionsTests
     [Fact]
     public void Read_AuthOnWithIssuerAudienceAndKeys_IsAcceptedWithTheDefaultScopes()
     {
-        var options = Read(new() { ["Recs:Auth:Enabled"] = "true", ["Recs:Auth:Issuer"] = "https://issuer/", ["Recs:Auth:Audience"] = "recservices", ["Recs:Auth:SigningKeysPath"] = "/keys.pem" });
+        var options = Read(
+            new()
+            {
+                ["Recs:Auth:Enabled"] = "true",
+                ["Recs:Auth:Issuer"] = "https://issuer/",
+                ["Recs:Auth:Audience"] = "recservices",
+                ["Recs:Auth:SigningKeysPath"] = "/keys.pem",
+            }
+        );
 
         Assert.True(options.Auth.Enabled);
-        Assert.Equal(("recs.read", "recs.write", "recs.any_user", "sub"), (options.Auth.ReadScope, options.Auth.WriteScope, options.Auth.AnyUserScope, options.Auth.UserClaim));
+        Assert.Equal(
+            ("recs.read", "recs.write", "recs.any_user", "sub"),
+            (options.Auth.ReadScope, options.Auth.WriteScope, options.Auth.AnyUserScope, options.Auth.UserClaim)
+        );
     }
 
     [Fact]
@@ -81,7 +106,10 @@ public sealed class GatewayOptionsTests
 
         Assert.Contains("Recs:Auth:Issuer is required with Recs:Auth:Enabled=true", e.Message);
         Assert.Contains("Recs:Auth:Audience is required with Recs:Auth:Enabled=true", e.Message);
-        Assert.Contains("Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public keys) and Authority", e.Message);
+        Assert.Contains(
+            "Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public keys) and Authority",
+            e.Message
+        );
     }
 
     [Theory]
@@ -90,11 +118,18 @@ public sealed class GatewayOptionsTests
     [InlineData("Recs:Auth:ClockSkewSeconds", "601", "Recs:Auth:ClockSkewSeconds must be between 0 and 600")]
     public void Read_BadAuthSetting_NamesIt(string key, string value, string message)
     {
-        var e = Assert.Throws<OptionsValidationException>(() => Read(new()
-        {
-            ["Recs:Auth:Enabled"] = "true", ["Recs:Auth:Issuer"] = "https://issuer/", ["Recs:Auth:Audience"] = "a",
-            ["Recs:Auth:SigningKeysPath"] = key == "Recs:Auth:Authority" ? null : "/keys.pem", [key] = value,
-        }));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            Read(
+                new()
+                {
+                    ["Recs:Auth:Enabled"] = "true",
+                    ["Recs:Auth:Issuer"] = "https://issuer/",
+                    ["Recs:Auth:Audience"] = "a",
+                    ["Recs:Auth:SigningKeysPath"] = key == "Recs:Auth:Authority" ? null : "/keys.pem",
+                    [key] = value,
+                }
+            )
+        );
 
         Assert.Contains(message, e.Message);
     }
@@ -111,9 +146,21 @@ public sealed class GatewayOptionsTests
     [InlineData("Recs:Tls:CertificatePath", "tls.crt", "Recs:Tls:CertificatePath and Recs:Tls:KeyPath go together")]
     [InlineData("Recs:Tls:ClientCaPath", "ca.crt", "Recs:Tls:ClientCaPath needs Recs:Tls:CertificatePath and KeyPath")]
     [InlineData("Recs:Tls:ClientName", "gateway", "Recs:Tls:ClientName needs Recs:Tls:ClientCaPath")]
-    [InlineData("Recs:BackendTls:KeyPath", "tls.key", "Recs:BackendTls:CertificatePath and Recs:BackendTls:KeyPath go together")]
-    [InlineData("Recs:RetrievalAddress", "https://retrieval:5111", "Recs:RetrievalAddress 'https://retrieval:5111' needs Recs:BackendTls:CaPath")]
-    [InlineData("Recs:BackendTls:CaPath", "ca.crt", "Recs:RetrievalAddress 'http://retrieval:5111' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port")]
+    [InlineData(
+        "Recs:BackendTls:KeyPath",
+        "tls.key",
+        "Recs:BackendTls:CertificatePath and Recs:BackendTls:KeyPath go together"
+    )]
+    [InlineData(
+        "Recs:RetrievalAddress",
+        "https://retrieval:5111",
+        "Recs:RetrievalAddress 'https://retrieval:5111' needs Recs:BackendTls:CaPath"
+    )]
+    [InlineData(
+        "Recs:BackendTls:CaPath",
+        "ca.crt",
+        "Recs:RetrievalAddress 'http://retrieval:5111' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port"
+    )]
     public void Read_BadTlsSetting_NamesIt(string key, string value, string message)
     {
         var e = Assert.Throws<OptionsValidationException>(() => Read(new() { [key] = value }));
@@ -124,11 +171,16 @@ public sealed class GatewayOptionsTests
     [Fact]
     public void Read_MutualTlsToBackendsOverHttpsAndDns_IsAccepted()
     {
-        var options = Read(new()
-        {
-            ["Recs:BackendTls:CaPath"] = "ca.crt", ["Recs:BackendTls:CertificatePath"] = "tls.crt", ["Recs:BackendTls:KeyPath"] = "tls.key",
-            ["Recs:RetrievalAddress"] = "https://retrieval:5111", ["Recs:RankingAddress"] = "dns:///ranking:5121",
-        });
+        var options = Read(
+            new()
+            {
+                ["Recs:BackendTls:CaPath"] = "ca.crt",
+                ["Recs:BackendTls:CertificatePath"] = "tls.crt",
+                ["Recs:BackendTls:KeyPath"] = "tls.key",
+                ["Recs:RetrievalAddress"] = "https://retrieval:5111",
+                ["Recs:RankingAddress"] = "dns:///ranking:5121",
+            }
+        );
 
         Assert.True(options.BackendTls.Enabled);
     }
@@ -141,6 +193,8 @@ public sealed class GatewayOptionsTests
             settings[key] = value;
         }
 
-        return ServiceDefaultsExtensions.ReadOptions<GatewayOptions>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        return ServiceDefaultsExtensions.ReadOptions<GatewayOptions>(
+            new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+        );
     }
 }

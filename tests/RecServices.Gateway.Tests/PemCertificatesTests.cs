@@ -15,7 +15,10 @@ public sealed class PemCertificatesTests : IDisposable
     public void ReadCertificate_PairOfPemFiles_HasItsPrivateKey()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var made = new CertificateRequest("CN=server", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        using var made = new CertificateRequest("CN=server", key, HashAlgorithmName.SHA256).CreateSelfSigned(
+            DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow.AddDays(1)
+        );
         var certificatePath = _directory.Write("tls.crt", made.ExportCertificatePem());
         var keyPath = _directory.Write("tls.key", key.ExportPkcs8PrivateKeyPem());
 
@@ -30,7 +33,10 @@ public sealed class PemCertificatesTests : IDisposable
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var made = new CertificateRequest("CN=server", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+        using var made = new CertificateRequest("CN=server", key, HashAlgorithmName.SHA256).CreateSelfSigned(
+            DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow.AddDays(1)
+        );
         var certificatePath = _directory.Write("tls.crt", made.ExportCertificatePem());
         var keyPath = _directory.Write("tls.key", other.ExportPkcs8PrivateKeyPem());
 

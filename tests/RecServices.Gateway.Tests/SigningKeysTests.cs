@@ -18,21 +18,42 @@ public sealed class SigningKeysTests : IDisposable
     {
         using var rsa = RSA.Create(2048);
         using var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = new CertificateRequest("CN=issuer", RSA.Create(2048), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var path = _directory.Write("keys.pem", rsa.ExportSubjectPublicKeyInfoPem() + "\n" + ec.ExportSubjectPublicKeyInfoPem() + "\n" + certificate.ExportCertificatePem());
+        using var certificate = new CertificateRequest(
+            "CN=issuer",
+            RSA.Create(2048),
+            HashAlgorithmName.SHA256,
+            RSASignaturePadding.Pkcs1
+        ).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = _directory.Write(
+            "keys.pem",
+            rsa.ExportSubjectPublicKeyInfoPem()
+                + "\n"
+                + ec.ExportSubjectPublicKeyInfoPem()
+                + "\n"
+                + certificate.ExportCertificatePem()
+        );
 
         var keys = SigningKeys.Read(path);
 
-        Assert.Collection(keys, k => Assert.IsType<RsaSecurityKey>(k), k => Assert.IsType<ECDsaSecurityKey>(k), k => Assert.IsType<X509SecurityKey>(k));
+        Assert.Collection(
+            keys,
+            k => Assert.IsType<RsaSecurityKey>(k),
+            k => Assert.IsType<ECDsaSecurityKey>(k),
+            k => Assert.IsType<X509SecurityKey>(k)
+        );
     }
 
     [Fact]
     public void Read_Jwks_GivesItsSigningKeys()
     {
         using var rsa = RSA.Create(2048);
-        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "k1" });
-        var path = _directory.Write("keys.json", $$"""{"keys":[{"kty":"RSA","use":"sig","kid":"k1","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}""");
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(
+            new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "k1" }
+        );
+        var path = _directory.Write(
+            "keys.json",
+            $$"""{"keys":[{"kty":"RSA","use":"sig","kid":"k1","n":"{{jwk.N}}","e":"{{jwk.E}}"}]}"""
+        );
 
         var key = Assert.Single(SigningKeys.Read(path));
 
@@ -43,16 +64,25 @@ public sealed class SigningKeysTests : IDisposable
     public void Read_PrivateKeyBlock_IsRefusedNamingFileAndLine()
     {
         using var rsa = RSA.Create(2048);
-        var path = _directory.Write("keys.pem", rsa.ExportSubjectPublicKeyInfoPem() + "\n\n" + rsa.ExportPkcs8PrivateKeyPem());
+        var path = _directory.Write(
+            "keys.pem",
+            rsa.ExportSubjectPublicKeyInfoPem() + "\n\n" + rsa.ExportPkcs8PrivateKeyPem()
+        );
 
         var e = Assert.Throws<InvalidDataException>(() => SigningKeys.Read(path));
 
-        Assert.StartsWith($"{path}, line 11: the block does not hold a public key: a 'PRIVATE KEY' block; only PUBLIC KEY and CERTIFICATE blocks belong here", e.Message);
+        Assert.StartsWith(
+            $"{path}, line 11: the block does not hold a public key: a 'PRIVATE KEY' block; only PUBLIC KEY and CERTIFICATE blocks belong here",
+            e.Message
+        );
     }
 
     [Theory]
     [InlineData("{\"keys\": [\n  {\"kty\": \"RSA\",\n  oops\n]}", ", line 3: not a JSON Web Key Set")]
-    [InlineData("-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n", ", line 1: a PEM block that does not parse")]
+    [InlineData(
+        "-----BEGIN PUBLIC KEY-----\nnot base64!\n-----END PUBLIC KEY-----\n",
+        ", line 1: a PEM block that does not parse"
+    )]
     [InlineData("just some text\n", ": no signing key in it")]
     public void Read_BadFile_SaysWhereAndWhat(string content, string message)
     {
@@ -82,7 +112,8 @@ public sealed class SigningKeysTests : IDisposable
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
         var problems = new List<string?>();
         var keys = SigningKeys.Open(path, problems.Add, time);
-        static string Modulus(SecurityKey k) => Convert.ToBase64String(((RsaSecurityKey)k).Rsa.ExportParameters(false).Modulus!);
+        static string Modulus(SecurityKey k) =>
+            Convert.ToBase64String(((RsaSecurityKey)k).Rsa.ExportParameters(false).Modulus!);
 
         Rewrite(path, second.ExportSubjectPublicKeyInfoPem());
         var beforeInterval = keys.Current;
@@ -92,7 +123,10 @@ public sealed class SigningKeysTests : IDisposable
         time.Advance(SigningKeys.RecheckInterval);
         var afterBadWrite = keys.Current;
 
-        Assert.Equal(Convert.ToBase64String(first.ExportParameters(false).Modulus!), Modulus(Assert.Single(beforeInterval)));
+        Assert.Equal(
+            Convert.ToBase64String(first.ExportParameters(false).Modulus!),
+            Modulus(Assert.Single(beforeInterval))
+        );
         Assert.Equal(Convert.ToBase64String(second.ExportParameters(false).Modulus!), Modulus(Assert.Single(rotated)));
         Assert.Same(rotated, afterBadWrite);
         Assert.Null(problems[0]);

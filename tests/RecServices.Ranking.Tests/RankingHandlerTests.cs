@@ -26,7 +26,12 @@ public sealed class RankingHandlerTests : IDisposable
         var catalog = Bundle.Catalog;
         var history = new[] { 1, 2, 3, 40 };
         var candidates = Enumerable.Range(50, 120).ToArray();
-        var request = new RankCandidatesRequest { TopCount = 10, Age = 30, Gender = "F" };
+        var request = new RankCandidatesRequest
+        {
+            TopCount = 10,
+            Age = 30,
+            Gender = "F",
+        };
         request.HistoryItemIds.AddRange(history.Select(catalog.IdOf));
         request.CandidateItemIds.AddRange(candidates.Select(catalog.IdOf));
         request.CandidateItemIds.Add(catalog.IdOf(60)); // sent twice: ranked once
@@ -39,8 +44,11 @@ public sealed class RankingHandlerTests : IDisposable
         // top 10 is that sort's head.
         var user = new float[_ranker.Tower.OutputWidth];
         _ranker.UserVector(new UserProfile(history, 30, "F"), user);
-        var bruteForce = candidates.Select(item => new RankedItem(item, Dot(user, Bundle.Vectors!.Row(item))))
-            .OrderByDescending(r => r.Score).Take(10).ToList();
+        var bruteForce = candidates
+            .Select(item => new RankedItem(item, Dot(user, Bundle.Vectors!.Row(item))))
+            .OrderByDescending(r => r.Score)
+            .Take(10)
+            .ToList();
         var ranked = stream.Written.Where(r => r.ItemId.Length > 0).ToList();
         Assert.Equal(bruteForce.Select(r => catalog.IdOf(r.Item)), ranked.Select(r => r.ItemId));
         Assert.Equal(Enumerable.Range(1, 10), ranked.Select(r => r.Rank));
@@ -54,13 +62,24 @@ public sealed class RankingHandlerTests : IDisposable
     [Theory]
     [InlineData(0, 5, "send 1 to 10000 candidates")]
     [InlineData(3, -1, "top_count")]
-    public async Task RankCandidates_BadCounts_AreInvalidArgumentSayingWhatToSend(int candidates, int top, string message)
+    public async Task RankCandidates_BadCounts_AreInvalidArgumentSayingWhatToSend(
+        int candidates,
+        int top,
+        string message
+    )
     {
         var request = new RankCandidatesRequest { TopCount = top };
         request.CandidateItemIndexes.AddRange(Enumerable.Range(0, candidates));
         request.BundleVersion = Bundle.Manifest.Version;
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => Service().RankCandidates(request, new TestServerStreamWriter<RankCandidatesResponse>(), new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Service()
+                .RankCandidates(
+                    request,
+                    new TestServerStreamWriter<RankCandidatesResponse>(),
+                    new TestServerCallContext()
+                )
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
@@ -73,7 +92,9 @@ public sealed class RankingHandlerTests : IDisposable
         request.CandidateItemIndexes.Add(1);
         var stream = new TestServerStreamWriter<RankCandidatesResponse>();
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => Service().RankCandidates(request, stream, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Service().RankCandidates(request, stream, new TestServerCallContext())
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("bundle_version", e.Status.Detail, StringComparison.Ordinal);
@@ -101,6 +122,9 @@ public sealed class RankingHandlerTests : IDisposable
     {
         var readiness = new Readiness<RankingState>();
         readiness.Swap(new RankingState(Bundle, _ranker)); // disposed with the test class
-        return new RankingGrpcService(readiness, new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        return new RankingGrpcService(
+            readiness,
+            new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>())
+        );
     }
 }

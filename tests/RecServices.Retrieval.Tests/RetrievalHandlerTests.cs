@@ -49,7 +49,9 @@ public sealed class RetrievalHandlerTests : IDisposable
     {
         var service = new RetrievalGrpcService(new Readiness<RetrievalState>(), new RetrievalMetrics(Meters));
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => service.GetCandidates(new GetCandidatesRequest(), new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            service.GetCandidates(new GetCandidatesRequest(), new TestServerCallContext())
+        );
 
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
         Assert.Contains("loading", e.Status.Detail, StringComparison.Ordinal);
@@ -60,7 +62,9 @@ public sealed class RetrievalHandlerTests : IDisposable
     {
         var (service, _) = Service();
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => service.GetCandidates(new GetCandidatesRequest { BundleVersion = "v-other" }, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            service.GetCandidates(new GetCandidatesRequest { BundleVersion = "v-other" }, new TestServerCallContext())
+        );
 
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
         Assert.Equal(Bundle.Manifest.Version, e.Trailers.GetValue(BundleVersions.Trailer));
@@ -69,16 +73,26 @@ public sealed class RetrievalHandlerTests : IDisposable
     [Theory]
     [InlineData(true, "", "answer_with_indexes needs bundle_version")]
     [InlineData(false, "self", "excluded_item_indexes")]
-    public async Task GetCandidates_BadRequest_IsInvalidArgumentSayingWhatToSend(bool indexesWithoutVersion, string version, string message)
+    public async Task GetCandidates_BadRequest_IsInvalidArgumentSayingWhatToSend(
+        bool indexesWithoutVersion,
+        string version,
+        string message
+    )
     {
         var (service, _) = Service();
-        var request = new GetCandidatesRequest { AnswerWithIndexes = indexesWithoutVersion, BundleVersion = version == "self" ? Bundle.Manifest.Version : version };
+        var request = new GetCandidatesRequest
+        {
+            AnswerWithIndexes = indexesWithoutVersion,
+            BundleVersion = version == "self" ? Bundle.Manifest.Version : version,
+        };
         if (!indexesWithoutVersion)
         {
             request.ExcludedItemIndexes.Add(Bundle.Catalog.Count); // one past the table
         }
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => service.GetCandidates(request, new TestServerCallContext()));
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            service.GetCandidates(request, new TestServerCallContext())
+        );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
@@ -86,7 +100,8 @@ public sealed class RetrievalHandlerTests : IDisposable
 
     public void Dispose() => _provider.Dispose();
 
-    private System.Diagnostics.Metrics.IMeterFactory Meters => _provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+    private System.Diagnostics.Metrics.IMeterFactory Meters =>
+        _provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
 
     private (RetrievalGrpcService Service, MetricCollector<int> Merged) Service()
     {

@@ -36,7 +36,10 @@ public sealed class FailureLogTests
         Assert.Equal(LogLevel.Warning, lines[0].Level);
         Assert.Equal("Retrieval is failing (Unavailable); answering degraded until it answers again", lines[0].Message);
         Assert.Equal(LogLevel.Warning, lines[1].Level);
-        Assert.StartsWith("Retrieval is still failing (Unavailable): 1000 more failed calls in the last 61 s", lines[1].Message);
+        Assert.StartsWith(
+            "Retrieval is still failing (Unavailable): 1000 more failed calls in the last 61 s",
+            lines[1].Message
+        );
         Assert.Equal(LogLevel.Information, lines[2].Level);
         Assert.Equal("Retrieval answers again after 61.0 s of failures (1002 failed calls)", lines[2].Message);
         Assert.All(lines, l => Assert.Null(l.Exception));
@@ -54,8 +57,12 @@ public sealed class FailureLogTests
         log.Failed("DeadlineExceeded");
 
         Assert.Equal(
-            ["Ranking is failing (Unavailable); answering degraded until it answers again", "Ranking is failing (DeadlineExceeded); answering degraded until it answers again"],
-            _logger.Collector.GetSnapshot().Select(l => l.Message));
+            [
+                "Ranking is failing (Unavailable); answering degraded until it answers again",
+                "Ranking is failing (DeadlineExceeded); answering degraded until it answers again",
+            ],
+            _logger.Collector.GetSnapshot().Select(l => l.Message)
+        );
         Assert.True(log.Failing);
     }
 

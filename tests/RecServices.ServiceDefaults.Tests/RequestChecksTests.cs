@@ -24,22 +24,57 @@ public sealed class RequestChecksTests
         RequestChecks.Profile(150, "F");
     }
 
-    public static TheoryData<Action, string> Refusals => new()
-    {
-        { () => RequestChecks.Id(string.Empty, "user_id"), "user_id must be 1 to 256 characters; got an empty value" },
-        { () => RequestChecks.Id(new string('x', 257), "user_id"), "user_id must be 1 to 256 characters; got 257 characters" },
-        { () => RequestChecks.Ids(["i1", string.Empty], "candidate_item_ids"), "candidate_item_ids[] must be 1 to 256 characters" },
-        { () => RequestChecks.Ids(Enumerable.Repeat("i", RequestChecks.MaxListLength + 1).ToList(), "excluded_item_ids"), "excluded_item_ids may hold at most 10000 entries; got 10001" },
-        { () => RequestChecks.Count(-1, 100, "count", "0 means the default (10)"), "count must be between 0 and 100 (0 means the default (10)); got -1" },
-        { () => RequestChecks.Count(101, 100, "count", "0 means the default"), "got 101" },
-        { () => RequestChecks.IdsOrIndexes(1, 1, "history_item_ids", "history_item_indexes", "v1"), "send history_item_ids or history_item_indexes, not both" },
-        { () => RequestChecks.IdsOrIndexes(0, 2, "history_item_ids", "history_item_indexes", string.Empty), "history_item_indexes needs bundle_version" },
-        { () => RequestChecks.Indexes([0, 10], 10, "candidate_item_indexes", "v1"), "candidate_item_indexes[1] = 10 is outside the item table of bundle v1 (0 to 9); send indexes of that version, or ids" },
-        { () => RequestChecks.Indexes([-1], 10, "candidate_item_indexes", "v1"), "candidate_item_indexes[0] = -1 is outside" },
-        { () => RequestChecks.Text(new string('x', 65), "country", 64), "country must be at most 64 characters; got 65" },
-        { () => RequestChecks.Profile(151, string.Empty), "age must be between 0 and 150 (0 = unknown); got 151" },
-        { () => RequestChecks.Profile(30, "X"), "gender must be \"M\", \"F\" or empty; got \"X\"" },
-    };
+    public static TheoryData<Action, string> Refusals =>
+        new()
+        {
+            {
+                () => RequestChecks.Id(string.Empty, "user_id"),
+                "user_id must be 1 to 256 characters; got an empty value"
+            },
+            {
+                () => RequestChecks.Id(new string('x', 257), "user_id"),
+                "user_id must be 1 to 256 characters; got 257 characters"
+            },
+            {
+                () => RequestChecks.Ids(["i1", string.Empty], "candidate_item_ids"),
+                "candidate_item_ids[] must be 1 to 256 characters"
+            },
+            {
+                () =>
+                    RequestChecks.Ids(
+                        Enumerable.Repeat("i", RequestChecks.MaxListLength + 1).ToList(),
+                        "excluded_item_ids"
+                    ),
+                "excluded_item_ids may hold at most 10000 entries; got 10001"
+            },
+            {
+                () => RequestChecks.Count(-1, 100, "count", "0 means the default (10)"),
+                "count must be between 0 and 100 (0 means the default (10)); got -1"
+            },
+            { () => RequestChecks.Count(101, 100, "count", "0 means the default"), "got 101" },
+            {
+                () => RequestChecks.IdsOrIndexes(1, 1, "history_item_ids", "history_item_indexes", "v1"),
+                "send history_item_ids or history_item_indexes, not both"
+            },
+            {
+                () => RequestChecks.IdsOrIndexes(0, 2, "history_item_ids", "history_item_indexes", string.Empty),
+                "history_item_indexes needs bundle_version"
+            },
+            {
+                () => RequestChecks.Indexes([0, 10], 10, "candidate_item_indexes", "v1"),
+                "candidate_item_indexes[1] = 10 is outside the item table of bundle v1 (0 to 9); send indexes of that version, or ids"
+            },
+            {
+                () => RequestChecks.Indexes([-1], 10, "candidate_item_indexes", "v1"),
+                "candidate_item_indexes[0] = -1 is outside"
+            },
+            {
+                () => RequestChecks.Text(new string('x', 65), "country", 64),
+                "country must be at most 64 characters; got 65"
+            },
+            { () => RequestChecks.Profile(151, string.Empty), "age must be between 0 and 150 (0 = unknown); got 151" },
+            { () => RequestChecks.Profile(30, "X"), "gender must be \"M\", \"F\" or empty; got \"X\"" },
+        };
 
     [Theory]
     [MemberData(nameof(Refusals))]

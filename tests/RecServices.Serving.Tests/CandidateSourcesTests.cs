@@ -9,17 +9,29 @@ namespace RecServices.Serving.Tests;
 public sealed class CandidateSourcesTests
 {
     // Items 0-11, ids "m0".."m11"; genres a, b, c.
-    private static readonly ItemCatalog Catalog = new(["a", "b", "c"], Enumerable.Range(0, 12).Select(i => new Item($"m{i}", $"Movie {i}", 2000 + i, [i % 3])).ToArray());
+    private static readonly ItemCatalog Catalog = new(
+        ["a", "b", "c"],
+        Enumerable.Range(0, 12).Select(i => new Item($"m{i}", $"Movie {i}", 2000 + i, [i % 3])).ToArray()
+    );
 
     // K = 3 neighbours per item: i+1, i+2, i+3 (mod 12), similarities 0.9, 0.8, 0.7.
-    private static readonly SimilarItems Similar = new(12, 3,
+    private static readonly SimilarItems Similar = new(
+        12,
+        3,
         Enumerable.Range(0, 12).SelectMany(i => new[] { (i + 1) % 12, (i + 2) % 12, (i + 3) % 12 }).ToArray(),
-        Enumerable.Range(0, 12).SelectMany(_ => new[] { 0.9f, 0.8f, 0.7f }).ToArray());
+        Enumerable.Range(0, 12).SelectMany(_ => new[] { 0.9f, 0.8f, 0.7f }).ToArray()
+    );
 
     private static readonly TopLists Tops = new(
         new TopList([11, 10, 9, 8, 7], [50, 40, 30, 20, 10]),
-        new Dictionary<string, TopList> { ["a"] = new([0, 3, 6, 9], [9, 8, 7, 6]), ["b"] = new([1, 4, 7, 10], [9, 8, 7, 6]), ["c"] = new([2, 5, 8, 11], [9, 8, 7, 6]) },
-        new Dictionary<string, TopList> { ["FR"] = new([5, 6, 7], [3, 2, 1]) });
+        new Dictionary<string, TopList>
+        {
+            ["a"] = new([0, 3, 6, 9], [9, 8, 7, 6]),
+            ["b"] = new([1, 4, 7, 10], [9, 8, 7, 6]),
+            ["c"] = new([2, 5, 8, 11], [9, 8, 7, 6]),
+        },
+        new Dictionary<string, TopList> { ["FR"] = new([5, 6, 7], [3, 2, 1]) }
+    );
 
     [Fact]
     public void SimilarItems_MostRecentFirst_SeenItemsSkippedWithoutUsingTheQuota_KeyIsTheRecentItem()
@@ -70,14 +82,23 @@ public sealed class CandidateSourcesTests
     public void Generator_MergesDuplicatesWithEverySourceInOrder_AndTheCapStopsOnlyNewItems()
     {
         var generator = new CandidateGenerator(
-            [new SimilarItemsSource(Catalog, Similar, 1, 3), new GenreSource(Tops, 1, 4), new PopularSource(Tops, 5, 0)], RetrievalOptions.DesignRecipe);
+            [
+                new SimilarItemsSource(Catalog, Similar, 1, 3),
+                new GenreSource(Tops, 1, 4),
+                new PopularSource(Tops, 5, 0),
+            ],
+            RetrievalOptions.DesignRecipe
+        );
         var user = User(recent: [8], genres: ["b"], excluded: [8]);
 
         var set = generator.Generate(user, maxCandidates: 5);
 
         // Similar to 8: 9, 10, 11; genre b: 1, 4 (the cap of 5 is reached), 7 and 10 (10 already in: one more source); popular: 11, 10, 9 already in.
         Assert.Equal([9, 10, 11, 1, 4], set.Items);
-        Assert.Equal([SourceKind.SimilarItems, SourceKind.Genre, SourceKind.Popular], set.SourcesOf(10).Select(h => h.Kind));
+        Assert.Equal(
+            [SourceKind.SimilarItems, SourceKind.Genre, SourceKind.Popular],
+            set.SourcesOf(10).Select(h => h.Kind)
+        );
         Assert.Equal([SourceKind.SimilarItems, SourceKind.Popular], set.SourcesOf(11).Select(h => h.Kind));
         Assert.False(set.Contains(7));
     }
@@ -85,7 +106,10 @@ public sealed class CandidateSourcesTests
     [Fact]
     public void Without_KeepsOrderAndSourcesOfTheRest()
     {
-        var generator = new CandidateGenerator([new SimilarItemsSource(Catalog, Similar, 1, 3), new PopularSource(Tops, 3, 0)], RetrievalOptions.DesignRecipe);
+        var generator = new CandidateGenerator(
+            [new SimilarItemsSource(Catalog, Similar, 1, 3), new PopularSource(Tops, 3, 0)],
+            RetrievalOptions.DesignRecipe
+        );
         var set = generator.Generate(User(recent: [8]), 100);
 
         var rest = set.Without(new HashSet<int> { 10 });
@@ -102,6 +126,10 @@ public sealed class CandidateSourcesTests
         return set;
     }
 
-    private static UserContext User(int[]? recent = null, string[]? genres = null, string? country = null, int[]? excluded = null) =>
-        new(recent ?? [], genres ?? [], country, (excluded ?? recent ?? []).ToHashSet());
+    private static UserContext User(
+        int[]? recent = null,
+        string[]? genres = null,
+        string? country = null,
+        int[]? excluded = null
+    ) => new(recent ?? [], genres ?? [], country, (excluded ?? recent ?? []).ToHashSet());
 }

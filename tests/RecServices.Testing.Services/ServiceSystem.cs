@@ -46,9 +46,11 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     public GatewayService.GatewayServiceClient GatewayClient => new(GatewayChannel);
 
-    public RetrievalService.RetrievalServiceClient RetrievalClient => new(GrpcChannel.ForAddress($"http://127.0.0.1:{RetrievalPorts.Grpc}"));
+    public RetrievalService.RetrievalServiceClient RetrievalClient =>
+        new(GrpcChannel.ForAddress($"http://127.0.0.1:{RetrievalPorts.Grpc}"));
 
-    public RankingService.RankingServiceClient RankingClient => new(GrpcChannel.ForAddress($"http://127.0.0.1:{RankingPorts.Grpc}"));
+    public RankingService.RankingServiceClient RankingClient =>
+        new(GrpcChannel.ForAddress($"http://127.0.0.1:{RankingPorts.Grpc}"));
 
     /// <summary>
     /// Starts the three hosts on free loopback ports. A port found free can be taken by another process
@@ -61,44 +63,81 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <param name="hostArgs">Extra settings of all three hosts.</param>
     /// <param name="tls">TLS on every gRPC port with these certificates, mutual TLS from the gateway to the backends.</param>
     public static async Task<ServiceSystem> StartAsync(
-        string bundlePath, IEnumerable<string>? gatewayArgs = null, Action<IServiceCollection>? configureServices = null, bool dnsAddresses = false, IEnumerable<string>? hostArgs = null,
-        TestTls? tls = null)
+        string bundlePath,
+        IEnumerable<string>? gatewayArgs = null,
+        Action<IServiceCollection>? configureServices = null,
+        bool dnsAddresses = false,
+        IEnumerable<string>? hostArgs = null,
+        TestTls? tls = null
+    )
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses, hostArgs?.ToArray() ?? [], tls);
+                return await StartOnceAsync(
+                    bundlePath,
+                    gatewayArgs,
+                    configureServices,
+                    dnsAddresses,
+                    hostArgs?.ToArray() ?? [],
+                    tls
+                );
             }
-            catch (IOException e) when (attempt < 3 && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)))
-            {
-            }
+            catch (IOException e)
+                when (attempt < 3
+                    && (
+                        e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
+                        || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                    )
+                ) { }
         }
     }
 
     private static async Task<ServiceSystem> StartOnceAsync(
-        string bundlePath, IEnumerable<string>? gatewayArgs, Action<IServiceCollection>? configureServices, bool dnsAddresses, string[] hostArgs, TestTls? tls)
+        string bundlePath,
+        IEnumerable<string>? gatewayArgs,
+        Action<IServiceCollection>? configureServices,
+        bool dnsAddresses,
+        string[] hostArgs,
+        TestTls? tls
+    )
     {
-        var system = new ServiceSystem(Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")), tls);
+        var system = new ServiceSystem(
+            Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")),
+            tls
+        );
         string[] backendTls = tls?.BackendArgs ?? [];
-        var backend = dnsAddresses ? "dns:///localhost" : tls is null ? "http://127.0.0.1" : "https://127.0.0.1";
-        system.Retrieval = RetrievalApp.Build([.. Args(bundlePath, system.RetrievalPorts), .. hostArgs, .. backendTls], configureServices);
-        system.Ranking = RankingApp.Build([.. Args(bundlePath, system.RankingPorts), .. hostArgs, .. backendTls], configureServices);
+        var backend =
+            dnsAddresses ? "dns:///localhost"
+            : tls is null ? "http://127.0.0.1"
+            : "https://127.0.0.1";
+        system.Retrieval = RetrievalApp.Build(
+            [.. Args(bundlePath, system.RetrievalPorts), .. hostArgs, .. backendTls],
+            configureServices
+        );
+        system.Ranking = RankingApp.Build(
+            [.. Args(bundlePath, system.RankingPorts), .. hostArgs, .. backendTls],
+            configureServices
+        );
         system.Gateway = GatewayApp.Build(
-        [
-            .. Args(bundlePath, system.GatewayPorts),
-            .. hostArgs,
-            .. tls?.GatewayArgs ?? [],
-            $"--Recs:RetrievalAddress={backend}:{system.RetrievalPorts.Grpc}",
-            $"--Recs:RankingAddress={backend}:{system.RankingPorts.Grpc}",
-            $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
-            "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
-            "--Recs:RankingTimeoutMs=15000",
-            .. gatewayArgs ?? [],
-        ], configureServices);
+            [
+                .. Args(bundlePath, system.GatewayPorts),
+                .. hostArgs,
+                .. tls?.GatewayArgs ?? [],
+                $"--Recs:RetrievalAddress={backend}:{system.RetrievalPorts.Grpc}",
+                $"--Recs:RankingAddress={backend}:{system.RankingPorts.Grpc}",
+                $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
+                "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
+                "--Recs:RankingTimeoutMs=15000",
+                .. gatewayArgs ?? [],
+            ],
+            configureServices
+        );
         try
         {
-            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync()).WithTimeout();
+            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync())
+                .WithTimeout();
         }
         catch
         {
@@ -106,10 +145,15 @@ public sealed class ServiceSystem : IAsyncDisposable
             throw;
         }
 
-        system.GatewayChannel = tls?.Channel(system.GatewayPorts.Grpc, client: null) ?? GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
+        system.GatewayChannel =
+            tls?.Channel(system.GatewayPorts.Grpc, client: null)
+            ?? GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
         foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
         {
-            await TaskTimeouts.Until(async () => await system.PortHealthAsync(port) == HealthCheckResponse.Types.ServingStatus.Serving, $"port {port} to serve");
+            await TaskTimeouts.Until(
+                async () => await system.PortHealthAsync(port) == HealthCheckResponse.Types.ServingStatus.Serving,
+                $"port {port} to serve"
+            );
         }
 
         return system;
@@ -125,7 +169,10 @@ public sealed class ServiceSystem : IAsyncDisposable
     public static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(int port)
     {
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        var response = await new Health.HealthClient(channel).CheckAsync(
+            new HealthCheckRequest(),
+            deadline: DateTime.UtcNow.AddSeconds(10)
+        );
         return response.Status;
     }
 
@@ -141,13 +188,21 @@ public sealed class ServiceSystem : IAsyncDisposable
         }
 
         using var channel = _tls.Channel(port, _tls.Gateway);
-        return (await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10))).Status;
+        return (
+            await new Health.HealthClient(channel).CheckAsync(
+                new HealthCheckRequest(),
+                deadline: DateTime.UtcNow.AddSeconds(10)
+            )
+        ).Status;
     }
 
     /// <summary>Reads a whole Recommend stream from the gateway.</summary>
     public async Task<List<RecommendResponse>> RecommendAsync(string userId, int count)
     {
-        using var call = GatewayClient.Recommend(new RecommendRequest { UserId = userId, Count = count }, deadline: DateTime.UtcNow.AddSeconds(30));
+        using var call = GatewayClient.Recommend(
+            new RecommendRequest { UserId = userId, Count = count },
+            deadline: DateTime.UtcNow.AddSeconds(30)
+        );
         var items = new List<RecommendResponse>();
         await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
         {

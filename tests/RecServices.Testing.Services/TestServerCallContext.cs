@@ -6,8 +6,11 @@ namespace RecServices.Testing;
 /// A <see cref="ServerCallContext"/> for calling a gRPC service's handler directly, without a server (the grpc-dotnet
 /// testing pattern): a deadline, a cancellation token, request headers; response headers and trailers are kept.
 /// </summary>
-public sealed class TestServerCallContext(Metadata? requestHeaders = null, DateTime? deadline = null, CancellationToken cancellationToken = default)
-    : ServerCallContext
+public sealed class TestServerCallContext(
+    Metadata? requestHeaders = null,
+    DateTime? deadline = null,
+    CancellationToken cancellationToken = default
+) : ServerCallContext
 {
     private readonly Metadata _requestHeaders = requestHeaders ?? [];
     private readonly Metadata _trailers = [];

@@ -59,17 +59,22 @@ public sealed class TestTls : IDisposable
     /// Retrieval's and ranking's settings: TLS, client certificates from the CA, the gateway's name only.
     /// </summary>
     public string[] BackendArgs =>
-    [
-        $"--Recs:Tls:CertificatePath={ServerCertificatePath}", $"--Recs:Tls:KeyPath={ServerKeyPath}",
-        $"--Recs:Tls:ClientCaPath={CaPath}", $"--Recs:Tls:ClientName={GatewayName}",
-    ];
+        [
+            $"--Recs:Tls:CertificatePath={ServerCertificatePath}",
+            $"--Recs:Tls:KeyPath={ServerKeyPath}",
+            $"--Recs:Tls:ClientCaPath={CaPath}",
+            $"--Recs:Tls:ClientName={GatewayName}",
+        ];
 
     /// <summary>The gateway's settings: TLS on its own port, and mutual TLS towards the backends.</summary>
     public string[] GatewayArgs =>
-    [
-        $"--Recs:Tls:CertificatePath={ServerCertificatePath}", $"--Recs:Tls:KeyPath={ServerKeyPath}",
-        $"--Recs:BackendTls:CaPath={CaPath}", $"--Recs:BackendTls:CertificatePath={GatewayCertificatePath}", $"--Recs:BackendTls:KeyPath={GatewayKeyPath}",
-    ];
+        [
+            $"--Recs:Tls:CertificatePath={ServerCertificatePath}",
+            $"--Recs:Tls:KeyPath={ServerKeyPath}",
+            $"--Recs:BackendTls:CaPath={CaPath}",
+            $"--Recs:BackendTls:CertificatePath={GatewayCertificatePath}",
+            $"--Recs:BackendTls:KeyPath={GatewayKeyPath}",
+        ];
 
     /// <summary>
     /// A channel to https://127.0.0.1:port that trusts the CA and sends <paramref name="client"/> when asked.
@@ -87,11 +92,15 @@ public sealed class TestTls : IDisposable
                     chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
                     chain.ChainPolicy.CustomTrustStore.Add(_ca);
                     chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && chain.Build((X509Certificate2)certificate!);
+                    return (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0
+                        && chain.Build((X509Certificate2)certificate!);
                 },
             },
         };
-        return GrpcChannel.ForAddress($"https://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        return GrpcChannel.ForAddress(
+            $"https://127.0.0.1:{port}",
+            new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true }
+        );
     }
 
     public void Dispose()
@@ -109,11 +118,18 @@ public sealed class TestTls : IDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(
+            new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true)
+        );
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
     }
 
-    private (string Certificate, string Key) Issue(X509Certificate2 ca, string name, string[] dnsNames, IPAddress[] addresses)
+    private (string Certificate, string Key) Issue(
+        X509Certificate2 ca,
+        string name,
+        string[] dnsNames,
+        IPAddress[] addresses
+    )
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -130,10 +146,20 @@ public sealed class TestTls : IDisposable
 
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var certificate = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), RandomNumberGenerator.GetBytes(16));
+        request.CertificateExtensions.Add(
+            new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false)
+        );
+        using var certificate = request.Create(
+            ca,
+            DateTimeOffset.UtcNow.AddDays(-1),
+            DateTimeOffset.UtcNow.AddDays(10),
+            RandomNumberGenerator.GetBytes(16)
+        );
         var file = name.Replace(' ', '-');
-        return (Write(file + ".crt", certificate.ExportCertificatePem()), Write(file + ".key", key.ExportPkcs8PrivateKeyPem()));
+        return (
+            Write(file + ".crt", certificate.ExportCertificatePem()),
+            Write(file + ".key", key.ExportPkcs8PrivateKeyPem())
+        );
     }
 
     private string Write(string name, string content)

@@ -8,11 +8,25 @@ namespace RecServices.Testing;
 /// <summary>One bundle trained on small seeded synthetic data, shared by the tests of a class.</summary>
 public sealed class SmallBundleFixture : IDisposable
 {
-    public static readonly SyntheticOptions Data = new() { Users = 300, Items = 400, Interactions = 9_000, Clusters = 12 };
+    public static readonly SyntheticOptions Data = new()
+    {
+        Users = 300,
+        Items = 400,
+        Interactions = 9_000,
+        Clusters = 12,
+    };
 
     public static readonly BuildOptions Options = new()
     {
-        Training = new TrainingOptions { Epochs = 6, Patience = 0, Dimensions = new TowerDimensions(16, 16, 32, 16), HistoryLength = 30, LearningRate = 0.005f, ValidationFraction = 0.1 },
+        Training = new TrainingOptions
+        {
+            Epochs = 6,
+            Patience = 0,
+            Dimensions = new TowerDimensions(16, 16, 32, 16),
+            HistoryLength = 30,
+            LearningRate = 0.005f,
+            ValidationFraction = 0.1,
+        },
         SimilarItemsK = 5,
         TopListLength = 50,
         SearchTrials = 1, // the given settings; HyperparameterSearchTests covers the search

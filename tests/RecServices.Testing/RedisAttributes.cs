@@ -9,23 +9,33 @@ namespace RecServices.Testing;
 /// </summary>
 public static class RedisAvailability
 {
-    public static string? Missing { get; } = Find() is null
-        ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER"
-        : null;
+    public static string? Missing { get; } =
+        Find() is null
+            ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER"
+            : null;
 
     /// <summary>redis-cli beside redis-server (Debian installs both), or null.</summary>
-    public static string? Cli { get; } = Find() is { } server && File.Exists(Path.Combine(Path.GetDirectoryName(server)!, "redis-cli"))
-        ? Path.Combine(Path.GetDirectoryName(server)!, "redis-cli")
-        : null;
+    public static string? Cli { get; } =
+        Find() is { } server && File.Exists(Path.Combine(Path.GetDirectoryName(server)!, "redis-cli"))
+            ? Path.Combine(Path.GetDirectoryName(server)!, "redis-cli")
+            : null;
 
     /// <summary>Why a test that starts a Redis Cluster cannot run here, or null when it can.</summary>
-    public static string? ClusterMissing { get; } = Missing ?? (Cli is null ? "redis-cli not found beside redis-server (Debian: apt-get install redis-server installs both)" : null);
+    public static string? ClusterMissing { get; } =
+        Missing
+        ?? (
+            Cli is null
+                ? "redis-cli not found beside redis-server (Debian: apt-get install redis-server installs both)"
+                : null
+        );
 
     private static string? Find() =>
         Environment.GetEnvironmentVariable("RECS_REDIS_SERVER") is { Length: > 0 } configured && File.Exists(configured)
             ? configured
-            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-                .Select(dir => Path.Combine(dir, "redis-server")).FirstOrDefault(File.Exists);
+            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(':', StringSplitOptions.RemoveEmptyEntries)
+                .Select(dir => Path.Combine(dir, "redis-server"))
+                .FirstOrDefault(File.Exists);
 }
 
 /// <summary>A fact that starts its own redis-server; skipped, saying why, when there is none.</summary>
@@ -40,7 +50,11 @@ public sealed class RedisFactAttribute : FactAttribute
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class RedisInlineDataAttribute(params object[] data) : DataAttribute
 {
-    public override string? Skip { get => RedisAvailability.Missing; set { } }
+    public override string? Skip
+    {
+        get => RedisAvailability.Missing;
+        set { }
+    }
 
     public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [data];
 }

@@ -5,12 +5,17 @@ public static class TaskTimeouts
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(60);
 
-    public static async Task<T> WithTimeout<T>(this Task<T> task, TimeSpan? timeout = null) => await task.WaitAsync(timeout ?? Default);
+    public static async Task<T> WithTimeout<T>(this Task<T> task, TimeSpan? timeout = null) =>
+        await task.WaitAsync(timeout ?? Default);
 
-    public static async Task WithTimeout(this Task task, TimeSpan? timeout = null) => await task.WaitAsync(timeout ?? Default);
+    public static async Task WithTimeout(this Task task, TimeSpan? timeout = null) =>
+        await task.WaitAsync(timeout ?? Default);
 
     /// <summary>Each element of the stream must arrive within the timeout.</summary>
-    public static async IAsyncEnumerable<T> WithTimeoutEach<T>(this IAsyncEnumerable<T> source, TimeSpan? timeout = null)
+    public static async IAsyncEnumerable<T> WithTimeoutEach<T>(
+        this IAsyncEnumerable<T> source,
+        TimeSpan? timeout = null
+    )
     {
         await using var e = source.GetAsyncEnumerator();
         while (await e.MoveNextAsync().AsTask().WaitAsync(timeout ?? Default))
@@ -23,14 +28,21 @@ public static class TaskTimeouts
     /// Polls <paramref name="condition"/> until it holds, failing after the timeout (with <paramref name="describe"/>'s
     /// account of what was there, when given).
     /// </summary>
-    public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? describe = null)
+    public static async Task Until(
+        Func<Task<bool>> condition,
+        string what,
+        TimeSpan? timeout = null,
+        Func<string>? describe = null
+    )
     {
         var deadline = DateTime.UtcNow + (timeout ?? Default);
         while (!await condition().WithTimeout())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out waiting for {what}{(describe is null ? string.Empty : ": " + describe())}");
+                throw new TimeoutException(
+                    $"timed out waiting for {what}{(describe is null ? string.Empty : ": " + describe())}"
+                );
             }
 
             await Task.Delay(50);

@@ -5,17 +5,23 @@ namespace RecServices.Testing;
 /// <summary>Feature schemas for tests that train or export without fitting standardisers on data.</summary>
 public static class TestSchemas
 {
-    public static FeatureSchema For(IReadOnlyList<string> genres, int historyLength, bool genreAffinity = true, double historyHalfLife = 0) => new()
-    {
-        GenreCount = genres.Count,
-        HistoryLength = historyLength,
-        HistoryHalfLife = historyHalfLife,
-        UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres, genreAffinity),
-        ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
-        HistoryLengthScale = new Standardizer(3, 1),
-        AgeScale = new Standardizer(35, 12),
-        YearScale = new Standardizer(2000, 10),
-        PopularityScale = new Standardizer(1, 1),
-        RatingScale = new Standardizer(3, 1),
-    };
+    public static FeatureSchema For(
+        IReadOnlyList<string> genres,
+        int historyLength,
+        bool genreAffinity = true,
+        double historyHalfLife = 0
+    ) =>
+        new()
+        {
+            GenreCount = genres.Count,
+            HistoryLength = historyLength,
+            HistoryHalfLife = historyHalfLife,
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres, genreAffinity),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
+            HistoryLengthScale = new Standardizer(3, 1),
+            AgeScale = new Standardizer(35, 12),
+            YearScale = new Standardizer(2000, 10),
+            PopularityScale = new Standardizer(1, 1),
+            RatingScale = new Standardizer(3, 1),
+        };
 }

@@ -8,11 +8,19 @@ namespace RecServices.Training.Tests;
 /// </summary>
 public sealed class BundleCorruptionTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
 {
-    public static TheoryData<string> Files => new()
-    {
-        BundleManifest.FileName, Bundle.UserTowerFile, Bundle.ItemTowerFile, ItemCatalog.FileName, ItemVectors.FileName,
-        SimilarItems.FileName, TopLists.FileName, UsersFile.FileName, InteractionsFile.FileName,
-    };
+    public static TheoryData<string> Files =>
+        new()
+        {
+            BundleManifest.FileName,
+            Bundle.UserTowerFile,
+            Bundle.ItemTowerFile,
+            ItemCatalog.FileName,
+            ItemVectors.FileName,
+            SimilarItems.FileName,
+            TopLists.FileName,
+            UsersFile.FileName,
+            InteractionsFile.FileName,
+        };
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -60,7 +68,10 @@ public sealed class BundleCorruptionTests(SmallBundleFixture fixture) : IClassFi
     {
         var copy = fixture.Copy();
         var path = Path.Combine(copy, BundleManifest.FileName);
-        File.WriteAllText(path, File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal));
+        File.WriteAllText(
+            path,
+            File.ReadAllText(path).Replace("\"formatVersion\": 1", "\"formatVersion\": 2", StringComparison.Ordinal)
+        );
 
         var e = Assert.Throws<BundleFormatException>(() => Bundle.Load(copy));
 

@@ -14,7 +14,10 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     {
         var bundle = Bundle.Load(fixture.Directory);
 
-        Assert.Equal(fixture.Dataset.Items.Select(i => (i.Id, i.Title, i.Year)), bundle.Catalog.Items.Select(i => (i.Id, i.Title, i.Year)));
+        Assert.Equal(
+            fixture.Dataset.Items.Select(i => (i.Id, i.Title, i.Year)),
+            bundle.Catalog.Items.Select(i => (i.Id, i.Title, i.Year))
+        );
         Assert.Equal(fixture.Dataset.Items.Select(i => i.Genres), bundle.Catalog.Items.Select(i => i.Genres));
         Assert.Equal(fixture.Dataset.Genres, bundle.Catalog.Genres);
         Assert.Equal(fixture.Dataset.Users, bundle.Users);
@@ -38,7 +41,10 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
         Assert.Equal(20, index.Partitions); // √400
         Assert.Equal(150, index.Sample); // half of the 300 users tune the probes, the other half measure
         Assert.InRange(index.Recall, 0.85, 1);
-        Assert.Contains(fixture.Log, line => line.StartsWith("embedding index: 20 partitions", StringComparison.Ordinal));
+        Assert.Contains(
+            fixture.Log,
+            line => line.StartsWith("embedding index: 20 partitions", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -46,7 +52,12 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     {
         using var dir = new TempDirectory();
         var log = new List<string>();
-        var options = SmallBundleFixture.Options with { ExactSimilarMaxItems = 100, Refit = false, Training = SmallBundleFixture.Options.Training with { Epochs = 2 } };
+        var options = SmallBundleFixture.Options with
+        {
+            ExactSimilarMaxItems = 100,
+            Refit = false,
+            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+        };
 
         var manifest = new Bundling.BundleBuilder(options, log.Add).Build(fixture.Dataset, dir.Path);
 
@@ -66,8 +77,10 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
         var training = fixture.Manifest.Training;
 
         // Six epochs on 9,000 interactions (a 10 % carve: with 30 interactions per user a 25 % carve leaves too little to learn from).
-        Assert.True(training.Validation["ndcg@10"] > 1.15 * training.PopularityValidation["ndcg@10"],
-            $"model {training.Validation["ndcg@10"]:F4} vs popularity {training.PopularityValidation["ndcg@10"]:F4}");
+        Assert.True(
+            training.Validation["ndcg@10"] > 1.15 * training.PopularityValidation["ndcg@10"],
+            $"model {training.Validation["ndcg@10"]:F4} vs popularity {training.PopularityValidation["ndcg@10"]:F4}"
+        );
     }
 
     [Fact]
@@ -77,7 +90,9 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
         var v = bundle.Vectors!;
         double Cos(int a, int b)
         {
-            double dot = 0, na = 0, nb = 0;
+            double dot = 0,
+                na = 0,
+                nb = 0;
             for (var d = 0; d < v.Dimension; d++)
             {
                 dot += v.Row(a)[d] * (double)v.Row(b)[d];
@@ -90,7 +105,12 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
 
         for (var item = 0; item < v.Count; item += 7)
         {
-            var expected = Enumerable.Range(0, v.Count).Where(o => o != item).OrderByDescending(o => Cos(item, o)).Take(bundle.Similar!.K).ToArray();
+            var expected = Enumerable
+                .Range(0, v.Count)
+                .Where(o => o != item)
+                .OrderByDescending(o => Cos(item, o))
+                .Take(bundle.Similar!.K)
+                .ToArray();
             var actual = bundle.Similar!.Of(item).ToArray();
             Assert.Equal(expected.Length, actual.Length);
             for (var j = 0; j < actual.Length; j++)
@@ -113,12 +133,19 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
             counts[item]++;
         }
 
-        var expected = Enumerable.Range(0, counts.Length).OrderByDescending(i => counts[i]).ThenBy(i => i).Take(50).ToArray();
+        var expected = Enumerable
+            .Range(0, counts.Length)
+            .OrderByDescending(i => counts[i])
+            .ThenBy(i => i)
+            .Take(50)
+            .ToArray();
         Assert.Equal(expected, bundle.Tops!.Global.Items);
         Assert.Equal(fixture.Dataset.Genres.Count, bundle.Tops.ByGenre.Count);
-        var usCount = Enumerable.Range(0, fixture.Dataset.Interactions.Count)
+        var usCount = Enumerable
+            .Range(0, fixture.Dataset.Interactions.Count)
             .Where(row => fixture.Dataset.Users[fixture.Dataset.Interactions.Users[row]].Country == "US")
-            .GroupBy(row => fixture.Dataset.Interactions.Items[row]).Max(g => g.Count());
+            .GroupBy(row => fixture.Dataset.Interactions.Items[row])
+            .Max(g => g.Count());
         Assert.Equal(usCount, bundle.Tops.ByCountry["US"].Scores[0]);
         var action = bundle.Catalog.GenreIndex["Action"];
         Assert.All(bundle.Tops.ByGenre["Action"].Items, i => Assert.Contains(action, bundle.Catalog.Items[i].Genres));
@@ -128,7 +155,11 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     public void UserTower_LoadsInOnnxRuntime_AndGivesFiniteVectors()
     {
         var bundle = Bundle.Load(fixture.Directory, BundleParts.Core);
-        using var tower = new UserTowerModel(bundle.UserTowerPath, bundle.Manifest.Schema, bundle.Manifest.Towers.Output);
+        using var tower = new UserTowerModel(
+            bundle.UserTowerPath,
+            bundle.Manifest.Schema,
+            bundle.Manifest.Towers.Output
+        );
         var h = tower.HistoryLength;
         var items = new long[2 * h];
         var weights = new float[2 * h];

@@ -10,7 +10,14 @@ public sealed class EaseModelTests
     public void Fit_SmallMatrix_WeightsEqualTheClosedFormAndTheDiagonalIsZero()
     {
         // 5 users over 4 items.
-        int[][] users = [[0, 1], [0, 1, 2], [1, 2], [2, 3], [0, 3]];
+        int[][] users =
+        [
+            [0, 1],
+            [0, 1, 2],
+            [1, 2],
+            [2, 3],
+            [0, 3],
+        ];
         var rows = new InteractionTable();
         for (var u = 0; u < users.Length; u++)
         {
@@ -82,7 +89,9 @@ public sealed class EaseModelTests
     [Fact]
     public void Fit_CatalogPastTheDenseLimit_IsRefusedSayingWhy()
     {
-        var e = Assert.Throws<ArgumentException>(() => EaseModel.Fit(new InteractionTable(), 1, EaseModel.MaxItems + 1, 100));
+        var e = Assert.Throws<ArgumentException>(() =>
+            EaseModel.Fit(new InteractionTable(), 1, EaseModel.MaxItems + 1, 100)
+        );
 
         Assert.Contains("dense in the catalog", e.Message);
     }

@@ -22,11 +22,21 @@ public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClass
         var result = new RankedItem[10];
         for (var u = 0; u < fixture.Dataset.Users.Count; u += 7)
         {
-            var user = new UserProfile(histories.Of(u).ToArray(), fixture.Dataset.Users[u].Age, fixture.Dataset.Users[u].Gender);
+            var user = new UserProfile(
+                histories.Of(u).ToArray(),
+                fixture.Dataset.Users[u].Age,
+                fixture.Dataset.Users[u].Gender
+            );
             ranker.UserVector(user, vector);
             var seen = user.History.ToHashSet();
             double Score(int item) => Enumerable.Range(0, d).Sum(j => (double)vector[j] * vectors[item * d + j]);
-            var expected = Enumerable.Range(0, bundle.Catalog.Count).Where(i => !seen.Contains(i)).Select(Score).OrderDescending().Take(10).ToArray();
+            var expected = Enumerable
+                .Range(0, bundle.Catalog.Count)
+                .Where(i => !seen.Contains(i))
+                .Select(Score)
+                .OrderDescending()
+                .Take(10)
+                .ToArray();
 
             var n = ranker.RankAll(user, user.History, result);
 

@@ -31,10 +31,16 @@ public sealed class GradientCheckTests
             var p = network.Parameters[pi];
             for (var i = 0; i < p.Value.Length; i++)
             {
-                var numeric = Numeric(p, i, () => objective.Evaluate(users, candidates, itemFeatures, targets, mask, backward: false));
+                var numeric = Numeric(
+                    p,
+                    i,
+                    () => objective.Evaluate(users, candidates, itemFeatures, targets, mask, backward: false)
+                );
                 var expected = analytic[pi][i];
-                Assert.True(Math.Abs(numeric - expected) <= 2e-3 + (2e-2 * Math.Abs(expected)),
-                    $"{p.Name}[{i}]: analytic {expected:E4}, numeric {numeric:E4}");
+                Assert.True(
+                    Math.Abs(numeric - expected) <= 2e-3 + (2e-2 * Math.Abs(expected)),
+                    $"{p.Name}[{i}]: analytic {expected:E4}, numeric {numeric:E4}"
+                );
                 checkedEntries++;
             }
         }
@@ -59,7 +65,11 @@ public sealed class GradientCheckTests
         }
 
         // With every other item masked the target has probability 1: zero loss.
-        Assert.Equal(0, objective.Evaluate(users, candidates, itemFeatures, targets, everythingButTarget, backward: false), 6);
+        Assert.Equal(
+            0,
+            objective.Evaluate(users, candidates, itemFeatures, targets, everythingButTarget, backward: false),
+            6
+        );
     }
 
     private static double Numeric(Parameter p, int i, Func<double> loss)
@@ -78,7 +88,12 @@ public sealed class GradientCheckTests
     {
         var rng = new Random(11);
         var users = new UserBatch(3, 4, UserFeatures) { Rows = 3 };
-        long[][] histories = [[1, 2, 0, 0], [3, 4, 5, 0], [6, 0, 0, 0]];
+        long[][] histories =
+        [
+            [1, 2, 0, 0],
+            [3, 4, 5, 0],
+            [6, 0, 0, 0],
+        ];
         int[] lengths = [2, 3, 1];
         for (var r = 0; r < 3; r++)
         {
@@ -94,7 +109,10 @@ public sealed class GradientCheckTests
             }
         }
 
-        var itemFeatures = Enumerable.Range(0, Items * ItemFeatures).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray();
+        var itemFeatures = Enumerable
+            .Range(0, Items * ItemFeatures)
+            .Select(_ => (float)(rng.NextDouble() - 0.5))
+            .ToArray();
         int[] targets = [0, 1, 2];
         var mask = new float[3 * Items];
         mask[(0 * Items) + 1] = float.NegativeInfinity; // user 0 has seen item 1: left out of their softmax

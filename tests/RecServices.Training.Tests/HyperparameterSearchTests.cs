@@ -19,12 +19,15 @@ public sealed class HyperparameterSearchTests : IDisposable
         // Validation peaks at weight decay 2 (4 × the start) and prefers less dropout; the start over-fits (best epoch 2 of 8).
         var start = new TrainingOptions { WeightDecay = 0.5f, HistoryDropout = 0.3 };
         var tried = new List<TrainingOptions>();
-        var search = new HyperparameterSearch(o =>
-        {
-            tried.Add(o);
-            var score = 0.2 - (0.01 * Math.Abs(Math.Log2(o.WeightDecay / 2f))) - (0.05 * o.HistoryDropout);
-            return Run(score, bestEpoch: 2, epochsRun: 8);
-        }, _ => { });
+        var search = new HyperparameterSearch(
+            o =>
+            {
+                tried.Add(o);
+                var score = 0.2 - (0.01 * Math.Abs(Math.Log2(o.WeightDecay / 2f))) - (0.05 * o.HistoryDropout);
+                return Run(score, bestEpoch: 2, epochsRun: 8);
+            },
+            _ => { }
+        );
 
         var result = search.Run(start, trials: 6);
 
@@ -47,7 +50,10 @@ public sealed class HyperparameterSearchTests : IDisposable
     {
         var start = new TrainingOptions();
         var calls = 0;
-        var search = new HyperparameterSearch(_ => Run(0.2 + (++calls * 0.0001), bestEpoch: 9, epochsRun: 12), _ => { });
+        var search = new HyperparameterSearch(
+            _ => Run(0.2 + (++calls * 0.0001), bestEpoch: 9, epochsRun: 12),
+            _ => { }
+        );
 
         var result = search.Run(start, trials: 5);
 
@@ -59,8 +65,19 @@ public sealed class HyperparameterSearchTests : IDisposable
     [Fact]
     public void Build_WithSearch_RecordsEveryTrialAndTheKeptSettingsInTheManifest()
     {
-        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 120, Items = 150, Interactions = 3_000 });
-        var options = SmallBundleFixture.Options with { SearchTrials = 3, Training = SmallBundleFixture.Options.Training with { Epochs = 2 } };
+        var data = SyntheticDataset.Generate(
+            new SyntheticOptions
+            {
+                Users = 120,
+                Items = 150,
+                Interactions = 3_000,
+            }
+        );
+        var options = SmallBundleFixture.Options with
+        {
+            SearchTrials = 3,
+            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+        };
 
         var manifest = new BundleBuilder(options, _ => { }).Build(data, Path.Combine(_dir, "bundle"));
 
@@ -71,7 +88,10 @@ public sealed class HyperparameterSearchTests : IDisposable
         var kept = search.Last(t => t.Won);
         Assert.Equal(kept.Settings["weightDecay"], manifest.Training.Settings["weightDecay"]);
         Assert.Equal(kept.Settings["historyDropout"], manifest.Training.Settings["historyDropout"]);
-        Assert.Equal(kept.Settings["dim"], manifest.Towers.Output.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(
+            kept.Settings["dim"],
+            manifest.Towers.Output.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        );
         Assert.Contains("3 trials", manifest.Training.Settings["search"]);
         Assert.All(search, t => Assert.InRange(t.ValidationNdcg, 0, 1));
     }
@@ -79,8 +99,18 @@ public sealed class HyperparameterSearchTests : IDisposable
     [Fact]
     public void Build_Ensemble_ServesTheMembersConcatenatedAndRecordsThem()
     {
-        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 120, Items = 150, Interactions = 3_000 });
-        var options = SmallBundleFixture.Options with { Training = SmallBundleFixture.Options.Training with { Epochs = 2, EnsembleSize = 2 } };
+        var data = SyntheticDataset.Generate(
+            new SyntheticOptions
+            {
+                Users = 120,
+                Items = 150,
+                Interactions = 3_000,
+            }
+        );
+        var options = SmallBundleFixture.Options with
+        {
+            Training = SmallBundleFixture.Options.Training with { Epochs = 2, EnsembleSize = 2 },
+        };
         var directory = Path.Combine(_dir, "ensemble");
 
         var manifest = new BundleBuilder(options, _ => { }).Build(data, directory);
@@ -94,11 +124,13 @@ public sealed class HyperparameterSearchTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static TrainingRun Run(double ndcg, int bestEpoch, int epochsRun) => new(
-        new TwoTowerNetwork(4, 1, 1, new TowerDimensions(2, 2, 2, 2), seed: 1),
-        Enumerable.Range(1, epochsRun).Select(e => new EpochRecord(e, 1, ndcg, 0, 0)).ToList(),
-        bestEpoch,
-        new Dictionary<string, double> { ["ndcg@10"] = ndcg },
-        new Dictionary<string, double>(),
-        1);
+    private static TrainingRun Run(double ndcg, int bestEpoch, int epochsRun) =>
+        new(
+            new TwoTowerNetwork(4, 1, 1, new TowerDimensions(2, 2, 2, 2), seed: 1),
+            Enumerable.Range(1, epochsRun).Select(e => new EpochRecord(e, 1, ndcg, 0, 0)).ToList(),
+            bestEpoch,
+            new Dictionary<string, double> { ["ndcg@10"] = ndcg },
+            new Dictionary<string, double>(),
+            1
+        );
 }

@@ -22,16 +22,38 @@ public sealed class OnnxParityTests : IDisposable
         const int Items = 50;
         var genres = new[] { "a", "b", "c" };
         var schema = TestSchemas.For(genres, 6);
-        var network = new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(8, 6, 12, 5), seed: 9);
+        var network = new TwoTowerNetwork(
+            Items,
+            schema.UserFeatureNames.Count,
+            schema.ItemFeatureNames.Count,
+            new TowerDimensions(8, 6, 12, 5),
+            seed: 9
+        );
         var rng = new Random(1);
-        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var itemFeatures = Enumerable
+            .Range(0, Items * schema.ItemFeatureNames.Count)
+            .Select(_ => (float)(rng.NextDouble() * 2 - 1))
+            .ToArray();
         var itemGenres = Enumerable.Range(0, Items).Select(i => new[] { i % 3 }).ToArray();
         var features = new UserFeatures(schema, itemGenres);
         var users = new UserBatch(4, schema.HistoryLength, features.Width) { Rows = 4 };
-        int[][] histories = [[], [4], [1, 2, 3], [5, 6, 7, 8, 9, 10, 11, 12]]; // empty, short, and longer than the history length
+        int[][] histories =
+        [
+            [],
+            [4],
+            [1, 2, 3],
+            [5, 6, 7, 8, 9, 10, 11, 12],
+        ]; // empty, short, and longer than the history length
         for (var r = 0; r < 4; r++)
         {
-            features.Fill(histories[r], r == 0 ? null : 20 + r, r % 2 == 0 ? "M" : "F", users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
+            features.Fill(
+                histories[r],
+                r == 0 ? null : 20 + r,
+                r % 2 == 0 ? "M" : "F",
+                users.HistoryItemsOf(r),
+                users.HistoryWeightsOf(r),
+                users.FeaturesOf(r)
+            );
         }
 
         var userPath = Path.Combine(_dir, "user.onnx");
@@ -42,7 +64,11 @@ public sealed class OnnxParityTests : IDisposable
         using var itemModel = new ItemTowerModel(itemPath, schema.ItemFeatureNames.Count, 5, threads: 1);
 
         Assert.InRange(OnnxParity.UserTower(network, userModel, users), 0, 1e-5);
-        Assert.InRange(OnnxParity.ItemTower(network, itemModel, Enumerable.Range(0, Items).ToArray(), itemFeatures), 0, 1e-5);
+        Assert.InRange(
+            OnnxParity.ItemTower(network, itemModel, Enumerable.Range(0, Items).ToArray(), itemFeatures),
+            0,
+            1e-5
+        );
     }
 
     [Fact]
@@ -50,12 +76,28 @@ public sealed class OnnxParityTests : IDisposable
     {
         const int Items = 5_000; // 5,000 × 64 floats = 1.28 MB per id embedding table: past the external-data threshold
         var schema = TestSchemas.For(["a", "b"], 6);
-        var network = new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(64, 64, 16, 8), seed: 4);
+        var network = new TwoTowerNetwork(
+            Items,
+            schema.UserFeatureNames.Count,
+            schema.ItemFeatureNames.Count,
+            new TowerDimensions(64, 64, 16, 8),
+            seed: 4
+        );
         var rng = new Random(3);
-        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var itemFeatures = Enumerable
+            .Range(0, Items * schema.ItemFeatureNames.Count)
+            .Select(_ => (float)(rng.NextDouble() * 2 - 1))
+            .ToArray();
         var features = new UserFeatures(schema, Enumerable.Range(0, Items).Select(i => new[] { i % 2 }).ToArray());
         var users = new UserBatch(2, schema.HistoryLength, features.Width) { Rows = 2 };
-        features.Fill([1, 4_999, 2_500], 30, "F", users.HistoryItemsOf(0), users.HistoryWeightsOf(0), users.FeaturesOf(0));
+        features.Fill(
+            [1, 4_999, 2_500],
+            30,
+            "F",
+            users.HistoryItemsOf(0),
+            users.HistoryWeightsOf(0),
+            users.FeaturesOf(0)
+        );
         features.Fill([], null, null, users.HistoryItemsOf(1), users.HistoryWeightsOf(1), users.FeaturesOf(1));
         var userPath = Path.Combine(_dir, "big_user.onnx");
         var itemPath = Path.Combine(_dir, "big_item.onnx");
@@ -64,7 +106,11 @@ public sealed class OnnxParityTests : IDisposable
         OnnxTowerExporter.ExportItemTower(network, schema, itemPath);
 
         // The tables live in the side files; the model files keep only the graph and the small weights.
-        Assert.InRange(new FileInfo(OnnxTowerExporter.ExternalDataPath(userPath)).Length, Items * 64 * 4, (Items * 64 * 4) + 4096);
+        Assert.InRange(
+            new FileInfo(OnnxTowerExporter.ExternalDataPath(userPath)).Length,
+            Items * 64 * 4,
+            (Items * 64 * 4) + 4096
+        );
         Assert.InRange(new FileInfo(userPath).Length, 0, OnnxTowerExporter.ExternalDataMinBytes);
         using var userModel = new UserTowerModel(userPath, schema, 8);
         using var itemModel = new ItemTowerModel(itemPath, schema.ItemFeatureNames.Count, 8, threads: 1);
@@ -78,9 +124,23 @@ public sealed class OnnxParityTests : IDisposable
         const int Items = 30;
         var schema = TestSchemas.For(["a", "b"], 5);
         var dims = new TowerDimensions(6, 6, 10, 4);
-        TwoTowerNetwork[] members = [.. Enumerable.Range(0, 3).Select(s => new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, dims, seed: 20 + s))];
+        TwoTowerNetwork[] members =
+        [
+            .. Enumerable
+                .Range(0, 3)
+                .Select(s => new TwoTowerNetwork(
+                    Items,
+                    schema.UserFeatureNames.Count,
+                    schema.ItemFeatureNames.Count,
+                    dims,
+                    seed: 20 + s
+                )),
+        ];
         var rng = new Random(2);
-        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var itemFeatures = Enumerable
+            .Range(0, Items * schema.ItemFeatureNames.Count)
+            .Select(_ => (float)(rng.NextDouble() * 2 - 1))
+            .ToArray();
         var features = new UserFeatures(schema, Enumerable.Range(0, Items).Select(i => new[] { i % 2 }).ToArray());
         var users = new UserBatch(2, schema.HistoryLength, features.Width) { Rows = 2 };
         features.Fill([1, 2, 3], 30, "F", users.HistoryItemsOf(0), users.HistoryWeightsOf(0), users.FeaturesOf(0));
@@ -106,10 +166,16 @@ public sealed class OnnxParityTests : IDisposable
                 var pass = new TowerPass();
                 member.ForwardUser(users, pass);
                 var v = member.AllItemVectors(itemFeatures);
-                sum += System.Numerics.Tensors.TensorPrimitives.Dot(pass.Output.AsSpan(0, dims.Output), v.AsSpan(item * dims.Output, dims.Output));
+                sum += System.Numerics.Tensors.TensorPrimitives.Dot(
+                    pass.Output.AsSpan(0, dims.Output),
+                    v.AsSpan(item * dims.Output, dims.Output)
+                );
             }
 
-            var served = System.Numerics.Tensors.TensorPrimitives.Dot(onnxUsers.AsSpan(0, 3 * dims.Output), onnxItems.AsSpan(item * 3 * dims.Output, 3 * dims.Output));
+            var served = System.Numerics.Tensors.TensorPrimitives.Dot(
+                onnxUsers.AsSpan(0, 3 * dims.Output),
+                onnxItems.AsSpan(item * 3 * dims.Output, 3 * dims.Output)
+            );
             Assert.Equal(sum, served, 4);
         }
     }
@@ -119,7 +185,10 @@ public sealed class OnnxParityTests : IDisposable
     {
         Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([1f, 2f], [1f, float.NaN], 2));
         Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([float.NaN, 2f], [float.NaN, 2f], 2));
-        Assert.Equal(double.PositiveInfinity, OnnxParity.MaxRelativeDifference([1f, 2f], [float.PositiveInfinity, 2f], 2));
+        Assert.Equal(
+            double.PositiveInfinity,
+            OnnxParity.MaxRelativeDifference([1f, 2f], [float.PositiveInfinity, 2f], 2)
+        );
     }
 
     [Fact]
@@ -138,11 +207,19 @@ public sealed class OnnxParityTests : IDisposable
     {
         var genres = new[] { "a" };
         var schema = TestSchemas.For(genres, 4);
-        var network = new TwoTowerNetwork(10, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, new TowerDimensions(4, 4, 4, 4), seed: 1);
+        var network = new TwoTowerNetwork(
+            10,
+            schema.UserFeatureNames.Count,
+            schema.ItemFeatureNames.Count,
+            new TowerDimensions(4, 4, 4, 4),
+            seed: 1
+        );
         var path = Path.Combine(_dir, "user_tower.onnx");
         OnnxTowerExporter.ExportUserTower(network, schema, path);
 
-        var e = Assert.Throws<BundleFormatException>(() => new UserTowerModel(path, schema with { HistoryLength = 9 }, 4));
+        var e = Assert.Throws<BundleFormatException>(() =>
+            new UserTowerModel(path, schema with { HistoryLength = 9 }, 4)
+        );
 
         Assert.Contains("user_tower.onnx", e.Message);
         Assert.Contains("history_items", e.Message);

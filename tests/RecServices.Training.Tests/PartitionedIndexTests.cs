@@ -23,7 +23,10 @@ public sealed class PartitionedIndexTests
         Assert.Equal(Enumerable.Range(0, Count), partitions.Order.Order());
         for (var p = 0; p < partitions.Count; p++)
         {
-            Assert.All(partitions.Order[partitions.Offsets[p]..partitions.Offsets[p + 1]], item => Assert.Equal(p, partitions.Assignment[item]));
+            Assert.All(
+                partitions.Order[partitions.Offsets[p]..partitions.Offsets[p + 1]],
+                item => Assert.Equal(p, partitions.Assignment[item])
+            );
         }
 
         var again = ItemPartitions.Fit(unit, Count, Dim, seed: 1);
@@ -77,12 +80,22 @@ public sealed class PartitionedIndexTests
             // Scores are the neighbours' cosines, best first.
             var scores = table.ScoresOf(i).ToArray();
             Assert.Equal(scores.OrderByDescending(s => s), scores);
-            Assert.InRange(Math.Abs(TensorPrimitives.Dot<float>(unit.AsSpan(i * Dim, Dim), unit.AsSpan(table.Of(i)[0] * Dim, Dim)) - scores[0]), 0, 1e-5);
+            Assert.InRange(
+                Math.Abs(
+                    TensorPrimitives.Dot<float>(unit.AsSpan(i * Dim, Dim), unit.AsSpan(table.Of(i)[0] * Dim, Dim))
+                        - scores[0]
+                ),
+                0,
+                1e-5
+            );
         }
 
         Assert.InRange(probes, 1, partitions.Count);
         var recall = hits / (double)(Count * K);
-        Assert.True(recall >= 0.93, $"recall@{K} over every item = {recall:F3} with {probes} of {partitions.Count} partitions probed");
+        Assert.True(
+            recall >= 0.93,
+            $"recall@{K} over every item = {recall:F3} with {probes} of {partitions.Count} partitions probed"
+        );
         Assert.Equal(recall, PartitionedSimilarItems.MeasureRecall(unit, Count, Dim, table, seed: 9), 1); // the sampled estimate is near the full one
     }
 
@@ -111,7 +124,10 @@ public sealed class PartitionedIndexTests
         Assert.Equal(index.Probes, summary.Probes);
         Assert.Equal(EmbeddingIndexBuilder.RecallAt, summary.RecallAt);
         Assert.Equal(Users / 2, summary.Sample);
-        Assert.True(summary.Recall >= 0.9, $"recall@{summary.RecallAt} {summary.Recall:F3} on held-out users with {summary.Probes} of {summary.Partitions} partitions");
+        Assert.True(
+            summary.Recall >= 0.9,
+            $"recall@{summary.RecallAt} {summary.Recall:F3} on held-out users with {summary.Probes} of {summary.Partitions} partitions"
+        );
         for (var p = 0; p < index.Partitions; p++)
         {
             // Each centroid is the mean V_m of its partition.
@@ -125,7 +141,10 @@ public sealed class PartitionedIndexTests
     private static float[] Clustered(int seed)
     {
         var rng = new Random(seed);
-        var centres = Enumerable.Range(0, 60).Select(_ => Enumerable.Range(0, Dim).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray()).ToArray();
+        var centres = Enumerable
+            .Range(0, 60)
+            .Select(_ => Enumerable.Range(0, Dim).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray())
+            .ToArray();
         var vectors = new float[Count * Dim];
         for (var i = 0; i < Count; i++)
         {

@@ -14,7 +14,12 @@ namespace RecServices.Training.Tests;
 /// </summary>
 public sealed class PopularityPenaltyTests : IDisposable
 {
-    private static readonly SyntheticOptions Data = new() { Users = 120, Items = 150, Interactions = 3_000 };
+    private static readonly SyntheticOptions Data = new()
+    {
+        Users = 120,
+        Items = 150,
+        Interactions = 3_000,
+    };
     private readonly string _dir = Directory.CreateTempSubdirectory("recs-penalty-").FullName;
 
     [Fact]
@@ -42,9 +47,18 @@ public sealed class PopularityPenaltyTests : IDisposable
         const double Beta = 0.3;
         var schema = TestSchemas.For(["a", "b"], 5);
         var dims = new TowerDimensions(6, 6, 10, 4);
-        var network = new TwoTowerNetwork(Items, schema.UserFeatureNames.Count, schema.ItemFeatureNames.Count, dims, seed: 5);
+        var network = new TwoTowerNetwork(
+            Items,
+            schema.UserFeatureNames.Count,
+            schema.ItemFeatureNames.Count,
+            dims,
+            seed: 5
+        );
         var rng = new Random(3);
-        var itemFeatures = Enumerable.Range(0, Items * schema.ItemFeatureNames.Count).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+        var itemFeatures = Enumerable
+            .Range(0, Items * schema.ItemFeatureNames.Count)
+            .Select(_ => (float)((rng.NextDouble() * 2) - 1))
+            .ToArray();
         var counts = Enumerable.Range(0, Items).Select(i => i * i % 97).ToArray(); // zero for some items
         var term = PopularityTerm.For(Beta, counts)!;
         var features = new UserFeatures(schema, Enumerable.Range(0, Items).Select(i => new[] { i % 2 }).ToArray());
@@ -69,8 +83,14 @@ public sealed class PopularityPenaltyTests : IDisposable
         {
             for (var item = 0; item < Items; item++)
             {
-                var towers = TensorPrimitives.Dot(pass.Output.AsSpan(r * dims.Output, dims.Output), towerItems.AsSpan(item * dims.Output, dims.Output));
-                var served = TensorPrimitives.Dot(servedUsers.AsSpan(r * (dims.Output + 1), dims.Output + 1), servedItems.AsSpan(item * (dims.Output + 1), dims.Output + 1));
+                var towers = TensorPrimitives.Dot(
+                    pass.Output.AsSpan(r * dims.Output, dims.Output),
+                    towerItems.AsSpan(item * dims.Output, dims.Output)
+                );
+                var served = TensorPrimitives.Dot(
+                    servedUsers.AsSpan(r * (dims.Output + 1), dims.Output + 1),
+                    servedItems.AsSpan(item * (dims.Output + 1), dims.Output + 1)
+                );
                 Assert.Equal(towers - (Beta * Math.Log(1 + counts[item])), served, 4);
             }
         }
@@ -80,7 +100,11 @@ public sealed class PopularityPenaltyTests : IDisposable
     public void Build_GivenBeta_ServesTheTermAsTheLastComponent_AndSimilarItemsIgnoreIt()
     {
         var data = SyntheticDataset.Generate(Data);
-        var options = SmallBundleFixture.Options with { PopularityPenalty = 0.2, Training = SmallBundleFixture.Options.Training with { Epochs = 2 } };
+        var options = SmallBundleFixture.Options with
+        {
+            PopularityPenalty = 0.2,
+            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+        };
         var directory = Path.Combine(_dir, "given");
 
         var manifest = new BundleBuilder(options, _ => { }).Build(data, directory);
@@ -117,7 +141,12 @@ public sealed class PopularityPenaltyTests : IDisposable
         for (var item = 0; item < v.Count; item += 11)
         {
             var actual = bundle.Similar!.Of(item).ToArray();
-            var expected = Enumerable.Range(0, v.Count).Where(o => o != item).OrderByDescending(o => Cos(item, o)).Take(actual.Length).ToArray();
+            var expected = Enumerable
+                .Range(0, v.Count)
+                .Where(o => o != item)
+                .OrderByDescending(o => Cos(item, o))
+                .Take(actual.Length)
+                .ToArray();
             for (var j = 0; j < actual.Length; j++)
             {
                 Assert.Equal(Cos(item, expected[j]), Cos(item, actual[j]), 1e-4);
@@ -129,7 +158,11 @@ public sealed class PopularityPenaltyTests : IDisposable
     public void Build_Auto_ScoresTheGridOnValidation_AndRecordsTheChoiceByItsRule()
     {
         var data = SyntheticDataset.Generate(Data);
-        var options = SmallBundleFixture.Options with { PopularityPenalty = null, Training = SmallBundleFixture.Options.Training with { Epochs = 2 } };
+        var options = SmallBundleFixture.Options with
+        {
+            PopularityPenalty = null,
+            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+        };
 
         var manifest = new BundleBuilder(options, _ => { }).Build(data, Path.Combine(_dir, "auto"));
 
@@ -137,7 +170,13 @@ public sealed class PopularityPenaltyTests : IDisposable
         Assert.Equal(PopularityPenalty.Grid, trials.Select(t => t.Beta));
         var chosen = Assert.Single(trials, t => t.Chosen);
         Assert.Equal(chosen.Beta, manifest.Training.PopularityPenalty);
-        Assert.Equal(PopularityPenalty.ChooseIndex(trials.Select(t => (t.ValidationNdcg, t.Coverage)).ToList(), PopularityPenalty.Tolerance), trials.ToList().IndexOf(chosen));
+        Assert.Equal(
+            PopularityPenalty.ChooseIndex(
+                trials.Select(t => (t.ValidationNdcg, t.Coverage)).ToList(),
+                PopularityPenalty.Tolerance
+            ),
+            trials.ToList().IndexOf(chosen)
+        );
         Assert.All(trials, t => Assert.InRange(t.Coverage, 0, 1));
         Assert.Equal(chosen.ValidationNdcg, manifest.Training.Validation["ndcg@10"], 9); // the recorded validation is what is served
         Assert.Equal(options.Training.Dimensions.Output + (chosen.Beta == 0 ? 0 : 1), manifest.Towers.Output);

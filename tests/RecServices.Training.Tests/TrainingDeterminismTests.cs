@@ -36,12 +36,28 @@ public sealed class TrainingDeterminismTests
 
     private static float[][] TrainOnce(int seed, float learningRate = 0.001f)
     {
-        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 120, Items = 150, Interactions = 3_000 });
+        var data = SyntheticDataset.Generate(
+            new SyntheticOptions
+            {
+                Users = 120,
+                Items = 150,
+                Interactions = 3_000,
+            }
+        );
         var (train, validation) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.9, 1);
         var (items, _, _, _) = ItemFeatures.Build(data, train);
         var schema = TestSchemas.For(data.Genres, 20);
         var users = new UserFeatures(schema, data.Items.Select(i => i.Genres).ToArray());
-        var options = new TrainingOptions { Seed = seed, Epochs = 2, Patience = 0, BatchSize = 64, Dimensions = new TowerDimensions(8, 8, 16, 8), HistoryLength = 20, LearningRate = learningRate };
+        var options = new TrainingOptions
+        {
+            Seed = seed,
+            Epochs = 2,
+            Patience = 0,
+            BatchSize = 64,
+            Dimensions = new TowerDimensions(8, 8, 16, 8),
+            HistoryLength = 20,
+            LearningRate = learningRate,
+        };
         var run = new TwoTowerTrainer(data, train, items, users, options, _ => { }).Train(validation);
         return run.Network.Snapshot();
     }

@@ -21,13 +21,18 @@ public sealed class DurabilityTests
         var logged = (await store.ReadLogAsync()).Where(e => e.UserId == "writer").Select(e => e.EventId).ToHashSet();
         Assert.True(acknowledged.Count >= 300);
         Assert.All(acknowledged, id => Assert.Contains(id, logged));
-        Assert.True(logged.Count <= acknowledged.Count + 1, "at most the one write in flight at the kill was recorded without an ack");
+        Assert.True(
+            logged.Count <= acknowledged.Count + 1,
+            "at most the one write in flight at the kill was recorded without an ack"
+        );
         var user = await reopened.FindAsync("writer", 1000, CancellationToken.None);
         Assert.Equal(Math.Min(logged.Count, 1000), user!.ItemCount); // items i0 … i999 in turn
     }
 
     [Theory, RedisStore]
-    public async Task Append_RedisServerKilledWithSigkillAndRestarted_AcknowledgedWritesSurviveAndRetriesRecordOnce(StoreKind kind)
+    public async Task Append_RedisServerKilledWithSigkillAndRestarted_AcknowledgedWritesSurviveAndRetriesRecordOnce(
+        StoreKind kind
+    )
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
         var (storeKind, target) = store.WriterTarget;

@@ -21,18 +21,50 @@ public sealed class LocalRedisCluster : IAsyncDisposable
         {
             for (var i = 0; i < 3; i++)
             {
-                cluster._nodes.Add(await LocalRedis.StartAsync(Path.Combine(directory, "node" + i.ToString(CultureInfo.InvariantCulture)),
-                    settings: ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000"]).WithTimeout());
+                cluster._nodes.Add(
+                    await LocalRedis
+                        .StartAsync(
+                            Path.Combine(directory, "node" + i.ToString(CultureInfo.InvariantCulture)),
+                            settings:
+                            [
+                                "--cluster-enabled",
+                                "yes",
+                                "--cluster-config-file",
+                                "nodes.conf",
+                                "--cluster-node-timeout",
+                                "5000",
+                            ]
+                        )
+                        .WithTimeout()
+                );
             }
 
-            var cli = RedisAvailability.Cli ?? throw new InvalidOperationException("redis-cli not found beside redis-server");
-            var (code, output) = await ExternalTools.RunAsync(cli, ["--cluster", "create", .. cluster._nodes.Select(n => n.Configuration), "--cluster-replicas", "0", "--cluster-yes"]);
+            var cli =
+                RedisAvailability.Cli ?? throw new InvalidOperationException("redis-cli not found beside redis-server");
+            var (code, output) = await ExternalTools.RunAsync(
+                cli,
+                [
+                    "--cluster",
+                    "create",
+                    .. cluster._nodes.Select(n => n.Configuration),
+                    "--cluster-replicas",
+                    "0",
+                    "--cluster-yes",
+                ]
+            );
             Assert.True(code == 0, output);
             foreach (var node in cluster._nodes)
             {
                 await TaskTimeouts.Until(
-                    async () => (await ExternalTools.RunAsync(cli, ["-p", node.Port.ToString(CultureInfo.InvariantCulture), "cluster", "info"])).Output.Contains("cluster_state:ok", StringComparison.Ordinal),
-                    $"the cluster node on port {node.Port} to report cluster_state:ok");
+                    async () =>
+                        (
+                            await ExternalTools.RunAsync(
+                                cli,
+                                ["-p", node.Port.ToString(CultureInfo.InvariantCulture), "cluster", "info"]
+                            )
+                        ).Output.Contains("cluster_state:ok", StringComparison.Ordinal),
+                    $"the cluster node on port {node.Port} to report cluster_state:ok"
+                );
             }
 
             return cluster;

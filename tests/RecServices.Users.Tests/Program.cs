@@ -26,13 +26,22 @@ public static class Program
         for (var i = 0; i < 1_000_000; i++)
         {
             var eventId = "e" + i.ToString(CultureInfo.InvariantCulture);
-            var interaction = new NewInteraction(user, "i" + (i % 1000).ToString(CultureInfo.InvariantCulture), InteractionKind.Watched, null, DateTimeOffset.UtcNow, eventId);
+            var interaction = new NewInteraction(
+                user,
+                "i" + (i % 1000).ToString(CultureInfo.InvariantCulture),
+                InteractionKind.Watched,
+                null,
+                DateTimeOffset.UtcNow,
+                eventId
+            );
             while (true)
             {
                 try
                 {
                     var result = await store.AppendAsync(interaction, CancellationToken.None);
-                    await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ack {eventId} {result.HistoryCount}"));
+                    await output.WriteLineAsync(
+                        string.Create(CultureInfo.InvariantCulture, $"ack {eventId} {result.HistoryCount}")
+                    );
                     await output.FlushAsync();
                     break;
                 }

@@ -6,7 +6,10 @@ namespace RecServices.Users.Tests;
 /// <summary>The contract suite's data: the SQLite store (always).</summary>
 public sealed class SqliteStoreAttribute : DataAttribute
 {
-    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Sqlite]];
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) =>
+        [
+            [StoreKind.Sqlite],
+        ];
 }
 
 /// <summary>
@@ -16,7 +19,10 @@ public sealed class RedisStoreAttribute : DataAttribute
 {
     public RedisStoreAttribute() => Skip = RedisAvailability.Missing;
 
-    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.Redis]];
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) =>
+        [
+            [StoreKind.Redis],
+        ];
 }
 
 /// <summary>
@@ -27,7 +33,10 @@ public sealed class RedisClusterStoreAttribute : DataAttribute
 {
     public RedisClusterStoreAttribute() => Skip = RedisAvailability.ClusterMissing;
 
-    public override IEnumerable<object[]> GetData(MethodInfo testMethod) => [[StoreKind.RedisCluster]];
+    public override IEnumerable<object[]> GetData(MethodInfo testMethod) =>
+        [
+            [StoreKind.RedisCluster],
+        ];
 }
 
 public enum StoreKind

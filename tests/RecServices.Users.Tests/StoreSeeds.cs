@@ -13,7 +13,12 @@ public static class StoreSeeds
     /// </summary>
     public static UserStoreSeed Small(string version = "small-v1")
     {
-        var users = Enumerable.Range(0, 10).Select(u => u < 9 ? new User($"u{u}", $"C{u % 3}", 20 + u, u % 2 == 0 ? "F" : "M") : new User($"u{u}", null)).ToList();
+        var users = Enumerable
+            .Range(0, 10)
+            .Select(u =>
+                u < 9 ? new User($"u{u}", $"C{u % 3}", 20 + u, u % 2 == 0 ? "F" : "M") : new User($"u{u}", null)
+            )
+            .ToList();
         var rows = new InteractionTable();
         var random = new Random(7);
         for (var u = 0; u < users.Count; u++)
@@ -21,7 +26,13 @@ public static class StoreSeeds
             for (var j = 0; j < 20; j++)
             {
                 var kind = (InteractionKind)(1 + random.Next(3));
-                rows.Add(u, random.Next(30), kind == InteractionKind.Rated ? 1 + random.Next(5) : 1, 1_000_000 + random.Next(10) * 60, kind);
+                rows.Add(
+                    u,
+                    random.Next(30),
+                    kind == InteractionKind.Rated ? 1 + random.Next(5) : 1,
+                    1_000_000 + random.Next(10) * 60,
+                    kind
+                );
             }
         }
 
@@ -46,14 +57,24 @@ public static class StoreSeeds
             rows.Add(0, i, 1, 2_000_000 + (9_999 - i), InteractionKind.Watched);
         }
 
-        return new UserStoreSeed("heavy-v1", [new User("heavy", "US", 40, "F")], Enumerable.Range(0, distinct).Select(i => $"h{i}").ToArray(), rows);
+        return new UserStoreSeed(
+            "heavy-v1",
+            [new User("heavy", "US", 40, "F")],
+            Enumerable.Range(0, distinct).Select(i => $"h{i}").ToArray(),
+            rows
+        );
     }
 
     /// <summary>
     /// The distinct items of each user of <paramref name="seed"/> in time order, by id: what a store must answer.
     /// </summary>
     public static IReadOnlyList<string> HistoryOf(UserStoreSeed seed, int user) =>
-        UserHistories.Build(seed.Interactions, seed.Users.Count).Of(user).ToArray().Select(i => seed.ItemIds[i]).ToArray();
+        UserHistories
+            .Build(seed.Interactions, seed.Users.Count)
+            .Of(user)
+            .ToArray()
+            .Select(i => seed.ItemIds[i])
+            .ToArray();
 
     private static string[] Items(int count) => Enumerable.Range(0, count).Select(i => $"i{i}").ToArray();
 }

@@ -49,7 +49,8 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     public IUserStore Open()
     {
-        IUserStore store = Kind == StoreKind.Sqlite ? new SqliteUserStore(SqlitePath) : new RedisUserStore(RedisConfiguration);
+        IUserStore store =
+            Kind == StoreKind.Sqlite ? new SqliteUserStore(SqlitePath) : new RedisUserStore(RedisConfiguration);
         _opened.Add(store);
         return store;
     }
@@ -57,7 +58,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
     /// <summary>The interaction log as training reads it.</summary>
     public async Task<List<Core.Data.RecordedInteraction>> ReadLogAsync()
     {
-        await using var log = UserStores.OpenLog(Kind == StoreKind.Sqlite ? SqlitePath : UserStores.RedisScheme + RedisConfiguration);
+        await using var log = UserStores.OpenLog(
+            Kind == StoreKind.Sqlite ? SqlitePath : UserStores.RedisScheme + RedisConfiguration
+        );
         var all = new List<Core.Data.RecordedInteraction>();
         await foreach (var interaction in log.ReadAllAsync(CancellationToken.None).WithTimeoutEach())
         {

@@ -17,7 +17,10 @@ public sealed class UserStoreContractTests
         var seed = StoreSeeds.Small();
 
         // Six replicas starting together, each with its own connections.
-        var seeded = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.Open().InitializeAsync(seed, None)))).WithTimeout();
+        var seeded = await Task.WhenAll(
+                Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.Open().InitializeAsync(seed, None)))
+            )
+            .WithTimeout();
 
         Assert.Single(seeded, s => s);
         var reader = store.Open();
@@ -38,7 +41,10 @@ public sealed class UserStoreContractTests
         await using var store = await StoreUnderTest.StartAsync(kind);
         var first = store.Open();
         Assert.True(await first.InitializeAsync(StoreSeeds.Small("v1"), None));
-        await first.AppendAsync(new NewInteraction("u0", "i99", InteractionKind.Watched, null, At(2_000_000), "after-seed"), None);
+        await first.AppendAsync(
+            new NewInteraction("u0", "i99", InteractionKind.Watched, null, At(2_000_000), "after-seed"),
+            None
+        );
 
         var restarted = store.Open();
         Assert.False(await restarted.InitializeAsync(StoreSeeds.Heavy(), None));
@@ -86,8 +92,14 @@ public sealed class UserStoreContractTests
         var users = store.Open();
         await users.InitializeAsync(StoreSeeds.Small(), None);
 
-        var first = await users.AppendAsync(new NewInteraction("new {user}", "i3", InteractionKind.Rated, 4.5f, At(5), "a"), None);
-        var second = await users.AppendAsync(new NewInteraction("new {user}", "i4", InteractionKind.Purchased, null, At(6), "b"), None);
+        var first = await users.AppendAsync(
+            new NewInteraction("new {user}", "i3", InteractionKind.Rated, 4.5f, At(5), "a"),
+            None
+        );
+        var second = await users.AppendAsync(
+            new NewInteraction("new {user}", "i4", InteractionKind.Purchased, null, At(6), "b"),
+            None
+        );
         var user = await store.Open().FindAsync("new {user}", 500, None);
 
         Assert.Equal(new RecordResult(1, false), first);
@@ -104,17 +116,34 @@ public sealed class UserStoreContractTests
         await users.InitializeAsync(StoreSeeds.Empty, None);
         (string Item, long At)[] events =
         [
-            ("a", 100), ("b", 300), ("c", 200), // c is back-dated between a and b
-            ("d", 300), ("e", 300),              // ties with b: arrival order
-            ("a", 400),                          // a again: moves to the end
-            ("b", 50),                           // b again, back-dated: stays where its latest time puts it
-            ("f", 0),                            // the epoch itself
+            ("a", 100),
+            ("b", 300),
+            ("c", 200), // c is back-dated between a and b
+            ("d", 300),
+            ("e", 300), // ties with b: arrival order
+            ("a", 400), // a again: moves to the end
+            ("b", 50), // b again, back-dated: stays where its latest time puts it
+            ("f", 0), // the epoch itself
         ];
 
         var counts = new List<int>();
         for (var i = 0; i < events.Length; i++)
         {
-            counts.Add((await users.AppendAsync(new NewInteraction("t", events[i].Item, InteractionKind.Watched, null, At(events[i].At), $"e{i}"), None)).HistoryCount);
+            counts.Add(
+                (
+                    await users.AppendAsync(
+                        new NewInteraction(
+                            "t",
+                            events[i].Item,
+                            InteractionKind.Watched,
+                            null,
+                            At(events[i].At),
+                            $"e{i}"
+                        ),
+                        None
+                    )
+                ).HistoryCount
+            );
         }
 
         var user = await users.FindAsync("t", 500, None);
@@ -134,9 +163,12 @@ public sealed class UserStoreContractTests
         var watch = new NewInteraction("u1", "i77", InteractionKind.Watched, null, At(3_000_000), "evt-1");
 
         var first = await users.AppendAsync(watch, None);
-        await users.AppendAsync(new NewInteraction("u1", "i78", InteractionKind.Watched, null, At(3_000_001), "evt-2"), None);
+        await users.AppendAsync(
+            new NewInteraction("u1", "i78", InteractionKind.Watched, null, At(3_000_001), "evt-2"),
+            None
+        );
         var retry = await store.Open().AppendAsync(watch with { OccurredAt = At(3_000_500) }, None); // a retry: the server's clock moved on
-        var otherUser = await users.AppendAsync(watch with { UserId = "u2" }, None);                  // event ids are per user
+        var otherUser = await users.AppendAsync(watch with { UserId = "u2" }, None); // event ids are per user
 
         Assert.Equal(new RecordResult(before + 1, false), first);
         Assert.Equal(new RecordResult(before + 1, true), retry);
@@ -148,16 +180,28 @@ public sealed class UserStoreContractTests
     }
 
     [Theory, SqliteStore, RedisStore, RedisClusterStore]
-    public async Task Append_ManyConcurrentCallersEachSendingTwice_EveryEventRecordedOnceAndBothCallsAnsweredAlike(StoreKind kind)
+    public async Task Append_ManyConcurrentCallersEachSendingTwice_EveryEventRecordedOnceAndBothCallsAnsweredAlike(
+        StoreKind kind
+    )
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
         var users = store.Open();
         await users.InitializeAsync(StoreSeeds.Empty, None);
-        var events = Enumerable.Range(0, 400)
-            .Select(i => new NewInteraction($"c{i % 8}", $"x{i * 7 % 50}", InteractionKind.Watched, null, At(1_000 + i), $"e{i}")).ToList();
+        var events = Enumerable
+            .Range(0, 400)
+            .Select(i => new NewInteraction(
+                $"c{i % 8}",
+                $"x{i * 7 % 50}",
+                InteractionKind.Watched,
+                null,
+                At(1_000 + i),
+                $"e{i}"
+            ))
+            .ToList();
 
         // Every event twice, all 800 calls in flight together (a retry racing its original).
-        var answers = await Task.WhenAll(events.Concat(events).Select(e => Task.Run(() => users.AppendAsync(e, None)))).WithTimeout();
+        var answers = await Task.WhenAll(events.Concat(events).Select(e => Task.Run(() => users.AppendAsync(e, None))))
+            .WithTimeout();
 
         for (var i = 0; i < events.Count; i++)
         {
@@ -185,9 +229,15 @@ public sealed class UserStoreContractTests
         await users.InitializeAsync(StoreSeeds.Empty, None);
         await users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Rated, 4f, At(10), "same"), None);
 
-        var otherItem = await Assert.ThrowsAsync<EventIdConflictException>(() => users.AppendAsync(new NewInteraction("u", "i2", InteractionKind.Rated, 4f, At(10), "same"), None));
-        await Assert.ThrowsAsync<EventIdConflictException>(() => users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Rated, 3.5f, At(10), "same"), None));
-        await Assert.ThrowsAsync<EventIdConflictException>(() => users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Watched, null, At(10), "same"), None));
+        var otherItem = await Assert.ThrowsAsync<EventIdConflictException>(() =>
+            users.AppendAsync(new NewInteraction("u", "i2", InteractionKind.Rated, 4f, At(10), "same"), None)
+        );
+        await Assert.ThrowsAsync<EventIdConflictException>(() =>
+            users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Rated, 3.5f, At(10), "same"), None)
+        );
+        await Assert.ThrowsAsync<EventIdConflictException>(() =>
+            users.AppendAsync(new NewInteraction("u", "i1", InteractionKind.Watched, null, At(10), "same"), None)
+        );
 
         Assert.Equal("same", otherItem.EventId);
         Assert.Equal(["i1"], (await users.FindAsync("u", 500, None))!.History);
@@ -195,7 +245,9 @@ public sealed class UserStoreContractTests
     }
 
     [Theory, SqliteStore, RedisStore, RedisClusterStore]
-    public async Task HistoryLimit_UserWith60000InteractionsOver50000Items_ReadsTheNewestAndStillKnowsEverySeenItem(StoreKind kind)
+    public async Task HistoryLimit_UserWith60000InteractionsOver50000Items_ReadsTheNewestAndStillKnowsEverySeenItem(
+        StoreKind kind
+    )
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
         var users = store.Open();
@@ -203,7 +255,10 @@ public sealed class UserStoreContractTests
 
         var heavy = await users.FindAsync("heavy", 500, None);
         var seen = await users.SeenAmongAsync("heavy", ["h0", "h12345", "h49999", "h9999", "never-seen", "i1"], None);
-        var count = await users.AppendAsync(new NewInteraction("heavy", "fresh", InteractionKind.Purchased, null, At(3_000_000), "x"), None);
+        var count = await users.AppendAsync(
+            new NewInteraction("heavy", "fresh", InteractionKind.Purchased, null, At(3_000_000), "x"),
+            None
+        );
         var after = await users.FindAsync("heavy", 500, None);
 
         Assert.Equal(50_000, heavy!.ItemCount);
@@ -234,8 +289,18 @@ public sealed class UserStoreContractTests
         var log = await store.ReadLogAsync();
 
         Assert.Equal(
-            recorded.Select(r => new RecordedInteraction(r.UserId, r.ItemId, r.Kind, r.Rating, r.OccurredAt.ToUnixTimeSeconds(), r.EventId)).OrderBy(r => r.EventId),
-            log.OrderBy(r => r.EventId));
+            recorded
+                .Select(r => new RecordedInteraction(
+                    r.UserId,
+                    r.ItemId,
+                    r.Kind,
+                    r.Rating,
+                    r.OccurredAt.ToUnixTimeSeconds(),
+                    r.EventId
+                ))
+                .OrderBy(r => r.EventId),
+            log.OrderBy(r => r.EventId)
+        );
     }
 
     private static DateTimeOffset At(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);

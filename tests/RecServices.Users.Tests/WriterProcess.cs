@@ -44,21 +44,40 @@ public sealed class WriterProcess : IAsyncDisposable
 
     public static WriterProcess Start(string kind, string target, string user)
     {
-        var info = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var argument in new[] { typeof(Program).Assembly.Location, "write", kind, target, user })
         {
             info.ArgumentList.Add(argument);
         }
 
-        return new WriterProcess(Process.Start(info) ?? throw new InvalidOperationException("could not start the writer"));
+        return new WriterProcess(
+            Process.Start(info) ?? throw new InvalidOperationException("could not start the writer")
+        );
     }
 
     /// <summary>Waits until at least <paramref name="count"/> events are acknowledged in all.</summary>
     public Task UntilAcknowledgedAsync(int count) =>
-        TaskTimeouts.Until(() => Task.FromResult(Acknowledged.Count >= count || _process.HasExited), $"{count} acknowledged writes", TimeSpan.FromMinutes(2))
-            .ContinueWith(t => _process.HasExited && Acknowledged.Count < count
-                ? throw new InvalidOperationException($"the writer exited ({_process.ExitCode}): {_process.StandardError.ReadToEnd()}")
-                : t, TaskScheduler.Default).Unwrap();
+        TaskTimeouts
+            .Until(
+                () => Task.FromResult(Acknowledged.Count >= count || _process.HasExited),
+                $"{count} acknowledged writes",
+                TimeSpan.FromMinutes(2)
+            )
+            .ContinueWith(
+                t =>
+                    _process.HasExited && Acknowledged.Count < count
+                        ? throw new InvalidOperationException(
+                            $"the writer exited ({_process.ExitCode}): {_process.StandardError.ReadToEnd()}"
+                        )
+                        : t,
+                TaskScheduler.Default
+            )
+            .Unwrap();
 
     /// <summary>
     /// Waits until the writer has reported at least <paramref name="count"/> failures (its store is down).
@@ -105,7 +124,7 @@ public sealed class WriterProcess : IAsyncDisposable
     }
 
     private static string DotnetHost() =>
-        Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet"
-            ? current
-            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+        Environment.ProcessPath is { } current && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current
+        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+        : "dotnet";
 }

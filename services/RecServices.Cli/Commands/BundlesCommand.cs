@@ -14,29 +14,69 @@ public static class BundlesCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var listRoot = new Argument<string>("root") { Description = "The bundle root." };
-        var list = new Command("list", "The versions of a bundle root: created, dataset, validation nDCG@10, size, which is current and which is previous.") { listRoot };
-        list.SetAction(parse => CommandErrors.Run(error, () => List(new BundleRoot(parse.GetValue(listRoot)!), output)));
+        var list = new Command(
+            "list",
+            "The versions of a bundle root: created, dataset, validation nDCG@10, size, which is current and which is previous."
+        )
+        {
+            listRoot,
+        };
+        list.SetAction(parse =>
+            CommandErrors.Run(error, () => List(new BundleRoot(parse.GetValue(listRoot)!), output))
+        );
 
         var promoteRoot = new Argument<string>("root") { Description = "The bundle root." };
-        var version = new Argument<string>("version") { Description = "The version to serve (a directory under <root>/versions)." };
-        var promote = new Command("promote", "Validate a version fully (checksums, every table, both ONNX towers) and make it current; the services swap to it.") { promoteRoot, version };
-        promote.SetAction(parse => CommandErrors.Run(error, () =>
+        var version = new Argument<string>("version")
         {
-            Promote(new BundleRoot(parse.GetValue(promoteRoot)!), parse.GetValue(version)!, output);
-            return 0;
-        }));
+            Description = "The version to serve (a directory under <root>/versions).",
+        };
+        var promote = new Command(
+            "promote",
+            "Validate a version fully (checksums, every table, both ONNX towers) and make it current; the services swap to it."
+        )
+        {
+            promoteRoot,
+            version,
+        };
+        promote.SetAction(parse =>
+            CommandErrors.Run(
+                error,
+                () =>
+                {
+                    Promote(new BundleRoot(parse.GetValue(promoteRoot)!), parse.GetValue(version)!, output);
+                    return 0;
+                }
+            )
+        );
 
         var rollbackRoot = new Argument<string>("root") { Description = "The bundle root." };
-        var rollback = new Command("rollback", "Make the previously promoted version current again (validated first).") { rollbackRoot };
-        rollback.SetAction(parse => CommandErrors.Run(error, () =>
+        var rollback = new Command("rollback", "Make the previously promoted version current again (validated first).")
         {
-            var root = new BundleRoot(parse.GetValue(rollbackRoot)!);
-            var previous = root.PreviousVersion() ?? throw new InvalidOperationException($"{root.Path} has no previous version to roll back to ({root.Promotions().Count} promotion(s) recorded)");
-            Promote(root, previous, output);
-            return 0;
-        }));
+            rollbackRoot,
+        };
+        rollback.SetAction(parse =>
+            CommandErrors.Run(
+                error,
+                () =>
+                {
+                    var root = new BundleRoot(parse.GetValue(rollbackRoot)!);
+                    var previous =
+                        root.PreviousVersion()
+                        ?? throw new InvalidOperationException(
+                            $"{root.Path} has no previous version to roll back to ({root.Promotions().Count} promotion(s) recorded)"
+                        );
+                    Promote(root, previous, output);
+                    return 0;
+                }
+            )
+        );
 
-        return new Command("bundles", "List, promote and roll back the versions of a bundle root.") { list, promote, rollback };
+        return new Command("bundles", "List, promote and roll back the versions of a bundle root.")
+        {
+            list,
+            promote,
+            rollback,
+        };
     }
 
     /// <summary>
@@ -47,14 +87,20 @@ public static class BundlesCommand
     {
         if (!BundleRoot.IsVersionName(version) || !Directory.Exists(root.VersionPath(version)))
         {
-            throw new ArgumentException($"no version '{version}' under {root.VersionsPath}; 'recs bundles list {root.Path}' shows the versions");
+            throw new ArgumentException(
+                $"no version '{version}' under {root.VersionsPath}; 'recs bundles list {root.Path}' shows the versions"
+            );
         }
 
         output.WriteLine($"validating {version} ...");
         BundleValidation.Validate(root.VersionPath(version));
         var before = root.CurrentVersion();
         root.SetCurrent(version);
-        output.WriteLine(before == version ? $"{version} is current (it already was)" : $"promoted {version} (was {before ?? "none"}); the services swap to it within Recs:BundlePollSeconds");
+        output.WriteLine(
+            before == version
+                ? $"{version} is current (it already was)"
+                : $"promoted {version} (was {before ?? "none"}); the services swap to it within Recs:BundlePollSeconds"
+        );
     }
 
     private static int List(BundleRoot root, TextWriter output)
@@ -62,7 +108,11 @@ public static class BundlesCommand
         var versions = root.Versions();
         if (versions.Count == 0)
         {
-            output.WriteLine(root.IsFlat ? $"{root.Path} holds one bundle in the flat layout (no versions); 'recs train --out {root.Path}' moves it under versions/" : $"{root.Path} holds no versions");
+            output.WriteLine(
+                root.IsFlat
+                    ? $"{root.Path} holds one bundle in the flat layout (no versions); 'recs train --out {root.Path}' moves it under versions/"
+                    : $"{root.Path} holds no versions"
+            );
             return root.IsFlat ? 0 : 1;
         }
 
@@ -73,13 +123,17 @@ public static class BundlesCommand
         foreach (var version in versions)
         {
             var directory = root.VersionPath(version);
-            string created, dataset, ndcg;
+            string created,
+                dataset,
+                ndcg;
             try
             {
                 var manifest = Bundle.ReadManifest(directory);
                 created = manifest.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", c);
                 dataset = manifest.Dataset.Name;
-                ndcg = manifest.Training.Validation.TryGetValue("ndcg@10", out var value) ? value.ToString("F4", c) : "-";
+                ndcg = manifest.Training.Validation.TryGetValue("ndcg@10", out var value)
+                    ? value.ToString("F4", c)
+                    : "-";
             }
             catch (BundleFormatException e)
             {
@@ -87,8 +141,13 @@ public static class BundlesCommand
             }
 
             var megabytes = Directory.EnumerateFiles(directory).Sum(f => new FileInfo(f).Length) / 1e6;
-            var state = version == current ? "current" : version == previous ? "previous" : string.Empty;
-            output.WriteLine(string.Create(c, $"| {version} | {created} | {dataset} | {ndcg} | {megabytes:F1} | {state} |"));
+            var state =
+                version == current ? "current"
+                : version == previous ? "previous"
+                : string.Empty;
+            output.WriteLine(
+                string.Create(c, $"| {version} | {created} | {dataset} | {ndcg} | {megabytes:F1} | {state} |")
+            );
         }
 
         return 0;

@@ -35,6 +35,15 @@ public static class CommandErrors
     }
 
     private static bool IsExpected(Exception e) =>
-        e is DatasetFormatException or BundleFormatException or ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or InvalidOperationException or Grpc.Core.RpcException
-            or Users.UserStoreUnavailableException or Microsoft.Data.Sqlite.SqliteException;
+        e
+            is DatasetFormatException
+                or BundleFormatException
+                or ArgumentException
+                or IOException
+                or InvalidDataException
+                or UnauthorizedAccessException
+                or InvalidOperationException
+                or Grpc.Core.RpcException
+                or Users.UserStoreUnavailableException
+                or Microsoft.Data.Sqlite.SqliteException;
 }

@@ -13,18 +13,29 @@ public static class DataSource
     {
         if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
         {
-            log.WriteLine($"generating synthetic data: {synthetic.Users} users, {synthetic.Items} items, ~{synthetic.Interactions} interactions (seed {synthetic.Seed})");
+            log.WriteLine(
+                $"generating synthetic data: {synthetic.Users} users, {synthetic.Items} items, ~{synthetic.Interactions} interactions (seed {synthetic.Seed})"
+            );
             var clock = Stopwatch.StartNew();
             var generated = SyntheticDataset.Generate(synthetic);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generated {generated.Interactions.Count} interactions: {clock.Elapsed.TotalSeconds:F1} s"));
+            log.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"generated {generated.Interactions.Count} interactions: {clock.Elapsed.TotalSeconds:F1} s"
+                )
+            );
             return generated;
         }
 
         log.WriteLine($"loading {data}");
         var watch = Stopwatch.StartNew();
         var dataset = DatasetLoader.Load(data);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"loaded {dataset.Name}: {dataset.Users.Count} users, {dataset.Items.Count} items, {dataset.Interactions.Count} interactions, {dataset.Genres.Count} genres: {watch.Elapsed.TotalSeconds:F1} s"));
+        log.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"loaded {dataset.Name}: {dataset.Users.Count} users, {dataset.Items.Count} items, {dataset.Interactions.Count} interactions, {dataset.Genres.Count} genres: {watch.Elapsed.TotalSeconds:F1} s"
+            )
+        );
         return dataset;
     }
 }

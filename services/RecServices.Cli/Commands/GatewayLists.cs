@@ -18,23 +18,44 @@ public static class GatewayLists
     /// part (checked by its dataset fingerprint), whose interactions seed the gateway's user store: then the
     /// lists equal the in-process ones.
     /// </summary>
-    public static async Task<Dictionary<int, int[]>> FetchAsync(string address, Dataset trainPart, Bundle bundle, IReadOnlyList<int> users, int k, CancellationToken cancellationToken)
+    public static async Task<Dictionary<int, int[]>> FetchAsync(
+        string address,
+        Dataset trainPart,
+        Bundle bundle,
+        IReadOnlyList<int> users,
+        int k,
+        CancellationToken cancellationToken
+    )
     {
         if (bundle.Manifest.Dataset.Fingerprint != trainPart.Fingerprint())
         {
-            throw new ArgumentException($"the bundle {bundle.Manifest.Version} was not trained on this split's train part (dataset fingerprints differ); " +
-                "serve the bundle that 'recs evaluate' wrote into its --out directory");
+            throw new ArgumentException(
+                $"the bundle {bundle.Manifest.Version} was not trained on this split's train part (dataset fingerprints differ); "
+                    + "serve the bundle that 'recs evaluate' wrote into its --out directory"
+            );
         }
 
-        var answers = await FetchAsync(address, users.Select(u => trainPart.Users[u].Id).ToList(), k, cancellationToken);
-        return users.Select((u, i) => (u, Items: answers.Lists[i].Select(id => trainPart.ItemIndex[id]).ToArray())).ToDictionary(p => p.u, p => p.Items);
+        var answers = await FetchAsync(
+            address,
+            users.Select(u => trainPart.Users[u].Id).ToList(),
+            k,
+            cancellationToken
+        );
+        return users
+            .Select((u, i) => (u, Items: answers.Lists[i].Select(id => trainPart.ItemIndex[id]).ToArray()))
+            .ToDictionary(p => p.u, p => p.Items);
     }
 
     /// <summary>
     /// Every user's list (item ids) and the latency of each call in milliseconds, in the order of
     /// <paramref name="userIds"/>.
     /// </summary>
-    public static async Task<(IReadOnlyList<string[]> Lists, double[] LatenciesMs)> FetchAsync(string address, IReadOnlyList<string> userIds, int k, CancellationToken cancellationToken)
+    public static async Task<(IReadOnlyList<string[]> Lists, double[] LatenciesMs)> FetchAsync(
+        string address,
+        IReadOnlyList<string> userIds,
+        int k,
+        CancellationToken cancellationToken
+    )
     {
         using var channel = GrpcChannel.ForAddress(address);
         var client = new GatewayService.GatewayServiceClient(channel);
@@ -43,13 +64,19 @@ public static class GatewayLists
         for (var i = 0; i < userIds.Count; i++)
         {
             var started = Stopwatch.GetTimestamp();
-            using var call = client.Recommend(new RecommendRequest { UserId = userIds[i], Count = k }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+            using var call = client.Recommend(
+                new RecommendRequest { UserId = userIds[i], Count = k },
+                deadline: DateTime.UtcNow.AddSeconds(30),
+                cancellationToken: cancellationToken
+            );
             var items = new List<string>(k);
             await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 if (item.Degraded)
                 {
-                    throw new InvalidOperationException($"the gateway answered degraded for user {userIds[i]} ({item.DegradedReason}); measure a healthy system");
+                    throw new InvalidOperationException(
+                        $"the gateway answered degraded for user {userIds[i]} ({item.DegradedReason}); measure a healthy system"
+                    );
                 }
 
                 items.Add(item.ItemId);

@@ -17,15 +17,33 @@ public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
     /// </summary>
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(10);
 
-    public async Task<ServedMeasurement> MeasureAsync(string bundleDirectory, double quotaScale, int embeddingQuota, int maxCandidates, int k, Measurement inProcess, CancellationToken cancellationToken)
+    public async Task<ServedMeasurement> MeasureAsync(
+        string bundleDirectory,
+        double quotaScale,
+        int embeddingQuota,
+        int maxCandidates,
+        int k,
+        Measurement inProcess,
+        CancellationToken cancellationToken
+    )
     {
         var c = CultureInfo.InvariantCulture;
         log(string.Create(c, $"starting retrieval (quota scale {quotaScale}), ranking and gateway on loopback"));
         await using var services = await LocalServices.StartAsync(
             bundleDirectory,
-            retrievalSettings: [string.Create(c, $"--Recs:QuotaScale={quotaScale}"), string.Create(c, $"--Recs:EmbeddingQuota={embeddingQuota}")],
-            gatewaySettings: [string.Create(c, $"--Recs:CandidateCount={maxCandidates}"), "--Recs:RetrievalTimeoutMs=10000", "--Recs:RankingTimeoutMs=10000"],
-            cancellationToken: cancellationToken);
+            retrievalSettings:
+            [
+                string.Create(c, $"--Recs:QuotaScale={quotaScale}"),
+                string.Create(c, $"--Recs:EmbeddingQuota={embeddingQuota}"),
+            ],
+            gatewaySettings:
+            [
+                string.Create(c, $"--Recs:CandidateCount={maxCandidates}"),
+                "--Recs:RetrievalTimeoutMs=10000",
+                "--Recs:RankingTimeoutMs=10000",
+            ],
+            cancellationToken: cancellationToken
+        );
         var users = inProcess.Lists.Select(l => l.User).ToList();
         var warmUsers = users.Take(100).ToList();
         var warming = System.Diagnostics.Stopwatch.StartNew();
@@ -35,8 +53,16 @@ public sealed class GrpcSweepProbe(Action<string> log) : IServedProbe
         }
 
         var (lists, latencies) = await GatewayLists.FetchAsync(services.GatewayAddress, users, k, cancellationToken);
-        var differing = inProcess.Lists.Where((l, i) => !l.Items.SequenceEqual(lists[i], StringComparer.Ordinal)).Count();
+        var differing = inProcess
+            .Lists.Where((l, i) => !l.Items.SequenceEqual(lists[i], StringComparer.Ordinal))
+            .Count();
         Array.Sort(latencies);
-        return new ServedMeasurement(latencies.Length, Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.9), Percentiles.Of(latencies, 0.99), differing);
+        return new ServedMeasurement(
+            latencies.Length,
+            Percentiles.Of(latencies, 0.5),
+            Percentiles.Of(latencies, 0.9),
+            Percentiles.Of(latencies, 0.99),
+            differing
+        );
     }
 }

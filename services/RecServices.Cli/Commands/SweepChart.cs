@@ -13,9 +13,15 @@ public static class SweepChart
     {
         var plot = new Plot();
         var candidates = report.Points.Select(p => p.Test.MeanCandidates).ToArray();
-        var validation = plot.Add.Scatter(report.Points.Select(p => p.Validation.MeanCandidates).ToArray(), report.Points.Select(p => CandidateSweep.Ndcg(p.Validation, report.K)).ToArray());
+        var validation = plot.Add.Scatter(
+            report.Points.Select(p => p.Validation.MeanCandidates).ToArray(),
+            report.Points.Select(p => CandidateSweep.Ndcg(p.Validation, report.K)).ToArray()
+        );
         validation.LegendText = $"nDCG@{report.K}, validation carve";
-        var test = plot.Add.Scatter(candidates, report.Points.Select(p => CandidateSweep.Ndcg(p.Test, report.K)).ToArray());
+        var test = plot.Add.Scatter(
+            candidates,
+            report.Points.Select(p => CandidateSweep.Ndcg(p.Test, report.K)).ToArray()
+        );
         test.LegendText = $"nDCG@{report.K}, test split";
         var recall = plot.Add.Scatter(candidates, report.Points.Select(p => p.Test.RetrievalRecall).ToArray());
         recall.LegendText = "retrieval recall, test";

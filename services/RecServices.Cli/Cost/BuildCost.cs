@@ -13,4 +13,5 @@ public sealed record BuildCost(
     [property: JsonPropertyName("steps")] IReadOnlyList<BuildStep> Steps,
     [property: JsonPropertyName("validation_ndcg10")] double ValidationNdcg,
     [property: JsonPropertyName("popularity_ndcg10")] double? PopularityNdcg,
-    [property: JsonPropertyName("similar_items")] IndexSummary? SimilarItems);
+    [property: JsonPropertyName("similar_items")] IndexSummary? SimilarItems
+);

@@ -8,4 +8,5 @@ namespace RecServices.Cli.Cost;
 /// </summary>
 public sealed record CallCost(
     [property: JsonPropertyName("call")] string Call,
-    [property: JsonPropertyName("summary")] LoadSummary Summary);
+    [property: JsonPropertyName("summary")] LoadSummary Summary
+);

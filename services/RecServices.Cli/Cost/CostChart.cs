@@ -38,10 +38,11 @@ public static class CostChart
     }
 
     /// <summary>Ticks at powers of ten (values are plotted as their log10), minor ticks between them.</summary>
-    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) => new()
-    {
-        MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-        IntegerTicksOnly = true,
-        LabelFormatter = v => label(Math.Pow(10, v)),
-    };
+    private static ScottPlot.TickGenerators.NumericAutomatic LogTicks(Func<double, string> label) =>
+        new()
+        {
+            MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+            IntegerTicksOnly = true,
+            LabelFormatter = v => label(Math.Pow(10, v)),
+        };
 }

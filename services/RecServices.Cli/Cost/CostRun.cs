@@ -6,11 +6,11 @@ using RecServices.Cli.Load;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Core.Evaluation;
+using RecServices.Evaluation;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.Training.Bundling;
-using RecServices.Evaluation;
 
 namespace RecServices.Cli.Cost;
 
@@ -29,7 +29,16 @@ namespace RecServices.Cli.Cost;
 /// <param name="rounds">Rounds over the sizes.</param>
 /// <param name="reuse">Serve a bundle an earlier run left in the work directory when it was built from the same data (its build steps as recorded then).</param>
 /// <param name="output">Progress lines.</param>
-public sealed class CostRun(string workDirectory, int quality, int callUsers, double warmup, double duration, int rounds, bool reuse, TextWriter output)
+public sealed class CostRun(
+    string workDirectory,
+    int quality,
+    int callUsers,
+    double warmup,
+    double duration,
+    int rounds,
+    bool reuse,
+    TextWriter output
+)
 {
     public const string GetCandidates = "retrieval GetCandidates";
     public const string RankCandidates = "ranking RankCandidates";
@@ -37,7 +46,10 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     public const string Floor = "floor: ranking health Check";
     private const int K = 10;
 
-    public async Task<IReadOnlyList<SizeCost>> RunAsync(IReadOnlyList<CostScale> scales, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SizeCost>> RunAsync(
+        IReadOnlyList<CostScale> scales,
+        CancellationToken cancellationToken
+    )
     {
         var prepared = new List<Prepared>();
         foreach (var scale in scales)
@@ -52,8 +64,15 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
 
     /// <summary>What the gRPC phase needs of a size, and what the offline phase measured.</summary>
     private sealed record Prepared(
-        int Items, int Users, int Interactions, string BundleDirectory, BundleManifest Manifest, BuildCost Build, QualityCost Quality,
-        IReadOnlyList<(User Profile, int[] History)> CallUsers);
+        int Items,
+        int Users,
+        int Interactions,
+        string BundleDirectory,
+        BundleManifest Manifest,
+        BuildCost Build,
+        QualityCost Quality,
+        IReadOnlyList<(User Profile, int[] History)> CallUsers
+    );
 
     private Prepared Prepare(CostScale scale)
     {
@@ -62,12 +81,26 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         var clock = Stopwatch.StartNew();
         output.WriteLine($"{scale.Items} items: generating {scale.Users} users and ~{scale.Interactions} interactions");
         var dataset = SyntheticDataset.Generate(scale.Synthetic);
-        var (built, heldOut) = StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - CostScale.HoldOutFraction, CostScale.HoldOutSeed);
-        var generated = new BuildStep("generate the data and hold out the carve", Math.Round(clock.Elapsed.TotalSeconds, 2), null);
-        var manifest = reuse && File.Exists(Path.Combine(bundleDirectory, BundleManifest.FileName)) ? Bundle.ReadManifest(bundleDirectory) : null;
+        var (built, heldOut) = StratifiedSplit.ByItem(
+            dataset.Interactions,
+            dataset.Items.Count,
+            1 - CostScale.HoldOutFraction,
+            CostScale.HoldOutSeed
+        );
+        var generated = new BuildStep(
+            "generate the data and hold out the carve",
+            Math.Round(clock.Elapsed.TotalSeconds, 2),
+            null
+        );
+        var manifest =
+            reuse && File.Exists(Path.Combine(bundleDirectory, BundleManifest.FileName))
+                ? Bundle.ReadManifest(bundleDirectory)
+                : null;
         if (manifest is not null && manifest.Dataset.Fingerprint == dataset.WithInteractions(built).Fingerprint())
         {
-            output.WriteLine($"{scale.Items} items: reusing the bundle in {bundleDirectory} (built from the same data)");
+            output.WriteLine(
+                $"{scale.Items} items: reusing the bundle in {bundleDirectory} (built from the same data)"
+            );
         }
         else
         {
@@ -76,17 +109,43 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
                 Directory.Delete(bundleDirectory, recursive: true);
             }
 
-            manifest = new BundleBuilder(scale.Build(built.Count), line => output.WriteLine(line)).Build(dataset.WithInteractions(built), bundleDirectory);
+            manifest = new BundleBuilder(scale.Build(built.Count), line => output.WriteLine(line)).Build(
+                dataset.WithInteractions(built),
+                bundleDirectory
+            );
         }
 
         Collect();
         var users = Sample(heldOut, quality);
         var histories = UserHistories.Build(built, dataset.Users.Count);
-        var measured = Score(bundleDirectory, dataset, built, histories, heldOut.Where(row => users.Contains(heldOut.Users[row])));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{scale.Items} items: two-stage nDCG@10 {measured.TwoStageNdcg:F4} vs full catalog {measured.FullCatalogNdcg:F4} ({measured.NdcgShare:P1}); p50 {measured.TwoStageP50Ms:F3} ms vs {measured.FullCatalogP50Ms:F3} ms (× {measured.Speedup:F1})"));
-        var callSample = users.Order().Take(callUsers).Select(u => (dataset.Users[u], histories.Of(u).ToArray())).ToList();
-        return new Prepared(scale.Items, dataset.Users.Count, dataset.Interactions.Count, bundleDirectory, manifest, BuildCostOf(manifest, generated), measured, callSample);
+        var measured = Score(
+            bundleDirectory,
+            dataset,
+            built,
+            histories,
+            heldOut.Where(row => users.Contains(heldOut.Users[row]))
+        );
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{scale.Items} items: two-stage nDCG@10 {measured.TwoStageNdcg:F4} vs full catalog {measured.FullCatalogNdcg:F4} ({measured.NdcgShare:P1}); p50 {measured.TwoStageP50Ms:F3} ms vs {measured.FullCatalogP50Ms:F3} ms (× {measured.Speedup:F1})"
+            )
+        );
+        var callSample = users
+            .Order()
+            .Take(callUsers)
+            .Select(u => (dataset.Users[u], histories.Of(u).ToArray()))
+            .ToList();
+        return new Prepared(
+            scale.Items,
+            dataset.Users.Count,
+            dataset.Interactions.Count,
+            bundleDirectory,
+            manifest,
+            BuildCostOf(manifest, generated),
+            measured,
+            callSample
+        );
     }
 
     private static BuildCost BuildCostOf(BundleManifest manifest, BuildStep generated)
@@ -94,10 +153,14 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         IReadOnlyList<BuildStep> steps = [generated, .. manifest.BuildSteps ?? []];
         var bytes = manifest.Files.Sum(f => f.Bytes);
         return new BuildCost(
-            Math.Round(steps.Sum(s => s.Seconds), 1), steps.Max(s => s.PeakRssBytes), bytes, steps,
+            Math.Round(steps.Sum(s => s.Seconds), 1),
+            steps.Max(s => s.PeakRssBytes),
+            bytes,
+            steps,
             manifest.Training.Validation.GetValueOrDefault("ndcg@10"),
             manifest.Training.PopularityValidation?.GetValueOrDefault("ndcg@10"),
-            manifest.SimilarItemsBuild);
+            manifest.SimilarItemsBuild
+        );
     }
 
     /// <summary>
@@ -111,22 +174,53 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     /// is first run untimed for at least two seconds, so that the JIT has compiled it fully and the pages of the mapped
     /// tables these users read are mapped (a first touch costs a page fault even when the file is in the page cache).
     /// </remarks>
-    private static QualityCost Score(string bundleDirectory, Dataset dataset, InteractionTable built, UserHistories histories, InteractionTable sampled)
+    private static QualityCost Score(
+        string bundleDirectory,
+        Dataset dataset,
+        InteractionTable built,
+        UserHistories histories,
+        InteractionTable sampled
+    )
     {
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default);
-        var m = ProtocolEvaluator.Measure(pipeline, dataset.WithInteractions(built), built, sampled, K, RetrievalOptions.DefaultCandidateCap, withReferences: true);
+        var m = ProtocolEvaluator.Measure(
+            pipeline,
+            dataset.WithInteractions(built),
+            built,
+            sampled,
+            K,
+            RetrievalOptions.DefaultCandidateCap,
+            withReferences: true
+        );
         double Ndcg(string row) => Math.Round(m.Rows[row][$"ndcg@{K}"], 4);
 
-        var users = ProtocolEvaluator.UsersOf(sampled)
-            .Select(u => (Profile: new UserProfile(histories.Of(u).ToArray(), dataset.Users[u].Age, dataset.Users[u].Gender), dataset.Users[u].Country))
+        var users = ProtocolEvaluator
+            .UsersOf(sampled)
+            .Select(u =>
+                (
+                    Profile: new UserProfile(histories.Of(u).ToArray(), dataset.Users[u].Age, dataset.Users[u].Gender),
+                    dataset.Users[u].Country
+                )
+            )
             .ToList();
-        var twoStage = TimeAlone(users, u => pipeline.Recommend(u.Profile, u.Country, K, RetrievalOptions.DefaultCandidateCap));
+        var twoStage = TimeAlone(
+            users,
+            u => pipeline.Recommend(u.Profile, u.Country, K, RetrievalOptions.DefaultCandidateCap)
+        );
         var full = TimeAlone(users, u => pipeline.RecommendFromCatalog(u.Profile, K));
         return new QualityCost(
-            m.Users, Math.Round(m.MeanCandidates, 1), Ndcg(ProtocolEvaluator.Served), Ndcg(ProtocolEvaluator.FullCatalog), Ndcg(ProtocolEvaluator.Popularity),
-            Round(Percentiles.Of(twoStage, 0.5)), Round(Percentiles.Of(twoStage, 0.99)), Round(Percentiles.Of(full, 0.5)), Round(Percentiles.Of(full, 0.99)))
+            m.Users,
+            Math.Round(m.MeanCandidates, 1),
+            Ndcg(ProtocolEvaluator.Served),
+            Ndcg(ProtocolEvaluator.FullCatalog),
+            Ndcg(ProtocolEvaluator.Popularity),
+            Round(Percentiles.Of(twoStage, 0.5)),
+            Round(Percentiles.Of(twoStage, 0.99)),
+            Round(Percentiles.Of(full, 0.5)),
+            Round(Percentiles.Of(full, 0.99))
+        )
         {
             InterleavedTwoStageP50Ms = Round(m.LatencyP50Ms),
             InterleavedFullCatalogP50Ms = Round(m.CatalogLatencyP50Ms),
@@ -137,7 +231,10 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     /// Milliseconds per user of <paramref name="request"/>, sorted, after an untimed warm-up of at least two
     /// seconds.
     /// </summary>
-    private static List<double> TimeAlone<T>(List<(UserProfile Profile, string? Country)> users, Func<(UserProfile Profile, string? Country), T> request)
+    private static List<double> TimeAlone<T>(
+        List<(UserProfile Profile, string? Country)> users,
+        Func<(UserProfile Profile, string? Country), T> request
+    )
     {
         var warm = Stopwatch.StartNew();
         for (var i = 0; i < users.Count || warm.Elapsed < TimeSpan.FromSeconds(2); i++)
@@ -159,7 +256,10 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
 
     private static double Round(double ms) => Math.Round(ms, 4);
 
-    private async Task<IReadOnlyList<SizeCost>> ServeAsync(IReadOnlyList<Prepared> sizes, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SizeCost>> ServeAsync(
+        IReadOnlyList<Prepared> sizes,
+        CancellationToken cancellationToken
+    )
     {
         var served = new List<Served>();
         try
@@ -180,34 +280,75 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
 
             for (var round = 1; round <= rounds; round++)
             {
-                output.WriteLine($"calls over gRPC, round {round} of {rounds}: {duration / rounds:0.##} s of each call per size");
+                output.WriteLine(
+                    $"calls over gRPC, round {round} of {rounds}: {duration / rounds:0.##} s of each call per size"
+                );
                 for (var i = 0; i < served.Count; i++)
                 {
                     foreach (var call in Calls)
                     {
-                        measured[i][call].Add(await ClosedLoop.CollectAsync(served[i].Call(call), 1, TimeSpan.FromSeconds(duration / rounds), cancellationToken));
+                        measured[i]
+                            [call]
+                            .Add(
+                                await ClosedLoop.CollectAsync(
+                                    served[i].Call(call),
+                                    1,
+                                    TimeSpan.FromSeconds(duration / rounds),
+                                    cancellationToken
+                                )
+                            );
                     }
                 }
             }
 
-            return served.Select((s, i) =>
-            {
-                var calls = Calls.Select(c => new CallCost(c, measured[i][c].Summary())).ToList();
-                foreach (var call in calls)
-                {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, {call.Summary.Errors} errors"));
-                }
+            return served
+                .Select(
+                    (s, i) =>
+                    {
+                        var calls = Calls.Select(c => new CallCost(c, measured[i][c].Summary())).ToList();
+                        foreach (var call in calls)
+                        {
+                            output.WriteLine(
+                                string.Create(
+                                    CultureInfo.InvariantCulture,
+                                    $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, {call.Summary.Errors} errors"
+                                )
+                            );
+                        }
 
-                var parts = new[] { BundleParts.Retrieval, BundleParts.Core, BundleParts.TopLists };
-                var services = s.System.Processes.Select((p, j) =>
-                {
-                    var after = p.Resident();
-                    var tables = Bundle.FilesOf(s.Size.Manifest, parts[Math.Min(j, 2)]).Sum(f => f.Bytes);
-                    return new ServiceCost(Short(p.Name), Math.Round(s.Ready[j].Seconds, 3), tables, s.Ready[j].Resident.Total, after.Total, after.Anonymous, after.File);
-                }).ToList();
-                return new SizeCost(s.Size.Items, s.Size.Users, s.Size.Interactions, s.Size.Build, s.Size.Quality, services, calls);
-            }).ToList();
+                        var parts = new[] { BundleParts.Retrieval, BundleParts.Core, BundleParts.TopLists };
+                        var services = s
+                            .System.Processes.Select(
+                                (p, j) =>
+                                {
+                                    var after = p.Resident();
+                                    var tables = Bundle
+                                        .FilesOf(s.Size.Manifest, parts[Math.Min(j, 2)])
+                                        .Sum(f => f.Bytes);
+                                    return new ServiceCost(
+                                        Short(p.Name),
+                                        Math.Round(s.Ready[j].Seconds, 3),
+                                        tables,
+                                        s.Ready[j].Resident.Total,
+                                        after.Total,
+                                        after.Anonymous,
+                                        after.File
+                                    );
+                                }
+                            )
+                            .ToList();
+                        return new SizeCost(
+                            s.Size.Items,
+                            s.Size.Users,
+                            s.Size.Interactions,
+                            s.Size.Build,
+                            s.Size.Quality,
+                            services,
+                            calls
+                        );
+                    }
+                )
+                .ToList();
         }
         finally
         {
@@ -222,16 +363,39 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
 
     private async Task<Served> StartAsync(Prepared size, CancellationToken cancellationToken)
     {
-        output.WriteLine($"{size.Items} items: starting retrieval, ranking and gateway one at a time (the gateway seeds its SQLite store from the bundle)");
-        var system = await LocalServices.StartAsync(size.BundleDirectory, readyTimeout: TimeSpan.FromHours(1), oneAtATime: true, cancellationToken: cancellationToken);
+        output.WriteLine(
+            $"{size.Items} items: starting retrieval, ranking and gateway one at a time (the gateway seeds its SQLite store from the bundle)"
+        );
+        var system = await LocalServices.StartAsync(
+            size.BundleDirectory,
+            readyTimeout: TimeSpan.FromHours(1),
+            oneAtATime: true,
+            cancellationToken: cancellationToken
+        );
         try
         {
             var ready = system.Processes.Select(p => (p.ReadySeconds ?? double.NaN, p.Resident())).ToArray();
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{size.Items} items: SERVING after {string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"));
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{size.Items} items: SERVING after {string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"
+                )
+            );
             var bundle = Bundle.Load(size.BundleDirectory, BundleParts.Catalog);
-            var hops = await HopCalls.CreateAsync(system.RetrievalAddress, system.RankingAddress, bundle, size.CallUsers, K, cancellationToken);
-            var gateway = new LoadTarget(system.GatewayAddress, size.CallUsers.Select(u => u.Profile.Id).ToList(), [], K);
+            var hops = await HopCalls.CreateAsync(
+                system.RetrievalAddress,
+                system.RankingAddress,
+                bundle,
+                size.CallUsers,
+                K,
+                cancellationToken
+            );
+            var gateway = new LoadTarget(
+                system.GatewayAddress,
+                size.CallUsers.Select(u => u.Profile.Id).ToList(),
+                [],
+                K
+            );
             return new Served(size, system, ready, hops, gateway);
         }
         catch
@@ -263,15 +427,22 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
     }
 
     /// <summary>One size's running system and its callers.</summary>
-    private sealed record Served(Prepared Size, LocalServices System, (double Seconds, ResidentBytes Resident)[] Ready, HopCalls Hops, LoadTarget Gateway) : IAsyncDisposable
+    private sealed record Served(
+        Prepared Size,
+        LocalServices System,
+        (double Seconds, ResidentBytes Resident)[] Ready,
+        HopCalls Hops,
+        LoadTarget Gateway
+    ) : IAsyncDisposable
     {
-        public ClosedLoop.Call Call(string name) => name switch
-        {
-            GetCandidates => Hops.GetCandidatesAsync,
-            RankCandidates => Hops.RankCandidatesAsync,
-            Recommend => Gateway.RecommendAsync,
-            _ => Hops.RankingHealthAsync,
-        };
+        public ClosedLoop.Call Call(string name) =>
+            name switch
+            {
+                GetCandidates => Hops.GetCandidatesAsync,
+                RankCandidates => Hops.RankCandidatesAsync,
+                Recommend => Gateway.RecommendAsync,
+                _ => Hops.RankingHealthAsync,
+            };
 
         public async ValueTask DisposeAsync()
         {
@@ -289,7 +460,8 @@ public sealed class CostRun(string workDirectory, int quality, int callUsers, do
         return users.Take(count).ToHashSet();
     }
 
-    private static string Short(string name) => name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+    private static string Short(string name) =>
+        name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
     private static void Collect()
     {

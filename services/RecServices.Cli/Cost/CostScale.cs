@@ -27,7 +27,13 @@ public sealed record CostScale(int Items, long ExampleBudget = CostScale.Default
 
     public long Interactions => 50L * Users;
 
-    public SyntheticOptions Synthetic => new() { Items = Items, Users = Users, Interactions = Interactions };
+    public SyntheticOptions Synthetic =>
+        new()
+        {
+            Items = Items,
+            Users = Users,
+            Interactions = Interactions,
+        };
 
     /// <summary>The build's options for <paramref name="buildRows"/> interactions given to the builder.</summary>
     public BuildOptions Build(int buildRows)
@@ -39,7 +45,11 @@ public sealed record CostScale(int Items, long ExampleBudget = CostScale.Default
         {
             SearchTrials = 1,
             Refit = false,
-            Training = defaults with { Epochs = epochs, MaxExamplesPerEpoch = (int)Math.Min(ExampleBudget, int.MaxValue) },
+            Training = defaults with
+            {
+                Epochs = epochs,
+                MaxExamplesPerEpoch = (int)Math.Min(ExampleBudget, int.MaxValue),
+            },
         };
     }
 }

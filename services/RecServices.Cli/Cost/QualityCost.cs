@@ -15,7 +15,8 @@ public sealed record QualityCost(
     [property: JsonPropertyName("two_stage_p50_ms")] double TwoStageP50Ms,
     [property: JsonPropertyName("two_stage_p99_ms")] double TwoStageP99Ms,
     [property: JsonPropertyName("full_catalog_p50_ms")] double FullCatalogP50Ms,
-    [property: JsonPropertyName("full_catalog_p99_ms")] double FullCatalogP99Ms)
+    [property: JsonPropertyName("full_catalog_p99_ms")] double FullCatalogP99Ms
+)
 {
     /// <summary>
     /// Two-stage p50 when each request follows a full-catalog one for the previous user (caches emptied by its

@@ -13,7 +13,8 @@ public sealed record ServiceCost(
     [property: JsonPropertyName("rss_ready_bytes")] long RssReadyBytes,
     [property: JsonPropertyName("rss_after_calls_bytes")] long RssAfterCallsBytes,
     [property: JsonPropertyName("rss_after_calls_anonymous_bytes")] long RssAfterCallsAnonymousBytes,
-    [property: JsonPropertyName("rss_after_calls_file_bytes")] long RssAfterCallsFileBytes)
+    [property: JsonPropertyName("rss_after_calls_file_bytes")] long RssAfterCallsFileBytes
+)
 {
     /// <summary>Resident memory after the calls over the bytes of its tables.</summary>
     [JsonPropertyName("rss_over_tables")]

@@ -12,7 +12,8 @@ public sealed record SizeCost(
     [property: JsonPropertyName("build")] BuildCost Build,
     [property: JsonPropertyName("quality")] QualityCost Quality,
     [property: JsonPropertyName("services")] IReadOnlyList<ServiceCost> Services,
-    [property: JsonPropertyName("calls")] IReadOnlyList<CallCost> Calls)
+    [property: JsonPropertyName("calls")] IReadOnlyList<CallCost> Calls
+)
 {
     /// <summary>The summary of one of <see cref="CostRun"/>'s calls.</summary>
     public LoadSummary Call(string name) => Calls.Single(c => c.Call == name).Summary;

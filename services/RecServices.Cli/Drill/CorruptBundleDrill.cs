@@ -17,11 +17,19 @@ namespace RecServices.Cli.Drill;
 /// </summary>
 public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, IReadOnlyList<string> users)
 {
-    public async Task<CorruptBundleReport> RunAsync(int callers, TimeSpan before, TimeSpan after, TextWriter output, CancellationToken cancellationToken)
+    public async Task<CorruptBundleReport> RunAsync(
+        int callers,
+        TimeSpan before,
+        TimeSpan after,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         using var channel = GrpcChannel.ForAddress(services.GatewayAddress);
         var client = new GatewayService.GatewayServiceClient(channel);
-        long calls = 0, failed = 0, degraded = 0;
+        long calls = 0,
+            failed = 0,
+            degraded = 0;
         var versions = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
@@ -31,8 +39,11 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
             {
                 try
                 {
-                    using var call = client.Recommend(new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
-                        deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: CancellationToken.None);
+                    using var call = client.Recommend(
+                        new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
+                        deadline: DateTime.UtcNow.AddSeconds(5),
+                        cancellationToken: CancellationToken.None
+                    );
                     var isDegraded = false;
                     await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
                     {
@@ -54,14 +65,19 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
             }
         }
 
-        var tasks = Enumerable.Range(0, callers).Select(c => Task.Run(() => CallAsync(c), CancellationToken.None)).ToArray();
+        var tasks = Enumerable
+            .Range(0, callers)
+            .Select(c => Task.Run(() => CallAsync(c), CancellationToken.None))
+            .ToArray();
         await Task.Delay(before, cancellationToken);
         var served = root.CurrentVersion()!;
         var corrupted = Corrupt(root, served);
         var refusedBefore = await RefusalsAsync(cancellationToken);
         root.SetCurrent(corrupted); // no validation: as if the files went bad after it
         var clock = Stopwatch.StartNew();
-        output.WriteLine($"{Interlocked.Read(ref calls)} answers; made {corrupted} (catalog.bin with one byte flipped) current");
+        output.WriteLine(
+            $"{Interlocked.Read(ref calls)} answers; made {corrupted} (catalog.bin with one byte flipped) current"
+        );
         var refused = refusedBefore;
         while (refused.Zip(refusedBefore).Any(r => r.First <= r.Second) && clock.Elapsed < TimeSpan.FromMinutes(2))
         {
@@ -70,13 +86,24 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
         }
 
         var allRefused = clock.Elapsed.TotalSeconds;
-        output.WriteLine($"refused by {refused.Zip(refusedBefore).Count(r => r.First > r.Second)} of 3 services after {allRefused:F1} s; calling {after.TotalSeconds} s more");
+        output.WriteLine(
+            $"refused by {refused.Zip(refusedBefore).Count(r => r.First > r.Second)} of 3 services after {allRefused:F1} s; calling {after.TotalSeconds} s more"
+        );
         await Task.Delay(after, cancellationToken);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
-        return new CorruptBundleReport(callers, served, corrupted, calls, failed, degraded, versions.GetValueOrDefault(served),
+        return new CorruptBundleReport(
+            callers,
+            served,
+            corrupted,
+            calls,
+            failed,
+            degraded,
+            versions.GetValueOrDefault(served),
             versions.Where(v => v.Key != served).Sum(v => v.Value),
-            [.. refused.Zip(refusedBefore).Select(r => r.First > r.Second)], Math.Round(allRefused, 2));
+            [.. refused.Zip(refusedBefore).Select(r => r.First > r.Second)],
+            Math.Round(allRefused, 2)
+        );
     }
 
     /// <summary>
@@ -108,7 +135,11 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
         var counts = new double[3];
         for (var i = 0; i < 3; i++)
         {
-            counts[i] = (await MetricsPage.ReadAsync(services.MetricsAddress(i), cancellationToken)).Sum("recs_bundle_reloads_total", "recs_outcome", "refused");
+            counts[i] = (await MetricsPage.ReadAsync(services.MetricsAddress(i), cancellationToken)).Sum(
+                "recs_bundle_reloads_total",
+                "recs_outcome",
+                "refused"
+            );
         }
 
         return counts;
@@ -126,4 +157,5 @@ public sealed record CorruptBundleReport(
     [property: JsonPropertyName("items_from_served")] long ItemsFromServed,
     [property: JsonPropertyName("items_from_other_versions")] long ItemsFromOtherVersions,
     [property: JsonPropertyName("refused_by")] IReadOnlyList<bool> RefusedBy,
-    [property: JsonPropertyName("seconds_to_all_refused")] double SecondsToAllRefused);
+    [property: JsonPropertyName("seconds_to_all_refused")] double SecondsToAllRefused
+);

@@ -23,4 +23,5 @@ public sealed record DrillReport(
     [property: JsonPropertyName("recorded_twice")] int RecordedTwice,
     [property: JsonPropertyName("recorded_unacknowledged")] int RecordedUnacknowledged,
     [property: JsonPropertyName("failed_attempts")] int FailedAttempts,
-    [property: JsonPropertyName("outage_s")] double OutageSeconds);
+    [property: JsonPropertyName("outage_s")] double OutageSeconds
+);

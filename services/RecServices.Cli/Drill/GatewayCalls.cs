@@ -19,10 +19,11 @@ public sealed class GatewayCalls(string gatewayAddress, IReadOnlyList<string> us
         try
         {
             using var call = new GatewayService.GatewayServiceClient(_channel).Recommend(
-                new RecommendRequest { UserId = users[ClosedLoop.Spread(0, n, users.Count)], Count = 10 }, deadline: DateTime.UtcNow + deadline, cancellationToken: CancellationToken.None);
-            await foreach (var _ in call.ResponseStream.ReadAllAsync(CancellationToken.None))
-            {
-            }
+                new RecommendRequest { UserId = users[ClosedLoop.Spread(0, n, users.Count)], Count = 10 },
+                deadline: DateTime.UtcNow + deadline,
+                cancellationToken: CancellationToken.None
+            );
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(CancellationToken.None)) { }
 
             return StatusCode.OK;
         }
@@ -36,17 +37,31 @@ public sealed class GatewayCalls(string gatewayAddress, IReadOnlyList<string> us
     /// The answers per second at <paramref name="concurrency"/> callers, closed loop, after 3 s of warm-up (JIT,
     /// connections).
     /// </summary>
-    public async Task<LoadSummary> SaturationAsync(int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<LoadSummary> SaturationAsync(
+        int concurrency,
+        TimeSpan duration,
+        CancellationToken cancellationToken
+    )
     {
-        await ClosedLoop.RunAsync(async (_, _, _) => await RecommendAsync(Interlocked.Increment(ref _sequence)), concurrency, TimeSpan.FromSeconds(3), cancellationToken);
-        return await ClosedLoop.RunAsync(async (_, _, _) =>
-        {
-            var status = await RecommendAsync(Interlocked.Increment(ref _sequence));
-            if (status != StatusCode.OK)
+        await ClosedLoop.RunAsync(
+            async (_, _, _) => await RecommendAsync(Interlocked.Increment(ref _sequence)),
+            concurrency,
+            TimeSpan.FromSeconds(3),
+            cancellationToken
+        );
+        return await ClosedLoop.RunAsync(
+            async (_, _, _) =>
             {
-                throw new RpcException(new Status(status, string.Empty)); // counted as a failure, not timed
-            }
-        }, concurrency, duration, cancellationToken);
+                var status = await RecommendAsync(Interlocked.Increment(ref _sequence));
+                if (status != StatusCode.OK)
+                {
+                    throw new RpcException(new Status(status, string.Empty)); // counted as a failure, not timed
+                }
+            },
+            concurrency,
+            duration,
+            cancellationToken
+        );
     }
 
     public void Dispose() => _channel.Dispose();

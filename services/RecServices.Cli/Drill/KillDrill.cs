@@ -22,7 +22,14 @@ public sealed class KillDrill(LocalServices services, IReadOnlyList<string> user
 
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
-    public async Task<DrillReport> RunAsync(string kill, int writers, TimeSpan before, TimeSpan after, TextWriter output, CancellationToken cancellationToken)
+    public async Task<DrillReport> RunAsync(
+        string kill,
+        int writers,
+        TimeSpan before,
+        TimeSpan after,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         if (kill == KillRedis && services.Redis is null)
         {
@@ -54,7 +61,11 @@ public sealed class KillDrill(LocalServices services, IReadOnlyList<string> user
                     var attempt = clock.ElapsedTicks;
                     try
                     {
-                        await client.RecordInteractionAsync(request, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: CancellationToken.None);
+                        await client.RecordInteractionAsync(
+                            request,
+                            deadline: DateTime.UtcNow.AddSeconds(5),
+                            cancellationToken: CancellationToken.None
+                        );
                         acknowledged[(request.UserId, request.EventId)] = true;
                         var killed = Interlocked.Read(ref killedAt);
                         if (killed != 0 && attempt > killed)
@@ -78,9 +89,14 @@ public sealed class KillDrill(LocalServices services, IReadOnlyList<string> user
             }
         }
 
-        var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(() => WriteAsync(w), CancellationToken.None)).ToArray();
+        var tasks = Enumerable
+            .Range(0, writers)
+            .Select(w => Task.Run(() => WriteAsync(w), CancellationToken.None))
+            .ToArray();
         await Task.Delay(before, cancellationToken);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{acknowledged.Count} acknowledged; kill -9 {kill}"));
+        output.WriteLine(
+            string.Create(CultureInfo.InvariantCulture, $"{acknowledged.Count} acknowledged; kill -9 {kill}")
+        );
         if (kill == KillGateway)
         {
             await services.KillGatewayAsync();
@@ -123,6 +139,7 @@ public sealed class KillDrill(LocalServices services, IReadOnlyList<string> user
             logged.Count(e => e.Value > 1),
             logged.Keys.Count(k => !acknowledged.ContainsKey(k)),
             failures,
-            Math.Round(outage, 2));
+            Math.Round(outage, 2)
+        );
     }
 }

@@ -13,35 +13,65 @@ namespace RecServices.Cli.Drill;
 /// </summary>
 public sealed class OverloadDrill(string gatewayAddress, IReadOnlyList<string> users)
 {
-    public async Task<OverloadReport> RunAsync(int concurrency, double factor, TimeSpan duration, TimeSpan deadline, int maxConcurrentCalls, TextWriter output, CancellationToken cancellationToken)
+    public async Task<OverloadReport> RunAsync(
+        int concurrency,
+        double factor,
+        TimeSpan duration,
+        TimeSpan deadline,
+        int maxConcurrentCalls,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         using var calls = new GatewayCalls(gatewayAddress, users, deadline);
         var saturation = await calls.SaturationAsync(concurrency, duration, cancellationToken);
         var rate = saturation.ThroughputRps * factor;
-        output.WriteLine($"saturation: {saturation.ThroughputRps} answers/s at concurrency {concurrency}; offering {rate:F0}/s for {duration.TotalSeconds} s");
+        output.WriteLine(
+            $"saturation: {saturation.ThroughputRps} answers/s at concurrency {concurrency}; offering {rate:F0}/s for {duration.TotalSeconds} s"
+        );
 
         var latencies = new List<double>();
         var statuses = new Dictionary<StatusCode, long>();
         var gate = new Lock();
-        var offeredSeconds = await OpenLoop.RunAsync(n => calls.RecommendAsync(n), rate, duration, (_, status, ms) =>
-        {
-            lock (gate)
+        var offeredSeconds = await OpenLoop.RunAsync(
+            n => calls.RecommendAsync(n),
+            rate,
+            duration,
+            (_, status, ms) =>
             {
-                statuses[status] = statuses.GetValueOrDefault(status) + 1;
-                if (status == StatusCode.OK)
+                lock (gate)
                 {
-                    latencies.Add(ms);
+                    statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                    if (status == StatusCode.OK)
+                    {
+                        latencies.Add(ms);
+                    }
                 }
-            }
-        }, cancellationToken);
+            },
+            cancellationToken
+        );
         var total = statuses.Values.Sum();
         var ok = statuses.GetValueOrDefault(StatusCode.OK);
         var accepted = LoadSummary.From(latencies, new Dictionary<StatusCode, long>(), offeredSeconds);
         var goodput = Math.Round(ok / offeredSeconds, 1);
-        return new OverloadReport(maxConcurrentCalls, concurrency, saturation.ThroughputRps, factor, Math.Round(total / offeredSeconds, 1), total, goodput,
-            Math.Round(goodput / saturation.ThroughputRps, 3), statuses.GetValueOrDefault(StatusCode.ResourceExhausted), statuses.GetValueOrDefault(StatusCode.DeadlineExceeded),
-            statuses.Where(s => s.Key is not (StatusCode.OK or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded)).Sum(s => s.Value),
-            accepted.P50Ms, accepted.P99Ms, deadline.TotalMilliseconds);
+        return new OverloadReport(
+            maxConcurrentCalls,
+            concurrency,
+            saturation.ThroughputRps,
+            factor,
+            Math.Round(total / offeredSeconds, 1),
+            total,
+            goodput,
+            Math.Round(goodput / saturation.ThroughputRps, 3),
+            statuses.GetValueOrDefault(StatusCode.ResourceExhausted),
+            statuses.GetValueOrDefault(StatusCode.DeadlineExceeded),
+            statuses
+                .Where(s => s.Key is not (StatusCode.OK or StatusCode.ResourceExhausted or StatusCode.DeadlineExceeded))
+                .Sum(s => s.Value),
+            accepted.P50Ms,
+            accepted.P99Ms,
+            deadline.TotalMilliseconds
+        );
     }
 }
 
@@ -60,4 +90,5 @@ public sealed record OverloadReport(
     [property: JsonPropertyName("other_failed")] long OtherFailed,
     [property: JsonPropertyName("accepted_p50_ms")] double AcceptedP50Ms,
     [property: JsonPropertyName("accepted_p99_ms")] double AcceptedP99Ms,
-    [property: JsonPropertyName("deadline_ms")] double DeadlineMs);
+    [property: JsonPropertyName("deadline_ms")] double DeadlineMs
+);

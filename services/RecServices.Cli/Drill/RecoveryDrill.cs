@@ -21,11 +21,25 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
     public const string KillRetrieval = "retrieval";
     public const string KillRanking = "ranking";
 
-    public async Task<RecoveryReport> RunAsync(string kill, bool pause, int callers, TimeSpan before, TimeSpan outage, TimeSpan after, TextWriter output, CancellationToken cancellationToken)
+    public async Task<RecoveryReport> RunAsync(
+        string kill,
+        bool pause,
+        int callers,
+        TimeSpan before,
+        TimeSpan outage,
+        TimeSpan after,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         using var channel = GrpcChannel.ForAddress(services.GatewayAddress);
         var client = new GatewayService.GatewayServiceClient(channel);
-        long calls = 0, failed = 0, degraded = 0, degradedAfterServing = 0, servingAt = 0, firstFullAfterServing = 0;
+        long calls = 0,
+            failed = 0,
+            degraded = 0,
+            degradedAfterServing = 0,
+            servingAt = 0,
+            firstFullAfterServing = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var clock = Stopwatch.StartNew();
 
@@ -36,7 +50,11 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
                 var started = clock.ElapsedTicks;
                 try
                 {
-                    using var call = client.Recommend(new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 }, deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: CancellationToken.None);
+                    using var call = client.Recommend(
+                        new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
+                        deadline: DateTime.UtcNow.AddSeconds(5),
+                        cancellationToken: CancellationToken.None
+                    );
                     var isDegraded = false;
                     await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
                     {
@@ -67,10 +85,18 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
             }
         }
 
-        var tasks = Enumerable.Range(0, callers).Select(c => Task.Run(() => CallAsync(c), CancellationToken.None)).ToArray();
+        var tasks = Enumerable
+            .Range(0, callers)
+            .Select(c => Task.Run(() => CallAsync(c), CancellationToken.None))
+            .ToArray();
         await Task.Delay(before, cancellationToken);
         var position = LocalServices.PositionOf(kill);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Interlocked.Read(ref calls)} answers; kill -{(pause ? "STOP" : "9")} {kill}, down for {outage.TotalSeconds} s"));
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Interlocked.Read(ref calls)} answers; kill -{(pause ? "STOP" : "9")} {kill}, down for {outage.TotalSeconds} s"
+            )
+        );
         if (pause)
         {
             // A hang, not a crash: the connections stay open and nothing answers on them until SIGCONT.
@@ -99,6 +125,17 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
 
         var first = Interlocked.Read(ref firstFullAfterServing);
         double? recovery = first == 0 ? null : Math.Round((first - servingAt) / (double)Stopwatch.Frequency, 3);
-        return new RecoveryReport(kill, pause ? "SIGSTOP" : "SIGKILL", callers, outage.TotalSeconds, maxReconnectBackoffMs, calls, failed, degraded, degradedAfterServing, recovery);
+        return new RecoveryReport(
+            kill,
+            pause ? "SIGSTOP" : "SIGKILL",
+            callers,
+            outage.TotalSeconds,
+            maxReconnectBackoffMs,
+            calls,
+            failed,
+            degraded,
+            degradedAfterServing,
+            recovery
+        );
     }
 }

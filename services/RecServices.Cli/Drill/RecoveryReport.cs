@@ -26,4 +26,5 @@ public sealed record RecoveryReport(
     [property: JsonPropertyName("failed")] long Failed,
     [property: JsonPropertyName("degraded")] long Degraded,
     [property: JsonPropertyName("degraded_after_serving")] long DegradedAfterServing,
-    [property: JsonPropertyName("recovery_s")] double? RecoverySeconds);
+    [property: JsonPropertyName("recovery_s")] double? RecoverySeconds
+);

@@ -14,7 +14,13 @@ namespace RecServices.Cli.Drill;
 /// </summary>
 public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> users)
 {
-    public async Task<SoakReport> RunAsync(double share, TimeSpan duration, TimeSpan window, TextWriter output, CancellationToken cancellationToken)
+    public async Task<SoakReport> RunAsync(
+        double share,
+        TimeSpan duration,
+        TimeSpan window,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         using var calls = new GatewayCalls(services.GatewayAddress, users, TimeSpan.FromSeconds(1));
         // Warm first (tiered compilation): a saturation measured on cold code would set the offered rate too low.
@@ -22,43 +28,74 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
         var saturation = await calls.SaturationAsync(32, TimeSpan.FromSeconds(15), cancellationToken);
         var rate = saturation.ThroughputRps * share;
         var windows = (int)Math.Ceiling(duration / window);
-        output.WriteLine($"saturation: {saturation.ThroughputRps} answers/s; offering {rate:F0}/s for {duration.TotalSeconds} s in {windows} windows");
+        output.WriteLine(
+            $"saturation: {saturation.ThroughputRps} answers/s; offering {rate:F0}/s for {duration.TotalSeconds} s in {windows} windows"
+        );
 
         var latencies = Enumerable.Range(0, windows).Select(_ => new List<double>()).ToArray();
         var failed = new long[windows];
         var logBefore = services.Processes.Select(p => p.OutputBytes).ToArray();
         var memory = new List<ResidentWindow[]>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sampler = Task.Run(() => SampleMemoryAsync(windows, window, memory, output, stop.Token), CancellationToken.None);
+        var sampler = Task.Run(
+            () => SampleMemoryAsync(windows, window, memory, output, stop.Token),
+            CancellationToken.None
+        );
 
-        await OpenLoop.RunAsync(n => calls.RecommendAsync(n), rate, duration, (due, status, ms) =>
-        {
-            var w = Math.Min(windows - 1, (int)(due / window.TotalSeconds));
-            lock (latencies[w])
+        await OpenLoop.RunAsync(
+            n => calls.RecommendAsync(n),
+            rate,
+            duration,
+            (due, status, ms) =>
             {
-                if (status == StatusCode.OK)
+                var w = Math.Min(windows - 1, (int)(due / window.TotalSeconds));
+                lock (latencies[w])
                 {
-                    latencies[w].Add(ms);
+                    if (status == StatusCode.OK)
+                    {
+                        latencies[w].Add(ms);
+                    }
+                    else
+                    {
+                        failed[w]++;
+                    }
                 }
-                else
-                {
-                    failed[w]++;
-                }
-            }
-        }, cancellationToken);
+            },
+            cancellationToken
+        );
         await sampler;
 
-        var summaries = latencies.Select(l => LoadSummary.From(l, new Dictionary<StatusCode, long>(), window.TotalSeconds)).ToArray();
+        var summaries = latencies
+            .Select(l => LoadSummary.From(l, new Dictionary<StatusCode, long>(), window.TotalSeconds))
+            .ToArray();
         var answered = latencies.Sum(l => l.Count) + failed.Sum();
-        var processes = services.Processes.Select((p, i) => new SoakProcess(
-            p.Name,
-            memory[0][i].MeanBytes >> 20,
-            memory[^1][i].MeanBytes >> 20,
-            Math.Round(100.0 * (memory[^1][i].MeanBytes - memory[0][i].MeanBytes) / memory[0][i].MeanBytes, 1),
-            Math.Round((double)(p.OutputBytes - logBefore[i]) / answered, 2))).ToArray();
-        return new SoakReport(saturation.ThroughputRps, share, Math.Round(rate, 1), duration.TotalSeconds, window.TotalSeconds, answered, failed.Sum(),
+        var processes = services
+            .Processes.Select(
+                (p, i) =>
+                    new SoakProcess(
+                        p.Name,
+                        memory[0][i].MeanBytes >> 20,
+                        memory[^1][i].MeanBytes >> 20,
+                        Math.Round(
+                            100.0 * (memory[^1][i].MeanBytes - memory[0][i].MeanBytes) / memory[0][i].MeanBytes,
+                            1
+                        ),
+                        Math.Round((double)(p.OutputBytes - logBefore[i]) / answered, 2)
+                    )
+            )
+            .ToArray();
+        return new SoakReport(
+            saturation.ThroughputRps,
+            share,
+            Math.Round(rate, 1),
+            duration.TotalSeconds,
+            window.TotalSeconds,
+            answered,
+            failed.Sum(),
             [.. summaries.Select((s, w) => new SoakWindow(w + 1, s.Requests, failed[w], s.P50Ms, s.P99Ms))],
-            Math.Round(summaries[^1].P99Ms / summaries[0].P99Ms, 3), processes);
+            Math.Round(summaries[^1].P99Ms / summaries[0].P99Ms, 3),
+            processes
+        );
     }
 
     /// <summary>
@@ -66,7 +103,13 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
     /// window: a managed heap's resident size saws up and down between collections by several per cent, so one
     /// reading at a window's end says more about where the sawtooth was than about growth.
     /// </summary>
-    private async Task SampleMemoryAsync(int windows, TimeSpan window, List<ResidentWindow[]> memory, TextWriter output, CancellationToken cancellationToken)
+    private async Task SampleMemoryAsync(
+        int windows,
+        TimeSpan window,
+        List<ResidentWindow[]> memory,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
         var every = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, window.Ticks / 4));
         var perWindow = (int)Math.Round(window / every);
@@ -79,10 +122,20 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
                 samples.Add([.. services.Processes.Select(p => p.Resident())]);
             }
 
-            var means = services.Processes.Select((_, i) => new ResidentWindow(
-                (long)samples.Average(r => r[i].Total), (long)samples.Average(r => r[i].Anonymous), samples.Max(r => r[i].Total))).ToArray();
+            var means = services
+                .Processes.Select(
+                    (_, i) =>
+                        new ResidentWindow(
+                            (long)samples.Average(r => r[i].Total),
+                            (long)samples.Average(r => r[i].Anonymous),
+                            samples.Max(r => r[i].Total)
+                        )
+                )
+                .ToArray();
             memory.Add(means);
-            output.WriteLine($"window {w + 1}/{windows}: resident MB, mean of {samples.Count} samples (anonymous: heaps, ONNX Runtime; max) {string.Join(", ", means.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.MeanBytes >> 20} ({m.AnonymousMeanBytes >> 20}; {m.MaxBytes >> 20})")))}");
+            output.WriteLine(
+                $"window {w + 1}/{windows}: resident MB, mean of {samples.Count} samples (anonymous: heaps, ONNX Runtime; max) {string.Join(", ", means.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.MeanBytes >> 20} ({m.AnonymousMeanBytes >> 20}; {m.MaxBytes >> 20})")))}"
+            );
         }
     }
 
@@ -100,7 +153,8 @@ public sealed record SoakReport(
     [property: JsonPropertyName("failed")] long Failed,
     [property: JsonPropertyName("windows")] IReadOnlyList<SoakWindow> Windows,
     [property: JsonPropertyName("p99_last_over_first")] double P99Drift,
-    [property: JsonPropertyName("processes")] IReadOnlyList<SoakProcess> Processes);
+    [property: JsonPropertyName("processes")] IReadOnlyList<SoakProcess> Processes
+);
 
 /// <summary>One window of a soak: calls answered and failed, and the answered calls' latency.</summary>
 public sealed record SoakWindow(
@@ -108,7 +162,8 @@ public sealed record SoakWindow(
     [property: JsonPropertyName("answered")] long Answered,
     [property: JsonPropertyName("failed")] long Failed,
     [property: JsonPropertyName("p50_ms")] double P50Ms,
-    [property: JsonPropertyName("p99_ms")] double P99Ms);
+    [property: JsonPropertyName("p99_ms")] double P99Ms
+);
 
 /// <summary>
 /// One process over a soak: its mean resident memory over the first window and over the last, and log bytes per
@@ -119,4 +174,5 @@ public sealed record SoakProcess(
     [property: JsonPropertyName("resident_first_mb")] long ResidentFirstMb,
     [property: JsonPropertyName("resident_last_mb")] long ResidentLastMb,
     [property: JsonPropertyName("resident_growth_percent")] double ResidentGrowthPercent,
-    [property: JsonPropertyName("log_bytes_per_call")] double LogBytesPerCall);
+    [property: JsonPropertyName("log_bytes_per_call")] double LogBytesPerCall
+);

@@ -17,7 +17,12 @@ namespace RecServices.Cli.Drill;
 /// </summary>
 public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddress, IReadOnlyList<string> users)
 {
-    public async Task<StormReport> RunAsync(int stormCallers, int normalCallers, TimeSpan duration, CancellationToken cancellationToken)
+    public async Task<StormReport> RunAsync(
+        int stormCallers,
+        int normalCallers,
+        TimeSpan duration,
+        CancellationToken cancellationToken
+    )
     {
         using var channel = GrpcChannel.ForAddress(gatewayAddress); // one connection for everyone: what a shared client has
         var client = new GatewayService.GatewayServiceClient(channel);
@@ -32,11 +37,12 @@ public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddre
                 var deadline = storm ? TimeSpan.FromMilliseconds(1 + random.Next(5)) : TimeSpan.FromSeconds(5);
                 try
                 {
-                    using var call = client.Recommend(new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
-                        deadline: DateTime.UtcNow + deadline, cancellationToken: CancellationToken.None);
-                    await foreach (var _ in call.ResponseStream.ReadAllAsync(CancellationToken.None))
-                    {
-                    }
+                    using var call = client.Recommend(
+                        new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
+                        deadline: DateTime.UtcNow + deadline,
+                        cancellationToken: CancellationToken.None
+                    );
+                    await foreach (var _ in call.ResponseStream.ReadAllAsync(CancellationToken.None)) { }
 
                     counts.Add(storm, StatusCode.OK);
                 }
@@ -48,14 +54,23 @@ public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddre
         }
 
         var clock = Stopwatch.StartNew();
-        var tasks = Enumerable.Range(0, stormCallers).Select(c => Task.Run(() => CallAsync(c, storm: true), CancellationToken.None))
-            .Concat(Enumerable.Range(stormCallers, normalCallers).Select(c => Task.Run(() => CallAsync(c, storm: false), CancellationToken.None)))
+        var tasks = Enumerable
+            .Range(0, stormCallers)
+            .Select(c => Task.Run(() => CallAsync(c, storm: true), CancellationToken.None))
+            .Concat(
+                Enumerable
+                    .Range(stormCallers, normalCallers)
+                    .Select(c => Task.Run(() => CallAsync(c, storm: false), CancellationToken.None))
+            )
             .ToArray();
         await Task.Delay(duration, cancellationToken);
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
         var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
-        return counts.Report(stormCallers, normalCallers, seconds) with { ClosedConnections = await ClosedConnectionsAsync(gatewayMetricsAddress, cancellationToken) };
+        return counts.Report(stormCallers, normalCallers, seconds) with
+        {
+            ClosedConnections = await ClosedConnectionsAsync(gatewayMetricsAddress, cancellationToken),
+        };
     }
 
     /// <summary>
@@ -65,8 +80,11 @@ public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddre
     public static async Task<string> ClosedConnectionsAsync(string metricsAddress, CancellationToken cancellationToken)
     {
         var page = await MetricsPage.ReadAsync(metricsAddress, cancellationToken);
-        return string.Join(", ", page.SumBy("kestrel_connection_duration_seconds_count", "error_type")
-            .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}")));
+        return string.Join(
+            ", ",
+            page.SumBy("kestrel_connection_duration_seconds_count", "error_type")
+                .Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Key} {r.Value}"))
+        );
     }
 
     /// <summary>Outcomes by kind of caller and status.</summary>
@@ -85,13 +103,27 @@ public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddre
 
         public StormReport Report(int stormCallers, int normalCallers, double seconds)
         {
-            long Of(bool storm, Func<StatusCode, bool> which) => _counts.Where(c => c.Key.Storm == storm && which(c.Key.Status)).Sum(c => c.Value);
+            long Of(bool storm, Func<StatusCode, bool> which) =>
+                _counts.Where(c => c.Key.Storm == storm && which(c.Key.Status)).Sum(c => c.Value);
             var normalOk = Of(false, s => s == StatusCode.OK);
             var normalFailed = Of(false, s => s != StatusCode.OK);
-            return new StormReport(stormCallers, normalCallers, seconds, normalOk, normalFailed,
+            return new StormReport(
+                stormCallers,
+                normalCallers,
+                seconds,
+                normalOk,
+                normalFailed,
                 normalOk + normalFailed == 0 ? 0 : Math.Round(100.0 * normalFailed / (normalOk + normalFailed), 2),
-                string.Join(", ", _counts.Where(c => !c.Key.Storm && c.Key.Status != StatusCode.OK).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key.Status} {c.Value}"))),
-                Of(true, s => s == StatusCode.OK), Of(true, s => s == StatusCode.DeadlineExceeded), Of(true, s => s is not (StatusCode.OK or StatusCode.DeadlineExceeded)));
+                string.Join(
+                    ", ",
+                    _counts
+                        .Where(c => !c.Key.Storm && c.Key.Status != StatusCode.OK)
+                        .Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key.Status} {c.Value}"))
+                ),
+                Of(true, s => s == StatusCode.OK),
+                Of(true, s => s == StatusCode.DeadlineExceeded),
+                Of(true, s => s is not (StatusCode.OK or StatusCode.DeadlineExceeded))
+            );
         }
     }
 }
@@ -107,7 +139,8 @@ public sealed record StormReport(
     [property: JsonPropertyName("normal_failures")] string NormalFailures,
     [property: JsonPropertyName("storm_ok")] long StormOk,
     [property: JsonPropertyName("storm_deadline_exceeded")] long StormDeadlineExceeded,
-    [property: JsonPropertyName("storm_other")] long StormOther)
+    [property: JsonPropertyName("storm_other")] long StormOther
+)
 {
     /// <summary>
     /// The gateway's connections that ended in an error during the run, by Kestrel's reason (empty: none).

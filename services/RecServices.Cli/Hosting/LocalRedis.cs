@@ -48,15 +48,24 @@ public sealed class LocalRedis : IAsyncDisposable
     /// <param name="settings">More redis-server arguments, e.g. ["--cluster-enabled", "yes"].</param>
     /// <param name="cancellationToken">Stops waiting for the server to answer.</param>
     public static async Task<LocalRedis> StartAsync(
-        string? directory = null, string appendFsync = "always", IReadOnlyList<string>? settings = null, CancellationToken cancellationToken = default)
+        string? directory = null,
+        string appendFsync = "always",
+        IReadOnlyList<string>? settings = null,
+        CancellationToken cancellationToken = default
+    )
     {
         if (appendFsync is not ("always" or "everysec" or "no"))
         {
-            throw new ArgumentException($"appendfsync must be always, everysec or no; got '{appendFsync}'", nameof(appendFsync));
+            throw new ArgumentException(
+                $"appendfsync must be always, everysec or no; got '{appendFsync}'",
+                nameof(appendFsync)
+            );
         }
 
         var owned = directory is null;
-        var dir = Path.GetFullPath(directory ?? Path.Combine(Path.GetTempPath(), "recs-redis-" + Guid.NewGuid().ToString("N")));
+        var dir = Path.GetFullPath(
+            directory ?? Path.Combine(Path.GetTempPath(), "recs-redis-" + Guid.NewGuid().ToString("N"))
+        );
         System.IO.Directory.CreateDirectory(dir);
         var redis = new LocalRedis(dir, owned, appendFsync, settings ?? []);
         try
@@ -69,7 +78,10 @@ public sealed class LocalRedis : IAsyncDisposable
                     await redis.LaunchAsync(cancellationToken);
                     return redis;
                 }
-                catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("Address already in use", StringComparison.OrdinalIgnoreCase))
+                catch (InvalidOperationException e)
+                    when (attempt < 3
+                        && e.Message.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)
+                    )
                 {
                     // the free port was taken before redis-server bound it: try another
                 }
@@ -97,7 +109,9 @@ public sealed class LocalRedis : IAsyncDisposable
     /// Starts the server again on the same port and directory, and waits until it has loaded its data.
     /// </summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) =>
-        _process is null ? LaunchAsync(cancellationToken) : throw new InvalidOperationException("redis-server is still running; kill it first");
+        _process is null
+            ? LaunchAsync(cancellationToken)
+            : throw new InvalidOperationException("redis-server is still running; kill it first");
 
     public async ValueTask DisposeAsync()
     {
@@ -115,13 +129,37 @@ public sealed class LocalRedis : IAsyncDisposable
 
     private async Task LaunchAsync(CancellationToken cancellationToken)
     {
-        var program = Executable ?? throw new InvalidOperationException("redis-server not found: install it (Debian: apt-get install redis-server) or set RECS_REDIS_SERVER");
-        _process = ServiceProcess.StartProgram("redis-server", program,
-        [
-            "--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--protected-mode", "no",
-            "--dir", Directory, "--appendonly", "yes", "--appendfsync", AppendFsync, "--save", string.Empty,
-            "--daemonize", "no", "--logfile", string.Empty, .. _settings,
-        ], "install redis-server (Debian: apt-get install redis-server) or set RECS_REDIS_SERVER");
+        var program =
+            Executable
+            ?? throw new InvalidOperationException(
+                "redis-server not found: install it (Debian: apt-get install redis-server) or set RECS_REDIS_SERVER"
+            );
+        _process = ServiceProcess.StartProgram(
+            "redis-server",
+            program,
+            [
+                "--port",
+                Port.ToString(CultureInfo.InvariantCulture),
+                "--bind",
+                "127.0.0.1",
+                "--protected-mode",
+                "no",
+                "--dir",
+                Directory,
+                "--appendonly",
+                "yes",
+                "--appendfsync",
+                AppendFsync,
+                "--save",
+                string.Empty,
+                "--daemonize",
+                "no",
+                "--logfile",
+                string.Empty,
+                .. _settings,
+            ],
+            "install redis-server (Debian: apt-get install redis-server) or set RECS_REDIS_SERVER"
+        );
 
         var clock = Stopwatch.StartNew();
         var last = "no answer yet";
@@ -132,7 +170,9 @@ public sealed class LocalRedis : IAsyncDisposable
                 var tail = _process.Tail();
                 await _process.DisposeAsync();
                 _process = null;
-                throw new InvalidOperationException($"redis-server exited during start-up on port {Port}; its last output:{Environment.NewLine}{tail}");
+                throw new InvalidOperationException(
+                    $"redis-server exited during start-up on port {Port}; its last output:{Environment.NewLine}{tail}"
+                );
             }
 
             last = await PingAsync(Port, cancellationToken);
@@ -144,7 +184,9 @@ public sealed class LocalRedis : IAsyncDisposable
             await Task.Delay(20, cancellationToken);
         }
 
-        throw new InvalidOperationException($"redis-server did not answer PING on port {Port} within 60 s ({last}); its last output:{Environment.NewLine}{_process.Tail()}");
+        throw new InvalidOperationException(
+            $"redis-server did not answer PING on port {Port} within 60 s ({last}); its last output:{Environment.NewLine}{_process.Tail()}"
+        );
     }
 
     /// <summary>
@@ -164,7 +206,10 @@ public sealed class LocalRedis : IAsyncDisposable
             var read = await stream.ReadAsync(buffer, timeout.Token);
             return Encoding.ASCII.GetString(buffer, 0, read).TrimEnd();
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
+            when (e is SocketException or IOException or OperationCanceledException
+                && !cancellationToken.IsCancellationRequested
+            )
         {
             return e.Message;
         }
@@ -172,12 +217,17 @@ public sealed class LocalRedis : IAsyncDisposable
 
     private static string? FindExecutable()
     {
-        if (Environment.GetEnvironmentVariable("RECS_REDIS_SERVER") is { Length: > 0 } configured && File.Exists(configured))
+        if (
+            Environment.GetEnvironmentVariable("RECS_REDIS_SERVER") is { Length: > 0 } configured
+            && File.Exists(configured)
+        )
         {
             return configured;
         }
 
-        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, "redis-server")).FirstOrDefault(File.Exists);
+        return (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "redis-server"))
+            .FirstOrDefault(File.Exists);
     }
 }

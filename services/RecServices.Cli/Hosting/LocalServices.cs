@@ -16,11 +16,12 @@ public sealed class LocalServices : IAsyncDisposable
     private readonly List<(string Assembly, (int Grpc, int Http) Port, string[] Settings)> _started = [];
     private bool _defaultLogLevels;
     private LocalRedis? _redis;
-    private readonly string _storeDirectory = Path.Combine(Path.GetTempPath(), "recs-local-" + Guid.NewGuid().ToString("N"));
+    private readonly string _storeDirectory = Path.Combine(
+        Path.GetTempPath(),
+        "recs-local-" + Guid.NewGuid().ToString("N")
+    );
 
-    private LocalServices()
-    {
-    }
+    private LocalServices() { }
 
     /// <summary>The (first) gateway's gRPC address, e.g. http://127.0.0.1:41234.</summary>
     public string GatewayAddress => GatewayAddresses[0];
@@ -64,18 +65,29 @@ public sealed class LocalServices : IAsyncDisposable
         int gateways = 1,
         bool oneAtATime = false,
         bool defaultLogLevels = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default
+    )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(gateways, 1);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(bundlePath, retrievalSettings, gatewaySettings, readyTimeout, userStore, gateways, oneAtATime, defaultLogLevels, cancellationToken);
+                return await StartOnceAsync(
+                    bundlePath,
+                    retrievalSettings,
+                    gatewaySettings,
+                    readyTimeout,
+                    userStore,
+                    gateways,
+                    oneAtATime,
+                    defaultLogLevels,
+                    cancellationToken
+                );
             }
-            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-            }
+            catch (InvalidOperationException e)
+                when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            { }
         }
     }
 
@@ -88,11 +100,15 @@ public sealed class LocalServices : IAsyncDisposable
         int gateways,
         bool oneAtATime,
         bool defaultLogLevels,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         if (userStore is not ("sqlite" or "redis"))
         {
-            throw new ArgumentException($"the user store must be sqlite or redis; got '{userStore}'", nameof(userStore));
+            throw new ArgumentException(
+                $"the user store must be sqlite or redis; got '{userStore}'",
+                nameof(userStore)
+            );
         }
 
         var bundle = Path.GetFullPath(bundlePath);
@@ -100,10 +116,17 @@ public sealed class LocalServices : IAsyncDisposable
         try
         {
             Directory.CreateDirectory(services._storeDirectory);
-            string[] store = ["--Recs:UserStore=sqlite", $"--Recs:UserStorePath={Path.Combine(services._storeDirectory, "users.db")}"];
+            string[] store =
+            [
+                "--Recs:UserStore=sqlite",
+                $"--Recs:UserStorePath={Path.Combine(services._storeDirectory, "users.db")}",
+            ];
             if (userStore == "redis")
             {
-                services._redis = await LocalRedis.StartAsync(Path.Combine(services._storeDirectory, "redis"), cancellationToken: cancellationToken);
+                services._redis = await LocalRedis.StartAsync(
+                    Path.Combine(services._storeDirectory, "redis"),
+                    cancellationToken: cancellationToken
+                );
                 store = ["--Recs:UserStore=redis", $"--Recs:Redis={services._redis.Configuration}"];
             }
 
@@ -118,7 +141,12 @@ public sealed class LocalServices : IAsyncDisposable
             {
                 for (; waited < services._processes.Count; waited++)
                 {
-                    await WaitServingAsync(services._processes[waited], ports[waited], limit - ready.Elapsed, cancellationToken);
+                    await WaitServingAsync(
+                        services._processes[waited],
+                        ports[waited],
+                        limit - ready.Elapsed,
+                        cancellationToken
+                    );
                 }
             }
 
@@ -127,7 +155,11 @@ public sealed class LocalServices : IAsyncDisposable
 
             services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
             services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
-            services.Start("RecServices.Retrieval", retrieval, [.. services.Settings(bundle, retrieval), .. retrievalSettings ?? []]);
+            services.Start(
+                "RecServices.Retrieval",
+                retrieval,
+                [.. services.Settings(bundle, retrieval), .. retrievalSettings ?? []]
+            );
             await WaitAsync();
             services.Start("RecServices.Ranking", ranking, services.Settings(bundle, ranking));
             await WaitAsync();
@@ -160,18 +192,20 @@ public sealed class LocalServices : IAsyncDisposable
     /// The SQLite file of the sqlite store, or <c>redis://…</c> of the redis one: what <c>recs train
     /// --interactions</c> takes.
     /// </summary>
-    public string UserStoreLocation => _redis is null ? Path.Combine(_storeDirectory, "users.db") : "redis://" + _redis.Configuration;
+    public string UserStoreLocation =>
+        _redis is null ? Path.Combine(_storeDirectory, "users.db") : "redis://" + _redis.Configuration;
 
     /// <summary>
     /// The position in <see cref="Processes"/> of retrieval (0), ranking (1) and gateway <paramref name="index"/>.
     /// </summary>
-    public static int PositionOf(string service, int index = 0) => service switch
-    {
-        "retrieval" => 0,
-        "ranking" => 1,
-        "gateway" => 2 + index,
-        _ => throw new ArgumentException($"no service '{service}': retrieval, ranking or gateway", nameof(service)),
-    };
+    public static int PositionOf(string service, int index = 0) =>
+        service switch
+        {
+            "retrieval" => 0,
+            "ranking" => 1,
+            "gateway" => 2 + index,
+            _ => throw new ArgumentException($"no service '{service}': retrieval, ranking or gateway", nameof(service)),
+        };
 
     /// <summary>
     /// The Prometheus endpoint of process <paramref name="position"/> (<see cref="PositionOf"/>), on its HTTP/1.1
@@ -202,7 +236,8 @@ public sealed class LocalServices : IAsyncDisposable
     /// <summary>
     /// Starts gateway <paramref name="index"/> again, same port and settings, and waits until it is SERVING.
     /// </summary>
-    public Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default) => RestartAsync(PositionOf("gateway", index), cancellationToken);
+    public Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default) =>
+        RestartAsync(PositionOf("gateway", index), cancellationToken);
 
     private void Start(string assembly, (int Grpc, int Http) port, string[] settings)
     {
@@ -234,35 +269,45 @@ public sealed class LocalServices : IAsyncDisposable
     /// bundle, its two loopback ports, bundle load retried every 0.2 s.
     /// </summary>
     public static string[] HostSettings(string bundle, int grpcPort, int httpPort) =>
-    [
-        $"--Recs:BundlePath={bundle}",
-        $"--Recs:GrpcPort={grpcPort}",
-        $"--Recs:HttpPort={httpPort}",
-        "--Recs:ListenAddress=127.0.0.1",
-        "--Recs:LoadRetrySeconds=0.2",
-    ];
+        [
+            $"--Recs:BundlePath={bundle}",
+            $"--Recs:GrpcPort={grpcPort}",
+            $"--Recs:HttpPort={httpPort}",
+            "--Recs:ListenAddress=127.0.0.1",
+            "--Recs:LoadRetrySeconds=0.2",
+        ];
 
     private string[] Settings(string bundle, (int Grpc, int Http) port) =>
-    [
-        .. HostSettings(bundle, port.Grpc, port.Http),
-        .. _defaultLogLevels ? Array.Empty<string>() :
         [
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information", // which version, loaded in how long
-        ],
-    ];
+            .. HostSettings(bundle, port.Grpc, port.Http),
+            .. _defaultLogLevels
+                ? Array.Empty<string>()
+                :
+                [
+                    "--Logging:LogLevel:Default=Warning",
+                    "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information", // which version, loaded in how long
+                ],
+        ];
 
     private static (int Grpc, int Http) FreePort() => (LoopbackPort.Free(), LoopbackPort.Free());
 
-    private static async Task WaitServingAsync(ServiceProcess process, (int Grpc, int Http) port, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task WaitServingAsync(
+        ServiceProcess process,
+        (int Grpc, int Http) port,
+        TimeSpan timeout,
+        CancellationToken cancellationToken
+    )
     {
         // Reconnect quickly: with the default backoff (growing towards two minutes) a process that is slow to open its
         // port on a busy machine would be asked again only long after it started serving.
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port.Grpc}", new GrpcChannelOptions
-        {
-            InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
-            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
-        });
+        using var channel = GrpcChannel.ForAddress(
+            $"http://127.0.0.1:{port.Grpc}",
+            new GrpcChannelOptions
+            {
+                InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),
+                MaxReconnectBackoff = TimeSpan.FromSeconds(1),
+            }
+        );
         var health = new Health.HealthClient(channel);
         var clock = Stopwatch.StartNew();
         var last = "no answer yet";
@@ -270,12 +315,18 @@ public sealed class LocalServices : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{process.Name} exited during start-up; its last output:{Environment.NewLine}{process.Tail()}");
+                throw new InvalidOperationException(
+                    $"{process.Name} exited during start-up; its last output:{Environment.NewLine}{process.Tail()}"
+                );
             }
 
             try
             {
-                var answer = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+                var answer = await health.CheckAsync(
+                    new HealthCheckRequest(),
+                    deadline: DateTime.UtcNow.AddSeconds(2),
+                    cancellationToken: cancellationToken
+                );
                 if (answer.Status == HealthCheckResponse.Types.ServingStatus.Serving)
                 {
                     process.ReadySeconds = Stopwatch.GetElapsedTime(process.StartedAt).TotalSeconds;
@@ -292,6 +343,8 @@ public sealed class LocalServices : IAsyncDisposable
             await Task.Delay(20, cancellationToken); // often enough to time a start-up to a few tens of milliseconds
         }
 
-        throw new InvalidOperationException($"{process.Name} was not SERVING on port {port.Grpc} after {timeout.TotalSeconds:F0} s ({last}); its last output:{Environment.NewLine}{process.Tail()}");
+        throw new InvalidOperationException(
+            $"{process.Name} was not SERVING on port {port.Grpc} after {timeout.TotalSeconds:F0} s ({last}); its last output:{Environment.NewLine}{process.Tail()}"
+        );
     }
 }

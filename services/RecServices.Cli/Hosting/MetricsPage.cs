@@ -26,7 +26,9 @@ public sealed partial class MetricsPage
             var value = line[(labelsEnd + 2)..].Split(' ')[0];
             if (nameEnd > 0 && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
             {
-                var labels = Label().Matches(line[nameEnd..(labelsEnd + 1)]).ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value, StringComparer.Ordinal);
+                var labels = Label()
+                    .Matches(line[nameEnd..(labelsEnd + 1)])
+                    .ToDictionary(m => m.Groups["key"].Value, m => m.Groups["value"].Value, StringComparer.Ordinal);
                 _samples.Add((line[..nameEnd], labels, number));
             }
         }
@@ -40,14 +42,17 @@ public sealed partial class MetricsPage
     /// <paramref name="label"/> = <paramref name="value"/>).
     /// </summary>
     public double Sum(string name, string? label = null, string? value = null) =>
-        _samples.Where(s => s.Name == name && (label is null || s.Labels.GetValueOrDefault(label) == value)).Sum(s => s.Value);
+        _samples
+            .Where(s => s.Name == name && (label is null || s.Labels.GetValueOrDefault(label) == value))
+            .Sum(s => s.Value);
 
     /// <summary>
     /// <paramref name="name"/>'s samples summed by the value of <paramref name="label"/> (samples without it left
     /// out).
     /// </summary>
     public IReadOnlyDictionary<string, double> SumBy(string name, string label) =>
-        _samples.Where(s => s.Name == name && s.Labels.ContainsKey(label))
+        _samples
+            .Where(s => s.Name == name && s.Labels.ContainsKey(label))
             .GroupBy(s => s.Labels[label], StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Sum(s => s.Value), StringComparer.Ordinal);
 

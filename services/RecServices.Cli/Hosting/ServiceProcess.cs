@@ -58,7 +58,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         var assembly = Path.Combine(directory, assemblyName + ".dll");
         if (!File.Exists(assembly) || !File.Exists(Path.Combine(directory, assemblyName + ".runtimeconfig.json")))
         {
-            throw new InvalidOperationException($"{assembly} (with its runtimeconfig.json) was not found beside recs; build services/RecServices.Cli, which builds the three hosts with it");
+            throw new InvalidOperationException(
+                $"{assembly} (with its runtimeconfig.json) was not found beside recs; build services/RecServices.Cli, which builds the three hosts with it"
+            );
         }
 
         var info = new ProcessStartInfo(DotnetHost()) { WorkingDirectory = directory };
@@ -120,7 +122,10 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException($"could not start '{info.FileName} {string.Join(' ', info.ArgumentList)}' ({e.Message}); {hint}", e);
+            throw new InvalidOperationException(
+                $"could not start '{info.FileName} {string.Join(' ', info.ArgumentList)}' ({e.Message}); {hint}",
+                e
+            );
         }
 
         var service = new ServiceProcess(name, process);
@@ -172,7 +177,9 @@ public sealed partial class ServiceProcess : IAsyncDisposable
             return host;
         }
 
-        var fromRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root ? Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet") : null;
+        var fromRoot = Environment.GetEnvironmentVariable("DOTNET_ROOT") is { Length: > 0 } root
+            ? Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet")
+            : null;
         return fromRoot is not null && File.Exists(fromRoot) ? fromRoot : "dotnet";
     }
 

@@ -19,9 +19,15 @@ public static class ClosedLoop
     /// The index among <paramref name="count"/> (users, requests) that call <paramref name="sequence"/> of
     /// <paramref name="worker"/> takes: consecutive calls and different workers spread over the whole list.
     /// </summary>
-    public static int Spread(int worker, long sequence, int count) => (int)((sequence * 7919 + worker * 104_729L) % count);
+    public static int Spread(int worker, long sequence, int count) =>
+        (int)((sequence * 7919 + worker * 104_729L) % count);
 
-    public static async Task<LoadSummary> RunAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<LoadSummary> RunAsync(
+        Call call,
+        int concurrency,
+        TimeSpan duration,
+        CancellationToken cancellationToken
+    )
     {
         var (latencies, errors, seconds) = await CollectAsync(call, concurrency, duration, cancellationToken);
         return LoadSummary.From(latencies, errors, seconds);
@@ -31,13 +37,22 @@ public static class ClosedLoop
     /// The same, returning the latencies of the successful calls (milliseconds, unsorted), the failures by status
     /// code and the seconds it ran: windows of one call measured apart can then be summarised together.
     /// </summary>
-    public static async Task<(List<double> Latencies, Dictionary<StatusCode, long> Errors, double Seconds)> CollectAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    public static async Task<(
+        List<double> Latencies,
+        Dictionary<StatusCode, long> Errors,
+        double Seconds
+    )> CollectAsync(Call call, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = new Worker[concurrency];
         var clock = Stopwatch.StartNew();
         stop.CancelAfter(duration);
-        var tasks = Enumerable.Range(0, concurrency).Select(w => Task.Run(() => (workers[w] = new Worker()).RunAsync(call, w, stop.Token), CancellationToken.None)).ToArray();
+        var tasks = Enumerable
+            .Range(0, concurrency)
+            .Select(w =>
+                Task.Run(() => (workers[w] = new Worker()).RunAsync(call, w, stop.Token), CancellationToken.None)
+            )
+            .ToArray();
         await Task.WhenAll(tasks);
         var seconds = clock.Elapsed.TotalSeconds;
         cancellationToken.ThrowIfCancellationRequested();

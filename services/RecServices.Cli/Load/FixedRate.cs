@@ -16,43 +16,64 @@ public static class FixedRate
     private const long HighestMicroseconds = 60_000_000;
 
     public static async Task<FixedRateRow> RunAsync(
-        ClosedLoop.Call call, double rate, TimeSpan duration, CpuWindow cpu, double? share, CancellationToken cancellationToken)
+        ClosedLoop.Call call,
+        double rate,
+        TimeSpan duration,
+        CpuWindow cpu,
+        double? share,
+        CancellationToken cancellationToken
+    )
     {
         var histogram = new LongHistogram(HighestMicroseconds, 3);
         var failures = new Dictionary<StatusCode, long>();
         cpu.Start();
-        var seconds = await OpenLoop.RunAsync(async n =>
-        {
-            try
+        var seconds = await OpenLoop.RunAsync(
+            async n =>
             {
-                await call(0, n, CancellationToken.None);
-                return StatusCode.OK;
-            }
-            catch (RpcException e)
-            {
-                return e.StatusCode;
-            }
-        }, rate, duration, (_, status, ms) =>
-        {
-            lock (histogram)
-            {
-                if (status == StatusCode.OK)
+                try
                 {
-                    histogram.RecordValue(Math.Clamp((long)(ms * 1000), 1, HighestMicroseconds));
+                    await call(0, n, CancellationToken.None);
+                    return StatusCode.OK;
                 }
-                else
+                catch (RpcException e)
                 {
-                    failures[status] = failures.GetValueOrDefault(status) + 1;
+                    return e.StatusCode;
                 }
-            }
-        }, cancellationToken);
+            },
+            rate,
+            duration,
+            (_, status, ms) =>
+            {
+                lock (histogram)
+                {
+                    if (status == StatusCode.OK)
+                    {
+                        histogram.RecordValue(Math.Clamp((long)(ms * 1000), 1, HighestMicroseconds));
+                    }
+                    else
+                    {
+                        failures[status] = failures.GetValueOrDefault(status) + 1;
+                    }
+                }
+            },
+            cancellationToken
+        );
         var answered = histogram.TotalCount;
         double Ms(double percentile) => Math.Round(histogram.GetValueAtPercentile(percentile) / 1000.0, 3);
         return new FixedRateRow(
-            share, Math.Round(rate, 1), Math.Round(answered / seconds, 1), answered, failures.Values.Sum(),
+            share,
+            Math.Round(rate, 1),
+            Math.Round(answered / seconds, 1),
+            answered,
+            failures.Values.Sum(),
             failures.OrderBy(f => f.Key).ToDictionary(f => f.Key.ToString(), f => f.Value),
-            Ms(50), Ms(90), Ms(99), Ms(99.9), Math.Round(histogram.GetMaxValue() / 1000.0, 3),
-            cpu.PerCall(answered + failures.Values.Sum()));
+            Ms(50),
+            Ms(90),
+            Ms(99),
+            Ms(99.9),
+            Math.Round(histogram.GetMaxValue() / 1000.0, 3),
+            cpu.PerCall(answered + failures.Values.Sum())
+        );
     }
 
     public static string Table(IReadOnlyList<FixedRateRow> rows)
@@ -60,11 +81,17 @@ public static class FixedRate
         var c = CultureInfo.InvariantCulture;
         var names = rows[0].CpuMicrosecondsPerCall.Keys.ToList();
         var text = new StringBuilder();
-        text.AppendLine(c, $"| share of saturation | offered req/s | answered req/s | failed | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p99 / p50 | {string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} |");
+        text.AppendLine(
+            c,
+            $"| share of saturation | offered req/s | answered req/s | failed | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p99 / p50 | {string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} |"
+        );
         text.AppendLine(string.Concat(Enumerable.Repeat("|---", 10 + names.Count)) + "|");
         foreach (var r in rows)
         {
-            text.AppendLine(c, $"| {(r.Share is { } s ? s.ToString("P0", c) : "–")} | {r.OfferedRps:F0} | {r.AnsweredRps:F0} | {r.Failed} | {r.P50Ms:F3} | {r.P90Ms:F3} | {r.P99Ms:F3} | {r.P999Ms:F3} | {r.MaxMs:F3} | {r.P99Ms / Math.Max(r.P50Ms, 1e-9):F2} | {string.Join(" | ", names.Select(n => r.CpuMicrosecondsPerCall[n] is { } v ? v.ToString("F0", c) : "–"))} |");
+            text.AppendLine(
+                c,
+                $"| {(r.Share is { } s ? s.ToString("P0", c) : "–")} | {r.OfferedRps:F0} | {r.AnsweredRps:F0} | {r.Failed} | {r.P50Ms:F3} | {r.P90Ms:F3} | {r.P99Ms:F3} | {r.P999Ms:F3} | {r.MaxMs:F3} | {r.P99Ms / Math.Max(r.P50Ms, 1e-9):F2} | {string.Join(" | ", names.Select(n => r.CpuMicrosecondsPerCall[n] is { } v ? v.ToString("F0", c) : "–"))} |"
+            );
         }
 
         return text.ToString();
@@ -87,4 +114,5 @@ public sealed record FixedRateRow(
     [property: JsonPropertyName("p99_ms")] double P99Ms,
     [property: JsonPropertyName("p999_ms")] double P999Ms,
     [property: JsonPropertyName("max_ms")] double MaxMs,
-    [property: JsonPropertyName("cpu_us_per_call")] IReadOnlyDictionary<string, double?> CpuMicrosecondsPerCall);
+    [property: JsonPropertyName("cpu_us_per_call")] IReadOnlyDictionary<string, double?> CpuMicrosecondsPerCall
+);

@@ -20,16 +20,49 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
 {
     /// <summary>The calls measured, in order: each hop, then the whole.</summary>
     public static readonly string[] Calls =
-        ["retrieval GetCandidates", "retrieval Check", "ranking RankCandidates", "ranking Check", "gateway Recommend", "gateway Check"];
+    [
+        "retrieval GetCandidates",
+        "retrieval Check",
+        "ranking RankCandidates",
+        "ranking Check",
+        "gateway Recommend",
+        "gateway Check",
+    ];
 
-    public async Task<CostModelReport> RunAsync(IReadOnlyList<int> concurrencies, TimeSpan warmup, TimeSpan duration, int count, CancellationToken cancellationToken)
+    public async Task<CostModelReport> RunAsync(
+        IReadOnlyList<int> concurrencies,
+        TimeSpan warmup,
+        TimeSpan duration,
+        int count,
+        CancellationToken cancellationToken
+    )
     {
         var users = bundle.Users!;
         var histories = UserHistories.Build(bundle.Interactions!, users.Count);
-        var sample = Enumerable.Range(0, users.Count).Where(u => histories.Of(u).Length > 0).Take(2000).Select(u => (users[u], histories.Of(u).ToArray())).ToList();
-        using var hops = await HopCalls.CreateAsync(services.RetrievalAddress, services.RankingAddress, bundle, sample, count, cancellationToken);
+        var sample = Enumerable
+            .Range(0, users.Count)
+            .Where(u => histories.Of(u).Length > 0)
+            .Take(2000)
+            .Select(u => (users[u], histories.Of(u).ToArray()))
+            .ToList();
+        using var hops = await HopCalls.CreateAsync(
+            services.RetrievalAddress,
+            services.RankingAddress,
+            bundle,
+            sample,
+            count,
+            cancellationToken
+        );
         using var gateway = new LoadTarget(services.GatewayAddress, sample.Select(u => u.Item1.Id).ToList(), [], count);
-        ClosedLoop.Call[] calls = [hops.GetCandidatesAsync, hops.RetrievalHealthAsync, hops.RankCandidatesAsync, hops.RankingHealthAsync, gateway.RecommendAsync, gateway.HealthCheckAsync];
+        ClosedLoop.Call[] calls =
+        [
+            hops.GetCandidatesAsync,
+            hops.RetrievalHealthAsync,
+            hops.RankCandidatesAsync,
+            hops.RankingHealthAsync,
+            gateway.RecommendAsync,
+            gateway.HealthCheckAsync,
+        ];
         var cpu = CpuWindow.Of(services);
         var runtime = RuntimeCounters.Of(services);
         var rows = new List<CostModelRow>();
@@ -44,14 +77,30 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
                 cpu.Start();
                 var summary = await ClosedLoop.RunAsync(calls[c], concurrency, duration, cancellationToken);
                 var callCount = summary.Requests + summary.Errors;
-                var row = new CostModelRow(Calls[c], concurrency, summary, cpu.PerCall(callCount), await runtime.PerCallAsync(callCount, cancellationToken));
+                var row = new CostModelRow(
+                    Calls[c],
+                    concurrency,
+                    summary,
+                    cpu.PerCall(callCount),
+                    await runtime.PerCallAsync(callCount, cancellationToken)
+                );
                 rows.Add(row);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{row.Call} at concurrency {concurrency}: {summary.ThroughputRps:F0}/s, p50 {summary.P50Ms:F3} ms, CPU µs per call {string.Join(", ", row.CpuMicrosecondsPerCall.Select(p => $"{p.Key} {p.Value:F0}"))}{(summary.Errors > 0 ? $", {summary.Errors} errors" : string.Empty)}"));
+                output.WriteLine(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{row.Call} at concurrency {concurrency}: {summary.ThroughputRps:F0}/s, p50 {summary.P50Ms:F3} ms, CPU µs per call {string.Join(", ", row.CpuMicrosecondsPerCall.Select(p => $"{p.Key} {p.Value:F0}"))}{(summary.Errors > 0 ? $", {summary.Errors} errors" : string.Empty)}"
+                    )
+                );
             }
         }
 
-        return new CostModelReport(Commands.LoadCommand.Machine(), duration.TotalSeconds, warmup.TotalSeconds, sample.Count, rows);
+        return new CostModelReport(
+            Commands.LoadCommand.Machine(),
+            duration.TotalSeconds,
+            warmup.TotalSeconds,
+            sample.Count,
+            rows
+        );
     }
 
     /// <summary>
@@ -62,17 +111,26 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
     {
         var c = CultureInfo.InvariantCulture;
         var text = new StringBuilder();
-        text.AppendLine(c, $"{report.Machine}; {report.DurationSeconds} s measured per call after {report.WarmupSeconds} s of warm-up; {report.Users} users");
+        text.AppendLine(
+            c,
+            $"{report.Machine}; {report.DurationSeconds} s measured per call after {report.WarmupSeconds} s of warm-up; {report.Users} users"
+        );
         foreach (var group in report.Rows.GroupBy(r => r.Concurrency))
         {
             var names = group.First().CpuMicrosecondsPerCall.Keys.ToList();
             text.AppendLine();
             text.AppendLine(c, $"concurrency {group.Key}:");
-            text.AppendLine(c, $"| call | req/s | p50 ms | p99 ms | {string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} | CPU µs/call services |");
+            text.AppendLine(
+                c,
+                $"| call | req/s | p50 ms | p99 ms | {string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} | CPU µs/call services |"
+            );
             text.AppendLine(string.Concat(Enumerable.Repeat("|---", 5 + names.Count)) + "|");
             foreach (var row in group)
             {
-                text.AppendLine(c, $"| {row.Call} | {row.Summary.ThroughputRps:F0} | {row.Summary.P50Ms:F3} | {row.Summary.P99Ms:F3} | {string.Join(" | ", names.Select(n => Cpu(row.CpuMicrosecondsPerCall[n])))} | {Cpu(row.ServicesCpu)} |");
+                text.AppendLine(
+                    c,
+                    $"| {row.Call} | {row.Summary.ThroughputRps:F0} | {row.Summary.P50Ms:F3} | {row.Summary.P99Ms:F3} | {string.Join(" | ", names.Select(n => Cpu(row.CpuMicrosecondsPerCall[n])))} | {Cpu(row.ServicesCpu)} |"
+                );
             }
 
             var byCall = group.ToDictionary(r => r.Call);
@@ -81,21 +139,37 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
             var whole = byCall[Calls[4]];
             var blanks = string.Concat(Enumerable.Repeat(" |", names.Count + 1));
             text.AppendLine(c, $"| sum of the two hops | | {hopsP50:F3} |{blanks} {Cpu(hopsCpu)} |");
-            text.AppendLine(c, $"| Recommend − hops (the gateway's share) | | {whole.Summary.P50Ms - hopsP50:F3} |{blanks} {Cpu(whole.ServicesCpu - hopsCpu)} |");
-            text.AppendLine(c, $"Recommend / gateway Check: p50 × {whole.Summary.P50Ms / byCall[Calls[5]].Summary.P50Ms:F2}, throughput × {whole.Summary.ThroughputRps / byCall[Calls[5]].Summary.ThroughputRps:F3}");
+            text.AppendLine(
+                c,
+                $"| Recommend − hops (the gateway's share) | | {whole.Summary.P50Ms - hopsP50:F3} |{blanks} {Cpu(whole.ServicesCpu - hopsCpu)} |"
+            );
+            text.AppendLine(
+                c,
+                $"Recommend / gateway Check: p50 × {whole.Summary.P50Ms / byCall[Calls[5]].Summary.P50Ms:F2}, throughput × {whole.Summary.ThroughputRps / byCall[Calls[5]].Summary.ThroughputRps:F3}"
+            );
             text.AppendLine();
             var services = group.First().Runtime.Keys.ToList();
-            text.AppendLine(c, $"| call (concurrency {group.Key}) | {string.Join(" | ", services.Select(s => $"{s}: KB allocated, thread-pool work items, GC pause µs"))} |");
+            text.AppendLine(
+                c,
+                $"| call (concurrency {group.Key}) | {string.Join(" | ", services.Select(s => $"{s}: KB allocated, thread-pool work items, GC pause µs"))} |"
+            );
             text.AppendLine(string.Concat(Enumerable.Repeat("|---", 1 + services.Count)) + "|");
             foreach (var row in group)
             {
-                text.AppendLine(c, $"| {row.Call} | {string.Join(" | ", services.Select(s => Counted(row.Runtime[s])))} |");
+                text.AppendLine(
+                    c,
+                    $"| {row.Call} | {string.Join(" | ", services.Select(s => Counted(row.Runtime[s])))} |"
+                );
             }
         }
 
         return text.ToString();
 
-        static string Counted(RuntimePerCall r) => string.Create(CultureInfo.InvariantCulture, $"{r.AllocatedKb:F1}, {r.WorkItems:F1}, {r.GcPauseMicroseconds:F1}");
+        static string Counted(RuntimePerCall r) =>
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{r.AllocatedKb:F1}, {r.WorkItems:F1}, {r.GcPauseMicroseconds:F1}"
+            );
 
         static string Cpu(double? us) => us is { } v ? v.ToString("F0", CultureInfo.InvariantCulture) : "–";
     }
@@ -107,7 +181,8 @@ public sealed record CostModelReport(
     [property: JsonPropertyName("duration_s")] double DurationSeconds,
     [property: JsonPropertyName("warmup_s")] double WarmupSeconds,
     [property: JsonPropertyName("users")] int Users,
-    [property: JsonPropertyName("rows")] IReadOnlyList<CostModelRow> Rows);
+    [property: JsonPropertyName("rows")] IReadOnlyList<CostModelRow> Rows
+);
 
 /// <summary>
 /// One call at one concurrency: its load summary, the CPU microseconds per call of each process (the services and recs)
@@ -118,7 +193,8 @@ public sealed record CostModelRow(
     [property: JsonPropertyName("concurrency")] int Concurrency,
     [property: JsonPropertyName("summary")] LoadSummary Summary,
     [property: JsonPropertyName("cpu_us_per_call")] IReadOnlyDictionary<string, double?> CpuMicrosecondsPerCall,
-    [property: JsonPropertyName("runtime_per_call")] IReadOnlyDictionary<string, RuntimePerCall> Runtime)
+    [property: JsonPropertyName("runtime_per_call")] IReadOnlyDictionary<string, RuntimePerCall> Runtime
+)
 {
     /// <summary>The three services' CPU per call together (the load generator left out).</summary>
     [JsonPropertyName("services_cpu_us_per_call")]

@@ -17,16 +17,25 @@ public sealed record LoadReport(
     [property: JsonPropertyName("count")] int Count,
     [property: JsonPropertyName("machine")] string Machine,
     [property: JsonPropertyName("recommend")] LoadSummary Recommend,
-    [property: JsonPropertyName("record_interaction"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LoadSummary? RecordInteraction,
+    [property: JsonPropertyName("record_interaction"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        LoadSummary? RecordInteraction,
     [property: JsonPropertyName("floor")] LoadSummary Floor,
     [property: JsonPropertyName("ratio")] LoadRatio Ratio,
-    [property: JsonPropertyName("promotion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PromotionReport? Promotion = null,
-    [property: JsonPropertyName("recommend_cpu_us_per_call"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double?>? RecommendCpu = null,
-    [property: JsonPropertyName("floor_cpu_us_per_call"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, double?>? FloorCpu = null);
+    [property: JsonPropertyName("promotion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        PromotionReport? Promotion = null,
+    [property:
+        JsonPropertyName("recommend_cpu_us_per_call"),
+        JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)
+    ]
+        IReadOnlyDictionary<string, double?>? RecommendCpu = null,
+    [property: JsonPropertyName("floor_cpu_us_per_call"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        IReadOnlyDictionary<string, double?>? FloorCpu = null
+);
 
 /// <summary>
 /// Recommend over the floor: p50 latency (lower is better, ≥ 1) and throughput (higher is better, ≤ 1).
 /// </summary>
 public sealed record LoadRatio(
     [property: JsonPropertyName("p50")] double P50,
-    [property: JsonPropertyName("throughput")] double Throughput);
+    [property: JsonPropertyName("throughput")] double Throughput
+);

@@ -18,13 +18,18 @@ public sealed record LoadSummary(
     [property: JsonPropertyName("p999_ms")] double P999Ms,
     [property: JsonPropertyName("max_ms")] double MaxMs,
     [property: JsonPropertyName("errors")] long Errors,
-    [property: JsonPropertyName("errors_by_status")] IReadOnlyDictionary<string, long> ErrorsByStatus)
+    [property: JsonPropertyName("errors_by_status")] IReadOnlyDictionary<string, long> ErrorsByStatus
+)
 {
     /// <summary>
     /// Summarises the latencies (milliseconds, any order; sorted in place) of the successful calls over
     /// <paramref name="seconds"/>.
     /// </summary>
-    public static LoadSummary From(List<double> latenciesMs, IReadOnlyDictionary<StatusCode, long> errors, double seconds)
+    public static LoadSummary From(
+        List<double> latenciesMs,
+        IReadOnlyDictionary<StatusCode, long> errors,
+        double seconds
+    )
     {
         latenciesMs.Sort();
         return new LoadSummary(
@@ -37,7 +42,8 @@ public sealed record LoadSummary(
             Round(Percentiles.Of(latenciesMs, 0.999)),
             Round(latenciesMs.Count == 0 ? 0 : latenciesMs[^1]),
             errors.Values.Sum(),
-            errors.OrderBy(e => e.Key).ToDictionary(e => e.Key.ToString(), e => e.Value));
+            errors.OrderBy(e => e.Key).ToDictionary(e => e.Key.ToString(), e => e.Value)
+        );
     }
 
     private static double Round(double ms) => Math.Round(ms, 4);

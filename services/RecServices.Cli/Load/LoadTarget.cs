@@ -28,16 +28,19 @@ public sealed class LoadTarget : IDisposable
     /// <param name="count">Items per Recommend.</param>
     public LoadTarget(string address, IReadOnlyList<string> users, IReadOnlyList<string> items, int count)
     {
-        _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
+        _channel = GrpcChannel.ForAddress(
+            address,
+            new GrpcChannelOptions
             {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                AutomaticDecompression = DecompressionMethods.None,
-                UseProxy = false,
-            },
-        });
+                HttpHandler = new SocketsHttpHandler
+                {
+                    EnableMultipleHttp2Connections = true,
+                    PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                    AutomaticDecompression = DecompressionMethods.None,
+                    UseProxy = false,
+                },
+            }
+        );
         _gateway = new GatewayService.GatewayServiceClient(_channel);
         _health = new Health.HealthClient(_channel);
         _users = users;
@@ -60,7 +63,11 @@ public sealed class LoadTarget : IDisposable
     public async Task RecommendAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
         var user = _users[ClosedLoop.Spread(worker, sequence, _users.Count)];
-        using var call = _gateway.Recommend(new RecommendRequest { UserId = user, Count = _count }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        using var call = _gateway.Recommend(
+            new RecommendRequest { UserId = user, Count = _count },
+            deadline: DateTime.UtcNow.AddSeconds(10),
+            cancellationToken: cancellationToken
+        );
         var received = 0;
         await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
@@ -93,14 +100,25 @@ public sealed class LoadTarget : IDisposable
             UserId = _users[ClosedLoop.Spread(worker, sequence, _users.Count)],
             ItemId = _items[(int)((sequence * 31 + worker * 17L) % _items.Count)],
             Kind = InteractionKind.Watched,
-            EventId = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"load-{_run}-{worker}-{sequence}"),
+            EventId = string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"load-{_run}-{worker}-{sequence}"
+            ),
         };
-        await _gateway.RecordInteractionAsync(request, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        await _gateway.RecordInteractionAsync(
+            request,
+            deadline: DateTime.UtcNow.AddSeconds(10),
+            cancellationToken: cancellationToken
+        );
     }
 
     /// <summary>The floor: grpc.health.v1 Check, a trivial unary call on the same process and channel.</summary>
     public async Task HealthCheckAsync(int worker, long sequence, CancellationToken cancellationToken) =>
-        await _health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        await _health.CheckAsync(
+            new HealthCheckRequest(),
+            deadline: DateTime.UtcNow.AddSeconds(10),
+            cancellationToken: cancellationToken
+        );
 
     public void Dispose() => _channel.Dispose();
 }

@@ -23,7 +23,13 @@ public static class OpenLoop
     /// Runs <paramref name="rate"/> calls a second for <paramref name="duration"/>; returns the seconds the
     /// schedule took once every call ended.
     /// </summary>
-    public static async Task<double> RunAsync(Call call, double rate, TimeSpan duration, Outcome outcome, CancellationToken cancellationToken)
+    public static async Task<double> RunAsync(
+        Call call,
+        double rate,
+        TimeSpan duration,
+        Outcome outcome,
+        CancellationToken cancellationToken
+    )
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rate);
         var calls = new List<Task>();
@@ -39,11 +45,16 @@ public static class OpenLoop
             }
 
             var sequence = i;
-            calls.Add(Task.Run(async () =>
-            {
-                var status = await call(sequence);
-                outcome(due, status, (clock.Elapsed.TotalSeconds - due) * 1000);
-            }, CancellationToken.None));
+            calls.Add(
+                Task.Run(
+                    async () =>
+                    {
+                        var status = await call(sequence);
+                        outcome(due, status, (clock.Elapsed.TotalSeconds - due) * 1000);
+                    },
+                    CancellationToken.None
+                )
+            );
         }
 
         var scheduled = clock.Elapsed.TotalSeconds;

@@ -10,23 +10,54 @@ namespace RecServices.Cli.Load;
 /// the cost model (<see cref="HopCostModel"/>) and/or Recommend at fixed arrival rates (<see cref="FixedRate"/>), given
 /// or as shares of the saturation throughput measured first in the same run.
 /// </summary>
-public sealed class PerformanceRun(bool costModel, IReadOnlyList<double> rates, IReadOnlyList<double> shares, int saturationConcurrency, LoadSettings settings)
+public sealed class PerformanceRun(
+    bool costModel,
+    IReadOnlyList<double> rates,
+    IReadOnlyList<double> shares,
+    int saturationConcurrency,
+    LoadSettings settings
+)
 {
-    public async Task<PerformanceReport> RunAsync(string spawnPath, string store, Bundle bundle, IReadOnlyList<string> users, TextWriter output, CancellationToken cancellationToken)
+    public async Task<PerformanceReport> RunAsync(
+        string spawnPath,
+        string store,
+        Bundle bundle,
+        IReadOnlyList<string> users,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
     {
-        if (saturationConcurrency is < 1 or > 4096 || rates.Any(r => r is <= 0 or > 1_000_000 || double.IsNaN(r)) || shares.Any(s => s is <= 0 or > 2 || double.IsNaN(s)))
+        if (
+            saturationConcurrency is < 1 or > 4096
+            || rates.Any(r => r is <= 0 or > 1_000_000 || double.IsNaN(r))
+            || shares.Any(s => s is <= 0 or > 2 || double.IsNaN(s))
+        )
         {
-            throw new ArgumentException("--saturation-concurrency must be 1 to 4096, each --rate more than 0 and at most 1000000 calls/s, each --rate-shares more than 0 and at most 2");
+            throw new ArgumentException(
+                "--saturation-concurrency must be 1 to 4096, each --rate more than 0 and at most 1000000 calls/s, each --rate-shares more than 0 and at most 2"
+            );
         }
 
-        output.WriteLine($"starting retrieval, ranking and gateway ({store} user store) on loopback over {Path.GetFullPath(spawnPath)}");
-        await using var services = await LocalServices.StartAsync(spawnPath, userStore: store, cancellationToken: cancellationToken);
+        output.WriteLine(
+            $"starting retrieval, ranking and gateway ({store} user store) on loopback over {Path.GetFullPath(spawnPath)}"
+        );
+        await using var services = await LocalServices.StartAsync(
+            spawnPath,
+            userStore: store,
+            cancellationToken: cancellationToken
+        );
         var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         CostModelReport? model = null;
         if (costModel)
         {
-            model = await new HopCostModel(services, bundle, output).RunAsync(saturationConcurrency == 1 ? [1] : [saturationConcurrency, 1], warmup, duration, settings.Count, cancellationToken);
+            model = await new HopCostModel(services, bundle, output).RunAsync(
+                saturationConcurrency == 1 ? [1] : [saturationConcurrency, 1],
+                warmup,
+                duration,
+                settings.Count,
+                cancellationToken
+            );
             output.WriteLine(HopCostModel.Table(model));
         }
 
@@ -37,14 +68,29 @@ public sealed class PerformanceRun(bool costModel, IReadOnlyList<double> rates, 
 
         using var load = new LoadTarget(services.GatewayAddress, users, [], settings.Count);
         var cpu = CpuWindow.Of(services);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Recommend: warm-up {settings.WarmupSeconds} s at concurrency {saturationConcurrency}"));
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Recommend: warm-up {settings.WarmupSeconds} s at concurrency {saturationConcurrency}"
+            )
+        );
         await ClosedLoop.RunAsync(load.RecommendAsync, saturationConcurrency, warmup, cancellationToken);
         LoadSummary? saturation = null;
         var offered = rates.Select(r => (Share: (double?)null, Rate: r)).ToList();
         if (shares.Count > 0)
         {
-            saturation = await ClosedLoop.RunAsync(load.RecommendAsync, saturationConcurrency, duration, cancellationToken);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"saturation: {saturation.ThroughputRps:F0} answers/s at concurrency {saturationConcurrency} (p50 {saturation.P50Ms:F3} ms)"));
+            saturation = await ClosedLoop.RunAsync(
+                load.RecommendAsync,
+                saturationConcurrency,
+                duration,
+                cancellationToken
+            );
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"saturation: {saturation.ThroughputRps:F0} answers/s at concurrency {saturationConcurrency} (p50 {saturation.P50Ms:F3} ms)"
+                )
+            );
             offered.AddRange(shares.Select(s => ((double?)s, s * saturation.ThroughputRps)));
         }
 
@@ -53,7 +99,12 @@ public sealed class PerformanceRun(bool costModel, IReadOnlyList<double> rates, 
         {
             var row = await FixedRate.RunAsync(load.RecommendAsync, rate, duration, cpu, share, cancellationToken);
             rows.Add(row);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{rate:F0}/s offered: {row.AnsweredRps:F0}/s answered, {row.Failed} failed, p50 {row.P50Ms:F3} ms, p99 {row.P99Ms:F3} ms"));
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{rate:F0}/s offered: {row.AnsweredRps:F0}/s answered, {row.Failed} failed, p50 {row.P50Ms:F3} ms, p99 {row.P99Ms:F3} ms"
+                )
+            );
         }
 
         output.WriteLine(FixedRate.Table(rows));
@@ -63,6 +114,9 @@ public sealed class PerformanceRun(bool costModel, IReadOnlyList<double> rates, 
 
 /// <summary>What <c>recs load --cost-model/--rate/--rate-shares --json</c> writes.</summary>
 public sealed record PerformanceReport(
-    [property: JsonPropertyName("cost_model"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CostModelReport? CostModel,
-    [property: JsonPropertyName("saturation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] LoadSummary? Saturation,
-    [property: JsonPropertyName("fixed_rate")] IReadOnlyList<FixedRateRow> FixedRate);
+    [property: JsonPropertyName("cost_model"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        CostModelReport? CostModel,
+    [property: JsonPropertyName("saturation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        LoadSummary? Saturation,
+    [property: JsonPropertyName("fixed_rate")] IReadOnlyList<FixedRateRow> FixedRate
+);

@@ -20,9 +20,13 @@ public static class ProcessCpu
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // The command name (field 2) is in parentheses and may hold spaces: fields are counted after its ')'.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+            return (
+                    long.Parse(fields[11], CultureInfo.InvariantCulture)
+                    + long.Parse(fields[12], CultureInfo.InvariantCulture)
+                ) / TicksPerSecond;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception e)
+            when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
             return null;
         }
@@ -46,7 +50,8 @@ public sealed class CpuWindow(IReadOnlyList<(string Name, int Pid)> processes)
         new([.. services.Processes.Select(p => (ShortName(p.Name), p.ProcessId)), ("recs", Environment.ProcessId)]);
 
     /// <summary>A service's name in the reports: RecServices.Gateway → gateway.</summary>
-    public static string ShortName(string process) => process.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+    public static string ShortName(string process) =>
+        process.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
     public void Start() => _before = [.. processes.Select(p => ProcessCpu.SecondsOf(p.Pid))];
 
@@ -54,8 +59,13 @@ public sealed class CpuWindow(IReadOnlyList<(string Name, int Pid)> processes)
     /// Microseconds of CPU per call of each process since <see cref="Start"/> (null where /proc was not readable).
     /// </summary>
     public IReadOnlyDictionary<string, double?> PerCall(long calls) =>
-        processes.Select((p, i) => (p.Name, After: ProcessCpu.SecondsOf(p.Pid), Before: _before[i]))
+        processes
+            .Select((p, i) => (p.Name, After: ProcessCpu.SecondsOf(p.Pid), Before: _before[i]))
             .ToDictionary(
                 p => p.Name,
-                p => p.After is { } after && p.Before is { } before && calls > 0 ? Math.Round((after - before) * 1e6 / calls, 1) : (double?)null);
+                p =>
+                    p.After is { } after && p.Before is { } before && calls > 0
+                        ? Math.Round((after - before) * 1e6 / calls, 1)
+                        : (double?)null
+            );
 }

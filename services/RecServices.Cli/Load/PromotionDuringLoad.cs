@@ -12,7 +12,13 @@ namespace RecServices.Cli.Load;
 /// until answers carry the new version, each service's load time (from its log line), and each service's resident
 /// memory before, at its peak during, and after the swap (sampled from /proc every 50 ms).
 /// </summary>
-public sealed partial class PromotionDuringLoad(BundleRoot root, string version, IReadOnlyList<ServiceProcess> processes, LoadTarget load, TextWriter output)
+public sealed partial class PromotionDuringLoad(
+    BundleRoot root,
+    string version,
+    IReadOnlyList<ServiceProcess> processes,
+    LoadTarget load,
+    TextWriter output
+)
 {
     public async Task<PromotionReport> RunAsync(TimeSpan window, CancellationToken cancellationToken)
     {
@@ -40,32 +46,51 @@ public sealed partial class PromotionDuringLoad(BundleRoot root, string version,
             foreach (var process in processes)
             {
                 var now = Resident(process.ProcessId);
-                peak[Name(process)] = (Math.Max(peak[Name(process)].Rss, now.Rss), Math.Max(peak[Name(process)].Anon, now.Anon));
+                peak[Name(process)] = (
+                    Math.Max(peak[Name(process)].Rss, now.Rss),
+                    Math.Max(peak[Name(process)].Anon, now.Anon)
+                );
             }
 
             await Task.Delay(50, cancellationToken);
         }
 
-        var memory = processes.ToDictionary(Name, p =>
-        {
-            var (b, k, a) = (before[Name(p)], peak[Name(p)], Resident(p.ProcessId));
-            return new ResidentMemory(Math.Round(b.Rss, 1), Math.Round(k.Rss, 1), Math.Round(a.Rss, 1), Math.Round(b.Anon, 1), Math.Round(k.Anon, 1), Math.Round(a.Anon, 1));
-        });
+        var memory = processes.ToDictionary(
+            Name,
+            p =>
+            {
+                var (b, k, a) = (before[Name(p)], peak[Name(p)], Resident(p.ProcessId));
+                return new ResidentMemory(
+                    Math.Round(b.Rss, 1),
+                    Math.Round(k.Rss, 1),
+                    Math.Round(a.Rss, 1),
+                    Math.Round(b.Anon, 1),
+                    Math.Round(k.Anon, 1),
+                    Math.Round(a.Anon, 1)
+                );
+            }
+        );
         var loads = new Dictionary<string, double>();
         foreach (var process in processes)
         {
-            var line = process.Tail().Split('\n').LastOrDefault(l => l.Contains("Serving bundle version " + manifestVersion, StringComparison.Ordinal));
+            var line = process
+                .Tail()
+                .Split('\n')
+                .LastOrDefault(l => l.Contains("Serving bundle version " + manifestVersion, StringComparison.Ordinal));
             if (line is not null && LoadTime().Match(line) is { Success: true } match)
             {
                 loads[Name(process)] = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
             }
         }
 
-        double? firstAnswer = load.FirstSeen is { } seen ? Math.Round(Stopwatch.GetElapsedTime(promoted, seen).TotalSeconds, 3) : null;
+        double? firstAnswer = load.FirstSeen is { } seen
+            ? Math.Round(Stopwatch.GetElapsedTime(promoted, seen).TotalSeconds, 3)
+            : null;
         return new PromotionReport(manifestVersion, Math.Round(promotedAt, 2), firstAnswer, loads, memory);
     }
 
-    private static string Name(ServiceProcess process) => process.Name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+    private static string Name(ServiceProcess process) =>
+        process.Name.Replace("RecServices.", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
     /// <summary>VmRSS and RssAnon in MB (0 when they cannot be read).</summary>
     private static (double Rss, double Anon) Resident(int pid)

@@ -13,7 +13,8 @@ public sealed record PromotionReport(
     [property: JsonPropertyName("at_s")] double AtSeconds,
     [property: JsonPropertyName("first_answer_s")] double? FirstAnswerSeconds,
     [property: JsonPropertyName("load_s")] IReadOnlyDictionary<string, double> LoadSeconds,
-    [property: JsonPropertyName("rss_mb")] IReadOnlyDictionary<string, ResidentMemory> Memory);
+    [property: JsonPropertyName("rss_mb")] IReadOnlyDictionary<string, ResidentMemory> Memory
+);
 
 /// <summary>
 /// Resident set size of one process around a promotion, in MB: all of it (VmRSS) and the anonymous part (RssAnon:
@@ -25,4 +26,5 @@ public sealed record ResidentMemory(
     [property: JsonPropertyName("after")] double After,
     [property: JsonPropertyName("anon_before")] double AnonBefore,
     [property: JsonPropertyName("anon_peak")] double AnonPeak,
-    [property: JsonPropertyName("anon_after")] double AnonAfter);
+    [property: JsonPropertyName("anon_after")] double AnonAfter
+);

@@ -25,15 +25,33 @@ public static class CpuComponents
     public const string Own = "RecServices' own code";
     public const string Other = "other";
 
-    private static readonly string[] SocketCalls = ["send", "sendmsg", "sendto", "recv", "recvmsg", "recvfrom", "epoll_wait", "epoll_ctl", "read", "write", "writev", "readv", "accept4"];
+    private static readonly string[] SocketCalls =
+    [
+        "send",
+        "sendmsg",
+        "sendto",
+        "recv",
+        "recvmsg",
+        "recvfrom",
+        "epoll_wait",
+        "epoll_ctl",
+        "read",
+        "write",
+        "writev",
+        "readv",
+        "accept4",
+    ];
 
     /// <summary>The component of one sample, its stack leaf first.</summary>
     public static string Of(IReadOnlyList<Frame> leafFirst)
     {
         foreach (var frame in leafFirst)
         {
-            if (frame.Method.Contains("LowLevelSpinWaiter", StringComparison.Ordinal) || frame.Method.Contains("LowLevelLifoSemaphore", StringComparison.Ordinal)
-                || (frame.Module.StartsWith("libc", StringComparison.Ordinal) && frame.Method == "__sched_yield"))
+            if (
+                frame.Method.Contains("LowLevelSpinWaiter", StringComparison.Ordinal)
+                || frame.Method.Contains("LowLevelLifoSemaphore", StringComparison.Ordinal)
+                || (frame.Module.StartsWith("libc", StringComparison.Ordinal) && frame.Method == "__sched_yield")
+            )
             {
                 return Spinning;
             }
@@ -70,11 +88,22 @@ public static class CpuComponents
             }
 
             var call = frame.Method.TrimStart('_');
-            if (frame.Module.StartsWith("libc", StringComparison.Ordinal) || frame.Module.StartsWith("libsystem.native", StringComparison.Ordinal))
+            if (
+                frame.Module.StartsWith("libc", StringComparison.Ordinal)
+                || frame.Module.StartsWith("libsystem.native", StringComparison.Ordinal)
+            )
             {
-                return SocketCalls.Contains(call) || call.StartsWith("SystemNative_", StringComparison.Ordinal) ? KernelSockets
-                    : call.Contains("futex", StringComparison.Ordinal) || call.Contains("pthread_cond", StringComparison.Ordinal) || call.Contains("lll_lock", StringComparison.Ordinal) ? KernelWakeups
-                    : call.Contains("mmap", StringComparison.Ordinal) || call.Contains("munmap", StringComparison.Ordinal) || call.Contains("madvise", StringComparison.Ordinal) || call.Contains("mprotect", StringComparison.Ordinal) ? KernelMemory
+                return SocketCalls.Contains(call) || call.StartsWith("SystemNative_", StringComparison.Ordinal)
+                        ? KernelSockets
+                    : call.Contains("futex", StringComparison.Ordinal)
+                    || call.Contains("pthread_cond", StringComparison.Ordinal)
+                    || call.Contains("lll_lock", StringComparison.Ordinal)
+                        ? KernelWakeups
+                    : call.Contains("mmap", StringComparison.Ordinal)
+                    || call.Contains("munmap", StringComparison.Ordinal)
+                    || call.Contains("madvise", StringComparison.Ordinal)
+                    || call.Contains("mprotect", StringComparison.Ordinal)
+                        ? KernelMemory
                     : KernelOther;
             }
 
@@ -92,25 +121,43 @@ public static class CpuComponents
             var module = frame.Module;
             return module.StartsWith("libe_sqlite3", StringComparison.Ordinal) ? Sqlite
                 : module.StartsWith("libonnxruntime", StringComparison.Ordinal) ? Onnx
-                : module.StartsWith("libcoreclr", StringComparison.Ordinal) || module.StartsWith("libclrjit", StringComparison.Ordinal)
-                    || module.StartsWith("memfd:doublemapper", StringComparison.Ordinal) || module.Length == 0 ? Runtime
+                : module.StartsWith("libcoreclr", StringComparison.Ordinal)
+                || module.StartsWith("libclrjit", StringComparison.Ordinal)
+                || module.StartsWith("memfd:doublemapper", StringComparison.Ordinal)
+                || module.Length == 0
+                    ? Runtime
                 : null; // libc and the base library's native parts: their caller's
         }
 
         var method = frame.Method;
-        return method.StartsWith("RecServices.Contracts.", StringComparison.Ordinal) || method.StartsWith("Google.Protobuf.", StringComparison.Ordinal) ? Protobuf
-            : method.StartsWith("RecServices.ServiceDefaults.Telemetry.", StringComparison.Ordinal) || method.StartsWith("OpenTelemetry.", StringComparison.Ordinal)
-                || method.StartsWith("System.Diagnostics.", StringComparison.Ordinal) || method.StartsWith("Microsoft.Extensions.Logging.", StringComparison.Ordinal) ? Telemetry
+        return method.StartsWith("RecServices.Contracts.", StringComparison.Ordinal)
+            || method.StartsWith("Google.Protobuf.", StringComparison.Ordinal)
+                ? Protobuf
+            : method.StartsWith("RecServices.ServiceDefaults.Telemetry.", StringComparison.Ordinal)
+            || method.StartsWith("OpenTelemetry.", StringComparison.Ordinal)
+            || method.StartsWith("System.Diagnostics.", StringComparison.Ordinal)
+            || method.StartsWith("Microsoft.Extensions.Logging.", StringComparison.Ordinal)
+                ? Telemetry
             : method.StartsWith("RecServices.", StringComparison.Ordinal) ? Own
-            : method.StartsWith("Microsoft.Data.Sqlite.", StringComparison.Ordinal) || method.StartsWith("SQLitePCL.", StringComparison.Ordinal)
-                || method.Contains("SQLitePCL", StringComparison.Ordinal) ? Sqlite
+            : method.StartsWith("Microsoft.Data.Sqlite.", StringComparison.Ordinal)
+            || method.StartsWith("SQLitePCL.", StringComparison.Ordinal)
+            || method.Contains("SQLitePCL", StringComparison.Ordinal)
+                ? Sqlite
             : method.StartsWith("Microsoft.ML.OnnxRuntime.", StringComparison.Ordinal) ? Onnx
-            : method.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal) || method.StartsWith("Grpc.AspNetCore.", StringComparison.Ordinal)
-                || method.StartsWith("Grpc.Shared.Server.", StringComparison.Ordinal) ? Server
-            : method.StartsWith("Grpc.", StringComparison.Ordinal) || method.StartsWith("System.Net.Http.", StringComparison.Ordinal) ? Client
-            : method.StartsWith("System.Net.", StringComparison.Ordinal) || method.StartsWith("System.IO.Pipelines.", StringComparison.Ordinal) ? Sockets
-            : method.StartsWith("System.Threading.", StringComparison.Ordinal) || method.StartsWith("System.Runtime.CompilerServices.Async", StringComparison.Ordinal)
-                || method.StartsWith("System.Runtime.CompilerServices.TaskAwaiter", StringComparison.Ordinal) ? Async
+            : method.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal)
+            || method.StartsWith("Grpc.AspNetCore.", StringComparison.Ordinal)
+            || method.StartsWith("Grpc.Shared.Server.", StringComparison.Ordinal)
+                ? Server
+            : method.StartsWith("Grpc.", StringComparison.Ordinal)
+            || method.StartsWith("System.Net.Http.", StringComparison.Ordinal)
+                ? Client
+            : method.StartsWith("System.Net.", StringComparison.Ordinal)
+            || method.StartsWith("System.IO.Pipelines.", StringComparison.Ordinal)
+                ? Sockets
+            : method.StartsWith("System.Threading.", StringComparison.Ordinal)
+            || method.StartsWith("System.Runtime.CompilerServices.Async", StringComparison.Ordinal)
+            || method.StartsWith("System.Runtime.CompilerServices.TaskAwaiter", StringComparison.Ordinal)
+                ? Async
             : null; // collections, strings, spans, LINQ, casts, interop helpers: their caller's
     }
 }

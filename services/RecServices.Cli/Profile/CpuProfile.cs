@@ -35,7 +35,10 @@ public sealed class CpuProfile
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                throw new InvalidDataException($"'{path}' is not a readable .nettrace file ({e.Message}): record one with 'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'", e);
+                throw new InvalidDataException(
+                    $"'{path}' is not a readable .nettrace file ({e.Message}): record one with 'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'",
+                    e
+                );
             }
 
             using var log = new TraceLog(etlx);
@@ -50,7 +53,12 @@ public sealed class CpuProfile
                 var frames = new List<Frame>();
                 for (var s = stack; s is not null; s = s.Caller)
                 {
-                    frames.Add(new Frame(s.CodeAddress.ModuleName ?? string.Empty, s.CodeAddress.FullMethodName ?? string.Empty));
+                    frames.Add(
+                        new Frame(
+                            s.CodeAddress.ModuleName ?? string.Empty,
+                            s.CodeAddress.FullMethodName ?? string.Empty
+                        )
+                    );
                 }
 
                 if (!byProcess.TryGetValue(sample.ProcessID, out var list))
@@ -63,14 +71,18 @@ public sealed class CpuProfile
 
             if (byProcess.Count == 0)
             {
-                throw new InvalidDataException($"'{path}' holds no sampled stacks: record it with 'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'");
+                throw new InvalidDataException(
+                    $"'{path}' holds no sampled stacks: record it with 'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'"
+                );
             }
 
             if (processId is { } pid)
             {
                 return byProcess.TryGetValue(pid, out var chosen)
                     ? new CpuProfile(chosen)
-                    : throw new InvalidDataException($"'{path}' has no samples of process {pid}; it has {string.Join(", ", byProcess.Keys)}");
+                    : throw new InvalidDataException(
+                        $"'{path}' has no samples of process {pid}; it has {string.Join(", ", byProcess.Keys)}"
+                    );
             }
 
             return new CpuProfile(byProcess.MaxBy(p => p.Value.Count).Value);
@@ -86,16 +98,32 @@ public sealed class CpuProfile
 
     /// <summary>Each component's share of the samples, largest first.</summary>
     public IReadOnlyList<(string Component, double Share)> Components() =>
-        Samples.GroupBy(CpuComponents.Of).Select(g => (g.Key, (double)g.Count() / Samples.Count)).OrderByDescending(c => c.Item2).ToList();
+        Samples
+            .GroupBy(CpuComponents.Of)
+            .Select(g => (g.Key, (double)g.Count() / Samples.Count))
+            .OrderByDescending(c => c.Item2)
+            .ToList();
 
     /// <summary>
     /// The RecServices methods with the largest share of samples anywhere below them, largest first: by name (an async
     /// method's state machine counts as the method), less the middleware and interceptors that wrap every call.
     /// </summary>
     public IReadOnlyList<(string Method, double Share)> OwnMethods(int top) =>
-        Samples.SelectMany(s => s.Where(f => f.IsManaged && f.Method.StartsWith("RecServices.", StringComparison.Ordinal)
-                && !f.Method.StartsWith("RecServices.ServiceDefaults.", StringComparison.Ordinal)).Select(f => MethodName(f.Method)).Distinct())
-            .GroupBy(m => m).Select(g => (g.Key, (double)g.Count() / Samples.Count)).OrderByDescending(m => m.Item2).Take(top).ToList();
+        Samples
+            .SelectMany(s =>
+                s.Where(f =>
+                        f.IsManaged
+                        && f.Method.StartsWith("RecServices.", StringComparison.Ordinal)
+                        && !f.Method.StartsWith("RecServices.ServiceDefaults.", StringComparison.Ordinal)
+                    )
+                    .Select(f => MethodName(f.Method))
+                    .Distinct()
+            )
+            .GroupBy(m => m)
+            .Select(g => (g.Key, (double)g.Count() / Samples.Count))
+            .OrderByDescending(m => m.Item2)
+            .Take(top)
+            .ToList();
 
     /// <summary>
     /// <c>Ns.Type::Method(args)</c> as <c>Ns.Type.Method</c>; an async state machine
@@ -126,9 +154,11 @@ public sealed class CpuProfile
         output.WriteLine(cpuMicrosPerCall is null ? "|---|---|" : "|---|---|---|");
         foreach (var (component, share) in Components())
         {
-            output.WriteLine(cpuMicrosPerCall is { } us
-                ? string.Create(CultureInfo.InvariantCulture, $"| {component} | {share:P1} | {share * us:F0} |")
-                : string.Create(CultureInfo.InvariantCulture, $"| {component} | {share:P1} |"));
+            output.WriteLine(
+                cpuMicrosPerCall is { } us
+                    ? string.Create(CultureInfo.InvariantCulture, $"| {component} | {share:P1} | {share * us:F0} |")
+                    : string.Create(CultureInfo.InvariantCulture, $"| {component} | {share:P1} |")
+            );
         }
 
         output.WriteLine();

@@ -18,8 +18,14 @@ public sealed class Bundle
     /// <summary>Every file a bundle must list in its manifest.</summary>
     public static readonly IReadOnlyList<string> RequiredFiles =
     [
-        UserTowerFile, ItemTowerFile, ItemCatalog.FileName, ItemVectors.FileName, SimilarItems.FileName, TopLists.FileName,
-        UsersFile.FileName, InteractionsFile.FileName,
+        UserTowerFile,
+        ItemTowerFile,
+        ItemCatalog.FileName,
+        ItemVectors.FileName,
+        SimilarItems.FileName,
+        TopLists.FileName,
+        UsersFile.FileName,
+        InteractionsFile.FileName,
     ];
 
     private Bundle(string directory, BundleManifest manifest, ItemCatalog catalog)
@@ -59,7 +65,14 @@ public sealed class Bundle
     /// The same bundle without its users and interactions (once they have seeded the user store, nothing reads
     /// them).
     /// </summary>
-    public Bundle WithoutUsers() => new(Directory, Manifest, Catalog) { Vectors = Vectors, Similar = Similar, Tops = Tops, Index = Index };
+    public Bundle WithoutUsers() =>
+        new(Directory, Manifest, Catalog)
+        {
+            Vectors = Vectors,
+            Similar = Similar,
+            Tops = Tops,
+            Index = Index,
+        };
 
     public string ItemTowerPath => Path.Combine(Directory, ItemTowerFile);
 
@@ -73,7 +86,9 @@ public sealed class Bundle
     public static Bundle Load(string directory, BundleParts parts = BundleParts.All)
     {
         var manifest = ReadManifest(directory);
-        var problems = VerifyFiles(directory, manifest, FilesOf(manifest, parts)).Where(p => p.Problem is not null).ToList();
+        var problems = VerifyFiles(directory, manifest, FilesOf(manifest, parts))
+            .Where(p => p.Problem is not null)
+            .ToList();
         if (problems.Count > 0)
         {
             throw new BundleFormatException(problems[0].Name, problems[0].Problem!);
@@ -82,25 +97,52 @@ public sealed class Bundle
         var catalog = ItemCatalog.Read(Path.Combine(directory, ItemCatalog.FileName));
         if (catalog.Count != manifest.ItemCount)
         {
-            throw new BundleFormatException(ItemCatalog.FileName, $"holds {catalog.Count} items but the manifest says {manifest.ItemCount}");
+            throw new BundleFormatException(
+                ItemCatalog.FileName,
+                $"holds {catalog.Count} items but the manifest says {manifest.ItemCount}"
+            );
         }
 
         if (catalog.Genres.Count != manifest.Schema.GenreCount)
         {
-            throw new BundleFormatException(ItemCatalog.FileName, $"holds {catalog.Genres.Count} genres but the feature schema has {manifest.Schema.GenreCount}");
+            throw new BundleFormatException(
+                ItemCatalog.FileName,
+                $"holds {catalog.Genres.Count} genres but the feature schema has {manifest.Schema.GenreCount}"
+            );
         }
 
-        var users = parts.HasFlag(BundleParts.Users) ? UsersFile.Read(Path.Combine(directory, UsersFile.FileName)) : null;
+        var users = parts.HasFlag(BundleParts.Users)
+            ? UsersFile.Read(Path.Combine(directory, UsersFile.FileName))
+            : null;
         return new Bundle(directory, manifest, catalog)
         {
-            Vectors = parts.HasFlag(BundleParts.Vectors) ? ItemVectors.Read(Path.Combine(directory, ItemVectors.FileName), manifest.ItemCount, manifest.Towers.Output) : null,
-            Similar = parts.HasFlag(BundleParts.SimilarItems) ? ReadSimilar(directory, manifest) : null,
-            Tops = parts.HasFlag(BundleParts.TopLists) ? TopLists.Read(Path.Combine(directory, TopLists.FileName), manifest.ItemCount) : null,
-            Index = parts.HasFlag(BundleParts.EmbeddingIndex) && manifest.Files.Any(f => f.Name == EmbeddingIndex.FileName)
-                ? EmbeddingIndex.Read(Path.Combine(directory, EmbeddingIndex.FileName), manifest.ItemCount, manifest.Towers.Output)
+            Vectors = parts.HasFlag(BundleParts.Vectors)
+                ? ItemVectors.Read(
+                    Path.Combine(directory, ItemVectors.FileName),
+                    manifest.ItemCount,
+                    manifest.Towers.Output
+                )
                 : null,
+            Similar = parts.HasFlag(BundleParts.SimilarItems) ? ReadSimilar(directory, manifest) : null,
+            Tops = parts.HasFlag(BundleParts.TopLists)
+                ? TopLists.Read(Path.Combine(directory, TopLists.FileName), manifest.ItemCount)
+                : null,
+            Index =
+                parts.HasFlag(BundleParts.EmbeddingIndex) && manifest.Files.Any(f => f.Name == EmbeddingIndex.FileName)
+                    ? EmbeddingIndex.Read(
+                        Path.Combine(directory, EmbeddingIndex.FileName),
+                        manifest.ItemCount,
+                        manifest.Towers.Output
+                    )
+                    : null,
             Users = users,
-            Interactions = users is null ? null : InteractionsFile.Read(Path.Combine(directory, InteractionsFile.FileName), users.Length, manifest.ItemCount),
+            Interactions = users is null
+                ? null
+                : InteractionsFile.Read(
+                    Path.Combine(directory, InteractionsFile.FileName),
+                    users.Length,
+                    manifest.ItemCount
+                ),
         };
     }
 
@@ -110,12 +152,18 @@ public sealed class Bundle
         var path = Path.Combine(directory, BundleManifest.FileName);
         if (!System.IO.Directory.Exists(directory))
         {
-            throw new BundleFormatException(directory, "the bundle directory does not exist; build one with 'recs train'");
+            throw new BundleFormatException(
+                directory,
+                "the bundle directory does not exist; build one with 'recs train'"
+            );
         }
 
         if (!File.Exists(path))
         {
-            throw new BundleFormatException(BundleManifest.FileName, $"missing from '{directory}': this is not a bundle; build one with 'recs train'");
+            throw new BundleFormatException(
+                BundleManifest.FileName,
+                $"missing from '{directory}': this is not a bundle; build one with 'recs train'"
+            );
         }
 
         string text;
@@ -125,7 +173,8 @@ public sealed class Bundle
             text = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
             manifest = JsonSerializer.Deserialize<BundleManifest>(text, BundleJson.Options);
         }
-        catch (Exception e) when (e is JsonException or DecoderFallbackException or NotSupportedException or ArgumentException)
+        catch (Exception e)
+            when (e is JsonException or DecoderFallbackException or NotSupportedException or ArgumentException)
         {
             throw new BundleFormatException(BundleManifest.FileName, $"not a valid manifest: {e.Message}");
         }
@@ -137,19 +186,27 @@ public sealed class Bundle
 
         if (manifest.FormatVersion != BundleManifest.CurrentFormatVersion)
         {
-            throw new BundleFormatException(BundleManifest.FileName,
-                $"bundle format version {manifest.FormatVersion} is not supported (this build reads version {BundleManifest.CurrentFormatVersion}); rebuild the bundle with 'recs train'");
+            throw new BundleFormatException(
+                BundleManifest.FileName,
+                $"bundle format version {manifest.FormatVersion} is not supported (this build reads version {BundleManifest.CurrentFormatVersion}); rebuild the bundle with 'recs train'"
+            );
         }
 
         if (!BundleChecksums.ManifestIsIntact(text, manifest.ManifestSha256))
         {
-            throw new BundleFormatException(BundleManifest.FileName, "checksum mismatch: the manifest was modified or corrupted");
+            throw new BundleFormatException(
+                BundleManifest.FileName,
+                "checksum mismatch: the manifest was modified or corrupted"
+            );
         }
 
         var missing = RequiredFiles.Except(manifest.Files.Select(f => f.Name)).ToList();
         if (missing.Count > 0)
         {
-            throw new BundleFormatException(BundleManifest.FileName, $"does not list the required file(s) {string.Join(", ", missing)}");
+            throw new BundleFormatException(
+                BundleManifest.FileName,
+                $"does not list the required file(s) {string.Join(", ", missing)}"
+            );
         }
 
         return manifest;
@@ -161,40 +218,57 @@ public sealed class Bundle
     /// </summary>
     public static IReadOnlyList<BundleFile> FilesOf(BundleManifest manifest, BundleParts parts)
     {
-        BundleParts? PartOf(string name) => name switch
-        {
-            ItemCatalog.FileName => BundleParts.Catalog,
-            ItemVectors.FileName => BundleParts.Vectors,
-            SimilarItems.FileName => BundleParts.SimilarItems,
-            TopLists.FileName => BundleParts.TopLists,
-            UsersFile.FileName or InteractionsFile.FileName => BundleParts.Users,
-            EmbeddingIndex.FileName => BundleParts.EmbeddingIndex,
-            _ when name.StartsWith(UserTowerFile, StringComparison.Ordinal) => BundleParts.UserTower,
-            _ when name.StartsWith(ItemTowerFile, StringComparison.Ordinal) => BundleParts.ItemTower,
-            _ => null,
-        };
+        BundleParts? PartOf(string name) =>
+            name switch
+            {
+                ItemCatalog.FileName => BundleParts.Catalog,
+                ItemVectors.FileName => BundleParts.Vectors,
+                SimilarItems.FileName => BundleParts.SimilarItems,
+                TopLists.FileName => BundleParts.TopLists,
+                UsersFile.FileName or InteractionsFile.FileName => BundleParts.Users,
+                EmbeddingIndex.FileName => BundleParts.EmbeddingIndex,
+                _ when name.StartsWith(UserTowerFile, StringComparison.Ordinal) => BundleParts.UserTower,
+                _ when name.StartsWith(ItemTowerFile, StringComparison.Ordinal) => BundleParts.ItemTower,
+                _ => null,
+            };
 
-        return manifest.Files.Where(f => PartOf(f.Name) is not { } part || part == BundleParts.Catalog || parts.HasFlag(part)).ToList();
+        return manifest
+            .Files.Where(f => PartOf(f.Name) is not { } part || part == BundleParts.Catalog || parts.HasFlag(part))
+            .ToList();
     }
 
     /// <summary>
     /// Checks the size and SHA-256 of every file the manifest lists; Problem is null for a good file.
     /// </summary>
-    public static IEnumerable<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest) => VerifyFiles(directory, manifest, manifest.Files);
+    public static IEnumerable<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest) =>
+        VerifyFiles(directory, manifest, manifest.Files);
 
     /// <summary>
     /// The same for <paramref name="files"/> (of the manifest), hashed in parallel, in the given order.
     /// </summary>
-    public static IReadOnlyList<(string Name, string? Problem)> VerifyFiles(string directory, BundleManifest manifest, IReadOnlyList<BundleFile> files)
+    public static IReadOnlyList<(string Name, string? Problem)> VerifyFiles(
+        string directory,
+        BundleManifest manifest,
+        IReadOnlyList<BundleFile> files
+    )
     {
         var results = new (string Name, string? Problem)[files.Count];
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = Verify(directory, files[i]));
+        Parallel.For(
+            0,
+            files.Count,
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => results[i] = Verify(directory, files[i])
+        );
         return results;
     }
 
     private static (string Name, string? Problem) Verify(string directory, BundleFile file)
     {
-        if (file.Name.Contains('/', StringComparison.Ordinal) || file.Name.Contains('\\', StringComparison.Ordinal) || file.Name.StartsWith('.'))
+        if (
+            file.Name.Contains('/', StringComparison.Ordinal)
+            || file.Name.Contains('\\', StringComparison.Ordinal)
+            || file.Name.StartsWith('.')
+        )
         {
             return (file.Name, "the manifest lists a file outside the bundle directory");
         }
@@ -211,7 +285,10 @@ public sealed class Bundle
             return (file.Name, $"is {length} bytes but the manifest says {file.Bytes} (truncated or replaced)");
         }
 
-        return (file.Name, BundleChecksums.OfFile(path) == file.Sha256 ? null : "checksum mismatch: the file was modified or corrupted");
+        return (
+            file.Name,
+            BundleChecksums.OfFile(path) == file.Sha256 ? null : "checksum mismatch: the file was modified or corrupted"
+        );
     }
 
     private static SimilarItems ReadSimilar(string directory, BundleManifest manifest)
@@ -219,6 +296,9 @@ public sealed class Bundle
         var similar = SimilarItems.Read(Path.Combine(directory, SimilarItems.FileName), manifest.ItemCount);
         return similar.K == manifest.SimilarItemsK
             ? similar
-            : throw new BundleFormatException(SimilarItems.FileName, $"K = {similar.K} but the manifest says {manifest.SimilarItemsK}");
+            : throw new BundleFormatException(
+                SimilarItems.FileName,
+                $"K = {similar.K} but the manifest says {manifest.SimilarItemsK}"
+            );
     }
 }

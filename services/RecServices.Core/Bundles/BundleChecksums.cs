@@ -34,7 +34,11 @@ public static class BundleChecksums
         }
 
         var draft = ReplaceChecksum(text, claimed, Zeros);
-        return string.Equals(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(draft))), claimed, StringComparison.Ordinal);
+        return string.Equals(
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(draft))),
+            claimed,
+            StringComparison.Ordinal
+        );
     }
 
     private static string ReplaceChecksum(string text, string from, string to) =>

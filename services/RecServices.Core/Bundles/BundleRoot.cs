@@ -48,7 +48,10 @@ public sealed class BundleRoot
         var version = File.ReadAllText(pointer, Encoding.UTF8).Trim();
         return IsVersionName(version)
             ? version
-            : throw new BundleFormatException(pointer, $"holds '{version}', which is not a version name; write the name of a directory under {VersionsFolder}/ (recs bundles promote does)");
+            : throw new BundleFormatException(
+                pointer,
+                $"holds '{version}', which is not a version name; write the name of a directory under {VersionsFolder}/ (recs bundles promote does)"
+            );
     }
 
     /// <summary>
@@ -62,12 +65,20 @@ public sealed class BundleRoot
             var directory = VersionPath(version);
             return Directory.Exists(directory)
                 ? directory
-                : throw new BundleFormatException(System.IO.Path.Combine(Path, CurrentFile), $"names version '{version}', but {directory} does not exist");
+                : throw new BundleFormatException(
+                    System.IO.Path.Combine(Path, CurrentFile),
+                    $"names version '{version}', but {directory} does not exist"
+                );
         }
 
         return IsFlat
             ? Path
-            : throw new BundleFormatException(Path, "holds no bundle (no 'current' pointer and no manifest.json); build one with 'recs train --out " + Path + "'");
+            : throw new BundleFormatException(
+                Path,
+                "holds no bundle (no 'current' pointer and no manifest.json); build one with 'recs train --out "
+                    + Path
+                    + "'"
+            );
     }
 
     /// <summary>
@@ -76,8 +87,13 @@ public sealed class BundleRoot
     /// </summary>
     public IReadOnlyList<string> Versions() =>
         Directory.Exists(VersionsPath)
-            ? Directory.EnumerateDirectories(VersionsPath).Select(d => System.IO.Path.GetFileName(d)!).Where(IsVersionName)
-                .OrderBy(CreatedAt).ThenBy(v => v, StringComparer.Ordinal).ToList()
+            ? Directory
+                .EnumerateDirectories(VersionsPath)
+                .Select(d => System.IO.Path.GetFileName(d)!)
+                .Where(IsVersionName)
+                .OrderBy(CreatedAt)
+                .ThenBy(v => v, StringComparer.Ordinal)
+                .ToList()
             : [];
 
     /// <summary>The versions promoted, oldest first, as promotions.log records them.</summary>
@@ -95,7 +111,16 @@ public sealed class BundleRoot
         {
             number++;
             var fields = line.Split('\t');
-            if (fields.Length != 2 || !DateTimeOffset.TryParse(fields[0], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) || !IsVersionName(fields[1]))
+            if (
+                fields.Length != 2
+                || !DateTimeOffset.TryParse(
+                    fields[0],
+                    CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal,
+                    out var at
+                )
+                || !IsVersionName(fields[1])
+            )
             {
                 throw new BundleFormatException($"{log}:{number}", "expected '<UTC time>\\t<version>'");
             }
@@ -111,7 +136,11 @@ public sealed class BundleRoot
     {
         var current = CurrentVersion();
         var existing = Versions().ToHashSet(StringComparer.Ordinal);
-        return Promotions().Select(p => p.Version).Reverse().SkipWhile(v => v == current).FirstOrDefault(v => v != current && existing.Contains(v));
+        return Promotions()
+            .Select(p => p.Version)
+            .Reverse()
+            .SkipWhile(v => v == current)
+            .FirstOrDefault(v => v != current && existing.Contains(v));
     }
 
     /// <summary>
@@ -122,7 +151,9 @@ public sealed class BundleRoot
     {
         if (!IsVersionName(version) || !Directory.Exists(VersionPath(version)))
         {
-            throw new ArgumentException($"no version '{version}' under {VersionsPath}; 'recs bundles list {Path}' shows the versions");
+            throw new ArgumentException(
+                $"no version '{version}' under {VersionsPath}; 'recs bundles list {Path}' shows the versions"
+            );
         }
 
         var pointer = System.IO.Path.Combine(Path, CurrentFile);
@@ -134,8 +165,14 @@ public sealed class BundleRoot
         }
 
         File.Move(temporary, pointer, overwrite: true); // rename(2): a reader sees the old pointer or the new one, never half of one
-        File.AppendAllText(System.IO.Path.Combine(Path, PromotionsFile),
-            DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) + "\t" + version + "\n", Encoding.UTF8);
+        File.AppendAllText(
+            System.IO.Path.Combine(Path, PromotionsFile),
+            DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+                + "\t"
+                + version
+                + "\n",
+            Encoding.UTF8
+        );
     }
 
     /// <summary>
@@ -186,9 +223,14 @@ public sealed class BundleRoot
     public IReadOnlyList<string> Prune(int keep)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
-        var protectedVersions = new[] { CurrentVersion(), PreviousVersion() }.OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var protectedVersions = new[] { CurrentVersion(), PreviousVersion() }
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
         var versions = Versions();
-        var deleted = versions.Take(Math.Max(0, versions.Count - keep)).Where(v => !protectedVersions.Contains(v)).ToList();
+        var deleted = versions
+            .Take(Math.Max(0, versions.Count - keep))
+            .Where(v => !protectedVersions.Contains(v))
+            .ToList();
         foreach (var version in deleted)
         {
             Directory.Delete(VersionPath(version), recursive: true);
@@ -211,5 +253,7 @@ public sealed class BundleRoot
 
     /// <summary>A version directory's name: letters, digits, '-', '_', '.' (no separators, not hidden).</summary>
     public static bool IsVersionName(string name) =>
-        name.Length is > 0 and <= 128 && !name.StartsWith('.') && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+        name.Length is > 0 and <= 128
+        && !name.StartsWith('.')
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

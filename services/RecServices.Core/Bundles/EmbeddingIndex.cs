@@ -40,7 +40,15 @@ public sealed class EmbeddingIndex
     /// <summary>
     /// An index held in arrays (as built in process); <paramref name="vectors"/> are in partition order.
     /// </summary>
-    public EmbeddingIndex(int count, int dimension, int probes, float[] centroids, int[] offsets, int[] items, float[] vectors)
+    public EmbeddingIndex(
+        int count,
+        int dimension,
+        int probes,
+        float[] centroids,
+        int[] offsets,
+        int[] items,
+        float[] vectors
+    )
     {
         (Count, Dimension, Partitions, Probes) = (count, dimension, offsets.Length - 1, probes);
         (_centroids, _offsets, _items, _vectors) = (centroids, offsets, items, vectors);
@@ -85,11 +93,20 @@ public sealed class EmbeddingIndex
     /// <paramref name="excluded"/>: up to <c>items.Length</c> of them into <paramref name="items"/> and
     /// <paramref name="scores"/>, best first (ties by lower item). Returns how many were written.
     /// </summary>
-    public int Search(ReadOnlySpan<float> query, int probes, IReadOnlySet<int>? excluded, Span<int> items, Span<float> scores)
+    public int Search(
+        ReadOnlySpan<float> query,
+        int probes,
+        IReadOnlySet<int>? excluded,
+        Span<int> items,
+        Span<float> scores
+    )
     {
         if (query.Length != Dimension)
         {
-            throw new ArgumentException($"the query has {query.Length} values; the index holds {Dimension}-dimensional vectors", nameof(query));
+            throw new ArgumentException(
+                $"the query has {query.Length} values; the index holds {Dimension}-dimensional vectors",
+                nameof(query)
+            );
         }
 
         var k = Math.Min(items.Length, scores.Length);
@@ -111,11 +128,18 @@ public sealed class EmbeddingIndex
                 for (var start = offsets[p]; start < offsets[p + 1]; start += rowScores.Length)
                 {
                     var n = Math.Min(rowScores.Length, offsets[p + 1] - start);
-                    VectorScorer.ScoreAll(query, vectors.Slice(start * Dimension, n * Dimension), rowScores.AsSpan(0, n));
+                    VectorScorer.ScoreAll(
+                        query,
+                        vectors.Slice(start * Dimension, n * Dimension),
+                        rowScores.AsSpan(0, n)
+                    );
                     for (var j = 0; j < n; j++)
                     {
                         var item = ids[start + j];
-                        if (rowScores[j] >= RunningTopK.Threshold(scores, size, k) && (excluded is null || !excluded.Contains(item)))
+                        if (
+                            rowScores[j] >= RunningTopK.Threshold(scores, size, k)
+                            && (excluded is null || !excluded.Contains(item))
+                        )
                         {
                             RunningTopK.Offer(items[..k], scores[..k], ref size, item, rowScores[j]);
                         }
@@ -160,15 +184,43 @@ public sealed class EmbeddingIndex
             throw r.Error($"{count} × {dimension} values are more than one table can hold ({int.MaxValue})");
         }
 
-        r.RequireRest((((long)partitions * dimension) + partitions + 1 + count + ((long)count * dimension)) * 4, "centroids, offsets, items and vectors");
+        r.RequireRest(
+            (((long)partitions * dimension) + partitions + 1 + count + ((long)count * dimension)) * 4,
+            "centroids, offsets, items and vectors"
+        );
         var index = new EmbeddingIndex(count, dimension, partitions, probes, new MappedFile(path), r.Position);
-        var problem = Check(count, dimension, partitions, probes, index.Centroids, index.Offsets, index.Items, index.Vectors);
+        var problem = Check(
+            count,
+            dimension,
+            partitions,
+            probes,
+            index.Centroids,
+            index.Offsets,
+            index.Items,
+            index.Vectors
+        );
         return problem is null ? index : throw r.Error(problem);
     }
 
-    private static string? Check(int count, int dimension, int partitions, int probes, ReadOnlySpan<float> centroids, ReadOnlySpan<int> offsets, ReadOnlySpan<int> items, ReadOnlySpan<float> vectors)
+    private static string? Check(
+        int count,
+        int dimension,
+        int partitions,
+        int probes,
+        ReadOnlySpan<float> centroids,
+        ReadOnlySpan<int> offsets,
+        ReadOnlySpan<int> items,
+        ReadOnlySpan<float> vectors
+    )
     {
-        if (partitions < 1 || probes < 1 || probes > partitions || centroids.Length != partitions * dimension || items.Length != count || vectors.Length != (long)count * dimension)
+        if (
+            partitions < 1
+            || probes < 1
+            || probes > partitions
+            || centroids.Length != partitions * dimension
+            || items.Length != count
+            || vectors.Length != (long)count * dimension
+        )
         {
             return $"inconsistent sizes: {count} items, {dimension} dimensions, {partitions} partitions, {probes} probes";
         }

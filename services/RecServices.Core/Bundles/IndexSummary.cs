@@ -6,4 +6,12 @@ namespace RecServices.Core.Bundles;
 /// exact index), <see cref="Seconds"/> the build time. <see cref="Partitions"/> and <see cref="Probes"/> are 0 for
 /// an exact index.
 /// </summary>
-public sealed record IndexSummary(string Kind, int Partitions, int Probes, int RecallAt, double Recall, int Sample, double Seconds);
+public sealed record IndexSummary(
+    string Kind,
+    int Partitions,
+    int Probes,
+    int RecallAt,
+    double Recall,
+    int Sample,
+    double Seconds
+);

@@ -49,14 +49,26 @@ public sealed class ItemCatalog
         GenreIndex = GenreIndexOf(genres);
     }
 
-    private ItemCatalog(IReadOnlyList<string> genres, MappedFile file, long[] idAt, long[] titleAt, int[] years, int[][] itemGenres, TableReader r)
+    private ItemCatalog(
+        IReadOnlyList<string> genres,
+        MappedFile file,
+        long[] idAt,
+        long[] titleAt,
+        int[] years,
+        int[][] itemGenres,
+        TableReader r
+    )
     {
         Genres = genres;
         (_file, _idAt, _titleAt, _years, ItemGenres) = (file, idAt, titleAt, years, itemGenres);
         _ids = new string?[idAt.Length];
         Items = new MappedItems(this);
         Count = idAt.Length;
-        Index = new ItemIdDictionary(Count, IdBytes, i => throw r.Error($"item {i} has a duplicate id '{Encoding.UTF8.GetString(IdBytes(i))}'"));
+        Index = new ItemIdDictionary(
+            Count,
+            IdBytes,
+            i => throw r.Error($"item {i} has a duplicate id '{Encoding.UTF8.GetString(IdBytes(i))}'")
+        );
         GenreIndex = GenreIndexOf(genres);
     }
 
@@ -91,7 +103,8 @@ public sealed class ItemCatalog
     }
 
     /// <summary>Item <paramref name="item"/>'s title.</summary>
-    public string TitleOf(int item) => _items is not null ? _items[item].Title : Encoding.UTF8.GetString(Payload(_titleAt![item]));
+    public string TitleOf(int item) =>
+        _items is not null ? _items[item].Title : Encoding.UTF8.GetString(Payload(_titleAt![item]));
 
     /// <summary>
     /// Adds the item index of each id to <paramref name="known"/>; ids not in the catalog go to
@@ -230,12 +243,18 @@ public sealed class ItemCatalog
             b = bytes[position++];
             result |= (b & 0x7F) << shift;
             shift += 7;
-        }
-        while ((b & 0x80) != 0);
+        } while ((b & 0x80) != 0);
         return result;
     }
 
-    private static ReadOnlySpan<byte> Utf8String(ReadOnlySpan<byte> bytes, ref long at, int maxChars, TableReader r, int item, string field)
+    private static ReadOnlySpan<byte> Utf8String(
+        ReadOnlySpan<byte> bytes,
+        ref long at,
+        int maxChars,
+        TableReader r,
+        int item,
+        string field
+    )
     {
         var position = (int)at;
         var length = Length7Bit(bytes, ref position);
@@ -259,7 +278,15 @@ public sealed class ItemCatalog
         return text;
     }
 
-    private static int Int(ReadOnlySpan<byte> bytes, ref long at, int min, int max, TableReader r, int item, string field)
+    private static int Int(
+        ReadOnlySpan<byte> bytes,
+        ref long at,
+        int min,
+        int max,
+        TableReader r,
+        int item,
+        string field
+    )
     {
         if (at + 4 > bytes.Length)
         {
@@ -268,7 +295,9 @@ public sealed class ItemCatalog
 
         var value = BitConverter.ToInt32(bytes.Slice((int)at, 4));
         at += 4;
-        return value < min || value > max ? throw r.Error($"item {item} {field} = {value} is outside [{min}, {max}]") : value;
+        return value < min || value > max
+            ? throw r.Error($"item {item} {field} = {value} is outside [{min}, {max}]")
+            : value;
     }
 
     /// <summary>A read catalog's items, each built when asked for.</summary>
@@ -276,9 +305,15 @@ public sealed class ItemCatalog
     {
         public int Count => catalog.Count;
 
-        public Item this[int index] => (uint)index < (uint)catalog.Count
-            ? new Item(catalog.IdOf(index), catalog.TitleOf(index), catalog._years![index] == 0 ? null : catalog._years[index], catalog.ItemGenres[index])
-            : throw new ArgumentOutOfRangeException(nameof(index), index, $"the catalog has {catalog.Count} items");
+        public Item this[int index] =>
+            (uint)index < (uint)catalog.Count
+                ? new Item(
+                    catalog.IdOf(index),
+                    catalog.TitleOf(index),
+                    catalog._years![index] == 0 ? null : catalog._years[index],
+                    catalog.ItemGenres[index]
+                )
+                : throw new ArgumentOutOfRangeException(nameof(index), index, $"the catalog has {catalog.Count} items");
 
         public IEnumerator<Item> GetEnumerator()
         {

@@ -62,7 +62,10 @@ public sealed class ItemIdDictionary : IReadOnlyDictionary<string, int>
 
     public IEnumerable<int> Values => this.Select(p => p.Value);
 
-    public int this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"item id '{key}' is not in the catalog");
+    public int this[string key] =>
+        TryGetValue(key, out var value)
+            ? value
+            : throw new KeyNotFoundException($"item id '{key}' is not in the catalog");
 
     public bool ContainsKey(string key) => TryGetValue(key, out _);
 

@@ -44,7 +44,10 @@ public sealed unsafe class MappedFile
     {
         if (offset < 0 || count < 0 || offset + ((long)count * sizeof(T)) > Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(count), $"{count} values at byte {offset} run past the end of the {Length}-byte file");
+            throw new ArgumentOutOfRangeException(
+                nameof(count),
+                $"{count} values at byte {offset} run past the end of the {Length}-byte file"
+            );
         }
 
         return new ReadOnlySpan<T>(_start + offset, count);

@@ -51,7 +51,8 @@ public sealed class SimilarItems
     public ReadOnlySpan<int> Neighbours => _neighbours ?? _mapped!.Span<int>(_offset, Count * K);
 
     /// <summary>Every item's similarities, [Count × K].</summary>
-    public ReadOnlySpan<float> Scores => _scores ?? _mapped!.Span<float>(_offset + ((long)Count * K * sizeof(int)), Count * K);
+    public ReadOnlySpan<float> Scores =>
+        _scores ?? _mapped!.Span<float>(_offset + ((long)Count * K * sizeof(int)), Count * K);
 
     /// <summary>The neighbours of <paramref name="item"/>, best first, padding (-1) excluded.</summary>
     public ReadOnlySpan<int> Of(int item)

@@ -32,7 +32,9 @@ public sealed class TableReader : IDisposable
         var foundVersion = _reader.ReadInt32();
         if (foundVersion != version)
         {
-            throw Error($"format version {foundVersion} is not supported (this build reads version {version}); rebuild the bundle with 'recs train'");
+            throw Error(
+                $"format version {foundVersion} is not supported (this build reads version {version}); rebuild the bundle with 'recs train'"
+            );
         }
     }
 
@@ -99,7 +101,8 @@ public sealed class TableReader : IDisposable
 
             return value;
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or DecoderFallbackException or FormatException)
+        catch (Exception e)
+            when (e is EndOfStreamException or IOException or DecoderFallbackException or FormatException)
         {
             throw Error($"{field}: {Describe(e)}");
         }
@@ -159,12 +162,13 @@ public sealed class TableReader : IDisposable
         _stream.Dispose();
     }
 
-    private byte[] Bytes(int count) => Guard(() =>
-    {
-        var buffer = new byte[count];
-        _stream.ReadExactly(buffer);
-        return buffer;
-    });
+    private byte[] Bytes(int count) =>
+        Guard(() =>
+        {
+            var buffer = new byte[count];
+            _stream.ReadExactly(buffer);
+            return buffer;
+        });
 
     private void Fill(Span<byte> bytes)
     {
@@ -190,5 +194,6 @@ public sealed class TableReader : IDisposable
         }
     }
 
-    private static string Describe(Exception e) => e is EndOfStreamException ? "the file ends early (truncated)" : e.Message;
+    private static string Describe(Exception e) =>
+        e is EndOfStreamException ? "the file ends early (truncated)" : e.Message;
 }

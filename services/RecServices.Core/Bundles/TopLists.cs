@@ -16,7 +16,11 @@ public sealed class TopLists
     private const string Magic = "RSTOPLST";
     private const int Version = 1;
 
-    public TopLists(TopList global, IReadOnlyDictionary<string, TopList> byGenre, IReadOnlyDictionary<string, TopList> byCountry)
+    public TopLists(
+        TopList global,
+        IReadOnlyDictionary<string, TopList> byGenre,
+        IReadOnlyDictionary<string, TopList> byCountry
+    )
     {
         Global = global;
         ByGenre = byGenre;
@@ -66,7 +70,9 @@ public sealed class TopLists
             {
                 if (items[j] < 0 || items[j] >= itemCount || !distinct.Add(items[j]))
                 {
-                    throw r.Error($"list {l} ('{key}') entry {j} = {items[j]} is not a distinct item index below {itemCount}");
+                    throw r.Error(
+                        $"list {l} ('{key}') entry {j} = {items[j]} is not a distinct item index below {itemCount}"
+                    );
                 }
 
                 if (j > 0 && scores[j] > scores[j - 1])

@@ -26,7 +26,14 @@ public static class UsersFile
             w.WriteString(user.Id);
             w.WriteString(user.Country ?? string.Empty);
             w.WriteInt(user.Age ?? -1);
-            w.WriteByte(user.Gender switch { "M" => 1, "F" => 2, _ => 0 });
+            w.WriteByte(
+                user.Gender switch
+                {
+                    "M" => 1,
+                    "F" => 2,
+                    _ => 0,
+                }
+            );
         }
     }
 

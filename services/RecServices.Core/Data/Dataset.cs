@@ -13,7 +13,13 @@ public sealed class Dataset
     private FrozenDictionary<string, int>? _itemIndex;
     private FrozenDictionary<string, int>? _userIndex;
 
-    public Dataset(string name, IReadOnlyList<string> genres, IReadOnlyList<Item> items, IReadOnlyList<User> users, InteractionTable interactions)
+    public Dataset(
+        string name,
+        IReadOnlyList<string> genres,
+        IReadOnlyList<Item> items,
+        IReadOnlyList<User> users,
+        InteractionTable interactions
+    )
     {
         Name = name;
         Genres = genres;
@@ -36,14 +42,19 @@ public sealed class Dataset
 
     /// <summary>Item id to dense index.</summary>
     public FrozenDictionary<string, int> ItemIndex =>
-        _itemIndex ??= Items.Select((item, i) => KeyValuePair.Create(item.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        _itemIndex ??= Items
+            .Select((item, i) => KeyValuePair.Create(item.Id, i))
+            .ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>User id to dense index.</summary>
     public FrozenDictionary<string, int> UserIndex =>
-        _userIndex ??= Users.Select((user, i) => KeyValuePair.Create(user.Id, i)).ToFrozenDictionary(StringComparer.Ordinal);
+        _userIndex ??= Users
+            .Select((user, i) => KeyValuePair.Create(user.Id, i))
+            .ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>The same catalog and users with other interactions (a split's train or test part).</summary>
-    public Dataset WithInteractions(InteractionTable interactions) => new(Name, Genres, Items, Users, interactions) { _itemIndex = _itemIndex, _userIndex = _userIndex };
+    public Dataset WithInteractions(InteractionTable interactions) =>
+        new(Name, Genres, Items, Users, interactions) { _itemIndex = _itemIndex, _userIndex = _userIndex };
 
     /// <summary>
     /// SHA-256 over every genre, item, user and interaction in a canonical encoding: two datasets with the

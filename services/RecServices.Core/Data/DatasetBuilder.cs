@@ -79,7 +79,15 @@ public sealed class DatasetBuilder
     /// (<paramref name="userFile"/> not null) the user must be listed there; without one a user is created on
     /// first sight. The item must be in the catalog read from <paramref name="itemFile"/>.
     /// </summary>
-    public (int User, int Item) ResolveRating(LineReader reader, string userLabel, string userId, string? userFile, string itemLabel, string itemId, string itemFile)
+    public (int User, int Item) ResolveRating(
+        LineReader reader,
+        string userLabel,
+        string userId,
+        string? userFile,
+        string itemLabel,
+        string itemId,
+        string itemFile
+    )
     {
         int user;
         if (userFile is null)
@@ -91,11 +99,14 @@ public sealed class DatasetBuilder
             throw reader.Error($"{userLabel} {userId} is not in {userFile}");
         }
 
-        return TryGetItem(itemId, out var item) ? (user, item) : throw reader.Error($"{itemLabel} {itemId} is not in {itemFile}");
+        return TryGetItem(itemId, out var item)
+            ? (user, item)
+            : throw reader.Error($"{itemLabel} {itemId} is not in {itemFile}");
     }
 
     public void AddInteraction(int user, int item, float rating, long timestamp, InteractionKind kind) =>
         _interactions.Add(user, item, rating, timestamp, kind);
 
-    public Dataset Build(string name) => new(name, _genres.ToArray(), _items.ToArray(), _users.ToArray(), _interactions);
+    public Dataset Build(string name) =>
+        new(name, _genres.ToArray(), _items.ToArray(), _users.ToArray(), _interactions);
 }

@@ -106,7 +106,9 @@ public sealed class InteractionTable
             var span = rows.AsSpan(offsets[u], offsets[u + 1] - offsets[u]);
             if (span.Length > 1)
             {
-                span.Sort((a, b) => timestamps[a] != timestamps[b] ? timestamps[a].CompareTo(timestamps[b]) : a.CompareTo(b));
+                span.Sort(
+                    (a, b) => timestamps[a] != timestamps[b] ? timestamps[a].CompareTo(timestamps[b]) : a.CompareTo(b)
+                );
             }
         }
 

@@ -14,7 +14,12 @@ public sealed class LineReader : IDisposable
     public LineReader(string path, Encoding encoding)
     {
         Path = path;
-        _reader = new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: false, new FileStreamOptions { BufferSize = 1 << 16 });
+        _reader = new StreamReader(
+            path,
+            encoding,
+            detectEncodingFromByteOrderMarks: false,
+            new FileStreamOptions { BufferSize = 1 << 16 }
+        );
     }
 
     public string Path { get; }
@@ -48,7 +53,9 @@ public sealed class LineReader : IDisposable
         var fields = line.Split(separator);
         if (fields.Length != expected)
         {
-            throw Error($"expected {expected} fields separated by '{separator}', found {fields.Length} (truncated or malformed line)");
+            throw Error(
+                $"expected {expected} fields separated by '{separator}', found {fields.Length} (truncated or malformed line)"
+            );
         }
 
         return fields;
@@ -80,14 +87,19 @@ public sealed class LineReader : IDisposable
     /// <summary>Parses a rating and checks it lies in [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public float ParseRating(ReadOnlySpan<char> field, float min, float max)
     {
-        if (!float.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+        if (
+            !float.TryParse(field.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || !float.IsFinite(value)
+        )
         {
             throw Error($"field 'rating' is not a number: '{field.ToString()}'");
         }
 
         if (value < min || value > max)
         {
-            throw Error($"rating {value.ToString(CultureInfo.InvariantCulture)} is outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]");
+            throw Error(
+                $"rating {value.ToString(CultureInfo.InvariantCulture)} is outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]"
+            );
         }
 
         return value;

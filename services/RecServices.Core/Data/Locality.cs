@@ -17,7 +17,12 @@ public static class Locality
             return "US-" + value[0];
         }
 
-        if (value.Length >= 3 && char.IsAsciiLetter(value[0]) && char.IsAsciiDigit(value[1]) && char.IsAsciiLetter(value[2]))
+        if (
+            value.Length >= 3
+            && char.IsAsciiLetter(value[0])
+            && char.IsAsciiDigit(value[1])
+            && char.IsAsciiLetter(value[2])
+        )
         {
             return "CA";
         }

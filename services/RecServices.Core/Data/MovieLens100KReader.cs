@@ -12,12 +12,30 @@ public static class MovieLens100KReader
 {
     private static readonly string[] DefaultGenres =
     [
-        "unknown", "Action", "Adventure", "Animation", "Children's", "Comedy", "Crime", "Documentary", "Drama", "Fantasy",
-        "Film-Noir", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western",
+        "unknown",
+        "Action",
+        "Adventure",
+        "Animation",
+        "Children's",
+        "Comedy",
+        "Crime",
+        "Documentary",
+        "Drama",
+        "Fantasy",
+        "Film-Noir",
+        "Horror",
+        "Musical",
+        "Mystery",
+        "Romance",
+        "Sci-Fi",
+        "Thriller",
+        "War",
+        "Western",
     ];
 
     /// <summary>True when <paramref name="folder"/> looks like MovieLens 100K.</summary>
-    public static bool Recognizes(string folder) => File.Exists(Path.Combine(folder, "u.data")) && File.Exists(Path.Combine(folder, "u.item"));
+    public static bool Recognizes(string folder) =>
+        File.Exists(Path.Combine(folder, "u.data")) && File.Exists(Path.Combine(folder, "u.item"));
 
     public static Dataset Read(string folder)
     {
@@ -139,7 +157,15 @@ public static class MovieLens100KReader
             var fields = reader.Split(line, "\t", 4);
             var userId = reader.ParseInt(fields[0], "user id").ToString(CultureInfo.InvariantCulture);
             var itemId = reader.ParseInt(fields[1], "item id").ToString(CultureInfo.InvariantCulture);
-            var (user, item) = builder.ResolveRating(reader, "user", userId, usersKnown ? "u.user" : null, "item", itemId, "u.item");
+            var (user, item) = builder.ResolveRating(
+                reader,
+                "user",
+                userId,
+                usersKnown ? "u.user" : null,
+                "item",
+                itemId,
+                "u.item"
+            );
 
             var rating = reader.ParseRating(fields[2], 1, 5);
             var timestamp = reader.ParseLong(fields[3], "timestamp");
@@ -176,11 +202,17 @@ public static class MovieLens100KReader
             };
             if (actual != expected)
             {
-                throw new DatasetFormatException(Path.Combine(folder, file), 0, $"u.info lists {expected} {parts[1].Trim()} but {actual} were read: the file is truncated");
+                throw new DatasetFormatException(
+                    Path.Combine(folder, file),
+                    0,
+                    $"u.info lists {expected} {parts[1].Trim()} but {actual} were read: the file is truncated"
+                );
             }
         }
     }
 
     private static int? YearOfDate(string date) =>
-        DateTime.TryParseExact(date, "dd-MMM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ? parsed.Year : null;
+        DateTime.TryParseExact(date, "dd-MMM-yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+            ? parsed.Year
+            : null;
 }

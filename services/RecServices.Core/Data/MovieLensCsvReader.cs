@@ -11,7 +11,8 @@ namespace RecServices.Core.Data;
 /// </summary>
 public static class MovieLensCsvReader
 {
-    public static bool Recognizes(string folder) => File.Exists(Path.Combine(folder, "ratings.csv")) && File.Exists(Path.Combine(folder, "movies.csv"));
+    public static bool Recognizes(string folder) =>
+        File.Exists(Path.Combine(folder, "ratings.csv")) && File.Exists(Path.Combine(folder, "movies.csv"));
 
     public static Dataset Read(string folder)
     {
@@ -41,12 +42,27 @@ public static class MovieLensCsvReader
                 var span = line.AsSpan();
                 if (span.Split(parts, ',') != 4)
                 {
-                    throw reader.Error("expected 4 comma-separated fields userId,movieId,rating,timestamp (truncated or malformed line)");
+                    throw reader.Error(
+                        "expected 4 comma-separated fields userId,movieId,rating,timestamp (truncated or malformed line)"
+                    );
                 }
 
-                var (user, item) = builder.ResolveRating(reader, "userId", reader.ParseInt(span[parts[0]], "userId").ToString(CultureInfo.InvariantCulture), null,
-                    "movieId", reader.ParseInt(span[parts[1]], "movieId").ToString(CultureInfo.InvariantCulture), "movies.csv");
-                builder.AddInteraction(user, item, reader.ParseRating(span[parts[2]], 0.5f, 5), reader.ParseLong(span[parts[3]], "timestamp"), InteractionKind.Rated);
+                var (user, item) = builder.ResolveRating(
+                    reader,
+                    "userId",
+                    reader.ParseInt(span[parts[0]], "userId").ToString(CultureInfo.InvariantCulture),
+                    null,
+                    "movieId",
+                    reader.ParseInt(span[parts[1]], "movieId").ToString(CultureInfo.InvariantCulture),
+                    "movies.csv"
+                );
+                builder.AddInteraction(
+                    user,
+                    item,
+                    reader.ParseRating(span[parts[2]], 0.5f, 5),
+                    reader.ParseLong(span[parts[3]], "timestamp"),
+                    InteractionKind.Rated
+                );
             }
         }
 
@@ -55,7 +71,10 @@ public static class MovieLensCsvReader
 
     private static void ExpectHeader(LineReader reader, string header)
     {
-        if (!reader.TryRead(out var line) || !string.Equals(line.Trim().TrimStart('\uFEFF'), header, StringComparison.Ordinal))
+        if (
+            !reader.TryRead(out var line)
+            || !string.Equals(line.Trim().TrimStart('\uFEFF'), header, StringComparison.Ordinal)
+        )
         {
             throw reader.Error($"expected the header '{header}'");
         }
@@ -123,7 +142,9 @@ public static class MovieLensCsvReader
 
         if (fields.Count != expected)
         {
-            throw reader.Error($"expected {expected} comma-separated fields, found {fields.Count} (truncated or malformed line)");
+            throw reader.Error(
+                $"expected {expected} comma-separated fields, found {fields.Count} (truncated or malformed line)"
+            );
         }
     }
 }

@@ -12,7 +12,8 @@ public static class MovieLensDatReader
 {
     private const string Separator = "::";
 
-    public static bool Recognizes(string folder) => File.Exists(Path.Combine(folder, "ratings.dat")) && File.Exists(Path.Combine(folder, "movies.dat"));
+    public static bool Recognizes(string folder) =>
+        File.Exists(Path.Combine(folder, "ratings.dat")) && File.Exists(Path.Combine(folder, "movies.dat"));
 
     public static Dataset Read(string folder)
     {
@@ -41,9 +42,15 @@ public static class MovieLensDatReader
             {
                 var fields = reader.Split(line, Separator, 5);
                 var id = reader.ParseInt(fields[0], "UserID").ToString(CultureInfo.InvariantCulture);
-                var gender = fields[1] is "M" or "F" ? fields[1] : throw reader.Error($"Gender must be M or F, found '{fields[1]}'");
+                var gender = fields[1] is "M" or "F"
+                    ? fields[1]
+                    : throw reader.Error($"Gender must be M or F, found '{fields[1]}'");
                 var age = reader.ParseInt(fields[2], "Age");
-                if (!builder.TryAddUser(new User(id, Locality.FromPostalCode(fields[4]), age, gender, "occupation-" + fields[3].Trim())))
+                if (
+                    !builder.TryAddUser(
+                        new User(id, Locality.FromPostalCode(fields[4]), age, gender, "occupation-" + fields[3].Trim())
+                    )
+                )
                 {
                     throw reader.Error($"duplicate UserID {id}");
                 }
@@ -57,8 +64,22 @@ public static class MovieLensDatReader
                 var fields = reader.Split(line, Separator, 4);
                 var userId = reader.ParseInt(fields[0], "UserID").ToString(CultureInfo.InvariantCulture);
                 var itemId = reader.ParseInt(fields[1], "MovieID").ToString(CultureInfo.InvariantCulture);
-                var (user, item) = builder.ResolveRating(reader, "UserID", userId, usersKnown ? "users.dat" : null, "MovieID", itemId, "movies.dat");
-                builder.AddInteraction(user, item, reader.ParseRating(fields[2], 0.5f, 5), reader.ParseLong(fields[3], "Timestamp"), InteractionKind.Rated);
+                var (user, item) = builder.ResolveRating(
+                    reader,
+                    "UserID",
+                    userId,
+                    usersKnown ? "users.dat" : null,
+                    "MovieID",
+                    itemId,
+                    "movies.dat"
+                );
+                builder.AddInteraction(
+                    user,
+                    item,
+                    reader.ParseRating(fields[2], 0.5f, 5),
+                    reader.ParseLong(fields[3], "Timestamp"),
+                    InteractionKind.Rated
+                );
             }
         }
 

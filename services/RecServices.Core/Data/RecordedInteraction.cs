@@ -9,4 +9,11 @@ namespace RecServices.Core.Data;
 /// <param name="Rating">The stars for <see cref="InteractionKind.Rated"/>; null for the other kinds.</param>
 /// <param name="OccurredAt">When it happened, Unix time in seconds.</param>
 /// <param name="EventId">The caller's event id, or the one the gateway assigned.</param>
-public sealed record RecordedInteraction(string UserId, string ItemId, InteractionKind Kind, float? Rating, long OccurredAt, string EventId);
+public sealed record RecordedInteraction(
+    string UserId,
+    string ItemId,
+    InteractionKind Kind,
+    float? Rating,
+    long OccurredAt,
+    string EventId
+);

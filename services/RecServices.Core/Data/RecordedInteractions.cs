@@ -6,7 +6,10 @@ namespace RecServices.Core.Data;
 /// </summary>
 public static class RecordedInteractions
 {
-    public static (Dataset Dataset, RecordedMerge Merge) AppendTo(Dataset data, IEnumerable<RecordedInteraction> recorded)
+    public static (Dataset Dataset, RecordedMerge Merge) AppendTo(
+        Dataset data,
+        IEnumerable<RecordedInteraction> recorded
+    )
     {
         ArgumentNullException.ThrowIfNull(recorded);
         var users = new List<User>(data.Users);

@@ -31,7 +31,13 @@ public static class SplitFileReader
                 throw reader.Error($"item {fields[1]} is not in the dataset");
             }
 
-            rows.Add(user, item, reader.ParseRating(fields[2], 0, 10), reader.ParseLong(fields[3], "timestamp"), InteractionKind.Rated);
+            rows.Add(
+                user,
+                item,
+                reader.ParseRating(fields[2], 0, 10),
+                reader.ParseLong(fields[3], "timestamp"),
+                InteractionKind.Rated
+            );
         }
 
         return rows;

@@ -15,13 +15,48 @@ public static class SyntheticDataset
 {
     private static readonly string[] GenreNames =
     [
-        "Action", "Adventure", "Animation", "Comedy", "Crime", "Documentary", "Drama", "Family", "Fantasy", "Horror",
-        "Music", "Mystery", "Romance", "Sci-Fi", "Thriller", "War", "Western", "Sport",
+        "Action",
+        "Adventure",
+        "Animation",
+        "Comedy",
+        "Crime",
+        "Documentary",
+        "Drama",
+        "Family",
+        "Fantasy",
+        "Horror",
+        "Music",
+        "Mystery",
+        "Romance",
+        "Sci-Fi",
+        "Thriller",
+        "War",
+        "Western",
+        "Sport",
     ];
 
     private static readonly string[] CountryCodes =
     [
-        "US", "GB", "DE", "FR", "BR", "IN", "JP", "MX", "ES", "IT", "CA", "KR", "AU", "NL", "SE", "PL", "TR", "AR", "ZA", "NG",
+        "US",
+        "GB",
+        "DE",
+        "FR",
+        "BR",
+        "IN",
+        "JP",
+        "MX",
+        "ES",
+        "IT",
+        "CA",
+        "KR",
+        "AU",
+        "NL",
+        "SE",
+        "PL",
+        "TR",
+        "AR",
+        "ZA",
+        "NG",
     ];
 
     private static readonly long Start = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
@@ -30,18 +65,26 @@ public static class SyntheticDataset
     {
         options.Validate();
         var rng = new Random(options.Seed); // one stream, drawn in this order: catalog, country tastes, activity, users
-        var genres = Enumerable.Range(0, options.Genres)
-            .Select(g => g < GenreNames.Length ? GenreNames[g] : "Genre" + g.ToString(CultureInfo.InvariantCulture)).ToArray();
-        var countries = Enumerable.Range(0, options.Countries)
-            .Select(c => c < CountryCodes.Length ? CountryCodes[c] : "C" + c.ToString("000", CultureInfo.InvariantCulture)).ToArray();
+        var genres = Enumerable
+            .Range(0, options.Genres)
+            .Select(g => g < GenreNames.Length ? GenreNames[g] : "Genre" + g.ToString(CultureInfo.InvariantCulture))
+            .ToArray();
+        var countries = Enumerable
+            .Range(0, options.Countries)
+            .Select(c =>
+                c < CountryCodes.Length ? CountryCodes[c] : "C" + c.ToString("000", CultureInfo.InvariantCulture)
+            )
+            .ToArray();
 
         var catalog = Catalog(options, rng, genres);
         var countryTaste = CountryTastes(options, rng);
         var activity = Activities(options, rng);
         var (users, table) = UsersAndInteractions(options, rng, countries, catalog, countryTaste, activity);
 
-        var name = string.Create(CultureInfo.InvariantCulture,
-            $"synthetic(seed={options.Seed},users={options.Users},items={options.Items},interactions={options.Interactions})");
+        var name = string.Create(
+            CultureInfo.InvariantCulture,
+            $"synthetic(seed={options.Seed},users={options.Users},items={options.Items},interactions={options.Interactions})"
+        );
         return new Dataset(name, genres, catalog.Items, users, table);
     }
 
@@ -128,15 +171,25 @@ public static class SyntheticDataset
     /// with two or three clusters of their own, and draws as many distinct items as the activity says, in time order.
     /// </summary>
     private static (User[] Users, InteractionTable Table) UsersAndInteractions(
-        SyntheticOptions options, Random rng, string[] countries, SyntheticCatalog catalog, double[][] countryTaste, double[] activity)
+        SyntheticOptions options,
+        Random rng,
+        string[] countries,
+        SyntheticCatalog catalog,
+        double[][] countryTaste,
+        double[] activity
+    )
     {
         var clusterSamplers = BuildClusterSamplers(options, catalog.ItemCluster, catalog.Popularity);
         var globalSampler = new WeightedSampler(Enumerable.Range(0, options.Items).ToArray(), catalog.Popularity);
-        var countrySampler = new WeightedSampler(Enumerable.Range(0, options.Countries).ToArray(),
-            Enumerable.Range(0, options.Countries).Select(c => 1.0 / (c + 1)).ToArray());
+        var countrySampler = new WeightedSampler(
+            Enumerable.Range(0, options.Countries).ToArray(),
+            Enumerable.Range(0, options.Countries).Select(c => 1.0 / (c + 1)).ToArray()
+        );
         var scale = options.Interactions / activity.Sum();
         var users = new User[options.Users];
-        var table = new InteractionTable((int)Math.Min(int.MaxValue, options.Interactions + (options.Interactions / 20) + 16));
+        var table = new InteractionTable(
+            (int)Math.Min(int.MaxValue, options.Interactions + (options.Interactions / 20) + 16)
+        );
         var seen = new HashSet<int>();
         var mix = new double[options.Clusters];
         var clusterIds = Enumerable.Range(0, options.Clusters).ToArray();
@@ -144,7 +197,12 @@ public static class SyntheticDataset
         {
             var country = countrySampler.Sample(rng);
             var gender = rng.NextDouble() < 0.5 ? "M" : "F";
-            users[u] = new User("u" + (u + 1).ToString(CultureInfo.InvariantCulture), countries[country], 16 + rng.Next(60), gender);
+            users[u] = new User(
+                "u" + (u + 1).ToString(CultureInfo.InvariantCulture),
+                countries[country],
+                16 + rng.Next(60),
+                gender
+            );
 
             Array.Clear(mix);
             for (var k = 0; k < options.Clusters; k++)
@@ -180,11 +238,19 @@ public static class SyntheticDataset
     /// An item the user has not drawn yet: from a cluster of the user's mix (or global popularity, the noise); -1
     /// after 8 tries.
     /// </summary>
-    private static int DrawUnseen(Random rng, double noise, WeightedSampler global, WeightedSampler[] clusters, WeightedSampler userClusters, HashSet<int> seen)
+    private static int DrawUnseen(
+        Random rng,
+        double noise,
+        WeightedSampler global,
+        WeightedSampler[] clusters,
+        WeightedSampler userClusters,
+        HashSet<int> seen
+    )
     {
         for (var attempt = 0; attempt < 8; attempt++)
         {
-            var candidate = rng.NextDouble() < noise ? global.Sample(rng) : clusters[userClusters.Sample(rng)].Sample(rng);
+            var candidate =
+                rng.NextDouble() < noise ? global.Sample(rng) : clusters[userClusters.Sample(rng)].Sample(rng);
             if (seen.Add(candidate))
             {
                 return candidate;
@@ -210,7 +276,11 @@ public static class SyntheticDataset
         table.Add(user, item, rating, time, kind);
     }
 
-    private static WeightedSampler[] BuildClusterSamplers(SyntheticOptions options, int[] itemCluster, double[] popularity)
+    private static WeightedSampler[] BuildClusterSamplers(
+        SyntheticOptions options,
+        int[] itemCluster,
+        double[] popularity
+    )
     {
         var members = new List<int>[options.Clusters];
         for (var c = 0; c < options.Clusters; c++)
@@ -223,9 +293,12 @@ public static class SyntheticDataset
             members[itemCluster[i]].Add(i);
         }
 
-        return members.Select(list => list.Count == 0
-                ? new WeightedSampler([0], [1.0])
-                : new WeightedSampler([.. list], list.Select(i => popularity[i]).ToArray()))
+        return members
+            .Select(list =>
+                list.Count == 0
+                    ? new WeightedSampler([0], [1.0])
+                    : new WeightedSampler([.. list], list.Select(i => popularity[i]).ToArray())
+            )
             .ToArray();
     }
 

@@ -27,14 +27,26 @@ public sealed record SyntheticOptions
 
     public void Validate()
     {
-        if (Users < 1 || Items < 10 || Interactions < Users || Genres is < 2 or > 64 || Countries is < 1 or > 200 || Clusters < 2 || Clusters > Items)
+        if (
+            Users < 1
+            || Items < 10
+            || Interactions < Users
+            || Genres is < 2 or > 64
+            || Countries is < 1 or > 200
+            || Clusters < 2
+            || Clusters > Items
+        )
         {
-            throw new ArgumentException($"invalid synthetic sizes: {this}. Need users >= 1, items >= 10, interactions >= users, 2..64 genres, 1..200 countries, 2..items clusters");
+            throw new ArgumentException(
+                $"invalid synthetic sizes: {this}. Need users >= 1, items >= 10, interactions >= users, 2..64 genres, 1..200 countries, 2..items clusters"
+            );
         }
 
         if (Interactions > 200L * Items || Interactions > 100_000_000)
         {
-            throw new ArgumentException($"too many interactions ({Interactions}) for {Items} items: at most 200 per item and 100M in all");
+            throw new ArgumentException(
+                $"too many interactions ({Interactions}) for {Items} items: at most 200 per item and 100M in all"
+            );
         }
     }
 }

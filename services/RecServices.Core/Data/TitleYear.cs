@@ -9,8 +9,13 @@ public static class TitleYear
     public static int? Parse(string title)
     {
         var span = title.AsSpan().TrimEnd();
-        if (span.Length >= 6 && span[^1] == ')' && span[^6] == '(' &&
-            int.TryParse(span[^5..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is > 1800 and < 2200)
+        if (
+            span.Length >= 6
+            && span[^1] == ')'
+            && span[^6] == '('
+            && int.TryParse(span[^5..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            && year is > 1800 and < 2200
+        )
         {
             return year;
         }

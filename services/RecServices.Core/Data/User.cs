@@ -6,4 +6,10 @@ namespace RecServices.Core.Data;
 /// <param name="Age">Age in years, when known.</param>
 /// <param name="Gender">"M", "F" or null.</param>
 /// <param name="Occupation">Free-text occupation, when known.</param>
-public sealed record User(string Id, string? Country, int? Age = null, string? Gender = null, string? Occupation = null);
+public sealed record User(
+    string Id,
+    string? Country,
+    int? Age = null,
+    string? Gender = null,
+    string? Occupation = null
+);

@@ -45,13 +45,14 @@ public sealed class MetricAccumulator
     /// <summary>
     /// The means keyed "ndcg@k", "recall@k", "precision@k", "map@k", plus "users" and "covered_items".
     /// </summary>
-    public IReadOnlyDictionary<string, double> ToDictionary() => new SortedDictionary<string, double>(StringComparer.Ordinal)
-    {
-        [$"ndcg@{_k}"] = Ndcg,
-        [$"recall@{_k}"] = Recall,
-        [$"precision@{_k}"] = Precision,
-        [$"map@{_k}"] = Map,
-        ["users"] = Users,
-        ["covered_items"] = CoveredItems,
-    };
+    public IReadOnlyDictionary<string, double> ToDictionary() =>
+        new SortedDictionary<string, double>(StringComparer.Ordinal)
+        {
+            [$"ndcg@{_k}"] = Ndcg,
+            [$"recall@{_k}"] = Recall,
+            [$"precision@{_k}"] = Precision,
+            [$"map@{_k}"] = Map,
+            ["users"] = Users,
+            ["covered_items"] = CoveredItems,
+        };
 }

@@ -9,11 +9,20 @@ namespace RecServices.Core.Evaluation;
 /// </summary>
 public static class StratifiedSplit
 {
-    public static (InteractionTable Train, InteractionTable Test) ByItem(InteractionTable rows, int itemCount, double trainFraction, int seed)
+    public static (InteractionTable Train, InteractionTable Test) ByItem(
+        InteractionTable rows,
+        int itemCount,
+        double trainFraction,
+        int seed
+    )
     {
         if (trainFraction is <= 0 or >= 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(trainFraction), trainFraction, "the train fraction must lie strictly between 0 and 1");
+            throw new ArgumentOutOfRangeException(
+                nameof(trainFraction),
+                trainFraction,
+                "the train fraction must lie strictly between 0 and 1"
+            );
         }
 
         var rng = new Random(seed);

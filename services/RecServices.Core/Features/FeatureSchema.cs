@@ -45,12 +45,20 @@ public sealed record FeatureSchema
     public const string GenreAffinityPrefix = "genre_affinity:";
 
     /// <summary>The user features that follow the optional genre affinities, in order.</summary>
-    public static readonly IReadOnlyList<string> ProfileFeatureNames = ["log_history_length", "age", "age_missing", "gender_m", "gender_f"];
+    public static readonly IReadOnlyList<string> ProfileFeatureNames =
+    [
+        "log_history_length",
+        "age",
+        "age_missing",
+        "gender_m",
+        "gender_f",
+    ];
 
     /// <summary>
     /// Whether the user tower reads per-genre affinities (the first <see cref="GenreCount"/> user features).
     /// </summary>
-    public bool HasGenreAffinity => UserFeatureNames.Count > 0 && UserFeatureNames[0].StartsWith(GenreAffinityPrefix, StringComparison.Ordinal);
+    public bool HasGenreAffinity =>
+        UserFeatureNames.Count > 0 && UserFeatureNames[0].StartsWith(GenreAffinityPrefix, StringComparison.Ordinal);
 
     public static IReadOnlyList<string> UserFeatureNamesFor(IReadOnlyList<string> genres, bool genreAffinity = true) =>
         genreAffinity ? [.. genres.Select(g => GenreAffinityPrefix + g), .. ProfileFeatureNames] : ProfileFeatureNames;

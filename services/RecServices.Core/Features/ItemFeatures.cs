@@ -30,7 +30,10 @@ public sealed class ItemFeatures
     public ReadOnlySpan<float> Row(int item) => Values.AsSpan(item * Width, Width);
 
     /// <summary>Fits the standardisers on <paramref name="train"/> and returns them with the features.</summary>
-    public static (ItemFeatures Features, Standardizer Year, Standardizer Popularity, Standardizer Rating) Build(Dataset dataset, InteractionTable train)
+    public static (ItemFeatures Features, Standardizer Year, Standardizer Popularity, Standardizer Rating) Build(
+        Dataset dataset,
+        InteractionTable train
+    )
     {
         var n = dataset.Items.Count;
         var counts = new int[n];
@@ -58,13 +61,22 @@ public sealed class ItemFeatures
             meanRating[i] = (ratingSum[i] + (RatingPrior * globalMean)) / (ratingCount[i] + RatingPrior);
         }
 
-        var year = Standardizer.Fit(dataset.Items.Where(item => item.Year.HasValue).Select(item => (double)item.Year!.Value));
+        var year = Standardizer.Fit(
+            dataset.Items.Where(item => item.Year.HasValue).Select(item => (double)item.Year!.Value)
+        );
         var popularity = Standardizer.Fit(counts.Select(c => Math.Log(1 + c)));
         var rating = Standardizer.Fit(meanRating);
         return (Compute(dataset, counts, meanRating, year, popularity, rating), year, popularity, rating);
     }
 
-    private static ItemFeatures Compute(Dataset dataset, int[] counts, double[] meanRating, Standardizer year, Standardizer popularity, Standardizer rating)
+    private static ItemFeatures Compute(
+        Dataset dataset,
+        int[] counts,
+        double[] meanRating,
+        Standardizer year,
+        Standardizer popularity,
+        Standardizer rating
+    )
     {
         var genres = dataset.Genres.Count;
         var width = genres + 4;

@@ -7,7 +7,8 @@ public sealed record Standardizer(double Mean, double Std)
 
     public static Standardizer Fit(IEnumerable<double> values)
     {
-        double sum = 0, sumSq = 0;
+        double sum = 0,
+            sumSq = 0;
         long n = 0;
         foreach (var v in values)
         {

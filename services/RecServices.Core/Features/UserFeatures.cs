@@ -18,11 +18,14 @@ public sealed class UserFeatures
         _itemGenres = itemGenres;
         _affinity = schema.HasGenreAffinity;
         var leading = _affinity ? schema.GenreCount : 0;
-        if (schema.UserFeatureNames.Count != leading + FeatureSchema.ProfileFeatureNames.Count
-            || !schema.UserFeatureNames.Skip(leading).SequenceEqual(FeatureSchema.ProfileFeatureNames))
+        if (
+            schema.UserFeatureNames.Count != leading + FeatureSchema.ProfileFeatureNames.Count
+            || !schema.UserFeatureNames.Skip(leading).SequenceEqual(FeatureSchema.ProfileFeatureNames)
+        )
         {
             throw new ArgumentException(
-                $"unknown user feature layout [{string.Join(", ", schema.UserFeatureNames)}]; this build reads {(_affinity ? $"{schema.GenreCount} genre affinities then " : string.Empty)}[{string.Join(", ", FeatureSchema.ProfileFeatureNames)}]");
+                $"unknown user feature layout [{string.Join(", ", schema.UserFeatureNames)}]; this build reads {(_affinity ? $"{schema.GenreCount} genre affinities then " : string.Empty)}[{string.Join(", ", FeatureSchema.ProfileFeatureNames)}]"
+            );
         }
     }
 
@@ -34,7 +37,14 @@ public sealed class UserFeatures
     /// Fills one row of the three user tower inputs. <paramref name="history"/> is in time order (oldest
     /// first); the last <see cref="HistoryLength"/> entries are used. Age and gender may be unknown.
     /// </summary>
-    public void Fill(ReadOnlySpan<int> history, int? age, string? gender, Span<long> historyItems, Span<float> historyWeights, Span<float> features)
+    public void Fill(
+        ReadOnlySpan<int> history,
+        int? age,
+        string? gender,
+        Span<long> historyItems,
+        Span<float> historyWeights,
+        Span<float> features
+    )
     {
         if (historyItems.Length != HistoryLength || historyWeights.Length != HistoryLength || features.Length != Width)
         {

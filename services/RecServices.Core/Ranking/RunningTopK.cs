@@ -48,7 +48,8 @@ public static class RunningTopK
     /// <summary>
     /// The worst score kept, or negative infinity while the heap is not full (anything better may enter).
     /// </summary>
-    public static float Threshold(ReadOnlySpan<float> scores, int size, int capacity) => size < capacity ? float.NegativeInfinity : scores[0];
+    public static float Threshold(ReadOnlySpan<float> scores, int size, int capacity) =>
+        size < capacity ? float.NegativeInfinity : scores[0];
 
     /// <summary>Sorts the heap's <paramref name="size"/> entries in place, best first.</summary>
     public static void Sort(Span<int> ids, Span<float> scores, int size)

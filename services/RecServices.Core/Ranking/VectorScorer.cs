@@ -16,7 +16,12 @@ public static class VectorScorer
     }
 
     /// <summary>scores[j] = user · items[candidates[j]].</summary>
-    public static void ScoreCandidates(ReadOnlySpan<float> user, ReadOnlySpan<float> items, ReadOnlySpan<int> candidates, Span<float> scores)
+    public static void ScoreCandidates(
+        ReadOnlySpan<float> user,
+        ReadOnlySpan<float> items,
+        ReadOnlySpan<int> candidates,
+        Span<float> scores
+    )
     {
         var d = user.Length;
         for (var j = 0; j < candidates.Length; j++)

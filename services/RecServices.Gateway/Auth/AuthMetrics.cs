@@ -16,7 +16,10 @@ public sealed class AuthMetrics
     private readonly Counter<long> _refused;
 
     public AuthMetrics(IMeterFactory meters) =>
-        _refused = meters.Create(RecsTelemetry.MeterName).CreateCounter<long>(RefusedCalls, "{call}", "Calls refused for their bearer token before the method ran");
+        _refused = meters
+            .Create(RecsTelemetry.MeterName)
+            .CreateCounter<long>(RefusedCalls, "{call}", "Calls refused for their bearer token before the method ran");
 
-    public void Refused(StatusCode status) => _refused.Add(1, new TagList { { RecsTelemetry.RpcResponseStatusCode, RpcMetrics.StatusName(status) } });
+    public void Refused(StatusCode status) =>
+        _refused.Add(1, new TagList { { RecsTelemetry.RpcResponseStatusCode, RpcMetrics.StatusName(status) } });
 }

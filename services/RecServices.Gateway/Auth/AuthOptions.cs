@@ -68,7 +68,10 @@ public sealed class AuthOptions
         {
             yield return "Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public keys) and Authority (an OpenID Connect issuer URL)";
         }
-        else if (!string.IsNullOrWhiteSpace(Authority) && !(Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
+        else if (
+            !string.IsNullOrWhiteSpace(Authority)
+            && !(Uri.TryCreate(Authority, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+        )
         {
             yield return $"Recs:Auth:Authority '{Authority}' must be an https URL, e.g. https://login.example.com/";
         }
@@ -78,7 +81,15 @@ public sealed class AuthOptions
             yield return "Recs:Auth:ClockSkewSeconds must be between 0 and 600";
         }
 
-        foreach (var (name, value) in new[] { ("ReadScope", ReadScope), ("WriteScope", WriteScope), ("AnyUserScope", AnyUserScope), ("UserClaim", UserClaim) })
+        foreach (
+            var (name, value) in new[]
+            {
+                ("ReadScope", ReadScope),
+                ("WriteScope", WriteScope),
+                ("AnyUserScope", AnyUserScope),
+                ("UserClaim", UserClaim),
+            }
+        )
         {
             if (string.IsNullOrWhiteSpace(value) || value.Any(char.IsWhiteSpace))
             {

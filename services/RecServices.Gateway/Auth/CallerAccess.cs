@@ -28,14 +28,22 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
         var subject = user.FindFirst(_auth.UserClaim)?.Value;
         if (subject is null)
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"the token names no user (claim '{_auth.UserClaim}') and lacks scope '{_auth.AnyUserScope}': ask the issuer for a token of the user, or with that scope for a service"));
+            throw new RpcException(
+                new Status(
+                    StatusCode.PermissionDenied,
+                    $"the token names no user (claim '{_auth.UserClaim}') and lacks scope '{_auth.AnyUserScope}': ask the issuer for a token of the user, or with that scope for a service"
+                )
+            );
         }
 
         if (!string.Equals(subject, userId, StringComparison.Ordinal))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"the token acts for one user (its '{_auth.UserClaim}' claim) and user_id names another: send that user's id, or use a token with scope '{_auth.AnyUserScope}'"));
+            throw new RpcException(
+                new Status(
+                    StatusCode.PermissionDenied,
+                    $"the token acts for one user (its '{_auth.UserClaim}' claim) and user_id names another: send that user's id, or use a token with scope '{_auth.AnyUserScope}'"
+                )
+            );
         }
     }
 }

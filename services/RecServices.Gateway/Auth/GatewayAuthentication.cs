@@ -18,11 +18,12 @@ public static class GatewayAuthentication
     /// The scope each GatewayService method needs; a method missing here stops the start (none is open by
     /// accident).
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Scopes(AuthOptions auth) => new Dictionary<string, string>
-    {
-        [nameof(GatewayService.GatewayServiceBase.Recommend)] = auth.ReadScope,
-        [nameof(GatewayService.GatewayServiceBase.RecordInteraction)] = auth.WriteScope,
-    };
+    public static IReadOnlyDictionary<string, string> Scopes(AuthOptions auth) =>
+        new Dictionary<string, string>
+        {
+            [nameof(GatewayService.GatewayServiceBase.Recommend)] = auth.ReadScope,
+            [nameof(GatewayService.GatewayServiceBase.RecordInteraction)] = auth.WriteScope,
+        };
 
     /// <summary>
     /// Adds bearer-token validation and one policy per scope when <see cref="AuthOptions.Enabled"/>; the caller
@@ -43,39 +44,48 @@ public static class GatewayAuthentication
             services.AddSingleton(sp =>
             {
                 var time = sp.GetRequiredService<TimeProvider>();
-                var log = new FailureLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SigningKeys)), "the signing keys file " + auth.SigningKeysPath,
-                    "tokens are checked against the keys read before", time);
+                var log = new FailureLog(
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SigningKeys)),
+                    "the signing keys file " + auth.SigningKeysPath,
+                    "tokens are checked against the keys read before",
+                    time
+                );
                 return SigningKeys.Open(auth.SigningKeysPath, log.Report, time);
             });
         }
 
         services.AddSingleton<AuthMetrics>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, GrpcAuthorizationResults>();
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
-        {
-            jwt.MapInboundClaims = false; // claims keep their JWT names: sub, scope, scp
-            if (auth.Authority.Length > 0)
+        services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
             {
-                jwt.Authority = auth.Authority;
-            }
+                jwt.MapInboundClaims = false; // claims keep their JWT names: sub, scope, scp
+                if (auth.Authority.Length > 0)
+                {
+                    jwt.Authority = auth.Authority;
+                }
 
-            jwt.TokenValidationParameters = new TokenValidationParameters
-            {
-                ValidIssuer = auth.Issuer,
-                ValidAudience = auth.Audience,
-                ValidateIssuer = true,
-                ValidateAudience = true,
-                ValidateLifetime = true,
-                RequireExpirationTime = true,
-                RequireSignedTokens = true,
-                ClockSkew = TimeSpan.FromSeconds(auth.ClockSkewSeconds),
-                NameClaimType = auth.UserClaim,
-            };
-        });
+                jwt.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = auth.Issuer,
+                    ValidAudience = auth.Audience,
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = TimeSpan.FromSeconds(auth.ClockSkewSeconds),
+                    NameClaimType = auth.UserClaim,
+                };
+            });
         if (auth.SigningKeysPath.Length > 0)
         {
-            services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<WatchedFiles<IReadOnlyList<SecurityKey>>>((jwt, keys) =>
-                jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current);
+            services
+                .AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+                .Configure<WatchedFiles<IReadOnlyList<SecurityKey>>>(
+                    (jwt, keys) => jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current
+                );
         }
 
         services.AddAuthorization(authorization =>
@@ -91,7 +101,10 @@ public static class GatewayAuthentication
     /// <summary>
     /// Puts each GatewayService method behind its scope's policy (nothing when authentication is off).
     /// </summary>
-    public static GrpcServiceEndpointConventionBuilder RequireScopes(this GrpcServiceEndpointConventionBuilder endpoints, GatewayOptions options)
+    public static GrpcServiceEndpointConventionBuilder RequireScopes(
+        this GrpcServiceEndpointConventionBuilder endpoints,
+        GatewayOptions options
+    )
     {
         var auth = options.Auth;
         if (!auth.Enabled)
@@ -102,12 +115,17 @@ public static class GatewayAuthentication
         var scopes = Scopes(auth);
         foreach (var method in GatewayService.Descriptor.Methods.Where(m => !scopes.ContainsKey(m.Name)))
         {
-            throw new InvalidOperationException($"GatewayService.{method.Name} has no scope in GatewayAuthentication.Scopes: add one before serving it with authentication on");
+            throw new InvalidOperationException(
+                $"GatewayService.{method.Name} has no scope in GatewayAuthentication.Scopes: add one before serving it with authentication on"
+            );
         }
 
         endpoints.Add(endpoint =>
         {
-            if (endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc && scopes.TryGetValue(grpc.Method.Name, out var scope))
+            if (
+                endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc
+                && scopes.TryGetValue(grpc.Method.Name, out var scope)
+            )
             {
                 endpoint.Metadata.Add(new AuthorizeAttribute(scope));
             }

@@ -13,7 +13,10 @@ public sealed class ScopeRequirement(string scope) : AuthorizationHandler<ScopeR
 
     /// <summary>Whether <paramref name="user"/>'s token grants <paramref name="scope"/>.</summary>
     public static bool Grants(ClaimsPrincipal user, string scope) =>
-        user.Claims.Any(c => c.Type is "scope" or "scp" && c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
+        user.Claims.Any(c =>
+            c.Type is "scope" or "scp"
+            && c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal)
+        );
 
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {

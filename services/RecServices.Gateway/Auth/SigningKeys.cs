@@ -19,8 +19,11 @@ public static class SigningKeys
     /// <summary>
     /// Reads the file now (throws <see cref="InvalidDataException"/> naming the file and line) and watches it.
     /// </summary>
-    public static WatchedFiles<IReadOnlyList<SecurityKey>> Open(string path, Action<string?> problem, TimeProvider time) =>
-        new([path], () => Read(path), problem, time);
+    public static WatchedFiles<IReadOnlyList<SecurityKey>> Open(
+        string path,
+        Action<string?> problem,
+        TimeProvider time
+    ) => new([path], () => Read(path), problem, time);
 
     /// <summary>
     /// Every key in the file; an error naming the file and the line of the first block that does not read.
@@ -38,7 +41,11 @@ public static class SigningKeys
         }
 
         var keys = text.TrimStart().StartsWith('{') ? FromJwks(path, text) : FromPem(path, text);
-        return keys.Count > 0 ? keys : throw new InvalidDataException($"{path}: no signing key in it (expected PEM blocks 'PUBLIC KEY' or 'CERTIFICATE', or a JSON Web Key Set)");
+        return keys.Count > 0
+            ? keys
+            : throw new InvalidDataException(
+                $"{path}: no signing key in it (expected PEM blocks 'PUBLIC KEY' or 'CERTIFICATE', or a JSON Web Key Set)"
+            );
     }
 
     private static List<SecurityKey> FromPem(string path, string text)
@@ -53,16 +60,23 @@ public static class SigningKeys
             var der = Convert.FromBase64String(rest.Span[fields.Base64Data].ToString());
             try
             {
-                keys.Add(label switch
-                {
-                    "PUBLIC KEY" => PublicKey(der),
-                    "CERTIFICATE" => new X509SecurityKey(X509CertificateLoader.LoadCertificate(der)),
-                    _ => throw new InvalidDataException($"a '{label}' block; only PUBLIC KEY and CERTIFICATE blocks belong here (never a private key)"),
-                });
+                keys.Add(
+                    label switch
+                    {
+                        "PUBLIC KEY" => PublicKey(der),
+                        "CERTIFICATE" => new X509SecurityKey(X509CertificateLoader.LoadCertificate(der)),
+                        _ => throw new InvalidDataException(
+                            $"a '{label}' block; only PUBLIC KEY and CERTIFICATE blocks belong here (never a private key)"
+                        ),
+                    }
+                );
             }
             catch (Exception e) when (e is CryptographicException or InvalidDataException)
             {
-                throw new InvalidDataException($"{path}, line {line}: the block does not hold a public key: {e.Message}", e);
+                throw new InvalidDataException(
+                    $"{path}, line {line}: the block does not hold a public key: {e.Message}",
+                    e
+                );
             }
 
             offset += fields.Location.End.Value;
@@ -72,7 +86,9 @@ public static class SigningKeys
         if (keys.Count == 0 && text.Contains("-----BEGIN", StringComparison.Ordinal))
         {
             var line = 1 + text.AsSpan(0, text.IndexOf("-----BEGIN", StringComparison.Ordinal)).Count('\n');
-            throw new InvalidDataException($"{path}, line {line}: a PEM block that does not parse (its BEGIN and END lines must match and hold base64)");
+            throw new InvalidDataException(
+                $"{path}, line {line}: a PEM block that does not parse (its BEGIN and END lines must match and hold base64)"
+            );
         }
 
         return keys;

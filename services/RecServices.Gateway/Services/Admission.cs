@@ -32,13 +32,21 @@ public sealed partial class Admission(IOptions<GatewayOptions> options, ILogger<
                 LogShedding(logger, shed, _limit);
             }
 
-            throw new RpcException(new Status(StatusCode.ResourceExhausted, $"the gateway is at its limit of {_limit} calls in flight; retry after a short, jittered backoff"));
+            throw new RpcException(
+                new Status(
+                    StatusCode.ResourceExhausted,
+                    $"the gateway is at its limit of {_limit} calls in flight; retry after a short, jittered backoff"
+                )
+            );
         }
 
         return new Slot(this);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shed {Count} call(s) past Recs:MaxConcurrentCalls ({Limit}) since the last such line (logged at most once a minute)")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Shed {Count} call(s) past Recs:MaxConcurrentCalls ({Limit}) since the last such line (logged at most once a minute)"
+    )]
     private static partial void LogShedding(ILogger logger, long count, int limit);
 
     /// <summary>One admitted call; disposing it frees its place.</summary>

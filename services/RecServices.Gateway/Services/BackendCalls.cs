@@ -16,8 +16,10 @@ internal static class BackendCalls
     /// the version trailer).
     /// </summary>
     public static string? ServedInstead(RpcException e, string asked, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && e.StatusCode == StatusCode.FailedPrecondition
-            && e.Trailers.GetValue(BundleVersions.Trailer) is { Length: > 0 } served && served != asked
+        !cancellationToken.IsCancellationRequested
+        && e.StatusCode == StatusCode.FailedPrecondition
+        && e.Trailers.GetValue(BundleVersions.Trailer) is { Length: > 0 } served
+        && served != asked
             ? served
             : null;
 
@@ -25,10 +27,23 @@ internal static class BackendCalls
     /// A failure of the dependency, not of our caller: the caller's cancellation or expired deadline must propagate
     /// (the outgoing call may see it a moment before the caller's token does), and is neither logged nor counted.
     /// </summary>
-    public static bool DependencyFailed(RpcException e, DateTime deadline, DateTime callerDeadline, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && DateTime.UtcNow < callerDeadline
+    public static bool DependencyFailed(
+        RpcException e,
+        DateTime deadline,
+        DateTime callerDeadline,
+        CancellationToken cancellationToken
+    ) =>
+        !cancellationToken.IsCancellationRequested
+        && DateTime.UtcNow < callerDeadline
         && !(e.StatusCode == StatusCode.DeadlineExceeded && deadline >= callerDeadline) // the call had the caller's deadline: the backend saw it pass first
-        && e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
-            or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Aborted or StatusCode.Cancelled or StatusCode.Unimplemented
-            or StatusCode.FailedPrecondition;
+        && e.StatusCode
+            is StatusCode.Unavailable
+                or StatusCode.DeadlineExceeded
+                or StatusCode.Internal
+                or StatusCode.Unknown
+                or StatusCode.ResourceExhausted
+                or StatusCode.Aborted
+                or StatusCode.Cancelled
+                or StatusCode.Unimplemented
+                or StatusCode.FailedPrecondition;
 }

@@ -8,10 +8,20 @@ namespace RecServices.Gateway.Services;
 /// again later) and its failure log (one Warning when it starts failing, a reminder while it keeps failing, one
 /// Information when it answers again). Every call's outcome goes to both, here.
 /// </summary>
-public sealed class BackendHealth(ILogger logger, string name, string consequence, GatewayOptions options, TimeProvider time)
+public sealed class BackendHealth(
+    ILogger logger,
+    string name,
+    string consequence,
+    GatewayOptions options,
+    TimeProvider time
+)
 {
     private readonly FailureLog _log = new(logger, name, consequence, time);
-    private readonly Breaker _breaker = new(options.BreakerFailures, TimeSpan.FromMilliseconds(options.BreakerOpenMs), time);
+    private readonly Breaker _breaker = new(
+        options.BreakerFailures,
+        TimeSpan.FromMilliseconds(options.BreakerOpenMs),
+        time
+    );
 
     /// <summary>Whether to call the backend now (false while its breaker is open, between probes).</summary>
     public bool Allow() => _breaker.Allow();

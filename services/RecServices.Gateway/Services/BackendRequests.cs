@@ -18,11 +18,22 @@ public static class BackendRequests
     /// Retrieval's request: the context's recent items and top genres, the country, every history item excluded; as
     /// indexes when <paramref name="bundleVersion"/> is <paramref name="bundle"/>'s own version.
     /// </summary>
-    public static GetCandidatesRequest Candidates(Bundle bundle, UserContext context, ReadOnlySpan<int> history, int? age, string? gender, int candidateCount, string bundleVersion)
+    public static GetCandidatesRequest Candidates(
+        Bundle bundle,
+        UserContext context,
+        ReadOnlySpan<int> history,
+        int? age,
+        string? gender,
+        int candidateCount,
+        string bundleVersion
+    )
     {
         var request = new GetCandidatesRequest
         {
-            Country = context.Country ?? string.Empty, MaxCandidateCount = candidateCount, Age = age ?? 0, Gender = gender ?? string.Empty,
+            Country = context.Country ?? string.Empty,
+            MaxCandidateCount = candidateCount,
+            Age = age ?? 0,
+            Gender = gender ?? string.Empty,
             BundleVersion = bundleVersion,
         };
         request.TopGenres.AddRange(context.TopGenres);
@@ -48,9 +59,23 @@ public static class BackendRequests
     /// Ranking's request: the history, the filtered candidates, how many to send back and the version retrieval
     /// answered with; as indexes when that is <paramref name="bundle"/>'s own version.
     /// </summary>
-    public static RankCandidatesRequest Rank(Bundle bundle, ReadOnlySpan<int> history, IReadOnlyList<int> candidates, int? age, string? gender, int topCount, string bundleVersion)
+    public static RankCandidatesRequest Rank(
+        Bundle bundle,
+        ReadOnlySpan<int> history,
+        IReadOnlyList<int> candidates,
+        int? age,
+        string? gender,
+        int topCount,
+        string bundleVersion
+    )
     {
-        var request = new RankCandidatesRequest { Age = age ?? 0, Gender = gender ?? string.Empty, TopCount = topCount, BundleVersion = bundleVersion };
+        var request = new RankCandidatesRequest
+        {
+            Age = age ?? 0,
+            Gender = gender ?? string.Empty,
+            TopCount = topCount,
+            BundleVersion = bundleVersion,
+        };
         if (ByIndex(bundle, bundleVersion))
         {
             request.HistoryItemIndexes.AddRange(history.ToArray());
@@ -71,5 +96,6 @@ public static class BackendRequests
     /// <summary>
     /// Whether calls pinned to <paramref name="bundleVersion"/> can carry <paramref name="bundle"/>'s item indexes.
     /// </summary>
-    public static bool ByIndex(Bundle bundle, string bundleVersion) => bundleVersion.Length > 0 && bundleVersion == bundle.Manifest.Version;
+    public static bool ByIndex(Bundle bundle, string bundleVersion) =>
+        bundleVersion.Length > 0 && bundleVersion == bundle.Manifest.Version;
 }

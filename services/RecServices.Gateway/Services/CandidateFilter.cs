@@ -16,7 +16,13 @@ public static class CandidateFilter
     /// <paramref name="catalog"/>) and <paramref name="positions"/>: by index when the answer holds item indexes (the
     /// caller pinned it to <paramref name="catalog"/>'s version), otherwise by looking each id up.
     /// </summary>
-    public static void Apply(GetCandidatesResponse response, ItemCatalog catalog, IReadOnlySet<int> seen, List<int> candidates, Dictionary<int, int> positions)
+    public static void Apply(
+        GetCandidatesResponse response,
+        ItemCatalog catalog,
+        IReadOnlySet<int> seen,
+        List<int> candidates,
+        Dictionary<int, int> positions
+    )
     {
         var count = response.CandidateCount;
         candidates.EnsureCapacity(count);
@@ -52,7 +58,11 @@ public static class CandidateFilter
         var sources = new SourceHit[end - start];
         for (var j = start; j < end; j++)
         {
-            sources[j - start] = new SourceHit(SourceKindWire.FromWire(response.SourceKinds[j]), response.SourceKey(j), response.SourceScores[j]);
+            sources[j - start] = new SourceHit(
+                SourceKindWire.FromWire(response.SourceKinds[j]),
+                response.SourceKey(j),
+                response.SourceScores[j]
+            );
         }
 
         return sources;

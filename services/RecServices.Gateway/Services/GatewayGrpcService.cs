@@ -9,8 +9,14 @@ using RecServices.Users;
 namespace RecServices.Gateway.Services;
 
 /// <summary>The public GatewayService RPCs: validate, call the pipeline or the store, map to the contract.</summary>
-public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStoreHealth storeHealth, Admission admission, CallerAccess callers, IOptions<GatewayOptions> options, TimeProvider timeProvider)
-    : GatewayService.GatewayServiceBase
+public sealed class GatewayGrpcService(
+    RecommendationPipeline pipeline,
+    UserStoreHealth storeHealth,
+    Admission admission,
+    CallerAccess callers,
+    IOptions<GatewayOptions> options,
+    TimeProvider timeProvider
+) : GatewayService.GatewayServiceBase
 {
     /// <summary>
     /// How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item
@@ -18,7 +24,11 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
     /// </summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
-    public override async Task Recommend(RecommendRequest request, IServerStreamWriter<RecommendResponse> responseStream, ServerCallContext context)
+    public override async Task Recommend(
+        RecommendRequest request,
+        IServerStreamWriter<RecommendResponse> responseStream,
+        ServerCallContext context
+    )
     {
         var o = options.Value;
         RequestChecks.Id(request.UserId, "user_id");
@@ -30,7 +40,9 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
         // The ranker sends the whole top-k at once, so the items are written without a flush each and go out
         // together when the list ends (one burst of HTTP/2 frames instead of one write per item).
         responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-        await foreach (var item in pipeline.RecommendAsync(request.UserId, count, context.Deadline, context.CancellationToken))
+        await foreach (
+            var item in pipeline.RecommendAsync(request.UserId, count, context.Deadline, context.CancellationToken)
+        )
         {
             var response = new RecommendResponse
             {
@@ -42,12 +54,22 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
                 DegradedReason = item.DegradedReason,
                 BundleVersion = item.BundleVersion,
             };
-            response.Sources.AddRange(item.Sources.Select(s => new RecommendationSource { Kind = s.KindName, Key = s.Key, Score = s.Score }));
+            response.Sources.AddRange(
+                item.Sources.Select(s => new RecommendationSource
+                {
+                    Kind = s.KindName,
+                    Key = s.Key,
+                    Score = s.Score,
+                })
+            );
             await responseStream.WriteAsync(response, context.CancellationToken);
         }
     }
 
-    public override async Task<RecordInteractionResponse> RecordInteraction(RecordInteractionRequest request, ServerCallContext context)
+    public override async Task<RecordInteractionResponse> RecordInteraction(
+        RecordInteractionRequest request,
+        ServerCallContext context
+    )
     {
         RequestChecks.Id(request.UserId, "user_id");
         callers.EnsureMayActFor(context, request.UserId);
@@ -57,7 +79,9 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
             Contracts.Gateway.V1.InteractionKind.Watched => Core.Data.InteractionKind.Watched,
             Contracts.Gateway.V1.InteractionKind.Purchased => Core.Data.InteractionKind.Purchased,
             Contracts.Gateway.V1.InteractionKind.Rated => Core.Data.InteractionKind.Rated,
-            _ => throw RequestChecks.Invalid("kind must be INTERACTION_KIND_WATCHED, INTERACTION_KIND_PURCHASED or INTERACTION_KIND_RATED"),
+            _ => throw RequestChecks.Invalid(
+                "kind must be INTERACTION_KIND_WATCHED, INTERACTION_KIND_PURCHASED or INTERACTION_KIND_RATED"
+            ),
         };
         float? rating = null;
         if (kind == Core.Data.InteractionKind.Rated)
@@ -82,8 +106,12 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
             occurred = request.OccurredAt.ToDateTimeOffset();
             if (occurred > now + MaxClockSkew)
             {
-                throw RequestChecks.Invalid(string.Create(CultureInfo.InvariantCulture,
-                    $"occurred_at {occurred:O} is more than {MaxClockSkew.TotalMinutes:F0} minutes after the server's clock ({now:O}); send when it happened, in UTC, or leave it unset for the server's clock"));
+                throw RequestChecks.Invalid(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"occurred_at {occurred:O} is more than {MaxClockSkew.TotalMinutes:F0} minutes after the server's clock ({now:O}); send when it happened, in UTC, or leave it unset for the server's clock"
+                    )
+                );
             }
         }
 
@@ -100,7 +128,12 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
         var state = pipeline.State;
         if (!state.Bundle.Catalog.Index.ContainsKey(request.ItemId))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"item_id '{request.ItemId}' is not in the catalog (bundle {state.Bundle.Manifest.Version})"));
+            throw new RpcException(
+                new Status(
+                    StatusCode.NotFound,
+                    $"item_id '{request.ItemId}' is not in the catalog (bundle {state.Bundle.Manifest.Version})"
+                )
+            );
         }
 
         var interaction = new NewInteraction(request.UserId, request.ItemId, kind, rating, occurred, eventId);
@@ -109,12 +142,16 @@ public sealed class GatewayGrpcService(RecommendationPipeline pipeline, UserStor
         try
         {
             // Not the caller's token: once started, a write runs to its end, so that its answer is the store's.
-            result = await storeHealth.CallAsync(() => state.Store.AppendAsync(interaction, CancellationToken.None),
-                "the interaction may or may not be recorded: retry with the same event_id");
+            result = await storeHealth.CallAsync(
+                () => state.Store.AppendAsync(interaction, CancellationToken.None),
+                "the interaction may or may not be recorded: retry with the same event_id"
+            );
         }
         catch (EventIdConflictException e)
         {
-            throw new RpcException(new Status(StatusCode.AlreadyExists, $"{e.Message}; use a new event_id for a new interaction"));
+            throw new RpcException(
+                new Status(StatusCode.AlreadyExists, $"{e.Message}; use a new event_id for a new interaction")
+            );
         }
 
         return new RecordInteractionResponse { HistoryCount = result.HistoryCount, EventId = eventId };

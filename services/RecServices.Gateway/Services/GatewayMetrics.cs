@@ -21,13 +21,28 @@ public sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
-        _filtered = meter.CreateHistogram(FilteredCandidates, "{candidate}", "Candidates per request after filtering seen items",
-            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecsTelemetry.CandidateBuckets });
-        _degraded = meter.CreateCounter<long>(DegradedResponses, "{response}", "Recommend answers served degraded because a dependency failed");
+        _filtered = meter.CreateHistogram(
+            FilteredCandidates,
+            "{candidate}",
+            "Candidates per request after filtering seen items",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = RecsTelemetry.CandidateBuckets }
+        );
+        _degraded = meter.CreateCounter<long>(
+            DegradedResponses,
+            "{response}",
+            "Recommend answers served degraded because a dependency failed"
+        );
     }
 
     public void RecordFiltered(int candidates) => _filtered.Record(candidates);
 
     public void RecordDegraded(string dependency, StatusCode status) =>
-        _degraded.Add(1, new TagList { { RecsTelemetry.Dependency, dependency }, { RecsTelemetry.RpcResponseStatusCode, RpcMetrics.StatusName(status) } });
+        _degraded.Add(
+            1,
+            new TagList
+            {
+                { RecsTelemetry.Dependency, dependency },
+                { RecsTelemetry.RpcResponseStatusCode, RpcMetrics.StatusName(status) },
+            }
+        );
 }

@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
-using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.ServiceDefaults.Tls;
+using RecServices.Serving.Retrieval;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
@@ -30,32 +30,50 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         if (options.BackendTls.Enabled)
         {
-            services.AddSingleton(sp => ClientTls.Create(options.BackendTls, sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClientTls>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton(sp =>
+                ClientTls.Create(
+                    options.BackendTls,
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger<ClientTls>(),
+                    sp.GetRequiredService<TimeProvider>()
+                )
+            );
         }
 
         AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options);
         AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options);
-        services.AddSingleton<IUserStore>(_ => options.UserStore == GatewayOptions.RedisStore
-            ? new RedisUserStore(options.Redis)
-            : new SqliteUserStore(options.UserStorePath));
+        services.AddSingleton<IUserStore>(_ =>
+            options.UserStore == GatewayOptions.RedisStore
+                ? new RedisUserStore(options.Redis)
+                : new SqliteUserStore(options.UserStorePath)
+        );
         services.AddSingleton<UserStoreHealth>();
         // The store is initialised (and seeded, when empty) with the first version served; later versions only swap
         // the catalog and the popular items: a new version never touches the store.
         var storeReady = false;
-        services.AddBundleState(async (sp, directory, cancellationToken) =>
-        {
-            var store = sp.GetRequiredService<IUserStore>();
-            var bundle = Bundle.Load(directory, storeReady ? BundleParts.TopLists : BundleParts.TopLists | BundleParts.Users);
-            if (!storeReady)
+        services.AddBundleState(
+            async (sp, directory, cancellationToken) =>
             {
-                var seeded = await store.InitializeAsync(UserStoreSeed.From(bundle), cancellationToken);
-                await sp.GetRequiredService<UserStoreHealth>().ReportStartAsync(store, seeded ? bundle.Manifest.Version : null, cancellationToken);
-                storeReady = true;
-                bundle = bundle.WithoutUsers();
-            }
+                var store = sp.GetRequiredService<IUserStore>();
+                var bundle = Bundle.Load(
+                    directory,
+                    storeReady ? BundleParts.TopLists : BundleParts.TopLists | BundleParts.Users
+                );
+                if (!storeReady)
+                {
+                    var seeded = await store.InitializeAsync(UserStoreSeed.From(bundle), cancellationToken);
+                    await sp.GetRequiredService<UserStoreHealth>()
+                        .ReportStartAsync(store, seeded ? bundle.Manifest.Version : null, cancellationToken);
+                    storeReady = true;
+                    bundle = bundle.WithoutUsers();
+                }
 
-            return new GatewayState(bundle, new UserContextFactory(bundle.Catalog, RetrievalOptions.Default), store);
-        });
+                return new GatewayState(
+                    bundle,
+                    new UserContextFactory(bundle.Catalog, RetrievalOptions.Default),
+                    store
+                );
+            }
+        );
         services.AddSingleton<RetrievalBackend>();
         services.AddSingleton<RankingBackend>();
         services.AddSingleton<RecommendationPipeline>();
@@ -65,15 +83,18 @@ public static class GatewayServiceCollectionExtensions
 
     private static void AddClient<TClient>(IServiceCollection services, Uri address, GatewayOptions options)
         where TClient : class =>
-        services.AddGrpcClient<TClient>(o => o.Address = address)
+        services
+            .AddGrpcClient<TClient>(o => o.Address = address)
             .ConfigureChannel(channel => ConfigureChannel(channel, address, options))
-            .ConfigurePrimaryHttpMessageHandler((handler, sp) =>
-            {
-                if (options.BackendTls.Enabled)
+            .ConfigurePrimaryHttpMessageHandler(
+                (handler, sp) =>
                 {
-                    ((SocketsHttpHandler)handler).SslOptions = sp.GetRequiredService<ClientTls>().Options(); // gRPC's handler: SocketsHttpHandler
+                    if (options.BackendTls.Enabled)
+                    {
+                        ((SocketsHttpHandler)handler).SslOptions = sp.GetRequiredService<ClientTls>().Options(); // gRPC's handler: SocketsHttpHandler
+                    }
                 }
-            })
+            )
             .AddInterceptor(sp => new RpcClientMetricsInterceptor(sp.GetRequiredService<RpcMetrics>(), address))
             .EnableCallContextPropagation(o => o.SuppressContextNotFoundErrors = true)
             .RemoveAllLoggers();
@@ -93,24 +114,28 @@ public static class GatewayServiceCollectionExtensions
         var config = new ServiceConfig();
         if (address.Scheme == ServerEndpoint.DnsScheme)
         {
-            channel.Credentials = options.BackendTls.Enabled ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure; // TLS, or h2c inside the cluster
+            channel.Credentials = options.BackendTls.Enabled
+                ? ChannelCredentials.SecureSsl
+                : ChannelCredentials.Insecure; // TLS, or h2c inside the cluster
             config.LoadBalancingConfigs.Add(new RoundRobinConfig());
         }
 
         if (attempts > 1)
         {
-            config.MethodConfigs.Add(new MethodConfig
-            {
-                Names = { MethodName.Default },
-                RetryPolicy = new RetryPolicy
+            config.MethodConfigs.Add(
+                new MethodConfig
                 {
-                    MaxAttempts = attempts,
-                    InitialBackoff = TimeSpan.FromMilliseconds(20),
-                    MaxBackoff = TimeSpan.FromMilliseconds(200),
-                    BackoffMultiplier = 2,
-                    RetryableStatusCodes = { StatusCode.Unavailable },
-                },
-            });
+                    Names = { MethodName.Default },
+                    RetryPolicy = new RetryPolicy
+                    {
+                        MaxAttempts = attempts,
+                        InitialBackoff = TimeSpan.FromMilliseconds(20),
+                        MaxBackoff = TimeSpan.FromMilliseconds(200),
+                        BackoffMultiplier = 2,
+                        RetryableStatusCodes = { StatusCode.Unavailable },
+                    },
+                }
+            );
         }
 
         channel.ServiceConfig = config.LoadBalancingConfigs.Count + config.MethodConfigs.Count == 0 ? null : config;

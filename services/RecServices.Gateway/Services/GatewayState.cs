@@ -1,6 +1,6 @@
 using RecServices.Core.Bundles;
-using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults;
+using RecServices.Serving.Retrieval;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;

@@ -12,10 +12,21 @@ namespace RecServices.Gateway.Services;
 /// count).
 /// </summary>
 public sealed class RankingBackend(
-    RankingService.RankingServiceClient client, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<RankingBackend> logger)
+    RankingService.RankingServiceClient client,
+    IOptions<GatewayOptions> options,
+    GatewayMetrics metrics,
+    TimeProvider time,
+    ILogger<RankingBackend> logger
+)
 {
     private readonly GatewayOptions _options = options.Value;
-    private readonly BackendHealth _health = new(logger, "Ranking", "answering degraded (retrieval order)", options.Value, time);
+    private readonly BackendHealth _health = new(
+        logger,
+        "Ranking",
+        "answering degraded (retrieval order)",
+        options.Value,
+        time
+    );
 
     /// <summary>
     /// Ranking's order of the candidates, relayed item by item as it streams, cut at the count; how the stream
@@ -23,7 +34,12 @@ public sealed class RankingBackend(
     /// ends), so that the call ends cleanly instead of being cancelled once the list is full.
     /// </summary>
     internal async IAsyncEnumerable<Recommendation> RankAsync(
-        RecommendCall call, Filtered filtered, bool allowRedirect, RankingOutcome outcome, [EnumeratorCancellation] CancellationToken cancellationToken)
+        RecommendCall call,
+        Filtered filtered,
+        bool allowRedirect,
+        RankingOutcome outcome,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         if (filtered.Candidates.Count == 0)
         {
@@ -39,7 +55,15 @@ public sealed class RankingBackend(
 
         var (catalog, version, sent, user) = (call.State.Bundle.Catalog, filtered.Version, outcome.Sent, call.User);
         var byIndex = BackendRequests.ByIndex(call.State.Bundle, version);
-        var request = BackendRequests.Rank(call.State.Bundle, call.History, filtered.Candidates, user?.Age, user?.Gender, call.Count, version);
+        var request = BackendRequests.Rank(
+            call.State.Bundle,
+            call.History,
+            filtered.Candidates,
+            user?.Age,
+            user?.Gender,
+            call.Count,
+            version
+        );
         var deadline = call.Deadline(_options.RankingTimeoutMs);
         using var stream = client.RankCandidates(request, deadline: deadline, cancellationToken: cancellationToken);
         while (true)
@@ -49,7 +73,8 @@ public sealed class RankingBackend(
             {
                 more = await stream.ResponseStream.MoveNext(cancellationToken);
             }
-            catch (RpcException e) when (allowRedirect && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
+            catch (RpcException e)
+                when (allowRedirect && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
             {
                 outcome.ServedInstead = served; // a promotion in progress
                 yield break;
@@ -73,14 +98,25 @@ public sealed class RankingBackend(
             }
 
             var ranked = stream.ResponseStream.Current;
-            var item = ranked.ItemId.Length == 0 ? -1 : byIndex ? ranked.ItemIndex : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
+            var item =
+                ranked.ItemId.Length == 0 ? -1
+                : byIndex ? ranked.ItemIndex
+                : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
             if (sent.Count >= call.Count || !filtered.Positions.TryGetValue(item, out var position) || !sent.Add(item))
             {
                 continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
             }
 
-            yield return new Recommendation(ranked.ItemId, catalog.TitleOf(item), ranked.Score, sent.Count,
-                CandidateFilter.SourcesOf(filtered.Proposals, position), false, string.Empty, version);
+            yield return new Recommendation(
+                ranked.ItemId,
+                catalog.TitleOf(item),
+                ranked.Score,
+                sent.Count,
+                CandidateFilter.SourcesOf(filtered.Proposals, position),
+                false,
+                string.Empty,
+                version
+            );
         }
     }
 }

@@ -5,7 +5,13 @@ namespace RecServices.Gateway.Services;
 /// context.
 /// </summary>
 internal sealed record RecommendCall(
-    GatewayState State, Users.StoredUser? User, int[] History, Serving.Retrieval.UserContext Context, int Count, DateTime CallerDeadline)
+    GatewayState State,
+    Users.StoredUser? User,
+    int[] History,
+    Serving.Retrieval.UserContext Context,
+    int Count,
+    DateTime CallerDeadline
+)
 {
     /// <summary>Now plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
     public DateTime Deadline(int milliseconds)

@@ -23,11 +23,13 @@ public sealed class RecommendationPipeline(
     RetrievalBackend retrieval,
     RankingBackend ranking,
     IOptions<GatewayOptions> options,
-    GatewayMetrics metrics)
+    GatewayMetrics metrics
+)
 {
     private readonly GatewayOptions _options = options.Value;
 
-    public GatewayState State => readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
+    public GatewayState State =>
+        readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, readiness.Status));
 
     /// <summary>
     /// The top <paramref name="count"/> for <paramref name="userId"/>, in four steps: the user's history,
@@ -36,7 +38,12 @@ public sealed class RecommendationPipeline(
     /// is the caller's own deadline (<see cref="DateTime.MaxValue"/> for none): no outgoing call outlives it, and a
     /// call cut short by it is the caller's doing, never counted or logged as a failure of the dependency.
     /// </summary>
-    public async IAsyncEnumerable<Recommendation> RecommendAsync(string userId, int count, DateTime callerDeadline, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<Recommendation> RecommendAsync(
+        string userId,
+        int count,
+        DateTime callerDeadline,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var call = await ReadUserAsync(userId, count, callerDeadline, cancellationToken);
 
@@ -46,7 +53,12 @@ public sealed class RecommendationPipeline(
         var (retrievalRedirected, rankingRedirected) = (false, false);
         while (true)
         {
-            var retrieved = await retrieval.GetCandidatesAsync(call, version, allowRedirect: !retrievalRedirected, cancellationToken);
+            var retrieved = await retrieval.GetCandidatesAsync(
+                call,
+                version,
+                allowRedirect: !retrievalRedirected,
+                cancellationToken
+            );
             if (retrieved.ServedInstead is { } retrievalServes)
             {
                 (retrievalRedirected, version) = (true, retrievalServes); // one of them is promoting
@@ -65,7 +77,15 @@ public sealed class RecommendationPipeline(
 
             var filtered = await FilterAsync(call, retrieved.Proposals, cancellationToken);
             var outcome = new RankingOutcome();
-            await foreach (var ranked in ranking.RankAsync(call, filtered, allowRedirect: !rankingRedirected, outcome, cancellationToken))
+            await foreach (
+                var ranked in ranking.RankAsync(
+                    call,
+                    filtered,
+                    allowRedirect: !rankingRedirected,
+                    outcome,
+                    cancellationToken
+                )
+            )
             {
                 yield return ranked;
             }
@@ -91,14 +111,29 @@ public sealed class RecommendationPipeline(
     /// <summary>
     /// The history: the user's newest items and profile from the store, resolved to the bundle's items.
     /// </summary>
-    private async Task<RecommendCall> ReadUserAsync(string userId, int count, DateTime callerDeadline, CancellationToken cancellationToken)
+    private async Task<RecommendCall> ReadUserAsync(
+        string userId,
+        int count,
+        DateTime callerDeadline,
+        CancellationToken cancellationToken
+    )
     {
         var state = State;
-        var user = await storeHealth.CallAsync(() => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken), "retry the call");
+        var user = await storeHealth.CallAsync(
+            () => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken),
+            "retry the call"
+        );
         var known = new List<int>();
         state.Bundle.Catalog.Resolve(user?.History ?? [], known);
         var history = known.ToArray();
-        return new RecommendCall(state, user, history, state.Contexts.Create(history, user?.Country), count, callerDeadline);
+        return new RecommendCall(
+            state,
+            user,
+            history,
+            state.Contexts.Create(history, user?.Country),
+            count,
+            callerDeadline
+        );
     }
 
     /// <summary>
@@ -106,13 +141,23 @@ public sealed class RecommendationPipeline(
     /// HistoryLimit items feed the sources and the tower and are excluded by retrieval; a longer history is checked
     /// against the store for the items about to be sent (one more read, heavy users only).
     /// </summary>
-    private async Task<Filtered> FilterAsync(RecommendCall call, GetCandidatesResponse proposals, CancellationToken cancellationToken)
+    private async Task<Filtered> FilterAsync(
+        RecommendCall call,
+        GetCandidatesResponse proposals,
+        CancellationToken cancellationToken
+    )
     {
         var catalog = call.State.Bundle.Catalog;
         var seen = call.Context.Excluded;
         if (call.User is { HistoryTruncated: true } user)
         {
-            seen = await SeenAmongAsync(call.State, user, proposals.ItemIndexes.Count > 0 ? [.. proposals.ItemIndexes.Select(catalog.IdOf)] : proposals.ItemIds, seen, cancellationToken);
+            seen = await SeenAmongAsync(
+                call.State,
+                user,
+                proposals.ItemIndexes.Count > 0 ? [.. proposals.ItemIndexes.Select(catalog.IdOf)] : proposals.ItemIds,
+                seen,
+                cancellationToken
+            );
         }
 
         var filtered = new Filtered(proposals, [], []);
@@ -122,14 +167,24 @@ public sealed class RecommendationPipeline(
     }
 
     /// <summary>Retrieval's fallback: the bundle's most popular items the user has not seen, marked degraded.</summary>
-    private async IAsyncEnumerable<Recommendation> MostPopularAsync(RecommendCall call, string reason, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<Recommendation> MostPopularAsync(
+        RecommendCall call,
+        string reason,
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
     {
         var (state, seen) = (call.State, call.Context.Excluded);
         var catalog = state.Bundle.Catalog;
         var popular = state.Bundle.Tops!.Global;
         if (call.User is { HistoryTruncated: true } user)
         {
-            seen = await SeenAmongAsync(state, user, popular.Items.Select(i => catalog.IdOf(i)).ToArray(), seen, cancellationToken);
+            seen = await SeenAmongAsync(
+                state,
+                user,
+                popular.Items.Select(i => catalog.IdOf(i)).ToArray(),
+                seen,
+                cancellationToken
+            );
         }
 
         var rank = 0;
@@ -138,8 +193,16 @@ public sealed class RecommendationPipeline(
             var item = popular.Items[j];
             if (!seen.Contains(item))
             {
-                yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), popular.Scores[j], ++rank,
-                    [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])], true, reason, state.Bundle.Manifest.Version);
+                yield return new Recommendation(
+                    catalog.IdOf(item),
+                    catalog.TitleOf(item),
+                    popular.Scores[j],
+                    ++rank,
+                    [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])],
+                    true,
+                    reason,
+                    state.Bundle.Manifest.Version
+                );
             }
         }
     }
@@ -148,7 +211,12 @@ public sealed class RecommendationPipeline(
     /// Ranking's fallback: the rest of the list (after the <paramref name="sent"/> items ranking did send) from the
     /// filtered candidates in retrieval order, marked degraded, each scored by its first source.
     /// </summary>
-    private static IEnumerable<Recommendation> InRetrievalOrder(RecommendCall call, Filtered filtered, HashSet<int> sent, string reason)
+    private static IEnumerable<Recommendation> InRetrievalOrder(
+        RecommendCall call,
+        Filtered filtered,
+        HashSet<int> sent,
+        string reason
+    )
     {
         var catalog = call.State.Bundle.Catalog;
         foreach (var item in filtered.Candidates)
@@ -161,7 +229,16 @@ public sealed class RecommendationPipeline(
             if (sent.Add(item))
             {
                 var sources = CandidateFilter.SourcesOf(filtered.Proposals, filtered.Positions[item]);
-                yield return new Recommendation(catalog.IdOf(item), catalog.TitleOf(item), sources.Length > 0 ? sources[0].Score : 0, sent.Count, sources, true, reason, filtered.Version);
+                yield return new Recommendation(
+                    catalog.IdOf(item),
+                    catalog.TitleOf(item),
+                    sources.Length > 0 ? sources[0].Score : 0,
+                    sent.Count,
+                    sources,
+                    true,
+                    reason,
+                    filtered.Version
+                );
             }
         }
     }
@@ -170,9 +247,18 @@ public sealed class RecommendationPipeline(
     /// <paramref name="seen"/> plus those of <paramref name="itemIds"/> the user interacted with beyond the history
     /// read.
     /// </summary>
-    private async Task<IReadOnlySet<int>> SeenAmongAsync(GatewayState state, Users.StoredUser user, IReadOnlyList<string> itemIds, IReadOnlySet<int> seen, CancellationToken cancellationToken)
+    private async Task<IReadOnlySet<int>> SeenAmongAsync(
+        GatewayState state,
+        Users.StoredUser user,
+        IReadOnlyList<string> itemIds,
+        IReadOnlySet<int> seen,
+        CancellationToken cancellationToken
+    )
     {
-        var older = await storeHealth.CallAsync(() => state.Store.SeenAmongAsync(user.Id, itemIds, cancellationToken), "retry the call");
+        var older = await storeHealth.CallAsync(
+            () => state.Store.SeenAmongAsync(user.Id, itemIds, cancellationToken),
+            "retry the call"
+        );
         if (older.Count == 0)
         {
             return seen;

@@ -10,16 +10,32 @@ namespace RecServices.Gateway.Services;
 /// version), checks the answer's columns, and keeps the backend's health (breaker, failure log, degraded count).
 /// </summary>
 public sealed class RetrievalBackend(
-    RetrievalService.RetrievalServiceClient client, IOptions<GatewayOptions> options, GatewayMetrics metrics, TimeProvider time, ILogger<RetrievalBackend> logger)
+    RetrievalService.RetrievalServiceClient client,
+    IOptions<GatewayOptions> options,
+    GatewayMetrics metrics,
+    TimeProvider time,
+    ILogger<RetrievalBackend> logger
+)
 {
     private readonly GatewayOptions _options = options.Value;
-    private readonly BackendHealth _health = new(logger, "Retrieval", "answering degraded (the most popular items)", options.Value, time);
+    private readonly BackendHealth _health = new(
+        logger,
+        "Retrieval",
+        "answering degraded (the most popular items)",
+        options.Value,
+        time
+    );
 
     /// <summary>
     /// The candidates for the user, pinned to <paramref name="version"/>; a failure is counted, logged and answered
     /// as a reason.
     /// </summary>
-    internal async Task<Retrieved> GetCandidatesAsync(RecommendCall call, string version, bool allowRedirect, CancellationToken cancellationToken)
+    internal async Task<Retrieved> GetCandidatesAsync(
+        RecommendCall call,
+        string version,
+        bool allowRedirect,
+        CancellationToken cancellationToken
+    )
     {
         if (!_health.Allow())
         {
@@ -28,20 +44,35 @@ public sealed class RetrievalBackend(
         }
 
         var user = call.User;
-        var request = BackendRequests.Candidates(call.State.Bundle, call.Context, call.History, user?.Age, user?.Gender, _options.CandidateCount, version);
+        var request = BackendRequests.Candidates(
+            call.State.Bundle,
+            call.Context,
+            call.History,
+            user?.Age,
+            user?.Gender,
+            _options.CandidateCount,
+            version
+        );
         var deadline = call.Deadline(_options.RetrievalTimeoutMs);
         try
         {
-            var proposals = await client.GetCandidatesAsync(request, deadline: deadline, cancellationToken: cancellationToken);
+            var proposals = await client.GetCandidatesAsync(
+                request,
+                deadline: deadline,
+                cancellationToken: cancellationToken
+            );
             _health.Succeeded();
             if ((proposals.ColumnProblem() ?? IndexProblem(request, proposals)) is { } problem)
             {
-                throw new RpcException(new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}"));
+                throw new RpcException(
+                    new Status(StatusCode.Internal, $"retrieval answered inconsistent columns: {problem}")
+                );
             }
 
             return new Retrieved(proposals, null, null);
         }
-        catch (RpcException e) when (allowRedirect && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
+        catch (RpcException e)
+            when (allowRedirect && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
         {
             return new Retrieved(null, served, null);
         }
@@ -59,7 +90,8 @@ public sealed class RetrievalBackend(
     /// </summary>
     private static string? IndexProblem(GetCandidatesRequest request, GetCandidatesResponse answer) =>
         !request.AnswerWithIndexes ? null
-        : answer.BundleVersion != request.BundleVersion ? $"asked for indexes of version {request.BundleVersion}, answered with version {answer.BundleVersion}"
+        : answer.BundleVersion != request.BundleVersion
+            ? $"asked for indexes of version {request.BundleVersion}, answered with version {answer.BundleVersion}"
         : answer.ItemIds.Count > 0 ? "asked for item indexes, answered with item ids"
         : null;
 }

@@ -26,7 +26,9 @@ public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger, Tim
         catch (UserStoreUnavailableException e)
         {
             _failures.Failed(e.Message);
-            throw new Grpc.Core.RpcException(new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, $"the user store is unavailable; {advice}"));
+            throw new Grpc.Core.RpcException(
+                new Grpc.Core.Status(Grpc.Core.StatusCode.Unavailable, $"the user store is unavailable; {advice}")
+            );
         }
 
         _failures.Succeeded();
@@ -57,9 +59,15 @@ public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger, Tim
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the empty user store from bundle {Version}")]
     private static partial void LogSeeded(ILogger logger, string version);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "User store: {Description}; every acknowledged interaction is fsynced first")]
+    [LoggerMessage(
+        Level = LogLevel.Information,
+        Message = "User store: {Description}; every acknowledged interaction is fsynced first"
+    )]
     private static partial void LogDurable(ILogger logger, string description);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "User store: {Description}; acknowledged interactions are not fsynced one by one and a crash of the store can lose the last ones (set appendonly yes and appendfsync always)")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "User store: {Description}; acknowledged interactions are not fsynced one by one and a crash of the store can lose the last ones (set appendonly yes and appendfsync always)"
+    )]
     private static partial void LogNotDurable(ILogger logger, string description);
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using RecServices.Serving.Ranking;
 using RecServices.ServiceDefaults.Telemetry;
+using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;
 
@@ -19,9 +19,36 @@ public sealed class RankingMetrics
     public RankingMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
-        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05] };
-        _inference = meter.CreateHistogram(InferenceDuration, "s", "Duration of one user-tower inference", advice: advice);
-        _scoring = meter.CreateHistogram(ScoringDuration, "s", "Duration of scoring the candidates and selecting the top-k", advice: advice);
+        var advice = new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries =
+            [
+                0.000005,
+                0.00001,
+                0.000025,
+                0.00005,
+                0.0001,
+                0.00025,
+                0.0005,
+                0.001,
+                0.0025,
+                0.005,
+                0.01,
+                0.05,
+            ],
+        };
+        _inference = meter.CreateHistogram(
+            InferenceDuration,
+            "s",
+            "Duration of one user-tower inference",
+            advice: advice
+        );
+        _scoring = meter.CreateHistogram(
+            ScoringDuration,
+            "s",
+            "Duration of scoring the candidates and selecting the top-k",
+            advice: advice
+        );
     }
 
     public void Record(RankTimings timings)

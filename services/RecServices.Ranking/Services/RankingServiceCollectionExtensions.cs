@@ -1,6 +1,6 @@
 using RecServices.Core.Bundles;
-using RecServices.Serving.Ranking;
 using RecServices.ServiceDefaults;
+using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;
 
@@ -12,11 +12,13 @@ public static class RankingServiceCollectionExtensions
     public static IServiceCollection AddRankingServices(this IServiceCollection services, RecsOptions options)
     {
         services.AddSingleton<RankingMetrics>();
-        services.AddBundleState((_, directory, _) =>
-        {
-            var bundle = Bundle.Load(directory, BundleParts.Core);
-            return Task.FromResult(new RankingState(bundle, new Ranker(bundle)));
-        });
+        services.AddBundleState(
+            (_, directory, _) =>
+            {
+                var bundle = Bundle.Load(directory, BundleParts.Core);
+                return Task.FromResult(new RankingState(bundle, new Ranker(bundle)));
+            }
+        );
         return services;
     }
 }

@@ -1,6 +1,6 @@
 using RecServices.Core.Bundles;
-using RecServices.Serving.Ranking;
 using RecServices.ServiceDefaults;
+using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;
 

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
-using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval.Services;
 
@@ -10,26 +10,51 @@ namespace RecServices.Retrieval.Services;
 /// The RetrievalService RPCs: validate, map ids to the bundle's item indices (or take the indexes of a caller
 /// pinned to the version), generate, answer with ids or indexes.
 /// </summary>
-public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, RetrievalMetrics metrics) : RetrievalService.RetrievalServiceBase
+public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, RetrievalMetrics metrics)
+    : RetrievalService.RetrievalServiceBase
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
     {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
-        RequestChecks.IdsOrIndexes(request.RecentItemIds.Count, request.RecentItemIndexes.Count, "recent_item_ids", "recent_item_indexes", request.BundleVersion);
-        RequestChecks.IdsOrIndexes(request.ExcludedItemIds.Count, request.ExcludedItemIndexes.Count, "excluded_item_ids", "excluded_item_indexes", request.BundleVersion);
+        RequestChecks.IdsOrIndexes(
+            request.RecentItemIds.Count,
+            request.RecentItemIndexes.Count,
+            "recent_item_ids",
+            "recent_item_indexes",
+            request.BundleVersion
+        );
+        RequestChecks.IdsOrIndexes(
+            request.ExcludedItemIds.Count,
+            request.ExcludedItemIndexes.Count,
+            "excluded_item_ids",
+            "excluded_item_indexes",
+            request.BundleVersion
+        );
         if (request.AnswerWithIndexes && request.BundleVersion.Length == 0)
         {
-            throw RequestChecks.Invalid("answer_with_indexes needs bundle_version: indexes are positions in one bundle's item table, so pin the version you hold");
+            throw RequestChecks.Invalid(
+                "answer_with_indexes needs bundle_version: indexes are positions in one bundle's item table, so pin the version you hold"
+            );
         }
 
         var state = readiness.Pinned(request.BundleVersion);
         var limits = state.Generator.Options;
         var catalog = state.Bundle.Catalog;
-        RequestChecks.Count(request.MaxCandidateCount, limits.MaxCandidatesLimit, "max_candidate_count", $"0 means the default ({limits.DefaultMaxCandidates})");
+        RequestChecks.Count(
+            request.MaxCandidateCount,
+            limits.MaxCandidatesLimit,
+            "max_candidate_count",
+            $"0 means the default ({limits.DefaultMaxCandidates})"
+        );
         RequestChecks.Ids(request.RecentItemIds, "recent_item_ids");
         RequestChecks.Ids(request.ExcludedItemIds, "excluded_item_ids");
         RequestChecks.Indexes(request.RecentItemIndexes, catalog.Count, "recent_item_indexes", request.BundleVersion);
-        RequestChecks.Indexes(request.ExcludedItemIndexes, catalog.Count, "excluded_item_indexes", request.BundleVersion);
+        RequestChecks.Indexes(
+            request.ExcludedItemIndexes,
+            catalog.Count,
+            "excluded_item_indexes",
+            request.BundleVersion
+        );
         RequestChecks.Ids(request.TopGenres, "top_genres");
         RequestChecks.Text(request.Country, "country", 64);
         RequestChecks.Profile(request.Age, request.Gender);
@@ -43,8 +68,18 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
         history.AddRange(request.ExcludedItemIndexes);
 
         var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
-        var profile = new UserProfile([.. history], request.Age == 0 ? null : request.Age, request.Gender.Length == 0 ? null : request.Gender);
-        var user = new UserContext(recent, request.TopGenres, string.IsNullOrEmpty(request.Country) ? null : request.Country, history.ToHashSet(), profile);
+        var profile = new UserProfile(
+            [.. history],
+            request.Age == 0 ? null : request.Age,
+            request.Gender.Length == 0 ? null : request.Gender
+        );
+        var user = new UserContext(
+            recent,
+            request.TopGenres,
+            string.IsNullOrEmpty(request.Country) ? null : request.Country,
+            history.ToHashSet(),
+            profile
+        );
         var set = state.Generator.Generate(user, max);
         metrics.Record(set);
 

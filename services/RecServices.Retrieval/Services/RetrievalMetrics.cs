@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using RecServices.Serving.Retrieval;
 using RecServices.ServiceDefaults.Telemetry;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.Retrieval.Services;
 
@@ -23,15 +23,28 @@ public sealed class RetrievalMetrics
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
         var advice = new InstrumentAdvice<int> { HistogramBucketBoundaries = RecsTelemetry.CandidateBuckets };
-        _candidates = meter.CreateHistogram(Candidates, "{candidate}", "Candidates proposed per request by each candidate source", advice: advice);
-        _merged = meter.CreateHistogram(MergedCandidates, "{candidate}", "Candidates per request after merging and exclusion", advice: advice);
+        _candidates = meter.CreateHistogram(
+            Candidates,
+            "{candidate}",
+            "Candidates proposed per request by each candidate source",
+            advice: advice
+        );
+        _merged = meter.CreateHistogram(
+            MergedCandidates,
+            "{candidate}",
+            "Candidates per request after merging and exclusion",
+            advice: advice
+        );
     }
 
     public void Record(CandidateSet set)
     {
         foreach (var kind in Kinds)
         {
-            _candidates.Record(set.ProposalsFrom(kind), new TagList { { RecsTelemetry.CandidateSource, SourceHit.NameOf(kind) } });
+            _candidates.Record(
+                set.ProposalsFrom(kind),
+                new TagList { { RecsTelemetry.CandidateSource, SourceHit.NameOf(kind) } }
+            );
         }
 
         _merged.Record(set.Count);

@@ -1,7 +1,7 @@
 using RecServices.Core.Bundles;
+using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
-using RecServices.ServiceDefaults;
 
 namespace RecServices.Retrieval.Services;
 
@@ -9,7 +9,9 @@ namespace RecServices.Retrieval.Services;
 /// What the retrieval service serves from: one bundle version, its candidate generator and, when the embedding source
 /// is on, the user tower it runs (one ONNX Runtime session, disposed when the version retires).
 /// </summary>
-public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator, UserTower? Tower = null) : IServedBundle, IDisposable
+public sealed record RetrievalState(Bundle Bundle, CandidateGenerator Generator, UserTower? Tower = null)
+    : IServedBundle,
+        IDisposable
 {
     public void Dispose() => Tower?.Dispose();
 }

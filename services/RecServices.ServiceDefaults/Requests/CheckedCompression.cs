@@ -8,18 +8,26 @@ namespace RecServices.ServiceDefaults.Requests;
 /// A request compression provider (gzip) whose decompression of a body that is not what its encoding says answers
 /// INTERNAL, saying so, instead of UNKNOWN from an exception deep in the server.
 /// </summary>
-internal sealed class CheckedCompression(ICompressionProvider inner, UnparseableRequests unparseable) : ICompressionProvider
+internal sealed class CheckedCompression(ICompressionProvider inner, UnparseableRequests unparseable)
+    : ICompressionProvider
 {
     public string EncodingName => inner.EncodingName;
 
-    public Stream CreateCompressionStream(Stream stream, CompressionLevel? compressionLevel) => inner.CreateCompressionStream(stream, compressionLevel);
+    public Stream CreateCompressionStream(Stream stream, CompressionLevel? compressionLevel) =>
+        inner.CreateCompressionStream(stream, compressionLevel);
 
-    public Stream CreateDecompressionStream(Stream stream) => new Checked(inner.CreateDecompressionStream(stream), this);
+    public Stream CreateDecompressionStream(Stream stream) =>
+        new Checked(inner.CreateDecompressionStream(stream), this);
 
     private RpcException Refuse(Exception e)
     {
         unparseable.Note($"a request compressed with {EncodingName}", e.GetType().Name);
-        return new RpcException(new Status(StatusCode.Internal, $"the request's {EncodingName} body could not be decompressed ({e.Message}); compress the message with {EncodingName}, or send it uncompressed"));
+        return new RpcException(
+            new Status(
+                StatusCode.Internal,
+                $"the request's {EncodingName} body could not be decompressed ({e.Message}); compress the message with {EncodingName}, or send it uncompressed"
+            )
+        );
     }
 
     /// <summary>The decompressing stream, read-only, its failures turned into the answer.</summary>
@@ -33,7 +41,11 @@ internal sealed class CheckedCompression(ICompressionProvider inner, Unparseable
 
         public override long Length => throw new NotSupportedException();
 
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -49,7 +61,10 @@ internal sealed class CheckedCompression(ICompressionProvider inner, Unparseable
             }
         }
 
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(
+            Memory<byte> buffer,
+            CancellationToken cancellationToken = default
+        )
         {
             try
             {
@@ -61,12 +76,14 @@ internal sealed class CheckedCompression(ICompressionProvider inner, Unparseable
             }
         }
 
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override Task<int> ReadAsync(
+            byte[] buffer,
+            int offset,
+            int count,
+            CancellationToken cancellationToken
+        ) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        public override void Flush()
-        {
-        }
+        public override void Flush() { }
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

@@ -18,23 +18,35 @@ internal static class LengthPrefixCheck
 {
     public static IApplicationBuilder UseLengthPrefixCheck(this IApplicationBuilder app)
     {
-        var max = app.ApplicationServices.GetRequiredService<IOptions<GrpcServiceOptions>>().Value.MaxReceiveMessageSize;
+        var max = app
+            .ApplicationServices.GetRequiredService<IOptions<GrpcServiceOptions>>()
+            .Value.MaxReceiveMessageSize;
         var unparseable = app.ApplicationServices.GetRequiredService<UnparseableRequests>();
-        return max is not { } limit ? app : app.Use(async (context, next) =>
-        {
-            if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true && HttpProtocol.IsHttp2(context.Request.Protocol)
-                && await DeclaredLengthAsync(context) is { } length && length > (uint)limit)
-            {
-                unparseable.Note(context.Request.Path, "a message larger than the limit");
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentType = "application/grpc";
-                context.Response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED, trailers-only
-                context.Response.Headers["grpc-message"] = Uri.EscapeDataString($"the request message declares {length} bytes; at most {limit} are accepted: send a smaller request");
-                return;
-            }
+        return max is not { } limit
+            ? app
+            : app.Use(
+                async (context, next) =>
+                {
+                    if (
+                        context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
+                        && HttpProtocol.IsHttp2(context.Request.Protocol)
+                        && await DeclaredLengthAsync(context) is { } length
+                        && length > (uint)limit
+                    )
+                    {
+                        unparseable.Note(context.Request.Path, "a message larger than the limit");
+                        context.Response.StatusCode = StatusCodes.Status200OK;
+                        context.Response.ContentType = "application/grpc";
+                        context.Response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED, trailers-only
+                        context.Response.Headers["grpc-message"] = Uri.EscapeDataString(
+                            $"the request message declares {length} bytes; at most {limit} are accepted: send a smaller request"
+                        );
+                        return;
+                    }
 
-            await next(context);
-        });
+                    await next(context);
+                }
+            );
     }
 
     /// <summary>The length in the request's first message prefix; null when the body ends before five bytes.</summary>

@@ -17,10 +17,18 @@ public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> log
     /// <summary>INTERNAL (gRPC's status for a request it cannot parse) saying what to send instead; logged.</summary>
     public RpcException Refuse(string method, Type requestType, Exception problem)
     {
-        var message = requestType.GetProperty("Descriptor")?.GetValue(null) is Google.Protobuf.Reflection.MessageDescriptor descriptor ? descriptor.FullName : requestType.Name;
+        var message = requestType.GetProperty("Descriptor")?.GetValue(null)
+            is Google.Protobuf.Reflection.MessageDescriptor descriptor
+            ? descriptor.FullName
+            : requestType.Name;
         var reason = problem is InvalidProtocolBufferException ? problem.Message : problem.GetType().Name;
         Note(method, reason);
-        return new RpcException(new Status(StatusCode.Internal, $"the request could not be parsed as {message} ({reason}); send one serialized {message} (see the service's .proto, or server reflection)"));
+        return new RpcException(
+            new Status(
+                StatusCode.Internal,
+                $"the request could not be parsed as {message} ({reason}); send one serialized {message} (see the service's .proto, or server reflection)"
+            )
+        );
     }
 
     /// <summary>
@@ -34,6 +42,9 @@ public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> log
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} request(s) that could not be read since the last such line (this one: {Method}, {Reason}); logged at most once a minute")]
+    [LoggerMessage(
+        Level = LogLevel.Warning,
+        Message = "Refused {Count} request(s) that could not be read since the last such line (this one: {Method}, {Reason}); logged at most once a minute"
+    )]
     private static partial void LogRefused(ILogger logger, long count, string method, string reason);
 }

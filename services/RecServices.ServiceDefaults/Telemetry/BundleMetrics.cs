@@ -22,10 +22,26 @@ public sealed class BundleMetrics
     public BundleMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
-        meter.CreateObservableGauge(Serving, Observe, "{version}", "1 for the bundle version this process serves (attribute recs.bundle.version)");
-        _reloads = meter.CreateCounter<long>(Reloads, "{reload}", "Bundle versions loaded (the first one included) or refused, by outcome");
-        _duration = meter.CreateHistogram(LoadDuration, "s", "Time to load and validate one bundle version",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
+        meter.CreateObservableGauge(
+            Serving,
+            Observe,
+            "{version}",
+            "1 for the bundle version this process serves (attribute recs.bundle.version)"
+        );
+        _reloads = meter.CreateCounter<long>(
+            Reloads,
+            "{reload}",
+            "Bundle versions loaded (the first one included) or refused, by outcome"
+        );
+        _duration = meter.CreateHistogram(
+            LoadDuration,
+            "s",
+            "Time to load and validate one bundle version",
+            advice: new InstrumentAdvice<double>
+            {
+                HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+            }
+        );
     }
 
     public void Loaded(string version, double seconds)
@@ -38,5 +54,7 @@ public sealed class BundleMetrics
     public void Refused() => _reloads.Add(1, new KeyValuePair<string, object?>(Outcome, "refused"));
 
     private IEnumerable<Measurement<int>> Observe() =>
-        _version is { } version ? [new Measurement<int>(1, new TagList { { RecsTelemetry.BundleVersion, version } })] : [];
+        _version is { } version
+            ? [new Measurement<int>(1, new TagList { { RecsTelemetry.BundleVersion, version } })]
+            : [];
 }

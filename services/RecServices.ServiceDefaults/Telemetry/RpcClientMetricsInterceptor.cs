@@ -13,26 +13,48 @@ public sealed class RpcClientMetricsInterceptor(RpcMetrics metrics, Uri address)
     private readonly ServerEndpoint _server = ServerEndpoint.Of(address);
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
-        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncUnaryCallContinuation<TRequest, TResponse> continuation
+    )
     {
         var started = Stopwatch.GetTimestamp();
         var call = continuation(request, context);
         return new AsyncUnaryCall<TResponse>(
-            ObserveAsync(call.ResponseAsync, context.Method.FullName, started), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+            ObserveAsync(call.ResponseAsync, context.Method.FullName, started),
+            call.ResponseHeadersAsync,
+            call.GetStatus,
+            call.GetTrailers,
+            call.Dispose
+        );
     }
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
-        TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
+        TRequest request,
+        ClientInterceptorContext<TRequest, TResponse> context,
+        AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation
+    )
     {
         var started = Stopwatch.GetTimestamp();
         var call = continuation(request, context);
-        var reader = new ObservedReader<TResponse>(call.ResponseStream, metrics, _server, context.Method.FullName, started);
+        var reader = new ObservedReader<TResponse>(
+            call.ResponseStream,
+            metrics,
+            _server,
+            context.Method.FullName,
+            started
+        );
         return new AsyncServerStreamingCall<TResponse>(
-            reader, call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, () =>
+            reader,
+            call.ResponseHeadersAsync,
+            call.GetStatus,
+            call.GetTrailers,
+            () =>
             {
                 reader.Abandon();
                 call.Dispose();
-            });
+            }
+        );
     }
 
     private async Task<TResponse> ObserveAsync<TResponse>(Task<TResponse> response, string method, long started)
@@ -51,7 +73,13 @@ public sealed class RpcClientMetricsInterceptor(RpcMetrics metrics, Uri address)
     }
 
     /// <summary>Relays a response stream and records the call once, when it ends, fails or is abandoned.</summary>
-    private sealed class ObservedReader<T>(IAsyncStreamReader<T> inner, RpcMetrics metrics, ServerEndpoint server, string method, long started) : IAsyncStreamReader<T>
+    private sealed class ObservedReader<T>(
+        IAsyncStreamReader<T> inner,
+        RpcMetrics metrics,
+        ServerEndpoint server,
+        string method,
+        long started
+    ) : IAsyncStreamReader<T>
     {
         private int _recorded;
 

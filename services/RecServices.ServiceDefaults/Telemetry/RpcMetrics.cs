@@ -18,7 +18,27 @@ public sealed class RpcMetrics
     public const string ClientDuration = "rpc.client.call.duration";
 
     /// <summary>Bucket bounds in seconds: this system's calls take 0.1–5 ms, deadlines are about 1 s.</summary>
-    public static readonly IReadOnlyList<double> Buckets = [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    public static readonly IReadOnlyList<double> Buckets =
+    [
+        0.0001,
+        0.00025,
+        0.0005,
+        0.00075,
+        0.001,
+        0.0025,
+        0.005,
+        0.0075,
+        0.01,
+        0.025,
+        0.05,
+        0.1,
+        0.25,
+        0.5,
+        1,
+        2.5,
+        5,
+        10,
+    ];
 
     private static readonly ConcurrentDictionary<string, string> MethodNames = new(StringComparer.Ordinal);
     private readonly Histogram<double> _server;
@@ -28,8 +48,18 @@ public sealed class RpcMetrics
     {
         var meter = meters.Create(RecsTelemetry.MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = Buckets };
-        _server = meter.CreateHistogram(ServerDuration, "s", "Duration of gRPC calls served, to the end of the response", advice: advice);
-        _client = meter.CreateHistogram(ClientDuration, "s", "Duration of outgoing gRPC calls, to the end of the response", advice: advice);
+        _server = meter.CreateHistogram(
+            ServerDuration,
+            "s",
+            "Duration of gRPC calls served, to the end of the response",
+            advice: advice
+        );
+        _client = meter.CreateHistogram(
+            ClientDuration,
+            "s",
+            "Duration of outgoing gRPC calls, to the end of the response",
+            advice: advice
+        );
     }
 
     /// <summary>
@@ -55,34 +85,36 @@ public sealed class RpcMetrics
     /// <summary>
     /// The canonical name of a status code (OK, INVALID_ARGUMENT, …) as gRPC's specification spells it.
     /// </summary>
-    public static string StatusName(StatusCode status) => status switch
-    {
-        StatusCode.OK => "OK",
-        StatusCode.Cancelled => "CANCELLED",
-        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
-        StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
-        StatusCode.NotFound => "NOT_FOUND",
-        StatusCode.AlreadyExists => "ALREADY_EXISTS",
-        StatusCode.PermissionDenied => "PERMISSION_DENIED",
-        StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
-        StatusCode.FailedPrecondition => "FAILED_PRECONDITION",
-        StatusCode.Aborted => "ABORTED",
-        StatusCode.OutOfRange => "OUT_OF_RANGE",
-        StatusCode.Unimplemented => "UNIMPLEMENTED",
-        StatusCode.Internal => "INTERNAL",
-        StatusCode.Unavailable => "UNAVAILABLE",
-        StatusCode.DataLoss => "DATA_LOSS",
-        StatusCode.Unauthenticated => "UNAUTHENTICATED",
-        _ => "UNKNOWN",
-    };
+    public static string StatusName(StatusCode status) =>
+        status switch
+        {
+            StatusCode.OK => "OK",
+            StatusCode.Cancelled => "CANCELLED",
+            StatusCode.InvalidArgument => "INVALID_ARGUMENT",
+            StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
+            StatusCode.NotFound => "NOT_FOUND",
+            StatusCode.AlreadyExists => "ALREADY_EXISTS",
+            StatusCode.PermissionDenied => "PERMISSION_DENIED",
+            StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
+            StatusCode.FailedPrecondition => "FAILED_PRECONDITION",
+            StatusCode.Aborted => "ABORTED",
+            StatusCode.OutOfRange => "OUT_OF_RANGE",
+            StatusCode.Unimplemented => "UNIMPLEMENTED",
+            StatusCode.Internal => "INTERNAL",
+            StatusCode.Unavailable => "UNAVAILABLE",
+            StatusCode.DataLoss => "DATA_LOSS",
+            StatusCode.Unauthenticated => "UNAUTHENTICATED",
+            _ => "UNKNOWN",
+        };
 
     /// <summary>The status a call ended with when its handler or reader threw <paramref name="exception"/>.</summary>
-    public static StatusCode StatusOf(Exception exception, CancellationToken callCancelled) => exception switch
-    {
-        RpcException rpc => rpc.StatusCode,
-        OperationCanceledException when callCancelled.IsCancellationRequested => StatusCode.Cancelled,
-        _ => StatusCode.Unknown,
-    };
+    public static StatusCode StatusOf(Exception exception, CancellationToken callCancelled) =>
+        exception switch
+        {
+            RpcException rpc => rpc.StatusCode,
+            OperationCanceledException when callCancelled.IsCancellationRequested => StatusCode.Cancelled,
+            _ => StatusCode.Unknown,
+        };
 
     private static TagList Tags(string method, StatusCode status)
     {

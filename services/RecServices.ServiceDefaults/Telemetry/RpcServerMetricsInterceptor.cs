@@ -10,20 +10,30 @@ namespace RecServices.ServiceDefaults.Telemetry;
 public sealed class RpcServerMetricsInterceptor(RpcMetrics metrics) : Interceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
-        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation) =>
-        ObserveAsync(context, () => continuation(request, context));
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation
+    ) => ObserveAsync(context, () => continuation(request, context));
 
     public override Task ServerStreamingServerHandler<TRequest, TResponse>(
-        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation) =>
-        ObserveAsync(context, () => continuation(request, responseStream, context));
+        TRequest request,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation
+    ) => ObserveAsync(context, () => continuation(request, responseStream, context));
 
     public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation) =>
-        ObserveAsync(context, () => continuation(requestStream, context));
+        IAsyncStreamReader<TRequest> requestStream,
+        ServerCallContext context,
+        ClientStreamingServerMethod<TRequest, TResponse> continuation
+    ) => ObserveAsync(context, () => continuation(requestStream, context));
 
     public override Task DuplexStreamingServerHandler<TRequest, TResponse>(
-        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation) =>
-        ObserveAsync(context, () => continuation(requestStream, responseStream, context));
+        IAsyncStreamReader<TRequest> requestStream,
+        IServerStreamWriter<TResponse> responseStream,
+        ServerCallContext context,
+        DuplexStreamingServerMethod<TRequest, TResponse> continuation
+    ) => ObserveAsync(context, () => continuation(requestStream, responseStream, context));
 
     private async Task<T> ObserveAsync<T>(ServerCallContext context, Func<Task<T>> handler)
     {
@@ -46,9 +56,12 @@ public sealed class RpcServerMetricsInterceptor(RpcMetrics metrics) : Intercepto
     }
 
     private Task<bool> ObserveAsync(ServerCallContext context, Func<Task> handler) =>
-        ObserveAsync(context, async () =>
-        {
-            await handler();
-            return true;
-        });
+        ObserveAsync(
+            context,
+            async () =>
+            {
+                await handler();
+                return true;
+            }
+        );
 }

@@ -40,7 +40,10 @@ internal static class TelemetrySetup
     /// </summary>
     public static void AddRecsLogging(this WebApplicationBuilder builder, RecsOptions options)
     {
-        builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = DefaultLevels });
+        builder.Configuration.Sources.Insert(
+            0,
+            new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = DefaultLevels }
+        );
         builder.Logging.ClearProviders();
         if (options.LogFormat == RecsOptions.JsonLogs)
         {
@@ -61,7 +64,9 @@ internal static class TelemetrySetup
             });
         }
 
-        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.Logging.Configure(o =>
+            o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId
+        );
         if (ExportsOtlp(builder.Configuration))
         {
             builder.Logging.AddOpenTelemetry(otel =>
@@ -81,9 +86,17 @@ internal static class TelemetrySetup
     public static void AddRecsOpenTelemetry(this WebApplicationBuilder builder, RecsOptions options, string serviceName)
     {
         var otlp = ExportsOtlp(builder.Configuration);
-        var telemetry = builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource
-            .AddService(serviceName, serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString(), serviceInstanceId: Environment.MachineName)
-            .AddAttributes([new(RecsTelemetry.BundleVersion, BundleVersionAtStart(options.BundlePath))]));
+        var telemetry = builder
+            .Services.AddOpenTelemetry()
+            .ConfigureResource(resource =>
+                resource
+                    .AddService(
+                        serviceName,
+                        serviceVersion: typeof(TelemetrySetup).Assembly.GetName().Version?.ToString(),
+                        serviceInstanceId: Environment.MachineName
+                    )
+                    .AddAttributes([new(RecsTelemetry.BundleVersion, BundleVersionAtStart(options.BundlePath))])
+            );
 
         telemetry.WithMetrics(metrics =>
         {
@@ -102,8 +115,11 @@ internal static class TelemetrySetup
             telemetry.WithTracing(t =>
             {
                 t.SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSampleRatio)));
-                t.AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal) && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal));
+                t.AddAspNetCoreInstrumentation(o =>
+                    o.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/healthz", StringComparison.Ordinal)
+                        && !context.Request.Path.StartsWithSegments("/metrics", StringComparison.Ordinal)
+                );
                 t.AddHttpClientInstrumentation();
                 t.AddOtlpExporter();
             });

@@ -17,20 +17,38 @@ public sealed class GrpcPortTls
     private readonly WatchedFiles<X509Certificate2> _certificate;
     private readonly TrustedPeers? _clients;
 
-    private GrpcPortTls(WatchedFiles<X509Certificate2> certificate, TrustedPeers? clients) => (_certificate, _clients) = (certificate, clients);
+    private GrpcPortTls(WatchedFiles<X509Certificate2> certificate, TrustedPeers? clients) =>
+        (_certificate, _clients) = (certificate, clients);
 
     /// <summary>Reads the files now: one that does not read stops the start, named.</summary>
     public static GrpcPortTls Create(TlsOptions options, IServiceProvider services)
     {
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<GrpcPortTls>();
         var time = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var certificate = PemCertificates.Watch(options.CertificatePath, options.KeyPath,
-            new FailureLog(logger, "the gRPC port's certificate " + options.CertificatePath, "the certificate read before is served", time), time);
+        var certificate = PemCertificates.Watch(
+            options.CertificatePath,
+            options.KeyPath,
+            new FailureLog(
+                logger,
+                "the gRPC port's certificate " + options.CertificatePath,
+                "the certificate read before is served",
+                time
+            ),
+            time
+        );
         TrustedPeers? clients = null;
         if (options.ClientCaPath.Length > 0)
         {
-            var roots = PemCertificates.WatchAuthority(options.ClientCaPath,
-                new FailureLog(logger, "the client CA " + options.ClientCaPath, "client certificates are checked against the CA read before", time), time);
+            var roots = PemCertificates.WatchAuthority(
+                options.ClientCaPath,
+                new FailureLog(
+                    logger,
+                    "the client CA " + options.ClientCaPath,
+                    "client certificates are checked against the CA read before",
+                    time
+                ),
+                time
+            );
             clients = new TrustedPeers(roots, options.ClientName);
         }
 
@@ -38,15 +56,16 @@ public sealed class GrpcPortTls
     }
 
     /// <summary>Turns TLS on for <paramref name="listen"/> (HTTP/2 is negotiated by ALPN).</summary>
-    public void Apply(ListenOptions listen) => listen.UseHttps(https =>
-    {
-        https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
-        https.ServerCertificateSelector = (_, _) => _certificate.Current;
-        if (_clients is not null)
+    public void Apply(ListenOptions listen) =>
+        listen.UseHttps(https =>
         {
-            https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-            // The system's verdict is ignored: it knows nothing of the private CA. Ours: the CA's chain and the name.
-            https.ClientCertificateValidation = (certificate, chain, _) => _clients.Verifies(certificate, chain);
-        }
-    });
+            https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+            https.ServerCertificateSelector = (_, _) => _certificate.Current;
+            if (_clients is not null)
+            {
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                // The system's verdict is ignored: it knows nothing of the private CA. Ours: the CA's chain and the name.
+                https.ClientCertificateValidation = (certificate, chain, _) => _clients.Verifies(certificate, chain);
+            }
+        });
 }

@@ -13,7 +13,9 @@ public static class PemCertificates
         {
             if (!File.Exists(path))
             {
-                throw new InvalidDataException($"{path}: no such file (a PEM {(path == keyPath ? "private key" : "certificate")})");
+                throw new InvalidDataException(
+                    $"{path}: no such file (a PEM {(path == keyPath ? "private key" : "certificate")})"
+                );
             }
         }
 
@@ -23,7 +25,10 @@ public static class PemCertificates
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new InvalidDataException($"{certificatePath} with {keyPath}: not a PEM certificate and its private key: {e.Message}", e);
+            throw new InvalidDataException(
+                $"{certificatePath} with {keyPath}: not a PEM certificate and its private key: {e.Message}",
+                e
+            );
         }
     }
 
@@ -40,20 +45,29 @@ public static class PemCertificates
             throw new InvalidDataException($"{path}: not a PEM file of certificates: {e.Message}", e);
         }
 
-        return certificates.Count > 0 ? certificates : throw new InvalidDataException($"{path}: no CERTIFICATE block in it");
+        return certificates.Count > 0
+            ? certificates
+            : throw new InvalidDataException($"{path}: no CERTIFICATE block in it");
     }
 
     /// <summary>
     /// A certificate and its key, read now (a file that does not read throws, named) and watched; problems go to
     /// <paramref name="log"/>.
     /// </summary>
-    public static WatchedFiles<X509Certificate2> Watch(string certificatePath, string keyPath, FailureLog log, TimeProvider time) =>
-        new([certificatePath, keyPath], () => ReadCertificate(certificatePath, keyPath), log.Report, time);
+    public static WatchedFiles<X509Certificate2> Watch(
+        string certificatePath,
+        string keyPath,
+        FailureLog log,
+        TimeProvider time
+    ) => new([certificatePath, keyPath], () => ReadCertificate(certificatePath, keyPath), log.Report, time);
 
     /// <summary>
     /// A CA bundle, read now (a file that does not read throws, named) and watched; problems go to
     /// <paramref name="log"/>.
     /// </summary>
-    public static WatchedFiles<X509Certificate2Collection> WatchAuthority(string path, FailureLog log, TimeProvider time) =>
-        new([path], () => ReadCertificates(path), log.Report, time);
+    public static WatchedFiles<X509Certificate2Collection> WatchAuthority(
+        string path,
+        FailureLog log,
+        TimeProvider time
+    ) => new([path], () => ReadCertificates(path), log.Report, time);
 }

@@ -10,7 +10,13 @@ public sealed class ItemTowerModel : IDisposable
     public ItemTowerModel(string path, int featureCount, int outputWidth, int threads)
     {
         FeatureCount = featureCount;
-        _session = new OnnxTowerSession(path, [(TowerNames.Item, 0), (TowerNames.ItemFeatures, featureCount)], TowerNames.ItemVector, outputWidth, threads);
+        _session = new OnnxTowerSession(
+            path,
+            [(TowerNames.Item, 0), (TowerNames.ItemFeatures, featureCount)],
+            TowerNames.ItemVector,
+            outputWidth,
+            threads
+        );
     }
 
     public int FeatureCount { get; }
@@ -34,7 +40,12 @@ public sealed class ItemTowerModel : IDisposable
                 ids[i] = start + i;
             }
 
-            Run(n, ids, itemFeatures.AsMemory(start * FeatureCount, n * FeatureCount), result.AsMemory(start * OutputWidth, n * OutputWidth));
+            Run(
+                n,
+                ids,
+                itemFeatures.AsMemory(start * FeatureCount, n * FeatureCount),
+                result.AsMemory(start * OutputWidth, n * OutputWidth)
+            );
         }
 
         return result;

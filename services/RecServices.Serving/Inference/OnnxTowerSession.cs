@@ -20,7 +20,13 @@ public sealed class OnnxTowerSession : IDisposable
     /// <param name="output">Expected output name.</param>
     /// <param name="outputWidth">Expected output width.</param>
     /// <param name="threads">Intra-op threads (1 for per-request serving, all cores for offline batches).</param>
-    public OnnxTowerSession(string path, IReadOnlyList<(string Name, int Width)> inputs, string output, int outputWidth, int threads)
+    public OnnxTowerSession(
+        string path,
+        IReadOnlyList<(string Name, int Width)> inputs,
+        string output,
+        int outputWidth,
+        int threads
+    )
     {
         var file = Path.GetFileName(path);
         using var options = new SessionOptions
@@ -45,17 +51,27 @@ public sealed class OnnxTowerSession : IDisposable
             {
                 if (!_session.InputMetadata.TryGetValue(name, out var meta))
                 {
-                    throw new BundleFormatException(file, $"has no input '{name}' (inputs: {string.Join(", ", _session.InputMetadata.Keys)})");
+                    throw new BundleFormatException(
+                        file,
+                        $"has no input '{name}' (inputs: {string.Join(", ", _session.InputMetadata.Keys)})"
+                    );
                 }
 
                 var expectedRank = width == 0 ? 1 : 2;
                 if (meta.Dimensions.Length != expectedRank || (width > 0 && meta.Dimensions[1] != width))
                 {
-                    throw new BundleFormatException(file, $"input '{name}' has shape [{string.Join(", ", meta.Dimensions)}], expected [batch{(width > 0 ? ", " + width : string.Empty)}]");
+                    throw new BundleFormatException(
+                        file,
+                        $"input '{name}' has shape [{string.Join(", ", meta.Dimensions)}], expected [batch{(width > 0 ? ", " + width : string.Empty)}]"
+                    );
                 }
             }
 
-            if (!_session.OutputMetadata.TryGetValue(output, out var outMeta) || outMeta.Dimensions.Length != 2 || outMeta.Dimensions[1] != outputWidth)
+            if (
+                !_session.OutputMetadata.TryGetValue(output, out var outMeta)
+                || outMeta.Dimensions.Length != 2
+                || outMeta.Dimensions[1] != outputWidth
+            )
             {
                 throw new BundleFormatException(file, $"has no output '{output}' of shape [batch, {outputWidth}]");
             }
@@ -84,7 +100,11 @@ public sealed class OnnxTowerSession : IDisposable
                 values[i] = inputs[i].ToOrtValue(rows);
             }
 
-            using var result = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output[..(rows * OutputWidth)], [rows, OutputWidth]);
+            using var result = OrtValue.CreateTensorValueFromMemory(
+                OrtMemoryInfo.DefaultInstance,
+                output[..(rows * OutputWidth)],
+                [rows, OutputWidth]
+            );
             _session.Run(_runOptions, _inputNames, values, _outputNames, [result]);
         }
         finally

@@ -11,9 +11,17 @@ public sealed class UserTowerModel : IDisposable
     {
         HistoryLength = schema.HistoryLength;
         FeatureCount = schema.UserFeatureNames.Count;
-        _session = new OnnxTowerSession(path,
-            [(TowerNames.HistoryItems, HistoryLength), (TowerNames.HistoryWeights, HistoryLength), (TowerNames.UserFeatures, FeatureCount)],
-            TowerNames.UserVector, outputWidth, threads);
+        _session = new OnnxTowerSession(
+            path,
+            [
+                (TowerNames.HistoryItems, HistoryLength),
+                (TowerNames.HistoryWeights, HistoryLength),
+                (TowerNames.UserFeatures, FeatureCount),
+            ],
+            TowerNames.UserVector,
+            outputWidth,
+            threads
+        );
     }
 
     public int HistoryLength { get; }
@@ -26,8 +34,22 @@ public sealed class UserTowerModel : IDisposable
     /// V_u for <paramref name="rows"/> users; buffers are [rows × HistoryLength], [rows × HistoryLength], [rows ×
     /// FeatureCount], [rows × OutputWidth].
     /// </summary>
-    public void Run(int rows, Memory<long> historyItems, Memory<float> historyWeights, Memory<float> features, Memory<float> output) =>
-        _session.Run(rows, [TowerInput.Ids(historyItems, HistoryLength), TowerInput.Values(historyWeights, HistoryLength), TowerInput.Values(features, FeatureCount)], output);
+    public void Run(
+        int rows,
+        Memory<long> historyItems,
+        Memory<float> historyWeights,
+        Memory<float> features,
+        Memory<float> output
+    ) =>
+        _session.Run(
+            rows,
+            [
+                TowerInput.Ids(historyItems, HistoryLength),
+                TowerInput.Values(historyWeights, HistoryLength),
+                TowerInput.Values(features, FeatureCount),
+            ],
+            output
+        );
 
     public void Dispose() => _session.Dispose();
 }

@@ -17,11 +17,20 @@ public static class BundleValidation
         try
         {
             using var user = new UserTowerModel(bundle.UserTowerPath, manifest.Schema, manifest.Towers.Output);
-            using var item = new ItemTowerModel(bundle.ItemTowerPath, manifest.Schema.ItemFeatureNames.Count, manifest.Towers.Output, 1);
+            using var item = new ItemTowerModel(
+                bundle.ItemTowerPath,
+                manifest.Schema.ItemFeatureNames.Count,
+                manifest.Towers.Output,
+                1
+            );
         }
-        catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException or ArgumentException)
+        catch (Exception e)
+            when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or InvalidOperationException or ArgumentException)
         {
-            throw new BundleFormatException(Bundle.UserTowerFile + " / " + Bundle.ItemTowerFile, $"ONNX Runtime cannot run the towers: {e.Message}");
+            throw new BundleFormatException(
+                Bundle.UserTowerFile + " / " + Bundle.ItemTowerFile,
+                $"ONNX Runtime cannot run the towers: {e.Message}"
+            );
         }
 
         return manifest;

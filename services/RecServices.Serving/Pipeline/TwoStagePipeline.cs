@@ -9,7 +9,13 @@ namespace RecServices.Serving.Pipeline;
 /// → ranking → top k. The retrieval and ranking services run these same classes behind gRPC; the
 /// offline evaluator runs them here, so the number it reports is the number the services serve.
 /// </summary>
-public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator, Ranker ranker, UserContextFactory contexts, int historyLimit = TwoStagePipeline.DefaultHistoryLimit)
+public sealed class TwoStagePipeline(
+    Bundle bundle,
+    CandidateGenerator generator,
+    Ranker ranker,
+    UserContextFactory contexts,
+    int historyLimit = TwoStagePipeline.DefaultHistoryLimit
+)
 {
     /// <summary>
     /// The newest distinct items of a history that serving reads for the candidate sources and the user tower (the
@@ -22,14 +28,26 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
     /// <summary>
     /// The newest <paramref name="limit"/> entries of a history given oldest first: what serving reads of it.
     /// </summary>
-    public static int[] Newest(int[] history, int limit = DefaultHistoryLimit) => history.Length <= limit ? history : history[^limit..];
+    public static int[] Newest(int[] history, int limit = DefaultHistoryLimit) =>
+        history.Length <= limit ? history : history[^limit..];
 
     /// <summary>
     /// The pipeline over a bundle with the given quotas, sharing one <paramref name="ranker"/> (one ONNX Runtime
     /// session); the history limit is the gateway's (Recs:HistoryLimit).
     /// </summary>
-    public static TwoStagePipeline Create(Bundle bundle, Ranker ranker, RetrievalOptions quotas, int historyLimit = DefaultHistoryLimit) =>
-        new(bundle, new CandidateGenerator(bundle, quotas, ranker.Tower), ranker, new UserContextFactory(bundle.Catalog, quotas), historyLimit);
+    public static TwoStagePipeline Create(
+        Bundle bundle,
+        Ranker ranker,
+        RetrievalOptions quotas,
+        int historyLimit = DefaultHistoryLimit
+    ) =>
+        new(
+            bundle,
+            new CandidateGenerator(bundle, quotas, ranker.Tower),
+            ranker,
+            new UserContextFactory(bundle.Catalog, quotas),
+            historyLimit
+        );
 
     /// <summary>
     /// Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.
@@ -39,7 +57,12 @@ public sealed class TwoStagePipeline(Bundle bundle, CandidateGenerator generator
     /// excludes those; an older seen item that retrieval proposes anyway is filtered after retrieval (the gateway checks
     /// such items against the store), so it takes a place under the cap as it does in the services.
     /// </remarks>
-    public (CandidateSet Candidates, RankedItem[] Top) Recommend(UserProfile user, string? country, int k, int maxCandidates)
+    public (CandidateSet Candidates, RankedItem[] Top) Recommend(
+        UserProfile user,
+        string? country,
+        int k,
+        int maxCandidates
+    )
     {
         var served = user with { History = Newest(user.History, historyLimit) };
         var context = contexts.Create(served.History, country) with { Profile = served };

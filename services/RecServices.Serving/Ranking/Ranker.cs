@@ -17,7 +17,12 @@ public sealed class Ranker : IDisposable
 
     public Ranker(Bundle bundle, int threads = 1)
     {
-        _vectors = bundle.Vectors ?? throw new ArgumentException("the bundle was loaded without its item vectors (BundleParts.Vectors)", nameof(bundle));
+        _vectors =
+            bundle.Vectors
+            ?? throw new ArgumentException(
+                "the bundle was loaded without its item vectors (BundleParts.Vectors)",
+                nameof(bundle)
+            );
         Tower = new UserTower(bundle, threads);
     }
 
@@ -31,7 +36,8 @@ public sealed class Ranker : IDisposable
     /// Ranks <paramref name="candidates"/> (item indices) for the user and writes the best
     /// <c>result.Length</c> into <paramref name="result"/>, best first; returns how many were written.
     /// </summary>
-    public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result) => Rank(user, candidates, result, out _);
+    public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result) =>
+        Rank(user, candidates, result, out _);
 
     /// <summary>
     /// The same, also saying how long the user tower and the scoring took (the ranking service's metrics).

@@ -17,7 +17,12 @@ public sealed class UserTower : IDisposable
 
     public UserTower(Bundle bundle, int threads = 1)
     {
-        _model = new UserTowerModel(bundle.UserTowerPath, bundle.Manifest.Schema, bundle.Manifest.Towers.Output, threads);
+        _model = new UserTowerModel(
+            bundle.UserTowerPath,
+            bundle.Manifest.Schema,
+            bundle.Manifest.Towers.Output,
+            threads
+        );
         _features = new UserFeatures(bundle.Manifest.Schema, bundle.Catalog.ItemGenres);
     }
 
@@ -34,8 +39,21 @@ public sealed class UserTower : IDisposable
         var vector = ArrayPool<float>.Shared.Rent(_model.OutputWidth);
         try
         {
-            _features.Fill(user.History, user.Age, user.Gender, items.AsSpan(0, h), weights.AsSpan(0, h), features.AsSpan(0, _features.Width));
-            _model.Run(1, items.AsMemory(0, h), weights.AsMemory(0, h), features.AsMemory(0, _features.Width), vector.AsMemory(0, _model.OutputWidth));
+            _features.Fill(
+                user.History,
+                user.Age,
+                user.Gender,
+                items.AsSpan(0, h),
+                weights.AsSpan(0, h),
+                features.AsSpan(0, _features.Width)
+            );
+            _model.Run(
+                1,
+                items.AsMemory(0, h),
+                weights.AsMemory(0, h),
+                features.AsMemory(0, _features.Width),
+                vector.AsMemory(0, _model.OutputWidth)
+            );
             vector.AsSpan(0, _model.OutputWidth).CopyTo(output);
         }
         finally

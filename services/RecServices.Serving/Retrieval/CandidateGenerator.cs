@@ -16,9 +16,7 @@ public sealed class CandidateGenerator
     /// <param name="options">The quotas and caps.</param>
     /// <param name="tower">The user tower, needed (with the bundle's embedding index) when the embedding source's quota is above 0.</param>
     public CandidateGenerator(Bundle bundle, RetrievalOptions options, Ranking.UserTower? tower = null)
-        : this(CandidateSources.Create(bundle, options, tower), options)
-    {
-    }
+        : this(CandidateSources.Create(bundle, options, tower), options) { }
 
     /// <summary>A generator over the given sources, run in the given order.</summary>
     public CandidateGenerator(IReadOnlyList<ICandidateSource> sources, RetrievalOptions options)

@@ -155,8 +155,6 @@ public sealed class CandidateSet
 
         public void Reset() => (_current, _started) = (-1, false);
 
-        public readonly void Dispose()
-        {
-        }
+        public readonly void Dispose() { }
     }
 }

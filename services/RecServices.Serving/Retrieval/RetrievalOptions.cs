@@ -55,14 +55,15 @@ public sealed record RetrievalOptions
     /// Every per-source quota multiplied by <paramref name="factor"/> (at least 1 each), for sweeps over the
     /// candidate count.
     /// </summary>
-    public RetrievalOptions Scaled(double factor) => this with
-    {
-        SimilarPerItem = Scale(SimilarPerItem, factor),
-        PerGenre = Scale(PerGenre, factor),
-        PerCountry = Scale(PerCountry, factor),
-        Popular = Scale(Popular, factor),
-        Embedding = Scale(Embedding, factor),
-    };
+    public RetrievalOptions Scaled(double factor) =>
+        this with
+        {
+            SimilarPerItem = Scale(SimilarPerItem, factor),
+            PerGenre = Scale(PerGenre, factor),
+            PerCountry = Scale(PerCountry, factor),
+            Popular = Scale(Popular, factor),
+            Embedding = Scale(Embedding, factor),
+        };
 
     /// <summary>A quota times the factor, at least 1; a source turned off (0) stays off.</summary>
     private static int Scale(int quota, double factor) => quota == 0 ? 0 : Math.Max(1, (int)Math.Round(quota * factor));

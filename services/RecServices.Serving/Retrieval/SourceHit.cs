@@ -13,12 +13,13 @@ public readonly record struct SourceHit(SourceKind Kind, string Key, float Score
     public string KindName => NameOf(Kind);
 
     /// <summary>The name of a candidate source as shown to callers and in metrics.</summary>
-    public static string NameOf(SourceKind kind) => kind switch
-    {
-        SourceKind.SimilarItems => "similar-items",
-        SourceKind.Genre => "genre",
-        SourceKind.Country => "country",
-        SourceKind.Embedding => "embedding",
-        _ => "popular",
-    };
+    public static string NameOf(SourceKind kind) =>
+        kind switch
+        {
+            SourceKind.SimilarItems => "similar-items",
+            SourceKind.Genre => "genre",
+            SourceKind.Country => "country",
+            SourceKind.Embedding => "embedding",
+            _ => "popular",
+        };
 }

@@ -8,26 +8,32 @@ namespace RecServices.Serving.Retrieval;
 /// </summary>
 public static class SourceKindWire
 {
-    public static Wire ToWire(this SourceKind kind) => kind switch
-    {
-        SourceKind.SimilarItems => Wire.SimilarItems,
-        SourceKind.Genre => Wire.Genre,
-        SourceKind.Country => Wire.Country,
-        SourceKind.Popular => Wire.Popular,
-        SourceKind.Embedding => Wire.Embedding,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "a source kind the retrieval contract does not have"),
-    };
+    public static Wire ToWire(this SourceKind kind) =>
+        kind switch
+        {
+            SourceKind.SimilarItems => Wire.SimilarItems,
+            SourceKind.Genre => Wire.Genre,
+            SourceKind.Country => Wire.Country,
+            SourceKind.Popular => Wire.Popular,
+            SourceKind.Embedding => Wire.Embedding,
+            _ => throw new ArgumentOutOfRangeException(
+                nameof(kind),
+                kind,
+                "a source kind the retrieval contract does not have"
+            ),
+        };
 
     /// <summary>
     /// The source of a wire kind; one this build does not know (a newer retrieval) reads as popular, the most
     /// generic.
     /// </summary>
-    public static SourceKind FromWire(Wire kind) => kind switch
-    {
-        Wire.SimilarItems => SourceKind.SimilarItems,
-        Wire.Genre => SourceKind.Genre,
-        Wire.Country => SourceKind.Country,
-        Wire.Embedding => SourceKind.Embedding,
-        _ => SourceKind.Popular,
-    };
+    public static SourceKind FromWire(Wire kind) =>
+        kind switch
+        {
+            Wire.SimilarItems => SourceKind.SimilarItems,
+            Wire.Genre => SourceKind.Genre,
+            Wire.Country => SourceKind.Country,
+            Wire.Embedding => SourceKind.Embedding,
+            _ => SourceKind.Popular,
+        };
 }

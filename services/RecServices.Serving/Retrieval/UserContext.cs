@@ -5,4 +5,10 @@ namespace RecServices.Serving.Retrieval;
 /// (most viewed first), country, the items to leave out (already seen), and the user tower's inputs (history,
 /// age, gender) for the embedding source (null: that source proposes nothing).
 /// </summary>
-public sealed record UserContext(IReadOnlyList<int> RecentItems, IReadOnlyList<string> TopGenres, string? Country, IReadOnlySet<int> Excluded, Ranking.UserProfile? Profile = null);
+public sealed record UserContext(
+    IReadOnlyList<int> RecentItems,
+    IReadOnlyList<string> TopGenres,
+    string? Country,
+    IReadOnlySet<int> Excluded,
+    Ranking.UserProfile? Profile = null
+);

@@ -12,7 +12,12 @@ public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions opt
     public UserContext Create(IReadOnlyList<int> history, string? country)
     {
         var recent = history.Skip(Math.Max(0, history.Count - options.RecentItems)).ToArray();
-        return new UserContext(recent, TopGenres(history), string.IsNullOrEmpty(country) ? null : country, history.ToHashSet());
+        return new UserContext(
+            recent,
+            TopGenres(history),
+            string.IsNullOrEmpty(country) ? null : country,
+            history.ToHashSet()
+        );
     }
 
     public IReadOnlyList<string> TopGenres(IReadOnlyList<int> history)
@@ -26,8 +31,13 @@ public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions opt
             }
         }
 
-        return Enumerable.Range(0, counts.Length).Where(g => counts[g] > 0)
-            .OrderByDescending(g => counts[g]).ThenBy(g => g)
-            .Take(options.TopGenres).Select(g => catalog.Genres[g]).ToArray();
+        return Enumerable
+            .Range(0, counts.Length)
+            .Where(g => counts[g] > 0)
+            .OrderByDescending(g => counts[g])
+            .ThenBy(g => g)
+            .Take(options.TopGenres)
+            .Select(g => catalog.Genres[g])
+            .ToArray();
     }
 }

@@ -23,7 +23,13 @@ public static class EaseBaseline
     /// <param name="k">List length scored.</param>
     /// <param name="log">Progress lines.</param>
     /// <param name="carveOf">The two-tower model's training options: λ is chosen on their carve (its fraction, or the default one when they train without a carve, and its seed).</param>
-    public static EaseModel? Fit(Dataset dataset, InteractionTable train, int k, Action<string> log, TrainingOptions carveOf)
+    public static EaseModel? Fit(
+        Dataset dataset,
+        InteractionTable train,
+        int k,
+        Action<string> log,
+        TrainingOptions carveOf
+    )
     {
         if (dataset.Items.Count > EaseModel.MaxItems)
         {
@@ -31,7 +37,8 @@ public static class EaseBaseline
             return null;
         }
 
-        var fraction = carveOf.ValidationFraction > 0 ? carveOf.ValidationFraction : new TrainingOptions().ValidationFraction;
+        var fraction =
+            carveOf.ValidationFraction > 0 ? carveOf.ValidationFraction : new TrainingOptions().ValidationFraction;
         var (inner, validation) = StratifiedSplit.ByItem(train, dataset.Items.Count, 1 - fraction, carveOf.CarveSeed);
         var histories = UserHistories.Build(inner, dataset.Users.Count);
         var relevant = new Dictionary<int, HashSet<int>>();
@@ -55,14 +62,21 @@ public static class EaseBaseline
                 metrics.Add(model.Recommend(histories.Of(user), k), items);
             }
 
-            log(string.Create(CultureInfo.InvariantCulture, $"EASE λ = {lambda}: validation ndcg@{k} {metrics.Ndcg:F4}"));
+            log(
+                string.Create(CultureInfo.InvariantCulture, $"EASE λ = {lambda}: validation ndcg@{k} {metrics.Ndcg:F4}")
+            );
             if (metrics.Ndcg > bestNdcg)
             {
                 (bestLambda, bestNdcg) = (lambda, metrics.Ndcg);
             }
         }
 
-        log(string.Create(CultureInfo.InvariantCulture, $"EASE: λ = {bestLambda} chosen on the validation carve; refitting on all {train.Count} training interactions"));
+        log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"EASE: λ = {bestLambda} chosen on the validation carve; refitting on all {train.Count} training interactions"
+            )
+        );
         return EaseModel.Fit(train, dataset.Users.Count, dataset.Items.Count, bestLambda);
     }
 }

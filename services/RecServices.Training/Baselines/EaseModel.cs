@@ -51,14 +51,19 @@ public sealed class EaseModel
 
         var inverse = InvertSymmetricPositiveDefinite(gram, n);
         var weights = new float[(long)n * n];
-        Parallel.For(0, n, i =>
-        {
-            for (var j = 0; j < n; j++)
+        Parallel.For(
+            0,
+            n,
+            i =>
             {
-                // B[i, j] = -P[i, j] / P[j, j]; the diagonal is zero.
-                weights[((long)i * n) + j] = i == j ? 0f : (float)(-inverse[((long)i * n) + j] / inverse[((long)j * n) + j]);
+                for (var j = 0; j < n; j++)
+                {
+                    // B[i, j] = -P[i, j] / P[j, j]; the diagonal is zero.
+                    weights[((long)i * n) + j] =
+                        i == j ? 0f : (float)(-inverse[((long)i * n) + j] / inverse[((long)j * n) + j]);
+                }
             }
-        });
+        );
         return new EaseModel(n, weights, lambda);
     }
 
@@ -120,16 +125,23 @@ public sealed class EaseModel
             var diagonal = rowJ[j] - TensorPrimitives.Dot<double>(rowJ[..j], rowJ[..j]);
             if (!(diagonal > 0))
             {
-                throw new InvalidOperationException($"EASE: the regularised Gram matrix is not positive definite at item {j}; raise λ");
+                throw new InvalidOperationException(
+                    $"EASE: the regularised Gram matrix is not positive definite at item {j}; raise λ"
+                );
             }
 
             rowJ[j] = Math.Sqrt(diagonal);
             var pivot = rowJ[j];
-            Parallel.For(j + 1, n, i =>
-            {
-                var rowI = a.AsSpan((int)((long)i * n), n);
-                rowI[j] = (rowI[j] - TensorPrimitives.Dot<double>(rowI[..j], a.AsSpan((int)((long)j * n), j))) / pivot;
-            });
+            Parallel.For(
+                j + 1,
+                n,
+                i =>
+                {
+                    var rowI = a.AsSpan((int)((long)i * n), n);
+                    rowI[j] =
+                        (rowI[j] - TensorPrimitives.Dot<double>(rowI[..j], a.AsSpan((int)((long)j * n), j))) / pivot;
+                }
+            );
         }
 
         // Lᵀ row-major (row i holds column i of L from the diagonal down), for contiguous backward substitution.
@@ -143,25 +155,32 @@ public sealed class EaseModel
         }
 
         var inverse = new double[(long)n * n];
-        Parallel.For(0, n, () => (Y: new double[n], X: new double[n]), (column, _, buffers) =>
-        {
-            var (y, x) = buffers;
-            for (var i = 0; i < n; i++)
+        Parallel.For(
+            0,
+            n,
+            () => (Y: new double[n], X: new double[n]),
+            (column, _, buffers) =>
             {
-                var rowI = a.AsSpan((int)((long)i * n), n);
-                y[i] = ((i == column ? 1.0 : 0.0) - TensorPrimitives.Dot<double>(rowI[..i], y.AsSpan(0, i))) / rowI[i];
-            }
+                var (y, x) = buffers;
+                for (var i = 0; i < n; i++)
+                {
+                    var rowI = a.AsSpan((int)((long)i * n), n);
+                    y[i] =
+                        ((i == column ? 1.0 : 0.0) - TensorPrimitives.Dot<double>(rowI[..i], y.AsSpan(0, i))) / rowI[i];
+                }
 
-            for (var i = n - 1; i >= 0; i--)
-            {
-                var rowI = upper.AsSpan((int)((long)i * n), n);
-                x[i] = (y[i] - TensorPrimitives.Dot<double>(rowI[(i + 1)..], x.AsSpan(i + 1))) / rowI[i];
-            }
+                for (var i = n - 1; i >= 0; i--)
+                {
+                    var rowI = upper.AsSpan((int)((long)i * n), n);
+                    x[i] = (y[i] - TensorPrimitives.Dot<double>(rowI[(i + 1)..], x.AsSpan(i + 1))) / rowI[i];
+                }
 
-            // A⁻¹ is symmetric: its column is its row.
-            x.AsSpan().CopyTo(inverse.AsSpan((int)((long)column * n), n));
-            return buffers;
-        }, _ => { });
+                // A⁻¹ is symmetric: its column is its row.
+                x.AsSpan().CopyTo(inverse.AsSpan((int)((long)column * n), n));
+                return buffers;
+            },
+            _ => { }
+        );
         return inverse;
     }
 }

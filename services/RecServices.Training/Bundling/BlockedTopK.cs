@@ -92,45 +92,60 @@ internal sealed class BlockedTopK
         Gemm.Multiply(_queries, n, _dimension, _targetsT, TargetBlock, _scores, accumulate: false);
         var slotArray = slots.ToArray();
         var selfArray = self.ToArray();
-        MatrixOps.ForRanges(n, (start, end) =>
-        {
-            for (var j = start; j < end; j++)
+        MatrixOps.ForRanges(
+            n,
+            (start, end) =>
             {
-                var slot = slotArray[j];
-                var ids = Ids.AsSpan(slot * K, K);
-                var scores = Scores.AsSpan(slot * K, K);
-                var size = Sizes[slot];
-                var row = _scores.AsSpan(j * TargetBlock, m);
-                var excluded = selfArray[j];
-                var threshold = RunningTopK.Threshold(scores, size, K);
-                for (var c = 0; c < row.Length; c++)
+                for (var j = start; j < end; j++)
                 {
-                    if (row[c] >= threshold && _targetIds[c] != excluded)
+                    var slot = slotArray[j];
+                    var ids = Ids.AsSpan(slot * K, K);
+                    var scores = Scores.AsSpan(slot * K, K);
+                    var size = Sizes[slot];
+                    var row = _scores.AsSpan(j * TargetBlock, m);
+                    var excluded = selfArray[j];
+                    var threshold = RunningTopK.Threshold(scores, size, K);
+                    for (var c = 0; c < row.Length; c++)
                     {
-                        RunningTopK.Offer(ids, scores, ref size, _targetIds[c], row[c]);
-                        threshold = RunningTopK.Threshold(scores, size, K);
+                        if (row[c] >= threshold && _targetIds[c] != excluded)
+                        {
+                            RunningTopK.Offer(ids, scores, ref size, _targetIds[c], row[c]);
+                            threshold = RunningTopK.Threshold(scores, size, K);
+                        }
                     }
-                }
 
-                Sizes[slot] = size;
+                    Sizes[slot] = size;
+                }
             }
-        });
+        );
     }
 
     /// <summary>Sorts every query's kept targets, best first.</summary>
-    public void SortAll() => MatrixOps.ForRanges(Sizes.Length, (start, end) =>
-    {
-        for (var q = start; q < end; q++)
-        {
-            RunningTopK.Sort(Ids.AsSpan(q * K, K), Scores.AsSpan(q * K, K), Sizes[q]);
-        }
-    });
+    public void SortAll() =>
+        MatrixOps.ForRanges(
+            Sizes.Length,
+            (start, end) =>
+            {
+                for (var q = start; q < end; q++)
+                {
+                    RunningTopK.Sort(Ids.AsSpan(q * K, K), Scores.AsSpan(q * K, K), Sizes[q]);
+                }
+            }
+        );
 
     /// <summary>
     /// Each query's exact top <paramref name="k"/> of all <paramref name="count"/> target rows by inner product;
     /// query q never keeps target <paramref name="self"/>[q] (null: no query is a target).
     /// </summary>
-    public static BlockedTopK Exact(float[] targets, int count, int dimension, int k, float[] queries, int queryCount, int[]? self)
+    public static BlockedTopK Exact(
+        float[] targets,
+        int count,
+        int dimension,
+        int k,
+        float[] queries,
+        int queryCount,
+        int[]? self
+    )
     {
         var top = new BlockedTopK(queryCount, k, dimension);
         var slots = Enumerable.Range(0, queryCount).ToArray();
@@ -143,7 +158,11 @@ internal sealed class BlockedTopK
                 for (var start = 0; start < queryCount; start += QueryBlock)
                 {
                     var n = Math.Min(QueryBlock, queryCount - start);
-                    top.Score(slots.AsSpan(start, n), queries.AsSpan(start * dimension, n * dimension), self.AsSpan(start, n));
+                    top.Score(
+                        slots.AsSpan(start, n),
+                        queries.AsSpan(start * dimension, n * dimension),
+                        self.AsSpan(start, n)
+                    );
                 }
 
                 top.ClearTargets();

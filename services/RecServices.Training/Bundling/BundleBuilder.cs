@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Runtime;
 using System.Globalization;
+using System.Runtime;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Core.Evaluation;
@@ -56,8 +56,12 @@ public sealed class BundleBuilder
             // The steps reset the kernel's peak (PeakMemory.Reset), so the build's peak is the largest step's, not what
             // getrusage or /usr/bin/time report at exit (the peak since the last reset only).
             var peak = _steps.Max(s => s.PeakRssBytes);
-            _log(string.Create(CultureInfo.InvariantCulture,
-                $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"));
+            _log(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"
+                )
+            );
             return manifest;
         }
         catch
@@ -75,13 +79,31 @@ public sealed class BundleBuilder
     /// What training produced: the settings kept, the carve, the features, the members and how they were chosen.
     /// </summary>
     private sealed record TrainedModel(
-        TrainingOptions Training, InteractionTable Train, InteractionTable Validation, ItemCatalog Catalog, FeatureSet Features,
-        IReadOnlyList<TrainingRun> Runs, IReadOnlyList<TwoTowerNetwork> Members, IReadOnlyList<SearchTrial> Trials,
-        IReadOnlyDictionary<string, double> ValidationMetrics, double Beta, IReadOnlyList<PenaltyTrial> PenaltyTrials, double Seconds);
+        TrainingOptions Training,
+        InteractionTable Train,
+        InteractionTable Validation,
+        ItemCatalog Catalog,
+        FeatureSet Features,
+        IReadOnlyList<TrainingRun> Runs,
+        IReadOnlyList<TwoTowerNetwork> Members,
+        IReadOnlyList<SearchTrial> Trials,
+        IReadOnlyDictionary<string, double> ValidationMetrics,
+        double Beta,
+        IReadOnlyList<PenaltyTrial> PenaltyTrials,
+        double Seconds
+    );
 
     /// <summary>What the tables step wrote, for the manifest.</summary>
     private sealed record WrittenTables(
-        double Parity, TowerDimensions Towers, SimilarItems Similar, bool Exact, int Probes, int Partitions, IndexSummary SimilarBuild, IndexSummary EmbeddingIndex);
+        double Parity,
+        TowerDimensions Towers,
+        SimilarItems Similar,
+        bool Exact,
+        int Probes,
+        int Partitions,
+        IndexSummary SimilarBuild,
+        IndexSummary EmbeddingIndex
+    );
 
     /// <summary>
     /// The model: the validation carve, the features, the settings search (or one training), the ensemble's other
@@ -90,9 +112,19 @@ public sealed class BundleBuilder
     private TrainedModel Train(Dataset dataset)
     {
         var training = _options.Training;
-        var (train, validation) = training.ValidationFraction > 0
-            ? Step("carve the validation split", () => StratifiedSplit.ByItem(dataset.Interactions, dataset.Items.Count, 1 - training.ValidationFraction, training.CarveSeed))
-            : (dataset.Interactions, new InteractionTable(0));
+        var (train, validation) =
+            training.ValidationFraction > 0
+                ? Step(
+                    "carve the validation split",
+                    () =>
+                        StratifiedSplit.ByItem(
+                            dataset.Interactions,
+                            dataset.Items.Count,
+                            1 - training.ValidationFraction,
+                            training.CarveSeed
+                        )
+                )
+                : (dataset.Interactions, new InteractionTable(0));
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
         var features = FitFeatures(dataset, train, catalog, training);
         var clock = Stopwatch.StartNew(); // training proper: search, members and refits
@@ -101,13 +133,25 @@ public sealed class BundleBuilder
         if (_options.SearchTrials > 1 && validation.Count > 0)
         {
             var carve = features;
-            var search = Step($"search training settings on the validation carve (at most {_options.SearchTrials} trainings)", () =>
-                new HyperparameterSearch(o => new TwoTowerTrainer(dataset, train, carve.Items, carve.Users, o, _log).Train(validation), _log).Run(training, _options.SearchTrials));
+            var search = Step(
+                $"search training settings on the validation carve (at most {_options.SearchTrials} trainings)",
+                () =>
+                    new HyperparameterSearch(
+                        o => new TwoTowerTrainer(dataset, train, carve.Items, carve.Users, o, _log).Train(validation),
+                        _log
+                    ).Run(training, _options.SearchTrials)
+            );
             (training, run, trials) = (search.Options, search.Run, search.Trials);
         }
         else
         {
-            run = Step("train", () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation));
+            run = Step(
+                "train",
+                () =>
+                    new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(
+                        validation
+                    )
+            );
         }
 
         // Ensemble members past the first: the same settings from other seeds, on the same carve.
@@ -115,27 +159,48 @@ public sealed class BundleBuilder
         for (var member = 1; member < training.EnsembleSize; member++)
         {
             var options = training with { Seed = MemberSeed(training.Seed, member) };
-            runs.Add(Step($"train ensemble member {member + 1} of {training.EnsembleSize}", () =>
-                new TwoTowerTrainer(dataset, train, features.Items, features.Users, options, _log).Train(validation)));
+            runs.Add(
+                Step(
+                    $"train ensemble member {member + 1} of {training.EnsembleSize}",
+                    () =>
+                        new TwoTowerTrainer(dataset, train, features.Items, features.Users, options, _log).Train(
+                            validation
+                        )
+                )
+            );
         }
 
         var members = runs.Select(r => r.Network).ToList();
-        var validationSet = validation.Count == 0
-            ? null
-            : new ValidationSet(validation, UserHistories.Build(train, dataset.Users.Count), dataset.Users, features.Users, training.ValidationUsers, dataset.Items.Count, training.Seed);
+        var validationSet =
+            validation.Count == 0
+                ? null
+                : new ValidationSet(
+                    validation,
+                    UserHistories.Build(train, dataset.Users.Count),
+                    dataset.Users,
+                    features.Users,
+                    training.ValidationUsers,
+                    dataset.Items.Count,
+                    training.Seed
+                );
         var metrics = EnsembleMetrics(run, runs, members, validationSet, features);
         var (beta, penaltyTrials) = (_options.PopularityPenalty ?? 0, (IReadOnlyList<PenaltyTrial>)[]);
         if (_options.PopularityPenalty is null && validationSet is not null)
         {
             // The popularity term chosen on the carve with the carve's counts (no carve, no term).
             var (set, carve) = (validationSet, features);
-            var (scored, chosen) = Step("choose the popularity penalty on the validation carve", () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log));
+            var (scored, chosen) = Step(
+                "choose the popularity penalty on the validation carve",
+                () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log)
+            );
             (penaltyTrials, beta) = (scored, scored.Single(t => t.Chosen).Beta);
             metrics = beta != 0 ? chosen.ToDictionary() : metrics;
         }
         else if (beta != 0 && validationSet is not null)
         {
-            metrics = validationSet.Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts)).ToDictionary();
+            metrics = validationSet
+                .Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts))
+                .ToDictionary();
         }
 
         if (_options.Refit && validation.Count > 0)
@@ -143,12 +208,30 @@ public sealed class BundleBuilder
             features = Refit(dataset, catalog, training, runs, members);
         }
 
-        return new TrainedModel(training, train, validation, catalog, features, runs, members, trials, metrics, beta, penaltyTrials, clock.Elapsed.TotalSeconds);
+        return new TrainedModel(
+            training,
+            train,
+            validation,
+            catalog,
+            features,
+            runs,
+            members,
+            trials,
+            metrics,
+            beta,
+            penaltyTrials,
+            clock.Elapsed.TotalSeconds
+        );
     }
 
     /// <summary>The validation metrics of the first member, or of the whole ensemble when there are several.</summary>
     private IReadOnlyDictionary<string, double> EnsembleMetrics(
-        TrainingRun run, List<TrainingRun> runs, List<TwoTowerNetwork> members, ValidationSet? validationSet, FeatureSet features)
+        TrainingRun run,
+        List<TrainingRun> runs,
+        List<TwoTowerNetwork> members,
+        ValidationSet? validationSet,
+        FeatureSet features
+    )
     {
         if (runs.Count == 1 || validationSet is null)
         {
@@ -156,24 +239,50 @@ public sealed class BundleBuilder
         }
 
         var metrics = validationSet.Evaluate(members, features.Items.Values).ToDictionary();
-        _log(string.Create(CultureInfo.InvariantCulture,
-            $"ensemble of {runs.Count}: validation ndcg@10 {metrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"));
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"ensemble of {runs.Count}: validation ndcg@10 {metrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"
+            )
+        );
         return metrics;
     }
 
     /// <summary>
     /// The carve chose each member's epoch count; now train again on every interaction for that many epochs.
     /// </summary>
-    private FeatureSet Refit(Dataset dataset, ItemCatalog catalog, TrainingOptions training, List<TrainingRun> runs, List<TwoTowerNetwork> members)
+    private FeatureSet Refit(
+        Dataset dataset,
+        ItemCatalog catalog,
+        TrainingOptions training,
+        List<TrainingRun> runs,
+        List<TwoTowerNetwork> members
+    )
     {
         var all = dataset.Interactions;
         var refit = FitFeatures(dataset, all, catalog, training);
         for (var member = 0; member < runs.Count; member++)
         {
             var (seed, epochs) = (MemberSeed(training.Seed, member), runs[member].BestEpoch);
-            members[member] = Step($"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} interactions for {epochs} epochs", () =>
-                new TwoTowerTrainer(dataset, all, refit.Items, refit.Users, training with { Seed = seed, Epochs = epochs, Patience = 0 }, _log)
-                    .Train(new InteractionTable(0)).Network);
+            members[member] = Step(
+                $"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} interactions for {epochs} epochs",
+                () =>
+                    new TwoTowerTrainer(
+                        dataset,
+                        all,
+                        refit.Items,
+                        refit.Users,
+                        training with
+                        {
+                            Seed = seed,
+                            Epochs = epochs,
+                            Patience = 0,
+                        },
+                        _log
+                    )
+                        .Train(new InteractionTable(0))
+                        .Network
+            );
         }
 
         return refit;
@@ -191,61 +300,147 @@ public sealed class BundleBuilder
         var towers = training.Dimensions with { Output = towerWidth + (popularity is null ? 0 : 1) };
 
         // V_m of every item comes from the exported item tower run by ONNX Runtime, checked against the C# pass.
-        var (parity, vectors, userSample, userSampleCount) = Step("export ONNX towers, precompute item vectors, check parity", () => Export(members, features, staging, dataset, popularity, training.Seed));
+        var (parity, vectors, userSample, userSampleCount) = Step(
+            "export ONNX towers, precompute item vectors, check parity",
+            () => Export(members, features, staging, dataset, popularity, training.Seed)
+        );
 
         // Similar items by the towers' part of V_m alone: the popularity column ranks for a user, not between items.
         var count = dataset.Items.Count;
-        var unit = ExactSimilarItems.Normalize(popularity is null ? vectors : TowerPart(vectors, count, towers.Output, towerWidth), count, towerWidth);
+        var unit = ExactSimilarItems.Normalize(
+            popularity is null ? vectors : TowerPart(vectors, count, towers.Output, towerWidth),
+            count,
+            towerWidth
+        );
         var partitionClock = Stopwatch.StartNew();
-        var partitions = Step($"partition the items (spherical k-means, {SphericalKMeans.PartitionsFor(count)} partitions)", () => ItemPartitions.Fit(unit, count, towerWidth, training.Seed));
+        var partitions = Step(
+            $"partition the items (spherical k-means, {SphericalKMeans.PartitionsFor(count)} partitions)",
+            () => ItemPartitions.Fit(unit, count, towerWidth, training.Seed)
+        );
         var partitionSeconds = partitionClock.Elapsed.TotalSeconds;
-        var (similar, probes, exact, similarBuild) = SimilarItemsTable(unit, count, towerWidth, partitions, partitionSeconds, training.Seed);
-        var (embeddingIndex, embeddingSummary) = Step("embedding index", () =>
-            EmbeddingIndexBuilder.Build(vectors, count, towers.Output, partitions, userSample, userSampleCount, partitionSeconds, _log));
+        var (similar, probes, exact, similarBuild) = SimilarItemsTable(
+            unit,
+            count,
+            towerWidth,
+            partitions,
+            partitionSeconds,
+            training.Seed
+        );
+        var (embeddingIndex, embeddingSummary) = Step(
+            "embedding index",
+            () =>
+                EmbeddingIndexBuilder.Build(
+                    vectors,
+                    count,
+                    towers.Output,
+                    partitions,
+                    userSample,
+                    userSampleCount,
+                    partitionSeconds,
+                    _log
+                )
+        );
         var tops = Step("top lists", () => TopListsBuilder.Build(dataset, _options.TopListLength));
-        Step("write tables", () =>
-        {
-            model.Catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
-            new ItemVectors(dataset.Items.Count, towers.Output, vectors).Write(Path.Combine(staging, ItemVectors.FileName));
-            embeddingIndex.Write(Path.Combine(staging, EmbeddingIndex.FileName));
-            similar.Write(Path.Combine(staging, SimilarItems.FileName));
-            tops.Write(Path.Combine(staging, TopLists.FileName));
-            UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
-            InteractionsFile.Write(Path.Combine(staging, InteractionsFile.FileName), dataset.Interactions, dataset.Users.Count, dataset.Items.Count);
-            return 0;
-        });
+        Step(
+            "write tables",
+            () =>
+            {
+                model.Catalog.Write(Path.Combine(staging, ItemCatalog.FileName));
+                new ItemVectors(dataset.Items.Count, towers.Output, vectors).Write(
+                    Path.Combine(staging, ItemVectors.FileName)
+                );
+                embeddingIndex.Write(Path.Combine(staging, EmbeddingIndex.FileName));
+                similar.Write(Path.Combine(staging, SimilarItems.FileName));
+                tops.Write(Path.Combine(staging, TopLists.FileName));
+                UsersFile.Write(Path.Combine(staging, UsersFile.FileName), dataset.Users);
+                InteractionsFile.Write(
+                    Path.Combine(staging, InteractionsFile.FileName),
+                    dataset.Interactions,
+                    dataset.Users.Count,
+                    dataset.Items.Count
+                );
+                return 0;
+            }
+        );
 
-        return new WrittenTables(parity, towers, similar, exact, probes, partitions.Count, similarBuild, embeddingSummary);
+        return new WrittenTables(
+            parity,
+            towers,
+            similar,
+            exact,
+            probes,
+            partitions.Count,
+            similarBuild,
+            embeddingSummary
+        );
     }
 
     /// <summary>
     /// The item-item table: exact up to <see cref="BuildOptions.ExactSimilarMaxItems"/> items, else over the
     /// partitions, its recall measured.
     /// </summary>
-    private (SimilarItems Table, int Probes, bool Exact, IndexSummary Summary) SimilarItemsTable(float[] unit, int count, int width, ItemPartitions partitions, double partitionSeconds, int seed)
+    private (SimilarItems Table, int Probes, bool Exact, IndexSummary Summary) SimilarItemsTable(
+        float[] unit,
+        int count,
+        int width,
+        ItemPartitions partitions,
+        double partitionSeconds,
+        int seed
+    )
     {
         var exact = count <= _options.ExactSimilarMaxItems;
         var clock = Stopwatch.StartNew();
-        var (similar, probes) = Step($"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})", () => exact
-            ? (ExactSimilarItems.Build(unit, count, width, _options.SimilarItemsK), 0)
-            : PartitionedSimilarItems.Build(unit, count, width, _options.SimilarItemsK, partitions, seed, _log));
+        var (similar, probes) = Step(
+            $"item-item table ({(exact ? "exact" : "approximate")}, K = {_options.SimilarItemsK})",
+            () =>
+                exact
+                    ? (ExactSimilarItems.Build(unit, count, width, _options.SimilarItemsK), 0)
+                    : PartitionedSimilarItems.Build(unit, count, width, _options.SimilarItemsK, partitions, seed, _log)
+        );
         var seconds = clock.Elapsed.TotalSeconds + (exact ? 0 : partitionSeconds);
         if (exact)
         {
             return (similar, probes, true, new IndexSummary("exact", 0, 0, similar.K, 1, 0, Math.Round(seconds, 2)));
         }
 
-        var recall = Step("item-item table recall", () => PartitionedSimilarItems.MeasureRecall(unit, count, width, similar, seed + 7));
+        var recall = Step(
+            "item-item table recall",
+            () => PartitionedSimilarItems.MeasureRecall(unit, count, width, similar, seed + 7)
+        );
         var sample = Math.Min(PartitionedSimilarItems.SampleSize, count);
-        _log(string.Create(CultureInfo.InvariantCulture,
-            $"item-item table: recall@{similar.K} {recall:F3} against exact search on {sample} sampled items, {seconds:F1} s with the partitioning"));
-        return (similar, probes, false, new IndexSummary("partitioned cosine (IVF)", partitions.Count, probes, similar.K, Math.Round(recall, 4), sample, Math.Round(seconds, 2)));
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"item-item table: recall@{similar.K} {recall:F3} against exact search on {sample} sampled items, {seconds:F1} s with the partitioning"
+            )
+        );
+        return (
+            similar,
+            probes,
+            false,
+            new IndexSummary(
+                "partitioned cosine (IVF)",
+                partitions.Count,
+                probes,
+                similar.K,
+                Math.Round(recall, 4),
+                sample,
+                Math.Round(seconds, 2)
+            )
+        );
     }
 
     /// <summary>
     /// The manifest: what the bundle holds, how it was built and trained, every file with its checksum.
     /// </summary>
-    private BundleManifest WriteManifest(Dataset dataset, TrainedModel model, WrittenTables tables, string fingerprint, string staging, Stopwatch total)
+    private BundleManifest WriteManifest(
+        Dataset dataset,
+        TrainedModel model,
+        WrittenTables tables,
+        string fingerprint,
+        string staging,
+        Stopwatch total
+    )
     {
         var (training, runs, trials, beta) = (model.Training, model.Runs, model.Trials, model.Beta);
         var created = DateTimeOffset.UtcNow;
@@ -254,24 +449,55 @@ public sealed class BundleBuilder
             FormatVersion = BundleManifest.CurrentFormatVersion,
             Version = created.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + fingerprint[..8],
             CreatedAt = created,
-            Dataset = new DatasetSummary(dataset.Name, fingerprint, dataset.Items.Count, dataset.Users.Count, dataset.Interactions.Count, model.Train.Count, model.Validation.Count),
+            Dataset = new DatasetSummary(
+                dataset.Name,
+                fingerprint,
+                dataset.Items.Count,
+                dataset.Users.Count,
+                dataset.Interactions.Count,
+                model.Train.Count,
+                model.Validation.Count
+            ),
             Schema = model.Features.Schema,
             Towers = tables.Towers,
             ItemCount = dataset.Items.Count,
             SimilarItemsK = tables.Similar.K,
-            SimilarItemsIndex = tables.Exact ? "exact" : PartitionedSimilarItems.Describe(tables.Partitions, tables.Probes),
+            SimilarItemsIndex = tables.Exact
+                ? "exact"
+                : PartitionedSimilarItems.Describe(tables.Partitions, tables.Probes),
             SimilarItemsBuild = tables.SimilarBuild,
             BuildSteps = [.. _steps],
             EmbeddingIndex = tables.EmbeddingIndex,
             Training = new TrainingSummary
             {
-                Loss = model.Members[0].ItemCount <= training.FullSoftmaxMaxItems ? "softmax over the full catalog" : $"sampled softmax (batch positives + {training.SampledNegatives} uniform negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
-                Settings = new SortedDictionary<string, string>(training.ToSettings().ToDictionary(), StringComparer.Ordinal)
+                Loss =
+                    model.Members[0].ItemCount <= training.FullSoftmaxMaxItems
+                        ? "softmax over the full catalog"
+                        : $"sampled softmax (batch positives + {training.SampledNegatives} uniform negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
+                Settings = new SortedDictionary<string, string>(
+                    training.ToSettings().ToDictionary(),
+                    StringComparer.Ordinal
+                )
                 {
-                    ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
-                    ["search"] = trials.Count == 0 ? "off" : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
-                    ["refit"] = _options.Refit && model.Validation.Count > 0 ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs" : "no",
-                    ["popularityPenalty"] = beta.ToString(CultureInfo.InvariantCulture) + (model.PenaltyTrials.Count > 0 ? " (chosen on the validation carve)" : _options.PopularityPenalty is null ? " (no validation carve to choose on)" : " (given)"),
+                    ["ensemble"] =
+                        runs.Count == 1
+                            ? "no"
+                            : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
+                    ["search"] =
+                        trials.Count == 0
+                            ? "off"
+                            : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
+                    ["refit"] =
+                        _options.Refit && model.Validation.Count > 0
+                            ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs"
+                            : "no",
+                    ["popularityPenalty"] =
+                        beta.ToString(CultureInfo.InvariantCulture)
+                        + (
+                            model.PenaltyTrials.Count > 0 ? " (chosen on the validation carve)"
+                            : _options.PopularityPenalty is null ? " (no validation carve to choose on)"
+                            : " (given)"
+                        ),
                 },
                 Epochs = model.Runs[0].Epochs,
                 BestEpoch = model.Runs[0].BestEpoch,
@@ -284,8 +510,15 @@ public sealed class BundleBuilder
                 TrainingSeconds = Math.Round(model.Seconds, 2),
                 TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
             },
-            Files = Directory.EnumerateFiles(staging).Select(Path.GetFileName).Order(StringComparer.Ordinal)
-                .Select(name => new BundleFile(name!, new FileInfo(Path.Combine(staging, name!)).Length, BundleChecksums.OfFile(Path.Combine(staging, name!))))
+            Files = Directory
+                .EnumerateFiles(staging)
+                .Select(Path.GetFileName)
+                .Order(StringComparer.Ordinal)
+                .Select(name => new BundleFile(
+                    name!,
+                    new FileInfo(Path.Combine(staging, name!)).Length,
+                    BundleChecksums.OfFile(Path.Combine(staging, name!))
+                ))
                 .ToList(),
         };
         File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
@@ -296,7 +529,12 @@ public sealed class BundleBuilder
     /// Item features, the schema (standardisers fitted on <paramref name="rows"/>), user feature building and the
     /// histories, for one training run.
     /// </summary>
-    public static FeatureSet FitFeatures(Dataset dataset, InteractionTable rows, ItemCatalog catalog, TrainingOptions training)
+    public static FeatureSet FitFeatures(
+        Dataset dataset,
+        InteractionTable rows,
+        ItemCatalog catalog,
+        TrainingOptions training
+    )
     {
         var (items, year, popularity, rating) = ItemFeatures.Build(dataset, rows);
         var histories = UserHistories.Build(rows, dataset.Users.Count);
@@ -307,7 +545,9 @@ public sealed class BundleBuilder
             HistoryHalfLife = training.HistoryHalfLife,
             UserFeatureNames = FeatureSchema.UserFeatureNamesFor(dataset.Genres, training.GenreAffinity),
             ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(dataset.Genres),
-            HistoryLengthScale = Standardizer.Fit(Enumerable.Range(0, dataset.Users.Count).Select(u => Math.Log(1 + histories.Of(u).Length))),
+            HistoryLengthScale = Standardizer.Fit(
+                Enumerable.Range(0, dataset.Users.Count).Select(u => Math.Log(1 + histories.Of(u).Length))
+            ),
             AgeScale = Standardizer.Fit(dataset.Users.Where(u => u.Age.HasValue).Select(u => (double)u.Age!.Value)),
             YearScale = year,
             PopularityScale = popularity,
@@ -316,9 +556,21 @@ public sealed class BundleBuilder
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
     }
 
-    private (double Error, float[] ItemVectors, float[] UserSample, int UserSampleCount) Export(IReadOnlyList<TwoTowerNetwork> members, FeatureSet features, string directory, Dataset dataset, PopularityTerm? popularity, int seed)
+    private (double Error, float[] ItemVectors, float[] UserSample, int UserSampleCount) Export(
+        IReadOnlyList<TwoTowerNetwork> members,
+        FeatureSet features,
+        string directory,
+        Dataset dataset,
+        PopularityTerm? popularity,
+        int seed
+    )
     {
-        var (schema, userFeatures, itemFeatures, histories) = (features.Schema, features.Users, features.Items, features.Histories);
+        var (schema, userFeatures, itemFeatures, histories) = (
+            features.Schema,
+            features.Users,
+            features.Items,
+            features.Histories
+        );
         var userPath = Path.Combine(directory, Bundle.UserTowerFile);
         var itemPath = Path.Combine(directory, Bundle.ItemTowerFile);
         OnnxTowerExporter.ExportUserTower(members, schema, userPath, popularity);
@@ -333,22 +585,45 @@ public sealed class BundleBuilder
         {
             var u = (int)((long)r * dataset.Users.Count / rows);
             var profile = dataset.Users[u];
-            userFeatures.Fill(histories.Of(u), profile.Age, profile.Gender, users.HistoryItemsOf(r), users.HistoryWeightsOf(r), users.FeaturesOf(r));
+            userFeatures.Fill(
+                histories.Of(u),
+                profile.Age,
+                profile.Gender,
+                users.HistoryItemsOf(r),
+                users.HistoryWeightsOf(r),
+                users.FeaturesOf(r)
+            );
         }
 
         using var userModel = new UserTowerModel(userPath, schema, width);
         var userError = rows == 0 ? 0 : OnnxParity.UserTower(members, userModel, users, popularity);
         using var itemModel = new ItemTowerModel(itemPath, itemFeatures.Width, width, Environment.ProcessorCount);
         var onnxVectors = itemModel.AllItemVectors(dataset.Items.Count, itemFeatures.Values);
-        var expected = TowerEnsemble.Concatenate(members.Select(m => m.AllItemVectors(itemFeatures.Values)).ToList(), members.Select(m => m.Dimensions.Output).ToList(), dataset.Items.Count);
-        var itemError = OnnxParity.MaxRelativeDifference(popularity is null ? expected : popularity.AppendItems(expected, towerWidth), onnxVectors, width);
+        var expected = TowerEnsemble.Concatenate(
+            members.Select(m => m.AllItemVectors(itemFeatures.Values)).ToList(),
+            members.Select(m => m.Dimensions.Output).ToList(),
+            dataset.Items.Count
+        );
+        var itemError = OnnxParity.MaxRelativeDifference(
+            popularity is null ? expected : popularity.AppendItems(expected, towerWidth),
+            onnxVectors,
+            width
+        );
         var error = Math.Max(userError, itemError);
-        _log(string.Create(CultureInfo.InvariantCulture,
-            $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} users, {itemError:E2} over all {dataset.Items.Count} items (tolerance {OnnxParity.Tolerance:E0})"));
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} users, {itemError:E2} over all {dataset.Items.Count} items (tolerance {OnnxParity.Tolerance:E0})"
+            )
+        );
         if (!(error <= OnnxParity.Tolerance))
         {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0}; users {userError:E2}, items {itemError:E2})"));
+            throw new InvalidOperationException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0}; users {userError:E2}, items {itemError:E2})"
+                )
+            );
         }
 
         return (error, onnxVectors, SampleUsers(userModel, features, dataset, seed, out var sampled), sampled);
@@ -358,9 +633,18 @@ public sealed class BundleBuilder
     /// V_u from the exported user tower for up to <see cref="IndexRecallUsers"/> users drawn with
     /// <paramref name="seed"/> (those with a history).
     /// </summary>
-    private static float[] SampleUsers(UserTowerModel model, FeatureSet features, Dataset dataset, int seed, out int count)
+    private static float[] SampleUsers(
+        UserTowerModel model,
+        FeatureSet features,
+        Dataset dataset,
+        int seed,
+        out int count
+    )
     {
-        var candidates = Enumerable.Range(0, dataset.Users.Count).Where(u => features.Histories.Of(u).Length > 0).ToArray();
+        var candidates = Enumerable
+            .Range(0, dataset.Users.Count)
+            .Where(u => features.Histories.Of(u).Length > 0)
+            .ToArray();
         new Random(seed + 11).Shuffle(candidates);
         count = Math.Min(IndexRecallUsers, candidates.Length);
         var output = new float[count * model.OutputWidth];
@@ -373,10 +657,23 @@ public sealed class BundleBuilder
             {
                 var u = candidates[start + r];
                 var profile = dataset.Users[u];
-                features.Users.Fill(features.Histories.Of(u), profile.Age, profile.Gender, batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+                features.Users.Fill(
+                    features.Histories.Of(u),
+                    profile.Age,
+                    profile.Gender,
+                    batch.HistoryItemsOf(r),
+                    batch.HistoryWeightsOf(r),
+                    batch.FeaturesOf(r)
+                );
             }
 
-            model.Run(batch.Rows, batch.HistoryItems, batch.HistoryWeights, batch.Features, output.AsMemory(start * model.OutputWidth, batch.Rows * model.OutputWidth));
+            model.Run(
+                batch.Rows,
+                batch.HistoryItems,
+                batch.HistoryWeights,
+                batch.Features,
+                output.AsMemory(start * model.OutputWidth, batch.Rows * model.OutputWidth)
+            );
         }
 
         return output;
@@ -413,7 +710,12 @@ public sealed class BundleBuilder
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _steps.Add(new BuildStep(name, Math.Round(clock.Elapsed.TotalSeconds, 2), peak));
-        _log(string.Create(CultureInfo.InvariantCulture, $"{name}: {clock.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB" : string.Empty)}"));
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}: {clock.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB" : string.Empty)}"
+            )
+        );
         return result;
     }
 
@@ -431,12 +733,16 @@ public sealed class BundleBuilder
         {
             if (!File.Exists(Path.Combine(target, BundleManifest.FileName)))
             {
-                throw new IOException($"output directory '{target}' is not empty and holds no bundle; choose an empty or new directory");
+                throw new IOException(
+                    $"output directory '{target}' is not empty and holds no bundle; choose an empty or new directory"
+                );
             }
 
             if (!_options.Overwrite)
             {
-                throw new IOException($"output directory '{target}' already holds a bundle; pass --force to replace it");
+                throw new IOException(
+                    $"output directory '{target}' already holds a bundle; pass --force to replace it"
+                );
             }
         }
     }
@@ -460,5 +766,10 @@ public sealed class BundleBuilder
     /// <summary>
     /// What one training run reads: item features, the schema, user feature building, the users' histories.
     /// </summary>
-    public sealed record FeatureSet(ItemFeatures Items, FeatureSchema Schema, UserFeatures Users, UserHistories Histories);
+    public sealed record FeatureSet(
+        ItemFeatures Items,
+        FeatureSchema Schema,
+        UserFeatures Users,
+        UserHistories Histories
+    );
 }

@@ -19,7 +19,16 @@ public static class EmbeddingIndexBuilder
     /// <summary>The list length recall is measured at: the size of an embedding quota worth serving.</summary>
     public const int RecallAt = 50;
 
-    public static (EmbeddingIndex Index, IndexSummary Summary) Build(float[] vectors, int count, int width, ItemPartitions partitions, float[] users, int userCount, double seconds, Action<string> log)
+    public static (EmbeddingIndex Index, IndexSummary Summary) Build(
+        float[] vectors,
+        int count,
+        int width,
+        ItemPartitions partitions,
+        float[] users,
+        int userCount,
+        double seconds,
+        Action<string> log
+    )
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var c = partitions.Count;
@@ -64,12 +73,36 @@ public static class EmbeddingIndexBuilder
 
         var recall = total == 0 ? 1 : (double)hits / total;
         var took = seconds + clock.Elapsed.TotalSeconds;
-        log(string.Create(CultureInfo.InvariantCulture,
-            $"embedding index: {c} partitions, {probes} probed per query (about {(double)count * probes / c:F0} of {count} items scored), recall@{k} {recall:F3} on {userCount - half} users' V_u against exact inner-product search"));
-        return (index, new IndexSummary("partitioned inner product (IVF)", c, probes, k, Math.Round(recall, 4), userCount - half, Math.Round(took, 2)));
+        log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"embedding index: {c} partitions, {probes} probed per query (about {(double)count * probes / c:F0} of {count} items scored), recall@{k} {recall:F3} on {userCount - half} users' V_u against exact inner-product search"
+            )
+        );
+        return (
+            index,
+            new IndexSummary(
+                "partitioned inner product (IVF)",
+                c,
+                probes,
+                k,
+                Math.Round(recall, 4),
+                userCount - half,
+                Math.Round(took, 2)
+            )
+        );
     }
 
-    private static int ChooseProbes(float[] vectors, int count, int width, int k, ItemPartitions partitions, float[] centroids, float[] users, int userCount)
+    private static int ChooseProbes(
+        float[] vectors,
+        int count,
+        int width,
+        int k,
+        ItemPartitions partitions,
+        float[] centroids,
+        float[] users,
+        int userCount
+    )
     {
         var c = partitions.Count;
         if (userCount == 0)

@@ -69,7 +69,11 @@ public sealed class ItemPartitions
         }
 
         neededRanks.Sort();
-        return Math.Clamp(neededRanks[(int)Math.Min(neededRanks.Count - 1, Math.Ceiling(target * neededRanks.Count) - 1)] + 1, 1, Count);
+        return Math.Clamp(
+            neededRanks[(int)Math.Min(neededRanks.Count - 1, Math.Ceiling(target * neededRanks.Count) - 1)] + 1,
+            1,
+            Count
+        );
     }
 
     /// <summary>
@@ -84,20 +88,23 @@ public sealed class ItemPartitions
         Gemm.Multiply(UnitCentroids, c, d, centroidsT, c, similarity, accumulate: false);
         System.Buffers.ArrayPool<float>.Shared.Return(centroidsT);
         var order = new int[c * c];
-        MatrixOps.ForRanges(c, (start, end) =>
-        {
-            var keys = new float[c];
-            for (var p = start; p < end; p++)
+        MatrixOps.ForRanges(
+            c,
+            (start, end) =>
             {
-                for (var q = 0; q < c; q++)
+                var keys = new float[c];
+                for (var p = start; p < end; p++)
                 {
-                    keys[q] = q == p ? float.NegativeInfinity : -similarity[(p * c) + q];
-                    order[(p * c) + q] = q;
-                }
+                    for (var q = 0; q < c; q++)
+                    {
+                        keys[q] = q == p ? float.NegativeInfinity : -similarity[(p * c) + q];
+                        order[(p * c) + q] = q;
+                    }
 
-                keys.AsSpan().Sort(order.AsSpan(p * c, c));
+                    keys.AsSpan().Sort(order.AsSpan(p * c, c));
+                }
             }
-        });
+        );
         return order;
     }
 }

@@ -20,7 +20,15 @@ public static class PartitionedSimilarItems
     public static string Describe(int partitions, int probes) =>
         $"approximate (partitioned: {partitions} spherical k-means partitions, {probes} probed per partition, exact scores within)";
 
-    public static (SimilarItems Table, int Probes) Build(float[] unit, int count, int dimension, int k, ItemPartitions partitions, int seed, Action<string> log)
+    public static (SimilarItems Table, int Probes) Build(
+        float[] unit,
+        int count,
+        int dimension,
+        int k,
+        ItemPartitions partitions,
+        int seed,
+        Action<string> log
+    )
     {
         k = Math.Max(1, Math.Min(k, count - 1));
         var probeOrder = partitions.ProbeOrder();
@@ -93,7 +101,16 @@ public static class PartitionedSimilarItems
     /// <summary>
     /// The smallest probe count whose recall@k on a sample reaches the target (every partition at worst).
     /// </summary>
-    private static int ChooseProbes(float[] unit, int count, int dimension, int k, ItemPartitions partitions, int[] probeOrder, int seed, Action<string> log)
+    private static int ChooseProbes(
+        float[] unit,
+        int count,
+        int dimension,
+        int k,
+        ItemPartitions partitions,
+        int[] probeOrder,
+        int seed,
+        Action<string> log
+    )
     {
         var c = partitions.Count;
         var sample = Sample(count, seed);
@@ -120,8 +137,12 @@ public static class PartitionedSimilarItems
         }
 
         var probes = partitions.ProbesFor(needed, RecallTarget);
-        log(string.Create(CultureInfo.InvariantCulture,
-            $"item-item table: {c} partitions (sizes {partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Min()}..{partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Max()}), {probes} probed per partition for recall@{k} {RecallTarget:F2} on {sample.Length} sampled items"));
+        log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"item-item table: {c} partitions (sizes {partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Min()}..{partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Max()}), {probes} probed per partition for recall@{k} {RecallTarget:F2} on {sample.Length} sampled items"
+            )
+        );
         return probes;
     }
 

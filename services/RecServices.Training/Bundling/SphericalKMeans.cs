@@ -23,7 +23,13 @@ public static class SphericalKMeans
     public static int PartitionsFor(int count) => Math.Clamp((int)Math.Round(Math.Sqrt(count)), 1, Math.Max(1, count));
 
     /// <summary>Each row's partition and the unit centroids ([partitions × dimension]).</summary>
-    public static (int[] Assignment, float[] Centroids) Fit(float[] unit, int count, int dimension, int partitions, int seed)
+    public static (int[] Assignment, float[] Centroids) Fit(
+        float[] unit,
+        int count,
+        int dimension,
+        int partitions,
+        int seed
+    )
     {
         partitions = Math.Clamp(partitions, 1, Math.Max(1, count));
         var rng = new Random(seed);
@@ -83,7 +89,14 @@ public static class SphericalKMeans
     /// <summary>
     /// assignment[r] = the centroid with the highest inner product with row r (ties: the lower partition).
     /// </summary>
-    public static void Assign(float[] rows, int count, int dimension, float[] centroids, int partitions, int[] assignment)
+    public static void Assign(
+        float[] rows,
+        int count,
+        int dimension,
+        float[] centroids,
+        int partitions,
+        int[] assignment
+    )
     {
         var centroidsT = MatrixOps.RentTranspose(centroids, partitions, dimension);
 
@@ -95,13 +108,18 @@ public static class SphericalKMeans
             rows.AsSpan(start * dimension, n * dimension).CopyTo(block);
             Gemm.Multiply(block, n, dimension, centroidsT, partitions, scores, accumulate: false);
             var from = start;
-            MatrixOps.ForRanges(n, (a, b) =>
-            {
-                for (var r = a; r < b; r++)
+            MatrixOps.ForRanges(
+                n,
+                (a, b) =>
                 {
-                    assignment[from + r] = TensorPrimitives.IndexOfMax<float>(scores.AsSpan(r * partitions, partitions));
+                    for (var r = a; r < b; r++)
+                    {
+                        assignment[from + r] = TensorPrimitives.IndexOfMax<float>(
+                            scores.AsSpan(r * partitions, partitions)
+                        );
+                    }
                 }
-            });
+            );
         }
 
         System.Buffers.ArrayPool<float>.Shared.Return(centroidsT);

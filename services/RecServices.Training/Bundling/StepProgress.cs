@@ -34,6 +34,11 @@ public sealed class StepProgress(string name, long total, Action<string> log)
 
         _last = elapsed;
         var eta = elapsed.TotalSeconds * (total - _done) / _done;
-        log(string.Create(CultureInfo.InvariantCulture, $"{name}: {100.0 * _done / total:F0} % after {elapsed.TotalSeconds:F0} s, about {eta:F0} s to go"));
+        log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}: {100.0 * _done / total:F0} % after {elapsed.TotalSeconds:F0} s, about {eta:F0} s to go"
+            )
+        );
     }
 }

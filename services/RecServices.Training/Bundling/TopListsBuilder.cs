@@ -47,7 +47,8 @@ public static class TopListsBuilder
         return new TopLists(
             Top(counts, length),
             genres,
-            byCountry.ToDictionary(p => p.Key, p => Top(p.Value, length, skipZero: true), StringComparer.Ordinal));
+            byCountry.ToDictionary(p => p.Key, p => Top(p.Value, length, skipZero: true), StringComparer.Ordinal)
+        );
     }
 
     private static TopList Top(float[] scores, int length, bool skipZero = false)

@@ -65,8 +65,12 @@ public sealed class HyperparameterSearch
             }
         }
 
-        _log(string.Create(CultureInfo.InvariantCulture,
-            $"search: {done.Count} trials; kept trial {kept + 1} ({done[kept].Change}), validation ndcg@10 {done[kept].ValidationNdcg:F4}"));
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"search: {done.Count} trials; kept trial {kept + 1} ({done[kept].Change}), validation ndcg@10 {done[kept].ValidationNdcg:F4}"
+            )
+        );
         return new SearchResult(bestOptions, best, done, kept);
     }
 
@@ -79,9 +83,24 @@ public sealed class HyperparameterSearch
     {
         _log($"search trial {done.Count + 1}: {change}");
         var run = _train(options);
-        done.Add(new SearchTrial(done.Count + 1, change, Settings(options), Math.Round(run.Validation["ndcg@10"], 5), run.BestEpoch, run.Epochs.Count, Math.Round(run.Seconds, 1), done.Count == 0));
-        _log(string.Create(CultureInfo.InvariantCulture,
-            $"search trial {done.Count}: validation ndcg@10 {run.Validation["ndcg@10"]:F4} at epoch {run.BestEpoch} of {run.Epochs.Count}, {run.Seconds:F0} s"));
+        done.Add(
+            new SearchTrial(
+                done.Count + 1,
+                change,
+                Settings(options),
+                Math.Round(run.Validation["ndcg@10"], 5),
+                run.BestEpoch,
+                run.Epochs.Count,
+                Math.Round(run.Seconds, 1),
+                done.Count == 0
+            )
+        );
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"search trial {done.Count}: validation ndcg@10 {run.Validation["ndcg@10"]:F4} at epoch {run.BestEpoch} of {run.Epochs.Count}, {run.Seconds:F0} s"
+            )
+        );
         return run;
     }
 
@@ -100,26 +119,53 @@ public sealed class HyperparameterSearch
     /// <summary>
     /// One searched setting: how to step it up or down (null past its range), and whether "up" regularises.
     /// </summary>
-    private sealed record Knob(bool Regularising, Func<TrainingOptions, bool, TrainingOptions?> Step, Func<TrainingOptions, string> Describe);
+    private sealed record Knob(
+        bool Regularising,
+        Func<TrainingOptions, bool, TrainingOptions?> Step,
+        Func<TrainingOptions, string> Describe
+    );
 
     private static readonly Knob[] Knobs =
     [
-        new(Regularising: false,
+        new(
+            Regularising: false,
             (o, up) => o with { LearningRate = up ? o.LearningRate * 2 : o.LearningRate / 2 },
-            o => string.Create(CultureInfo.InvariantCulture, $"learning rate {o.LearningRate}")),
-        new(Regularising: true,
+            o => string.Create(CultureInfo.InvariantCulture, $"learning rate {o.LearningRate}")
+        ),
+        new(
+            Regularising: true,
             (o, up) => o with { WeightDecay = up ? o.WeightDecay * 4 : o.WeightDecay / 4 },
-            o => string.Create(CultureInfo.InvariantCulture, $"weight decay {o.WeightDecay}")),
-        new(Regularising: true,
-            (o, up) => (up ? o.HistoryDropout + 0.2 : o.HistoryDropout - 0.2) is var p && p is >= -1e-9 and <= 0.8 ? o with { HistoryDropout = Math.Round(Math.Max(0, p), 2) } : null,
-            o => string.Create(CultureInfo.InvariantCulture, $"history dropout {o.HistoryDropout}")),
-        new(Regularising: false,
-            (o, up) => (up ? o.Dimensions.Output * 2 : o.Dimensions.Output / 2) is var d && d is >= 16 and <= 256
-                ? o with { Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d) }
-                : null,
-            o => string.Create(CultureInfo.InvariantCulture, $"tower width {o.Dimensions.Output}")),
+            o => string.Create(CultureInfo.InvariantCulture, $"weight decay {o.WeightDecay}")
+        ),
+        new(
+            Regularising: true,
+            (o, up) =>
+                (up ? o.HistoryDropout + 0.2 : o.HistoryDropout - 0.2) is var p && p is >= -1e-9 and <= 0.8
+                    ? o with
+                    {
+                        HistoryDropout = Math.Round(Math.Max(0, p), 2),
+                    }
+                    : null,
+            o => string.Create(CultureInfo.InvariantCulture, $"history dropout {o.HistoryDropout}")
+        ),
+        new(
+            Regularising: false,
+            (o, up) =>
+                (up ? o.Dimensions.Output * 2 : o.Dimensions.Output / 2) is var d && d is >= 16 and <= 256
+                    ? o with
+                    {
+                        Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d),
+                    }
+                    : null,
+            o => string.Create(CultureInfo.InvariantCulture, $"tower width {o.Dimensions.Output}")
+        ),
     ];
 }
 
 /// <summary>The settings kept, their run (on the carve), every trial, and the index of the kept trial.</summary>
-public sealed record SearchResult(TrainingOptions Options, TrainingRun Run, IReadOnlyList<SearchTrial> Trials, int Kept);
+public sealed record SearchResult(
+    TrainingOptions Options,
+    TrainingRun Run,
+    IReadOnlyList<SearchTrial> Trials,
+    int Kept
+);

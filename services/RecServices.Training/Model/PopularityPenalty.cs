@@ -52,15 +52,35 @@ public static class PopularityPenalty
     /// wherever it costs no measurable accuracy.
     /// </summary>
     /// <returns>Every strength's trial, and the chosen one's full validation metrics.</returns>
-    public static (IReadOnlyList<PenaltyTrial> Trials, MetricAccumulator Chosen) Choose(ValidationSet validation, IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, IReadOnlyList<int> counts, Action<string> log)
+    public static (IReadOnlyList<PenaltyTrial> Trials, MetricAccumulator Chosen) Choose(
+        ValidationSet validation,
+        IReadOnlyList<TwoTowerNetwork> members,
+        float[] itemFeatures,
+        IReadOnlyList<int> counts,
+        Action<string> log
+    )
     {
         var itemCount = members[0].ItemCount;
-        var metrics = validation.Evaluate(members, itemFeatures, Grid.Select(beta => beta == 0 ? null : Offsets(beta, counts)).ToList());
+        var metrics = validation.Evaluate(
+            members,
+            itemFeatures,
+            Grid.Select(beta => beta == 0 ? null : Offsets(beta, counts)).ToList()
+        );
         var scored = metrics.Select(m => (m.Ndcg, Coverage: m.CoveredItems / (double)Math.Max(1, itemCount))).ToList();
         var chosen = ChooseIndex(scored, Tolerance);
         var trials = scored.Select((s, i) => new PenaltyTrial(Grid[i], s.Ndcg, s.Coverage, i == chosen)).ToList();
-        log("popularity penalty on the validation carve: " + string.Join("; ", trials.Select(t =>
-            string.Create(CultureInfo.InvariantCulture, $"β {t.Beta}: ndcg@10 {t.ValidationNdcg:F4}, coverage {t.Coverage:F3}{(t.Chosen ? " (chosen)" : string.Empty)}"))));
+        log(
+            "popularity penalty on the validation carve: "
+                + string.Join(
+                    "; ",
+                    trials.Select(t =>
+                        string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"β {t.Beta}: ndcg@10 {t.ValidationNdcg:F4}, coverage {t.Coverage:F3}{(t.Chosen ? " (chosen)" : string.Empty)}"
+                        )
+                    )
+                )
+        );
         return (trials, metrics[chosen]);
     }
 
@@ -82,7 +102,11 @@ public static class PopularityPenalty
         var chosen = -1;
         for (var i = 0; i < scored.Count; i++)
         {
-            if (double.IsFinite(scored[i].Ndcg) && scored[i].Ndcg >= floor && (chosen < 0 || scored[i].Coverage > scored[chosen].Coverage))
+            if (
+                double.IsFinite(scored[i].Ndcg)
+                && scored[i].Ndcg >= floor
+                && (chosen < 0 || scored[i].Coverage > scored[chosen].Coverage)
+            )
             {
                 chosen = i;
             }

@@ -14,7 +14,8 @@ public sealed record PopularityTerm(double Beta, float[] ItemComponent)
     /// The term for <paramref name="beta"/> over <paramref name="counts"/>, or null when β is 0 (no term, the
     /// vectors are the towers' alone).
     /// </summary>
-    public static PopularityTerm? For(double beta, IReadOnlyList<int> counts) => beta == 0 ? null : new(beta, PopularityPenalty.ItemComponent(counts));
+    public static PopularityTerm? For(double beta, IReadOnlyList<int> counts) =>
+        beta == 0 ? null : new(beta, PopularityPenalty.ItemComponent(counts));
 
     /// <summary>
     /// Appends the user component to each of <paramref name="rows"/> vectors of <paramref name="width"/> values.
@@ -22,7 +23,8 @@ public sealed record PopularityTerm(double Beta, float[] ItemComponent)
     public float[] AppendUser(float[] vectors, int rows, int width) => Append(vectors, rows, width, _ => UserComponent);
 
     /// <summary>Appends each item's component to the [itemCount × <paramref name="width"/>] item vectors.</summary>
-    public float[] AppendItems(float[] vectors, int width) => Append(vectors, ItemComponent.Length, width, m => ItemComponent[m]);
+    public float[] AppendItems(float[] vectors, int width) =>
+        Append(vectors, ItemComponent.Length, width, m => ItemComponent[m]);
 
     private static float[] Append(float[] vectors, int rows, int width, Func<int, float> component)
     {

@@ -30,7 +30,14 @@ public sealed class SoftmaxObjective
     /// <param name="targets">For each user row, the position of its positive item in <paramref name="candidates"/>.</param>
     /// <param name="mask">Null, or [rows × candidates] additive logit mask.</param>
     /// <param name="backward">Accumulate gradients into the network's parameters.</param>
-    public double Evaluate(UserBatch users, ReadOnlySpan<int> candidates, float[] itemFeatures, ReadOnlySpan<int> targets, float[]? mask, bool backward)
+    public double Evaluate(
+        UserBatch users,
+        ReadOnlySpan<int> candidates,
+        float[] itemFeatures,
+        ReadOnlySpan<int> targets,
+        float[]? mask,
+        bool backward
+    )
     {
         var rows = users.Rows;
         var cols = candidates.Length;
@@ -51,28 +58,31 @@ public sealed class SoftmaxObjective
 
         var rowLoss = _rowLoss;
         var targetColumns = targets.ToArray();
-        MatrixOps.ForRanges(rows, (start, end) =>
-        {
-            for (var r = start; r < end; r++)
+        MatrixOps.ForRanges(
+            rows,
+            (start, end) =>
             {
-                var row = logits.AsSpan(r * cols, cols);
-                if (mask is not null)
+                for (var r = start; r < end; r++)
                 {
-                    TensorPrimitives.Add(row, mask.AsSpan(r * cols, cols), row);
+                    var row = logits.AsSpan(r * cols, cols);
+                    if (mask is not null)
+                    {
+                        TensorPrimitives.Add(row, mask.AsSpan(r * cols, cols), row);
+                    }
+
+                    // Softmax in place; masked logits (-inf) become exactly 0.
+                    TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
+                    TensorPrimitives.Exp(row, row);
+                    var sum = TensorPrimitives.Sum(row);
+                    var target = targetColumns[r];
+                    rowLoss[r] = -Math.Log(Math.Max(row[target] / sum, 1e-30));
+
+                    // The row becomes the gradient of the mean loss: (softmax - one-hot) / rows.
+                    TensorPrimitives.Multiply(row, 1f / (sum * rows), row);
+                    row[target] -= 1f / rows;
                 }
-
-                // Softmax in place; masked logits (-inf) become exactly 0.
-                TensorPrimitives.Subtract(row, TensorPrimitives.Max(row), row);
-                TensorPrimitives.Exp(row, row);
-                var sum = TensorPrimitives.Sum(row);
-                var target = targetColumns[r];
-                rowLoss[r] = -Math.Log(Math.Max(row[target] / sum, 1e-30));
-
-                // The row becomes the gradient of the mean loss: (softmax - one-hot) / rows.
-                TensorPrimitives.Multiply(row, 1f / (sum * rows), row);
-                row[target] -= 1f / rows;
             }
-        });
+        );
 
         var loss = 0.0;
         for (var r = 0; r < rows; r++)
@@ -92,7 +102,16 @@ public sealed class SoftmaxObjective
                 _itemGrad = new float[cols * d];
             }
 
-            MatrixOps.MultiplyTransposedBackward(_userPass.Output, rows, _itemPass.Output, cols, d, logits, _userGrad, _itemGrad);
+            MatrixOps.MultiplyTransposedBackward(
+                _userPass.Output,
+                rows,
+                _itemPass.Output,
+                cols,
+                d,
+                logits,
+                _userGrad,
+                _itemGrad
+            );
             _network.BackwardUser(users, _userPass, _userGrad);
             _network.BackwardItems(candidates, _itemPass, _itemGrad);
         }

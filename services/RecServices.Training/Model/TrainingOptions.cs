@@ -97,12 +97,24 @@ public sealed record TrainingOptions
         Require(HistoryDropout is >= 0 and < 1, $"history dropout must lie in [0, 1) (got {HistoryDropout})");
         Require(HistoryLength >= 1, $"history length must be at least 1 (got {HistoryLength})");
         Require(EnsembleSize is >= 1 and <= 16, $"ensemble size must be 1 to 16 (got {EnsembleSize})");
-        Require(AverageHalfLife >= 0 && AverageHalfLife <= 100, $"weight average half-life must be 0 (off) to 100 epochs (got {AverageHalfLife})");
-        Require(HistoryHalfLife >= 0 && double.IsFinite(HistoryHalfLife), $"history half-life must be 0 (plain mean) or positive (got {HistoryHalfLife})");
-        Require(ValidationFraction is >= 0 and < 0.5, $"validation fraction must lie in [0, 0.5) (got {ValidationFraction})");
+        Require(
+            AverageHalfLife >= 0 && AverageHalfLife <= 100,
+            $"weight average half-life must be 0 (off) to 100 epochs (got {AverageHalfLife})"
+        );
+        Require(
+            HistoryHalfLife >= 0 && double.IsFinite(HistoryHalfLife),
+            $"history half-life must be 0 (plain mean) or positive (got {HistoryHalfLife})"
+        );
+        Require(
+            ValidationFraction is >= 0 and < 0.5,
+            $"validation fraction must lie in [0, 0.5) (got {ValidationFraction})"
+        );
         Require(SampledNegatives >= 1, $"sampled negatives must be at least 1 (got {SampledNegatives})");
         Require(FullSoftmaxMaxItems >= 0, $"full softmax max items must not be negative (got {FullSoftmaxMaxItems})");
-        Require(Dimensions is { Output: >= 1, Hidden: >= 1, ItemEmbedding: >= 1, HistoryEmbedding: >= 1 }, $"tower dimensions must be at least 1 (got {Dimensions})");
+        Require(
+            Dimensions is { Output: >= 1, Hidden: >= 1, ItemEmbedding: >= 1, HistoryEmbedding: >= 1 },
+            $"tower dimensions must be at least 1 (got {Dimensions})"
+        );
         Require(Patience >= 0, $"patience must not be negative (got {Patience})");
         Require(MaxExamplesPerEpoch >= 0, $"max examples per epoch must not be negative (got {MaxExamplesPerEpoch})");
         if (problems.Count > 0)
@@ -112,25 +124,26 @@ public sealed record TrainingOptions
     }
 
     /// <summary>The settings as strings, for the manifest.</summary>
-    public IReadOnlyDictionary<string, string> ToSettings() => new SortedDictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-        ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
-        ["patience"] = Patience.ToString(CultureInfo.InvariantCulture),
-        ["batchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
-        ["learningRate"] = LearningRate.ToString(CultureInfo.InvariantCulture),
-        ["weightDecay"] = WeightDecay.ToString(CultureInfo.InvariantCulture),
-        ["historyDropout"] = HistoryDropout.ToString(CultureInfo.InvariantCulture),
-        ["historyLength"] = HistoryLength.ToString(CultureInfo.InvariantCulture),
-        ["ensembleSize"] = EnsembleSize.ToString(CultureInfo.InvariantCulture),
-        ["averageHalfLife"] = AverageHalfLife.ToString(CultureInfo.InvariantCulture),
-        ["historyHalfLife"] = HistoryHalfLife.ToString(CultureInfo.InvariantCulture),
-        ["genreAffinity"] = GenreAffinity ? "true" : "false",
-        ["fullSoftmaxMaxItems"] = FullSoftmaxMaxItems.ToString(CultureInfo.InvariantCulture),
-        ["sampledNegatives"] = SampledNegatives.ToString(CultureInfo.InvariantCulture),
-        ["maskSeen"] = MaskSeen ? "true" : "false",
-        ["logQCorrection"] = LogQCorrection ? "true" : "false",
-        ["validationFraction"] = ValidationFraction.ToString(CultureInfo.InvariantCulture),
-        ["maxExamplesPerEpoch"] = MaxExamplesPerEpoch.ToString(CultureInfo.InvariantCulture),
-    };
+    public IReadOnlyDictionary<string, string> ToSettings() =>
+        new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+            ["patience"] = Patience.ToString(CultureInfo.InvariantCulture),
+            ["batchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["learningRate"] = LearningRate.ToString(CultureInfo.InvariantCulture),
+            ["weightDecay"] = WeightDecay.ToString(CultureInfo.InvariantCulture),
+            ["historyDropout"] = HistoryDropout.ToString(CultureInfo.InvariantCulture),
+            ["historyLength"] = HistoryLength.ToString(CultureInfo.InvariantCulture),
+            ["ensembleSize"] = EnsembleSize.ToString(CultureInfo.InvariantCulture),
+            ["averageHalfLife"] = AverageHalfLife.ToString(CultureInfo.InvariantCulture),
+            ["historyHalfLife"] = HistoryHalfLife.ToString(CultureInfo.InvariantCulture),
+            ["genreAffinity"] = GenreAffinity ? "true" : "false",
+            ["fullSoftmaxMaxItems"] = FullSoftmaxMaxItems.ToString(CultureInfo.InvariantCulture),
+            ["sampledNegatives"] = SampledNegatives.ToString(CultureInfo.InvariantCulture),
+            ["maskSeen"] = MaskSeen ? "true" : "false",
+            ["logQCorrection"] = LogQCorrection ? "true" : "false",
+            ["validationFraction"] = ValidationFraction.ToString(CultureInfo.InvariantCulture),
+            ["maxExamplesPerEpoch"] = MaxExamplesPerEpoch.ToString(CultureInfo.InvariantCulture),
+        };
 }

@@ -9,4 +9,5 @@ public sealed record TrainingRun(
     int BestEpoch,
     IReadOnlyDictionary<string, double> Validation,
     IReadOnlyDictionary<string, double> PopularityValidation,
-    double Seconds);
+    double Seconds
+);

@@ -11,7 +11,13 @@ namespace RecServices.Training.Model;
 /// </summary>
 public sealed class TwoTowerNetwork
 {
-    public TwoTowerNetwork(int itemCount, int userFeatureCount, int itemFeatureCount, TowerDimensions dimensions, int seed)
+    public TwoTowerNetwork(
+        int itemCount,
+        int userFeatureCount,
+        int itemFeatureCount,
+        TowerDimensions dimensions,
+        int seed
+    )
     {
         var rng = new Random(seed);
         ItemCount = itemCount;
@@ -28,7 +34,16 @@ public sealed class TwoTowerNetwork
         Item2 = new Dense("item.dense2", dimensions.Hidden, dimensions.Output, rng);
         Parameters =
         [
-            HistoryEmbedding, ItemEmbedding, User1.Weight, User1.Bias, User2.Weight, User2.Bias, Item1.Weight, Item1.Bias, Item2.Weight, Item2.Bias,
+            HistoryEmbedding,
+            ItemEmbedding,
+            User1.Weight,
+            User1.Bias,
+            User2.Weight,
+            User2.Bias,
+            Item1.Weight,
+            Item1.Bias,
+            Item2.Weight,
+            Item2.Bias,
         ];
     }
 
@@ -60,26 +75,34 @@ public sealed class TwoTowerNetwork
         var width = e + UserFeatureCount;
         pass.Resize(batch.Rows, width, Dimensions.Hidden, Dimensions.Output);
         var input = pass.Input;
-        MatrixOps.ForRanges(batch.Rows, (start, end) =>
-        {
-            for (var r = start; r < end; r++)
+        MatrixOps.ForRanges(
+            batch.Rows,
+            (start, end) =>
             {
-                var row = input.AsSpan(r * width, width);
-                var pooled = row[..e];
-                pooled.Clear();
-                var items = batch.HistoryItemsOf(r);
-                var weights = batch.HistoryWeightsOf(r);
-                for (var j = 0; j < items.Length; j++)
+                for (var r = start; r < end; r++)
                 {
-                    if (weights[j] != 0)
+                    var row = input.AsSpan(r * width, width);
+                    var pooled = row[..e];
+                    pooled.Clear();
+                    var items = batch.HistoryItemsOf(r);
+                    var weights = batch.HistoryWeightsOf(r);
+                    for (var j = 0; j < items.Length; j++)
                     {
-                        TensorPrimitives.MultiplyAdd(HistoryEmbedding.Row((int)items[j]), weights[j], pooled, pooled);
+                        if (weights[j] != 0)
+                        {
+                            TensorPrimitives.MultiplyAdd(
+                                HistoryEmbedding.Row((int)items[j]),
+                                weights[j],
+                                pooled,
+                                pooled
+                            );
+                        }
                     }
-                }
 
-                batch.FeaturesOf(r).CopyTo(row[e..]);
+                    batch.FeaturesOf(r).CopyTo(row[e..]);
+                }
             }
-        });
+        );
         ForwardMlp(User1, User2, pass);
     }
 

@@ -24,7 +24,14 @@ public sealed class TwoTowerTrainer
     private readonly TrainingOptions _options;
     private readonly Action<string> _log;
 
-    public TwoTowerTrainer(Dataset dataset, InteractionTable train, ItemFeatures itemFeatures, UserFeatures userFeatures, TrainingOptions options, Action<string> log)
+    public TwoTowerTrainer(
+        Dataset dataset,
+        InteractionTable train,
+        ItemFeatures itemFeatures,
+        UserFeatures userFeatures,
+        TrainingOptions options,
+        Action<string> log
+    )
     {
         options.Validate();
         _dataset = dataset;
@@ -41,8 +48,12 @@ public sealed class TwoTowerTrainer
         var run = Prepare(validation);
         var validationSet = run.Validation;
         var popularity = validationSet.EvaluatePopularity(_itemFeatures.Counts);
-        _log(string.Create(CultureInfo.InvariantCulture,
-            $"training on {_train.Count} interactions, {run.ItemCount} items, {validationSet.UserCount} validation users; softmax over {(run.Full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"));
+        _log(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"training on {_train.Count} interactions, {run.ItemCount} items, {validationSet.UserCount} validation users; softmax over {(run.Full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"
+            )
+        );
 
         var epochs = new List<EpochRecord>();
         var best = new BestEpoch();
@@ -60,9 +71,19 @@ public sealed class TwoTowerTrainer
             var loss = lossSum / Math.Max(1, batches);
             epochs.Add(new EpochRecord(epoch, loss, metrics.Ndcg, metrics.Recall, seconds));
             var eta = TimeSpan.FromSeconds(seconds * (_options.Epochs - epoch));
-            var quality = validationSet.UserCount == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage {metrics.CoveredItems / (double)run.ItemCount:F3}{(improved ? " *" : string.Empty)}");
-            _log(string.Create(CultureInfo.InvariantCulture,
-                $"epoch {epoch}/{_options.Epochs}  loss {loss:F4}{quality}  {seconds:F1} s  ETA {eta:mm\\:ss}"));
+            var quality =
+                validationSet.UserCount == 0
+                    ? string.Empty
+                    : string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage {metrics.CoveredItems / (double)run.ItemCount:F3}{(improved ? " *" : string.Empty)}"
+                    );
+            _log(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"epoch {epoch}/{_options.Epochs}  loss {loss:F4}{quality}  {seconds:F1} s  ETA {eta:mm\\:ss}"
+                )
+            );
             if (_options.Patience > 0 && epoch - best.Epoch >= _options.Patience)
             {
                 _log($"no improvement for {_options.Patience} epochs; keeping epoch {best.Epoch}");
@@ -81,7 +102,14 @@ public sealed class TwoTowerTrainer
             parameter.ReleaseTrainingState(); // what is returned only runs forward: gradients and moments would be 3× its memory
         }
 
-        return new TrainingRun(run.Network, epochs, best.Epoch, best.Metrics!.ToDictionary(), popularity.ToDictionary(), clock.Elapsed.TotalSeconds);
+        return new TrainingRun(
+            run.Network,
+            epochs,
+            best.Epoch,
+            best.Metrics!.ToDictionary(),
+            popularity.ToDictionary(),
+            clock.Elapsed.TotalSeconds
+        );
     }
 
     /// <summary>
@@ -148,9 +176,16 @@ public sealed class TwoTowerTrainer
     {
         var itemCount = _dataset.Items.Count;
         var histories = UserHistories.Build(_train, _dataset.Users.Count);
-        var network = new TwoTowerNetwork(itemCount, _userFeatures.Width, _itemFeatures.Width, _options.Dimensions, _options.Seed);
+        var network = new TwoTowerNetwork(
+            itemCount,
+            _userFeatures.Width,
+            _itemFeatures.Width,
+            _options.Dimensions,
+            _options.Seed
+        );
         var order = Enumerable.Range(0, _train.Count).ToArray();
-        var perEpoch = _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
+        var perEpoch =
+            _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
         var stepsPerEpoch = Math.Max(1, (perEpoch + _options.BatchSize - 1) / _options.BatchSize);
         var full = itemCount <= _options.FullSoftmaxMaxItems;
         return new TrainingState
@@ -158,10 +193,24 @@ public sealed class TwoTowerTrainer
             Network = network,
             Objective = new SoftmaxObjective(network),
             Adam = new Adam(_options.LearningRate, _options.WeightDecay),
-            Average = _options.AverageHalfLife > 0 ? new WeightAverage(network.Parameters, Math.Pow(2, -1 / (_options.AverageHalfLife * stepsPerEpoch))) : null,
+            Average =
+                _options.AverageHalfLife > 0
+                    ? new WeightAverage(
+                        network.Parameters,
+                        Math.Pow(2, -1 / (_options.AverageHalfLife * stepsPerEpoch))
+                    )
+                    : null,
             Rng = new Random(_options.Seed),
             Histories = histories,
-            Validation = new ValidationSet(validation, histories, _dataset.Users, _userFeatures, _options.ValidationUsers, itemCount, _options.Seed),
+            Validation = new ValidationSet(
+                validation,
+                histories,
+                _dataset.Users,
+                _userFeatures,
+                _options.ValidationUsers,
+                itemCount,
+                _options.Seed
+            ),
             Order = order,
             PerEpoch = perEpoch,
             ItemCount = itemCount,
@@ -191,10 +240,27 @@ public sealed class TwoTowerTrainer
             var masked = _options.MaskSeen || run.LogQ is not null;
             if (masked)
             {
-                run.Mask = BuildMask(run.Mask, batch.Rows, classes.Length, run.Users, run.Targets, _options.MaskSeen ? run.Histories : null, run.Full ? null : run.Position, classes, run.LogQ);
+                run.Mask = BuildMask(
+                    run.Mask,
+                    batch.Rows,
+                    classes.Length,
+                    run.Users,
+                    run.Targets,
+                    _options.MaskSeen ? run.Histories : null,
+                    run.Full ? null : run.Position,
+                    classes,
+                    run.LogQ
+                );
             }
 
-            var loss = run.Objective.Evaluate(batch, classes, _itemFeatures.Values, run.Targets.AsSpan(0, batch.Rows), masked ? run.Mask : null, backward: true);
+            var loss = run.Objective.Evaluate(
+                batch,
+                classes,
+                _itemFeatures.Values,
+                run.Targets.AsSpan(0, batch.Rows),
+                masked ? run.Mask : null,
+                backward: true
+            );
             if (!double.IsFinite(loss))
             {
                 throw Diverged(epoch, batches + 1, $"the loss is {loss}");
@@ -242,8 +308,14 @@ public sealed class TwoTowerTrainer
             }
 
             var profile = _dataset.Users[u];
-            _userFeatures.Fill(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run.Kept), profile.Age, profile.Gender,
-                batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+            _userFeatures.Fill(
+                System.Runtime.InteropServices.CollectionsMarshal.AsSpan(run.Kept),
+                profile.Age,
+                profile.Gender,
+                batch.HistoryItemsOf(r),
+                batch.HistoryWeightsOf(r),
+                batch.FeaturesOf(r)
+            );
             run.Targets[r] = target;
         }
     }
@@ -285,7 +357,12 @@ public sealed class TwoTowerTrainer
         var improved = run.Validation.UserCount == 0 || (double.IsFinite(metrics.Ndcg) && metrics.Ndcg > best.Ndcg);
         if (improved)
         {
-            (best.Ndcg, best.Epoch, best.Metrics, best.Weights) = (metrics.Ndcg, epoch, metrics, run.Network.Snapshot());
+            (best.Ndcg, best.Epoch, best.Metrics, best.Weights) = (
+                metrics.Ndcg,
+                epoch,
+                metrics,
+                run.Network.Snapshot()
+            );
         }
 
         if (raw is not null)
@@ -313,14 +390,25 @@ public sealed class TwoTowerTrainer
         return null;
     }
 
-    private InvalidOperationException Diverged(int epoch, int batch, string what) => new(string.Create(CultureInfo.InvariantCulture,
-        $"training diverged in epoch {epoch}, batch {batch}: {what}. Lower the learning rate (now {_options.LearningRate}) or check the data for extreme values; no bundle was written"));
+    private InvalidOperationException Diverged(int epoch, int batch, string what) =>
+        new(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"training diverged in epoch {epoch}, batch {batch}: {what}. Lower the learning rate (now {_options.LearningRate}) or check the data for extreme values; no bundle was written"
+            )
+        );
 
     /// <summary>
     /// Candidates = the batch's distinct positives, then distinct uniform samples; <paramref name="position"/> maps
     /// item → column.
     /// </summary>
-    private void SampleCandidates(ReadOnlySpan<int> positives, int[] position, List<int> candidates, Random rng, int itemCount)
+    private void SampleCandidates(
+        ReadOnlySpan<int> positives,
+        int[] position,
+        List<int> candidates,
+        Random rng,
+        int itemCount
+    )
     {
         candidates.Clear();
         foreach (var item in positives)
@@ -368,7 +456,17 @@ public sealed class TwoTowerTrainer
     /// The additive logit mask: each class's −log q when <paramref name="logQ"/> is given, and −∞ for the user's other
     /// seen items when <paramref name="histories"/> is given.
     /// </summary>
-    private static float[] BuildMask(float[]? mask, int rows, int cols, int[] users, int[] targetColumns, UserHistories? histories, int[]? position, ReadOnlySpan<int> classes, float[]? logQ)
+    private static float[] BuildMask(
+        float[]? mask,
+        int rows,
+        int cols,
+        int[] users,
+        int[] targetColumns,
+        UserHistories? histories,
+        int[]? position,
+        ReadOnlySpan<int> classes,
+        float[]? logQ
+    )
     {
         if (mask is null || mask.Length < rows * cols)
         {

@@ -20,7 +20,15 @@ public sealed class ValidationSet
     private readonly IReadOnlyList<User> _userProfiles;
     private readonly UserFeatures _features;
 
-    public ValidationSet(InteractionTable validation, UserHistories trainHistories, IReadOnlyList<User> users, UserFeatures features, int maxUsers, int itemCount, int seed)
+    public ValidationSet(
+        InteractionTable validation,
+        UserHistories trainHistories,
+        IReadOnlyList<User> users,
+        UserFeatures features,
+        int maxUsers,
+        int itemCount,
+        int seed
+    )
     {
         _histories = trainHistories;
         _userProfiles = users;
@@ -47,29 +55,42 @@ public sealed class ValidationSet
 
     public int UserCount => _users.Length;
 
-    public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) => Evaluate([network], itemFeatures);
+    public MetricAccumulator Evaluate(TwoTowerNetwork network, float[] itemFeatures) =>
+        Evaluate([network], itemFeatures);
 
     /// <summary>
     /// The same for an ensemble: the members' towers concatenated, so each score is the sum of the members' scores.
     /// </summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) => Evaluate(members, itemFeatures, (float[]?)null);
+    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures) =>
+        Evaluate(members, itemFeatures, (float[]?)null);
 
     /// <summary>
     /// The same with <paramref name="itemOffsets"/> (one per item, or null) added to every user's scores, e.g. a
     /// popularity penalty.
     /// </summary>
-    public MetricAccumulator Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, float[]? itemOffsets) =>
-        Evaluate(members, itemFeatures, [itemOffsets])[0];
+    public MetricAccumulator Evaluate(
+        IReadOnlyList<TwoTowerNetwork> members,
+        float[] itemFeatures,
+        float[]? itemOffsets
+    ) => Evaluate(members, itemFeatures, [itemOffsets])[0];
 
     /// <summary>
     /// The metrics for each of <paramref name="itemOffsets"/> (one per item, or null for none) added to every
     /// user's scores, from one forward pass of the towers: e.g. several strengths of a popularity penalty.
     /// </summary>
-    public MetricAccumulator[] Evaluate(IReadOnlyList<TwoTowerNetwork> members, float[] itemFeatures, IReadOnlyList<float[]?> itemOffsets)
+    public MetricAccumulator[] Evaluate(
+        IReadOnlyList<TwoTowerNetwork> members,
+        float[] itemFeatures,
+        IReadOnlyList<float[]?> itemOffsets
+    )
     {
         var itemCount = members[0].ItemCount;
         var d = members.Sum(m => m.Dimensions.Output);
-        var itemVectors = TowerEnsemble.Concatenate(members.Select(m => m.AllItemVectors(itemFeatures)).ToList(), members.Select(m => m.Dimensions.Output).ToList(), itemCount);
+        var itemVectors = TowerEnsemble.Concatenate(
+            members.Select(m => m.AllItemVectors(itemFeatures)).ToList(),
+            members.Select(m => m.Dimensions.Output).ToList(),
+            itemCount
+        );
         var userVectors = new float[_users.Length * d];
         var batch = new UserBatch(256, _features.HistoryLength, _features.Width);
         var pass = new TowerPass();
@@ -79,7 +100,14 @@ public sealed class ValidationSet
             for (var r = 0; r < batch.Rows; r++)
             {
                 var u = _users[start + r];
-                _features.Fill(_histories.Of(u), _userProfiles[u].Age, _userProfiles[u].Gender, batch.HistoryItemsOf(r), batch.HistoryWeightsOf(r), batch.FeaturesOf(r));
+                _features.Fill(
+                    _histories.Of(u),
+                    _userProfiles[u].Age,
+                    _userProfiles[u].Gender,
+                    batch.HistoryItemsOf(r),
+                    batch.HistoryWeightsOf(r),
+                    batch.FeaturesOf(r)
+                );
             }
 
             var offset = 0;
@@ -97,25 +125,31 @@ public sealed class ValidationSet
         }
 
         var lists = itemOffsets.Select(_ => new int[_users.Length][]).ToArray();
-        Parallel.For(0, _users.Length, () => (Raw: new float[itemCount], Scores: new float[itemCount]), (i, _, buffers) =>
-        {
-            VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, buffers.Raw);
-            for (var o = 0; o < itemOffsets.Count; o++)
+        Parallel.For(
+            0,
+            _users.Length,
+            () => (Raw: new float[itemCount], Scores: new float[itemCount]),
+            (i, _, buffers) =>
             {
-                if (itemOffsets[o] is { } offsets)
+                VectorScorer.ScoreAll(userVectors.AsSpan(i * d, d), itemVectors, buffers.Raw);
+                for (var o = 0; o < itemOffsets.Count; o++)
                 {
-                    TensorPrimitives.Add(buffers.Raw, offsets, buffers.Scores);
-                }
-                else
-                {
-                    buffers.Raw.CopyTo(buffers.Scores, 0);
+                    if (itemOffsets[o] is { } offsets)
+                    {
+                        TensorPrimitives.Add(buffers.Raw, offsets, buffers.Scores);
+                    }
+                    else
+                    {
+                        buffers.Raw.CopyTo(buffers.Scores, 0);
+                    }
+
+                    lists[o][i] = TopExcludingHistory(buffers.Scores, _histories.Of(_users[i]));
                 }
 
-                lists[o][i] = TopExcludingHistory(buffers.Scores, _histories.Of(_users[i]));
-            }
-
-            return buffers;
-        }, _ => { });
+                return buffers;
+            },
+            _ => { }
+        );
         return lists.Select(Accumulate).ToArray();
     }
 

@@ -14,7 +14,13 @@ public sealed class Adam
     private readonly float _epsilon;
     private int _step;
 
-    public Adam(float learningRate, float weightDecay = 0, float beta1 = 0.9f, float beta2 = 0.999f, float epsilon = 1e-8f)
+    public Adam(
+        float learningRate,
+        float weightDecay = 0,
+        float beta1 = 0.9f,
+        float beta2 = 0.999f,
+        float epsilon = 1e-8f
+    )
     {
         LearningRate = learningRate;
         WeightDecay = weightDecay;
@@ -39,7 +45,12 @@ public sealed class Adam
             if (p.IsSparse)
             {
                 var rows = p.TouchedRows;
-                Parallel.For(0, rows.Count, parallel, i => Update(p, rows[i] * p.Columns, p.Columns, stepSize, correction2));
+                Parallel.For(
+                    0,
+                    rows.Count,
+                    parallel,
+                    i => Update(p, rows[i] * p.Columns, p.Columns, stepSize, correction2)
+                );
             }
             else
             {

@@ -20,7 +20,8 @@ public sealed class Dense
 
     public Parameter Bias { get; }
 
-    public void Forward(float[] x, int rows, float[] y) => MatrixOps.Linear(x, rows, Inputs, Weight.Value, Bias.Value, Outputs, y);
+    public void Forward(float[] x, int rows, float[] y) =>
+        MatrixOps.Linear(x, rows, Inputs, Weight.Value, Bias.Value, Outputs, y);
 
     /// <summary>
     /// Accumulates the weight and bias gradients; writes dx [rows × dxColumns] for the first

@@ -22,24 +22,27 @@ public static class Gemm
         }
 
         var blocks = (m + 3) / 4;
-        MatrixOps.ForRanges(blocks, (start, end) =>
-        {
-            for (var block = start; block < end; block++)
+        MatrixOps.ForRanges(
+            blocks,
+            (start, end) =>
             {
-                var row = block * 4;
-                if (row + 4 <= m && Vector256.IsHardwareAccelerated)
+                for (var block = start; block < end; block++)
                 {
-                    FourRows(a, row, k, b, n, c, accumulate);
-                }
-                else
-                {
-                    for (var r = row; r < Math.Min(m, row + 4); r++)
+                    var row = block * 4;
+                    if (row + 4 <= m && Vector256.IsHardwareAccelerated)
                     {
-                        OneRow(a, r, k, b, n, c, accumulate);
+                        FourRows(a, row, k, b, n, c, accumulate);
+                    }
+                    else
+                    {
+                        for (var r = row; r < Math.Min(m, row + 4); r++)
+                        {
+                            OneRow(a, r, k, b, n, c, accumulate);
+                        }
                     }
                 }
             }
-        });
+        );
     }
 
     private static void FourRows(float[] a, int row, int k, float[] b, int n, float[] c, bool accumulate)
@@ -59,7 +62,14 @@ public static class Gemm
         for (; j + 16 <= n; j += 16)
         {
             var uj = (nuint)j;
-            Vector256<float> x00, x01, x10, x11, x20, x21, x30, x31;
+            Vector256<float> x00,
+                x01,
+                x10,
+                x11,
+                x20,
+                x21,
+                x30,
+                x31;
             if (accumulate)
             {
                 x00 = Vector256.LoadUnsafe(ref pc, c0 + uj);
@@ -114,7 +124,8 @@ public static class Gemm
         }
     }
 
-    private static void OneRow(float[] a, int r, int k, float[] b, int n, float[] c, bool accumulate) => Tail(a, r, k, b, n, c, accumulate, 0);
+    private static void OneRow(float[] a, int r, int k, float[] b, int n, float[] c, bool accumulate) =>
+        Tail(a, r, k, b, n, c, accumulate, 0);
 
     /// <summary>Columns [from, n) of row r, one 8-wide vector (then scalars) at a time.</summary>
     private static void Tail(float[] a, int r, int k, float[] b, int n, float[] c, bool accumulate, int from)

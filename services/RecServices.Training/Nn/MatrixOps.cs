@@ -28,7 +28,18 @@ public static class MatrixOps
     /// the first <paramref name="dxColumns"/> input columns, dx [rows × dxColumns] = dy·W[..dxColumns]ᵀ
     /// (inputs past them, such as fixed features, need none).
     /// </summary>
-    public static void LinearBackward(float[] x, float[] dy, int rows, int inDim, int outDim, float[] w, float[] dW, float[] db, float[]? dx, int dxColumns)
+    public static void LinearBackward(
+        float[] x,
+        float[] dy,
+        int rows,
+        int inDim,
+        int outDim,
+        float[] w,
+        float[] dW,
+        float[] db,
+        float[]? dx,
+        int dxColumns
+    )
     {
         var xt = RentTranspose(x, rows, inDim);
         Gemm.Multiply(xt, inDim, rows, dy, outDim, dW, accumulate: true);
@@ -57,7 +68,16 @@ public static class MatrixOps
     }
 
     /// <summary>Backward of <see cref="MultiplyTransposed"/>: da = dc·b and db = dcᵀ·a (both overwritten).</summary>
-    public static void MultiplyTransposedBackward(float[] a, int rows, float[] b, int cols, int dim, float[] dc, float[] da, float[] db)
+    public static void MultiplyTransposedBackward(
+        float[] a,
+        int rows,
+        float[] b,
+        int cols,
+        int dim,
+        float[] dc,
+        float[] da,
+        float[] db
+    )
     {
         Gemm.Multiply(dc, rows, cols, b, dim, da, accumulate: false);
         var dct = RentTranspose(dc, rows, cols);
@@ -71,17 +91,20 @@ public static class MatrixOps
     public static float[] RentTranspose(float[] m, int rows, int cols)
     {
         var t = ArrayPool<float>.Shared.Rent(rows * cols);
-        ForRanges(cols, (start, end) =>
-        {
-            for (var c = start; c < end; c++)
+        ForRanges(
+            cols,
+            (start, end) =>
             {
-                var column = t.AsSpan(c * rows, rows);
-                for (var r = 0; r < rows; r++)
+                for (var c = start; c < end; c++)
                 {
-                    column[r] = m[(r * cols) + c];
+                    var column = t.AsSpan(c * rows, rows);
+                    for (var r = 0; r < rows; r++)
+                    {
+                        column[r] = m[(r * cols) + c];
+                    }
                 }
             }
-        });
+        );
         return t;
     }
 
@@ -96,14 +119,19 @@ public static class MatrixOps
         }
 
         var chunk = (count + workers - 1) / workers;
-        Parallel.For(0, workers, Parallelism, w =>
-        {
-            var start = w * chunk;
-            var end = Math.Min(count, start + chunk);
-            if (start < end)
+        Parallel.For(
+            0,
+            workers,
+            Parallelism,
+            w =>
             {
-                body(start, end);
+                var start = w * chunk;
+                var end = Math.Min(count, start + chunk);
+                if (start < end)
+                {
+                    body(start, end);
+                }
             }
-        });
+        );
     }
 }

@@ -99,12 +99,14 @@ public sealed class WeightAverage
         }
 
         var debias = (float)(1 / (1 - Math.Pow(_decay, _step)));
-        return _average.Select(a =>
-        {
-            var copy = new float[a.Length];
-            TensorPrimitives.Multiply(a, debias, copy);
-            return copy;
-        }).ToArray();
+        return _average
+            .Select(a =>
+            {
+                var copy = new float[a.Length];
+                TensorPrimitives.Multiply(a, debias, copy);
+                return copy;
+            })
+            .ToArray();
     }
 
     /// <summary>

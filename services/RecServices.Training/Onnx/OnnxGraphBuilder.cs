@@ -16,14 +16,24 @@ internal sealed class OnnxGraphBuilder
 
     public void FloatInitializer(string name, ReadOnlySpan<float> values, params long[] shape)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)) };
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)TensorProto.Types.DataType.Float,
+            RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)),
+        };
         tensor.Dims.AddRange(shape);
         _graph.Initializer.Add(tensor);
     }
 
     public void Int64Initializer(string name, ReadOnlySpan<long> values, params long[] shape)
     {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)) };
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)TensorProto.Types.DataType.Int64,
+            RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values)),
+        };
         tensor.Dims.AddRange(shape);
         _graph.Initializer.Add(tensor);
     }
@@ -34,13 +44,20 @@ internal sealed class OnnxGraphBuilder
         var shape = new TensorShapeProto();
         foreach (var d in dims)
         {
-            shape.Dim.Add(d < 0 ? new TensorShapeProto.Types.Dimension { DimParam = "batch" } : new TensorShapeProto.Types.Dimension { DimValue = d });
+            shape.Dim.Add(
+                d < 0
+                    ? new TensorShapeProto.Types.Dimension { DimParam = "batch" }
+                    : new TensorShapeProto.Types.Dimension { DimValue = d }
+            );
         }
 
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape },
+            },
         };
     }
 
@@ -58,7 +75,12 @@ internal sealed class OnnxGraphBuilder
     }
 
     public static AttributeProto IntAttribute(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+        new()
+        {
+            Name = name,
+            Type = AttributeProto.Types.AttributeType.Int,
+            I = value,
+        };
 
     public ModelProto Build(IReadOnlyDictionary<string, string> metadata)
     {

@@ -17,20 +17,28 @@ public static class OnnxParity
     private const double TinyScale = 1e-6;
 
     /// <summary>Largest relative difference on the user tower for <paramref name="users"/>.</summary>
-    public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users) => UserTower([network], model, users);
+    public static double UserTower(TwoTowerNetwork network, UserTowerModel model, UserBatch users) =>
+        UserTower([network], model, users);
 
     /// <summary>
     /// The same for an ensemble's user tower (the members' outputs concatenated, then the popularity term's
     /// component if any).
     /// </summary>
-    public static double UserTower(IReadOnlyList<TwoTowerNetwork> members, UserTowerModel model, UserBatch users, PopularityTerm? popularity = null)
+    public static double UserTower(
+        IReadOnlyList<TwoTowerNetwork> members,
+        UserTowerModel model,
+        UserBatch users,
+        PopularityTerm? popularity = null
+    )
     {
-        var parts = members.Select(m =>
-        {
-            var pass = new TowerPass();
-            m.ForwardUser(users, pass);
-            return pass.Output[..(users.Rows * m.Dimensions.Output)];
-        }).ToList();
+        var parts = members
+            .Select(m =>
+            {
+                var pass = new TowerPass();
+                m.ForwardUser(users, pass);
+                return pass.Output[..(users.Rows * m.Dimensions.Output)];
+            })
+            .ToList();
         var width = members.Sum(m => m.Dimensions.Output);
         var expected = TowerEnsemble.Concatenate(parts, members.Select(m => m.Dimensions.Output).ToList(), users.Rows);
         if (popularity is not null)
@@ -68,13 +76,16 @@ public static class OnnxParity
     {
         if (expected.Length != actual.Length || width <= 0 || expected.Length % width != 0)
         {
-            throw new ArgumentException($"parity compares equal rows of {width} values; got {expected.Length} and {actual.Length} values");
+            throw new ArgumentException(
+                $"parity compares equal rows of {width} values; got {expected.Length} and {actual.Length} values"
+            );
         }
 
         var worst = 0.0;
         for (var start = 0; start < expected.Length; start += width)
         {
-            double scale = 0, difference = 0;
+            double scale = 0,
+                difference = 0;
             for (var i = start; i < start + width; i++)
             {
                 if (!float.IsFinite(expected[i]) || !float.IsFinite(actual[i]))

@@ -20,67 +20,149 @@ namespace RecServices.Training.Onnx;
 /// </summary>
 public static class OnnxTowerExporter
 {
-    public static void ExportUserTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportUserTower([network], schema, path, null);
+    public static void ExportUserTower(TwoTowerNetwork network, FeatureSchema schema, string path) =>
+        ExportUserTower([network], schema, path, null);
 
     /// <summary>
     /// The user tower of an ensemble: each member's tower over the same inputs, outputs concatenated (so the
     /// dot product with the concatenated item vectors is the sum of the members' scores). One member gives
     /// exactly the single-network graph.
     /// </summary>
-    public static void ExportUserTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path, PopularityTerm? popularity)
+    public static void ExportUserTower(
+        IReadOnlyList<TwoTowerNetwork> members,
+        FeatureSchema schema,
+        string path,
+        PopularityTerm? popularity
+    )
     {
         var first = members[0];
         var g = new OnnxGraphBuilder("user_tower");
         g.Input(OnnxGraphBuilder.Value(TowerNames.HistoryItems, DataType.Int64, -1, schema.HistoryLength));
         g.Input(OnnxGraphBuilder.Value(TowerNames.HistoryWeights, DataType.Float, -1, schema.HistoryLength));
         g.Input(OnnxGraphBuilder.Value(TowerNames.UserFeatures, DataType.Float, -1, first.UserFeatureCount));
-        g.Output(OnnxGraphBuilder.Value(TowerNames.UserVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output) + (popularity is null ? 0 : 1)));
+        g.Output(
+            OnnxGraphBuilder.Value(
+                TowerNames.UserVector,
+                DataType.Float,
+                -1,
+                members.Sum(m => m.Dimensions.Output) + (popularity is null ? 0 : 1)
+            )
+        );
         g.Int64Initializer("axis_1", [1L], 1);
         g.Node("Unsqueeze", [TowerNames.HistoryWeights, "axis_1"], "history_weights_row");
         if (popularity is not null)
         {
             g.FloatInitializer("popularity_user_weight", new float[first.UserFeatureCount], first.UserFeatureCount, 1);
             g.FloatInitializer("popularity_user_bias", [popularity.UserComponent], 1);
-            g.Node("Gemm", [TowerNames.UserFeatures, "popularity_user_weight", "popularity_user_bias"], PopularityColumn);
+            g.Node(
+                "Gemm",
+                [TowerNames.UserFeatures, "popularity_user_weight", "popularity_user_bias"],
+                PopularityColumn
+            );
         }
 
-        EachMember(g, members, TowerNames.UserVector, popularity is null ? null : PopularityColumn, (network, p, output) =>
-        {
-            g.FloatInitializer(p + "history_embedding", network.HistoryEmbedding.Value, network.ItemCount, network.Dimensions.HistoryEmbedding);
-            g.Node("Gather", [p + "history_embedding", TowerNames.HistoryItems], p + "history_vectors", OnnxGraphBuilder.IntAttribute("axis", 0));
-            g.Node("MatMul", ["history_weights_row", p + "history_vectors"], p + "pooled_row");
-            g.Node("Squeeze", [p + "pooled_row", "axis_1"], p + "pooled");
-            g.Node("Concat", [p + "pooled", TowerNames.UserFeatures], p + "user_input", OnnxGraphBuilder.IntAttribute("axis", 1));
-            Mlp(g, p + "user", network.User1, network.User2, p + "user_input", output);
-        });
+        EachMember(
+            g,
+            members,
+            TowerNames.UserVector,
+            popularity is null ? null : PopularityColumn,
+            (network, p, output) =>
+            {
+                g.FloatInitializer(
+                    p + "history_embedding",
+                    network.HistoryEmbedding.Value,
+                    network.ItemCount,
+                    network.Dimensions.HistoryEmbedding
+                );
+                g.Node(
+                    "Gather",
+                    [p + "history_embedding", TowerNames.HistoryItems],
+                    p + "history_vectors",
+                    OnnxGraphBuilder.IntAttribute("axis", 0)
+                );
+                g.Node("MatMul", ["history_weights_row", p + "history_vectors"], p + "pooled_row");
+                g.Node("Squeeze", [p + "pooled_row", "axis_1"], p + "pooled");
+                g.Node(
+                    "Concat",
+                    [p + "pooled", TowerNames.UserFeatures],
+                    p + "user_input",
+                    OnnxGraphBuilder.IntAttribute("axis", 1)
+                );
+                Mlp(g, p + "user", network.User1, network.User2, p + "user_input", output);
+            }
+        );
         Save(g.Build(Metadata("user", members, schema, popularity)), path);
     }
 
-    public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path) => ExportItemTower([network], schema, path, null);
+    public static void ExportItemTower(TwoTowerNetwork network, FeatureSchema schema, string path) =>
+        ExportItemTower([network], schema, path, null);
 
     /// <summary>
     /// The item tower of an ensemble: the members' item vectors concatenated (then the popularity column, if any).
     /// </summary>
-    public static void ExportItemTower(IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, string path, PopularityTerm? popularity)
+    public static void ExportItemTower(
+        IReadOnlyList<TwoTowerNetwork> members,
+        FeatureSchema schema,
+        string path,
+        PopularityTerm? popularity
+    )
     {
         var first = members[0];
         var g = new OnnxGraphBuilder("item_tower");
         g.Input(OnnxGraphBuilder.Value(TowerNames.Item, DataType.Int64, -1));
         g.Input(OnnxGraphBuilder.Value(TowerNames.ItemFeatures, DataType.Float, -1, first.ItemFeatureCount));
-        g.Output(OnnxGraphBuilder.Value(TowerNames.ItemVector, DataType.Float, -1, members.Sum(m => m.Dimensions.Output) + (popularity is null ? 0 : 1)));
+        g.Output(
+            OnnxGraphBuilder.Value(
+                TowerNames.ItemVector,
+                DataType.Float,
+                -1,
+                members.Sum(m => m.Dimensions.Output) + (popularity is null ? 0 : 1)
+            )
+        );
         if (popularity is not null)
         {
-            g.FloatInitializer("popularity_item_component", popularity.ItemComponent, popularity.ItemComponent.Length, 1);
-            g.Node("Gather", ["popularity_item_component", TowerNames.Item], PopularityColumn, OnnxGraphBuilder.IntAttribute("axis", 0));
+            g.FloatInitializer(
+                "popularity_item_component",
+                popularity.ItemComponent,
+                popularity.ItemComponent.Length,
+                1
+            );
+            g.Node(
+                "Gather",
+                ["popularity_item_component", TowerNames.Item],
+                PopularityColumn,
+                OnnxGraphBuilder.IntAttribute("axis", 0)
+            );
         }
 
-        EachMember(g, members, TowerNames.ItemVector, popularity is null ? null : PopularityColumn, (network, p, output) =>
-        {
-            g.FloatInitializer(p + "item_embedding", network.ItemEmbedding.Value, network.ItemCount, network.Dimensions.ItemEmbedding);
-            g.Node("Gather", [p + "item_embedding", TowerNames.Item], p + "item_id_vector", OnnxGraphBuilder.IntAttribute("axis", 0));
-            g.Node("Concat", [p + "item_id_vector", TowerNames.ItemFeatures], p + "item_input", OnnxGraphBuilder.IntAttribute("axis", 1));
-            Mlp(g, p + "item", network.Item1, network.Item2, p + "item_input", output);
-        });
+        EachMember(
+            g,
+            members,
+            TowerNames.ItemVector,
+            popularity is null ? null : PopularityColumn,
+            (network, p, output) =>
+            {
+                g.FloatInitializer(
+                    p + "item_embedding",
+                    network.ItemEmbedding.Value,
+                    network.ItemCount,
+                    network.Dimensions.ItemEmbedding
+                );
+                g.Node(
+                    "Gather",
+                    [p + "item_embedding", TowerNames.Item],
+                    p + "item_id_vector",
+                    OnnxGraphBuilder.IntAttribute("axis", 0)
+                );
+                g.Node(
+                    "Concat",
+                    [p + "item_id_vector", TowerNames.ItemFeatures],
+                    p + "item_input",
+                    OnnxGraphBuilder.IntAttribute("axis", 1)
+                );
+                Mlp(g, p + "item", network.Item1, network.Item2, p + "item_input", output);
+            }
+        );
         Save(g.Build(Metadata("item", members, schema, popularity)), path);
     }
 
@@ -90,7 +172,13 @@ public static class OnnxTowerExporter
     /// <paramref name="output"/>. A single network without an extra column writes <paramref name="output"/> itself,
     /// unprefixed, so its graph stays exactly the single-network graph.
     /// </summary>
-    private static void EachMember(OnnxGraphBuilder g, IReadOnlyList<TwoTowerNetwork> members, string output, string? extra, Action<TwoTowerNetwork, string, string> tower)
+    private static void EachMember(
+        OnnxGraphBuilder g,
+        IReadOnlyList<TwoTowerNetwork> members,
+        string output,
+        string? extra,
+        Action<TwoTowerNetwork, string, string> tower
+    )
     {
         if (members.Count == 1 && extra is null)
         {
@@ -126,15 +214,25 @@ public static class OnnxTowerExporter
         g.Node("Gemm", [prefix + "_activated", prefix + "_w2", prefix + "_b2"], output);
     }
 
-    private static Dictionary<string, string> Metadata(string tower, IReadOnlyList<TwoTowerNetwork> members, FeatureSchema schema, PopularityTerm? popularity) => new()
-    {
-        ["recservices.popularity_penalty"] = (popularity?.Beta ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["recservices.tower"] = tower,
-        ["recservices.items"] = members[0].ItemCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["recservices.ensemble_members"] = members.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["recservices.user_features"] = string.Join(",", schema.UserFeatureNames),
-        ["recservices.item_features"] = string.Join(",", schema.ItemFeatureNames),
-    };
+    private static Dictionary<string, string> Metadata(
+        string tower,
+        IReadOnlyList<TwoTowerNetwork> members,
+        FeatureSchema schema,
+        PopularityTerm? popularity
+    ) =>
+        new()
+        {
+            ["recservices.popularity_penalty"] = (popularity?.Beta ?? 0).ToString(
+                System.Globalization.CultureInfo.InvariantCulture
+            ),
+            ["recservices.tower"] = tower,
+            ["recservices.items"] = members[0].ItemCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["recservices.ensemble_members"] = members.Count.ToString(
+                System.Globalization.CultureInfo.InvariantCulture
+            ),
+            ["recservices.user_features"] = string.Join(",", schema.UserFeatureNames),
+            ["recservices.item_features"] = string.Join(",", schema.ItemFeatureNames),
+        };
 
     /// <summary>Initializers from this size on are stored outside the model file (ONNX external data).</summary>
     public const int ExternalDataMinBytes = 1 << 20;
@@ -161,9 +259,23 @@ public static class OnnxTowerExporter
                 data.SetLength(offset);
                 data.Position = offset;
                 tensor.RawData.WriteTo(data);
-                tensor.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = Path.GetFileName(dataPath) });
-                tensor.ExternalData.Add(new StringStringEntryProto { Key = "offset", Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-                tensor.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = tensor.RawData.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                tensor.ExternalData.Add(
+                    new StringStringEntryProto { Key = "location", Value = Path.GetFileName(dataPath) }
+                );
+                tensor.ExternalData.Add(
+                    new StringStringEntryProto
+                    {
+                        Key = "offset",
+                        Value = offset.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    }
+                );
+                tensor.ExternalData.Add(
+                    new StringStringEntryProto
+                    {
+                        Key = "length",
+                        Value = tensor.RawData.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    }
+                );
                 tensor.DataLocation = TensorProto.Types.DataLocation.External;
                 tensor.RawData = ByteString.Empty;
             }

@@ -24,9 +24,14 @@ public sealed class EmbeddingIndexTests : IDisposable
 
             var n = index.Search(query, Partitions, excluded, items, scores);
 
-            var expected = Enumerable.Range(0, Count).Where(i => !excluded.Contains(i))
+            var expected = Enumerable
+                .Range(0, Count)
+                .Where(i => !excluded.Contains(i))
                 .Select(i => (Item: i, Score: TensorPrimitives.Dot<float>(query, vectors.AsSpan(i * Dim, Dim))))
-                .OrderByDescending(e => e.Score).ThenBy(e => e.Item).Take(25).ToList();
+                .OrderByDescending(e => e.Score)
+                .ThenBy(e => e.Item)
+                .Take(25)
+                .ToList();
             Assert.Equal(25, n);
             Assert.Equal(expected.Select(e => e.Item), items);
             Assert.Equal(expected.Select(e => e.Score), scores);
@@ -42,10 +47,16 @@ public sealed class EmbeddingIndexTests : IDisposable
 
         var n = index.Search(query, 2, null, items, scores);
 
-        var centroidScores = Enumerable.Range(0, Partitions).Select(p => TensorPrimitives.Dot<float>(query, index.Centroids.Slice(p * Dim, Dim))).ToArray();
+        var centroidScores = Enumerable
+            .Range(0, Partitions)
+            .Select(p => TensorPrimitives.Dot<float>(query, index.Centroids.Slice(p * Dim, Dim)))
+            .ToArray();
         var probed = Enumerable.Range(0, Partitions).OrderByDescending(p => centroidScores[p]).Take(2).ToList();
-        var expected = probed.SelectMany(p => index.Items[index.Offsets[p]..index.Offsets[p + 1]].ToArray())
-            .OrderByDescending(i => TensorPrimitives.Dot<float>(query, vectors.AsSpan(i * Dim, Dim))).ThenBy(i => i).ToList();
+        var expected = probed
+            .SelectMany(p => index.Items[index.Offsets[p]..index.Offsets[p + 1]].ToArray())
+            .OrderByDescending(i => TensorPrimitives.Dot<float>(query, vectors.AsSpan(i * Dim, Dim)))
+            .ThenBy(i => i)
+            .ToList();
         Assert.Equal(expected, items[..n]);
     }
 
@@ -132,12 +143,17 @@ public sealed class EmbeddingIndexTests : IDisposable
         {
             for (var j = offsets[p]; j < offsets[p + 1]; j++)
             {
-                TensorPrimitives.Add(centroids.AsSpan(p * Dim, Dim), rows.AsSpan(j * Dim, Dim), centroids.AsSpan(p * Dim, Dim));
+                TensorPrimitives.Add(
+                    centroids.AsSpan(p * Dim, Dim),
+                    rows.AsSpan(j * Dim, Dim),
+                    centroids.AsSpan(p * Dim, Dim)
+                );
             }
         }
 
         return (new EmbeddingIndex(Count, Dim, probes, centroids, offsets, order, rows), vectors);
     }
 
-    private static float[] RandomVector(Random rng) => Enumerable.Range(0, Dim).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
+    private static float[] RandomVector(Random rng) =>
+        Enumerable.Range(0, Dim).Select(_ => (float)((rng.NextDouble() * 2) - 1)).ToArray();
 }

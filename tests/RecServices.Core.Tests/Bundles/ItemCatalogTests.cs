@@ -13,13 +13,20 @@ public sealed class ItemCatalogTests : IDisposable
     [Fact]
     public void Read_WrittenCatalog_ServesTheSameItemsAndFindsEveryIdButNoOther()
     {
-        var written = Catalog(("i1", "Alpha (1999)", 1999, [0]), ("é-2", "Bêta", null, [0, 2]), ("i3", "Gamma", 2001, [0]));
+        var written = Catalog(
+            ("i1", "Alpha (1999)", 1999, [0]),
+            ("é-2", "Bêta", null, [0, 2]),
+            ("i3", "Gamma", 2001, [0])
+        );
         var path = Path.Combine(_dir.Path, ItemCatalog.FileName);
         written.Write(path);
 
         var read = ItemCatalog.Read(path);
 
-        Assert.Equal(written.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Genres))), read.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Genres))));
+        Assert.Equal(
+            written.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Genres))),
+            read.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Genres)))
+        );
         Assert.Equal([0, 1, 2], new[] { "i1", "é-2", "i3" }.Select(id => read.Index[id]));
         Assert.False(read.Index.ContainsKey("i4"));
         Assert.False(read.Index.ContainsKey("i"));

@@ -70,7 +70,11 @@ public sealed class DatasetLoaderTests
     {
         using var dir = new TempDirectory();
         MovieLensFixtures.Write100K(dir);
-        File.AppendAllText(Path.Combine(dir.Path, "u.item"), "4|Cut (1996)|01-Jan-1996||http://x|0|0|1\n", System.Text.Encoding.Latin1);
+        File.AppendAllText(
+            Path.Combine(dir.Path, "u.item"),
+            "4|Cut (1996)|01-Jan-1996||http://x|0|0|1\n",
+            System.Text.Encoding.Latin1
+        );
 
         var e = Assert.Throws<DatasetFormatException>(() => DatasetLoader.Load(dir.Path));
 
@@ -176,6 +180,9 @@ public sealed class DatasetLoaderTests
         Assert.Equal("196", data.Users[data.Interactions.Users[0]].Id);
         Assert.Equal("242", data.Items[data.Interactions.Items[0]].Id);
         Assert.Equal("Misérables, Les (1995)", data.Items[data.ItemIndex["543"]].Title);
-        Assert.Equal(21_201, Enumerable.Range(0, data.Interactions.Count).Count(i => data.Interactions.Ratings[i] == 5));
+        Assert.Equal(
+            21_201,
+            Enumerable.Range(0, data.Interactions.Count).Count(i => data.Interactions.Ratings[i] == 5)
+        );
     }
 }

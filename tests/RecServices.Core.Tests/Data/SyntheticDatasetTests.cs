@@ -8,7 +8,12 @@ namespace RecServices.Core.Tests.Data;
 /// </summary>
 public sealed class SyntheticDatasetTests
 {
-    private static readonly SyntheticOptions Small = new() { Users = 300, Items = 500, Interactions = 12_000 };
+    private static readonly SyntheticOptions Small = new()
+    {
+        Users = 300,
+        Items = 500,
+        Interactions = 12_000,
+    };
 
     [Fact]
     public void Generate_SameSeed_SameDataset()
@@ -19,7 +24,10 @@ public sealed class SyntheticDatasetTests
     [Fact]
     public void Generate_OtherSeed_OtherDataset()
     {
-        Assert.NotEqual(SyntheticDataset.Generate(Small).Fingerprint(), SyntheticDataset.Generate(Small with { Seed = 7 }).Fingerprint());
+        Assert.NotEqual(
+            SyntheticDataset.Generate(Small).Fingerprint(),
+            SyntheticDataset.Generate(Small with { Seed = 7 }).Fingerprint()
+        );
     }
 
     [Fact]
@@ -48,7 +56,10 @@ public sealed class SyntheticDatasetTests
         var topTenPercent = sorted.Take(sorted.Length / 10).Sum();
 
         // Uniform popularity would give the top 10 % of items about 10 % of the interactions; Zipf gives ~3×.
-        Assert.True(topTenPercent > 0.25 * data.Interactions.Count, $"top 10% of items hold {topTenPercent} of {data.Interactions.Count}");
+        Assert.True(
+            topTenPercent > 0.25 * data.Interactions.Count,
+            $"top 10% of items hold {topTenPercent} of {data.Interactions.Count}"
+        );
     }
 
     [Fact]

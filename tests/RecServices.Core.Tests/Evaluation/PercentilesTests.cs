@@ -10,11 +10,11 @@ public sealed class PercentilesTests
     {
         double[] sorted = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
-        Assert.Equal(5, Percentiles.Of(sorted, 0.5));   // ceil(0.5 × 10) = 5th value
-        Assert.Equal(9, Percentiles.Of(sorted, 0.9));   // ceil(0.9 × 10) = 9th
+        Assert.Equal(5, Percentiles.Of(sorted, 0.5)); // ceil(0.5 × 10) = 5th value
+        Assert.Equal(9, Percentiles.Of(sorted, 0.9)); // ceil(0.9 × 10) = 9th
         Assert.Equal(10, Percentiles.Of(sorted, 0.99)); // ceil(9.9) = 10th
         Assert.Equal(10, Percentiles.Of(sorted, 1));
-        Assert.Equal(1, Percentiles.Of(sorted, 0.01));  // ceil(0.1) = 1st
+        Assert.Equal(1, Percentiles.Of(sorted, 0.01)); // ceil(0.1) = 1st
     }
 
     [Fact]

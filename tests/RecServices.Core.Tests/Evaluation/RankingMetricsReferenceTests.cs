@@ -22,10 +22,18 @@ public sealed class RankingMetricsReferenceTests
 
             var precision = gains.Sum() / (double)k;
             var recall = relevant.Count == 0 ? 0 : gains.Sum() / (double)relevant.Count;
-            var ideal = Dcg([.. Enumerable.Repeat(1, Math.Min(k, relevant.Count)), .. Enumerable.Repeat(0, k - Math.Min(k, relevant.Count))]);
+            var ideal = Dcg([
+                .. Enumerable.Repeat(1, Math.Min(k, relevant.Count)),
+                .. Enumerable.Repeat(0, k - Math.Min(k, relevant.Count)),
+            ]);
             var ndcg = ideal == 0 ? 0 : Dcg(gains) / ideal;
-            var averagePrecision = relevant.Count == 0 ? 0 :
-                Enumerable.Range(0, k).Where(r => gains[r] == 1).Sum(r => gains.Take(r + 1).Sum() / (double)(r + 1)) / relevant.Count;
+            var averagePrecision =
+                relevant.Count == 0
+                    ? 0
+                    : Enumerable
+                        .Range(0, k)
+                        .Where(r => gains[r] == 1)
+                        .Sum(r => gains.Take(r + 1).Sum() / (double)(r + 1)) / relevant.Count;
 
             Assert.Equal(precision, RankingMetrics.PrecisionAtK(ranked, relevant, k), 12);
             Assert.Equal(recall, RankingMetrics.RecallAtK(ranked, relevant, k), 12);

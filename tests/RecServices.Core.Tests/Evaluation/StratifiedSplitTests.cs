@@ -34,7 +34,14 @@ public sealed class StratifiedSplitTests
     [Fact]
     public void ByItem_SameSeed_SameSplit_AndPartsCoverTheRows()
     {
-        var data = SyntheticDataset.Generate(new SyntheticOptions { Users = 100, Items = 80, Interactions = 3000 });
+        var data = SyntheticDataset.Generate(
+            new SyntheticOptions
+            {
+                Users = 100,
+                Items = 80,
+                Interactions = 3000,
+            }
+        );
 
         var (a, at) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.75, 42);
         var (b, _) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.75, 42);

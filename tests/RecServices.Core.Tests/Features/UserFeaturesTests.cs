@@ -9,7 +9,13 @@ namespace RecServices.Core.Tests.Features;
 public sealed class UserFeaturesTests
 {
     private static readonly string[] Genres = ["Action", "Comedy", "Drama"];
-    private static readonly int[][] ItemGenres = [[0], [1], [2], [0, 2]];
+    private static readonly int[][] ItemGenres =
+    [
+        [0],
+        [1],
+        [2],
+        [0, 2],
+    ];
 
     [Fact]
     public void HistoryWeights_ZeroHalfLife_IsThePlainMean()
@@ -77,5 +83,6 @@ public sealed class UserFeaturesTests
         Assert.Contains("log_history_length", error.Message);
     }
 
-    private static FeatureSchema Schema(bool genreAffinity, double halfLife) => TestSchemas.For(Genres, 3, genreAffinity, halfLife);
+    private static FeatureSchema Schema(bool genreAffinity, double halfLife) =>
+        TestSchemas.For(Genres, 3, genreAffinity, halfLife);
 }

@@ -9,12 +9,17 @@ public sealed class RunningTopKTests
     public void Offer_SeededStreamWithTiesAndNaN_KeepsWhatTopKSelectsInTheSameOrder()
     {
         var rng = new Random(3);
-        var scores = Enumerable.Range(0, 5_000).Select(_ => rng.Next(10) switch
-        {
-            0 => float.NaN,
-            1 => float.NegativeInfinity,
-            _ => rng.Next(200) / 10f, // many ties
-        }).ToArray();
+        var scores = Enumerable
+            .Range(0, 5_000)
+            .Select(_ =>
+                rng.Next(10) switch
+                {
+                    0 => float.NaN,
+                    1 => float.NegativeInfinity,
+                    _ => rng.Next(200) / 10f, // many ties
+                }
+            )
+            .ToArray();
         foreach (var k in new[] { 1, 7, 50, 6_000 })
         {
             var expected = new int[Math.Min(k, scores.Length)];

@@ -48,13 +48,21 @@ public sealed class TopKTests
         var rng = new Random(42);
         for (var trial = 0; trial < 50; trial++)
         {
-            var scores = Enumerable.Range(0, rng.Next(1, 500)).Select(_ => (float)Math.Round(rng.NextDouble() * 20)).ToArray();
+            var scores = Enumerable
+                .Range(0, rng.Next(1, 500))
+                .Select(_ => (float)Math.Round(rng.NextDouble() * 20))
+                .ToArray();
             var k = rng.Next(1, 40);
             var top = new int[k];
 
             var n = TopK.Select(scores, top);
 
-            var expected = Enumerable.Range(0, scores.Length).OrderByDescending(i => scores[i]).ThenBy(i => i).Take(k).ToArray();
+            var expected = Enumerable
+                .Range(0, scores.Length)
+                .OrderByDescending(i => scores[i])
+                .ThenBy(i => i)
+                .Take(k)
+                .ToArray();
             Assert.Equal(expected, top[..n]);
         }
     }

@@ -16,21 +16,39 @@ public static class CandidateSources
     /// order. The embedding source runs first when its quota is above 0; it needs <paramref name="tower"/> and the
     /// bundle's embedding index.
     /// </summary>
-    public static IReadOnlyList<ICandidateSource> Create(Bundle bundle, RetrievalOptions options, UserTower? tower = null)
+    public static IReadOnlyList<ICandidateSource> Create(
+        Bundle bundle,
+        RetrievalOptions options,
+        UserTower? tower = null
+    )
     {
-        var similar = bundle.Similar ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
-        var tops = bundle.Tops ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
+        var similar =
+            bundle.Similar
+            ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
+        var tops =
+            bundle.Tops
+            ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
         List<ICandidateSource> sources = [];
         if (options.Embedding > 0)
         {
-            sources.Add(new EmbeddingSource(
-                tower ?? throw new ArgumentException("the embedding source's quota is above 0 but no user tower was given", nameof(tower)),
-                bundle.Index ?? throw new ArgumentException("the embedding source's quota is above 0 but the bundle was loaded without an embedding index (BundleParts.EmbeddingIndex; bundles built before it have none: rebuild with 'recs train')", nameof(bundle)),
-                options.Embedding));
+            sources.Add(
+                new EmbeddingSource(
+                    tower
+                        ?? throw new ArgumentException(
+                            "the embedding source's quota is above 0 but no user tower was given",
+                            nameof(tower)
+                        ),
+                    bundle.Index
+                        ?? throw new ArgumentException(
+                            "the embedding source's quota is above 0 but the bundle was loaded without an embedding index (BundleParts.EmbeddingIndex; bundles built before it have none: rebuild with 'recs train')",
+                            nameof(bundle)
+                        ),
+                    options.Embedding
+                )
+            );
         }
 
-        sources.AddRange(
-        [
+        sources.AddRange([
             new SimilarItemsSource(bundle.Catalog, similar, options.RecentItems, options.SimilarPerItem),
             new GenreSource(tops, options.TopGenres, options.PerGenre),
             new CountrySource(tops, options.PerCountry),
@@ -55,7 +73,15 @@ public static class CandidateSources
     }
 
     /// <summary>Offers a top list's items in order until <paramref name="quota"/> unseen ones were offered.</summary>
-    internal static void OfferTop(CandidateSet set, UserContext user, TopList list, SourceKind kind, string key, int quota, int cap)
+    internal static void OfferTop(
+        CandidateSet set,
+        UserContext user,
+        TopList list,
+        SourceKind kind,
+        string key,
+        int quota,
+        int cap
+    )
     {
         var taken = 0;
         for (var j = 0; j < list.Items.Length && taken < quota; j++)

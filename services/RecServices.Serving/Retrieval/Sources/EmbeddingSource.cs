@@ -32,7 +32,13 @@ public sealed class EmbeddingSource(UserTower tower, EmbeddingIndex index, int q
         try
         {
             tower.Vector(user.Profile, vector.AsSpan(0, tower.OutputWidth));
-            var found = index.Search(vector.AsSpan(0, tower.OutputWidth), index.Probes, user.Excluded, items.AsSpan(0, quota), scores.AsSpan(0, quota));
+            var found = index.Search(
+                vector.AsSpan(0, tower.OutputWidth),
+                index.Probes,
+                user.Excluded,
+                items.AsSpan(0, quota),
+                scores.AsSpan(0, quota)
+            );
             GC.KeepAlive(index); // the search read a memory map that lives as long as the index
             for (var i = 0; i < found; i++)
             {

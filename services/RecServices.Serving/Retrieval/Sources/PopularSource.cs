@@ -14,5 +14,13 @@ public sealed class PopularSource(TopLists tops, int popular, int coldStartExtra
     public int Quota => popular;
 
     public void Propose(UserContext user, CandidateSet set, int cap) =>
-        CandidateSources.OfferTop(set, user, tops.Global, Kind, string.Empty, popular + (user.RecentItems.Count == 0 ? coldStartExtra : 0), cap);
+        CandidateSources.OfferTop(
+            set,
+            user,
+            tops.Global,
+            Kind,
+            string.Empty,
+            popular + (user.RecentItems.Count == 0 ? coldStartExtra : 0),
+            cap
+        );
 }

@@ -7,7 +7,8 @@ namespace RecServices.Serving.Retrieval.Sources;
 /// <paramref name="recentItems"/> most recent items, most recent first: up to <see cref="Quota"/> unseen neighbours each,
 /// and never more than the table's K. Key: the recent item's id; score: the cosine similarity.
 /// </summary>
-public sealed class SimilarItemsSource(ItemCatalog catalog, SimilarItems table, int recentItems, int perItem) : ICandidateSource
+public sealed class SimilarItemsSource(ItemCatalog catalog, SimilarItems table, int recentItems, int perItem)
+    : ICandidateSource
 {
     public SourceKind Kind => SourceKind.SimilarItems;
 
