@@ -72,7 +72,8 @@ else
 }
 
 Console.WriteLine(
-    $"gateway: grpc on localhost:{AppHostPorts.GatewayGrpc} (h2c; try: buf curl --http2-prior-knowledge --protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})"
+    $"gateway: grpc on localhost:{AppHostPorts.GatewayGrpc} (h2c; try: buf curl --http2-prior-knowledge "
+        + $"--protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})"
 );
 
 // Once the gateway answers its health check: a call to paste, for a user the bundle holds.
@@ -99,7 +100,8 @@ builder.Eventing.Subscribe<ResourceReadyEvent>(
     }
 );
 Console.WriteLine(
-    "dashboard (traces of every Recommend across the three services): http://localhost:18888 (the login link is printed below)"
+    "dashboard (traces of every Recommend across the three services): http://localhost:18888 (the login "
+        + "link is printed below)"
 );
 await builder.Build().RunAsync();
 return 0;

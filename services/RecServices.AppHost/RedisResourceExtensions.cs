@@ -9,7 +9,8 @@ namespace RecServices.AppHost;
 public static class RedisResourceExtensions
 {
     /// <param name="builder">The application builder.</param>
-    /// <param name="dataDirectory">Where the append-only file lives (created); it survives restarts of the AppHost.</param>
+    /// <param name="dataDirectory">Where the append-only file lives (created); it survives restarts of the
+    /// AppHost.</param>
     /// <param name="port">The loopback port.</param>
     public static IResourceBuilder<ExecutableResource> AddRedisServer(
         this IDistributedApplicationBuilder builder,

@@ -22,7 +22,8 @@ namespace RecServices.Evaluation;
 /// </summary>
 /// <param name="build">How the two bundles are built.</param>
 /// <param name="log">Progress lines.</param>
-/// <param name="embeddingQuota">The embedding source's quota at every scale (not scaled; 0 = off, the served default).</param>
+/// <param name="embeddingQuota">The embedding source's quota at every scale (not scaled; 0 = off, the served
+/// default).</param>
 public sealed class CandidateSweep(BuildOptions build, Action<string> log, int embeddingQuota = 0)
 {
     public static readonly IReadOnlyList<double> DefaultScales = [0.25, 0.5, 1, 2, 4, 8, 20];
@@ -71,7 +72,9 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
             log(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"test via gRPC: scale {scales[i]}: p50 {served.LatencyP50Ms:F2} ms, p90 {served.LatencyP90Ms:F2} ms over {served.Requests} requests, {served.ListsDiffering} lists differ from in process"
+                    $"test via gRPC: scale {scales[i]}: p50 {served.LatencyP50Ms:F2} ms, p90 "
+                        + $"{served.LatencyP90Ms:F2} ms over {served.Requests} requests, "
+                        + $"{served.ListsDiffering} lists differ from in process"
                 )
             );
             viaGrpc[i] = served;
@@ -84,7 +87,8 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
             .MinBy(p => p.Validation.MeanCandidates)!;
         var rule = string.Create(
             CultureInfo.InvariantCulture,
-            $"the fewest candidates within {HyperparameterSearch.MinGain:P1} of the best served nDCG@{k} on the validation carve ({best:F4})"
+            $"the fewest candidates within {HyperparameterSearch.MinGain:P1} of the best served nDCG@{k} "
+                + $"on the validation carve ({best:F4})"
         );
         log(
             string.Create(
@@ -150,7 +154,8 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
             log(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{label}: {name}: ndcg@{k} {row[$"ndcg@{k}"]:F4}, coverage {row["coverage"]:F3}, top-1 % share {row[ProtocolEvaluator.TopShare]:F3}"
+                    $"{label}: {name}: ndcg@{k} {row[$"ndcg@{k}"]:F4}, coverage {row["coverage"]:F3}, "
+                        + $"top-1 % share {row[ProtocolEvaluator.TopShare]:F3}"
                 )
             );
         }
@@ -172,7 +177,8 @@ public sealed class CandidateSweep(BuildOptions build, Action<string> log, int e
             log(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{label}: scale {scale}: {m.MeanCandidates:F0} candidates, retrieval recall {m.RetrievalRecall:F4}, served ndcg@{k} {Ndcg(m, k):F4}, p50 {m.LatencyP50Ms:F2} ms"
+                    $"{label}: scale {scale}: {m.MeanCandidates:F0} candidates, retrieval recall "
+                        + $"{m.RetrievalRecall:F4}, served ndcg@{k} {Ndcg(m, k):F4}, p50 {m.LatencyP50Ms:F2} ms"
                 )
             );
             results.Add(m);

@@ -11,7 +11,8 @@ public interface IServedProbe
     /// <param name="embeddingQuota">The embedding source's quota to serve (0 = off).</param>
     /// <param name="maxCandidates">The candidate cap the in-process run used.</param>
     /// <param name="k">The list length.</param>
-    /// <param name="inProcess">The in-process measurement at this scale: its users are requested and its lists compared.</param>
+    /// <param name="inProcess">The in-process measurement at this scale: its users are requested and its lists
+    /// compared.</param>
     /// <param name="cancellationToken">Stops the measurement.</param>
     Task<ServedMeasurement> MeasureAsync(
         string bundleDirectory,

@@ -138,7 +138,8 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
             if (BackendTls.Enabled && scheme == Uri.UriSchemeHttp)
             {
                 yield return new ValidationResult(
-                    $"Recs:{name} '{address}' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port"
+                    $"Recs:{name} '{address}' is cleartext but Recs:BackendTls is set: use "
+                        + $"https://host:port or dns:///host:port"
                 );
             }
             else if (!BackendTls.Enabled && scheme == Uri.UriSchemeHttps)
@@ -171,7 +172,8 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
             if (problem is not null)
             {
                 yield return new ValidationResult(
-                    $"Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379: {problem}"
+                    $"Recs:Redis must be a StackExchange.Redis configuration string with "
+                        + $"Recs:UserStore=redis, e.g. 127.0.0.1:6379: {problem}"
                 );
             }
         }

@@ -28,7 +28,8 @@ public sealed class ServiceAddressAttribute : ValidationAttribute
         return valid
             ? ValidationResult.Success
             : new ValidationResult(
-                $"Recs:{validationContext.MemberName} '{text}' must be http://host:port, https://host:port or dns:///host:port"
+                $"Recs:{validationContext.MemberName} '{text}' must be http://host:port, "
+                    + $"https://host:port or dns:///host:port"
             );
     }
 }

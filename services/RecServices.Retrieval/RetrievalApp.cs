@@ -7,7 +7,8 @@ namespace RecServices.Retrieval;
 public static class RetrievalApp
 {
     /// <param name="args">Command-line arguments (settings such as --Recs:BundlePath=...).</param>
-    /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
+    /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters
+    /// here).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null) =>
         ServiceHost.Build<RetrievalHostOptions>(
             args,

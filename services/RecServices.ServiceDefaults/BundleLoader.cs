@@ -25,85 +25,96 @@ internal sealed partial class BundleLoader<T>(
 ) : BackgroundService
     where T : class, IServedBundle
 {
+    // The loop's state: the directory served, the one refused (not retried until promoted anew), the last failure
+    // logged (a repeating failure is logged once).
+    private string? _loaded;
+    private string? _refused;
+    private string? _lastFailure;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         var root = new BundleRoot(options.BundlePath);
-        string? loaded = null;
-        string? refused = null;
-        string? lastFailure = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             string? directory = null;
             try
             {
                 directory = root.ServedDirectory();
-                if (directory == loaded)
+                if (directory == _loaded)
                 {
-                    refused = null; // rolled back to what is served: a later promotion of the refused one is tried again
+                    // rolled back to what is served: a later promotion of the refused one is tried again
+                    _refused = null;
                 }
-                else if (directory != refused)
+                else if (directory != _refused)
                 {
-                    var clock = Stopwatch.StartNew();
-                    var state = await Task.Run(() => load(services, directory, stoppingToken), stoppingToken);
-                    var seconds = clock.Elapsed.TotalSeconds;
-                    var replaced = readiness.Swap(state);
-                    (loaded, refused, lastFailure) = (directory, null, null);
-                    metrics.Loaded(state.Bundle.Manifest.Version, seconds);
-                    LogServing(
-                        logger,
-                        state.Bundle.Manifest.Version,
-                        seconds,
-                        replaced?.Bundle.Manifest.Version ?? "none"
-                    );
-                    if (replaced is not null)
-                    {
-                        // What loading left behind (hashing, parsing) is garbage now: collect it so the grace period
-                        // holds two versions, not two versions and the debris of loading one.
-                        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
-                        _ = RetireAsync(replaced, stoppingToken);
-                    }
+                    await LoadAsync(directory, stoppingToken);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                if (loaded is null)
-                {
-                    readiness.Fail(
-                        $"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); retrying every {options.LoadRetrySeconds} s"
-                    );
-                }
-                else if (directory is not null && directory != refused)
-                {
-                    refused = directory;
-                    readiness.Refuse(directory, e.Message);
-                    metrics.Refused();
-                }
-
-                if (e.Message != lastFailure)
-                {
-                    if (loaded is null)
-                    {
-                        LogFailed(logger, e, typeof(T).Name, options.LoadRetrySeconds);
-                    }
-                    else
-                    {
-                        LogRefused(
-                            logger,
-                            e,
-                            directory ?? options.BundlePath,
-                            readiness.Value!.Bundle.Manifest.Version
-                        );
-                    }
-
-                    lastFailure = e.Message;
-                }
+                Failed(e, directory);
             }
 
             await Task.Delay(
-                TimeSpan.FromSeconds(loaded is null ? options.LoadRetrySeconds : options.BundlePollSeconds),
+                TimeSpan.FromSeconds(_loaded is null ? options.LoadRetrySeconds : options.BundlePollSeconds),
                 stoppingToken
             );
+        }
+    }
+
+    /// <summary>Loads <paramref name="directory"/>'s bundle and swaps it in; the one it replaces retires.</summary>
+    private async Task LoadAsync(string directory, CancellationToken stoppingToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var state = await Task.Run(() => load(services, directory, stoppingToken), stoppingToken);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var replaced = readiness.Swap(state);
+        (_loaded, _refused, _lastFailure) = (directory, null, null);
+        metrics.Loaded(state.Bundle.Manifest.Version, seconds);
+        LogServing(logger, state.Bundle.Manifest.Version, seconds, replaced?.Bundle.Manifest.Version ?? "none");
+        if (replaced is not null)
+        {
+            // What loading left behind (hashing, parsing) is garbage now: collect it so the grace period holds two
+            // versions, not two versions and the debris of loading one.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: false);
+            _ = RetireAsync(replaced, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// A load that failed: before anything is served the service stays not ready and retries; afterwards the
+    /// version is refused and the served one stays. Logged when the failure changes, not on every attempt.
+    /// </summary>
+    private void Failed(Exception e, string? directory)
+    {
+        if (_loaded is null)
+        {
+            readiness.Fail(
+                $"the bundle at '{options.BundlePath}' could not be loaded ({e.Message}); "
+                    + $"retrying every {options.LoadRetrySeconds} s"
+            );
+        }
+        else if (directory is not null && directory != _refused)
+        {
+            _refused = directory;
+            readiness.Refuse(directory, e.Message);
+            metrics.Refused();
+        }
+
+        if (e.Message == _lastFailure)
+        {
+            return;
+        }
+
+        _lastFailure = e.Message;
+        if (_loaded is null)
+        {
+            LogFailed(logger, e, typeof(T).Name, options.LoadRetrySeconds);
+        }
+        else
+        {
+            LogRefused(logger, e, directory ?? options.BundlePath, readiness.Value!.Bundle.Manifest.Version);
         }
     }
 
@@ -139,13 +150,15 @@ internal sealed partial class BundleLoader<T>(
 
     [LoggerMessage(
         Level = LogLevel.Error,
-        Message = "{State} failed to load; NOT_SERVING, retrying every {Seconds} s (logged again when the failure changes)"
+        Message = "{State} failed to load; NOT_SERVING, retrying every {Seconds} s (logged again when the failure "
+            + "changes)"
     )]
     private static partial void LogFailed(ILogger logger, Exception exception, string state, double seconds);
 
     [LoggerMessage(
         Level = LogLevel.Error,
-        Message = "Refused the bundle version at {Directory}; still serving {Serving} (tried again when 'current' changes)"
+        Message = "Refused the bundle version at {Directory}; still serving {Serving} (tried again when 'current' "
+            + "changes)"
     )]
     private static partial void LogRefused(ILogger logger, Exception exception, string directory, string serving);
 }

@@ -29,7 +29,9 @@ public static class BundleVersions
             ?? throw new RpcException(
                 new Status(
                     StatusCode.FailedPrecondition,
-                    $"bundle_version '{version}' is not held here (serving '{current.Bundle.Manifest.Version}'); leave it empty for the version served, or ask again with that one"
+                    $"bundle_version '{version}' is not held here (serving "
+                        + $"'{current.Bundle.Manifest.Version}'); leave it empty for the version served, or ask "
+                        + $"again with that one"
                 ),
                 new Metadata { { Trailer, current.Bundle.Manifest.Version } }
             );

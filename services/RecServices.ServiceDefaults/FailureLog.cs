@@ -101,7 +101,8 @@ public sealed partial class FailureLog(ILogger logger, string dependency, string
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "{Dependency} is still failing ({Problem}): {Failures} more failed calls in the last {Seconds:F0} s, failing for {Total:F0} s"
+        Message = "{Dependency} is still failing ({Problem}): {Failures} more failed calls in the last "
+            + "{Seconds:F0} s, failing for {Total:F0} s"
     )]
     private static partial void LogStillFailing(
         ILogger logger,

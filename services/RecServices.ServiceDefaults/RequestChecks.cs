@@ -24,7 +24,8 @@ public static class RequestChecks
         if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
         {
             throw Invalid(
-                $"{field} must be 1 to {MaxIdLength} characters; got {(string.IsNullOrEmpty(value) ? "an empty value" : value.Length + " characters")}"
+                $"{field} must be 1 to {MaxIdLength} characters; got "
+                    + $"{(string.IsNullOrEmpty(value) ? "an empty value" : value.Length + " characters")}"
             );
         }
     }
@@ -60,7 +61,8 @@ public static class RequestChecks
         if (indexes > 0 && bundleVersion.Length == 0)
         {
             throw Invalid(
-                $"{indexesField} needs bundle_version: indexes are positions in one bundle's item table, so send the version they come from, or send {idsField}"
+                $"{indexesField} needs bundle_version: indexes are positions in one bundle's item table, "
+                    + $"so send the version they come from, or send {idsField}"
             );
         }
     }
@@ -80,7 +82,8 @@ public static class RequestChecks
             if ((uint)values[i] >= (uint)items)
             {
                 throw Invalid(
-                    $"{field}[{i}] = {values[i]} is outside the item table of bundle {bundleVersion} (0 to {items - 1}); send indexes of that version, or ids"
+                    $"{field}[{i}] = {values[i]} is outside the item table of bundle {bundleVersion} (0 "
+                        + $"to {items - 1}); send indexes of that version, or ids"
                 );
             }
         }

@@ -153,7 +153,8 @@ public static class ServiceDefaultsExtensions
             && options is IValidatableObject self
         )
         {
-            results.AddRange(self.Validate(context)); // the validator skips the object's own rules once a property fails: report every problem at once
+            // the validator skips the object's own rules once a property fails: report every problem at once
+            results.AddRange(self.Validate(context));
         }
 
         var problems = results.Select(r => r.ErrorMessage ?? "invalid setting").ToList();

@@ -12,10 +12,12 @@ public static class ServiceHost
 {
     /// <param name="args">Command-line arguments (settings such as --Recs:BundlePath=...).</param>
     /// <param name="serviceName">The telemetry resource's service name, e.g. <c>recservices-gateway</c>.</param>
-    /// <param name="grpcServiceName">The full name of the service's gRPC service (its health status goes by this name).</param>
+    /// <param name="grpcServiceName">The full name of the service's gRPC service (its health status goes by this
+    /// name).</param>
     /// <param name="addServices">The service's own registrations.</param>
     /// <param name="mapServices">Maps the service's gRPC service (and what it requires of callers).</param>
-    /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters here).</param>
+    /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters
+    /// here).</param>
     public static WebApplication Build<TOptions>(
         string[] args,
         string serviceName,

@@ -8,7 +8,8 @@ namespace RecServices.Users;
 /// <param name="Kind">What the user did.</param>
 /// <param name="Rating">The stars for <see cref="InteractionKind.Rated"/>, else null.</param>
 /// <param name="OccurredAt">When it happened (kept to the second).</param>
-/// <param name="EventId">The caller's idempotency key, or one the gateway assigned: the same id for the same user is recorded once.</param>
+/// <param name="EventId">The caller's idempotency key, or one the gateway assigned: the same id for the same user is
+/// recorded once.</param>
 public sealed record NewInteraction(
     string UserId,
     string ItemId,

@@ -10,7 +10,8 @@ namespace RecServices.Users;
 /// every known user), <c>country</c>, <c>age</c>, <c>gender</c> when known;</item>
 /// <item><c>recs:{u:ID}:history</c>, sorted set: every distinct item the user ever interacted with, scored by its
 /// latest time (<see cref="HistoryScore"/>): the newest N for serving, membership for filtering seen items;</item>
-/// <item><c>recs:{u:ID}:events</c>, hash: event id → the answer given and what the event was, for idempotent retries;</item>
+/// <item><c>recs:{u:ID}:events</c>, hash: event id → the answer given and what the event was, for idempotent
+/// retries;</item>
 /// <item><c>recs:{u:ID}:log</c>, stream: every recorded interaction (event, item, kind, rating, at), the interaction
 /// log training reads (seeded interactions are not in it: they are in the dataset already);</item>
 /// <item><c>recs:{seed}</c>, hash: the version the store was seeded from, when, and how many users and rows;

@@ -22,7 +22,8 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
     private readonly ConfigurationOptions _options;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
 
-    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. "127.0.0.1:6379" or "redis-0:6379,redis-1:6379,password=…".</param>
+    /// <param name="configuration">A StackExchange.Redis configuration string, e.g. "127.0.0.1:6379" or
+    /// "redis-0:6379,redis-1:6379,password=…".</param>
     public RedisUserStore(string configuration)
     {
         _options = ParseConfiguration(configuration);
@@ -297,45 +298,20 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
     )
     {
         var (offsets, order) = seed.RowsByUser();
-        var rows = seed.Interactions;
         var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var pending = new List<Task>(SeedBatch);
         var lease = Stopwatch.StartNew();
-        var scores = new Dictionary<int, long>();
-        var nextInSecond = new Dictionary<long, long>();
+        var (scores, nextInSecond) = (new Dictionary<int, long>(), new Dictionary<long, long>());
         for (var user = 0; user < seed.Users.Count; user++)
         {
             var profile = seed.Users[user];
-            var fields = new List<HashEntry> { new("since", since) };
-            if (profile.Country is { } country)
-            {
-                fields.Add(new HashEntry("country", country));
-            }
-
-            if (profile.Age is { } age)
-            {
-                fields.Add(new HashEntry("age", age));
-            }
-
-            if (profile.Gender is { } gender)
-            {
-                fields.Add(new HashEntry("gender", gender));
-            }
-
-            pending.Add(db.HashSetAsync(RedisKeys.Profile(profile.Id), [.. fields]));
-
-            // The scores the append script would have given these rows, replayed in time order.
-            scores.Clear();
-            nextInSecond.Clear();
-            for (var j = offsets[user]; j < offsets[user + 1]; j++)
-            {
-                var row = order[j];
-                var second = rows.Timestamps[row];
-                var tick = nextInSecond.GetValueOrDefault(second);
-                nextInSecond[second] = Math.Min(tick + 1, HistoryScore.TicksPerSecond - 1);
-                scores[rows.Items[row]] = HistoryScore.Base(second) + tick;
-            }
-
+            pending.Add(db.HashSetAsync(RedisKeys.Profile(profile.Id), ProfileEntries(profile, since)));
+            HistoryScores(
+                seed.Interactions,
+                order.AsSpan(offsets[user], offsets[user + 1] - offsets[user]),
+                scores,
+                nextInSecond
+            );
             foreach (var chunk in scores.Chunk(1000))
             {
                 var entries = chunk.Select(s => new SortedSetEntry(seed.ItemIds[s.Key], s.Value)).ToArray();
@@ -349,22 +325,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                 cancellationToken.ThrowIfCancellationRequested();
                 if (lease.Elapsed > LockLease / 3)
                 {
-                    if (
-                        (int)
-                            await Guard(() =>
-                                db.ScriptEvaluateAsync(
-                                    RedisScripts.Renew,
-                                    [RedisKeys.SeedLock],
-                                    [token, (long)LockLease.TotalMilliseconds]
-                                )
-                            ) != 1
-                    )
-                    {
-                        throw new UserStoreUnavailableException(
-                            "lost the seed lock while seeding (a pause longer than its lease); another initialiser seeds instead"
-                        );
-                    }
-
+                    await RenewSeedLockAsync(db, token);
                     lease.Restart();
                 }
             }
@@ -378,10 +339,73 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                     new HashEntry("seeded_from", seed.Version),
                     new HashEntry("seeded_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
                     new HashEntry("users", seed.Users.Count),
-                    new HashEntry("interactions", rows.Count),
+                    new HashEntry("interactions", seed.Interactions.Count),
                 ]
             )
         );
+    }
+
+    /// <summary>The profile hash of a seeded user: when it was seeded, and the fields the profile has.</summary>
+    private static HashEntry[] ProfileEntries(User profile, long since)
+    {
+        var fields = new List<HashEntry> { new("since", since) };
+        if (profile.Country is { } country)
+        {
+            fields.Add(new HashEntry("country", country));
+        }
+
+        if (profile.Age is { } age)
+        {
+            fields.Add(new HashEntry("age", age));
+        }
+
+        if (profile.Gender is { } gender)
+        {
+            fields.Add(new HashEntry("gender", gender));
+        }
+
+        return [.. fields];
+    }
+
+    /// <summary>
+    /// Into <paramref name="scores"/>: the history score of each item of one user's <paramref name="rows"/> (in
+    /// time order), the score the append script would have given them, replayed.
+    /// </summary>
+    private static void HistoryScores(
+        InteractionTable table,
+        ReadOnlySpan<int> rows,
+        Dictionary<int, long> scores,
+        Dictionary<long, long> nextInSecond
+    )
+    {
+        scores.Clear();
+        nextInSecond.Clear();
+        foreach (var row in rows)
+        {
+            var second = table.Timestamps[row];
+            var tick = nextInSecond.GetValueOrDefault(second);
+            nextInSecond[second] = Math.Min(tick + 1, HistoryScore.TicksPerSecond - 1);
+            scores[table.Items[row]] = HistoryScore.Base(second) + tick;
+        }
+    }
+
+    /// <summary>Extends the seed lock's lease; failing when another initialiser holds the lock now.</summary>
+    private static async Task RenewSeedLockAsync(IDatabase db, string token)
+    {
+        var renewed = (int)
+            await Guard(() =>
+                db.ScriptEvaluateAsync(
+                    RedisScripts.Renew,
+                    [RedisKeys.SeedLock],
+                    [token, (long)LockLease.TotalMilliseconds]
+                )
+            );
+        if (renewed != 1)
+        {
+            throw new UserStoreUnavailableException(
+                "lost the seed lock while seeding (a pause longer than its lease); another initialiser seeds instead"
+            );
+        }
     }
 
     private async Task<IDatabase> DatabaseAsync() => (await Guard(() => _connection.Value)).GetDatabase();

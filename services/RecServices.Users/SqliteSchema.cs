@@ -77,7 +77,8 @@ internal static class SqliteSchema
         if (version > Version)
         {
             throw new InvalidOperationException(
-                $"user store schema version {version} is newer than this gateway's ({Version}); run a gateway as new as the store"
+                $"user store schema version {version} is newer than this gateway's ({Version}); run a "
+                    + $"gateway as new as the store"
             );
         }
 
@@ -92,7 +93,8 @@ internal static class SqliteSchema
             && n > 0;
         if (legacy)
         {
-            // Version 1: interactions(seq, user_id, item_id, kind, rating, occurred_at), users(id, country, age, gender).
+            // Version 1: interactions(seq, user_id, item_id, kind, rating, occurred_at), users(id, country, age,
+            // gender).
             await ExecuteAsync(
                 connection,
                 transaction,

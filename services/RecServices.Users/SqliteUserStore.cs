@@ -143,7 +143,8 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
     }
 
     public Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken) =>
-        _writer.AppendAsync(interaction); // once queued, a write runs to its end: its outcome is never left to a caller's cancellation
+        // once queued, a write runs to its end: its outcome is never left to a caller's cancellation
+        _writer.AppendAsync(interaction);
 
     public async IAsyncEnumerable<RecordedInteraction> ReadAllAsync(
         [EnumeratorCancellation] CancellationToken cancellationToken
@@ -152,7 +153,8 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT user_id, item_id, kind, rating, occurred_at, event_id FROM interactions WHERE event_id IS NOT NULL ORDER BY seq";
+            "SELECT user_id, item_id, kind, rating, occurred_at, event_id FROM interactions WHERE "
+            + "event_id IS NOT NULL ORDER BY seq";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

@@ -5,7 +5,8 @@ namespace RecServices.Users;
 /// <param name="Country">Country or locality code, when known.</param>
 /// <param name="Age">Age in years, when known.</param>
 /// <param name="Gender">"M", "F" or null.</param>
-/// <param name="History">The newest distinct items asked for, oldest first (an item interacted with again stands at its latest time).</param>
+/// <param name="History">The newest distinct items asked for, oldest first (an item interacted with again stands at its
+/// latest time).</param>
 /// <param name="ItemCount">Every distinct item the user ever interacted with.</param>
 public sealed record StoredUser(
     string Id,

@@ -35,7 +35,8 @@ public sealed class BenchBundle
         var path =
             Environment.GetEnvironmentVariable("RECS_BENCH_BUNDLE")
             ?? Path.Combine(RepositoryRoot(), "bundles", "synthetic");
-        if (!new BundleRoot(path).HasBundle) // a bundle directory, or a root of versions as the AppHost and 'recs train' write
+        // a bundle directory, or a root of versions as the AppHost and 'recs train' write
+        if (!new BundleRoot(path).HasBundle)
         {
             Console.WriteLine($"no bundle at {path}: training the synthetic default there (a few minutes)");
             new BundleBuilder(new BuildOptions(), Console.WriteLine).Build(
@@ -60,7 +61,8 @@ public sealed class BenchBundle
         }
 
         Console.WriteLine(
-            $"bundle {bundle.Manifest.Version}: {bundle.Catalog.Items.Count} items, {profiles.Count} users with a history; default quotas {RetrievalOptions.Default}"
+            $"bundle {bundle.Manifest.Version}: {bundle.Catalog.Items.Count} items, {profiles.Count} "
+                + $"users with a history; default quotas {RetrievalOptions.Default}"
         );
         return new BenchBundle(bundle, [.. profiles], [.. countries]);
     }

@@ -83,7 +83,9 @@ public class MessageBenchmarks
         _itemBytes = _item.ToByteArray();
         _seen = [.. user.History];
         Console.WriteLine(
-            $"GetCandidatesResponse: {set.Count} candidates, {_candidatesBytes.Length} bytes; RankCandidatesRequest {_rankRequestBytes.Length} bytes; one RecommendResponse {_itemBytes.Length} bytes"
+            $"GetCandidatesResponse: {set.Count} candidates, {_candidatesBytes.Length} bytes; "
+                + $"RankCandidatesRequest {_rankRequestBytes.Length} bytes; one RecommendResponse "
+                + $"{_itemBytes.Length} bytes"
         );
     }
 
@@ -116,11 +118,12 @@ public class MessageBenchmarks
     {
         var candidates = new List<int>();
         var positions = new Dictionary<int, int>();
-        CandidateFilter.Apply(_candidates, _data.Bundle.Catalog, _seen, candidates, positions);
+        var retrieved = new RetrievedCandidates(_candidates);
+        CandidateFilter.Apply(retrieved, _data.Bundle.Catalog, _seen, candidates, positions);
         var sources = 0;
         for (var i = 0; i < 10 && i < candidates.Count; i++)
         {
-            sources += CandidateFilter.SourcesOf(_candidates, positions[candidates[i]]).Length;
+            sources += retrieved.SourcesAt(positions[candidates[i]]).Length;
         }
 
         return sources;

@@ -176,7 +176,8 @@ public sealed class CpuProfileTests
         Assert.Equal(0.25, components[CpuComponents.Runtime]);
 
         var methods = profile.OwnMethods(10);
-        Assert.Equal(("RecServices.Retrieval.Services.RetrievalGrpcService.GetCandidates", 0.5), methods[0]); // once per sample
+        // once per sample
+        Assert.Equal(("RecServices.Retrieval.Services.RetrievalGrpcService.GetCandidates", 0.5), methods[0]);
         Assert.Equal(("RecServices.Serving.Retrieval.CandidateGenerator.Generate", 0.25), methods[1]);
         Assert.DoesNotContain(methods, m => m.Method.Contains("ServiceDefaults", StringComparison.Ordinal));
 

@@ -219,7 +219,8 @@ public sealed class DrillCommandTests
             json
         );
 
-        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output); // the bars are the machine's as much as the code's
+        // the bars are the machine's as much as the code's
+        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
         var saturation = root.GetProperty("saturation_rps").GetDouble();
@@ -230,7 +231,8 @@ public sealed class DrillCommandTests
             );
         Assert.True(saturation > 0);
         Assert.Equal(8, root.GetProperty("max_concurrent_calls").GetInt32());
-        Assert.InRange(root.GetProperty("offered_rps").GetDouble(), saturation, 3 * saturation); // twice, give or take the scheduler
+        // twice, give or take the scheduler
+        Assert.InRange(root.GetProperty("offered_rps").GetDouble(), saturation, 3 * saturation);
         Assert.InRange(
             ok
                 + root.GetProperty("shed").GetInt64()
@@ -262,7 +264,8 @@ public sealed class DrillCommandTests
             json
         );
 
-        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output); // drift and growth bars: read, not asserted
+        // drift and growth bars: read, not asserted
+        Assert.True(result.ExitCode is 0 or 1, result.Error + result.Output);
         using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
         var root = report.RootElement;
         var windows = root.GetProperty("windows").EnumerateArray().ToList();

@@ -103,7 +103,8 @@ public sealed class LoadCommandTests
         using var report = JsonDocument.Parse(File.ReadAllText(json));
         var rows = report.RootElement.GetProperty("cost_model").GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(12, rows.Count);
-        Assert.Equal([4, 1], rows.Select(r => r.GetProperty("concurrency").GetInt32()).Distinct()); // the saturating one first: its warm-up JITs every path
+        // the saturating one first: its warm-up JITs every path
+        Assert.Equal([4, 1], rows.Select(r => r.GetProperty("concurrency").GetInt32()).Distinct());
         Assert.Equal(
             [
                 "retrieval GetCandidates",

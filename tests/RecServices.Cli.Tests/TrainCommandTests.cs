@@ -177,6 +177,7 @@ public sealed class TrainCommandTests
                 > training.GetProperty("popularityValidation").GetProperty("ndcg@10").GetDouble()
         );
         Assert.Single(training.GetProperty("epochs").EnumerateArray());
-        Assert.Equal(2, training.GetProperty("search").GetArrayLength()); // the settings search ran on real data, within its budget
+        // the settings search ran on real data, within its budget
+        Assert.Equal(2, training.GetProperty("search").GetArrayLength());
     }
 }

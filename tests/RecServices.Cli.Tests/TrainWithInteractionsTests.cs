@@ -100,7 +100,8 @@ public sealed class TrainWithInteractionsTests
         Assert.True(before.ExitCode == 0, before.Error);
         Assert.True(after.ExitCode == 0, after.Error);
         Assert.Contains(
-            "recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not in the catalog (1 distinct ids)",
+            "recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not "
+                + "in the catalog (1 distinct ids)",
             after.Output
         );
         var (old, fresh) = (

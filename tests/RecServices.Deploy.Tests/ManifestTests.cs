@@ -98,7 +98,8 @@ public sealed class ManifestTests
                 {
                     if (options.Tls.Enabled)
                     {
-                        // The kubelet's gRPC probes speak cleartext only: with TLS on the gRPC port they probe the HTTP/1.1 port.
+                        // The kubelet's gRPC probes speak cleartext only: with TLS on the gRPC port they probe the
+                        // HTTP/1.1 port.
                         Assert.Equal("http", (string?)container[probe]!["httpGet"]!["port"]);
                         Assert.Equal(path, (string?)container[probe]!["httpGet"]!["path"]);
                     }
@@ -132,7 +133,7 @@ public sealed class ManifestTests
         {
             var container = Manifest.Container(manifest.Named("Deployment", service.Name));
             var environment = manifest.Environment(container);
-            var ports = new Endpoints(Cli.Hosting.LoopbackPort.Free(), Cli.Hosting.LoopbackPort.Free());
+            var ports = Cli.Hosting.HostPorts.Free();
             environment["Recs__BundlePath"] = TestBundle.Path; // the pod's /bundles/current
             environment["Recs__GrpcPort"] = ports.Grpc.ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["Recs__HttpPort"] = ports.Http.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -359,7 +360,8 @@ public sealed class ManifestTests
                 var parsed = Cli.RecsCommand.Create(TextWriter.Null, TextWriter.Null).Parse(args);
                 Assert.True(
                     parsed.Errors.Count == 0,
-                    $"{overlay}: recs {string.Join(' ', args)}: {string.Join("; ", parsed.Errors.Select(e => e.Message))}"
+                    $"{overlay}: recs {string.Join(' ', args)}: "
+                        + $"{string.Join("; ", parsed.Errors.Select(e => e.Message))}"
                 );
                 Assert.Equal("train", args[0]);
                 Assert.Equal(bundlePath, args[Array.IndexOf(args, "--out") + 1]);

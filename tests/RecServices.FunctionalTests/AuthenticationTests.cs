@@ -72,7 +72,9 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         Assert.Equal("auth-scopes-1", recorded.EventId);
         Assert.Equal(StatusCode.PermissionDenied, cannotWrite.StatusCode);
         Assert.Equal(
-            "the token lacks scope 'recs.write', which recservices.gateway.v1.GatewayService/RecordInteraction needs: ask the issuer for a token with it",
+            "the token lacks scope 'recs.write', which "
+                + "recservices.gateway.v1.GatewayService/RecordInteraction needs: ask the issuer for a token "
+                + "with it",
             cannotWrite.Status.Detail
         );
         Assert.Equal(StatusCode.PermissionDenied, cannotRead.StatusCode);
@@ -82,7 +84,8 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
     [Fact]
     public async Task UserTokens_ReachTheirOwnUserOnly_AnyUserScopeReachesEveryone()
     {
-        var u2 = fixture.Token("u2", ["recs.read recs.write"]); // one space-separated scope claim, as OAuth 2.0 sends it
+        // one space-separated scope claim, as OAuth 2.0 sends it
+        var u2 = fixture.Token("u2", ["recs.read recs.write"]);
         var service = fixture.Token("batch-job", ["recs.read", "recs.write", "recs.any_user"]);
         var nobody = fixture.Token(null, ["recs.read"]);
 
@@ -99,7 +102,8 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
             e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode)
         );
         Assert.Equal(
-            "the token acts for one user (its 'sub' claim) and user_id names another: send that user's id, or use a token with scope 'recs.any_user'",
+            "the token acts for one user (its 'sub' claim) and user_id names another: send that user's "
+                + "id, or use a token with scope 'recs.any_user'",
             readOther.Status.Detail
         );
         Assert.StartsWith("the token names no user (claim 'sub')", noSubject.Status.Detail);

@@ -77,7 +77,8 @@ public sealed class BundleReloadTests
         Assert.All(all, a => Assert.All(a.Items, i => Assert.False(i.Degraded, i.DegradedReason)));
         Assert.All(all, a => Assert.Single(a.Items.Select(i => i.BundleVersion).Distinct()));
         Assert.All(all, a => Assert.Contains(a.Version, new[] { m1, m2 }));
-        // Once every stage serves a version, every call made after that (and over before the next change) is answered on it.
+        // Once every stage serves a version, every call made after that (and over before the next change) is answered
+        // on it.
         Assert.All(all.Where(a => a.Started > servingV2 && a.Ended < rollbackAt), a => Assert.Equal(m2, a.Version));
         Assert.All(all.Where(a => a.Started > servingV1), a => Assert.Equal(m1, a.Version));
 
@@ -211,7 +212,8 @@ public sealed class BundleReloadTests
             .ResponseAsync.WithTimeout();
         var list = await system.RecommendAsync("u5", 50);
 
-        Assert.Equal(first.HistoryCount + (first.HistoryCount == second.HistoryCount ? 0 : 1), second.HistoryCount); // the history kept, never re-seeded
+        // the history kept, never re-seeded
+        Assert.Equal(first.HistoryCount + (first.HistoryCount == second.HistoryCount ? 0 : 1), second.HistoryCount);
         Assert.Equal(first.HistoryCount, replay.HistoryCount);
         Assert.DoesNotContain(list, i => i.ItemId is "i3" or "i4");
         Assert.All(list, i => Assert.Equal(Version(root, v2), i.BundleVersion));

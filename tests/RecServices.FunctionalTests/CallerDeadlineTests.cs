@@ -35,7 +35,8 @@ public sealed class CallerDeadlineTests
             }
         );
         var gatewayLog = providers[^1];
-        Assert.NotEmpty(await system.RecommendAsync("u1", 10)); // connections open and code jitted, with time to spare (ranking's 2 s)
+        // connections open and code jitted, with time to spare (ranking's 2 s)
+        Assert.NotEmpty(await system.RecommendAsync("u1", 10));
         var before = gatewayLog.Collector.Count; // what start-up wrote
 
         // This gateway's degraded answers only (test classes run side by side in this process, and /metrics sums every

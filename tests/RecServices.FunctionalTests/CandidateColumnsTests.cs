@@ -37,10 +37,13 @@ public sealed class CandidateColumnsTests
                 indexes ? response.ItemIndexes : response.ItemIds.Select(id => bundle.Catalog.Index[id])
             );
             Assert.Equal(response.SourceKeys.Count, response.SourceKeys.Distinct(StringComparer.Ordinal).Count());
+            var retrieved = new RetrievedCandidates(response);
+            Assert.Equal(set.Count, retrieved.Count);
             for (var position = 0; position < set.Count; position++)
             {
                 var expected = set.SourcesOf(set.Items[position]).ToArray();
-                Assert.Equal(expected, CandidateFilter.SourcesOf(response, position));
+                Assert.Equal(set.Items[position], retrieved.ItemAt(position, bundle.Catalog));
+                Assert.Equal(expected, retrieved.SourcesAt(position));
                 checkedHits += expected.Length;
             }
         }

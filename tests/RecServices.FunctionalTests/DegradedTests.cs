@@ -108,7 +108,7 @@ public sealed class DegradedTests
     public async Task Health_BeforeTheBundleLoads_IsNotServingAndRpcsAreUnavailable()
     {
         var empty = Directory.CreateTempSubdirectory("recs-pending-").FullName;
-        var ports = new Endpoints(LoopbackPort.Free(), LoopbackPort.Free());
+        var ports = HostPorts.Free();
         await using var ranking = Ranking.RankingApp.Build(ServiceSystem.Args(empty, ports));
         await ranking.StartAsync().WithTimeout();
         try

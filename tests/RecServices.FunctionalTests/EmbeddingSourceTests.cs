@@ -22,7 +22,8 @@ public sealed class EmbeddingSourceTests
         var user = bundle.Users![u];
         var history = TestBundle.Histories(bundle).Of(u).ToArray();
         var request = new GetCandidatesRequest { Age = user.Age ?? 0, Gender = user.Gender ?? string.Empty };
-        request.ExcludedItemIds.AddRange(history.Select(i => bundle.Catalog.Items[i].Id)); // oldest first: the history the tower reads
+        // oldest first: the history the tower reads
+        request.ExcludedItemIds.AddRange(history.Select(i => bundle.Catalog.Items[i].Id));
 
         var response = await system.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
 

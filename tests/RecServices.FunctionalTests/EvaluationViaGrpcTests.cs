@@ -18,8 +18,10 @@ public sealed class EvaluationViaGrpcTests
     /// </summary>
     [Theory]
     [InlineData(TwoStagePipeline.DefaultHistoryLimit, RetrievalOptions.DefaultScale)]
-    [InlineData(12, 0.5)] // quotas shorter than the top lists, so an older seen item retrieval proposes takes a quota's place
-    [InlineData(TwoStagePipeline.DefaultHistoryLimit, 1, 20)] // with the embedding source: retrieval runs the user tower
+    // quotas shorter than the top lists, so an older seen item retrieval proposes takes a quota's place
+    [InlineData(12, 0.5)]
+    // with the embedding source: retrieval runs the user tower
+    [InlineData(TwoStagePipeline.DefaultHistoryLimit, 1, 20)]
     public async Task Evaluate_ThroughTheRunningServices_GivesTheSameListsAsInProcess(
         int historyLimit,
         double quotaScale,

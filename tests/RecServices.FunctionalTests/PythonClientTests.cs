@@ -60,7 +60,8 @@ public sealed class PythonGrpcFactAttribute : FactAttribute
         if (!HasGrpc())
         {
             Skip =
-                "/usr/bin/python3 with grpc and grpc_tools not found (apt-get install python3-grpcio python3-grpc-tools)";
+                "/usr/bin/python3 with grpc and grpc_tools not found (apt-get install python3-grpcio "
+                + "python3-grpc-tools)";
         }
     }
 

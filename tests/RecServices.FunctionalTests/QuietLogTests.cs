@@ -30,7 +30,8 @@ public sealed class QuietLogTests(ITestOutputHelper output)
                 services.AddSingleton<ILoggerProvider>(provider);
             }
         );
-        var (retrieval, ranking, gateway) = (providers[^3], providers[^2], providers[^1]); // built in this order (a retried start builds again)
+        // built in this order (a retried start builds again)
+        var (retrieval, ranking, gateway) = (providers[^3], providers[^2], providers[^1]);
         await system.RecommendAsync("u1", 10); // first calls: connections, JIT
         var before = new[] { retrieval, ranking, gateway }.Select(p => p.Collector.Count).ToArray();
 
@@ -64,7 +65,8 @@ public sealed class QuietLogTests(ITestOutputHelper output)
         foreach (var (name, lines) in new[] { "retrieval", "ranking", "gateway" }.Zip(written))
         {
             output.WriteLine(
-                $"{name}: {lines.Count} lines, {lines.Sum(l => l.Category!.Length + l.Message.Length)} bytes of category and message over {Calls} Recommend calls"
+                $"{name}: {lines.Count} lines, {lines.Sum(l => l.Category!.Length + l.Message.Length)} "
+                    + $"bytes of category and message over {Calls} Recommend calls"
             );
         }
 

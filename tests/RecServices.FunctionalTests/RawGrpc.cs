@@ -55,7 +55,8 @@ public static class RawGrpc
             .SendAsync(request, HttpCompletionOption.ResponseContentRead)
             .WaitAsync(TimeSpan.FromSeconds(60));
         _ = await response.Content.ReadAsByteArrayAsync();
-        var headers = response.TrailingHeaders.Contains("grpc-status") ? response.TrailingHeaders : response.Headers; // trailers-only answers carry it in the headers
+        // trailers-only answers carry it in the headers
+        var headers = response.TrailingHeaders.Contains("grpc-status") ? response.TrailingHeaders : response.Headers;
         var status = headers.TryGetValues("grpc-status", out var s)
             ? int.Parse(s.First(), System.Globalization.CultureInfo.InvariantCulture)
             : -1;

@@ -68,7 +68,8 @@ public sealed class SharedStoreTests
         // B's candidates now come from A's interactions: items similar to what was just watched.
         Assert.Contains(after, i => i.Sources.Any(s => s.Kind == "similar-items" && watched.Contains(s.Key)));
         Assert.DoesNotContain(before, i => i.Sources.Any(s => s.Kind == "similar-items" && watched.Contains(s.Key)));
-        Assert.Equal(counts[0], replayed.HistoryCount); // a retry through the other replica answers as the first call did
+        // a retry through the other replica answers as the first call did
+        Assert.Equal(counts[0], replayed.HistoryCount);
     }
 
     [Theory]

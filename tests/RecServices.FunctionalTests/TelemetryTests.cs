@@ -101,7 +101,8 @@ public sealed class TelemetryTests
         // abandoned once the list is full, which would count as CANCELLED).
         var client = gateway[RpcMetrics.ClientDuration];
         Assert.Equal("s", client.Unit);
-        // (Other tests' gateways call backends on other ports, or on localhost: address and port tell this system's points apart.)
+        // (Other tests' gateways call backends on other ports, or on localhost: address and port tell this system's
+        // points apart.)
         var retrieval = Assert.Single(HostMetrics.Points(client, retrievalCall));
         Assert.Equal("grpc", HostMetrics.Tags(retrieval)[RecsTelemetry.RpcSystemName]);
         Assert.Single(HostMetrics.Points(client, rankingCall));
@@ -134,7 +135,8 @@ public sealed class TelemetryTests
                         HostMetrics
                             .Points(m.Value)
                             .Select(p =>
-                                $"{host} {m.Key} [{string.Join(", ", HostMetrics.Tags(p).Select(t => $"{t.Key}={t.Value}"))}]"
+                                $"{host} {m.Key} "
+                                + $"[{string.Join(", ", HostMetrics.Tags(p).Select(t => $"{t.Key}={t.Value}"))}]"
                             )
                     )
             );
@@ -231,7 +233,8 @@ public sealed class TelemetryTests
                 (RecsTelemetry.RpcResponseStatusCode, "UNAVAILABLE")
             )
         );
-        Assert.True(point.GetSumLong() >= 1); // meters are per host, but a provider also sees same-named meters of hosts other tests run in this process
+        // meters are per host, but a provider also sees same-named meters of hosts other tests run in this process
+        Assert.True(point.GetSumLong() >= 1);
     }
 
     [Fact]
@@ -336,7 +339,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Health_NoBundle_AliveButNotReady()
     {
-        var ports = new Endpoints(Cli.Hosting.LoopbackPort.Free(), Cli.Hosting.LoopbackPort.Free());
+        var ports = Cli.Hosting.HostPorts.Free();
         var missing = Path.Combine(Path.GetTempPath(), "recs-no-bundle-" + Guid.NewGuid().ToString("N"));
         await using var host = Retrieval.RetrievalApp.Build(ServiceSystem.Args(missing, ports));
         await host.StartAsync().WithTimeout();

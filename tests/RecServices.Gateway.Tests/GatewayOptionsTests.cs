@@ -63,7 +63,8 @@ public sealed class GatewayOptionsTests
         );
 
         Assert.Contains(
-            "Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, e.g. 127.0.0.1:6379",
+            "Recs:Redis must be a StackExchange.Redis configuration string with Recs:UserStore=redis, "
+                + "e.g. 127.0.0.1:6379",
             e.Message
         );
     }
@@ -107,7 +108,8 @@ public sealed class GatewayOptionsTests
         Assert.Contains("Recs:Auth:Issuer is required with Recs:Auth:Enabled=true", e.Message);
         Assert.Contains("Recs:Auth:Audience is required with Recs:Auth:Enabled=true", e.Message);
         Assert.Contains(
-            "Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public keys) and Authority",
+            "Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public "
+                + "keys) and Authority",
             e.Message
         );
     }
@@ -159,7 +161,8 @@ public sealed class GatewayOptionsTests
     [InlineData(
         "Recs:BackendTls:CaPath",
         "ca.crt",
-        "Recs:RetrievalAddress 'http://retrieval:5111' is cleartext but Recs:BackendTls is set: use https://host:port or dns:///host:port"
+        "Recs:RetrievalAddress 'http://retrieval:5111' is cleartext but Recs:BackendTls is set: use "
+            + "https://host:port or dns:///host:port"
     )]
     public void Read_BadTlsSetting_NamesIt(string key, string value, string message)
     {

@@ -72,7 +72,8 @@ public sealed class SigningKeysTests : IDisposable
         var e = Assert.Throws<InvalidDataException>(() => SigningKeys.Read(path));
 
         Assert.StartsWith(
-            $"{path}, line 11: the block does not hold a public key: a 'PRIVATE KEY' block; only PUBLIC KEY and CERTIFICATE blocks belong here",
+            $"{path}, line 11: the block does not hold a public key: a 'PRIVATE KEY' block; only PUBLIC "
+                + $"KEY and CERTIFICATE blocks belong here",
             e.Message
         );
     }

@@ -41,7 +41,8 @@ public sealed class RetrievalHandlerTests : IDisposable
         Assert.DoesNotContain(answer.ItemIds, recent.Contains);
         Assert.Equal(["no-such-item"], answer.UnknownItemIds);
         Assert.Equal(answer.ItemIds.Count, answer.SourceStarts.Count);
-        Assert.Equal(expected.Count, metrics.GetMeasurementSnapshot().Single().Value); // merged candidates recorded once
+        // merged candidates recorded once
+        Assert.Equal(expected.Count, metrics.GetMeasurementSnapshot().Single().Value);
     }
 
     [Fact]

@@ -62,7 +62,8 @@ public sealed class RequestChecksTests
             },
             {
                 () => RequestChecks.Indexes([0, 10], 10, "candidate_item_indexes", "v1"),
-                "candidate_item_indexes[1] = 10 is outside the item table of bundle v1 (0 to 9); send indexes of that version, or ids"
+                "candidate_item_indexes[1] = 10 is outside the item table of bundle v1 (0 to 9); send "
+                    + "indexes of that version, or ids"
             },
             {
                 () => RequestChecks.Indexes([-1], 10, "candidate_item_indexes", "v1"),

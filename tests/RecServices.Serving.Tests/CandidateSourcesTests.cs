@@ -41,7 +41,8 @@ public sealed class CandidateSourcesTests
 
         var set = Run(source, user);
 
-        // Recent 6 first: neighbours 7 (seen, skipped), 8, 9; then 4: 5, 6 (seen), 7 (seen): only 5 left in K = 3. Item 0 is past the 2 recent items.
+        // Recent 6 first: neighbours 7 (seen, skipped), 8, 9; then 4: 5, 6 (seen), 7 (seen): only 5 left in K = 3. Item
+        // 0 is past the 2 recent items.
         Assert.Equal([8, 9, 5], set.Items);
         Assert.Equal([new SourceHit(SourceKind.SimilarItems, "m6", 0.8f)], set.SourcesOf(8).ToArray());
         Assert.Equal([new SourceHit(SourceKind.SimilarItems, "m4", 0.9f)], set.SourcesOf(5).ToArray());
@@ -93,7 +94,8 @@ public sealed class CandidateSourcesTests
 
         var set = generator.Generate(user, maxCandidates: 5);
 
-        // Similar to 8: 9, 10, 11; genre b: 1, 4 (the cap of 5 is reached), 7 and 10 (10 already in: one more source); popular: 11, 10, 9 already in.
+        // Similar to 8: 9, 10, 11; genre b: 1, 4 (the cap of 5 is reached), 7 and 10 (10 already in: one more source);
+        // popular: 11, 10, 9 already in.
         Assert.Equal([9, 10, 11, 1, 4], set.Items);
         Assert.Equal(
             [SourceKind.SimilarItems, SourceKind.Genre, SourceKind.Popular],

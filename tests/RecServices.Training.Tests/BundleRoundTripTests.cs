@@ -76,7 +76,8 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     {
         var training = fixture.Manifest.Training;
 
-        // Six epochs on 9,000 interactions (a 10 % carve: with 30 interactions per user a 25 % carve leaves too little to learn from).
+        // Six epochs on 9,000 interactions (a 10 % carve: with 30 interactions per user a 25 % carve leaves too little
+        // to learn from).
         Assert.True(
             training.Validation["ndcg@10"] > 1.15 * training.PopularityValidation["ndcg@10"],
             $"model {training.Validation["ndcg@10"]:F4} vs popularity {training.PopularityValidation["ndcg@10"]:F4}"

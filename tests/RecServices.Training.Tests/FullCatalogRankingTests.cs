@@ -40,7 +40,8 @@ public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClass
 
             var n = ranker.RankAll(user, user.History, result);
 
-            // The top ten up to float rounding: each place holds an unseen item scoring what the brute force's place scores.
+            // The top ten up to float rounding: each place holds an unseen item scoring what the brute force's place
+            // scores.
             Assert.Equal(10, n);
             for (var i = 0; i < n; i++)
             {

@@ -16,7 +16,8 @@ public sealed class HyperparameterSearchTests : IDisposable
     [Fact]
     public void Run_OverFittingStart_StepsRegularisationUpFirstAndKeepsWhatValidatesBetter()
     {
-        // Validation peaks at weight decay 2 (4 × the start) and prefers less dropout; the start over-fits (best epoch 2 of 8).
+        // Validation peaks at weight decay 2 (4 × the start) and prefers less dropout; the start over-fits (best epoch
+        // 2 of 8).
         var start = new TrainingOptions { WeightDecay = 0.5f, HistoryDropout = 0.3 };
         var tried = new List<TrainingOptions>();
         var search = new HyperparameterSearch(
@@ -32,7 +33,8 @@ public sealed class HyperparameterSearchTests : IDisposable
         var result = search.Run(start, trials: 6);
 
         Assert.Equal(6, result.Trials.Count);
-        Assert.Equal(start.LearningRate / 2, tried[1].LearningRate); // over-fitting: a smaller step first (no gain here) ...
+        // over-fitting: a smaller step first (no gain here) ...
+        Assert.Equal(start.LearningRate / 2, tried[1].LearningRate);
         Assert.Equal(start.LearningRate * 2, tried[2].LearningRate); // ... then a larger one (no gain either)
         Assert.Equal(0.5f * 4, tried[3].WeightDecay); // more weight decay before less
         Assert.Equal(0.5, tried[4].HistoryDropout, 9); // then more dropout (worse here) ...

@@ -96,7 +96,8 @@ public sealed class PartitionedIndexTests
             recall >= 0.93,
             $"recall@{K} over every item = {recall:F3} with {probes} of {partitions.Count} partitions probed"
         );
-        Assert.Equal(recall, PartitionedSimilarItems.MeasureRecall(unit, Count, Dim, table, seed: 9), 1); // the sampled estimate is near the full one
+        // the sampled estimate is near the full one
+        Assert.Equal(recall, PartitionedSimilarItems.MeasureRecall(unit, Count, Dim, table, seed: 9), 1);
     }
 
     [Fact]
@@ -126,7 +127,8 @@ public sealed class PartitionedIndexTests
         Assert.Equal(Users / 2, summary.Sample);
         Assert.True(
             summary.Recall >= 0.9,
-            $"recall@{summary.RecallAt} {summary.Recall:F3} on held-out users with {summary.Probes} of {summary.Partitions} partitions"
+            $"recall@{summary.RecallAt} {summary.Recall:F3} on held-out users with {summary.Probes} of "
+                + $"{summary.Partitions} partitions"
         );
         for (var p = 0; p < index.Partitions; p++)
         {

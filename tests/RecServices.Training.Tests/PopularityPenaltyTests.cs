@@ -25,7 +25,8 @@ public sealed class PopularityPenaltyTests : IDisposable
     [Fact]
     public void ChooseIndex_TakesTheMostCoverageWithinToleranceOfTheBestNdcg()
     {
-        // Best nDCG 0.300 at index 1; within 1 %: indices 0-3 (0.297 and up); index 3 covers most of those; index 4 covers more but costs 5 %.
+        // Best nDCG 0.300 at index 1; within 1 %: indices 0-3 (0.297 and up); index 3 covers most of those; index 4
+        // covers more but costs 5 %.
         (double, double)[] scored = [(0.298, 0.20), (0.300, 0.22), (0.299, 0.25), (0.297, 0.27), (0.285, 0.40)];
 
         Assert.Equal(3, PopularityPenalty.ChooseIndex(scored, 0.01));
@@ -178,7 +179,8 @@ public sealed class PopularityPenaltyTests : IDisposable
             trials.ToList().IndexOf(chosen)
         );
         Assert.All(trials, t => Assert.InRange(t.Coverage, 0, 1));
-        Assert.Equal(chosen.ValidationNdcg, manifest.Training.Validation["ndcg@10"], 9); // the recorded validation is what is served
+        // the recorded validation is what is served
+        Assert.Equal(chosen.ValidationNdcg, manifest.Training.Validation["ndcg@10"], 9);
         Assert.Equal(options.Training.Dimensions.Output + (chosen.Beta == 0 ? 0 : 1), manifest.Towers.Output);
     }
 

@@ -167,7 +167,8 @@ public sealed class UserStoreContractTests
             new NewInteraction("u1", "i78", InteractionKind.Watched, null, At(3_000_001), "evt-2"),
             None
         );
-        var retry = await store.Open().AppendAsync(watch with { OccurredAt = At(3_000_500) }, None); // a retry: the server's clock moved on
+        // a retry: the server's clock moved on
+        var retry = await store.Open().AppendAsync(watch with { OccurredAt = At(3_000_500) }, None);
         var otherUser = await users.AppendAsync(watch with { UserId = "u2" }, None); // event ids are per user
 
         Assert.Equal(new RecordResult(before + 1, false), first);
@@ -263,7 +264,8 @@ public sealed class UserStoreContractTests
 
         Assert.Equal(50_000, heavy!.ItemCount);
         Assert.True(heavy.HistoryTruncated);
-        Assert.Equal(Enumerable.Range(0, 500).Reverse().Select(i => $"h{i}"), heavy.History); // the re-watched h499 … h0, h0 newest
+        // the re-watched h499 … h0, h0 newest
+        Assert.Equal(Enumerable.Range(0, 500).Reverse().Select(i => $"h{i}"), heavy.History);
         Assert.Equal(["h0", "h12345", "h49999", "h9999"], seen.Order(StringComparer.Ordinal));
         Assert.Equal(50_001, count.HistoryCount);
         Assert.Equal(["h1", "h0", "fresh"], after!.History.TakeLast(3));

@@ -16,7 +16,8 @@ public static class BundlesCommand
         var listRoot = new Argument<string>("root") { Description = "The bundle root." };
         var list = new Command(
             "list",
-            "The versions of a bundle root: created, dataset, validation nDCG@10, size, which is current and which is previous."
+            "The versions of a bundle root: created, dataset, validation nDCG@10, size, which is current "
+                + "and which is previous."
         )
         {
             listRoot,
@@ -32,7 +33,8 @@ public static class BundlesCommand
         };
         var promote = new Command(
             "promote",
-            "Validate a version fully (checksums, every table, both ONNX towers) and make it current; the services swap to it."
+            "Validate a version fully (checksums, every table, both ONNX towers) and make it current; "
+                + "the services swap to it."
         )
         {
             promoteRoot,
@@ -63,7 +65,8 @@ public static class BundlesCommand
                     var previous =
                         root.PreviousVersion()
                         ?? throw new InvalidOperationException(
-                            $"{root.Path} has no previous version to roll back to ({root.Promotions().Count} promotion(s) recorded)"
+                            $"{root.Path} has no previous version to roll back to "
+                                + $"({root.Promotions().Count} promotion(s) recorded)"
                         );
                     Promote(root, previous, output);
                     return 0;
@@ -110,7 +113,8 @@ public static class BundlesCommand
         {
             output.WriteLine(
                 root.IsFlat
-                    ? $"{root.Path} holds one bundle in the flat layout (no versions); 'recs train --out {root.Path}' moves it under versions/"
+                    ? $"{root.Path} holds one bundle in the flat layout (no versions); 'recs train --out "
+                        + $"{root.Path}' moves it under versions/"
                     : $"{root.Path} holds no versions"
             );
             return root.IsFlat ? 0 : 1;

@@ -14,7 +14,8 @@ public static class DataSource
         if (string.Equals(data, Synthetic, StringComparison.OrdinalIgnoreCase))
         {
             log.WriteLine(
-                $"generating synthetic data: {synthetic.Users} users, {synthetic.Items} items, ~{synthetic.Interactions} interactions (seed {synthetic.Seed})"
+                $"generating synthetic data: {synthetic.Users} users, {synthetic.Items} items, "
+                    + $"~{synthetic.Interactions} interactions (seed {synthetic.Seed})"
             );
             var clock = Stopwatch.StartNew();
             var generated = SyntheticDataset.Generate(synthetic);
@@ -33,7 +34,9 @@ public static class DataSource
         log.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"loaded {dataset.Name}: {dataset.Users.Count} users, {dataset.Items.Count} items, {dataset.Interactions.Count} interactions, {dataset.Genres.Count} genres: {watch.Elapsed.TotalSeconds:F1} s"
+                $"loaded {dataset.Name}: {dataset.Users.Count} users, {dataset.Items.Count} items, "
+                    + $"{dataset.Interactions.Count} interactions, {dataset.Genres.Count} genres: "
+                    + $"{watch.Elapsed.TotalSeconds:F1} s"
             )
         );
         return dataset;

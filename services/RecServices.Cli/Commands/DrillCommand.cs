@@ -21,275 +21,140 @@ public static class DrillCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var spawn = new Option<string>("--spawn")
-        {
-            Description =
-                "Start retrieval, ranking and gateway as processes on loopback over this bundle (and redis-server with --store redis).",
-            Required = true,
-        };
-        var store = new Option<string>("--store")
-        {
-            Description = "The gateway's user store: sqlite or redis (append-only file, fsync always).",
-            DefaultValueFactory = _ => "sqlite",
-        };
-        var kill = new Option<string>("--kill")
-        {
-            Description =
-                "What to kill with SIGKILL midway: gateway, or redis (with --store redis), while writing; retrieval or ranking, while asking for recommendations.",
-            DefaultValueFactory = _ => KillDrill.KillGateway,
-        };
-        var writers = new Option<int>("--writers")
-        {
-            Description =
-                "Concurrent callers: of RecordInteraction (--kill gateway|redis), of Recommend (--kill retrieval|ranking).",
-            DefaultValueFactory = _ => 16,
-        };
-        var outage = new Option<double>("--outage")
-        {
-            Description = "With --kill retrieval|ranking: seconds the backend stays down before it is started again.",
-            DefaultValueFactory = _ => 10,
-        };
-        var backoff = new Option<int>("--max-reconnect-backoff-ms")
-        {
-            Description =
-                "With --kill retrieval|ranking: the gateway's Recs:MaxReconnectBackoffMs for the run (120000 is about gRPC's own default).",
-            DefaultValueFactory = _ => 1_000,
-        };
-        var before = new Option<double>("--before")
-        {
-            Description = "Seconds of writes before the kill.",
-            DefaultValueFactory = _ => 5,
-        };
-        var after = new Option<double>("--after")
-        {
-            Description = "Seconds of writes after the killed process serves again.",
-            DefaultValueFactory = _ => 5,
-        };
-        var json = new Option<string?>("--json") { Description = "Write the result as JSON to this file." };
-        var pause = new Option<bool>("--pause")
-        {
-            Description =
-                "With --kill retrieval|ranking: SIGSTOP for the outage, then SIGCONT (a hang: connections open, nothing answers), instead of SIGKILL and a restart.",
-        };
-        var storm = new Option<bool>("--storm")
-        {
-            Description =
-                "A deadline storm instead of a kill: --writers callers with 1-5 ms deadlines beside 4 normal callers (5 s) on one connection, for --duration seconds.",
-        };
-        var overload = new Option<bool>("--overload")
-        {
-            Description =
-                "Overload instead of a kill: the saturation throughput at concurrency 64 (the gateway's default admission limit), then --factor times that rate offered open loop for --duration seconds.",
-        };
-        var corrupt = new Option<bool>("--corrupt-bundle")
-        {
-            Description =
-                "A corrupted version made current instead of a kill: --writers callers ask for recommendations; after --before seconds a copy of the served version with a flipped byte becomes current (on a copy of the root); --after seconds more.",
-        };
-        var soak = new Option<bool>("--soak")
-        {
-            Description =
-                "A soak instead of a kill: --share of the saturation throughput offered open loop for --duration seconds (600) in one-minute windows, the services at their default log levels.",
-        };
-        var share = new Option<double>("--share")
-        {
-            Description = "With --soak: the offered rate over the saturation throughput.",
-            DefaultValueFactory = _ => 0.7,
-        };
-        var factor = new Option<double>("--factor")
-        {
-            Description = "With --overload: the offered rate over the saturation throughput.",
-            DefaultValueFactory = _ => 2,
-        };
-        var duration = new Option<double?>("--duration")
-        {
-            Description = "With --storm, --overload or --soak: seconds of the measured phase (20; --soak: 600).",
-        };
-        var maxCalls = new Option<int?>("--max-concurrent-calls")
-        {
-            Description =
-                "The gateway's Recs:MaxConcurrentCalls for the run (0: no load shedding); its default when left out.",
-        };
-        var command = new Command(
+        var options = new DrillOptions();
+        return CommandDefinition.Of(
             "drill",
-            "Durability drill: writes through the gateway, kill -9 of the gateway or redis-server midway, then counts acknowledged writes lost (exit 1 when any is)."
-        )
-        {
-            spawn,
-            store,
-            kill,
-            writers,
-            before,
-            after,
-            outage,
-            backoff,
-            json,
-            pause,
-            corrupt,
-            storm,
-            overload,
-            soak,
-            share,
-            factor,
-            duration,
-            maxCalls,
-        };
-        command.SetAction(
-            (parse, cancellationToken) =>
-                CommandErrors.RunAsync(
-                    error,
-                    async () =>
-                    {
-                        var (storeKind, target) = (parse.GetValue(store)!, parse.GetValue(kill)!);
-                        if (storeKind is not ("sqlite" or "redis"))
-                        {
-                            throw new ArgumentException($"--store must be sqlite or redis; got '{storeKind}'");
-                        }
-
-                        if (
-                            target
-                            is not (
-                                KillDrill.KillGateway
-                                or KillDrill.KillRedis
-                                or RecoveryDrill.KillRetrieval
-                                or RecoveryDrill.KillRanking
-                            )
-                        )
-                        {
-                            throw new ArgumentException(
-                                $"--kill must be gateway, redis, retrieval or ranking; got '{target}'"
-                            );
-                        }
-
-                        var (count, first, second) = (
-                            parse.GetValue(writers),
-                            parse.GetValue(before),
-                            parse.GetValue(after)
-                        );
-                        if (count is < 1 or > 1024 || first is <= 0 or > 3600 || second is <= 0 or > 3600)
-                        {
-                            throw new ArgumentException(
-                                "--writers must be 1 to 1024, --before and --after more than 0 and at most 3600 seconds"
-                            );
-                        }
-
-                        var root = parse.GetValue(spawn)!;
-                        var bundle = Bundle.LoadServed(root, BundleParts.Users);
-                        var loadDrills = new[]
-                        {
-                            parse.GetValue(storm),
-                            parse.GetValue(overload),
-                            parse.GetValue(soak),
-                            parse.GetValue(corrupt),
-                        }.Count(d => d);
-                        if (loadDrills > 1)
-                        {
-                            throw new ArgumentException(
-                                "--storm, --overload, --soak and --corrupt-bundle are four drills: run one at a time"
-                            );
-                        }
-
-                        if (parse.GetValue(corrupt))
-                        {
-                            return await CorruptAsync(
-                                bundle,
-                                storeKind,
-                                count,
-                                first,
-                                second,
-                                parse.GetValue(json),
-                                output,
-                                cancellationToken
-                            );
-                        }
-
-                        if (parse.GetValue(soak))
-                        {
-                            return await SoakAsync(
-                                root,
-                                bundle,
-                                storeKind,
-                                parse.GetValue(share),
-                                parse.GetValue(duration) ?? 600,
-                                parse.GetValue(json),
-                                output,
-                                cancellationToken
-                            );
-                        }
-
-                        if (loadDrills == 1)
-                        {
-                            return await LoadDrillAsync(
-                                root,
-                                bundle,
-                                storeKind,
-                                parse.GetValue(storm),
-                                count,
-                                parse.GetValue(factor),
-                                parse.GetValue(duration) ?? 20,
-                                parse.GetValue(maxCalls),
-                                parse.GetValue(json),
-                                output,
-                                cancellationToken
-                            );
-                        }
-
-                        if (target is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
-                        {
-                            return await RecoveryAsync(
-                                root,
-                                bundle,
-                                storeKind,
-                                target,
-                                parse.GetValue(pause),
-                                count,
-                                first,
-                                second,
-                                parse.GetValue(outage),
-                                parse.GetValue(backoff),
-                                parse.GetValue(json),
-                                output,
-                                cancellationToken
-                            );
-                        }
-
-                        output.WriteLine(
-                            $"starting retrieval, ranking and gateway ({storeKind} user store) over {bundle.Directory}"
-                        );
-                        await using var services = await LocalServices.StartAsync(
-                            root,
-                            userStore: storeKind,
-                            cancellationToken: cancellationToken
-                        );
-                        var drill = new KillDrill(
-                            services,
-                            bundle.Users!.Select(u => u.Id).ToList(),
-                            bundle.Catalog.Items.Select(i => i.Id).ToList()
-                        );
-                        var report = await drill.RunAsync(
-                            target,
-                            count,
-                            TimeSpan.FromSeconds(first),
-                            TimeSpan.FromSeconds(second),
-                            output,
-                            cancellationToken
-                        );
-                        output.WriteLine(
-                            string.Create(
-                                CultureInfo.InvariantCulture,
-                                $"{report.Store} store, kill -9 {report.Killed}, {report.Writers} writers, {report.Seconds} s: {report.Acknowledged} acknowledged, {report.Lost} lost, {report.RecordedTwice} recorded twice, {report.RecordedUnacknowledged} recorded without an answer (in flight at the kill), {report.FailedAttempts} failed attempts retried, {report.OutageSeconds} s from the kill to the next acknowledged write"
-                            )
-                        );
-                        if (parse.GetValue(json) is { } file)
-                        {
-                            File.WriteAllText(file, JsonSerializer.Serialize(report, JsonOptions));
-                        }
-
-                        return report.Lost == 0 && report.RecordedTwice == 0 ? 0 : 1;
-                    }
-                )
+            "Durability drill: writes through the gateway, kill -9 of the gateway or redis-server "
+                + "midway, then counts acknowledged writes lost (exit 1 when any is).",
+            options.All,
+            error,
+            (parse, cancellationToken) => ExecuteAsync(options.Read(parse), output, cancellationToken)
         );
-        return command;
+    }
+
+    /// <summary>The drill asked for: one of the load drills, a backend's recovery, or the kill of a writer's
+    /// path.</summary>
+    private static async Task<int> ExecuteAsync(
+        DrillArguments run,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var bundle = Bundle.LoadServed(run.Root, BundleParts.Users);
+        if (run.Corrupt)
+        {
+            return await CorruptAsync(
+                bundle,
+                run.Store,
+                run.Writers,
+                run.Before,
+                run.After,
+                run.Json,
+                output,
+                cancellationToken
+            );
+        }
+
+        if (run.Soak)
+        {
+            return await SoakAsync(
+                run.Root,
+                bundle,
+                run.Store,
+                run.Share,
+                run.Duration ?? 600,
+                run.Json,
+                output,
+                cancellationToken
+            );
+        }
+
+        if (run.Storm || run.Overload)
+        {
+            return await LoadDrillAsync(
+                run.Root,
+                bundle,
+                run.Store,
+                run.Storm,
+                run.Writers,
+                run.Factor,
+                run.Duration ?? 20,
+                run.MaxCalls,
+                run.Json,
+                output,
+                cancellationToken
+            );
+        }
+
+        if (run.Kill is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
+        {
+            return await RecoveryAsync(
+                run.Root,
+                bundle,
+                run.Store,
+                run.Kill,
+                run.Pause,
+                run.Writers,
+                run.Before,
+                run.After,
+                run.Outage,
+                run.Backoff,
+                run.Json,
+                output,
+                cancellationToken
+            );
+        }
+
+        return await KillAsync(run, bundle, output, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes through the gateway, kill -9 of the gateway or redis-server midway, a restart; exit 1 when an
+    /// acknowledged write was lost or one was recorded twice.
+    /// </summary>
+    private static async Task<int> KillAsync(
+        DrillArguments run,
+        Bundle bundle,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        output.WriteLine($"starting retrieval, ranking and gateway ({run.Store} user store) over {bundle.Directory}");
+        await using var services = await LocalServices.StartAsync(
+            run.Root,
+            userStore: run.Store,
+            cancellationToken: cancellationToken
+        );
+        var drill = new KillDrill(
+            services,
+            bundle.Users!.Select(u => u.Id).ToList(),
+            bundle.Catalog.Items.Select(i => i.Id).ToList()
+        );
+        var report = await drill.RunAsync(
+            run.Kill,
+            run.Writers,
+            TimeSpan.FromSeconds(run.Before),
+            TimeSpan.FromSeconds(run.After),
+            output,
+            cancellationToken
+        );
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{report.Store} store, kill -9 {report.Killed}, {report.Writers} "
+                    + $"writers, {report.Seconds} s: {report.Acknowledged} acknowledged, "
+                    + $"{report.Lost} lost, {report.RecordedTwice} recorded twice, "
+                    + $"{report.RecordedUnacknowledged} recorded without an answer (in flight "
+                    + $"at the kill), {report.FailedAttempts} failed attempts retried, "
+                    + $"{report.OutageSeconds} s from the kill to the next acknowledged write"
+            )
+        );
+        if (run.Json is { } file)
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(report, JsonOptions));
+        }
+
+        return report.Lost == 0 && report.RecordedTwice == 0 ? 0 : 1;
     }
 
     /// <summary>
@@ -313,7 +178,8 @@ public static class DrillCommand
         if (duration is <= 0 or > 3600 || factor is < 1 or > 10 || maxCalls is < 0 or > 100_000)
         {
             throw new ArgumentException(
-                "--duration must be more than 0 and at most 3600 seconds, --factor 1 to 10, --max-concurrent-calls 0 to 100000"
+                "--duration must be more than 0 and at most 3600 seconds, --factor 1 to 10, "
+                    + "--max-concurrent-calls 0 to 100000"
             );
         }
 
@@ -321,7 +187,9 @@ public static class DrillCommand
             ? [string.Create(CultureInfo.InvariantCulture, $"--Recs:MaxConcurrentCalls={limit}")]
             : [];
         output.WriteLine(
-            $"starting retrieval, ranking and gateway ({storeKind} user store{(maxCalls is { } m ? $", Recs:MaxConcurrentCalls={m}" : string.Empty)}) over {bundle.Directory}"
+            $"starting retrieval, ranking and gateway ({storeKind} user "
+                + $"store{(maxCalls is { } m ? $", Recs:MaxConcurrentCalls={m}" : string.Empty)}) over "
+                + $"{bundle.Directory}"
         );
         await using var services = await LocalServices.StartAsync(
             root,
@@ -330,50 +198,83 @@ public static class DrillCommand
             cancellationToken: cancellationToken
         );
         var users = bundle.Users!.Select(u => u.Id).ToList();
-        object report;
-        int code;
-        if (storm)
-        {
-            var result = await new StormDrill(services.GatewayAddress, services.GatewayMetricsAddress, users).RunAsync(
-                callers,
-                4,
-                TimeSpan.FromSeconds(duration),
-                cancellationToken
-            );
-            output.WriteLine(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"deadline storm, {result.StormCallers} callers with 1-5 ms deadlines beside {result.NormalCallers} normal callers on one connection, {result.Seconds} s: normal calls {result.NormalOk} ok, {result.NormalFailed} failed ({result.NormalFailedPercent} %{(result.NormalFailures.Length > 0 ? ": " + result.NormalFailures : string.Empty)}); storm calls {result.StormOk} ok, {result.StormDeadlineExceeded} past their deadline, {result.StormOther} other; connections the gateway closed in error: {(result.ClosedConnections.Length > 0 ? result.ClosedConnections : "none")}"
-                )
-            );
-            (report, code) = (result, result.NormalFailedPercent <= 1 ? 0 : 1);
-        }
-        else
-        {
-            var result = await new OverloadDrill(services.GatewayAddress, users).RunAsync(
-                64,
-                factor,
-                TimeSpan.FromSeconds(duration),
-                TimeSpan.FromSeconds(1),
-                maxCalls ?? 64,
-                output,
-                cancellationToken
-            );
-            output.WriteLine(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"overload, {result.OfferedRps}/s offered ({result.Factor} x saturation {result.SaturationRps}/s): goodput {result.GoodputRps}/s = {result.GoodputShare:P1} of saturation; {result.Shed} shed, {result.DeadlineExceeded} past the {result.DeadlineMs} ms deadline, {result.OtherFailed} other failures; accepted calls p50 {result.AcceptedP50Ms} ms, p99 {result.AcceptedP99Ms} ms"
-                )
-            );
-            (report, code) = (result, result.GoodputShare >= 0.8 && result.AcceptedP99Ms < result.DeadlineMs ? 0 : 1);
-        }
-
+        var (report, code) = storm
+            ? await StormAsync(services, users, callers, duration, output, cancellationToken)
+            : await OverloadAsync(services, users, factor, duration, maxCalls, output, cancellationToken);
         if (json is not null)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(report, report.GetType(), JsonOptions));
         }
 
         return code;
+    }
+
+    /// <summary>The deadline storm: exit code 1 when more than 1 % of the normal callers' calls failed.</summary>
+    private static async Task<(object Report, int Code)> StormAsync(
+        LocalServices services,
+        List<string> users,
+        int callers,
+        double duration,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var result = await new StormDrill(services.GatewayAddress, services.GatewayMetricsAddress, users).RunAsync(
+            callers,
+            4,
+            TimeSpan.FromSeconds(duration),
+            cancellationToken
+        );
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"deadline storm, {result.StormCallers} callers with 1-5 ms deadlines beside "
+                    + $"{result.NormalCallers} normal callers on one connection, {result.Seconds} s: normal "
+                    + $"calls {result.NormalOk} ok, {result.NormalFailed} failed "
+                    + $"({result.NormalFailedPercent} "
+                    + $"%{(result.NormalFailures.Length > 0 ? ": " + result.NormalFailures : string.Empty)}); "
+                    + $"storm calls {result.StormOk} ok, {result.StormDeadlineExceeded} past their "
+                    + $"deadline, {result.StormOther} other; connections the gateway closed in error: "
+                    + $"{(result.ClosedConnections.Length > 0 ? result.ClosedConnections : "none")}"
+            )
+        );
+        return (result, result.NormalFailedPercent <= 1 ? 0 : 1);
+    }
+
+    /// <summary>
+    /// The overload drill: exit code 1 when goodput fell under 80 % of the saturation throughput or the accepted calls'
+    /// p99 reached the deadline.
+    /// </summary>
+    private static async Task<(object Report, int Code)> OverloadAsync(
+        LocalServices services,
+        List<string> users,
+        double factor,
+        double duration,
+        int? maxCalls,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var result = await new OverloadDrill(services.GatewayAddress, users).RunAsync(
+            64,
+            factor,
+            TimeSpan.FromSeconds(duration),
+            TimeSpan.FromSeconds(1),
+            maxCalls ?? 64,
+            output,
+            cancellationToken
+        );
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"overload, {result.OfferedRps}/s offered ({result.Factor} x saturation "
+                    + $"{result.SaturationRps}/s): goodput {result.GoodputRps}/s = {result.GoodputShare:P1} "
+                    + $"of saturation; {result.Shed} shed, {result.DeadlineExceeded} past the "
+                    + $"{result.DeadlineMs} ms deadline, {result.OtherFailed} other failures; accepted "
+                    + $"calls p50 {result.AcceptedP50Ms} ms, p99 {result.AcceptedP99Ms} ms"
+            )
+        );
+        return (result, result.GoodputShare >= 0.8 && result.AcceptedP99Ms < result.DeadlineMs ? 0 : 1);
     }
 
     /// <summary>
@@ -419,7 +320,11 @@ public static class DrillCommand
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"corrupted version made current, {report.Callers} callers: {report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded; refused by {report.RefusedBy.Count(r => r)} of 3 services within {report.SecondsToAllRefused} s; items answered from the version served before {report.ItemsFromServed}, from any other {report.ItemsFromOtherVersions}"
+                    $"corrupted version made current, {report.Callers} callers: {report.Calls} answers, "
+                        + $"{report.Failed} failed calls, {report.Degraded} degraded; refused by "
+                        + $"{report.RefusedBy.Count(r => r)} of 3 services within {report.SecondsToAllRefused} "
+                        + $"s; items answered from the version served before {report.ItemsFromServed}, from any "
+                        + $"other {report.ItemsFromOtherVersions}"
                 )
             );
             if (json is not null)
@@ -456,7 +361,8 @@ public static class DrillCommand
         }
 
         output.WriteLine(
-            $"starting retrieval, ranking and gateway ({storeKind} user store, default log levels) over {bundle.Directory}"
+            $"starting retrieval, ranking and gateway ({storeKind} user store, default log levels) over "
+                + $"{bundle.Directory}"
         );
         await using var services = await LocalServices.StartAsync(
             root,
@@ -475,7 +381,10 @@ public static class DrillCommand
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"soak, {report.OfferedRps}/s ({report.Share:P0} of saturation {report.SaturationRps}/s) for {report.Seconds} s: {report.Calls} calls, {report.Failed} failed; p99 {report.Windows[0].P99Ms} ms in the first window, {report.Windows[^1].P99Ms} ms in the last (x {report.P99Drift})"
+                $"soak, {report.OfferedRps}/s ({report.Share:P0} of saturation {report.SaturationRps}/s) "
+                    + $"for {report.Seconds} s: {report.Calls} calls, {report.Failed} failed; p99 "
+                    + $"{report.Windows[0].P99Ms} ms in the first window, {report.Windows[^1].P99Ms} ms in the "
+                    + $"last (x {report.P99Drift})"
             )
         );
         foreach (var process in report.Processes)
@@ -483,7 +392,10 @@ public static class DrillCommand
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"  {process.Process}: resident {process.ResidentFirstMb} MB on average over the first window, {process.ResidentLastMb} MB over the last ({process.ResidentGrowthPercent:+0.0;-0.0} %); {process.LogBytesPerCall} log bytes per call"
+                    $"  {process.Process}: resident {process.ResidentFirstMb} MB on average over the "
+                        + $"first window, {process.ResidentLastMb} MB over the last "
+                        + $"({process.ResidentGrowthPercent:+0.0;-0.0} %); {process.LogBytesPerCall} log bytes "
+                        + $"per call"
                 )
             );
         }
@@ -521,7 +433,8 @@ public static class DrillCommand
         }
 
         output.WriteLine(
-            $"starting retrieval, ranking and gateway ({storeKind} user store, reconnect backoff at most {backoff} ms) over {bundle.Directory}"
+            $"starting retrieval, ranking and gateway ({storeKind} user store, reconnect backoff at most "
+                + $"{backoff} ms) over {bundle.Directory}"
         );
         await using var services = await LocalServices.StartAsync(
             root,
@@ -540,10 +453,17 @@ public static class DrillCommand
             output,
             cancellationToken
         );
+        var recovery = report.RecoverySeconds is { } s
+            ? string.Create(CultureInfo.InvariantCulture, $"full answers {s} s after it was SERVING again")
+            : "no full answer after it was SERVING again";
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"kill -{(pause ? "STOP" : "9")} {report.Killed}, down {report.OutageSeconds} s, {report.Callers} callers, reconnect backoff ≤ {report.MaxReconnectBackoffMs} ms: {report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded answers ({report.DegradedAfterServing} to calls started after it was SERVING again), {(report.RecoverySeconds is { } s ? $"full answers {s} s after it was SERVING again" : "no full answer after it was SERVING again")}"
+                $"kill -{(pause ? "STOP" : "9")} {report.Killed}, down {report.OutageSeconds} s, "
+                    + $"{report.Callers} callers, reconnect backoff ≤ {report.MaxReconnectBackoffMs} ms: "
+                    + $"{report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded "
+                    + $"answers ({report.DegradedAfterServing} to calls started after it was SERVING again), "
+                    + $"{recovery}"
             )
         );
         if (json is not null)
@@ -552,5 +472,230 @@ public static class DrillCommand
         }
 
         return report.Failed == 0 && report.RecoverySeconds is not null ? 0 : 1;
+    }
+
+    /// <summary>What one <c>recs drill</c> run was asked for, checked.</summary>
+    private sealed record DrillArguments(
+        string Root,
+        string Store,
+        string Kill,
+        int Writers,
+        double Before,
+        double After,
+        double Outage,
+        int Backoff,
+        string? Json,
+        bool Pause,
+        bool Corrupt,
+        bool Storm,
+        bool Overload,
+        bool Soak,
+        double Share,
+        double Factor,
+        double? Duration,
+        int? MaxCalls
+    );
+
+    /// <summary><c>recs drill</c>'s options, and the checks between them.</summary>
+    private sealed class DrillOptions
+    {
+        public Option<string> Spawn { get; } =
+            new("--spawn")
+            {
+                Description =
+                    "Start retrieval, ranking and gateway as processes on loopback over this bundle (and "
+                    + "redis-server with --store redis).",
+                Required = true,
+            };
+        public Option<string> Store { get; } =
+            new("--store")
+            {
+                Description = "The gateway's user store: sqlite or redis (append-only file, fsync always).",
+                DefaultValueFactory = _ => "sqlite",
+            };
+        public Option<string> Kill { get; } =
+            new("--kill")
+            {
+                Description =
+                    "What to kill with SIGKILL midway: gateway, or redis (with --store redis), while "
+                    + "writing; retrieval or ranking, while asking for recommendations.",
+                DefaultValueFactory = _ => KillDrill.KillGateway,
+            };
+        public Option<int> Writers { get; } =
+            new("--writers")
+            {
+                Description =
+                    "Concurrent callers: of RecordInteraction (--kill gateway|redis), of Recommend (--kill "
+                    + "retrieval|ranking).",
+                DefaultValueFactory = _ => 16,
+            };
+        public Option<double> Outage { get; } =
+            new("--outage")
+            {
+                Description =
+                    "With --kill retrieval|ranking: seconds the backend stays down before it is started again.",
+                DefaultValueFactory = _ => 10,
+            };
+        public Option<int> Backoff { get; } =
+            new("--max-reconnect-backoff-ms")
+            {
+                Description =
+                    "With --kill retrieval|ranking: the gateway's Recs:MaxReconnectBackoffMs for the run "
+                    + "(120000 is about gRPC's own default).",
+                DefaultValueFactory = _ => 1_000,
+            };
+        public Option<double> Before { get; } =
+            new("--before") { Description = "Seconds of writes before the kill.", DefaultValueFactory = _ => 5 };
+        public Option<double> After { get; } =
+            new("--after")
+            {
+                Description = "Seconds of writes after the killed process serves again.",
+                DefaultValueFactory = _ => 5,
+            };
+        public Option<string?> Json { get; } = new("--json") { Description = "Write the result as JSON to this file." };
+        public Option<bool> Pause { get; } =
+            new("--pause")
+            {
+                Description =
+                    "With --kill retrieval|ranking: SIGSTOP for the outage, then SIGCONT (a hang: "
+                    + "connections open, nothing answers), instead of SIGKILL and a restart.",
+            };
+        public Option<bool> Storm { get; } =
+            new("--storm")
+            {
+                Description =
+                    "A deadline storm instead of a kill: --writers callers with 1-5 ms deadlines beside 4 "
+                    + "normal callers (5 s) on one connection, for --duration seconds.",
+            };
+        public Option<bool> Overload { get; } =
+            new("--overload")
+            {
+                Description =
+                    "Overload instead of a kill: the saturation throughput at concurrency 64 (the gateway's "
+                    + "default admission limit), then --factor times that rate offered open loop for "
+                    + "--duration seconds.",
+            };
+        public Option<bool> Corrupt { get; } =
+            new("--corrupt-bundle")
+            {
+                Description =
+                    "A corrupted version made current instead of a kill: --writers callers ask for "
+                    + "recommendations; after --before seconds a copy of the served version with a flipped "
+                    + "byte becomes current (on a copy of the root); --after seconds more.",
+            };
+        public Option<bool> Soak { get; } =
+            new("--soak")
+            {
+                Description =
+                    "A soak instead of a kill: --share of the saturation throughput offered open loop for "
+                    + "--duration seconds (600) in one-minute windows, the services at their default log "
+                    + "levels.",
+            };
+        public Option<double> Share { get; } =
+            new("--share")
+            {
+                Description = "With --soak: the offered rate over the saturation throughput.",
+                DefaultValueFactory = _ => 0.7,
+            };
+        public Option<double> Factor { get; } =
+            new("--factor")
+            {
+                Description = "With --overload: the offered rate over the saturation throughput.",
+                DefaultValueFactory = _ => 2,
+            };
+        public Option<double?> Duration { get; } =
+            new("--duration")
+            {
+                Description = "With --storm, --overload or --soak: seconds of the measured phase (20; --soak: 600).",
+            };
+        public Option<int?> MaxCalls { get; } =
+            new("--max-concurrent-calls")
+            {
+                Description =
+                    "The gateway's Recs:MaxConcurrentCalls for the run (0: no load shedding); its "
+                    + "default when left out.",
+            };
+
+        public Option[] All =>
+            [
+                Spawn,
+                Store,
+                Kill,
+                Writers,
+                Before,
+                After,
+                Outage,
+                Backoff,
+                Json,
+                Pause,
+                Corrupt,
+                Storm,
+                Overload,
+                Soak,
+                Share,
+                Factor,
+                Duration,
+                MaxCalls,
+            ];
+
+        /// <summary>The drill the options ask for; ArgumentException naming the options that do not fit.</summary>
+        public DrillArguments Read(ParseResult parse)
+        {
+            var (store, kill) = (parse.GetValue(Store)!, parse.GetValue(Kill)!);
+            if (store is not ("sqlite" or "redis"))
+            {
+                throw new ArgumentException($"--store must be sqlite or redis; got '{store}'");
+            }
+
+            if (
+                kill
+                is not (
+                    KillDrill.KillGateway
+                    or KillDrill.KillRedis
+                    or RecoveryDrill.KillRetrieval
+                    or RecoveryDrill.KillRanking
+                )
+            )
+            {
+                throw new ArgumentException($"--kill must be gateway, redis, retrieval or ranking; got '{kill}'");
+            }
+
+            var (writers, before, after) = (parse.GetValue(Writers), parse.GetValue(Before), parse.GetValue(After));
+            if (writers is < 1 or > 1024 || before is <= 0 or > 3600 || after is <= 0 or > 3600)
+            {
+                throw new ArgumentException(
+                    "--writers must be 1 to 1024, --before and --after more than 0 and at most 3600 seconds"
+                );
+            }
+
+            var run = new DrillArguments(
+                parse.GetValue(Spawn)!,
+                store,
+                kill,
+                writers,
+                before,
+                after,
+                parse.GetValue(Outage),
+                parse.GetValue(Backoff),
+                parse.GetValue(Json),
+                parse.GetValue(Pause),
+                parse.GetValue(Corrupt),
+                parse.GetValue(Storm),
+                parse.GetValue(Overload),
+                parse.GetValue(Soak),
+                parse.GetValue(Share),
+                parse.GetValue(Factor),
+                parse.GetValue(Duration),
+                parse.GetValue(MaxCalls)
+            );
+            if (new[] { run.Storm, run.Overload, run.Soak, run.Corrupt }.Count(d => d) > 1)
+            {
+                throw new ArgumentException(
+                    "--storm, --overload, --soak and --corrupt-bundle are four drills: run one at a time"
+                );
+            }
+
+            return run;
+        }
     }
 }

@@ -10,7 +10,8 @@ internal static class EmbeddingQuotaOption
         new("--embedding-quota")
         {
             Description =
-                "Items the embedding source proposes (highest V_u · V_m), at every quota scale and not scaled by it; 0 = off, as the services serve by default (Recs:EmbeddingQuota).",
+                "Items the embedding source proposes (highest V_u · V_m), at every quota scale and not "
+                + "scaled by it; 0 = off, as the services serve by default (Recs:EmbeddingQuota).",
             DefaultValueFactory = _ => 0,
         };
 

@@ -19,197 +19,147 @@ public static class EvaluateCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var data = new Option<string>("--data")
-        {
-            Description = "A dataset folder of a supported format, or 'synthetic'.",
-            Required = true,
-        };
-        var protocol = new Option<string>("--protocol")
-        {
-            Description = "The evaluation protocol (docs/evaluation.md).",
-            DefaultValueFactory = _ => ProtocolEvaluator.Protocol,
-        };
-        var outDir = new Option<string>("--out")
-        {
-            Description =
-                "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.",
-            Required = true,
-        };
-        var epochs = new Option<int>("--epochs")
-        {
-            Description = "Most training epochs.",
-            DefaultValueFactory = _ => new TrainingOptions().Epochs,
-        };
-        var candidates = new Option<int>("--max-candidates")
-        {
-            Description = "Candidate cap of the served pipeline.",
-            DefaultValueFactory = _ => RetrievalOptions.DefaultCandidateCap,
-        };
-        var scale = new Option<double>("--quota-scale")
-        {
-            Description =
-                "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular) times this; the default is the scale the sweep chose.",
-            DefaultValueFactory = _ => RetrievalOptions.DefaultScale,
-        };
-        var embedding = EmbeddingQuotaOption.Create();
-        var trainFile = new Option<string?>("--train")
-        {
-            Description =
-                "A split made elsewhere: train ratings, tab-separated 'user item rating timestamp' (u.data layout); needs --test.",
-        };
-        var testFile = new Option<string?>("--test")
-        {
-            Description = "The test ratings of that split; --data still supplies items and users.",
-        };
-        var viaGrpc = new Option<string?>("--via-grpc")
-        {
-            Description =
-                "Produce the lists through a running gateway (e.g. http://localhost:5131) instead of in process; needs --bundle.",
-        };
-        var bundleDir = new Option<string?>("--bundle")
-        {
-            Description =
-                "With --via-grpc: the bundle the services serve (the one an earlier 'recs evaluate' wrote into --out/bundle).",
-        };
-        var search = SearchOption.Create();
-        var penalty = PopularityPenaltyOption.Create();
-        var command = new Command(
+        var options = new EvaluateOptions();
+        return CommandDefinition.Of(
             "evaluate",
-            "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog ranking and popularity."
-        )
-        {
-            data,
-            protocol,
-            outDir,
-            epochs,
-            candidates,
-            scale,
-            embedding,
-            trainFile,
-            testFile,
-            viaGrpc,
-            bundleDir,
-            search,
-            penalty,
-        };
-        command.SetAction(
-            (parse, cancellationToken) =>
-                CommandErrors.RunAsync(
-                    error,
-                    async () =>
-                    {
-                        var (train, test) = (parse.GetValue(trainFile), parse.GetValue(testFile));
-                        if ((train is null) != (test is null))
-                        {
-                            throw new ArgumentException(
-                                "--train and --test go together: give both files of the split, or neither"
-                            );
-                        }
-
-                        if (train is null && parse.GetValue(protocol) != ProtocolEvaluator.Protocol)
-                        {
-                            throw new ArgumentException(
-                                $"unknown protocol '{parse.GetValue(protocol)}'; supported: {ProtocolEvaluator.Protocol}"
-                            );
-                        }
-
-                        var build = new BuildOptions
-                        {
-                            Training = new TrainingOptions { Epochs = parse.GetValue(epochs) },
-                            SearchTrials = SearchOption.Read(parse.GetValue(search)),
-                            PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)),
-                        };
-                        build.Training.Validate();
-                        var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
-                        var directory = Path.GetFullPath(parse.GetValue(outDir)!);
-                        Directory.CreateDirectory(directory);
-                        var (trainRows, testRows, name) = train is null
-                            ? Split(dataset)
-                            : (
-                                SplitFileReader.Read(train, dataset),
-                                SplitFileReader.Read(test!, dataset),
-                                $"given split ({Path.GetFileName(train)} / {Path.GetFileName(test)})"
-                            );
-
-                        EvaluationReport report;
-                        IReadOnlyList<UserList> lists;
-                        if (parse.GetValue(viaGrpc) is { } address)
-                        {
-                            var bundle = Bundle.LoadServed(
-                                parse.GetValue(bundleDir)
-                                    ?? throw new ArgumentException(
-                                        "--via-grpc needs --bundle: the bundle the services serve"
-                                    ),
-                                BundleParts.Core
-                            );
-                            var fetched = await GatewayLists.FetchAsync(
-                                address,
-                                dataset.WithInteractions(trainRows),
-                                bundle,
-                                ProtocolEvaluator.UsersOf(testRows),
-                                10,
-                                cancellationToken
-                            );
-                            var scored = ProtocolEvaluator.ScoreLists(dataset, trainRows, testRows, 10, fetched);
-                            report = new EvaluationReport(
-                                name + " via gRPC " + address,
-                                dataset.Name,
-                                bundle.Manifest.Version,
-                                scored.Users,
-                                10,
-                                0,
-                                double.NaN,
-                                double.NaN,
-                                scored.Rows,
-                                0
-                            );
-                            lists = scored.Lists;
-                        }
-                        else
-                        {
-                            (report, lists) = new ProtocolEvaluator(build, line => output.WriteLine(line)).RunOnSplit(
-                                dataset,
-                                trainRows,
-                                testRows,
-                                name,
-                                directory,
-                                maxCandidates: parse.GetValue(candidates),
-                                quotaScale: parse.GetValue(scale),
-                                embeddingQuota: EmbeddingQuotaOption.Read(parse.GetValue(embedding))
-                            );
-                        }
-
-                        File.WriteAllText(
-                            Path.Combine(directory, "metrics.json"),
-                            JsonSerializer.Serialize(report, BundleJson.Options)
-                        );
-                        var table = Markdown(report);
-                        File.WriteAllText(Path.Combine(directory, "metrics.md"), table);
-                        await using (
-                            var writer = new StreamWriter(
-                                Path.Combine(directory, "lists.jsonl"),
-                                false,
-                                new UTF8Encoding(false)
-                            )
-                        )
-                        {
-                            foreach (var list in lists)
-                            {
-                                await writer.WriteLineAsync(
-                                    JsonSerializer.Serialize(new { user = list.User, items = list.Items })
-                                );
-                            }
-                        }
-
-                        output.WriteLine(table);
-                        return 0;
-                    }
-                )
+            "Split, train on the train part, and measure the served two-stage pipeline, the full-catalog "
+                + "ranking and popularity.",
+            options.All,
+            error,
+            (parse, cancellationToken) => ExecuteAsync(parse, options, output, cancellationToken)
         );
-        return command;
     }
 
-    /// <summary>The protocol's split, named.</summary>
+    /// <summary>
+    /// Splits (or reads the given split), then measures in process or through a gateway, and writes metrics.json,
+    /// metrics.md and lists.jsonl.
+    /// </summary>
+    private static async Task<int> ExecuteAsync(
+        ParseResult parse,
+        EvaluateOptions o,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var (train, test) = (parse.GetValue(o.TrainFile), parse.GetValue(o.TestFile));
+        if ((train is null) != (test is null))
+        {
+            throw new ArgumentException("--train and --test go together: give both files of the split, or neither");
+        }
+
+        if (train is null && parse.GetValue(o.Protocol) != ProtocolEvaluator.Protocol)
+        {
+            throw new ArgumentException(
+                $"unknown protocol '{parse.GetValue(o.Protocol)}'; supported: {ProtocolEvaluator.Protocol}"
+            );
+        }
+
+        var build = new BuildOptions
+        {
+            Training = new TrainingOptions { Epochs = parse.GetValue(o.Epochs) },
+            SearchTrials = SearchOption.Read(parse.GetValue(o.Search)),
+            PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(o.Penalty)),
+        };
+        build.Training.Validate();
+        var dataset = DataSource.Load(parse.GetValue(o.Data)!, new SyntheticOptions(), output);
+        var directory = Path.GetFullPath(parse.GetValue(o.OutDir)!);
+        Directory.CreateDirectory(directory);
+        var (trainRows, testRows, name) = train is null
+            ? Split(dataset)
+            : (
+                SplitFileReader.Read(train, dataset),
+                SplitFileReader.Read(test!, dataset),
+                $"given split ({Path.GetFileName(train)} / {Path.GetFileName(test)})"
+            );
+
+        var (report, lists) = parse.GetValue(o.ViaGrpc) is { } address
+            ? await ViaGrpcAsync(
+                address,
+                parse.GetValue(o.BundleDir),
+                dataset,
+                trainRows,
+                testRows,
+                name,
+                cancellationToken
+            )
+            : new ProtocolEvaluator(build, line => output.WriteLine(line)).RunOnSplit(
+                dataset,
+                trainRows,
+                testRows,
+                name,
+                directory,
+                maxCandidates: parse.GetValue(o.Candidates),
+                quotaScale: parse.GetValue(o.Scale),
+                embeddingQuota: EmbeddingQuotaOption.Read(parse.GetValue(o.Embedding))
+            );
+        var table = Markdown(report);
+        await WriteAsync(directory, report, table, lists);
+        output.WriteLine(table);
+        return 0;
+    }
+
+    /// <summary>The gateway's lists for the test users, scored by the protocol.</summary>
+    private static async Task<(EvaluationReport Report, IReadOnlyList<UserList> Lists)> ViaGrpcAsync(
+        string address,
+        string? bundleDir,
+        Dataset dataset,
+        InteractionTable trainRows,
+        InteractionTable testRows,
+        string name,
+        CancellationToken cancellationToken
+    )
+    {
+        var bundle = Bundle.LoadServed(
+            bundleDir ?? throw new ArgumentException("--via-grpc needs --bundle: the bundle the services serve"),
+            BundleParts.Core
+        );
+        var fetched = await GatewayLists.FetchAsync(
+            address,
+            dataset.WithInteractions(trainRows),
+            bundle,
+            ProtocolEvaluator.UsersOf(testRows),
+            10,
+            cancellationToken
+        );
+        var scored = ProtocolEvaluator.ScoreLists(dataset, trainRows, testRows, 10, fetched);
+        var report = new EvaluationReport(
+            name + " via gRPC " + address,
+            dataset.Name,
+            bundle.Manifest.Version,
+            scored.Users,
+            10,
+            0,
+            double.NaN,
+            double.NaN,
+            scored.Rows,
+            0
+        );
+        return (report, scored.Lists);
+    }
+
+    private static async Task WriteAsync(
+        string directory,
+        EvaluationReport report,
+        string table,
+        IReadOnlyList<UserList> lists
+    )
+    {
+        File.WriteAllText(
+            Path.Combine(directory, "metrics.json"),
+            JsonSerializer.Serialize(report, BundleJson.Options)
+        );
+        File.WriteAllText(Path.Combine(directory, "metrics.md"), table);
+        await using var writer = new StreamWriter(
+            Path.Combine(directory, "lists.jsonl"),
+            false,
+            new UTF8Encoding(false)
+        );
+        foreach (var list in lists)
+        {
+            await writer.WriteLineAsync(JsonSerializer.Serialize(new { user = list.User, items = list.Items }));
+        }
+    }
+
     public static (InteractionTable Train, InteractionTable Test, string Name) Split(Dataset dataset)
     {
         var (train, test) = ProtocolEvaluator.ProtocolSplit(dataset);
@@ -222,7 +172,8 @@ public static class EvaluateCommand
         var text = new StringBuilder();
         text.AppendLine(
             c,
-            $"{report.Dataset}, protocol {report.Protocol}, {report.Users} users, top {report.K}, bundle {report.BundleVersion}"
+            $"{report.Dataset}, protocol {report.Protocol}, {report.Users} users, top {report.K}, bundle "
+                + $"{report.BundleVersion}"
         );
         text.AppendLine();
         text.AppendLine(
@@ -234,13 +185,16 @@ public static class EvaluateCommand
         {
             text.AppendLine(
                 c,
-                $"| {name} | {m[$"map@{report.K}"]:F4} | {m[$"ndcg@{report.K}"]:F4} | {m[$"precision@{report.K}"]:F4} | {m[$"recall@{report.K}"]:F4} | {m["coverage"]:F3} | {m[ProtocolEvaluator.TopShare]:F3} |"
+                $"| {name} | {m[$"map@{report.K}"]:F4} | {m[$"ndcg@{report.K}"]:F4} | "
+                    + $"{m[$"precision@{report.K}"]:F4} | {m[$"recall@{report.K}"]:F4} | {m["coverage"]:F3} | "
+                    + $"{m[ProtocolEvaluator.TopShare]:F3} |"
             );
         }
 
         text.AppendLine();
         text.AppendLine(
-            "Coverage: share of the catalog in any user's list. Top-1 % share: share of the recommended slots that hold one of the 1 % most popular items (by train interactions)."
+            "Coverage: share of the catalog in any user's list. Top-1 % share: share of the recommended "
+                + "slots that hold one of the 1 % most popular items (by train interactions)."
         );
 
         text.AppendLine();
@@ -248,9 +202,94 @@ public static class EvaluateCommand
         {
             text.AppendLine(
                 c,
-                $"Retrieval recall (share of a user's test items among the candidates): {report.RetrievalRecall:F4} with {report.MeanCandidates:F0} candidates on average (cap {report.MaxCandidates}); {report.Seconds:F0} s."
+                $"Retrieval recall (share of a user's test items among the candidates): "
+                    + $"{report.RetrievalRecall:F4} with {report.MeanCandidates:F0} candidates on average (cap "
+                    + $"{report.MaxCandidates}); {report.Seconds:F0} s."
             );
         }
         return text.ToString();
+    }
+
+    /// <summary><c>recs evaluate</c>'s options.</summary>
+    private sealed class EvaluateOptions
+    {
+        public Option<string> Data { get; } =
+            new("--data") { Description = "A dataset folder of a supported format, or 'synthetic'.", Required = true };
+        public Option<string> Protocol { get; } =
+            new("--protocol")
+            {
+                Description = "The evaluation protocol (docs/evaluation.md).",
+                DefaultValueFactory = _ => ProtocolEvaluator.Protocol,
+            };
+        public Option<string> OutDir { get; } =
+            new("--out")
+            {
+                Description =
+                    "Directory for metrics.json, metrics.md, lists.jsonl and the bundle trained on the train part.",
+                Required = true,
+            };
+        public Option<int> Epochs { get; } =
+            new("--epochs")
+            {
+                Description = "Most training epochs.",
+                DefaultValueFactory = _ => new TrainingOptions().Epochs,
+            };
+        public Option<int> Candidates { get; } =
+            new("--max-candidates")
+            {
+                Description = "Candidate cap of the served pipeline.",
+                DefaultValueFactory = _ => RetrievalOptions.DefaultCandidateCap,
+            };
+        public Option<double> Scale { get; } =
+            new("--quota-scale")
+            {
+                Description =
+                    "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 "
+                    + "popular) times this; the default is the scale the sweep chose.",
+                DefaultValueFactory = _ => RetrievalOptions.DefaultScale,
+            };
+        public Option<string?> TrainFile { get; } =
+            new("--train")
+            {
+                Description =
+                    "A split made elsewhere: train ratings, tab-separated 'user item rating timestamp' "
+                    + "(u.data layout); needs --test.",
+            };
+        public Option<string?> TestFile { get; } =
+            new("--test") { Description = "The test ratings of that split; --data still supplies items and users." };
+        public Option<string?> ViaGrpc { get; } =
+            new("--via-grpc")
+            {
+                Description =
+                    "Produce the lists through a running gateway (e.g. http://localhost:5131) instead of in "
+                    + "process; needs --bundle.",
+            };
+        public Option<string?> BundleDir { get; } =
+            new("--bundle")
+            {
+                Description =
+                    "With --via-grpc: the bundle the services serve (the one an earlier 'recs evaluate' "
+                    + "wrote into --out/bundle).",
+            };
+        public Option<int> Embedding { get; } = EmbeddingQuotaOption.Create();
+        public Option<int> Search { get; } = SearchOption.Create();
+        public Option<string> Penalty { get; } = PopularityPenaltyOption.Create();
+
+        public Option[] All =>
+            [
+                Data,
+                Protocol,
+                OutDir,
+                Epochs,
+                Candidates,
+                Scale,
+                Embedding,
+                TrainFile,
+                TestFile,
+                ViaGrpc,
+                BundleDir,
+                Search,
+                Penalty,
+            ];
     }
 }

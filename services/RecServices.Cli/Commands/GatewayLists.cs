@@ -30,7 +30,8 @@ public static class GatewayLists
         if (bundle.Manifest.Dataset.Fingerprint != trainPart.Fingerprint())
         {
             throw new ArgumentException(
-                $"the bundle {bundle.Manifest.Version} was not trained on this split's train part (dataset fingerprints differ); "
+                $"the bundle {bundle.Manifest.Version} was not trained on this split's train part "
+                    + $"(dataset fingerprints differ); "
                     + "serve the bundle that 'recs evaluate' wrote into its --out directory"
             );
         }
@@ -75,7 +76,8 @@ public static class GatewayLists
                 if (item.Degraded)
                 {
                     throw new InvalidOperationException(
-                        $"the gateway answered degraded for user {userIds[i]} ({item.DegradedReason}); measure a healthy system"
+                        $"the gateway answered degraded for user {userIds[i]} ({item.DegradedReason}); "
+                            + $"measure a healthy system"
                     );
                 }
 

@@ -15,7 +15,8 @@ public static class InspectCommand
         var bundle = new Argument<string>("bundle")
         {
             Description =
-                "A bundle root (its current version is inspected) or a bundle directory (e.g. <root>/versions/<version>).",
+                "A bundle root (its current version is inspected) or a bundle directory (e.g. "
+                + "<root>/versions/<version>).",
         };
         var command = new Command(
             "inspect",
@@ -61,14 +62,20 @@ public static class InspectCommand
         output.WriteLine($"bundle      {m.Version} (format {m.FormatVersion}, created {m.CreatedAt.ToString("u", c)})");
         output.WriteLine($"dataset     {m.Dataset.Name}  fingerprint {m.Dataset.Fingerprint[..16]}…");
         output.WriteLine(
-            $"            {m.Dataset.Users} users, {m.Dataset.Items} items, {m.Dataset.Interactions} interactions ({m.Dataset.TrainInteractions} train, {m.Dataset.ValidationInteractions} validation)"
+            $"            {m.Dataset.Users} users, {m.Dataset.Items} items, {m.Dataset.Interactions} "
+                + $"interactions ({m.Dataset.TrainInteractions} train, {m.Dataset.ValidationInteractions} "
+                + $"validation)"
         );
         output.WriteLine(
-            $"towers      history emb {m.Towers.HistoryEmbedding}, item emb {m.Towers.ItemEmbedding}, hidden {m.Towers.Hidden}, V {m.Towers.Output}; {m.Schema.UserFeatureNames.Count} user / {m.Schema.ItemFeatureNames.Count} item features; history {m.Schema.HistoryLength}"
+            $"towers      history emb {m.Towers.HistoryEmbedding}, item emb {m.Towers.ItemEmbedding}, "
+                + $"hidden {m.Towers.Hidden}, V {m.Towers.Output}; {m.Schema.UserFeatureNames.Count} user / "
+                + $"{m.Schema.ItemFeatureNames.Count} item features; history {m.Schema.HistoryLength}"
         );
         output.WriteLine($"item-item   K = {m.SimilarItemsK}, {m.SimilarItemsIndex}");
         output.WriteLine(
-            $"training    {t.Loss}; best epoch {t.BestEpoch} of {t.Epochs.Count}; {t.TrainingSeconds.ToString("F1", c)} s training, {t.TotalSeconds.ToString("F1", c)} s in all"
+            $"training    {t.Loss}; best epoch {t.BestEpoch} of {t.Epochs.Count}; "
+                + $"{t.TrainingSeconds.ToString("F1", c)} s training, {t.TotalSeconds.ToString("F1", c)} s in "
+                + $"all"
         );
         var kept = t.Search.LastOrDefault(x => x.Won);
         foreach (var trial in t.Search)
@@ -76,7 +83,9 @@ public static class InspectCommand
             output.WriteLine(
                 string.Create(
                     c,
-                    $"search      trial {trial.Number}{(trial == kept ? " (kept)" : string.Empty)}: {trial.Change}: validation ndcg@10 {trial.ValidationNdcg:F4}, epoch {trial.BestEpoch} of {trial.EpochsRun}, {trial.Seconds:F0} s"
+                    $"search      trial {trial.Number}{(trial == kept ? " (kept)" : string.Empty)}: "
+                        + $"{trial.Change}: validation ndcg@10 {trial.ValidationNdcg:F4}, epoch "
+                        + $"{trial.BestEpoch} of {trial.EpochsRun}, {trial.Seconds:F0} s"
                 )
             );
         }
@@ -86,7 +95,9 @@ public static class InspectCommand
                 ? "score       V_u · V_m"
                 : string.Create(
                     c,
-                    $"score       V_u · V_m − {t.PopularityPenalty} · log(1 + item's train interactions) (the vectors' last component){(t.PenaltyTrials.Count > 0 ? ", β chosen on validation" : string.Empty)}"
+                    $"score       V_u · V_m − {t.PopularityPenalty} · log(1 + item's train interactions) "
+                        + $"(the vectors' last "
+                        + $"component){(t.PenaltyTrials.Count > 0 ? ", β chosen on validation" : string.Empty)}"
                 )
         );
         foreach (var trial in t.PenaltyTrials)
@@ -94,7 +105,8 @@ public static class InspectCommand
             output.WriteLine(
                 string.Create(
                     c,
-                    $"penalty     β {trial.Beta}{(trial.Chosen ? " (chosen)" : string.Empty)}: validation ndcg@10 {trial.ValidationNdcg:F4}, coverage {trial.Coverage:F3}"
+                    $"penalty     β {trial.Beta}{(trial.Chosen ? " (chosen)" : string.Empty)}: validation "
+                        + $"ndcg@10 {trial.ValidationNdcg:F4}, coverage {trial.Coverage:F3}"
                 )
             );
         }

@@ -22,289 +22,134 @@ public static class LoadCommand
 
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var target = new Option<string?>("--target")
-        {
-            Description = "The gateway's gRPC address, e.g. http://localhost:5131; needs --bundle for the user ids.",
-        };
-        var bundleDir = new Option<string?>("--bundle")
-        {
-            Description = "With --target: the bundle the gateway serves (its users are requested in turn).",
-        };
-        var spawn = new Option<string?>("--spawn")
-        {
-            Description =
-                "Start retrieval, ranking and gateway as processes on loopback over this bundle, measure, and stop them.",
-        };
-        var concurrency = new Option<int>("--concurrency")
-        {
-            Description = "Calls in flight (closed loop: each worker calls again as soon as its call ends).",
-            DefaultValueFactory = _ => 1,
-        };
-        var duration = new Option<double>("--duration")
-        {
-            Description = "Seconds measured per side (Recommend, then the floor).",
-            DefaultValueFactory = _ => 10,
-        };
-        var warmup = new Option<double>("--warmup")
-        {
-            Description =
-                "Seconds of unmeasured calls per side first: tiered JIT compilation of the services takes this long to settle under load.",
-            DefaultValueFactory = _ => 15,
-        };
-        var count = new Option<int>("--count") { Description = "Items per Recommend.", DefaultValueFactory = _ => 10 };
-        var json = new Option<string?>("--json")
-        {
-            Description =
-                "Write the results as JSON to this file (an object; an array of them, one per store, when several --store are given).",
-        };
-        var stores = new Option<string[]>("--store")
-        {
-            Description =
-                "With --spawn: the gateway's user store, sqlite or redis (a redis-server started for the run, AOF fsync always); repeat to measure each in turn.",
-            DefaultValueFactory = _ => ["sqlite"],
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var promote = new Option<string?>("--promote")
-        {
-            Description =
-                "With --spawn over a bundle root: promote this version halfway through the measured Recommend window, and report the time until answers carry it, each service's load time and resident memory around the swap.",
-        };
-        var record = new Option<bool>("--record")
-        {
-            Description =
-                "Also measure RecordInteraction (it writes interactions for the bundle's users into the gateway's store: never against a production gateway).",
-        };
-        var costModel = new Option<bool>("--cost-model")
-        {
-            Description =
-                "With --spawn: the cost model instead: retrieval's GetCandidates and ranking's RankCandidates alone (the gateway's requests for the bundle's users), each beside its process's health Check, then Recommend beside the gateway's Check, at concurrency 1 and --saturation-concurrency, with every process's CPU per call from /proc.",
-        };
-        var rates = new Option<double[]>("--rate")
-        {
-            Description =
-                "With --spawn: Recommend open loop at these fixed arrival rates (calls/s), latency from each call's scheduled start (HdrHistogram), CPU per call by process.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var shares = new Option<double[]>("--rate-shares")
-        {
-            Description =
-                "With --spawn: measure the saturation throughput (closed loop at --saturation-concurrency), then Recommend open loop at these shares of it, e.g. 0.25 0.5 0.75.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var saturationConcurrency = new Option<int>("--saturation-concurrency")
-        {
-            Description = "With --cost-model or --rate-shares: the concurrency that saturates the system.",
-            DefaultValueFactory = _ => 32,
-        };
-        var command = new Command(
+        var options = new LoadOptions();
+        return CommandDefinition.Of(
             "load",
-            "Closed-loop load on the gateway's Recommend (and RecordInteraction) against the gRPC floor (health Check on the same process); or the cost model hop by hop, or latency at fixed rates."
-        )
-        {
-            target,
-            bundleDir,
-            spawn,
-            concurrency,
-            duration,
-            warmup,
-            count,
-            json,
-            stores,
-            record,
-            promote,
-            costModel,
-            rates,
-            shares,
-            saturationConcurrency,
-        };
-        command.SetAction(
-            (parse, cancellationToken) =>
-                CommandErrors.RunAsync(
-                    error,
-                    async () =>
-                    {
-                        var (address, bundlePath, spawnPath) = (
-                            parse.GetValue(target),
-                            parse.GetValue(bundleDir),
-                            parse.GetValue(spawn)
-                        );
-                        if ((address is null) == (spawnPath is null))
-                        {
-                            throw new ArgumentException(
-                                "give either --target <gateway address> with --bundle <dir>, or --spawn <bundle>"
-                            );
-                        }
-
-                        if (address is not null && bundlePath is null)
-                        {
-                            throw new ArgumentException(
-                                "--target needs --bundle <dir>: the bundle the gateway serves, whose users are requested"
-                            );
-                        }
-
-                        var settings = new LoadSettings(
-                            parse.GetValue(concurrency),
-                            parse.GetValue(duration),
-                            parse.GetValue(warmup),
-                            parse.GetValue(count)
-                        );
-                        settings.Validate();
-                        if (IsDebugBuild())
-                        {
-                            output.WriteLine(
-                                "warning: this recs is a Debug build; measure with 'dotnet run -c Release --project services/RecServices.Cli -- load ...'"
-                            );
-                        }
-
-                        var storeKinds = parse.GetValue(stores)!.Distinct(StringComparer.Ordinal).ToArray();
-                        if (storeKinds.FirstOrDefault(k => k is not ("sqlite" or "redis")) is { } unknown)
-                        {
-                            throw new ArgumentException($"--store must be sqlite or redis; got '{unknown}'");
-                        }
-
-                        if (address is not null && parse.GetResult(stores) is { Implicit: false })
-                        {
-                            throw new ArgumentException(
-                                "--store applies to --spawn only: a --target gateway uses the store it was started with"
-                            );
-                        }
-
-                        var (fixedRates, rateShares) = (parse.GetValue(rates) ?? [], parse.GetValue(shares) ?? []);
-                        var performanceMode =
-                            parse.GetValue(costModel) || fixedRates.Length > 0 || rateShares.Length > 0;
-                        if (
-                            performanceMode
-                            && (
-                                spawnPath is null
-                                || storeKinds.Length != 1
-                                || parse.GetValue(promote) is not null
-                                || parse.GetValue(record)
-                            )
-                        )
-                        {
-                            throw new ArgumentException(
-                                "--cost-model, --rate and --rate-shares need --spawn <bundle> and one --store (the processes' CPU is read from /proc), without --promote or --record"
-                            );
-                        }
-
-                        var bundle = Bundle.LoadServed(spawnPath ?? bundlePath!, BundleParts.Users);
-                        var users = bundle.Users!.Select(u => u.Id).ToList();
-                        if (users.Count == 0)
-                        {
-                            throw new ArgumentException("the bundle has no users to request");
-                        }
-
-                        var items = bundle.Catalog.Items.Select(i => i.Id).ToList();
-                        var promoted = parse.GetValue(promote);
-                        if (
-                            promoted is not null
-                            && (
-                                spawnPath is null
-                                || storeKinds.Length != 1
-                                || !Directory.Exists(new BundleRoot(spawnPath).VersionPath(promoted))
-                            )
-                        )
-                        {
-                            throw new ArgumentException(
-                                "--promote needs --spawn <bundle root> holding that version under versions/, and one --store"
-                            );
-                        }
-
-                        if (performanceMode)
-                        {
-                            var performance = new PerformanceRun(
-                                parse.GetValue(costModel),
-                                fixedRates,
-                                rateShares,
-                                parse.GetValue(saturationConcurrency),
-                                settings
-                            );
-                            WriteJson(
-                                parse.GetValue(json),
-                                await performance.RunAsync(
-                                    spawnPath!,
-                                    storeKinds[0],
-                                    bundle,
-                                    users,
-                                    output,
-                                    cancellationToken
-                                ),
-                                output
-                            );
-                            return 0;
-                        }
-
-                        var measureRecord = parse.GetValue(record);
-                        var reports = new List<LoadReport>();
-                        if (spawnPath is not null)
-                        {
-                            foreach (var store in storeKinds)
-                            {
-                                output.WriteLine(
-                                    $"starting retrieval, ranking and gateway ({store} user store) on loopback over {Path.GetFullPath(spawnPath)}"
-                                );
-                                await using var services = await LocalServices.StartAsync(
-                                    spawnPath,
-                                    userStore: store,
-                                    cancellationToken: cancellationToken
-                                );
-                                output.WriteLine(
-                                    $"gateway {services.GatewayAddress} serving (pids {string.Join(", ", services.Processes.Select(p => p.ProcessId).Append(services.Redis?.ProcessId ?? 0).Where(p => p != 0))})"
-                                );
-                                reports.Add(
-                                    await RunAsync(
-                                        services.GatewayAddress,
-                                        store,
-                                        users,
-                                        items,
-                                        settings,
-                                        measureRecord,
-                                        output,
-                                        cancellationToken,
-                                        promoted is null
-                                            ? null
-                                            : load => new PromotionDuringLoad(
-                                                new BundleRoot(spawnPath),
-                                                promoted,
-                                                services.Processes,
-                                                load,
-                                                output
-                                            ),
-                                        CpuWindow.Of(services)
-                                    )
-                                );
-                            }
-                        }
-                        else
-                        {
-                            reports.Add(
-                                await RunAsync(
-                                    address!,
-                                    "as configured",
-                                    users,
-                                    items,
-                                    settings,
-                                    measureRecord,
-                                    output,
-                                    cancellationToken
-                                )
-                            );
-                        }
-
-                        foreach (var report in reports)
-                        {
-                            output.WriteLine(Table(report));
-                        }
-
-                        WriteJson(parse.GetValue(json), reports.Count == 1 ? reports[0] : reports, output);
-
-                        return reports.Any(r => r.Recommend.Requests == 0 || r.RecordInteraction is { Requests: 0 })
-                            ? 1
-                            : 0;
-                    }
-                )
+            "Closed-loop load on the gateway's Recommend (and RecordInteraction) against the gRPC floor "
+                + "(health Check on the same process); or the cost model hop by hop, or latency at fixed rates.",
+            options.All,
+            error,
+            (parse, cancellationToken) => ExecuteAsync(options.Read(parse), output, cancellationToken)
         );
-        return command;
+    }
+
+    /// <summary>
+    /// One run as asked: the performance run (cost model, fixed rates), or the closed-loop load on each spawned
+    /// store in turn or on the target; 1 when a side answered nothing.
+    /// </summary>
+    private static async Task<int> ExecuteAsync(
+        LoadArguments run,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        if (IsDebugBuild())
+        {
+            output.WriteLine(
+                "warning: this recs is a Debug build; measure with 'dotnet run -c "
+                    + "Release --project services/RecServices.Cli -- load ...'"
+            );
+        }
+
+        var bundle = Bundle.LoadServed(run.SpawnPath ?? run.BundlePath!, BundleParts.Users);
+        var users = bundle.Users!.Select(u => u.Id).ToList();
+        if (users.Count == 0)
+        {
+            throw new ArgumentException("the bundle has no users to request");
+        }
+
+        if (run.Promote is not null && !Directory.Exists(new BundleRoot(run.SpawnPath!).VersionPath(run.Promote)))
+        {
+            throw new ArgumentException(
+                "--promote needs --spawn <bundle root> holding that version under versions/, and one --store"
+            );
+        }
+
+        if (run.Performance is { } performance)
+        {
+            var report = await performance.RunAsync(
+                run.SpawnPath!,
+                run.Stores[0],
+                bundle,
+                users,
+                output,
+                cancellationToken
+            );
+            WriteJson(run.Json, report, output);
+            return 0;
+        }
+
+        var items = bundle.Catalog.Items.Select(i => i.Id).ToList();
+        var reports = new List<LoadReport>();
+        if (run.SpawnPath is { } spawnPath)
+        {
+            foreach (var store in run.Stores)
+            {
+                reports.Add(await RunSpawnedAsync(run, spawnPath, store, users, items, output, cancellationToken));
+            }
+        }
+        else
+        {
+            reports.Add(
+                await RunAsync(
+                    run.Address!,
+                    "as configured",
+                    users,
+                    items,
+                    run.Settings,
+                    run.Record,
+                    output,
+                    cancellationToken
+                )
+            );
+        }
+
+        foreach (var report in reports)
+        {
+            output.WriteLine(Table(report));
+        }
+
+        WriteJson(run.Json, reports.Count == 1 ? reports[0] : reports, output);
+        return reports.Any(r => r.Recommend.Requests == 0 || r.RecordInteraction is { Requests: 0 }) ? 1 : 0;
+    }
+
+    /// <summary>The three services (and redis-server) started over the bundle with one user store, then
+    /// loaded.</summary>
+    private static async Task<LoadReport> RunSpawnedAsync(
+        LoadArguments run,
+        string spawnPath,
+        string store,
+        List<string> users,
+        List<string> items,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var services = await LocalServices.StartAsync(spawnPath, store, output, cancellationToken);
+        var pids = services.Processes.Select(p => p.ProcessId).Append(services.Redis?.ProcessId ?? 0);
+        output.WriteLine(
+            $"gateway {services.GatewayAddress} serving (pids {string.Join(", ", pids.Where(p => p != 0))})"
+        );
+        return await RunAsync(
+            services.GatewayAddress,
+            store,
+            users,
+            items,
+            run.Settings,
+            run.Record,
+            output,
+            cancellationToken,
+            run.Promote is not { } promoted
+                ? null
+                : load => new PromotionDuringLoad(
+                    new BundleRoot(spawnPath),
+                    promoted,
+                    services.Processes,
+                    load,
+                    output
+                ),
+            CpuWindow.Of(services)
+        );
     }
 
     public static async Task<LoadReport> RunAsync(
@@ -324,8 +169,10 @@ public static class LoadCommand
         var warm = TimeSpan.FromSeconds(settings.WarmupSeconds);
         var measured = TimeSpan.FromSeconds(settings.DurationSeconds);
         output.WriteLine(
-            Invariant(
-                $"Recommend: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"Recommend: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at "
+                    + $"concurrency {settings.Concurrency}"
             )
         );
         await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, warm, cancellationToken);
@@ -343,8 +190,10 @@ public static class LoadCommand
         if (measureRecord)
         {
             output.WriteLine(
-                Invariant(
-                    $"RecordInteraction: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"RecordInteraction: warm-up {settings.WarmupSeconds} s, then "
+                        + $"{settings.DurationSeconds} s at concurrency {settings.Concurrency}"
                 )
             );
             await ClosedLoop.RunAsync(load.RecordInteractionAsync, settings.Concurrency, warm, cancellationToken);
@@ -357,8 +206,10 @@ public static class LoadCommand
         }
 
         output.WriteLine(
-            Invariant(
-                $"floor (grpc.health.v1 Check): warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at concurrency {settings.Concurrency}"
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"floor (grpc.health.v1 Check): warm-up {settings.WarmupSeconds} s, then "
+                    + $"{settings.DurationSeconds} s at concurrency {settings.Concurrency}"
             )
         );
         await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, warm, cancellationToken);
@@ -393,7 +244,8 @@ public static class LoadCommand
         var text = new System.Text.StringBuilder();
         text.AppendLine(
             c,
-            $"{r.Target} ({r.Store} user store), concurrency {r.Concurrency}, {r.DurationSeconds} s per side, top {r.Count}; {r.Machine}"
+            $"{r.Target} ({r.Store} user store), concurrency {r.Concurrency}, {r.DurationSeconds} s per "
+                + $"side, top {r.Count}; {r.Machine}"
         );
         text.AppendLine(
             "| call | requests | throughput (req/s) | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |"
@@ -419,7 +271,8 @@ public static class LoadCommand
                     : $"{s.Errors} ({string.Join(", ", s.ErrorsByStatus.Select(e => $"{e.Key} {e.Value}"))})";
             text.AppendLine(
                 c,
-                $"| {name} | {s.Requests} | {s.ThroughputRps:F0} | {s.P50Ms:F3} | {s.P90Ms:F3} | {s.P99Ms:F3} | {s.P999Ms:F3} | {s.MaxMs:F3} | {errors} |"
+                $"| {name} | {s.Requests} | {s.ThroughputRps:F0} | {s.P50Ms:F3} | {s.P90Ms:F3} | "
+                    + $"{s.P99Ms:F3} | {s.P999Ms:F3} | {s.MaxMs:F3} | {errors} |"
             );
         }
 
@@ -428,7 +281,9 @@ public static class LoadCommand
         {
             text.AppendLine(
                 c,
-                $"CPU µs per call, Recommend: {string.Join(", ", recommendCpu.Select(p => $"{p.Key} {p.Value:F0}"))}; floor: {string.Join(", ", floorCpu.Select(p => $"{p.Key} {p.Value:F0}"))}"
+                $"CPU µs per call, Recommend: "
+                    + $"{string.Join(", ", recommendCpu.Select(p => $"{p.Key} {p.Value:F0}"))}; floor: "
+                    + $"{string.Join(", ", floorCpu.Select(p => $"{p.Key} {p.Value:F0}"))}"
             );
         }
 
@@ -436,12 +291,18 @@ public static class LoadCommand
         {
             text.AppendLine(
                 c,
-                $"promoted {p.Version} at {p.AtSeconds:F1} s; first answer on it after {(p.FirstAnswerSeconds is { } s ? s.ToString("F2", c) + " s" : "none")}; load and validate: {string.Join(", ", p.LoadSeconds.Select(l => $"{l.Key} {l.Value:F1} s"))}"
+                $"promoted {p.Version} at {p.AtSeconds:F1} s; first answer on it after "
+                    + $"{(p.FirstAnswerSeconds is { } s ? s.ToString("F2", c) + " s" : "none")}; load and "
+                    + $"validate: {string.Join(", ", p.LoadSeconds.Select(l => $"{l.Key} {l.Value:F1} s"))}"
             );
-            text.AppendLine(
-                c,
-                $"resident MB before / peak / after (anonymous): {string.Join("; ", p.Memory.Select(m => $"{m.Key} {m.Value.Before:F0} / {m.Value.Peak:F0} / {m.Value.After:F0} ({m.Value.AnonBefore:F0} / {m.Value.AnonPeak:F0} / {m.Value.AnonAfter:F0})"))}"
+            var memory = p.Memory.Select(m =>
+                string.Create(
+                    c,
+                    $"{m.Key} {m.Value.Before:F0} / {m.Value.Peak:F0} / {m.Value.After:F0} "
+                        + $"({m.Value.AnonBefore:F0} / {m.Value.AnonPeak:F0} / {m.Value.AnonAfter:F0})"
+                )
             );
+            text.AppendLine(c, $"resident MB before / peak / after (anonymous): {string.Join("; ", memory)}");
         }
         return text.ToString();
     }
@@ -461,10 +322,236 @@ public static class LoadCommand
 
     /// <summary>The machine a measurement ran on, as the reports print it: cores, OS, runtime.</summary>
     public static string Machine() =>
-        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, {RuntimeInformation.FrameworkDescription}";
+        $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, "
+        + $"{RuntimeInformation.FrameworkDescription}";
 
     private static bool IsDebugBuild() =>
         typeof(LoadCommand).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled ?? false;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What one <c>recs load</c> run was asked for, checked.</summary>
+    private sealed record LoadArguments(
+        string? Address,
+        string? BundlePath,
+        string? SpawnPath,
+        LoadSettings Settings,
+        string[] Stores,
+        string? Promote,
+        bool Record,
+        string? Json,
+        PerformanceRun? Performance
+    );
+
+    /// <summary><c>recs load</c>'s options, and the checks between them.</summary>
+    private sealed class LoadOptions
+    {
+        public Option<string?> Target { get; } =
+            new("--target")
+            {
+                Description =
+                    "The gateway's gRPC address, e.g. http://localhost:5131; needs --bundle for the user ids.",
+            };
+        public Option<string?> BundleDir { get; } =
+            new("--bundle")
+            {
+                Description = "With --target: the bundle the gateway serves (its users are requested in turn).",
+            };
+        public Option<string?> Spawn { get; } =
+            new("--spawn")
+            {
+                Description =
+                    "Start retrieval, ranking and gateway as processes on loopback over this bundle, "
+                    + "measure, and stop them.",
+            };
+        public Option<int> Concurrency { get; } =
+            new("--concurrency")
+            {
+                Description = "Calls in flight (closed loop: each worker calls again as soon as its call ends).",
+                DefaultValueFactory = _ => 1,
+            };
+        public Option<double> Duration { get; } =
+            new("--duration")
+            {
+                Description = "Seconds measured per side (Recommend, then the floor).",
+                DefaultValueFactory = _ => 10,
+            };
+        public Option<double> Warmup { get; } =
+            new("--warmup")
+            {
+                Description =
+                    "Seconds of unmeasured calls per side first: tiered JIT compilation of the services "
+                    + "takes this long to settle under load.",
+                DefaultValueFactory = _ => 15,
+            };
+        public Option<int> Count { get; } =
+            new("--count") { Description = "Items per Recommend.", DefaultValueFactory = _ => 10 };
+        public Option<string?> Json { get; } =
+            new("--json")
+            {
+                Description =
+                    "Write the results as JSON to this file (an object; an array of them, one per store, "
+                    + "when several --store are given).",
+            };
+        public Option<string[]> Stores { get; } =
+            new("--store")
+            {
+                Description =
+                    "With --spawn: the gateway's user store, sqlite or redis (a redis-server started for the "
+                    + "run, AOF fsync always); repeat to measure each in turn.",
+                DefaultValueFactory = _ => ["sqlite"],
+                AllowMultipleArgumentsPerToken = true,
+            };
+        public Option<string?> Promote { get; } =
+            new("--promote")
+            {
+                Description =
+                    "With --spawn over a bundle root: promote this version halfway through the measured "
+                    + "Recommend window, and report the time until answers carry it, each service's load time "
+                    + "and resident memory around the swap.",
+            };
+        public Option<bool> Record { get; } =
+            new("--record")
+            {
+                Description =
+                    "Also measure RecordInteraction (it writes interactions for the bundle's users into the "
+                    + "gateway's store: never against a production gateway).",
+            };
+        public Option<bool> CostModel { get; } =
+            new("--cost-model")
+            {
+                Description =
+                    "With --spawn: the cost model instead: retrieval's GetCandidates and ranking's "
+                    + "RankCandidates alone (the gateway's requests for the bundle's users), each beside its "
+                    + "process's health Check, then Recommend beside the gateway's Check, at concurrency 1 and "
+                    + "--saturation-concurrency, with every process's CPU per call from /proc.",
+            };
+        public Option<double[]> Rates { get; } =
+            new("--rate")
+            {
+                Description =
+                    "With --spawn: Recommend open loop at these fixed arrival rates (calls/s), latency from "
+                    + "each call's scheduled start (HdrHistogram), CPU per call by process.",
+                AllowMultipleArgumentsPerToken = true,
+            };
+        public Option<double[]> Shares { get; } =
+            new("--rate-shares")
+            {
+                Description =
+                    "With --spawn: measure the saturation throughput (closed loop at "
+                    + "--saturation-concurrency), then Recommend open loop at these shares of it, e.g. 0.25 "
+                    + "0.5 0.75.",
+                AllowMultipleArgumentsPerToken = true,
+            };
+        public Option<int> SaturationConcurrency { get; } =
+            new("--saturation-concurrency")
+            {
+                Description = "With --cost-model or --rate-shares: the concurrency that saturates the system.",
+                DefaultValueFactory = _ => 32,
+            };
+
+        public Option[] All =>
+            [
+                Target,
+                BundleDir,
+                Spawn,
+                Concurrency,
+                Duration,
+                Warmup,
+                Count,
+                Json,
+                Stores,
+                Record,
+                Promote,
+                CostModel,
+                Rates,
+                Shares,
+                SaturationConcurrency,
+            ];
+
+        /// <summary>The run the options ask for; ArgumentException naming the options that do not go
+        /// together.</summary>
+        public LoadArguments Read(ParseResult parse)
+        {
+            var (address, bundlePath, spawnPath) = (
+                parse.GetValue(Target),
+                parse.GetValue(BundleDir),
+                parse.GetValue(Spawn)
+            );
+            if ((address is null) == (spawnPath is null))
+            {
+                throw new ArgumentException(
+                    "give either --target <gateway address> with --bundle <dir>, or --spawn <bundle>"
+                );
+            }
+
+            if (address is not null && bundlePath is null)
+            {
+                throw new ArgumentException(
+                    "--target needs --bundle <dir>: the bundle the gateway serves, whose users are requested"
+                );
+            }
+
+            var settings = new LoadSettings(
+                parse.GetValue(Concurrency),
+                parse.GetValue(Duration),
+                parse.GetValue(Warmup),
+                parse.GetValue(Count)
+            );
+            settings.Validate();
+            var stores = parse.GetValue(Stores)!.Distinct(StringComparer.Ordinal).ToArray();
+            if (stores.FirstOrDefault(k => k is not ("sqlite" or "redis")) is { } unknown)
+            {
+                throw new ArgumentException($"--store must be sqlite or redis; got '{unknown}'");
+            }
+
+            if (address is not null && parse.GetResult(Stores) is { Implicit: false })
+            {
+                throw new ArgumentException(
+                    "--store applies to --spawn only: a --target gateway uses the store it was started with"
+                );
+            }
+
+            var (promote, record) = (parse.GetValue(Promote), parse.GetValue(Record));
+            var performance = Performance(parse, settings);
+            if (performance is not null && (spawnPath is null || stores.Length != 1 || promote is not null || record))
+            {
+                throw new ArgumentException(
+                    "--cost-model, --rate and --rate-shares need --spawn <bundle> and one --store (the processes' "
+                        + "CPU is read from /proc), without --promote or --record"
+                );
+            }
+
+            if (promote is not null && (spawnPath is null || stores.Length != 1))
+            {
+                throw new ArgumentException(
+                    "--promote needs --spawn <bundle root> holding that version under versions/, and one --store"
+                );
+            }
+
+            return new LoadArguments(
+                address,
+                bundlePath,
+                spawnPath,
+                settings,
+                stores,
+                promote,
+                record,
+                parse.GetValue(Json),
+                performance
+            );
+        }
+
+        private PerformanceRun? Performance(ParseResult parse, LoadSettings settings)
+        {
+            var (costModel, fixedRates, rateShares) = (
+                parse.GetValue(CostModel),
+                parse.GetValue(Rates) ?? [],
+                parse.GetValue(Shares) ?? []
+            );
+            return costModel || fixedRates.Length > 0 || rateShares.Length > 0
+                ? new PerformanceRun(costModel, fixedRates, rateShares, parse.GetValue(SaturationConcurrency), settings)
+                : null;
+        }
+    }
 }

@@ -15,7 +15,11 @@ internal static class PopularityPenaltyOption
         {
             Description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"β of the served score V_u·V_m − β·log(1 + item's train interactions), which trades a little accuracy for catalog coverage: 'auto' scores β in {{{string.Join(", ", PopularityPenalty.Grid)}}} on the validation carve and keeps the most coverage within {PopularityPenalty.Tolerance:P1} of the best nDCG@10; 0 serves the towers' scores alone."
+                $"β of the served score V_u·V_m − β·log(1 + item's train interactions), which trades a "
+                    + $"little accuracy for catalog coverage: 'auto' scores β in "
+                    + $"{{{string.Join(", ", PopularityPenalty.Grid)}}} on the validation carve and keeps the "
+                    + $"most coverage within {PopularityPenalty.Tolerance:P1} of the best nDCG@10; 0 serves the "
+                    + $"towers' scores alone."
             ),
             DefaultValueFactory = _ => "auto",
         };

@@ -13,7 +13,8 @@ public static class ProfileCommand
         var trace = new Argument<string>("trace")
         {
             Description =
-                "A trace of CPU samples: 'dotnet-trace collect-linux --profile cpu-sampling -p <pid> -o <file>.nettrace' (root).",
+                "A trace of CPU samples: 'dotnet-trace collect-linux --profile cpu-sampling -p <pid> -o "
+                + "<file>.nettrace' (root).",
         };
         var pid = new Option<int?>("--pid")
         {
@@ -22,7 +23,8 @@ public static class ProfileCommand
         var perCall = new Option<double?>("--cpu-us-per-call")
         {
             Description =
-                "The process's CPU per call over the traced window (from 'recs load --spawn'): each share is also given in µs per call.",
+                "The process's CPU per call over the traced window (from 'recs load --spawn'): each "
+                + "share is also given in µs per call.",
         };
         var top = new Option<int>("--top")
         {
@@ -31,7 +33,8 @@ public static class ProfileCommand
         };
         var command = new Command(
             "profile",
-            "Where one process's CPU goes, by component (server, client, Protobuf, SQLite, GC, kernel, spinning, our code), from a sampled trace."
+            "Where one process's CPU goes, by component (server, client, Protobuf, SQLite, GC, kernel, "
+                + "spinning, our code), from a sampled trace."
         )
         {
             trace,

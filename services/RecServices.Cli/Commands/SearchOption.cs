@@ -10,7 +10,10 @@ internal static class SearchOption
         new("--search-trials")
         {
             Description =
-                $"Trainings the hyperparameter search may run on the validation carve (weight decay, history dropout, learning rate, width; the given settings first); 1 takes the given settings as they are. Default {BuildOptions.DefaultSearchTrials}: about 3 × the time of one training with the refit.",
+                $"Trainings the hyperparameter search may run on the validation carve (weight decay, "
+                + $"history dropout, learning rate, width; the given settings first); 1 takes the given "
+                + $"settings as they are. Default {BuildOptions.DefaultSearchTrials}: about 3 × the time of "
+                + $"one training with the refit.",
             DefaultValueFactory = _ => BuildOptions.DefaultSearchTrials,
         };
 

@@ -18,94 +18,57 @@ public static class SweepCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var data = new Option<string>("--data")
-        {
-            Description = "A dataset folder of a supported format, or 'synthetic'.",
-            Required = true,
-        };
-        var outDir = new Option<string>("--out")
-        {
-            Description = "Directory for sweep.json, sweep.md and sweep.png.",
-            Required = true,
-        };
-        var scales = new Option<double[]>("--scales")
-        {
-            Description = "Quota scales to try (every candidate source's quota multiplied).",
-            DefaultValueFactory = _ => [.. CandidateSweep.DefaultScales],
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var epochs = new Option<int>("--epochs")
-        {
-            Description = "Most training epochs.",
-            DefaultValueFactory = _ => new TrainingOptions().Epochs,
-        };
-        var viaGrpc = new Option<bool>("--via-grpc")
-        {
-            Description =
-                "Also measure every scale through the three services, started as processes on loopback over the test bundle: latency per Recommend over gRPC, lists compared with in process.",
-        };
-        var search = SearchOption.Create();
-        var penalty = PopularityPenaltyOption.Create();
-        var embedding = EmbeddingQuotaOption.Create();
-        var command = new Command(
+        var options = new SweepOptions();
+        return CommandDefinition.Of(
             "sweep",
-            "Measure served quality, retrieval recall and latency at several candidate counts; choose the default on a validation carve."
-        )
-        {
-            data,
-            outDir,
-            scales,
-            embedding,
-            epochs,
-            viaGrpc,
-            search,
-            penalty,
-        };
-        command.SetAction(
-            async (parse, cancellationToken) =>
-                await CommandErrors.RunAsync(
-                    error,
-                    async () =>
-                    {
-                        var values = parse.GetValue(scales)!;
-                        if (values.Length == 0 || values.Any(v => v is <= 0 or > 1000))
-                        {
-                            throw new ArgumentException("--scales must be one or more numbers in (0, 1000]");
-                        }
-
-                        var embeddingQuota = EmbeddingQuotaOption.Read(parse.GetValue(embedding));
-                        var build = new BuildOptions
-                        {
-                            Training = new TrainingOptions { Epochs = parse.GetValue(epochs) },
-                            SearchTrials = SearchOption.Read(parse.GetValue(search)),
-                            PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(penalty)),
-                        };
-                        build.Training.Validate();
-                        var dataset = DataSource.Load(parse.GetValue(data)!, new SyntheticOptions(), output);
-                        var directory = Path.GetFullPath(parse.GetValue(outDir)!);
-                        Directory.CreateDirectory(directory);
-                        void Log(string line) => output.WriteLine(line);
-                        var probe = parse.GetValue(viaGrpc) ? new GrpcSweepProbe(Log) : null;
-                        var report = await new CandidateSweep(build, Log, embeddingQuota).RunAsync(
-                            dataset,
-                            directory,
-                            values.Order().ToArray(),
-                            probe,
-                            cancellationToken: cancellationToken
-                        );
-                        File.WriteAllText(
-                            Path.Combine(directory, "sweep.json"),
-                            JsonSerializer.Serialize(report, BundleJson.Options)
-                        );
-                        var table = Markdown(report);
-                        File.WriteAllText(Path.Combine(directory, "sweep.md"), table);
-                        SweepChart.Write(report, Path.Combine(directory, "sweep.png"));
-                        output.WriteLine(table);
-                        return 0;
-                    }
-                )
+            "Measure served quality, retrieval recall and latency at several candidate counts; choose "
+                + "the default on a validation carve.",
+            options.All,
+            error,
+            (parse, cancellationToken) => ExecuteAsync(parse, options, output, cancellationToken)
         );
-        return command;
+    }
+
+    /// <summary>Runs the sweep over the split and writes sweep.json, sweep.md and the chart.</summary>
+    private static async Task<int> ExecuteAsync(
+        ParseResult parse,
+        SweepOptions o,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var values = parse.GetValue(o.Scales)!;
+        if (values.Length == 0 || values.Any(v => v is <= 0 or > 1000))
+        {
+            throw new ArgumentException("--scales must be one or more numbers in (0, 1000]");
+        }
+
+        var embeddingQuota = EmbeddingQuotaOption.Read(parse.GetValue(o.Embedding));
+        var build = new BuildOptions
+        {
+            Training = new TrainingOptions { Epochs = parse.GetValue(o.Epochs) },
+            SearchTrials = SearchOption.Read(parse.GetValue(o.Search)),
+            PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(o.Penalty)),
+        };
+        build.Training.Validate();
+        var dataset = DataSource.Load(parse.GetValue(o.Data)!, new SyntheticOptions(), output);
+        var directory = Path.GetFullPath(parse.GetValue(o.OutDir)!);
+        Directory.CreateDirectory(directory);
+        void Log(string line) => output.WriteLine(line);
+        var probe = parse.GetValue(o.ViaGrpc) ? new GrpcSweepProbe(Log) : null;
+        var report = await new CandidateSweep(build, Log, embeddingQuota).RunAsync(
+            dataset,
+            directory,
+            values.Order().ToArray(),
+            probe,
+            cancellationToken: cancellationToken
+        );
+        File.WriteAllText(Path.Combine(directory, "sweep.json"), JsonSerializer.Serialize(report, BundleJson.Options));
+        var table = Markdown(report);
+        File.WriteAllText(Path.Combine(directory, "sweep.md"), table);
+        SweepChart.Write(report, Path.Combine(directory, "sweep.png"));
+        output.WriteLine(table);
+        return 0;
     }
 
     public static string Markdown(SweepReport report)
@@ -113,15 +76,22 @@ public static class SweepCommand
         var c = CultureInfo.InvariantCulture;
         var k = report.K;
         var text = new StringBuilder();
+        var embedding =
+            report.EmbeddingQuota > 0
+                ? string.Create(c, $", with the embedding source's {report.EmbeddingQuota} items at every scale")
+                : string.Empty;
         text.AppendLine(
             c,
-            $"{report.Dataset}, protocol {report.Protocol}: served two-stage pipeline against the candidate budget{(report.EmbeddingQuota > 0 ? $", with the embedding source's {report.EmbeddingQuota} items at every scale" : string.Empty)}"
+            $"{report.Dataset}, protocol {report.Protocol}: served two-stage pipeline against the candidate "
+                + $"budget{embedding}"
         );
         text.AppendLine();
         var grpc = report.Points.All(p => p.ViaGrpc is not null);
         text.AppendLine(
             c,
-            $"| quota scale | candidates | retrieval recall (val) | nDCG@{k} (val) | candidates (test) | retrieval recall (test) | nDCG@{k} (test) | MAP (test) | p50 / p90 latency (ms, in process) |{(grpc ? " p50 / p90 / p99 latency (ms, via gRPC) | lists ≠ in process |" : string.Empty)}"
+            $"| quota scale | candidates | retrieval recall (val) | nDCG@{k} (val) | candidates (test) | "
+                + $"retrieval recall (test) | nDCG@{k} (test) | MAP (test) | p50 / p90 latency (ms, in process) "
+                + $"|{(grpc ? " p50 / p90 / p99 latency (ms, via gRPC) | lists ≠ in process |" : string.Empty)}"
         );
         text.AppendLine(
             grpc ? "|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|"
@@ -131,7 +101,12 @@ public static class SweepCommand
             var mark = p.QuotaScale == report.ChosenScale ? " **(chosen)**" : string.Empty;
             text.AppendLine(
                 c,
-                $"| {p.QuotaScale}{mark} | {p.Validation.MeanCandidates:F0} | {p.Validation.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Validation, k):F4} | {p.Test.MeanCandidates:F0} | {p.Test.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Test, k):F4} | {p.Test.Rows[ProtocolEvaluator.Served][$"map@{k}"]:F4} | {p.Test.LatencyP50Ms:F2} / {p.Test.LatencyP90Ms:F2} |{(grpc ? Grpc(p.ViaGrpc!) : string.Empty)}"
+                $"| {p.QuotaScale}{mark} | {p.Validation.MeanCandidates:F0} | "
+                    + $"{p.Validation.RetrievalRecall:F4} | {CandidateSweep.Ndcg(p.Validation, k):F4} | "
+                    + $"{p.Test.MeanCandidates:F0} | {p.Test.RetrievalRecall:F4} | "
+                    + $"{CandidateSweep.Ndcg(p.Test, k):F4} | "
+                    + $"{p.Test.Rows[ProtocolEvaluator.Served][$"map@{k}"]:F4} | {p.Test.LatencyP50Ms:F2} / "
+                    + $"{p.Test.LatencyP90Ms:F2} |{(grpc ? Grpc(p.ViaGrpc!) : string.Empty)}"
             );
         }
 
@@ -152,14 +127,16 @@ public static class SweepCommand
                 : "–";
             text.AppendLine(
                 c,
-                $"| {name} | {validation} | {test[$"ndcg@{k}"]:F4} | {test[$"map@{k}"]:F4} | {test["coverage"]:F3} | {test[ProtocolEvaluator.TopShare]:F3} |"
+                $"| {name} | {validation} | {test[$"ndcg@{k}"]:F4} | {test[$"map@{k}"]:F4} | "
+                    + $"{test["coverage"]:F3} | {test[ProtocolEvaluator.TopShare]:F3} |"
             );
         }
         if (grpc)
         {
             text.AppendLine();
             text.AppendLine(
-                "Via gRPC: retrieval, ranking and gateway as three processes on loopback, one Recommend at a time per test user, timed on the client to the end of the stream."
+                "Via gRPC: retrieval, ranking and gateway as three processes on loopback, one Recommend "
+                    + "at a time per test user, timed on the client to the end of the stream."
             );
         }
 
@@ -171,4 +148,38 @@ public static class SweepCommand
             CultureInfo.InvariantCulture,
             $" {m.LatencyP50Ms:F2} / {m.LatencyP90Ms:F2} / {m.LatencyP99Ms:F2} | {m.ListsDiffering} of {m.Requests} |"
         );
+
+    /// <summary>The command's options.</summary>
+    private sealed class SweepOptions
+    {
+        public Option<string> Data { get; } =
+            new("--data") { Description = "A dataset folder of a supported format, or 'synthetic'.", Required = true };
+        public Option<string> OutDir { get; } =
+            new("--out") { Description = "Directory for sweep.json, sweep.md and sweep.png.", Required = true };
+        public Option<double[]> Scales { get; } =
+            new("--scales")
+            {
+                Description = "Quota scales to try (every candidate source's quota multiplied).",
+                DefaultValueFactory = _ => [.. CandidateSweep.DefaultScales],
+                AllowMultipleArgumentsPerToken = true,
+            };
+        public Option<int> Epochs { get; } =
+            new("--epochs")
+            {
+                Description = "Most training epochs.",
+                DefaultValueFactory = _ => new TrainingOptions().Epochs,
+            };
+        public Option<bool> ViaGrpc { get; } =
+            new("--via-grpc")
+            {
+                Description =
+                    "Also measure every scale through the three services, started as processes on loopback "
+                    + "over the test bundle: latency per Recommend over gRPC, lists compared with in process.",
+            };
+        public Option<int> Search { get; } = SearchOption.Create();
+        public Option<string> Penalty { get; } = PopularityPenaltyOption.Create();
+        public Option<int> Embedding { get; } = EmbeddingQuotaOption.Create();
+
+        public Option[] All => [Data, OutDir, Scales, Embedding, Epochs, ViaGrpc, Search, Penalty];
+    }
 }

@@ -27,7 +27,8 @@ namespace RecServices.Cli.Cost;
 /// <param name="warmup">Unmeasured seconds of each call first.</param>
 /// <param name="duration">Measured seconds of each call, split evenly over the rounds.</param>
 /// <param name="rounds">Rounds over the sizes.</param>
-/// <param name="reuse">Serve a bundle an earlier run left in the work directory when it was built from the same data (its build steps as recorded then).</param>
+/// <param name="reuse">Serve a bundle an earlier run left in the work directory when it was built from the same data
+/// (its build steps as recorded then).</param>
 /// <param name="output">Progress lines.</param>
 public sealed class CostRun(
     string workDirectory,
@@ -128,7 +129,10 @@ public sealed class CostRun(
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{scale.Items} items: two-stage nDCG@10 {measured.TwoStageNdcg:F4} vs full catalog {measured.FullCatalogNdcg:F4} ({measured.NdcgShare:P1}); p50 {measured.TwoStageP50Ms:F3} ms vs {measured.FullCatalogP50Ms:F3} ms (× {measured.Speedup:F1})"
+                $"{scale.Items} items: two-stage nDCG@10 {measured.TwoStageNdcg:F4} vs full catalog "
+                    + $"{measured.FullCatalogNdcg:F4} ({measured.NdcgShare:P1}); p50 "
+                    + $"{measured.TwoStageP50Ms:F3} ms vs {measured.FullCatalogP50Ms:F3} ms (× "
+                    + $"{measured.Speedup:F1})"
             )
         );
         var callSample = users
@@ -170,9 +174,10 @@ public sealed class CostRun(
     /// </summary>
     /// <remarks>
     /// Timed alone because interleaved, each two-stage request would start with the caches emptied by the full-catalog
-    /// scan before it (at 1M items, 260 MB streamed): the interleaved times are kept in the JSON for comparison. Each path
-    /// is first run untimed for at least two seconds, so that the JIT has compiled it fully and the pages of the mapped
-    /// tables these users read are mapped (a first touch costs a page fault even when the file is in the page cache).
+    /// scan before it (at 1M items, 260 MB streamed): the interleaved times are kept in the JSON for comparison. Each
+    /// path is first run untimed for at least two seconds, so that the JIT has compiled it fully and the pages of the
+    /// mapped tables these users read are mapped (a first touch costs a page fault even when the file is in the page
+    /// cache).
     /// </remarks>
     private static QualityCost Score(
         string bundleDirectory,
@@ -311,7 +316,9 @@ public sealed class CostRun(
                             output.WriteLine(
                                 string.Create(
                                     CultureInfo.InvariantCulture,
-                                    $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, {call.Summary.Errors} errors"
+                                    $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, "
+                                        + $"p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, "
+                                        + $"{call.Summary.Errors} errors"
                                 )
                             );
                         }
@@ -364,7 +371,8 @@ public sealed class CostRun(
     private async Task<Served> StartAsync(Prepared size, CancellationToken cancellationToken)
     {
         output.WriteLine(
-            $"{size.Items} items: starting retrieval, ranking and gateway one at a time (the gateway seeds its SQLite store from the bundle)"
+            $"{size.Items} items: starting retrieval, ranking and gateway one at a time (the gateway "
+                + $"seeds its SQLite store from the bundle)"
         );
         var system = await LocalServices.StartAsync(
             size.BundleDirectory,
@@ -378,7 +386,8 @@ public sealed class CostRun(
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{size.Items} items: SERVING after {string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"
+                    $"{size.Items} items: SERVING after "
+                        + $"{string.Join(", ", system.Processes.Zip(ready, (p, r) => $"{Short(p.Name)} {r.Item1:F2} s"))}"
                 )
             );
             var bundle = Bundle.Load(size.BundleDirectory, BundleParts.Catalog);

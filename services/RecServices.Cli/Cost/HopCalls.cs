@@ -87,7 +87,7 @@ public sealed class HopCalls : IDisposable
                 cancellationToken: cancellationToken
             );
             var candidates = new List<int>();
-            CandidateFilter.Apply(answer, catalog, excluded, candidates, []);
+            CandidateFilter.Apply(new RetrievedCandidates(answer), catalog, excluded, candidates, []);
             if (candidates.Count > 0)
             {
                 rank.Add(

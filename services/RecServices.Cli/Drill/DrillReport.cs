@@ -8,10 +8,13 @@ namespace RecServices.Cli.Drill;
 /// <param name="Writers">Concurrent callers of RecordInteraction.</param>
 /// <param name="Seconds">How long the writers ran.</param>
 /// <param name="Acknowledged">Interactions the gateway answered OK.</param>
-/// <param name="Lost">Acknowledged interactions missing from the store's interaction log afterwards (must be 0).</param>
+/// <param name="Lost">Acknowledged interactions missing from the store's interaction log afterwards (must be
+/// 0).</param>
 /// <param name="RecordedTwice">Event ids in the log more than once (retries of one event; must be 0).</param>
-/// <param name="RecordedUnacknowledged">Writes in flight at the kill that landed though no answer came back (allowed: the caller retries them with the same event id).</param>
-/// <param name="FailedAttempts">Calls that failed while the killed process was down (then retried with the same event id).</param>
+/// <param name="RecordedUnacknowledged">Writes in flight at the kill that landed though no answer came back (allowed:
+/// the caller retries them with the same event id).</param>
+/// <param name="FailedAttempts">Calls that failed while the killed process was down (then retried with the same event
+/// id).</param>
 /// <param name="OutageSeconds">From the kill to the first acknowledged write of a call started after it.</param>
 public sealed record DrillReport(
     [property: JsonPropertyName("store")] string Store,

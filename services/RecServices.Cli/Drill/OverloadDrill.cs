@@ -27,7 +27,8 @@ public sealed class OverloadDrill(string gatewayAddress, IReadOnlyList<string> u
         var saturation = await calls.SaturationAsync(concurrency, duration, cancellationToken);
         var rate = saturation.ThroughputRps * factor;
         output.WriteLine(
-            $"saturation: {saturation.ThroughputRps} answers/s at concurrency {concurrency}; offering {rate:F0}/s for {duration.TotalSeconds} s"
+            $"saturation: {saturation.ThroughputRps} answers/s at concurrency {concurrency}; offering "
+                + $"{rate:F0}/s for {duration.TotalSeconds} s"
         );
 
         var latencies = new List<double>();

@@ -6,7 +6,8 @@ namespace RecServices.Cli.Drill;
 /// What <c>recs drill --kill retrieval|ranking [--pause]</c> found: Recommend through a backend's crash (or hang),
 /// outage and return.
 /// </summary>
-/// <param name="Killed">retrieval or ranking: the backend killed with SIGKILL and started again after the outage, or paused.</param>
+/// <param name="Killed">retrieval or ranking: the backend killed with SIGKILL and started again after the outage, or
+/// paused.</param>
 /// <param name="Signal">SIGKILL (a crash, then a restart) or SIGSTOP (a hang, then SIGCONT).</param>
 /// <param name="Callers">Concurrent callers of Recommend, without pause.</param>
 /// <param name="OutageSeconds">How long the backend stayed down.</param>
@@ -14,8 +15,10 @@ namespace RecServices.Cli.Drill;
 /// <param name="Calls">Recommend calls answered (full or degraded).</param>
 /// <param name="Failed">Recommend calls that failed (the gateway answers degraded instead: must be 0).</param>
 /// <param name="Degraded">Answers marked degraded.</param>
-/// <param name="DegradedAfterServing">Degraded answers to calls started after the backend reported SERVING again: needless ones.</param>
-/// <param name="RecoverySeconds">From the backend reporting SERVING again to the first full answer of a call started after that; null when none came.</param>
+/// <param name="DegradedAfterServing">Degraded answers to calls started after the backend reported SERVING again:
+/// needless ones.</param>
+/// <param name="RecoverySeconds">From the backend reporting SERVING again to the first full answer of a call started
+/// after that; null when none came.</param>
 public sealed record RecoveryReport(
     [property: JsonPropertyName("killed")] string Killed,
     [property: JsonPropertyName("signal")] string Signal,

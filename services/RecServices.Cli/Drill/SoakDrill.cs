@@ -29,7 +29,8 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
         var rate = saturation.ThroughputRps * share;
         var windows = (int)Math.Ceiling(duration / window);
         output.WriteLine(
-            $"saturation: {saturation.ThroughputRps} answers/s; offering {rate:F0}/s for {duration.TotalSeconds} s in {windows} windows"
+            $"saturation: {saturation.ThroughputRps} answers/s; offering {rate:F0}/s for "
+                + $"{duration.TotalSeconds} s in {windows} windows"
         );
 
         var latencies = Enumerable.Range(0, windows).Select(_ => new List<double>()).ToArray();
@@ -133,8 +134,15 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
                 )
                 .ToArray();
             memory.Add(means);
+            var perProcess = means.Select(m =>
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"{m.MeanBytes >> 20} ({m.AnonymousMeanBytes >> 20}; {m.MaxBytes >> 20})"
+                )
+            );
             output.WriteLine(
-                $"window {w + 1}/{windows}: resident MB, mean of {samples.Count} samples (anonymous: heaps, ONNX Runtime; max) {string.Join(", ", means.Select(m => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{m.MeanBytes >> 20} ({m.AnonymousMeanBytes >> 20}; {m.MaxBytes >> 20})")))}"
+                $"window {w + 1}/{windows}: resident MB, mean of {samples.Count} samples (anonymous: "
+                    + $"heaps, ONNX Runtime; max) {string.Join(", ", perProcess)}"
             );
         }
     }

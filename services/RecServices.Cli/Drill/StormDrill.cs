@@ -24,7 +24,8 @@ public sealed class StormDrill(string gatewayAddress, string gatewayMetricsAddre
         CancellationToken cancellationToken
     )
     {
-        using var channel = GrpcChannel.ForAddress(gatewayAddress); // one connection for everyone: what a shared client has
+        // one connection for everyone: what a shared client has
+        using var channel = GrpcChannel.ForAddress(gatewayAddress);
         var client = new GatewayService.GatewayServiceClient(channel);
         var counts = new Counts();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -43,7 +43,8 @@ public sealed class LocalRedis : IAsyncDisposable
 
     public int ProcessId => _process?.ProcessId ?? 0;
 
-    /// <param name="directory">The data directory (created); a new temporary one, deleted on dispose, when null.</param>
+    /// <param name="directory">The data directory (created); a new temporary one, deleted on dispose, when
+    /// null.</param>
     /// <param name="appendFsync">always (every acknowledged write fsynced first), everysec or no.</param>
     /// <param name="settings">More redis-server arguments, e.g. ["--cluster-enabled", "yes"].</param>
     /// <param name="cancellationToken">Stops waiting for the server to answer.</param>
@@ -185,7 +186,8 @@ public sealed class LocalRedis : IAsyncDisposable
         }
 
         throw new InvalidOperationException(
-            $"redis-server did not answer PING on port {Port} within 60 s ({last}); its last output:{Environment.NewLine}{_process.Tail()}"
+            $"redis-server did not answer PING on port {Port} within 60 s ({last}); its last "
+                + $"output:{Environment.NewLine}{_process.Tail()}"
         );
     }
 

@@ -13,7 +13,7 @@ namespace RecServices.Cli.Hosting;
 public sealed class LocalServices : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _processes = [];
-    private readonly List<(string Assembly, (int Grpc, int Http) Port, string[] Settings)> _started = [];
+    private readonly List<(string Assembly, HostPorts Port, string[] Settings)> _started = [];
     private bool _defaultLogLevels;
     private LocalRedis? _redis;
     private readonly string _storeDirectory = Path.Combine(
@@ -45,9 +45,28 @@ public sealed class LocalServices : IAsyncDisposable
     public LocalRedis? Redis => _redis;
 
     /// <summary>
+    /// The system over <paramref name="bundlePath"/> with the given user store and the default settings, saying so
+    /// on <paramref name="output"/> first.
+    /// </summary>
+    public static Task<LocalServices> StartAsync(
+        string bundlePath,
+        string userStore,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        output.WriteLine(
+            $"starting retrieval, ranking and gateway ({userStore} user store) on loopback over "
+                + $"{Path.GetFullPath(bundlePath)}"
+        );
+        return StartAsync(bundlePath, userStore: userStore, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
     /// Starts the three hosts; <paramref name="retrievalSettings"/> and <paramref name="gatewaySettings"/> add
     /// <c>--Recs:Name=value</c> settings; <paramref name="userStore"/> is "sqlite" or "redis" (a redis-server started
-    /// for the run, append-only file fsynced always); <paramref name="gateways"/> gateway replicas share that store. With
+    /// for the run, append-only file fsynced always); <paramref name="gateways"/> gateway replicas share that store.
+    /// With
     /// <paramref name="oneAtATime"/> each host starts only once the one before it is SERVING, so that each start-up
     /// (<see cref="ServiceProcess.ReadySeconds"/>) is timed without the others beside it. With
     /// <paramref name="defaultLogLevels"/> the hosts log as deployed (else Warning, and the bundle loader's lines).
@@ -115,76 +134,96 @@ public sealed class LocalServices : IAsyncDisposable
         var services = new LocalServices { _defaultLogLevels = defaultLogLevels };
         try
         {
-            Directory.CreateDirectory(services._storeDirectory);
-            string[] store =
-            [
-                "--Recs:UserStore=sqlite",
-                $"--Recs:UserStorePath={Path.Combine(services._storeDirectory, "users.db")}",
-            ];
-            if (userStore == "redis")
-            {
-                services._redis = await LocalRedis.StartAsync(
-                    Path.Combine(services._storeDirectory, "redis"),
-                    cancellationToken: cancellationToken
-                );
-                store = ["--Recs:UserStore=redis", $"--Recs:Redis={services._redis.Configuration}"];
-            }
-
-            var retrieval = FreePort();
-            var ranking = FreePort();
-            var gatewayPorts = Enumerable.Range(0, gateways).Select(_ => FreePort()).ToArray();
-            (int Grpc, int Http)[] ports = [retrieval, ranking, .. gatewayPorts];
-            var ready = Stopwatch.StartNew();
-            var limit = readyTimeout ?? TimeSpan.FromMinutes(3);
-            var waited = 0;
-            async Task WaitStartedAsync()
-            {
-                for (; waited < services._processes.Count; waited++)
-                {
-                    await WaitServingAsync(
-                        services._processes[waited],
-                        ports[waited],
-                        limit - ready.Elapsed,
-                        cancellationToken
-                    );
-                }
-            }
-
-            // One at a time: each host is waited for before the next starts, so that its start-up is timed alone.
-            Task WaitAsync() => oneAtATime ? WaitStartedAsync() : Task.CompletedTask;
-
-            services.RetrievalAddress = $"http://127.0.0.1:{retrieval.Grpc}";
-            services.RankingAddress = $"http://127.0.0.1:{ranking.Grpc}";
+            var store = await services.StartStoreAsync(userStore, cancellationToken);
+            var layout = SystemLayout.OnFreePorts(bundle, gateways);
+            var startup = new Startup(
+                services,
+                [layout.Retrieval, layout.Ranking, .. layout.Gateways],
+                readyTimeout ?? TimeSpan.FromMinutes(3),
+                oneAtATime,
+                cancellationToken
+            );
+            services.RetrievalAddress = $"http://127.0.0.1:{layout.Retrieval.Grpc}";
+            services.RankingAddress = $"http://127.0.0.1:{layout.Ranking.Grpc}";
             services.Start(
                 "RecServices.Retrieval",
-                retrieval,
-                [.. services.Settings(bundle, retrieval), .. retrievalSettings ?? []]
+                layout.Retrieval,
+                [.. services.WithLogLevels(layout.RetrievalSettings), .. retrievalSettings ?? []]
             );
-            await WaitAsync();
-            services.Start("RecServices.Ranking", ranking, services.Settings(bundle, ranking));
-            await WaitAsync();
-            foreach (var gateway in gatewayPorts)
+            await startup.StartedAsync();
+            services.Start("RecServices.Ranking", layout.Ranking, services.WithLogLevels(layout.RankingSettings));
+            await startup.StartedAsync();
+            for (var gateway = 0; gateway < gateways; gateway++)
             {
                 string[] settings =
                 [
-                    .. services.Settings(bundle, gateway),
-                    $"--Recs:RetrievalAddress={services.RetrievalAddress}",
-                    $"--Recs:RankingAddress={services.RankingAddress}",
+                    .. services.WithLogLevels(layout.GatewaySettings(gateway)),
                     .. store,
                     .. gatewaySettings ?? [],
                 ];
-                services.Start("RecServices.Gateway", gateway, settings);
-                await WaitAsync();
+                services.Start("RecServices.Gateway", layout.Gateways[gateway], settings);
+                await startup.StartedAsync();
             }
 
-            services.GatewayAddresses = gatewayPorts.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
-            await WaitStartedAsync();
+            services.GatewayAddresses = layout.Gateways.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
+            await startup.AllServingAsync();
             return services;
         }
         catch
         {
             await services.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The gateways' user store settings: a SQLite file in the system's store directory, or a redis-server started
+    /// for the system over its own append-only file.
+    /// </summary>
+    private async Task<string[]> StartStoreAsync(string userStore, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_storeDirectory);
+        if (userStore != "redis")
+        {
+            return SystemLayout.SqliteStore(_storeDirectory);
+        }
+
+        _redis = await LocalRedis.StartAsync(
+            Path.Combine(_storeDirectory, "redis"),
+            cancellationToken: cancellationToken
+        );
+        return SystemLayout.RedisStore(_redis.Configuration);
+    }
+
+    /// <summary>
+    /// Waits for the started hosts to serve, in start order, within one time limit for them all; one at a time
+    /// (each waited for before the next starts, so that its start-up is timed alone) or all at the end.
+    /// </summary>
+    private sealed class Startup(
+        LocalServices services,
+        HostPorts[] ports,
+        TimeSpan limit,
+        bool oneAtATime,
+        CancellationToken cancellationToken
+    )
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private int _waited;
+
+        /// <summary>After each start: waits for that host when starting one at a time.</summary>
+        public Task StartedAsync() => oneAtATime ? AllServingAsync() : Task.CompletedTask;
+
+        public async Task AllServingAsync()
+        {
+            for (; _waited < services._processes.Count; _waited++)
+            {
+                await WaitServingAsync(
+                    services._processes[_waited],
+                    ports[_waited],
+                    limit - _clock.Elapsed,
+                    cancellationToken
+                );
+            }
         }
     }
 
@@ -239,7 +278,7 @@ public sealed class LocalServices : IAsyncDisposable
     public Task RestartGatewayAsync(int index = 0, CancellationToken cancellationToken = default) =>
         RestartAsync(PositionOf("gateway", index), cancellationToken);
 
-    private void Start(string assembly, (int Grpc, int Http) port, string[] settings)
+    private void Start(string assembly, HostPorts port, string[] settings)
     {
         _started.Add((assembly, port, settings));
         _processes.Add(ServiceProcess.Start(assembly, settings));
@@ -264,36 +303,21 @@ public sealed class LocalServices : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The settings of a host started on this machine (by <c>recs</c> as a process, by the tests in process): the
-    /// bundle, its two loopback ports, bundle load retried every 0.2 s.
-    /// </summary>
-    public static string[] HostSettings(string bundle, int grpcPort, int httpPort) =>
-        [
-            $"--Recs:BundlePath={bundle}",
-            $"--Recs:GrpcPort={grpcPort}",
-            $"--Recs:HttpPort={httpPort}",
-            "--Recs:ListenAddress=127.0.0.1",
-            "--Recs:LoadRetrySeconds=0.2",
-        ];
-
-    private string[] Settings(string bundle, (int Grpc, int Http) port) =>
-        [
-            .. HostSettings(bundle, port.Grpc, port.Http),
-            .. _defaultLogLevels
-                ? Array.Empty<string>()
-                :
-                [
-                    "--Logging:LogLevel:Default=Warning",
-                    "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information", // which version, loaded in how long
-                ],
-        ];
-
-    private static (int Grpc, int Http) FreePort() => (LoopbackPort.Free(), LoopbackPort.Free());
+    /// <summary>The host's settings, quiet unless the services keep their default log levels.</summary>
+    private string[] WithLogLevels(string[] settings) =>
+        _defaultLogLevels
+            ? settings
+            :
+            [
+                .. settings,
+                "--Logging:LogLevel:Default=Warning",
+                // which version, loaded in how long
+                "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information",
+            ];
 
     private static async Task WaitServingAsync(
         ServiceProcess process,
-        (int Grpc, int Http) port,
+        HostPorts port,
         TimeSpan timeout,
         CancellationToken cancellationToken
     )
@@ -344,7 +368,8 @@ public sealed class LocalServices : IAsyncDisposable
         }
 
         throw new InvalidOperationException(
-            $"{process.Name} was not SERVING on port {port.Grpc} after {timeout.TotalSeconds:F0} s ({last}); its last output:{Environment.NewLine}{process.Tail()}"
+            $"{process.Name} was not SERVING on port {port.Grpc} after {timeout.TotalSeconds:F0} s "
+                + $"({last}); its last output:{Environment.NewLine}{process.Tail()}"
         );
     }
 }

@@ -59,7 +59,8 @@ public sealed partial class ServiceProcess : IAsyncDisposable
         if (!File.Exists(assembly) || !File.Exists(Path.Combine(directory, assemblyName + ".runtimeconfig.json")))
         {
             throw new InvalidOperationException(
-                $"{assembly} (with its runtimeconfig.json) was not found beside recs; build services/RecServices.Cli, which builds the three hosts with it"
+                $"{assembly} (with its runtimeconfig.json) was not found beside recs; build "
+                    + $"services/RecServices.Cli, which builds the three hosts with it"
             );
         }
 

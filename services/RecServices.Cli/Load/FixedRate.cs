@@ -83,14 +83,20 @@ public static class FixedRate
         var text = new StringBuilder();
         text.AppendLine(
             c,
-            $"| share of saturation | offered req/s | answered req/s | failed | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p99 / p50 | {string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} |"
+            $"| share of saturation | offered req/s | answered req/s | failed | p50 ms | p90 ms | p99 ms "
+                + $"| p99.9 ms | max ms | p99 / p50 | "
+                + $"{string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} |"
         );
         text.AppendLine(string.Concat(Enumerable.Repeat("|---", 10 + names.Count)) + "|");
         foreach (var r in rows)
         {
             text.AppendLine(
                 c,
-                $"| {(r.Share is { } s ? s.ToString("P0", c) : "–")} | {r.OfferedRps:F0} | {r.AnsweredRps:F0} | {r.Failed} | {r.P50Ms:F3} | {r.P90Ms:F3} | {r.P99Ms:F3} | {r.P999Ms:F3} | {r.MaxMs:F3} | {r.P99Ms / Math.Max(r.P50Ms, 1e-9):F2} | {string.Join(" | ", names.Select(n => r.CpuMicrosecondsPerCall[n] is { } v ? v.ToString("F0", c) : "–"))} |"
+                $"| {(r.Share is { } s ? s.ToString("P0", c) : "–")} | {r.OfferedRps:F0} | "
+                    + $"{r.AnsweredRps:F0} | {r.Failed} | {r.P50Ms:F3} | {r.P90Ms:F3} | {r.P99Ms:F3} | "
+                    + $"{r.P999Ms:F3} | {r.MaxMs:F3} | {r.P99Ms / Math.Max(r.P50Ms, 1e-9):F2} | "
+                    + $"{string.Join(" | ", names.Select(n => r.CpuMicrosecondsPerCall[n] is { } v ? v.ToString("F0", c) : "–"))} "
+                    + $"|"
             );
         }
 

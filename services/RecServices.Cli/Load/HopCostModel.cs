@@ -85,10 +85,13 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
                     await runtime.PerCallAsync(callCount, cancellationToken)
                 );
                 rows.Add(row);
+                var perCall = string.Join(", ", row.CpuMicrosecondsPerCall.Select(p => $"{p.Key} {p.Value:F0}"));
+                var errors = summary.Errors > 0 ? $", {summary.Errors} errors" : string.Empty;
                 output.WriteLine(
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{row.Call} at concurrency {concurrency}: {summary.ThroughputRps:F0}/s, p50 {summary.P50Ms:F3} ms, CPU µs per call {string.Join(", ", row.CpuMicrosecondsPerCall.Select(p => $"{p.Key} {p.Value:F0}"))}{(summary.Errors > 0 ? $", {summary.Errors} errors" : string.Empty)}"
+                        $"{row.Call} at concurrency {concurrency}: {summary.ThroughputRps:F0}/s, p50 "
+                            + $"{summary.P50Ms:F3} ms, CPU µs per call {perCall}{errors}"
                     )
                 );
             }
@@ -113,7 +116,8 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
         var text = new StringBuilder();
         text.AppendLine(
             c,
-            $"{report.Machine}; {report.DurationSeconds} s measured per call after {report.WarmupSeconds} s of warm-up; {report.Users} users"
+            $"{report.Machine}; {report.DurationSeconds} s measured per call after {report.WarmupSeconds} "
+                + $"s of warm-up; {report.Users} users"
         );
         foreach (var group in report.Rows.GroupBy(r => r.Concurrency))
         {
@@ -122,14 +126,18 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
             text.AppendLine(c, $"concurrency {group.Key}:");
             text.AppendLine(
                 c,
-                $"| call | req/s | p50 ms | p99 ms | {string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} | CPU µs/call services |"
+                $"| call | req/s | p50 ms | p99 ms | "
+                    + $"{string.Join(" | ", names.Select(n => $"CPU µs/call {n}"))} | CPU µs/call services |"
             );
             text.AppendLine(string.Concat(Enumerable.Repeat("|---", 5 + names.Count)) + "|");
             foreach (var row in group)
             {
                 text.AppendLine(
                     c,
-                    $"| {row.Call} | {row.Summary.ThroughputRps:F0} | {row.Summary.P50Ms:F3} | {row.Summary.P99Ms:F3} | {string.Join(" | ", names.Select(n => Cpu(row.CpuMicrosecondsPerCall[n])))} | {Cpu(row.ServicesCpu)} |"
+                    $"| {row.Call} | {row.Summary.ThroughputRps:F0} | {row.Summary.P50Ms:F3} | "
+                        + $"{row.Summary.P99Ms:F3} | "
+                        + $"{string.Join(" | ", names.Select(n => Cpu(row.CpuMicrosecondsPerCall[n])))} | "
+                        + $"{Cpu(row.ServicesCpu)} |"
                 );
             }
 
@@ -141,17 +149,22 @@ public sealed class HopCostModel(LocalServices services, Bundle bundle, TextWrit
             text.AppendLine(c, $"| sum of the two hops | | {hopsP50:F3} |{blanks} {Cpu(hopsCpu)} |");
             text.AppendLine(
                 c,
-                $"| Recommend − hops (the gateway's share) | | {whole.Summary.P50Ms - hopsP50:F3} |{blanks} {Cpu(whole.ServicesCpu - hopsCpu)} |"
+                $"| Recommend − hops (the gateway's share) | | {whole.Summary.P50Ms - hopsP50:F3} "
+                    + $"|{blanks} {Cpu(whole.ServicesCpu - hopsCpu)} |"
             );
             text.AppendLine(
                 c,
-                $"Recommend / gateway Check: p50 × {whole.Summary.P50Ms / byCall[Calls[5]].Summary.P50Ms:F2}, throughput × {whole.Summary.ThroughputRps / byCall[Calls[5]].Summary.ThroughputRps:F3}"
+                $"Recommend / gateway Check: p50 × "
+                    + $"{whole.Summary.P50Ms / byCall[Calls[5]].Summary.P50Ms:F2}, throughput × "
+                    + $"{whole.Summary.ThroughputRps / byCall[Calls[5]].Summary.ThroughputRps:F3}"
             );
             text.AppendLine();
             var services = group.First().Runtime.Keys.ToList();
             text.AppendLine(
                 c,
-                $"| call (concurrency {group.Key}) | {string.Join(" | ", services.Select(s => $"{s}: KB allocated, thread-pool work items, GC pause µs"))} |"
+                $"| call (concurrency {group.Key}) | "
+                    + $"{string.Join(" | ", services.Select(s => $"{s}: KB allocated, thread-pool work items, GC pause µs"))} "
+                    + $"|"
             );
             text.AppendLine(string.Concat(Enumerable.Repeat("|---", 1 + services.Count)) + "|");
             foreach (var row in group)

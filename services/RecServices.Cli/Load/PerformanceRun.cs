@@ -34,18 +34,12 @@ public sealed class PerformanceRun(
         )
         {
             throw new ArgumentException(
-                "--saturation-concurrency must be 1 to 4096, each --rate more than 0 and at most 1000000 calls/s, each --rate-shares more than 0 and at most 2"
+                "--saturation-concurrency must be 1 to 4096, each --rate more than 0 and at most 1000000 "
+                    + "calls/s, each --rate-shares more than 0 and at most 2"
             );
         }
 
-        output.WriteLine(
-            $"starting retrieval, ranking and gateway ({store} user store) on loopback over {Path.GetFullPath(spawnPath)}"
-        );
-        await using var services = await LocalServices.StartAsync(
-            spawnPath,
-            userStore: store,
-            cancellationToken: cancellationToken
-        );
+        await using var services = await LocalServices.StartAsync(spawnPath, store, output, cancellationToken);
         var warmup = TimeSpan.FromSeconds(settings.WarmupSeconds);
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         CostModelReport? model = null;
@@ -66,6 +60,23 @@ public sealed class PerformanceRun(
             return new PerformanceReport(model, null, []);
         }
 
+        var (saturation, rows) = await FixedRatesAsync(services, users, warmup, duration, output, cancellationToken);
+        return new PerformanceReport(model, saturation, rows);
+    }
+
+    /// <summary>
+    /// Recommend warmed up at the saturation concurrency, its saturation throughput measured when shares of it are
+    /// asked for, then each rate offered open loop in turn.
+    /// </summary>
+    private async Task<(LoadSummary? Saturation, List<FixedRateRow> Rows)> FixedRatesAsync(
+        LocalServices services,
+        IReadOnlyList<string> users,
+        TimeSpan warmup,
+        TimeSpan duration,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
         using var load = new LoadTarget(services.GatewayAddress, users, [], settings.Count);
         var cpu = CpuWindow.Of(services);
         output.WriteLine(
@@ -88,7 +99,8 @@ public sealed class PerformanceRun(
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"saturation: {saturation.ThroughputRps:F0} answers/s at concurrency {saturationConcurrency} (p50 {saturation.P50Ms:F3} ms)"
+                    $"saturation: {saturation.ThroughputRps:F0} answers/s at concurrency "
+                        + $"{saturationConcurrency} (p50 {saturation.P50Ms:F3} ms)"
                 )
             );
             offered.AddRange(shares.Select(s => ((double?)s, s * saturation.ThroughputRps)));
@@ -102,13 +114,14 @@ public sealed class PerformanceRun(
             output.WriteLine(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{rate:F0}/s offered: {row.AnsweredRps:F0}/s answered, {row.Failed} failed, p50 {row.P50Ms:F3} ms, p99 {row.P99Ms:F3} ms"
+                    $"{rate:F0}/s offered: {row.AnsweredRps:F0}/s answered, {row.Failed} failed, p50 "
+                        + $"{row.P50Ms:F3} ms, p99 {row.P99Ms:F3} ms"
                 )
             );
         }
 
         output.WriteLine(FixedRate.Table(rows));
-        return new PerformanceReport(model, saturation, rows);
+        return (saturation, rows);
     }
 }
 

@@ -5,9 +5,12 @@ namespace RecServices.Cli.Load;
 /// <summary>A promotion made in the middle of a measured Recommend window (<c>recs load --promote</c>).</summary>
 /// <param name="Version">The version promoted.</param>
 /// <param name="AtSeconds">When, from the start of the measured window.</param>
-/// <param name="FirstAnswerSeconds">From the promotion to the first answer carrying the new version (null: none came).</param>
-/// <param name="LoadSeconds">Each spawned service's own load-and-validate time of the new version, from its log.</param>
-/// <param name="Memory">Each spawned service's resident memory (all, and anonymous: heap and stacks, without mapped files) just before the promotion, at its peak after, and at the end.</param>
+/// <param name="FirstAnswerSeconds">From the promotion to the first answer carrying the new version (null: none
+/// came).</param>
+/// <param name="LoadSeconds">Each spawned service's own load-and-validate time of the new version, from its
+/// log.</param>
+/// <param name="Memory">Each spawned service's resident memory (all, and anonymous: heap and stacks, without mapped
+/// files) just before the promotion, at its peak after, and at the end.</param>
 public sealed record PromotionReport(
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("at_s")] double AtSeconds,

@@ -36,7 +36,8 @@ public sealed class CpuProfile
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 throw new InvalidDataException(
-                    $"'{path}' is not a readable .nettrace file ({e.Message}): record one with 'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'",
+                    $"'{path}' is not a readable .nettrace file ({e.Message}): record one with "
+                        + $"'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'",
                     e
                 );
             }
@@ -72,7 +73,8 @@ public sealed class CpuProfile
             if (byProcess.Count == 0)
             {
                 throw new InvalidDataException(
-                    $"'{path}' holds no sampled stacks: record it with 'dotnet-trace collect-linux --profile cpu-sampling -p <pid>'"
+                    $"'{path}' holds no sampled stacks: record it with 'dotnet-trace collect-linux "
+                        + $"--profile cpu-sampling -p <pid>'"
                 );
             }
 

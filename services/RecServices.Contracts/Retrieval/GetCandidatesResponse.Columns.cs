@@ -34,7 +34,8 @@ public sealed partial class GetCandidatesResponse
 
         if (SourceKeyIndexes.Count != sources || SourceScores.Count != sources)
         {
-            return $"source columns of different lengths ({sources} kinds, {SourceKeyIndexes.Count} key indexes, {SourceScores.Count} scores)";
+            return $"source columns of different lengths ({sources} kinds, {SourceKeyIndexes.Count} key indexes, "
+                + $"{SourceScores.Count} scores)";
         }
 
         var previous = 0;

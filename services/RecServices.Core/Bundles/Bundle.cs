@@ -188,7 +188,8 @@ public sealed class Bundle
         {
             throw new BundleFormatException(
                 BundleManifest.FileName,
-                $"bundle format version {manifest.FormatVersion} is not supported (this build reads version {BundleManifest.CurrentFormatVersion}); rebuild the bundle with 'recs train'"
+                $"bundle format version {manifest.FormatVersion} is not supported (this build reads "
+                    + $"version {BundleManifest.CurrentFormatVersion}); rebuild the bundle with 'recs train'"
             );
         }
 

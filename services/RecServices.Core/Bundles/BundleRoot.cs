@@ -50,7 +50,8 @@ public sealed class BundleRoot
             ? version
             : throw new BundleFormatException(
                 pointer,
-                $"holds '{version}', which is not a version name; write the name of a directory under {VersionsFolder}/ (recs bundles promote does)"
+                $"holds '{version}', which is not a version name; write the name of a directory under "
+                    + $"{VersionsFolder}/ (recs bundles promote does)"
             );
     }
 
@@ -164,7 +165,8 @@ public sealed class BundleRoot
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, pointer, overwrite: true); // rename(2): a reader sees the old pointer or the new one, never half of one
+        // rename(2): a reader sees the old pointer or the new one, never half of one
+        File.Move(temporary, pointer, overwrite: true);
         File.AppendAllText(
             System.IO.Path.Combine(Path, PromotionsFile),
             DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)

@@ -16,9 +16,9 @@ namespace RecServices.Core.Bundles;
 /// int32 N (item count, must equal the catalog's), int32 D (must equal the manifest's tower output)
 /// int32 C (partitions, 1..N), int32 probes (partitions a query probes by default, chosen at build time, 1..C)
 /// C × D float32     centroids, finite
-/// (C + 1) × int32   offsets: offsets[0] = 0, non-decreasing, offsets[C] = N; partition p holds rows offsets[p]..offsets[p+1]
-/// N × int32         items: row j is item items[j]; every item exactly once
-/// N × D float32     vectors: row j = V_m of items[j], finite
+/// (C + 1) × int32   offsets: offsets[0] = 0, non-decreasing, offsets[C] = N; partition p holds rows
+/// offsets[p]..offsets[p+1] N × int32         items: row j is item items[j]; every item exactly once N × D float32
+/// vectors: row j = V_m of items[j], finite
 /// </code>
 /// </summary>
 public sealed class EmbeddingIndex
@@ -222,12 +222,14 @@ public sealed class EmbeddingIndex
             || vectors.Length != (long)count * dimension
         )
         {
-            return $"inconsistent sizes: {count} items, {dimension} dimensions, {partitions} partitions, {probes} probes";
+            return $"inconsistent sizes: {count} items, {dimension} dimensions, {partitions} partitions, "
+                + $"{probes} probes";
         }
 
         if (offsets[0] != 0 || offsets[partitions] != count)
         {
-            return $"partition offsets run from {offsets[0]} to {offsets[partitions]}; they must run from 0 to the item count {count}";
+            return $"partition offsets run from {offsets[0]} to {offsets[partitions]}; they must run from 0 to "
+                + $"the item count {count}";
         }
 
         for (var p = 0; p < partitions; p++)

@@ -15,9 +15,10 @@ namespace RecServices.Core.Bundles;
 ///             int32 year (0 = unknown, else 1..9999), int32 g (0..G), g × int32 genre (ascending, &lt; G)
 /// </code>
 /// An item's position in the file is its item index, used by every other table. A read catalog serves ids and titles
-/// from a memory map of the file (decoded when asked for: a request reads a handful), keeps one offset per id and title,
-/// the years, and one shared genre array per distinct genre set, and finds ids through an <see cref="ItemIdDictionary"/> over
-/// the mapped bytes: a million items load in a pass over the file, without a million strings on the heap.
+/// from a memory map of the file (decoded when asked for: a request reads a handful), keeps one offset per id and
+/// title, the years, and one shared genre array per distinct genre set, and finds ids through an
+/// <see cref="ItemIdDictionary"/> over the mapped bytes: a million items load in a pass over the file, without a
+/// million strings on the heap.
 /// </summary>
 public sealed class ItemCatalog
 {

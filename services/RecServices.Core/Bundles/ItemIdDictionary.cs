@@ -19,7 +19,8 @@ public sealed class ItemIdDictionary : IReadOnlyDictionary<string, int>
 
     /// <param name="count">Items.</param>
     /// <param name="idBytes">The UTF-8 bytes of item i's id.</param>
-    /// <param name="duplicate">Called with the index of an item whose id an earlier item already has (the table keeps the first).</param>
+    /// <param name="duplicate">Called with the index of an item whose id an earlier item already has (the table keeps
+    /// the first).</param>
     public ItemIdDictionary(int count, Func<int, ReadOnlySpan<byte>> idBytes, Action<int> duplicate)
     {
         Count = count;

@@ -33,7 +33,8 @@ public sealed class TableReader : IDisposable
         if (foundVersion != version)
         {
             throw Error(
-                $"format version {foundVersion} is not supported (this build reads version {version}); rebuild the bundle with 'recs train'"
+                $"format version {foundVersion} is not supported (this build reads version {version}); "
+                    + $"rebuild the bundle with 'recs train'"
             );
         }
     }

@@ -7,7 +7,8 @@ namespace RecServices.Core.Bundles;
 /// header   8 bytes "RSTOPLST", int32 version = 1
 /// int32 L (number of lists, 1..100,000), then L × list
 /// list     byte kind (1 global, 2 genre, 3 country), string key (..256 chars; empty for global, unique per kind),
-///          int32 n (0..100,000), n × int32 item index (&lt; catalog count, distinct), n × float32 score (finite, non-increasing)
+///          int32 n (0..100,000), n × int32 item index (&lt; catalog count, distinct), n × float32 score (finite,
+///          non-increasing)
 /// </code>
 /// </summary>
 public sealed class TopLists

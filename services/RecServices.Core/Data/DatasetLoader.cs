@@ -28,7 +28,8 @@ public static class DatasetLoader
         throw new DatasetFormatException(
             folder,
             0,
-            "unrecognised dataset folder: expected MovieLens 100K (u.data, u.item), 1M/10M (ratings.dat, movies.dat) or latest/25M/32M (ratings.csv, movies.csv)"
+            "unrecognised dataset folder: expected MovieLens 100K (u.data, u.item), 1M/10M (ratings.dat, "
+                + "movies.dat) or latest/25M/32M (ratings.csv, movies.csv)"
         );
     }
 }

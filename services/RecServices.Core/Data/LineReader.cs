@@ -54,7 +54,8 @@ public sealed class LineReader : IDisposable
         if (fields.Length != expected)
         {
             throw Error(
-                $"expected {expected} fields separated by '{separator}', found {fields.Length} (truncated or malformed line)"
+                $"expected {expected} fields separated by '{separator}', found {fields.Length} (truncated "
+                    + $"or malformed line)"
             );
         }
 
@@ -98,7 +99,9 @@ public sealed class LineReader : IDisposable
         if (value < min || value > max)
         {
             throw Error(
-                $"rating {value.ToString(CultureInfo.InvariantCulture)} is outside [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}]"
+                $"rating {value.ToString(CultureInfo.InvariantCulture)} is outside "
+                    + $"[{min.ToString(CultureInfo.InvariantCulture)}, "
+                    + $"{max.ToString(CultureInfo.InvariantCulture)}]"
             );
         }
 

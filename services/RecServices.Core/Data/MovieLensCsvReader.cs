@@ -43,7 +43,8 @@ public static class MovieLensCsvReader
                 if (span.Split(parts, ',') != 4)
                 {
                     throw reader.Error(
-                        "expected 4 comma-separated fields userId,movieId,rating,timestamp (truncated or malformed line)"
+                        "expected 4 comma-separated fields userId,movieId,rating,timestamp (truncated or "
+                            + "malformed line)"
                     );
                 }
 

@@ -38,7 +38,8 @@ public sealed record SyntheticOptions
         )
         {
             throw new ArgumentException(
-                $"invalid synthetic sizes: {this}. Need users >= 1, items >= 10, interactions >= users, 2..64 genres, 1..200 countries, 2..items clusters"
+                $"invalid synthetic sizes: {this}. Need users >= 1, items >= 10, interactions >= users, "
+                    + $"2..64 genres, 1..200 countries, 2..items clusters"
             );
         }
 

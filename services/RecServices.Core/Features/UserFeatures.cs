@@ -24,7 +24,9 @@ public sealed class UserFeatures
         )
         {
             throw new ArgumentException(
-                $"unknown user feature layout [{string.Join(", ", schema.UserFeatureNames)}]; this build reads {(_affinity ? $"{schema.GenreCount} genre affinities then " : string.Empty)}[{string.Join(", ", FeatureSchema.ProfileFeatureNames)}]"
+                $"unknown user feature layout [{string.Join(", ", schema.UserFeatureNames)}]; this build reads "
+                    + (_affinity ? $"{schema.GenreCount} genre affinities then " : string.Empty)
+                    + $"[{string.Join(", ", FeatureSchema.ProfileFeatureNames)}]"
             );
         }
     }

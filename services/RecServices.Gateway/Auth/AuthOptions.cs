@@ -56,17 +56,20 @@ public sealed class AuthOptions
 
         if (string.IsNullOrWhiteSpace(Issuer))
         {
-            yield return "Recs:Auth:Issuer is required with Recs:Auth:Enabled=true: the iss claim of the tokens, e.g. https://login.example.com/";
+            yield return "Recs:Auth:Issuer is required with Recs:Auth:Enabled=true: the iss claim of the tokens, e.g. "
+                + "https://login.example.com/";
         }
 
         if (string.IsNullOrWhiteSpace(Audience))
         {
-            yield return "Recs:Auth:Audience is required with Recs:Auth:Enabled=true: the aud claim the tokens carry, e.g. recservices";
+            yield return "Recs:Auth:Audience is required with Recs:Auth:Enabled=true: the aud claim the tokens carry, "
+                + "e.g. recservices";
         }
 
         if (string.IsNullOrWhiteSpace(SigningKeysPath) == string.IsNullOrWhiteSpace(Authority))
         {
-            yield return "Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public keys) and Authority (an OpenID Connect issuer URL)";
+            yield return "Recs:Auth needs exactly one of SigningKeysPath (a PEM or JWKS file of the issuer's public "
+                + "keys) and Authority (an OpenID Connect issuer URL)";
         }
         else if (
             !string.IsNullOrWhiteSpace(Authority)

@@ -31,7 +31,9 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
             throw new RpcException(
                 new Status(
                     StatusCode.PermissionDenied,
-                    $"the token names no user (claim '{_auth.UserClaim}') and lacks scope '{_auth.AnyUserScope}': ask the issuer for a token of the user, or with that scope for a service"
+                    $"the token names no user (claim '{_auth.UserClaim}') and lacks scope "
+                        + $"'{_auth.AnyUserScope}': ask the issuer for a token of the user, or with that scope "
+                        + $"for a service"
                 )
             );
         }
@@ -41,7 +43,8 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
             throw new RpcException(
                 new Status(
                     StatusCode.PermissionDenied,
-                    $"the token acts for one user (its '{_auth.UserClaim}' claim) and user_id names another: send that user's id, or use a token with scope '{_auth.AnyUserScope}'"
+                    $"the token acts for one user (its '{_auth.UserClaim}' claim) and user_id names "
+                        + $"another: send that user's id, or use a token with scope '{_auth.AnyUserScope}'"
                 )
             );
         }

@@ -40,7 +40,8 @@ public static class GatewayAuthentication
 
         if (auth.SigningKeysPath.Length > 0)
         {
-            SigningKeys.Read(auth.SigningKeysPath); // a file that does not read stops the start, naming the file and line
+            // a file that does not read stops the start, naming the file and line
+            SigningKeys.Read(auth.SigningKeysPath);
             services.AddSingleton(sp =>
             {
                 var time = sp.GetRequiredService<TimeProvider>();
@@ -92,7 +93,8 @@ public static class GatewayAuthentication
         {
             foreach (var scope in Scopes(auth).Values.Distinct())
             {
-                authorization.AddPolicy(scope, policy => policy.AddRequirements(new ScopeRequirement(scope))); // the requirement is its own handler
+                // the requirement is its own handler
+                authorization.AddPolicy(scope, policy => policy.AddRequirements(new ScopeRequirement(scope)));
             }
         });
         return services;
@@ -116,7 +118,8 @@ public static class GatewayAuthentication
         foreach (var method in GatewayService.Descriptor.Methods.Where(m => !scopes.ContainsKey(m.Name)))
         {
             throw new InvalidOperationException(
-                $"GatewayService.{method.Name} has no scope in GatewayAuthentication.Scopes: add one before serving it with authentication on"
+                $"GatewayService.{method.Name} has no scope in GatewayAuthentication.Scopes: add one "
+                    + $"before serving it with authentication on"
             );
         }
 

@@ -44,7 +44,8 @@ public static class SigningKeys
         return keys.Count > 0
             ? keys
             : throw new InvalidDataException(
-                $"{path}: no signing key in it (expected PEM blocks 'PUBLIC KEY' or 'CERTIFICATE', or a JSON Web Key Set)"
+                $"{path}: no signing key in it (expected PEM blocks 'PUBLIC KEY' or 'CERTIFICATE', or a "
+                    + $"JSON Web Key Set)"
             );
     }
 
@@ -66,7 +67,8 @@ public static class SigningKeys
                         "PUBLIC KEY" => PublicKey(der),
                         "CERTIFICATE" => new X509SecurityKey(X509CertificateLoader.LoadCertificate(der)),
                         _ => throw new InvalidDataException(
-                            $"a '{label}' block; only PUBLIC KEY and CERTIFICATE blocks belong here (never a private key)"
+                            $"a '{label}' block; only PUBLIC KEY and CERTIFICATE blocks belong here "
+                                + $"(never a private key)"
                         ),
                     }
                 );
@@ -87,7 +89,8 @@ public static class SigningKeys
         {
             var line = 1 + text.AsSpan(0, text.IndexOf("-----BEGIN", StringComparison.Ordinal)).Count('\n');
             throw new InvalidDataException(
-                $"{path}, line {line}: a PEM block that does not parse (its BEGIN and END lines must match and hold base64)"
+                $"{path}, line {line}: a PEM block that does not parse (its BEGIN and END lines must "
+                    + $"match and hold base64)"
             );
         }
 

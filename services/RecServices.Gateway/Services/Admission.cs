@@ -45,7 +45,8 @@ public sealed partial class Admission(IOptions<GatewayOptions> options, ILogger<
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Shed {Count} call(s) past Recs:MaxConcurrentCalls ({Limit}) since the last such line (logged at most once a minute)"
+        Message = "Shed {Count} call(s) past Recs:MaxConcurrentCalls ({Limit}) since the last such line (logged at "
+            + "most once a minute)"
     )]
     private static partial void LogShedding(ILogger logger, long count, int limit);
 

@@ -35,7 +35,8 @@ internal static class BackendCalls
     ) =>
         !cancellationToken.IsCancellationRequested
         && DateTime.UtcNow < callerDeadline
-        && !(e.StatusCode == StatusCode.DeadlineExceeded && deadline >= callerDeadline) // the call had the caller's deadline: the backend saw it pass first
+        // the call had the caller's deadline: the backend saw it pass first
+        && !(e.StatusCode == StatusCode.DeadlineExceeded && deadline >= callerDeadline)
         && e.StatusCode
             is StatusCode.Unavailable
                 or StatusCode.DeadlineExceeded

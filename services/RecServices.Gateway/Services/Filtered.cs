@@ -1,11 +1,9 @@
-using RecServices.Contracts.Retrieval.V1;
-
 namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// The candidates after the seen filter, in retrieval order, with their positions in retrieval's answer.
 /// </summary>
-internal sealed record Filtered(GetCandidatesResponse Proposals, List<int> Candidates, Dictionary<int, int> Positions)
+internal sealed record Filtered(RetrievedCandidates Retrieved, List<int> Candidates, Dictionary<int, int> Positions)
 {
-    public string Version => Proposals.BundleVersion;
+    public string Version => Retrieved.Version;
 }

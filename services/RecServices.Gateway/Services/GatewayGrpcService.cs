@@ -1,4 +1,3 @@
-using System.Globalization;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Gateway.V1;
@@ -18,12 +17,6 @@ public sealed class GatewayGrpcService(
     TimeProvider timeProvider
 ) : GatewayService.GatewayServiceBase
 {
-    /// <summary>
-    /// How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item
-    /// as the most recent).
-    /// </summary>
-    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
-
     public override async Task Recommend(
         RecommendRequest request,
         IServerStreamWriter<RecommendResponse> responseStream,
@@ -73,58 +66,7 @@ public sealed class GatewayGrpcService(
     {
         RequestChecks.Id(request.UserId, "user_id");
         callers.EnsureMayActFor(context, request.UserId);
-        RequestChecks.Id(request.ItemId, "item_id");
-        var kind = request.Kind switch
-        {
-            Contracts.Gateway.V1.InteractionKind.Watched => Core.Data.InteractionKind.Watched,
-            Contracts.Gateway.V1.InteractionKind.Purchased => Core.Data.InteractionKind.Purchased,
-            Contracts.Gateway.V1.InteractionKind.Rated => Core.Data.InteractionKind.Rated,
-            _ => throw RequestChecks.Invalid(
-                "kind must be INTERACTION_KIND_WATCHED, INTERACTION_KIND_PURCHASED or INTERACTION_KIND_RATED"
-            ),
-        };
-        float? rating = null;
-        if (kind == Core.Data.InteractionKind.Rated)
-        {
-            if (!float.IsFinite(request.Rating) || request.Rating is < 0.5f or > 5f)
-            {
-                throw RequestChecks.Invalid("rating must be set between 0.5 and 5 for INTERACTION_KIND_RATED");
-            }
-
-            rating = request.Rating;
-        }
-
-        var now = timeProvider.GetUtcNow();
-        var occurred = now;
-        if (request.OccurredAt is not null)
-        {
-            if (request.OccurredAt.Seconds is < 0 or > 253402300799 || request.OccurredAt.Nanos is < 0 or > 999_999_999)
-            {
-                throw RequestChecks.Invalid("occurred_at must be a valid timestamp after 1970-01-01T00:00:00Z");
-            }
-
-            occurred = request.OccurredAt.ToDateTimeOffset();
-            if (occurred > now + MaxClockSkew)
-            {
-                throw RequestChecks.Invalid(
-                    string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"occurred_at {occurred:O} is more than {MaxClockSkew.TotalMinutes:F0} minutes after the server's clock ({now:O}); send when it happened, in UTC, or leave it unset for the server's clock"
-                    )
-                );
-            }
-        }
-
-        var eventId = request.EventId;
-        if (eventId.Length == 0)
-        {
-            eventId = Guid.CreateVersion7().ToString("N"); // a new event: a retry of this call may record it again
-        }
-        else
-        {
-            RequestChecks.Id(eventId, "event_id");
-        }
-
+        var interaction = InteractionRequest.Checked(request, timeProvider.GetUtcNow());
         var state = pipeline.State;
         if (!state.Bundle.Catalog.Index.ContainsKey(request.ItemId))
         {
@@ -136,7 +78,6 @@ public sealed class GatewayGrpcService(
             );
         }
 
-        var interaction = new NewInteraction(request.UserId, request.ItemId, kind, rating, occurred, eventId);
         using var slot = admission.Enter(); // before the write: a shed call wrote nothing
         RecordResult result;
         try
@@ -154,6 +95,6 @@ public sealed class GatewayGrpcService(
             );
         }
 
-        return new RecordInteractionResponse { HistoryCount = result.HistoryCount, EventId = eventId };
+        return new RecordInteractionResponse { HistoryCount = result.HistoryCount, EventId = interaction.EventId };
     }
 }

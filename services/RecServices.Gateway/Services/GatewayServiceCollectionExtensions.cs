@@ -91,7 +91,8 @@ public static class GatewayServiceCollectionExtensions
                 {
                     if (options.BackendTls.Enabled)
                     {
-                        ((SocketsHttpHandler)handler).SslOptions = sp.GetRequiredService<ClientTls>().Options(); // gRPC's handler: SocketsHttpHandler
+                        // gRPC's handler: SocketsHttpHandler
+                        ((SocketsHttpHandler)handler).SslOptions = sp.GetRequiredService<ClientTls>().Options();
                     }
                 }
             )

@@ -66,38 +66,10 @@ public sealed class RankingBackend(
         );
         var deadline = call.Deadline(_options.RankingTimeoutMs);
         using var stream = client.RankCandidates(request, deadline: deadline, cancellationToken: cancellationToken);
-        while (true)
+        var reader = stream.ResponseStream;
+        while (await NextAsync(reader, call, version, allowRedirect, outcome, deadline, cancellationToken))
         {
-            bool more;
-            try
-            {
-                more = await stream.ResponseStream.MoveNext(cancellationToken);
-            }
-            catch (RpcException e)
-                when (allowRedirect && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
-            {
-                outcome.ServedInstead = served; // a promotion in progress
-                yield break;
-            }
-            catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
-            {
-                if (sent.Count < call.Count) // once the list is complete a failure changes nothing for the caller
-                {
-                    _health.Failed(e.StatusCode);
-                    metrics.RecordDegraded("ranking", e.StatusCode);
-                    outcome.Failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
-                }
-
-                yield break;
-            }
-
-            if (!more)
-            {
-                _health.Succeeded();
-                yield break;
-            }
-
-            var ranked = stream.ResponseStream.Current;
+            var ranked = reader.Current;
             var item =
                 ranked.ItemId.Length == 0 ? -1
                 : byIndex ? ranked.ItemIndex
@@ -112,11 +84,56 @@ public sealed class RankingBackend(
                 catalog.TitleOf(item),
                 ranked.Score,
                 sent.Count,
-                CandidateFilter.SourcesOf(filtered.Proposals, position),
+                filtered.Retrieved.SourcesAt(position),
                 false,
                 string.Empty,
                 version
             );
+        }
+    }
+
+    /// <summary>
+    /// Moves to ranking's next item: false at the end of the stream (a success) or when it failed, the failure
+    /// (a redirect to the version ranking serves, or a reason to answer degraded) written to
+    /// <paramref name="outcome"/>.
+    /// </summary>
+    private async Task<bool> NextAsync(
+        IAsyncStreamReader<RankCandidatesResponse> reader,
+        RecommendCall call,
+        string version,
+        bool allowRedirect,
+        RankingOutcome outcome,
+        DateTime deadline,
+        CancellationToken cancellationToken
+    )
+    {
+        var sent = outcome.Sent;
+        try
+        {
+            if (await reader.MoveNext(cancellationToken))
+            {
+                return true;
+            }
+
+            _health.Succeeded();
+            return false;
+        }
+        catch (RpcException e)
+            when (allowRedirect && sent.Count == 0 && ServedInstead(e, version, cancellationToken) is { } served)
+        {
+            outcome.ServedInstead = served; // a promotion in progress
+            return false;
+        }
+        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+        {
+            if (sent.Count < call.Count) // once the list is complete a failure changes nothing for the caller
+            {
+                _health.Failed(e.StatusCode);
+                metrics.RecordDegraded("ranking", e.StatusCode);
+                outcome.Failure = $"ranking unavailable ({e.StatusCode}): retrieval order";
+            }
+
+            return false;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RecServices.Contracts.Retrieval.V1;
 using RecServices.ServiceDefaults;
 using SourceHit = RecServices.Serving.Retrieval.SourceHit;
 
@@ -65,7 +64,7 @@ public sealed class RecommendationPipeline(
                 continue;
             }
 
-            if (retrieved.Proposals is null)
+            if (retrieved.Candidates is null)
             {
                 await foreach (var popular in MostPopularAsync(call, retrieved.Failure!, cancellationToken))
                 {
@@ -75,7 +74,7 @@ public sealed class RecommendationPipeline(
                 yield break;
             }
 
-            var filtered = await FilterAsync(call, retrieved.Proposals, cancellationToken);
+            var filtered = await FilterAsync(call, retrieved.Candidates, cancellationToken);
             var outcome = new RankingOutcome();
             await foreach (
                 var ranked in ranking.RankAsync(
@@ -92,7 +91,8 @@ public sealed class RecommendationPipeline(
 
             if (outcome.ServedInstead is { } rankingServes)
             {
-                (rankingRedirected, version) = (true, rankingServes); // ask retrieval again for the version ranking serves
+                // ask retrieval again for the version ranking serves
+                (rankingRedirected, version) = (true, rankingServes);
                 continue;
             }
 
@@ -143,7 +143,7 @@ public sealed class RecommendationPipeline(
     /// </summary>
     private async Task<Filtered> FilterAsync(
         RecommendCall call,
-        GetCandidatesResponse proposals,
+        RetrievedCandidates retrieved,
         CancellationToken cancellationToken
     )
     {
@@ -151,17 +151,11 @@ public sealed class RecommendationPipeline(
         var seen = call.Context.Excluded;
         if (call.User is { HistoryTruncated: true } user)
         {
-            seen = await SeenAmongAsync(
-                call.State,
-                user,
-                proposals.ItemIndexes.Count > 0 ? [.. proposals.ItemIndexes.Select(catalog.IdOf)] : proposals.ItemIds,
-                seen,
-                cancellationToken
-            );
+            seen = await SeenAmongAsync(call.State, user, retrieved.ItemIds(catalog), seen, cancellationToken);
         }
 
-        var filtered = new Filtered(proposals, [], []);
-        CandidateFilter.Apply(proposals, catalog, seen, filtered.Candidates, filtered.Positions);
+        var filtered = new Filtered(retrieved, [], []);
+        CandidateFilter.Apply(retrieved, catalog, seen, filtered.Candidates, filtered.Positions);
         metrics.RecordFiltered(filtered.Candidates.Count);
         return filtered;
     }
@@ -228,7 +222,7 @@ public sealed class RecommendationPipeline(
 
             if (sent.Add(item))
             {
-                var sources = CandidateFilter.SourcesOf(filtered.Proposals, filtered.Positions[item]);
+                var sources = filtered.Retrieved.SourcesAt(filtered.Positions[item]);
                 yield return new Recommendation(
                     catalog.IdOf(item),
                     catalog.TitleOf(item),

@@ -69,7 +69,7 @@ public sealed class RetrievalBackend(
                 );
             }
 
-            return new Retrieved(proposals, null, null);
+            return new Retrieved(new RetrievedCandidates(proposals), null, null);
         }
         catch (RpcException e)
             when (allowRedirect && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)

@@ -67,7 +67,8 @@ public sealed partial class UserStoreHealth(ILogger<UserStoreHealth> logger, Tim
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "User store: {Description}; acknowledged interactions are not fsynced one by one and a crash of the store can lose the last ones (set appendonly yes and appendfsync always)"
+        Message = "User store: {Description}; acknowledged interactions are not fsynced one by one and a crash of "
+            + "the store can lose the last ones (set appendonly yes and appendfsync always)"
     )]
     private static partial void LogNotDurable(ILogger logger, string description);
 }

@@ -23,6 +23,20 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         ServerCallContext context
     )
     {
+        var state = Checked(request);
+        var ask = RankAsk.From(request, state.Bundle.Catalog);
+        await WriteRankedAsync(state, ask, responseStream, context.CancellationToken);
+        if (ask.Unknown.Count > 0)
+        {
+            var report = new RankCandidatesResponse();
+            report.UnknownItemIds.AddRange(ask.Unknown);
+            await responseStream.WriteAsync(report, context.CancellationToken);
+        }
+    }
+
+    /// <summary>The request's fields checked, each failure naming its field; the state pinned to its version.</summary>
+    private RankingState Checked(RankCandidatesRequest request)
+    {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
         RequestChecks.IdsOrIndexes(
             request.HistoryItemIds.Count,
@@ -39,13 +53,13 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
             request.BundleVersion
         );
         var state = readiness.Pinned(request.BundleVersion);
-        var catalog = state.Bundle.Catalog;
+        var catalogCount = state.Bundle.Catalog.Count;
         RequestChecks.Ids(request.HistoryItemIds, "history_item_ids");
         RequestChecks.Ids(request.CandidateItemIds, "candidate_item_ids");
-        RequestChecks.Indexes(request.HistoryItemIndexes, catalog.Count, "history_item_indexes", request.BundleVersion);
+        RequestChecks.Indexes(request.HistoryItemIndexes, catalogCount, "history_item_indexes", request.BundleVersion);
         RequestChecks.Indexes(
             request.CandidateItemIndexes,
-            catalog.Count,
+            catalogCount,
             "candidate_item_indexes",
             request.BundleVersion
         );
@@ -59,48 +73,42 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
 
         RequestChecks.Count(request.TopCount, MaxCandidates, "top_count", "0 means all candidates");
         RequestChecks.Profile(request.Age, request.Gender);
+        return state;
+    }
 
-        var historyItems = new List<int>(request.HistoryItemIds.Count + request.HistoryItemIndexes.Count);
-        catalog.Resolve(request.HistoryItemIds, historyItems);
-        historyItems.AddRange(request.HistoryItemIndexes);
-        var history = historyItems.ToArray();
-        var candidates = new List<int>(request.CandidateItemIds.Count + request.CandidateItemIndexes.Count);
-        var unknown = new List<string>();
-        catalog.Resolve(request.CandidateItemIds, candidates, unknown);
-        candidates.AddRange(request.CandidateItemIndexes);
-        Distinct(candidates);
-        var count = candidates.Count;
-
-        var top = request.TopCount == 0 ? count : Math.Min(request.TopCount, count);
-        var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, top));
+    /// <summary>
+    /// Ranks the candidates once and streams the top, best first; the whole list is ready, so the messages are
+    /// buffered and the end of the call flushes them together.
+    /// </summary>
+    private async Task WriteRankedAsync(
+        RankingState state,
+        RankAsk ask,
+        IServerStreamWriter<RankCandidatesResponse> responseStream,
+        CancellationToken cancellationToken
+    )
+    {
+        var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, ask.Top));
         try
         {
-            var profile = new UserProfile(
-                history,
-                request.Age == 0 ? null : request.Age,
-                request.Gender.Length == 0 ? null : request.Gender
-            );
             var n = state.Ranker.Rank(
-                profile,
-                CollectionsMarshal.AsSpan(candidates),
-                ranked.AsSpan(0, top),
+                ask.Profile,
+                CollectionsMarshal.AsSpan(ask.Candidates),
+                ranked.AsSpan(0, ask.Top),
                 out var timings
             );
             metrics.Record(timings);
-
-            // The whole list is ready: buffer the messages and let the end of the call flush them together.
             responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
             for (var i = 0; i < n; i++)
             {
                 await responseStream.WriteAsync(
                     new RankCandidatesResponse
                     {
-                        ItemId = catalog.IdOf(ranked[i].Item),
+                        ItemId = state.Bundle.Catalog.IdOf(ranked[i].Item),
                         ItemIndex = ranked[i].Item,
                         Score = ranked[i].Score,
                         Rank = i + 1,
                     },
-                    context.CancellationToken
+                    cancellationToken
                 );
             }
         }
@@ -108,28 +116,5 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         {
             ArrayPool<RankedItem>.Shared.Return(ranked);
         }
-
-        if (unknown.Count > 0)
-        {
-            var report = new RankCandidatesResponse();
-            report.UnknownItemIds.AddRange(unknown);
-            await responseStream.WriteAsync(report, context.CancellationToken);
-        }
-    }
-
-    /// <summary>Keeps the first of each item, in order: an item sent twice is ranked once.</summary>
-    private static void Distinct(List<int> items)
-    {
-        var seen = new HashSet<int>(items.Count);
-        var kept = 0;
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (seen.Add(items[i]))
-            {
-                items[kept++] = items[i];
-            }
-        }
-
-        items.RemoveRange(kept, items.Count - kept);
     }
 }

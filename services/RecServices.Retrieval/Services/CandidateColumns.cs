@@ -50,9 +50,9 @@ public static class CandidateColumns
     }
 
     /// <summary>
-    /// <paramref name="key"/>'s position in <paramref name="keys"/>, appended when new. A request has a few keys (its recent
-    /// items, genres and country), each one string instance shared by its hits: a scan by reference, then by value, beats
-    /// hashing the string of every hit.
+    /// <paramref name="key"/>'s position in <paramref name="keys"/>, appended when new. A request has a few keys (its
+    /// recent items, genres and country), each one string instance shared by its hits: a scan by reference, then by
+    /// value, beats hashing the string of every hit.
     /// </summary>
     private static int KeyIndex(Google.Protobuf.Collections.RepeatedField<string> keys, string key)
     {

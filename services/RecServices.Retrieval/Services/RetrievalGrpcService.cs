@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
 using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
@@ -14,6 +15,22 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
     : RetrievalService.RetrievalServiceBase
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
+    {
+        var state = Checked(request);
+        var (user, unknown) = UserOf(request, state.Bundle.Catalog);
+        var max =
+            request.MaxCandidateCount == 0 ? state.Generator.Options.DefaultMaxCandidates : request.MaxCandidateCount;
+        var set = state.Generator.Generate(user, max);
+        metrics.Record(set);
+
+        var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
+        response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
+        CandidateColumns.Write(set, state.Bundle.Catalog, request.AnswerWithIndexes, response);
+        return Task.FromResult(response);
+    }
+
+    /// <summary>The request's fields checked, each failure naming its field; the state pinned to its version.</summary>
+    private RetrievalState Checked(GetCandidatesRequest request)
     {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
         RequestChecks.IdsOrIndexes(
@@ -33,7 +50,8 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
         if (request.AnswerWithIndexes && request.BundleVersion.Length == 0)
         {
             throw RequestChecks.Invalid(
-                "answer_with_indexes needs bundle_version: indexes are positions in one bundle's item table, so pin the version you hold"
+                "answer_with_indexes needs bundle_version: indexes are positions in one bundle's item "
+                    + "table, so pin the version you hold"
             );
         }
 
@@ -59,6 +77,15 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
         RequestChecks.Text(request.Country, "country", 64);
         RequestChecks.Profile(request.Age, request.Gender);
 
+        return state;
+    }
+
+    /// <summary>
+    /// The user as the candidate sources see them: recent items and excluded history as item indexes (ids the
+    /// catalog does not hold are returned beside), top genres, country and profile.
+    /// </summary>
+    private static (UserContext User, List<string> Unknown) UserOf(GetCandidatesRequest request, ItemCatalog catalog)
+    {
         var unknown = new List<string>();
         var recent = new List<int>(request.RecentItemIds.Count + request.RecentItemIndexes.Count);
         catalog.Resolve(request.RecentItemIds, recent, unknown);
@@ -67,7 +94,6 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
         catalog.Resolve(request.ExcludedItemIds, history, unknown);
         history.AddRange(request.ExcludedItemIndexes);
 
-        var max = request.MaxCandidateCount == 0 ? limits.DefaultMaxCandidates : request.MaxCandidateCount;
         var profile = new UserProfile(
             [.. history],
             request.Age == 0 ? null : request.Age,
@@ -80,12 +106,6 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
             history.ToHashSet(),
             profile
         );
-        var set = state.Generator.Generate(user, max);
-        metrics.Record(set);
-
-        var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
-        response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
-        CandidateColumns.Write(set, catalog, request.AnswerWithIndexes, response);
-        return Task.FromResult(response);
+        return (user, unknown);
     }
 }

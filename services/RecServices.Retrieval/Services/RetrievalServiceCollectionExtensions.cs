@@ -20,7 +20,8 @@ public static class RetrievalServiceCollectionExtensions
         services.AddBundleState(
             (_, directory, _) =>
             {
-                // The embedding source runs the user tower and searches the embedding index: with it on, those are loaded too.
+                // The embedding source runs the user tower and searches the embedding index: with it on, those are
+                // loaded too.
                 var quotas = RetrievalOptions.DesignRecipe.Scaled(options.QuotaScale) with
                 {
                     Embedding = options.EmbeddingQuota,

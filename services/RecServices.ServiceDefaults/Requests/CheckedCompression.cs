@@ -25,7 +25,8 @@ internal sealed class CheckedCompression(ICompressionProvider inner, Unparseable
         return new RpcException(
             new Status(
                 StatusCode.Internal,
-                $"the request's {EncodingName} body could not be decompressed ({e.Message}); compress the message with {EncodingName}, or send it uncompressed"
+                $"the request's {EncodingName} body could not be decompressed ({e.Message}); compress the "
+                    + $"message with {EncodingName}, or send it uncompressed"
             )
         );
     }

@@ -33,7 +33,8 @@ internal sealed class CheckedMethodProvider<TService>(UnparseableRequests unpars
                     && binder.ParameterType == typeof(ServiceBinderBase)
                 )
             ?? throw new InvalidOperationException(
-                $"{attribute.BindType} has no {attribute.BindMethodName}(ServiceBinderBase, service) to bind {typeof(TService)} with"
+                $"{attribute.BindType} has no {attribute.BindMethodName}(ServiceBinderBase, service) to "
+                    + $"bind {typeof(TService)} with"
             );
         bind.Invoke(null, [new Binder(context, unparseable), null]);
     }
@@ -124,7 +125,9 @@ internal sealed class CheckedMethodProvider<TService>(UnparseableRequests unpars
             var implementation =
                 typeof(TService).GetMethod(method.Name, BindingFlags.Public | BindingFlags.Instance, parameters)
                 ?? throw new InvalidOperationException(
-                    $"{typeof(TService)} has no public {method.Name}({string.Join(", ", parameters.Select(p => p.Name))}) for {method.FullName}"
+                    $"{typeof(TService)} has no public "
+                        + $"{method.Name}({string.Join(", ", parameters.Select(p => p.Name))}) for "
+                        + $"{method.FullName}"
                 );
             var requests = method.RequestMarshaller;
             var parse = requests.ContextualDeserializer;

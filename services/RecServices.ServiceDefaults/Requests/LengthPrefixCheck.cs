@@ -39,7 +39,8 @@ internal static class LengthPrefixCheck
                         context.Response.ContentType = "application/grpc";
                         context.Response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED, trailers-only
                         context.Response.Headers["grpc-message"] = Uri.EscapeDataString(
-                            $"the request message declares {length} bytes; at most {limit} are accepted: send a smaller request"
+                            $"the request message declares {length} bytes; at most {limit} are accepted: "
+                                + $"send a smaller request"
                         );
                         return;
                     }

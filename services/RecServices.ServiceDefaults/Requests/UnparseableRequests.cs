@@ -26,7 +26,8 @@ public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> log
         return new RpcException(
             new Status(
                 StatusCode.Internal,
-                $"the request could not be parsed as {message} ({reason}); send one serialized {message} (see the service's .proto, or server reflection)"
+                $"the request could not be parsed as {message} ({reason}); send one serialized {message} "
+                    + $"(see the service's .proto, or server reflection)"
             )
         );
     }
@@ -44,7 +45,8 @@ public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> log
 
     [LoggerMessage(
         Level = LogLevel.Warning,
-        Message = "Refused {Count} request(s) that could not be read since the last such line (this one: {Method}, {Reason}); logged at most once a minute"
+        Message = "Refused {Count} request(s) that could not be read since the last such line (this one: {Method}, "
+            + "{Reason}); logged at most once a minute"
     )]
     private static partial void LogRefused(ILogger logger, long count, string method, string reason);
 }

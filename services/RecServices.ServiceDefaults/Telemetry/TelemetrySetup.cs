@@ -27,9 +27,11 @@ internal static class TelemetrySetup
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
         ["Logging:LogLevel:Grpc"] = "Warning",
-        ["Logging:LogLevel:Grpc.Net.Client"] = "Error", // a deadline exceeded per call: the gateway logs its backends' failures itself, by state
+        // a deadline exceeded per call: the gateway logs its backends' failures itself, by state
+        ["Logging:LogLevel:Grpc.Net.Client"] = "Error",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
-        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error", // a warning per probe while NOT_SERVING: the bundle loader logs why, once
+        // a warning per probe while NOT_SERVING: the bundle loader logs why, once
+        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Error",
         ["Logging:LogLevel:Microsoft.Extensions.Http"] = "Warning",
     };
 

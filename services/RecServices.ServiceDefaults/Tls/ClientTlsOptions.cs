@@ -25,7 +25,8 @@ public sealed class ClientTlsOptions
     {
         if ((CertificatePath.Length > 0) != (KeyPath.Length > 0))
         {
-            yield return $"{section}:CertificatePath and {section}:KeyPath go together: the client certificate (PEM) and its private key";
+            yield return $"{section}:CertificatePath and {section}:KeyPath go together: the client certificate (PEM) "
+                + $"and its private key";
         }
 
         if (!Enabled && CertificatePath.Length > 0)

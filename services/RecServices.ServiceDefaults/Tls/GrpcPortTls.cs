@@ -64,7 +64,8 @@ public sealed class GrpcPortTls
             if (_clients is not null)
             {
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
-                // The system's verdict is ignored: it knows nothing of the private CA. Ours: the CA's chain and the name.
+                // The system's verdict is ignored: it knows nothing of the private CA. Ours: the CA's chain and the
+                // name.
                 https.ClientCertificateValidation = (certificate, chain, _) => _clients.Verifies(certificate, chain);
             }
         });

@@ -37,12 +37,14 @@ public sealed class TlsOptions
     {
         if ((CertificatePath.Length > 0) != (KeyPath.Length > 0))
         {
-            yield return "Recs:Tls:CertificatePath and Recs:Tls:KeyPath go together: the PEM certificate of the gRPC port and its private key";
+            yield return "Recs:Tls:CertificatePath and Recs:Tls:KeyPath go together: the PEM certificate of the gRPC "
+                + "port and its private key";
         }
 
         if (!Enabled && ClientCaPath.Length > 0)
         {
-            yield return "Recs:Tls:ClientCaPath needs Recs:Tls:CertificatePath and KeyPath: client certificates are asked for over TLS only";
+            yield return "Recs:Tls:ClientCaPath needs Recs:Tls:CertificatePath and KeyPath: client certificates are "
+                + "asked for over TLS only";
         }
 
         if (ClientName.Length > 0 && ClientCaPath.Length == 0)

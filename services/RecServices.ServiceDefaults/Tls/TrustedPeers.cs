@@ -14,7 +14,8 @@ public sealed class TrustedPeers(WatchedFiles<X509Certificate2Collection> roots,
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(roots.Current);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck; // a private CA publishes no revocation lists: rotate instead
+        // a private CA publishes no revocation lists: rotate instead
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (presented is not null)
         {
             foreach (var element in presented.ChainElements)

@@ -62,7 +62,8 @@ public sealed class OnnxTowerSession : IDisposable
                 {
                     throw new BundleFormatException(
                         file,
-                        $"input '{name}' has shape [{string.Join(", ", meta.Dimensions)}], expected [batch{(width > 0 ? ", " + width : string.Empty)}]"
+                        $"input '{name}' has shape [{string.Join(", ", meta.Dimensions)}], expected "
+                            + $"[batch{(width > 0 ? ", " + width : string.Empty)}]"
                     );
                 }
             }

@@ -54,8 +54,8 @@ public sealed class TwoStagePipeline(
     /// </summary>
     /// <remarks>
     /// As the gateway serves it: the sources and the user tower read the newest history-limit items, and retrieval
-    /// excludes those; an older seen item that retrieval proposes anyway is filtered after retrieval (the gateway checks
-    /// such items against the store), so it takes a place under the cap as it does in the services.
+    /// excludes those; an older seen item that retrieval proposes anyway is filtered after retrieval (the gateway
+    /// checks such items against the store), so it takes a place under the cap as it does in the services.
     /// </remarks>
     public (CandidateSet Candidates, RankedItem[] Top) Recommend(
         UserProfile user,

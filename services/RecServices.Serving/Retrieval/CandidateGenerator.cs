@@ -14,7 +14,8 @@ public sealed class CandidateGenerator
 {
     /// <param name="bundle">The served bundle.</param>
     /// <param name="options">The quotas and caps.</param>
-    /// <param name="tower">The user tower, needed (with the bundle's embedding index) when the embedding source's quota is above 0.</param>
+    /// <param name="tower">The user tower, needed (with the bundle's embedding index) when the embedding source's quota
+    /// is above 0.</param>
     public CandidateGenerator(Bundle bundle, RetrievalOptions options, Ranking.UserTower? tower = null)
         : this(CandidateSources.Create(bundle, options, tower), options) { }
 
@@ -31,7 +32,8 @@ public sealed class CandidateGenerator
     public IReadOnlyList<ICandidateSource> Sources { get; }
 
     /// <param name="user">The user's context.</param>
-    /// <param name="maxCandidates">The cap (already validated against <see cref="RetrievalOptions.MaxCandidatesLimit"/>).</param>
+    /// <param name="maxCandidates">The cap (already validated against
+    /// <see cref="RetrievalOptions.MaxCandidatesLimit"/>).</param>
     public CandidateSet Generate(UserContext user, int maxCandidates)
     {
         var set = new CandidateSet(Math.Min(maxCandidates, 1024));

@@ -22,7 +22,8 @@ public static class EaseBaseline
     /// <param name="train">The training part (the carve comes out of it).</param>
     /// <param name="k">List length scored.</param>
     /// <param name="log">Progress lines.</param>
-    /// <param name="carveOf">The two-tower model's training options: λ is chosen on their carve (its fraction, or the default one when they train without a carve, and its seed).</param>
+    /// <param name="carveOf">The two-tower model's training options: λ is chosen on their carve (its fraction, or the
+    /// default one when they train without a carve, and its seed).</param>
     public static EaseModel? Fit(
         Dataset dataset,
         InteractionTable train,
@@ -74,7 +75,8 @@ public static class EaseBaseline
         log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"EASE: λ = {bestLambda} chosen on the validation carve; refitting on all {train.Count} training interactions"
+                $"EASE: λ = {bestLambda} chosen on the validation carve; refitting on all {train.Count} "
+                    + $"training interactions"
             )
         );
         return EaseModel.Fit(train, dataset.Users.Count, dataset.Items.Count, bestLambda);

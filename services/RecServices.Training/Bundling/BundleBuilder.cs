@@ -59,7 +59,8 @@ public sealed class BundleBuilder
             _log(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"
+                    $"bundle {manifest.Version} written to {target} in {total.Elapsed.TotalSeconds:F1} "
+                        + $"s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB (its largest step)" : string.Empty)}"
                 )
             );
             return manifest;
@@ -112,50 +113,113 @@ public sealed class BundleBuilder
     private TrainedModel Train(Dataset dataset)
     {
         var training = _options.Training;
-        var (train, validation) =
-            training.ValidationFraction > 0
-                ? Step(
-                    "carve the validation split",
-                    () =>
-                        StratifiedSplit.ByItem(
-                            dataset.Interactions,
-                            dataset.Items.Count,
-                            1 - training.ValidationFraction,
-                            training.CarveSeed
-                        )
-                )
-                : (dataset.Interactions, new InteractionTable(0));
+        var (train, validation) = Carve(dataset, training);
         var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
         var features = FitFeatures(dataset, train, catalog, training);
         var clock = Stopwatch.StartNew(); // training proper: search, members and refits
-        TrainingRun run;
-        IReadOnlyList<SearchTrial> trials = [];
+        var (chosen, run, trials) = TrainFirst(dataset, train, validation, features, training);
+        var runs = TrainMembers(dataset, train, validation, features, chosen, run);
+        var members = runs.Select(r => r.Network).ToList();
+        var validationSet =
+            validation.Count == 0
+                ? null
+                : new ValidationSet(
+                    validation,
+                    UserHistories.Build(train, dataset.Users.Count),
+                    dataset.Users,
+                    features.Users,
+                    chosen.ValidationUsers,
+                    dataset.Items.Count,
+                    chosen.Seed
+                );
+        var metrics = EnsembleMetrics(run, runs, members, validationSet, features);
+        var (beta, penaltyTrials, penalized) = ChoosePenalty(validationSet, members, features);
+        metrics = penalized ?? metrics;
+        if (_options.Refit && validation.Count > 0)
+        {
+            features = Refit(dataset, catalog, chosen, runs, members);
+        }
+
+        return new TrainedModel(
+            chosen,
+            train,
+            validation,
+            catalog,
+            features,
+            runs,
+            members,
+            trials,
+            metrics,
+            beta,
+            penaltyTrials,
+            clock.Elapsed.TotalSeconds
+        );
+    }
+
+    /// <summary>The validation carve: a share of each item's interactions held out (none without a fraction).</summary>
+    private (InteractionTable Train, InteractionTable Validation) Carve(Dataset dataset, TrainingOptions training) =>
+        training.ValidationFraction > 0
+            ? Step(
+                "carve the validation split",
+                () =>
+                    StratifiedSplit.ByItem(
+                        dataset.Interactions,
+                        dataset.Items.Count,
+                        1 - training.ValidationFraction,
+                        training.CarveSeed
+                    )
+            )
+            : (dataset.Interactions, new InteractionTable(0));
+
+    /// <summary>
+    /// The first network: the settings searched on the validation carve when asked (the search's best run and
+    /// its settings), otherwise the given settings trained once.
+    /// </summary>
+    private (TrainingOptions Chosen, TrainingRun Run, IReadOnlyList<SearchTrial> Trials) TrainFirst(
+        Dataset dataset,
+        InteractionTable train,
+        InteractionTable validation,
+        FeatureSet features,
+        TrainingOptions training
+    )
+    {
         if (_options.SearchTrials > 1 && validation.Count > 0)
         {
-            var carve = features;
             var search = Step(
                 $"search training settings on the validation carve (at most {_options.SearchTrials} trainings)",
                 () =>
                     new HyperparameterSearch(
-                        o => new TwoTowerTrainer(dataset, train, carve.Items, carve.Users, o, _log).Train(validation),
+                        o =>
+                            new TwoTowerTrainer(dataset, train, features.Items, features.Users, o, _log).Train(
+                                validation
+                            ),
                         _log
                     ).Run(training, _options.SearchTrials)
             );
-            (training, run, trials) = (search.Options, search.Run, search.Trials);
-        }
-        else
-        {
-            run = Step(
-                "train",
-                () =>
-                    new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(
-                        validation
-                    )
-            );
+            return (search.Options, search.Run, search.Trials);
         }
 
-        // Ensemble members past the first: the same settings from other seeds, on the same carve.
-        var runs = new List<TrainingRun> { run };
+        var run = Step(
+            "train",
+            () => new TwoTowerTrainer(dataset, train, features.Items, features.Users, training, _log).Train(validation)
+        );
+        return (training, run, []);
+    }
+
+    /// <summary>
+    /// Every member's run, the first one's first: members past it train the same settings from other seeds on the
+    /// same carve.
+    /// </summary>
+    private List<TrainingRun> TrainMembers(
+        Dataset dataset,
+        InteractionTable train,
+        InteractionTable validation,
+        FeatureSet features,
+        TrainingOptions training,
+        TrainingRun first
+    )
+    {
+        var runs = new List<TrainingRun> { first };
         for (var member = 1; member < training.EnsembleSize; member++)
         {
             var options = training with { Seed = MemberSeed(training.Seed, member) };
@@ -170,58 +234,44 @@ public sealed class BundleBuilder
             );
         }
 
-        var members = runs.Select(r => r.Network).ToList();
-        var validationSet =
-            validation.Count == 0
-                ? null
-                : new ValidationSet(
-                    validation,
-                    UserHistories.Build(train, dataset.Users.Count),
-                    dataset.Users,
-                    features.Users,
-                    training.ValidationUsers,
-                    dataset.Items.Count,
-                    training.Seed
-                );
-        var metrics = EnsembleMetrics(run, runs, members, validationSet, features);
-        var (beta, penaltyTrials) = (_options.PopularityPenalty ?? 0, (IReadOnlyList<PenaltyTrial>)[]);
-        if (_options.PopularityPenalty is null && validationSet is not null)
+        return runs;
+    }
+
+    /// <summary>
+    /// The popularity term's β: the one given, or the one chosen on the validation carve with the carve's counts
+    /// (none without a carve), with its trials and, when β is not 0, the validation metrics with the term.
+    /// </summary>
+    private (
+        double Beta,
+        IReadOnlyList<PenaltyTrial> Trials,
+        IReadOnlyDictionary<string, double>? Metrics
+    ) ChoosePenalty(ValidationSet? validationSet, List<TwoTowerNetwork> members, FeatureSet features)
+    {
+        if (validationSet is null)
         {
-            // The popularity term chosen on the carve with the carve's counts (no carve, no term).
-            var (set, carve) = (validationSet, features);
+            return (_options.PopularityPenalty ?? 0, [], null);
+        }
+
+        if (_options.PopularityPenalty is not { } given)
+        {
             var (scored, chosen) = Step(
                 "choose the popularity penalty on the validation carve",
-                () => PopularityPenalty.Choose(set, members, carve.Items.Values, carve.Items.Counts, _log)
+                () =>
+                    PopularityPenalty.Choose(validationSet, members, features.Items.Values, features.Items.Counts, _log)
             );
-            (penaltyTrials, beta) = (scored, scored.Single(t => t.Chosen).Beta);
-            metrics = beta != 0 ? chosen.ToDictionary() : metrics;
-        }
-        else if (beta != 0 && validationSet is not null)
-        {
-            metrics = validationSet
-                .Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(beta, features.Items.Counts))
-                .ToDictionary();
+            var beta = scored.Single(t => t.Chosen).Beta;
+            return (beta, scored, beta != 0 ? chosen.ToDictionary() : null);
         }
 
-        if (_options.Refit && validation.Count > 0)
-        {
-            features = Refit(dataset, catalog, training, runs, members);
-        }
-
-        return new TrainedModel(
-            training,
-            train,
-            validation,
-            catalog,
-            features,
-            runs,
-            members,
-            trials,
-            metrics,
-            beta,
-            penaltyTrials,
-            clock.Elapsed.TotalSeconds
-        );
+        return given == 0
+            ? (0, [], null)
+            : (
+                given,
+                [],
+                validationSet
+                    .Evaluate(members, features.Items.Values, PopularityPenalty.Offsets(given, features.Items.Counts))
+                    .ToDictionary()
+            );
     }
 
     /// <summary>The validation metrics of the first member, or of the whole ensemble when there are several.</summary>
@@ -242,7 +292,8 @@ public sealed class BundleBuilder
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"ensemble of {runs.Count}: validation ndcg@10 {metrics["ndcg@10"]:F4} (members {string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"
+                $"ensemble of {runs.Count}: validation ndcg@10 {metrics["ndcg@10"]:F4} (members "
+                    + $"{string.Join(", ", runs.Select(r => r.Validation["ndcg@10"].ToString("F4", CultureInfo.InvariantCulture)))})"
             )
         );
         return metrics;
@@ -265,7 +316,8 @@ public sealed class BundleBuilder
         {
             var (seed, epochs) = (MemberSeed(training.Seed, member), runs[member].BestEpoch);
             members[member] = Step(
-                $"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} interactions for {epochs} epochs",
+                $"refit{(runs.Count > 1 ? $" member {member + 1}" : string.Empty)} on all {all.Count} "
+                    + $"interactions for {epochs} epochs",
                 () =>
                     new TwoTowerTrainer(
                         dataset,
@@ -295,7 +347,8 @@ public sealed class BundleBuilder
     private WrittenTables WriteTables(Dataset dataset, TrainedModel model, string staging)
     {
         var (training, features, members) = (model.Training, model.Features, model.Members);
-        var popularity = PopularityTerm.For(model.Beta, features.Items.Counts); // counted on what the bundle's model trained on
+        // counted on what the bundle's model trained on
+        var popularity = PopularityTerm.For(model.Beta, features.Items.Counts);
         var towerWidth = members.Sum(m => m.Dimensions.Output);
         var towers = training.Dimensions with { Output = towerWidth + (popularity is null ? 0 : 1) };
 
@@ -411,7 +464,8 @@ public sealed class BundleBuilder
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"item-item table: recall@{similar.K} {recall:F3} against exact search on {sample} sampled items, {seconds:F1} s with the partitioning"
+                $"item-item table: recall@{similar.K} {recall:F3} against exact search on {sample} "
+                    + $"sampled items, {seconds:F1} s with the partitioning"
             )
         );
         return (
@@ -442,7 +496,7 @@ public sealed class BundleBuilder
         Stopwatch total
     )
     {
-        var (training, runs, trials, beta) = (model.Training, model.Runs, model.Trials, model.Beta);
+        var training = model.Training;
         var created = DateTimeOffset.UtcNow;
         var manifest = new BundleManifest
         {
@@ -468,48 +522,7 @@ public sealed class BundleBuilder
             SimilarItemsBuild = tables.SimilarBuild,
             BuildSteps = [.. _steps],
             EmbeddingIndex = tables.EmbeddingIndex,
-            Training = new TrainingSummary
-            {
-                Loss =
-                    model.Members[0].ItemCount <= training.FullSoftmaxMaxItems
-                        ? "softmax over the full catalog"
-                        : $"sampled softmax (batch positives + {training.SampledNegatives} uniform negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
-                Settings = new SortedDictionary<string, string>(
-                    training.ToSettings().ToDictionary(),
-                    StringComparer.Ordinal
-                )
-                {
-                    ["ensemble"] =
-                        runs.Count == 1
-                            ? "no"
-                            : $"{runs.Count} members (seeds {string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)))}), epochs {string.Join(", ", runs.Select(r => r.BestEpoch))}",
-                    ["search"] =
-                        trials.Count == 0
-                            ? "off"
-                            : $"{trials.Count} trials on the validation carve, kept trial {trials.Last(t => t.Won).Number}",
-                    ["refit"] =
-                        _options.Refit && model.Validation.Count > 0
-                            ? $"all interactions, {string.Join(", ", runs.Select(r => r.BestEpoch))} epochs"
-                            : "no",
-                    ["popularityPenalty"] =
-                        beta.ToString(CultureInfo.InvariantCulture)
-                        + (
-                            model.PenaltyTrials.Count > 0 ? " (chosen on the validation carve)"
-                            : _options.PopularityPenalty is null ? " (no validation carve to choose on)"
-                            : " (given)"
-                        ),
-                },
-                Epochs = model.Runs[0].Epochs,
-                BestEpoch = model.Runs[0].BestEpoch,
-                Validation = model.ValidationMetrics,
-                PopularityValidation = model.Runs[0].PopularityValidation,
-                Search = trials,
-                PopularityPenalty = beta,
-                PenaltyTrials = model.PenaltyTrials,
-                OnnxParityMaxError = tables.Parity,
-                TrainingSeconds = Math.Round(model.Seconds, 2),
-                TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
-            },
+            Training = TrainingSummaryOf(model, tables, total),
             Files = Directory
                 .EnumerateFiles(staging)
                 .Select(Path.GetFileName)
@@ -523,6 +536,52 @@ public sealed class BundleBuilder
         };
         File.WriteAllText(Path.Combine(staging, BundleManifest.FileName), BundleChecksums.SerializeManifest(manifest));
         return manifest;
+    }
+
+    /// <summary>How the model was trained, for the manifest: the loss, the settings and how each was chosen, the runs.</summary>
+    private TrainingSummary TrainingSummaryOf(TrainedModel model, WrittenTables tables, Stopwatch total)
+    {
+        var (training, runs, trials, beta) = (model.Training, model.Runs, model.Trials, model.Beta);
+        var seeds = string.Join(", ", Enumerable.Range(0, runs.Count).Select(m => MemberSeed(training.Seed, m)));
+        var epochs = string.Join(", ", runs.Select(r => r.BestEpoch));
+        return new TrainingSummary
+        {
+            Loss =
+                model.Members[0].ItemCount <= training.FullSoftmaxMaxItems
+                    ? "softmax over the full catalog"
+                    : $"sampled softmax (batch positives + {training.SampledNegatives} uniform "
+                        + $"negatives{(training.LogQCorrection ? ", logQ-corrected" : string.Empty)})",
+            Settings = new SortedDictionary<string, string>(
+                training.ToSettings().ToDictionary(),
+                StringComparer.Ordinal
+            )
+            {
+                ["ensemble"] = runs.Count == 1 ? "no" : $"{runs.Count} members (seeds {seeds}), epochs {epochs}",
+                ["search"] =
+                    trials.Count == 0
+                        ? "off"
+                        : $"{trials.Count} trials on the validation carve, kept trial "
+                            + $"{trials.Last(t => t.Won).Number}",
+                ["refit"] = _options.Refit && model.Validation.Count > 0 ? $"all interactions, {epochs} epochs" : "no",
+                ["popularityPenalty"] =
+                    beta.ToString(CultureInfo.InvariantCulture)
+                    + (
+                        model.PenaltyTrials.Count > 0 ? " (chosen on the validation carve)"
+                        : _options.PopularityPenalty is null ? " (no validation carve to choose on)"
+                        : " (given)"
+                    ),
+            },
+            Epochs = runs[0].Epochs,
+            BestEpoch = runs[0].BestEpoch,
+            Validation = model.ValidationMetrics,
+            PopularityValidation = runs[0].PopularityValidation,
+            Search = trials,
+            PopularityPenalty = beta,
+            PenaltyTrials = model.PenaltyTrials,
+            OnnxParityMaxError = tables.Parity,
+            TrainingSeconds = Math.Round(model.Seconds, 2),
+            TotalSeconds = Math.Round(total.Elapsed.TotalSeconds, 2),
+        };
     }
 
     /// <summary>
@@ -613,7 +672,9 @@ public sealed class BundleBuilder
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} users, {itemError:E2} over all {dataset.Items.Count} items (tolerance {OnnxParity.Tolerance:E0})"
+                $"ONNX Runtime vs C# forward pass: max relative difference {userError:E2} over {rows} "
+                    + $"users, {itemError:E2} over all {dataset.Items.Count} items (tolerance "
+                    + $"{OnnxParity.Tolerance:E0})"
             )
         );
         if (!(error <= OnnxParity.Tolerance))
@@ -621,7 +682,8 @@ public sealed class BundleBuilder
             throw new InvalidOperationException(
                 string.Create(
                     CultureInfo.InvariantCulture,
-                    $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by {error:E2} (> {OnnxParity.Tolerance:E0}; users {userError:E2}, items {itemError:E2})"
+                    $"ONNX export check failed: ONNX Runtime differs from the C# forward pass by "
+                        + $"{error:E2} (> {OnnxParity.Tolerance:E0}; users {userError:E2}, items {itemError:E2})"
                 )
             );
         }
@@ -705,15 +767,16 @@ public sealed class BundleBuilder
         var result = action();
         var peak = PeakMemory.Bytes();
 
-        // Large steps leave gigabytes of large-object garbage at a million items (training state, vector copies): give it
-        // back before the next step, so that the build's peak is its largest step's working set, not their sum.
+        // Large steps leave gigabytes of large-object garbage at a million items (training state, vector copies): give
+        // it back before the next step, so that the build's peak is its largest step's working set, not their sum.
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         _steps.Add(new BuildStep(name, Math.Round(clock.Elapsed.TotalSeconds, 2), peak));
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{name}: {clock.Elapsed.TotalSeconds:F1} s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB" : string.Empty)}"
+                $"{name}: {clock.Elapsed.TotalSeconds:F1} "
+                    + $"s{(peak is { } bytes ? $", peak RSS {bytes / 1e9:F2} GB" : string.Empty)}"
             )
         );
         return result;

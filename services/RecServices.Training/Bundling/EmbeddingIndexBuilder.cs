@@ -76,7 +76,9 @@ public static class EmbeddingIndexBuilder
         log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"embedding index: {c} partitions, {probes} probed per query (about {(double)count * probes / c:F0} of {count} items scored), recall@{k} {recall:F3} on {userCount - half} users' V_u against exact inner-product search"
+                $"embedding index: {c} partitions, {probes} probed per query (about "
+                    + $"{(double)count * probes / c:F0} of {count} items scored), recall@{k} {recall:F3} on "
+                    + $"{userCount - half} users' V_u against exact inner-product search"
             )
         );
         return (

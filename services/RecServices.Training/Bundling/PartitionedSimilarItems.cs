@@ -18,7 +18,8 @@ public static class PartitionedSimilarItems
     public const int SampleSize = 1_000;
 
     public static string Describe(int partitions, int probes) =>
-        $"approximate (partitioned: {partitions} spherical k-means partitions, {probes} probed per partition, exact scores within)";
+        $"approximate (partitioned: {partitions} spherical k-means partitions, {probes} probed per "
+        + $"partition, exact scores within)";
 
     public static (SimilarItems Table, int Probes) Build(
         float[] unit,
@@ -137,10 +138,13 @@ public static class PartitionedSimilarItems
         }
 
         var probes = partitions.ProbesFor(needed, RecallTarget);
+        var sizes = partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).ToArray();
         log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"item-item table: {c} partitions (sizes {partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Min()}..{partitions.Offsets.Zip(partitions.Offsets.Skip(1), (a, b) => b - a).Max()}), {probes} probed per partition for recall@{k} {RecallTarget:F2} on {sample.Length} sampled items"
+                $"item-item table: {c} partitions (sizes {sizes.Min()}..{sizes.Max()}), "
+                    + $"{probes} probed per partition for recall@{k} {RecallTarget:F2} on {sample.Length} "
+                    + $"sampled items"
             )
         );
         return probes;

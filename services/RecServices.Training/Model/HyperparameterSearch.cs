@@ -20,7 +20,8 @@ public sealed class HyperparameterSearch
     private readonly Func<TrainingOptions, TrainingRun> _train;
     private readonly Action<string> _log;
 
-    /// <param name="train">Trains with the given options on the carve's train part and reports the kept epoch's validation metrics.</param>
+    /// <param name="train">Trains with the given options on the carve's train part and reports the kept epoch's
+    /// validation metrics.</param>
     /// <param name="log">Progress lines.</param>
     public HyperparameterSearch(Func<TrainingOptions, TrainingRun> train, Action<string> log)
     {
@@ -68,7 +69,8 @@ public sealed class HyperparameterSearch
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"search: {done.Count} trials; kept trial {kept + 1} ({done[kept].Change}), validation ndcg@10 {done[kept].ValidationNdcg:F4}"
+                $"search: {done.Count} trials; kept trial {kept + 1} ({done[kept].Change}), validation "
+                    + $"ndcg@10 {done[kept].ValidationNdcg:F4}"
             )
         );
         return new SearchResult(bestOptions, best, done, kept);
@@ -98,7 +100,8 @@ public sealed class HyperparameterSearch
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"search trial {done.Count}: validation ndcg@10 {run.Validation["ndcg@10"]:F4} at epoch {run.BestEpoch} of {run.Epochs.Count}, {run.Seconds:F0} s"
+                $"search trial {done.Count}: validation ndcg@10 {run.Validation["ndcg@10"]:F4} at epoch "
+                    + $"{run.BestEpoch} of {run.Epochs.Count}, {run.Seconds:F0} s"
             )
         );
         return run;

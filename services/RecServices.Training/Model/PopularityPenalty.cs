@@ -76,7 +76,8 @@ public static class PopularityPenalty
                     trials.Select(t =>
                         string.Create(
                             CultureInfo.InvariantCulture,
-                            $"β {t.Beta}: ndcg@10 {t.ValidationNdcg:F4}, coverage {t.Coverage:F3}{(t.Chosen ? " (chosen)" : string.Empty)}"
+                            $"β {t.Beta}: ndcg@10 {t.ValidationNdcg:F4}, coverage "
+                                + $"{t.Coverage:F3}{(t.Chosen ? " (chosen)" : string.Empty)}"
                         )
                     )
                 )

@@ -27,7 +27,8 @@ public sealed class SoftmaxObjective
     /// <param name="users">The batch's user tower inputs.</param>
     /// <param name="candidates">Item indices forming the softmax's classes.</param>
     /// <param name="itemFeatures">Item features of the whole catalog.</param>
-    /// <param name="targets">For each user row, the position of its positive item in <paramref name="candidates"/>.</param>
+    /// <param name="targets">For each user row, the position of its positive item in
+    /// <paramref name="candidates"/>.</param>
     /// <param name="mask">Null, or [rows × candidates] additive logit mask.</param>
     /// <param name="backward">Accumulate gradients into the network's parameters.</param>
     public double Evaluate(

@@ -48,10 +48,17 @@ public sealed class TwoTowerTrainer
         var run = Prepare(validation);
         var validationSet = run.Validation;
         var popularity = validationSet.EvaluatePopularity(_itemFeatures.Counts);
+        var softmax = run.Full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items";
+        var baseline =
+            validationSet.UserCount == 0
+                ? "no validation (a refit: every epoch runs, the last is kept)"
+                : string.Create(CultureInfo.InvariantCulture, $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}");
         _log(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"training on {_train.Count} interactions, {run.ItemCount} items, {validationSet.UserCount} validation users; softmax over {(run.Full ? "the full catalog" : $"batch positives + {_options.SampledNegatives} sampled items")}; {(validationSet.UserCount == 0 ? "no validation (a refit: every epoch runs, the last is kept)" : $"popularity baseline val ndcg@10 {popularity.Ndcg:F4}")}"
+                $"training on {_train.Count} interactions, {run.ItemCount} items, "
+                    + $"{validationSet.UserCount} validation users; softmax over "
+                    + $"{softmax}; {baseline}"
             )
         );
 
@@ -76,7 +83,8 @@ public sealed class TwoTowerTrainer
                     ? string.Empty
                     : string.Create(
                         CultureInfo.InvariantCulture,
-                        $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage {metrics.CoveredItems / (double)run.ItemCount:F3}{(improved ? " *" : string.Empty)}"
+                        $"  val ndcg@10 {metrics.Ndcg:F4}  recall@10 {metrics.Recall:F4}  coverage "
+                            + $"{metrics.CoveredItems / (double)run.ItemCount:F3}{(improved ? " *" : string.Empty)}"
                     );
             _log(
                 string.Create(
@@ -99,7 +107,8 @@ public sealed class TwoTowerTrainer
         run.Network.Restore(best.Weights);
         foreach (var parameter in run.Network.Parameters)
         {
-            parameter.ReleaseTrainingState(); // what is returned only runs forward: gradients and moments would be 3× its memory
+            // what is returned only runs forward: gradients and moments would be 3× its memory
+            parameter.ReleaseTrainingState();
         }
 
         return new TrainingRun(
@@ -394,7 +403,8 @@ public sealed class TwoTowerTrainer
         new(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"training diverged in epoch {epoch}, batch {batch}: {what}. Lower the learning rate (now {_options.LearningRate}) or check the data for extreme values; no bundle was written"
+                $"training diverged in epoch {epoch}, batch {batch}: {what}. Lower the learning rate (now "
+                    + $"{_options.LearningRate}) or check the data for extreme values; no bundle was written"
             )
         );
 

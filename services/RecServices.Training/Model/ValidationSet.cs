@@ -45,7 +45,8 @@ public sealed class ValidationSet
             set.Add(validation.Items[row]);
         }
 
-        // Score at most ~2·10^9 user-item pairs per evaluation (about 10 s on 2 cores), so huge catalogs stay affordable.
+        // Score at most ~2·10^9 user-item pairs per evaluation (about 10 s on 2 cores), so huge catalogs stay
+        // affordable.
         var budget = (int)Math.Clamp(2e9 / Math.Max(1, itemCount), 100, maxUsers);
         var candidates = byUser.Keys.Order().ToArray();
         new Random(seed).Shuffle(candidates);

@@ -13,7 +13,8 @@ public sealed class StratifiedSplitTests
     public void ByItem_EachItem_KeepsRoundedShareInTrain()
     {
         var rows = new InteractionTable();
-        // item 0: 4 rows → round(3.0) = 3 train; item 1: 2 rows → round(1.5) = 2 (half to even); item 2: 1 row → round(0.75) = 1.
+        // item 0: 4 rows → round(3.0) = 3 train; item 1: 2 rows → round(1.5) = 2 (half to even); item 2: 1 row →
+        // round(0.75) = 1.
         for (var u = 0; u < 4; u++)
         {
             rows.Add(u, 0, 1, u, InteractionKind.Watched);

@@ -40,7 +40,9 @@ public static class CandidateSources
                         ),
                     bundle.Index
                         ?? throw new ArgumentException(
-                            "the embedding source's quota is above 0 but the bundle was loaded without an embedding index (BundleParts.EmbeddingIndex; bundles built before it have none: rebuild with 'recs train')",
+                            "the embedding source's quota is above 0 but the bundle was loaded without "
+                                + "an embedding index (BundleParts.EmbeddingIndex; bundles built before it "
+                                + "have none: rebuild with 'recs train')",
                             nameof(bundle)
                         ),
                     options.Embedding

@@ -4,8 +4,8 @@ namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>
 /// The most similar items (the bundle's precomputed item-item table, cosine of the towers' V_m) of each of the user's
-/// <paramref name="recentItems"/> most recent items, most recent first: up to <see cref="Quota"/> unseen neighbours each,
-/// and never more than the table's K. Key: the recent item's id; score: the cosine similarity.
+/// <paramref name="recentItems"/> most recent items, most recent first: up to <see cref="Quota"/> unseen neighbours
+/// each, and never more than the table's K. Key: the recent item's id; score: the cosine similarity.
 /// </summary>
 public sealed class SimilarItemsSource(ItemCatalog catalog, SimilarItems table, int recentItems, int perItem)
     : ICandidateSource

@@ -1,0 +1,64 @@
+using RecServices.Contracts.Retrieval.V1;
+using RecServices.Core.Bundles;
+using RecServices.Serving.Retrieval;
+
+namespace RecServices.Gateway.Services;
+
+/// <summary>
+/// Retrieval's candidates as the gateway reads them: in retrieval order, each an item of the served catalog with
+/// the sources that proposed it, and the bundle version retrieval answered for. A read-only view over the checked
+/// answer (<see cref="RetrievalBackend"/> makes one): the columns are read in place, never copied, and the wire
+/// message goes no further than this type.
+/// </summary>
+public sealed class RetrievedCandidates
+{
+    private readonly GetCandidatesResponse _answer;
+
+    /// <param name="answer">Retrieval's answer, its columns checked
+    /// (<see cref="GetCandidatesResponse.ColumnProblem"/>).</param>
+    public RetrievedCandidates(GetCandidatesResponse answer) => _answer = answer;
+
+    /// <summary>The bundle version retrieval answered for.</summary>
+    public string Version => _answer.BundleVersion;
+
+    /// <summary>How many candidates retrieval proposed.</summary>
+    public int Count => _answer.CandidateCount;
+
+    /// <summary>
+    /// Candidate <paramref name="position"/>'s item index in <paramref name="catalog"/>, or -1 when the catalog
+    /// does not hold it: by index when the answer holds item indexes (the call was pinned to the catalog's
+    /// version), otherwise by looking its id up.
+    /// </summary>
+    public int ItemAt(int position, ItemCatalog catalog)
+    {
+        var indexes = _answer.ItemIndexes;
+        if (indexes.Count > 0)
+        {
+            var item = indexes[position];
+            return (uint)item < (uint)catalog.Count ? item : -1;
+        }
+
+        return catalog.Index.TryGetValue(_answer.ItemIds[position], out var found) ? found : -1;
+    }
+
+    /// <summary>The candidates' item ids, in retrieval order.</summary>
+    public IReadOnlyList<string> ItemIds(ItemCatalog catalog) =>
+        _answer.ItemIndexes.Count > 0 ? [.. _answer.ItemIndexes.Select(catalog.IdOf)] : _answer.ItemIds;
+
+    /// <summary>Candidate <paramref name="position"/>'s sources, in the order they proposed it.</summary>
+    public SourceHit[] SourcesAt(int position)
+    {
+        var (start, end) = _answer.SourceRange(position);
+        var sources = new SourceHit[end - start];
+        for (var j = start; j < end; j++)
+        {
+            sources[j - start] = new SourceHit(
+                SourceKindWire.FromWire(_answer.SourceKinds[j]),
+                _answer.SourceKey(j),
+                _answer.SourceScores[j]
+            );
+        }
+
+        return sources;
+    }
+}

@@ -1,0 +1,48 @@
+using RecServices.Contracts.Ranking.V1;
+using RecServices.Core.Bundles;
+using RecServices.Serving.Ranking;
+
+namespace RecServices.Ranking.Services;
+
+/// <summary>
+/// A checked rank request in the catalog's terms: the user's profile (history as item indexes), the candidates
+/// each once in the order sent, the ids the catalog does not hold, and how many to answer.
+/// </summary>
+internal sealed record RankAsk(UserProfile Profile, List<int> Candidates, List<string> Unknown, int Top)
+{
+    /// <summary>Maps <paramref name="request"/> (checked) onto <paramref name="catalog"/>.</summary>
+    public static RankAsk From(RankCandidatesRequest request, ItemCatalog catalog)
+    {
+        var history = new List<int>(request.HistoryItemIds.Count + request.HistoryItemIndexes.Count);
+        catalog.Resolve(request.HistoryItemIds, history);
+        history.AddRange(request.HistoryItemIndexes);
+        var candidates = new List<int>(request.CandidateItemIds.Count + request.CandidateItemIndexes.Count);
+        var unknown = new List<string>();
+        catalog.Resolve(request.CandidateItemIds, candidates, unknown);
+        candidates.AddRange(request.CandidateItemIndexes);
+        Distinct(candidates);
+        var profile = new UserProfile(
+            history.ToArray(),
+            request.Age == 0 ? null : request.Age,
+            request.Gender.Length == 0 ? null : request.Gender
+        );
+        var top = request.TopCount == 0 ? candidates.Count : Math.Min(request.TopCount, candidates.Count);
+        return new RankAsk(profile, candidates, unknown, top);
+    }
+
+    /// <summary>Keeps the first of each item, in order: an item sent twice is ranked once.</summary>
+    private static void Distinct(List<int> items)
+    {
+        var seen = new HashSet<int>(items.Count);
+        var kept = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (seen.Add(items[i]))
+            {
+                items[kept++] = items[i];
+            }
+        }
+
+        items.RemoveRange(kept, items.Count - kept);
+    }
+}
