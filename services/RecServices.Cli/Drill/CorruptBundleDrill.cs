@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
-using Grpc.Core;
-using Grpc.Net.Client;
 using RecServices.Cli.Hosting;
-using RecServices.Cli.Load;
-using RecServices.Contracts.Gateway.V1;
 using RecServices.Core.Bundles;
 
 namespace RecServices.Cli.Drill;
@@ -25,59 +21,14 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
         CancellationToken cancellationToken
     )
     {
-        using var channel = GrpcChannel.ForAddress(services.GatewayAddress);
-        var client = new GatewayService.GatewayServiceClient(channel);
-        long calls = 0,
-            failed = 0,
-            degraded = 0;
-        var versions = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-
-        async Task CallAsync(int caller)
-        {
-            for (var n = 0; !stop.IsCancellationRequested; n++)
-            {
-                try
-                {
-                    using var call = client.Recommend(
-                        new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
-                        deadline: DateTime.UtcNow.AddSeconds(5),
-                        cancellationToken: CancellationToken.None
-                    );
-                    var isDegraded = false;
-                    await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
-                    {
-                        isDegraded |= item.Degraded;
-                        versions.AddOrUpdate(item.BundleVersion, 1, (_, c) => c + 1);
-                    }
-
-                    Interlocked.Increment(ref calls);
-                    if (isDegraded)
-                    {
-                        Interlocked.Increment(ref degraded);
-                    }
-                }
-                catch (RpcException)
-                {
-                    Interlocked.Increment(ref failed);
-                    await Task.Delay(20, CancellationToken.None);
-                }
-            }
-        }
-
-        var tasks = Enumerable
-            .Range(0, callers)
-            .Select(c => Task.Run(() => CallAsync(c), CancellationToken.None))
-            .ToArray();
+        await using var calling = new RecommendCallers(services.GatewayAddress, users, callers);
         await Task.Delay(before, cancellationToken);
         var served = root.CurrentVersion()!;
         var corrupted = Corrupt(root, served);
         var refusedBefore = await RefusalsAsync(cancellationToken);
         root.SetCurrent(corrupted); // no validation: as if the files went bad after it
         var clock = Stopwatch.StartNew();
-        output.WriteLine(
-            $"{Interlocked.Read(ref calls)} answers; made {corrupted} (catalog.bin with one byte flipped) current"
-        );
+        output.WriteLine($"{calling.Calls} answers; made {corrupted} (catalog.bin with one byte flipped) current");
         var refused = refusedBefore;
         while (refused.Zip(refusedBefore).Any(r => r.First <= r.Second) && clock.Elapsed < TimeSpan.FromMinutes(2))
         {
@@ -87,20 +38,20 @@ public sealed class CorruptBundleDrill(LocalServices services, BundleRoot root, 
 
         var allRefused = clock.Elapsed.TotalSeconds;
         output.WriteLine(
-            $"refused by {refused.Zip(refusedBefore).Count(r => r.First > r.Second)} of 3 services after {allRefused:F1} s; calling {after.TotalSeconds} s more"
+            $"refused by {refused.Zip(refusedBefore).Count(r => r.First > r.Second)} of 3 services after "
+                + $"{allRefused:F1} s; calling {after.TotalSeconds} s more"
         );
         await Task.Delay(after, cancellationToken);
-        await stop.CancelAsync();
-        await Task.WhenAll(tasks);
+        await calling.StopAsync();
         return new CorruptBundleReport(
             callers,
             served,
             corrupted,
-            calls,
-            failed,
-            degraded,
-            versions.GetValueOrDefault(served),
-            versions.Where(v => v.Key != served).Sum(v => v.Value),
+            calling.Calls,
+            calling.Failed,
+            calling.Degraded,
+            calling.Versions.GetValueOrDefault(served),
+            calling.Versions.Where(v => v.Key != served).Sum(v => v.Value),
             [.. refused.Zip(refusedBefore).Select(r => r.First > r.Second)],
             Math.Round(allRefused, 2)
         );

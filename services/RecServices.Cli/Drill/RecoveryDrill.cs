@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Grpc.Core;
-using Grpc.Net.Client;
 using RecServices.Cli.Hosting;
-using RecServices.Cli.Load;
-using RecServices.Contracts.Gateway.V1;
 
 namespace RecServices.Cli.Drill;
 
@@ -32,74 +28,42 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
         CancellationToken cancellationToken
     )
     {
-        using var channel = GrpcChannel.ForAddress(services.GatewayAddress);
-        var client = new GatewayService.GatewayServiceClient(channel);
-        long calls = 0,
-            failed = 0,
-            degraded = 0,
-            degradedAfterServing = 0,
-            servingAt = 0,
-            firstFullAfterServing = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var clock = Stopwatch.StartNew();
-
-        async Task CallAsync(int caller)
-        {
-            for (var n = 0; !stop.IsCancellationRequested; n++)
-            {
-                var started = clock.ElapsedTicks;
-                try
-                {
-                    using var call = client.Recommend(
-                        new RecommendRequest { UserId = users[ClosedLoop.Spread(caller, n, users.Count)], Count = 10 },
-                        deadline: DateTime.UtcNow.AddSeconds(5),
-                        cancellationToken: CancellationToken.None
-                    );
-                    var isDegraded = false;
-                    await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
-                    {
-                        isDegraded |= item.Degraded;
-                    }
-
-                    Interlocked.Increment(ref calls);
-                    var serving = Interlocked.Read(ref servingAt);
-                    var afterServing = serving != 0 && started > serving;
-                    if (isDegraded)
-                    {
-                        Interlocked.Increment(ref degraded);
-                        if (afterServing)
-                        {
-                            Interlocked.Increment(ref degradedAfterServing);
-                        }
-                    }
-                    else if (afterServing)
-                    {
-                        Interlocked.CompareExchange(ref firstFullAfterServing, clock.ElapsedTicks, 0);
-                    }
-                }
-                catch (RpcException)
-                {
-                    Interlocked.Increment(ref failed);
-                    await Task.Delay(20, CancellationToken.None);
-                }
-            }
-        }
-
-        var tasks = Enumerable
-            .Range(0, callers)
-            .Select(c => Task.Run(() => CallAsync(c), CancellationToken.None))
-            .ToArray();
+        var recovery = new Recovery();
+        await using var calling = new RecommendCallers(services.GatewayAddress, users, callers, recovery.Answered);
         await Task.Delay(before, cancellationToken);
-        var position = LocalServices.PositionOf(kill);
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"{Interlocked.Read(ref calls)} answers; kill -{(pause ? "STOP" : "9")} {kill}, down for {outage.TotalSeconds} s"
+                $"{calling.Calls} answers; kill -{(pause ? "STOP" : "9")} {kill}, down for {outage.TotalSeconds} s"
             )
         );
+        await OutageAsync(LocalServices.PositionOf(kill), pause, outage, cancellationToken);
+        recovery.ServingAgain(calling.Clock.ElapsedTicks);
+        output.WriteLine($"{kill} {(pause ? "running" : "SERVING")} again; calling {after.TotalSeconds} s more");
+        await Task.Delay(after, cancellationToken);
+        await calling.StopAsync();
+        return new RecoveryReport(
+            kill,
+            pause ? "SIGSTOP" : "SIGKILL",
+            callers,
+            outage.TotalSeconds,
+            maxReconnectBackoffMs,
+            calling.Calls,
+            calling.Failed,
+            calling.Degraded,
+            recovery.DegradedAfterServing,
+            recovery.Seconds
+        );
+    }
+
+    /// <summary>
+    /// The backend at <paramref name="position"/> down for <paramref name="outage"/>: killed and restarted, or
+    /// paused (a hang, not a crash: the connections stay open and nothing answers on them until SIGCONT).
+    /// </summary>
+    private async Task OutageAsync(int position, bool pause, TimeSpan outage, CancellationToken cancellationToken)
+    {
         if (pause)
         {
-            // A hang, not a crash: the connections stay open and nothing answers on them until SIGCONT.
             services.Processes[position].Pause();
             try
             {
@@ -116,26 +80,48 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
             await Task.Delay(outage, cancellationToken);
             await services.RestartAsync(position, cancellationToken);
         }
+    }
 
-        Interlocked.Exchange(ref servingAt, clock.ElapsedTicks);
-        output.WriteLine($"{kill} {(pause ? "running" : "SERVING")} again; calling {after.TotalSeconds} s more");
-        await Task.Delay(after, cancellationToken);
-        await stop.CancelAsync();
-        await Task.WhenAll(tasks);
+    /// <summary>
+    /// The return of full answers: degraded answers to calls started after the backend was serving again, and the
+    /// time from then to the first full answer to such a call.
+    /// </summary>
+    private sealed class Recovery
+    {
+        private long _servingAt;
+        private long _firstFullAfterServing;
+        private long _degradedAfterServing;
 
-        var first = Interlocked.Read(ref firstFullAfterServing);
-        double? recovery = first == 0 ? null : Math.Round((first - servingAt) / (double)Stopwatch.Frequency, 3);
-        return new RecoveryReport(
-            kill,
-            pause ? "SIGSTOP" : "SIGKILL",
-            callers,
-            outage.TotalSeconds,
-            maxReconnectBackoffMs,
-            calls,
-            failed,
-            degraded,
-            degradedAfterServing,
-            recovery
-        );
+        public long DegradedAfterServing => Interlocked.Read(ref _degradedAfterServing);
+
+        /// <summary>Seconds from serving again to the first full answer to a call started after it (null: none).</summary>
+        public double? Seconds
+        {
+            get
+            {
+                var first = Interlocked.Read(ref _firstFullAfterServing);
+                return first == 0 ? null : Math.Round((first - _servingAt) / (double)Stopwatch.Frequency, 3);
+            }
+        }
+
+        public void ServingAgain(long ticks) => Interlocked.Exchange(ref _servingAt, ticks);
+
+        public void Answered(long started, long answered, bool degraded)
+        {
+            var serving = Interlocked.Read(ref _servingAt);
+            if (serving == 0 || started <= serving)
+            {
+                return;
+            }
+
+            if (degraded)
+            {
+                Interlocked.Increment(ref _degradedAfterServing);
+            }
+            else
+            {
+                Interlocked.CompareExchange(ref _firstFullAfterServing, answered, 0);
+            }
+        }
     }
 }
