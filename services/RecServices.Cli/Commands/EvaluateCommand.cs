@@ -6,7 +6,6 @@ using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Evaluation;
 using RecServices.Serving.Retrieval;
-using RecServices.Training.Bundling;
 using RecServices.Training.Model;
 
 namespace RecServices.Cli.Commands;
@@ -54,16 +53,14 @@ public static class EvaluateCommand
             );
         }
 
-        var build = new BuildOptions
-        {
-            Training = new TrainingOptions { Epochs = parse.GetValue(o.Epochs) },
-            SearchTrials = SearchOption.Read(parse.GetValue(o.Search)),
-            PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(o.Penalty)),
-        };
-        build.Training.Validate();
-        var dataset = DataSource.Load(parse.GetValue(o.Data)!, new SyntheticOptions(), output);
-        var directory = Path.GetFullPath(parse.GetValue(o.OutDir)!);
-        Directory.CreateDirectory(directory);
+        var (build, dataset, directory) = EvaluationRun.Prepare(
+            parse.GetValue(o.Epochs),
+            parse.GetValue(o.Search),
+            parse.GetValue(o.Penalty)!,
+            parse.GetValue(o.Data)!,
+            parse.GetValue(o.OutDir)!,
+            output
+        );
         var (trainRows, testRows, name) = train is null
             ? Split(dataset)
             : (

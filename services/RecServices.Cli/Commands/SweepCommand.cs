@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using RecServices.Core.Bundles;
-using RecServices.Core.Data;
 using RecServices.Evaluation;
-using RecServices.Training.Bundling;
 using RecServices.Training.Model;
 
 namespace RecServices.Cli.Commands;
@@ -44,16 +42,14 @@ public static class SweepCommand
         }
 
         var embeddingQuota = EmbeddingQuotaOption.Read(parse.GetValue(o.Embedding));
-        var build = new BuildOptions
-        {
-            Training = new TrainingOptions { Epochs = parse.GetValue(o.Epochs) },
-            SearchTrials = SearchOption.Read(parse.GetValue(o.Search)),
-            PopularityPenalty = PopularityPenaltyOption.Read(parse.GetValue(o.Penalty)),
-        };
-        build.Training.Validate();
-        var dataset = DataSource.Load(parse.GetValue(o.Data)!, new SyntheticOptions(), output);
-        var directory = Path.GetFullPath(parse.GetValue(o.OutDir)!);
-        Directory.CreateDirectory(directory);
+        var (build, dataset, directory) = EvaluationRun.Prepare(
+            parse.GetValue(o.Epochs),
+            parse.GetValue(o.Search),
+            parse.GetValue(o.Penalty)!,
+            parse.GetValue(o.Data)!,
+            parse.GetValue(o.OutDir)!,
+            output
+        );
         void Log(string line) => output.WriteLine(line);
         var probe = parse.GetValue(o.ViaGrpc) ? new GrpcSweepProbe(Log) : null;
         var report = await new CandidateSweep(build, Log, embeddingQuota).RunAsync(
