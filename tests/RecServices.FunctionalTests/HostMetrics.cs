@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
 namespace RecServices.FunctionalTests;
 
 /// <summary>
-/// What one host's own MeterProvider exports, through OpenTelemetry's in-memory exporter added next to the
-/// host's Prometheus (and OTLP) exporters. Exports only when <see cref="Collect"/> asks.
+/// What one host's own MeterProvider exports, through a reader added next to the host's Prometheus (and OTLP)
+/// exporters. Exports only when <see cref="Collect"/> asks, on the asking thread (a reader without a background
+/// thread: a snapshot taken when asked, never an older one left by an export that did not run).
 /// </summary>
 public sealed class HostMetrics
 {
@@ -18,10 +20,7 @@ public sealed class HostMetrics
         var metrics = new HostMetrics();
         services.AddSingleton(metrics);
         services.ConfigureOpenTelemetryMeterProvider(provider =>
-            provider.AddInMemoryExporter(
-                metrics._exported,
-                reader => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = int.MaxValue
-            )
+            provider.AddReader(new BaseExportingMetricReader(new SnapshotExporter(metrics._exported)))
         );
     }
 
@@ -31,8 +30,8 @@ public sealed class HostMetrics
     public static IReadOnlyDictionary<string, MetricSnapshot> Collect(WebApplication host)
     {
         var metrics = host.Services.GetRequiredService<HostMetrics>();
-        // Prometheus' pull reader has nothing to flush to and answers false; the in-memory reader exports regardless.
-        host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
+        // Prometheus' pull reader has nothing to flush to and answers false; this reader exports regardless.
+        host.Services.GetRequiredService<MeterProvider>().ForceFlush(60_000);
         lock (metrics._exported)
         {
             return metrics._exported.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Last());
@@ -66,5 +65,22 @@ public sealed class HostMetrics
         }
 
         return tags;
+    }
+
+    /// <summary>Copies each exported metric as it is now (the SDK reuses its metric objects).</summary>
+    private sealed class SnapshotExporter(List<MetricSnapshot> exported) : BaseExporter<Metric>
+    {
+        public override ExportResult Export(in Batch<Metric> batch)
+        {
+            lock (exported)
+            {
+                foreach (var metric in batch)
+                {
+                    exported.Add(new MetricSnapshot(metric));
+                }
+            }
+
+            return ExportResult.Success;
+        }
     }
 }

@@ -166,56 +166,40 @@ public static class LoadCommand
     )
     {
         using var load = new LoadTarget(address, users, items, settings.Count);
-        var warm = TimeSpan.FromSeconds(settings.WarmupSeconds);
         var measured = TimeSpan.FromSeconds(settings.DurationSeconds);
-        output.WriteLine(
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"Recommend: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at "
-                    + $"concurrency {settings.Concurrency}"
-            )
-        );
-        await ClosedLoop.RunAsync(load.RecommendAsync, settings.Concurrency, warm, cancellationToken);
-        var promoting = promotion?.Invoke(load).RunAsync(measured, cancellationToken);
-        cpu?.Start();
-        var recommend = await ClosedLoop.RunAsync(
+        Task<PromotionReport>? promoting = null;
+        var (recommend, recommendCpu) = await SideAsync(
+            "Recommend",
             load.RecommendAsync,
-            settings.Concurrency,
-            measured,
+            settings,
+            cpu,
+            output,
+            () => promoting = promotion?.Invoke(load).RunAsync(measured, cancellationToken),
             cancellationToken
         );
-        var recommendCpu = cpu?.PerCall(recommend.Requests + recommend.Errors);
         var promoted = promoting is null ? null : await promoting;
-        LoadSummary? recorded = null;
-        if (measureRecord)
-        {
-            output.WriteLine(
-                string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"RecordInteraction: warm-up {settings.WarmupSeconds} s, then "
-                        + $"{settings.DurationSeconds} s at concurrency {settings.Concurrency}"
+        var recorded = measureRecord
+            ? (
+                await SideAsync(
+                    "RecordInteraction",
+                    load.RecordInteractionAsync,
+                    settings,
+                    null,
+                    output,
+                    null,
+                    cancellationToken
                 )
-            );
-            await ClosedLoop.RunAsync(load.RecordInteractionAsync, settings.Concurrency, warm, cancellationToken);
-            recorded = await ClosedLoop.RunAsync(
-                load.RecordInteractionAsync,
-                settings.Concurrency,
-                measured,
-                cancellationToken
-            );
-        }
-
-        output.WriteLine(
-            string.Create(
-                CultureInfo.InvariantCulture,
-                $"floor (grpc.health.v1 Check): warm-up {settings.WarmupSeconds} s, then "
-                    + $"{settings.DurationSeconds} s at concurrency {settings.Concurrency}"
-            )
+            ).Summary
+            : null;
+        var (floor, floorCpu) = await SideAsync(
+            "floor (grpc.health.v1 Check)",
+            load.HealthCheckAsync,
+            settings,
+            cpu,
+            output,
+            null,
+            cancellationToken
         );
-        await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, warm, cancellationToken);
-        cpu?.Start();
-        var floor = await ClosedLoop.RunAsync(load.HealthCheckAsync, settings.Concurrency, measured, cancellationToken);
-        var floorCpu = cpu?.PerCall(floor.Requests + floor.Errors);
         var ratio = new LoadRatio(
             Math.Round(recommend.P50Ms / Math.Max(floor.P50Ms, 1e-9), 2),
             Math.Round(recommend.ThroughputRps / Math.Max(floor.ThroughputRps, 1e-9), 3)
@@ -236,6 +220,38 @@ public static class LoadCommand
             recommendCpu,
             floorCpu
         );
+    }
+
+    /// <summary>
+    /// One side of the run: warm-up, then the measured window at the run's concurrency (<paramref name="measuring"/>
+    /// told as it begins), with each process's CPU per call when <paramref name="cpu"/> is given.
+    /// </summary>
+    private static async Task<(LoadSummary Summary, IReadOnlyDictionary<string, double?>? Cpu)> SideAsync(
+        string name,
+        ClosedLoop.Call call,
+        LoadSettings settings,
+        CpuWindow? cpu,
+        TextWriter output,
+        Action? measuring,
+        CancellationToken cancellationToken
+    )
+    {
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{name}: warm-up {settings.WarmupSeconds} s, then {settings.DurationSeconds} s at "
+                    + $"concurrency {settings.Concurrency}"
+            )
+        );
+        var (warm, measured) = (
+            TimeSpan.FromSeconds(settings.WarmupSeconds),
+            TimeSpan.FromSeconds(settings.DurationSeconds)
+        );
+        await ClosedLoop.RunAsync(call, settings.Concurrency, warm, cancellationToken);
+        measuring?.Invoke();
+        cpu?.Start();
+        var summary = await ClosedLoop.RunAsync(call, settings.Concurrency, measured, cancellationToken);
+        return (summary, cpu?.PerCall(summary.Requests + summary.Errors));
     }
 
     public static string Table(LoadReport r)

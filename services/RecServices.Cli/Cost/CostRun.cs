@@ -274,88 +274,8 @@ public sealed class CostRun(
                 served.Add(await StartAsync(size, cancellationToken));
             }
 
-            var measured = served.Select(_ => Calls.ToDictionary(c => c, _ => new Windows())).ToList();
-            foreach (var s in served)
-            {
-                foreach (var call in Calls)
-                {
-                    await ClosedLoop.CollectAsync(s.Call(call), 1, TimeSpan.FromSeconds(warmup), cancellationToken);
-                }
-            }
-
-            for (var round = 1; round <= rounds; round++)
-            {
-                output.WriteLine(
-                    $"calls over gRPC, round {round} of {rounds}: {duration / rounds:0.##} s of each call per size"
-                );
-                for (var i = 0; i < served.Count; i++)
-                {
-                    foreach (var call in Calls)
-                    {
-                        measured[i]
-                            [call]
-                            .Add(
-                                await ClosedLoop.CollectAsync(
-                                    served[i].Call(call),
-                                    1,
-                                    TimeSpan.FromSeconds(duration / rounds),
-                                    cancellationToken
-                                )
-                            );
-                    }
-                }
-            }
-
-            return served
-                .Select(
-                    (s, i) =>
-                    {
-                        var calls = Calls.Select(c => new CallCost(c, measured[i][c].Summary())).ToList();
-                        foreach (var call in calls)
-                        {
-                            output.WriteLine(
-                                string.Create(
-                                    CultureInfo.InvariantCulture,
-                                    $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, "
-                                        + $"p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, "
-                                        + $"{call.Summary.Errors} errors"
-                                )
-                            );
-                        }
-
-                        var parts = new[] { BundleParts.Retrieval, BundleParts.Core, BundleParts.TopLists };
-                        var services = s
-                            .System.Processes.Select(
-                                (p, j) =>
-                                {
-                                    var after = p.Resident();
-                                    var tables = Bundle
-                                        .FilesOf(s.Size.Manifest, parts[Math.Min(j, 2)])
-                                        .Sum(f => f.Bytes);
-                                    return new ServiceCost(
-                                        Short(p.Name),
-                                        Math.Round(s.Ready[j].Seconds, 3),
-                                        tables,
-                                        s.Ready[j].Resident.Total,
-                                        after.Total,
-                                        after.Anonymous,
-                                        after.File
-                                    );
-                                }
-                            )
-                            .ToList();
-                        return new SizeCost(
-                            s.Size.Items,
-                            s.Size.Users,
-                            s.Size.Interactions,
-                            s.Size.Build,
-                            s.Size.Quality,
-                            services,
-                            calls
-                        );
-                    }
-                )
-                .ToList();
+            var measured = await MeasureAsync(served, cancellationToken);
+            return [.. served.Select((s, i) => CostOf(s, measured[i]))];
         }
         finally
         {
@@ -364,6 +284,90 @@ public sealed class CostRun(
                 await s.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Each call of every size warmed up, then measured in rounds: every size's calls in turn each round, so that a
+    /// slow spell of the machine falls on every size alike.
+    /// </summary>
+    private async Task<List<Dictionary<string, Windows>>> MeasureAsync(
+        List<Served> served,
+        CancellationToken cancellationToken
+    )
+    {
+        var measured = served.Select(_ => Calls.ToDictionary(c => c, _ => new Windows())).ToList();
+        foreach (var s in served)
+        {
+            foreach (var call in Calls)
+            {
+                await ClosedLoop.CollectAsync(s.Call(call), 1, TimeSpan.FromSeconds(warmup), cancellationToken);
+            }
+        }
+
+        for (var round = 1; round <= rounds; round++)
+        {
+            output.WriteLine(
+                $"calls over gRPC, round {round} of {rounds}: {duration / rounds:0.##} s of each call per size"
+            );
+            for (var i = 0; i < served.Count; i++)
+            {
+                foreach (var call in Calls)
+                {
+                    var window = TimeSpan.FromSeconds(duration / rounds);
+                    measured[i]
+                        [call]
+                        .Add(await ClosedLoop.CollectAsync(served[i].Call(call), 1, window, cancellationToken));
+                }
+            }
+        }
+
+        return measured;
+    }
+
+    /// <summary>A served size's cost: its calls' latencies (printed too), each service's start-up and memory.</summary>
+    private SizeCost CostOf(Served s, Dictionary<string, Windows> measured)
+    {
+        var calls = Calls.Select(c => new CallCost(c, measured[c].Summary())).ToList();
+        foreach (var call in calls)
+        {
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{s.Size.Items} items: {call.Call}: p50 {call.Summary.P50Ms:F3} ms, "
+                        + $"p99 {call.Summary.P99Ms:F3} ms over {call.Summary.Requests} calls, "
+                        + $"{call.Summary.Errors} errors"
+                )
+            );
+        }
+
+        var parts = new[] { BundleParts.Retrieval, BundleParts.Core, BundleParts.TopLists };
+        var services = s
+            .System.Processes.Select(
+                (p, j) =>
+                {
+                    var after = p.Resident();
+                    var tables = Bundle.FilesOf(s.Size.Manifest, parts[Math.Min(j, 2)]).Sum(f => f.Bytes);
+                    return new ServiceCost(
+                        Short(p.Name),
+                        Math.Round(s.Ready[j].Seconds, 3),
+                        tables,
+                        s.Ready[j].Resident.Total,
+                        after.Total,
+                        after.Anonymous,
+                        after.File
+                    );
+                }
+            )
+            .ToList();
+        return new SizeCost(
+            s.Size.Items,
+            s.Size.Users,
+            s.Size.Interactions,
+            s.Size.Build,
+            s.Size.Quality,
+            services,
+            calls
+        );
     }
 
     private static readonly string[] Calls = [GetCandidates, RankCandidates, Recommend, Floor];

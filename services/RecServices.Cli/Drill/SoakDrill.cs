@@ -43,13 +43,48 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
             CancellationToken.None
         );
 
-        await OpenLoop.RunAsync(
+        await OfferAsync(calls, rate, duration, window, latencies, failed, cancellationToken);
+        await sampler;
+
+        var summaries = latencies
+            .Select(l => LoadSummary.From(l, new Dictionary<StatusCode, long>(), window.TotalSeconds))
+            .ToArray();
+        var answered = latencies.Sum(l => l.Count) + failed.Sum();
+        var processes = ProcessesOf(memory, logBefore, answered);
+        return new SoakReport(
+            saturation.ThroughputRps,
+            share,
+            Math.Round(rate, 1),
+            duration.TotalSeconds,
+            window.TotalSeconds,
+            answered,
+            failed.Sum(),
+            [.. summaries.Select((s, w) => new SoakWindow(w + 1, s.Requests, failed[w], s.P50Ms, s.P99Ms))],
+            Math.Round(summaries[^1].P99Ms / summaries[0].P99Ms, 3),
+            processes
+        );
+    }
+
+    /// <summary>
+    /// Recommend offered open loop at <paramref name="rate"/>: each answer's latency, or a failure, counted in the
+    /// window it was due in; the seconds the schedule took.
+    /// </summary>
+    private static Task<double> OfferAsync(
+        GatewayCalls calls,
+        double rate,
+        TimeSpan duration,
+        TimeSpan window,
+        List<double>[] latencies,
+        long[] failed,
+        CancellationToken cancellationToken
+    ) =>
+        OpenLoop.RunAsync(
             n => calls.RecommendAsync(n),
             rate,
             duration,
             (due, status, ms) =>
             {
-                var w = Math.Min(windows - 1, (int)(due / window.TotalSeconds));
+                var w = Math.Min(latencies.Length - 1, (int)(due / window.TotalSeconds));
                 lock (latencies[w])
                 {
                     if (status == StatusCode.OK)
@@ -64,13 +99,13 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
             },
             cancellationToken
         );
-        await sampler;
 
-        var summaries = latencies
-            .Select(l => LoadSummary.From(l, new Dictionary<StatusCode, long>(), window.TotalSeconds))
-            .ToArray();
-        var answered = latencies.Sum(l => l.Count) + failed.Sum();
-        var processes = services
+    /// <summary>
+    /// Each process's resident memory in the first and the last window (means) and its growth, and the log bytes it
+    /// wrote per answered call.
+    /// </summary>
+    private SoakProcess[] ProcessesOf(List<ResidentWindow[]> memory, long[] logBefore, long answered) =>
+        services
             .Processes.Select(
                 (p, i) =>
                     new SoakProcess(
@@ -85,19 +120,6 @@ public sealed class SoakDrill(LocalServices services, IReadOnlyList<string> user
                     )
             )
             .ToArray();
-        return new SoakReport(
-            saturation.ThroughputRps,
-            share,
-            Math.Round(rate, 1),
-            duration.TotalSeconds,
-            window.TotalSeconds,
-            answered,
-            failed.Sum(),
-            [.. summaries.Select((s, w) => new SoakWindow(w + 1, s.Requests, failed[w], s.P50Ms, s.P99Ms))],
-            Math.Round(summaries[^1].P99Ms / summaries[0].P99Ms, 3),
-            processes
-        );
-    }
 
     /// <summary>
     /// Every process's resident memory, sampled every few seconds (at least four times a window) and averaged per
