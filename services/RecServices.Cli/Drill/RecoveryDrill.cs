@@ -94,7 +94,9 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
 
         public long DegradedAfterServing => Interlocked.Read(ref _degradedAfterServing);
 
-        /// <summary>Seconds from serving again to the first full answer to a call started after it (null: none).</summary>
+        /// <summary>
+        /// Seconds from serving again to the first full answer to a call started after it (null: none).
+        /// </summary>
         public double? Seconds
         {
             get

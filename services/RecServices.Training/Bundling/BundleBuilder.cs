@@ -538,7 +538,9 @@ public sealed class BundleBuilder
         return manifest;
     }
 
-    /// <summary>How the model was trained, for the manifest: the loss, the settings and how each was chosen, the runs.</summary>
+    /// <summary>
+    /// How the model was trained, for the manifest: the loss, the settings and how each was chosen, the runs.
+    /// </summary>
     private TrainingSummary TrainingSummaryOf(TrainedModel model, WrittenTables tables, Stopwatch total)
     {
         var (training, runs, trials, beta) = (model.Training, model.Runs, model.Trials, model.Beta);
