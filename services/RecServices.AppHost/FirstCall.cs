@@ -19,7 +19,7 @@ public static class FirstCall
         return
         [
             $"buf curl --http2-prior-knowledge --protocol grpc -d {body} "
-                + $"http://localhost:{port}/recservices.gateway.v1.GatewayService/Recommend",
+                + $"{AppHostPorts.Address(port)}/recservices.gateway.v1.GatewayService/Recommend",
             $"grpcurl -plaintext -d {body} localhost:{port} recservices.gateway.v1.GatewayService/Recommend",
         ];
     }

@@ -115,7 +115,7 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
     public async Task HealthChecks_NeedNoToken_AndReflectionIsOffByConfiguration()
     {
         var health = await ServiceSystem.HealthAsync(fixture.System.GatewayPorts.Grpc);
-        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{fixture.System.GatewayPorts.Grpc}");
+        using var channel = GrpcChannel.ForAddress(fixture.System.GatewayPorts.GrpcAddress);
         using var reflection = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(
             deadline: DateTime.UtcNow.AddSeconds(30)
         );

@@ -52,7 +52,7 @@ public sealed class EvaluationViaGrpcTests
 
             var fetched = await GatewayLists
                 .FetchAsync(
-                    $"http://127.0.0.1:{system.GatewayPorts.Grpc}",
+                    system.GatewayPorts.GrpcAddress,
                     data.WithInteractions(train),
                     bundle,
                     ProtocolEvaluator.UsersOf(test),

@@ -34,7 +34,7 @@ public sealed class ReflectionTests(SystemFixture fixture) : IClassFixture<Syste
                 "grpc",
                 "-d",
                 "{\"user_id\":\"u1\",\"count\":3}",
-                $"http://127.0.0.1:{system.GatewayPorts.Grpc}/recservices.gateway.v1.GatewayService/Recommend",
+                $"{system.GatewayPorts.GrpcAddress}/recservices.gateway.v1.GatewayService/Recommend",
             ]
         );
         Assert.True(called == 0, response);

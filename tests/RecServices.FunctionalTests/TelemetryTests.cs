@@ -303,7 +303,7 @@ public sealed class TelemetryTests
         Assert.NotEmpty(await system.RecommendAsync("u4", 5));
 
         using var http = new HttpClient();
-        var text = await http.GetStringAsync($"http://127.0.0.1:{system.GatewayPorts.Http}/metrics").WithTimeout();
+        var text = await http.GetStringAsync(system.GatewayPorts.MetricsAddress).WithTimeout();
         Assert.Contains("# TYPE rpc_server_call_duration_seconds histogram", text, StringComparison.Ordinal);
         Assert.Contains($"rpc_method=\"{Recommend}\"", text, StringComparison.Ordinal);
         Assert.Contains("recs_gateway_filtered_candidates", text, StringComparison.Ordinal);
@@ -311,9 +311,7 @@ public sealed class TelemetryTests
 
         // Not on the gRPC port: that one is HTTP/2 only.
         using var retrievalText = new HttpClient();
-        var retrievalMetrics = await retrievalText
-            .GetStringAsync($"http://127.0.0.1:{system.RetrievalPorts.Http}/metrics")
-            .WithTimeout();
+        var retrievalMetrics = await retrievalText.GetStringAsync(system.RetrievalPorts.MetricsAddress).WithTimeout();
         Assert.Contains("recs_retrieval_candidates", retrievalMetrics, StringComparison.Ordinal);
     }
 

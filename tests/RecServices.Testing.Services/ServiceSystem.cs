@@ -51,10 +51,9 @@ public sealed class ServiceSystem : IAsyncDisposable
     public GatewayService.GatewayServiceClient GatewayClient => new(GatewayChannel);
 
     public RetrievalService.RetrievalServiceClient RetrievalClient =>
-        new(GrpcChannel.ForAddress($"http://127.0.0.1:{RetrievalPorts.Grpc}"));
+        new(GrpcChannel.ForAddress(RetrievalPorts.GrpcAddress));
 
-    public RankingService.RankingServiceClient RankingClient =>
-        new(GrpcChannel.ForAddress($"http://127.0.0.1:{RankingPorts.Grpc}"));
+    public RankingService.RankingServiceClient RankingClient => new(GrpcChannel.ForAddress(RankingPorts.GrpcAddress));
 
     /// <summary>
     /// Starts the three hosts on free loopback ports. A port found free can be taken by another process
@@ -117,7 +116,7 @@ public sealed class ServiceSystem : IAsyncDisposable
         string[] backendTls = tls?.BackendArgs ?? [];
         var backend =
             dnsAddresses ? "dns:///localhost"
-            : tls is null ? "http://127.0.0.1"
+            : tls is null ? HostPorts.Loopback
             : "https://127.0.0.1";
         system.Retrieval = RetrievalApp.Build(
             [.. system.Layout.RetrievalSettings, Quiet, .. hostArgs, .. backendTls],
@@ -153,7 +152,7 @@ public sealed class ServiceSystem : IAsyncDisposable
 
         system.GatewayChannel =
             tls?.Channel(system.GatewayPorts.Grpc, client: null)
-            ?? GrpcChannel.ForAddress($"http://127.0.0.1:{system.GatewayPorts.Grpc}");
+            ?? GrpcChannel.ForAddress(system.GatewayPorts.GrpcAddress);
         foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
         {
             await TaskTimeouts.Until(

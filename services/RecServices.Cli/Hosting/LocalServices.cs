@@ -143,8 +143,8 @@ public sealed class LocalServices : IAsyncDisposable
                 oneAtATime,
                 cancellationToken
             );
-            services.RetrievalAddress = $"http://127.0.0.1:{layout.Retrieval.Grpc}";
-            services.RankingAddress = $"http://127.0.0.1:{layout.Ranking.Grpc}";
+            services.RetrievalAddress = layout.Retrieval.GrpcAddress;
+            services.RankingAddress = layout.Ranking.GrpcAddress;
             services.Start(
                 "RecServices.Retrieval",
                 layout.Retrieval,
@@ -165,7 +165,7 @@ public sealed class LocalServices : IAsyncDisposable
                 await startup.StartedAsync();
             }
 
-            services.GatewayAddresses = layout.Gateways.Select(p => $"http://127.0.0.1:{p.Grpc}").ToArray();
+            services.GatewayAddresses = layout.Gateways.Select(p => p.GrpcAddress).ToArray();
             await startup.AllServingAsync();
             return services;
         }
@@ -250,7 +250,7 @@ public sealed class LocalServices : IAsyncDisposable
     /// The Prometheus endpoint of process <paramref name="position"/> (<see cref="PositionOf"/>), on its HTTP/1.1
     /// port.
     /// </summary>
-    public string MetricsAddress(int position) => $"http://127.0.0.1:{_started[position].Port.Http}/metrics";
+    public string MetricsAddress(int position) => _started[position].Port.MetricsAddress;
 
     /// <summary>
     /// Kills process <paramref name="position"/> (<see cref="PositionOf"/>) with SIGKILL (a crash: no shutdown code
@@ -325,7 +325,7 @@ public sealed class LocalServices : IAsyncDisposable
         // Reconnect quickly: with the default backoff (growing towards two minutes) a process that is slow to open its
         // port on a busy machine would be asked again only long after it started serving.
         using var channel = GrpcChannel.ForAddress(
-            $"http://127.0.0.1:{port.Grpc}",
+            port.GrpcAddress,
             new GrpcChannelOptions
             {
                 InitialReconnectBackoff = TimeSpan.FromMilliseconds(100),

@@ -33,7 +33,7 @@ public sealed record SystemLayout(
     /// <paramref name="backendBase"/> (e.g. <c>http://127.0.0.1</c>, <c>https://127.0.0.1</c>,
     /// <c>dns:///localhost</c>).
     /// </summary>
-    public string[] GatewaySettings(int gateway, string backendBase = "http://127.0.0.1") =>
+    public string[] GatewaySettings(int gateway, string backendBase = HostPorts.Loopback) =>
         [
             .. HostSettings(Bundle, Gateways[gateway]),
             $"--Recs:RetrievalAddress={backendBase}:{Retrieval.Grpc}",

@@ -126,6 +126,22 @@ public sealed class ItemCatalog
         }
     }
 
+    /// <summary>
+    /// The items a request sent by id (resolved; ids not in the catalog go to <paramref name="unknown"/>, when
+    /// given) then by index (checked by the caller), in the order sent.
+    /// </summary>
+    public List<int> ItemsOf(
+        IReadOnlyCollection<string> ids,
+        IReadOnlyCollection<int> indexes,
+        ICollection<string>? unknown = null
+    )
+    {
+        var items = new List<int>(ids.Count + indexes.Count);
+        Resolve(ids, items, unknown);
+        items.AddRange(indexes);
+        return items;
+    }
+
     public void Write(string path)
     {
         using var w = new TableWriter(path, Magic, Version);

@@ -13,13 +13,9 @@ internal sealed record RankAsk(UserProfile Profile, List<int> Candidates, List<s
     /// <summary>Maps <paramref name="request"/> (checked) onto <paramref name="catalog"/>.</summary>
     public static RankAsk From(RankCandidatesRequest request, ItemCatalog catalog)
     {
-        var history = new List<int>(request.HistoryItemIds.Count + request.HistoryItemIndexes.Count);
-        catalog.Resolve(request.HistoryItemIds, history);
-        history.AddRange(request.HistoryItemIndexes);
-        var candidates = new List<int>(request.CandidateItemIds.Count + request.CandidateItemIndexes.Count);
+        var history = catalog.ItemsOf(request.HistoryItemIds, request.HistoryItemIndexes);
         var unknown = new List<string>();
-        catalog.Resolve(request.CandidateItemIds, candidates, unknown);
-        candidates.AddRange(request.CandidateItemIndexes);
+        var candidates = catalog.ItemsOf(request.CandidateItemIds, request.CandidateItemIndexes, unknown);
         Distinct(candidates);
         var profile = new UserProfile(
             history.ToArray(),

@@ -87,12 +87,8 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
     private static (UserContext User, List<string> Unknown) UserOf(GetCandidatesRequest request, ItemCatalog catalog)
     {
         var unknown = new List<string>();
-        var recent = new List<int>(request.RecentItemIds.Count + request.RecentItemIndexes.Count);
-        catalog.Resolve(request.RecentItemIds, recent, unknown);
-        recent.AddRange(request.RecentItemIndexes);
-        var history = new List<int>(request.ExcludedItemIds.Count + request.ExcludedItemIndexes.Count);
-        catalog.Resolve(request.ExcludedItemIds, history, unknown);
-        history.AddRange(request.ExcludedItemIndexes);
+        var recent = catalog.ItemsOf(request.RecentItemIds, request.RecentItemIndexes, unknown);
+        var history = catalog.ItemsOf(request.ExcludedItemIds, request.ExcludedItemIndexes, unknown);
 
         var profile = new UserProfile(
             [.. history],
