@@ -21,6 +21,7 @@ public static class RecsCommand
     public static RootCommand Create(TextWriter output, TextWriter error) =>
         new("RecServices: build, inspect and evaluate two-stage recommender bundles.")
         {
+            DataCommand.Create(output, error),
             TrainCommand.Create(output, error),
             InspectCommand.Create(output, error),
             BundlesCommand.Create(output, error),

@@ -53,13 +53,14 @@ public static class EvaluateCommand
             );
         }
 
-        var (build, dataset, directory) = EvaluationRun.Prepare(
+        var (build, dataset, directory) = await EvaluationRun.PrepareAsync(
             parse.GetValue(o.Epochs),
             parse.GetValue(o.Search),
             parse.GetValue(o.Penalty)!,
             parse.GetValue(o.Data)!,
             parse.GetValue(o.OutDir)!,
-            output
+            output,
+            cancellationToken
         );
         var (trainRows, testRows, name) = train is null
             ? Split(dataset)

@@ -11,13 +11,14 @@ namespace RecServices.Cli.Commands;
 /// </summary>
 public sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string Directory)
 {
-    public static EvaluationRun Prepare(
+    public static async Task<EvaluationRun> PrepareAsync(
         int epochs,
         int searchTrials,
         string penalty,
         string data,
         string directory,
-        TextWriter output
+        TextWriter output,
+        CancellationToken cancellationToken
     )
     {
         var build = new BuildOptions
@@ -27,7 +28,7 @@ public sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string D
             PopularityPenalty = PopularityPenaltyOption.Read(penalty),
         };
         build.Training.Validate();
-        var dataset = DataSource.Load(data, new SyntheticOptions(), output);
+        var dataset = await DataSource.LoadAsync(data, new SyntheticOptions(), strict: false, output, cancellationToken);
         var path = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(path);
         return new EvaluationRun(build, dataset, path);

@@ -42,13 +42,14 @@ public static class SweepCommand
         }
 
         var embeddingQuota = EmbeddingQuotaOption.Read(parse.GetValue(o.Embedding));
-        var (build, dataset, directory) = EvaluationRun.Prepare(
+        var (build, dataset, directory) = await EvaluationRun.PrepareAsync(
             parse.GetValue(o.Epochs),
             parse.GetValue(o.Search),
             parse.GetValue(o.Penalty)!,
             parse.GetValue(o.Data)!,
             parse.GetValue(o.OutDir)!,
-            output
+            output,
+            cancellationToken
         );
         void Log(string line) => output.WriteLine(line);
         var probe = parse.GetValue(o.ViaGrpc) ? new GrpcSweepProbe(Log) : null;

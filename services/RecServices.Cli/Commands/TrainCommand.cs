@@ -40,7 +40,7 @@ public static class TrainCommand
     )
     {
         var root = OpenRoot(run.OutDir, output);
-        var dataset = DataSource.Load(run.Data, run.Synthetic, output);
+        var dataset = await DataSource.LoadAsync(run.Data, run.Synthetic, run.Strict, output, cancellationToken);
         if (run.Recorded is { } store)
         {
             dataset = await AddRecordedAsync(dataset, store, output, cancellationToken);
@@ -135,7 +135,8 @@ public static class TrainCommand
         string OutDir,
         BuildOptions Build,
         bool Promote,
-        int Keep
+        int Keep,
+        bool Strict
     );
 
     /// <summary><c>recs train</c>'s options: the data, the root, and the training settings (defaults from
@@ -148,7 +149,9 @@ public static class TrainCommand
         public Option<string> Data { get; } =
             new("--data")
             {
-                Description = "A MovieLens folder (100K, 1M/10M or latest/25M/32M, detected) or 'synthetic'.",
+                Description =
+                    "A dataset folder (the table format of docs/data.md: interactions, items, users as Parquet or "
+                    + "CSV; or MovieLens 100K, 1M/10M, latest/25M/32M; detected) or 'synthetic'.",
                 Required = true,
             };
         public Option<string> OutDir { get; } =
@@ -159,6 +162,7 @@ public static class TrainCommand
                     + "the root itself is moved under versions/ first).",
                 Required = true,
             };
+        public Option<bool> Strict { get; } = DataCommand.StrictOption();
         public Option<bool> NoPromote { get; } =
             new("--no-promote")
             {
@@ -327,6 +331,7 @@ public static class TrainCommand
         public Option[] All =>
             [
                 Data,
+                Strict,
                 OutDir,
                 Epochs,
                 Seed,
@@ -391,7 +396,8 @@ public static class TrainCommand
                 parse.GetValue(OutDir)!,
                 build,
                 !parse.GetValue(NoPromote),
-                keep
+                keep,
+                parse.GetValue(Strict)
             );
         }
 

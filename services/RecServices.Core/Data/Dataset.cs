@@ -40,6 +40,9 @@ public sealed class Dataset
 
     public InteractionTable Interactions { get; }
 
+    /// <summary>Item columns beyond id, title, categories and year, each by item index; empty for most formats.</summary>
+    public IReadOnlyList<ItemAttribute> ItemAttributes { get; init; } = [];
+
     /// <summary>Item id to dense index.</summary>
     public FrozenDictionary<string, int> ItemIndex =>
         _itemIndex ??= Items
@@ -54,7 +57,12 @@ public sealed class Dataset
 
     /// <summary>The same catalog and users with other interactions (a split's train or test part).</summary>
     public Dataset WithInteractions(InteractionTable interactions) =>
-        new(Name, Genres, Items, Users, interactions) { _itemIndex = _itemIndex, _userIndex = _userIndex };
+        new(Name, Genres, Items, Users, interactions)
+        {
+            ItemAttributes = ItemAttributes,
+            _itemIndex = _itemIndex,
+            _userIndex = _userIndex,
+        };
 
     /// <summary>
     /// SHA-256 over every genre, item, user and interaction in a canonical encoding: two datasets with the
@@ -97,6 +105,23 @@ public sealed class Dataset
             }
         }
 
+        foreach (var attribute in ItemAttributes)
+        {
+            writer.Write(attribute.Name);
+            writer.Write(attribute.IsNumeric);
+            foreach (var number in attribute.Numbers)
+            {
+                writer.Write(number);
+            }
+
+            foreach (var code in attribute.Codes)
+            {
+                writer.Write(code < 0 ? string.Empty : attribute.Values[code]);
+            }
+
+            Flush();
+        }
+
         writer.Write(Users.Count);
         foreach (var user in Users)
         {
@@ -104,7 +129,6 @@ public sealed class Dataset
             writer.Write(user.Country ?? string.Empty);
             writer.Write(user.Age ?? -1);
             writer.Write(user.Gender ?? string.Empty);
-            writer.Write(user.Occupation ?? string.Empty);
             if (buffer.Length > 1 << 16)
             {
                 Flush();

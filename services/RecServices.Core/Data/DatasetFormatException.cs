@@ -10,6 +10,14 @@ public sealed class DatasetFormatException : Exception
         Line = line;
     }
 
+    /// <summary>A problem at a place that is not a line: "row group 2, row 17, column 'rating'" in a Parquet file.</summary>
+    public DatasetFormatException(string file, string location, long line, string problem)
+        : base($"{file}: {location}: {problem}")
+    {
+        FilePath = file;
+        Line = line;
+    }
+
     public DatasetFormatException()
     {
         FilePath = string.Empty;

@@ -28,8 +28,9 @@ public static class DatasetLoader
         throw new DatasetFormatException(
             folder,
             0,
-            "unrecognised dataset folder: expected MovieLens 100K (u.data, u.item), 1M/10M (ratings.dat, "
-                + "movies.dat) or latest/25M/32M (ratings.csv, movies.csv)"
+            "unrecognised dataset folder: expected the table format (interactions.parquet, interactions.csv or "
+                + "an interactions/ folder of part files; docs/data.md), MovieLens 100K (u.data, u.item), 1M/10M "
+                + "(ratings.dat, movies.dat) or latest/25M/32M (ratings.csv, movies.csv)"
         );
     }
 }

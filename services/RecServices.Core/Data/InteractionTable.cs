@@ -32,7 +32,10 @@ public sealed class InteractionTable
     /// <summary>Item index of each row.</summary>
     public ReadOnlySpan<int> Items => _items.AsSpan(0, Count);
 
-    /// <summary>Rating (stars) for <see cref="InteractionKind.Rated"/>, else the row's weight (1).</summary>
+    /// <summary>
+    /// Rating (stars) for <see cref="InteractionKind.Rated"/>, else the row's count: how many times it happened (plays,
+    /// uses; 1 when the data does not say). See <see cref="Weight"/>.
+    /// </summary>
     public ReadOnlySpan<float> Ratings => _ratings.AsSpan(0, Count);
 
     /// <summary>Unix time in seconds.</summary>
@@ -40,6 +43,13 @@ public sealed class InteractionTable
 
     /// <summary>Kind of each row.</summary>
     public ReadOnlySpan<InteractionKind> Kinds => _kinds.AsSpan(0, Count);
+
+    /// <summary>
+    /// What a row weighs in the top lists: 1 for a rating, 1 + ln(count) for the other kinds, so a thousand plays of
+    /// one song by one user count about 8 rows, not a thousand.
+    /// </summary>
+    public float Weight(int row) =>
+        _kinds[row] == InteractionKind.Rated ? 1f : 1f + MathF.Log(MathF.Max(1f, _ratings[row]));
 
     /// <summary>Appends a row.</summary>
     public void Add(int user, int item, float rating, long timestamp, InteractionKind kind)

@@ -141,7 +141,7 @@ public static class MovieLens100KReader
                 "F" => "F",
                 _ => throw reader.Error($"gender must be M or F, found '{fields[2]}'"),
             };
-            if (!builder.TryAddUser(new User(id, Locality.FromPostalCode(fields[4]), age, gender, fields[3])))
+            if (!builder.TryAddUser(new User(id, Locality.FromPostalCode(fields[4]), age, gender)))
             {
                 throw reader.Error($"duplicate user id {id}");
             }

@@ -48,7 +48,7 @@ public static class MovieLensDatReader
                 var age = reader.ParseInt(fields[2], "Age");
                 if (
                     !builder.TryAddUser(
-                        new User(id, Locality.FromPostalCode(fields[4]), age, gender, "occupation-" + fields[3].Trim())
+                        new User(id, Locality.FromPostalCode(fields[4]), age, gender)
                     )
                 )
                 {

@@ -43,7 +43,10 @@ public static class RecordedInteractions
             added++;
         }
 
-        var merged = new Dataset($"{data.Name}+recorded({added})", data.Genres, data.Items, users, rows);
+        var merged = new Dataset($"{data.Name}+recorded({added})", data.Genres, data.Items, users, rows)
+        {
+            ItemAttributes = data.ItemAttributes,
+        };
         return (merged, new RecordedMerge(added, users.Count - data.Users.Count, skipped, unknownItems.Count));
     }
 }

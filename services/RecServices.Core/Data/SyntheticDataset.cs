@@ -85,7 +85,8 @@ public static class SyntheticDataset
             CultureInfo.InvariantCulture,
             $"synthetic(seed={options.Seed},users={options.Users},items={options.Items},interactions={options.Interactions})"
         );
-        return new Dataset(name, genres, catalog.Items, users, table);
+        var (categories, items) = CategoryOrder.Sort(genres, catalog.Items);
+        return new Dataset(name, categories, items, users, table);
     }
 
     /// <summary>The items, each with its taste cluster and its Zipf popularity weight.</summary>

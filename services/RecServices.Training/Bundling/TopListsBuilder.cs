@@ -5,8 +5,8 @@ using RecServices.Core.Ranking;
 namespace RecServices.Training.Bundling;
 
 /// <summary>
-/// Top lists by interaction count: global, per genre (items of that genre), per country (interactions of that
-/// country's users).
+/// Top lists by interactions, each row weighed by <see cref="InteractionTable.Weight"/> (1, or 1 + ln(count)): global,
+/// per genre (items of that genre), per country (interactions of that country's users).
 /// </summary>
 public static class TopListsBuilder
 {
@@ -19,7 +19,8 @@ public static class TopListsBuilder
         for (var row = 0; row < t.Count; row++)
         {
             var item = t.Items[row];
-            counts[item]++;
+            var weight = t.Weight(row);
+            counts[item] += weight;
             var country = dataset.Users[t.Users[row]].Country;
             if (country is not null)
             {
@@ -28,7 +29,7 @@ public static class TopListsBuilder
                     byCountry[country] = countryCounts = new float[n];
                 }
 
-                countryCounts[item]++;
+                countryCounts[item] += weight;
             }
         }
 

@@ -23,7 +23,7 @@ public sealed class DatasetLoaderTests
         Assert.Equal([3, 4, 5], data.Items[0].Genres);
         Assert.Equal(1995, data.Items[0].Year);
         Assert.Null(data.Items[2].Year);
-        Assert.Equal(new User("1", "US-8", 24, "M", "technician"), data.Users[0]);
+        Assert.Equal(new User("1", "US-8", 24, "M"), data.Users[0]);
         Assert.Equal("CA", data.Users[2].Country);
         Assert.Equal(4, data.Interactions.Count);
         Assert.Equal(data.UserIndex["2"], data.Interactions.Users[2]);

@@ -1,0 +1,200 @@
+using System.Globalization;
+using Parquet;
+using Parquet.Schema;
+
+namespace RecServices.Datasets;
+
+/// <summary>
+/// One Parquet column of the row group being read: its packed values and definition (and, for a list, repetition)
+/// levels, with a position that follows the cursor's rows.
+/// </summary>
+internal abstract class ParquetColumn
+{
+    private int[] _definitions = [];
+    private int[] _repetitions = [];
+    private int _entries;
+    private int _nextEntry;
+    private int _nextValue;
+
+    protected ParquetColumn(DataField field, ColumnType type)
+    {
+        Field = field;
+        Type = type;
+    }
+
+    public DataField Field { get; }
+
+    public ColumnType Type { get; }
+
+    /// <summary>The current row's first value in the packed values.</summary>
+    protected int Value { get; private set; }
+
+    /// <summary>How many values the current row has (0 or 1; any number for a list).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Reads the column of a row group and moves before its first row.</summary>
+    public async ValueTask LoadAsync(ParquetRowGroupReader group, CancellationToken cancellationToken)
+    {
+        var entries = (int)(group.GetMetadata(Field)?.MetaData?.NumValues ?? group.RowCount);
+        _entries = entries;
+        if (Field.MaxDefinitionLevel > 0 && _definitions.Length < entries)
+        {
+            _definitions = new int[entries];
+        }
+
+        if (Field.MaxRepetitionLevel > 0 && _repetitions.Length < entries)
+        {
+            _repetitions = new int[entries];
+        }
+
+        await ReadValuesAsync(
+            group,
+            entries,
+            Field.MaxDefinitionLevel > 0 ? _definitions.AsMemory(0, entries) : (Memory<int>?)null,
+            Field.MaxRepetitionLevel > 0 ? _repetitions.AsMemory(0, entries) : (Memory<int>?)null,
+            cancellationToken
+        );
+        (_nextEntry, _nextValue, Value, Count) = (0, 0, 0, 0);
+    }
+
+    /// <summary>Moves to the next row's entries.</summary>
+    public void Next()
+    {
+        var entry = _nextEntry;
+        Value = _nextValue;
+        var count = 0;
+        var maxDefinition = Field.MaxDefinitionLevel;
+        do
+        {
+            if (maxDefinition == 0 || _definitions[entry] == maxDefinition)
+            {
+                count++;
+            }
+
+            entry++;
+        } while (Field.MaxRepetitionLevel > 0 && entry < _entries && _repetitions[entry] > 0);
+
+        (_nextEntry, _nextValue, Count) = (entry, Value + count, count);
+    }
+
+    protected abstract ValueTask ReadValuesAsync(
+        ParquetRowGroupReader group,
+        int entries,
+        Memory<int>? definitions,
+        Memory<int>? repetitions,
+        CancellationToken cancellationToken
+    );
+
+    /// <summary>The current row's value (the first, for a list) as text.</summary>
+    public abstract ReadOnlySpan<char> Text(int index = 0);
+
+    /// <summary>The current row's value as a number; false for text that does not parse.</summary>
+    public abstract bool TryNumber(out double value);
+
+    /// <summary>A column reader for a field of a supported type, or null.</summary>
+    public static ParquetColumn? For(DataField field)
+    {
+        var list = field.MaxRepetitionLevel > 0;
+        var type = field.ClrType;
+        if (list)
+        {
+            return type == typeof(ReadOnlyMemory<char>) || type == typeof(string)
+                ? new TextColumn(field, ColumnType.List)
+                : null;
+        }
+
+        return type switch
+        {
+            _ when type == typeof(ReadOnlyMemory<char>) || type == typeof(string) => new TextColumn(
+                field,
+                ColumnType.Text
+            ),
+            _ when type == typeof(long) => new NumberColumn<long>(field, ColumnType.Whole, v => v),
+            _ when type == typeof(int) => new NumberColumn<int>(field, ColumnType.Whole, v => v),
+            _ when type == typeof(short) => new NumberColumn<short>(field, ColumnType.Whole, v => v),
+            _ when type == typeof(sbyte) => new NumberColumn<sbyte>(field, ColumnType.Whole, v => v),
+            _ when type == typeof(byte) => new NumberColumn<byte>(field, ColumnType.Whole, v => v),
+            _ when type == typeof(double) => new NumberColumn<double>(field, ColumnType.Fractional, v => v),
+            _ when type == typeof(float) => new NumberColumn<float>(field, ColumnType.Fractional, v => v),
+            _ when type == typeof(decimal) => new NumberColumn<decimal>(field, ColumnType.Fractional, v => (double)v),
+            _ when type == typeof(bool) => new NumberColumn<bool>(field, ColumnType.Boolean, v => v ? 1 : 0),
+            _ when type == typeof(DateTime) => new NumberColumn<DateTime>(
+                field,
+                ColumnType.Timestamp,
+                v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)).ToUnixTimeSeconds()
+            ),
+            _ when type == typeof(DateTimeOffset) => new NumberColumn<DateTimeOffset>(
+                field,
+                ColumnType.Timestamp,
+                v => v.ToUnixTimeSeconds()
+            ),
+            _ => null,
+        };
+    }
+
+    /// <summary>A string column (or a list of strings): values as character memory, no string per row.</summary>
+    private sealed class TextColumn(DataField field, ColumnType type) : ParquetColumn(field, type)
+    {
+        private ReadOnlyMemory<char>[] _values = [];
+
+        protected override async ValueTask ReadValuesAsync(
+            ParquetRowGroupReader group,
+            int entries,
+            Memory<int>? definitions,
+            Memory<int>? repetitions,
+            CancellationToken cancellationToken
+        )
+        {
+            if (_values.Length < entries)
+            {
+                _values = new ReadOnlyMemory<char>[entries];
+            }
+
+            await group.ReadRawAsync(Field, _values.AsMemory(0, entries), definitions, repetitions, cancellationToken);
+        }
+
+        public override ReadOnlySpan<char> Text(int index = 0) => _values[Value + index].Span;
+
+        public override bool TryNumber(out double value) =>
+            double.TryParse(Text().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>A numeric, boolean or timestamp column, read as its type and seen as a double.</summary>
+    private sealed class NumberColumn<T>(DataField field, ColumnType type, Func<T, double> toDouble)
+        : ParquetColumn(field, type)
+        where T : struct
+    {
+        private readonly char[] _format = new char[40];
+        private T[] _values = [];
+
+        protected override async ValueTask ReadValuesAsync(
+            ParquetRowGroupReader group,
+            int entries,
+            Memory<int>? definitions,
+            Memory<int>? repetitions,
+            CancellationToken cancellationToken
+        )
+        {
+            if (_values.Length < entries)
+            {
+                _values = new T[entries];
+            }
+
+            await group.ReadRawAsync(Field, _values.AsMemory(0, entries), definitions, repetitions, cancellationToken);
+        }
+
+        public override ReadOnlySpan<char> Text(int index = 0)
+        {
+            var value = toDouble(_values[Value + index]);
+            return value.TryFormat(_format, out var written, "R", CultureInfo.InvariantCulture)
+                ? _format.AsSpan(0, written)
+                : [];
+        }
+
+        public override bool TryNumber(out double value)
+        {
+            value = toDouble(_values[Value]);
+            return true;
+        }
+    }
+}
