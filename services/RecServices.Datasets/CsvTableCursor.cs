@@ -40,7 +40,7 @@ internal sealed class CsvTableCursor : TableCursor
                 stream = new GZipStream(stream, CompressionMode.Decompress);
             }
 
-            var reader = new Sep(',').Reader(o => o with { Unescape = true, DisableFastFloat = false }).From(stream);
+            var reader = new Sep(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true }).From(stream);
             if (reader.Header.IsEmpty)
             {
                 reader.Dispose();
