@@ -1,5 +1,6 @@
 using System.Globalization;
 using Parquet;
+using Parquet.Schema;
 
 namespace RecServices.Datasets;
 
@@ -10,9 +11,13 @@ namespace RecServices.Datasets;
 internal sealed class ParquetTableCursor : TableCursor
 {
     private readonly ParquetReader _reader;
-    private readonly ParquetColumn?[] _columns;
+    private readonly DataField[] _fields;
     private readonly (string Name, ColumnType Type)[] _schema;
-    private readonly List<ParquetColumn> _selected = [];
+    private int[] _selected;
+    private ParquetColumn?[] _current = [];
+    private ParquetColumn?[] _next = [];
+    private Task<long>? _pending;
+    private int _loaded = -1;
     private int _group = -1;
     private long _rows;
     private long _row = -1;
@@ -21,17 +26,17 @@ internal sealed class ParquetTableCursor : TableCursor
         : base(file)
     {
         _reader = reader;
-        var fields = reader.Schema.GetDataFields();
-        _columns = fields.Select(ParquetColumn.For).ToArray();
-        _schema = fields
-            .Select((f, i) => (TopName(f.Path.ToString()), _columns[i]?.Type ?? ColumnType.Text))
+        _fields = reader.Schema.GetDataFields();
+        var probes = _fields.Select(ParquetColumn.For).ToArray();
+        _schema = _fields
+            .Select((f, i) => (TopName(f.Path.ToString()), probes[i]?.Type ?? ColumnType.Text))
             .ToArray();
-        Unsupported = fields
-            .Where((_, i) => _columns[i] is null)
+        Unsupported = _fields
+            .Where((_, i) => probes[i] is null)
             .Select(f => $"{TopName(f.Path.ToString())} ({f.ClrType.Name})")
             .ToList();
         RowCount = Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.RowGroups[g].RowCount);
-        _selected.AddRange(_columns.OfType<ParquetColumn>());
+        _selected = [.. Enumerable.Range(0, _fields.Length).Where(i => probes[i] is not null)];
     }
 
     public override IReadOnlyList<(string Name, ColumnType Type)> Columns => _schema;
@@ -59,42 +64,50 @@ internal sealed class ParquetTableCursor : TableCursor
 
     public override void Select(IEnumerable<int> columns)
     {
-        _selected.Clear();
-        foreach (var index in columns)
+        _selected = [.. columns];
+        foreach (var index in _selected)
         {
-            var column =
-                _columns[index]
-                ?? throw FileError(
-                    $"column '{_schema[index].Name}' has type {_reader.Schema.GetDataFields()[index].ClrType.Name}, "
-                        + "which this reader does not read: write it as a string, an integer, a float, a boolean, a "
-                        + "timestamp or (categories) a list of strings"
+            if (ParquetColumn.For(_fields[index]) is null)
+            {
+                throw FileError(
+                    $"column '{_schema[index].Name}' has type {_fields[index].ClrType.Name}, which this reader does "
+                        + "not read: write it as a string, an integer, a float, a boolean, a timestamp or (categories) a "
+                        + "list of strings"
                 );
-            _selected.Add(column);
+            }
         }
     }
 
+    /// <summary>
+    /// The next row group: the one read ahead while the last was being used (decoding on one core while the rows are
+    /// taken apart on the other), and the read of the one after it begins.
+    /// </summary>
     public override async ValueTask<bool> NextBatchAsync(CancellationToken cancellationToken)
     {
-        while (++_group < _reader.RowGroupCount)
+        while (true)
         {
-            var group = _reader.OpenRowGroupReader(_group);
-            _rows = group.RowCount;
-            _row = -1;
-            try
+            if (_pending is null)
             {
-                foreach (var column in _selected)
+                if (_loaded + 1 >= _reader.RowGroupCount)
                 {
-                    await column.LoadAsync(group, cancellationToken);
+                    return false;
                 }
+
+                _next = Buffers(_next);
+                _pending = LoadAsync(_next, _loaded + 1, cancellationToken);
             }
-            catch (Exception e) when (e is ParquetException or IOException or InvalidDataException or ArgumentException)
+
+            _rows = await _pending;
+            _group = ++_loaded;
+            _row = -1;
+            (_current, _next) = (_next, _current);
+            _pending = null;
+            if (_loaded + 1 < _reader.RowGroupCount)
             {
-                throw new Core.Data.DatasetFormatException(
-                    File,
-                    string.Create(CultureInfo.InvariantCulture, $"row group {_group}"),
-                    0,
-                    $"the row group cannot be read: {e.Message}"
-                );
+                _next = Buffers(_next);
+                var group = _loaded + 1;
+                var next = _next;
+                _pending = Task.Run(() => LoadAsync(next, group, cancellationToken), cancellationToken);
             }
 
             if (_rows > 0)
@@ -102,8 +115,6 @@ internal sealed class ParquetTableCursor : TableCursor
                 return true;
             }
         }
-
-        return false;
     }
 
     public override bool Read()
@@ -113,9 +124,9 @@ internal sealed class ParquetTableCursor : TableCursor
             return false;
         }
 
-        foreach (var column in _selected)
+        foreach (var index in _selected)
         {
-            column.Next();
+            _current[index]!.Next();
         }
 
         return true;
@@ -167,10 +178,67 @@ internal sealed class ParquetTableCursor : TableCursor
         }
     }
 
-    public override ValueTask DisposeAsync() => _reader.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        if (_pending is not null)
+        {
+            try
+            {
+                await _pending;
+            }
+            catch (Core.Data.DatasetFormatException)
+            {
+                // The read ahead failed; the caller stopped before it needed that row group.
+            }
+            catch (OperationCanceledException) { }
+        }
+
+        await _reader.DisposeAsync();
+    }
+
+    /// <summary>A set of column buffers for the selected columns (reused once made).</summary>
+    private ParquetColumn?[] Buffers(ParquetColumn?[] set)
+    {
+        if (set.Length == _fields.Length && _selected.All(i => set[i] is not null))
+        {
+            return set;
+        }
+
+        var columns = new ParquetColumn?[_fields.Length];
+        foreach (var index in _selected)
+        {
+            columns[index] = ParquetColumn.For(_fields[index]);
+        }
+
+        return columns;
+    }
+
+    /// <summary>Reads the selected columns of one row group into <paramref name="set"/>; returns its rows.</summary>
+    private async Task<long> LoadAsync(ParquetColumn?[] set, int index, CancellationToken cancellationToken)
+    {
+        var group = _reader.OpenRowGroupReader(index);
+        try
+        {
+            foreach (var column in _selected)
+            {
+                await set[column]!.LoadAsync(group, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is ParquetException or IOException or InvalidDataException or ArgumentException)
+        {
+            throw new Core.Data.DatasetFormatException(
+                File,
+                string.Create(CultureInfo.InvariantCulture, $"row group {index}"),
+                0,
+                $"the row group cannot be read: {e.Message}"
+            );
+        }
+
+        return group.RowCount;
+    }
 
     private ParquetColumn Column(int index) =>
-        _columns[index] ?? throw FileError($"column '{_schema[index].Name}' has a type this reader does not read");
+        _current[index] ?? throw FileError($"column '{_schema[index].Name}' was not selected or has an unread type");
 
     /// <summary>A list's data field sits at "categories/list/element": the column is its top-level name.</summary>
     private static string TopName(string path)

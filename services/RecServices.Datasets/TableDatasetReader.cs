@@ -77,7 +77,7 @@ public sealed class TableDatasetReader
     private Dataset Assemble(InteractionTable table)
     {
         var (categories, items) = CategoryOrder.Sort(_categories, _items);
-        return new Dataset(Path.GetFileName(Path.GetFullPath(_folder).TrimEnd('/')), categories, items, [.. _users], table)
+        return new Dataset(Path.GetFileName(Path.GetFullPath(_folder).TrimEnd('/')), categories, items, _users, table)
         {
             ItemAttributes = _attributes.Select(a => a.Build(items.Length)).ToList(),
         };
@@ -220,6 +220,8 @@ public sealed class TableDatasetReader
             foreach (var file in files.Files)
             {
                 await using var cursor = await TableCursor.OpenAsync(file, cancellationToken);
+                r._users.EnsureCapacity(r._users.Count + (int)Math.Min(cursor.RowCount ?? 0, Array.MaxLength));
+                r._userIds.EnsureCapacity(r._users.Capacity);
                 var id = Required(cursor, TableFormat.UserId);
                 var country = cursor.IndexOf(TableFormat.Country);
                 var age = cursor.IndexOf(TableFormat.Age);
@@ -526,15 +528,30 @@ public sealed class TableDatasetReader
                     $"expected a count above 0 (how many times it happened), found {cursor.Quoted(column)}"
                 );
 
-        private InteractionKind Kind(TableCursor cursor, int column) =>
-            _kinds.TryGetValue(cursor.Text(column).Trim(), out var kind)
-                ? kind
-                : throw cursor.Error(
+        private string _lastKindText = string.Empty;
+        private InteractionKind _lastKind;
+
+        private InteractionKind Kind(TableCursor cursor, int column)
+        {
+            var text = cursor.Text(column).Trim();
+            if (_lastKind != 0 && text.SequenceEqual(_lastKindText))
+            {
+                return _lastKind;
+            }
+
+            if (_kinds.TryGetValue(text, out var name, out var kind))
+            {
+                (_lastKindText, _lastKind) = (name, kind);
+                return kind;
+            }
+
+            throw cursor.Error(
                     column,
                     $"unknown kind {cursor.Quoted(column)}; the kinds read are "
                         + string.Join(", ", TableFormat.Kinds.Keys)
                         + " (docs/data.md): map other events to one of them, or leave them out"
-                );
+            );
+        }
 
         private static long Time(TableCursor cursor, int column)
         {

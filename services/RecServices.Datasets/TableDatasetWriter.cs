@@ -14,7 +14,7 @@ namespace RecServices.Datasets;
 /// </summary>
 public static class TableDatasetWriter
 {
-    public const int RowGroupRows = 1_000_000;
+    public const int RowGroupRows = 250_000;
     public const int PartRows = 20_000_000;
 
     public static async Task WriteAsync(Dataset dataset, string folder, bool parquet, CancellationToken cancellationToken)
