@@ -42,7 +42,7 @@ internal sealed class AttributeColumn(string name, int column, ColumnType type)
             _texts.Add(text.ToString());
             _numbers.Add(
                 double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
-                    && double.IsFinite(parsed)
+                && double.IsFinite(parsed)
                     ? parsed
                     : double.PositiveInfinity
             );

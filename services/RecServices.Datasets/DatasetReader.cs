@@ -26,7 +26,9 @@ public static class DatasetReader
 
         if (strict)
         {
-            throw new ArgumentException("--strict applies to the table format (docs/data.md); this folder is MovieLens");
+            throw new ArgumentException(
+                "--strict applies to the table format (docs/data.md); this folder is MovieLens"
+            );
         }
 
         return (DatasetLoader.Load(folder), null);

@@ -43,7 +43,8 @@ public sealed class DatasetReport
     {
         foreach (var table in Tables)
         {
-            var files = table.Files.Count == 1 ? Path.GetFileName(table.Files[0]) : Inv($"{table.Files.Count} part files");
+            var files =
+                table.Files.Count == 1 ? Path.GetFileName(table.Files[0]) : Inv($"{table.Files.Count} part files");
             yield return Inv($"{table.Name}: {table.Rows:N0} rows ({table.Format}, {files})");
             yield return "  columns read: " + string.Join(", ", table.Columns);
             if (table.Ignored.Count > 0)
@@ -54,12 +55,16 @@ public sealed class DatasetReport
 
         yield return UsersLine(dataset.Users);
         yield return ItemsLine(dataset);
-        var names = string.Join(", ", dataset.Genres.Take(12)) + (dataset.Genres.Count > 12 ? ", …" : string.Empty);
-        yield return Inv($"categories: {dataset.Genres.Count:N0}") + (names.Length > 0 ? $" ({names})" : string.Empty);
+        var names =
+            string.Join(", ", dataset.Categories.Take(12)) + (dataset.Categories.Count > 12 ? ", …" : string.Empty);
+        yield return Inv($"categories: {dataset.Categories.Count:N0}")
+            + (names.Length > 0 ? $" ({names})" : string.Empty);
         foreach (var attribute in dataset.ItemAttributes)
         {
             yield return attribute.IsNumeric
-                ? Inv($"item feature {attribute.Name}: numeric, {attribute.Numbers.Count(float.IsFinite):N0} items with a value")
+                ? Inv(
+                    $"item feature {attribute.Name}: numeric, {attribute.Numbers.Count(float.IsFinite):N0} items with a value"
+                )
                 : Inv($"item feature {attribute.Name}: categorical, {attribute.Values.Length:N0} distinct values, ")
                     + Inv($"{attribute.Codes.Count(code => code >= 0):N0} items with a value");
         }
@@ -79,7 +84,9 @@ public sealed class DatasetReport
         return Inv($"users: {users.Count:N0} ({ListedUsers:N0} in the users table, {UsersWithoutProfile:N0} only in ")
             + Inv($"the interactions); countries: {countries:N0} ({withCountry:N0} users with one); ages given: ")
             + Inv($"{ages:N0}; genders given: {genders:N0}")
-            + (UnknownGenders > 0 ? Inv($" ({UnknownGenders:N0} values other than M/F read as unknown)") : string.Empty);
+            + (
+                UnknownGenders > 0 ? Inv($" ({UnknownGenders:N0} values other than M/F read as unknown)") : string.Empty
+            );
     }
 
     private string ItemsLine(Dataset dataset)
@@ -91,7 +98,7 @@ public sealed class DatasetReport
         }
 
         var never = seen.Count(s => !s);
-        var uncategorised = dataset.Items.Count(i => i.Genres.Length == 0);
+        var uncategorised = dataset.Items.Count(i => i.Categories.Length == 0);
         return Inv($"items: {dataset.Items.Count:N0} ({ListedItems:N0} in the items table, {ItemsWithoutMetadata:N0} ")
             + Inv($"without metadata: only in the interactions); never interacted with: {never:N0}; without a ")
             + Inv($"category: {uncategorised:N0}");
@@ -135,6 +142,8 @@ public sealed class DatasetReport
 
         var from = DateTimeOffset.FromUnixTimeSeconds(min);
         var to = DateTimeOffset.FromUnixTimeSeconds(max);
-        return Inv($"time span: {from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC ({(to - from).TotalDays:N1} days)");
+        return Inv(
+            $"time span: {from:yyyy-MM-dd HH:mm:ss} to {to:yyyy-MM-dd HH:mm:ss} UTC ({(to - from).TotalDays:N1} days)"
+        );
     }
 }

@@ -28,9 +28,7 @@ internal sealed class ParquetTableCursor : TableCursor
         _reader = reader;
         _fields = reader.Schema.GetDataFields();
         var probes = _fields.Select(ParquetColumn.For).ToArray();
-        _schema = _fields
-            .Select((f, i) => (TopName(f.Path.ToString()), probes[i]?.Type ?? ColumnType.Text))
-            .ToArray();
+        _schema = _fields.Select((f, i) => (TopName(f.Path.ToString()), probes[i]?.Type ?? ColumnType.Text)).ToArray();
         Unsupported = _fields
             .Where((_, i) => probes[i] is null)
             .Select(f => $"{TopName(f.Path.ToString())} ({f.ClrType.Name})")
@@ -46,8 +44,7 @@ internal sealed class ParquetTableCursor : TableCursor
 
     public override long? RowCount { get; }
 
-    public override string Location =>
-        string.Create(CultureInfo.InvariantCulture, $"row group {_group}, row {_row}");
+    public override string Location => string.Create(CultureInfo.InvariantCulture, $"row group {_group}, row {_row}");
 
     public static async Task<TableCursor> OpenParquetAsync(string file, CancellationToken cancellationToken)
     {

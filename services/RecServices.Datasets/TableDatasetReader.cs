@@ -102,7 +102,13 @@ public sealed class TableDatasetReader
                 var year = cursor.IndexOf(TableFormat.Year);
                 var known = new[] { id, title, category, year };
                 var attributes = AttributesOf(r, cursor, known, out ignored);
-                used = [.. known.Where(c => c >= 0).Concat(attributes.Select(a => a.Column)).Select(c => cursor.Columns[c].Name)];
+                used =
+                [
+                    .. known
+                        .Where(c => c >= 0)
+                        .Concat(attributes.Select(a => a.Column))
+                        .Select(c => cursor.Columns[c].Name),
+                ];
                 cursor.Select(known.Where(c => c >= 0).Concat(attributes.Select(a => a.Column)));
                 while (await cursor.NextBatchAsync(cancellationToken))
                 {
@@ -111,7 +117,10 @@ public sealed class TableDatasetReader
                         var itemId = Id(cursor, id);
                         if (r._itemIds.TryGet(itemId, out _))
                         {
-                            throw cursor.Error(id, $"item '{itemId.ToString()}' appears a second time: one row per item");
+                            throw cursor.Error(
+                                id,
+                                $"item '{itemId.ToString()}' appears a second time: one row per item"
+                            );
                         }
 
                         categories.Clear();
@@ -165,7 +174,11 @@ public sealed class TableDatasetReader
                         continue;
                     }
 
-                    if (type == ColumnType.List || cursor is ParquetTableCursor p && p.Unsupported.Any(u => u.StartsWith(name + " ", StringComparison.Ordinal)))
+                    if (
+                        type == ColumnType.List
+                        || cursor is ParquetTableCursor p
+                            && p.Unsupported.Any(u => u.StartsWith(name + " ", StringComparison.Ordinal))
+                    )
                     {
                         lists.Add(name + " (a list or an unsupported type)");
                         continue;
@@ -185,7 +198,9 @@ public sealed class TableDatasetReader
                 var c = cursor.IndexOf(attribute.Name);
                 if (c < 0)
                 {
-                    throw cursor.FileError($"column '{attribute.Name}' of the first part is missing here: every part has the same columns");
+                    throw cursor.FileError(
+                        $"column '{attribute.Name}' of the first part is missing here: every part has the same columns"
+                    );
                 }
 
                 mapped.Add(attribute.At(c));
@@ -205,7 +220,10 @@ public sealed class TableDatasetReader
 
             return cursor.TryInteger(column, out var year) && year is >= 0 and <= 9999
                 ? (int)year
-                : throw cursor.Error(column, $"expected a year (an integer from 0 to 9999), found {cursor.Quoted(column)}");
+                : throw cursor.Error(
+                    column,
+                    $"expected a year (an integer from 0 to 9999), found {cursor.Quoted(column)}"
+                );
         }
     }
 
@@ -237,7 +255,10 @@ public sealed class TableDatasetReader
                         var userId = Id(cursor, id);
                         if (r._userIds.TryGet(userId, out _))
                         {
-                            throw cursor.Error(id, $"user '{userId.ToString()}' appears a second time: one row per user");
+                            throw cursor.Error(
+                                id,
+                                $"user '{userId.ToString()}' appears a second time: one row per user"
+                            );
                         }
 
                         var idText = userId.ToString();
@@ -297,7 +318,9 @@ public sealed class TableDatasetReader
                 }
                 else if (r._report.HasTimestamps != columns.Timestamp >= 0)
                 {
-                    throw cursor.FileError("some parts have a timestamp column and others do not: give it in every part or in none");
+                    throw cursor.FileError(
+                        "some parts have a timestamp column and others do not: give it in every part or in none"
+                    );
                 }
 
                 cursor.Select(columns.Indices);
@@ -333,7 +356,11 @@ public sealed class TableDatasetReader
 
             return rows <= Array.MaxLength
                 ? (int)rows
-                : throw new DatasetFormatException(files.Files[0], 0, $"{rows} interactions: at most {Array.MaxLength} are read");
+                : throw new DatasetFormatException(
+                    files.Files[0],
+                    0,
+                    $"{rows} interactions: at most {Array.MaxLength} are read"
+                );
         }
     }
 
@@ -399,12 +426,18 @@ public sealed class TableDatasetReader
         }
 
         var value = cursor.Text(column).Trim();
-        if (value.Equals("M", StringComparison.OrdinalIgnoreCase) || value.Equals("male", StringComparison.OrdinalIgnoreCase))
+        if (
+            value.Equals("M", StringComparison.OrdinalIgnoreCase)
+            || value.Equals("male", StringComparison.OrdinalIgnoreCase)
+        )
         {
             return "M";
         }
 
-        if (value.Equals("F", StringComparison.OrdinalIgnoreCase) || value.Equals("female", StringComparison.OrdinalIgnoreCase))
+        if (
+            value.Equals("F", StringComparison.OrdinalIgnoreCase)
+            || value.Equals("female", StringComparison.OrdinalIgnoreCase)
+        )
         {
             return "F";
         }
@@ -435,8 +468,10 @@ public sealed class TableDatasetReader
         private const long MinSeconds = -62_135_596_800; // 0001-01-01
         private const long MaxSeconds = 253_402_300_799; // 9999-12-31
         private readonly Dictionary<string, InteractionKind>.AlternateLookup<ReadOnlySpan<char>> _kinds =
-            new Dictionary<string, InteractionKind>(TableFormat.Kinds, StringComparer.OrdinalIgnoreCase)
-                .GetAlternateLookup<ReadOnlySpan<char>>();
+            new Dictionary<string, InteractionKind>(
+                TableFormat.Kinds,
+                StringComparer.OrdinalIgnoreCase
+            ).GetAlternateLookup<ReadOnlySpan<char>>();
         private readonly HashSet<int> _unknownItems = [];
 
         public void Add(TableCursor cursor, InteractionColumns columns)
@@ -445,7 +480,8 @@ public sealed class TableDatasetReader
             var item = Item(cursor, columns.Item);
             var hasRating = columns.Rating >= 0 && !cursor.IsNull(columns.Rating);
             var rating = hasRating ? Rating(cursor, columns.Rating) : 0f;
-            var kind = columns.Kind >= 0 && !cursor.IsNull(columns.Kind) ? Kind(cursor, columns.Kind)
+            var kind =
+                columns.Kind >= 0 && !cursor.IsNull(columns.Kind) ? Kind(cursor, columns.Kind)
                 : hasRating ? InteractionKind.Rated
                 : InteractionKind.Watched;
             if (kind == InteractionKind.Rated && !hasRating)
@@ -546,10 +582,10 @@ public sealed class TableDatasetReader
             }
 
             throw cursor.Error(
-                    column,
-                    $"unknown kind {cursor.Quoted(column)}; the kinds read are "
-                        + string.Join(", ", TableFormat.Kinds.Keys)
-                        + " (docs/data.md): map other events to one of them, or leave them out"
+                column,
+                $"unknown kind {cursor.Quoted(column)}; the kinds read are "
+                    + string.Join(", ", TableFormat.Kinds.Keys)
+                    + " (docs/data.md): map other events to one of them, or leave them out"
             );
         }
 

@@ -17,7 +17,12 @@ public static class TableDatasetWriter
     public const int RowGroupRows = 250_000;
     public const int PartRows = 20_000_000;
 
-    public static async Task WriteAsync(Dataset dataset, string folder, bool parquet, CancellationToken cancellationToken)
+    public static async Task WriteAsync(
+        Dataset dataset,
+        string folder,
+        bool parquet,
+        CancellationToken cancellationToken
+    )
     {
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
         {
@@ -68,7 +73,11 @@ public static class TableDatasetWriter
                 .ToList();
             var schema = new ParquetSchema([id, title, categories, year, .. attributes]);
             await using var stream = File.Create(path);
-            await using var writer = await ParquetWriter.CreateAsync(schema, stream, cancellationToken: cancellationToken);
+            await using var writer = await ParquetWriter.CreateAsync(
+                schema,
+                stream,
+                cancellationToken: cancellationToken
+            );
             var items = dataset.Items;
             for (var start = 0; start < items.Count; start += RowGroupRows)
             {
@@ -77,25 +86,38 @@ public static class TableDatasetWriter
                 await group.WriteAsync(id, part.Select(i => i.Id).ToArray());
                 await group.WriteAsync(title, part.Select(i => i.Title).ToArray());
                 var names = part.SelectMany(i =>
-                        i.Genres.Length == 0 ? [null] : i.Genres.Select(g => (string?)dataset.Genres[g])
+                        i.Categories.Length == 0 ? [null] : i.Categories.Select(g => (string?)dataset.Categories[g])
                     )
                     .ToArray();
-                var levels = part.SelectMany(i => i.Genres.Length == 0 ? [0] : i.Genres.Select((_, k) => k == 0 ? 0 : 1)).ToArray();
+                var levels = part.SelectMany(i =>
+                        i.Categories.Length == 0 ? [0] : i.Categories.Select((_, k) => k == 0 ? 0 : 1)
+                    )
+                    .ToArray();
                 await group.WriteAsync((DataField)categories.Item, names, levels);
-                await group.WriteAsync<int>(year, part.Select(i => i.Year).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<int>(
+                    year,
+                    part.Select(i => i.Year).ToArray(),
+                    cancellationToken: cancellationToken
+                );
                 for (var a = 0; a < attributes.Count; a++)
                 {
                     var attribute = dataset.ItemAttributes[a];
                     if (attribute.IsNumeric)
                     {
-                        var values = attribute.Numbers.AsSpan(start, part.Count).ToArray()
-                            .Select(v => float.IsNaN(v) ? (float?)null : v).ToArray();
+                        var values = attribute
+                            .Numbers.AsSpan(start, part.Count)
+                            .ToArray()
+                            .Select(v => float.IsNaN(v) ? (float?)null : v)
+                            .ToArray();
                         await group.WriteAsync<float>(attributes[a], values, cancellationToken: cancellationToken);
                     }
                     else
                     {
-                        var values = attribute.Codes.AsSpan(start, part.Count).ToArray()
-                            .Select(c => c < 0 ? null : attribute.Values[c]).ToArray();
+                        var values = attribute
+                            .Codes.AsSpan(start, part.Count)
+                            .ToArray()
+                            .Select(c => c < 0 ? null : attribute.Values[c])
+                            .ToArray();
                         await group.WriteAsync(attributes[a], values);
                     }
                 }
@@ -121,7 +143,11 @@ public static class TableDatasetWriter
                 using var group = writer.CreateRowGroup();
                 await group.WriteAsync(id, part.Select(u => u.Id).ToArray());
                 await group.WriteAsync(country, part.Select(u => u.Country).ToArray());
-                await group.WriteAsync<int>(age, part.Select(u => u.Age).ToArray(), cancellationToken: cancellationToken);
+                await group.WriteAsync<int>(
+                    age,
+                    part.Select(u => u.Age).ToArray(),
+                    cancellationToken: cancellationToken
+                );
                 await group.WriteAsync(gender, part.Select(u => u.Gender).ToArray());
             }
         }
@@ -139,9 +165,14 @@ public static class TableDatasetWriter
 
             for (var p = 0; p < parts; p++)
             {
-                var path = parts == 1
-                    ? Path.Combine(folder, "interactions.parquet")
-                    : Path.Combine(folder, TableFormat.Interactions, string.Create(CultureInfo.InvariantCulture, $"part-{p:00000}.parquet"));
+                var path =
+                    parts == 1
+                        ? Path.Combine(folder, "interactions.parquet")
+                        : Path.Combine(
+                            folder,
+                            TableFormat.Interactions,
+                            string.Create(CultureInfo.InvariantCulture, $"part-{p:00000}.parquet")
+                        );
                 var end = Math.Min(t.Count, (p + 1) * PartRows);
                 await InteractionsPartAsync(dataset, path, p * PartRows, end, counts, cancellationToken);
             }
@@ -170,7 +201,11 @@ public static class TableDatasetWriter
 
             var t = dataset.Interactions;
             await using var stream = File.Create(path);
-            await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken);
+            await using var writer = await ParquetWriter.CreateAsync(
+                new ParquetSchema(fields),
+                stream,
+                cancellationToken: cancellationToken
+            );
             var size = Math.Min(RowGroupRows, to - from);
             var (users, items, kinds) = (new string[size], new string[size], new string[size]);
             var (times, ratings, weights) = (new long[size], new float?[size], new float?[size]);
@@ -213,15 +248,23 @@ public static class TableDatasetWriter
                 using var row = writer.NewRow();
                 row[TableFormat.ItemId].Set(item.item.Id);
                 row[TableFormat.Title].Set(item.item.Title);
-                row[TableFormat.Categories].Set(string.Join(TableFormat.ListSeparator, item.item.Genres.Select(g => dataset.Genres[g])));
+                row[TableFormat.Categories]
+                    .Set(
+                        string.Join(TableFormat.ListSeparator, item.item.Categories.Select(g => dataset.Categories[g]))
+                    );
                 row[TableFormat.Year].Set(item.item.Year?.ToString(CultureInfo.InvariantCulture) ?? string.Empty);
                 foreach (var attribute in dataset.ItemAttributes)
                 {
-                    row[attribute.Name].Set(
-                        attribute.IsNumeric
-                            ? float.IsNaN(attribute.Numbers[item.index]) ? string.Empty : attribute.Numbers[item.index].ToString("R", CultureInfo.InvariantCulture)
-                            : attribute.Codes[item.index] < 0 ? string.Empty : attribute.Values[attribute.Codes[item.index]]
-                    );
+                    row[attribute.Name]
+                        .Set(
+                            attribute.IsNumeric
+                                ? float.IsNaN(attribute.Numbers[item.index])
+                                    ? string.Empty
+                                    : attribute.Numbers[item.index].ToString("R", CultureInfo.InvariantCulture)
+                                : attribute.Codes[item.index] < 0
+                                    ? string.Empty
+                                    : attribute.Values[attribute.Codes[item.index]]
+                        );
                 }
             }
         }
@@ -252,10 +295,12 @@ public static class TableDatasetWriter
                 row[TableFormat.ItemId].Set(dataset.Items[t.Items[r]].Id);
                 row[TableFormat.Timestamp].Format(t.Timestamps[r]);
                 row[TableFormat.Kind].Set(TableFormat.KindName(t.Kinds[r]));
-                row[TableFormat.Rating].Set(rated ? t.Ratings[r].ToString("R", CultureInfo.InvariantCulture) : string.Empty);
+                row[TableFormat.Rating]
+                    .Set(rated ? t.Ratings[r].ToString("R", CultureInfo.InvariantCulture) : string.Empty);
                 if (counts)
                 {
-                    row[TableFormat.Count].Set(rated ? string.Empty : t.Ratings[r].ToString("R", CultureInfo.InvariantCulture));
+                    row[TableFormat.Count]
+                        .Set(rated ? string.Empty : t.Ratings[r].ToString("R", CultureInfo.InvariantCulture));
                 }
             }
         }

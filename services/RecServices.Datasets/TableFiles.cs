@@ -47,7 +47,9 @@ public sealed record TableFiles(string Name, IReadOnlyList<string> Files, bool I
             .Where(f => !f.EndsWith(".crc", StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .ToList();
-        var unknown = parts.Where(f => !Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase))).ToList();
+        var unknown = parts
+            .Where(f => !Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
         if (unknown.Count > 0)
         {
             throw new Core.Data.DatasetFormatException(
@@ -59,7 +61,11 @@ public sealed record TableFiles(string Name, IReadOnlyList<string> Files, bool I
 
         if (parts.Count == 0)
         {
-            throw new Core.Data.DatasetFormatException(directory, 0, $"the folder of table '{name}' holds no part files");
+            throw new Core.Data.DatasetFormatException(
+                directory,
+                0,
+                $"the folder of table '{name}' holds no part files"
+            );
         }
 
         var parquet = parts.Count(IsParquetFile);

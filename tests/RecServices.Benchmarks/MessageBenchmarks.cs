@@ -75,7 +75,7 @@ public class MessageBenchmarks
         _item.Sources.Add(
             new RecommendationSource
             {
-                Kind = "genre",
+                Kind = "category",
                 Key = "Drama",
                 Score = 400,
             }

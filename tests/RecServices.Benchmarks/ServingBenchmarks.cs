@@ -42,7 +42,7 @@ public class ServingBenchmarks : IDisposable
     public int CandidateGeneration() =>
         _generator.Generate(_userContexts[Next()], RetrievalOptions.Default.DefaultMaxCandidates).Count;
 
-    /// <summary>The gateway's context: recent items, top genres and the seen-item set from a history.</summary>
+    /// <summary>The gateway's context: recent items, top categories and the seen-item set from a history.</summary>
     [Benchmark]
     public int UserContextAndSeenFilterSet() =>
         _contexts.Create(_data.Users[Next()].History, _data.Countries[_next]).Excluded.Count;

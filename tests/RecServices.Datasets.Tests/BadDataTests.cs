@@ -17,7 +17,13 @@ public sealed class BadDataTests
             DatasetReader.LoadAsync(folder, strict, CancellationToken.None)
         );
 
-    private static void AssertNames(DatasetFormatException e, string file, string location, string column, string problem)
+    private static void AssertNames(
+        DatasetFormatException e,
+        string file,
+        string location,
+        string column,
+        string problem
+    )
     {
         Assert.Contains(Path.GetFileName(file), e.Message, StringComparison.Ordinal);
         Assert.Contains(location, e.Message, StringComparison.Ordinal);
@@ -43,7 +49,13 @@ public sealed class BadDataTests
     public async Task Read_DuplicateUser_NamesFileRowColumn(string format)
     {
         using var dir = new TempDirectory();
-        var users = await TestTables.WriteAsync(dir.Path, "users", format, ("user_id", ["u", "u"]), ("age", [20L, 30L]));
+        var users = await TestTables.WriteAsync(
+            dir.Path,
+            "users",
+            format,
+            ("user_id", ["u", "u"]),
+            ("age", [20L, 30L])
+        );
         await TestTables.WriteAsync(dir.Path, "interactions", format, ("user_id", ["u"]), ("item_id", ["a"]));
 
         AssertNames(await Refused(dir.Path), users, At(format, 1), "user_id", "user 'u' appears a second time");
@@ -125,7 +137,13 @@ public sealed class BadDataTests
 
         var e = await Refused(dir.Path);
 
-        AssertNames(e, path, At(format, 1), "timestamp", timestamp is null ? "no timestamp on this row" : "expected a timestamp");
+        AssertNames(
+            e,
+            path,
+            At(format, 1),
+            "timestamp",
+            timestamp is null ? "no timestamp on this row" : "expected a timestamp"
+        );
     }
 
     [Theory]
@@ -193,7 +211,13 @@ public sealed class BadDataTests
     {
         using var dir = new TempDirectory();
         await TestTables.WriteAsync(dir.Path, "items", format, ("item_id", ["a"]));
-        var path = await TestTables.WriteAsync(dir.Path, "interactions", format, ("user_id", ["u", "u"]), ("item_id", ["a", "zz"]));
+        var path = await TestTables.WriteAsync(
+            dir.Path,
+            "interactions",
+            format,
+            ("user_id", ["u", "u"]),
+            ("item_id", ["a", "zz"])
+        );
 
         var e = await Refused(dir.Path, strict: true);
 
@@ -214,7 +238,13 @@ public sealed class BadDataTests
         AssertNames(await Refused(dir.Path), users, At(format, 0), "age", "expected an age in years");
 
         File.Delete(users);
-        var items = await TestTables.WriteAsync(dir.Path, "items", format, ("item_id", ["a", "b"]), ("year", [1999L, 20001L]));
+        var items = await TestTables.WriteAsync(
+            dir.Path,
+            "items",
+            format,
+            ("item_id", ["a", "b"]),
+            ("year", [1999L, 20001L])
+        );
         AssertNames(await Refused(dir.Path), items, At(format, 1), "year", "expected a year");
     }
 

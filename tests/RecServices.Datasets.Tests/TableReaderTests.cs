@@ -18,7 +18,13 @@ public sealed class TableReaderTests
     public async Task Read_InteractionsOnly_UsersAndItemsComeFromTheRowsAndFileOrderIsTime(string format)
     {
         using var dir = new TempDirectory();
-        await TestTables.WriteAsync(dir.Path, "interactions", format, ("user_id", ["a", "b", "a"]), ("item_id", ["x", "y", "y"]));
+        await TestTables.WriteAsync(
+            dir.Path,
+            "interactions",
+            format,
+            ("user_id", ["a", "b", "a"]),
+            ("item_id", ["x", "y", "y"])
+        );
 
         var (data, report) = await Read(dir.Path);
 
@@ -54,7 +60,13 @@ public sealed class TableReaderTests
 
         var t = data.Interactions;
         Assert.Equal(
-            [InteractionKind.Watched, InteractionKind.Purchased, InteractionKind.Rated, InteractionKind.Watched, InteractionKind.Rated],
+            [
+                InteractionKind.Watched,
+                InteractionKind.Purchased,
+                InteractionKind.Rated,
+                InteractionKind.Watched,
+                InteractionKind.Rated,
+            ],
             t.Kinds.ToArray()
         );
         Assert.Equal([12f, 1f, 4.5f, 3f, 2f], t.Ratings.ToArray()); // a count for views, the rating for ratings
@@ -75,7 +87,12 @@ public sealed class TableReaderTests
             format,
             ("user_id", ["u", "u", "u"]),
             ("item_id", ["1", "2", "3"]),
-            ("timestamp", format == TestTables.Csv ? ["1700000000", "1700000001000", "2023-11-14T22:13:22Z"] : [1_700_000_000L, 1_700_000_001_000L, 1_700_000_002L])
+            (
+                "timestamp",
+                format == TestTables.Csv
+                    ? ["1700000000", "1700000001000", "2023-11-14T22:13:22Z"]
+                    : [1_700_000_000L, 1_700_000_001_000L, 1_700_000_002L]
+            )
         );
 
         var (data, _) = await Read(dir.Path);
@@ -98,7 +115,10 @@ public sealed class TableReaderTests
 
         var (data, _) = await Read(dir.Path);
 
-        Assert.Equal(new DateTimeOffset(2024, 5, 1, 12, 30, 0, TimeSpan.Zero).ToUnixTimeSeconds(), data.Interactions.Timestamps[0]);
+        Assert.Equal(
+            new DateTimeOffset(2024, 5, 1, 12, 30, 0, TimeSpan.Zero).ToUnixTimeSeconds(),
+            data.Interactions.Timestamps[0]
+        );
     }
 
     [Theory]
@@ -128,17 +148,23 @@ public sealed class TableReaderTests
             ("gender", ["female", "x"]),
             ("plan", ["free", "paid"])
         );
-        await TestTables.WriteAsync(dir.Path, "interactions", format, ("user_id", ["u1", "u3"]), ("item_id", ["s1", "s9"]));
+        await TestTables.WriteAsync(
+            dir.Path,
+            "interactions",
+            format,
+            ("user_id", ["u1", "u3"]),
+            ("item_id", ["s1", "s9"])
+        );
 
         var (data, report) = await Read(dir.Path);
 
-        Assert.Equal(["indie", "jazz", "rock"], data.Genres);
+        Assert.Equal(["indie", "jazz", "rock"], data.Categories);
         Assert.Equal(["s1", "s2", "s3", "s9"], data.Items.Select(i => i.Id));
         Assert.Equal(("s1", "Song, one", (int?)1999), (data.Items[0].Id, data.Items[0].Title, data.Items[0].Year));
         Assert.Null(data.Items[1].Year);
-        Assert.Equal([0, 2], data.Items[0].Genres);
+        Assert.Equal([0, 2], data.Items[0].Categories);
         Assert.Equal(string.Empty, data.Items[2].Title);
-        Assert.Empty(data.Items[3].Genres); // s9: only in the interactions
+        Assert.Empty(data.Items[3].Categories); // s9: only in the interactions
         Assert.Equal(new User("u1", "SE", 31, "F"), data.Users[0]);
         Assert.Equal(new User("u2", null, null, null), data.Users[1]);
         Assert.Equal(new User("u3", null), data.Users[2]);
@@ -162,13 +188,25 @@ public sealed class TableReaderTests
     public async Task Read_CategoriesAsOneStringInParquet_SplitAtBars()
     {
         using var dir = new TempDirectory();
-        await TestTables.WriteAsync(dir.Path, "items", TestTables.Parquet, ("item_id", ["a"]), ("categories", ["x| y |x"]));
-        await TestTables.WriteAsync(dir.Path, "interactions", TestTables.Parquet, ("user_id", ["u"]), ("item_id", ["a"]));
+        await TestTables.WriteAsync(
+            dir.Path,
+            "items",
+            TestTables.Parquet,
+            ("item_id", ["a"]),
+            ("categories", ["x| y |x"])
+        );
+        await TestTables.WriteAsync(
+            dir.Path,
+            "interactions",
+            TestTables.Parquet,
+            ("user_id", ["u"]),
+            ("item_id", ["a"])
+        );
 
         var (data, _) = await Read(dir.Path);
 
-        Assert.Equal(["x", "y"], data.Genres);
-        Assert.Equal([0, 1], data.Items[0].Genres);
+        Assert.Equal(["x", "y"], data.Categories);
+        Assert.Equal([0, 1], data.Items[0].Categories);
     }
 
     [Fact]

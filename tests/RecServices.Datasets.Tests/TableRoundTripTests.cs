@@ -44,16 +44,29 @@ public sealed class TableRoundTripTests
         {
             var kind = source.Interactions.Kinds[row];
             var weight = kind == InteractionKind.Rated ? source.Interactions.Ratings[row] : 1 + (row % 7);
-            rows.Add(source.Interactions.Users[row], source.Interactions.Items[row], weight, source.Interactions.Timestamps[row], kind);
+            rows.Add(
+                source.Interactions.Users[row],
+                source.Interactions.Items[row],
+                weight,
+                source.Interactions.Timestamps[row],
+                kind
+            );
         }
 
         var n = source.Items.Count;
-        var dataset = new Dataset(source.Name, source.Genres, source.Items, source.Users, rows)
+        var dataset = new Dataset(source.Name, source.Categories, source.Items, source.Users, rows)
         {
             ItemAttributes =
             [
-                ItemAttribute.Numeric("price", [.. Enumerable.Range(0, n).Select(i => i % 5 == 0 ? float.NaN : i * 0.25f)]),
-                ItemAttribute.Categorical("brand", [.. Enumerable.Range(0, n).Select(i => i % 4 - 1)], ["acme", "globex", "initech"]),
+                ItemAttribute.Numeric(
+                    "price",
+                    [.. Enumerable.Range(0, n).Select(i => i % 5 == 0 ? float.NaN : i * 0.25f)]
+                ),
+                ItemAttribute.Categorical(
+                    "brand",
+                    [.. Enumerable.Range(0, n).Select(i => i % 4 - 1)],
+                    ["acme", "globex", "initech"]
+                ),
             ],
         };
 
@@ -84,7 +97,7 @@ public sealed class TableRoundTripTests
             var (read, _) = await DatasetReader.LoadAsync(folder, strict: true, CancellationToken.None);
 
             Assert.Equal(movieLens.Fingerprint(), read.Fingerprint());
-            Assert.Equal(movieLens.Genres, read.Genres);
+            Assert.Equal(movieLens.Categories, read.Categories);
             Assert.Equal(100_000, read.Interactions.Count);
         }
     }

@@ -66,7 +66,9 @@ public static class TestTables
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
             _ => value.ToString() ?? string.Empty,
         };
-        return text.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+        return text.IndexOfAny([',', '"', '\n']) >= 0
+            ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
+            : text;
     }
 
     private static async Task WriteParquetAsync(string path, (string Name, object?[] Values)[] columns)
@@ -93,10 +95,20 @@ public static class TestTables
                     await group.WriteAsync(text, values.Select(v => (string?)v).ToArray());
                     break;
                 case DataField<long?> whole:
-                    await group.WriteAsync<long>(whole, values.Select(v => v is null ? (long?)null : Convert.ToInt64(v, CultureInfo.InvariantCulture)).ToArray());
+                    await group.WriteAsync<long>(
+                        whole,
+                        values
+                            .Select(v => v is null ? (long?)null : Convert.ToInt64(v, CultureInfo.InvariantCulture))
+                            .ToArray()
+                    );
                     break;
                 case DataField<double?> number:
-                    await group.WriteAsync<double>(number, values.Select(v => v is null ? (double?)null : Convert.ToDouble(v, CultureInfo.InvariantCulture)).ToArray());
+                    await group.WriteAsync<double>(
+                        number,
+                        values
+                            .Select(v => v is null ? (double?)null : Convert.ToDouble(v, CultureInfo.InvariantCulture))
+                            .ToArray()
+                    );
                     break;
                 case DataField<DateTime?> time:
                     await group.WriteAsync<DateTime>(time, values.Select(v => (DateTime?)v).ToArray());

@@ -46,7 +46,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         // Candidates straight from retrieval with the gateway's context, then V_u from the ONNX user tower.
         var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty };
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
-        request.TopGenres.AddRange(context.TopGenres);
+        request.TopCategories.AddRange(context.TopCategories);
         request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
         var candidates = (
             await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()
@@ -68,7 +68,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
     }
 
     [Fact]
-    public async Task GetCandidates_ContainSimilarItemsGenreAndCountryTops()
+    public async Task GetCandidates_ContainSimilarItemsCategoryAndCountryTops()
     {
         var u = 3;
         var user = Bundle.Users![u];
@@ -77,7 +77,7 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         var context = new UserContextFactory(Bundle.Catalog, options).Create(history, user.Country);
         var request = new GetCandidatesRequest { Country = user.Country!, MaxCandidateCount = 1000 };
         request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
-        request.TopGenres.AddRange(context.TopGenres);
+        request.TopCategories.AddRange(context.TopCategories);
         request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
 
         var response = await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
@@ -99,13 +99,18 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
             }
         }
 
-        foreach (var genre in context.TopGenres)
+        foreach (var category in context.TopCategories)
         {
-            foreach (var item in Bundle.Tops!.ByGenre[genre].Items.Where(i => !seen.Contains(i)).Take(options.PerGenre))
+            foreach (
+                var item in Bundle
+                    .Tops!.ByCategory[category]
+                    .Items.Where(i => !seen.Contains(i))
+                    .Take(options.PerCategory)
+            )
             {
                 Assert.Contains(
                     returned[Bundle.Catalog.Items[item].Id],
-                    s => s.Kind == Contracts.Retrieval.V1.SourceKind.Genre && s.Key == genre
+                    s => s.Kind == Contracts.Retrieval.V1.SourceKind.Category && s.Key == category
                 );
             }
         }
@@ -149,8 +154,8 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
         Assert.Equal(1, recorded.HistoryCount);
         Assert.DoesNotContain(next, i => i.ItemId == watched);
         Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "similar-items" && s.Key == watched));
-        var genre = Bundle.Catalog.Genres[Bundle.Catalog.Items[Bundle.Catalog.Index[watched]].Genres[0]];
-        Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "genre" && s.Key == genre));
+        var category = Bundle.Catalog.Categories[Bundle.Catalog.Items[Bundle.Catalog.Index[watched]].Categories[0]];
+        Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "category" && s.Key == category));
     }
 
     [Fact]

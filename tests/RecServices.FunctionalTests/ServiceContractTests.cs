@@ -106,7 +106,7 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         {
             RecentItemIds = { "i1", "i2", "i3" },
             ExcludedItemIds = { "i1", "i2", "i3", "i4" },
-            TopGenres = { catalog.Genres[0] },
+            TopCategories = { catalog.Categories[0] },
             Country = "US",
             BundleVersion = version,
         };
@@ -114,7 +114,7 @@ public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<
         {
             RecentItemIndexes = { byId.RecentItemIds.Select(id => catalog.Index[id]) },
             ExcludedItemIndexes = { byId.ExcludedItemIds.Select(id => catalog.Index[id]) },
-            TopGenres = { byId.TopGenres },
+            TopCategories = { byId.TopCategories },
             Country = byId.Country,
             BundleVersion = version,
             AnswerWithIndexes = true,

@@ -188,7 +188,7 @@ public sealed class TelemetryTests
         var retrieval = HostMetrics.Collect(system.Retrieval!);
         var candidates = retrieval[RetrievalMetrics.Candidates];
         Assert.Equal("{candidate}", candidates.Unit);
-        foreach (var source in new[] { "similar-items", "genre", "country", "popular" })
+        foreach (var source in new[] { "similar-items", "category", "country", "popular" })
         {
             Assert.NotEmpty(HostMetrics.Points(candidates, (RecsTelemetry.CandidateSource, source)));
         }

@@ -71,7 +71,7 @@ public sealed class CandidateFilterTests
         answer.SourceStarts.Add([0, 2]);
         answer.SourceKeys.Add(["Drama", "i3"]);
         answer.SourceKinds.Add([
-            Contracts.Retrieval.V1.SourceKind.Genre,
+            Contracts.Retrieval.V1.SourceKind.Category,
             Contracts.Retrieval.V1.SourceKind.SimilarItems,
             Contracts.Retrieval.V1.SourceKind.Popular,
         ]);
@@ -81,7 +81,7 @@ public sealed class CandidateFilterTests
 
         Assert.Equal(
             [
-                new SourceHit(Serving.Retrieval.SourceKind.Genre, "Drama", 0.5f),
+                new SourceHit(Serving.Retrieval.SourceKind.Category, "Drama", 0.5f),
                 new SourceHit(Serving.Retrieval.SourceKind.SimilarItems, "i3", 0.25f),
             ],
             retrieved.SourcesAt(0)

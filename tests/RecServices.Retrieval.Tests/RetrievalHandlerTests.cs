@@ -7,6 +7,7 @@ using RecServices.Retrieval.Services;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.Serving.Retrieval;
+using Wire = RecServices.Contracts.Retrieval.V1.SourceKind;
 
 namespace RecServices.Retrieval.Tests;
 
@@ -30,11 +31,11 @@ public sealed class RetrievalHandlerTests : IDisposable
         request.RecentItemIds.AddRange(recent);
         request.RecentItemIds.Add("no-such-item");
         request.ExcludedItemIds.AddRange(recent);
-        request.TopGenres.Add(catalog.Genres[0]);
+        request.TopCategories.Add(catalog.Categories[0]);
 
         var answer = await service.GetCandidates(request, new TestServerCallContext());
 
-        var context = new UserContext([3, 7], [catalog.Genres[0]], "US", new HashSet<int> { 3, 7 });
+        var context = new UserContext([3, 7], [catalog.Categories[0]], "US", new HashSet<int> { 3, 7 });
         var expected = new CandidateGenerator(Bundle, RetrievalOptions.Default).Generate(context, 60);
         Assert.Equal(expected.Items.Select(catalog.IdOf), answer.ItemIds);
         Assert.Equal(Bundle.Manifest.Version, answer.BundleVersion);
@@ -43,6 +44,27 @@ public sealed class RetrievalHandlerTests : IDisposable
         Assert.Equal(answer.ItemIds.Count, answer.SourceStarts.Count);
         // merged candidates recorded once
         Assert.Equal(expected.Count, metrics.GetMeasurementSnapshot().Single().Value);
+    }
+
+    [Fact]
+    public async Task GetCandidates_CallerOfTheDeprecatedTopGenres_GetsTheSameCandidatesUnderTheKindItKnows()
+    {
+        var (service, _) = Service();
+        var category = Bundle.Catalog.Categories[0];
+        var current = new GetCandidatesRequest { MaxCandidateCount = 60 };
+        current.TopCategories.Add(category);
+#pragma warning disable CS0612 // the deprecated field and kind, as a caller built before top_categories uses them
+        var legacy = new GetCandidatesRequest { MaxCandidateCount = 60 };
+        legacy.TopGenres.Add(category);
+
+        var now = await service.GetCandidates(current, new TestServerCallContext());
+        var before = await service.GetCandidates(legacy, new TestServerCallContext());
+
+        Assert.Equal(now.ItemIds, before.ItemIds);
+        Assert.Contains(Wire.Category, now.SourceKinds);
+        Assert.DoesNotContain(Wire.Genre, now.SourceKinds);
+        Assert.Equal(now.SourceKinds.Select(k => k == Wire.Category ? Wire.Genre : k), before.SourceKinds);
+#pragma warning restore CS0612
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace RecServices.Serving.Tests;
 /// <summary>Each candidate source on hand-made tables, and how the generator merges them.</summary>
 public sealed class CandidateSourcesTests
 {
-    // Items 0-11, ids "m0".."m11"; genres a, b, c.
+    // Items 0-11, ids "m0".."m11"; categories a, b, c.
     private static readonly ItemCatalog Catalog = new(
         ["a", "b", "c"],
         Enumerable.Range(0, 12).Select(i => new Item($"m{i}", $"Movie {i}", 2000 + i, [i % 3])).ToArray()
@@ -49,15 +49,15 @@ public sealed class CandidateSourcesTests
     }
 
     [Fact]
-    public void Genre_OnlyTheUsersTopGenres_QuotaPerGenre_SeenSkipped()
+    public void Category_OnlyTheUsersTopCategories_QuotaPerCategory_SeenSkipped()
     {
-        var source = new GenreSource(Tops, topGenres: 2, perGenre: 2);
-        var user = User(genres: ["b", "a", "c"], excluded: [1]);
+        var source = new CategorySource(Tops, topCategories: 2, perCategory: 2);
+        var user = User(categories: ["b", "a", "c"], excluded: [1]);
 
         var set = Run(source, user);
 
-        Assert.Equal([4, 7, 0, 3], set.Items); // b: 1 seen, then 4, 7; a: 0, 3; c is the third genre
-        Assert.Equal([new SourceHit(SourceKind.Genre, "a", 9)], set.SourcesOf(0).ToArray());
+        Assert.Equal([4, 7, 0, 3], set.Items); // b: 1 seen, then 4, 7; a: 0, 3; c is the third category
+        Assert.Equal([new SourceHit(SourceKind.Category, "a", 9)], set.SourcesOf(0).ToArray());
     }
 
     [Fact]
@@ -85,20 +85,20 @@ public sealed class CandidateSourcesTests
         var generator = new CandidateGenerator(
             [
                 new SimilarItemsSource(Catalog, Similar, 1, 3),
-                new GenreSource(Tops, 1, 4),
+                new CategorySource(Tops, 1, 4),
                 new PopularSource(Tops, 5, 0),
             ],
             RetrievalOptions.DesignRecipe
         );
-        var user = User(recent: [8], genres: ["b"], excluded: [8]);
+        var user = User(recent: [8], categories: ["b"], excluded: [8]);
 
         var set = generator.Generate(user, maxCandidates: 5);
 
-        // Similar to 8: 9, 10, 11; genre b: 1, 4 (the cap of 5 is reached), 7 and 10 (10 already in: one more source);
+        // Similar to 8: 9, 10, 11; category b: 1, 4 (the cap of 5 is reached), 7 and 10 (10 already in: one more source);
         // popular: 11, 10, 9 already in.
         Assert.Equal([9, 10, 11, 1, 4], set.Items);
         Assert.Equal(
-            [SourceKind.SimilarItems, SourceKind.Genre, SourceKind.Popular],
+            [SourceKind.SimilarItems, SourceKind.Category, SourceKind.Popular],
             set.SourcesOf(10).Select(h => h.Kind)
         );
         Assert.Equal([SourceKind.SimilarItems, SourceKind.Popular], set.SourcesOf(11).Select(h => h.Kind));
@@ -130,8 +130,8 @@ public sealed class CandidateSourcesTests
 
     private static UserContext User(
         int[]? recent = null,
-        string[]? genres = null,
+        string[]? categories = null,
         string? country = null,
         int[]? excluded = null
-    ) => new(recent ?? [], genres ?? [], country, (excluded ?? recent ?? []).ToHashSet());
+    ) => new(recent ?? [], categories ?? [], country, (excluded ?? recent ?? []).ToHashSet());
 }

@@ -15,9 +15,22 @@ public sealed class SourceKindWireTests
         Assert.DoesNotContain(Wire.Unspecified, wire);
         Assert.Equal(Enum.GetValues<SourceKind>(), wire.Select(SourceKindWire.FromWire));
 
-        // The contract has no kind the sources lack (a new one on either side must be mapped here).
-        Assert.Equal(Enum.GetValues<Wire>().Where(k => k != Wire.Unspecified).Order(), wire.Order());
+        // The contract has no kind the sources lack (a new one on either side must be mapped here), but the
+        // deprecated genre kind, which is no longer sent.
+#pragma warning disable CS0612
+        Assert.Equal(
+            Enum.GetValues<Wire>().Where(k => k is not Wire.Unspecified and not Wire.Genre).Order(),
+            wire.Order()
+        );
     }
+
+    [Fact]
+    public void TheDeprecatedGenreKind_ReadsAsTheCategorySource()
+    {
+        Assert.Equal(SourceKind.Category, SourceKindWire.FromWire(Wire.Genre));
+        Assert.Equal(Wire.Category, SourceKind.Category.ToWire());
+    }
+#pragma warning restore CS0612
 
     [Fact]
     public void AKindThisBuildDoesNotKnow_ReadsAsPopular()

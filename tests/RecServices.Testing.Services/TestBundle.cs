@@ -54,5 +54,5 @@ public static class TestBundle
     public static UserHistories Histories(Bundle bundle) =>
         UserHistories.Build(bundle.Interactions!, bundle.Users!.Count);
 
-    public static UserFeatures Features(Bundle bundle) => new(bundle.Manifest.Schema, bundle.Catalog.ItemGenres);
+    public static UserFeatures Features(Bundle bundle) => new(bundle.Manifest.Schema, bundle.Catalog.ItemCategories);
 }

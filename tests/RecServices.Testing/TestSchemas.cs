@@ -6,18 +6,18 @@ namespace RecServices.Testing;
 public static class TestSchemas
 {
     public static FeatureSchema For(
-        IReadOnlyList<string> genres,
+        IReadOnlyList<string> categories,
         int historyLength,
-        bool genreAffinity = true,
+        bool categoryAffinity = true,
         double historyHalfLife = 0
     ) =>
         new()
         {
-            GenreCount = genres.Count,
+            CategoryCount = categories.Count,
             HistoryLength = historyLength,
             HistoryHalfLife = historyHalfLife,
-            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(genres, genreAffinity),
-            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(genres),
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(categories, categoryAffinity),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(categories),
             HistoryLengthScale = new Standardizer(3, 1),
             AgeScale = new Standardizer(35, 12),
             YearScale = new Standardizer(2000, 10),

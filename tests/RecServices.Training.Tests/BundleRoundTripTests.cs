@@ -18,8 +18,8 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
             fixture.Dataset.Items.Select(i => (i.Id, i.Title, i.Year)),
             bundle.Catalog.Items.Select(i => (i.Id, i.Title, i.Year))
         );
-        Assert.Equal(fixture.Dataset.Items.Select(i => i.Genres), bundle.Catalog.Items.Select(i => i.Genres));
-        Assert.Equal(fixture.Dataset.Genres, bundle.Catalog.Genres);
+        Assert.Equal(fixture.Dataset.Items.Select(i => i.Categories), bundle.Catalog.Items.Select(i => i.Categories));
+        Assert.Equal(fixture.Dataset.Categories, bundle.Catalog.Categories);
         Assert.Equal(fixture.Dataset.Users, bundle.Users);
         Assert.Equal(fixture.Dataset.Interactions.Items.ToArray(), bundle.Interactions!.Items.ToArray());
         Assert.Equal(fixture.Dataset.Interactions.Timestamps.ToArray(), bundle.Interactions.Timestamps.ToArray());
@@ -141,15 +141,18 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
             .Take(50)
             .ToArray();
         Assert.Equal(expected, bundle.Tops!.Global.Items);
-        Assert.Equal(fixture.Dataset.Genres.Count, bundle.Tops.ByGenre.Count);
+        Assert.Equal(fixture.Dataset.Categories.Count, bundle.Tops.ByCategory.Count);
         var usCount = Enumerable
             .Range(0, fixture.Dataset.Interactions.Count)
             .Where(row => fixture.Dataset.Users[fixture.Dataset.Interactions.Users[row]].Country == "US")
             .GroupBy(row => fixture.Dataset.Interactions.Items[row])
             .Max(g => g.Count());
         Assert.Equal(usCount, bundle.Tops.ByCountry["US"].Scores[0]);
-        var action = bundle.Catalog.GenreIndex["Action"];
-        Assert.All(bundle.Tops.ByGenre["Action"].Items, i => Assert.Contains(action, bundle.Catalog.Items[i].Genres));
+        var action = bundle.Catalog.CategoryIndex["Action"];
+        Assert.All(
+            bundle.Tops.ByCategory["Action"].Items,
+            i => Assert.Contains(action, bundle.Catalog.Items[i].Categories)
+        );
     }
 
     [Fact]

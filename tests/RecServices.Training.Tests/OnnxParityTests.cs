@@ -20,8 +20,8 @@ public sealed class OnnxParityTests : IDisposable
     public void ExportedTowers_InOnnxRuntime_EqualTheCSharpForwardPass()
     {
         const int Items = 50;
-        var genres = new[] { "a", "b", "c" };
-        var schema = TestSchemas.For(genres, 6);
+        var categories = new[] { "a", "b", "c" };
+        var schema = TestSchemas.For(categories, 6);
         var network = new TwoTowerNetwork(
             Items,
             schema.UserFeatureNames.Count,
@@ -34,8 +34,8 @@ public sealed class OnnxParityTests : IDisposable
             .Range(0, Items * schema.ItemFeatureNames.Count)
             .Select(_ => (float)(rng.NextDouble() * 2 - 1))
             .ToArray();
-        var itemGenres = Enumerable.Range(0, Items).Select(i => new[] { i % 3 }).ToArray();
-        var features = new UserFeatures(schema, itemGenres);
+        var itemCategories = Enumerable.Range(0, Items).Select(i => new[] { i % 3 }).ToArray();
+        var features = new UserFeatures(schema, itemCategories);
         var users = new UserBatch(4, schema.HistoryLength, features.Width) { Rows = 4 };
         int[][] histories =
         [
@@ -205,8 +205,8 @@ public sealed class OnnxParityTests : IDisposable
     [Fact]
     public void UserTowerModel_WrongSchemaWidth_IsRefusedNamingTheFile()
     {
-        var genres = new[] { "a" };
-        var schema = TestSchemas.For(genres, 4);
+        var categories = new[] { "a" };
+        var schema = TestSchemas.For(categories, 4);
         var network = new TwoTowerNetwork(
             10,
             schema.UserFeatureNames.Count,

@@ -130,7 +130,7 @@ public sealed class PopularityPenaltyTests : IDisposable
 
         // The user tower's last output is −β for every user.
         using var tower = new UserTowerModel(bundle.UserTowerPath, manifest.Schema, manifest.Towers.Output);
-        var features = new UserFeatures(manifest.Schema, bundle.Catalog.ItemGenres);
+        var features = new UserFeatures(manifest.Schema, bundle.Catalog.ItemCategories);
         var users = new UserBatch(1, manifest.Schema.HistoryLength, features.Width) { Rows = 1 };
         features.Fill([0, 1, 2], 40, "M", users.HistoryItemsOf(0), users.HistoryWeightsOf(0), users.FeaturesOf(0));
         var output = new float[manifest.Towers.Output];

@@ -45,9 +45,9 @@ public sealed class TrainingDeterminismTests
             }
         );
         var (train, validation) = StratifiedSplit.ByItem(data.Interactions, data.Items.Count, 0.9, 1);
-        var (items, _, _, _) = ItemFeatures.Build(data, train);
-        var schema = TestSchemas.For(data.Genres, 20);
-        var users = new UserFeatures(schema, data.Items.Select(i => i.Genres).ToArray());
+        var (items, _, _, _, _) = ItemFeatures.Build(data, train);
+        var schema = TestSchemas.For(data.Categories, 20);
+        var users = new UserFeatures(schema, data.Items.Select(i => i.Categories).ToArray());
         var options = new TrainingOptions
         {
             Seed = seed,

@@ -82,7 +82,7 @@ public static class DataCommand
     {
         var c = CultureInfo.InvariantCulture;
         yield return string.Create(c, $"users: {dataset.Users.Count:N0}; items: {dataset.Items.Count:N0}");
-        yield return string.Create(c, $"categories: {dataset.Genres.Count:N0}");
+        yield return string.Create(c, $"categories: {dataset.Categories.Count:N0}");
         yield return string.Create(c, $"interactions: {dataset.Interactions.Count:N0}");
     }
 
@@ -113,15 +113,30 @@ public static class DataCommand
             Description = "parquet or csv.",
             DefaultValueFactory = _ => "parquet",
         };
-        var seed = new Option<int>("--seed") { Description = "Seed of synthetic data.", DefaultValueFactory = _ => synthetic.Seed };
-        var users = new Option<int>("--synthetic-users") { Description = "Synthetic data: users.", DefaultValueFactory = _ => synthetic.Users };
-        var items = new Option<int>("--synthetic-items") { Description = "Synthetic data: items.", DefaultValueFactory = _ => synthetic.Items };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Seed of synthetic data.",
+            DefaultValueFactory = _ => synthetic.Seed,
+        };
+        var users = new Option<int>("--synthetic-users")
+        {
+            Description = "Synthetic data: users.",
+            DefaultValueFactory = _ => synthetic.Users,
+        };
+        var items = new Option<int>("--synthetic-items")
+        {
+            Description = "Synthetic data: items.",
+            DefaultValueFactory = _ => synthetic.Items,
+        };
         var interactions = new Option<long>("--synthetic-interactions")
         {
             Description = "Synthetic data: interactions (at most 100M).",
             DefaultValueFactory = _ => synthetic.Interactions,
         };
-        var command = new Command("convert", "Write a MovieLens or synthetic dataset in the table format (docs/data.md).")
+        var command = new Command(
+            "convert",
+            "Write a MovieLens or synthetic dataset in the table format (docs/data.md)."
+        )
         {
             source,
             outDir,
@@ -150,7 +165,13 @@ public static class DataCommand
                             Items = parse.GetValue(items),
                             Interactions = parse.GetValue(interactions),
                         };
-                        var dataset = await DataSource.LoadAsync(parse.GetValue(source)!, options, false, output, cancellationToken);
+                        var dataset = await DataSource.LoadAsync(
+                            parse.GetValue(source)!,
+                            options,
+                            false,
+                            output,
+                            cancellationToken
+                        );
                         var target = parse.GetValue(outDir)!;
                         var clock = Stopwatch.StartNew();
                         await TableDatasetWriter.WriteAsync(dataset, target, parquet, cancellationToken);

@@ -50,7 +50,7 @@ public static class DataSource
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"loaded {dataset.Name}: {dataset.Users.Count} users, {dataset.Items.Count} items, "
-                    + $"{dataset.Interactions.Count} interactions, {dataset.Genres.Count} categories: "
+                    + $"{dataset.Interactions.Count} interactions, {dataset.Categories.Count} categories: "
                     + $"{watch.Elapsed.TotalSeconds:F1} s"
             )
         );

@@ -242,7 +242,7 @@ public static class EvaluateCommand
             new("--quota-scale")
             {
                 Description =
-                    "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 "
+                    "Candidate budget: the design's recipe (10 × 10 similar, 3 × 10 category, 20 country, 20 "
                     + "popular) times this; the default is the scale the sweep chose.",
                 DefaultValueFactory = _ => RetrievalOptions.DefaultScale,
             };

@@ -28,7 +28,13 @@ public sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string D
             PopularityPenalty = PopularityPenaltyOption.Read(penalty),
         };
         build.Training.Validate();
-        var dataset = await DataSource.LoadAsync(data, new SyntheticOptions(), strict: false, output, cancellationToken);
+        var dataset = await DataSource.LoadAsync(
+            data,
+            new SyntheticOptions(),
+            strict: false,
+            output,
+            cancellationToken
+        );
         var path = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(path);
         return new EvaluationRun(build, dataset, path);

@@ -305,9 +305,11 @@ public static class TrainCommand
                 DefaultValueFactory = _ => Defaults.HistoryHalfLife,
             };
         public Option<bool> NoAffinity { get; } =
-            new("--no-genre-affinity")
+            new("--no-category-affinity", "--no-genre-affinity")
             {
-                Description = "Leave the per-genre affinities of the history out of the user tower's features.",
+                Description =
+                    "Leave the per-category affinities of the history out of the user tower's features "
+                    + "(--no-genre-affinity is the name it had when categories were MovieLens genres).",
             };
         public Option<int> HistoryLength { get; } =
             new("--history-length")
@@ -422,7 +424,7 @@ public static class TrainCommand
                 EnsembleSize = parse.GetValue(Ensemble),
                 AverageHalfLife = parse.GetValue(Average),
                 HistoryHalfLife = parse.GetValue(HalfLife),
-                GenreAffinity = !parse.GetValue(NoAffinity),
+                CategoryAffinity = !parse.GetValue(NoAffinity),
                 Dimensions = new TowerDimensions(d, d, Math.Max(2 * d, 64), d),
             };
         }

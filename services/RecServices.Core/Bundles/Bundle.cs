@@ -103,11 +103,11 @@ public sealed class Bundle
             );
         }
 
-        if (catalog.Genres.Count != manifest.Schema.GenreCount)
+        if (catalog.Categories.Count != manifest.Schema.CategoryCount)
         {
             throw new BundleFormatException(
                 ItemCatalog.FileName,
-                $"holds {catalog.Genres.Count} genres but the feature schema has {manifest.Schema.GenreCount}"
+                $"holds {catalog.Categories.Count} categories but the feature schema has {manifest.Schema.CategoryCount}"
             );
         }
 

@@ -16,7 +16,7 @@ public enum BundleParts
     /// <summary>The item-item table (the similar-items source).</summary>
     SimilarItems = 2,
 
-    /// <summary>The top lists (genre, country and popular sources; the gateway's popular fallback).</summary>
+    /// <summary>The top lists (category, country and popular sources; the gateway's popular fallback).</summary>
     TopLists = 4,
 
     /// <summary>Users and training interactions: what seeds the user store.</summary>

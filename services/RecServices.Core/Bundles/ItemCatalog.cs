@@ -6,17 +6,17 @@ using RecServices.Core.Data;
 namespace RecServices.Core.Bundles;
 
 /// <summary>
-/// The items a bundle serves, with their genres. File <c>catalog.bin</c>, little-endian:
+/// The items a bundle serves, with their categories. File <c>catalog.bin</c>, little-endian:
 /// <code>
 /// header      8 bytes "RSCATLOG", int32 version = 1
-/// genres      int32 G (0..1024), then G × string (7-bit length-prefixed UTF-8)
+/// categories      int32 G (0..1024), then G × string (7-bit length-prefixed UTF-8)
 /// items       int32 N (1..50,000,000), then N × item
 /// item        string id (1..256 chars, unique), string title (..1024 chars),
-///             int32 year (0 = unknown, else 1..9999), int32 g (0..G), g × int32 genre (ascending, &lt; G)
+///             int32 year (0 = unknown, else 1..9999), int32 g (0..G), g × int32 category (ascending, &lt; G)
 /// </code>
 /// An item's position in the file is its item index, used by every other table. A read catalog serves ids and titles
 /// from a memory map of the file (decoded when asked for: a request reads a handful), keeps one offset per id and
-/// title, the years, and one shared genre array per distinct genre set, and finds ids through an
+/// title, the years, and one shared category array per distinct category set, and finds ids through an
 /// <see cref="ItemIdDictionary"/> over the mapped bytes: a million items load in a pass over the file, without a
 /// million strings on the heap.
 /// </summary>
@@ -33,9 +33,9 @@ public sealed class ItemCatalog
     private readonly int[]? _years;
     private readonly string?[]? _ids;
 
-    public ItemCatalog(IReadOnlyList<string> genres, IReadOnlyList<Item> items)
+    public ItemCatalog(IReadOnlyList<string> categories, IReadOnlyList<Item> items)
     {
-        Genres = genres;
+        Categories = categories;
         _items = items;
         Items = items;
         Count = items.Count;
@@ -46,22 +46,22 @@ public sealed class ItemCatalog
         }
 
         Index = index;
-        ItemGenres = items.Select(item => item.Genres).ToArray();
-        GenreIndex = GenreIndexOf(genres);
+        ItemCategories = items.Select(item => item.Categories).ToArray();
+        CategoryIndex = CategoryIndexOf(categories);
     }
 
     private ItemCatalog(
-        IReadOnlyList<string> genres,
+        IReadOnlyList<string> categories,
         MappedFile file,
         long[] idAt,
         long[] titleAt,
         int[] years,
-        int[][] itemGenres,
+        int[][] itemCategories,
         TableReader r
     )
     {
-        Genres = genres;
-        (_file, _idAt, _titleAt, _years, ItemGenres) = (file, idAt, titleAt, years, itemGenres);
+        Categories = categories;
+        (_file, _idAt, _titleAt, _years, ItemCategories) = (file, idAt, titleAt, years, itemCategories);
         _ids = new string?[idAt.Length];
         Items = new MappedItems(this);
         Count = idAt.Length;
@@ -70,10 +70,10 @@ public sealed class ItemCatalog
             IdBytes,
             i => throw r.Error($"item {i} has a duplicate id '{Encoding.UTF8.GetString(IdBytes(i))}'")
         );
-        GenreIndex = GenreIndexOf(genres);
+        CategoryIndex = CategoryIndexOf(categories);
     }
 
-    public IReadOnlyList<string> Genres { get; }
+    public IReadOnlyList<string> Categories { get; }
 
     /// <summary>The items in item-index order (a read catalog builds each <see cref="Item"/> when asked).</summary>
     public IReadOnlyList<Item> Items { get; }
@@ -83,11 +83,11 @@ public sealed class ItemCatalog
     /// <summary>Item id to item index.</summary>
     public IReadOnlyDictionary<string, int> Index { get; }
 
-    /// <summary>Genre name to genre index.</summary>
-    public FrozenDictionary<string, int> GenreIndex { get; }
+    /// <summary>Category name to category index.</summary>
+    public FrozenDictionary<string, int> CategoryIndex { get; }
 
-    /// <summary>Genre indices by item index (items with the same genres share one array).</summary>
-    public int[][] ItemGenres { get; }
+    /// <summary>Category indices by item index (items with the same categories share one array).</summary>
+    public int[][] ItemCategories { get; }
 
     /// <summary>
     /// Item <paramref name="item"/>'s id (a read catalog decodes it once and keeps it: hot items cost nothing
@@ -145,10 +145,10 @@ public sealed class ItemCatalog
     public void Write(string path)
     {
         using var w = new TableWriter(path, Magic, Version);
-        w.WriteInt(Genres.Count);
-        foreach (var genre in Genres)
+        w.WriteInt(Categories.Count);
+        foreach (var category in Categories)
         {
-            w.WriteString(genre);
+            w.WriteString(category);
         }
 
         w.WriteInt(Count);
@@ -157,8 +157,8 @@ public sealed class ItemCatalog
             w.WriteString(item.Id);
             w.WriteString(item.Title);
             w.WriteInt(item.Year ?? 0);
-            w.WriteInt(item.Genres.Length);
-            foreach (var g in item.Genres)
+            w.WriteInt(item.Categories.Length);
+            foreach (var g in item.Categories)
             {
                 w.WriteInt(g);
             }
@@ -171,18 +171,23 @@ public sealed class ItemCatalog
     public static ItemCatalog Read(string path)
     {
         using var r = new TableReader(path, Magic, Version);
-        var genreCount = r.ReadInt("genre count", 0, 1024);
-        var genres = new string[genreCount];
-        for (var g = 0; g < genreCount; g++)
+        var categoryCount = r.ReadInt("category count", 0, 1024);
+        var categories = new string[categoryCount];
+        for (var g = 0; g < categoryCount; g++)
         {
-            genres[g] = r.ReadString($"genre {g}", 256);
+            categories[g] = r.ReadString($"category {g}", 256);
         }
 
         var count = r.ReadInt("item count", 1, 50_000_000);
         var file = new MappedFile(path);
         var bytes = file.Span<byte>(0, checked((int)file.Length));
         var at = r.Position;
-        var (idAt, titleAt, years, itemGenres) = (new long[count], new long[count], new int[count], new int[count][]);
+        var (idAt, titleAt, years, itemCategories) = (
+            new long[count],
+            new long[count],
+            new int[count],
+            new int[count][]
+        );
         var shared = new Dictionary<ulong, int[]>();
         Span<int> buffer = stackalloc int[1024];
         for (var i = 0; i < count; i++)
@@ -197,28 +202,28 @@ public sealed class ItemCatalog
             titleAt[i] = at;
             Utf8String(bytes, ref at, 1024, r, i, "title");
             years[i] = Int(bytes, ref at, 0, 9999, r, i, "year");
-            var g = Int(bytes, ref at, 0, genreCount, r, i, "genre count");
+            var g = Int(bytes, ref at, 0, categoryCount, r, i, "category count");
             var set = buffer[..g];
             var mask = 0UL;
             for (var j = 0; j < g; j++)
             {
-                set[j] = Int(bytes, ref at, j == 0 ? 0 : set[j - 1] + 1, genreCount - 1, r, i, "genre");
+                set[j] = Int(bytes, ref at, j == 0 ? 0 : set[j - 1] + 1, categoryCount - 1, r, i, "category");
                 mask |= set[j] < 64 ? 1UL << set[j] : 0;
             }
 
-            // Items with the same genres (always the case below 64 genres) share one array.
-            if (genreCount <= 64)
+            // Items with the same categories (always the case below 64 categories) share one array.
+            if (categoryCount <= 64)
             {
                 if (!shared.TryGetValue(mask, out var array))
                 {
                     shared[mask] = array = set.ToArray();
                 }
 
-                itemGenres[i] = array;
+                itemCategories[i] = array;
             }
             else
             {
-                itemGenres[i] = set.ToArray();
+                itemCategories[i] = set.ToArray();
             }
         }
 
@@ -227,11 +232,11 @@ public sealed class ItemCatalog
             throw r.Error($"{bytes.Length - at} unexpected bytes after the end of the table");
         }
 
-        return new ItemCatalog(genres, file, idAt, titleAt, years, itemGenres, r);
+        return new ItemCatalog(categories, file, idAt, titleAt, years, itemCategories, r);
     }
 
-    private static FrozenDictionary<string, int> GenreIndexOf(IReadOnlyList<string> genres) =>
-        genres.Select((g, i) => KeyValuePair.Create(g, i)).ToFrozenDictionary(StringComparer.Ordinal);
+    private static FrozenDictionary<string, int> CategoryIndexOf(IReadOnlyList<string> categories) =>
+        categories.Select((g, i) => KeyValuePair.Create(g, i)).ToFrozenDictionary(StringComparer.Ordinal);
 
     private ReadOnlySpan<byte> IdBytes(int item) => Payload(_idAt![item]);
 
@@ -328,7 +333,7 @@ public sealed class ItemCatalog
                     catalog.IdOf(index),
                     catalog.TitleOf(index),
                     catalog._years![index] == 0 ? null : catalog._years[index],
-                    catalog.ItemGenres[index]
+                    catalog.ItemCategories[index]
                 )
                 : throw new ArgumentOutOfRangeException(nameof(index), index, $"the catalog has {catalog.Count} items");
 

@@ -6,8 +6,8 @@ public enum TopListKind : byte
     /// <summary>All users; the key is empty.</summary>
     Global = 1,
 
-    /// <summary>Items of one genre; the key is the genre name.</summary>
-    Genre = 2,
+    /// <summary>Items of one category; the key is the category name.</summary>
+    Category = 2,
 
     /// <summary>Users of one country (or derived locality); the key is the country code.</summary>
     Country = 3,

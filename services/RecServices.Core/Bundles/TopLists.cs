@@ -1,12 +1,12 @@
 namespace RecServices.Core.Bundles;
 
 /// <summary>
-/// The most popular items (train interaction count) globally, per genre and per country, best first.
+/// The most popular items (train interaction count) globally, per category and per country, best first.
 /// File <c>top_items.bin</c>, little-endian:
 /// <code>
 /// header   8 bytes "RSTOPLST", int32 version = 1
 /// int32 L (number of lists, 1..100,000), then L × list
-/// list     byte kind (1 global, 2 genre, 3 country), string key (..256 chars; empty for global, unique per kind),
+/// list     byte kind (1 global, 2 category, 3 country), string key (..256 chars; empty for global, unique per kind),
 ///          int32 n (0..100,000), n × int32 item index (&lt; catalog count, distinct), n × float32 score (finite,
 ///          non-increasing)
 /// </code>
@@ -19,29 +19,29 @@ public sealed class TopLists
 
     public TopLists(
         TopList global,
-        IReadOnlyDictionary<string, TopList> byGenre,
+        IReadOnlyDictionary<string, TopList> byCategory,
         IReadOnlyDictionary<string, TopList> byCountry
     )
     {
         Global = global;
-        ByGenre = byGenre;
+        ByCategory = byCategory;
         ByCountry = byCountry;
     }
 
     public TopList Global { get; }
 
-    public IReadOnlyDictionary<string, TopList> ByGenre { get; }
+    public IReadOnlyDictionary<string, TopList> ByCategory { get; }
 
     public IReadOnlyDictionary<string, TopList> ByCountry { get; }
 
     public void Write(string path)
     {
         using var w = new TableWriter(path, Magic, Version);
-        w.WriteInt(1 + ByGenre.Count + ByCountry.Count);
+        w.WriteInt(1 + ByCategory.Count + ByCountry.Count);
         WriteList(w, TopListKind.Global, string.Empty, Global);
-        foreach (var (key, list) in ByGenre.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, list) in ByCategory.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            WriteList(w, TopListKind.Genre, key, list);
+            WriteList(w, TopListKind.Category, key, list);
         }
 
         foreach (var (key, list) in ByCountry.OrderBy(p => p.Key, StringComparer.Ordinal))
@@ -55,7 +55,7 @@ public sealed class TopLists
         using var r = new TableReader(path, Magic, Version);
         var count = r.ReadInt("list count", 1, 100_000);
         TopList? global = null;
-        var genres = new Dictionary<string, TopList>(StringComparer.Ordinal);
+        var categories = new Dictionary<string, TopList>(StringComparer.Ordinal);
         var countries = new Dictionary<string, TopList>(StringComparer.Ordinal);
         for (var l = 0; l < count; l++)
         {
@@ -86,7 +86,7 @@ public sealed class TopLists
             var added = kind switch
             {
                 TopListKind.Global when global is null && key.Length == 0 => (global = list) is not null,
-                TopListKind.Genre => genres.TryAdd(key, list),
+                TopListKind.Category => categories.TryAdd(key, list),
                 TopListKind.Country => countries.TryAdd(key, list),
                 _ => false,
             };
@@ -97,7 +97,7 @@ public sealed class TopLists
         }
 
         r.End();
-        return new TopLists(global ?? throw r.Error("no global list"), genres, countries);
+        return new TopLists(global ?? throw r.Error("no global list"), categories, countries);
     }
 
     private static void WriteList(TableWriter w, TopListKind kind, string key, TopList list)

@@ -28,9 +28,9 @@ public static class CategoryOrder
         var mapped = new Item[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            var categories = items[i].Genres.Select(c => position[c]).ToArray();
+            var categories = items[i].Categories.Select(c => position[c]).ToArray();
             Array.Sort(categories);
-            mapped[i] = items[i] with { Genres = categories };
+            mapped[i] = items[i] with { Categories = categories };
         }
 
         return (sorted, mapped);

@@ -15,14 +15,14 @@ public sealed class Dataset
 
     public Dataset(
         string name,
-        IReadOnlyList<string> genres,
+        IReadOnlyList<string> categories,
         IReadOnlyList<Item> items,
         IReadOnlyList<User> users,
         InteractionTable interactions
     )
     {
         Name = name;
-        Genres = genres;
+        Categories = categories;
         Items = items;
         Users = users;
         Interactions = interactions;
@@ -31,8 +31,8 @@ public sealed class Dataset
     /// <summary>Where the data came from, e.g. "movielens-100k" or "synthetic(seed=42,...)".</summary>
     public string Name { get; }
 
-    /// <summary>Genre names; items refer to them by index.</summary>
-    public IReadOnlyList<string> Genres { get; }
+    /// <summary>Category names; items refer to them by index.</summary>
+    public IReadOnlyList<string> Categories { get; }
 
     public IReadOnlyList<Item> Items { get; }
 
@@ -57,7 +57,7 @@ public sealed class Dataset
 
     /// <summary>The same catalog and users with other interactions (a split's train or test part).</summary>
     public Dataset WithInteractions(InteractionTable interactions) =>
-        new(Name, Genres, Items, Users, interactions)
+        new(Name, Categories, Items, Users, interactions)
         {
             ItemAttributes = ItemAttributes,
             _itemIndex = _itemIndex,
@@ -65,7 +65,7 @@ public sealed class Dataset
         };
 
     /// <summary>
-    /// SHA-256 over every genre, item, user and interaction in a canonical encoding: two datasets with the
+    /// SHA-256 over every category, item, user and interaction in a canonical encoding: two datasets with the
     /// same content have the same fingerprint whatever files they were read from.
     /// </summary>
     public string Fingerprint()
@@ -81,10 +81,10 @@ public sealed class Dataset
             buffer.SetLength(0);
         }
 
-        writer.Write(Genres.Count);
-        foreach (var genre in Genres)
+        writer.Write(Categories.Count);
+        foreach (var category in Categories)
         {
-            writer.Write(genre);
+            writer.Write(category);
         }
 
         writer.Write(Items.Count);
@@ -93,8 +93,8 @@ public sealed class Dataset
             writer.Write(item.Id);
             writer.Write(item.Title);
             writer.Write(item.Year ?? int.MinValue);
-            writer.Write(item.Genres.Length);
-            foreach (var g in item.Genres)
+            writer.Write(item.Categories.Length);
+            foreach (var g in item.Categories)
             {
                 writer.Write(g);
             }

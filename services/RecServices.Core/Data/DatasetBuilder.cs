@@ -3,8 +3,8 @@ namespace RecServices.Core.Data;
 /// <summary>Assembles a <see cref="Dataset"/> while a loader reads files, mapping ids to dense indices.</summary>
 public sealed class DatasetBuilder
 {
-    private readonly List<string> _genres = [];
-    private readonly Dictionary<string, int> _genreIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _categories = [];
+    private readonly Dictionary<string, int> _categoryIndex = new(StringComparer.Ordinal);
     private readonly List<Item> _items = [];
     private readonly Dictionary<string, int> _itemIndex = new(StringComparer.Ordinal);
     private readonly List<User> _users = [];
@@ -20,14 +20,14 @@ public sealed class DatasetBuilder
 
     public int UserCount => _users.Count;
 
-    /// <summary>Index of a genre, added on first use.</summary>
-    public int Genre(string name)
+    /// <summary>Index of a category, added on first use.</summary>
+    public int Category(string name)
     {
-        if (!_genreIndex.TryGetValue(name, out var index))
+        if (!_categoryIndex.TryGetValue(name, out var index))
         {
-            index = _genres.Count;
-            _genres.Add(name);
-            _genreIndex.Add(name, index);
+            index = _categories.Count;
+            _categories.Add(name);
+            _categoryIndex.Add(name, index);
         }
 
         return index;
@@ -113,7 +113,7 @@ public sealed class DatasetBuilder
     /// <summary>The dataset, its categories in <see cref="CategoryOrder"/>.</summary>
     public Dataset Build(string name)
     {
-        var (categories, items) = CategoryOrder.Sort(_genres, _items);
+        var (categories, items) = CategoryOrder.Sort(_categories, _items);
         return new Dataset(name, categories, items, _users.ToArray(), _interactions) { ItemAttributes = Attributes };
     }
 }

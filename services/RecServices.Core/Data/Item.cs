@@ -4,5 +4,5 @@ namespace RecServices.Core.Data;
 /// <param name="Id">The dataset's own id, as a string.</param>
 /// <param name="Title">Display title.</param>
 /// <param name="Year">Release year, when known.</param>
-/// <param name="Genres">Indices into <see cref="Dataset.Genres"/>, ascending, no duplicates.</param>
-public sealed record Item(string Id, string Title, int? Year, int[] Genres);
+/// <param name="Categories">Indices into <see cref="Dataset.Categories"/>, ascending, no duplicates.</param>
+public sealed record Item(string Id, string Title, int? Year, int[] Categories);

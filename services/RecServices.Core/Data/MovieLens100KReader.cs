@@ -43,7 +43,7 @@ public static class MovieLens100KReader
         var genres = ReadGenres(folder);
         foreach (var genre in genres)
         {
-            builder.Genre(genre);
+            builder.Category(genre);
         }
 
         ReadItems(Path.Combine(folder, "u.item"), builder, genres.Length);

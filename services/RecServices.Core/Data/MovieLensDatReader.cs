@@ -4,7 +4,7 @@ using System.Text;
 namespace RecServices.Core.Data;
 
 /// <summary>
-/// Reads MovieLens 1M and 10M: <c>movies.dat</c> (<c>MovieID::Title::Genres</c>, genres '|'-separated;
+/// Reads MovieLens 1M and 10M: <c>movies.dat</c> (<c>MovieID::Title::Categories</c>, genres '|'-separated;
 /// Latin-1 in 1M, UTF-8 in 10M, detected), <c>ratings.dat</c> (<c>UserID::MovieID::Rating::Timestamp</c>)
 /// and, for 1M, <c>users.dat</c> (<c>UserID::Gender::Age::Occupation::Zip-code</c>).
 /// </summary>
@@ -46,11 +46,7 @@ public static class MovieLensDatReader
                     ? fields[1]
                     : throw reader.Error($"Gender must be M or F, found '{fields[1]}'");
                 var age = reader.ParseInt(fields[2], "Age");
-                if (
-                    !builder.TryAddUser(
-                        new User(id, Locality.FromPostalCode(fields[4]), age, gender)
-                    )
-                )
+                if (!builder.TryAddUser(new User(id, Locality.FromPostalCode(fields[4]), age, gender)))
                 {
                     throw reader.Error($"duplicate UserID {id}");
                 }

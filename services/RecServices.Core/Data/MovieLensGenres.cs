@@ -13,7 +13,7 @@ public static class MovieLensGenres
         var genres = new SortedSet<int>();
         foreach (var name in field.Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            genres.Add(builder.Genre(name));
+            genres.Add(builder.Category(name));
         }
 
         return [.. genres];

@@ -43,7 +43,7 @@ public static class RecordedInteractions
             added++;
         }
 
-        var merged = new Dataset($"{data.Name}+recorded({added})", data.Genres, data.Items, users, rows)
+        var merged = new Dataset($"{data.Name}+recorded({added})", data.Categories, data.Items, users, rows)
         {
             ItemAttributes = data.ItemAttributes,
         };

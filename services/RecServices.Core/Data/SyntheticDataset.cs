@@ -4,7 +4,7 @@ namespace RecServices.Core.Data;
 
 /// <summary>
 /// The seeded synthetic dataset, the embedded default. Items fall into latent taste clusters, each with a
-/// couple of dominant genres, and have Zipf-skewed popularity; every country prefers some clusters; every
+/// couple of dominant categories, and have Zipf-skewed popularity; every country prefers some clusters; every
 /// user mixes their country's taste with two or three clusters of their own. An interaction picks a
 /// cluster from the user's mix (or, with probability <see cref="SyntheticOptions.Noise"/>, global
 /// popularity), then an item of that cluster by popularity. A model that learns the latent structure
@@ -13,7 +13,7 @@ namespace RecServices.Core.Data;
 /// </summary>
 public static class SyntheticDataset
 {
-    private static readonly string[] GenreNames =
+    private static readonly string[] CategoryNames =
     [
         "Action",
         "Adventure",
@@ -65,9 +65,11 @@ public static class SyntheticDataset
     {
         options.Validate();
         var rng = new Random(options.Seed); // one stream, drawn in this order: catalog, country tastes, activity, users
-        var genres = Enumerable
-            .Range(0, options.Genres)
-            .Select(g => g < GenreNames.Length ? GenreNames[g] : "Genre" + g.ToString(CultureInfo.InvariantCulture))
+        var categories = Enumerable
+            .Range(0, options.Categories)
+            .Select(g =>
+                g < CategoryNames.Length ? CategoryNames[g] : "Category" + g.ToString(CultureInfo.InvariantCulture)
+            )
             .ToArray();
         var countries = Enumerable
             .Range(0, options.Countries)
@@ -76,7 +78,7 @@ public static class SyntheticDataset
             )
             .ToArray();
 
-        var catalog = Catalog(options, rng, genres);
+        var catalog = Catalog(options, rng, categories);
         var countryTaste = CountryTastes(options, rng);
         var activity = Activities(options, rng);
         var (users, table) = UsersAndInteractions(options, rng, countries, catalog, countryTaste, activity);
@@ -85,24 +87,24 @@ public static class SyntheticDataset
             CultureInfo.InvariantCulture,
             $"synthetic(seed={options.Seed},users={options.Users},items={options.Items},interactions={options.Interactions})"
         );
-        var (categories, items) = CategoryOrder.Sort(genres, catalog.Items);
-        return new Dataset(name, categories, items, users, table);
+        var (sorted, items) = CategoryOrder.Sort(categories, catalog.Items);
+        return new Dataset(name, sorted, items, users, table);
     }
 
     /// <summary>The items, each with its taste cluster and its Zipf popularity weight.</summary>
     private sealed record SyntheticCatalog(Item[] Items, int[] ItemCluster, double[] Popularity);
 
     /// <summary>
-    /// Clusters of two dominant genres each; items with a cluster, 1-3 genres mostly from it, a year, a popularity.
+    /// Clusters of two dominant categories each; items with a cluster, 1-3 categories mostly from it, a year, a popularity.
     /// </summary>
-    private static SyntheticCatalog Catalog(SyntheticOptions options, Random rng, string[] genres)
+    private static SyntheticCatalog Catalog(SyntheticOptions options, Random rng, string[] categories)
     {
-        var clusterGenres = new int[options.Clusters][];
+        var clusterCategories = new int[options.Clusters][];
         for (var c = 0; c < options.Clusters; c++)
         {
-            var first = rng.Next(options.Genres);
-            var second = (first + 1 + rng.Next(options.Genres - 1)) % options.Genres;
-            clusterGenres[c] = [first, second];
+            var first = rng.Next(options.Categories);
+            var second = (first + 1 + rng.Next(options.Categories - 1)) % options.Categories;
+            clusterCategories[c] = [first, second];
         }
 
         var items = new Item[options.Items];
@@ -115,20 +117,25 @@ public static class SyntheticDataset
             var cluster = rng.Next(options.Clusters);
             itemCluster[i] = cluster;
             popularity[i] = 1.0 / Math.Pow(ranks[i] + 1, options.ZipfExponent);
-            var itemGenres = new SortedSet<int> { clusterGenres[cluster][rng.Next(2)] };
+            var itemCategories = new SortedSet<int> { clusterCategories[cluster][rng.Next(2)] };
             if (rng.NextDouble() < 0.5)
             {
-                itemGenres.Add(clusterGenres[cluster][rng.Next(2)]);
+                itemCategories.Add(clusterCategories[cluster][rng.Next(2)]);
             }
 
             if (rng.NextDouble() < 0.2)
             {
-                itemGenres.Add(rng.Next(options.Genres));
+                itemCategories.Add(rng.Next(options.Categories));
             }
 
             var year = 2025 - (int)Math.Min(75, -Math.Log(1 - rng.NextDouble()) * 12);
             var id = "i" + (i + 1).ToString(CultureInfo.InvariantCulture);
-            items[i] = new Item(id, $"{genres[itemGenres.Min]} title {i + 1} ({year})", year, [.. itemGenres]);
+            items[i] = new Item(
+                id,
+                $"{categories[itemCategories.Min]} title {i + 1} ({year})",
+                year,
+                [.. itemCategories]
+            );
         }
 
         return new SyntheticCatalog(items, itemCluster, popularity);

@@ -12,7 +12,7 @@ public sealed record SyntheticOptions
     /// <summary>Target number of interactions (the result is within a few percent).</summary>
     public long Interactions { get; init; } = 120_000;
 
-    public int Genres { get; init; } = 18;
+    public int Categories { get; init; } = 18;
 
     public int Countries { get; init; } = 12;
 
@@ -31,7 +31,7 @@ public sealed record SyntheticOptions
             Users < 1
             || Items < 10
             || Interactions < Users
-            || Genres is < 2 or > 64
+            || Categories is < 2 or > 64
             || Countries is < 1 or > 200
             || Clusters < 2
             || Clusters > Items
@@ -39,7 +39,7 @@ public sealed record SyntheticOptions
         {
             throw new ArgumentException(
                 $"invalid synthetic sizes: {this}. Need users >= 1, items >= 10, interactions >= users, "
-                    + $"2..64 genres, 1..200 countries, 2..items clusters"
+                    + $"2..64 categories, 1..200 countries, 2..items clusters"
             );
         }
 

@@ -5,9 +5,4 @@ namespace RecServices.Core.Data;
 /// <param name="Country">Country or derived locality code (see <see cref="Locality"/>); null when unknown.</param>
 /// <param name="Age">Age in years, when known.</param>
 /// <param name="Gender">"M", "F" or null.</param>
-public sealed record User(
-    string Id,
-    string? Country,
-    int? Age = null,
-    string? Gender = null
-);
+public sealed record User(string Id, string? Country, int? Age = null, string? Gender = null);

@@ -9,7 +9,9 @@ namespace RecServices.Core.Features;
 /// </summary>
 public sealed record FeatureSchema
 {
-    public required int GenreCount { get; init; }
+    /// <summary>How many categories the catalog has (the manifest keeps the name it had when they were genres).</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("genreCount")]
+    public required int CategoryCount { get; init; }
 
     /// <summary>How many of the most recent history items the user tower reads.</summary>
     public required int HistoryLength { get; init; }
@@ -40,11 +42,20 @@ public sealed record FeatureSchema
     public required Standardizer RatingScale { get; init; }
 
     /// <summary>
-    /// Prefix of the per-genre affinity user features (the history's genre shares), when the schema has them.
+    /// The item attributes the item tower reads after the fixed item features, each with its rule (docs/data.md);
+    /// empty for datasets without attribute columns and for bundles written before them.
     /// </summary>
+    public IReadOnlyList<AttributeFeature> ItemAttributes { get; init; } = [];
+
+    /// <summary>
+    /// Prefix of the per-category affinity user features (the history's category shares), when the schema has them.
+    /// </summary>
+    public const string CategoryAffinityPrefix = "category_affinity:";
+
+    /// <summary>The same prefix in bundles written before categories were named so (they were MovieLens genres).</summary>
     public const string GenreAffinityPrefix = "genre_affinity:";
 
-    /// <summary>The user features that follow the optional genre affinities, in order.</summary>
+    /// <summary>The user features that follow the optional category affinities, in order.</summary>
     public static readonly IReadOnlyList<string> ProfileFeatureNames =
     [
         "log_history_length",
@@ -55,14 +66,33 @@ public sealed record FeatureSchema
     ];
 
     /// <summary>
-    /// Whether the user tower reads per-genre affinities (the first <see cref="GenreCount"/> user features).
+    /// Whether the user tower reads per-category affinities (the first <see cref="CategoryCount"/> user features).
     /// </summary>
-    public bool HasGenreAffinity =>
-        UserFeatureNames.Count > 0 && UserFeatureNames[0].StartsWith(GenreAffinityPrefix, StringComparison.Ordinal);
+    public bool HasCategoryAffinity =>
+        UserFeatureNames.Count > 0
+        && (
+            UserFeatureNames[0].StartsWith(CategoryAffinityPrefix, StringComparison.Ordinal)
+            || UserFeatureNames[0].StartsWith(GenreAffinityPrefix, StringComparison.Ordinal)
+        );
 
-    public static IReadOnlyList<string> UserFeatureNamesFor(IReadOnlyList<string> genres, bool genreAffinity = true) =>
-        genreAffinity ? [.. genres.Select(g => GenreAffinityPrefix + g), .. ProfileFeatureNames] : ProfileFeatureNames;
+    public static IReadOnlyList<string> UserFeatureNamesFor(IReadOnlyList<string> categories, bool affinity = true) =>
+        affinity
+            ? [.. categories.Select(c => CategoryAffinityPrefix + c), .. ProfileFeatureNames]
+            : ProfileFeatureNames;
 
-    public static IReadOnlyList<string> ItemFeatureNamesFor(IReadOnlyList<string> genres) =>
-        [.. genres.Select(g => "genre:" + g), "year", "year_missing", "log_popularity", "mean_rating"];
+    /// <summary>
+    /// The item tower's inputs: the category multi-hot, year, popularity and mean rating, then each attribute's.
+    /// </summary>
+    public static IReadOnlyList<string> ItemFeatureNamesFor(
+        IReadOnlyList<string> categories,
+        IReadOnlyList<AttributeFeature>? attributes = null
+    ) =>
+        [
+            .. categories.Select(c => "category:" + c),
+            "year",
+            "year_missing",
+            "log_popularity",
+            "mean_rating",
+            .. (attributes ?? []).SelectMany(a => a.InputNames),
+        ];
 }

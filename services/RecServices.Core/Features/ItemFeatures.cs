@@ -4,8 +4,9 @@ namespace RecServices.Core.Features;
 
 /// <summary>
 /// Item tower inputs for the whole catalog, from the catalog and the train interactions only:
-/// genre multi-hot, standardised year (0 and a flag when unknown), standardised log popularity and a
-/// standardised mean rating smoothed toward the global mean by <see cref="RatingPrior"/> pseudo-ratings.
+/// category multi-hot, standardised year (0 and a flag when unknown), standardised log popularity, a
+/// standardised mean rating smoothed toward the global mean by <see cref="RatingPrior"/> pseudo-ratings, then each
+/// item attribute by its <see cref="AttributeFeature"/> rule (fitted on the catalog).
 /// </summary>
 public sealed class ItemFeatures
 {
@@ -30,10 +31,13 @@ public sealed class ItemFeatures
     public ReadOnlySpan<float> Row(int item) => Values.AsSpan(item * Width, Width);
 
     /// <summary>Fits the standardisers on <paramref name="train"/> and returns them with the features.</summary>
-    public static (ItemFeatures Features, Standardizer Year, Standardizer Popularity, Standardizer Rating) Build(
-        Dataset dataset,
-        InteractionTable train
-    )
+    public static (
+        ItemFeatures Features,
+        Standardizer Year,
+        Standardizer Popularity,
+        Standardizer Rating,
+        IReadOnlyList<AttributeFeature> Attributes
+    ) Build(Dataset dataset, InteractionTable train)
     {
         var n = dataset.Items.Count;
         var counts = new int[n];
@@ -66,7 +70,12 @@ public sealed class ItemFeatures
         );
         var popularity = Standardizer.Fit(counts.Select(c => Math.Log(1 + c)));
         var rating = Standardizer.Fit(meanRating);
-        return (Compute(dataset, counts, meanRating, year, popularity, rating), year, popularity, rating);
+        var attributes = dataset
+            .ItemAttributes.Select(a => (Column: a, Rule: AttributeFeature.Fit(a)))
+            .Where(a => a.Rule is not null)
+            .ToList();
+        var features = Compute(dataset, counts, meanRating, year, popularity, rating, attributes!);
+        return (features, year, popularity, rating, [.. attributes.Select(a => a.Rule!)]);
     }
 
     private static ItemFeatures Compute(
@@ -75,25 +84,39 @@ public sealed class ItemFeatures
         double[] meanRating,
         Standardizer year,
         Standardizer popularity,
-        Standardizer rating
+        Standardizer rating,
+        List<(ItemAttribute Column, AttributeFeature Rule)> attributes
     )
     {
-        var genres = dataset.Genres.Count;
-        var width = genres + 4;
+        var categories = dataset.Categories.Count;
+        var fixedWidth = categories + 4;
+        var width = fixedWidth + attributes.Sum(a => a.Rule.Width);
+        var vocabularies = attributes
+            .Select(a =>
+                a.Rule.Vocabulary.Select((v, k) => (v, k)).ToDictionary(p => p.v, p => p.k, StringComparer.Ordinal)
+            )
+            .ToList();
         var values = new float[dataset.Items.Count * width];
         for (var i = 0; i < dataset.Items.Count; i++)
         {
             var row = values.AsSpan(i * width, width);
             var item = dataset.Items[i];
-            foreach (var g in item.Genres)
+            foreach (var g in item.Categories)
             {
                 row[g] = 1;
             }
 
-            row[genres] = item.Year.HasValue ? year.Apply(item.Year.Value) : 0;
-            row[genres + 1] = item.Year.HasValue ? 0 : 1;
-            row[genres + 2] = popularity.Apply(Math.Log(1 + counts[i]));
-            row[genres + 3] = rating.Apply(meanRating[i]);
+            row[categories] = item.Year.HasValue ? year.Apply(item.Year.Value) : 0;
+            row[categories + 1] = item.Year.HasValue ? 0 : 1;
+            row[categories + 2] = popularity.Apply(Math.Log(1 + counts[i]));
+            row[categories + 3] = rating.Apply(meanRating[i]);
+            var at = fixedWidth;
+            for (var a = 0; a < attributes.Count; a++)
+            {
+                var rule = attributes[a].Rule;
+                rule.Fill(attributes[a].Column, i, row.Slice(at, rule.Width), vocabularies[a]);
+                at += rule.Width;
+            }
         }
 
         return new ItemFeatures(values, width, counts);

@@ -7,17 +7,17 @@ namespace RecServices.Core.Features;
 public sealed class UserFeatures
 {
     private readonly FeatureSchema _schema;
-    private readonly int[][] _itemGenres;
+    private readonly int[][] _itemCategories;
     private readonly bool _affinity;
 
     /// <param name="schema">The bundle's schema.</param>
-    /// <param name="itemGenres">Genre indices of every item, by item index.</param>
-    public UserFeatures(FeatureSchema schema, int[][] itemGenres)
+    /// <param name="itemCategories">Category indices of every item, by item index.</param>
+    public UserFeatures(FeatureSchema schema, int[][] itemCategories)
     {
         _schema = schema;
-        _itemGenres = itemGenres;
-        _affinity = schema.HasGenreAffinity;
-        var leading = _affinity ? schema.GenreCount : 0;
+        _itemCategories = itemCategories;
+        _affinity = schema.HasCategoryAffinity;
+        var leading = _affinity ? schema.CategoryCount : 0;
         if (
             schema.UserFeatureNames.Count != leading + FeatureSchema.ProfileFeatureNames.Count
             || !schema.UserFeatureNames.Skip(leading).SequenceEqual(FeatureSchema.ProfileFeatureNames)
@@ -25,7 +25,7 @@ public sealed class UserFeatures
         {
             throw new ArgumentException(
                 $"unknown user feature layout [{string.Join(", ", schema.UserFeatureNames)}]; this build reads "
-                    + (_affinity ? $"{schema.GenreCount} genre affinities then " : string.Empty)
+                    + (_affinity ? $"{schema.CategoryCount} category affinities then " : string.Empty)
                     + $"[{string.Join(", ", FeatureSchema.ProfileFeatureNames)}]"
             );
         }
@@ -63,25 +63,25 @@ public sealed class UserFeatures
             historyItems[j] = recent[j];
         }
 
-        var genres = 0;
+        var categories = 0;
         if (_affinity)
         {
             for (var j = 0; j < recent.Length; j++)
             {
-                foreach (var g in _itemGenres[recent[j]])
+                foreach (var g in _itemCategories[recent[j]])
                 {
                     features[g] += historyWeights[j];
                 }
             }
 
-            genres = _schema.GenreCount;
+            categories = _schema.CategoryCount;
         }
 
-        features[genres] = _schema.HistoryLengthScale.Apply(Math.Log(1 + history.Length));
-        features[genres + 1] = age.HasValue ? _schema.AgeScale.Apply(age.Value) : 0;
-        features[genres + 2] = age.HasValue ? 0 : 1;
-        features[genres + 3] = gender == "M" ? 1 : 0;
-        features[genres + 4] = gender == "F" ? 1 : 0;
+        features[categories] = _schema.HistoryLengthScale.Apply(Math.Log(1 + history.Length));
+        features[categories + 1] = age.HasValue ? _schema.AgeScale.Apply(age.Value) : 0;
+        features[categories + 2] = age.HasValue ? 0 : 1;
+        features[categories + 3] = gender == "M" ? 1 : 0;
+        features[categories + 4] = gender == "F" ? 1 : 0;
     }
 
     /// <summary>

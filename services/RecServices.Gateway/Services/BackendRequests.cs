@@ -15,7 +15,7 @@ namespace RecServices.Gateway.Services;
 public static class BackendRequests
 {
     /// <summary>
-    /// Retrieval's request: the context's recent items and top genres, the country, every history item excluded; as
+    /// Retrieval's request: the context's recent items and top categories, the country, every history item excluded; as
     /// indexes when <paramref name="bundleVersion"/> is <paramref name="bundle"/>'s own version.
     /// </summary>
     public static GetCandidatesRequest Candidates(
@@ -36,7 +36,10 @@ public static class BackendRequests
             Gender = gender ?? string.Empty,
             BundleVersion = bundleVersion,
         };
-        request.TopGenres.AddRange(context.TopGenres);
+        request.TopCategories.AddRange(context.TopCategories);
+#pragma warning disable CS0612 // also in the deprecated field: a retrieval server built before top_categories reads it
+        request.TopGenres.AddRange(context.TopCategories);
+#pragma warning restore CS0612
         if (ByIndex(bundle, bundleVersion))
         {
             request.AnswerWithIndexes = true;

@@ -12,9 +12,17 @@ public static class CandidateColumns
 {
     /// <summary>
     /// Writes <paramref name="set"/>'s candidates, as indexes (<c>item_indexes</c>) when <paramref name="indexes"/>
-    /// is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>.
+    /// is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>. For a
+    /// caller that sent its categories in the deprecated <c>top_genres</c> (<paramref name="legacyCaller"/>, built
+    /// before <c>SOURCE_KIND_CATEGORY</c>), the category source is written as the <c>SOURCE_KIND_GENRE</c> it knows.
     /// </summary>
-    public static void Write(CandidateSet set, ItemCatalog catalog, bool indexes, GetCandidatesResponse response)
+    public static void Write(
+        CandidateSet set,
+        ItemCatalog catalog,
+        bool indexes,
+        GetCandidatesResponse response,
+        bool legacyCaller = false
+    )
     {
         var count = set.Count;
         if (indexes)
@@ -42,7 +50,13 @@ public static class CandidateColumns
             response.SourceStarts.Add(response.SourceKinds.Count);
             foreach (var hit in set.SourcesAt(position))
             {
-                response.SourceKinds.Add(hit.Kind.ToWire());
+#pragma warning disable CS0612 // the deprecated value, for the callers that know only it
+                response.SourceKinds.Add(
+                    legacyCaller && hit.Kind == Serving.Retrieval.SourceKind.Category
+                        ? Contracts.Retrieval.V1.SourceKind.Genre
+                        : hit.Kind.ToWire()
+                );
+#pragma warning restore CS0612
                 response.SourceKeyIndexes.Add(KeyIndex(keys, hit.Key));
                 response.SourceScores.Add(hit.Score);
             }
@@ -51,7 +65,7 @@ public static class CandidateColumns
 
     /// <summary>
     /// <paramref name="key"/>'s position in <paramref name="keys"/>, appended when new. A request has a few keys (its
-    /// recent items, genres and country), each one string instance shared by its hits: a scan by reference, then by
+    /// recent items, categories and country), each one string instance shared by its hits: a scan by reference, then by
     /// value, beats hashing the string of every hit.
     /// </summary>
     private static int KeyIndex(Google.Protobuf.Collections.RepeatedField<string> keys, string key)

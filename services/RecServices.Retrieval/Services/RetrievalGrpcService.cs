@@ -25,7 +25,10 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
-        CandidateColumns.Write(set, state.Bundle.Catalog, request.AnswerWithIndexes, response);
+#pragma warning disable CS0612 // a caller that sends only the deprecated field gets the kind it knows
+        var legacy = request.TopCategories.Count == 0 && request.TopGenres.Count > 0;
+#pragma warning restore CS0612
+        CandidateColumns.Write(set, state.Bundle.Catalog, request.AnswerWithIndexes, response, legacy);
         return Task.FromResult(response);
     }
 
@@ -73,7 +76,10 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
             "excluded_item_indexes",
             request.BundleVersion
         );
+        RequestChecks.Ids(request.TopCategories, "top_categories");
+#pragma warning disable CS0612 // the deprecated field, still read from callers built before top_categories
         RequestChecks.Ids(request.TopGenres, "top_genres");
+#pragma warning restore CS0612
         RequestChecks.Text(request.Country, "country", 64);
         RequestChecks.Profile(request.Age, request.Gender);
 
@@ -82,7 +88,8 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
 
     /// <summary>
     /// The user as the candidate sources see them: recent items and excluded history as item indexes (ids the
-    /// catalog does not hold are returned beside), top genres, country and profile.
+    /// catalog does not hold are returned beside), top categories (top_categories, or the deprecated top_genres of
+    /// older callers), country and profile.
     /// </summary>
     private static (UserContext User, List<string> Unknown) UserOf(GetCandidatesRequest request, ItemCatalog catalog)
     {
@@ -97,7 +104,9 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
         );
         var user = new UserContext(
             recent,
-            request.TopGenres,
+#pragma warning disable CS0612 // the deprecated field, read when the new one is empty
+            request.TopCategories.Count > 0 ? request.TopCategories : request.TopGenres,
+#pragma warning restore CS0612
             string.IsNullOrEmpty(request.Country) ? null : request.Country,
             history.ToHashSet(),
             profile

@@ -11,7 +11,7 @@ public static class RecsTelemetry
     /// </summary>
     public const string BundleVersion = "recs.bundle.version";
 
-    /// <summary>Attribute: the candidate source (similar-items, genre, country, popular).</summary>
+    /// <summary>Attribute: the candidate source (similar-items, category, country, popular).</summary>
     public const string CandidateSource = "recs.candidate_source";
 
     /// <summary>Attribute: the dependency whose failure made a response degraded (retrieval, ranking).</summary>

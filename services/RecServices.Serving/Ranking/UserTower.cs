@@ -23,7 +23,7 @@ public sealed class UserTower : IDisposable
             bundle.Manifest.Towers.Output,
             threads
         );
-        _features = new UserFeatures(bundle.Manifest.Schema, bundle.Catalog.ItemGenres);
+        _features = new UserFeatures(bundle.Manifest.Schema, bundle.Catalog.ItemCategories);
     }
 
     /// <summary>Width of V_u.</summary>

@@ -6,7 +6,7 @@ namespace RecServices.Serving.Retrieval;
 /// <summary>
 /// Candidate generation over a bundle's precomputed tables, the same code in the retrieval service and the offline
 /// evaluator: each source of <see cref="CandidateSources.Create"/> in turn (similar items of the recent items, the top
-/// genres' tops, the country's top, global popular; one file each under <c>Sources/</c>) proposes into one set. Every
+/// categories' tops, the country's top, global popular; one file each under <c>Sources/</c>) proposes into one set. Every
 /// source skips excluded (seen) items, items already proposed count once, and the set stops growing at the cap. Nothing
 /// is computed per request beyond lookups.
 /// </summary>

@@ -2,7 +2,7 @@ namespace RecServices.Serving.Retrieval;
 
 /// <summary>
 /// Quotas of the candidate sources and the total cap. The design's recipe is the 10 most similar items of each of
-/// the last 10 items, the top 10 of each of the 3 top genres, the top 20 of the country and 20 popular items: a new
+/// the last 10 items, the top 10 of each of the 3 top categories, the top 20 of the country and 20 popular items: a new
 /// instance holds exactly that (<see cref="DesignRecipe"/>). The services serve <see cref="Default"/>, that recipe
 /// scaled by <see cref="DefaultScale"/>, the budget `recs sweep` chose on the validation carve of MovieLens 100K:
 /// about 290 candidates instead of 90 (docs/quality.md, "Candidate count"). The similar-items source can give no
@@ -17,9 +17,9 @@ public sealed record RetrievalOptions
 
     public int SimilarPerItem { get; init; } = 10;
 
-    public int TopGenres { get; init; } = 3;
+    public int TopCategories { get; init; } = 3;
 
-    public int PerGenre { get; init; } = 10;
+    public int PerCategory { get; init; } = 10;
 
     public int PerCountry { get; init; } = 20;
 
@@ -32,7 +32,7 @@ public sealed record RetrievalOptions
     public int Embedding { get; init; }
 
     /// <summary>
-    /// The design's original recipe (10 × 10 similar, 3 × 10 genre, 20 country, 20 popular); the sweep scales it.
+    /// The design's original recipe (10 × 10 similar, 3 × 10 category, 20 country, 20 popular); the sweep scales it.
     /// </summary>
     public static RetrievalOptions DesignRecipe { get; } = new();
 
@@ -59,7 +59,7 @@ public sealed record RetrievalOptions
         this with
         {
             SimilarPerItem = Scale(SimilarPerItem, factor),
-            PerGenre = Scale(PerGenre, factor),
+            PerCategory = Scale(PerCategory, factor),
             PerCountry = Scale(PerCountry, factor),
             Popular = Scale(Popular, factor),
             Embedding = Scale(Embedding, factor),

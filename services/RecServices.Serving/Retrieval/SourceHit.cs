@@ -1,14 +1,14 @@
 namespace RecServices.Serving.Retrieval;
 
 /// <summary>
-/// Why a candidate was proposed: the source, what it was about (the recent item's id, the genre, the
+/// Why a candidate was proposed: the source, what it was about (the recent item's id, the category, the
 /// country; empty for popular and embedding) and the source's own score (cosine similarity, interaction count, or
 /// the model score V_u · V_m).
 /// </summary>
 public readonly record struct SourceHit(SourceKind Kind, string Key, float Score)
 {
     /// <summary>
-    /// The source's name as shown to callers: "similar-items", "genre", "country", "popular", "embedding".
+    /// The source's name as shown to callers: "similar-items", "category", "country", "popular", "embedding".
     /// </summary>
     public string KindName => NameOf(Kind);
 
@@ -17,7 +17,7 @@ public readonly record struct SourceHit(SourceKind Kind, string Key, float Score
         kind switch
         {
             SourceKind.SimilarItems => "similar-items",
-            SourceKind.Genre => "genre",
+            SourceKind.Category => "category",
             SourceKind.Country => "country",
             SourceKind.Embedding => "embedding",
             _ => "popular",

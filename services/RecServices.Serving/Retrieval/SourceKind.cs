@@ -6,8 +6,8 @@ public enum SourceKind
     /// <summary>One of the most similar items of a recent item (the precomputed item-item table).</summary>
     SimilarItems = 1,
 
-    /// <summary>One of the top items of one of the user's top genres.</summary>
-    Genre = 2,
+    /// <summary>One of the top items of one of the user's top categories (MovieLens: genres).</summary>
+    Category = 2,
 
     /// <summary>One of the top items of the user's country.</summary>
     Country = 3,

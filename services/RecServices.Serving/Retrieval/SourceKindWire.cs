@@ -12,7 +12,7 @@ public static class SourceKindWire
         kind switch
         {
             SourceKind.SimilarItems => Wire.SimilarItems,
-            SourceKind.Genre => Wire.Genre,
+            SourceKind.Category => Wire.Category,
             SourceKind.Country => Wire.Country,
             SourceKind.Popular => Wire.Popular,
             SourceKind.Embedding => Wire.Embedding,
@@ -31,7 +31,10 @@ public static class SourceKindWire
         kind switch
         {
             Wire.SimilarItems => SourceKind.SimilarItems,
-            Wire.Genre => SourceKind.Genre,
+            Wire.Category => SourceKind.Category,
+#pragma warning disable CS0612 // the deprecated value: what retrieval servers before SOURCE_KIND_CATEGORY sent
+            Wire.Genre => SourceKind.Category,
+#pragma warning restore CS0612
             Wire.Country => SourceKind.Country,
             Wire.Embedding => SourceKind.Embedding,
             _ => SourceKind.Popular,

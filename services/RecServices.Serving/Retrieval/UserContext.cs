@@ -1,13 +1,13 @@
 namespace RecServices.Serving.Retrieval;
 
 /// <summary>
-/// What candidate generation knows of a user: recent items (item indices, oldest first), top genres
+/// What candidate generation knows of a user: recent items (item indices, oldest first), top categories
 /// (most viewed first), country, the items to leave out (already seen), and the user tower's inputs (history,
 /// age, gender) for the embedding source (null: that source proposes nothing).
 /// </summary>
 public sealed record UserContext(
     IReadOnlyList<int> RecentItems,
-    IReadOnlyList<string> TopGenres,
+    IReadOnlyList<string> TopCategories,
     string? Country,
     IReadOnlySet<int> Excluded,
     Ranking.UserProfile? Profile = null

@@ -4,7 +4,7 @@ namespace RecServices.Serving.Retrieval;
 
 /// <summary>
 /// Derives the retrieval context from a user's history: the last <see cref="RetrievalOptions.RecentItems"/>
-/// items, the most-viewed genres (by count over the whole history, ties by genre order), the country, and
+/// items, the most-viewed categories (by count over the whole history, ties by category order), the country, and
 /// every seen item as excluded. The gateway and the offline evaluator both use it.
 /// </summary>
 public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions options)
@@ -14,18 +14,18 @@ public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions opt
         var recent = history.Skip(Math.Max(0, history.Count - options.RecentItems)).ToArray();
         return new UserContext(
             recent,
-            TopGenres(history),
+            TopCategories(history),
             string.IsNullOrEmpty(country) ? null : country,
             history.ToHashSet()
         );
     }
 
-    public IReadOnlyList<string> TopGenres(IReadOnlyList<int> history)
+    public IReadOnlyList<string> TopCategories(IReadOnlyList<int> history)
     {
-        var counts = new int[catalog.Genres.Count];
+        var counts = new int[catalog.Categories.Count];
         foreach (var item in history)
         {
-            foreach (var g in catalog.ItemGenres[item])
+            foreach (var g in catalog.ItemCategories[item])
             {
                 counts[g]++;
             }
@@ -36,8 +36,8 @@ public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions opt
             .Where(g => counts[g] > 0)
             .OrderByDescending(g => counts[g])
             .ThenBy(g => g)
-            .Take(options.TopGenres)
-            .Select(g => catalog.Genres[g])
+            .Take(options.TopCategories)
+            .Select(g => catalog.Categories[g])
             .ToArray();
     }
 }

@@ -13,7 +13,7 @@ public sealed record BuildOptions
     /// <summary>Up to this many items the item-item table is exact; above, approximate (HNSW).</summary>
     public int ExactSimilarMaxItems { get; init; } = 100_000;
 
-    /// <summary>Items kept per top list (global, genre, country).</summary>
+    /// <summary>Items kept per top list (global, category, country).</summary>
     public int TopListLength { get; init; } = 200;
 
     /// <summary>

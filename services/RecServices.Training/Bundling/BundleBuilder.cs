@@ -114,7 +114,7 @@ public sealed class BundleBuilder
     {
         var training = _options.Training;
         var (train, validation) = Carve(dataset, training);
-        var catalog = new ItemCatalog(dataset.Genres, dataset.Items);
+        var catalog = new ItemCatalog(dataset.Categories, dataset.Items);
         var features = FitFeatures(dataset, train, catalog, training);
         var clock = Stopwatch.StartNew(); // training proper: search, members and refits
         var (chosen, run, trials) = TrainFirst(dataset, train, validation, features, training);
@@ -597,15 +597,16 @@ public sealed class BundleBuilder
         TrainingOptions training
     )
     {
-        var (items, year, popularity, rating) = ItemFeatures.Build(dataset, rows);
+        var (items, year, popularity, rating, attributes) = ItemFeatures.Build(dataset, rows);
         var histories = UserHistories.Build(rows, dataset.Users.Count);
         var schema = new FeatureSchema
         {
-            GenreCount = dataset.Genres.Count,
+            CategoryCount = dataset.Categories.Count,
             HistoryLength = training.HistoryLength,
             HistoryHalfLife = training.HistoryHalfLife,
-            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(dataset.Genres, training.GenreAffinity),
-            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(dataset.Genres),
+            UserFeatureNames = FeatureSchema.UserFeatureNamesFor(dataset.Categories, training.CategoryAffinity),
+            ItemFeatureNames = FeatureSchema.ItemFeatureNamesFor(dataset.Categories, attributes),
+            ItemAttributes = attributes,
             HistoryLengthScale = Standardizer.Fit(
                 Enumerable.Range(0, dataset.Users.Count).Select(u => Math.Log(1 + histories.Of(u).Length))
             ),
@@ -614,7 +615,7 @@ public sealed class BundleBuilder
             PopularityScale = popularity,
             RatingScale = rating,
         };
-        return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemGenres), histories);
+        return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemCategories), histories);
     }
 
     private (double Error, float[] ItemVectors, float[] UserSample, int UserSampleCount) Export(

@@ -6,7 +6,7 @@ namespace RecServices.Training.Bundling;
 
 /// <summary>
 /// Top lists by interactions, each row weighed by <see cref="InteractionTable.Weight"/> (1, or 1 + ln(count)): global,
-/// per genre (items of that genre), per country (interactions of that country's users).
+/// per category (items of that category), per country (interactions of that country's users).
 /// </summary>
 public static class TopListsBuilder
 {
@@ -33,21 +33,21 @@ public static class TopListsBuilder
             }
         }
 
-        var genres = new Dictionary<string, TopList>(StringComparer.Ordinal);
-        var genreScores = new float[n];
-        for (var g = 0; g < dataset.Genres.Count; g++)
+        var categories = new Dictionary<string, TopList>(StringComparer.Ordinal);
+        var categoryScores = new float[n];
+        for (var g = 0; g < dataset.Categories.Count; g++)
         {
             for (var i = 0; i < n; i++)
             {
-                genreScores[i] = dataset.Items[i].Genres.Contains(g) ? counts[i] : float.NegativeInfinity;
+                categoryScores[i] = dataset.Items[i].Categories.Contains(g) ? counts[i] : float.NegativeInfinity;
             }
 
-            genres[dataset.Genres[g]] = Top(genreScores, length);
+            categories[dataset.Categories[g]] = Top(categoryScores, length);
         }
 
         return new TopLists(
             Top(counts, length),
-            genres,
+            categories,
             byCountry.ToDictionary(p => p.Key, p => Top(p.Value, length, skipZero: true), StringComparer.Ordinal)
         );
     }

@@ -42,8 +42,8 @@ public sealed record TrainingOptions
     /// <summary>Recency half-life of the history weights, in items (0 = the plain mean of the history).</summary>
     public double HistoryHalfLife { get; init; }
 
-    /// <summary>Whether the user tower reads per-genre affinities of the history besides the history itself.</summary>
-    public bool GenreAffinity { get; init; } = true;
+    /// <summary>Whether the user tower reads per-category affinities of the history besides the history itself.</summary>
+    public bool CategoryAffinity { get; init; } = true;
 
     public TowerDimensions Dimensions { get; init; } = new(64, 64, 128, 64);
 
@@ -138,7 +138,7 @@ public sealed record TrainingOptions
             ["ensembleSize"] = EnsembleSize.ToString(CultureInfo.InvariantCulture),
             ["averageHalfLife"] = AverageHalfLife.ToString(CultureInfo.InvariantCulture),
             ["historyHalfLife"] = HistoryHalfLife.ToString(CultureInfo.InvariantCulture),
-            ["genreAffinity"] = GenreAffinity ? "true" : "false",
+            ["categoryAffinity"] = CategoryAffinity ? "true" : "false",
             ["fullSoftmaxMaxItems"] = FullSoftmaxMaxItems.ToString(CultureInfo.InvariantCulture),
             ["sampledNegatives"] = SampledNegatives.ToString(CultureInfo.InvariantCulture),
             ["maskSeen"] = MaskSeen ? "true" : "false",

@@ -24,15 +24,15 @@ public sealed class ItemCatalogTests : IDisposable
         var read = ItemCatalog.Read(path);
 
         Assert.Equal(
-            written.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Genres))),
-            read.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Genres)))
+            written.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Categories))),
+            read.Items.Select(i => (i.Id, i.Title, i.Year, string.Join(",", i.Categories)))
         );
         Assert.Equal([0, 1, 2], new[] { "i1", "é-2", "i3" }.Select(id => read.Index[id]));
         Assert.False(read.Index.ContainsKey("i4"));
         Assert.False(read.Index.ContainsKey("i"));
         Assert.False(read.Index.ContainsKey(string.Empty));
         Assert.Equal(("é-2", "Bêta"), (read.IdOf(1), read.TitleOf(1)));
-        Assert.Same(read.ItemGenres[0], read.ItemGenres[2]); // one array per genre set
+        Assert.Same(read.ItemCategories[0], read.ItemCategories[2]); // one array per category set
         Assert.Equal(3, read.Index.Count);
     }
 
@@ -52,14 +52,14 @@ public sealed class ItemCatalogTests : IDisposable
     }
 
     [Fact]
-    public void Read_GenreOutOfRange_FailsNamingTheItemAndTheField()
+    public void Read_CategoryOutOfRange_FailsNamingTheItemAndTheField()
     {
         var path = Path.Combine(_dir.Path, ItemCatalog.FileName);
         Catalog(("a", "A", null, [0]), ("b", "B", null, [7])).Write(path);
 
         var e = Assert.Throws<BundleFormatException>(() => ItemCatalog.Read(path));
 
-        Assert.Contains("item 1 genre = 7 is outside [0, 2]", e.Message);
+        Assert.Contains("item 1 category = 7 is outside [0, 2]", e.Message);
     }
 
     [Fact]
@@ -76,6 +76,6 @@ public sealed class ItemCatalogTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static ItemCatalog Catalog(params (string Id, string Title, int? Year, int[] Genres)[] items) =>
-        new(["x", "y", "z"], items.Select(i => new Item(i.Id, i.Title, i.Year, i.Genres)).ToList());
+    private static ItemCatalog Catalog(params (string Id, string Title, int? Year, int[] Categories)[] items) =>
+        new(["x", "y", "z"], items.Select(i => new Item(i.Id, i.Title, i.Year, i.Categories)).ToList());
 }

@@ -17,10 +17,13 @@ public sealed class DatasetLoaderTests
         var data = DatasetLoader.Load(dir.Path);
 
         Assert.Equal("movielens-100k", data.Name);
-        Assert.Equal(19, data.Genres.Count);
+        Assert.Equal(19, data.Categories.Count);
         Assert.Equal(3, data.Items.Count);
         Assert.Equal("Misérables, Les (1995)", data.Items[1].Title);
-        Assert.Equal([3, 4, 5], data.Items[0].Genres);
+        // Categories by name (CategoryOrder), whatever u.genre's order: Animation, Children's, Comedy.
+        Assert.Equal(["Animation", "Children's", "Comedy"], data.Items[0].Categories.Select(c => data.Categories[c]));
+        Assert.Equal([2, 3, 4], data.Items[0].Categories);
+        Assert.Equal("unknown", data.Categories[^1]);
         Assert.Equal(1995, data.Items[0].Year);
         Assert.Null(data.Items[2].Year);
         Assert.Equal(new User("1", "US-8", 24, "M"), data.Users[0]);
@@ -90,7 +93,7 @@ public sealed class DatasetLoaderTests
         var data = DatasetLoader.Load(dir.Path);
 
         Assert.Equal("movielens-1m", data.Name);
-        Assert.Equal(["Animation", "Children's", "Comedy", "Drama"], data.Genres);
+        Assert.Equal(["Animation", "Children's", "Comedy", "Drama"], data.Categories);
         Assert.Equal("Misérables, Les (1995)", data.Items[1].Title);
         Assert.Equal(1995, data.Items[1].Year);
         Assert.Equal("US-4", data.Users[0].Country);
@@ -136,7 +139,7 @@ public sealed class DatasetLoaderTests
         Assert.Equal("movielens-csv", data.Name);
         Assert.Equal("American President, The (1995)", data.Items[1].Title);
         Assert.Equal("Film with \"quotes\" (2001)", data.Items[2].Title);
-        Assert.Empty(data.Items[2].Genres);
+        Assert.Empty(data.Items[2].Categories);
         Assert.Equal(2001, data.Items[2].Year);
         Assert.Equal(0.5f, data.Interactions.Ratings[1]);
         Assert.Equal(["1", "5"], data.Users.Select(u => u.Id));

@@ -39,7 +39,7 @@ public sealed class SyntheticDatasetTests
         Assert.Equal(500, data.Items.Count);
         Assert.InRange(data.Interactions.Count, 10_800, 13_200);
         Assert.All(data.Users, u => Assert.NotNull(u.Country));
-        Assert.All(data.Items, i => Assert.NotEmpty(i.Genres));
+        Assert.All(data.Items, i => Assert.NotEmpty(i.Categories));
     }
 
     [Fact]

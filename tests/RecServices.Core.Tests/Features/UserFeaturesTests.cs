@@ -3,13 +3,13 @@ using RecServices.Core.Features;
 namespace RecServices.Core.Tests.Features;
 
 /// <summary>
-/// The user tower's input features: history weights (plain mean or half-life), genre affinity shares, an unknown layout
+/// The user tower's input features: history weights (plain mean or half-life), category affinity shares, an unknown layout
 /// refused.
 /// </summary>
 public sealed class UserFeaturesTests
 {
-    private static readonly string[] Genres = ["Action", "Comedy", "Drama"];
-    private static readonly int[][] ItemGenres =
+    private static readonly string[] Categories = ["Action", "Comedy", "Drama"];
+    private static readonly int[][] ItemCategories =
     [
         [0],
         [1],
@@ -39,10 +39,10 @@ public sealed class UserFeaturesTests
     }
 
     [Fact]
-    public void Fill_WithoutGenreAffinity_WritesOnlyTheProfileFeatures()
+    public void Fill_WithoutCategoryAffinity_WritesOnlyTheProfileFeatures()
     {
-        var schema = Schema(genreAffinity: false, halfLife: 2);
-        var features = new UserFeatures(schema, ItemGenres);
+        var schema = Schema(categoryAffinity: false, halfLife: 2);
+        var features = new UserFeatures(schema, ItemCategories);
         var items = new long[3];
         var weights = new float[3];
         var row = new float[features.Width];
@@ -59,30 +59,30 @@ public sealed class UserFeaturesTests
     }
 
     [Fact]
-    public void Fill_WithGenreAffinity_SharesFollowTheHistoryWeights()
+    public void Fill_WithCategoryAffinity_SharesFollowTheHistoryWeights()
     {
-        var schema = Schema(genreAffinity: true, halfLife: 0);
-        var features = new UserFeatures(schema, ItemGenres);
+        var schema = Schema(categoryAffinity: true, halfLife: 0);
+        var features = new UserFeatures(schema, ItemCategories);
         var row = new float[features.Width];
 
         features.Fill([0, 3], null, null, new long[3], new float[3], row);
 
-        Assert.Equal(Genres.Length + FeatureSchema.ProfileFeatureNames.Count, features.Width);
+        Assert.Equal(Categories.Length + FeatureSchema.ProfileFeatureNames.Count, features.Width);
         Assert.Equal([1f, 0f, 0.5f], row[..3]); // Action from both items, Drama from item 3
-        Assert.Equal(1f, row[Genres.Length + 2]); // age missing
+        Assert.Equal(1f, row[Categories.Length + 2]); // age missing
     }
 
     [Fact]
     public void Constructor_UnknownLayout_SaysWhatThisBuildReads()
     {
-        var schema = Schema(genreAffinity: false, halfLife: 0) with { UserFeatureNames = ["age", "something_new"] };
+        var schema = Schema(categoryAffinity: false, halfLife: 0) with { UserFeatureNames = ["age", "something_new"] };
 
-        var error = Assert.Throws<ArgumentException>(() => new UserFeatures(schema, ItemGenres));
+        var error = Assert.Throws<ArgumentException>(() => new UserFeatures(schema, ItemCategories));
 
         Assert.Contains("something_new", error.Message);
         Assert.Contains("log_history_length", error.Message);
     }
 
-    private static FeatureSchema Schema(bool genreAffinity, double halfLife) =>
-        TestSchemas.For(Genres, 3, genreAffinity, halfLife);
+    private static FeatureSchema Schema(bool categoryAffinity, double halfLife) =>
+        TestSchemas.For(Categories, 3, categoryAffinity, halfLife);
 }

@@ -52,7 +52,7 @@ public static class CandidateSources
 
         sources.AddRange([
             new SimilarItemsSource(bundle.Catalog, similar, options.RecentItems, options.SimilarPerItem),
-            new GenreSource(tops, options.TopGenres, options.PerGenre),
+            new CategorySource(tops, options.TopCategories, options.PerCategory),
             new CountrySource(tops, options.PerCountry),
             new PopularSource(tops, options.Popular, coldStartExtra: options.RecentItems * options.SimilarPerItem),
         ]);

@@ -12,7 +12,7 @@ public interface ICandidateSource
     SourceKind Kind { get; }
 
     /// <summary>
-    /// Proposals this source makes for one user (per recent item, per genre, … as its own documentation says).
+    /// Proposals this source makes for one user (per recent item, per category, … as its own documentation says).
     /// </summary>
     int Quota { get; }
 
