@@ -6,7 +6,7 @@ namespace RecServices.Datasets;
 /// <summary>
 /// An items-table column beyond id, title, categories and year, collected while the table is read and typed at its
 /// end: numeric when the file declares numbers (or booleans, or timestamps: unix seconds), or when every value of a
-/// text column parses as a number; otherwise categorical.
+/// text column parses as a number (or as true/false: 1/0); otherwise categorical.
 /// </summary>
 internal sealed class AttributeColumn(string name, int column, ColumnType type)
 {
@@ -44,7 +44,8 @@ internal sealed class AttributeColumn(string name, int column, ColumnType type)
                 double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)
                 && double.IsFinite(parsed)
                     ? parsed
-                    : double.PositiveInfinity
+                : bool.TryParse(text, out var flag) ? (flag ? 1 : 0)
+                : double.PositiveInfinity
             );
             return;
         }
