@@ -15,6 +15,7 @@ COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY services/RecServices.Hosts.props services/
 COPY services/RecServices.Contracts/RecServices.Contracts.csproj services/RecServices.Contracts/
 COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core/
+COPY services/RecServices.Datasets/RecServices.Datasets.csproj services/RecServices.Datasets/
 COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecServices.Serving/
 COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj services/RecServices.ServiceDefaults/
 COPY services/RecServices.Training/RecServices.Training.csproj services/RecServices.Training/

@@ -20,4 +20,7 @@ public enum ColumnType
 
     /// <summary>A Parquet list of strings.</summary>
     List,
+
+    /// <summary>A Parquet type this reader does not read (a list of numbers, a map, a decimal of 16 bytes…).</summary>
+    Unsupported,
 }

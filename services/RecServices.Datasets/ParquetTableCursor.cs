@@ -28,19 +28,14 @@ internal sealed class ParquetTableCursor : TableCursor
         _reader = reader;
         _fields = reader.Schema.GetDataFields();
         var probes = _fields.Select(ParquetColumn.For).ToArray();
-        _schema = _fields.Select((f, i) => (TopName(f.Path.ToString()), probes[i]?.Type ?? ColumnType.Text)).ToArray();
-        Unsupported = _fields
-            .Where((_, i) => probes[i] is null)
-            .Select(f => $"{TopName(f.Path.ToString())} ({f.ClrType.Name})")
-            .ToList();
+        _schema = _fields
+            .Select((f, i) => (TopName(f.Path.ToString()), probes[i]?.Type ?? ColumnType.Unsupported))
+            .ToArray();
         RowCount = Enumerable.Range(0, reader.RowGroupCount).Sum(g => reader.RowGroups[g].RowCount);
         _selected = [.. Enumerable.Range(0, _fields.Length).Where(i => probes[i] is not null)];
     }
 
     public override IReadOnlyList<(string Name, ColumnType Type)> Columns => _schema;
-
-    /// <summary>Columns of a type this reader does not read (named, with their type), for the check's report.</summary>
-    public IReadOnlyList<string> Unsupported { get; }
 
     public override long? RowCount { get; }
 

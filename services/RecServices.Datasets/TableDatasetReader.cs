@@ -92,7 +92,7 @@ public sealed class TableDatasetReader
             var rows = 0L;
             var categories = new List<string>();
             IReadOnlyList<string> used = [];
-            IReadOnlyList<string> ignored = [];
+            var ignored = new List<string>();
             foreach (var file in files.Files)
             {
                 await using var cursor = await TableCursor.OpenAsync(file, cancellationToken);
@@ -101,7 +101,7 @@ public sealed class TableDatasetReader
                 var category = cursor.IndexOf(TableFormat.Categories);
                 var year = cursor.IndexOf(TableFormat.Year);
                 var known = new[] { id, title, category, year };
-                var attributes = AttributesOf(r, cursor, known, out ignored);
+                var attributes = AttributesOf(r, cursor, known, first: file == files.Files[0], ignored);
                 used =
                 [
                     .. known
@@ -153,18 +153,19 @@ public sealed class TableDatasetReader
         }
 
         /// <summary>
-        /// The item features: every column but the known ones, read the same way in every part (the first part's
-        /// columns decide).
+        /// The item features: every column but the known ones, lists and types this reader does not read (those are
+        /// <paramref name="ignored"/>), as the first part has them; a later part must have them too, wherever they
+        /// stand in it.
         /// </summary>
         private static List<AttributeColumn> AttributesOf(
             TableDatasetReader r,
             TableCursor cursor,
             int[] known,
-            out IReadOnlyList<string> ignored
+            bool first,
+            List<string> ignored
         )
         {
-            var lists = new List<string>();
-            if (r._attributes.Count == 0)
+            if (first)
             {
                 for (var c = 0; c < cursor.Columns.Count; c++)
                 {
@@ -174,24 +175,20 @@ public sealed class TableDatasetReader
                         continue;
                     }
 
-                    if (
-                        type == ColumnType.List
-                        || cursor is ParquetTableCursor p
-                            && p.Unsupported.Any(u => u.StartsWith(name + " ", StringComparison.Ordinal))
-                    )
+                    if (type is ColumnType.List or ColumnType.Unsupported)
                     {
-                        lists.Add(name + " (a list or an unsupported type)");
+                        ignored.Add(
+                            name + (type is ColumnType.List ? " (a list)" : " (a type this reader does not read)")
+                        );
                         continue;
                     }
 
                     r._attributes.Add(new AttributeColumn(name, c, type));
                 }
 
-                ignored = lists;
                 return r._attributes;
             }
 
-            // A later part: the same columns by name, at their positions in this file.
             var mapped = new List<AttributeColumn>();
             foreach (var attribute in r._attributes)
             {
@@ -207,7 +204,6 @@ public sealed class TableDatasetReader
             }
 
             r._attributes = mapped;
-            ignored = lists;
             return mapped;
         }
 
@@ -472,7 +468,6 @@ public sealed class TableDatasetReader
                 TableFormat.Kinds,
                 StringComparer.OrdinalIgnoreCase
             ).GetAlternateLookup<ReadOnlySpan<char>>();
-        private readonly HashSet<int> _unknownItems = [];
 
         public void Add(TableCursor cursor, InteractionColumns columns)
         {
@@ -545,7 +540,6 @@ public sealed class TableDatasetReader
             if (r._itemsFile is not null)
             {
                 r._report.InteractionsWithUnknownItems++;
-                _unknownItems.Add(r._items.Count - 1);
             }
 
             return r._itemIds.Add(text);

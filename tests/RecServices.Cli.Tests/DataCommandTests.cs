@@ -90,6 +90,34 @@ public sealed class DataCommandTests
         Assert.True(File.Exists(Path.Combine(dir.Path, "keep.txt")));
     }
 
+    [Fact]
+    public async Task Evaluate_SongsExample_ShowsTheServedModelBesideEaseAndPopularity()
+    {
+        using var dir = new TempDirectory();
+        var outDir = Path.Combine(dir.Path, "eval");
+
+        var result = await Recs.RunAsync(
+            "evaluate",
+            "--data",
+            SongsDataset.ExampleFolder()!,
+            "--out",
+            outDir,
+            "--epochs",
+            "3",
+            "--search-trials",
+            "1"
+        );
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("songs, protocol ms-stratified-75", result.Output);
+        Assert.Matches(@"\| served two-stage \| 0\.\d{4} \| 0\.\d{4} \|", result.Output);
+        Assert.Matches(@"\| EASE \(yardstick\) \| 0\.\d{4} \| 0\.\d{4} \|", result.Output);
+        Assert.Matches(@"\| popularity \| 0\.\d{4} \| 0\.\d{4} \|", result.Output);
+        var first = JsonDocument.Parse(File.ReadLines(Path.Combine(outDir, "lists.jsonl")).First()).RootElement;
+        Assert.StartsWith("l", first.GetProperty("user").GetString(), StringComparison.Ordinal);
+        Assert.All(first.GetProperty("items").EnumerateArray(), i => Assert.Matches(@"^s\d{4}$", i.GetString()));
+    }
+
     [MovieLensFact]
     public async Task Train_MovieLens100KConverted_SameFingerprintValidationAndTablesAsTheMovieLensLoader()
     {

@@ -210,6 +210,32 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public async Task Read_ParquetListBesideCategories_IgnoredAndReported()
+    {
+        using var dir = new TempDirectory();
+        await TestTables.WriteAsync(
+            dir.Path,
+            "items",
+            TestTables.Parquet,
+            ("item_id", ["a", "b"]),
+            ("categories", new object?[] { new[] { "x" }, new[] { "y" } }),
+            ("moods", new object?[] { new[] { "calm" }, new[] { "loud", "fast" } })
+        );
+        await TestTables.WriteAsync(
+            dir.Path,
+            "interactions",
+            TestTables.Parquet,
+            ("user_id", ["u"]),
+            ("item_id", ["a"])
+        );
+
+        var (data, report) = await Read(dir.Path);
+
+        Assert.Empty(data.ItemAttributes);
+        Assert.Equal(["moods (a list)"], report!.Tables.Single(t => t.Name == "items").Ignored);
+    }
+
+    [Fact]
     public async Task Read_PartFilesWithSparkMarkers_ReadInNameOrder()
     {
         using var dir = new TempDirectory();
