@@ -132,42 +132,16 @@ internal abstract class ParquetColumn
         };
     }
 
-    /// <summary>A string column (or a list of strings): values as character memory, no string per row.</summary>
-    private sealed class TextColumn(DataField field, ColumnType type) : ParquetColumn(field, type)
-    {
-        private ReadOnlyMemory<char>[] _values = [];
-
-        protected override async ValueTask ReadValuesAsync(
-            ParquetRowGroupReader group,
-            int entries,
-            Memory<int>? definitions,
-            Memory<int>? repetitions,
-            CancellationToken cancellationToken
-        )
-        {
-            if (_values.Length < entries)
-            {
-                _values = new ReadOnlyMemory<char>[entries];
-            }
-
-            await group.ReadRawAsync(Field, _values.AsMemory(0, entries), definitions, repetitions, cancellationToken);
-        }
-
-        public override ReadOnlySpan<char> Text(int index = 0) => _values[Value + index].Span;
-
-        public override bool TryNumber(out double value) =>
-            double.TryParse(Text().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
-
-    /// <summary>A numeric, boolean or timestamp column, read as its type and seen as a double.</summary>
-    private sealed class NumberColumn<T>(DataField field, ColumnType type, Func<T, double> toDouble)
-        : ParquetColumn(field, type)
+    /// <summary>A column whose values are read as <typeparamref name="T"/> into one reused buffer.</summary>
+    private abstract class Typed<T>(DataField field, ColumnType type) : ParquetColumn(field, type)
         where T : struct
     {
-        private readonly char[] _format = new char[40];
         private T[] _values = [];
 
-        protected override async ValueTask ReadValuesAsync(
+        /// <summary>The current row's value (the <paramref name="index"/>-th, for a list).</summary>
+        protected T At(int index) => _values[Value + index];
+
+        protected sealed override async ValueTask ReadValuesAsync(
             ParquetRowGroupReader group,
             int entries,
             Memory<int>? definitions,
@@ -182,18 +156,43 @@ internal abstract class ParquetColumn
 
             await group.ReadRawAsync(Field, _values.AsMemory(0, entries), definitions, repetitions, cancellationToken);
         }
+    }
+
+    /// <summary>A string column (or a list of strings): values as character memory, no string per row.</summary>
+    private sealed class TextColumn(DataField field, ColumnType type) : Typed<ReadOnlyMemory<char>>(field, type)
+    {
+        public override ReadOnlySpan<char> Text(int index = 0) => At(index).Span;
+
+        public override bool TryNumber(out double value) =>
+            double.TryParse(Text().Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>
+    /// A numeric, boolean or timestamp column, read as its type and seen as a double; an integer column's text is the
+    /// integer's (64-bit ids past 2^53 keep every digit).
+    /// </summary>
+    private sealed class NumberColumn<T>(DataField field, ColumnType type, Func<T, double> toDouble)
+        : Typed<T>(field, type)
+        where T : struct
+    {
+        private readonly char[] _format = new char[40];
 
         public override ReadOnlySpan<char> Text(int index = 0)
         {
-            var value = toDouble(_values[Value + index]);
-            return value.TryFormat(_format, out var written, "R", CultureInfo.InvariantCulture)
-                ? _format.AsSpan(0, written)
-                : [];
+            var value = At(index);
+            var written = 0;
+            var formatted = value switch
+            {
+                long whole => whole.TryFormat(_format, out written, default, CultureInfo.InvariantCulture),
+                int whole => whole.TryFormat(_format, out written, default, CultureInfo.InvariantCulture),
+                _ => toDouble(value).TryFormat(_format, out written, "R", CultureInfo.InvariantCulture),
+            };
+            return formatted ? _format.AsSpan(0, written) : [];
         }
 
         public override bool TryNumber(out double value)
         {
-            value = toDouble(_values[Value]);
+            value = toDouble(At(0));
             return true;
         }
     }

@@ -101,6 +101,24 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public async Task Read_ParquetInt64Ids_EveryDigitKept()
+    {
+        using var dir = new TempDirectory();
+        await TestTables.WriteAsync(
+            dir.Path,
+            "interactions",
+            TestTables.Parquet,
+            ("user_id", [9_007_199_254_740_993L, -7L]),
+            ("item_id", [long.MaxValue, 42L])
+        );
+
+        var (data, _) = await Read(dir.Path);
+
+        Assert.Equal(["9007199254740993", "-7"], data.Users.Select(u => u.Id));
+        Assert.Equal(["9223372036854775807", "42"], data.Items.Select(i => i.Id));
+    }
+
+    [Fact]
     public async Task Read_ParquetTimestampColumn_UnixSeconds()
     {
         using var dir = new TempDirectory();
