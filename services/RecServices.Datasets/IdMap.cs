@@ -34,6 +34,32 @@ internal sealed class IdMap(int capacity = 0)
         return false;
     }
 
+    /// <summary>
+    /// A look-up of this map for a column of ids (<see cref="TableCursor.Resolve"/>): the index, or -1. It remembers
+    /// the last id it found, for itself alone: it may run on another thread than the other users of the map, as long
+    /// as nothing is added meanwhile.
+    /// </summary>
+    public Func<ReadOnlySpan<char>, int> Resolver()
+    {
+        var lookup = _index.GetAlternateLookup<ReadOnlySpan<char>>();
+        var (last, lastIndex) = (string.Empty, -1);
+        return id =>
+        {
+            if (lastIndex >= 0 && id.SequenceEqual(last))
+            {
+                return lastIndex;
+            }
+
+            if (!lookup.TryGetValue(id, out var found, out var index))
+            {
+                return -1;
+            }
+
+            (last, lastIndex) = (found, index);
+            return index;
+        };
+    }
+
     /// <summary>Adds an id not yet present; returns its index.</summary>
     public int Add(string id)
     {

@@ -32,7 +32,19 @@ internal abstract class ParquetColumn
     /// <summary>How many values the current row has (0 or 1; any number for a list).</summary>
     public int Count { get; private set; }
 
-    /// <summary>Reads the column of a row group and moves before its first row.</summary>
+    /// <summary>Turns this column's text into indices as each row group is read (see <see cref="Resolved"/>).</summary>
+    public Func<ReadOnlySpan<char>, int>? Lookup { get; set; }
+
+    private int[] _resolved = [];
+    private int _row = -1;
+
+    /// <summary>The current row's value through <see cref="Lookup"/>; -2 when the row has none.</summary>
+    public int Resolved => _resolved[_row];
+
+    /// <summary>
+    /// Reads the column of a row group, resolves its values through <see cref="Lookup"/> when there is one (on the
+    /// reading task, so that the look-ups run beside the rows before), and moves before its first row.
+    /// </summary>
     public async ValueTask LoadAsync(ParquetRowGroupReader group, CancellationToken cancellationToken)
     {
         var entries = (int)(group.GetMetadata(Field)?.MetaData?.NumValues ?? group.RowCount);
@@ -54,8 +66,26 @@ internal abstract class ParquetColumn
             Field.MaxRepetitionLevel > 0 ? _repetitions.AsMemory(0, entries) : (Memory<int>?)null,
             cancellationToken
         );
-        (_nextEntry, _nextValue, Value, Count) = (0, 0, 0, 0);
+        Rewind();
+        if (Lookup is { } lookup)
+        {
+            var rows = (int)group.RowCount;
+            if (_resolved.Length < rows)
+            {
+                _resolved = new int[rows];
+            }
+
+            for (var row = 0; row < rows; row++)
+            {
+                Next();
+                _resolved[row] = Count == 0 ? -2 : lookup(Text().Trim());
+            }
+
+            Rewind();
+        }
     }
+
+    private void Rewind() => (_nextEntry, _nextValue, Value, Count, _row) = (0, 0, 0, 0, -1);
 
     /// <summary>Moves to the next row's entries.</summary>
     public void Next()
@@ -75,6 +105,7 @@ internal abstract class ParquetColumn
         } while (Field.MaxRepetitionLevel > 0 && entry < _entries && _repetitions[entry] > 0);
 
         (_nextEntry, _nextValue, Count) = (entry, Value + count, count);
+        _row++;
     }
 
     protected abstract ValueTask ReadValuesAsync(

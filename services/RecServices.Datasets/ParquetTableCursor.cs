@@ -54,6 +54,8 @@ internal sealed class ParquetTableCursor : TableCursor
         }
     }
 
+    public override int Resolved(int column) => Column(column).Resolved;
+
     public override void Select(IEnumerable<int> columns)
     {
         _selected = [.. columns];
@@ -200,6 +202,7 @@ internal sealed class ParquetTableCursor : TableCursor
         foreach (var index in _selected)
         {
             columns[index] = ParquetColumn.For(_fields[index]);
+            columns[index]!.Lookup = Lookups.GetValueOrDefault(index);
         }
 
         return columns;

@@ -55,6 +55,20 @@ public abstract class TableCursor : IAsyncDisposable
         return -1;
     }
 
+    /// <summary>
+    /// Resolves a column's text to an index with <paramref name="lookup"/> (-1: not found), read by
+    /// <see cref="Resolved"/>. Where the format allows, the look-ups run ahead of the rows on the reading task
+    /// (Parquet), so <paramref name="lookup"/> must not change what it reads while the file is read; it is called
+    /// from one thread at a time. Call before the first batch.
+    /// </summary>
+    public void Resolve(int column, Func<ReadOnlySpan<char>, int> lookup) => Lookups[column] = lookup;
+
+    /// <summary>The current row's value in a column given to <see cref="Resolve"/>: its index, -1, or -2 for none.</summary>
+    public virtual int Resolved(int column) => IsNull(column) ? -2 : Lookups[column](Text(column).Trim());
+
+    /// <summary>The look-ups given to <see cref="Resolve"/>, by column.</summary>
+    protected Dictionary<int, Func<ReadOnlySpan<char>, int>> Lookups { get; } = [];
+
     /// <summary>Reads only these columns (by index); the others are skipped. Call before the first batch.</summary>
     public abstract void Select(IEnumerable<int> columns);
 

@@ -15,6 +15,8 @@ public sealed partial class TableDatasetReader
         {
             var table = new InteractionTable(await CapacityAsync(files, cancellationToken));
             var state = new InteractionRows(r, table);
+            // Users and items of their tables, looked up ahead of the rows (nothing adds to those maps from here on).
+            var (users, items) = (r._userIds.Resolver(), r._itemIds.Resolver());
             IReadOnlyList<string> used = [];
             IReadOnlyList<string> ignored = [];
             var first = true;
@@ -34,6 +36,8 @@ public sealed partial class TableDatasetReader
                     );
                 }
 
+                cursor.Resolve(columns.User, users);
+                cursor.Resolve(columns.Item, items);
                 cursor.Select(columns.Indices);
                 used = [.. columns.Indices.Select(c => cursor.Columns[c].Name)];
                 ignored = [.. cursor.Columns.Where((_, c) => !columns.Indices.Contains(c)).Select(col => col.Name)];
@@ -94,6 +98,9 @@ public sealed partial class TableDatasetReader
     /// <summary>One interaction row at a time into the table: ids to indices, the kind, rating, count and time.</summary>
     private sealed class InteractionRows(TableDatasetReader r, InteractionTable table)
     {
+        private readonly IdMap _newUsers = new();
+        private readonly IdMap _newItems = new();
+
         private const long MinSeconds = -62_135_596_800; // 0001-01-01
         private const long MaxSeconds = 253_402_300_799; // 9999-12-31
         private readonly Dictionary<string, InteractionKind>.AlternateLookup<ReadOnlySpan<char>> _kinds =
@@ -133,30 +140,50 @@ public sealed partial class TableDatasetReader
             table.Add(user, item, weight, columns.Timestamp >= 0 ? Time(cursor, columns.Timestamp) : 0, kind);
         }
 
+        /// <summary>
+        /// A row's user: one of the users table (resolved ahead by the cursor against the table's ids, which nothing
+        /// changes while the interactions are read), or one seen only in the interactions, kept apart.
+        /// </summary>
         private int User(TableCursor cursor, int column)
         {
-            var id = Id(cursor, column);
-            if (r._userIds.TryGet(id, out var user))
+            var listed = cursor.Resolved(column);
+            if (listed >= 0)
             {
-                return user;
+                return listed;
+            }
+
+            var id = Id(cursor, column);
+            if (_newUsers.TryGet(id, out var added))
+            {
+                return r._report.ListedUsers + added;
             }
 
             var text = id.ToString();
             r._users.Add(new User(text, Country: null));
-            return r._userIds.Add(text);
+            return r._report.ListedUsers + _newUsers.Add(text);
         }
 
+        /// <summary>
+        /// A row's item: one of the items table (resolved ahead, as users are), or one only in the interactions: kept
+        /// without metadata and counted, or refused with --strict.
+        /// </summary>
         private int Item(TableCursor cursor, int column)
         {
-            var id = Id(cursor, column);
-            if (r._itemIds.TryGet(id, out var item))
+            var listed = cursor.Resolved(column);
+            if (listed >= 0)
             {
-                if (item >= r._report.ListedItems && r._itemsFile is not null)
-                {
-                    r._report.InteractionsWithUnknownItems++;
-                }
+                return listed;
+            }
 
-                return item;
+            var id = Id(cursor, column);
+            if (r._itemsFile is not null)
+            {
+                r._report.InteractionsWithUnknownItems++;
+            }
+
+            if (_newItems.TryGet(id, out var added))
+            {
+                return r._report.ListedItems + added;
             }
 
             if (r._strict)
@@ -170,12 +197,7 @@ public sealed partial class TableDatasetReader
 
             var text = id.ToString();
             r._items.Add(new Core.Data.Item(text, string.Empty, null, []));
-            if (r._itemsFile is not null)
-            {
-                r._report.InteractionsWithUnknownItems++;
-            }
-
-            return r._itemIds.Add(text);
+            return r._report.ListedItems + _newItems.Add(text);
         }
 
         private static float Rating(TableCursor cursor, int column) =>

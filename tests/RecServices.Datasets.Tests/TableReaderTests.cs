@@ -254,6 +254,49 @@ public sealed class TableReaderTests
     }
 
     [Fact]
+    public async Task Read_ManyRowGroups_SameDatasetAsOneCsvFile()
+    {
+        using var dir = new TempDirectory();
+        var parquet = Directory.CreateDirectory(Path.Combine(dir.Path, "parquet")).FullName;
+        var csv = Directory.CreateDirectory(Path.Combine(dir.Path, "csv")).FullName;
+        object?[] users = [.. Enumerable.Range(0, 40).Select(i => $"u{i % 7}")];
+        object?[] items = [.. Enumerable.Range(0, 40).Select(i => $"i{(i * 7) % 13}")]; // i10..i12 not listed
+        object?[] times = [.. Enumerable.Range(0, 40).Select(i => (long)(1_700_000_000 + i))];
+        object?[] listed = [.. Enumerable.Range(0, 10).Select(i => $"i{i}")];
+        await TestTables.WriteGroupsAsync(
+            parquet,
+            "interactions",
+            3,
+            ("user_id", users),
+            ("item_id", items),
+            ("timestamp", times)
+        );
+        await TestTables.WriteGroupsAsync(parquet, "items", 4, ("item_id", listed));
+        await TestTables.WriteGroupsAsync(parquet, "users", 2, ("user_id", [.. users.Distinct().Take(4)]));
+        await TestTables.WriteAsync(
+            csv,
+            "interactions",
+            TestTables.Csv,
+            ("user_id", users),
+            ("item_id", items),
+            ("timestamp", times)
+        );
+        await TestTables.WriteAsync(csv, "items", TestTables.Csv, ("item_id", listed));
+        await TestTables.WriteAsync(csv, "users", TestTables.Csv, ("user_id", [.. users.Distinct().Take(4)]));
+
+        var (fromParquet, report) = await Read(parquet);
+        var (fromCsv, _) = await Read(csv);
+
+        Assert.Equal(fromCsv.Fingerprint(), fromParquet.Fingerprint());
+        Assert.Equal(40, fromParquet.Interactions.Count);
+        Assert.Equal(13, fromParquet.Items.Count);
+        Assert.Equal(7, fromParquet.Users.Count);
+        Assert.Equal(3, report!.ItemsWithoutMetadata);
+        Assert.Equal(items.Count(i => i is "i10" or "i11" or "i12"), report.InteractionsWithUnknownItems);
+        Assert.Equal(3, report.UsersWithoutProfile);
+    }
+
+    [Fact]
     public async Task Read_PartFilesWithSparkMarkers_ReadInNameOrder()
     {
         using var dir = new TempDirectory();

@@ -71,11 +71,41 @@ public static class TestTables
             : text;
     }
 
+    /// <summary>A Parquet table in row groups of <paramref name="rowsPerGroup"/> rows.</summary>
+    public static async Task<string> WriteGroupsAsync(
+        string folder,
+        string table,
+        int rowsPerGroup,
+        params (string Name, object?[] Values)[] columns
+    )
+    {
+        var path = Path.Combine(folder, table + ".parquet");
+        var fields = columns.Select(c => FieldOf(c.Name, c.Values)).ToList();
+        await using var stream = File.Create(path);
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+        for (var start = 0; start < columns[0].Values.Length; start += rowsPerGroup)
+        {
+            var part = columns.Select(c => (c.Name, c.Values.Skip(start).Take(rowsPerGroup).ToArray())).ToArray();
+            await WriteGroupAsync(writer, fields, part);
+        }
+
+        return path;
+    }
+
     private static async Task WriteParquetAsync(string path, (string Name, object?[] Values)[] columns)
     {
         var fields = columns.Select(c => FieldOf(c.Name, c.Values)).ToList();
         await using var stream = File.Create(path);
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+        await WriteGroupAsync(writer, fields, columns);
+    }
+
+    private static async Task WriteGroupAsync(
+        ParquetWriter writer,
+        List<Field> fields,
+        (string Name, object?[] Values)[] columns
+    )
+    {
         using var group = writer.CreateRowGroup();
         for (var i = 0; i < columns.Length; i++)
         {
