@@ -10,29 +10,14 @@ internal sealed class IdMap(int capacity = 0)
     // The default comparer (no StringComparer given) hashes strings without randomisation until collisions call
     // for it, and answers span look-ups: about twice as fast as StringComparer.Ordinal here.
     private readonly Dictionary<string, int> _index = new(capacity);
-    private string _last = string.Empty;
-    private int _lastIndex = -1;
+    private Func<ReadOnlySpan<char>, int>? _ownFind;
 
     public int Count => _index.Count;
 
     public void EnsureCapacity(int capacity) => _index.EnsureCapacity(capacity);
 
-    public bool TryGet(ReadOnlySpan<char> id, out int index)
-    {
-        if (_lastIndex >= 0 && id.SequenceEqual(_last))
-        {
-            index = _lastIndex;
-            return true;
-        }
-
-        if (_index.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var found, out index))
-        {
-            (_last, _lastIndex) = (found, index);
-            return true;
-        }
-
-        return false;
-    }
+    /// <summary>Looks an id up through this map's own <see cref="Resolver"/> (on the thread that adds ids).</summary>
+    public bool TryGet(ReadOnlySpan<char> id, out int index) => (index = (_ownFind ??= Resolver())(id)) >= 0;
 
     /// <summary>
     /// A look-up of this map for a column of ids (<see cref="TableCursor.Resolve"/>): the index, or -1. It remembers
@@ -65,7 +50,6 @@ internal sealed class IdMap(int capacity = 0)
     {
         var index = _index.Count;
         _index.Add(id, index);
-        (_last, _lastIndex) = (id, index);
         return index;
     }
 }

@@ -61,7 +61,7 @@ internal sealed class ParquetTableCursor : TableCursor
         _selected = [.. columns];
         foreach (var index in _selected)
         {
-            if (ParquetColumn.For(_fields[index]) is null)
+            if (_schema[index].Type == ColumnType.Unsupported)
             {
                 throw FileError(
                     $"column '{_schema[index].Name}' has type {_fields[index].ClrType.Name}, which this reader does "

@@ -107,13 +107,10 @@ public sealed class DatasetBuilder
     public void AddInteraction(int user, int item, float rating, long timestamp, InteractionKind kind) =>
         _interactions.Add(user, item, rating, timestamp, kind);
 
-    /// <summary>Item columns beyond id, title, categories and year (the table format's other columns).</summary>
-    public IReadOnlyList<ItemAttribute> Attributes { get; set; } = [];
-
     /// <summary>The dataset, its categories in <see cref="CategoryOrder"/>.</summary>
     public Dataset Build(string name)
     {
         var (categories, items) = CategoryOrder.Sort(_categories, _items);
-        return new Dataset(name, categories, items, _users.ToArray(), _interactions) { ItemAttributes = Attributes };
+        return new Dataset(name, categories, items, _users.ToArray(), _interactions);
     }
 }
