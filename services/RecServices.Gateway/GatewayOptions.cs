@@ -58,6 +58,15 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public string Redis { get; set; } = string.Empty;
 
     /// <summary>
+    /// The budget of one call to the user store, in milliseconds (never past the caller's deadline). A store that does
+    /// not answer within it counts as failing: Recommend answers the popular items marked degraded, a write answers
+    /// UNAVAILABLE (retry with the same event id), and after <see cref="BreakerFailures"/> such calls in a row the
+    /// store is skipped between probes like a backend.
+    /// </summary>
+    [Range(10, 60_000, ErrorMessage = "Recs:UserStoreTimeoutMs must be between 10 and 60000")]
+    public int UserStoreTimeoutMs { get; set; } = 500;
+
+    /// <summary>
     /// The newest distinct items of a user's history that serving reads (for the candidate sources and the user tower).
     /// Seen-item filtering still removes every item the user ever interacted with.
     /// </summary>

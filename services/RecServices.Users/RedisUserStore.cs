@@ -45,7 +45,8 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         if (options.EndPoints.Count == 0)
         {
             throw new ArgumentException(
-                $"the Redis configuration '{configuration}' names no endpoint; give host:port, e.g. 127.0.0.1:6379"
+                $"the Redis configuration '{Describe(options)}' names no endpoint; give host:port, e.g. "
+                    + "127.0.0.1:6379"
             );
         }
 
@@ -195,7 +196,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         if (primaries.Count == 0 || primaries.Any(s => !s.IsConnected))
         {
             throw new UserStoreUnavailableException(
-                $"cannot read the interaction log: not every Redis primary of '{_options}' is connected"
+                $"cannot read the interaction log: not every Redis primary of '{Describe(_options)}' is connected"
             );
         }
 
@@ -419,11 +420,31 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         {
             return await operation();
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            throw new UserStoreUnavailableException($"the Redis user store failed: {e.Message}", e);
+            // RedisTimeoutException is a TimeoutException, not a RedisException.
+            throw new UserStoreUnavailableException($"the Redis user store failed: {e.Message}", e, ProblemOf(e));
         }
     }
+
+    /// <summary>The configuration as it may be printed: endpoints and options, never the password.</summary>
+    public static string Describe(ConfigurationOptions options) => options.ToString(includePassword: false);
+
+    /// <summary>The kind of a Redis failure, in stable words.</summary>
+    private static string ProblemOf(Exception e) =>
+        e switch
+        {
+            RedisConnectionException c => $"Redis connection: {c.FailureType}",
+            TimeoutException => "Redis timeout",
+            RedisServerException s when s.Message.StartsWith("OOM", StringComparison.Ordinal) =>
+                "Redis out of memory (maxmemory reached)",
+            RedisServerException s
+                when s.Message.StartsWith("NOAUTH", StringComparison.Ordinal)
+                    || s.Message.StartsWith("WRONGPASS", StringComparison.Ordinal)
+                    || s.Message.StartsWith("NOPERM", StringComparison.Ordinal) =>
+                "Redis refused the credentials or the command",
+            _ => e.GetType().Name,
+        };
 
     private static async Task Guard(Func<Task> operation) =>
         await Guard(async () =>

@@ -272,7 +272,11 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         }
         catch (SqliteException e)
         {
-            throw new UserStoreUnavailableException($"the user store '{_path}' failed: {e.Message}", e);
+            throw new UserStoreUnavailableException(
+                $"the user store '{_path}' failed: {e.Message}",
+                e,
+                $"SQLite error {e.SqliteErrorCode}"
+            );
         }
     }
 }

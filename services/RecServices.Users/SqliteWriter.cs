@@ -86,7 +86,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             // The transaction rolled back: nothing of the batch is recorded.
             var failure = e is SqliteException or InvalidOperationException
-                ? new UserStoreUnavailableException($"the user store '{_path}' failed: {e.Message}", e)
+                ? new UserStoreUnavailableException(
+                    $"the user store '{_path}' failed: {e.Message}",
+                    e,
+                    e is SqliteException q ? $"SQLite error {q.SqliteErrorCode}" : "SQLite write failed"
+                )
                 : e;
             foreach (var pending in batch)
             {

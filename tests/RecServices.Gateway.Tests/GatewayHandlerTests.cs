@@ -44,7 +44,7 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
         readiness.Swap(
             new GatewayState(_bundle, new UserContextFactory(_bundle.Catalog, RetrievalOptions.Default), _store)
         );
-        var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, _time);
+        var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, options, _time);
         var metrics = new GatewayMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var pipeline = new RecommendationPipeline(
             readiness,

@@ -33,6 +33,9 @@ public sealed class ServiceSystem : IAsyncDisposable
 
     public WebApplication? Retrieval { get; private set; }
 
+    /// <summary>The gateway's SQLite user store file (unless the test's settings name another store).</summary>
+    public string SqliteStorePath => Path.Combine(_storeDirectory, "users.db");
+
     public WebApplication? Ranking { get; private set; }
 
     public WebApplication? Gateway { get; private set; }
@@ -135,6 +138,7 @@ public sealed class ServiceSystem : IAsyncDisposable
                 .. SystemLayout.SqliteStore(system._storeDirectory),
                 "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
                 "--Recs:RankingTimeoutMs=15000",
+                "--Recs:UserStoreTimeoutMs=15000",
                 .. gatewayArgs ?? [],
             ],
             configureServices

@@ -86,7 +86,10 @@ public static class DrillCommand
             );
         }
 
-        if (run.Kill is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking)
+        if (
+            run.Kill is RecoveryDrill.KillRetrieval or RecoveryDrill.KillRanking
+            || run is { Kill: KillDrill.KillRedis, Pause: true }
+        )
         {
             return await RecoveryAsync(
                 run.Root,
@@ -442,7 +445,12 @@ public static class DrillCommand
             userStore: storeKind,
             cancellationToken: cancellationToken
         );
-        var drill = new RecoveryDrill(services, bundle.Users!.Select(u => u.Id).ToList(), backoff);
+        var drill = new RecoveryDrill(
+            services,
+            bundle.Users!.Select(u => u.Id).ToList(),
+            bundle.Catalog.Items[0].Id,
+            backoff
+        );
         var report = await drill.RunAsync(
             target,
             pause,
@@ -463,7 +471,9 @@ public static class DrillCommand
                     + $"{report.Callers} callers, reconnect backoff ≤ {report.MaxReconnectBackoffMs} ms: "
                     + $"{report.Calls} answers, {report.Failed} failed calls, {report.Degraded} degraded "
                     + $"answers ({report.DegradedAfterServing} to calls started after it was SERVING again), "
-                    + $"{recovery}"
+                    + $"{recovery}; failed calls by status: {Statuses(report.FailedByStatus)}; writes by "
+                    + $"status: {Statuses(report.WritesByStatus)}; gateway log {report.GatewayLogBytes} bytes "
+                    + $"from the kill to the end"
             )
         );
         if (json is not null)
@@ -473,6 +483,9 @@ public static class DrillCommand
 
         return report.Failed == 0 && report.RecoverySeconds is not null ? 0 : 1;
     }
+
+    private static string Statuses(IReadOnlyDictionary<string, long> counts) =>
+        counts.Count == 0 ? "none" : string.Join(", ", counts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
 
     /// <summary>What one <c>recs drill</c> run was asked for, checked.</summary>
     private sealed record DrillArguments(
@@ -557,8 +570,9 @@ public static class DrillCommand
             new("--pause")
             {
                 Description =
-                    "With --kill retrieval|ranking: SIGSTOP for the outage, then SIGCONT (a hang: "
-                    + "connections open, nothing answers), instead of SIGKILL and a restart.",
+                    "With --kill retrieval|ranking|redis: SIGSTOP for the outage, then SIGCONT (a hang: "
+                    + "connections open, nothing answers), instead of SIGKILL and a restart; with redis, "
+                    + "Recommend and RecordInteraction callers through the store's hang.",
             };
         public Option<bool> Storm { get; } =
             new("--storm")
@@ -693,6 +707,11 @@ public static class DrillCommand
                 throw new ArgumentException(
                     "--storm, --overload, --soak and --corrupt-bundle are four drills: run one at a time"
                 );
+            }
+
+            if (run is { Kill: KillDrill.KillRedis, Pause: true, Store: not "redis" })
+            {
+                throw new ArgumentException("--kill redis --pause needs --store redis");
             }
 
             return run;

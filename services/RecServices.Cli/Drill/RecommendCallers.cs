@@ -53,6 +53,9 @@ public sealed class RecommendCallers : IAsyncDisposable
 
     public long Degraded => Interlocked.Read(ref _degraded);
 
+    /// <summary>Failed calls, by status.</summary>
+    public ConcurrentDictionary<string, long> FailedByStatus { get; } = new();
+
     /// <summary>Items answered, by the bundle version they came from.</summary>
     public ConcurrentDictionary<string, long> Versions { get; } = new();
 
@@ -99,9 +102,10 @@ public sealed class RecommendCallers : IAsyncDisposable
 
                 Answered?.Invoke(started, Clock.ElapsedTicks, degraded);
             }
-            catch (RpcException)
+            catch (RpcException e)
             {
                 Interlocked.Increment(ref _failed);
+                FailedByStatus.AddOrUpdate(e.StatusCode.ToString(), 1, (_, c) => c + 1);
                 await Task.Delay(20, CancellationToken.None);
             }
         }

@@ -1,6 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.Core;
+using Grpc.Net.Client;
 using RecServices.Cli.Hosting;
+using RecServices.Contracts.Gateway.V1;
 
 namespace RecServices.Cli.Drill;
 
@@ -12,10 +16,16 @@ namespace RecServices.Cli.Drill;
 /// counts failed calls, degraded answers (and those to calls started after the backend reported SERVING again) and
 /// times the return of full answers.
 /// </summary>
-public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> users, int maxReconnectBackoffMs)
+public sealed class RecoveryDrill(
+    LocalServices services,
+    IReadOnlyList<string> users,
+    string itemId,
+    int maxReconnectBackoffMs
+)
 {
     public const string KillRetrieval = "retrieval";
     public const string KillRanking = "ranking";
+    public const string KillRedis = "redis";
 
     public async Task<RecoveryReport> RunAsync(
         string kill,
@@ -30,18 +40,25 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
     {
         var recovery = new Recovery();
         await using var calling = new RecommendCallers(services.GatewayAddress, users, callers, recovery.Answered);
+        var writes = new ConcurrentDictionary<string, long>();
+        using var stopWriting = new CancellationTokenSource();
+        var writer = kill == KillRedis ? WriteAsync(writes, stopWriting.Token) : Task.CompletedTask;
         await Task.Delay(before, cancellationToken);
+        var gateway = services.Processes[LocalServices.PositionOf("gateway")];
+        var logBefore = gateway.OutputBytes;
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"{calling.Calls} answers; kill -{(pause ? "STOP" : "9")} {kill}, down for {outage.TotalSeconds} s"
             )
         );
-        await OutageAsync(LocalServices.PositionOf(kill), pause, outage, cancellationToken);
+        await OutageAsync(kill, pause, outage, cancellationToken);
         recovery.ServingAgain(calling.Clock.ElapsedTicks);
         output.WriteLine($"{kill} {(pause ? "running" : "SERVING")} again; calling {after.TotalSeconds} s more");
         await Task.Delay(after, cancellationToken);
         await calling.StopAsync();
+        await stopWriting.CancelAsync();
+        await writer;
         return new RecoveryReport(
             kill,
             pause ? "SIGSTOP" : "SIGKILL",
@@ -52,16 +69,36 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
             calling.Failed,
             calling.Degraded,
             recovery.DegradedAfterServing,
-            recovery.Seconds
+            recovery.Seconds,
+            calling.FailedByStatus.ToDictionary(),
+            writes.ToDictionary(),
+            gateway.OutputBytes - logBefore
         );
     }
 
     /// <summary>
-    /// The backend at <paramref name="position"/> down for <paramref name="outage"/>: killed and restarted, or
+    /// <paramref name="kill"/> (a backend, or redis-server) down for <paramref name="outage"/>: killed and restarted, or
     /// paused (a hang, not a crash: the connections stay open and nothing answers on them until SIGCONT).
     /// </summary>
-    private async Task OutageAsync(int position, bool pause, TimeSpan outage, CancellationToken cancellationToken)
+    private async Task OutageAsync(string kill, bool pause, TimeSpan outage, CancellationToken cancellationToken)
     {
+        if (kill == KillRedis)
+        {
+            var redis = services.Redis ?? throw new InvalidOperationException("the services run without redis");
+            redis.Pause();
+            try
+            {
+                await Task.Delay(outage, cancellationToken);
+            }
+            finally
+            {
+                redis.Resume();
+            }
+
+            return;
+        }
+
+        var position = LocalServices.PositionOf(kill);
         if (pause)
         {
             services.Processes[position].Pause();
@@ -79,6 +116,48 @@ public sealed class RecoveryDrill(LocalServices services, IReadOnlyList<string> 
             await services.KillAsync(position);
             await Task.Delay(outage, cancellationToken);
             await services.RestartAsync(position, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// One writer beside the callers, a RecordInteraction every 20 ms with a new event id, counted by status.
+    /// </summary>
+    private async Task WriteAsync(ConcurrentDictionary<string, long> statuses, CancellationToken stop)
+    {
+        using var channel = GrpcChannel.ForAddress(services.GatewayAddress);
+        var client = new GatewayService.GatewayServiceClient(channel);
+        for (var n = 0; !stop.IsCancellationRequested; n++)
+        {
+            string status;
+            try
+            {
+                await client.RecordInteractionAsync(
+                    new RecordInteractionRequest
+                    {
+                        UserId = users[n % users.Count],
+                        ItemId = itemId,
+                        Kind = InteractionKind.Watched,
+                        EventId = "drill-" + n.ToString(CultureInfo.InvariantCulture),
+                    },
+                    deadline: DateTime.UtcNow.AddSeconds(5),
+                    cancellationToken: CancellationToken.None
+                );
+                status = nameof(StatusCode.OK);
+            }
+            catch (RpcException e)
+            {
+                status = e.StatusCode.ToString();
+            }
+
+            statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
+            try
+            {
+                await Task.Delay(20, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
     }
 

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace RecServices.Cli.Drill;
 
 /// <summary>
-/// What <c>recs drill --kill retrieval|ranking [--pause]</c> found: Recommend through a backend's crash (or hang),
-/// outage and return.
+/// What <c>recs drill --kill retrieval|ranking [--pause]</c> or <c>--kill redis --pause</c> found: Recommend
+/// through a backend's (or the user store's) crash or hang, outage and return.
 /// </summary>
 /// <param name="Killed">retrieval or ranking: the backend killed with SIGKILL and started again after the outage, or
 /// paused.</param>
@@ -19,6 +19,10 @@ namespace RecServices.Cli.Drill;
 /// needless ones.</param>
 /// <param name="RecoverySeconds">From the backend reporting SERVING again to the first full answer of a call started
 /// after that; null when none came.</param>
+/// <param name="FailedByStatus">Failed Recommend calls by gRPC status.</param>
+/// <param name="WritesByStatus">RecordInteraction calls of the one writer beside the callers, by gRPC status (OK
+/// included); empty unless the drill pauses redis.</param>
+/// <param name="GatewayLogBytes">What the gateway wrote to its log from the kill to the end of the drill.</param>
 public sealed record RecoveryReport(
     [property: JsonPropertyName("killed")] string Killed,
     [property: JsonPropertyName("signal")] string Signal,
@@ -29,5 +33,8 @@ public sealed record RecoveryReport(
     [property: JsonPropertyName("failed")] long Failed,
     [property: JsonPropertyName("degraded")] long Degraded,
     [property: JsonPropertyName("degraded_after_serving")] long DegradedAfterServing,
-    [property: JsonPropertyName("recovery_s")] double? RecoverySeconds
+    [property: JsonPropertyName("recovery_s")] double? RecoverySeconds,
+    [property: JsonPropertyName("failed_by_status")] IReadOnlyDictionary<string, long> FailedByStatus,
+    [property: JsonPropertyName("writes_by_status")] IReadOnlyDictionary<string, long> WritesByStatus,
+    [property: JsonPropertyName("gateway_log_bytes")] long GatewayLogBytes
 );

@@ -95,6 +95,12 @@ public sealed class LocalRedis : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: a hang, not a crash (connections stay open and nothing answers on them).</summary>
+    public void Pause() => (_process ?? throw new InvalidOperationException("redis-server is not running")).Pause();
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => (_process ?? throw new InvalidOperationException("redis-server is not running")).Resume();
+
     /// <summary>SIGKILL: no shutdown, no last fsync; what the append-only file holds is what a restart finds.</summary>
     public async Task KillAsync()
     {

@@ -82,9 +82,18 @@ public sealed class GatewayGrpcService(
         RecordResult result;
         try
         {
-            // Not the caller's token: once started, a write runs to its end, so that its answer is the store's.
+            // Not the caller's token: once started, a write runs to its end, so that its answer is the store's (a
+            // write past the budget is answered UNAVAILABLE and may still land: the retry's event id makes it once).
             result = await storeHealth.CallAsync(
-                () => state.Store.AppendAsync(interaction, CancellationToken.None),
+                _ => state.Store.AppendAsync(interaction, CancellationToken.None),
+                context.Deadline,
+                context.CancellationToken
+            );
+        }
+        catch (UserStoreUnavailableException e)
+        {
+            throw UserStoreHealth.Unavailable(
+                e,
                 "the interaction may or may not be recorded: retry with the same event_id"
             );
         }

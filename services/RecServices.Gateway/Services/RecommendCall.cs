@@ -13,6 +13,9 @@ internal sealed record RecommendCall(
     DateTime CallerDeadline
 )
 {
+    /// <summary>Why the user could not be read (the store failed): the answer is degraded; null when read.</summary>
+    public string? StoreFailure { get; init; }
+
     /// <summary>Now plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
     public DateTime Deadline(int milliseconds)
     {

@@ -25,6 +25,9 @@ public sealed class RecommendationPipeline(
     GatewayMetrics metrics
 )
 {
+    /// <summary>Why an answer is degraded when the user store failed.</summary>
+    public const string StoreReason = "user store unavailable: most popular items";
+
     private readonly GatewayOptions _options = options.Value;
 
     public GatewayState State =>
@@ -45,6 +48,17 @@ public sealed class RecommendationPipeline(
     )
     {
         var call = await ReadUserAsync(userId, count, callerDeadline, cancellationToken);
+        if (call.User is null && call.StoreFailure is { } storeFailure)
+        {
+            // the store did not answer: the popular items, with nothing to exclude
+            metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable);
+            await foreach (var popular in MostPopularAsync(call, storeFailure, cancellationToken))
+            {
+                yield return popular;
+            }
+
+            yield break;
+        }
 
         // Pinned to the gateway's own version, the calls carry item indexes; a backend that does not hold it says which
         // version it serves, and the gateway asks again with that one (by id), once per backend.
@@ -75,6 +89,18 @@ public sealed class RecommendationPipeline(
             }
 
             var filtered = await FilterAsync(call, retrieved.Candidates, cancellationToken);
+            if (filtered is null)
+            {
+                // the store failed on the older history: the popular items without those of the newest history
+                metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable);
+                await foreach (var popular in MostPopularAsync(call, StoreReason, cancellationToken))
+                {
+                    yield return popular;
+                }
+
+                yield break;
+            }
+
             var outcome = new RankingOutcome();
             await foreach (
                 var ranked in ranking.RankAsync(
@@ -119,10 +145,23 @@ public sealed class RecommendationPipeline(
     )
     {
         var state = State;
-        var user = await storeHealth.CallAsync(
-            () => state.Store.FindAsync(userId, _options.HistoryLimit, cancellationToken),
-            "retry the call"
-        );
+        Users.StoredUser? user;
+        try
+        {
+            user = await storeHealth.CallAsync(
+                token => state.Store.FindAsync(userId, _options.HistoryLimit, token),
+                callerDeadline,
+                cancellationToken
+            );
+        }
+        catch (Users.UserStoreUnavailableException)
+        {
+            return new RecommendCall(state, null, [], state.Contexts.Create([], null), count, callerDeadline)
+            {
+                StoreFailure = StoreReason,
+            };
+        }
+
         var known = new List<int>();
         state.Bundle.Catalog.Resolve(user?.History ?? [], known);
         var history = known.ToArray();
@@ -141,7 +180,7 @@ public sealed class RecommendationPipeline(
     /// HistoryLimit items feed the sources and the tower and are excluded by retrieval; a longer history is checked
     /// against the store for the items about to be sent (one more read, heavy users only).
     /// </summary>
-    private async Task<Filtered> FilterAsync(
+    private async Task<Filtered?> FilterAsync(
         RecommendCall call,
         RetrievedCandidates retrieved,
         CancellationToken cancellationToken
@@ -151,7 +190,14 @@ public sealed class RecommendationPipeline(
         var seen = call.Context.Excluded;
         if (call.User is { HistoryTruncated: true } user)
         {
-            seen = await SeenAmongAsync(call.State, user, retrieved.ItemIds(catalog), seen, cancellationToken);
+            try
+            {
+                seen = await SeenAmongAsync(call, user, retrieved.ItemIds(catalog), seen, cancellationToken);
+            }
+            catch (Users.UserStoreUnavailableException)
+            {
+                return null;
+            }
         }
 
         var filtered = new Filtered(retrieved, [], []);
@@ -170,15 +216,22 @@ public sealed class RecommendationPipeline(
         var (state, seen) = (call.State, call.Context.Excluded);
         var catalog = state.Bundle.Catalog;
         var popular = state.Bundle.Tops!.Global;
-        if (call.User is { HistoryTruncated: true } user)
+        if (call.User is { HistoryTruncated: true } user && call.StoreFailure is null)
         {
-            seen = await SeenAmongAsync(
-                state,
-                user,
-                popular.Items.Select(i => catalog.IdOf(i)).ToArray(),
-                seen,
-                cancellationToken
-            );
+            try
+            {
+                seen = await SeenAmongAsync(
+                    call,
+                    user,
+                    popular.Items.Select(i => catalog.IdOf(i)).ToArray(),
+                    seen,
+                    cancellationToken
+                );
+            }
+            catch (Users.UserStoreUnavailableException)
+            {
+                reason = StoreReason; // filtered by the newest history only
+            }
         }
 
         var rank = 0;
@@ -242,7 +295,7 @@ public sealed class RecommendationPipeline(
     /// read.
     /// </summary>
     private async Task<IReadOnlySet<int>> SeenAmongAsync(
-        GatewayState state,
+        RecommendCall call,
         Users.StoredUser user,
         IReadOnlyList<string> itemIds,
         IReadOnlySet<int> seen,
@@ -250,8 +303,9 @@ public sealed class RecommendationPipeline(
     )
     {
         var older = await storeHealth.CallAsync(
-            () => state.Store.SeenAmongAsync(user.Id, itemIds, cancellationToken),
-            "retry the call"
+            token => call.State.Store.SeenAmongAsync(user.Id, itemIds, token),
+            call.CallerDeadline,
+            cancellationToken
         );
         if (older.Count == 0)
         {
@@ -259,7 +313,7 @@ public sealed class RecommendationPipeline(
         }
 
         var all = new HashSet<int>(seen);
-        state.Bundle.Catalog.Resolve(older, all);
+        call.State.Bundle.Catalog.Resolve(older, all);
         return all;
     }
 }
