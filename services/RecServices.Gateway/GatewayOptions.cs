@@ -53,9 +53,32 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
 
     /// <summary>
     /// With the redis store: a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379 or
-    /// redis-0.redis:6379,password=….
+    /// redis-0.redis:6379,ssl=true (the password goes in <see cref="RedisPassword"/>, from a Secret).
     /// </summary>
     public string Redis { get; set; } = string.Empty;
+
+    /// <summary>
+    /// The ACL user of the redis store, when not in <see cref="Redis"/>. Set it, and <see cref="RedisPassword"/>, from
+    /// a Kubernetes Secret (environment <c>Recs__RedisUser</c>, <c>Recs__RedisPassword</c>).
+    /// </summary>
+    public string RedisUser { get; set; } = string.Empty;
+
+    /// <summary>The password of the redis store (from a Secret; never logged or printed).</summary>
+    public string RedisPassword { get; set; } = string.Empty;
+
+    /// <summary>
+    /// How long an event id is remembered for idempotent retries (redis store; d.hh:mm:ss). A retry after it is
+    /// recorded as a new interaction: the history is unchanged (an item is in it once), the log has one more entry.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Recs:EventIdRetention must be between 00:01:00 and 365.00:00:00 (d.hh:mm:ss)")]
+    public TimeSpan EventIdRetention { get; set; } = UserStoreLimits.DefaultEventIdRetention;
+
+    /// <summary>
+    /// Recorded interactions kept per user in the interaction log, and event ids remembered per user (redis store):
+    /// older ones are dropped as the user writes, so one caller looping writes cannot grow the store without bound.
+    /// </summary>
+    [Range(100, 10_000_000, ErrorMessage = "Recs:InteractionLogPerUser must be between 100 and 10000000")]
+    public int InteractionLogPerUser { get; set; } = UserStoreLimits.DefaultLogPerUser;
 
     /// <summary>
     /// The budget of one call to the user store, in milliseconds (never past the caller's deadline). A store that does

@@ -11,9 +11,10 @@ namespace RecServices.Users;
 /// <item><c>recs:{u:ID}:history</c>, sorted set: every distinct item the user ever interacted with, scored by its
 /// latest time (<see cref="HistoryScore"/>): the newest N for serving, membership for filtering seen items;</item>
 /// <item><c>recs:{u:ID}:events</c>, hash: event id → the answer given and what the event was, for idempotent
-/// retries;</item>
-/// <item><c>recs:{u:ID}:log</c>, stream: every recorded interaction (event, item, kind, rating, at), the interaction
-/// log training reads (seeded interactions are not in it: they are in the dataset already);</item>
+/// retries; <c>recs:{u:ID}:event-times</c>, sorted set: event id → when it was recorded (ms), to forget ids past the
+/// retention (<see cref="UserStoreLimits"/>); both expire when the user writes nothing for the retention;</item>
+/// <item><c>recs:{u:ID}:log</c>, stream: the user's newest recorded interactions (event, item, kind, rating, at), the
+/// interaction log training reads (seeded interactions are not in it: they are in the dataset already);</item>
 /// <item><c>recs:{seed}</c>, hash: the version the store was seeded from, when, and how many users and rows;
 /// <c>recs:{seed}:lock</c>: held (with a lease) by the one initialiser seeding.</item>
 /// </list>
@@ -35,6 +36,8 @@ public static class RedisKeys
     public static RedisKey History(string userId) => UserPrefix + userId + "}:history";
 
     public static RedisKey Events(string userId) => UserPrefix + userId + "}:events";
+
+    public static RedisKey EventTimes(string userId) => UserPrefix + userId + "}:event-times";
 
     public static RedisKey Log(string userId) => UserPrefix + userId + LogSuffix;
 

@@ -7,9 +7,12 @@ namespace RecServices.Users;
 internal static class RedisScripts
 {
     /// <summary>
-    /// Records one interaction. KEYS: profile, history, events, log. ARGV: item, kind, rating ('' when none), time in
-    /// seconds, event id, signature, ticks per second. Returns {1, history count} when recorded, {0, "count signature"}
-    /// when the event id was recorded before.
+    /// Records one interaction. KEYS: profile, history, events, log, event times. ARGV: item, kind, rating ('' when
+    /// none), time in seconds, event id, signature, ticks per second, now (ms), event id retention (ms), log entries
+    /// kept per user. Returns {1, history count} when recorded, {0, "count signature"} when the event id was recorded
+    /// before (and is still remembered). Event ids older than the retention, and beyond the newest per-user count,
+    /// are forgotten as the user writes (and all of them once the user stops writing for the retention); the log
+    /// keeps the user's newest entries.
     /// </summary>
     public const string Append = """
         local prior = redis.call('HGET', KEYS[3], ARGV[5])
@@ -26,8 +29,25 @@ internal static class RedisScripts
         redis.call('ZADD', KEYS[2], 'GT', score, ARGV[1])
         redis.call('HSETNX', KEYS[1], 'since', ARGV[4])
         local count = redis.call('ZCARD', KEYS[2])
-        redis.call('XADD', KEYS[4], '*', 'event', ARGV[5], 'item', ARGV[1], 'kind', ARGV[2], 'rating', ARGV[3], 'at', ARGV[4])
+        local keep = tonumber(ARGV[10])
+        redis.call('XADD', KEYS[4], 'MAXLEN', keep, '*', 'event', ARGV[5], 'item', ARGV[1], 'kind', ARGV[2], 'rating', ARGV[3], 'at', ARGV[4])
         redis.call('HSET', KEYS[3], ARGV[5], count .. ' ' .. ARGV[6])
+        local now = tonumber(ARGV[8])
+        local retention = tonumber(ARGV[9])
+        redis.call('ZADD', KEYS[5], now, ARGV[5])
+        local old = redis.call('ZRANGE', KEYS[5], '-inf', now - retention, 'BYSCORE', 'LIMIT', 0, 100)
+        if #old == 0 then
+          local n = redis.call('ZCARD', KEYS[5])
+          if n > keep then
+            old = redis.call('ZRANGE', KEYS[5], 0, math.min(n - keep, 100) - 1)
+          end
+        end
+        if #old > 0 then
+          redis.call('HDEL', KEYS[3], unpack(old))
+          redis.call('ZREM', KEYS[5], unpack(old))
+        end
+        redis.call('PEXPIRE', KEYS[3], retention)
+        redis.call('PEXPIRE', KEYS[5], retention)
         return {1, count}
         """;
 

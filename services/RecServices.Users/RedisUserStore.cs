@@ -21,12 +21,37 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
 
     private readonly ConfigurationOptions _options;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly UserStoreLimits _limits;
+    private readonly TimeProvider _time;
 
     /// <param name="configuration">A StackExchange.Redis configuration string, e.g. "127.0.0.1:6379" or
-    /// "redis-0:6379,redis-1:6379,password=…".</param>
-    public RedisUserStore(string configuration)
+    /// "redis-0:6379,redis-1:6379,ssl=true".</param>
+    /// <param name="limits">What bounds each user's keys (<see cref="UserStoreLimits.Default"/> when null).</param>
+    /// <param name="time">The clock of event ids' retention.</param>
+    /// <param name="user">The ACL user, when not in the configuration string.</param>
+    /// <param name="password">The password, when not in the configuration string (from a Secret: never put it in
+    /// a configuration file or an argument).</param>
+    public RedisUserStore(
+        string configuration,
+        UserStoreLimits? limits = null,
+        TimeProvider? time = null,
+        string? user = null,
+        string? password = null
+    )
     {
         _options = ParseConfiguration(configuration);
+        if (!string.IsNullOrEmpty(user))
+        {
+            _options.User ??= user;
+        }
+
+        if (!string.IsNullOrEmpty(password))
+        {
+            _options.Password ??= password;
+        }
+
+        _limits = limits ?? UserStoreLimits.Default;
+        _time = time ?? TimeProvider.System;
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(_options));
     }
 
@@ -158,7 +183,13 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                 await Guard(() =>
                     db.ScriptEvaluateAsync(
                         RedisScripts.Append,
-                        [RedisKeys.Profile(user), RedisKeys.History(user), RedisKeys.Events(user), RedisKeys.Log(user)],
+                        [
+                            RedisKeys.Profile(user),
+                            RedisKeys.History(user),
+                            RedisKeys.Events(user),
+                            RedisKeys.Log(user),
+                            RedisKeys.EventTimes(user),
+                        ],
                         [
                             interaction.ItemId,
                             (int)interaction.Kind,
@@ -169,6 +200,9 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                             interaction.EventId,
                             signature,
                             HistoryScore.TicksPerSecond,
+                            _time.GetUtcNow().ToUnixTimeMilliseconds(),
+                            (long)_limits.EventIdRetention.TotalMilliseconds,
+                            _limits.LogPerUser,
                         ]
                     )
                 )

@@ -105,7 +105,7 @@ public static class TrainCommand
         CancellationToken cancellationToken
     )
     {
-        output.WriteLine($"reading recorded interactions from {store}");
+        output.WriteLine($"reading recorded interactions from {UserStores.Describe(store)}");
         var log = new List<RecordedInteraction>();
         await using (var source = UserStores.OpenLog(store))
         {

@@ -183,7 +183,7 @@ public sealed class LocalRedis : IAsyncDisposable
             }
 
             last = await PingAsync(Port, cancellationToken);
-            if (last == "+PONG")
+            if (last == "+PONG" || last.StartsWith("-NOAUTH", StringComparison.Ordinal)) // up, with a password
             {
                 return;
             }

@@ -41,9 +41,15 @@ public static class GatewayServiceCollectionExtensions
 
         AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options);
         AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options);
-        services.AddSingleton<IUserStore>(_ =>
+        services.AddSingleton<IUserStore>(sp =>
             options.UserStore == GatewayOptions.RedisStore
-                ? new RedisUserStore(options.Redis)
+                ? new RedisUserStore(
+                    options.Redis,
+                    new UserStoreLimits(options.EventIdRetention, options.InteractionLogPerUser),
+                    sp.GetRequiredService<TimeProvider>(),
+                    options.RedisUser,
+                    options.RedisPassword
+                )
                 : new SqliteUserStore(options.UserStorePath)
         );
         services.AddSingleton<UserStoreHealth>();
