@@ -70,7 +70,12 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// How long an event id is remembered for idempotent retries (redis store; d.hh:mm:ss). A retry after it is
     /// recorded as a new interaction: the history is unchanged (an item is in it once), the log has one more entry.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00", ErrorMessage = "Recs:EventIdRetention must be between 00:01:00 and 365.00:00:00 (d.hh:mm:ss)")]
+    [Range(
+        typeof(TimeSpan),
+        "00:01:00",
+        "365.00:00:00",
+        ErrorMessage = "Recs:EventIdRetention must be between 00:01:00 and 365.00:00:00 (d.hh:mm:ss)"
+    )]
     public TimeSpan EventIdRetention { get; set; } = UserStoreLimits.DefaultEventIdRetention;
 
     /// <summary>
@@ -145,6 +150,18 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// </summary>
     [Range(0, 100_000, ErrorMessage = "Recs:MaxConcurrentCalls must be between 0 (no limit) and 100000")]
     public int MaxConcurrentCalls { get; set; } = 64;
+
+    /// <summary>
+    /// RecordInteraction calls one caller (the token's user claim, else the peer's address) may make per second on
+    /// one gateway replica; past it (and <see cref="WriteBurstPerCaller"/>), RESOURCE_EXHAUSTED with the wait. A
+    /// service writing for many users through one token needs a rate to match. 0: no limit.
+    /// </summary>
+    [Range(0, 1_000_000, ErrorMessage = "Recs:WritesPerSecondPerCaller must be between 0 (no limit) and 1000000")]
+    public int WritesPerSecondPerCaller { get; set; } = 200;
+
+    /// <summary>Writes one caller may make at once above the steady rate (the token bucket's size).</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Recs:WriteBurstPerCaller must be between 1 and 1000000")]
+    public int WriteBurstPerCaller { get; set; } = 400;
 
     /// <summary>
     /// TLS towards retrieval and ranking (section <c>Recs:BackendTls</c>; off by default): their CA, and the gateway's

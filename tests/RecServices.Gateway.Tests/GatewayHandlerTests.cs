@@ -58,6 +58,7 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
             pipeline,
             storeHealth,
             new Admission(options, NullLogger<Admission>.Instance, _time),
+            new WriteRateLimit(options, metrics),
             new CallerAccess(options),
             options,
             _time

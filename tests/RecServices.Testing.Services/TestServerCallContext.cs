@@ -14,6 +14,14 @@ public sealed class TestServerCallContext(
 {
     private readonly Metadata _requestHeaders = requestHeaders ?? [];
     private readonly Metadata _trailers = [];
+    private readonly Dictionary<object, object> _userState = new()
+    {
+        // what GetHttpContext() finds outside ASP.NET Core: a loopback caller
+        ["__HttpContext"] = new Microsoft.AspNetCore.Http.DefaultHttpContext
+        {
+            Connection = { RemoteIpAddress = System.Net.IPAddress.Loopback },
+        },
+    };
 
     /// <summary>The response headers the handler wrote, if it did.</summary>
     public Metadata? ResponseHeaders { get; private set; }
@@ -37,6 +45,8 @@ public sealed class TestServerCallContext(
     protected override WriteOptions? WriteOptionsCore { get; set; }
 
     protected override AuthContext AuthContextCore => new(null, []);
+
+    protected override IDictionary<object, object> UserStateCore => _userState;
 
     protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) =>
         throw new NotSupportedException("no propagation in handler tests");

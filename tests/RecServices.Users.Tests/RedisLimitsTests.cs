@@ -94,7 +94,10 @@ public sealed class RedisLimitsTests
         const string Password = "s3cret-Pa55word";
         await using var redis = await LocalRedis.StartAsync(settings: ["--requirepass", Password]);
         await using var withPassword = new RedisUserStore(redis.Configuration, password: Password);
-        await using var wrong = new RedisUserStore(redis.Configuration + ",connectTimeout=2000", password: "wrong-" + Password);
+        await using var wrong = new RedisUserStore(
+            redis.Configuration + ",connectTimeout=2000",
+            password: "wrong-" + Password
+        );
 
         await withPassword.InitializeAsync(StoreSeeds.Small(), None);
         var recorded = await withPassword.AppendAsync(

@@ -159,6 +159,8 @@ public sealed class LocalServices : IAsyncDisposable
                 [
                     .. services.WithLogLevels(layout.GatewaySettings(gateway)),
                     .. store,
+                    // every load and drill caller is one peer (loopback): they measure capacity, not the limit
+                    "--Recs:WritesPerSecondPerCaller=0",
                     .. gatewaySettings ?? [],
                 ];
                 services.Start("RecServices.Gateway", layout.Gateways[gateway], settings);

@@ -12,6 +12,7 @@ public sealed class GatewayGrpcService(
     RecommendationPipeline pipeline,
     UserStoreHealth storeHealth,
     Admission admission,
+    WriteRateLimit writeLimit,
     CallerAccess callers,
     IOptions<GatewayOptions> options,
     TimeProvider timeProvider
@@ -78,6 +79,7 @@ public sealed class GatewayGrpcService(
             );
         }
 
+        writeLimit.Check(context);
         using var slot = admission.Enter(); // before the write: a shed call wrote nothing
         RecordResult result;
         try

@@ -84,6 +84,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RankingBackend>();
         services.AddSingleton<RecommendationPipeline>();
         services.AddSingleton<Admission>();
+        services.AddSingleton<WriteRateLimit>();
         return services;
     }
 
