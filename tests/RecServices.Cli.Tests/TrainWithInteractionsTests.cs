@@ -101,7 +101,7 @@ public sealed class TrainWithInteractionsTests
         Assert.True(after.ExitCode == 0, after.Error);
         Assert.Contains(
             "recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not "
-                + "in the catalog (1 distinct ids)",
+                + "in the catalog (1 distinct ids), 0 folded into a newer event of the same user and item",
             after.Output
         );
         var (old, fresh) = (

@@ -121,7 +121,8 @@ public static class TrainCommand
                 CultureInfo.InvariantCulture,
                 $"recorded interactions: {log.Count} read, {merge.Added} added ({merge.NewUsers} new "
                     + $"users), {merge.SkippedUnknownItems} skipped because their item is not in the catalog "
-                    + $"({merge.UnknownItemIds} distinct ids)"
+                    + $"({merge.UnknownItemIds} distinct ids), {merge.Collapsed} folded into a newer event of "
+                    + $"the same user and item"
             )
         );
         return merged;

@@ -2,7 +2,8 @@ namespace RecServices.Core.Data;
 
 /// <summary>
 /// Adds recorded interactions to a base dataset for training: new users are added with no profile, interactions
-/// with items outside the base catalog are counted and skipped (a catalog only grows through the dataset).
+/// with items outside the base catalog are counted and skipped (a catalog only grows through the dataset), and a
+/// user's repeated events on one item collapse to one row (the newest).
 /// </summary>
 public static class RecordedInteractions
 {
@@ -20,10 +21,15 @@ public static class RecordedInteractions
             rows.AddRow(data.Interactions, row);
         }
 
-        var (added, skipped) = (0, 0);
+        var (read, skipped) = (0, 0);
         var unknownItems = new HashSet<string>(StringComparer.Ordinal);
+
+        // One row per (user, item): the newest event (a later rating replaces an earlier one), so that an account
+        // recording one item thousands of times weighs as one user who interacted with it.
+        var newest = new Dictionary<(int User, int Item), RecordedInteraction>();
         foreach (var interaction in recorded)
         {
+            read++;
             if (!data.ItemIndex.TryGetValue(interaction.ItemId, out var item))
             {
                 skipped++;
@@ -38,15 +44,33 @@ public static class RecordedInteractions
                 userIndex.Add(interaction.UserId, user);
             }
 
+            if (!newest.TryGetValue((user, item), out var kept) || interaction.OccurredAt >= kept.OccurredAt)
+            {
+                newest[(user, item)] = interaction;
+            }
+        }
+
+        foreach (var ((user, item), interaction) in newest.OrderBy(p => p.Value.OccurredAt).ThenBy(p => p.Key))
+        {
             var rating = interaction.Kind == InteractionKind.Rated ? interaction.Rating ?? 1f : 1f;
             rows.Add(user, item, rating, interaction.OccurredAt, interaction.Kind);
-            added++;
         }
+
+        var added = newest.Count;
 
         var merged = new Dataset($"{data.Name}+recorded({added})", data.Categories, data.Items, users, rows)
         {
             ItemAttributes = data.ItemAttributes,
         };
-        return (merged, new RecordedMerge(added, users.Count - data.Users.Count, skipped, unknownItems.Count));
+        return (
+            merged,
+            new RecordedMerge(
+                added,
+                users.Count - data.Users.Count,
+                skipped,
+                unknownItems.Count,
+                read - skipped - added
+            )
+        );
     }
 }

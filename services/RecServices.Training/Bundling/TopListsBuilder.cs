@@ -5,8 +5,9 @@ using RecServices.Core.Ranking;
 namespace RecServices.Training.Bundling;
 
 /// <summary>
-/// Top lists by interactions, each row weighed by <see cref="InteractionTable.Weight"/> (1, or 1 + ln(count)): global,
-/// per category (items of that category), per country (interactions of that country's users).
+/// Top lists by distinct users (each user counts once for an item, however many rows or how large a count they have:
+/// one account cannot lift an item into everyone's lists): global, per category (items of that category), per country
+/// (that country's users).
 /// </summary>
 public static class TopListsBuilder
 {
@@ -16,20 +17,55 @@ public static class TopListsBuilder
         var counts = new float[n];
         var byCountry = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var t = dataset.Interactions;
+
+        // each user's rows together (a counting sort), then each item counted once per user
+        var offsets = new int[dataset.Users.Count + 1];
         for (var row = 0; row < t.Count; row++)
         {
-            var item = t.Items[row];
-            var weight = t.Weight(row);
-            counts[item] += weight;
-            var country = dataset.Users[t.Users[row]].Country;
-            if (country is not null)
+            offsets[t.Users[row] + 1]++;
+        }
+
+        for (var u = 0; u < dataset.Users.Count; u++)
+        {
+            offsets[u + 1] += offsets[u];
+        }
+
+        var rows = new int[t.Count];
+        var next = offsets[..^1];
+        for (var row = 0; row < t.Count; row++)
+        {
+            rows[next[t.Users[row]]++] = row;
+        }
+
+        var lastUser = new int[n];
+        Array.Fill(lastUser, -1);
+        for (var user = 0; user < dataset.Users.Count; user++)
+        {
+            var country = dataset.Users[user].Country;
+            float[]? countryCounts = null;
+            if (
+                country is not null
+                && offsets[user + 1] > offsets[user]
+                && !byCountry.TryGetValue(country, out countryCounts)
+            )
             {
-                if (!byCountry.TryGetValue(country, out var countryCounts))
+                byCountry[country] = countryCounts = new float[n];
+            }
+
+            for (var j = offsets[user]; j < offsets[user + 1]; j++)
+            {
+                var item = t.Items[rows[j]];
+                if (lastUser[item] == user)
                 {
-                    byCountry[country] = countryCounts = new float[n];
+                    continue; // this user counted for this item already
                 }
 
-                countryCounts[item] += weight;
+                lastUser[item] = user;
+                counts[item]++;
+                if (countryCounts is not null)
+                {
+                    countryCounts[item]++;
+                }
             }
         }
 
