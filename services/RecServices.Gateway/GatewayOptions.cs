@@ -16,6 +16,16 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public const string SqliteStore = "sqlite";
     public const string RedisStore = "redis";
 
+    /// <summary>The gateway faces outside callers: small requests, and their traceparent does not force sampling.</summary>
+    public GatewayOptions()
+    {
+        MaxRequestBytes = DefaultMaxRequestBytes;
+        TrustTraceParent = false;
+    }
+
+    /// <summary>The gateway's largest request message: its requests are ids and a few numbers (under 1 KB).</summary>
+    public const int DefaultMaxRequestBytes = 64 * 1024;
+
     /// <summary>
     /// The retrieval service: http://host:port for one address, or dns:///host:port to balance round robin over
     /// every address the name resolves to (a Kubernetes headless Service).
@@ -197,6 +207,15 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
                     $"Recs:{name} '{address}' needs Recs:BackendTls:CaPath: the CA its certificate chains to"
                 );
             }
+        }
+
+        if (Auth.Enabled && !Tls.Enabled && !Auth.AllowWithoutTls)
+        {
+            yield return new ValidationResult(
+                "Recs:Auth:Enabled=true needs TLS on the gRPC port (Recs:Tls): bearer tokens must not cross the "
+                    + "network in clear text. Behind a mesh that encrypts between pods, set "
+                    + "Recs:Auth:AllowWithoutTls=true"
+            );
         }
 
         if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))

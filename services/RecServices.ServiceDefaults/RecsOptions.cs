@@ -75,4 +75,30 @@ public class RecsOptions
 
     /// <summary>The address to listen on: "*" (every interface, the default) or an IP such as 127.0.0.1.</summary>
     public string ListenAddress { get; set; } = "*";
+
+    /// <summary>
+    /// Whether a caller's traceparent decides sampling (a sampled parent is always recorded). True inside the system
+    /// (retrieval and ranking follow the gateway); the gateway sets it false by default, so that an outside caller
+    /// cannot force every trace: its traces then sample at <see cref="TraceSampleRatio"/>, parent or not.
+    /// </summary>
+    public bool TrustTraceParent { get; set; } = true;
+
+    /// <summary>The largest request message the gRPC port accepts, in bytes (gRPC's default: 4 MB).</summary>
+    [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Recs:MaxRequestBytes must be between 1024 and 67108864")]
+    public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Open connections Kestrel accepts on all ports together; more wait in the listen backlog.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Recs:MaxConnections must be between 1 and 1000000")]
+    public int MaxConnections { get; set; } = 4096;
+
+    /// <summary>Concurrent HTTP/2 streams (calls) per connection; a client opens another connection for more.</summary>
+    [Range(1, 10_000, ErrorMessage = "Recs:MaxStreamsPerConnection must be between 1 and 10000")]
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>
+    /// grpc.health.v1 Watch streams open at once (they need no token and last as long as the caller keeps them);
+    /// one more is answered RESOURCE_EXHAUSTED. Check stays unlimited.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "Recs:MaxHealthWatches must be between 1 and 100000")]
+    public int MaxHealthWatches { get; set; } = 64;
 }

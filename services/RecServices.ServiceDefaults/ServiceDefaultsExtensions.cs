@@ -46,14 +46,21 @@ public static class ServiceDefaultsExtensions
             var tls = options.Tls.Enabled ? GrpcPortTls.Create(options.Tls, kestrel.ApplicationServices) : null;
             Listen(kestrel, options.ListenAddress, options.GrpcPort, HttpProtocols.Http2, tls);
             Listen(kestrel, options.ListenAddress, options.HttpPort, HttpProtocols.Http1, null);
+            kestrel.Limits.MaxConcurrentConnections = options.MaxConnections;
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024; // a token and gRPC's headers fit many times
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = 16 * 1024;
         });
 
         builder.Services.AddSingleton<RpcMetrics>();
         builder.Services.AddSingleton<RpcServerMetricsInterceptor>(); // resolved once, not activated per call
+        builder.Services.AddSingleton<HealthWatchLimit>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.EnableDetailedErrors = false;
+            grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
             grpc.Interceptors.Add<RpcServerMetricsInterceptor>();
+            grpc.Interceptors.Add<HealthWatchLimit>();
         });
         if (options.Reflection)
         {
@@ -122,6 +129,7 @@ public static class ServiceDefaultsExtensions
     {
         var options = app.Services.GetRequiredService<RecsOptions>();
         app.UseLengthPrefixCheck();
+        app.UseHttpPortOnly(options.HttpPort, "/healthz", "/metrics");
         if (options.Reflection)
         {
             app.MapGrpcReflectionService();
@@ -130,13 +138,13 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcHealthChecksService();
         // Over HTTP/1.1 for probes that cannot speak gRPC over TLS (the kubelet's gRPC probes are cleartext):
         // /healthz is ready (the bundle loaded), /healthz/live the process running.
-        app.MapHealthChecks("/healthz").RequireHost($"*:{options.HttpPort}");
+        // (only there: HttpPortOnly answers 404 on any other port, whatever the Host header says)
+        app.MapHealthChecks("/healthz");
         app.MapHealthChecks(
-                "/healthz/live",
-                new HealthCheckOptions { Predicate = check => check.Name == HealthServices.ProcessCheck }
-            )
-            .RequireHost($"*:{options.HttpPort}");
-        app.MapPrometheusScrapingEndpoint("/metrics").RequireHost($"*:{options.HttpPort}");
+            "/healthz/live",
+            new HealthCheckOptions { Predicate = check => check.Name == HealthServices.ProcessCheck }
+        );
+        app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
     }
 

@@ -45,6 +45,11 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
                 fixture.Token("u1", ["recs.read"], key: other),
                 "the bearer token's signature does not verify with the keys of https://issuer.test/"
             ),
+            // the right key, but the token names another one
+            (
+                fixture.Token("u1", ["recs.read"], kid: "someone-elses-key"),
+                "the bearer token's signature does not verify with the keys of https://issuer.test/"
+            ),
         };
         foreach (var (token, message) in cases)
         {
@@ -52,6 +57,29 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
 
             Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
             Assert.Contains(message, e.Status.Detail);
+        }
+    }
+
+    [Fact]
+    public async Task Tokens_SignedWithASharedSecretOrUnsigned_AreRefused()
+    {
+        var secret = new SymmetricSecurityKey(RandomNumberGenerator.GetBytes(32));
+        var hs256 = fixture.Token("u1", ["recs.read"], key: secret, algorithm: SecurityAlgorithms.HmacSha256);
+        var unsigned = new JsonWebTokenHandler().CreateToken(
+            new SecurityTokenDescriptor
+            {
+                Subject = new ClaimsIdentity([new Claim("sub", "u1"), new Claim("scope", "recs.read")]),
+                Issuer = Issuer,
+                Audience = Audience,
+                Expires = DateTime.UtcNow.AddMinutes(10),
+            }
+        );
+
+        foreach (var token in new[] { hs256, unsigned })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => fixture.RecommendAsync(token, "u1"));
+
+            Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
         }
     }
 
@@ -86,7 +114,11 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
     {
         // one space-separated scope claim, as OAuth 2.0 sends it
         var u2 = fixture.Token("u2", ["recs.read recs.write"]);
-        var service = fixture.Token("batch-job", ["recs.read", "recs.write", "recs.any_user"]);
+        var service = fixture.Token(
+            "batch-job",
+            ["recs.read", "recs.write", "recs.any_user.read", "recs.any_user.write"]
+        );
+        var lister = fixture.Token("lister", ["recs.read", "recs.write", "recs.any_user.read"]);
         var nobody = fixture.Token(null, ["recs.read"]);
 
         var own = await fixture.RecommendAsync(u2, "u2");
@@ -94,18 +126,24 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         var writeOther = await Assert.ThrowsAsync<RpcException>(() => fixture.RecordAsync(u2, "u3", "auth-user-1"));
         var anyRead = await fixture.RecommendAsync(service, "u3");
         var anyWrite = await fixture.RecordAsync(service, "u3", "auth-user-2");
+        var listerReads = await fixture.RecommendAsync(lister, "u3");
+        var listerWrites = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.RecordAsync(lister, "u3", "auth-user-3")
+        );
         var noSubject = await Assert.ThrowsAsync<RpcException>(() => fixture.RecommendAsync(nobody, "u3"));
 
         Assert.Equal(3, own.Count);
         Assert.All(
-            new[] { readOther, writeOther, noSubject },
+            new[] { readOther, writeOther, noSubject, listerWrites },
             e => Assert.Equal(StatusCode.PermissionDenied, e.StatusCode)
         );
         Assert.Equal(
             "the token acts for one user (its 'sub' claim) and user_id names another: send that user's "
-                + "id, or use a token with scope 'recs.any_user'",
+                + "id, or use a token with scope 'recs.any_user.read'",
             readOther.Status.Detail
         );
+        Assert.EndsWith("use a token with scope 'recs.any_user.write'", listerWrites.Status.Detail);
+        Assert.Equal(3, listerReads.Count);
         Assert.StartsWith("the token names no user (claim 'sub')", noSubject.Status.Detail);
         Assert.Equal(3, anyRead.Count);
         Assert.Equal("auth-user-2", anyWrite.EventId);
@@ -154,6 +192,7 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
                     $"--Recs:Auth:Audience={Audience}",
                     $"--Recs:Auth:SigningKeysPath={keys}",
                     "--Recs:Reflection=false",
+                    "--Recs:Auth:AllowWithoutTls=true", // loopback only
                 ]
             );
         }
@@ -173,7 +212,9 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
             DateTime? expires = null,
             string audience = Audience,
             string issuer = Issuer,
-            SecurityKey? key = null
+            SecurityKey? key = null,
+            string algorithm = SecurityAlgorithms.RsaSha256,
+            string? kid = null
         )
         {
             var claims = new List<Claim>();
@@ -193,7 +234,10 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
                     NotBefore = expiry.AddMinutes(-20),
                     IssuedAt = expiry.AddMinutes(-20),
                     Expires = expiry,
-                    SigningCredentials = new SigningCredentials(key ?? _key, SecurityAlgorithms.RsaSha256),
+                    SigningCredentials = new SigningCredentials(
+                        key ?? (kid is null ? _key : new RsaSecurityKey(_key.Rsa) { KeyId = kid }),
+                        algorithm
+                    ),
                 }
             );
         }

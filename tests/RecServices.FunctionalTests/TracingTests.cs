@@ -19,9 +19,9 @@ public sealed class TracingTests
             ActivityStopped = server.Add,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:TrustTraceParent=true"]);
 
-        // The caller's own trace: its id travels in traceparent to the gateway and on to both backends
+        // The caller's own trace (the gateway configured to follow it): its id travels in traceparent to the gateway and on to both backends
         // (other tests run hosts in this process at the same time; the trace id tells this test's spans apart).
         ActivityTraceId traceId;
         ActivitySpanId callerSpan;
@@ -44,6 +44,48 @@ public sealed class TracingTests
         Assert.NotEqual(callerSpan, gateway.SpanId);
         Assert.NotEqual(gateway.SpanId, retrieval.SpanId);
         Assert.NotEqual(gateway.SpanId, ranking.SpanId);
+    }
+
+    [Fact]
+    public async Task Recommend_CallersTraceparentByDefault_StartsATraceOfTheGatewaysOwn()
+    {
+        var server = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = server.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
+
+        ActivityTraceId callerTrace;
+        var started = DateTime.UtcNow;
+        using (var caller = new Activity("test-caller").Start())
+        {
+            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded; // "sample me"
+            callerTrace = caller.TraceId;
+            using var call = system.GatewayClient.Recommend(new RecommendRequest { UserId = "u9", Count = 5 });
+            await foreach (var _ in call.ResponseStream.ReadAllAsync().WithTimeoutEach()) { }
+        }
+
+        // a gateway span of its own trace, with both backends in it, after the call
+        Activity? own = null;
+        await TaskTimeouts.Until(
+            () =>
+            {
+                own = server.FirstOrDefault(a =>
+                    a.StartTimeUtc >= started
+                    && a.TraceId != callerTrace
+                    && Method([a], a.TraceId, "GatewayService/Recommend") is not null
+                    && Method(server, a.TraceId, "RankingService/RankCandidates") is not null
+                );
+                return Task.FromResult(own is not null);
+            },
+            "a Recommend trace of the gateway's own"
+        );
+        Assert.DoesNotContain(server, a => a.TraceId == callerTrace);
+        Assert.False(own!.HasRemoteParent);
     }
 
     /// <summary>The server span of <paramref name="method"/> in the trace <paramref name="traceId"/>.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using RecServices.Gateway.Auth;
 using RecServices.ServiceDefaults;
 
 namespace RecServices.Gateway.Tests;
@@ -90,14 +91,40 @@ public sealed class GatewayOptionsTests
                 ["Recs:Auth:Issuer"] = "https://issuer/",
                 ["Recs:Auth:Audience"] = "recservices",
                 ["Recs:Auth:SigningKeysPath"] = "/keys.pem",
+                ["Recs:Auth:AllowWithoutTls"] = "true",
             }
         );
 
         Assert.True(options.Auth.Enabled);
         Assert.Equal(
-            ("recs.read", "recs.write", "recs.any_user", "sub"),
-            (options.Auth.ReadScope, options.Auth.WriteScope, options.Auth.AnyUserScope, options.Auth.UserClaim)
+            ("recs.read", "recs.write", "recs.any_user.read", "recs.any_user.write", "sub"),
+            (
+                options.Auth.ReadScope,
+                options.Auth.WriteScope,
+                options.Auth.AnyUserReadScope,
+                options.Auth.AnyUserWriteScope,
+                options.Auth.UserClaim
+            )
         );
+        Assert.Equal(AuthOptions.AsymmetricAlgorithms, options.Auth.Algorithms);
+    }
+
+    [Fact]
+    public void Read_AuthOnWithoutTls_IsRefusedUnlessAllowedOutright()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Recs:Auth:Enabled"] = "true",
+            ["Recs:Auth:Issuer"] = "https://issuer/",
+            ["Recs:Auth:Audience"] = "recservices",
+            ["Recs:Auth:SigningKeysPath"] = "/keys.pem",
+        };
+
+        var e = Assert.Throws<OptionsValidationException>(() => Read(settings));
+        settings["Recs:Auth:AllowWithoutTls"] = "true";
+
+        Assert.Contains("Recs:Auth:Enabled=true needs TLS on the gRPC port (Recs:Tls)", e.Message);
+        Assert.True(Read(settings).Auth.AllowWithoutTls);
     }
 
     [Fact]
@@ -118,6 +145,7 @@ public sealed class GatewayOptionsTests
     [InlineData("Recs:Auth:Authority", "http://issuer/", "Recs:Auth:Authority 'http://issuer/' must be an https URL")]
     [InlineData("Recs:Auth:ReadScope", "recs read", "Recs:Auth:ReadScope must be one word without spaces")]
     [InlineData("Recs:Auth:ClockSkewSeconds", "601", "Recs:Auth:ClockSkewSeconds must be between 0 and 600")]
+    [InlineData("Recs:Auth:Algorithms:0", "HS256", "Recs:Auth:Algorithms must name asymmetric algorithms only")]
     public void Read_BadAuthSetting_NamesIt(string key, string value, string message)
     {
         var e = Assert.Throws<OptionsValidationException>(() =>
@@ -128,6 +156,7 @@ public sealed class GatewayOptionsTests
                     ["Recs:Auth:Issuer"] = "https://issuer/",
                     ["Recs:Auth:Audience"] = "a",
                     ["Recs:Auth:SigningKeysPath"] = key == "Recs:Auth:Authority" ? null : "/keys.pem",
+                    ["Recs:Auth:AllowWithoutTls"] = "true",
                     [key] = value,
                 }
             )

@@ -61,6 +61,42 @@ public sealed class SigningKeysTests : IDisposable
     }
 
     [Fact]
+    public void Read_JwksWithASharedSecret_IsRefusedNamingFileAndLine()
+    {
+        using var rsa = RSA.Create(2048);
+        var jwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(new RsaSecurityKey(rsa.ExportParameters(false)));
+        var path = _directory.Write(
+            "keys.json",
+            "{\"keys\":[\n"
+                + $$"""{"kty":"RSA","kid":"k1","n":"{{jwk.N}}","e":"{{jwk.E}}"},"""
+                + "\n"
+                + """{"kty":"oct","kid":"hmac","k":"c2VjcmV0LXNoYXJlZC13aXRoLWV2ZXJ5b25l"}"""
+                + "\n]}"
+        );
+
+        var e = Assert.Throws<InvalidDataException>(() => SigningKeys.Read(path));
+
+        Assert.StartsWith($"{path}, line 3: a key of type 'oct' (kid hmac)", e.Message);
+    }
+
+    [Fact]
+    public void Named_TheKeyTheTokensKidNames_OrWithoutAKidTheKeysWithout()
+    {
+        var (a, b, pem) = (
+            new RsaSecurityKey(RSA.Create(2048)) { KeyId = "a" },
+            new RsaSecurityKey(RSA.Create(2048)) { KeyId = "b" },
+            new RsaSecurityKey(RSA.Create(2048))
+        );
+        SecurityKey[] keys = [a, b, pem];
+
+        Assert.Equal([b], SigningKeys.Named(keys, "b"));
+        Assert.Empty(SigningKeys.Named(keys, "c"));
+        Assert.Equal([pem], SigningKeys.Named(keys, null));
+        Assert.False(SigningKeys.IsAsymmetric(new SymmetricSecurityKey(new byte[32])));
+        Assert.True(SigningKeys.IsAsymmetric(a));
+    }
+
+    [Fact]
     public void Read_PrivateKeyBlock_IsRefusedNamingFileAndLine()
     {
         using var rsa = RSA.Create(2048);

@@ -3,7 +3,8 @@ namespace RecServices.Gateway.Auth;
 /// <summary>
 /// Authentication of the gateway's callers (section <c>Recs:Auth</c>): JWT bearer tokens, off by default (local runs),
 /// on in the prod overlay. Recommend needs <see cref="ReadScope"/>, RecordInteraction <see cref="WriteScope"/>; a token
-/// without <see cref="AnyUserScope"/> acts for the user its <see cref="UserClaim"/> names and for no other.
+/// without <see cref="AnyUserReadScope"/> (reads) or <see cref="AnyUserWriteScope"/> (writes) acts for the user its
+/// <see cref="UserClaim"/> names and for no other.
 /// Health checks and reflection need no token (probes and grpcurl; turn reflection off with <c>Recs:Reflection</c>).
 /// </summary>
 public sealed class AuthOptions
@@ -36,9 +37,32 @@ public sealed class AuthOptions
     public string WriteScope { get; set; } = "recs.write";
 
     /// <summary>
-    /// The scope of a service that may act for any user (without it, a token acts for its own user only).
+    /// The scope of a service that may read any user's recommendations (without it, a token reads for its own user
+    /// only).
     /// </summary>
-    public string AnyUserScope { get; set; } = "recs.any_user";
+    public string AnyUserReadScope { get; set; } = "recs.any_user.read";
+
+    /// <summary>
+    /// The scope of a service that may record interactions for any user (without it, a token writes for its own
+    /// user only). Separate from reading: a service that shows lists need not be able to rewrite histories.
+    /// </summary>
+    public string AnyUserWriteScope { get; set; } = "recs.any_user.write";
+
+    /// <summary>
+    /// The signing algorithms a token may use: asymmetric only (RS*, PS*, ES*); a token signed otherwise ("none",
+    /// HS256 with a guessed or leaked secret) is refused.
+    /// </summary>
+    public string[] Algorithms { get; set; } = [.. AsymmetricAlgorithms];
+
+    /// <summary>
+    /// Start with authentication on although the gRPC port has no TLS (tokens would cross the network in clear text):
+    /// for a mesh that encrypts between pods (a sidecar terminating TLS), say so here; otherwise the start is refused.
+    /// </summary>
+    public bool AllowWithoutTls { get; set; }
+
+    /// <summary>The algorithms <see cref="Algorithms"/> may name.</summary>
+    public static IReadOnlyList<string> AsymmetricAlgorithms { get; } =
+    ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
     /// <summary>The claim that names the user a token acts for.</summary>
     public string UserClaim { get; set; } = "sub";
@@ -79,6 +103,12 @@ public sealed class AuthOptions
             yield return $"Recs:Auth:Authority '{Authority}' must be an https URL, e.g. https://login.example.com/";
         }
 
+        if (Algorithms.Length == 0 || Algorithms.Any(a => !AsymmetricAlgorithms.Contains(a)))
+        {
+            yield return $"Recs:Auth:Algorithms must name asymmetric algorithms only ("
+                + $"{string.Join(", ", AsymmetricAlgorithms)}); got '{string.Join(", ", Algorithms)}'";
+        }
+
         if (ClockSkewSeconds is < 0 or > 600)
         {
             yield return "Recs:Auth:ClockSkewSeconds must be between 0 and 600";
@@ -89,7 +119,8 @@ public sealed class AuthOptions
             {
                 ("ReadScope", ReadScope),
                 ("WriteScope", WriteScope),
-                ("AnyUserScope", AnyUserScope),
+                ("AnyUserReadScope", AnyUserReadScope),
+                ("AnyUserWriteScope", AnyUserWriteScope),
                 ("UserClaim", UserClaim),
             }
         )

@@ -11,8 +11,11 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
 {
     private readonly AuthOptions _auth = options.Value.Auth;
 
-    /// <summary>Throws PERMISSION_DENIED unless the caller may act for <paramref name="userId"/>.</summary>
-    public void EnsureMayActFor(ServerCallContext context, string userId)
+    /// <summary>
+    /// Throws PERMISSION_DENIED unless the caller may read (or, <paramref name="write"/>, write) for
+    /// <paramref name="userId"/>.
+    /// </summary>
+    public void EnsureMayActFor(ServerCallContext context, string userId, bool write)
     {
         if (!_auth.Enabled)
         {
@@ -20,7 +23,8 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
         }
 
         var user = context.GetHttpContext().User;
-        if (ScopeRequirement.Grants(user, _auth.AnyUserScope))
+        var anyUserScope = write ? _auth.AnyUserWriteScope : _auth.AnyUserReadScope;
+        if (ScopeRequirement.Grants(user, anyUserScope))
         {
             return;
         }
@@ -32,7 +36,7 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
                 new Status(
                     StatusCode.PermissionDenied,
                     $"the token names no user (claim '{_auth.UserClaim}') and lacks scope "
-                        + $"'{_auth.AnyUserScope}': ask the issuer for a token of the user, or with that scope "
+                        + $"'{anyUserScope}': ask the issuer for a token of the user, or with that scope "
                         + $"for a service"
                 )
             );
@@ -44,7 +48,7 @@ public sealed class CallerAccess(IOptions<GatewayOptions> options)
                 new Status(
                     StatusCode.PermissionDenied,
                     $"the token acts for one user (its '{_auth.UserClaim}' claim) and user_id names "
-                        + $"another: send that user's id, or use a token with scope '{_auth.AnyUserScope}'"
+                        + $"another: send that user's id, or use a token with scope '{anyUserScope}'"
                 )
             );
         }

@@ -78,6 +78,11 @@ public static class GatewayAuthentication
                     RequireSignedTokens = true,
                     ClockSkew = TimeSpan.FromSeconds(auth.ClockSkewSeconds),
                     NameClaimType = auth.UserClaim,
+                    // asymmetric algorithms only, a key of that kind, and the key the token's kid names
+                    ValidAlgorithms = auth.Algorithms,
+                    ValidateIssuerSigningKey = true,
+                    IssuerSigningKeyValidator = (key, _, _) => SigningKeys.IsAsymmetric(key),
+                    TryAllIssuerSigningKeys = false,
                 };
             });
         if (auth.SigningKeysPath.Length > 0)
@@ -85,7 +90,9 @@ public static class GatewayAuthentication
             services
                 .AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
                 .Configure<WatchedFiles<IReadOnlyList<SecurityKey>>>(
-                    (jwt, keys) => jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Current
+                    (jwt, keys) =>
+                        jwt.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, kid, _) =>
+                            SigningKeys.Named(keys.Current, kid)
                 );
         }
 

@@ -49,6 +49,20 @@ public static class SigningKeys
             );
     }
 
+    /// <summary>
+    /// The keys a token may be checked with: the one its <paramref name="kid"/> names (none when no key has that id),
+    /// or, for a token without a kid, the keys without one (PEM keys).
+    /// </summary>
+    public static IEnumerable<SecurityKey> Named(IReadOnlyList<SecurityKey> keys, string? kid) =>
+        string.IsNullOrEmpty(kid)
+            ? keys.Where(k => string.IsNullOrEmpty(k.KeyId))
+            : keys.Where(k => string.Equals(k.KeyId, kid, StringComparison.Ordinal));
+
+    /// <summary>Whether <paramref name="key"/> is a public key (RSA, EC or a certificate's), never a shared secret.</summary>
+    public static bool IsAsymmetric(SecurityKey key) =>
+        key is AsymmetricSecurityKey
+        || key is JsonWebKey { Kty: JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve };
+
     private static List<SecurityKey> FromPem(string path, string text)
     {
         var keys = new List<SecurityKey>();
@@ -118,7 +132,24 @@ public static class SigningKeys
         try
         {
             using var document = JsonDocument.Parse(text); // reports the line of a syntax error
-            return [.. new JsonWebKeySet(text).GetSigningKeys()];
+            var set = new JsonWebKeySet(text);
+            if (
+                set.Keys.FirstOrDefault(k =>
+                    k.Kty is not (JsonWebAlgorithmsKeyTypes.RSA or JsonWebAlgorithmsKeyTypes.EllipticCurve)
+                ) is
+                { } other
+            )
+            {
+                var at = text.IndexOf($"\"{other.Kty}\"", StringComparison.Ordinal);
+                var line = at < 0 ? 1 : 1 + text.AsSpan(0, at).Count('\n');
+                throw new InvalidDataException(
+                    $"{path}, line {line}: a key of type '{other.Kty}'{(other.Kid is null ? "" : $" (kid {other.Kid})")}: "
+                        + "only RSA and EC public keys belong here (a shared secret would let anyone holding it "
+                        + "sign tokens)"
+                );
+            }
+
+            return [.. set.GetSigningKeys()];
         }
         catch (JsonException e)
         {

@@ -26,7 +26,7 @@ public sealed class GatewayGrpcService(
     {
         var o = options.Value;
         RequestChecks.Id(request.UserId, "user_id");
-        callers.EnsureMayActFor(context, request.UserId);
+        callers.EnsureMayActFor(context, request.UserId, write: false);
         RequestChecks.Count(request.Count, o.MaxCount, "count", $"0 means the default ({o.DefaultCount})");
         using var slot = admission.Enter();
         var count = request.Count == 0 ? o.DefaultCount : request.Count;
@@ -66,7 +66,7 @@ public sealed class GatewayGrpcService(
     )
     {
         RequestChecks.Id(request.UserId, "user_id");
-        callers.EnsureMayActFor(context, request.UserId);
+        callers.EnsureMayActFor(context, request.UserId, write: true);
         var interaction = InteractionRequest.Checked(request, timeProvider.GetUtcNow());
         var state = pipeline.State;
         if (!state.Bundle.Catalog.Index.ContainsKey(request.ItemId))

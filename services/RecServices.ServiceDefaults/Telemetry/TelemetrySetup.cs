@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,12 @@ internal static class TelemetrySetup
     public static void AddRecsOpenTelemetry(this WebApplicationBuilder builder, RecsOptions options, string serviceName)
     {
         var otlp = ExportsOtlp(builder.Configuration);
+        if (!options.TrustTraceParent)
+        {
+            // ASP.NET Core reads the caller's traceparent through the registered propagator: this one reads none
+            builder.Services.AddSingleton<DistributedContextPropagator>(new RemoteParentIgnored());
+        }
+
         var telemetry = builder
             .Services.AddOpenTelemetry()
             .ConfigureResource(resource =>
