@@ -77,6 +77,12 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     public string RedisPassword { get; set; } = string.Empty;
 
     /// <summary>
+    /// With <c>ssl=true</c> in <see cref="Redis"/>: the CA (PEM) that signed the Redis server's certificate, when it
+    /// is not one the system trusts.
+    /// </summary>
+    public string RedisCaPath { get; set; } = string.Empty;
+
+    /// <summary>
     /// How long an event id is remembered for idempotent retries (redis store; d.hh:mm:ss). A retry after it is
     /// recorded as a new interaction: the history is unchanged (an item is in it once), the log has one more entry.
     /// </summary>

@@ -115,4 +115,21 @@ public static class RequestChecks
     }
 
     public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    /// <summary>
+    /// Throws DEADLINE_EXCEEDED when the call's deadline has passed (or its caller went away) before the work starts:
+    /// a backend under load must not spend itself on answers nobody waits for.
+    /// </summary>
+    public static void StillWanted(ServerCallContext context)
+    {
+        if (context.CancellationToken.IsCancellationRequested || context.Deadline <= DateTime.UtcNow)
+        {
+            throw new RpcException(
+                new Status(
+                    StatusCode.DeadlineExceeded,
+                    "the call's deadline passed before it was served: nothing was computed"
+                )
+            );
+        }
+    }
 }

@@ -43,4 +43,7 @@ public interface IUserStore : IAsyncDisposable
     /// What an acknowledged write survives with the store's current settings (read once at start, for the log).
     /// </summary>
     Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken);
+
+    /// <summary>How full the store is now (for the gauge an alert watches); throws like the other reads.</summary>
+    Task<StoreFill> FillAsync(CancellationToken cancellationToken);
 }

@@ -21,6 +21,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
 
     private readonly ConfigurationOptions _options;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
+    private readonly Lazy<Task<ConnectionMultiplexer>> _monitoring;
     private readonly UserStoreLimits _limits;
     private readonly TimeProvider _time;
 
@@ -28,31 +29,42 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
     /// "redis-0:6379,redis-1:6379,ssl=true".</param>
     /// <param name="limits">What bounds each user's keys (<see cref="UserStoreLimits.Default"/> when null).</param>
     /// <param name="time">The clock of event ids' retention.</param>
-    /// <param name="user">The ACL user, when not in the configuration string.</param>
-    /// <param name="password">The password, when not in the configuration string (from a Secret: never put it in
-    /// a configuration file or an argument).</param>
+    /// <param name="access">The ACL user and password (when not in the configuration string) and the CA of the
+    /// server's certificate.</param>
     public RedisUserStore(
         string configuration,
         UserStoreLimits? limits = null,
         TimeProvider? time = null,
-        string? user = null,
-        string? password = null
+        RedisAccess? access = null
     )
     {
         _options = ParseConfiguration(configuration);
-        if (!string.IsNullOrEmpty(user))
+        if (!string.IsNullOrEmpty(access?.User))
         {
-            _options.User ??= user;
+            _options.User ??= access.User;
         }
 
-        if (!string.IsNullOrEmpty(password))
+        if (!string.IsNullOrEmpty(access?.Password))
         {
-            _options.Password ??= password;
+            _options.Password ??= access.Password;
+        }
+
+        if (!string.IsNullOrEmpty(access?.CaPath))
+        {
+            _options.TrustIssuer(access.CaPath); // the server's chain must end at this CA
         }
 
         _limits = limits ?? UserStoreLimits.Default;
         _time = time ?? TimeProvider.System;
         _connection = new Lazy<Task<ConnectionMultiplexer>>(() => ConnectionMultiplexer.ConnectAsync(_options));
+        _monitoring = new Lazy<Task<ConnectionMultiplexer>>(() =>
+        {
+            // INFO is an "admin" command to the client (not to the server's ACL): its own connection, for the gauge
+            var monitoring = _options.Clone();
+            monitoring.AllowAdmin = true;
+            monitoring.ClientName = _options.ClientName + "-monitoring";
+            return ConnectionMultiplexer.ConnectAsync(monitoring);
+        });
     }
 
     /// <summary>
@@ -77,6 +89,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
 
         options.AbortOnConnectFail = false;
         options.ClientName ??= "recservices";
+        options.SetClientLibrary = false; // no CLIENT SETINFO: the store's ACL user runs its own commands only
         options.IncludeDetailInExceptions = false; // failures are logged: no keys (user ids) in their messages
         return options;
     }
@@ -302,11 +315,33 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         }
     }
 
+    public async Task<StoreFill> FillAsync(CancellationToken cancellationToken)
+    {
+        var connection = await Guard(() => _monitoring.Value);
+        var (used, limit) = (0L, 0L);
+        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        {
+            // INFO memory: used_memory, maxmemory (0 when unset), total_system_memory
+            var info = (await Guard(() => server.InfoAsync("memory")))
+                .SelectMany(group => group)
+                .ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+            long Read(string key) =>
+                info.TryGetValue(key, out var value)
+                && long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : 0;
+            used += Read("used_memory");
+            limit += Read("maxmemory") is > 0 and var max ? max : Read("total_system_memory");
+        }
+
+        return new StoreFill(used, limit);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (_connection.IsValueCreated)
+        foreach (var lazy in new[] { _connection, _monitoring }.Where(l => l.IsValueCreated))
         {
-            var connection = await _connection.Value;
+            var connection = await lazy.Value;
             await connection.CloseAsync();
             await connection.DisposeAsync();
         }

@@ -25,7 +25,10 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
 
     /// <param name="path">The database file (created, with its directory, when missing).</param>
     /// <param name="readOnly">Open an existing file for reading only (training reads a gateway's log this way).</param>
-    public SqliteUserStore(string path, bool readOnly = false)
+    /// <param name="limits">What bounds each user's recorded rows (<see cref="UserStoreLimits.Default"/> when null):
+    /// the newest <see cref="UserStoreLimits.LogPerUser"/> are kept (give or take <see cref="SqliteWriter.TrimEvery"/>),
+    /// with their event ids; seeded rows are the dataset's and stay.</param>
+    public SqliteUserStore(string path, bool readOnly = false, UserStoreLimits? limits = null)
     {
         _path = Path.GetFullPath(path);
         if (readOnly && !File.Exists(_path))
@@ -45,7 +48,7 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _writer = new SqliteWriter(OpenAsync, _path);
+        _writer = new SqliteWriter(OpenAsync, _path, (limits ?? UserStoreLimits.Default).LogPerUser);
     }
 
     public async Task<bool> InitializeAsync(UserStoreSeed seed, CancellationToken cancellationToken)
@@ -171,6 +174,21 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
 
     public Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new StoreDurability(true, $"SQLite file '{_path}', WAL, synchronous FULL"));
+
+    public Task<StoreFill> FillAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            long Size(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
+            var used = Size(_path) + Size(_path + "-wal");
+            var free = new DriveInfo(Path.GetDirectoryName(_path)!).AvailableFreeSpace; // statfs of the file's own mount
+            return Task.FromResult(new StoreFill(used, used + free));
+        }
+        catch (IOException e)
+        {
+            throw new UserStoreUnavailableException($"the user store '{_path}' cannot be measured: {e.Message}", e);
+        }
+    }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 

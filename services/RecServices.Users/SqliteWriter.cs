@@ -20,14 +20,19 @@ internal sealed class SqliteWriter : IAsyncDisposable
     );
     private readonly Func<CancellationToken, Task<SqliteConnection>> _open;
     private readonly string _path;
+    private readonly int _keep;
     private readonly Task _loop;
 
-    public SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, string path)
+    public SqliteWriter(Func<CancellationToken, Task<SqliteConnection>> open, string path, int keepPerUser)
     {
         _open = open;
         _path = path;
+        _keep = keepPerUser;
         _loop = Task.Run(RunAsync);
     }
+
+    /// <summary>Every this many rows (by seq), the writing user's recorded rows are trimmed to the newest kept.</summary>
+    public const int TrimEvery = 64;
 
     public Task<RecordResult> AppendAsync(NewInteraction interaction)
     {
@@ -72,7 +77,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
             {
                 try
                 {
-                    results[i] = (await AppendAsync(connection, transaction, batch[i].Interaction), null);
+                    results[i] = (await AppendAsync(connection, transaction, batch[i].Interaction, _keep), null);
                 }
                 catch (EventIdConflictException e)
                 {
@@ -120,7 +125,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private static async Task<RecordResult> AppendAsync(
         SqliteConnection connection,
         SqliteTransaction transaction,
-        NewInteraction interaction
+        NewInteraction interaction,
+        int keep
     )
     {
         await using (var prior = connection.CreateCommand())
@@ -156,6 +162,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
             INSERT INTO user_items (user_id, item_id, last_at, last_seq) VALUES ($u, $i, $t, last_insert_rowid())
                 ON CONFLICT (user_id, item_id) DO UPDATE SET last_at = excluded.last_at, last_seq = excluded.last_seq
                 WHERE (excluded.last_at, excluded.last_seq) > (user_items.last_at, user_items.last_seq);
+            DELETE FROM interactions WHERE last_insert_rowid() % $every = 0 AND user_id = $u AND event_id IS NOT NULL
+                AND seq <= (SELECT seq FROM interactions WHERE user_id = $u AND event_id IS NOT NULL
+                            ORDER BY seq DESC LIMIT 1 OFFSET $keep);
             """;
         write.Parameters.AddWithValue("$u", interaction.UserId);
         write.Parameters.AddWithValue("$i", interaction.ItemId);
@@ -163,6 +172,8 @@ internal sealed class SqliteWriter : IAsyncDisposable
         write.Parameters.AddWithValue("$r", interaction.Rating.HasValue ? interaction.Rating.Value : DBNull.Value);
         write.Parameters.AddWithValue("$t", interaction.OccurredAt.ToUnixTimeSeconds());
         write.Parameters.AddWithValue("$e", interaction.EventId);
+        write.Parameters.AddWithValue("$every", TrimEvery);
+        write.Parameters.AddWithValue("$keep", keep);
         await using var rows = await write.ExecuteReaderAsync(CancellationToken.None);
         var count = await rows.ReadAsync(CancellationToken.None)
             ? rows.GetInt32(0)

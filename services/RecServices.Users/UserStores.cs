@@ -7,27 +7,17 @@ public static class UserStores
 {
     public const string RedisScheme = "redis://";
 
-    /// <summary>The environment variables of the redis store's ACL user and password (the gateway's setting names,
-    /// so one Secret serves the gateway and the training Job).</summary>
-    public const string UserVariable = "Recs__RedisUser";
-
-    public const string PasswordVariable = "Recs__RedisPassword";
-
     /// <summary>
     /// <paramref name="store"/> is a SQLite file (opened read-only; a running gateway may keep writing it) or
     /// <c>redis://host:port</c>, optionally followed by StackExchange.Redis options after a comma
-    /// (<c>redis://redis-0.redis:6379,ssl=true</c>); the ACL user and password come from the environment
-    /// (<see cref="UserVariable"/>, <see cref="PasswordVariable"/>), never from an argument.
+    /// (<c>redis://redis-0.redis:6379,ssl=true</c>); the ACL user, password and CA come from the environment
+    /// (<see cref="RedisAccess.FromEnvironment"/>), never from an argument.
     /// </summary>
     public static IInteractionLog OpenLog(string store)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(store);
         return store.StartsWith(RedisScheme, StringComparison.OrdinalIgnoreCase)
-            ? new RedisUserStore(
-                store[RedisScheme.Length..],
-                user: Environment.GetEnvironmentVariable(UserVariable),
-                password: Environment.GetEnvironmentVariable(PasswordVariable)
-            )
+            ? new RedisUserStore(store[RedisScheme.Length..], access: RedisAccess.FromEnvironment())
             : new SqliteUserStore(store, readOnly: true);
     }
 

@@ -29,7 +29,7 @@ public sealed partial class MonitoringTests
         );
 
         Assert.True(checkCode == 0, check);
-        Assert.Contains("SUCCESS: 6 rules found", check, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 7 rules found", check, StringComparison.Ordinal);
         Assert.True(testCode == 0, test);
     }
 

@@ -243,7 +243,8 @@ public sealed class TelemetryTests
         var records = new List<LogRecord>();
         await using var system = await ServiceSystem.StartAsync(
             TestBundle.Path,
-            ["--Recs:CallAttempts=1", "--Logging:LogLevel:Default=Warning"],
+            // the gateway configured to continue its callers' traces (it starts its own by default)
+            ["--Recs:CallAttempts=1", "--Logging:LogLevel:Default=Warning", "--Recs:TrustTraceParent=true"],
             services =>
                 services.AddLogging(logging => logging.AddOpenTelemetry(otel => otel.AddInMemoryExporter(records)))
         );

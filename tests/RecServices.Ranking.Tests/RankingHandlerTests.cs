@@ -86,6 +86,22 @@ public sealed class RankingHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task RankCandidates_DeadlinePassedBeforeItIsServed_IsDeadlineExceeded_AndNothingIsStreamed()
+    {
+        var request = new RankCandidatesRequest { TopCount = 5 };
+        request.CandidateItemIds.AddRange(Enumerable.Range(0, 20).Select(Bundle.Catalog.IdOf));
+        var stream = new TestServerStreamWriter<RankCandidatesResponse>();
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Service()
+                .RankCandidates(request, stream, new TestServerCallContext(deadline: DateTime.UtcNow.AddSeconds(-1)))
+        );
+
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+        Assert.Empty(stream.Written);
+    }
+
+    [Fact]
     public async Task RankCandidates_IndexesWithoutTheVersion_IsInvalidArgument_AndNothingIsStreamed()
     {
         var request = new RankCandidatesRequest();

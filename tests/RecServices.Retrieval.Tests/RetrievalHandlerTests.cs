@@ -47,6 +47,20 @@ public sealed class RetrievalHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task GetCandidates_DeadlinePassedBeforeItIsServed_IsDeadlineExceeded_AndNothingIsGenerated()
+    {
+        var (service, metrics) = Service();
+        var request = new GetCandidatesRequest { Country = "US", MaxCandidateCount = 60 };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            service.GetCandidates(request, new TestServerCallContext(deadline: DateTime.UtcNow.AddSeconds(-1)))
+        );
+
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
+        Assert.Empty(metrics.GetMeasurementSnapshot());
+    }
+
+    [Fact]
     public async Task GetCandidates_CallerOfTheDeprecatedTopGenres_GetsTheSameCandidatesUnderTheKindItKnows()
     {
         var (service, _) = Service();

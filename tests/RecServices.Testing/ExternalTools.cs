@@ -188,3 +188,15 @@ public sealed class PromtoolFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A fact skipped, with the reason printed, when deploy/check.sh's tools or redis-server are missing.</summary>
+public sealed class DeployCheckRedisFactAttribute : FactAttribute
+{
+    public DeployCheckRedisFactAttribute()
+    {
+        if ((ExternalTools.DeployCheckMissing ?? RedisAvailability.Missing) is { } missing)
+        {
+            Skip = missing;
+        }
+    }
+}

@@ -8,9 +8,26 @@ namespace RecServices.Cli.Commands;
 /// <summary>
 /// <c>recs bundles list|promote|rollback &lt;root&gt;</c>: the versions of a bundle root, and which one the services
 /// serve. Every running service watches the root's <c>current</c> pointer and swaps to the version it names.
+/// Promote and rollback take the root's lock (<see cref="BundleRoot.Lock"/>), as training does when it adds, promotes
+/// and prunes.
 /// </summary>
 public static class BundlesCommand
 {
+    /// <summary>How long a command waits for another one changing the same root.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromMinutes(10);
+
+    /// <summary>Says which lines of promotions.log the last read skipped (torn or edited by hand).</summary>
+    public static void WarnSkipped(BundleRoot root, TextWriter output)
+    {
+        foreach (var line in root.SkippedPromotionLines)
+        {
+            output.WriteLine(
+                $"warning: {Path.Combine(root.Path, BundleRoot.PromotionsFile)}:{line} does not read "
+                    + "(expected '<UTC time>\t<version>'): skipped"
+            );
+        }
+    }
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var listRoot = new Argument<string>("root") { Description = "The bundle root." };
@@ -45,7 +62,12 @@ public static class BundlesCommand
                 error,
                 () =>
                 {
-                    Promote(new BundleRoot(parse.GetValue(promoteRoot)!), parse.GetValue(version)!, output);
+                    var root = new BundleRoot(parse.GetValue(promoteRoot)!);
+                    using (root.Lock(LockWait))
+                    {
+                        Promote(root, parse.GetValue(version)!, output);
+                    }
+
                     return 0;
                 }
             )
@@ -62,12 +84,17 @@ public static class BundlesCommand
                 () =>
                 {
                     var root = new BundleRoot(parse.GetValue(rollbackRoot)!);
-                    var previous =
-                        root.PreviousVersion()
-                        ?? throw new InvalidOperationException(
+                    using var held = root.Lock(LockWait);
+                    var previous = root.PreviousVersion();
+                    WarnSkipped(root, output);
+                    if (previous is null)
+                    {
+                        throw new InvalidOperationException(
                             $"{root.Path} has no previous version to roll back to "
                                 + $"({root.Promotions().Count} promotion(s) recorded)"
                         );
+                    }
+
                     Promote(root, previous, output);
                     return 0;
                 }
@@ -121,6 +148,7 @@ public static class BundlesCommand
         }
 
         var (current, previous) = (root.CurrentVersion(), root.PreviousVersion());
+        WarnSkipped(root, output);
         var c = CultureInfo.InvariantCulture;
         output.WriteLine("| version | created (UTC) | dataset | val nDCG@10 | size MB | |");
         output.WriteLine("|---|---|---|---|---|---|");

@@ -39,7 +39,16 @@ public static class TrainCommand
         CancellationToken cancellationToken
     )
     {
-        var root = OpenRoot(run.OutDir, output);
+        BundleRoot root;
+        using (new BundleRoot(run.OutDir).Lock(BundlesCommand.LockWait))
+        {
+            root = OpenRoot(run.OutDir, output);
+            foreach (var stale in root.RemoveStaleIncoming(DateTimeOffset.UtcNow))
+            {
+                output.WriteLine($"removed {stale}: a training run that died before adding its version");
+            }
+        }
+
         var dataset = await DataSource.LoadAsync(run.Data, run.Synthetic, run.Strict, output, cancellationToken);
         if (run.Recorded is { } store)
         {
@@ -48,16 +57,23 @@ public static class TrainCommand
 
         var incoming = Path.Combine(root.VersionsPath, ".incoming-" + Guid.NewGuid().ToString("N")[..8]);
         var manifest = new BundleBuilder(run.Build, line => output.WriteLine(line)).Build(dataset, incoming);
-        var version = root.AddVersion(incoming, manifest.Version);
-        output.WriteLine($"added version {version} to {root.Path}");
-        if (run.Promote)
-        {
-            BundlesCommand.Promote(root, version, output);
-        }
 
-        foreach (var deleted in root.Prune(run.Keep))
+        // built without the lock (hours, maybe); added, promoted and pruned under it
+        using (root.Lock(BundlesCommand.LockWait))
         {
-            output.WriteLine($"deleted version {deleted} (more than --keep {run.Keep} versions)");
+            var version = root.AddVersion(incoming, manifest.Version);
+            output.WriteLine($"added version {version} to {root.Path}");
+            if (run.Promote)
+            {
+                BundlesCommand.Promote(root, version, output);
+            }
+
+            foreach (var deleted in root.Prune(run.Keep))
+            {
+                output.WriteLine($"deleted version {deleted} (more than --keep {run.Keep} versions)");
+            }
+
+            BundlesCommand.WarnSkipped(root, output);
         }
 
         InspectCommand.PrintSummary(manifest, output);
@@ -82,7 +98,9 @@ public static class TrainCommand
             File.Exists(root.Path)
             || (
                 Directory.Exists(root.Path)
-                && Directory.EnumerateFileSystemEntries(root.Path).Any()
+                && Directory
+                    .EnumerateFileSystemEntries(root.Path)
+                    .Any(e => !Path.GetFileName(e).StartsWith(BundleRoot.LockFile, StringComparison.Ordinal))
                 && !Directory.Exists(root.VersionsPath)
                 && root.CurrentVersion() is null
             )

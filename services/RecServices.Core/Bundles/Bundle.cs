@@ -263,13 +263,20 @@ public sealed class Bundle
         return results;
     }
 
+    /// <summary>
+    /// A name the manifest may list: a file directly in the bundle directory (no separator, not hidden, not the
+    /// manifest itself).
+    /// </summary>
+    public static bool IsBundleFileName(string name) =>
+        name.Length > 0
+        && !name.Contains('/', StringComparison.Ordinal)
+        && !name.Contains('\\', StringComparison.Ordinal)
+        && !name.StartsWith('.')
+        && name != BundleManifest.FileName;
+
     private static (string Name, string? Problem) Verify(string directory, BundleFile file)
     {
-        if (
-            file.Name.Contains('/', StringComparison.Ordinal)
-            || file.Name.Contains('\\', StringComparison.Ordinal)
-            || file.Name.StartsWith('.')
-        )
+        if (!IsBundleFileName(file.Name))
         {
             return (file.Name, "the manifest lists a file outside the bundle directory");
         }

@@ -9,6 +9,7 @@ namespace RecServices.Core.Bundles;
 /// &lt;root&gt;/versions/&lt;version&gt;/…   one complete bundle per version, never changed once written
 /// &lt;root&gt;/current                  one line: the version served (written to a temporary file, then renamed over)
 /// &lt;root&gt;/promotions.log           one line per promotion: UTC time, a tab, the version (what rollback reads)
+/// &lt;root&gt;/.lock, .lock.holder       held by the one command changing the root, and who that is (<see cref="Lock"/>)
 /// </code>
 /// A directory that holds a bundle itself (manifest.json at its top: the layout before versions) still serves as
 /// its one version; <see cref="MigrateFlat"/> moves it under versions/ when a new version is added.
@@ -18,6 +19,10 @@ public sealed class BundleRoot
     public const string CurrentFile = "current";
     public const string VersionsFolder = "versions";
     public const string PromotionsFile = "promotions.log";
+    public const string LockFile = ".lock";
+
+    /// <summary>Training builds a version in versions/.incoming-*; one this old is a dead run's and is removed.</summary>
+    public static readonly TimeSpan StaleIncoming = TimeSpan.FromHours(24);
 
     public BundleRoot(string path)
     {
@@ -97,9 +102,13 @@ public sealed class BundleRoot
                 .ToList()
             : [];
 
-    /// <summary>The versions promoted, oldest first, as promotions.log records them.</summary>
+    /// <summary>
+    /// The versions promoted, oldest first, as promotions.log records them; a line that does not read (torn by a
+    /// crash mid-write, edited by hand) is skipped and its number added to <see cref="SkippedPromotionLines"/>.
+    /// </summary>
     public IReadOnlyList<(DateTimeOffset At, string Version)> Promotions()
     {
+        SkippedPromotionLines = [];
         var log = System.IO.Path.Combine(Path, PromotionsFile);
         if (!File.Exists(log))
         {
@@ -123,13 +132,98 @@ public sealed class BundleRoot
                 || !IsVersionName(fields[1])
             )
             {
-                throw new BundleFormatException($"{log}:{number}", "expected '<UTC time>\\t<version>'");
+                if (line.Length > 0)
+                {
+                    SkippedPromotionLines = [.. SkippedPromotionLines, number];
+                }
+
+                continue;
             }
 
             promotions.Add((at, fields[1]));
         }
 
         return promotions;
+    }
+
+    /// <summary>The lines of promotions.log the last <see cref="Promotions"/> skipped (1-based).</summary>
+    public IReadOnlyList<int> SkippedPromotionLines { get; private set; } = [];
+
+    /// <summary>
+    /// Takes the root's lock (an exclusive lock on <c>.lock</c>, released when disposed or when the process dies):
+    /// train, promote, rollback and prune change the root under it, one command at a time. Waits up to
+    /// <paramref name="wait"/> for another command to finish, then throws <see cref="IOException"/> naming it.
+    /// </summary>
+    public IDisposable Lock(TimeSpan wait)
+    {
+        Directory.CreateDirectory(Path);
+        var file = System.IO.Path.Combine(Path, LockFile);
+        var holder = file + ".holder"; // who holds it, for the message of a command kept waiting
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                var stream = new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                File.WriteAllText(
+                    holder,
+                    $"pid {Environment.ProcessId} on {Environment.MachineName} since "
+                        + DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)
+                );
+                return stream;
+            }
+            catch (IOException) when (clock.Elapsed < wait)
+            {
+                Thread.Sleep(100);
+            }
+            catch (IOException e)
+            {
+                string who;
+                try
+                {
+                    who = File.ReadAllText(holder).Trim();
+                }
+                catch (IOException)
+                {
+                    who = "unknown";
+                }
+
+                throw new IOException(
+                    $"another recs command is changing {Path} (its lock {file} is held: {who}); waited "
+                        + $"{wait.TotalSeconds:F0} s: run again when it has finished",
+                    e
+                );
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes the folders of training runs that died before adding their version (versions/.incoming-* last
+    /// written more than <see cref="StaleIncoming"/> ago); returns their names. Call it under <see cref="Lock"/>.
+    /// </summary>
+    public IReadOnlyList<string> RemoveStaleIncoming(DateTimeOffset now)
+    {
+        if (!Directory.Exists(VersionsPath))
+        {
+            return [];
+        }
+
+        var removed = new List<string>();
+        foreach (var directory in Directory.EnumerateDirectories(VersionsPath, ".incoming-*"))
+        {
+            var written = Directory
+                .EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories)
+                .Select(File.GetLastWriteTimeUtc)
+                .Append(Directory.GetLastWriteTimeUtc(directory))
+                .Max();
+            if (now - new DateTimeOffset(written, TimeSpan.Zero) > StaleIncoming)
+            {
+                Directory.Delete(directory, recursive: true);
+                removed.Add(System.IO.Path.GetFileName(directory));
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>The version served before the current one (what rollback returns to), if it still exists.</summary>
@@ -167,9 +261,11 @@ public sealed class BundleRoot
 
         // rename(2): a reader sees the old pointer or the new one, never half of one
         File.Move(temporary, pointer, overwrite: true);
+        var log = System.IO.Path.Combine(Path, PromotionsFile);
         File.AppendAllText(
-            System.IO.Path.Combine(Path, PromotionsFile),
-            DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            log,
+            (EndsMidLine(log) ? "\n" : string.Empty) // after a torn write: a line of its own
+                + DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
                 + "\t"
                 + version
                 + "\n",
@@ -206,6 +302,33 @@ public sealed class BundleRoot
         }
 
         var manifest = Bundle.ReadManifest(Path);
+        // the names checked as loading checks them, before anything moves: none may leave the root
+        var manifestPath = System.IO.Path.Combine(Path, BundleManifest.FileName);
+        if (!IsVersionName(manifest.Version))
+        {
+            throw new BundleFormatException(
+                manifestPath,
+                $"names version '{manifest.Version}', which is not a version name; nothing was moved"
+            );
+        }
+
+        if (manifest.Files.FirstOrDefault(f => !Bundle.IsBundleFileName(f.Name)) is { } outside)
+        {
+            throw new BundleFormatException(
+                manifestPath,
+                $"lists the file '{outside.Name}', which is not a file of the bundle directory; nothing was moved"
+            );
+        }
+
+        var missing = manifest.Files.FirstOrDefault(f => !File.Exists(System.IO.Path.Combine(Path, f.Name)));
+        if (missing is not null)
+        {
+            throw new BundleFormatException(
+                System.IO.Path.Combine(Path, missing.Name),
+                "is listed in manifest.json but missing; nothing was moved"
+            );
+        }
+
         var staging = System.IO.Path.Combine(Path, ".migrating-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(staging);
         foreach (var file in manifest.Files.Select(f => f.Name).Append(BundleManifest.FileName))
@@ -239,6 +362,23 @@ public sealed class BundleRoot
         }
 
         return deleted;
+    }
+
+    private static bool EndsMidLine(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (stream.Length == 0)
+        {
+            return false;
+        }
+
+        stream.Seek(-1, SeekOrigin.End);
+        return stream.ReadByte() != '\n';
     }
 
     private DateTimeOffset CreatedAt(string version)

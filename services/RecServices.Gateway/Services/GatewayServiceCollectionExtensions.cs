@@ -41,16 +41,16 @@ public static class GatewayServiceCollectionExtensions
 
         AddClient<RetrievalService.RetrievalServiceClient>(services, new Uri(options.RetrievalAddress), options);
         AddClient<RankingService.RankingServiceClient>(services, new Uri(options.RankingAddress), options);
+        var limits = new UserStoreLimits(options.EventIdRetention, options.InteractionLogPerUser);
         services.AddSingleton<IUserStore>(sp =>
             options.UserStore == GatewayOptions.RedisStore
                 ? new RedisUserStore(
                     options.Redis,
-                    new UserStoreLimits(options.EventIdRetention, options.InteractionLogPerUser),
+                    limits,
                     sp.GetRequiredService<TimeProvider>(),
-                    options.RedisUser,
-                    options.RedisPassword
+                    new RedisAccess(options.RedisUser, options.RedisPassword, options.RedisCaPath)
                 )
-                : new SqliteUserStore(options.UserStorePath)
+                : new SqliteUserStore(options.UserStorePath, limits: limits)
         );
         services.AddSingleton<UserStoreHealth>();
         // The store is initialised (and seeded, when empty) with the first version served; later versions only swap
@@ -85,6 +85,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<RecommendationPipeline>();
         services.AddSingleton<Admission>();
         services.AddSingleton<WriteRateLimit>();
+        services.AddHostedService<UserStoreFill>();
         return services;
     }
 

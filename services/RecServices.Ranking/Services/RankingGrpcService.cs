@@ -24,6 +24,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
     )
     {
         var state = Checked(request);
+        RequestChecks.StillWanted(context);
         var ask = RankAsk.From(request, state.Bundle.Catalog);
         await WriteRankedAsync(state, ask, responseStream, context.CancellationToken);
         if (ask.Unknown.Count > 0)

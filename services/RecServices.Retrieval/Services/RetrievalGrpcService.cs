@@ -17,6 +17,7 @@ public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, Re
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
     {
         var state = Checked(request);
+        RequestChecks.StillWanted(context);
         var (user, unknown) = UserOf(request, state.Bundle.Catalog);
         var max =
             request.MaxCandidateCount == 0 ? state.Generator.Options.DefaultMaxCandidates : request.MaxCandidateCount;

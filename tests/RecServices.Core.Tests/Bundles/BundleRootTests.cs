@@ -82,15 +82,57 @@ public sealed class BundleRootTests : IDisposable
     }
 
     [Fact]
-    public void Promotions_MalformedLine_NamesTheFileAndLine()
+    public void Promotions_TornOrEditedLines_AreSkippedAndNamed_RollbackStillFindsThePrevious()
+    {
+        var root = RootWith("v1", "v2");
+        root.SetCurrent("v1");
+        var log = Path.Combine(root.Path, BundleRoot.PromotionsFile);
+        File.AppendAllText(log, "yesterday v9\n");
+        root.SetCurrent("v2");
+        File.AppendAllText(log, "2026-12-07T10:0"); // a write torn by a crash, no newline
+
+        var promotions = root.Promotions();
+        var skipped = root.SkippedPromotionLines;
+        root.SetCurrent("v1"); // the next promotion starts a line of its own
+
+        Assert.Equal(["v1", "v2"], promotions.Select(p => p.Version));
+        Assert.Equal([2, 4], skipped);
+        Assert.Equal(["v1", "v2", "v1"], root.Promotions().Select(p => p.Version));
+        Assert.Equal("v2", root.PreviousVersion());
+    }
+
+    [Fact]
+    public void Lock_HeldByOneCommand_AnotherWaitsThenFailsNamingTheHolder_AndGetsItOnceReleased()
     {
         var root = RootWith("v1");
-        root.SetCurrent("v1");
-        File.AppendAllText(Path.Combine(root.Path, BundleRoot.PromotionsFile), "yesterday v2\n");
+        var held = root.Lock(TimeSpan.Zero);
 
-        var e = Assert.Throws<BundleFormatException>(() => root.Promotions());
+        var e = Assert.Throws<IOException>(() => root.Lock(TimeSpan.FromMilliseconds(300)));
+        held.Dispose();
+        using var again = root.Lock(TimeSpan.Zero);
 
-        Assert.Contains(BundleRoot.PromotionsFile + ":2", e.Message);
+        Assert.Contains("another recs command is changing", e.Message);
+        Assert.Contains(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+    }
+
+    [Fact]
+    public void RemoveStaleIncoming_OnlyFoldersOfRunsDeadForADay()
+    {
+        var root = RootWith("v1");
+        var dead = Directory.CreateDirectory(Path.Combine(root.VersionsPath, ".incoming-dead")).FullName;
+        var running = Directory.CreateDirectory(Path.Combine(root.VersionsPath, ".incoming-live")).FullName;
+        File.WriteAllText(Path.Combine(dead, "part"), "x");
+        File.WriteAllText(Path.Combine(running, "part"), "x");
+        var old = DateTime.UtcNow.AddDays(-2);
+        File.SetLastWriteTimeUtc(Path.Combine(dead, "part"), old);
+        Directory.SetLastWriteTimeUtc(dead, old);
+
+        var removed = root.RemoveStaleIncoming(DateTimeOffset.UtcNow);
+
+        Assert.Equal([".incoming-dead"], removed);
+        Assert.False(Directory.Exists(dead));
+        Assert.True(Directory.Exists(running));
+        Assert.Equal(["v1"], root.Versions());
     }
 
     [Fact]

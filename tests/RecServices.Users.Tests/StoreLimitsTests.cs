@@ -6,10 +6,10 @@ using StackExchange.Redis;
 namespace RecServices.Users.Tests;
 
 /// <summary>
-/// What bounds the Redis store whatever a caller writes (event ids' retention, the per-user log), and its password
-/// kept out of every message, on a real redis-server.
+/// What bounds the store whatever a caller writes (event ids' retention, the per-user log) on a real redis-server
+/// and SQLite file, and the Redis password kept out of every message.
 /// </summary>
-public sealed class RedisLimitsTests
+public sealed class StoreLimitsTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
@@ -88,15 +88,57 @@ public sealed class RedisLimitsTests
         Assert.True(retry.Replayed);
     }
 
+    [Fact]
+    public async Task Sqlite_OneUserLoopingWritesWithFreshEventIds_RecordedRowsStayAtThePerUserBound()
+    {
+        using var directory = new TempDirectory();
+        const int Kept = 100;
+        await using var store = new SqliteUserStore(
+            Path.Combine(directory.Path, "users.db"),
+            limits: new UserStoreLimits(TimeSpan.FromDays(7), Kept)
+        );
+        await store.InitializeAsync(StoreSeeds.Small(), None);
+
+        for (var n = 0; n < 1000; n++)
+        {
+            await store.AppendAsync(
+                new NewInteraction("flood", $"i{n % 5}", InteractionKind.Watched, null, Now, $"flood-{n}"),
+                None
+            );
+        }
+
+        var log = new List<RecordedInteraction>();
+        await foreach (var entry in store.ReadAllAsync(None))
+        {
+            log.Add(entry);
+        }
+
+        var kept = log.Where(e => e.UserId == "flood").Select(e => e.EventId).ToList();
+        Assert.InRange(kept.Count, Kept, Kept + SqliteWriterTrimEvery - 1);
+        Assert.Equal(Enumerable.Range(1000 - kept.Count, kept.Count).Select(n => $"flood-{n}"), kept);
+        Assert.Equal(5, (await store.FindAsync("flood", 10, None))!.ItemCount); // the history is not the log
+        var retry = await store.AppendAsync(
+            new NewInteraction("flood", "i4", InteractionKind.Watched, null, Now, "flood-999"),
+            None
+        );
+        Assert.True(retry.Replayed);
+    }
+
+    /// <summary>How often the SQLite writer trims a user's recorded rows (internal to the store).</summary>
+    private const int SqliteWriterTrimEvery = 64;
+
     [RedisFact]
     public async Task Password_FromItsOwnSetting_NeverInAMessageOrADescription()
     {
         const string Password = "s3cret-Pa55word";
         await using var redis = await LocalRedis.StartAsync(settings: ["--requirepass", Password]);
-        await using var withPassword = new RedisUserStore(redis.Configuration, password: Password);
+        await using var withPassword = new RedisUserStore(
+            redis.Configuration,
+            access: new RedisAccess(Password: Password)
+        );
         await using var wrong = new RedisUserStore(
             redis.Configuration + ",connectTimeout=2000",
-            password: "wrong-" + Password
+            access: new RedisAccess(Password: "wrong-" + Password)
         );
 
         await withPassword.InitializeAsync(StoreSeeds.Small(), None);
