@@ -69,6 +69,11 @@ public static class DrillCommand
             );
         }
 
+        if (run.Flood)
+        {
+            return await FloodAsync(run, bundle, output, cancellationToken);
+        }
+
         if (run.Storm || run.Overload)
         {
             return await LoadDrillAsync(
@@ -411,6 +416,72 @@ public static class DrillCommand
         return report.P99Drift <= 1.2 && report.Processes.All(p => p.ResidentGrowthPercent <= 5) ? 0 : 1;
     }
 
+    /// <summary>
+    /// The write flood (Redis store): through the gateway with its write limit as deployed, then on the store; exit 1
+    /// when a flooding caller got an answer other than OK or RESOURCE_EXHAUSTED.
+    /// </summary>
+    private static async Task<int> FloodAsync(
+        DrillArguments run,
+        Bundle bundle,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var duration = run.Duration ?? 20;
+        if (duration is <= 0 or > 3600 || run.StoreWrites is < 0 or > 100_000_000)
+        {
+            throw new ArgumentException(
+                "--duration must be more than 0 and at most 3600 seconds, --store-writes 0 to 100000000"
+            );
+        }
+
+        output.WriteLine($"starting retrieval, ranking and gateway (redis user store, write limit as deployed)");
+        await using var services = await LocalServices.StartAsync(
+            run.Root,
+            // the gateway's own default limit, which the local system otherwise turns off
+            gatewaySettings:
+            [
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"--Recs:WritesPerSecondPerCaller={new Gateway.GatewayOptions().WritesPerSecondPerCaller}"
+                ),
+            ],
+            userStore: "redis",
+            cancellationToken: cancellationToken
+        );
+        var drill = new FloodDrill(services, bundle.Users![0].Id, bundle.Catalog.Items[0].Id);
+        var report = await drill.RunAsync(
+            run.Writers,
+            TimeSpan.FromSeconds(duration),
+            run.StoreWrites,
+            output,
+            cancellationToken
+        );
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"flood of {report.Callers} callers from one address for {report.Seconds} s: "
+                    + $"{Statuses(report.WritesByStatus)}; pushback {report.PushbackMinMs?.ToString(CultureInfo.InvariantCulture) ?? "-"}"
+                    + $"-{report.PushbackMaxMs?.ToString(CultureInfo.InvariantCulture) ?? "-"} ms; first refusal: "
+                    + $"{report.Refusal ?? "none"}"
+            )
+        );
+        output.WriteLine(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"store: {report.StoreWrites} writes of one user with fresh event ids in {report.StoreSeconds} s: "
+                    + $"used_memory {report.UsedMemoryBefore} -> {report.UsedMemoryAfter} bytes, "
+                    + $"{report.MiBPerMillionWrites} MiB per million writes"
+            )
+        );
+        if (run.Json is { } file)
+        {
+            File.WriteAllText(file, JsonSerializer.Serialize(report, JsonOptions));
+        }
+
+        return report.WritesByStatus.Keys.All(k => k is "OK" or "ResourceExhausted") ? 0 : 1;
+    }
+
     /// <summary>The recovery drill: exit 1 when a call failed or full answers never came back.</summary>
     private static async Task<int> RecoveryAsync(
         string root,
@@ -506,7 +577,9 @@ public static class DrillCommand
         double Share,
         double Factor,
         double? Duration,
-        int? MaxCalls
+        int? MaxCalls,
+        bool Flood,
+        int StoreWrites
     );
 
     /// <summary><c>recs drill</c>'s options, and the checks between them.</summary>
@@ -622,6 +695,21 @@ public static class DrillCommand
             {
                 Description = "With --storm, --overload or --soak: seconds of the measured phase (20; --soak: 600).",
             };
+        public Option<bool> Flood { get; } =
+            new("--flood")
+            {
+                Description =
+                    "A write flood instead of a kill (--store redis): --writers callers from one address loop "
+                    + "RecordInteraction with fresh event ids for --duration seconds through the gateway (its write "
+                    + "limit as deployed), then --store-writes writes of one user on the store: statuses, the wait "
+                    + "asked for, Redis memory per million writes.",
+            };
+        public Option<int> StoreWrites { get; } =
+            new("--store-writes")
+            {
+                Description = "With --flood: writes of one user made on the store directly.",
+                DefaultValueFactory = _ => 1_000_000,
+            };
         public Option<int?> MaxCalls { get; } =
             new("--max-concurrent-calls")
             {
@@ -650,6 +738,8 @@ public static class DrillCommand
                 Factor,
                 Duration,
                 MaxCalls,
+                Flood,
+                StoreWrites,
             ];
 
         /// <summary>The drill the options ask for; ArgumentException naming the options that do not fit.</summary>
@@ -700,13 +790,20 @@ public static class DrillCommand
                 parse.GetValue(Share),
                 parse.GetValue(Factor),
                 parse.GetValue(Duration),
-                parse.GetValue(MaxCalls)
+                parse.GetValue(MaxCalls),
+                parse.GetValue(Flood),
+                parse.GetValue(StoreWrites)
             );
-            if (new[] { run.Storm, run.Overload, run.Soak, run.Corrupt }.Count(d => d) > 1)
+            if (new[] { run.Storm, run.Overload, run.Soak, run.Corrupt, run.Flood }.Count(d => d) > 1)
             {
                 throw new ArgumentException(
-                    "--storm, --overload, --soak and --corrupt-bundle are four drills: run one at a time"
+                    "--storm, --overload, --soak, --corrupt-bundle and --flood are five drills: run one at a time"
                 );
+            }
+
+            if (run is { Flood: true, Store: not "redis" })
+            {
+                throw new ArgumentException("--flood needs --store redis");
             }
 
             if (run is { Kill: KillDrill.KillRedis, Pause: true, Store: not "redis" })
