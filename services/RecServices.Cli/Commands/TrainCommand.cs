@@ -40,7 +40,9 @@ public static class TrainCommand
     )
     {
         BundleRoot root;
-        using (new BundleRoot(run.OutDir).Lock(BundlesCommand.LockWait))
+        // an existing root may need its flat bundle moved and dead runs cleared, under the lock; a new one is created
+        // only once there is a version to add (a run that fails leaves nothing behind)
+        using (Directory.Exists(run.OutDir) ? new BundleRoot(run.OutDir).Lock(BundlesCommand.LockWait) : null)
         {
             root = OpenRoot(run.OutDir, output);
             foreach (var stale in root.RemoveStaleIncoming(DateTimeOffset.UtcNow))
