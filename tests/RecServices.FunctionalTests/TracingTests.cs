@@ -12,13 +12,7 @@ public sealed class TracingTests
     public async Task Recommend_OneTraceId_SpansGatewayRetrievalAndRanking()
     {
         var server = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = server.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ServerSpans(server);
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path, ["--Recs:TrustTraceParent=true"]);
 
         // The caller's own trace (the gateway configured to follow it): its id travels in traceparent to the gateway and on to both backends
@@ -50,13 +44,7 @@ public sealed class TracingTests
     public async Task Recommend_CallersTraceparentByDefault_StartsATraceOfTheGatewaysOwn()
     {
         var server = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = server.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ServerSpans(server);
         await using var system = await ServiceSystem.StartAsync(TestBundle.Path);
 
         ActivityTraceId callerTrace;
@@ -86,6 +74,19 @@ public sealed class TracingTests
         );
         Assert.DoesNotContain(server, a => a.TraceId == callerTrace);
         Assert.False(own!.HasRemoteParent);
+    }
+
+    /// <summary>Every ASP.NET Core server span of this process, recorded, into <paramref name="spans"/>.</summary>
+    private static ActivityListener ServerSpans(ConcurrentBag<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     /// <summary>The server span of <paramref name="method"/> in the trace <paramref name="traceId"/>.</summary>

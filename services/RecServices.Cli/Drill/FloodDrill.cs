@@ -46,39 +46,25 @@ public sealed class FloodDrill(LocalServices services, string userId, string ite
                             while (!stop.IsCancellationRequested)
                             {
                                 var n = Interlocked.Increment(ref next);
-                                string status;
-                                try
+                                var (status, error) = await DrillWrites.WatchAsync(
+                                    client,
+                                    userId,
+                                    itemId,
+                                    "flood-" + n.ToString(CultureInfo.InvariantCulture)
+                                );
+                                if (status == StatusCode.ResourceExhausted)
                                 {
-                                    await client.RecordInteractionAsync(
-                                        new RecordInteractionRequest
-                                        {
-                                            UserId = userId,
-                                            ItemId = itemId,
-                                            Kind = InteractionKind.Watched,
-                                            EventId = "flood-" + n.ToString(CultureInfo.InvariantCulture),
-                                        },
-                                        deadline: DateTime.UtcNow.AddSeconds(5),
-                                        cancellationToken: CancellationToken.None
-                                    );
-                                    status = nameof(StatusCode.OK);
-                                }
-                                catch (RpcException e)
-                                {
-                                    status = e.StatusCode.ToString();
-                                    if (e.StatusCode == StatusCode.ResourceExhausted)
+                                    Interlocked.CompareExchange(ref refusal, error!.Status.Detail, null);
+                                    if (
+                                        error.Trailers.GetValue("grpc-retry-pushback-ms") is { } ms
+                                        && int.TryParse(ms, CultureInfo.InvariantCulture, out var wait)
+                                    )
                                     {
-                                        Interlocked.CompareExchange(ref refusal, e.Status.Detail, null);
-                                        if (
-                                            e.Trailers.GetValue("grpc-retry-pushback-ms") is { } ms
-                                            && int.TryParse(ms, CultureInfo.InvariantCulture, out var wait)
-                                        )
-                                        {
-                                            pushbacks.Add(wait);
-                                        }
+                                        pushbacks.Add(wait);
                                     }
                                 }
 
-                                statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
+                                statuses.AddOrUpdate(status.ToString(), 1, (_, c) => c + 1);
                             }
                         },
                         CancellationToken.None

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using Grpc.Core;
 using Grpc.Net.Client;
 using RecServices.Cli.Hosting;
 using RecServices.Contracts.Gateway.V1;
@@ -128,28 +127,13 @@ public sealed class RecoveryDrill(
         var client = new GatewayService.GatewayServiceClient(channel);
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
-            string status;
-            try
-            {
-                await client.RecordInteractionAsync(
-                    new RecordInteractionRequest
-                    {
-                        UserId = users[n % users.Count],
-                        ItemId = itemId,
-                        Kind = InteractionKind.Watched,
-                        EventId = "drill-" + n.ToString(CultureInfo.InvariantCulture),
-                    },
-                    deadline: DateTime.UtcNow.AddSeconds(5),
-                    cancellationToken: CancellationToken.None
-                );
-                status = nameof(StatusCode.OK);
-            }
-            catch (RpcException e)
-            {
-                status = e.StatusCode.ToString();
-            }
-
-            statuses.AddOrUpdate(status, 1, (_, c) => c + 1);
+            var (status, _) = await DrillWrites.WatchAsync(
+                client,
+                users[n % users.Count],
+                itemId,
+                "drill-" + n.ToString(CultureInfo.InvariantCulture)
+            );
+            statuses.AddOrUpdate(status.ToString(), 1, (_, c) => c + 1);
             try
             {
                 await Task.Delay(20, stop);
