@@ -18,6 +18,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
     private static readonly RedisValue[] ProfileFields = ["since", "country", "age", "gender"];
     private const int SeedBatch = 512;
     private const int LogPage = 1000;
+    private static readonly TimeSpan LogConnectWait = TimeSpan.FromSeconds(60);
 
     private readonly ConfigurationOptions _options;
     private readonly Lazy<Task<ConnectionMultiplexer>> _connection;
@@ -239,12 +240,22 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
     {
         var connection = await _connection.Value;
         var db = connection.GetDatabase();
+
+        // a training Job may start with Redis (or start while the machine is busy): wait for every primary a while
+        var clock = Stopwatch.StartNew();
         var primaries = connection.GetServers().Where(s => !s.IsReplica).ToList();
-        if (primaries.Count == 0 || primaries.Any(s => !s.IsConnected))
+        while (primaries.Count == 0 || primaries.Any(s => !s.IsConnected))
         {
-            throw new UserStoreUnavailableException(
-                $"cannot read the interaction log: not every Redis primary of '{Describe(_options)}' is connected"
-            );
+            if (clock.Elapsed > LogConnectWait)
+            {
+                throw new UserStoreUnavailableException(
+                    $"cannot read the interaction log: not every Redis primary of '{Describe(_options)}' is "
+                        + $"connected after {LogConnectWait.TotalSeconds:F0} s"
+                );
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            primaries = connection.GetServers().Where(s => !s.IsReplica).ToList();
         }
 
         foreach (var server in primaries)
