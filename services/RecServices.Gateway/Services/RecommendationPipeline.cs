@@ -48,7 +48,7 @@ public sealed class RecommendationPipeline(
     )
     {
         var call = await ReadUserAsync(userId, count, callerDeadline, cancellationToken);
-        if (call.User is null && call.StoreFailure is { } storeFailure)
+        if (call.StoreFailure is { } storeFailure)
         {
             // the store did not answer: the popular items, with nothing to exclude
             metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable);
@@ -216,7 +216,7 @@ public sealed class RecommendationPipeline(
         var (state, seen) = (call.State, call.Context.Excluded);
         var catalog = state.Bundle.Catalog;
         var popular = state.Bundle.Tops!.Global;
-        if (call.User is { HistoryTruncated: true } user && call.StoreFailure is null)
+        if (call.User is { HistoryTruncated: true } user)
         {
             try
             {
