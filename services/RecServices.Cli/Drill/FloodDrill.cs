@@ -56,7 +56,8 @@ public sealed class FloodDrill(LocalServices services, string userId, string ite
                                 {
                                     Interlocked.CompareExchange(ref refusal, error!.Status.Detail, null);
                                     if (
-                                        error.Trailers.GetValue("grpc-retry-pushback-ms") is { } ms
+                                        error.Trailers.GetValue(Gateway.Services.WriteRateLimit.PushbackTrailer)
+                                            is { } ms
                                         && int.TryParse(ms, CultureInfo.InvariantCulture, out var wait)
                                     )
                                     {

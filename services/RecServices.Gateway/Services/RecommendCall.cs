@@ -13,8 +13,8 @@ internal sealed record RecommendCall(
     DateTime CallerDeadline
 )
 {
-    /// <summary>Why the user could not be read (the store failed): the answer is degraded; null when read.</summary>
-    public string? StoreFailure { get; init; }
+    /// <summary>The user could not be read (the store failed): the answer is the degraded fallback.</summary>
+    public bool StoreFailed { get; init; }
 
     /// <summary>Now plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
     public DateTime Deadline(int milliseconds)

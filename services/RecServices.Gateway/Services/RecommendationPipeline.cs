@@ -48,11 +48,10 @@ public sealed class RecommendationPipeline(
     )
     {
         var call = await ReadUserAsync(userId, count, callerDeadline, cancellationToken);
-        if (call.StoreFailure is { } storeFailure)
+        if (call.StoreFailed)
         {
             // the store did not answer: the popular items, with nothing to exclude
-            metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable);
-            await foreach (var popular in MostPopularAsync(call, storeFailure, cancellationToken))
+            await foreach (var popular in StoreFailedAsync(call, cancellationToken))
             {
                 yield return popular;
             }
@@ -92,8 +91,7 @@ public sealed class RecommendationPipeline(
             if (filtered is null)
             {
                 // the store failed on the older history: the popular items without those of the newest history
-                metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable);
-                await foreach (var popular in MostPopularAsync(call, StoreReason, cancellationToken))
+                await foreach (var popular in StoreFailedAsync(call, cancellationToken))
                 {
                     yield return popular;
                 }
@@ -158,7 +156,7 @@ public sealed class RecommendationPipeline(
         {
             return new RecommendCall(state, null, [], state.Contexts.Create([], null), count, callerDeadline)
             {
-                StoreFailure = StoreReason,
+                StoreFailed = true,
             };
         }
 
@@ -204,6 +202,13 @@ public sealed class RecommendationPipeline(
         CandidateFilter.Apply(retrieved, catalog, seen, filtered.Candidates, filtered.Positions);
         metrics.RecordFiltered(filtered.Candidates.Count);
         return filtered;
+    }
+
+    /// <summary>The user store's fallback: counted, then the most popular items, marked degraded.</summary>
+    private IAsyncEnumerable<Recommendation> StoreFailedAsync(RecommendCall call, CancellationToken cancellationToken)
+    {
+        metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable);
+        return MostPopularAsync(call, StoreReason, cancellationToken);
     }
 
     /// <summary>Retrieval's fallback: the bundle's most popular items the user has not seen, marked degraded.</summary>

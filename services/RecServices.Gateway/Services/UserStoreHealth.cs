@@ -20,6 +20,9 @@ public sealed partial class UserStoreHealth
     /// <summary>The dependency's name in <c>recs.gateway.degraded_responses</c>.</summary>
     public const string Dependency = "user-store";
 
+    /// <summary>The problem of a call the open breaker skipped (not a call to the store).</summary>
+    private const string Skipped = "skipped";
+
     private readonly ILogger<UserStoreHealth> _logger;
     private readonly TimeProvider _time;
     private readonly FailureLog _failures;
@@ -40,9 +43,6 @@ public sealed partial class UserStoreHealth
         _budget = TimeSpan.FromMilliseconds(o.UserStoreTimeoutMs);
     }
 
-    /// <summary>The budget of one store call.</summary>
-    public TimeSpan Budget => _budget;
-
     /// <summary>
     /// Runs <paramref name="call"/> within the budget (bounded by <paramref name="callerDeadline"/>). Throws
     /// <see cref="UserStoreUnavailableException"/> when the store failed, did not answer in time, or is skipped by the
@@ -59,7 +59,7 @@ public sealed partial class UserStoreHealth
         {
             throw new UserStoreUnavailableException(
                 "the user store is skipped after repeated failures",
-                problem: "skipped"
+                problem: Skipped
             );
         }
 
@@ -117,7 +117,7 @@ public sealed partial class UserStoreHealth
         new(
             new Status(
                 StatusCode.Unavailable,
-                e.Problem == "skipped"
+                e.Problem == Skipped
                     ? $"the user store is unavailable (failing; calls are skipped for a moment); {advice}"
                     : $"the user store is unavailable; {advice}"
             )
