@@ -10,20 +10,16 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0.12-noble-chiseled
 
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
-# Restore first, from the project files alone, so that the layer is reused until a dependency changes.
+# Restore first, from the project files alone, so that the layer is reused until a dependency changes. recs
+# references no host (the lab that starts them is tests/RecServices.Lab), so the image holds none.
 COPY global.json Directory.Build.props Directory.Packages.props ./
-COPY services/RecServices.Hosts.props services/
 COPY services/RecServices.Contracts/RecServices.Contracts.csproj services/RecServices.Contracts/
 COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core/
 COPY services/RecServices.Datasets/RecServices.Datasets.csproj services/RecServices.Datasets/
 COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecServices.Serving/
-COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj services/RecServices.ServiceDefaults/
 COPY services/RecServices.Training/RecServices.Training.csproj services/RecServices.Training/
 COPY services/RecServices.Evaluation/RecServices.Evaluation.csproj services/RecServices.Evaluation/
-COPY services/RecServices.Retrieval/RecServices.Retrieval.csproj services/RecServices.Retrieval/
-COPY services/RecServices.Ranking/RecServices.Ranking.csproj services/RecServices.Ranking/
 COPY services/RecServices.Users/RecServices.Users.csproj services/RecServices.Users/
-COPY services/RecServices.Gateway/RecServices.Gateway.csproj services/RecServices.Gateway/
 COPY services/RecServices.Cli/RecServices.Cli.csproj services/RecServices.Cli/
 RUN dotnet restore services/RecServices.Cli/RecServices.Cli.csproj -r linux-x64
 COPY protos/ protos/

@@ -13,6 +13,10 @@ public static class AppHostPorts
     /// <summary>The local redis-server of Recs:UserStore=redis (not 6379, so a system Redis is left alone).</summary>
     public const int Redis = 6390;
 
+    /// <summary>The local system on these ports over <paramref name="bundle"/>: one gateway.</summary>
+    public static RecServices.LocalSystem.SystemLayout Layout(string bundle) =>
+        new(bundle, new(RetrievalGrpc, RetrievalHttp), new(RankingGrpc, RankingHttp), [new(GatewayGrpc, GatewayHttp)]);
+
     /// <summary>The cleartext gRPC address of a local port.</summary>
     public static string Address(int port) =>
         "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,5 +1,6 @@
 using RecServices.AppHost;
-using RecServices.Cli;
+using RecServices.Core.Bundles;
+using RecServices.LocalSystem;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var root = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".."));
@@ -10,65 +11,62 @@ var bundle = Path.GetFullPath(
         ? Path.Combine(root, configured)
         : Path.Combine(root, "bundles", "synthetic")
 );
-if (!new RecServices.Core.Bundles.BundleRoot(bundle).HasBundle)
+
+// The same settings recs-lab and the tests give the hosts (LocalSystem's SystemLayout), on the fixed ports.
+var layout = AppHostPorts.Layout(bundle);
+
+// No bundle yet: `recs train` runs first as a resource of its own, and the services start once it has exited with
+// 0. The first start trains on a demo budget: six epochs, the given settings (no search) and no refit on the whole
+// data: about 35 s on 2 cores instead of about 8 minutes, for a validation nDCG@10 of 0.27 against 0.28. The same
+// data, tables and sizes as the full training, which `recs train --data synthetic --out bundles/synthetic` runs
+// (a new version, promoted while the services serve).
+IResourceBuilder<ProjectResource>? train = null;
+if (!new BundleRoot(bundle).HasBundle)
 {
     Console.WriteLine(
-        $"no bundle at {bundle}: training a demo bundle on the synthetic data with 'recs train' (about 35 s on 2 cores)"
+        $"no bundle at {bundle}: the 'train' resource builds a demo one on the synthetic data (about 35 s on 2 cores)"
     );
-    // The first start trains on a demo budget: six epochs, the given settings (no search) and no refit on the whole
-    // data: about 35 s on 2 cores instead of about 8 minutes, for a validation nDCG@10 of 0.27 against 0.28. The same
-    // data, tables and sizes as the full training, which `recs train --data synthetic --out bundles/synthetic` runs
-    // (a new version, promoted while the services serve).
-    if (
-        await RecsCommand.RunAsync(
-            ["train", "--data", "synthetic", "--out", bundle, "--no-search", "--no-refit", "--epochs", "6"],
-            Console.Out,
-            Console.Error
-        ) != 0
-    )
-    {
-        return 1;
-    }
+    train = builder
+        .AddProject<Projects.RecServices_Cli>("train", launchProfileName: null)
+        .WithArgs("train", "--data", "synthetic", "--out", bundle, "--no-search", "--no-refit", "--epochs", "6");
 }
 
 var retrieval = builder.AddService<Projects.RecServices_Retrieval>(
     "retrieval",
-    bundle,
-    AppHostPorts.RetrievalGrpc,
-    AppHostPorts.RetrievalHttp
+    layout.Retrieval,
+    layout.RetrievalSettings,
+    train
 );
 var ranking = builder.AddService<Projects.RecServices_Ranking>(
     "ranking",
-    bundle,
-    AppHostPorts.RankingGrpc,
-    AppHostPorts.RankingHttp
+    layout.Ranking,
+    layout.RankingSettings,
+    train
 );
-var gateway = builder
-    .AddService<Projects.RecServices_Gateway>("gateway", bundle, AppHostPorts.GatewayGrpc, AppHostPorts.GatewayHttp)
-    .WithEnvironment("Recs__RetrievalAddress", AppHostPorts.Address(AppHostPorts.RetrievalGrpc))
-    .WithEnvironment("Recs__RankingAddress", AppHostPorts.Address(AppHostPorts.RankingGrpc))
-    .WaitFor(retrieval)
-    .WaitFor(ranking);
 
 // The user store: a SQLite file beside the bundle by default; with --Recs:UserStore=redis, a local redis-server
 // started as a plain executable (no container runtime needed), its append-only file fsynced on every write.
 var storeDirectory = Path.GetDirectoryName(bundle)!;
-if (builder.Configuration["Recs:UserStore"] is "redis")
+var redisStore = builder.Configuration["Recs:UserStore"] is "redis";
+var gateway = builder
+    .AddService<Projects.RecServices_Gateway>(
+        "gateway",
+        layout.Gateways[0],
+        [
+            .. layout.GatewaySettings(0),
+            .. redisStore
+                ? SystemLayout.RedisStore(
+                    "127.0.0.1:" + AppHostPorts.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                )
+                : SystemLayout.SqliteStore(storeDirectory),
+        ],
+        train
+    )
+    .WaitFor(retrieval)
+    .WaitFor(ranking);
+if (redisStore)
 {
-    var redis = builder.AddRedisServer(Path.Combine(storeDirectory, "redis"), AppHostPorts.Redis);
-    gateway
-        .WithEnvironment("Recs__UserStore", "redis")
-        .WithEnvironment(
-            "Recs__Redis",
-            "127.0.0.1:" + AppHostPorts.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        )
-        .WaitFor(redis);
-}
-else
-{
-    gateway
-        .WithEnvironment("Recs__UserStore", "sqlite")
-        .WithEnvironment("Recs__UserStorePath", Path.Combine(storeDirectory, "users.db"));
+    gateway.WaitFor(builder.AddRedisServer(Path.Combine(storeDirectory, "redis"), AppHostPorts.Redis));
 }
 
 Console.WriteLine(
@@ -76,21 +74,17 @@ Console.WriteLine(
         + $"--protocol grpc --list-methods http://localhost:{AppHostPorts.GatewayGrpc})"
 );
 
-// Once the gateway answers its health check: a call to paste, for a user the bundle holds.
-// Only the users file: the services load and verify the bundle themselves.
-var usersFile = Path.Combine(
-    new RecServices.Core.Bundles.BundleRoot(bundle).ServedDirectory(),
-    RecServices.Core.Bundles.UsersFile.FileName
-);
-var firstUser = RecServices.Core.Bundles.UsersFile.Read(usersFile) is [var user, ..] ? user.Id : null;
+// Once the gateway answers its health check: a call to paste, for a user the bundle holds (read then: the bundle may
+// have been trained since the start). Only the users file: the services load and verify the bundle themselves.
 builder.Eventing.Subscribe<ResourceReadyEvent>(
     gateway.Resource,
     (_, _) =>
     {
-        if (firstUser is not null)
+        var usersFile = Path.Combine(new BundleRoot(bundle).ServedDirectory(), UsersFile.FileName);
+        if (UsersFile.Read(usersFile) is [var first, ..])
         {
-            Console.WriteLine($"gateway serving: Recommend for user {firstUser}:");
-            foreach (var line in FirstCall.Lines(firstUser, AppHostPorts.GatewayGrpc))
+            Console.WriteLine($"gateway serving: Recommend for user {first.Id}:");
+            foreach (var line in FirstCall.Lines(first.Id, AppHostPorts.GatewayGrpc))
             {
                 Console.WriteLine("  " + line);
             }

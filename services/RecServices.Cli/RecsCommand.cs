@@ -27,9 +27,5 @@ public static class RecsCommand
             BundlesCommand.Create(output, error),
             EvaluateCommand.Create(output, error),
             SweepCommand.Create(output, error),
-            LoadCommand.Create(output, error),
-            DrillCommand.Create(output, error),
-            CostCommand.Create(output, error),
-            ProfileCommand.Create(output, error),
         };
 }

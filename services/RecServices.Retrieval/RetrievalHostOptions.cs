@@ -11,7 +11,7 @@ public sealed class RetrievalHostOptions : RecsOptions
 {
     /// <summary>
     /// Every candidate source's quota multiplied by this over the design's recipe (10 × 10 similar,
-    /// 3 × 10 category, 20 country, 20 popular). The default is the scale `recs sweep` chose; `recs sweep
+    /// 3 × 10 category, 20 country, 20 popular). The default is the scale `recs sweep` chose; `recs-lab sweep
     /// --via-grpc` sets it per point.
     /// </summary>
     [Range(

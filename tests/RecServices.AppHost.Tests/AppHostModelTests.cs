@@ -31,20 +31,18 @@ public sealed class AppHostModelTests
                 (http, http, false),
                 (endpoints["http"].Port, endpoints["http"].TargetPort, endpoints["http"].IsProxied)
             );
-            var environment = await EnvironmentOf(app, service);
-            Assert.Equal(TestBundle.Path, environment["Recs__BundlePath"]);
-            Assert.Equal(
-                grpc.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                environment["Recs__GrpcPort"]
-            );
+            var settings = await SettingsOf(service);
+            Assert.Equal(TestBundle.Path, settings["Recs:BundlePath"]);
+            Assert.Equal(grpc.ToString(System.Globalization.CultureInfo.InvariantCulture), settings["Recs:GrpcPort"]);
+            Assert.Equal(http.ToString(System.Globalization.CultureInfo.InvariantCulture), settings["Recs:HttpPort"]);
         }
 
-        var gateway = await EnvironmentOf(app, Services(model).Single(r => r.Name == "gateway"));
-        Assert.Equal(AppHostPorts.Address(AppHostPorts.RetrievalGrpc), gateway["Recs__RetrievalAddress"]);
-        Assert.Equal(AppHostPorts.Address(AppHostPorts.RankingGrpc), gateway["Recs__RankingAddress"]);
-        Assert.Equal("sqlite", gateway["Recs__UserStore"]);
+        var gateway = await SettingsOf(Services(model).Single(r => r.Name == "gateway"));
+        Assert.Equal($"http://127.0.0.1:{AppHostPorts.RetrievalGrpc}", gateway["Recs:RetrievalAddress"]);
+        Assert.Equal($"http://127.0.0.1:{AppHostPorts.RankingGrpc}", gateway["Recs:RankingAddress"]);
+        Assert.Equal("sqlite", gateway["Recs:UserStore"]);
         Assert.Equal(["ranking", "retrieval"], WaitsFor(model, "gateway"));
-        Assert.DoesNotContain(model.Resources, r => r.Name == "redis");
+        Assert.DoesNotContain(model.Resources, r => r.Name is "redis" or "train"); // the test bundle exists
     }
 
     [Fact]
@@ -54,10 +52,30 @@ public sealed class AppHostModelTests
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
 
         var redis = Assert.Single(model.Resources.OfType<ExecutableResource>(), r => r.Name == "redis");
-        var gateway = await EnvironmentOf(app, Services(model).Single(r => r.Name == "gateway"));
-        Assert.Equal("redis", gateway["Recs__UserStore"]);
-        Assert.Equal($"127.0.0.1:{AppHostPorts.Redis}", gateway["Recs__Redis"]);
+        var gateway = await SettingsOf(Services(model).Single(r => r.Name == "gateway"));
+        Assert.Equal("redis", gateway["Recs:UserStore"]);
+        Assert.Equal($"127.0.0.1:{AppHostPorts.Redis}", gateway["Recs:Redis"]);
         Assert.Contains(redis.Name, WaitsFor(model, "gateway"));
+    }
+
+    [Fact]
+    public async Task Build_NoBundle_TrainsFirstAsAResourceEveryServiceWaitsToComplete()
+    {
+        using var empty = new Testing.TempDirectory();
+        await using var app = await BuildAsync("--Recs:BundlePath=" + Path.Combine(empty.Path, "bundle"));
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+
+        var train = Services(model).Single(r => r.Name == "train");
+        var args = await ArgumentsOf(train);
+        Assert.Equal(["train", "--data", "synthetic", "--out", Path.Combine(empty.Path, "bundle")], args[..5]);
+        foreach (var service in new[] { "retrieval", "ranking", "gateway" })
+        {
+            var completion = model
+                .Resources.Single(r => r.Name == service)
+                .Annotations.OfType<WaitAnnotation>()
+                .Single(w => w.Resource.Name == "train");
+            Assert.Equal(WaitType.WaitForCompletion, completion.WaitType);
+        }
     }
 
     private static readonly (string Name, int Grpc, int Http)[] Ports =
@@ -87,22 +105,23 @@ public sealed class AppHostModelTests
                 .Order(),
         ];
 
-    /// <summary>The environment the resource's callbacks give its process in a run, each value as its text.</summary>
-    private static async Task<Dictionary<string, string>> EnvironmentOf(
-        DistributedApplication app,
-        ProjectResource resource
-    )
+    /// <summary>The <c>--Recs:Name=value</c> settings the resource's process is started with, by name.</summary>
+    private static async Task<Dictionary<string, string>> SettingsOf(ProjectResource resource) =>
+        (await ArgumentsOf(resource))
+            .Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=', StringComparison.Ordinal))
+            .Select(a => a[2..].Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
+
+    /// <summary>The command-line arguments the resource's callbacks give its process in a run.</summary>
+    private static async Task<string[]> ArgumentsOf(ProjectResource resource)
     {
-        var values = new Dictionary<string, object>();
-        var context = new EnvironmentCallbackContext(
-            app.Services.GetRequiredService<DistributedApplicationExecutionContext>(),
-            values
-        );
-        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        var values = new List<object>();
+        var context = new CommandLineArgsCallbackContext(values, resource);
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
         {
             await callback.Callback(context).WithTimeout();
         }
 
-        return values.ToDictionary(v => v.Key, v => v.Value.ToString()!);
+        return [.. values.Select(v => v.ToString()!)];
     }
 }

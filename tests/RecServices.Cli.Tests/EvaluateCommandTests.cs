@@ -16,7 +16,7 @@ public sealed class EvaluateCommandTests
     {
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
-        WriteCsvDataset(data, users: 60, items: 50);
+        CsvRatings.Write(data, users: 60, items: 50);
         var outDir = Path.Combine(dir.Path, "eval");
 
         var result = await Recs.RunAsync("evaluate", "--data", data, "--out", outDir, "--epochs", "2");
@@ -44,66 +44,12 @@ public sealed class EvaluateCommandTests
         Assert.True(File.Exists(Path.Combine(outDir, "metrics.md")));
     }
 
-    [Theory]
-    [InlineData(0)]
-    [InlineData(8)] // with the embedding source: retrieval runs the user tower in the served processes too
-    public async Task Sweep_CsvDatasetViaGrpc_WritesTableJsonAndPngChartAndServesTheSameLists(int embeddingQuota)
-    {
-        using var dir = new TempDirectory();
-        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
-        WriteCsvDataset(data, users: 60, items: 50);
-        var outDir = Path.Combine(dir.Path, "sweep");
-
-        var result = await Recs.RunAsync(
-            "sweep",
-            "--data",
-            data,
-            "--out",
-            outDir,
-            "--scales",
-            "0.5",
-            "2",
-            "--epochs",
-            "1",
-            "--via-grpc",
-            "--embedding-quota",
-            embeddingQuota.ToString(System.Globalization.CultureInfo.InvariantCulture)
-        );
-
-        Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Contains("**(chosen)**", result.Output);
-        Assert.Contains("via gRPC", result.Output);
-        Assert.Contains("| EASE (yardstick) |", result.Output); // the references below the sweep table
-        Assert.Contains("| popularity |", result.Output);
-        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "sweep.json")));
-        var points = report.RootElement.GetProperty("points").EnumerateArray().ToList();
-        Assert.Equal(2, points.Count);
-        Assert.Equal(embeddingQuota, report.RootElement.GetProperty("embeddingQuota").GetInt32());
-        Assert.All(
-            points,
-            p =>
-            {
-                // Three real processes per scale: every test user's list through the gateway equals the in-process one.
-                var served = p.GetProperty("viaGrpc");
-                Assert.Equal(
-                    p.GetProperty("test").GetProperty("users").GetInt32(),
-                    served.GetProperty("requests").GetInt32()
-                );
-                Assert.Equal(0, served.GetProperty("listsDiffering").GetInt32());
-                Assert.True(served.GetProperty("latencyP50Ms").GetDouble() > 0);
-            }
-        );
-        var png = File.ReadAllBytes(Path.Combine(outDir, "sweep.png"));
-        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
-        Assert.True(File.Exists(Path.Combine(outDir, "sweep.md")));
-    }
-
     [Fact]
     public async Task Evaluate_GivenSplitFiles_ReplaceTheProtocolSplit()
     {
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
-        WriteCsvDataset(data, users: 60, items: 50);
+        CsvRatings.Write(data, users: 60, items: 50);
         var rows = File.ReadAllLines(Path.Combine(data, "ratings.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var train = dir.Write(
             "u1.base",
@@ -141,7 +87,7 @@ public sealed class EvaluateCommandTests
     {
         using var dir = new TempDirectory();
         var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
-        WriteCsvDataset(data, users: 10, items: 10);
+        CsvRatings.Write(data, users: 10, items: 10);
         var train = dir.Write("train.tsv", "1\t1\t4\t100\n1\t999\t4\t100\n");
         var test = dir.Write("test.tsv", "1\t2\t4\t100\n");
 
@@ -230,37 +176,5 @@ public sealed class EvaluateCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("supported: ms-stratified-75", result.Error);
-    }
-
-    /// <summary>A small made-up MovieLens-CSV dataset: every user rates a random third of the movies.</summary>
-    private static void WriteCsvDataset(string folder, int users, int items)
-    {
-        var rng = new Random(3);
-        var movies = new StringBuilder("movieId,title,genres\n");
-        for (var m = 1; m <= items; m++)
-        {
-            movies.Append(
-                CultureInfo.InvariantCulture,
-                $"{m},\"Movie {m}, The ({1980 + (m % 40)})\",{(m % 3 == 0 ? "Drama" : "Comedy|Action")}\n"
-            );
-        }
-
-        var ratings = new StringBuilder("userId,movieId,rating,timestamp\n");
-        for (var u = 1; u <= users; u++)
-        {
-            for (var m = 1; m <= items; m++)
-            {
-                if (rng.NextDouble() < 0.33 + (m < 10 ? 0.4 : 0))
-                {
-                    ratings.Append(
-                        CultureInfo.InvariantCulture,
-                        $"{u},{m},{1 + rng.Next(5)}.0,{964_980_000 + (u * 1000) + m}\n"
-                    );
-                }
-            }
-        }
-
-        File.WriteAllText(Path.Combine(folder, "movies.csv"), movies.ToString());
-        File.WriteAllText(Path.Combine(folder, "ratings.csv"), ratings.ToString());
     }
 }

@@ -11,39 +11,4 @@ public static class Recs
         var code = await RecsCommand.RunAsync(args, output, error, timeout.Token);
         return (code, output.ToString(), error.ToString());
     }
-
-    /// <summary>
-    /// A small bundle trained by <c>recs train</c> on synthetic data into <paramref name="dir"/>/bundle (the spawned
-    /// load and drill tests serve it): <paramref name="users"/>, <paramref name="items"/> and
-    /// <paramref name="interactions"/> of data, <paramref name="epochs"/> epochs, 8 dimensions.
-    /// </summary>
-    public static async Task<string> SmallBundleAsync(
-        TempDirectory dir,
-        int users,
-        int items,
-        int interactions,
-        int epochs
-    )
-    {
-        var bundle = Path.Combine(dir.Path, "bundle");
-        var train = await RunAsync(
-            "train",
-            "--data",
-            "synthetic",
-            "--out",
-            bundle,
-            "--synthetic-users",
-            $"{users}",
-            "--synthetic-items",
-            $"{items}",
-            "--synthetic-interactions",
-            $"{interactions}",
-            "--epochs",
-            $"{epochs}",
-            "--dim",
-            "8"
-        );
-        Assert.True(train.ExitCode == 0, train.Error);
-        return bundle;
-    }
 }

@@ -1,6 +1,6 @@
-using RecServices.Cli.Hosting;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
+using RecServices.LocalSystem;
 using RecServices.Users;
 
 namespace RecServices.Cli.Tests;

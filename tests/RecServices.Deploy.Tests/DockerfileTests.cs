@@ -44,6 +44,10 @@ public sealed partial class DockerfileTests
         Assert.Contains("ENTRYPOINT [\"dotnet\", \"recs.dll\"]", text, StringComparison.Ordinal);
         Assert.DoesNotContain("EXPOSE", text, StringComparison.Ordinal);
         AssertBuildable("recs", text, "services/RecServices.Cli/RecServices.Cli.csproj");
+        foreach (var host in new[] { "Retrieval", "Ranking", "Gateway", "ServiceDefaults" })
+        {
+            Assert.DoesNotContain($"RecServices.{host}", text, StringComparison.Ordinal); // no host in the Job's image
+        }
     }
 
     /// <summary>The ENV settings of a Dockerfile (the image's default ports and log format).</summary>

@@ -133,7 +133,7 @@ public sealed class ManifestTests
         {
             var container = Manifest.Container(manifest.Named("Deployment", service.Name));
             var environment = manifest.Environment(container);
-            var ports = Cli.Hosting.HostPorts.Free();
+            var ports = LocalSystem.HostPorts.Free();
             environment["Recs__BundlePath"] = TestBundle.Path; // the pod's /bundles/current
             environment["Recs__GrpcPort"] = ports.Grpc.ToString(System.Globalization.CultureInfo.InvariantCulture);
             environment["Recs__HttpPort"] = ports.Http.ToString(System.Globalization.CultureInfo.InvariantCulture);

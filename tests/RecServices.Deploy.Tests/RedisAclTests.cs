@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using RecServices.Cli.Hosting;
 using RecServices.Core.Data;
+using RecServices.LocalSystem;
 using RecServices.Users;
 
 namespace RecServices.Deploy.Tests;

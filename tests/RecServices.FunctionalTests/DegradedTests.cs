@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.DependencyInjection;
-using RecServices.Cli.Hosting;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Core.Bundles;
+using RecServices.LocalSystem;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.FunctionalTests;

@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using RecServices.Cli.Hosting;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
+using RecServices.LocalSystem;
 using RecServices.Users;
 
 namespace RecServices.FunctionalTests;

@@ -3,9 +3,9 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
-using RecServices.Cli.Hosting;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Gateway.Services;
+using RecServices.LocalSystem;
 using RecServices.Users;
 using Xunit.Abstractions;
 

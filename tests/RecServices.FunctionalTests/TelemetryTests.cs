@@ -338,7 +338,7 @@ public sealed class TelemetryTests
     [Fact]
     public async Task Health_NoBundle_AliveButNotReady()
     {
-        var ports = Cli.Hosting.HostPorts.Free();
+        var ports = LocalSystem.HostPorts.Free();
         var missing = Path.Combine(Path.GetTempPath(), "recs-no-bundle-" + Guid.NewGuid().ToString("N"));
         await using var host = Retrieval.RetrievalApp.Build(ServiceSystem.Args(missing, ports));
         await host.StartAsync().WithTimeout();

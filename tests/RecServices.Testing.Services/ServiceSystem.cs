@@ -3,11 +3,11 @@ using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using RecServices.Cli.Hosting;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Gateway;
+using RecServices.LocalSystem;
 using RecServices.Ranking;
 using RecServices.Retrieval;
 
@@ -79,27 +79,9 @@ public sealed class ServiceSystem : IAsyncDisposable
         TestTls? tls = null
     )
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await StartOnceAsync(
-                    bundlePath,
-                    gatewayArgs,
-                    configureServices,
-                    dnsAddresses,
-                    hostArgs?.ToArray() ?? [],
-                    tls
-                );
-            }
-            catch (IOException e)
-                when (attempt < 3
-                    && (
-                        e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
-                        || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
-                    )
-                ) { }
-        }
+        return await HostStart.RetryingTakenPortsAsync(() =>
+            StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses, hostArgs?.ToArray() ?? [], tls)
+        );
     }
 
     private static async Task<ServiceSystem> StartOnceAsync(
@@ -111,28 +93,24 @@ public sealed class ServiceSystem : IAsyncDisposable
         TestTls? tls
     )
     {
-        var system = new ServiceSystem(
-            bundlePath,
-            Path.Combine(Path.GetTempPath(), "recs-store-" + Guid.NewGuid().ToString("N")),
-            tls
-        );
+        var system = new ServiceSystem(bundlePath, HostStart.NewStoreDirectory(), tls);
         string[] backendTls = tls?.BackendArgs ?? [];
         var backend =
             dnsAddresses ? "dns:///localhost"
             : tls is null ? HostPorts.Loopback
             : "https://127.0.0.1";
         system.Retrieval = RetrievalApp.Build(
-            [.. system.Layout.RetrievalSettings, Quiet, .. hostArgs, .. backendTls],
+            [.. system.Layout.RetrievalSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
             configureServices
         );
         system.Ranking = RankingApp.Build(
-            [.. system.Layout.RankingSettings, Quiet, .. hostArgs, .. backendTls],
+            [.. system.Layout.RankingSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
             configureServices
         );
         system.Gateway = GatewayApp.Build(
             [
                 .. system.Layout.GatewaySettings(0, backend),
-                Quiet,
+                HostStart.Quiet,
                 .. hostArgs,
                 .. tls?.GatewayArgs ?? [],
                 .. SystemLayout.SqliteStore(system._storeDirectory),
@@ -159,10 +137,9 @@ public sealed class ServiceSystem : IAsyncDisposable
             ?? GrpcChannel.ForAddress(system.GatewayPorts.GrpcAddress);
         foreach (var port in new[] { system.RetrievalPorts.Grpc, system.RankingPorts.Grpc, system.GatewayPorts.Grpc })
         {
-            await TaskTimeouts.Until(
-                async () => await system.PortHealthAsync(port) == HealthCheckResponse.Types.ServingStatus.Serving,
-                $"port {port} to serve"
-            );
+            using var channel =
+                tls?.Channel(port, tls.Gateway) ?? HostStart.QuickReconnect($"{HostPorts.Loopback}:{port}");
+            await HostStart.UntilServingAsync(channel, $"the host on port {port}", TaskTimeouts.Default);
         }
 
         return system;
@@ -172,9 +149,7 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// The command-line arguments a host gets: bundle, loopback ports, quiet logs, fast load retries.
     /// </summary>
     public static string[] Args(string bundlePath, HostPorts ports) =>
-        [.. SystemLayout.HostSettings(bundlePath, ports), Quiet];
-
-    private const string Quiet = "--Logging:LogLevel:Default=Warning";
+        [.. SystemLayout.HostSettings(bundlePath, ports), HostStart.Quiet];
 
     /// <summary>grpc.health.v1 Check of the whole server on <paramref name="port"/>.</summary>
     public static async Task<HealthCheckResponse.Types.ServingStatus> HealthAsync(int port)

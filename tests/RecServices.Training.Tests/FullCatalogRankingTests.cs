@@ -7,7 +7,7 @@ using RecServices.Serving.Retrieval;
 namespace RecServices.Training.Tests;
 
 /// <summary>
-/// Full-catalog scoring, the reference the two-stage pipeline (and <c>recs cost</c>) is measured against.
+/// Full-catalog scoring, the reference the two-stage pipeline (and <c>recs-lab cost</c>) is measured against.
 /// </summary>
 public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
 {

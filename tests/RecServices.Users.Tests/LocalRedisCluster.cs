@@ -1,5 +1,5 @@
 using System.Globalization;
-using RecServices.Cli.Hosting;
+using RecServices.LocalSystem;
 
 namespace RecServices.Users.Tests;
 

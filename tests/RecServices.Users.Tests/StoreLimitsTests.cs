@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
-using RecServices.Cli.Hosting;
 using RecServices.Core.Data;
+using RecServices.LocalSystem;
 using StackExchange.Redis;
 
 namespace RecServices.Users.Tests;

@@ -1,4 +1,4 @@
-using RecServices.Cli.Hosting;
+using RecServices.LocalSystem;
 
 namespace RecServices.Users.Tests;
 

@@ -14,16 +14,22 @@ namespace RecServices.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error) => Create(output, error, servedProbe: null);
+
+    /// <summary>
+    /// The sweep; with a <paramref name="servedProbe"/> (recs-lab's, which starts the three hosts) it also takes
+    /// <c>--via-grpc</c>.
+    /// </summary>
+    public static Command Create(TextWriter output, TextWriter error, Func<Action<string>, IServedProbe>? servedProbe)
     {
         var options = new SweepOptions();
         return CommandDefinition.Of(
             "sweep",
             "Measure served quality, retrieval recall and latency at several candidate counts; choose "
                 + "the default on a validation carve.",
-            options.All,
+            servedProbe is null ? options.All : [.. options.All, options.ViaGrpc],
             error,
-            (parse, cancellationToken) => ExecuteAsync(parse, options, output, cancellationToken)
+            (parse, cancellationToken) => ExecuteAsync(parse, options, servedProbe, output, cancellationToken)
         );
     }
 
@@ -31,6 +37,7 @@ public static class SweepCommand
     private static async Task<int> ExecuteAsync(
         ParseResult parse,
         SweepOptions o,
+        Func<Action<string>, IServedProbe>? servedProbe,
         TextWriter output,
         CancellationToken cancellationToken
     )
@@ -52,7 +59,7 @@ public static class SweepCommand
             cancellationToken
         );
         void Log(string line) => output.WriteLine(line);
-        var probe = parse.GetValue(o.ViaGrpc) ? new GrpcSweepProbe(Log) : null;
+        var probe = servedProbe is not null && parse.GetValue(o.ViaGrpc) ? servedProbe(Log) : null;
         var report = await new CandidateSweep(build, Log, embeddingQuota).RunAsync(
             dataset,
             directory,
@@ -177,6 +184,7 @@ public static class SweepCommand
         public Option<string> Penalty { get; } = PopularityPenaltyOption.Create();
         public Option<int> Embedding { get; } = EmbeddingQuotaOption.Create();
 
-        public Option[] All => [Data, OutDir, Scales, Embedding, Epochs, ViaGrpc, Search, Penalty];
+        /// <summary>Every option but <see cref="ViaGrpc"/>, which only recs-lab's sweep takes.</summary>
+        public Option[] All => [Data, OutDir, Scales, Embedding, Epochs, Search, Penalty];
     }
 }

@@ -9,7 +9,7 @@ namespace RecServices.Gateway.Services;
 /// The requests the gateway sends its backends for one user, built from the user's resolved history (item indices,
 /// oldest first) and profile. Pinned to the version of the gateway's own bundle, the requests carry item indexes of
 /// that bundle and ask for indexes back, so that no process turns ids into indices and back (at a million items each
-/// id looked up is a few cache misses); pinned to another version they carry ids. <c>recs cost</c> sends the same
+/// id looked up is a few cache misses); pinned to another version they carry ids. <c>recs-lab cost</c> sends the same
 /// requests to retrieval and ranking directly, to time each hop alone.
 /// </summary>
 public static class BackendRequests

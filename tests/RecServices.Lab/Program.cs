@@ -1,0 +1,3 @@
+using RecServices.Lab;
+
+return await LabCommand.RunAsync(args, Console.Out, Console.Error);
