@@ -12,7 +12,7 @@ FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files alone, so that the layer is reused until a dependency changes. recs
 # references no host (the lab that starts them is tests/RecServices.Lab), so the image holds none.
-COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt ./
 COPY services/RecServices.Contracts/RecServices.Contracts.csproj services/RecServices.Contracts/
 COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core/
 COPY services/RecServices.Datasets/RecServices.Datasets.csproj services/RecServices.Datasets/

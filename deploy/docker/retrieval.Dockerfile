@@ -11,12 +11,14 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0.12-noble-chiseled
 FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files alone, so that the layer is reused until a dependency changes.
-COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY global.json Directory.Build.props Directory.Packages.props BannedSymbols.txt ./
 COPY services/RecServices.Hosts.props services/
 COPY services/RecServices.Contracts/RecServices.Contracts.csproj services/RecServices.Contracts/
 COPY services/RecServices.Core/RecServices.Core.csproj services/RecServices.Core/
 COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecServices.Serving/
 COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj services/RecServices.ServiceDefaults/
+COPY services/RecServices.BundleServing/RecServices.BundleServing.csproj services/RecServices.BundleServing/
+COPY services/RecServices.GrpcHardening/RecServices.GrpcHardening.csproj services/RecServices.GrpcHardening/
 COPY services/RecServices.Retrieval/RecServices.Retrieval.csproj services/RecServices.Retrieval/
 RUN dotnet restore services/RecServices.Retrieval/RecServices.Retrieval.csproj -r linux-x64
 COPY protos/ protos/

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using RecServices.Gateway.Auth;
+using RecServices.GrpcHardening;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Tls;
 using RecServices.Serving.Pipeline;

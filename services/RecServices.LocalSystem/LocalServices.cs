@@ -300,7 +300,7 @@ public sealed class LocalServices : IAsyncDisposable
                 .. settings,
                 HostStart.Quiet,
                 // which version, loaded in how long
-                "--Logging:LogLevel:RecServices.ServiceDefaults.BundleLoader=Information",
+                "--Logging:LogLevel:RecServices.BundleServing.BundleLoader=Information",
             ];
 
     private static async Task WaitServingAsync(

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using RecServices.GrpcHardening;
 
 namespace RecServices.ServiceDefaults;
 
@@ -12,7 +13,7 @@ namespace RecServices.ServiceDefaults;
 public sealed partial class FailureLog(ILogger logger, string dependency, string consequence, TimeProvider time)
 {
     /// <summary>The most often a dependency that keeps failing the same way is logged again.</summary>
-    public static readonly TimeSpan Reminder = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan Reminder = LogThrottle.Interval;
 
     private readonly Lock _lock = new();
     private volatile bool _failing;

@@ -1,17 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Grpc.AspNetCore.HealthChecks;
-using Grpc.AspNetCore.Server;
-using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using RecServices.ServiceDefaults.Requests;
+using RecServices.GrpcHardening;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.ServiceDefaults.Tls;
 
@@ -54,7 +51,7 @@ public static class ServiceDefaultsExtensions
 
         builder.Services.AddSingleton<RpcMetrics>();
         builder.Services.AddSingleton<RpcServerMetricsInterceptor>(); // resolved once, not activated per call
-        builder.Services.AddSingleton<HealthWatchLimit>();
+        builder.Services.AddSingleton(new HealthWatchLimit(options.MaxHealthWatches));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.EnableDetailedErrors = false;
@@ -79,46 +76,8 @@ public static class ServiceDefaultsExtensions
         builder.AddRecsLogging(options);
         builder.AddRecsOpenTelemetry(options, serviceName);
 
-        // Requests that cannot be read get gRPC's statuses for them and one rate-limited Warning (not UNKNOWN and a
-        // stack trace each): every generated service bound with checked request parsing, gzip with checked
-        // decompression, oversized length prefixes refused before the body (see Requests/).
-        builder.Services.AddSingleton<UnparseableRequests>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.RemoveAll(typeof(IServiceMethodProvider<>));
-        builder.Services.TryAddEnumerable(
-            ServiceDescriptor.Singleton(typeof(IServiceMethodProvider<>), typeof(CheckedMethodProvider<>))
-        );
-        builder
-            .Services.AddOptions<GrpcServiceOptions>()
-            .PostConfigure<UnparseableRequests>(
-                (grpc, unparseable) =>
-                    grpc.CompressionProviders = [
-                        .. grpc.CompressionProviders.Select(p =>
-                            p as CheckedCompression ?? new CheckedCompression(p, unparseable)
-                        ),
-                    ]
-            );
+        builder.Services.AddRequestHardening();
         return options;
-    }
-
-    /// <summary>
-    /// Registers the service's state, built by <paramref name="load"/> from a bundle version directory: loaded in the
-    /// background at start (grpc.health.v1 and /healthz say NOT_SERVING until it is there), then reloaded whenever the
-    /// bundle root's current version changes (see <see cref="BundleLoader{T}"/>).
-    /// </summary>
-    public static IServiceCollection AddBundleState<T>(
-        this IServiceCollection services,
-        Func<IServiceProvider, string, CancellationToken, Task<T>> load
-    )
-        where T : class, IServedBundle
-    {
-        services.AddSingleton<Readiness<T>>();
-        services.TryAddSingleton<BundleMetrics>();
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<BundleLoader<T>>(sp, load, sp.GetRequiredService<RecsOptions>())
-        );
-        services.AddGrpcHealthChecks().AddCheck<ReadinessHealthCheck<T>>("bundle");
-        return services;
     }
 
     /// <summary>

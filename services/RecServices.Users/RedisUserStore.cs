@@ -371,15 +371,10 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
         );
     }
 
-    private static async Task SeedAsync(
-        IDatabase db,
-        UserStoreSeed seed,
-        string token,
-        CancellationToken cancellationToken
-    )
+    private async Task SeedAsync(IDatabase db, UserStoreSeed seed, string token, CancellationToken cancellationToken)
     {
         var (offsets, order) = seed.RowsByUser();
-        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var since = _time.GetUtcNow().ToUnixTimeSeconds();
         var pending = new List<Task>(SeedBatch);
         var lease = Stopwatch.StartNew();
         var (scores, nextInSecond) = (new Dictionary<int, long>(), new Dictionary<long, long>());
@@ -418,7 +413,7 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                 RedisKeys.SeedMarker,
                 [
                     new HashEntry("seeded_from", seed.Version),
-                    new HashEntry("seeded_at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)),
+                    new HashEntry("seeded_at", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)),
                     new HashEntry("users", seed.Users.Count),
                     new HashEntry("interactions", seed.Interactions.Count),
                 ]

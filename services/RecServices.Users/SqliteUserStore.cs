@@ -252,7 +252,10 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         meta.Transaction = transaction;
         meta.CommandText = "INSERT INTO meta (key, value) VALUES ('seeded_from', $v), ('seeded_at', $at)";
         meta.Parameters.AddWithValue("$v", seed.Version);
-        meta.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        meta.Parameters.AddWithValue(
+            "$at",
+            TimeProvider.System.GetUtcNow().ToString("O", CultureInfo.InvariantCulture)
+        );
         await meta.ExecuteNonQueryAsync(cancellationToken);
     }
 

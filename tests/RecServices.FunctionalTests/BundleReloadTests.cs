@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using RecServices.BundleServing;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Core.Bundles;
 using RecServices.Gateway.Services;
 using RecServices.Ranking.Services;
 using RecServices.Retrieval.Services;
-using RecServices.ServiceDefaults;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Ranking;
 

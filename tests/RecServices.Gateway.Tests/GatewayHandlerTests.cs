@@ -6,13 +6,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using RecServices.BundleServing;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.Gateway.Auth;
 using RecServices.Gateway.Services;
-using RecServices.ServiceDefaults;
 using RecServices.Serving.Retrieval;
 using RecServices.Users;
 

@@ -160,7 +160,7 @@ public sealed class CpuProfileTests
     {
         var generate = Managed("RecServices.Serving.Retrieval.CandidateGenerator::Generate(...)");
         var handler = Managed("RecServices.Retrieval.Services.RetrievalGrpcService+<GetCandidates>d__3::MoveNext()");
-        var wrapper = Managed("RecServices.ServiceDefaults.Requests.LengthPrefixCheck::Invoke(...)");
+        var wrapper = Managed("RecServices.GrpcHardening.LengthPrefixCheck::Invoke(...)");
         var profile = CpuProfile.Of([
             [generate, handler, wrapper],
             [Managed("Google.Protobuf.WritingPrimitives::WriteRawVarint32(...)"), handler, handler, wrapper],

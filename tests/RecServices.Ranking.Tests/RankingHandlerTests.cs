@@ -1,9 +1,9 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using RecServices.BundleServing;
 using RecServices.Contracts.Ranking.V1;
 using RecServices.Core.Bundles;
 using RecServices.Ranking.Services;
-using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Tests;
@@ -140,7 +140,8 @@ public sealed class RankingHandlerTests : IDisposable
         readiness.Swap(new RankingState(Bundle, _ranker)); // disposed with the test class
         return new RankingGrpcService(
             readiness,
-            new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>())
+            new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            TimeProvider.System
         );
     }
 }

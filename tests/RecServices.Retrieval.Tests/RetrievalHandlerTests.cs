@@ -1,10 +1,10 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using RecServices.BundleServing;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.Retrieval.Services;
-using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.Serving.Retrieval;
 using Wire = RecServices.Contracts.Retrieval.V1.SourceKind;
@@ -84,7 +84,11 @@ public sealed class RetrievalHandlerTests : IDisposable
     [Fact]
     public async Task GetCandidates_BeforeABundleIsServed_IsUnavailableSayingItIsLoading()
     {
-        var service = new RetrievalGrpcService(new Readiness<RetrievalState>(), new RetrievalMetrics(Meters));
+        var service = new RetrievalGrpcService(
+            new Readiness<RetrievalState>(),
+            new RetrievalMetrics(Meters),
+            TimeProvider.System
+        );
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
             service.GetCandidates(new GetCandidatesRequest(), new TestServerCallContext())
@@ -145,6 +149,6 @@ public sealed class RetrievalHandlerTests : IDisposable
         var readiness = new Readiness<RetrievalState>();
         readiness.Swap(new RetrievalState(Bundle, new CandidateGenerator(Bundle, RetrievalOptions.Default)));
         var merged = new MetricCollector<int>(Meters, RecsTelemetry.MeterName, RetrievalMetrics.MergedCandidates);
-        return (new RetrievalGrpcService(readiness, new RetrievalMetrics(Meters)), merged);
+        return (new RetrievalGrpcService(readiness, new RetrievalMetrics(Meters), TimeProvider.System), merged);
     }
 }

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using RecServices.GrpcHardening;
 
 namespace RecServices.ServiceDefaults.Tests;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RecServices.ServiceDefaults;
+using RecServices.GrpcHardening;
 
 namespace RecServices.Gateway.Services;
 

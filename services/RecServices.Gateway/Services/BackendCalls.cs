@@ -1,5 +1,5 @@
 using Grpc.Core;
-using RecServices.ServiceDefaults;
+using RecServices.BundleServing;
 
 namespace RecServices.Gateway.Services;
 
@@ -31,10 +31,11 @@ internal static class BackendCalls
         RpcException e,
         DateTime deadline,
         DateTime callerDeadline,
+        TimeProvider time,
         CancellationToken cancellationToken
     ) =>
         !cancellationToken.IsCancellationRequested
-        && DateTime.UtcNow < callerDeadline
+        && time.GetUtcNow().UtcDateTime < callerDeadline
         // the call had the caller's deadline: the backend saw it pass first
         && !(e.StatusCode == StatusCode.DeadlineExceeded && deadline >= callerDeadline)
         && e.StatusCode

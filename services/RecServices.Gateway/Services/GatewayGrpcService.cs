@@ -2,7 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Gateway.Auth;
-using RecServices.ServiceDefaults;
+using RecServices.GrpcHardening;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using RecServices.Contracts.Gateway.V1;
-using RecServices.ServiceDefaults;
+using RecServices.GrpcHardening;
 using RecServices.Users;
 
 namespace RecServices.Gateway.Services;

@@ -64,7 +64,7 @@ public sealed class RankingBackend(
             call.Count,
             version
         );
-        var deadline = call.Deadline(_options.RankingTimeoutMs);
+        var deadline = call.Deadline(_options.RankingTimeoutMs, time);
         using var stream = client.RankCandidates(request, deadline: deadline, cancellationToken: cancellationToken);
         var reader = stream.ResponseStream;
         while (await NextAsync(reader, call, version, allowRedirect, outcome, deadline, cancellationToken))
@@ -124,7 +124,7 @@ public sealed class RankingBackend(
             outcome.ServedInstead = served; // a promotion in progress
             return false;
         }
-        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, time, cancellationToken))
         {
             if (sent.Count < call.Count) // once the list is complete a failure changes nothing for the caller
             {

@@ -16,10 +16,10 @@ internal sealed record RecommendCall(
     /// <summary>The user could not be read (the store failed): the answer is the degraded fallback.</summary>
     public bool StoreFailed { get; init; }
 
-    /// <summary>Now plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
-    public DateTime Deadline(int milliseconds)
+    /// <summary>Now (by <paramref name="time"/>) plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
+    public DateTime Deadline(int milliseconds, TimeProvider time)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
+        var deadline = time.GetUtcNow().UtcDateTime.AddMilliseconds(milliseconds);
         return deadline < CallerDeadline ? deadline : CallerDeadline;
     }
 }

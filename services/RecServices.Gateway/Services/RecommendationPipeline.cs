@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RecServices.ServiceDefaults;
+using RecServices.BundleServing;
 using SourceHit = RecServices.Serving.Retrieval.SourceHit;
 
 namespace RecServices.Gateway.Services;

@@ -53,7 +53,7 @@ public sealed class RetrievalBackend(
             _options.CandidateCount,
             version
         );
-        var deadline = call.Deadline(_options.RetrievalTimeoutMs);
+        var deadline = call.Deadline(_options.RetrievalTimeoutMs, time);
         try
         {
             var proposals = await client.GetCandidatesAsync(
@@ -76,7 +76,7 @@ public sealed class RetrievalBackend(
         {
             return new Retrieved(null, served, null);
         }
-        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, cancellationToken))
+        catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, time, cancellationToken))
         {
             _health.Failed(e.StatusCode);
             metrics.RecordDegraded("retrieval", e.StatusCode);

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using RecServices.ServiceDefaults;
+using RecServices.BundleServing;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.Users;
 

@@ -63,7 +63,7 @@ public sealed partial class UserStoreHealth
             );
         }
 
-        var left = callerDeadline == DateTime.MaxValue ? _budget : callerDeadline - DateTime.UtcNow;
+        var left = callerDeadline == DateTime.MaxValue ? _budget : callerDeadline - _time.GetUtcNow().UtcDateTime;
         var budget = left < _budget ? left : _budget;
         var callersDeadlineFirst = left < _budget;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

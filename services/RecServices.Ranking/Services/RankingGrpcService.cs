@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using Grpc.Core;
+using RecServices.BundleServing;
 using RecServices.Contracts.Ranking.V1;
-using RecServices.ServiceDefaults;
+using RecServices.GrpcHardening;
 using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;
@@ -11,7 +12,7 @@ namespace RecServices.Ranking.Services;
 /// The RankingService RPCs: validate, map ids (or take the indexes of a caller pinned to the version), rank once,
 /// stream the result best first.
 /// </summary>
-public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics)
+public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics, TimeProvider time)
     : RankingService.RankingServiceBase
 {
     /// <summary>The most candidates one request may carry.</summary>
@@ -24,7 +25,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
     )
     {
         var state = Checked(request);
-        RequestChecks.StillWanted(context);
+        RequestChecks.StillWanted(context, time);
         var ask = RankAsk.From(request, state.Bundle.Catalog);
         await WriteRankedAsync(state, ask, responseStream, context.CancellationToken);
         if (ask.Unknown.Count > 0)

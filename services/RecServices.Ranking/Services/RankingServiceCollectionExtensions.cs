@@ -1,3 +1,4 @@
+using RecServices.BundleServing;
 using RecServices.Core.Bundles;
 using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;

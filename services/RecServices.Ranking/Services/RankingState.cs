@@ -1,5 +1,5 @@
+using RecServices.BundleServing;
 using RecServices.Core.Bundles;
-using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;

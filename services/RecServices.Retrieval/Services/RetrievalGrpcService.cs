@@ -1,7 +1,8 @@
 using Grpc.Core;
+using RecServices.BundleServing;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
-using RecServices.ServiceDefaults;
+using RecServices.GrpcHardening;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 
@@ -11,13 +12,16 @@ namespace RecServices.Retrieval.Services;
 /// The RetrievalService RPCs: validate, map ids to the bundle's item indices (or take the indexes of a caller
 /// pinned to the version), generate, answer with ids or indexes.
 /// </summary>
-public sealed class RetrievalGrpcService(Readiness<RetrievalState> readiness, RetrievalMetrics metrics)
-    : RetrievalService.RetrievalServiceBase
+public sealed class RetrievalGrpcService(
+    Readiness<RetrievalState> readiness,
+    RetrievalMetrics metrics,
+    TimeProvider time
+) : RetrievalService.RetrievalServiceBase
 {
     public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
     {
         var state = Checked(request);
-        RequestChecks.StillWanted(context);
+        RequestChecks.StillWanted(context, time);
         var (user, unknown) = UserOf(request, state.Bundle.Catalog);
         var max =
             request.MaxCandidateCount == 0 ? state.Generator.Options.DefaultMaxCandidates : request.MaxCandidateCount;

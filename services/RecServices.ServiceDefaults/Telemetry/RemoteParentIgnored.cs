@@ -8,7 +8,7 @@ namespace RecServices.ServiceDefaults.Telemetry;
 /// <see cref="RecsOptions.TraceSampleRatio"/>; a caller cannot force every request to be traced (nor pick trace ids).
 /// Outgoing calls still carry this host's context (HttpClient injects with <see cref="DistributedContextPropagator.Current"/>).
 /// </summary>
-public sealed class RemoteParentIgnored : DistributedContextPropagator
+internal sealed class RemoteParentIgnored : DistributedContextPropagator
 {
     private static readonly DistributedContextPropagator Default = CreateDefaultPropagator();
 

@@ -7,7 +7,7 @@ namespace RecServices.ServiceDefaults.Telemetry;
 /// <summary>
 /// Times every served call (unary and streaming, health and reflection included) into <see cref="RpcMetrics"/>.
 /// </summary>
-public sealed class RpcServerMetricsInterceptor(RpcMetrics metrics) : Interceptor
+internal sealed class RpcServerMetricsInterceptor(RpcMetrics metrics) : Interceptor
 {
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,

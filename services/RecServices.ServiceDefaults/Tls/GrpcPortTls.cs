@@ -12,7 +12,7 @@ namespace RecServices.ServiceDefaults.Tls;
 /// The gRPC port's TLS (<see cref="TlsOptions"/>): the server certificate, read again when its files change, and
 /// with a client CA, client certificates required and verified against it (and the client's name). TLS 1.2 and 1.3.
 /// </summary>
-public sealed class GrpcPortTls
+internal sealed class GrpcPortTls
 {
     private readonly WatchedFiles<X509Certificate2> _certificate;
     private readonly TrustedPeers? _clients;

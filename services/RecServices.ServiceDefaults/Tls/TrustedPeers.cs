@@ -7,7 +7,7 @@ namespace RecServices.ServiceDefaults.Tls;
 /// <paramref name="roots"/>, and when <paramref name="name"/> is set the certificate must carry it (DNS subject
 /// alternative name, IP address, or common name).
 /// </summary>
-public sealed class TrustedPeers(WatchedFiles<X509Certificate2Collection> roots, string name)
+internal sealed class TrustedPeers(WatchedFiles<X509Certificate2Collection> roots, string name)
 {
     public bool Verifies(X509Certificate2 certificate, X509Chain? presented)
     {

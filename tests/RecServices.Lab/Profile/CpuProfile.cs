@@ -117,6 +117,7 @@ public sealed class CpuProfile
                         f.IsManaged
                         && f.Method.StartsWith("RecServices.", StringComparison.Ordinal)
                         && !f.Method.StartsWith("RecServices.ServiceDefaults.", StringComparison.Ordinal)
+                        && !f.Method.StartsWith("RecServices.GrpcHardening.", StringComparison.Ordinal)
                     )
                     .Select(f => MethodName(f.Method))
                     .Distinct()

@@ -1,14 +1,15 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RecServices.ServiceDefaults.Telemetry;
 
-namespace RecServices.ServiceDefaults.Telemetry;
+namespace RecServices.BundleServing;
 
 /// <summary>
 /// The bundle's instruments: <c>recs.bundle.serving</c> (1 with the version served as <c>recs.bundle.version</c>:
 /// an info gauge), <c>recs.bundle.reloads</c> by <c>recs.outcome</c> (loaded, refused) and
 /// <c>recs.bundle.load.duration</c>.
 /// </summary>
-public sealed class BundleMetrics
+internal sealed class BundleMetrics
 {
     public const string Serving = "recs.bundle.serving";
     public const string Reloads = "recs.bundle.reloads";

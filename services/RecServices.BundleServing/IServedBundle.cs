@@ -1,6 +1,6 @@
 using RecServices.Core.Bundles;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.BundleServing;
 
 /// <summary>A service's state built from one bundle version: what <see cref="Readiness{T}"/> holds and swaps.</summary>
 public interface IServedBundle

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace RecServices.ServiceDefaults.Requests;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
 /// Requests that could not be read as their message (bytes that do not parse, a compressed body that does not
@@ -10,7 +10,7 @@ namespace RecServices.ServiceDefaults.Requests;
 /// at most once a minute whatever arrives (hostile traffic must not become a log flood), counting the others.
 /// Never logs the bytes.
 /// </summary>
-public sealed partial class UnparseableRequests(ILogger<UnparseableRequests> logger, TimeProvider time)
+internal sealed partial class UnparseableRequests(ILogger<UnparseableRequests> logger, TimeProvider time)
 {
     private readonly LogThrottle _throttle = new(time);
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.BundleServing;
 
 /// <summary>Healthy once the service's state is loaded; drives grpc.health.v1 and /healthz.</summary>
 internal sealed class ReadinessHealthCheck<T>(Readiness<T> readiness) : IHealthCheck

@@ -1,4 +1,4 @@
-namespace RecServices.ServiceDefaults;
+namespace RecServices.BundleServing;
 
 /// <summary>
 /// A service's state built from the bundle version it serves, swapped by one reference assignment when a new

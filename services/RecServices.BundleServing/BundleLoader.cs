@@ -2,9 +2,9 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RecServices.Core.Bundles;
-using RecServices.ServiceDefaults.Telemetry;
+using RecServices.ServiceDefaults;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.BundleServing;
 
 /// <summary>
 /// Loads a service's state from the version its bundle root serves, off the start-up path (the process answers

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.BundleServing;
 
 /// <summary>
 /// Pinning a call to one bundle version: the state that serves it, or FAILED_PRECONDITION naming the version

@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
 /// Health and metrics only on the HTTP/1.1 port: a request for one of those paths that arrived on another socket
 /// (the public gRPC port) is answered 404, by the connection's local port, never by the Host header a caller chose.
 /// </summary>
-internal static class HttpPortOnly
+public static class HttpPortOnly
 {
     public static IApplicationBuilder UseHttpPortOnly(
         this IApplicationBuilder app,

@@ -3,7 +3,7 @@ using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.AspNetCore.Routing;
 
-namespace RecServices.ServiceDefaults.Requests;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
 /// Binds a generated gRPC service's methods as grpc-dotnet's own provider does (the generated <c>BindService</c>, the

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using Grpc.Core;
 using Grpc.Net.Compression;
 
-namespace RecServices.ServiceDefaults.Requests;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
 /// A request compression provider (gzip) whose decompression of a body that is not what its encoding says answers

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
 /// Request validation shared by the services: INVALID_ARGUMENT naming the field and saying what is allowed.
@@ -120,9 +120,9 @@ public static class RequestChecks
     /// Throws DEADLINE_EXCEEDED when the call's deadline has passed (or its caller went away) before the work starts:
     /// a backend under load must not spend itself on answers nobody waits for.
     /// </summary>
-    public static void StillWanted(ServerCallContext context)
+    public static void StillWanted(ServerCallContext context, TimeProvider time)
     {
-        if (context.CancellationToken.IsCancellationRequested || context.Deadline <= DateTime.UtcNow)
+        if (context.CancellationToken.IsCancellationRequested || context.Deadline <= time.GetUtcNow().UtcDateTime)
         {
             throw new RpcException(
                 new Status(

@@ -1,18 +1,18 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 
-namespace RecServices.ServiceDefaults;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
-/// Bounds the grpc.health.v1 Watch streams open at once (<see cref="RecsOptions.MaxHealthWatches"/>): a Watch needs
+/// Bounds the grpc.health.v1 Watch streams open at once (Recs:MaxHealthWatches): a Watch needs
 /// no token and stays open as long as its caller keeps it, so without a bound anyone reaching the port could hold
 /// any number. One past the bound is answered RESOURCE_EXHAUSTED at once; Check (what probes use) is not limited.
 /// </summary>
-public sealed class HealthWatchLimit(RecsOptions options) : Interceptor
+public sealed class HealthWatchLimit(int maxWatches) : Interceptor
 {
     public const string WatchMethod = "/grpc.health.v1.Health/Watch";
 
-    private readonly int _max = options.MaxHealthWatches;
+    private readonly int _max = maxWatches;
     private int _open;
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(

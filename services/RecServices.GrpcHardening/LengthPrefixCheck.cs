@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace RecServices.ServiceDefaults.Requests;
+namespace RecServices.GrpcHardening;
 
 /// <summary>
 /// Reads a gRPC request's length prefix before the gRPC server does: a message declared larger than the server
@@ -14,7 +14,7 @@ namespace RecServices.ServiceDefaults.Requests;
 /// at once, whatever the size: grpc-dotnet answers a prefix past 2 GiB with UNKNOWN. Nothing of the body is
 /// consumed.
 /// </summary>
-internal static class LengthPrefixCheck
+public static class LengthPrefixCheck
 {
     public static IApplicationBuilder UseLengthPrefixCheck(this IApplicationBuilder app)
     {
