@@ -23,7 +23,7 @@ public class MessageBenchmarks
     private byte[] _rankRequestBytes = null!;
     private RecommendResponse _item = null!;
     private byte[] _itemBytes = null!;
-    private HashSet<int> _seen = null!;
+    private SeenFilter _seen = null!;
     private BenchBundle _data = null!;
 
     /// <summary>Candidates and history as item indexes (the gateway's calls) rather than ids.</summary>
@@ -81,7 +81,7 @@ public class MessageBenchmarks
             }
         );
         _itemBytes = _item.ToByteArray();
-        _seen = [.. user.History];
+        _seen = SeenFilter.Of(user.History);
         Console.WriteLine(
             $"GetCandidatesResponse: {set.Count} candidates, {_candidatesBytes.Length} bytes; "
                 + $"RankCandidatesRequest {_rankRequestBytes.Length} bytes; one RecommendResponse "

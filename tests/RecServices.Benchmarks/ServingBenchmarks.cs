@@ -45,7 +45,7 @@ public class ServingBenchmarks : IDisposable
     /// <summary>The gateway's context: recent items, top categories and the seen-item set from a history.</summary>
     [Benchmark]
     public int UserContextAndSeenFilterSet() =>
-        _contexts.Create(_data.Users[Next()].History, _data.Countries[_next]).Excluded.Count;
+        _contexts.Create(_data.Users[Next()].History, _data.Countries[_next]).Seen.Count;
 
     /// <summary>One user-tower inference through ONNX Runtime (features built, V_u out).</summary>
     [Benchmark]

@@ -96,7 +96,7 @@ public sealed class CandidateFilterTests
     )
     {
         var (candidates, positions) = (new List<int>(), new Dictionary<int, int>());
-        CandidateFilter.Apply(retrieved, Catalog, seen, candidates, positions);
+        CandidateFilter.Apply(retrieved, Catalog, SeenFilter.Of(seen), candidates, positions);
         return (candidates, positions);
     }
 }

@@ -35,7 +35,7 @@ public sealed class RetrievalHandlerTests : IDisposable
 
         var answer = await service.GetCandidates(request, new TestServerCallContext());
 
-        var context = new UserContext([3, 7], [catalog.Categories[0]], "US", new HashSet<int> { 3, 7 });
+        var context = new UserContext([3, 7], [catalog.Categories[0]], "US", SeenFilter.Of([3, 7]));
         var expected = new CandidateGenerator(Bundle, RetrievalOptions.Default).Generate(context, 60);
         Assert.Equal(expected.Items.Select(catalog.IdOf), answer.ItemIds);
         Assert.Equal(Bundle.Manifest.Version, answer.BundleVersion);

@@ -114,7 +114,7 @@ public sealed class CandidateSourcesTests
         );
         var set = generator.Generate(User(recent: [8]), 100);
 
-        var rest = set.Without(new HashSet<int> { 10 });
+        var rest = set.Without(SeenFilter.Of([10]));
 
         Assert.Equal(set.Items.Where(i => i != 10), rest.Items);
         Assert.All(rest.Items, i => Assert.Equal(set.SourcesOf(i).ToArray(), rest.SourcesOf(i).ToArray()));
@@ -133,5 +133,5 @@ public sealed class CandidateSourcesTests
         string[]? categories = null,
         string? country = null,
         int[]? excluded = null
-    ) => new(recent ?? [], categories ?? [], country, (excluded ?? recent ?? []).ToHashSet());
+    ) => new(recent ?? [], categories ?? [], country, SeenFilter.Of(excluded ?? recent ?? []));
 }

@@ -38,7 +38,7 @@ public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClass
                 .Take(10)
                 .ToArray();
 
-            var n = ranker.RankAll(user, user.History, result);
+            var n = ranker.RankAll(user, SeenFilter.Of(user.History), result);
 
             // The top ten up to float rounding: each place holds an unseen item scoring what the brute force's place
             // scores.

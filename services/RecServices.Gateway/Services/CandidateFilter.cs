@@ -1,4 +1,5 @@
 using RecServices.Core.Bundles;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.Gateway.Services;
 
@@ -17,7 +18,7 @@ public static class CandidateFilter
     public static void Apply(
         RetrievedCandidates retrieved,
         ItemCatalog catalog,
-        IReadOnlySet<int> seen,
+        SeenFilter seen,
         List<int> candidates,
         Dictionary<int, int> positions
     )
@@ -28,7 +29,7 @@ public static class CandidateFilter
         for (var i = 0; i < count; i++)
         {
             var item = retrieved.ItemAt(i, catalog);
-            if (item >= 0 && !seen.Contains(item) && positions.TryAdd(item, i))
+            if (item >= 0 && seen.Allows(item) && positions.TryAdd(item, i))
             {
                 candidates.Add(item);
             }

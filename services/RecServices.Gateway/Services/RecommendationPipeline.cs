@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.BundleServing;
-using SourceHit = RecServices.Serving.Retrieval.SourceHit;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.Gateway.Services;
 
@@ -185,7 +185,7 @@ public sealed class RecommendationPipeline(
     )
     {
         var catalog = call.State.Bundle.Catalog;
-        var seen = call.Context.Excluded;
+        var seen = call.Context.Seen;
         if (call.User is { HistoryTruncated: true } user)
         {
             try
@@ -218,7 +218,7 @@ public sealed class RecommendationPipeline(
         [EnumeratorCancellation] CancellationToken cancellationToken
     )
     {
-        var (state, seen) = (call.State, call.Context.Excluded);
+        var (state, seen) = (call.State, call.Context.Seen);
         var catalog = state.Bundle.Catalog;
         var popular = state.Bundle.Tops!.Global;
         if (call.User is { HistoryTruncated: true } user)
@@ -243,14 +243,14 @@ public sealed class RecommendationPipeline(
         for (var j = 0; j < popular.Items.Length && rank < call.Count; j++)
         {
             var item = popular.Items[j];
-            if (!seen.Contains(item))
+            if (seen.Allows(item))
             {
                 yield return new Recommendation(
                     catalog.IdOf(item),
                     catalog.TitleOf(item),
                     popular.Scores[j],
                     ++rank,
-                    [new SourceHit(Serving.Retrieval.SourceKind.Popular, string.Empty, popular.Scores[j])],
+                    [new SourceHit(SourceKind.Popular, string.Empty, popular.Scores[j])],
                     true,
                     reason,
                     state.Bundle.Manifest.Version
@@ -299,11 +299,11 @@ public sealed class RecommendationPipeline(
     /// <paramref name="seen"/> plus those of <paramref name="itemIds"/> the user interacted with beyond the history
     /// read.
     /// </summary>
-    private async Task<IReadOnlySet<int>> SeenAmongAsync(
+    private async Task<SeenFilter> SeenAmongAsync(
         RecommendCall call,
         Users.StoredUser user,
         IReadOnlyList<string> itemIds,
-        IReadOnlySet<int> seen,
+        SeenFilter seen,
         CancellationToken cancellationToken
     )
     {
@@ -317,8 +317,8 @@ public sealed class RecommendationPipeline(
             return seen;
         }
 
-        var all = new HashSet<int>(seen);
-        call.State.Bundle.Catalog.Resolve(older, all);
-        return all;
+        var items = new List<int>();
+        call.State.Bundle.Catalog.Resolve(older, items);
+        return seen.With(items);
     }
 }

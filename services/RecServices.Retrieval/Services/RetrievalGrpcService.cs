@@ -113,7 +113,7 @@ public sealed class RetrievalGrpcService(
             request.TopCategories.Count > 0 ? request.TopCategories : request.TopGenres,
 #pragma warning restore CS0612
             string.IsNullOrEmpty(request.Country) ? null : request.Country,
-            history.ToHashSet(),
+            SeenFilter.Of(history),
             profile
         );
         return (user, unknown);

@@ -69,7 +69,7 @@ public sealed class TwoStagePipeline(
         var candidates = generator.Generate(context, maxCandidates);
         if (served.History.Length < user.History.Length)
         {
-            candidates = candidates.Without(user.History.ToHashSet());
+            candidates = candidates.Without(SeenFilter.Of(user.History));
         }
 
         var top = new RankedItem[Math.Min(k, candidates.Count)];
@@ -81,7 +81,7 @@ public sealed class TwoStagePipeline(
     public RankedItem[] RecommendFromCatalog(UserProfile user, int k)
     {
         var top = new RankedItem[Math.Min(k, bundle.Catalog.Count)];
-        var n = ranker.RankAll(user, user.History, top);
+        var n = ranker.RankAll(user, SeenFilter.Of(user.History), top);
         return top[..n];
     }
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using RecServices.Core.Bundles;
 using RecServices.Core.Ranking;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.Serving.Ranking;
 
@@ -68,10 +69,10 @@ public sealed class Ranker : IDisposable
 
     /// <summary>
     /// Full-catalog scoring, the reference two-stage retrieval is measured against: V_u · V_m over every item of
-    /// the catalog, <paramref name="excluded"/> items (the user's seen ones) left out, the best
+    /// the catalog, <paramref name="seen"/> items (the user's seen ones) left out, the best
     /// <c>result.Length</c> written into <paramref name="result"/>, best first. Returns how many were written.
     /// </summary>
-    public int RankAll(UserProfile user, ReadOnlySpan<int> excluded, Span<RankedItem> result)
+    public int RankAll(UserProfile user, SeenFilter seen, Span<RankedItem> result)
     {
         var (d, count) = (Tower.OutputWidth, _vectors.Count);
         var vector = ArrayPool<float>.Shared.Rent(d);
@@ -82,10 +83,7 @@ public sealed class Ranker : IDisposable
             var scoreSpan = scores.AsSpan(0, count);
             VectorScorer.ScoreAll(vector.AsSpan(0, d), _vectors.Values, scoreSpan);
             GC.KeepAlive(_vectors);
-            foreach (var item in excluded)
-            {
-                scoreSpan[item] = float.NegativeInfinity; // TopK.Select keeps only scores above negative infinity
-            }
+            seen.Exclude(scoreSpan); // TopK.Select keeps only scores above negative infinity
 
             return SelectTop(scoreSpan, [], result);
         }

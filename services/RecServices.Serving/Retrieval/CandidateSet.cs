@@ -53,15 +53,15 @@ public sealed class CandidateSet
     public int ProposalsFrom(SourceKind kind) => _hitsByKind[(int)kind];
 
     /// <summary>
-    /// The same candidates, order and sources, less those in <paramref name="excluded"/> (the gateway's seen
+    /// The same candidates, order and sources, less those in <paramref name="seen"/> (the gateway's seen
     /// filter).
     /// </summary>
-    public CandidateSet Without(IReadOnlySet<int> excluded)
+    public CandidateSet Without(SeenFilter seen)
     {
         var result = new CandidateSet(Count);
         foreach (var item in _items)
         {
-            if (!excluded.Contains(item))
+            if (seen.Allows(item))
             {
                 foreach (var hit in SourcesOf(item))
                 {

@@ -9,6 +9,6 @@ public sealed record UserContext(
     IReadOnlyList<int> RecentItems,
     IReadOnlyList<string> TopCategories,
     string? Country,
-    IReadOnlySet<int> Excluded,
+    SeenFilter Seen,
     Ranking.UserProfile? Profile = null
 );

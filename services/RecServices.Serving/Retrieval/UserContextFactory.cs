@@ -16,7 +16,7 @@ public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions opt
             recent,
             TopCategories(history),
             string.IsNullOrEmpty(country) ? null : country,
-            history.ToHashSet()
+            SeenFilter.Of(history)
         );
     }
 

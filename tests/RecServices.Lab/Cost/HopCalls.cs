@@ -63,7 +63,7 @@ public sealed class HopCalls : IDisposable
                 return (
                     u.Profile,
                     History: history,
-                    context.Excluded,
+                    context.Seen,
                     Request: BackendRequests.Candidates(
                         bundle,
                         context,

@@ -65,7 +65,7 @@ public static class CandidateSources
     /// </summary>
     internal static int Offer(CandidateSet set, UserContext user, int item, SourceHit hit, int cap)
     {
-        if (user.Excluded.Contains(item))
+        if (!user.Seen.Allows(item))
         {
             return 0;
         }

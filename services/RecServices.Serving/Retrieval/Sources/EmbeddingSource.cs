@@ -35,7 +35,7 @@ public sealed class EmbeddingSource(UserTower tower, EmbeddingIndex index, int q
             var found = index.Search(
                 vector.AsSpan(0, tower.OutputWidth),
                 index.Probes,
-                user.Excluded,
+                user.Seen.Items,
                 items.AsSpan(0, quota),
                 scores.AsSpan(0, quota)
             );
