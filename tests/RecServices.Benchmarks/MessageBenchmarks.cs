@@ -5,6 +5,7 @@ using RecServices.Contracts.Ranking.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Gateway.Services;
 using RecServices.Retrieval.Services;
+using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.Benchmarks;
@@ -116,10 +117,8 @@ public class MessageBenchmarks
     [Benchmark]
     public int GatewayFilter()
     {
-        var candidates = new List<int>();
-        var positions = new Dictionary<int, int>();
         var retrieved = new RetrievedCandidates(_candidates);
-        CandidateFilter.Apply(retrieved, _data.Bundle.Catalog, _seen, candidates, positions);
+        var (_, candidates, positions) = FilteredCandidates.Of(retrieved, _data.Bundle.Catalog, _seen);
         var sources = 0;
         for (var i = 0; i < 10 && i < candidates.Count; i++)
         {

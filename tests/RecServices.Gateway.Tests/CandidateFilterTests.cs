@@ -2,6 +2,7 @@ using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Gateway.Services;
+using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.Gateway.Tests;
@@ -95,8 +96,7 @@ public sealed class CandidateFilterTests
         HashSet<int> seen
     )
     {
-        var (candidates, positions) = (new List<int>(), new Dictionary<int, int>());
-        CandidateFilter.Apply(retrieved, Catalog, SeenFilter.Of(seen), candidates, positions);
-        return (candidates, positions);
+        var filtered = FilteredCandidates.Of(retrieved, Catalog, SeenFilter.Of(seen));
+        return (filtered.Candidates, filtered.Positions);
     }
 }

@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Ranking.V1;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Ranking;
 using static RecServices.Gateway.Services.BackendCalls;
 
 namespace RecServices.Gateway.Services;
 
 /// <summary>
 /// The gateway's client of ranking: asks it to rank the filtered candidates (item indexes when pinned to the gateway's
-/// own version), relays its stream as recommendations, and keeps the backend's health (breaker, failure log, degraded
+/// own version), passes its stream on as it arrives, and keeps the backend's health (breaker, failure log, degraded
 /// count).
 /// </summary>
 public sealed class RankingBackend(
@@ -17,7 +19,7 @@ public sealed class RankingBackend(
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<RankingBackend> logger
-)
+) : IRankingStage<RecommendCall>
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly BackendHealth _health = new(
@@ -33,19 +35,14 @@ public sealed class RankingBackend(
     /// ended goes to <paramref name="outcome"/>. The stream is read to its end (the ranker sends top_count items and
     /// ends), so that the call ends cleanly instead of being cancelled once the list is full.
     /// </summary>
-    internal async IAsyncEnumerable<Recommendation> RankAsync(
+    async IAsyncEnumerable<RankedItem> IRankingStage<RecommendCall>.RankAsync(
         RecommendCall call,
-        Filtered filtered,
+        FilteredCandidates filtered,
         bool allowRedirect,
         RankingOutcome outcome,
         [EnumeratorCancellation] CancellationToken cancellationToken
     )
     {
-        if (filtered.Candidates.Count == 0)
-        {
-            yield break;
-        }
-
         if (!_health.Allow())
         {
             metrics.RecordDegraded("ranking", SkippedStatus);
@@ -53,7 +50,7 @@ public sealed class RankingBackend(
             yield break;
         }
 
-        var (catalog, version, sent, user) = (call.State.Bundle.Catalog, filtered.Version, outcome.Sent, call.User);
+        var (catalog, version, user) = (call.State.Bundle.Catalog, filtered.Version, call.User);
         var byIndex = BackendRequests.ByIndex(call.State.Bundle, version);
         var request = BackendRequests.Rank(
             call.State.Bundle,
@@ -71,24 +68,10 @@ public sealed class RankingBackend(
         {
             var ranked = reader.Current;
             var item =
-                ranked.ItemId.Length == 0 ? -1
+                ranked.ItemId.Length == 0 ? -1 // the unknown-ids report: never relayed
                 : byIndex ? ranked.ItemIndex
                 : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
-            if (sent.Count >= call.Count || !filtered.Positions.TryGetValue(item, out var position) || !sent.Add(item))
-            {
-                continue; // the unknown-ids report, an item we did not send, or past the count: never relayed
-            }
-
-            yield return new Recommendation(
-                ranked.ItemId,
-                catalog.TitleOf(item),
-                ranked.Score,
-                sent.Count,
-                filtered.Retrieved.SourcesAt(position),
-                false,
-                string.Empty,
-                version
-            );
+            yield return new RankedItem(item, ranked.Score);
         }
     }
 

@@ -11,7 +11,7 @@ internal sealed record RecommendCall(
     Serving.Retrieval.UserContext Context,
     int Count,
     DateTime CallerDeadline
-)
+) : Serving.Pipeline.FlowCall(State.Bundle, History, Context, Count, User?.Age, User?.Gender)
 {
     /// <summary>The user could not be read (the store failed): the answer is the degraded fallback.</summary>
     public bool StoreFailed { get; init; }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RecServices.Contracts.Retrieval.V1;
+using RecServices.Serving.Pipeline;
 using static RecServices.Gateway.Services.BackendCalls;
 
 namespace RecServices.Gateway.Services;
@@ -15,7 +16,7 @@ public sealed class RetrievalBackend(
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<RetrievalBackend> logger
-)
+) : ICandidateStage<RecommendCall>
 {
     private readonly GatewayOptions _options = options.Value;
     private readonly BackendHealth _health = new(
@@ -30,7 +31,7 @@ public sealed class RetrievalBackend(
     /// The candidates for the user, pinned to <paramref name="version"/>; a failure is counted, logged and answered
     /// as a reason.
     /// </summary>
-    internal async Task<Retrieved> GetCandidatesAsync(
+    async ValueTask<CandidateAnswer> ICandidateStage<RecommendCall>.CandidatesAsync(
         RecommendCall call,
         string version,
         bool allowRedirect,
@@ -40,7 +41,7 @@ public sealed class RetrievalBackend(
         if (!_health.Allow())
         {
             metrics.RecordDegraded("retrieval", SkippedStatus);
-            return new Retrieved(null, null, "retrieval skipped after repeated failures: most popular items");
+            return CandidateAnswer.Failed("retrieval skipped after repeated failures: most popular items");
         }
 
         var user = call.User;
@@ -69,18 +70,18 @@ public sealed class RetrievalBackend(
                 );
             }
 
-            return new Retrieved(new RetrievedCandidates(proposals), null, null);
+            return CandidateAnswer.Of(new RetrievedCandidates(proposals));
         }
         catch (RpcException e)
             when (allowRedirect && ServedInstead(e, request.BundleVersion, cancellationToken) is { } served)
         {
-            return new Retrieved(null, served, null);
+            return CandidateAnswer.Redirect(served);
         }
         catch (RpcException e) when (DependencyFailed(e, deadline, call.CallerDeadline, time, cancellationToken))
         {
             _health.Failed(e.StatusCode);
             metrics.RecordDegraded("retrieval", e.StatusCode);
-            return new Retrieved(null, null, $"retrieval unavailable ({e.StatusCode}): most popular items");
+            return CandidateAnswer.Failed($"retrieval unavailable ({e.StatusCode}): most popular items");
         }
     }
 

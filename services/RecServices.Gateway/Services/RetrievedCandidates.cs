@@ -1,5 +1,6 @@
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
+using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.Gateway.Services;
@@ -10,7 +11,7 @@ namespace RecServices.Gateway.Services;
 /// answer (<see cref="RetrievalBackend"/> makes one): the columns are read in place, never copied, and the wire
 /// message goes no further than this type.
 /// </summary>
-public sealed class RetrievedCandidates
+public sealed class RetrievedCandidates : ICandidates
 {
     private readonly GetCandidatesResponse _answer;
 

@@ -17,6 +17,13 @@ public sealed class TwoStagePipeline(
     int historyLimit = TwoStagePipeline.DefaultHistoryLimit
 )
 {
+    private readonly RecommendationFlow<InProcessCall> _flow = new(
+        new InProcessCandidates(generator),
+        new InProcessRanking(ranker),
+        "the user's history could not be read",
+        filtered: (call, candidates) => call.Filtered = candidates
+    );
+
     /// <summary>
     /// The newest distinct items of a history that serving reads for the candidate sources and the user tower (the
     /// gateway's Recs:HistoryLimit); seen-item filtering covers the whole history.
@@ -50,31 +57,56 @@ public sealed class TwoStagePipeline(
         );
 
     /// <summary>
-    /// Candidates for the user (seen items already left out) and the top <paramref name="k"/> of them by V_u · V_m.
+    /// Candidates for the user (seen items left out) and the top <paramref name="k"/> of them by V_u · V_m, through
+    /// the one <see cref="RecommendationFlow{TCall}"/> the gateway runs, its two stages bound in process.
     /// </summary>
     /// <remarks>
     /// As the gateway serves it: the sources and the user tower read the newest history-limit items, and retrieval
     /// excludes those; an older seen item that retrieval proposes anyway is filtered after retrieval (the gateway
     /// checks such items against the store), so it takes a place under the cap as it does in the services.
     /// </remarks>
-    public (CandidateSet Candidates, RankedItem[] Top) Recommend(
+    public (FilteredCandidates Candidates, RankedItem[] Top) Recommend(
         UserProfile user,
         string? country,
         int k,
         int maxCandidates
     )
     {
-        var served = user with { History = Newest(user.History, historyLimit) };
-        var context = contexts.Create(served.History, country) with { Profile = served };
-        var candidates = generator.Generate(context, maxCandidates);
-        if (served.History.Length < user.History.Length)
+        var served = Newest(user.History, historyLimit);
+        var call = new InProcessCall(
+            bundle,
+            served,
+            contexts.Create(served, country) with
+            {
+                Profile = user with { History = served },
+            },
+            k,
+            user.Age,
+            user.Gender,
+            maxCandidates
+        )
         {
-            candidates = candidates.Without(SeenFilter.Of(user.History));
+            OlderSeen =
+                served.Length < user.History.Length
+                    ? (_, seen, _) => Task.FromResult<SeenFilter?>(seen.With(user.History))
+                    : null,
+        };
+        var top = new List<RankedItem>(k);
+        // Both stages answer synchronously: the enumeration completes without waiting.
+        var answers = _flow.RunAsync(call, CancellationToken.None).GetAsyncEnumerator();
+        try
+        {
+            while (answers.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                top.Add(new RankedItem(answers.Current.Item, answers.Current.Score));
+            }
+        }
+        finally
+        {
+            answers.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        var top = new RankedItem[Math.Min(k, candidates.Count)];
-        var n = ranker.Rank(served, candidates.ItemSpan, top);
-        return (candidates, top[..n]);
+        return (call.Filtered!, [.. top]);
     }
 
     /// <summary>The same model ranking the whole catalog minus the user's seen items: the upper reference.</summary>
@@ -83,5 +115,73 @@ public sealed class TwoStagePipeline(
         var top = new RankedItem[Math.Min(k, bundle.Catalog.Count)];
         var n = ranker.RankAll(user, SeenFilter.Of(user.History), top);
         return top[..n];
+    }
+}
+
+/// <summary>An in-process call: the flow's inputs, the candidate cap, and the filtered candidates once ranked.</summary>
+internal sealed record InProcessCall(
+    Bundle Bundle,
+    int[] History,
+    UserContext Context,
+    int Count,
+    int? Age,
+    string? Gender,
+    int MaxCandidates
+) : FlowCall(Bundle, History, Context, Count, Age, Gender)
+{
+    /// <summary>The candidates after the seen filter.</summary>
+    public FilteredCandidates? Filtered { get; set; }
+}
+
+/// <summary>The candidate stage in process: the served sources over the bundle.</summary>
+internal sealed class InProcessCandidates(CandidateGenerator generator) : ICandidateStage<InProcessCall>
+{
+    public ValueTask<CandidateAnswer> CandidatesAsync(
+        InProcessCall call,
+        string version,
+        bool allowRedirect,
+        CancellationToken cancellationToken
+    ) =>
+        ValueTask.FromResult(
+            CandidateAnswer.Of(new LocalCandidates(generator.Generate(call.Context, call.MaxCandidates), version))
+        );
+}
+
+/// <summary>A candidate set generated in process, read as the flow reads retrieval's answer.</summary>
+internal sealed class LocalCandidates(CandidateSet set, string version) : ICandidates
+{
+    public string Version => version;
+
+    public int Count => set.Count;
+
+    public int ItemAt(int position, ItemCatalog catalog) => set.Items[position];
+
+    public IReadOnlyList<string> ItemIds(ItemCatalog catalog) => [.. set.Items.Select(catalog.IdOf)];
+
+    public SourceHit[] SourcesAt(int position) => [.. set.SourcesAt(position)];
+}
+
+/// <summary>The ranking stage in process: the user tower run once, then V_u · V_m over the candidates.</summary>
+internal sealed class InProcessRanking(Ranker ranker) : IRankingStage<InProcessCall>
+{
+    public async IAsyncEnumerable<RankedItem> RankAsync(
+        InProcessCall call,
+        FilteredCandidates filtered,
+        bool allowRedirect,
+        RankingOutcome outcome,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        var top = new RankedItem[Math.Min(call.Count, filtered.Candidates.Count)];
+        var n = ranker.Rank(
+            new UserProfile(call.History, call.Age, call.Gender),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(filtered.Candidates),
+            top
+        );
+        await Task.CompletedTask;
+        for (var i = 0; i < n; i++)
+        {
+            yield return top[i];
+        }
     }
 }

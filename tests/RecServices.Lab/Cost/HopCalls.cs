@@ -86,8 +86,7 @@ public sealed class HopCalls : IDisposable
                 deadline: DateTime.UtcNow.AddSeconds(30),
                 cancellationToken: cancellationToken
             );
-            var candidates = new List<int>();
-            CandidateFilter.Apply(new RetrievedCandidates(answer), catalog, excluded, candidates, []);
+            var candidates = FilteredCandidates.Of(new RetrievedCandidates(answer), catalog, excluded).Candidates;
             if (candidates.Count > 0)
             {
                 rank.Add(
