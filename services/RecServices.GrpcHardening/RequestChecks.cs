@@ -1,9 +1,11 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace RecServices.GrpcHardening;
 
 /// <summary>
-/// Request validation shared by the services: INVALID_ARGUMENT naming the field and saying what is allowed.
+/// Request validation shared by the services: INVALID_ARGUMENT naming the field and saying what is allowed, with a
+/// <c>google.rpc.BadRequest</c> field violation in the details.
 /// </summary>
 public static class RequestChecks
 {
@@ -14,7 +16,7 @@ public static class RequestChecks
     {
         if (value < 0 || value > max)
         {
-            throw Invalid($"{field} must be between 0 and {max} ({zeroMeaning}); got {value}");
+            throw Invalid(field, $"{field} must be between 0 and {max} ({zeroMeaning}); got {value}");
         }
     }
 
@@ -24,6 +26,7 @@ public static class RequestChecks
         if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
         {
             throw Invalid(
+                field,
                 $"{field} must be 1 to {MaxIdLength} characters; got "
                     + $"{(string.IsNullOrEmpty(value) ? "an empty value" : value.Length + " characters")}"
             );
@@ -35,15 +38,18 @@ public static class RequestChecks
     {
         if (values.Count > MaxListLength)
         {
-            throw Invalid($"{field} may hold at most {MaxListLength} entries; got {values.Count}");
+            throw Invalid(field, $"{field} may hold at most {MaxListLength} entries; got {values.Count}");
         }
 
+        var i = 0;
         foreach (var value in values)
         {
             if (string.IsNullOrEmpty(value) || value.Length > MaxIdLength)
             {
-                Id(value, field + "[]"); // throws, naming the field
+                Id(value, $"{field}[{i}]"); // throws, naming the entry
             }
+
+            i++;
         }
     }
 
@@ -55,12 +61,13 @@ public static class RequestChecks
     {
         if (ids > 0 && indexes > 0)
         {
-            throw Invalid($"send {idsField} or {indexesField}, not both");
+            throw Invalid(indexesField, $"send {idsField} or {indexesField}, not both");
         }
 
         if (indexes > 0 && bundleVersion.Length == 0)
         {
             throw Invalid(
+                "bundle_version",
                 $"{indexesField} needs bundle_version: indexes are positions in one bundle's item table, "
                     + $"so send the version they come from, or send {idsField}"
             );
@@ -74,7 +81,7 @@ public static class RequestChecks
     {
         if (values.Count > MaxListLength)
         {
-            throw Invalid($"{field} may hold at most {MaxListLength} entries; got {values.Count}");
+            throw Invalid(field, $"{field} may hold at most {MaxListLength} entries; got {values.Count}");
         }
 
         for (var i = 0; i < values.Count; i++)
@@ -82,6 +89,7 @@ public static class RequestChecks
             if ((uint)values[i] >= (uint)items)
             {
                 throw Invalid(
+                    $"{field}[{i}]",
                     $"{field}[{i}] = {values[i]} is outside the item table of bundle {bundleVersion} (0 "
                         + $"to {items - 1}); send indexes of that version, or ids"
                 );
@@ -94,7 +102,7 @@ public static class RequestChecks
     {
         if (value.Length > max)
         {
-            throw Invalid($"{field} must be at most {max} characters; got {value.Length}");
+            throw Invalid(field, $"{field} must be at most {max} characters; got {value.Length}");
         }
     }
 
@@ -105,16 +113,38 @@ public static class RequestChecks
     {
         if (age is < 0 or > 150)
         {
-            throw Invalid($"age must be between 0 and 150 (0 = unknown); got {age}");
+            throw Invalid("age", $"age must be between 0 and 150 (0 = unknown); got {age}");
         }
 
         if (gender is not ("" or "M" or "F"))
         {
-            throw Invalid($"gender must be \"M\", \"F\" or empty; got \"{gender}\"");
+            throw Invalid("gender", $"gender must be \"M\", \"F\" or empty; got \"{gender}\"");
         }
     }
 
-    public static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+    /// <summary>
+    /// INVALID_ARGUMENT: <paramref name="message"/> says what is wrong and how to fix the call; the details carry a
+    /// <c>google.rpc.BadRequest</c> with one field violation (the request field's path, e.g. <c>user_id</c> or
+    /// <c>candidate_item_ids[3]</c>) that a client can read without parsing the text.
+    /// </summary>
+    public static RpcException Invalid(string field, string message) =>
+        new Google.Rpc.Status
+        {
+            Code = (int)StatusCode.InvalidArgument,
+            Message = message,
+            Details =
+            {
+                Any.Pack(
+                    new Google.Rpc.BadRequest
+                    {
+                        FieldViolations =
+                        {
+                            new Google.Rpc.BadRequest.Types.FieldViolation { Field = field, Description = message },
+                        },
+                    }
+                ),
+            },
+        }.ToRpcException();
 
     /// <summary>
     /// Throws DEADLINE_EXCEEDED when the call's deadline has passed (or its caller went away) before the work starts:

@@ -189,6 +189,11 @@ public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<System
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("user_id must be 1 to 256 characters", e.Status.Detail);
+        // over the wire too (grpc-status-details-bin): the field a client can read without parsing the text
+        Assert.Equal(
+            "user_id",
+            Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field
+        );
     }
 
     [Theory]

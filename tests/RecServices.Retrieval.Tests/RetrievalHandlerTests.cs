@@ -109,6 +109,11 @@ public sealed class RetrievalHandlerTests : IDisposable
 
         Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
         Assert.Equal(Bundle.Manifest.Version, e.Trailers.GetValue(BundleVersions.Trailer));
+        var info = e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!;
+        Assert.Equal(
+            (BundleVersions.NotHeldReason, BundleVersions.ErrorDomain, "v-other", Bundle.Manifest.Version),
+            (info.Reason, info.Domain, info.Metadata["asked"], info.Metadata["served"])
+        );
     }
 
     [Theory]

@@ -46,6 +46,7 @@ public static class InteractionRequest
             Contracts.Gateway.V1.InteractionKind.Purchased => Core.Data.InteractionKind.Purchased,
             Contracts.Gateway.V1.InteractionKind.Rated => Core.Data.InteractionKind.Rated,
             _ => throw RequestChecks.Invalid(
+                "kind",
                 "kind must be INTERACTION_KIND_WATCHED, INTERACTION_KIND_PURCHASED or INTERACTION_KIND_RATED"
             ),
         };
@@ -54,7 +55,7 @@ public static class InteractionRequest
             && (!float.IsFinite(request.Rating) || request.Rating is < 0.5f or > 5f)
         )
         {
-            throw RequestChecks.Invalid("rating must be set between 0.5 and 5 for INTERACTION_KIND_RATED");
+            throw RequestChecks.Invalid("rating", "rating must be set between 0.5 and 5 for INTERACTION_KIND_RATED");
         }
 
         return kind;
@@ -69,13 +70,17 @@ public static class InteractionRequest
 
         if (request.OccurredAt.Seconds is < 0 or > 253402300799 || request.OccurredAt.Nanos is < 0 or > 999_999_999)
         {
-            throw RequestChecks.Invalid("occurred_at must be a valid timestamp after 1970-01-01T00:00:00Z");
+            throw RequestChecks.Invalid(
+                "occurred_at",
+                "occurred_at must be a valid timestamp after 1970-01-01T00:00:00Z"
+            );
         }
 
         var occurred = request.OccurredAt.ToDateTimeOffset();
         if (occurred > now + MaxClockSkew)
         {
             throw RequestChecks.Invalid(
+                "occurred_at",
                 string.Create(
                     CultureInfo.InvariantCulture,
                     $"occurred_at {occurred:O} is more than {MaxClockSkew.TotalMinutes:F0} minutes "

@@ -69,6 +69,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         if (asked is 0 or > MaxCandidates)
         {
             throw RequestChecks.Invalid(
+                "candidate_item_ids",
                 $"send 1 to {MaxCandidates} candidates in candidate_item_ids or candidate_item_indexes; got {asked}"
             );
         }

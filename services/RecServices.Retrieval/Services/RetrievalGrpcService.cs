@@ -58,6 +58,7 @@ public sealed class RetrievalGrpcService(
         if (request.AnswerWithIndexes && request.BundleVersion.Length == 0)
         {
             throw RequestChecks.Invalid(
+                "bundle_version",
                 "answer_with_indexes needs bundle_version: indexes are positions in one bundle's item "
                     + "table, so pin the version you hold"
             );
