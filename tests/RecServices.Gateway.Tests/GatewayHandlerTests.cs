@@ -13,6 +13,8 @@ using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.Gateway.Auth;
 using RecServices.Gateway.Services;
+using RecServices.Serving.Pipeline;
+using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.Users;
 
@@ -20,8 +22,8 @@ namespace RecServices.Gateway.Tests;
 
 /// <summary>
 /// GatewayService's handlers called directly (a test ServerCallContext) over the test bundle and a real SQLite user
-/// store: what RecordInteraction writes and answers, and how both RPCs refuse bad calls before any backend is asked
-/// (the backend channels point nowhere).
+/// store: what RecordInteraction writes and answers, how both RPCs refuse bad calls before any backend is asked
+/// (the backend channels point nowhere), and Recommend with its stages bound in process (the test double).
 /// </summary>
 public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
 {
@@ -32,6 +34,11 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     private readonly GatewayChannels _channels = new();
     private SqliteUserStore _store = null!;
     private Bundle _bundle = null!;
+    private readonly IOptions<GatewayOptions> _options = Options.Create(
+        new GatewayOptions { BundlePath = TestBundle.Path, MaxCount = 50 }
+    );
+    private readonly Readiness<GatewayState> _readiness = new();
+    private GatewayMetrics _metrics = null!;
     private GatewayGrpcService _service = null!;
 
     public async Task InitializeAsync()
@@ -39,30 +46,64 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
         _bundle = Bundle.LoadServed(TestBundle.Path);
         _store = new SqliteUserStore(Path.Combine(_directory.Path, "users.db"));
         await _store.InitializeAsync(UserStoreSeed.From(_bundle), CancellationToken.None);
-        var options = Options.Create(new GatewayOptions { BundlePath = TestBundle.Path, MaxCount = 50 });
-        var readiness = new Readiness<GatewayState>();
-        readiness.Swap(
+        _readiness.Swap(
             new GatewayState(_bundle, new UserContextFactory(_bundle.Catalog, RetrievalOptions.Default), _store)
         );
-        var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, options, _time);
-        var metrics = new GatewayMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
-        var pipeline = new RecommendationPipeline(
-            readiness,
-            storeHealth,
-            new RetrievalBackend(_channels.Retrieval, options, metrics, _time, NullLogger<RetrievalBackend>.Instance),
-            new RankingBackend(_channels.Ranking, options, metrics, _time, NullLogger<RankingBackend>.Instance),
-            options,
-            metrics
+        _metrics = new GatewayMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+        _service = Service(
+            new RetrievalBackend(_channels.Retrieval, _options, _metrics, _time, NullLogger<RetrievalBackend>.Instance),
+            new RankingBackend(_channels.Ranking, _options, _metrics, _time, NullLogger<RankingBackend>.Instance)
         );
-        _service = new GatewayGrpcService(
+    }
+
+    /// <summary>The gateway's handlers over this store, with its two stages bound as given.</summary>
+    private GatewayGrpcService Service(ICandidateStage<RecommendCall> candidates, IRankingStage<RecommendCall> ranking)
+    {
+        var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, _options, _time);
+        var pipeline = new RecommendationPipeline(_readiness, storeHealth, candidates, ranking, _options, _metrics);
+        return new GatewayGrpcService(
             pipeline,
             storeHealth,
-            new Admission(options, NullLogger<Admission>.Instance, _time),
-            new WriteRateLimit(options, metrics),
-            new CallerAccess(options),
-            options,
+            new Admission(_options, NullLogger<Admission>.Instance, _time),
+            new WriteRateLimit(_options, _metrics),
+            new CallerAccess(_options),
+            _options,
             _time
         );
+    }
+
+    [Fact]
+    public async Task Recommend_WithTheStagesInProcess_AnswersTheEvaluatorsListWithItsSources()
+    {
+        using var ranker = new Ranker(_bundle);
+        var service = Service(
+            new InProcessCandidates(new CandidateGenerator(_bundle, RetrievalOptions.Default, ranker.Tower)),
+            new InProcessRanking(ranker)
+        );
+        var stream = new TestServerStreamWriter<RecommendResponse>();
+
+        await service.Recommend(
+            new RecommendRequest { UserId = "u3", Count = 10 },
+            stream,
+            new TestServerCallContext()
+        );
+
+        // the evaluator's list for the same user, through the same flow and stages
+        var stored = (await _store.FindAsync("u3", _options.Value.HistoryLimit, CancellationToken.None))!;
+        var history = new List<int>();
+        _bundle.Catalog.Resolve(stored.History, history);
+        var (_, top) = TwoStagePipeline
+            .Create(_bundle, ranker, RetrievalOptions.Default, _options.Value.HistoryLimit)
+            .Recommend(
+                new UserProfile([.. history], stored.Age, stored.Gender),
+                stored.Country,
+                10,
+                _options.Value.CandidateCount
+            );
+        Assert.Equal(10, stream.Written.Count);
+        Assert.Equal(top.Select(r => _bundle.Catalog.IdOf(r.Item)), stream.Written.Select(r => r.ItemId));
+        Assert.All(stream.Written, r => Assert.False(r.Degraded));
+        Assert.All(stream.Written, r => Assert.NotEmpty(r.Sources));
     }
 
     [Fact]

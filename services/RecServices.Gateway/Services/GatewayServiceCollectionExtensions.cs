@@ -9,6 +9,7 @@ using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.ServiceDefaults.Tls;
+using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 using RecServices.Users;
 
@@ -82,6 +83,8 @@ public static class GatewayServiceCollectionExtensions
         );
         services.AddSingleton<RetrievalBackend>();
         services.AddSingleton<RankingBackend>();
+        services.AddSingleton<ICandidateStage<RecommendCall>>(sp => sp.GetRequiredService<RetrievalBackend>());
+        services.AddSingleton<IRankingStage<RecommendCall>>(sp => sp.GetRequiredService<RankingBackend>());
         services.AddSingleton<RecommendationPipeline>();
         services.AddSingleton<Admission>();
         services.AddSingleton<WriteRateLimit>();

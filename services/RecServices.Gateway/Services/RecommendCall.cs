@@ -4,14 +4,15 @@ namespace RecServices.Gateway.Services;
 /// One Recommend's inputs: the state it serves from, the user as read, the history as item indexes, the sources'
 /// context.
 /// </summary>
-internal sealed record RecommendCall(
+public sealed record RecommendCall(
     GatewayState State,
     Users.StoredUser? User,
     int[] History,
     Serving.Retrieval.UserContext Context,
     int Count,
+    int MaxCandidates,
     DateTime CallerDeadline
-) : Serving.Pipeline.FlowCall(State.Bundle, History, Context, Count, User?.Age, User?.Gender)
+) : Serving.Pipeline.FlowCall(State.Bundle, History, Context, Count, MaxCandidates, User?.Age, User?.Gender)
 {
     /// <summary>The user could not be read (the store failed): the answer is the degraded fallback.</summary>
     public bool StoreFailed { get; init; }

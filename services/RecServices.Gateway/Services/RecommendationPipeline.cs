@@ -29,8 +29,8 @@ public sealed class RecommendationPipeline
     public RecommendationPipeline(
         Readiness<GatewayState> readiness,
         UserStoreHealth storeHealth,
-        RetrievalBackend retrieval,
-        RankingBackend ranking,
+        ICandidateStage<RecommendCall> retrieval,
+        IRankingStage<RecommendCall> ranking,
         IOptions<GatewayOptions> options,
         GatewayMetrics metrics
     )
@@ -93,7 +93,15 @@ public sealed class RecommendationPipeline
         }
         catch (Users.UserStoreUnavailableException)
         {
-            return new RecommendCall(state, null, [], state.Contexts.Create([], null), count, callerDeadline)
+            return new RecommendCall(
+                state,
+                null,
+                [],
+                state.Contexts.Create([], null),
+                count,
+                _options.CandidateCount,
+                callerDeadline
+            )
             {
                 StoreFailed = true,
             };
@@ -108,6 +116,7 @@ public sealed class RecommendationPipeline
             history,
             state.Contexts.Create(history, user?.Country),
             count,
+            _options.CandidateCount,
             callerDeadline
         )
         {

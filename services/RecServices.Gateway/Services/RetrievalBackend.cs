@@ -51,7 +51,7 @@ public sealed class RetrievalBackend(
             call.History,
             user?.Age,
             user?.Gender,
-            _options.CandidateCount,
+            call.MaxCandidates,
             version
         );
         var deadline = call.Deadline(_options.RetrievalTimeoutMs, time);

@@ -7,9 +7,17 @@ namespace RecServices.Serving.Pipeline;
 /// <summary>
 /// One recommendation's inputs as the flow reads them: the bundle it serves from, the newest history (item indexes,
 /// oldest first) that the sources and the user tower read, the sources' context (its seen filter), the length of the
-/// list, and the user tower's other inputs.
+/// list, the most candidates retrieval may propose, and the user tower's other inputs.
 /// </summary>
-public record FlowCall(Bundle Bundle, int[] History, UserContext Context, int Count, int? Age, string? Gender)
+public record FlowCall(
+    Bundle Bundle,
+    int[] History,
+    UserContext Context,
+    int Count,
+    int MaxCandidates,
+    int? Age,
+    string? Gender
+)
 {
     /// <summary>
     /// The part of the history the flow did not read, when there is one: given candidate ids and the seen filter,

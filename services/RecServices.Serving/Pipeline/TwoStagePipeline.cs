@@ -76,14 +76,11 @@ public sealed class TwoStagePipeline(
         var call = new InProcessCall(
             bundle,
             served,
-            contexts.Create(served, country) with
-            {
-                Profile = user with { History = served },
-            },
+            contexts.Create(served, country),
             k,
+            maxCandidates,
             user.Age,
-            user.Gender,
-            maxCandidates
+            user.Gender
         )
         {
             OlderSeen =
@@ -118,32 +115,47 @@ public sealed class TwoStagePipeline(
     }
 }
 
-/// <summary>An in-process call: the flow's inputs, the candidate cap, and the filtered candidates once ranked.</summary>
+/// <summary>An in-process call: the flow's inputs, and the filtered candidates once filtered.</summary>
 internal sealed record InProcessCall(
     Bundle Bundle,
     int[] History,
     UserContext Context,
     int Count,
+    int MaxCandidates,
     int? Age,
-    string? Gender,
-    int MaxCandidates
-) : FlowCall(Bundle, History, Context, Count, Age, Gender)
+    string? Gender
+) : FlowCall(Bundle, History, Context, Count, MaxCandidates, Age, Gender)
 {
     /// <summary>The candidates after the seen filter.</summary>
     public FilteredCandidates? Filtered { get; set; }
 }
 
-/// <summary>The candidate stage in process: the served sources over the bundle.</summary>
-internal sealed class InProcessCandidates(CandidateGenerator generator) : ICandidateStage<InProcessCall>
+/// <summary>
+/// The candidate stage in process: the served sources over the bundle (what the retrieval service runs). The
+/// evaluator's binding, and the gateway's test double.
+/// </summary>
+public sealed class InProcessCandidates(CandidateGenerator generator) : ICandidateStage<FlowCall>
 {
     public ValueTask<CandidateAnswer> CandidatesAsync(
-        InProcessCall call,
+        FlowCall call,
         string version,
         bool allowRedirect,
         CancellationToken cancellationToken
     ) =>
         ValueTask.FromResult(
-            CandidateAnswer.Of(new LocalCandidates(generator.Generate(call.Context, call.MaxCandidates), version))
+            CandidateAnswer.Of(
+                new LocalCandidates(
+                    // the user tower's inputs for the embedding source, as the retrieval service reads them
+                    generator.Generate(
+                        call.Context with
+                        {
+                            Profile = new UserProfile(call.History, call.Age, call.Gender),
+                        },
+                        call.MaxCandidates
+                    ),
+                    version
+                )
+            )
         );
 }
 
@@ -161,11 +173,14 @@ internal sealed class LocalCandidates(CandidateSet set, string version) : ICandi
     public SourceHit[] SourcesAt(int position) => [.. set.SourcesAt(position)];
 }
 
-/// <summary>The ranking stage in process: the user tower run once, then V_u · V_m over the candidates.</summary>
-internal sealed class InProcessRanking(Ranker ranker) : IRankingStage<InProcessCall>
+/// <summary>
+/// The ranking stage in process: the user tower run once, then V_u · V_m over the candidates (what the ranking
+/// service runs). The evaluator's binding, and the gateway's test double.
+/// </summary>
+public sealed class InProcessRanking(Ranker ranker) : IRankingStage<FlowCall>
 {
     public async IAsyncEnumerable<RankedItem> RankAsync(
-        InProcessCall call,
+        FlowCall call,
         FilteredCandidates filtered,
         bool allowRedirect,
         RankingOutcome outcome,
