@@ -13,8 +13,20 @@ public static class RecsCommand
         CancellationToken cancellationToken = default
     )
     {
+        return await InvokeAsync(Create(output, error), args, output, error, cancellationToken);
+    }
+
+    /// <summary>Runs a command tree (recs's, or recs-lab's) on <paramref name="args"/> with the given writers.</summary>
+    public static async Task<int> InvokeAsync(
+        RootCommand root,
+        string[] args,
+        TextWriter output,
+        TextWriter error,
+        CancellationToken cancellationToken
+    )
+    {
         var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await Create(output, error).Parse(args).InvokeAsync(configuration, cancellationToken);
+        return await root.Parse(args).InvokeAsync(configuration, cancellationToken);
     }
 
     /// <summary>The command tree (the deployment tests parse the Kubernetes Jobs' arguments with it).</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using RecServices.Cli;
 using RecServices.Cli.Commands;
 using RecServices.Lab.Commands;
 
@@ -17,8 +18,7 @@ public static class LabCommand
         CancellationToken cancellationToken = default
     )
     {
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
-        return await Create(output, error).Parse(args).InvokeAsync(configuration, cancellationToken);
+        return await RecsCommand.InvokeAsync(Create(output, error), args, output, error, cancellationToken);
     }
 
     public static RootCommand Create(TextWriter output, TextWriter error) =>

@@ -74,20 +74,14 @@ public sealed class TwoStagePipeline(
     {
         var served = Newest(user.History, historyLimit);
         var call = new InProcessCall(
-            bundle,
-            served,
-            contexts.Create(served, country),
-            k,
-            maxCandidates,
-            user.Age,
-            user.Gender
-        )
-        {
-            OlderSeen =
-                served.Length < user.History.Length
-                    ? (_, seen, _) => Task.FromResult<SeenFilter?>(seen.With(user.History))
-                    : null,
-        };
+            new FlowCall(bundle, served, contexts.Create(served, country), k, maxCandidates, user.Age, user.Gender)
+            {
+                OlderSeen =
+                    served.Length < user.History.Length
+                        ? (_, seen, _) => Task.FromResult<SeenFilter?>(seen.With(user.History))
+                        : null,
+            }
+        );
         var top = new List<RankedItem>(k);
         // Both stages answer synchronously: the enumeration completes without waiting.
         var answers = _flow.RunAsync(call, CancellationToken.None).GetAsyncEnumerator();
@@ -116,16 +110,11 @@ public sealed class TwoStagePipeline(
 }
 
 /// <summary>An in-process call: the flow's inputs, and the filtered candidates once filtered.</summary>
-internal sealed record InProcessCall(
-    Bundle Bundle,
-    int[] History,
-    UserContext Context,
-    int Count,
-    int MaxCandidates,
-    int? Age,
-    string? Gender
-) : FlowCall(Bundle, History, Context, Count, MaxCandidates, Age, Gender)
+internal sealed record InProcessCall : FlowCall
 {
+    public InProcessCall(FlowCall call)
+        : base(call) { }
+
     /// <summary>The candidates after the seen filter.</summary>
     public FilteredCandidates? Filtered { get; set; }
 }
