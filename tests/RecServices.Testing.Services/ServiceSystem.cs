@@ -1,4 +1,3 @@
-using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -185,12 +184,12 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <summary>Reads a whole Recommend stream from the gateway.</summary>
     public async Task<List<RecommendResponse>> RecommendAsync(string userId, int count)
     {
-        using var call = GatewayClient.Recommend(
-            new RecommendRequest { UserId = userId, Count = count },
-            deadline: DateTime.UtcNow.AddSeconds(30)
-        );
         var items = new List<RecommendResponse>();
-        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
+        await foreach (
+            var item in new GatewayClient(GatewayChannel)
+                .RecommendAsync(userId, count, TimeSpan.FromSeconds(30))
+                .WithTimeoutEach()
+        )
         {
             items.Add(item);
         }

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using RecServices.Contracts.Gateway.V1;
 using RecServices.Lab.Load;
+using RecServices.LocalSystem;
 
 namespace RecServices.Lab.Drill;
 
@@ -11,6 +11,7 @@ namespace RecServices.Lab.Drill;
 public sealed class GatewayCalls(string gatewayAddress, IReadOnlyList<string> users, TimeSpan deadline) : IDisposable
 {
     private readonly GrpcChannel _channel = GrpcChannel.ForAddress(gatewayAddress);
+    private GatewayClient Gateway => field ??= new GatewayClient(_channel);
     private long _sequence;
 
     /// <summary>Call <paramref name="n"/>: a whole Recommend stream, its status (OK when answered).</summary>
@@ -18,12 +19,8 @@ public sealed class GatewayCalls(string gatewayAddress, IReadOnlyList<string> us
     {
         try
         {
-            using var call = new GatewayService.GatewayServiceClient(_channel).Recommend(
-                new RecommendRequest { UserId = users[ClosedLoop.Spread(0, n, users.Count)], Count = 10 },
-                deadline: DateTime.UtcNow + deadline,
-                cancellationToken: CancellationToken.None
-            );
-            await foreach (var _ in call.ResponseStream.ReadAllAsync(CancellationToken.None)) { }
+            await foreach (var _ in Gateway.RecommendAsync(users[ClosedLoop.Spread(0, n, users.Count)], 10, deadline))
+            { }
 
             return StatusCode.OK;
         }

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
-using RecServices.Contracts.Gateway.V1;
 using RecServices.Lab.Load;
+using RecServices.LocalSystem;
 
 namespace RecServices.Lab.Drill;
 
@@ -15,7 +15,7 @@ namespace RecServices.Lab.Drill;
 public sealed class RecommendCallers : IAsyncDisposable
 {
     private readonly GrpcChannel _channel;
-    private readonly GatewayService.GatewayServiceClient _client;
+    private readonly GatewayClient _client;
     private readonly IReadOnlyList<string> _users;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _callers;
@@ -38,7 +38,7 @@ public sealed class RecommendCallers : IAsyncDisposable
     )
     {
         _channel = GrpcChannel.ForAddress(gatewayAddress);
-        _client = new GatewayService.GatewayServiceClient(_channel);
+        _client = new GatewayClient(_channel);
         _users = users;
         Answered = answered;
         _callers = [.. Enumerable.Range(0, callers).Select(c => Task.Run(() => CallAsync(c), CancellationToken.None))];
@@ -82,13 +82,14 @@ public sealed class RecommendCallers : IAsyncDisposable
             var started = Clock.ElapsedTicks;
             try
             {
-                using var call = _client.Recommend(
-                    new RecommendRequest { UserId = _users[ClosedLoop.Spread(caller, n, _users.Count)], Count = 10 },
-                    deadline: DateTime.UtcNow.AddSeconds(5),
-                    cancellationToken: CancellationToken.None
-                );
                 var degraded = false;
-                await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
+                await foreach (
+                    var item in _client.RecommendAsync(
+                        _users[ClosedLoop.Spread(caller, n, _users.Count)],
+                        10,
+                        TimeSpan.FromSeconds(5)
+                    )
+                )
                 {
                     degraded |= item.Degraded;
                     Versions.AddOrUpdate(item.BundleVersion, 1, (_, c) => c + 1);

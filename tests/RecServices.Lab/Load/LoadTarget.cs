@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using RecServices.Contracts.Gateway.V1;
+using RecServices.LocalSystem;
 
 namespace RecServices.Lab.Load;
 
@@ -13,7 +14,7 @@ namespace RecServices.Lab.Load;
 public sealed class LoadTarget : IDisposable
 {
     private readonly GrpcChannel _channel;
-    private readonly GatewayService.GatewayServiceClient _gateway;
+    private readonly GatewayClient _gateway;
     private readonly Health.HealthClient _health;
     private readonly IReadOnlyList<string> _users;
     private readonly IReadOnlyList<string> _items;
@@ -41,7 +42,7 @@ public sealed class LoadTarget : IDisposable
                 },
             }
         );
-        _gateway = new GatewayService.GatewayServiceClient(_channel);
+        _gateway = new GatewayClient(_channel);
         _health = new Health.HealthClient(_channel);
         _users = users;
         _items = items;
@@ -63,13 +64,8 @@ public sealed class LoadTarget : IDisposable
     public async Task RecommendAsync(int worker, long sequence, CancellationToken cancellationToken)
     {
         var user = _users[ClosedLoop.Spread(worker, sequence, _users.Count)];
-        using var call = _gateway.Recommend(
-            new RecommendRequest { UserId = user, Count = _count },
-            deadline: DateTime.UtcNow.AddSeconds(10),
-            cancellationToken: cancellationToken
-        );
         var received = 0;
-        await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
+        await foreach (var item in _gateway.RecommendAsync(user, _count, TimeSpan.FromSeconds(10), cancellationToken))
         {
             if (item.Degraded)
             {
@@ -105,11 +101,7 @@ public sealed class LoadTarget : IDisposable
                 $"load-{_run}-{worker}-{sequence}"
             ),
         };
-        await _gateway.RecordInteractionAsync(
-            request,
-            deadline: DateTime.UtcNow.AddSeconds(10),
-            cancellationToken: cancellationToken
-        );
+        await _gateway.RecordAsync(request, TimeSpan.FromSeconds(10), cancellationToken);
     }
 
     /// <summary>The floor: grpc.health.v1 Check, a trivial unary call on the same process and channel.</summary>
