@@ -1,7 +1,7 @@
 namespace RecServices.Datasets;
 
 /// <summary>What a table column holds, as its file declares it (CSV declares nothing: every column is text).</summary>
-public enum ColumnType
+internal enum ColumnType
 {
     /// <summary>Strings (a CSV column, or a Parquet string column).</summary>
     Text,

@@ -10,7 +10,7 @@ namespace RecServices.Datasets;
 /// <see cref="DatasetFormatException"/> naming the file, the row (Parquet: row group and row; CSV: line) and the
 /// column.
 /// </summary>
-public abstract class TableCursor : IAsyncDisposable
+internal abstract class TableCursor : IAsyncDisposable
 {
     /// <summary>An int64 at or above this is in milliseconds (10^11 seconds is in the year 5138).</summary>
     public const long MillisecondsFrom = 100_000_000_000;

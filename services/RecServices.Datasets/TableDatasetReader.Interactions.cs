@@ -2,7 +2,7 @@ using RecServices.Core.Data;
 
 namespace RecServices.Datasets;
 
-public sealed partial class TableDatasetReader
+internal sealed partial class TableDatasetReader
 {
     /// <summary>The interactions table: one row per interaction, streamed into the columns.</summary>
     private static class InteractionsTable

@@ -2,7 +2,7 @@ using RecServices.Core.Data;
 
 namespace RecServices.Datasets;
 
-public sealed partial class TableDatasetReader
+internal sealed partial class TableDatasetReader
 {
     /// <summary>The items table: one row per item.</summary>
     private static class ItemsTable

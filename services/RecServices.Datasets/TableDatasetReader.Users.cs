@@ -2,7 +2,7 @@ using RecServices.Core.Data;
 
 namespace RecServices.Datasets;
 
-public sealed partial class TableDatasetReader
+internal sealed partial class TableDatasetReader
 {
     /// <summary>The users table: one row per user.</summary>
     private static class UsersTable

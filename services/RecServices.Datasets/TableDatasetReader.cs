@@ -8,7 +8,7 @@ namespace RecServices.Datasets;
 /// columnar <see cref="InteractionTable"/>. Nothing is kept per row but its columns; a bad value anywhere is a
 /// <see cref="DatasetFormatException"/> naming the file, the row and the column, and nothing is returned.
 /// </summary>
-public sealed partial class TableDatasetReader
+internal sealed partial class TableDatasetReader
 {
     private readonly string _folder;
     private readonly bool _strict;

@@ -5,7 +5,7 @@ namespace RecServices.Datasets;
 /// <c>&lt;name&gt;.csv.gz</c>, or a folder <c>&lt;name&gt;/</c> of part files of one format, read in name order
 /// (Spark's <c>_SUCCESS</c>, <c>.crc</c> and other hidden files are skipped).
 /// </summary>
-public sealed record TableFiles(string Name, IReadOnlyList<string> Files, bool IsParquet)
+internal sealed record TableFiles(string Name, IReadOnlyList<string> Files, bool IsParquet)
 {
     private static readonly string[] Extensions = [".parquet", ".csv", ".csv.gz"];
 

@@ -6,7 +6,7 @@ namespace RecServices.Datasets;
 /// The names of the dataset table format (docs/data.md): a folder with up to three tables, <c>interactions</c>
 /// (required), <c>items</c> and <c>users</c>, each one file or a folder of part files, Parquet or CSV.
 /// </summary>
-public static class TableFormat
+internal static class TableFormat
 {
     public const string Interactions = "interactions";
     public const string Items = "items";

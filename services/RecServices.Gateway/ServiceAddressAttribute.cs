@@ -6,7 +6,7 @@ namespace RecServices.Gateway;
 /// An address the gateway can call: http://host:port, https://host:port (with Recs:BackendTls) or dns:///host:port.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-public sealed class ServiceAddressAttribute : ValidationAttribute
+internal sealed class ServiceAddressAttribute : ValidationAttribute
 {
     protected override ValidationResult? IsValid(object? value, ValidationContext validationContext)
     {

@@ -8,7 +8,7 @@ namespace RecServices.LocalSystem;
 /// A TCP port free on loopback right now (another process may still take it before it is bound). Never the same port
 /// twice in one process: the kernel may offer a just-released port again, and two hosts given one port collide.
 /// </summary>
-public static class LoopbackPort
+internal static class LoopbackPort
 {
     private static readonly ConcurrentDictionary<int, bool> HandedOut = new();
 

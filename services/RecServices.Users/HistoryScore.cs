@@ -6,7 +6,7 @@ namespace RecServices.Users;
 /// (time, arrival), the SQLite store's (occurred_at, seq), and every score below 2^53 is an exact double: times up to
 /// 2^34 s (year 2514) are exact.
 /// </summary>
-public static class HistoryScore
+internal static class HistoryScore
 {
     public const long TicksPerSecond = 1L << 19;
 

@@ -11,7 +11,7 @@ namespace RecServices.Cli.Commands;
 /// see before an hour of training. <c>recs data convert &lt;movielens folder | synthetic&gt; --out &lt;folder&gt;
 /// [--format parquet|csv]</c>: writes a dataset in the table format of docs/data.md.
 /// </summary>
-public static class DataCommand
+internal static class DataCommand
 {
     /// <summary><c>--strict</c>, shared by <c>recs data check</c> and <c>recs train</c>.</summary>
     public static Option<bool> StrictOption() =>

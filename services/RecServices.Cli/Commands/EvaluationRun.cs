@@ -9,7 +9,7 @@ namespace RecServices.Cli.Commands;
 /// epochs, the settings search and the popularity penalty as asked; checked before any data is read), the dataset,
 /// and the output directory (created).
 /// </summary>
-public sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string Directory)
+internal sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string Directory)
 {
     public static async Task<EvaluationRun> PrepareAsync(
         int epochs,

@@ -8,7 +8,7 @@ namespace RecServices.Cli.Commands;
 /// <c>recs inspect &lt;bundle&gt;</c>: prints the manifest's summary and verifies every checksum and table (of a
 /// bundle root's current version, or of a bundle directory).
 /// </summary>
-public static class InspectCommand
+internal static class InspectCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {

@@ -7,7 +7,7 @@ namespace RecServices.Cli.Commands;
 /// The sweep chart: served nDCG@10 (validation and test), retrieval recall and median latency (in process, and via
 /// gRPC when measured) against the candidate count.
 /// </summary>
-public static class SweepChart
+internal static class SweepChart
 {
     public static void Write(SweepReport report, string path)
     {

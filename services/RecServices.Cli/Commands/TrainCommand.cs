@@ -14,7 +14,7 @@ namespace RecServices.Cli.Commands;
 /// the user store, adds it to the bundle root as a new version, validates and promotes it, and keeps the newest N
 /// versions.
 /// </summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {

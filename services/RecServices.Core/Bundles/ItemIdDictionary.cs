@@ -9,7 +9,7 @@ namespace RecServices.Core.Bundles;
 /// of item indices, so that a million ids cost one int per slot and no strings. A lookup encodes the asked id to UTF-8
 /// on the stack and compares bytes. Read-only and thread-safe once built.
 /// </summary>
-public sealed class ItemIdDictionary : IReadOnlyDictionary<string, int>
+internal sealed class ItemIdDictionary : IReadOnlyDictionary<string, int>
 {
     private const int MaxIdBytes = 256 * 3;
     private static readonly UTF8Encoding Utf8 = new(false, throwOnInvalidBytes: false);

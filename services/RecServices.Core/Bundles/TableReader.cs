@@ -8,7 +8,7 @@ namespace RecServices.Core.Bundles;
 /// <see cref="BundleFormatException"/>s naming the file. Every table starts with the same header:
 /// 8 ASCII bytes of magic, then a little-endian int32 format version.
 /// </summary>
-public sealed class TableReader : IDisposable
+internal sealed class TableReader : IDisposable
 {
     private readonly BinaryReader _reader;
     private readonly Stream _stream;

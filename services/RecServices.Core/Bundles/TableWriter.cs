@@ -4,7 +4,7 @@ using System.Text;
 namespace RecServices.Core.Bundles;
 
 /// <summary>Writes a bundle's binary table: the common header (see <see cref="TableReader"/>), then fields.</summary>
-public sealed class TableWriter : IDisposable
+internal sealed class TableWriter : IDisposable
 {
     private readonly FileStream _stream;
     private readonly BinaryWriter _writer;

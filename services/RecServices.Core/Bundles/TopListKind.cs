@@ -1,7 +1,7 @@
 namespace RecServices.Core.Bundles;
 
 /// <summary>Which population a top list ranks items for.</summary>
-public enum TopListKind : byte
+internal enum TopListKind : byte
 {
     /// <summary>All users; the key is empty.</summary>
     Global = 1,

@@ -1,7 +1,7 @@
 namespace RecServices.Core.Data;
 
 /// <summary>Assembles a <see cref="Dataset"/> while a loader reads files, mapping ids to dense indices.</summary>
-public sealed class DatasetBuilder
+internal sealed class DatasetBuilder
 {
     private readonly List<string> _categories = [];
     private readonly Dictionary<string, int> _categoryIndex = new(StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace RecServices.Core.Data;
 /// Reads a text file line by line, counting lines, and turns parse problems into
 /// <see cref="DatasetFormatException"/>s that name the file and the line.
 /// </summary>
-public sealed class LineReader : IDisposable
+internal sealed class LineReader : IDisposable
 {
     private readonly StreamReader _reader;
 

@@ -8,7 +8,7 @@ namespace RecServices.Core.Data;
 /// (<c>id|age|gender|occupation|zip</c>), <c>u.data</c> (<c>user \t item \t rating \t timestamp</c>),
 /// and <c>u.genre</c> and <c>u.info</c> when present. Localities come from the ZIP code (<see cref="Locality"/>).
 /// </summary>
-public static class MovieLens100KReader
+internal static class MovieLens100KReader
 {
     private static readonly string[] DefaultGenres =
     [

@@ -9,7 +9,7 @@ namespace RecServices.Core.Data;
 /// These releases have no user file, so users carry no country and the country source falls back to
 /// global popularity for them.
 /// </summary>
-public static class MovieLensCsvReader
+internal static class MovieLensCsvReader
 {
     public static bool Recognizes(string folder) =>
         File.Exists(Path.Combine(folder, "ratings.csv")) && File.Exists(Path.Combine(folder, "movies.csv"));

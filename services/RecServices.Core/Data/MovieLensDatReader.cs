@@ -8,7 +8,7 @@ namespace RecServices.Core.Data;
 /// Latin-1 in 1M, UTF-8 in 10M, detected), <c>ratings.dat</c> (<c>UserID::MovieID::Rating::Timestamp</c>)
 /// and, for 1M, <c>users.dat</c> (<c>UserID::Gender::Age::Occupation::Zip-code</c>).
 /// </summary>
-public static class MovieLensDatReader
+internal static class MovieLensDatReader
 {
     private const string Separator = "::";
 

@@ -1,7 +1,7 @@
 namespace RecServices.Core.Data;
 
 /// <summary>MovieLens 1M/10M/latest genre lists: '|'-separated names, "(no genres listed)" for none.</summary>
-public static class MovieLensGenres
+internal static class MovieLensGenres
 {
     public static int[] Parse(string field, DatasetBuilder builder)
     {

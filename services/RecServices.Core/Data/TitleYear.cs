@@ -3,7 +3,7 @@ using System.Globalization;
 namespace RecServices.Core.Data;
 
 /// <summary>MovieLens titles end with the release year in parentheses: "Toy Story (1995)".</summary>
-public static class TitleYear
+internal static class TitleYear
 {
     /// <summary>The year at the end of a title, or null when there is none.</summary>
     public static int? Parse(string title)

@@ -1,7 +1,7 @@
 namespace RecServices.Core.Data;
 
 /// <summary>Draws values with probability proportional to their weights (cumulative sums and binary search).</summary>
-public sealed class WeightedSampler
+internal sealed class WeightedSampler
 {
     private readonly int[] _values;
     private readonly double[] _cumulative;

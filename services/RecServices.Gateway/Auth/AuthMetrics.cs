@@ -9,7 +9,7 @@ namespace RecServices.Gateway.Auth;
 /// <c>recs.gateway.refused_calls</c>: calls refused before the method ran, by status (UNAUTHENTICATED,
 /// PERMISSION_DENIED).
 /// </summary>
-public sealed class AuthMetrics
+internal sealed class AuthMetrics
 {
     public const string RefusedCalls = "recs.gateway.refused_calls";
 

@@ -12,7 +12,7 @@ namespace RecServices.Gateway.Auth;
 /// JWT bearer authentication of GatewayService calls (<see cref="AuthOptions"/>): registration and the per-method
 /// scopes.
 /// </summary>
-public static class GatewayAuthentication
+internal static class GatewayAuthentication
 {
     /// <summary>
     /// The scope each GatewayService method needs; a method missing here stops the start (none is open by

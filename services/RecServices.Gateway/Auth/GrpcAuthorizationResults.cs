@@ -13,7 +13,7 @@ namespace RecServices.Gateway.Auth;
 /// "Bad gRPC response": UNAUTHENTICATED with what is wrong with the token, or PERMISSION_DENIED naming the scope the
 /// method needs. Counted by <see cref="AuthMetrics"/>, never logged per call.
 /// </summary>
-public sealed class GrpcAuthorizationResults(
+internal sealed class GrpcAuthorizationResults(
     AuthMetrics metrics,
     Microsoft.Extensions.Options.IOptions<GatewayOptions> options
 ) : IAuthorizationMiddlewareResultHandler

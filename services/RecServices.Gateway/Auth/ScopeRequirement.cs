@@ -7,7 +7,7 @@ namespace RecServices.Gateway.Auth;
 /// An authenticated caller whose token grants <see cref="Scope"/> (OAuth 2.0 <c>scope</c>, space-separated, or
 /// <c>scp</c>).
 /// </summary>
-public sealed class ScopeRequirement(string scope) : AuthorizationHandler<ScopeRequirement>, IAuthorizationRequirement
+internal sealed class ScopeRequirement(string scope) : AuthorizationHandler<ScopeRequirement>, IAuthorizationRequirement
 {
     public string Scope { get; } = scope;
 

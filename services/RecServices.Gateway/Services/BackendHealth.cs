@@ -8,7 +8,7 @@ namespace RecServices.Gateway.Services;
 /// again later) and its failure log (one Warning when it starts failing, a reminder while it keeps failing, one
 /// Information when it answers again). Every call's outcome goes to both, here.
 /// </summary>
-public sealed class BackendHealth(
+internal sealed class BackendHealth(
     ILogger logger,
     string name,
     string consequence,

@@ -15,7 +15,7 @@ using RecServices.Users;
 
 namespace RecServices.Gateway.Services;
 
-public static class GatewayServiceCollectionExtensions
+internal static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Typed clients for retrieval and ranking (round robin over dns:/// addresses, retry on UNAVAILABLE, call

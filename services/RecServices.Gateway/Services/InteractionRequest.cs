@@ -6,7 +6,7 @@ using RecServices.Users;
 namespace RecServices.Gateway.Services;
 
 /// <summary>A RecordInteraction request checked field by field and mapped to the store's interaction.</summary>
-public static class InteractionRequest
+internal static class InteractionRequest
 {
     /// <summary>
     /// How far past the server's clock an occurred_at may be (clients' clocks drift; the future would pin an item

@@ -11,7 +11,7 @@ namespace RecServices.Gateway.Services;
 /// a scrape. A store that does not answer keeps the last reading (its failure is the store's health to log).
 /// With Redis at maxmemory and noeviction every write fails: the alert comes before.
 /// </summary>
-public sealed class UserStoreFill : BackgroundService
+internal sealed class UserStoreFill : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 

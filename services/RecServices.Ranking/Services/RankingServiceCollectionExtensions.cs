@@ -5,7 +5,7 @@ using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;
 
-public static class RankingServiceCollectionExtensions
+internal static class RankingServiceCollectionExtensions
 {
     /// <summary>
     /// Loads each served version's catalog and item vectors and opens its user tower, in the background.

@@ -5,7 +5,7 @@ using RecServices.Serving.Retrieval;
 
 namespace RecServices.Retrieval.Services;
 
-public static class RetrievalServiceCollectionExtensions
+internal static class RetrievalServiceCollectionExtensions
 {
     /// <summary>
     /// Loads each served version's retrieval tables in the background and builds its candidate generator with the

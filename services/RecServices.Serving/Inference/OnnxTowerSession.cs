@@ -8,7 +8,7 @@ namespace RecServices.Serving.Inference;
 /// the input and output widths the bundle manifest promises. <c>Run</c> is thread-safe; inputs and the
 /// output are bound as <see cref="OrtValue"/>s over the caller's buffers, so a call allocates no tensors.
 /// </summary>
-public sealed class OnnxTowerSession : IDisposable
+internal sealed class OnnxTowerSession : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly string[] _inputNames;

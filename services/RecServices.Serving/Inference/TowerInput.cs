@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace RecServices.Serving.Inference;
 
 /// <summary>A tower input over a caller-owned buffer: int64 or float32, [rows] (width 0) or [rows × width].</summary>
-public readonly struct TowerInput
+internal readonly struct TowerInput
 {
     private readonly Memory<long> _longs;
     private readonly Memory<float> _floats;

@@ -12,7 +12,7 @@ namespace RecServices.Training.Bundling;
 /// resident set size"): after a build those show the peak since the last step began, not the build's. The build's
 /// peak is the largest of its steps' (the build log's last line, the manifest's <c>buildSteps</c>).
 /// </remarks>
-public static class PeakMemory
+internal static class PeakMemory
 {
     /// <summary>Starts a new peak at the current resident size (best effort).</summary>
     public static void Reset()

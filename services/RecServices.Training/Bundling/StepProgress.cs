@@ -7,7 +7,7 @@ namespace RecServices.Training.Bundling;
 /// Progress lines for a long step: at each tenth of the work, when at least <see cref="MinInterval"/> passed since the
 /// last line (a short step stays quiet), the share done, the elapsed time and an ETA from the rate so far.
 /// </summary>
-public sealed class StepProgress(string name, long total, Action<string> log)
+internal sealed class StepProgress(string name, long total, Action<string> log)
 {
     public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(15);
 

@@ -4,7 +4,7 @@ namespace RecServices.Training.Model;
 /// Several trained two-tower networks served as one: V_u and V_m are the members' vectors concatenated, so
 /// V_u · V_m is the sum of the members' scores and the serving path (one dot product per item) does not change.
 /// </summary>
-public static class TowerEnsemble
+internal static class TowerEnsemble
 {
     /// <summary>Row-wise concatenation of the members' [rows × width_i] outputs into [rows × Σ width_i].</summary>
     public static float[] Concatenate(IReadOnlyList<float[]> parts, IReadOnlyList<int> widths, int rows)

@@ -11,7 +11,7 @@ namespace RecServices.Training.Nn;
 /// feeds four fused multiply-adds. Work is split by blocks of C's rows; each element of C is computed by
 /// one thread in a fixed order, so results are identical from run to run.
 /// </summary>
-public static class Gemm
+internal static class Gemm
 {
     /// <summary>C[m × n] (+)= A[m × k] · B[k × n].</summary>
     public static void Multiply(float[] a, int m, int k, float[] b, int n, float[] c, bool accumulate)

@@ -8,7 +8,7 @@ namespace RecServices.Training.Nn;
 /// or columns so that every output element is computed by one thread in a fixed order: results are
 /// identical from run to run.
 /// </summary>
-public static class MatrixOps
+internal static class MatrixOps
 {
     private static readonly ParallelOptions Parallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
 

@@ -9,7 +9,7 @@ namespace RecServices.Serving.Retrieval.Sources;
 /// <see cref="RetrievalOptions"/> (scaled with the others by the sweep) and its <see cref="SourceKind"/> (and the
 /// contract's).
 /// </summary>
-public static class CandidateSources
+internal static class CandidateSources
 {
     /// <summary>
     /// The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running

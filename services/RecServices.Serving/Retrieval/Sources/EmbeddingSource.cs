@@ -13,7 +13,7 @@ namespace RecServices.Serving.Retrieval.Sources;
 /// chose for its recall target, so a request scores about √N · probes items, not the catalog. Key: empty; score:
 /// V_u · V_m (the served score, popularity term included).
 /// </summary>
-public sealed class EmbeddingSource(UserTower tower, EmbeddingIndex index, int quota) : ICandidateSource
+internal sealed class EmbeddingSource(UserTower tower, EmbeddingIndex index, int quota) : ICandidateSource
 {
     public SourceKind Kind => SourceKind.Embedding;
 
