@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Retrieval.V1;
 using RecServices.Core.Bundles;
@@ -11,11 +12,27 @@ namespace RecServices.FunctionalTests;
 /// Recommend through the three real hosts: never a seen item, the ranker's order, every candidate source, a recorded
 /// interaction taking effect, unknown users and bad input.
 /// </summary>
-public sealed class RecommendTests(SystemFixture fixture) : IClassFixture<SystemFixture>
+public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixture<InMemorySystemFixture>
 {
     private static readonly Lazy<Bundle> Loaded = new(() => Bundle.Load(TestBundle.Path));
 
     private static Bundle Bundle => Loaded.Value;
+
+    [Fact]
+    public async Task InMemory_EveryHostOnTestServer_AndTheGatewayCallsBothBackendsThroughThem()
+    {
+        foreach (var app in new[] { fixture.System.Retrieval!, fixture.System.Ranking!, fixture.System.Gateway! })
+        {
+            Assert.IsType<Microsoft.AspNetCore.TestHost.TestServer>(
+                app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            );
+        }
+
+        // ranked (not the popular fallback, not retrieval order): both backends answered through their test servers
+        var items = await fixture.System.RecommendAsync(Bundle.Users![0].Id, 5);
+        Assert.Equal(5, items.Count);
+        Assert.All(items, i => Assert.False(i.Degraded, i.DegradedReason));
+    }
 
     [Fact]
     public async Task Recommend_KnownUsers_NeverReturnASeenItem()

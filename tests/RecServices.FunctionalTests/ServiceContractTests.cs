@@ -10,7 +10,7 @@ namespace RecServices.FunctionalTests;
 /// Retrieval's and ranking's contracts over gRPC: unknown ids reported, duplicates ranked once, bad counts and indexes
 /// refused saying what to send, by index as by id.
 /// </summary>
-public sealed class ServiceContractTests(SystemFixture fixture) : IClassFixture<SystemFixture>
+public sealed class ServiceContractTests(InMemorySystemFixture fixture) : IClassFixture<InMemorySystemFixture>
 {
     [Fact]
     public async Task RankCandidates_UnknownIds_AreReportedBackNotFatal()

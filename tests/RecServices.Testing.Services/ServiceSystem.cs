@@ -1,6 +1,8 @@
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.Contracts.Ranking.V1;
@@ -53,9 +55,35 @@ public sealed class ServiceSystem : IAsyncDisposable
     public GatewayService.GatewayServiceClient GatewayClient => new(GatewayChannel);
 
     public RetrievalService.RetrievalServiceClient RetrievalClient =>
-        new(GrpcChannel.ForAddress(RetrievalPorts.GrpcAddress));
+        new(_retrievalChannel ?? GrpcChannel.ForAddress(RetrievalPorts.GrpcAddress));
 
-    public RankingService.RankingServiceClient RankingClient => new(GrpcChannel.ForAddress(RankingPorts.GrpcAddress));
+    public RankingService.RankingServiceClient RankingClient =>
+        new(_rankingChannel ?? GrpcChannel.ForAddress(RankingPorts.GrpcAddress));
+
+    // the backends' channels of an in-memory system (on their test servers); null on Kestrel
+    private GrpcChannel? _retrievalChannel;
+    private GrpcChannel? _rankingChannel;
+
+    /// <summary>
+    /// <paramref name="configureServices"/>, then ASP.NET Core's TestServer as the host's server (what
+    /// <c>UseTestServer</c> registers): requests come from its handler, not from a socket.
+    /// </summary>
+    private static Action<IServiceCollection> OnTestServer(Action<IServiceCollection>? configureServices) =>
+        services =>
+        {
+            configureServices?.Invoke(services);
+            services.AddSingleton<IServer, TestServer>();
+        };
+
+    /// <summary>A gRPC channel to an in-memory host, through its test server's handler.</summary>
+    private static GrpcChannel OnServer(WebApplication app)
+    {
+        var server = app.GetTestServer();
+        return GrpcChannel.ForAddress(
+            server.BaseAddress,
+            new GrpcChannelOptions { HttpHandler = server.CreateHandler() }
+        );
+    }
 
     /// <summary>
     /// Starts the three hosts on free loopback ports. A port found free can be taken by another process
@@ -69,17 +97,29 @@ public sealed class ServiceSystem : IAsyncDisposable
     /// <param name="hostArgs">Extra settings of all three hosts.</param>
     /// <param name="tls">TLS on every gRPC port with these certificates, mutual TLS from the gateway to the
     /// backends.</param>
+    /// <param name="inMemory">Every host on ASP.NET Core's TestServer instead of Kestrel: no socket, the gateway's
+    /// backend clients and the test's channels on the test servers' handlers (grpc-dotnet's GrpcTestFixture
+    /// pattern). For tests that need no port, no process and no other client.</param>
     public static async Task<ServiceSystem> StartAsync(
         string bundlePath,
         IEnumerable<string>? gatewayArgs = null,
         Action<IServiceCollection>? configureServices = null,
         bool dnsAddresses = false,
         IEnumerable<string>? hostArgs = null,
-        TestTls? tls = null
+        TestTls? tls = null,
+        bool inMemory = false
     )
     {
         return await HostStart.RetryingTakenPortsAsync(() =>
-            StartOnceAsync(bundlePath, gatewayArgs, configureServices, dnsAddresses, hostArgs?.ToArray() ?? [], tls)
+            StartOnceAsync(
+                bundlePath,
+                gatewayArgs,
+                configureServices,
+                dnsAddresses,
+                hostArgs?.ToArray() ?? [],
+                tls,
+                inMemory
+            )
         );
     }
 
@@ -89,7 +129,8 @@ public sealed class ServiceSystem : IAsyncDisposable
         Action<IServiceCollection>? configureServices,
         bool dnsAddresses,
         string[] hostArgs,
-        TestTls? tls
+        TestTls? tls,
+        bool inMemory
     )
     {
         var system = new ServiceSystem(bundlePath, HostStart.NewStoreDirectory(), tls);
@@ -98,14 +139,33 @@ public sealed class ServiceSystem : IAsyncDisposable
             dnsAddresses ? "dns:///localhost"
             : tls is null ? HostPorts.Loopback
             : "https://127.0.0.1";
+        var hostServices = inMemory ? OnTestServer(configureServices) : configureServices;
         system.Retrieval = RetrievalApp.Build(
             [.. system.Layout.RetrievalSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
-            configureServices
+            hostServices
         );
         system.Ranking = RankingApp.Build(
             [.. system.Layout.RankingSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
-            configureServices
+            hostServices
         );
+        var gatewayServices = hostServices;
+        if (inMemory)
+        {
+            // the backends first: the gateway's clients call their test servers
+            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync()).WithTimeout();
+            var (retrieval, ranking) = (system.Retrieval.GetTestServer(), system.Ranking.GetTestServer());
+            gatewayServices = services =>
+            {
+                hostServices!(services);
+                services
+                    .AddGrpcClient<RetrievalService.RetrievalServiceClient>()
+                    .ConfigurePrimaryHttpMessageHandler(retrieval.CreateHandler);
+                services
+                    .AddGrpcClient<RankingService.RankingServiceClient>()
+                    .ConfigurePrimaryHttpMessageHandler(ranking.CreateHandler);
+            };
+        }
+
         system.Gateway = GatewayApp.Build(
             [
                 .. system.Layout.GatewaySettings(0, backend),
@@ -118,17 +178,34 @@ public sealed class ServiceSystem : IAsyncDisposable
                 "--Recs:UserStoreTimeoutMs=15000",
                 .. gatewayArgs ?? [],
             ],
-            configureServices
+            gatewayServices
         );
         try
         {
-            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync(), system.Gateway.StartAsync())
+            await Task.WhenAll(
+                    inMemory ? Task.CompletedTask : system.Retrieval.StartAsync(),
+                    inMemory ? Task.CompletedTask : system.Ranking.StartAsync(),
+                    system.Gateway.StartAsync()
+                )
                 .WithTimeout();
         }
         catch
         {
             await system.DisposeAsync();
             throw;
+        }
+
+        if (inMemory)
+        {
+            system.GatewayChannel = OnServer(system.Gateway);
+            system._retrievalChannel = OnServer(system.Retrieval);
+            system._rankingChannel = OnServer(system.Ranking);
+            foreach (var channel in new[] { system.GatewayChannel, system._retrievalChannel, system._rankingChannel })
+            {
+                await HostStart.UntilServingAsync(channel, "an in-memory host", TaskTimeouts.Default);
+            }
+
+            return system;
         }
 
         system.GatewayChannel =
@@ -214,6 +291,8 @@ public sealed class ServiceSystem : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         GatewayChannel?.Dispose();
+        _retrievalChannel?.Dispose();
+        _rankingChannel?.Dispose();
         foreach (var app in new[] { Gateway, Ranking, Retrieval })
         {
             if (app is not null)
