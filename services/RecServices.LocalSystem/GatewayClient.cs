@@ -6,8 +6,9 @@ using RecServices.Contracts.Gateway.V1;
 namespace RecServices.LocalSystem;
 
 /// <summary>
-/// The one typed client of a gateway that recs-lab, the tests and <c>recs evaluate --via-grpc</c> call: a Recommend
-/// stream read item by item as it arrives (the call ended when the enumeration ends), and RecordInteraction.
+/// The one typed client of a gateway that recs-lab and the tests call: a Recommend stream read item by item as it
+/// arrives (the call ended when the enumeration ends), and RecordInteraction. (<c>recs evaluate --via-grpc</c> keeps
+/// its own loop: the training Job's image holds nothing of the local system.)
 /// </summary>
 public sealed class GatewayClient(GrpcChannel channel)
 {

@@ -30,7 +30,8 @@ public sealed class TrainWithInteractionsTests
     public async Task Train_StoreWithRecordedInteractions_BundleHasTheirUsersAndInteractions(string kind)
     {
         using var dir = new TempDirectory();
-        await using var redis = kind == "redis" ? await LocalRedis.StartAsync().WithTimeout() : null;
+        await using var redis =
+            kind == "redis" ? await LocalRedis.StartAsync().WithTimeout(TaskTimeouts.LocalRedisStart) : null;
         var storeArgument =
             kind == "redis" ? UserStores.RedisScheme + redis!.Configuration : Path.Combine(dir.Path, "users.db");
         await using (

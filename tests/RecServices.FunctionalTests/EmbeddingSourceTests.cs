@@ -16,7 +16,8 @@ public sealed class EmbeddingSourceTests
         var bundle = Bundle.Load(TestBundle.Path);
         await using var system = await ServiceSystem.StartAsync(
             TestBundle.Path,
-            hostArgs: [$"--Recs:EmbeddingQuota={Quota}"]
+            hostArgs: [$"--Recs:EmbeddingQuota={Quota}"],
+            inMemory: true
         );
         var u = 11;
         var user = bundle.Users![u];
@@ -82,7 +83,11 @@ public sealed class EmbeddingSourceTests
     [Fact]
     public async Task GetCandidates_InvalidProfile_IsInvalidArgumentNamingTheField()
     {
-        await using var system = await ServiceSystem.StartAsync(TestBundle.Path, hostArgs: ["--Recs:EmbeddingQuota=5"]);
+        await using var system = await ServiceSystem.StartAsync(
+            TestBundle.Path,
+            hostArgs: ["--Recs:EmbeddingQuota=5"],
+            inMemory: true
+        );
 
         var age = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() =>
             system

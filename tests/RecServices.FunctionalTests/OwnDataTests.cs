@@ -25,7 +25,7 @@ public sealed class OwnDataTests
         var manifest = new BundleBuilder(TestBundle.Options, _ => { }).Build(data, bundle);
         Assert.Contains("attribute:artist:other", manifest.Schema.ItemFeatureNames);
 
-        await using var system = await ServiceSystem.StartAsync(bundle);
+        await using var system = await ServiceSystem.StartAsync(bundle, inMemory: true);
         var kinds = new HashSet<string>();
         foreach (var user in data.Users.Take(25))
         {

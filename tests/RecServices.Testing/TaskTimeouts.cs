@@ -5,6 +5,12 @@ public static class TaskTimeouts
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A local redis-server's start: LocalRedis waits up to 60 s for PONG itself (three ports at most) and then says
+    /// why, with the server's output; this limit leaves it that time.
+    /// </summary>
+    public static readonly TimeSpan LocalRedisStart = TimeSpan.FromMinutes(4);
+
     public static async Task<T> WithTimeout<T>(this Task<T> task, TimeSpan? timeout = null) =>
         await task.WaitAsync(timeout ?? Default);
 

@@ -37,7 +37,9 @@ public sealed class StoreUnderTest : IAsyncDisposable
         var store = new StoreUnderTest(kind);
         if (kind == StoreKind.Redis)
         {
-            store.Redis = await LocalRedis.StartAsync(Path.Combine(store._directory.Path, "redis")).WithTimeout();
+            store.Redis = await LocalRedis
+                .StartAsync(Path.Combine(store._directory.Path, "redis"))
+                .WithTimeout(TaskTimeouts.LocalRedisStart);
         }
         else if (kind == StoreKind.RedisCluster)
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Grpc.Net.Client;
+using RecServices.Contracts.Gateway.V1;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 
@@ -57,16 +59,19 @@ public static class GatewayLists
     )
     {
         using var channel = GrpcChannel.ForAddress(address);
-        var client = new LocalSystem.GatewayClient(channel);
+        var client = new GatewayService.GatewayServiceClient(channel);
         var lists = new List<string[]>(userIds.Count);
         var latencies = new double[userIds.Count];
         for (var i = 0; i < userIds.Count; i++)
         {
             var started = Stopwatch.GetTimestamp();
+            using var call = client.Recommend(
+                new RecommendRequest { UserId = userIds[i], Count = k },
+                deadline: DateTime.UtcNow.AddSeconds(30),
+                cancellationToken: cancellationToken
+            );
             var items = new List<string>(k);
-            await foreach (
-                var item in client.RecommendAsync(userIds[i], k, TimeSpan.FromSeconds(30), cancellationToken)
-            )
+            await foreach (var item in call.ResponseStream.ReadAllAsync(cancellationToken))
             {
                 if (item.Degraded)
                 {
