@@ -105,22 +105,6 @@ public sealed class CandidateSourcesTests
         Assert.False(set.Contains(7));
     }
 
-    [Fact]
-    public void Without_KeepsOrderAndSourcesOfTheRest()
-    {
-        var generator = new CandidateGenerator(
-            [new SimilarItemsSource(Catalog, Similar, 1, 3), new PopularSource(Tops, 3, 0)],
-            RetrievalOptions.DesignRecipe
-        );
-        var set = generator.Generate(User(recent: [8]), 100);
-
-        var rest = set.Without(SeenFilter.Of([10]));
-
-        Assert.Equal(set.Items.Where(i => i != 10), rest.Items);
-        Assert.All(rest.Items, i => Assert.Equal(set.SourcesOf(i).ToArray(), rest.SourcesOf(i).ToArray()));
-        Assert.Equal(set.ProposalsFrom(SourceKind.Popular) - 1, rest.ProposalsFrom(SourceKind.Popular));
-    }
-
     private static CandidateSet Run(ICandidateSource source, UserContext user)
     {
         var set = new CandidateSet();

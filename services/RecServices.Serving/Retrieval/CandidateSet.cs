@@ -31,9 +31,6 @@ public sealed class CandidateSet
     /// <summary>Item indices in retrieval order (first proposal first).</summary>
     public IReadOnlyList<int> Items => _items;
 
-    /// <summary><see cref="Items"/> as a span, for ranking without a copy.</summary>
-    public ReadOnlySpan<int> ItemSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_items);
-
     /// <summary>Every source that proposed <paramref name="item"/>, in the order they proposed it.</summary>
     public Sources SourcesOf(int item) => new(this, _first[_slots[item]]);
 
@@ -51,27 +48,6 @@ public sealed class CandidateSet
     /// How many proposals <paramref name="kind"/> made, counting those of items other sources proposed too.
     /// </summary>
     public int ProposalsFrom(SourceKind kind) => _hitsByKind[(int)kind];
-
-    /// <summary>
-    /// The same candidates, order and sources, less those in <paramref name="seen"/> (the gateway's seen
-    /// filter).
-    /// </summary>
-    public CandidateSet Without(SeenFilter seen)
-    {
-        var result = new CandidateSet(Count);
-        foreach (var item in _items)
-        {
-            if (seen.Allows(item))
-            {
-                foreach (var hit in SourcesOf(item))
-                {
-                    result.Add(item, hit, int.MaxValue);
-                }
-            }
-        }
-
-        return result;
-    }
 
     /// <summary>
     /// Adds a proposal; a new item is appended unless the set is full. Returns true when the item is new.

@@ -12,9 +12,6 @@ public sealed class SeenFilter
 
     private SeenFilter(HashSet<int> items) => _items = items;
 
-    /// <summary>Nothing seen.</summary>
-    public static SeenFilter None { get; } = new([]);
-
     /// <summary>The items of <paramref name="history"/>.</summary>
     public static SeenFilter Of(IEnumerable<int> history) => new([.. history]);
 
