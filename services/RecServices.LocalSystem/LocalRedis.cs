@@ -71,22 +71,13 @@ public sealed class LocalRedis : IAsyncDisposable
         var redis = new LocalRedis(dir, owned, appendFsync, settings ?? []);
         try
         {
-            for (var attempt = 1; ; attempt++)
+            // a free port can be taken before redis-server binds it: then another
+            return await HostStart.RetryingTakenPortsAsync(async () =>
             {
                 redis.Port = LoopbackPort.Free();
-                try
-                {
-                    await redis.LaunchAsync(cancellationToken);
-                    return redis;
-                }
-                catch (InvalidOperationException e)
-                    when (attempt < 3
-                        && e.Message.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)
-                    )
-                {
-                    // the free port was taken before redis-server bound it: try another
-                }
-            }
+                await redis.LaunchAsync(cancellationToken);
+                return redis;
+            });
         }
         catch
         {

@@ -75,6 +75,26 @@ public sealed class ServiceSystem : IAsyncDisposable
             services.AddSingleton<IServer, TestServer>();
         };
 
+    /// <summary>
+    /// <paramref name="hostServices"/>, and the gateway's retrieval and ranking clients on the handlers of those
+    /// hosts' test servers.
+    /// </summary>
+    private static Action<IServiceCollection> OnBackendTestServers(
+        Action<IServiceCollection> hostServices,
+        WebApplication retrieval,
+        WebApplication ranking
+    ) =>
+        services =>
+        {
+            hostServices(services);
+            services
+                .AddGrpcClient<RetrievalService.RetrievalServiceClient>()
+                .ConfigurePrimaryHttpMessageHandler(retrieval.GetTestServer().CreateHandler);
+            services
+                .AddGrpcClient<RankingService.RankingServiceClient>()
+                .ConfigurePrimaryHttpMessageHandler(ranking.GetTestServer().CreateHandler);
+        };
+
     /// <summary>A gRPC channel to an in-memory host, through its test server's handler.</summary>
     private static GrpcChannel OnServer(WebApplication app)
     {
@@ -148,46 +168,25 @@ public sealed class ServiceSystem : IAsyncDisposable
             [.. system.Layout.RankingSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
             hostServices
         );
-        var gatewayServices = hostServices;
-        if (inMemory)
-        {
-            // the backends first: the gateway's clients call their test servers
-            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync()).WithTimeout();
-            var (retrieval, ranking) = (system.Retrieval.GetTestServer(), system.Ranking.GetTestServer());
-            gatewayServices = services =>
-            {
-                hostServices!(services);
-                services
-                    .AddGrpcClient<RetrievalService.RetrievalServiceClient>()
-                    .ConfigurePrimaryHttpMessageHandler(retrieval.CreateHandler);
-                services
-                    .AddGrpcClient<RankingService.RankingServiceClient>()
-                    .ConfigurePrimaryHttpMessageHandler(ranking.CreateHandler);
-            };
-        }
-
-        system.Gateway = GatewayApp.Build(
-            [
-                .. system.Layout.GatewaySettings(0, backend),
-                HostStart.Quiet,
-                .. hostArgs,
-                .. tls?.GatewayArgs ?? [],
-                .. SystemLayout.SqliteStore(system._storeDirectory),
-                "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
-                "--Recs:RankingTimeoutMs=15000",
-                "--Recs:UserStoreTimeoutMs=15000",
-                .. gatewayArgs ?? [],
-            ],
-            gatewayServices
-        );
         try
         {
-            await Task.WhenAll(
-                    inMemory ? Task.CompletedTask : system.Retrieval.StartAsync(),
-                    inMemory ? Task.CompletedTask : system.Ranking.StartAsync(),
-                    system.Gateway.StartAsync()
-                )
-                .WithTimeout();
+            // the backends first (in memory, the gateway's clients are given their test servers)
+            await Task.WhenAll(system.Retrieval.StartAsync(), system.Ranking.StartAsync()).WithTimeout();
+            system.Gateway = GatewayApp.Build(
+                [
+                    .. system.Layout.GatewaySettings(0, backend),
+                    HostStart.Quiet,
+                    .. hostArgs,
+                    .. tls?.GatewayArgs ?? [],
+                    .. SystemLayout.SqliteStore(system._storeDirectory),
+                    "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
+                    "--Recs:RankingTimeoutMs=15000",
+                    "--Recs:UserStoreTimeoutMs=15000",
+                    .. gatewayArgs ?? [],
+                ],
+                inMemory ? OnBackendTestServers(hostServices!, system.Retrieval, system.Ranking) : hostServices
+            );
+            await system.Gateway.StartAsync().WithTimeout();
         }
         catch
         {

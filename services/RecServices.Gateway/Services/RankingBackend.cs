@@ -31,8 +31,8 @@ public sealed class RankingBackend(
     );
 
     /// <summary>
-    /// Ranking's order of the candidates, relayed item by item as it streams, cut at the count; how the stream
-    /// ended goes to <paramref name="outcome"/>. The stream is read to its end (the ranker sends top_count items and
+    /// Ranking's order of the candidates, item by item as it streams (the flow cuts it at the count and drops
+    /// what it did not ask for); how the stream ended goes to <paramref name="outcome"/>. The stream is read to its end (the ranker sends top_count items and
     /// ends), so that the call ends cleanly instead of being cancelled once the list is full.
     /// </summary>
     async IAsyncEnumerable<RankedItem> IRankingStage<RecommendCall>.RankAsync(
