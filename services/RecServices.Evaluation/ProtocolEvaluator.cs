@@ -149,12 +149,12 @@ public sealed class ProtocolEvaluator(
             rows[Served].Add(served, items);
             if (withReferences)
             {
-                var seen = user.History.ToHashSet();
+                var seen = SeenFilter.Of(user.History);
                 started = Stopwatch.GetTimestamp();
                 var catalogTop = pipeline.RecommendFromCatalog(user, k);
                 catalogLatencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 rows[FullCatalog].Add(catalogTop.Select(r => r.Item).ToArray(), items);
-                rows[Popularity].Add(popular.Where(i => !seen.Contains(i)).Take(k).ToArray(), items);
+                rows[Popularity].Add(popular.Where(seen.Allows).Take(k).ToArray(), items);
                 if (ease is not null)
                 {
                     rows[Ease].Add(ease.Recommend(user.History, k), items);
