@@ -15,7 +15,11 @@ public static class RankingApp
             "recservices-ranking",
             Contracts.Ranking.V1.RankingService.Descriptor.FullName,
             (services, options) => services.AddRankingServices(options),
-            (app, _) => app.MapGrpcService<RankingGrpcService>(),
+            (app, _) =>
+            {
+                app.MapGrpcService<RankingGrpcService>();
+                app.MapGrpcService<RankingV1GrpcService>();
+            },
             configureServices
         );
 }

@@ -15,7 +15,11 @@ public static class RetrievalApp
             "recservices-retrieval",
             Contracts.Retrieval.V1.RetrievalService.Descriptor.FullName,
             (services, options) => services.AddRetrievalServices(options),
-            (app, _) => app.MapGrpcService<RetrievalGrpcService>(),
+            (app, _) =>
+            {
+                app.MapGrpcService<RetrievalGrpcService>();
+                app.MapGrpcService<RetrievalV1GrpcService>();
+            },
             configureServices
         );
 }

@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
 using RecServices.Contracts.Gateway.V1;
-using RecServices.Contracts.Ranking.V1;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Ranking.V2;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Gateway.Services;
 using RecServices.Retrieval.Services;
 using RecServices.Serving.Pipeline;
@@ -46,12 +46,12 @@ public class MessageBenchmarks
             RetrievalOptions.Default.DefaultMaxCandidates
         );
         _candidates = new GetCandidatesResponse { BundleVersion = _data.Bundle.Manifest.Version };
-        CandidateColumns.Write(set, catalog, ByIndex, _candidates);
+        CandidateColumns.Write(set, _data.Bundle, ByIndex, _candidates);
         _candidatesBytes = _candidates.ToByteArray();
         _rankRequest = BackendRequests.Rank(
             _data.Bundle,
             user.History,
-            set.Items,
+            set.ItemSpan,
             30,
             "F",
             10,
@@ -69,6 +69,7 @@ public class MessageBenchmarks
             new RecommendationSource
             {
                 Kind = "similar-items",
+                SourceKind = Contracts.Gateway.V1.SourceKind.SimilarItems,
                 Key = catalog.Items[1].Id,
                 Score = 0.9f,
             }
@@ -77,6 +78,7 @@ public class MessageBenchmarks
             new RecommendationSource
             {
                 Kind = "category",
+                SourceKind = Contracts.Gateway.V1.SourceKind.Category,
                 Key = "Drama",
                 Score = 400,
             }
@@ -100,10 +102,7 @@ public class MessageBenchmarks
     public byte[] EncodeRankRequest() => _rankRequest.ToByteArray();
 
     [Benchmark]
-    public int DecodeRankRequest() =>
-        RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes) is var r
-            ? r.CandidateItemIds.Count + r.CandidateItemIndexes.Count
-            : 0;
+    public int DecodeRankRequest() => RankCandidatesRequest.Parser.ParseFrom(_rankRequestBytes).Candidates.Count;
 
     [Benchmark]
     public byte[] EncodeRecommendItem() => _item.ToByteArray();

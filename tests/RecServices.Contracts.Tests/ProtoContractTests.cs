@@ -105,10 +105,12 @@ public sealed class ProtoContractTests
                 GatewayServiceReflection.Descriptor,
                 RetrievalServiceReflection.Descriptor,
                 RankingServiceReflection.Descriptor,
+                Contracts.Retrieval.V2.RetrievalServiceReflection.Descriptor,
+                Contracts.Ranking.V2.RankingServiceReflection.Descriptor,
             }
         )
         {
-            Assert.Matches(@"^recservices\.[a-z]+\.v1$", file.Package);
+            Assert.Matches(@"^recservices\.[a-z]+\.v[12]$", file.Package);
             Assert.Single(file.Services);
             foreach (var method in file.Services[0].Methods)
             {
@@ -116,6 +118,20 @@ public sealed class ProtoContractTests
                 Assert.Equal(method.Name + "Response", method.OutputType.Name);
             }
         }
+    }
+
+    [Fact]
+    public void TheSharedSourceKind_NumbersItsValuesAsRetrievalV1_WhichServesThemByCast()
+    {
+        var shared = GatewayServiceReflection.Descriptor.EnumTypes.Single(e => e.Name == "SourceKind");
+        var v1 = RetrievalServiceReflection.Descriptor.EnumTypes.Single(e => e.Name == "SourceKind");
+
+        // every v1 value but the deprecated genre kind (no longer sent), under the same name and number
+        Assert.Equal(
+            v1.Values.Where(v => v.Name != "SOURCE_KIND_GENRE").Select(v => (v.Name, v.Number)).Order(),
+            shared.Values.Select(v => (v.Name, v.Number)).Order()
+        );
+        Assert.Null(shared.FindValueByNumber(2)); // reserved: genre's number is never reused
     }
 
     private static string Protos => Path.Combine(ExternalTools.RepositoryRoot, "protos");

@@ -1,4 +1,4 @@
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Gateway.Services;
 using RecServices.Retrieval.Services;
@@ -30,12 +30,15 @@ public sealed class CandidateColumnsTests
             var set = generator.Generate(context, 200);
             var response = new GetCandidatesResponse();
 
-            CandidateColumns.Write(set, bundle.Catalog, indexes, response);
+            CandidateColumns.Write(set, bundle, indexes, response);
 
             Assert.Equal(
                 set.Items,
-                indexes ? response.ItemIndexes : response.ItemIds.Select(id => bundle.Catalog.Index[id])
+                indexes
+                    ? response.Candidates.Indexes.Indexes
+                    : response.Candidates.Ids.Ids.Select(id => bundle.Catalog.Index[id])
             );
+            Assert.Null(response.ColumnProblem());
             Assert.Equal(response.SourceKeys.Count, response.SourceKeys.Distinct(StringComparer.Ordinal).Count());
             var retrieved = new RetrievedCandidates(response);
             Assert.Equal(set.Count, retrieved.Count);

@@ -1,6 +1,8 @@
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Inference;
+using RecServices.Serving.Wire;
 
 namespace RecServices.FunctionalTests;
 
@@ -22,9 +24,13 @@ public sealed class EmbeddingSourceTests
         var u = 11;
         var user = bundle.Users![u];
         var history = TestBundle.Histories(bundle).Of(u).ToArray();
-        var request = new GetCandidatesRequest { Age = user.Age ?? 0, Gender = user.Gender ?? string.Empty };
-        // oldest first: the history the tower reads
-        request.ExcludedItemIds.AddRange(history.Select(i => bundle.Catalog.Items[i].Id));
+        var request = new GetCandidatesRequest
+        {
+            Age = user.Age ?? 0,
+            Gender = user.Gender ?? string.Empty,
+            // oldest first: the history the tower reads
+            ExcludedItems = ItemReferences.OfIds(history.Select(i => bundle.Catalog.Items[i].Id)),
+        };
 
         var response = await system.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
 
@@ -67,7 +73,7 @@ public sealed class EmbeddingSourceTests
             .ToList();
 
         // The embedding source runs first, so its items lead the candidates, best first, each with its score.
-        Assert.Equal(expected.Select(e => e.Id), response.ItemIds.Take(Quota));
+        Assert.Equal(expected.Select(e => e.Id), response.Candidates.Ids.Ids.Take(Quota));
         for (var i = 0; i < Quota; i++)
         {
             var (start, _) = response.SourceRange(i);
@@ -77,7 +83,7 @@ public sealed class EmbeddingSourceTests
         }
 
         Assert.Equal(Quota, response.SourceKinds.Count(k => k == SourceKind.Embedding));
-        Assert.DoesNotContain(response.ItemIds, id => seen.Contains(bundle.Catalog.Index[id]));
+        Assert.DoesNotContain(response.Candidates.Ids.Ids, id => seen.Contains(bundle.Catalog.Index[id]));
     }
 
     [Fact]

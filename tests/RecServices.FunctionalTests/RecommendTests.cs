@@ -1,10 +1,11 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RecServices.Contracts.Gateway.V1;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Inference;
 using RecServices.Serving.Retrieval;
+using RecServices.Serving.Wire;
 
 namespace RecServices.FunctionalTests;
 
@@ -61,13 +62,16 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
         var context = new UserContextFactory(Bundle.Catalog, RetrievalOptions.Default).Create(history, user.Country);
 
         // Candidates straight from retrieval with the gateway's context, then V_u from the ONNX user tower.
-        var request = new GetCandidatesRequest { Country = context.Country ?? string.Empty };
-        request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
-        request.TopCategories.AddRange(context.TopCategories);
-        request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
+        var request = new GetCandidatesRequest
+        {
+            Country = context.Country ?? string.Empty,
+            RecentItems = ItemReferences.OfIds(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id)),
+            TopCategories = { context.TopCategories },
+            ExcludedItems = ItemReferences.OfIds(history.Select(i => Bundle.Catalog.Items[i].Id)),
+        };
         var candidates = (
             await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()
-        ).ItemIds.ToList();
+        ).Candidates.Ids.Ids.ToList();
         var userVector = UserVector(history, user.Age, user.Gender);
         var expected = candidates
             .Select(id => (Id: id, Score: Dot(userVector, Bundle.Vectors!.Row(Bundle.Catalog.Index[id]))))
@@ -92,15 +96,21 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
         var history = TestBundle.Histories(Bundle).Of(u).ToArray();
         var options = RetrievalOptions.Default;
         var context = new UserContextFactory(Bundle.Catalog, options).Create(history, user.Country);
-        var request = new GetCandidatesRequest { Country = user.Country!, MaxCandidateCount = 1000 };
-        request.RecentItemIds.AddRange(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id));
-        request.TopCategories.AddRange(context.TopCategories);
-        request.ExcludedItemIds.AddRange(history.Select(i => Bundle.Catalog.Items[i].Id));
+        var request = new GetCandidatesRequest
+        {
+            Country = user.Country!,
+            MaxCandidateCount = 1000,
+            RecentItems = ItemReferences.OfIds(context.RecentItems.Select(i => Bundle.Catalog.Items[i].Id)),
+            TopCategories = { context.TopCategories },
+            ExcludedItems = ItemReferences.OfIds(history.Select(i => Bundle.Catalog.Items[i].Id)),
+        };
 
         var response = await fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout();
 
         Assert.Null(response.ColumnProblem());
-        var returned = response.ItemIds.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => Sources(response, p.i));
+        var returned = response
+            .Candidates.Ids.Ids.Select((id, i) => (id, i))
+            .ToDictionary(p => p.id, p => Sources(response, p.i));
         var seen = history.ToHashSet();
         foreach (var recent in context.RecentItems)
         {
@@ -109,9 +119,7 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
                 var id = Bundle.Catalog.Items[neighbour].Id;
                 Assert.Contains(
                     returned[id],
-                    s =>
-                        s.Kind == Contracts.Retrieval.V1.SourceKind.SimilarItems
-                        && s.Key == Bundle.Catalog.Items[recent].Id
+                    s => s.Kind == SourceKind.SimilarItems && s.Key == Bundle.Catalog.Items[recent].Id
                 );
             }
         }
@@ -127,7 +135,7 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
             {
                 Assert.Contains(
                     returned[Bundle.Catalog.Items[item].Id],
-                    s => s.Kind == Contracts.Retrieval.V1.SourceKind.Category && s.Key == category
+                    s => s.Kind == SourceKind.Category && s.Key == category
                 );
             }
         }
@@ -141,11 +149,11 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
         {
             Assert.Contains(
                 returned[Bundle.Catalog.Items[item].Id],
-                s => s.Kind == Contracts.Retrieval.V1.SourceKind.Country && s.Key == user.Country
+                s => s.Kind == SourceKind.Country && s.Key == user.Country
             );
         }
 
-        Assert.DoesNotContain(response.ItemIds, id => seen.Contains(Bundle.Catalog.Index[id]));
+        Assert.DoesNotContain(response.Candidates.Ids.Ids, id => seen.Contains(Bundle.Catalog.Index[id]));
         Assert.Equal(Bundle.Manifest.Version, response.BundleVersion);
     }
 
@@ -173,6 +181,16 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
         Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "similar-items" && s.Key == watched));
         var category = Bundle.Catalog.Categories[Bundle.Catalog.Items[Bundle.Catalog.Index[watched]].Categories[0]];
         Assert.Contains(next, i => i.Sources.Any(s => s.Kind == "category" && s.Key == category));
+        // every source also as the shared enum, the same source as its name
+        Assert.All(
+            next.SelectMany(i => i.Sources),
+            s =>
+            {
+                Assert.NotEqual(SourceKind.Unspecified, s.SourceKind);
+                Assert.Equal(s.Kind, SourceHit.NameOf(s.SourceKind));
+            }
+        );
+        Assert.Contains(next, i => i.Sources.Any(s => s.SourceKind == SourceKind.SimilarItems && s.Key == watched));
     }
 
     [Fact]
@@ -405,10 +423,7 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
     }
 
     /// <summary>Candidate <paramref name="i"/>'s sources read back from the response's columns.</summary>
-    private static List<(Contracts.Retrieval.V1.SourceKind Kind, string Key, float Score)> Sources(
-        GetCandidatesResponse response,
-        int i
-    )
+    private static List<(SourceKind Kind, string Key, float Score)> Sources(GetCandidatesResponse response, int i)
     {
         var (start, end) = response.SourceRange(i);
         return

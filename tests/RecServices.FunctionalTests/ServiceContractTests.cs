@@ -1,226 +1,97 @@
 using Grpc.Core;
-using Microsoft.Extensions.Options;
-using RecServices.Contracts.Ranking.V1;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.BundleServing;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Ranking.V2;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
+using RecServices.Serving.Wire;
 
 namespace RecServices.FunctionalTests;
 
 /// <summary>
-/// Retrieval's and ranking's contracts over gRPC: unknown ids reported, duplicates ranked once, bad counts and indexes
-/// refused saying what to send, by index as by id.
+/// Retrieval's and ranking's v2 contracts over gRPC, as the gateway calls them: item references by index answer what
+/// ids answer, the ranking stream's oneof, and the <c>google.rpc</c> details a client reads without parsing text.
 /// </summary>
 public sealed class ServiceContractTests(InMemorySystemFixture fixture) : IClassFixture<InMemorySystemFixture>
 {
-    [Fact]
-    public async Task RankCandidates_UnknownIds_AreReportedBackNotFatal()
-    {
-        var request = new RankCandidatesRequest
-        {
-            CandidateItemIds = { "i1", "no-such-item", "i2", "i3" },
-            HistoryItemIds = { "i4", "ghost" },
-        };
-
-        var responses = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(request));
-
-        Assert.Equal(["i1", "i2", "i3"], responses.Where(r => r.ItemId.Length > 0).Select(r => r.ItemId).Order());
-        Assert.Equal([1, 2, 3], responses.Where(r => r.ItemId.Length > 0).Select(r => r.Rank));
-        Assert.True(responses[0].Score >= responses[1].Score && responses[1].Score >= responses[2].Score);
-        Assert.Equal(["no-such-item"], responses[^1].UnknownItemIds);
-    }
+    private static readonly Bundle Catalog = Bundle.Load(TestBundle.Path, BundleParts.Catalog);
 
     [Fact]
-    public async Task RankCandidates_AnItemSentTwice_IsRankedOnce()
+    public async Task GetCandidates_ByIndex_AnswersAsIndexesOfThePinnedVersion_WhatIdsAnswer()
     {
-        var request = new RankCandidatesRequest
-        {
-            CandidateItemIds = { "i1", "i2", "i1", "i3", "i2" },
-            HistoryItemIds = { "i4" },
-        };
-
-        var responses = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(request));
-
-        Assert.Equal(["i1", "i2", "i3"], responses.Select(r => r.ItemId).Order());
-        Assert.Equal([1, 2, 3], responses.Select(r => r.Rank));
-    }
-
-    [Fact]
-    public async Task RankCandidates_NoCandidate_IsInvalidArgumentSayingHowMany()
-    {
-        var e = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAllAsync(
-                fixture.System.RankingClient.RankCandidates(new RankCandidatesRequest { HistoryItemIds = { "i4" } })
-            )
-        );
-
-        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Equal(
-            "send 1 to 10000 candidates in candidate_item_ids or candidate_item_indexes; got 0",
-            e.Status.Detail
-        );
-    }
-
-    [Theory]
-    [InlineData(-1, StatusCode.InvalidArgument, "top_count")]
-    [InlineData(20_000, StatusCode.InvalidArgument, "top_count")]
-    public async Task RankCandidates_BadTopCount_IsInvalidArgument(int top, StatusCode status, string field)
-    {
-        var e = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAllAsync(
-                fixture.System.RankingClient.RankCandidates(
-                    new RankCandidatesRequest { CandidateItemIds = { "i1" }, TopCount = top }
-                )
-            )
-        );
-
-        Assert.Equal(status, e.StatusCode);
-        Assert.Contains(field, e.Status.Detail);
-    }
-
-    [Fact]
-    public async Task GetCandidates_RequestCap_LowersTheCountWithinServerLimits()
-    {
-        var client = fixture.System.RetrievalClient;
-
-        var five = await client
-            .GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 5, RecentItemIds = { "i1", "i2" } })
-            .ResponseAsync.WithTimeout();
-        var e = await Assert.ThrowsAsync<RpcException>(() =>
-            client
-                .GetCandidatesAsync(new GetCandidatesRequest { MaxCandidateCount = 1_000_000 })
-                .ResponseAsync.WithTimeout()
-        );
-
-        Assert.Equal(5, five.ItemIds.Count);
-        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains("max_candidate_count must be between 0 and 5000", e.Status.Detail);
-    }
-
-    [Fact]
-    public async Task GetCandidates_ByIndex_AnswersTheCandidatesAndSourcesItAnswersById()
-    {
-        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Catalog);
-        var catalog = bundle.Catalog;
-        var version = bundle.Manifest.Version;
+        var (catalog, version) = (Catalog.Catalog, Catalog.Manifest.Version);
+        int[] recent = [1, 2, 3];
+        int[] excluded = [1, 2, 3, 4];
         var byId = new GetCandidatesRequest
         {
-            RecentItemIds = { "i1", "i2", "i3" },
-            ExcludedItemIds = { "i1", "i2", "i3", "i4" },
+            RecentItems = ItemReferences.OfIds(recent.Select(catalog.IdOf)),
+            ExcludedItems = ItemReferences.OfIds(excluded.Select(catalog.IdOf)),
             TopCategories = { catalog.Categories[0] },
             Country = "US",
-            BundleVersion = version,
         };
         var byIndex = new GetCandidatesRequest
         {
-            RecentItemIndexes = { byId.RecentItemIds.Select(id => catalog.Index[id]) },
-            ExcludedItemIndexes = { byId.ExcludedItemIds.Select(id => catalog.Index[id]) },
-            TopCategories = { byId.TopCategories },
-            Country = byId.Country,
             BundleVersion = version,
-            AnswerWithIndexes = true,
+            RecentItems = ItemReferences.OfIndexes(version, recent),
+            ExcludedItems = ItemReferences.OfIndexes(version, excluded),
+            TopCategories = { catalog.Categories[0] },
+            Country = "US",
+            AnswerForm = ItemForm.Indexes,
         };
 
         var ids = await fixture.System.RetrievalClient.GetCandidatesAsync(byId).ResponseAsync.WithTimeout();
         var indexes = await fixture.System.RetrievalClient.GetCandidatesAsync(byIndex).ResponseAsync.WithTimeout();
 
-        Assert.NotEmpty(ids.ItemIds);
-        Assert.Empty(indexes.ItemIds);
-        Assert.Equal(ids.ItemIds, indexes.ItemIndexes.Select(catalog.IdOf));
-        Assert.Equal(ids.SourceStarts, indexes.SourceStarts);
+        Assert.Null(ids.ColumnProblem());
+        Assert.Null(indexes.ColumnProblem());
+        Assert.NotEmpty(ids.Candidates.Ids.Ids);
+        Assert.Equal(version, indexes.Candidates.Indexes.BundleVersion);
+        Assert.Equal(ids.Candidates.Ids.Ids, indexes.Candidates.Indexes.Indexes.Select(catalog.IdOf));
         Assert.Equal(ids.SourceKinds, indexes.SourceKinds);
-        Assert.Equal(ids.SourceScores, indexes.SourceScores);
         Assert.Equal(
             Enumerable.Range(0, ids.SourceKinds.Count).Select(ids.SourceKey),
             Enumerable.Range(0, indexes.SourceKinds.Count).Select(indexes.SourceKey)
         );
-        Assert.Null(indexes.ColumnProblem());
+        Assert.Contains(SourceKind.SimilarItems, ids.SourceKinds);
     }
 
     [Fact]
-    public async Task RankCandidates_ByIndex_RanksAsById_AndEveryItemCarriesItsIndex()
+    public async Task RankCandidates_StreamsRankedItemsInTheFormSent_ThenTheUnknownIdsAsTheirOwnMessage()
     {
-        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Catalog);
-        var catalog = bundle.Catalog;
-        string[] history = ["i4", "i5", "i6"];
-        string[] candidates = ["i1", "i2", "i3", "i7", "i8"];
+        var (catalog, version) = (Catalog.Catalog, Catalog.Manifest.Version);
         var byId = new RankCandidatesRequest
         {
-            HistoryItemIds = { history },
-            CandidateItemIds = { candidates },
-            Age = 30,
-            Gender = "F",
-            TopCount = 4,
+            History = ItemReferences.OfIds(["i4", "ghost"]),
+            Candidates = ItemReferences.OfIds(["i1", "no-such-item", "i2", "i3", "i1"]),
         };
         var byIndex = new RankCandidatesRequest
         {
-            HistoryItemIndexes = { history.Select(id => catalog.Index[id]) },
-            CandidateItemIndexes = { candidates.Select(id => catalog.Index[id]) },
-            Age = 30,
-            Gender = "F",
-            TopCount = 4,
-            BundleVersion = bundle.Manifest.Version,
+            BundleVersion = version,
+            History = ItemReferences.OfIndexes(version, [catalog.Index["i4"]]),
+            Candidates = ItemReferences.OfIndexes(version, new[] { "i1", "i2", "i3" }.Select(id => catalog.Index[id])),
         };
 
         var ids = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byId));
         var indexes = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byIndex));
 
-        Assert.Equal(4, ids.Count);
-        Assert.Equal(ids.Select(r => (r.ItemId, r.Score, r.Rank)), indexes.Select(r => (r.ItemId, r.Score, r.Rank)));
-        Assert.All(indexes, r => Assert.Equal(catalog.Index[r.ItemId], r.ItemIndex));
+        var ranked = ids.Where(r => r.ResultCase == RankCandidatesResponse.ResultOneofCase.Item).ToList();
+        Assert.Equal(["i1", "i2", "i3"], ranked.Select(r => r.Item.ItemId).Order());
+        Assert.Equal([1, 2, 3], ranked.Select(r => r.Item.Rank));
+        Assert.Equal(RankCandidatesResponse.ResultOneofCase.UnknownItems, ids[^1].ResultCase);
+        Assert.Equal(["no-such-item"], ids[^1].UnknownItems.ItemIds);
+        Assert.Equal(ranked.Select(r => r.Item.ItemId), indexes.Select(r => catalog.IdOf(r.Item.ItemIndex)));
+        Assert.All(indexes, r => Assert.Equal(RankedItem.RefOneofCase.ItemIndex, r.Item.RefCase));
     }
 
-    [Theory]
-    [InlineData(false, true, "", "recent_item_indexes needs bundle_version")]
-    [InlineData(true, true, "pinned", "send recent_item_ids or recent_item_indexes, not both")]
-    [InlineData(
-        false,
-        true,
-        "pinned-out-of-range",
-        "recent_item_indexes[1] = 1000000 is outside the item table of bundle"
-    )]
-    [InlineData(false, false, "answer-unpinned", "answer_with_indexes needs bundle_version")]
-    public async Task GetCandidates_BadIndexes_IsInvalidArgumentSayingWhatToSend(
-        bool ids,
-        bool indexes,
-        string version,
-        string message
-    )
+    [Fact]
+    public async Task RankCandidates_IndexesOfAnotherVersion_IsInvalidArgument_WithTheFieldInBadRequest()
     {
-        var manifest = Bundle.ReadManifest(TestBundle.Path);
-        var request = new GetCandidatesRequest
-        {
-            BundleVersion = version.StartsWith("pinned", StringComparison.Ordinal) ? manifest.Version : string.Empty,
-        };
-        if (ids)
-        {
-            request.RecentItemIds.Add("i1");
-        }
-
-        if (indexes)
-        {
-            request.RecentItemIndexes.Add(0);
-            request.RecentItemIndexes.Add(version.EndsWith("out-of-range", StringComparison.Ordinal) ? 1_000_000 : 1);
-        }
-
-        request.AnswerWithIndexes = version == "answer-unpinned";
-
-        var e = await Assert.ThrowsAsync<RpcException>(() =>
-            fixture.System.RetrievalClient.GetCandidatesAsync(request).ResponseAsync.WithTimeout()
-        );
-
-        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains(message, e.Status.Detail);
-    }
-
-    [Theory]
-    [InlineData(-1, "candidate_item_indexes[1] = -1 is outside the item table of bundle")]
-    [InlineData(1_000_000, "candidate_item_indexes[1] = 1000000 is outside the item table of bundle")]
-    public async Task RankCandidates_IndexOutsideTheItemTable_IsInvalidArgument(int index, string message)
-    {
+        var version = Catalog.Manifest.Version;
         var request = new RankCandidatesRequest
         {
-            CandidateItemIndexes = { 0, index },
-            BundleVersion = Bundle.ReadManifest(TestBundle.Path).Version,
+            BundleVersion = version,
+            Candidates = ItemReferences.OfIndexes("v-before", [1, 2]),
         };
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
@@ -228,47 +99,24 @@ public sealed class ServiceContractTests(InMemorySystemFixture fixture) : IClass
         );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains(message, e.Status.Detail);
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal("candidates.indexes.bundle_version", violation.Field);
+        Assert.Contains($"set the request's bundle_version to the indexes' version", violation.Description);
     }
 
     [Fact]
-    public void Gateway_MissingSettings_RefusesToStartNamingThem()
+    public async Task GetCandidates_PinnedToAVersionNotHeld_IsFailedPrecondition_WithErrorInfoNamingTheServedOne()
     {
-        var e = Assert.Throws<OptionsValidationException>(() =>
-            Gateway.GatewayApp.Build(["--Recs:GrpcPort=1", "--Recs:HttpPort=1"])
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture
+                .System.RetrievalClient.GetCandidatesAsync(new GetCandidatesRequest { BundleVersion = "v-gone" })
+                .ResponseAsync.WithTimeout()
         );
 
-        Assert.Contains("Recs:BundlePath is required", e.Message);
-        Assert.Contains("Recs:RetrievalAddress is required", e.Message);
-        Assert.Contains("Recs:UserStorePath is required", e.Message);
-        Assert.Contains("Recs:GrpcPort and Recs:HttpPort must differ", e.Message);
-    }
-
-    [Theory]
-    [InlineData(
-        "--Recs:RetrievalAddress=retrieval:5111",
-        "Recs:RetrievalAddress 'retrieval:5111' must be http://host:port, https://host:port or dns:///host:port"
-    )]
-    [InlineData(
-        "--Recs:RankingAddress=dns:///",
-        "Recs:RankingAddress 'dns:///' must be http://host:port, https://host:port or dns:///host:port"
-    )]
-    [InlineData("--Recs:LogFormat=xml", "Recs:LogFormat must be \"text\" or \"json\"")]
-    [InlineData("--Recs:DnsRefreshSeconds=0", "Recs:DnsRefreshSeconds must be between 1 and 3600")]
-    public void Gateway_BadSetting_RefusesToStartSayingWhatIsExpected(string setting, string message)
-    {
-        string[] valid =
-        [
-            "--Recs:GrpcPort=1",
-            "--Recs:HttpPort=2",
-            "--Recs:BundlePath=b",
-            "--Recs:UserStorePath=u",
-            "--Recs:RetrievalAddress=dns:///retrieval:5111",
-            "--Recs:RankingAddress=http://ranking:5121",
-        ];
-        var e = Assert.Throws<OptionsValidationException>(() => Gateway.GatewayApp.Build([.. valid, setting]));
-
-        Assert.Contains(message, e.Message);
+        Assert.Equal(StatusCode.FailedPrecondition, e.StatusCode);
+        var info = e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!;
+        Assert.Equal((BundleVersions.NotHeldReason, BundleVersions.ErrorDomain), (info.Reason, info.Domain));
+        Assert.Equal(("v-gone", Catalog.Manifest.Version), (info.Metadata["asked"], info.Metadata["served"]));
     }
 
     private static async Task<List<RankCandidatesResponse>> ReadAllAsync(

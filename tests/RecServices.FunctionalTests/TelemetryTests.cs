@@ -27,8 +27,8 @@ namespace RecServices.FunctionalTests;
 public sealed class TelemetryTests
 {
     private const string Recommend = "recservices.gateway.v1.GatewayService/Recommend";
-    private const string GetCandidates = "recservices.retrieval.v1.RetrievalService/GetCandidates";
-    private const string RankCandidates = "recservices.ranking.v1.RankingService/RankCandidates";
+    private const string GetCandidates = "recservices.retrieval.v2.RetrievalService/GetCandidates";
+    private const string RankCandidates = "recservices.ranking.v2.RankingService/RankCandidates";
 
     [Fact]
     public async Task Recommend_RecordsRpcDurationsWithRpcAttributes()

@@ -1,9 +1,11 @@
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Core.Data;
 using RecServices.Gateway.Services;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
+using RecServices.Serving.Wire;
 
 namespace RecServices.Gateway.Tests;
 
@@ -22,8 +24,11 @@ public sealed class CandidateFilterTests
     [Fact]
     public void Apply_ById_DropsUnknownSeenAndRepeated_KeepsRetrievalOrderAndPositions()
     {
-        var answer = new GetCandidatesResponse { BundleVersion = "v1" };
-        answer.ItemIds.Add(["i4", "nope", "i1", "i2", "i4", "i0"]);
+        var answer = new GetCandidatesResponse
+        {
+            BundleVersion = "v1",
+            Candidates = ItemReferences.OfIds(["i4", "nope", "i1", "i2", "i4", "i0"]),
+        };
         answer.SourceStarts.Add([0, 0, 0, 0, 0, 0]);
 
         var (candidates, positions) = Filter(new RetrievedCandidates(answer), seen: [2]);
@@ -43,8 +48,11 @@ public sealed class CandidateFilterTests
     [Fact]
     public void Apply_ByIndex_DropsIndexesOutsideTheCatalog()
     {
-        var answer = new GetCandidatesResponse { BundleVersion = "v1" };
-        answer.ItemIndexes.Add([5, 6, -1, 3]);
+        var answer = new GetCandidatesResponse
+        {
+            BundleVersion = "v1",
+            Candidates = ItemReferences.OfIndexes("v1", [5, 6, -1, 3]),
+        };
         answer.SourceStarts.Add([0, 0, 0, 0]);
         var retrieved = new RetrievedCandidates(answer);
 
@@ -57,8 +65,11 @@ public sealed class CandidateFilterTests
     [Fact]
     public void ItemIds_ByIndex_AreTheCatalogsIdsInRetrievalOrder()
     {
-        var answer = new GetCandidatesResponse { BundleVersion = "v1" };
-        answer.ItemIndexes.Add([3, 0, 5]);
+        var answer = new GetCandidatesResponse
+        {
+            BundleVersion = "v1",
+            Candidates = ItemReferences.OfIndexes("v1", [3, 0, 5]),
+        };
         answer.SourceStarts.Add([0, 0, 0]);
 
         Assert.Equal(["i3", "i0", "i5"], new RetrievedCandidates(answer).ItemIds(Catalog));
@@ -67,27 +78,23 @@ public sealed class CandidateFilterTests
     [Fact]
     public void SourcesAt_ReadsACandidatesRangeOfTheSourceColumns_InTheOrderTheyProposed()
     {
-        var answer = new GetCandidatesResponse { BundleVersion = "v7" };
-        answer.ItemIds.Add(["i0", "i1"]);
+        var answer = new GetCandidatesResponse
+        {
+            BundleVersion = "v7",
+            Candidates = ItemReferences.OfIds(["i0", "i1"]),
+        };
         answer.SourceStarts.Add([0, 2]);
         answer.SourceKeys.Add(["Drama", "i3"]);
-        answer.SourceKinds.Add([
-            Contracts.Retrieval.V1.SourceKind.Category,
-            Contracts.Retrieval.V1.SourceKind.SimilarItems,
-            Contracts.Retrieval.V1.SourceKind.Popular,
-        ]);
+        answer.SourceKinds.Add([SourceKind.Category, SourceKind.SimilarItems, SourceKind.Popular]);
         answer.SourceKeyIndexes.Add([0, 1, 0]);
         answer.SourceScores.Add([0.5f, 0.25f, 0.125f]);
         var retrieved = new RetrievedCandidates(answer);
 
         Assert.Equal(
-            [
-                new SourceHit(Serving.Retrieval.SourceKind.Category, "Drama", 0.5f),
-                new SourceHit(Serving.Retrieval.SourceKind.SimilarItems, "i3", 0.25f),
-            ],
+            [new SourceHit(SourceKind.Category, "Drama", 0.5f), new SourceHit(SourceKind.SimilarItems, "i3", 0.25f)],
             retrieved.SourcesAt(0)
         );
-        Assert.Equal([new SourceHit(Serving.Retrieval.SourceKind.Popular, "Drama", 0.125f)], retrieved.SourcesAt(1));
+        Assert.Equal([new SourceHit(SourceKind.Popular, "Drama", 0.125f)], retrieved.SourcesAt(1));
         Assert.Equal(("v7", 2), (retrieved.Version, retrieved.Count));
     }
 

@@ -1,15 +1,17 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RecServices.BundleServing;
-using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Ranking.V2;
 using RecServices.Core.Bundles;
 using RecServices.Ranking.Services;
 using RecServices.Serving.Ranking;
+using RecServices.Serving.Wire;
+using RankedItem = RecServices.Serving.Ranking.RankedItem;
 
 namespace RecServices.Ranking.Tests;
 
 /// <summary>
-/// RankingService's RankCandidates handler, called directly over the test bundle: the order it streams and how it
+/// RankingService v2's RankCandidates handler, called directly over the test bundle: the order it streams and how it
 /// refuses.
 /// </summary>
 public sealed class RankingHandlerTests : IDisposable
@@ -31,11 +33,10 @@ public sealed class RankingHandlerTests : IDisposable
             TopCount = 10,
             Age = 30,
             Gender = "F",
+            History = ItemReferences.OfIds(history.Select(catalog.IdOf)),
+            // 60 sent twice: ranked once
+            Candidates = ItemReferences.OfIds([.. candidates.Select(catalog.IdOf), catalog.IdOf(60), "no-such-item"]),
         };
-        request.HistoryItemIds.AddRange(history.Select(catalog.IdOf));
-        request.CandidateItemIds.AddRange(candidates.Select(catalog.IdOf));
-        request.CandidateItemIds.Add(catalog.IdOf(60)); // sent twice: ranked once
-        request.CandidateItemIds.Add("no-such-item");
         var stream = new TestServerStreamWriter<RankCandidatesResponse>();
 
         await Service().RankCandidates(request, stream, new TestServerCallContext());
@@ -49,14 +50,52 @@ public sealed class RankingHandlerTests : IDisposable
             .OrderByDescending(r => r.Score)
             .Take(10)
             .ToList();
-        var ranked = stream.Written.Where(r => r.ItemId.Length > 0).ToList();
+        var ranked = stream.Written.Where(r => r.Item is not null).Select(r => r.Item).ToList();
         Assert.Equal(bruteForce.Select(r => catalog.IdOf(r.Item)), ranked.Select(r => r.ItemId));
+        Assert.All(ranked, r => Assert.Equal(Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemId, r.RefCase));
         Assert.Equal(Enumerable.Range(1, 10), ranked.Select(r => r.Rank));
-        Assert.Equal(bruteForce.Select(r => r.Item), ranked.Select(r => r.ItemIndex));
         Assert.All(ranked.Zip(bruteForce), p => Assert.Equal(p.Second.Score, p.First.Score, 4));
         Assert.True(ranked.Zip(ranked.Skip(1)).All(p => p.First.Score >= p.Second.Score));
-        Assert.Equal(["no-such-item"], stream.Written[^1].UnknownItemIds);
+        Assert.Equal(11, stream.Written.Count);
+        Assert.Equal(["no-such-item"], stream.Written[^1].UnknownItems.ItemIds);
         Assert.Equal(WriteFlags.BufferHint, stream.WriteOptions?.Flags); // one flush at the end, not one per item
+    }
+
+    [Fact]
+    public async Task RankCandidates_ByIndex_AnswersTheSameOrderAsIndexes()
+    {
+        var catalog = Bundle.Catalog;
+        var version = Bundle.Manifest.Version;
+        var candidates = Enumerable.Range(10, 50).ToArray();
+        var byId = new RankCandidatesRequest
+        {
+            History = ItemReferences.OfIds([catalog.IdOf(1), catalog.IdOf(2)]),
+            Candidates = ItemReferences.OfIds(candidates.Select(catalog.IdOf)),
+        };
+        var byIndex = new RankCandidatesRequest
+        {
+            BundleVersion = version,
+            History = ItemReferences.OfIndexes(version, [1, 2]),
+            Candidates = ItemReferences.OfIndexes(version, candidates),
+        };
+        var (ids, indexes) = (
+            new TestServerStreamWriter<RankCandidatesResponse>(),
+            new TestServerStreamWriter<RankCandidatesResponse>()
+        );
+
+        await Service().RankCandidates(byId, ids, new TestServerCallContext());
+        await Service().RankCandidates(byIndex, indexes, new TestServerCallContext());
+
+        Assert.Equal(candidates.Length, indexes.Written.Count);
+        Assert.All(
+            indexes.Written,
+            r => Assert.Equal(Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemIndex, r.Item.RefCase)
+        );
+        Assert.Equal(
+            ids.Written.Select(r => r.Item.ItemId),
+            indexes.Written.Select(r => catalog.IdOf(r.Item.ItemIndex))
+        );
+        Assert.Equal(ids.Written.Select(r => r.Item.Score), indexes.Written.Select(r => r.Item.Score));
     }
 
     [Theory]
@@ -68,9 +107,13 @@ public sealed class RankingHandlerTests : IDisposable
         string message
     )
     {
-        var request = new RankCandidatesRequest { TopCount = top };
-        request.CandidateItemIndexes.AddRange(Enumerable.Range(0, candidates));
-        request.BundleVersion = Bundle.Manifest.Version;
+        var version = Bundle.Manifest.Version;
+        var request = new RankCandidatesRequest
+        {
+            TopCount = top,
+            BundleVersion = version,
+            Candidates = ItemReferences.OfIndexes(version, Enumerable.Range(0, candidates)),
+        };
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
             Service()
@@ -88,8 +131,11 @@ public sealed class RankingHandlerTests : IDisposable
     [Fact]
     public async Task RankCandidates_DeadlinePassedBeforeItIsServed_IsDeadlineExceeded_AndNothingIsStreamed()
     {
-        var request = new RankCandidatesRequest { TopCount = 5 };
-        request.CandidateItemIds.AddRange(Enumerable.Range(0, 20).Select(Bundle.Catalog.IdOf));
+        var request = new RankCandidatesRequest
+        {
+            TopCount = 5,
+            Candidates = ItemReferences.OfIds(Enumerable.Range(0, 20).Select(Bundle.Catalog.IdOf)),
+        };
         var stream = new TestServerStreamWriter<RankCandidatesResponse>();
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
@@ -102,10 +148,9 @@ public sealed class RankingHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task RankCandidates_IndexesWithoutTheVersion_IsInvalidArgument_AndNothingIsStreamed()
+    public async Task RankCandidates_IndexesOfAnotherVersion_IsInvalidArgumentNamingTheField_AndNothingIsStreamed()
     {
-        var request = new RankCandidatesRequest();
-        request.CandidateItemIndexes.Add(1);
+        var request = new RankCandidatesRequest { Candidates = ItemReferences.OfIndexes("v-other", [1]) };
         var stream = new TestServerStreamWriter<RankCandidatesResponse>();
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
@@ -113,7 +158,13 @@ public sealed class RankingHandlerTests : IDisposable
         );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains("bundle_version", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(
+            "set the request's bundle_version to the indexes' version",
+            e.Status.Detail,
+            StringComparison.Ordinal
+        );
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal("candidates.indexes.bundle_version", violation.Field);
         Assert.Empty(stream.Written);
     }
 

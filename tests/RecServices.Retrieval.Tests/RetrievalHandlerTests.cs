@@ -2,17 +2,19 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using RecServices.BundleServing;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Gateway.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Retrieval.Services;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.Serving.Retrieval;
-using Wire = RecServices.Contracts.Retrieval.V1.SourceKind;
+using RecServices.Serving.Wire;
 
 namespace RecServices.Retrieval.Tests;
 
 /// <summary>
-/// RetrievalService's GetCandidates handler, called directly over the test bundle: what it answers and how it refuses.
+/// RetrievalService v2's GetCandidates handler, called directly over the test bundle: what it answers and how it refuses.
 /// </summary>
 public sealed class RetrievalHandlerTests : IDisposable
 {
@@ -27,21 +29,26 @@ public sealed class RetrievalHandlerTests : IDisposable
         var (service, metrics) = Service();
         var catalog = Bundle.Catalog;
         var recent = new[] { catalog.Items[3].Id, catalog.Items[7].Id };
-        var request = new GetCandidatesRequest { Country = "US", MaxCandidateCount = 60 };
-        request.RecentItemIds.AddRange(recent);
-        request.RecentItemIds.Add("no-such-item");
-        request.ExcludedItemIds.AddRange(recent);
-        request.TopCategories.Add(catalog.Categories[0]);
+        var request = new GetCandidatesRequest
+        {
+            Country = "US",
+            MaxCandidateCount = 60,
+            RecentItems = ItemReferences.OfIds([.. recent, "no-such-item"]),
+            ExcludedItems = ItemReferences.OfIds(recent),
+            TopCategories = { catalog.Categories[0] },
+        };
 
         var answer = await service.GetCandidates(request, new TestServerCallContext());
 
         var context = new UserContext([3, 7], [catalog.Categories[0]], "US", SeenFilter.Of([3, 7]));
         var expected = new CandidateGenerator(Bundle, RetrievalOptions.Default).Generate(context, 60);
-        Assert.Equal(expected.Items.Select(catalog.IdOf), answer.ItemIds);
+        var ids = answer.Candidates.Ids.Ids;
+        Assert.Equal(expected.Items.Select(catalog.IdOf), ids);
         Assert.Equal(Bundle.Manifest.Version, answer.BundleVersion);
-        Assert.DoesNotContain(answer.ItemIds, recent.Contains);
+        Assert.DoesNotContain(ids, recent.Contains);
         Assert.Equal(["no-such-item"], answer.UnknownItemIds);
-        Assert.Equal(answer.ItemIds.Count, answer.SourceStarts.Count);
+        Assert.Equal(ids.Count, answer.SourceStarts.Count);
+        Assert.Null(answer.ColumnProblem());
         // merged candidates recorded once
         Assert.Equal(expected.Count, metrics.GetMeasurementSnapshot().Single().Value);
     }
@@ -61,24 +68,33 @@ public sealed class RetrievalHandlerTests : IDisposable
     }
 
     [Fact]
-    public async Task GetCandidates_CallerOfTheDeprecatedTopGenres_GetsTheSameCandidatesUnderTheKindItKnows()
+    public async Task GetCandidates_ByIndex_AnswersTheSameCandidatesAsIndexesOfThePinnedVersion()
     {
         var (service, _) = Service();
-        var category = Bundle.Catalog.Categories[0];
-        var current = new GetCandidatesRequest { MaxCandidateCount = 60 };
-        current.TopCategories.Add(category);
-#pragma warning disable CS0612 // the deprecated field and kind, as a caller built before top_categories uses them
-        var legacy = new GetCandidatesRequest { MaxCandidateCount = 60 };
-        legacy.TopGenres.Add(category);
+        var version = Bundle.Manifest.Version;
+        var byId = new GetCandidatesRequest
+        {
+            MaxCandidateCount = 60,
+            RecentItems = ItemReferences.OfIds([Bundle.Catalog.IdOf(3), Bundle.Catalog.IdOf(7)]),
+            ExcludedItems = ItemReferences.OfIds([Bundle.Catalog.IdOf(3)]),
+        };
+        var byIndex = new GetCandidatesRequest
+        {
+            BundleVersion = version,
+            MaxCandidateCount = 60,
+            RecentItems = ItemReferences.OfIndexes(version, [3, 7]),
+            ExcludedItems = ItemReferences.OfIndexes(version, [3]),
+            AnswerForm = ItemForm.Indexes,
+        };
 
-        var now = await service.GetCandidates(current, new TestServerCallContext());
-        var before = await service.GetCandidates(legacy, new TestServerCallContext());
+        var ids = await service.GetCandidates(byId, new TestServerCallContext());
+        var indexes = await service.GetCandidates(byIndex, new TestServerCallContext());
 
-        Assert.Equal(now.ItemIds, before.ItemIds);
-        Assert.Contains(Wire.Category, now.SourceKinds);
-        Assert.DoesNotContain(Wire.Genre, now.SourceKinds);
-        Assert.Equal(now.SourceKinds.Select(k => k == Wire.Category ? Wire.Genre : k), before.SourceKinds);
-#pragma warning restore CS0612
+        Assert.Equal(ItemRefs.RefsOneofCase.Indexes, indexes.Candidates.RefsCase);
+        Assert.Equal(version, indexes.Candidates.Indexes.BundleVersion);
+        Assert.Equal(ids.Candidates.Ids.Ids, indexes.Candidates.Indexes.Indexes.Select(Bundle.Catalog.IdOf));
+        Assert.Equal(ids.SourceKinds, indexes.SourceKinds);
+        Assert.Contains(SourceKind.SimilarItems, indexes.SourceKinds);
     }
 
     [Fact]
@@ -117,24 +133,39 @@ public sealed class RetrievalHandlerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true, "", "answer_with_indexes needs bundle_version")]
-    [InlineData(false, "self", "excluded_item_indexes")]
-    public async Task GetCandidates_BadRequest_IsInvalidArgumentSayingWhatToSend(
-        bool indexesWithoutVersion,
-        string version,
+    [InlineData("answer-unpinned", "bundle_version", "answer_form ITEM_FORM_INDEXES needs bundle_version")]
+    [InlineData("past-the-table", "excluded_items.indexes.indexes[0]", "is outside the item table of bundle")]
+    [InlineData("indexes-unversioned", "recent_items.indexes.bundle_version", "needs the bundle_version its indexes")]
+    [InlineData("indexes-of-another", "recent_items.indexes.bundle_version", "are of bundle 'v-other' but")]
+    [InlineData("empty-id", "recent_items.ids[1]", "recent_items.ids[1] must be 1 to 256 characters")]
+    public async Task GetCandidates_BadRequest_IsInvalidArgumentNamingTheFieldInBadRequest(
+        string fault,
+        string field,
         string message
     )
     {
         var (service, _) = Service();
-        var request = new GetCandidatesRequest
+        var version = Bundle.Manifest.Version;
+        var request = fault switch
         {
-            AnswerWithIndexes = indexesWithoutVersion,
-            BundleVersion = version == "self" ? Bundle.Manifest.Version : version,
+            "answer-unpinned" => new GetCandidatesRequest { AnswerForm = ItemForm.Indexes },
+            "past-the-table" => new GetCandidatesRequest
+            {
+                BundleVersion = version,
+                ExcludedItems = ItemReferences.OfIndexes(version, [Bundle.Catalog.Count]),
+            },
+            "indexes-unversioned" => new GetCandidatesRequest
+            {
+                BundleVersion = version,
+                RecentItems = ItemReferences.OfIndexes(string.Empty, [1]),
+            },
+            "indexes-of-another" => new GetCandidatesRequest
+            {
+                BundleVersion = version,
+                RecentItems = ItemReferences.OfIndexes("v-other", [1]),
+            },
+            _ => new GetCandidatesRequest { RecentItems = ItemReferences.OfIds(["i1", string.Empty]) },
         };
-        if (!indexesWithoutVersion)
-        {
-            request.ExcludedItemIndexes.Add(Bundle.Catalog.Count); // one past the table
-        }
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
             service.GetCandidates(request, new TestServerCallContext())
@@ -142,6 +173,8 @@ public sealed class RetrievalHandlerTests : IDisposable
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains(message, e.Status.Detail, StringComparison.Ordinal);
+        var violation = Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations);
+        Assert.Equal(field, violation.Field);
     }
 
     public void Dispose() => _provider.Dispose();

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using RecServices.Contracts.Gateway.V1;
-using RecServices.Contracts.Ranking.V1;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Ranking.V2;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Gateway;
 using RecServices.LocalSystem;
 using RecServices.Ranking;
@@ -58,6 +58,14 @@ public sealed class ServiceSystem : IAsyncDisposable
         new(_retrievalChannel ?? GrpcChannel.ForAddress(RetrievalPorts.GrpcAddress));
 
     public RankingService.RankingServiceClient RankingClient =>
+        new(_rankingChannel ?? GrpcChannel.ForAddress(RankingPorts.GrpcAddress));
+
+    /// <summary>Retrieval's v1 contract, still served for callers built before v2.</summary>
+    public Contracts.Retrieval.V1.RetrievalService.RetrievalServiceClient RetrievalV1Client =>
+        new(_retrievalChannel ?? GrpcChannel.ForAddress(RetrievalPorts.GrpcAddress));
+
+    /// <summary>Ranking's v1 contract, still served for callers built before v2.</summary>
+    public Contracts.Ranking.V1.RankingService.RankingServiceClient RankingV1Client =>
         new(_rankingChannel ?? GrpcChannel.ForAddress(RankingPorts.GrpcAddress));
 
     // the backends' channels of an in-memory system (on their test servers); null on Kestrel

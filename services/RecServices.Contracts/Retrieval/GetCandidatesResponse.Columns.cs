@@ -1,12 +1,10 @@
-namespace RecServices.Contracts.Retrieval.V1;
+namespace RecServices.Contracts.Retrieval.V2;
 
 /// <summary>Access to the column layout of <see cref="GetCandidatesResponse"/> (see the proto comment).</summary>
 public sealed partial class GetCandidatesResponse
 {
-    /// <summary>
-    /// How many candidates the answer holds: its item_ids, or its item_indexes when asked for indexes.
-    /// </summary>
-    public int CandidateCount => ItemIds.Count + ItemIndexes.Count;
+    /// <summary>How many candidates the answer holds.</summary>
+    public int CandidateCount => Candidates?.Count ?? 0;
 
     /// <summary>Candidate <paramref name="i"/>'s sources: entries [Start, End) of the source columns.</summary>
     public (int Start, int End) SourceRange(int i) =>
@@ -22,11 +20,6 @@ public sealed partial class GetCandidatesResponse
     public string? ColumnProblem()
     {
         var sources = SourceKinds.Count;
-        if (ItemIds.Count > 0 && ItemIndexes.Count > 0)
-        {
-            return $"both item_ids ({ItemIds.Count}) and item_indexes ({ItemIndexes.Count})";
-        }
-
         if (SourceStarts.Count != CandidateCount)
         {
             return $"{CandidateCount} candidates but {SourceStarts.Count} source_starts";

@@ -1,3 +1,4 @@
+using Google.Rpc;
 using Grpc.Core;
 using RecServices.BundleServing;
 
@@ -12,13 +13,16 @@ internal static class BackendCalls
     public const StatusCode SkippedStatus = StatusCode.Unavailable;
 
     /// <summary>
-    /// The version a backend serves when it refused <paramref name="asked"/> as not held (FAILED_PRECONDITION with
-    /// the version trailer).
+    /// The version a backend serves when it refused <paramref name="asked"/> as not held: FAILED_PRECONDITION whose
+    /// <c>google.rpc.ErrorInfo</c> (reason <see cref="BundleVersions.NotHeldReason"/>) names it.
     /// </summary>
     public static string? ServedInstead(RpcException e, string asked, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested
         && e.StatusCode == StatusCode.FailedPrecondition
-        && e.Trailers.GetValue(BundleVersions.Trailer) is { Length: > 0 } served
+        && e.GetRpcStatus()?.GetDetail<ErrorInfo>()
+            is { Reason: BundleVersions.NotHeldReason, Domain: BundleVersions.ErrorDomain } info
+        && info.Metadata.TryGetValue("served", out var served)
+        && served.Length > 0
         && served != asked
             ? served
             : null;

@@ -1,7 +1,9 @@
-using RecServices.Contracts.Ranking.V1;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Ranking.V2;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
+using RecServices.Serving.Wire;
 
 namespace RecServices.Gateway.Services;
 
@@ -28,34 +30,19 @@ public static class BackendRequests
         string bundleVersion
     )
     {
-        var request = new GetCandidatesRequest
+        var byIndex = ByIndex(bundle, bundleVersion);
+        return new GetCandidatesRequest
         {
+            BundleVersion = bundleVersion,
+            RecentItems = ItemReferences.Of([.. context.RecentItems], bundle, byIndex),
+            ExcludedItems = ItemReferences.Of(history, bundle, byIndex),
+            TopCategories = { context.TopCategories },
             Country = context.Country ?? string.Empty,
-            MaxCandidateCount = candidateCount,
             Age = age ?? 0,
             Gender = gender ?? string.Empty,
-            BundleVersion = bundleVersion,
+            MaxCandidateCount = candidateCount,
+            AnswerForm = byIndex ? ItemForm.Indexes : ItemForm.Ids,
         };
-        request.TopCategories.AddRange(context.TopCategories);
-#pragma warning disable CS0612 // also in the deprecated field: a retrieval server built before top_categories reads it
-        request.TopGenres.AddRange(context.TopCategories);
-#pragma warning restore CS0612
-        if (ByIndex(bundle, bundleVersion))
-        {
-            request.AnswerWithIndexes = true;
-            request.RecentItemIndexes.AddRange(context.RecentItems);
-            request.ExcludedItemIndexes.AddRange(history.ToArray());
-            return request;
-        }
-
-        var catalog = bundle.Catalog;
-        request.RecentItemIds.AddRange(context.RecentItems.Select(catalog.IdOf));
-        foreach (var item in history)
-        {
-            request.ExcludedItemIds.Add(catalog.IdOf(item));
-        }
-
-        return request;
     }
 
     /// <summary>
@@ -65,35 +52,23 @@ public static class BackendRequests
     public static RankCandidatesRequest Rank(
         Bundle bundle,
         ReadOnlySpan<int> history,
-        IReadOnlyList<int> candidates,
+        ReadOnlySpan<int> candidates,
         int? age,
         string? gender,
         int topCount,
         string bundleVersion
     )
     {
-        var request = new RankCandidatesRequest
+        var byIndex = ByIndex(bundle, bundleVersion);
+        return new RankCandidatesRequest
         {
+            BundleVersion = bundleVersion,
+            History = ItemReferences.Of(history, bundle, byIndex),
+            Candidates = ItemReferences.Of(candidates, bundle, byIndex),
+            TopCount = topCount,
             Age = age ?? 0,
             Gender = gender ?? string.Empty,
-            TopCount = topCount,
-            BundleVersion = bundleVersion,
         };
-        if (ByIndex(bundle, bundleVersion))
-        {
-            request.HistoryItemIndexes.AddRange(history.ToArray());
-            request.CandidateItemIndexes.AddRange(candidates);
-            return request;
-        }
-
-        var catalog = bundle.Catalog;
-        foreach (var item in history)
-        {
-            request.HistoryItemIds.Add(catalog.IdOf(item));
-        }
-
-        request.CandidateItemIds.AddRange(candidates.Select(catalog.IdOf));
-        return request;
     }
 
     /// <summary>

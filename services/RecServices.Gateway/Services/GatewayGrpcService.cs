@@ -52,6 +52,7 @@ public sealed class GatewayGrpcService(
                 item.Sources.Select(s => new RecommendationSource
                 {
                     Kind = s.KindName,
+                    SourceKind = s.Kind,
                     Key = s.Key,
                     Score = s.Score,
                 })

@@ -1,10 +1,11 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Ranking.V2;
 using RecServices.Serving.Pipeline;
-using RecServices.Serving.Ranking;
 using static RecServices.Gateway.Services.BackendCalls;
+using RankedItem = RecServices.Serving.Ranking.RankedItem;
 
 namespace RecServices.Gateway.Services;
 
@@ -51,11 +52,10 @@ public sealed class RankingBackend(
         }
 
         var (catalog, version, user) = (call.State.Bundle.Catalog, filtered.Version, call.User);
-        var byIndex = BackendRequests.ByIndex(call.State.Bundle, version);
         var request = BackendRequests.Rank(
             call.State.Bundle,
             call.History,
-            filtered.Candidates,
+            CollectionsMarshal.AsSpan(filtered.Candidates),
             user?.Age,
             user?.Gender,
             call.Count,
@@ -66,11 +66,21 @@ public sealed class RankingBackend(
         var reader = stream.ResponseStream;
         while (await NextAsync(reader, call, version, allowRedirect, outcome, deadline, cancellationToken))
         {
-            var ranked = reader.Current;
-            var item =
-                ranked.ItemId.Length == 0 ? -1 // the unknown-ids report: never relayed
-                : byIndex ? ranked.ItemIndex
-                : catalog.Index.GetValueOrDefault(ranked.ItemId, -1);
+            if (reader.Current.ResultCase != RankCandidatesResponse.ResultOneofCase.Item)
+            {
+                continue; // the unknown-ids report: never relayed
+            }
+
+            var ranked = reader.Current.Item;
+            var item = ranked.RefCase switch
+            {
+                Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemIndex => ranked.ItemIndex,
+                Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemId => catalog.Index.GetValueOrDefault(
+                    ranked.ItemId,
+                    -1
+                ),
+                _ => -1,
+            };
             yield return new RankedItem(item, ranked.Score);
         }
     }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Serving.Pipeline;
 using static RecServices.Gateway.Services.BackendCalls;
 
@@ -90,9 +91,10 @@ public sealed class RetrievalBackend(
     /// wrong.
     /// </summary>
     private static string? IndexProblem(GetCandidatesRequest request, GetCandidatesResponse answer) =>
-        !request.AnswerWithIndexes ? null
+        request.AnswerForm != ItemForm.Indexes ? null
         : answer.BundleVersion != request.BundleVersion
             ? $"asked for indexes of version {request.BundleVersion}, answered with version {answer.BundleVersion}"
-        : answer.ItemIds.Count > 0 ? "asked for item indexes, answered with item ids"
+        : answer.CandidateCount > 0 && answer.Candidates.RefsCase != ItemRefs.RefsOneofCase.Indexes
+            ? "asked for item indexes, answered with item ids"
         : null;
 }

@@ -1,4 +1,5 @@
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
@@ -32,19 +33,24 @@ public sealed class RetrievedCandidates : ICandidates
     /// </summary>
     public int ItemAt(int position, ItemCatalog catalog)
     {
-        var indexes = _answer.ItemIndexes;
-        if (indexes.Count > 0)
+        var candidates = _answer.Candidates;
+        if (candidates.RefsCase == ItemRefs.RefsOneofCase.Indexes)
         {
-            var item = indexes[position];
+            var item = candidates.Indexes.Indexes[position];
             return (uint)item < (uint)catalog.Count ? item : -1;
         }
 
-        return catalog.Index.TryGetValue(_answer.ItemIds[position], out var found) ? found : -1;
+        return catalog.Index.TryGetValue(candidates.Ids.Ids[position], out var found) ? found : -1;
     }
 
     /// <summary>The candidates' item ids, in retrieval order.</summary>
     public IReadOnlyList<string> ItemIds(ItemCatalog catalog) =>
-        _answer.ItemIndexes.Count > 0 ? [.. _answer.ItemIndexes.Select(catalog.IdOf)] : _answer.ItemIds;
+        _answer.Candidates?.RefsCase switch
+        {
+            ItemRefs.RefsOneofCase.Indexes => [.. _answer.Candidates.Indexes.Indexes.Select(catalog.IdOf)],
+            ItemRefs.RefsOneofCase.Ids => _answer.Candidates.Ids.Ids,
+            _ => [],
+        };
 
     /// <summary>Candidate <paramref name="position"/>'s sources, in the order they proposed it.</summary>
     public SourceHit[] SourcesAt(int position)
@@ -53,11 +59,7 @@ public sealed class RetrievedCandidates : ICandidates
         var sources = new SourceHit[end - start];
         for (var j = start; j < end; j++)
         {
-            sources[j - start] = new SourceHit(
-                SourceKindWire.FromWire(_answer.SourceKinds[j]),
-                _answer.SourceKey(j),
-                _answer.SourceScores[j]
-            );
+            sources[j - start] = new SourceHit(_answer.SourceKinds[j], _answer.SourceKey(j), _answer.SourceScores[j]);
         }
 
         return sources;

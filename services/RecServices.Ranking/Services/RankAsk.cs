@@ -1,6 +1,7 @@
-using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Ranking.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Ranking;
+using RecServices.Serving.Wire;
 
 namespace RecServices.Ranking.Services;
 
@@ -13,9 +14,9 @@ internal sealed record RankAsk(UserProfile Profile, List<int> Candidates, List<s
     /// <summary>Maps <paramref name="request"/> (checked) onto <paramref name="catalog"/>.</summary>
     public static RankAsk From(RankCandidatesRequest request, ItemCatalog catalog)
     {
-        var history = catalog.ItemsOf(request.HistoryItemIds, request.HistoryItemIndexes);
+        var history = request.History.Resolve(catalog);
         var unknown = new List<string>();
-        var candidates = catalog.ItemsOf(request.CandidateItemIds, request.CandidateItemIndexes, unknown);
+        var candidates = request.Candidates.Resolve(catalog, unknown);
         Distinct(candidates);
         var profile = new UserProfile(
             history.ToArray(),

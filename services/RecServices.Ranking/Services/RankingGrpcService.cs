@@ -2,15 +2,18 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using Grpc.Core;
 using RecServices.BundleServing;
-using RecServices.Contracts.Ranking.V1;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Ranking.V2;
 using RecServices.GrpcHardening;
-using RecServices.Serving.Ranking;
+using RecServices.Serving.Wire;
+using RankedItem = RecServices.Serving.Ranking.RankedItem;
 
 namespace RecServices.Ranking.Services;
 
 /// <summary>
-/// The RankingService RPCs: validate, map ids (or take the indexes of a caller pinned to the version), rank once,
-/// stream the result best first.
+/// The RankingService RPCs (<c>recservices.ranking.v2</c>): validate, map the item references to the bundle's item
+/// indices, rank once, stream the result best first in the form the candidates came in.
+/// <see cref="RankingV1GrpcService"/> serves v1 through <see cref="Rank"/>.
 /// </summary>
 public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics, TimeProvider time)
     : RankingService.RankingServiceBase
@@ -24,53 +27,80 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
         ServerCallContext context
     )
     {
+        var byIndex = request.Candidates?.RefsCase == ItemRefs.RefsOneofCase.Indexes;
+        using var ranked = Rank(request, context);
+        var catalog = ranked.State.Bundle.Catalog;
+        // The whole list is ready: the messages are buffered and the end of the call flushes them together.
+        responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
+        for (var i = 0; i < ranked.Count; i++)
+        {
+            var (item, score) = ranked.Items[i];
+            var message = new Contracts.Ranking.V2.RankedItem { Score = score, Rank = i + 1 };
+            if (byIndex)
+            {
+                message.ItemIndex = item;
+            }
+            else
+            {
+                message.ItemId = catalog.IdOf(item);
+            }
+
+            await responseStream.WriteAsync(new RankCandidatesResponse { Item = message }, context.CancellationToken);
+        }
+
+        if (ranked.Ask.Unknown.Count > 0)
+        {
+            var report = new UnknownItems { ItemIds = { ranked.Ask.Unknown } };
+            await responseStream.WriteAsync(
+                new RankCandidatesResponse { UnknownItems = report },
+                context.CancellationToken
+            );
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="request"/> checked and ranked once: the top of its candidates, best first, in an array rented
+    /// until the result is disposed. Legacy v1 callers come through here.
+    /// </summary>
+    internal Ranking Rank(RankCandidatesRequest request, ServerCallContext context)
+    {
         var state = Checked(request);
         RequestChecks.StillWanted(context, time);
         var ask = RankAsk.From(request, state.Bundle.Catalog);
-        await WriteRankedAsync(state, ask, responseStream, context.CancellationToken);
-        if (ask.Unknown.Count > 0)
-        {
-            var report = new RankCandidatesResponse();
-            report.UnknownItemIds.AddRange(ask.Unknown);
-            await responseStream.WriteAsync(report, context.CancellationToken);
-        }
+        var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, ask.Top));
+        var n = state.Ranker.Rank(
+            ask.Profile,
+            CollectionsMarshal.AsSpan(ask.Candidates),
+            ranked.AsSpan(0, ask.Top),
+            out var timings
+        );
+        metrics.Record(timings);
+        return new Ranking(state, ask, ranked, n);
     }
 
     /// <summary>The request's fields checked, each failure naming its field; the state pinned to its version.</summary>
     private RankingState Checked(RankCandidatesRequest request)
     {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
-        RequestChecks.IdsOrIndexes(
-            request.HistoryItemIds.Count,
-            request.HistoryItemIndexes.Count,
-            "history_item_ids",
-            "history_item_indexes",
-            request.BundleVersion
-        );
-        RequestChecks.IdsOrIndexes(
-            request.CandidateItemIds.Count,
-            request.CandidateItemIndexes.Count,
-            "candidate_item_ids",
-            "candidate_item_indexes",
-            request.BundleVersion
-        );
         var state = readiness.Pinned(request.BundleVersion);
-        var catalogCount = state.Bundle.Catalog.Count;
-        RequestChecks.Ids(request.HistoryItemIds, "history_item_ids");
-        RequestChecks.Ids(request.CandidateItemIds, "candidate_item_ids");
-        RequestChecks.Indexes(request.HistoryItemIndexes, catalogCount, "history_item_indexes", request.BundleVersion);
-        RequestChecks.Indexes(
-            request.CandidateItemIndexes,
-            catalogCount,
-            "candidate_item_indexes",
-            request.BundleVersion
-        );
-        var asked = request.CandidateItemIds.Count + request.CandidateItemIndexes.Count;
+        var (version, items) = (state.Bundle.Manifest.Version, state.Bundle.Catalog.Count);
+        if (
+            (
+                request.History.Problem("history", version, items)
+                ?? request.Candidates.Problem("candidates", version, items)
+            )
+            is var (field, message)
+        )
+        {
+            throw RequestChecks.Invalid(field, message);
+        }
+
+        var asked = request.Candidates?.Count ?? 0;
         if (asked is 0 or > MaxCandidates)
         {
             throw RequestChecks.Invalid(
-                "candidate_item_ids",
-                $"send 1 to {MaxCandidates} candidates in candidate_item_ids or candidate_item_indexes; got {asked}"
+                "candidates",
+                $"send 1 to {MaxCandidates} candidates, as candidates.ids or candidates.indexes; got {asked}"
             );
         }
 
@@ -80,44 +110,19 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
     }
 
     /// <summary>
-    /// Ranks the candidates once and streams the top, best first; the whole list is ready, so the messages are
-    /// buffered and the end of the call flushes them together.
+    /// One request's ranking: the state that ranked it, the checked request, and the top <see cref="Count"/> items of
+    /// <see cref="Items"/> (rented; disposing returns them).
     /// </summary>
-    private async Task WriteRankedAsync(
-        RankingState state,
-        RankAsk ask,
-        IServerStreamWriter<RankCandidatesResponse> responseStream,
-        CancellationToken cancellationToken
-    )
+    internal sealed class Ranking(RankingState state, RankAsk ask, RankedItem[] items, int count) : IDisposable
     {
-        var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, ask.Top));
-        try
-        {
-            var n = state.Ranker.Rank(
-                ask.Profile,
-                CollectionsMarshal.AsSpan(ask.Candidates),
-                ranked.AsSpan(0, ask.Top),
-                out var timings
-            );
-            metrics.Record(timings);
-            responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-            for (var i = 0; i < n; i++)
-            {
-                await responseStream.WriteAsync(
-                    new RankCandidatesResponse
-                    {
-                        ItemId = state.Bundle.Catalog.IdOf(ranked[i].Item),
-                        ItemIndex = ranked[i].Item,
-                        Score = ranked[i].Score,
-                        Rank = i + 1,
-                    },
-                    cancellationToken
-                );
-            }
-        }
-        finally
-        {
-            ArrayPool<RankedItem>.Shared.Return(ranked);
-        }
+        public RankingState State => state;
+
+        public RankAsk Ask => ask;
+
+        public RankedItem[] Items => items;
+
+        public int Count => count;
+
+        public void Dispose() => ArrayPool<RankedItem>.Shared.Return(items);
     }
 }

@@ -13,6 +13,8 @@ internal static class RankingServiceCollectionExtensions
     public static IServiceCollection AddRankingServices(this IServiceCollection services, RecsOptions options)
     {
         services.AddSingleton<RankingMetrics>();
+        services.AddSingleton<RankingGrpcService>();
+        services.AddSingleton<RankingV1GrpcService>();
         services.AddBundleState(
             (_, directory, _) =>
             {

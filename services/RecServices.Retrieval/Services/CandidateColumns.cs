@@ -1,42 +1,24 @@
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
+using RecServices.Serving.Wire;
 
 namespace RecServices.Retrieval.Services;
 
 /// <summary>
-/// Writes a candidate set, as ids or as item indexes, into the column layout of
+/// Writes a candidate set, as ids or as item indexes, into the column layout of v2's
 /// <see cref="GetCandidatesResponse"/>, each source key once.
 /// </summary>
 public static class CandidateColumns
 {
     /// <summary>
-    /// Writes <paramref name="set"/>'s candidates, as indexes (<c>item_indexes</c>) when <paramref name="indexes"/>
-    /// is set or else as ids of <paramref name="catalog"/>, and their sources into <paramref name="response"/>. For a
-    /// caller that sent its categories in the deprecated <c>top_genres</c> (<paramref name="legacyCaller"/>, built
-    /// before <c>SOURCE_KIND_CATEGORY</c>), the category source is written as the <c>SOURCE_KIND_GENRE</c> it knows.
+    /// Writes <paramref name="set"/>'s candidates (as indexes of <paramref name="bundle"/>'s item table when
+    /// <paramref name="indexes"/>, otherwise as ids) and their sources into <paramref name="response"/>.
     /// </summary>
-    public static void Write(
-        CandidateSet set,
-        ItemCatalog catalog,
-        bool indexes,
-        GetCandidatesResponse response,
-        bool legacyCaller = false
-    )
+    public static void Write(CandidateSet set, Bundle bundle, bool indexes, GetCandidatesResponse response)
     {
         var count = set.Count;
-        if (indexes)
-        {
-            response.ItemIndexes.AddRange(set.Items);
-        }
-        else
-        {
-            response.ItemIds.Capacity = count;
-            foreach (var item in set.Items)
-            {
-                response.ItemIds.Add(catalog.IdOf(item));
-            }
-        }
+        response.Candidates = ItemReferences.Of(set.ItemSpan, bundle, indexes);
 
         // Sized once (no doubling while they fill); candidates walked by position, not looked up by item.
         var hits = set.HitCount;
@@ -50,13 +32,7 @@ public static class CandidateColumns
             response.SourceStarts.Add(response.SourceKinds.Count);
             foreach (var hit in set.SourcesAt(position))
             {
-#pragma warning disable CS0612 // the deprecated value, for the callers that know only it
-                response.SourceKinds.Add(
-                    legacyCaller && hit.Kind == Serving.Retrieval.SourceKind.Category
-                        ? Contracts.Retrieval.V1.SourceKind.Genre
-                        : hit.Kind.ToWire()
-                );
-#pragma warning restore CS0612
+                response.SourceKinds.Add(hit.Kind);
                 response.SourceKeyIndexes.Add(KeyIndex(keys, hit.Key));
                 response.SourceScores.Add(hit.Score);
             }

@@ -1,16 +1,19 @@
 using Grpc.Core;
 using RecServices.BundleServing;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Common.V1;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.GrpcHardening;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
+using RecServices.Serving.Wire;
 
 namespace RecServices.Retrieval.Services;
 
 /// <summary>
-/// The RetrievalService RPCs: validate, map ids to the bundle's item indices (or take the indexes of a caller
-/// pinned to the version), generate, answer with ids or indexes.
+/// The RetrievalService RPCs (<c>recservices.retrieval.v2</c>): validate, map the item references to the bundle's
+/// item indices, generate, answer in the form asked for. <see cref="RetrievalV1GrpcService"/> serves v1 through
+/// <see cref="Answer"/>.
 /// </summary>
 public sealed class RetrievalGrpcService(
     Readiness<RetrievalState> readiness,
@@ -18,7 +21,13 @@ public sealed class RetrievalGrpcService(
     TimeProvider time
 ) : RetrievalService.RetrievalServiceBase
 {
-    public override Task<GetCandidatesResponse> GetCandidates(GetCandidatesRequest request, ServerCallContext context)
+    public override Task<GetCandidatesResponse> GetCandidates(
+        GetCandidatesRequest request,
+        ServerCallContext context
+    ) => Task.FromResult(Answer(request, context));
+
+    /// <summary>The candidates for <paramref name="request"/>, checked first; legacy v1 callers come through here.</summary>
+    internal GetCandidatesResponse Answer(GetCandidatesRequest request, ServerCallContext context)
     {
         var state = Checked(request);
         RequestChecks.StillWanted(context, time);
@@ -30,79 +39,66 @@ public sealed class RetrievalGrpcService(
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
-#pragma warning disable CS0612 // a caller that sends only the deprecated field gets the kind it knows
-        var legacy = request.TopCategories.Count == 0 && request.TopGenres.Count > 0;
-#pragma warning restore CS0612
-        CandidateColumns.Write(set, state.Bundle.Catalog, request.AnswerWithIndexes, response, legacy);
-        return Task.FromResult(response);
+        CandidateColumns.Write(set, state.Bundle, request.AnswerForm == ItemForm.Indexes, response);
+        return response;
     }
 
     /// <summary>The request's fields checked, each failure naming its field; the state pinned to its version.</summary>
     private RetrievalState Checked(GetCandidatesRequest request)
     {
         RequestChecks.Text(request.BundleVersion, "bundle_version", RequestChecks.MaxIdLength);
-        RequestChecks.IdsOrIndexes(
-            request.RecentItemIds.Count,
-            request.RecentItemIndexes.Count,
-            "recent_item_ids",
-            "recent_item_indexes",
-            request.BundleVersion
-        );
-        RequestChecks.IdsOrIndexes(
-            request.ExcludedItemIds.Count,
-            request.ExcludedItemIndexes.Count,
-            "excluded_item_ids",
-            "excluded_item_indexes",
-            request.BundleVersion
-        );
-        if (request.AnswerWithIndexes && request.BundleVersion.Length == 0)
+        if (request.AnswerForm == ItemForm.Indexes && request.BundleVersion.Length == 0)
         {
             throw RequestChecks.Invalid(
                 "bundle_version",
-                "answer_with_indexes needs bundle_version: indexes are positions in one bundle's item "
+                "answer_form ITEM_FORM_INDEXES needs bundle_version: indexes are positions in one bundle's item "
                     + "table, so pin the version you hold"
+            );
+        }
+
+        if (!Enum.IsDefined(request.AnswerForm))
+        {
+            throw RequestChecks.Invalid(
+                "answer_form",
+                $"answer_form {(int)request.AnswerForm} is not an ItemForm; send ITEM_FORM_IDS or ITEM_FORM_INDEXES"
             );
         }
 
         var state = readiness.Pinned(request.BundleVersion);
         var limits = state.Generator.Options;
-        var catalog = state.Bundle.Catalog;
+        var (version, items) = (state.Bundle.Manifest.Version, state.Bundle.Catalog.Count);
+        if (
+            (
+                request.RecentItems.Problem("recent_items", version, items)
+                ?? request.ExcludedItems.Problem("excluded_items", version, items)
+            )
+            is var (field, message)
+        )
+        {
+            throw RequestChecks.Invalid(field, message);
+        }
+
         RequestChecks.Count(
             request.MaxCandidateCount,
             limits.MaxCandidatesLimit,
             "max_candidate_count",
             $"0 means the default ({limits.DefaultMaxCandidates})"
         );
-        RequestChecks.Ids(request.RecentItemIds, "recent_item_ids");
-        RequestChecks.Ids(request.ExcludedItemIds, "excluded_item_ids");
-        RequestChecks.Indexes(request.RecentItemIndexes, catalog.Count, "recent_item_indexes", request.BundleVersion);
-        RequestChecks.Indexes(
-            request.ExcludedItemIndexes,
-            catalog.Count,
-            "excluded_item_indexes",
-            request.BundleVersion
-        );
         RequestChecks.Ids(request.TopCategories, "top_categories");
-#pragma warning disable CS0612 // the deprecated field, still read from callers built before top_categories
-        RequestChecks.Ids(request.TopGenres, "top_genres");
-#pragma warning restore CS0612
         RequestChecks.Text(request.Country, "country", 64);
         RequestChecks.Profile(request.Age, request.Gender);
-
         return state;
     }
 
     /// <summary>
-    /// The user as the candidate sources see them: recent items and excluded history as item indexes (ids the
-    /// catalog does not hold are returned beside), top categories (top_categories, or the deprecated top_genres of
-    /// older callers), country and profile.
+    /// The user as the candidate sources see them: recent items and excluded history as item indices (ids the
+    /// catalog does not hold are returned beside), top categories, country and profile.
     /// </summary>
     private static (UserContext User, List<string> Unknown) UserOf(GetCandidatesRequest request, ItemCatalog catalog)
     {
         var unknown = new List<string>();
-        var recent = catalog.ItemsOf(request.RecentItemIds, request.RecentItemIndexes, unknown);
-        var history = catalog.ItemsOf(request.ExcludedItemIds, request.ExcludedItemIndexes, unknown);
-
+        var recent = request.RecentItems.Resolve(catalog, unknown);
+        var history = request.ExcludedItems.Resolve(catalog, unknown);
         var profile = new UserProfile(
             [.. history],
             request.Age == 0 ? null : request.Age,
@@ -110,9 +106,7 @@ public sealed class RetrievalGrpcService(
         );
         var user = new UserContext(
             recent,
-#pragma warning disable CS0612 // the deprecated field, read when the new one is empty
-            request.TopCategories.Count > 0 ? request.TopCategories : request.TopGenres,
-#pragma warning restore CS0612
+            request.TopCategories,
             string.IsNullOrEmpty(request.Country) ? null : request.Country,
             SeenFilter.Of(history),
             profile

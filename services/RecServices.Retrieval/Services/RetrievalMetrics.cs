@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RecServices.Contracts.Gateway.V1;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.Serving.Retrieval;
 

@@ -17,6 +17,8 @@ internal static class RetrievalServiceCollectionExtensions
     )
     {
         services.AddSingleton<RetrievalMetrics>();
+        services.AddSingleton<RetrievalGrpcService>();
+        services.AddSingleton<RetrievalV1GrpcService>();
         services.AddBundleState(
             (_, directory, _) =>
             {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using RecServices.Contracts.Gateway.V1;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.Serving.Pipeline;

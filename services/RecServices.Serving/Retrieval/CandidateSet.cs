@@ -1,3 +1,5 @@
+using RecServices.Contracts.Gateway.V1;
+
 namespace RecServices.Serving.Retrieval;
 
 /// <summary>
@@ -30,6 +32,9 @@ public sealed class CandidateSet
 
     /// <summary>Item indices in retrieval order (first proposal first).</summary>
     public IReadOnlyList<int> Items => _items;
+
+    /// <summary><see cref="Items"/> as a span, valid until the set changes.</summary>
+    public ReadOnlySpan<int> ItemSpan => System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_items);
 
     /// <summary>Every source that proposed <paramref name="item"/>, in the order they proposed it.</summary>
     public Sources SourcesOf(int item) => new(this, _first[_slots[item]]);

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using RecServices.Contracts.Ranking.V1;
-using RecServices.Contracts.Retrieval.V1;
+using RecServices.Contracts.Ranking.V2;
+using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
 using RecServices.Gateway.Services;
 using RecServices.Lab.Load;
@@ -93,7 +93,7 @@ public sealed class HopCalls : IDisposable
                     BackendRequests.Rank(
                         bundle,
                         history,
-                        candidates,
+                        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates),
                         profile.Age,
                         profile.Gender,
                         count,

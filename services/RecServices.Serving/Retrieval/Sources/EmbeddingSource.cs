@@ -1,4 +1,5 @@
 using System.Buffers;
+using RecServices.Contracts.Gateway.V1;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Ranking;
 

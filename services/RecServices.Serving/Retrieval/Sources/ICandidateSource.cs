@@ -1,3 +1,5 @@
+using RecServices.Contracts.Gateway.V1;
+
 namespace RecServices.Serving.Retrieval.Sources;
 
 /// <summary>

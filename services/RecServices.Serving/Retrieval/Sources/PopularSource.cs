@@ -1,3 +1,4 @@
+using RecServices.Contracts.Gateway.V1;
 using RecServices.Core.Bundles;
 
 namespace RecServices.Serving.Retrieval.Sources;
