@@ -13,9 +13,9 @@ public sealed class CandidateSweepTests : IDisposable
     [Fact]
     public async Task RunAsync_TwoBudgets_MoreCandidatesRecallMoreAndTheChoiceIsTheFewestWithinNoiseOfTheBest()
     {
-        var data = SyntheticDataset.Generate(SmallBundleFixture.Data);
+        var data = SyntheticDataset.Generate(TestBundle.Data);
 
-        var report = await new CandidateSweep(SmallBundleFixture.Options, _ => { })
+        var report = await new CandidateSweep(TestBundle.Options, _ => { })
             .RunAsync(data, _dir, [0.5, 4])
             .WithTimeout(TimeSpan.FromMinutes(10));
 

@@ -14,8 +14,8 @@ public sealed class ProtocolEvaluatorTests : IDisposable
     [Fact]
     public void Run_SmallSyntheticData_EvaluatesEveryTestUserWithoutTheirTrainItems()
     {
-        var data = SyntheticDataset.Generate(SmallBundleFixture.Data);
-        var evaluator = new ProtocolEvaluator(SmallBundleFixture.Options, _ => { });
+        var data = SyntheticDataset.Generate(TestBundle.Data);
+        var evaluator = new ProtocolEvaluator(TestBundle.Options, _ => { });
 
         var (report, lists) = evaluator.Run(data, _dir, k: 10, maxCandidates: 200);
 

@@ -15,7 +15,7 @@ public sealed class DrillCommandTests
     public async Task Drill_KillMidwayAndRestart_NoAcknowledgedWriteIsLostOrRecordedTwice(string store, string kill)
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
 
         var result = await Lab.RunAsync(
             "drill",
@@ -46,7 +46,7 @@ public sealed class DrillCommandTests
     public async Task Drill_KillABackendUnderRecommendLoad_NoCallFails_DegradedWhileDown_FullAnswersAfter(string kill)
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "drill.json");
 
         var result = await Lab.RunAsync(
@@ -88,7 +88,7 @@ public sealed class DrillCommandTests
     public async Task Drill_PauseRankingUnderRecommendLoad_NoCallFails_DegradedWhileItHangs_FullAnswersAfter()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "drill.json");
 
         var result = await Lab.RunAsync(
@@ -127,7 +127,7 @@ public sealed class DrillCommandTests
     public async Task Drill_CorruptedVersionMadeCurrent_EveryServiceRefusesIt_NoCallFails_AndTheGivenRootIsUntouched()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
         var before = Directory.GetFileSystemEntries(bundle, "*", SearchOption.AllDirectories).Order().ToList();
         var json = Path.Combine(dir.Path, "drill.json");
 
@@ -160,7 +160,7 @@ public sealed class DrillCommandTests
     public async Task Drill_Storm_ReportsTheNormalCallersAndTheStormsCalls()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "storm.json");
 
         var result = await Lab.RunAsync(
@@ -203,7 +203,7 @@ public sealed class DrillCommandTests
     public async Task Drill_Overload_MeasuresSaturationThenOffersTwiceIt()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "overload.json");
 
         var result = await Lab.RunAsync(
@@ -248,7 +248,7 @@ public sealed class DrillCommandTests
     public async Task Drill_Soak_ReportsEachWindowAndEachProcesssMemoryAndLogBytes()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 100, 150, 3000, 1);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "soak.json");
 
         var result = await Lab.RunAsync(

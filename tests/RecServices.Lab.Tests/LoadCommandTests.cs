@@ -13,7 +13,7 @@ public sealed class LoadCommandTests
     public async Task Load_SpawnedServices_MeasuresRecommendAndTheFloorAndWritesTheJson()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 150, 200, 4000, 2);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "load.json");
 
         // Three real processes on loopback, a real closed loop: a second per side after half a second of warm-up.
@@ -75,7 +75,7 @@ public sealed class LoadCommandTests
     public async Task Load_CostModelAndFixedRates_MeasureEveryHopWithEachProcesssCpuPerCall()
     {
         using var dir = new TempDirectory();
-        var bundle = await Lab.SmallBundleAsync(dir, 150, 200, 4000, 2);
+        var bundle = Lab.SmallBundle(dir);
         var json = Path.Combine(dir.Path, "cost-model.json");
 
         // Six calls at two concurrencies, then the saturation and Recommend open loop at half of it and at 20 calls/s.

@@ -7,23 +7,26 @@ namespace RecServices.Training.Tests;
 /// A built bundle holds what it claims: the dataset and training record, the item-item tables (exact, or partitioned
 /// with measured recall) against brute force, top lists, a loadable user tower.
 /// </summary>
-public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
+public sealed class BundleRoundTripTests
 {
     [Fact]
     public void Load_WrittenBundle_HoldsTheDatasetAndTheTrainingRecord()
     {
-        var bundle = Bundle.Load(fixture.Directory);
+        var bundle = Bundle.Load(TestBundle.Path);
 
         Assert.Equal(
-            fixture.Dataset.Items.Select(i => (i.Id, i.Title, i.Year)),
+            TestBundle.Dataset.Items.Select(i => (i.Id, i.Title, i.Year)),
             bundle.Catalog.Items.Select(i => (i.Id, i.Title, i.Year))
         );
-        Assert.Equal(fixture.Dataset.Items.Select(i => i.Categories), bundle.Catalog.Items.Select(i => i.Categories));
-        Assert.Equal(fixture.Dataset.Categories, bundle.Catalog.Categories);
-        Assert.Equal(fixture.Dataset.Users, bundle.Users);
-        Assert.Equal(fixture.Dataset.Interactions.Items.ToArray(), bundle.Interactions!.Items.ToArray());
-        Assert.Equal(fixture.Dataset.Interactions.Timestamps.ToArray(), bundle.Interactions.Timestamps.ToArray());
-        Assert.Equal(fixture.Dataset.Fingerprint(), bundle.Manifest.Dataset.Fingerprint);
+        Assert.Equal(
+            TestBundle.Dataset.Items.Select(i => i.Categories),
+            bundle.Catalog.Items.Select(i => i.Categories)
+        );
+        Assert.Equal(TestBundle.Dataset.Categories, bundle.Catalog.Categories);
+        Assert.Equal(TestBundle.Dataset.Users, bundle.Users);
+        Assert.Equal(TestBundle.Dataset.Interactions.Items.ToArray(), bundle.Interactions!.Items.ToArray());
+        Assert.Equal(TestBundle.Dataset.Interactions.Timestamps.ToArray(), bundle.Interactions.Timestamps.ToArray());
+        Assert.Equal(TestBundle.Dataset.Fingerprint(), bundle.Manifest.Dataset.Fingerprint);
         Assert.Equal(6, bundle.Manifest.Training.Epochs.Count);
         Assert.InRange(bundle.Manifest.Training.Validation["ndcg@10"], 0.01, 1);
         Assert.All(Bundle.RequiredFiles, name => Assert.Contains(bundle.Manifest.Files, f => f.Name == name));
@@ -32,18 +35,18 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     [Fact]
     public void Build_SmallCatalog_RecordsTheExactTableAndAnEmbeddingIndexMeasuredOnHeldOutUsers()
     {
-        var manifest = fixture.Manifest;
-        var bundle = Bundle.Load(fixture.Directory);
+        var manifest = TestBundle.Manifest;
+        var bundle = Bundle.Load(TestBundle.Path);
 
         Assert.Equal(("exact", 1.0), (manifest.SimilarItemsBuild!.Kind, manifest.SimilarItemsBuild.Recall));
         var index = manifest.EmbeddingIndex!;
         Assert.Equal((bundle.Index!.Partitions, bundle.Index.Probes), (index.Partitions, index.Probes));
-        Assert.Equal(20, index.Partitions); // √400
+        Assert.Equal(22, index.Partitions); // √500
         Assert.Equal(150, index.Sample); // half of the 300 users tune the probes, the other half measure
         Assert.InRange(index.Recall, 0.85, 1);
         Assert.Contains(
-            fixture.Log,
-            line => line.StartsWith("embedding index: 20 partitions", StringComparison.Ordinal)
+            TestBundle.Log,
+            line => line.StartsWith("embedding index: 22 partitions", StringComparison.Ordinal)
         );
     }
 
@@ -52,31 +55,34 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     {
         using var dir = new TempDirectory();
         var log = new List<string>();
-        var options = SmallBundleFixture.Options with
+        var options = TestBundle.Options with
         {
             ExactSimilarMaxItems = 100,
             Refit = false,
-            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+            Training = TestBundle.Options.Training with { Epochs = 2 },
         };
 
-        var manifest = new Bundling.BundleBuilder(options, log.Add).Build(fixture.Dataset, dir.Path);
+        var manifest = new Bundling.BundleBuilder(options, log.Add).Build(TestBundle.Dataset, dir.Path);
 
         var build = manifest.SimilarItemsBuild!;
         Assert.Equal("partitioned cosine (IVF)", build.Kind);
-        Assert.Equal((20, 400), (build.Partitions, build.Sample)); // every item of a catalog under the sample size
+        Assert.Equal((22, 500), (build.Partitions, build.Sample)); // every item of a catalog under the sample size
         Assert.InRange(build.Recall, 0.9, 1);
-        Assert.StartsWith("approximate (partitioned: 20 spherical k-means partitions", manifest.SimilarItemsIndex);
-        Assert.Contains(log, line => line.Contains("item-item table: recall@5", StringComparison.Ordinal));
+        Assert.StartsWith("approximate (partitioned: 22 spherical k-means partitions", manifest.SimilarItemsIndex);
+        Assert.Contains(log, line => line.Contains("item-item table: recall@10", StringComparison.Ordinal));
         var bundle = Bundle.Load(dir.Path);
-        Assert.All(Enumerable.Range(0, bundle.Catalog.Count), i => Assert.Equal(5, bundle.Similar!.Of(i).Length));
+        Assert.All(
+            Enumerable.Range(0, bundle.Catalog.Count),
+            i => Assert.Equal(options.SimilarItemsK, bundle.Similar!.Of(i).Length)
+        );
     }
 
     [Fact]
     public void Train_OnStructuredSyntheticData_BeatsPopularityOnValidation()
     {
-        var training = fixture.Manifest.Training;
+        var training = TestBundle.Manifest.Training;
 
-        // Six epochs on 9,000 interactions (a 10 % carve: with 30 interactions per user a 25 % carve leaves too little
+        // Six epochs on 12,000 interactions (a 10 % carve: with 40 interactions per user a 25 % carve leaves too little
         // to learn from).
         Assert.True(
             training.Validation["ndcg@10"] > 1.15 * training.PopularityValidation["ndcg@10"],
@@ -87,7 +93,7 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     [Fact]
     public void SimilarItems_EqualBruteForceCosineOverTheStoredVectors()
     {
-        var bundle = Bundle.Load(fixture.Directory);
+        var bundle = Bundle.Load(TestBundle.Path);
         var v = bundle.Vectors!;
         double Cos(int a, int b)
         {
@@ -127,9 +133,9 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     [Fact]
     public void TopLists_RankItemsByInteractionCount()
     {
-        var bundle = Bundle.Load(fixture.Directory);
-        var counts = new int[fixture.Dataset.Items.Count];
-        foreach (var item in fixture.Dataset.Interactions.Items)
+        var bundle = Bundle.Load(TestBundle.Path);
+        var counts = new int[TestBundle.Dataset.Items.Count];
+        foreach (var item in TestBundle.Dataset.Interactions.Items)
         {
             counts[item]++;
         }
@@ -138,14 +144,14 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
             .Range(0, counts.Length)
             .OrderByDescending(i => counts[i])
             .ThenBy(i => i)
-            .Take(50)
+            .Take(TestBundle.Options.TopListLength)
             .ToArray();
         Assert.Equal(expected, bundle.Tops!.Global.Items);
-        Assert.Equal(fixture.Dataset.Categories.Count, bundle.Tops.ByCategory.Count);
+        Assert.Equal(TestBundle.Dataset.Categories.Count, bundle.Tops.ByCategory.Count);
         var usCount = Enumerable
-            .Range(0, fixture.Dataset.Interactions.Count)
-            .Where(row => fixture.Dataset.Users[fixture.Dataset.Interactions.Users[row]].Country == "US")
-            .GroupBy(row => fixture.Dataset.Interactions.Items[row])
+            .Range(0, TestBundle.Dataset.Interactions.Count)
+            .Where(row => TestBundle.Dataset.Users[TestBundle.Dataset.Interactions.Users[row]].Country == "US")
+            .GroupBy(row => TestBundle.Dataset.Interactions.Items[row])
             .Max(g => g.Count());
         Assert.Equal(usCount, bundle.Tops.ByCountry["US"].Scores[0]);
         var action = bundle.Catalog.CategoryIndex["Action"];
@@ -158,7 +164,7 @@ public sealed class BundleRoundTripTests(SmallBundleFixture fixture) : IClassFix
     [Fact]
     public void UserTower_LoadsInOnnxRuntime_AndGivesFiniteVectors()
     {
-        var bundle = Bundle.Load(fixture.Directory, BundleParts.Core);
+        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Core);
         using var tower = new UserTowerModel(
             bundle.UserTowerPath,
             bundle.Manifest.Schema,

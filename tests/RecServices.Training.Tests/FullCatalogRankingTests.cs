@@ -9,23 +9,23 @@ namespace RecServices.Training.Tests;
 /// <summary>
 /// Full-catalog scoring, the reference the two-stage pipeline (and <c>recs-lab cost</c>) is measured against.
 /// </summary>
-public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClassFixture<SmallBundleFixture>
+public sealed class FullCatalogRankingTests
 {
     [Fact]
     public void RankAll_EveryUser_IsTheBruteForceTopTenOfTheUnseenItems()
     {
-        var bundle = Bundle.Load(fixture.Directory, BundleParts.Core);
+        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Core);
         using var ranker = new Ranker(bundle);
-        var histories = UserHistories.Build(fixture.Dataset.Interactions, fixture.Dataset.Users.Count);
+        var histories = UserHistories.Build(TestBundle.Dataset.Interactions, TestBundle.Dataset.Users.Count);
         var (d, vectors) = (bundle.Vectors!.Dimension, bundle.Vectors.Values.ToArray());
         var vector = new float[d];
         var result = new RankedItem[10];
-        for (var u = 0; u < fixture.Dataset.Users.Count; u += 7)
+        for (var u = 0; u < TestBundle.Dataset.Users.Count; u += 7)
         {
             var user = new UserProfile(
                 histories.Of(u).ToArray(),
-                fixture.Dataset.Users[u].Age,
-                fixture.Dataset.Users[u].Gender
+                TestBundle.Dataset.Users[u].Age,
+                TestBundle.Dataset.Users[u].Gender
             );
             ranker.UserVector(user, vector);
             var seen = user.History.ToHashSet();
@@ -55,7 +55,7 @@ public sealed class FullCatalogRankingTests(SmallBundleFixture fixture) : IClass
     [Fact]
     public void RecommendFromCatalog_UserWhoHasSeenAlmostEverything_ReturnsOnlyTheUnseenItems()
     {
-        var bundle = Bundle.Load(fixture.Directory, BundleParts.Retrieval | BundleParts.Core);
+        var bundle = Bundle.Load(TestBundle.Path, BundleParts.Retrieval | BundleParts.Core);
         using var ranker = new Ranker(bundle);
         var pipeline = TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default);
         var unseen = new[] { 5, 17, 230 };

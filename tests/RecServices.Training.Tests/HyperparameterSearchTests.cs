@@ -75,10 +75,10 @@ public sealed class HyperparameterSearchTests : IDisposable
                 Interactions = 3_000,
             }
         );
-        var options = SmallBundleFixture.Options with
+        var options = TestBundle.Options with
         {
             SearchTrials = 3,
-            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+            Training = TestBundle.Options.Training with { Epochs = 2 },
         };
 
         var manifest = new BundleBuilder(options, _ => { }).Build(data, Path.Combine(_dir, "bundle"));
@@ -109,9 +109,9 @@ public sealed class HyperparameterSearchTests : IDisposable
                 Interactions = 3_000,
             }
         );
-        var options = SmallBundleFixture.Options with
+        var options = TestBundle.Options with
         {
-            Training = SmallBundleFixture.Options.Training with { Epochs = 2, EnsembleSize = 2 },
+            Training = TestBundle.Options.Training with { Epochs = 2, EnsembleSize = 2 },
         };
         var directory = Path.Combine(_dir, "ensemble");
 

@@ -101,10 +101,10 @@ public sealed class PopularityPenaltyTests : IDisposable
     public void Build_GivenBeta_ServesTheTermAsTheLastComponent_AndSimilarItemsIgnoreIt()
     {
         var data = SyntheticDataset.Generate(Data);
-        var options = SmallBundleFixture.Options with
+        var options = TestBundle.Options with
         {
             PopularityPenalty = 0.2,
-            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+            Training = TestBundle.Options.Training with { Epochs = 2 },
         };
         var directory = Path.Combine(_dir, "given");
 
@@ -159,10 +159,10 @@ public sealed class PopularityPenaltyTests : IDisposable
     public void Build_Auto_ScoresTheGridOnValidation_AndRecordsTheChoiceByItsRule()
     {
         var data = SyntheticDataset.Generate(Data);
-        var options = SmallBundleFixture.Options with
+        var options = TestBundle.Options with
         {
             PopularityPenalty = null,
-            Training = SmallBundleFixture.Options.Training with { Epochs = 2 },
+            Training = TestBundle.Options.Training with { Epochs = 2 },
         };
 
         var manifest = new BundleBuilder(options, _ => { }).Build(data, Path.Combine(_dir, "auto"));

@@ -134,7 +134,7 @@ public static class ItemReferences
                 catalog.Resolve(refs.Ids.Ids, items, unknown);
                 return items;
             case ItemRefs.RefsOneofCase.Indexes:
-                return [.. refs.Indexes.Indexes];
+                return new List<int>(refs.Indexes.Indexes);
             default:
                 return [];
         }
