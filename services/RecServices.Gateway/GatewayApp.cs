@@ -16,7 +16,13 @@ public static class GatewayApp
             "recservices-gateway",
             Contracts.Gateway.V1.GatewayService.Descriptor.FullName,
             (services, options) => services.AddGatewayServices(options).AddGatewayAuthentication(options),
-            (app, options) => app.MapGrpcService<GatewayGrpcService>().RequireScopes(options),
+            (app, options) =>
+            {
+                app.MapGrpcService<GatewayGrpcService>()
+                    .RequireScopes(Contracts.Gateway.V1.GatewayService.Descriptor, options);
+                app.MapGrpcService<CatalogGrpcService>()
+                    .RequireScopes(Contracts.Catalog.V1.CatalogService.Descriptor, options);
+            },
             configureServices
         );
 }

@@ -126,6 +126,13 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     [Range(1, 1000, ErrorMessage = "Recs:MaxCount must be between 1 and 1000")]
     public int MaxCount { get; set; } = 100;
 
+    /// <summary>
+    /// How often the live catalog's version is read from the store (milliseconds): a change made through any replica
+    /// is served by this one within this and one read.
+    /// </summary>
+    [Range(10, 10_000, ErrorMessage = "Recs:CatalogPollMs must be between 10 and 10000")]
+    public int CatalogPollMs { get; set; } = 200;
+
     /// <summary>Candidates asked of retrieval.</summary>
     [Range(1, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
     public int CandidateCount { get; set; } = RetrievalOptions.DefaultCandidateCap;

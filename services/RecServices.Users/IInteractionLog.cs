@@ -10,4 +10,7 @@ public interface IInteractionLog : IAsyncDisposable
 {
     /// <summary>Every recorded interaction; each user's in the order they were recorded.</summary>
     IAsyncEnumerable<RecordedInteraction> ReadAllAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every user erased from the store, with the time of their latest erasure.</summary>
+    IAsyncEnumerable<Erasure> ReadErasuresAsync(CancellationToken cancellationToken);
 }

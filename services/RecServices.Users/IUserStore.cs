@@ -40,6 +40,20 @@ public interface IUserStore : IAsyncDisposable
     Task<RecordResult> AppendAsync(NewInteraction interaction, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Sets the user's profile (every field: a null one becomes unknown), creating the user when new; returns once
+    /// durable, true when the user was new. Setting the same profile again changes nothing.
+    /// </summary>
+    Task<bool> SetProfileAsync(string userId, ProfileFields profile, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Erases the user: their profile, history, remembered event ids and interaction log entries leave the store, and
+    /// an <see cref="Core.Data.Erasure"/> at <paramref name="erasedAt"/> is recorded for training to honour (the
+    /// <see cref="IInteractionLog.ReadErasuresAsync"/>). Returns once durable, true when the store knew the user;
+    /// erasing an unknown or erased user records the erasure again and succeeds.
+    /// </summary>
+    Task<bool> DeleteUserAsync(string userId, DateTimeOffset erasedAt, CancellationToken cancellationToken);
+
+    /// <summary>
     /// What an acknowledged write survives with the store's current settings (read once at start, for the log).
     /// </summary>
     Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken);

@@ -15,6 +15,10 @@ namespace RecServices.Users;
 /// retention (<see cref="UserStoreLimits"/>); both expire when the user writes nothing for the retention;</item>
 /// <item><c>recs:{u:ID}:log</c>, stream: the user's newest recorded interactions (event, item, kind, rating, at), the
 /// interaction log training reads (seeded interactions are not in it: they are in the dataset already);</item>
+/// <item><c>recs:{catalog}:version</c>, counter: the live catalog's version; <c>recs:{catalog}:items</c>, hash:
+/// item id → "available,deleted" ("1,0": served); <c>recs:{catalog}:changes</c>, sorted set: item id → the version of
+/// its latest change (one slot for the three: a write and a read are each one script);</item>
+/// <item><c>recs:{erasures}</c>, hash: user id → when the user was erased (Unix seconds), which training honours;</item>
 /// <item><c>recs:{seed}</c>, hash: the version the store was seeded from, when, and how many users and rows;
 /// <c>recs:{seed}:lock</c>: held (with a lease) by the one initialiser seeding.</item>
 /// </list>
@@ -24,6 +28,15 @@ public static class RedisKeys
 {
     public const string SeedMarker = "recs:{seed}";
     public const string SeedLock = "recs:{seed}:lock";
+    public const string Erasures = "recs:{erasures}";
+
+    /// <summary>The live catalog's keys: version, item states, changes.</summary>
+    public static readonly RedisKey[] Catalog =
+    [
+        "recs:{catalog}:version",
+        "recs:{catalog}:items",
+        "recs:{catalog}:changes",
+    ];
 
     /// <summary>The pattern that SCAN matches every user's log with.</summary>
     public const string LogPattern = "recs:{u:*}:log";
@@ -40,6 +53,10 @@ public static class RedisKeys
     public static RedisKey EventTimes(string userId) => UserPrefix + userId + "}:event-times";
 
     public static RedisKey Log(string userId) => UserPrefix + userId + LogSuffix;
+
+    /// <summary>Every key of one user (one cluster slot): what erasing them deletes.</summary>
+    public static RedisKey[] OfUser(string userId) =>
+        [Profile(userId), History(userId), Events(userId), EventTimes(userId), Log(userId)];
 
     /// <summary>The user a log key belongs to, or null for any other key.</summary>
     public static string? UserOfLog(string key) =>

@@ -68,4 +68,57 @@ internal static class RedisScripts
         end
         return 0
         """;
+
+    /// <summary>
+    /// Sets a user's profile. KEYS: profile. ARGV: now (seconds), country, age, gender ('' when unknown: the field is
+    /// removed). Returns 1 when the user was new.
+    /// </summary>
+    public const string SetProfile = """
+        local created = redis.call('HSETNX', KEYS[1], 'since', ARGV[1])
+        local fields = {'country', 'age', 'gender'}
+        for i = 1, 3 do
+          if ARGV[i + 1] == '' then
+            redis.call('HDEL', KEYS[1], fields[i])
+          else
+            redis.call('HSET', KEYS[1], fields[i], ARGV[i + 1])
+          end
+        end
+        return created
+        """;
+
+    /// <summary>
+    /// One catalog write. KEYS: <see cref="RedisKeys.Catalog"/>. ARGV: 'available', 'hidden' or 'deleted', then the
+    /// item ids. Returns the version it made.
+    /// </summary>
+    public const string CatalogWrite = """
+        local v = redis.call('INCR', KEYS[1])
+        for i = 2, #ARGV do
+          local id = ARGV[i]
+          local state = redis.call('HGET', KEYS[2], id) or '1,0'
+          local a, d = string.match(state, '(%d),(%d)')
+          if ARGV[1] == 'deleted' then
+            d = '1'
+          elseif ARGV[1] == 'available' then
+            a = '1'
+          else
+            a = '0'
+          end
+          redis.call('HSET', KEYS[2], id, a .. ',' .. d)
+          redis.call('ZADD', KEYS[3], v, id)
+        end
+        return v
+        """;
+
+    /// <summary>
+    /// The catalog's changes after a version. KEYS: <see cref="RedisKeys.Catalog"/>. ARGV: the version. Returns
+    /// {version now, id, state, id, state, ...}.
+    /// </summary>
+    public const string CatalogChanges = """
+        local out = {tonumber(redis.call('GET', KEYS[1]) or '0')}
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[1], '+inf')) do
+          out[#out + 1] = id
+          out[#out + 1] = redis.call('HGET', KEYS[2], id)
+        end
+        return out
+        """;
 }

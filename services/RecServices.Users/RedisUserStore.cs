@@ -12,7 +12,7 @@ namespace RecServices.Users;
 /// profile marker and the log entry together or not at all. It is acknowledged when Redis answers the script, which
 /// with <c>appendonly yes</c> and <c>appendfsync always</c> is after the AOF is fsynced.
 /// </summary>
-public sealed class RedisUserStore : IUserStore, IInteractionLog
+public sealed class RedisUserStore : IUserStore, IInteractionLog, ICatalogStore
 {
     private static readonly TimeSpan LockLease = TimeSpan.FromSeconds(30);
     private static readonly RedisValue[] ProfileFields = ["since", "country", "age", "gender"];
@@ -290,6 +290,92 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog
                 }
             }
         }
+    }
+
+    public async IAsyncEnumerable<Erasure> ReadErasuresAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        var db = (await _connection.Value).GetDatabase();
+        await foreach (
+            var entry in db.HashScanAsync(RedisKeys.Erasures, pageSize: LogPage).WithCancellation(cancellationToken)
+        )
+        {
+            yield return new Erasure(entry.Name!, (long)entry.Value);
+        }
+    }
+
+    public async Task<bool> SetProfileAsync(string userId, ProfileFields profile, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync();
+        var created = await Guard(() =>
+            db.ScriptEvaluateAsync(
+                RedisScripts.SetProfile,
+                [RedisKeys.Profile(userId)],
+                [
+                    _time.GetUtcNow().ToUnixTimeSeconds(),
+                    profile.Country ?? string.Empty,
+                    profile.Age is { } age ? age.ToString(CultureInfo.InvariantCulture) : string.Empty,
+                    profile.Gender ?? string.Empty,
+                ]
+            )
+        );
+        return (int)created == 1;
+    }
+
+    /// <summary>
+    /// Records the erasure first (the latest time wins), then deletes every key of the user in one command: a
+    /// failure between the two leaves an erasure to retry, never a deletion training does not know of.
+    /// </summary>
+    public async Task<bool> DeleteUserAsync(string userId, DateTimeOffset erasedAt, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync();
+        var at = erasedAt.ToUnixTimeSeconds();
+        var recorded = await Guard(() => db.HashGetAsync(RedisKeys.Erasures, userId));
+        if (recorded.IsNull || (long)recorded < at)
+        {
+            await Guard(() => db.HashSetAsync(RedisKeys.Erasures, userId, at));
+        }
+
+        return await Guard(() => db.KeyDeleteAsync(RedisKeys.OfUser(userId))) > 0;
+    }
+
+    public Task<long> SetAvailabilityAsync(
+        IReadOnlyList<string> itemIds,
+        bool available,
+        CancellationToken cancellationToken
+    ) => CatalogWriteAsync(available ? "available" : "hidden", itemIds);
+
+    public Task<long> DeleteItemsAsync(IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
+        CatalogWriteAsync("deleted", itemIds);
+
+    public async Task<long> CatalogVersionAsync(CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync();
+        var version = await Guard(() => db.StringGetAsync(RedisKeys.Catalog[0]));
+        return version.IsNull ? 0 : (long)version;
+    }
+
+    public async Task<CatalogChanges> ReadCatalogChangesAsync(long since, CancellationToken cancellationToken)
+    {
+        var db = await DatabaseAsync();
+        var reply = (RedisResult[])
+            (await Guard(() => db.ScriptEvaluateAsync(RedisScripts.CatalogChanges, RedisKeys.Catalog, [since])))!;
+        var items = new List<CatalogItemState>((reply.Length - 1) / 2);
+        for (var i = 1; i + 1 < reply.Length; i += 2)
+        {
+            var state = (string)reply[i + 1]!;
+            items.Add(new CatalogItemState((string)reply[i]!, state[0] == '1', state[2] == '1'));
+        }
+
+        return new CatalogChanges((long)reply[0], items);
+    }
+
+    private async Task<long> CatalogWriteAsync(string change, IReadOnlyList<string> itemIds)
+    {
+        var db = await DatabaseAsync();
+        RedisValue[] args = [change, .. itemIds.Select(id => (RedisValue)id)];
+        return (long)await Guard(() => db.ScriptEvaluateAsync(RedisScripts.CatalogWrite, RedisKeys.Catalog, args));
     }
 
     public async Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace RecServices.Users;
 
 /// <summary>
-/// The SQLite user store's schema (version 2, in <c>PRAGMA user_version</c>):
+/// The SQLite user store's schema (version 3, in <c>PRAGMA user_version</c>):
 /// <list type="bullet">
 /// <item><c>users(id, country, age, gender, item_count)</c>: the profile and the count of distinct items;</item>
 /// <item><c>interactions(seq, user_id, item_id, kind, rating, occurred_at, event_id, history_count)</c>: every
@@ -11,13 +11,18 @@ namespace RecServices.Users;
 /// they were answered with: they are the interaction log;</item>
 /// <item><c>user_items(user_id, item_id, last_at, last_seq)</c>: each user's distinct items at their latest time,
 /// read newest first through <c>user_items_by_time</c>;</item>
-/// <item><c>meta(key, value)</c>: <c>seeded_from</c> and <c>seeded_at</c>.</item>
+/// <item><c>erasures(user_id, erased_at)</c>: users erased by <c>DeleteUser</c> and when (Unix seconds), which
+/// training honours;</item>
+/// <item><c>catalog_items(item_id, available, deleted, version)</c>: the live catalog's changes (items hidden or
+/// deleted), each at the version of its latest write;</item>
+/// <item><c>meta(key, value)</c>: <c>seeded_from</c>, <c>seeded_at</c> and <c>catalog_version</c>.</item>
 /// </list>
-/// Version 1 (interactions only, no event ids) is migrated in place the first time a new gateway opens it.
+/// Version 1 (interactions only, no event ids) is migrated in place the first time a new gateway opens it; version 2
+/// gains the erasures and catalog tables.
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     private const string Tables = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -37,6 +42,13 @@ internal static class SqliteSchema
             last_at INTEGER NOT NULL,
             last_seq INTEGER NOT NULL,
             PRIMARY KEY (user_id, item_id)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS erasures (user_id TEXT PRIMARY KEY, erased_at INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS catalog_items (
+            item_id TEXT PRIMARY KEY,
+            available INTEGER NOT NULL,
+            deleted INTEGER NOT NULL,
+            version INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS catalog_items_by_version ON catalog_items (version);
         """;
 
     private const string Indexes = """

@@ -13,7 +13,7 @@ namespace RecServices.Users;
 /// Seeding runs in one <c>BEGIN IMMEDIATE</c> transaction (concurrent initialisers seed once); writes are
 /// group-committed by <see cref="SqliteWriter"/>, so a crash never leaves half an interaction.
 /// </summary>
-public sealed class SqliteUserStore : IUserStore, IInteractionLog
+public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
 {
     /// <summary>The most of the file read through a memory map (SQLite's mmap_size).</summary>
     private const long MemoryMapBytes = 1L << 30;
@@ -172,6 +172,123 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
         }
     }
 
+    public async IAsyncEnumerable<Erasure> ReadErasuresAsync(
+        [EnumeratorCancellation] CancellationToken cancellationToken
+    )
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // a store last written by a gateway before erasures (schema 2) has none
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'erasures'";
+        if (await command.ExecuteScalarAsync(cancellationToken) is not long and > 0)
+        {
+            yield break;
+        }
+
+        command.CommandText = "SELECT user_id, erased_at FROM erasures ORDER BY user_id";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new Erasure(reader.GetString(0), reader.GetInt64(1));
+        }
+    }
+
+    public Task<bool> SetProfileAsync(string userId, ProfileFields profile, CancellationToken cancellationToken) =>
+        WriteAsync(
+            """
+            SELECT COUNT(*) FROM users WHERE id = $u;
+            INSERT INTO users (id, country, age, gender) VALUES ($u, $c, $a, $g)
+                ON CONFLICT (id) DO UPDATE SET country = excluded.country, age = excluded.age, gender = excluded.gender;
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$u", userId);
+                command.Parameters.AddWithValue("$c", (object?)profile.Country ?? DBNull.Value);
+                command.Parameters.AddWithValue("$a", profile.Age is { } age ? age : DBNull.Value);
+                command.Parameters.AddWithValue("$g", (object?)profile.Gender ?? DBNull.Value);
+            },
+            known => known == 0,
+            secureDelete: false,
+            cancellationToken
+        );
+
+    /// <summary>
+    /// Deletes the user's rows with <c>secure_delete</c> on (their pages are overwritten with zeros, not only freed)
+    /// and checkpoints the write-ahead log afterwards, so that their data leaves the files, not only the tables.
+    /// </summary>
+    public Task<bool> DeleteUserAsync(string userId, DateTimeOffset erasedAt, CancellationToken cancellationToken) =>
+        WriteAsync(
+            """
+            SELECT (SELECT COUNT(*) FROM users WHERE id = $u) + (SELECT COUNT(*) FROM user_items WHERE user_id = $u);
+            DELETE FROM interactions WHERE user_id = $u;
+            DELETE FROM user_items WHERE user_id = $u;
+            DELETE FROM users WHERE id = $u;
+            INSERT INTO erasures (user_id, erased_at) VALUES ($u, $t)
+                ON CONFLICT (user_id) DO UPDATE SET erased_at = max(erased_at, excluded.erased_at);
+            """,
+            command =>
+            {
+                command.Parameters.AddWithValue("$u", userId);
+                command.Parameters.AddWithValue("$t", erasedAt.ToUnixTimeSeconds());
+            },
+            known => known > 0,
+            secureDelete: true,
+            cancellationToken
+        );
+
+    public Task<long> SetAvailabilityAsync(
+        IReadOnlyList<string> itemIds,
+        bool available,
+        CancellationToken cancellationToken
+    ) =>
+        CatalogWriteAsync(
+            itemIds,
+            """
+            INSERT INTO catalog_items (item_id, available, deleted, version) VALUES ($i, $a, 0, $v)
+                ON CONFLICT (item_id) DO UPDATE SET available = excluded.available, version = excluded.version
+            """,
+            available,
+            cancellationToken
+        );
+
+    public Task<long> DeleteItemsAsync(IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
+        CatalogWriteAsync(
+            itemIds,
+            """
+            INSERT INTO catalog_items (item_id, available, deleted, version) VALUES ($i, $a, 1, $v)
+                ON CONFLICT (item_id) DO UPDATE SET deleted = 1, version = excluded.version
+            """,
+            available: true,
+            cancellationToken
+        );
+
+    public Task<long> CatalogVersionAsync(CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            return await CatalogVersionAsync(connection, null, cancellationToken);
+        });
+
+    public Task<CatalogChanges> ReadCatalogChangesAsync(long since, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var snapshot = connection.BeginTransaction(deferred: true); // the version and rows of one read
+            var version = await CatalogVersionAsync(connection, snapshot, cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.Transaction = snapshot;
+            command.CommandText = "SELECT item_id, available, deleted FROM catalog_items WHERE version > $s";
+            command.Parameters.AddWithValue("$s", since);
+            var items = new List<CatalogItemState>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(new CatalogItemState(reader.GetString(0), reader.GetInt32(1) == 1, reader.GetInt32(2) == 1));
+            }
+
+            return new CatalogChanges(version, items);
+        });
+
     public Task<StoreDurability> DescribeDurabilityAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new StoreDurability(true, $"SQLite file '{_path}', WAL, synchronous FULL"));
 
@@ -281,6 +398,106 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog
             throw;
         }
     }
+
+    /// <summary>
+    /// One catalog write: the next version, and <paramref name="upsert"/> for each item at it, in one committed
+    /// transaction.
+    /// </summary>
+    private Task<long> CatalogWriteAsync(
+        IReadOnlyList<string> itemIds,
+        string upsert,
+        bool available,
+        CancellationToken cancellationToken
+    ) =>
+        Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var version = await CatalogVersionAsync(connection, transaction, cancellationToken) + 1;
+            await using (var bump = connection.CreateCommand())
+            {
+                bump.Transaction = transaction;
+                bump.CommandText =
+                    "INSERT INTO meta (key, value) VALUES ('catalog_version', $v) "
+                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+                bump.Parameters.AddWithValue("$v", version.ToString(CultureInfo.InvariantCulture));
+                await bump.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = upsert;
+            var item = command.Parameters.Add("$i", SqliteType.Text);
+            command.Parameters.AddWithValue("$a", available ? 1 : 0);
+            command.Parameters.AddWithValue("$v", version);
+            foreach (var id in itemIds)
+            {
+                item.Value = id;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return version;
+        });
+
+    private static async Task<long> CatalogVersionAsync(
+        SqliteConnection connection,
+        SqliteTransaction? transaction,
+        CancellationToken cancellationToken
+    )
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT value FROM meta WHERE key = 'catalog_version'";
+        return await command.ExecuteScalarAsync(cancellationToken) is string value
+            ? long.Parse(value, CultureInfo.InvariantCulture)
+            : 0;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (its first statement a count) in one <c>BEGIN IMMEDIATE</c> transaction, committed
+    /// (and fsynced: <c>synchronous = FULL</c>) before it returns what <paramref name="answer"/> makes of the count.
+    /// </summary>
+    private Task<bool> WriteAsync(
+        string sql,
+        Action<SqliteCommand> bind,
+        Func<long, bool> answer,
+        bool secureDelete,
+        CancellationToken cancellationToken
+    ) =>
+        Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            if (secureDelete)
+            {
+                await SqliteSchema.ExecuteAsync(connection, null, "PRAGMA secure_delete = ON", cancellationToken);
+            }
+
+            long count;
+            await using (var transaction = connection.BeginTransaction(deferred: false))
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                bind(command);
+                await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+                {
+                    await reader.ReadAsync(cancellationToken);
+                    count = reader.GetInt64(0);
+                    while (await reader.NextResultAsync(cancellationToken)) { }
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            if (secureDelete)
+            {
+                // best effort: readers in flight keep the log's older frames until they finish
+                await SqliteSchema.ExecuteAsync(connection, null, "PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
+            }
+
+            return answer(count);
+        });
 
     /// <summary>
     /// SQLite's own failures (a full disk, a locked or unreadable file) as the store's one "unavailable" error.

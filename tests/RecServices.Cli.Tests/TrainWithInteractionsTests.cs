@@ -6,7 +6,8 @@ using RecServices.Users;
 namespace RecServices.Cli.Tests;
 
 /// <summary>
-/// <c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store.
+/// <c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store, and
+/// holds nothing of the users erased there.
 /// </summary>
 public sealed class TrainWithInteractionsTests
 {
@@ -27,7 +28,9 @@ public sealed class TrainWithInteractionsTests
     [Theory]
     [InlineData("sqlite")]
     [RedisInlineData("redis")]
-    public async Task Train_StoreWithRecordedInteractions_BundleHasTheirUsersAndInteractions(string kind)
+    public async Task Train_StoreWithRecordedInteractionsAndAnErasure_BundleHasTheirUsersAndInteractions_NotTheErased(
+        string kind
+    )
     {
         using var dir = new TempDirectory();
         await using var redis =
@@ -82,6 +85,13 @@ public sealed class TrainWithInteractionsTests
             {
                 await store.AppendAsync(interaction, CancellationToken.None);
             }
+
+            // u7 is a user of the dataset (the store of this test was never seeded with them): erased all the same
+            await store.DeleteUserAsync(
+                "u7",
+                DateTimeOffset.FromUnixTimeSeconds(1_900_000_000),
+                CancellationToken.None
+            );
         }
 
         var baseBundle = Path.Combine(dir.Path, "base");
@@ -102,15 +112,20 @@ public sealed class TrainWithInteractionsTests
         Assert.True(after.ExitCode == 0, after.Error);
         Assert.Contains(
             "recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not "
-                + "in the catalog (1 distinct ids), 0 folded into a newer event of the same user and item",
+                + "in the catalog (1 distinct ids), 0 folded into a newer event of the same user and item; "
+                + "erasures: 1 recorded, 1 users and ",
             after.Output
         );
         var (old, fresh) = (
             Bundle.LoadServed(baseBundle, BundleParts.Users),
             Bundle.LoadServed(withLog, BundleParts.Users)
         );
-        Assert.Equal(old.Users!.Count + 1, fresh.Users!.Count);
-        Assert.Equal(old.Interactions!.Count + 3, fresh.Interactions!.Count);
+        var erasedRows = old.Interactions!.Users.ToArray().Count(u => old.Users![u].Id == "u7");
+        Assert.True(erasedRows > 0);
+        Assert.Contains($"1 users and {erasedRows} rows left out", after.Output);
+        Assert.Equal(old.Users!.Count + 1 - 1, fresh.Users!.Count); // the newcomer in, u7 out
+        Assert.DoesNotContain(fresh.Users, u => u.Id == "u7");
+        Assert.Equal(old.Interactions.Count + 3 - erasedRows, fresh.Interactions!.Count);
         Assert.Equal(old.Catalog.Count, fresh.Catalog.Count);
         var newcomer = fresh.Users.Select((u, i) => (u.Id, i)).Single(u => u.Id == "newcomer").i;
         var rows = Enumerable

@@ -21,6 +21,8 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
     private const string Issuer = "https://issuer.test/";
     private const string Audience = "recservices";
 
+    private static Metadata? Headers(string? token) => AuthenticatedSystem.Headers(token);
+
     [Fact]
     public async Task Calls_WithoutAValidToken_AreUnauthenticatedSayingWhatIsWrong()
     {
@@ -107,6 +109,29 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
         );
         Assert.Equal(StatusCode.PermissionDenied, cannotRead.StatusCode);
         Assert.Contains("scope 'recs.read'", cannotRead.Status.Detail);
+    }
+
+    [Fact]
+    public async Task CatalogService_NeedsTheAdminScope_NeitherReadNorWriteNorAnyUser()
+    {
+        var catalog = new Contracts.Catalog.V1.CatalogService.CatalogServiceClient(fixture.System.GatewayChannel);
+        var request = new Contracts.Catalog.V1.SetUserProfileRequest { UserId = "u1", Country = "US" };
+        // every other scope at once: none of them is the admin's
+        var others = fixture.Token("u1", ["recs.read", "recs.write", "recs.any_user.read", "recs.any_user.write"]);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            catalog
+                .SetUserProfileAsync(request, Headers(others), DateTime.UtcNow.AddSeconds(30))
+                .ResponseAsync.WithTimeout()
+        );
+
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("scope 'recs.admin'", e.Status.Detail);
+
+        var admin = await catalog
+            .SetUserProfileAsync(request, Headers(fixture.Token("ops", ["recs.admin"])), DateTime.UtcNow.AddSeconds(30))
+            .ResponseAsync.WithTimeout();
+        Assert.False(admin.Created); // u1 is a seeded user
     }
 
     [Fact]
@@ -273,7 +298,7 @@ public sealed class AuthenticationTests(AuthenticationTests.AuthenticatedSystem 
                 )
                 .ResponseAsync.WithTimeout();
 
-        private static Metadata? Headers(string? token) =>
+        public static Metadata? Headers(string? token) =>
             token is null ? null : new Metadata { { "authorization", "Bearer " + token } };
     }
 }

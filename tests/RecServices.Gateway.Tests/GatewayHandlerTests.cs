@@ -57,10 +57,22 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>The gateway's handlers over this store, with its two stages bound as given.</summary>
-    private GatewayGrpcService Service(ICandidateStage<RecommendCall> candidates, IRankingStage<RecommendCall> ranking)
+    private GatewayGrpcService Service(
+        ICandidateStage<RecommendCall> candidates,
+        IRankingStage<RecommendCall> ranking,
+        LiveCatalog? live = null
+    )
     {
         var storeHealth = new UserStoreHealth(NullLogger<UserStoreHealth>.Instance, _options, _time);
-        var pipeline = new RecommendationPipeline(_readiness, storeHealth, candidates, ranking, _options, _metrics);
+        var pipeline = new RecommendationPipeline(
+            _readiness,
+            live ?? new LiveCatalog(),
+            storeHealth,
+            candidates,
+            ranking,
+            _options,
+            _metrics
+        );
         return new GatewayGrpcService(
             pipeline,
             storeHealth,
@@ -104,6 +116,58 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
         Assert.Equal(top.Select(r => _bundle.Catalog.IdOf(r.Item)), stream.Written.Select(r => r.ItemId));
         Assert.All(stream.Written, r => Assert.False(r.Degraded));
         Assert.All(stream.Written, r => Assert.NotEmpty(r.Sources));
+    }
+
+    [Fact]
+    public async Task Recommend_ItemsTheLiveCatalogHides_AreLeftOutOfTheRankedAndTheDegradedList()
+    {
+        using var ranker = new Ranker(_bundle);
+        var live = new LiveCatalog();
+        var watcher = new CatalogWatcher(
+            _readiness,
+            _store,
+            live,
+            _options,
+            _time,
+            NullLogger<CatalogWatcher>.Instance
+        );
+        var full = Service(
+            new InProcessCandidates(new CandidateGenerator(_bundle, RetrievalOptions.Default, ranker.Tower)),
+            new InProcessRanking(ranker),
+            live
+        );
+        var degraded = Service( // retrieval on a channel to nowhere: the most popular items
+            new RetrievalBackend(_channels.Retrieval, _options, _metrics, _time, NullLogger<RetrievalBackend>.Instance),
+            new RankingBackend(_channels.Ranking, _options, _metrics, _time, NullLogger<RankingBackend>.Instance),
+            live
+        );
+        var (ranked, popular) = (await ListAsync(full), await ListAsync(degraded));
+        string[] hide = [ranked[0].ItemId, ranked[3].ItemId, popular[0].ItemId];
+
+        var version = await _store.SetAvailabilityAsync(hide, available: false, CancellationToken.None);
+        await watcher.PollOnceAsync(CancellationToken.None);
+        var (rankedHidden, popularHidden) = (await ListAsync(full), await ListAsync(degraded));
+        await _store.SetAvailabilityAsync(hide, available: true, CancellationToken.None);
+        await watcher.PollOnceAsync(CancellationToken.None);
+        var rankedShown = await ListAsync(full);
+
+        Assert.All(popular, item => Assert.True(item.Degraded));
+        Assert.Equal(version, live.Current.Version - 1);
+        Assert.Equal((10, 10), (rankedHidden.Count, popularHidden.Count)); // never short while items remain
+        Assert.DoesNotContain(rankedHidden, item => hide.Contains(item.ItemId));
+        Assert.DoesNotContain(popularHidden, item => hide.Contains(item.ItemId));
+        Assert.Equal(ranked.Select(i => i.ItemId), rankedShown.Select(i => i.ItemId)); // shown again: as before
+    }
+
+    private static async Task<List<RecommendResponse>> ListAsync(GatewayGrpcService service)
+    {
+        var stream = new TestServerStreamWriter<RecommendResponse>();
+        await service.Recommend(
+            new RecommendRequest { UserId = "u3", Count = 10 },
+            stream,
+            new TestServerCallContext()
+        );
+        return [.. stream.Written];
     }
 
     [Fact]

@@ -72,6 +72,21 @@ public sealed class StoreUnderTest : IAsyncDisposable
         return all;
     }
 
+    /// <summary>The erasures as training reads them.</summary>
+    public async Task<List<Core.Data.Erasure>> ReadErasuresAsync()
+    {
+        await using var log = UserStores.OpenLog(
+            Kind == StoreKind.Sqlite ? SqlitePath : UserStores.RedisScheme + RedisConfiguration
+        );
+        var all = new List<Core.Data.Erasure>();
+        await foreach (var erasure in log.ReadErasuresAsync(CancellationToken.None).WithTimeoutEach())
+        {
+            all.Add(erasure);
+        }
+
+        return all;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var store in _opened)

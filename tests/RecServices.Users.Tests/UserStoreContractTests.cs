@@ -305,5 +305,119 @@ public sealed class UserStoreContractTests
         );
     }
 
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
+    public async Task SetProfile_NewAndKnownUsers_SetsEveryField_AnUnknownFieldClears(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Small(), None);
+
+        var created = await users.SetProfileAsync("fresh", new ProfileFields("FR", 31, "F"), None);
+        var again = await users.SetProfileAsync("fresh", new ProfileFields("FR", 31, "F"), None);
+        var seeded = await users.SetProfileAsync("u3", new ProfileFields("DE", null, null), None);
+        var reader = store.Open();
+        var fresh = await reader.FindAsync("fresh", 500, None);
+        var u3 = await reader.FindAsync("u3", 500, None);
+
+        Assert.Equal((true, false, false), (created, again, seeded));
+        Assert.Equal(("FR", 31, "F", 0), (fresh!.Country, fresh.Age, fresh.Gender, fresh.ItemCount));
+        Assert.Equal(("DE", (int?)null, (string?)null), (u3!.Country, u3.Age, u3.Gender));
+        Assert.Equal(StoreSeeds.HistoryOf(StoreSeeds.Small(), 3), u3.History); // the history is not touched
+    }
+
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
+    public async Task DeleteUser_LeavesNothingOfTheUser_AndRecordsTheErasureForTraining(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var users = store.Open();
+        await users.InitializeAsync(StoreSeeds.Small(), None);
+        await users.AppendAsync(new NewInteraction("u3", "i77", InteractionKind.Watched, null, At(5_000), "e1"), None);
+        await users.AppendAsync(new NewInteraction("u4", "i78", InteractionKind.Watched, null, At(5_001), "e2"), None);
+        var seen = (await users.FindAsync("u3", 500, None))!.History;
+
+        var existed = await users.DeleteUserAsync("u3", At(6_000), None);
+        var unknown = await users.DeleteUserAsync("never-seen", At(6_001), None);
+        var again = await users.DeleteUserAsync("u3", At(7_000), None);
+
+        Assert.Equal((true, false, false), (existed, unknown, again));
+        var reader = store.Open();
+        Assert.Null(await reader.FindAsync("u3", 500, None));
+        Assert.Empty(await reader.SeenAmongAsync("u3", seen, None));
+        Assert.Equal(["e2"], (await store.ReadLogAsync()).Select(r => r.EventId)); // u3's log entry is gone
+        Assert.NotNull(await reader.FindAsync("u4", 500, None)); // nobody else is touched
+        Assert.Equal(
+            [new Erasure("never-seen", 6_001), new Erasure("u3", 7_000)], // the latest erasure of each
+            (await store.ReadErasuresAsync()).OrderBy(e => e.UserId, StringComparer.Ordinal)
+        );
+
+        // The same id again is a new user, and an event id of the erased user is not remembered.
+        var back = await users.AppendAsync(
+            new NewInteraction("u3", "i80", InteractionKind.Watched, null, At(8_000), "e1"),
+            None
+        );
+        Assert.Equal(new RecordResult(1, Replayed: false), back);
+    }
+
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
+    public async Task Catalog_HiddenShownAndDeletedItems_ReadBackAsTheChangesSinceAVersion(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await store.Open().InitializeAsync(StoreSeeds.Small(), None);
+        var catalog = (ICatalogStore)store.Open();
+        var empty = await catalog.CatalogVersionAsync(None);
+
+        var v1 = await catalog.SetAvailabilityAsync(["i1", "i2"], available: false, None);
+        var v2 = await catalog.DeleteItemsAsync(["i3"], None);
+        var v3 = await catalog.SetAvailabilityAsync(["i2", "i3"], available: true, None); // i3 stays deleted
+        var reader = (ICatalogStore)store.Open();
+        var all = await reader.ReadCatalogChangesAsync(0, None);
+        var sinceTwo = await reader.ReadCatalogChangesAsync(2, None);
+        var none = await reader.ReadCatalogChangesAsync(3, None);
+
+        Assert.Equal((0L, 1L, 2L, 3L), (empty, v1, v2, v3));
+        Assert.Equal(3, await reader.CatalogVersionAsync(None));
+        Assert.Equal(
+            [new("i1", false, false), new("i2", true, false), new CatalogItemState("i3", true, true)],
+            all.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal)
+        );
+        Assert.Equal(3, all.Version);
+        Assert.Equal(["i2", "i3"], sinceTwo.Items.Select(i => i.ItemId).Order(StringComparer.Ordinal));
+        Assert.Equal((3L, 0), (none.Version, none.Items.Count));
+        Assert.Equal(
+            [false, true, false],
+            all.Items.OrderBy(i => i.ItemId, StringComparer.Ordinal).Select(i => i.Served)
+        );
+    }
+
+    [Theory, SqliteStore, RedisStore]
+    public async Task Catalog_ConcurrentWritersThroughSeveralClients_EachWriteGetsItsOwnVersion(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await store.Open().InitializeAsync(StoreSeeds.Small(), None);
+
+        var versions = await Task.WhenAll(
+                Enumerable
+                    .Range(0, 4)
+                    .Select(writer =>
+                        Task.Run(async () =>
+                        {
+                            var catalog = (ICatalogStore)store.Open();
+                            var mine = new List<long>();
+                            for (var i = 0; i < 10; i++)
+                            {
+                                mine.Add(await catalog.SetAvailabilityAsync([$"w{writer}-{i}"], false, None));
+                            }
+
+                            return mine;
+                        })
+                    )
+            )
+            .WithTimeout();
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(v => (long)v), versions.SelectMany(v => v).Order());
+        var changes = await ((ICatalogStore)store.Open()).ReadCatalogChangesAsync(0, None);
+        Assert.Equal((40L, 40), (changes.Version, changes.Items.Count));
+    }
+
     private static DateTimeOffset At(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
 }

@@ -117,7 +117,10 @@ internal static class TrainCommand
         return root; // created when the first version is written
     }
 
-    /// <summary>The dataset plus every interaction in the store's log.</summary>
+    /// <summary>
+    /// The dataset plus every interaction in the store's log, less every row of the users erased from the store up to
+    /// their erasure.
+    /// </summary>
     public static async Task<Dataset> AddRecordedAsync(
         Dataset dataset,
         string store,
@@ -127,22 +130,30 @@ internal static class TrainCommand
     {
         output.WriteLine($"reading recorded interactions from {UserStores.Describe(store)}");
         var log = new List<RecordedInteraction>();
+        var erasures = new List<Erasure>();
         await using (var source = UserStores.OpenLog(store))
         {
             await foreach (var interaction in source.ReadAllAsync(cancellationToken))
             {
                 log.Add(interaction);
             }
+
+            await foreach (var erasure in source.ReadErasuresAsync(cancellationToken))
+            {
+                erasures.Add(erasure);
+            }
         }
 
-        var (merged, merge) = RecordedInteractions.AppendTo(dataset, log);
+        var (appended, merge) = RecordedInteractions.AppendTo(dataset, log);
+        var (merged, usersErased, rowsErased) = Erasures.Apply(appended, erasures);
         output.WriteLine(
             string.Create(
                 CultureInfo.InvariantCulture,
                 $"recorded interactions: {log.Count} read, {merge.Added} added ({merge.NewUsers} new "
                     + $"users), {merge.SkippedUnknownItems} skipped because their item is not in the catalog "
                     + $"({merge.UnknownItemIds} distinct ids), {merge.Collapsed} folded into a newer event of "
-                    + $"the same user and item"
+                    + $"the same user and item; erasures: {erasures.Count} recorded, {usersErased} users and "
+                    + $"{rowsErased} rows left out"
             )
         );
         return merged;

@@ -37,6 +37,12 @@ public sealed class AuthOptions
     public string WriteScope { get; set; } = "recs.write";
 
     /// <summary>
+    /// The scope every CatalogService method needs (user profiles, erasure): an operator's, never a reader's or a
+    /// writer's.
+    /// </summary>
+    public string AdminScope { get; set; } = "recs.admin";
+
+    /// <summary>
     /// The scope of a service that may read any user's recommendations (without it, a token reads for its own user
     /// only).
     /// </summary>
@@ -119,6 +125,7 @@ public sealed class AuthOptions
             {
                 ("ReadScope", ReadScope),
                 ("WriteScope", WriteScope),
+                ("AdminScope", AdminScope),
                 ("AnyUserReadScope", AnyUserReadScope),
                 ("AnyUserWriteScope", AnyUserWriteScope),
                 ("UserClaim", UserClaim),

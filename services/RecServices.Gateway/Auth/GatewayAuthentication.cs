@@ -2,9 +2,11 @@ using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.IdentityModel.Tokens;
+using RecServices.Contracts.Catalog.V1;
 using RecServices.Contracts.Gateway.V1;
 using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Tls;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace RecServices.Gateway.Auth;
 
@@ -15,15 +17,26 @@ namespace RecServices.Gateway.Auth;
 internal static class GatewayAuthentication
 {
     /// <summary>
-    /// The scope each GatewayService method needs; a method missing here stops the start (none is open by
-    /// accident).
+    /// The scope each method of the gateway's services needs, by <c>service/method</c>; a method missing here stops
+    /// the start (none is open by accident). Every CatalogService method needs the admin scope.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Scopes(AuthOptions auth) =>
-        new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> Scopes(AuthOptions auth)
+    {
+        var scopes = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [nameof(GatewayService.GatewayServiceBase.Recommend)] = auth.ReadScope,
-            [nameof(GatewayService.GatewayServiceBase.RecordInteraction)] = auth.WriteScope,
+            [Key(GatewayService.Descriptor, nameof(GatewayService.GatewayServiceBase.Recommend))] = auth.ReadScope,
+            [Key(GatewayService.Descriptor, nameof(GatewayService.GatewayServiceBase.RecordInteraction))] =
+                auth.WriteScope,
         };
+        foreach (var method in CatalogService.Descriptor.Methods)
+        {
+            scopes[Key(CatalogService.Descriptor, method.Name)] = auth.AdminScope;
+        }
+
+        return scopes;
+    }
+
+    private static string Key(ServiceDescriptor service, string method) => service.FullName + "/" + method;
 
     /// <summary>
     /// Adds bearer-token validation and one policy per scope when <see cref="AuthOptions.Enabled"/>; the caller
@@ -108,10 +121,11 @@ internal static class GatewayAuthentication
     }
 
     /// <summary>
-    /// Puts each GatewayService method behind its scope's policy (nothing when authentication is off).
+    /// Puts each method of <paramref name="service"/> behind its scope's policy (nothing when authentication is off).
     /// </summary>
     public static GrpcServiceEndpointConventionBuilder RequireScopes(
         this GrpcServiceEndpointConventionBuilder endpoints,
+        ServiceDescriptor service,
         GatewayOptions options
     )
     {
@@ -122,10 +136,10 @@ internal static class GatewayAuthentication
         }
 
         var scopes = Scopes(auth);
-        foreach (var method in GatewayService.Descriptor.Methods.Where(m => !scopes.ContainsKey(m.Name)))
+        foreach (var method in service.Methods.Where(m => !scopes.ContainsKey(Key(service, m.Name))))
         {
             throw new InvalidOperationException(
-                $"GatewayService.{method.Name} has no scope in GatewayAuthentication.Scopes: add one "
+                $"{service.Name}.{method.Name} has no scope in GatewayAuthentication.Scopes: add one "
                     + $"before serving it with authentication on"
             );
         }
@@ -134,7 +148,7 @@ internal static class GatewayAuthentication
         {
             if (
                 endpoint.Metadata.OfType<GrpcMethodMetadata>().FirstOrDefault() is { } grpc
-                && scopes.TryGetValue(grpc.Method.Name, out var scope)
+                && scopes.TryGetValue(grpc.Method.ServiceName + "/" + grpc.Method.Name, out var scope)
             )
             {
                 endpoint.Metadata.Add(new AuthorizeAttribute(scope));

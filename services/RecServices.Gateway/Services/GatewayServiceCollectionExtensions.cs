@@ -53,6 +53,9 @@ internal static class GatewayServiceCollectionExtensions
                 )
                 : new SqliteUserStore(options.UserStorePath, limits: limits)
         );
+        services.AddSingleton(sp => (ICatalogStore)sp.GetRequiredService<IUserStore>()); // both stores are both
+        services.AddSingleton<LiveCatalog>();
+        services.AddHostedService<CatalogWatcher>();
         services.AddSingleton<UserStoreHealth>();
         // The store is initialised (and seeded, when empty) with the first version served; later versions only swap
         // the catalog and the popular items: a new version never touches the store.

@@ -25,9 +25,11 @@ public sealed class RecommendationPipeline
     private readonly UserStoreHealth _storeHealth;
     private readonly GatewayOptions _options;
     private readonly RecommendationFlow<RecommendCall> _flow;
+    private readonly LiveCatalog _live;
 
     public RecommendationPipeline(
         Readiness<GatewayState> readiness,
+        LiveCatalog live,
         UserStoreHealth storeHealth,
         ICandidateStage<RecommendCall> retrieval,
         IRankingStage<RecommendCall> ranking,
@@ -35,7 +37,7 @@ public sealed class RecommendationPipeline
         GatewayMetrics metrics
     )
     {
-        (_readiness, _storeHealth, _options) = (readiness, storeHealth, options.Value);
+        (_readiness, _live, _storeHealth, _options) = (readiness, live, storeHealth, options.Value);
         _flow = new RecommendationFlow<RecommendCall>(
             retrieval,
             ranking,
@@ -44,6 +46,18 @@ public sealed class RecommendationPipeline
             storeFailed: () => metrics.RecordDegraded(UserStoreHealth.Dependency, StatusCode.Unavailable)
         );
     }
+
+    /// <summary>
+    /// <paramref name="context"/> with the items the live catalog hides now kept out with the seen ones: every path of
+    /// the flow (ranked, retrieval order, popular) filters with it.
+    /// </summary>
+    private UserContext Hiding(UserContext context, GatewayState state) =>
+        _live.Current.HiddenIn(state.Bundle.Catalog) is { Count: > 0 } hidden
+            ? context with
+            {
+                Seen = context.Seen.Hiding(hidden),
+            }
+            : context;
 
     public GatewayState State =>
         _readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, _readiness.Status));
@@ -97,7 +111,7 @@ public sealed class RecommendationPipeline
                 state,
                 null,
                 [],
-                state.Contexts.Create([], null),
+                Hiding(state.Contexts.Create([], null), state),
                 count,
                 _options.CandidateCount,
                 callerDeadline
@@ -114,7 +128,7 @@ public sealed class RecommendationPipeline
             state,
             user,
             history,
-            state.Contexts.Create(history, user?.Country),
+            Hiding(state.Contexts.Create(history, user?.Country), state),
             count,
             _options.CandidateCount,
             callerDeadline

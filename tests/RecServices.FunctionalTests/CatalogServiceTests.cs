@@ -1,0 +1,141 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using RecServices.Contracts.Catalog.V1;
+using RecServices.Core.Bundles;
+using RecServices.Gateway.Services;
+
+namespace RecServices.FunctionalTests;
+
+/// <summary>
+/// CatalogService through the gateway: hidden and deleted items leave the next answers, a profile set there feeds the
+/// next Recommend, an erased user's next Recommend is a new user's, bad input names the field.
+/// </summary>
+public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassFixture<InMemorySystemFixture>
+{
+    private static readonly Bundle Bundle = Bundle.Load(TestBundle.Path);
+
+    private CatalogService.CatalogServiceClient Catalog => new(fixture.System.GatewayChannel);
+
+    [Fact]
+    public async Task SetAvailabilityAndDeleteItems_LeaveTheItemsOutOfTheNextAnswers_ADeletedOneForGood()
+    {
+        var user = Bundle.Users![7].Id;
+        var before = await fixture.System.RecommendAsync(user, 10);
+        var (hidden, deleted) = (before[0].ItemId, before[1].ItemId);
+
+        var set = await Catalog
+            .SetAvailabilityAsync(new SetAvailabilityRequest { ItemIds = { hidden, "not-in-the-bundle" } })
+            .ResponseAsync.WithTimeout();
+        var removed = await Catalog
+            .DeleteItemsAsync(new DeleteItemsRequest { ItemIds = { deleted } })
+            .ResponseAsync.WithTimeout();
+        await AppliedAsync(removed.CatalogVersion);
+        var after = await fixture.System.RecommendAsync(user, 10);
+        var shown = await Catalog
+            .SetAvailabilityAsync(new SetAvailabilityRequest { ItemIds = { hidden, deleted }, Available = true })
+            .ResponseAsync.WithTimeout();
+        await AppliedAsync(shown.CatalogVersion);
+        var again = await fixture.System.RecommendAsync(user, 10);
+
+        Assert.Equal(["not-in-the-bundle"], set.UnknownItemIds);
+        Assert.Equal(set.CatalogVersion + 1, removed.CatalogVersion);
+        Assert.Equal(10, after.Count);
+        Assert.DoesNotContain(after, i => i.ItemId == hidden || i.ItemId == deleted);
+        Assert.Contains(again, i => i.ItemId == hidden);
+        Assert.DoesNotContain(again, i => i.ItemId == deleted); // deleted stays deleted
+    }
+
+    [Fact]
+    public async Task SetAvailability_NoIds_IsInvalidArgumentNamingTheField()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Catalog.SetAvailabilityAsync(new SetAvailabilityRequest()).ResponseAsync.WithTimeout()
+        );
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal("send 1 to 10000 item ids in item_ids; got none", e.Status.Detail);
+    }
+
+    [Fact]
+    public async Task SetUserProfile_ANewUsersCountry_FeedsTheCountrySourceOfTheirNextRecommend()
+    {
+        var user = "profiled-" + Guid.NewGuid().ToString("N");
+        var before = await fixture.System.RecommendAsync(user, 20);
+
+        var set = await Catalog
+            .SetUserProfileAsync(
+                new SetUserProfileRequest
+                {
+                    UserId = user,
+                    Country = "US",
+                    Age = 30,
+                    Gender = "F",
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        var after = await fixture.System.RecommendAsync(user, 20);
+
+        Assert.True(set.Created);
+        Assert.DoesNotContain(before, i => i.Sources.Any(s => s.Kind == "country"));
+        Assert.Contains(after, i => i.Sources.Any(s => s.Kind == "country" && s.Key == "US"));
+    }
+
+    [Fact]
+    public async Task DeleteUser_ASeededUsersNextRecommend_IsANewUsers()
+    {
+        var user = Bundle.Users![5].Id;
+        var before = await fixture.System.RecommendAsync(user, 10);
+
+        var erased = await Catalog.DeleteUserAsync(new DeleteUserRequest { UserId = user }).ResponseAsync.WithTimeout();
+        var again = await Catalog.DeleteUserAsync(new DeleteUserRequest { UserId = user }).ResponseAsync.WithTimeout();
+        var after = await fixture.System.RecommendAsync(user, 10);
+        var stranger = await fixture.System.RecommendAsync("never-seen-" + Guid.NewGuid().ToString("N"), 10);
+
+        Assert.Contains(before, i => i.Sources.Any(s => s.Kind == "similar-items"));
+        Assert.Equal((true, false), (erased.Existed, again.Existed));
+        Assert.Equal(stranger.Select(i => i.ItemId), after.Select(i => i.ItemId));
+        Assert.All(after, i => Assert.All(i.Sources, s => Assert.Equal("popular", s.Kind)));
+    }
+
+    /// <summary>Waits until the gateway serves the live catalog's <paramref name="version"/> (it polls the store).</summary>
+    private async Task AppliedAsync(long version)
+    {
+        var live = fixture.System.Gateway!.Services.GetRequiredService<LiveCatalog>();
+        await Task.Run(async () =>
+            {
+                while (live.Current.Version < version)
+                {
+                    await Task.Delay(20);
+                }
+            })
+            .WithTimeout();
+    }
+
+    [Theory]
+    [InlineData("", "XX", 0, "", "user_id")]
+    [InlineData("u1", "XX", 151, "", "age")]
+    [InlineData("u1", "XX", 0, "other", "gender")]
+    public async Task SetUserProfile_BadField_IsInvalidArgumentNamingIt(
+        string user,
+        string country,
+        int age,
+        string gender,
+        string field
+    )
+    {
+        var request = new SetUserProfileRequest
+        {
+            UserId = user,
+            Country = country,
+            Age = age,
+            Gender = gender,
+        };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Catalog.SetUserProfileAsync(request).ResponseAsync.WithTimeout()
+        );
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(field, Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+    }
+}
