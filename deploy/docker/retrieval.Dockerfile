@@ -19,6 +19,7 @@ COPY services/RecServices.Serving/RecServices.Serving.csproj services/RecService
 COPY services/RecServices.ServiceDefaults/RecServices.ServiceDefaults.csproj services/RecServices.ServiceDefaults/
 COPY services/RecServices.BundleServing/RecServices.BundleServing.csproj services/RecServices.BundleServing/
 COPY services/RecServices.GrpcHardening/RecServices.GrpcHardening.csproj services/RecServices.GrpcHardening/
+COPY services/RecServices.Users/RecServices.Users.csproj services/RecServices.Users/
 COPY services/RecServices.Retrieval/RecServices.Retrieval.csproj services/RecServices.Retrieval/
 RUN dotnet restore services/RecServices.Retrieval/RecServices.Retrieval.csproj -r linux-x64
 COPY protos/ protos/

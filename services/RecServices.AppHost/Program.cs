@@ -31,42 +31,45 @@ if (!new BundleRoot(bundle).HasBundle)
         .WithArgs("train", "--data", "synthetic", "--out", bundle, "--no-search", "--no-refit", "--epochs", "6");
 }
 
+// The user store: a SQLite file beside the bundle by default; with --Recs:UserStore=redis, a local redis-server
+// started as a plain executable (no container runtime needed), its append-only file fsynced on every write. The
+// gateway keeps the users there; every service reads the live catalog from it.
+var storeDirectory = Path.GetDirectoryName(bundle)!;
+var redisStore = builder.Configuration["Recs:UserStore"] is "redis";
+string[] store = redisStore
+    ? SystemLayout.RedisStore(
+        "127.0.0.1:" + AppHostPorts.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)
+    )
+    : SystemLayout.SqliteStore(storeDirectory);
+var redis = redisStore ? builder.AddRedisServer(Path.Combine(storeDirectory, "redis"), AppHostPorts.Redis) : null;
+
 var retrieval = builder.AddService<Projects.RecServices_Retrieval>(
     "retrieval",
     layout.Retrieval,
-    layout.RetrievalSettings,
+    [.. layout.RetrievalSettings, .. store],
     train
 );
 var ranking = builder.AddService<Projects.RecServices_Ranking>(
     "ranking",
     layout.Ranking,
-    layout.RankingSettings,
+    [.. layout.RankingSettings, .. store],
     train
 );
-
-// The user store: a SQLite file beside the bundle by default; with --Recs:UserStore=redis, a local redis-server
-// started as a plain executable (no container runtime needed), its append-only file fsynced on every write.
-var storeDirectory = Path.GetDirectoryName(bundle)!;
-var redisStore = builder.Configuration["Recs:UserStore"] is "redis";
 var gateway = builder
     .AddService<Projects.RecServices_Gateway>(
         "gateway",
         layout.Gateways[0],
-        [
-            .. layout.GatewaySettings(0),
-            .. redisStore
-                ? SystemLayout.RedisStore(
-                    "127.0.0.1:" + AppHostPorts.Redis.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                )
-                : SystemLayout.SqliteStore(storeDirectory),
-        ],
+        [.. layout.GatewaySettings(0), .. store],
         train
     )
     .WaitFor(retrieval)
     .WaitFor(ranking);
-if (redisStore)
+if (redis is not null)
 {
-    gateway.WaitFor(builder.AddRedisServer(Path.Combine(storeDirectory, "redis"), AppHostPorts.Redis));
+    foreach (var service in new[] { retrieval, ranking, gateway })
+    {
+        service.WaitFor(redis);
+    }
 }
 
 Console.WriteLine(

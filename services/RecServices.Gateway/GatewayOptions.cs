@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
+using RecServices.BundleServing;
 using RecServices.Gateway.Auth;
 using RecServices.GrpcHardening;
-using RecServices.ServiceDefaults;
 using RecServices.ServiceDefaults.Tls;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
@@ -12,16 +12,17 @@ namespace RecServices.Gateway;
 /// <summary>
 /// The gateway's settings (section <c>Recs</c>): the two services it calls, the user store, limits and deadlines.
 /// </summary>
-public sealed class GatewayOptions : RecsOptions, IValidatableObject
+public sealed class GatewayOptions : StoreOptions
 {
-    public const string SqliteStore = "sqlite";
-    public const string RedisStore = "redis";
-
-    /// <summary>The gateway faces outside callers: small requests, and their traceparent does not force sampling.</summary>
+    /// <summary>
+    /// The gateway faces outside callers: small requests, and their traceparent does not force sampling. It keeps the
+    /// users, in the embedded SQLite store unless told otherwise.
+    /// </summary>
     public GatewayOptions()
     {
         MaxRequestBytes = DefaultMaxRequestBytes;
         TrustTraceParent = false;
+        UserStore = SqliteStore;
     }
 
     /// <summary>The gateway's largest request message: its requests are ids and a few numbers (under 1 KB).</summary>
@@ -51,37 +52,6 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// <summary>Seconds between DNS lookups of dns:/// addresses (new pods are found within this time).</summary>
     [Range(1, 3600, ErrorMessage = "Recs:DnsRefreshSeconds must be between 1 and 3600")]
     public int DnsRefreshSeconds { get; set; } = 15;
-
-    /// <summary>
-    /// The user store: "sqlite" (one file, the embedded default, for one gateway) or "redis" (shared by every gateway
-    /// replica; <see cref="Redis"/> says where).
-    /// </summary>
-    [RegularExpression("^(sqlite|redis)$", ErrorMessage = "Recs:UserStore must be \"sqlite\" or \"redis\"")]
-    public string UserStore { get; set; } = SqliteStore;
-
-    /// <summary>With the sqlite store: its file (created and seeded from the bundle when new).</summary>
-    public string UserStorePath { get; set; } = string.Empty;
-
-    /// <summary>
-    /// With the redis store: a StackExchange.Redis configuration string, e.g. 127.0.0.1:6379 or
-    /// redis-0.redis:6379,ssl=true (the password goes in <see cref="RedisPassword"/>, from a Secret).
-    /// </summary>
-    public string Redis { get; set; } = string.Empty;
-
-    /// <summary>
-    /// The ACL user of the redis store, when not in <see cref="Redis"/>. Set it, and <see cref="RedisPassword"/>, from
-    /// a Kubernetes Secret (environment <c>Recs__RedisUser</c>, <c>Recs__RedisPassword</c>).
-    /// </summary>
-    public string RedisUser { get; set; } = string.Empty;
-
-    /// <summary>The password of the redis store (from a Secret; never logged or printed).</summary>
-    public string RedisPassword { get; set; } = string.Empty;
-
-    /// <summary>
-    /// With <c>ssl=true</c> in <see cref="Redis"/>: the CA (PEM) that signed the Redis server's certificate, when it
-    /// is not one the system trusts.
-    /// </summary>
-    public string RedisCaPath { get; set; } = string.Empty;
 
     /// <summary>
     /// How long an event id is remembered for idempotent retries (redis store; d.hh:mm:ss). A retry after it is
@@ -125,13 +95,6 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// <summary>The largest count a request may ask for.</summary>
     [Range(1, 1000, ErrorMessage = "Recs:MaxCount must be between 1 and 1000")]
     public int MaxCount { get; set; } = 100;
-
-    /// <summary>
-    /// How often the live catalog's version is read from the store (milliseconds): a change made through any replica
-    /// is served by this one within this and one read.
-    /// </summary>
-    [Range(10, 10_000, ErrorMessage = "Recs:CatalogPollMs must be between 10 and 10000")]
-    public int CatalogPollMs { get; set; } = 200;
 
     /// <summary>Candidates asked of retrieval.</summary>
     [Range(1, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
@@ -196,7 +159,7 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
     /// <summary>Authentication of callers with JWT bearer tokens (section <c>Recs:Auth</c>; off by default).</summary>
     public AuthOptions Auth { get; set; } = new();
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public override IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var problem in Auth.Problems().Concat(BackendTls.Problems("Recs:BackendTls")))
         {
@@ -232,32 +195,17 @@ public sealed class GatewayOptions : RecsOptions, IValidatableObject
             );
         }
 
-        if (UserStore == SqliteStore && string.IsNullOrWhiteSpace(UserStorePath))
+        if (UserStore.Length == 0)
         {
             yield return new ValidationResult(
-                "Recs:UserStorePath is required with Recs:UserStore=sqlite: the SQLite file of the user store"
+                "Recs:UserStore is required on the gateway: \"sqlite\" (with Recs:UserStorePath) or \"redis\" (with "
+                    + "Recs:Redis)"
             );
         }
 
-        if (UserStore == RedisStore)
+        foreach (var result in base.Validate(validationContext))
         {
-            string? problem = null;
-            try
-            {
-                RedisUserStore.ParseConfiguration(Redis);
-            }
-            catch (ArgumentException e)
-            {
-                problem = e.Message;
-            }
-
-            if (problem is not null)
-            {
-                yield return new ValidationResult(
-                    $"Recs:Redis must be a StackExchange.Redis configuration string with "
-                        + $"Recs:UserStore=redis, e.g. 127.0.0.1:6379: {problem}"
-                );
-            }
+            yield return result;
         }
     }
 }

@@ -132,13 +132,18 @@ public sealed class LocalServices : IAsyncDisposable
             );
             services.RetrievalAddress = layout.Retrieval.GrpcAddress;
             services.RankingAddress = layout.Ranking.GrpcAddress;
+            // every service reads the live catalog from the one store
             services.Start(
                 "RecServices.Retrieval",
                 layout.Retrieval,
-                [.. services.WithLogLevels(layout.RetrievalSettings), .. retrievalSettings ?? []]
+                [.. services.WithLogLevels(layout.RetrievalSettings), .. store, .. retrievalSettings ?? []]
             );
             await startup.StartedAsync();
-            services.Start("RecServices.Ranking", layout.Ranking, services.WithLogLevels(layout.RankingSettings));
+            services.Start(
+                "RecServices.Ranking",
+                layout.Ranking,
+                [.. services.WithLogLevels(layout.RankingSettings), .. store]
+            );
             await startup.StartedAsync();
             for (var gateway = 0; gateway < gateways; gateway++)
             {
@@ -166,7 +171,8 @@ public sealed class LocalServices : IAsyncDisposable
     }
 
     /// <summary>
-    /// The gateways' user store settings: a SQLite file in the system's store directory, or a redis-server started
+    /// The user store settings of every service (the gateways keep the users there, all read the live catalog): a
+    /// SQLite file in the system's store directory, or a redis-server started
     /// for the system over its own append-only file.
     /// </summary>
     private async Task<string[]> StartStoreAsync(string userStore, CancellationToken cancellationToken)

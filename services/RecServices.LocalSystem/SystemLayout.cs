@@ -40,11 +40,12 @@ public sealed record SystemLayout(
             $"--Recs:RankingAddress={backendBase}:{Ranking.Grpc}",
         ];
 
-    /// <summary>The gateways' user store: a SQLite file in <paramref name="directory"/>.</summary>
+    /// <summary>The user store (every service's: the gateways' users, everyone's live catalog): a SQLite file in
+    /// <paramref name="directory"/>.</summary>
     public static string[] SqliteStore(string directory) =>
         ["--Recs:UserStore=sqlite", $"--Recs:UserStorePath={Path.Combine(directory, "users.db")}"];
 
-    /// <summary>The gateways' user store: the Redis at <paramref name="configuration"/>.</summary>
+    /// <summary>The user store (as above): the Redis at <paramref name="configuration"/>.</summary>
     public static string[] RedisStore(string configuration) =>
         ["--Recs:UserStore=redis", $"--Recs:Redis={configuration}"];
 

@@ -1,3 +1,4 @@
+using RecServices.BundleServing;
 using RecServices.Ranking.Services;
 using RecServices.ServiceDefaults;
 
@@ -10,7 +11,7 @@ public static class RankingApp
     /// <param name="configureServices">Extra registrations after the service's own (tests add telemetry exporters
     /// here).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null) =>
-        ServiceHost.Build<RecsOptions>(
+        ServiceHost.Build<StoreOptions>(
             args,
             "recservices-ranking",
             Contracts.Ranking.V1.RankingService.Descriptor.FullName,

@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
-using RecServices.ServiceDefaults;
+using RecServices.BundleServing;
 using RecServices.Serving.Retrieval;
 
 namespace RecServices.Retrieval;
 
 /// <summary>
-/// The retrieval service's settings (section <c>Recs</c>): the shared ones plus the candidate budget.
+/// The retrieval service's settings (section <c>Recs</c>): the shared ones, the store the live catalog is read from
+/// (optional), and the candidate budget.
 /// </summary>
-public sealed class RetrievalHostOptions : RecsOptions
+public sealed class RetrievalHostOptions : StoreOptions
 {
     /// <summary>
     /// Every candidate source's quota multiplied by this over the design's recipe (10 × 10 similar,

@@ -262,17 +262,25 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             cancellationToken
         );
 
+    /// <summary>The version; 0 in a file no gateway has initialised yet (retrieval and ranking may start first).</summary>
     public Task<long> CatalogVersionAsync(CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             await using var connection = await OpenAsync(cancellationToken);
-            return await CatalogVersionAsync(connection, null, cancellationToken);
+            return await HasCatalogAsync(connection, cancellationToken)
+                ? await CatalogVersionAsync(connection, null, cancellationToken)
+                : 0;
         });
 
     public Task<CatalogChanges> ReadCatalogChangesAsync(long since, CancellationToken cancellationToken) =>
         Guard(async () =>
         {
             await using var connection = await OpenAsync(cancellationToken);
+            if (!await HasCatalogAsync(connection, cancellationToken))
+            {
+                return new CatalogChanges(0, []);
+            }
+
             await using var snapshot = connection.BeginTransaction(deferred: true); // the version and rows of one read
             var version = await CatalogVersionAsync(connection, snapshot, cancellationToken);
             await using var command = connection.CreateCommand();
@@ -439,6 +447,13 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             await transaction.CommitAsync(cancellationToken);
             return version;
         });
+
+    private static async Task<bool> HasCatalogAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'catalog_items'";
+        return await command.ExecuteScalarAsync(cancellationToken) is long and > 0;
+    }
 
     private static async Task<long> CatalogVersionAsync(
         SqliteConnection connection,

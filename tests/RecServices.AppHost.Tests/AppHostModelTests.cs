@@ -41,21 +41,33 @@ public sealed class AppHostModelTests
         Assert.Equal($"http://127.0.0.1:{AppHostPorts.RetrievalGrpc}", gateway["Recs:RetrievalAddress"]);
         Assert.Equal($"http://127.0.0.1:{AppHostPorts.RankingGrpc}", gateway["Recs:RankingAddress"]);
         Assert.Equal("sqlite", gateway["Recs:UserStore"]);
+        foreach (var service in Services(model)) // one store: the gateway's users, everyone's live catalog
+        {
+            var settings = await SettingsOf(service);
+            Assert.Equal(
+                ("sqlite", gateway["Recs:UserStorePath"]),
+                (settings["Recs:UserStore"], settings["Recs:UserStorePath"])
+            );
+        }
+
         Assert.Equal(["ranking", "retrieval"], WaitsFor(model, "gateway"));
         Assert.DoesNotContain(model.Resources, r => r.Name is "redis" or "train"); // the test bundle exists
     }
 
     [Fact]
-    public async Task Build_RedisStore_AddsALocalRedisServerTheGatewayUsesAndWaitsFor()
+    public async Task Build_RedisStore_AddsALocalRedisServerEveryServiceUsesAndWaitsFor()
     {
         await using var app = await BuildAsync("--Recs:UserStore=redis");
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
 
         var redis = Assert.Single(model.Resources.OfType<ExecutableResource>(), r => r.Name == "redis");
-        var gateway = await SettingsOf(Services(model).Single(r => r.Name == "gateway"));
-        Assert.Equal("redis", gateway["Recs:UserStore"]);
-        Assert.Equal($"127.0.0.1:{AppHostPorts.Redis}", gateway["Recs:Redis"]);
-        Assert.Contains(redis.Name, WaitsFor(model, "gateway"));
+        foreach (var service in Services(model))
+        {
+            var settings = await SettingsOf(service);
+            Assert.Equal("redis", settings["Recs:UserStore"]);
+            Assert.Equal($"127.0.0.1:{AppHostPorts.Redis}", settings["Recs:Redis"]);
+            Assert.Contains(redis.Name, WaitsFor(model, service.Name));
+        }
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using RecServices.BundleServing;
 using RecServices.Contracts.Catalog.V1;
 using RecServices.Core.Bundles;
-using RecServices.Gateway.Services;
 
 namespace RecServices.FunctionalTests;
 
@@ -31,6 +31,17 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
             .ResponseAsync.WithTimeout();
         await AppliedAsync(removed.CatalogVersion);
         var after = await fixture.System.RecommendAsync(user, 10);
+        // retrieval and ranking read the same store: neither proposes nor ranks them
+        var proposed = await fixture
+            .System.RetrievalClient.GetCandidatesAsync(
+                new Contracts.Retrieval.V2.GetCandidatesRequest
+                {
+                    RecentItems = Serving.Wire.ItemReferences.OfIds(before.Select(i => i.ItemId)),
+                    MaxCandidateCount = 1000,
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        var ranked = await RankedIdsAsync([hidden, deleted, before[2].ItemId]);
         var shown = await Catalog
             .SetAvailabilityAsync(new SetAvailabilityRequest { ItemIds = { hidden, deleted }, Available = true })
             .ResponseAsync.WithTimeout();
@@ -41,6 +52,8 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
         Assert.Equal(set.CatalogVersion + 1, removed.CatalogVersion);
         Assert.Equal(10, after.Count);
         Assert.DoesNotContain(after, i => i.ItemId == hidden || i.ItemId == deleted);
+        Assert.DoesNotContain(proposed.Candidates.Ids.Ids, id => id == hidden || id == deleted);
+        Assert.Equal([before[2].ItemId], ranked);
         Assert.Contains(again, i => i.ItemId == hidden);
         Assert.DoesNotContain(again, i => i.ItemId == deleted); // deleted stays deleted
     }
@@ -97,18 +110,41 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
         Assert.All(after, i => Assert.All(i.Sources, s => Assert.Equal("popular", s.Kind)));
     }
 
-    /// <summary>Waits until the gateway serves the live catalog's <paramref name="version"/> (it polls the store).</summary>
+    /// <summary>
+    /// Waits until the three services serve the live catalog's <paramref name="version"/> (each polls the store).
+    /// </summary>
     private async Task AppliedAsync(long version)
     {
-        var live = fixture.System.Gateway!.Services.GetRequiredService<LiveCatalog>();
-        await Task.Run(async () =>
-            {
-                while (live.Current.Version < version)
+        var system = fixture.System;
+        var services = new[] { system.Gateway!, system.Retrieval!, system.Ranking! };
+        foreach (var live in services.Select(s => s.Services.GetRequiredService<LiveCatalog>()))
+        {
+            await Task.Run(async () =>
                 {
-                    await Task.Delay(20);
-                }
-            })
-            .WithTimeout();
+                    while (live.Current.Version < version)
+                    {
+                        await Task.Delay(20);
+                    }
+                })
+                .WithTimeout();
+        }
+    }
+
+    private async Task<List<string>> RankedIdsAsync(string[] candidates)
+    {
+        using var call = fixture.System.RankingClient.RankCandidates(
+            new Contracts.Ranking.V2.RankCandidatesRequest
+            {
+                Candidates = Serving.Wire.ItemReferences.OfIds(candidates),
+            }
+        );
+        var ids = new List<string>();
+        await foreach (var message in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
+        {
+            ids.Add(message.Item.ItemId);
+        }
+
+        return ids;
     }
 
     [Theory]

@@ -124,10 +124,9 @@ public sealed class GatewayHandlerTests : IAsyncLifetime, IDisposable
         using var ranker = new Ranker(_bundle);
         var live = new LiveCatalog();
         var watcher = new CatalogWatcher(
-            _readiness,
             _store,
             live,
-            _options,
+            TimeSpan.FromMilliseconds(200),
             _time,
             NullLogger<CatalogWatcher>.Instance
         );

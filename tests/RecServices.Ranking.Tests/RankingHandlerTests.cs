@@ -62,6 +62,31 @@ public sealed class RankingHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task RankCandidates_CandidatesTheLiveCatalogHides_AreNotRanked()
+    {
+        var catalog = Bundle.Catalog;
+        var live = new LiveCatalog();
+        live.Apply(
+            new Users.CatalogChanges(
+                2,
+                [new(catalog.IdOf(11), Available: false, Deleted: false), new(catalog.IdOf(12), true, Deleted: true)]
+            )
+        );
+        var request = new RankCandidatesRequest
+        {
+            Candidates = ItemReferences.OfIds(Enumerable.Range(10, 5).Select(catalog.IdOf)),
+        };
+        var stream = new TestServerStreamWriter<RankCandidatesResponse>();
+
+        await Service(live).RankCandidates(request, stream, new TestServerCallContext());
+
+        Assert.Equal(
+            [catalog.IdOf(10), catalog.IdOf(13), catalog.IdOf(14)],
+            stream.Written.Select(r => r.Item.ItemId).Order(StringComparer.Ordinal)
+        );
+    }
+
+    [Fact]
     public async Task RankCandidates_ByIndex_AnswersTheSameOrderAsIndexes()
     {
         var catalog = Bundle.Catalog;
@@ -185,12 +210,13 @@ public sealed class RankingHandlerTests : IDisposable
         _provider.Dispose();
     }
 
-    private RankingGrpcService Service()
+    private RankingGrpcService Service(LiveCatalog? live = null)
     {
         var readiness = new Readiness<RankingState>();
         readiness.Swap(new RankingState(Bundle, _ranker)); // disposed with the test class
         return new RankingGrpcService(
             readiness,
+            live ?? new LiveCatalog(),
             new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             TimeProvider.System
         );

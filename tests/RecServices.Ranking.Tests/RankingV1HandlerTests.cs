@@ -118,6 +118,7 @@ public sealed class RankingV1HandlerTests : IDisposable
     private RankingGrpcService Current() =>
         new(
             Readiness(),
+            new LiveCatalog(),
             new RankingMetrics(_provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
             TimeProvider.System
         );

@@ -68,6 +68,47 @@ public sealed class RetrievalHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task GetCandidates_ItemsTheLiveCatalogHides_AreNotProposed_AndTheQuotasFillFromDeeper()
+    {
+        var catalog = Bundle.Catalog;
+        var request = new GetCandidatesRequest
+        {
+            Country = "US",
+            MaxCandidateCount = 500,
+            RecentItems = ItemReferences.OfIds([catalog.IdOf(3), catalog.IdOf(7)]),
+            // the category with the longest top list: deeper items to fill from
+            TopCategories = { Bundle.Tops!.ByCategory.MaxBy(c => c.Value.Items.Length).Key },
+        };
+        // the design's recipe (10 per category): the top list goes deeper than the quota
+        var answer = await Service(quotas: RetrievalOptions.DesignRecipe)
+            .Service.GetCandidates(request, new TestServerCallContext());
+        var before = answer.Candidates.Ids.Ids;
+        var live = new LiveCatalog();
+        // a similar item (its source has no deeper list) and two category tops (theirs does)
+        string[] hidden =
+        [
+            before[0],
+            .. Enumerable
+                .Range(0, before.Count)
+                .Where(i => answer.SourceKinds[answer.SourceStarts[i]] == Contracts.Gateway.V1.SourceKind.Category)
+                .Take(2)
+                .Select(i => before[i]),
+        ];
+        live.Apply(new Users.CatalogChanges(1, [.. hidden.Select(id => new Users.CatalogItemState(id, false, false))]));
+
+        var hiding = await Service(live, RetrievalOptions.DesignRecipe)
+            .Service.GetCandidates(request, new TestServerCallContext());
+        var after = hiding.Candidates.Ids.Ids;
+
+        Assert.DoesNotContain(after, hidden.Contains);
+        // the category source takes its whole quota still, from deeper in its top list
+        Assert.Equal(CategoryHits(answer), CategoryHits(hiding));
+    }
+
+    private static int CategoryHits(GetCandidatesResponse answer) =>
+        answer.SourceKinds.Count(kind => kind == Contracts.Gateway.V1.SourceKind.Category);
+
+    [Fact]
     public async Task GetCandidates_ByIndex_AnswersTheSameCandidatesAsIndexesOfThePinnedVersion()
     {
         var (service, _) = Service();
@@ -102,6 +143,7 @@ public sealed class RetrievalHandlerTests : IDisposable
     {
         var service = new RetrievalGrpcService(
             new Readiness<RetrievalState>(),
+            new LiveCatalog(),
             new RetrievalMetrics(Meters),
             TimeProvider.System
         );
@@ -182,11 +224,22 @@ public sealed class RetrievalHandlerTests : IDisposable
     private System.Diagnostics.Metrics.IMeterFactory Meters =>
         _provider.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
 
-    private (RetrievalGrpcService Service, MetricCollector<int> Merged) Service()
+    private (RetrievalGrpcService Service, MetricCollector<int> Merged) Service(
+        LiveCatalog? live = null,
+        RetrievalOptions? quotas = null
+    )
     {
         var readiness = new Readiness<RetrievalState>();
-        readiness.Swap(new RetrievalState(Bundle, new CandidateGenerator(Bundle, RetrievalOptions.Default)));
+        readiness.Swap(new RetrievalState(Bundle, new CandidateGenerator(Bundle, quotas ?? RetrievalOptions.Default)));
         var merged = new MetricCollector<int>(Meters, RecsTelemetry.MeterName, RetrievalMetrics.MergedCandidates);
-        return (new RetrievalGrpcService(readiness, new RetrievalMetrics(Meters), TimeProvider.System), merged);
+        return (
+            new RetrievalGrpcService(
+                readiness,
+                live ?? new LiveCatalog(),
+                new RetrievalMetrics(Meters),
+                TimeProvider.System
+            ),
+            merged
+        );
     }
 }

@@ -106,7 +106,12 @@ public sealed class RetrievalV1HandlerTests : IDisposable
         var readiness = new Readiness<RetrievalState>();
         readiness.Swap(new RetrievalState(Bundle, new CandidateGenerator(Bundle, RetrievalOptions.Default)));
         var merged = new MetricCollector<int>(Meters, RecsTelemetry.MeterName, RetrievalMetrics.MergedCandidates);
-        var current = new RetrievalGrpcService(readiness, new RetrievalMetrics(Meters), TimeProvider.System);
+        var current = new RetrievalGrpcService(
+            readiness,
+            new LiveCatalog(),
+            new RetrievalMetrics(Meters),
+            TimeProvider.System
+        );
         return (new RetrievalV1GrpcService(readiness, current), merged);
     }
 }

@@ -168,12 +168,14 @@ public sealed class ServiceSystem : IAsyncDisposable
             : tls is null ? HostPorts.Loopback
             : "https://127.0.0.1";
         var hostServices = inMemory ? OnTestServer(configureServices) : configureServices;
+        // every service reads the live catalog from the one store the gateway keeps the users in
+        var store = SystemLayout.SqliteStore(system._storeDirectory);
         system.Retrieval = RetrievalApp.Build(
-            [.. system.Layout.RetrievalSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
+            [.. system.Layout.RetrievalSettings, HostStart.Quiet, .. store, .. hostArgs, .. backendTls],
             hostServices
         );
         system.Ranking = RankingApp.Build(
-            [.. system.Layout.RankingSettings, HostStart.Quiet, .. hostArgs, .. backendTls],
+            [.. system.Layout.RankingSettings, HostStart.Quiet, .. store, .. hostArgs, .. backendTls],
             hostServices
         );
         try
@@ -186,7 +188,7 @@ public sealed class ServiceSystem : IAsyncDisposable
                     HostStart.Quiet,
                     .. hostArgs,
                     .. tls?.GatewayArgs ?? [],
-                    .. SystemLayout.SqliteStore(system._storeDirectory),
+                    .. store,
                     "--Recs:RetrievalTimeoutMs=15000", // generous: first calls JIT, and test classes run side by side
                     "--Recs:RankingTimeoutMs=15000",
                     "--Recs:UserStoreTimeoutMs=15000",

@@ -45,17 +45,11 @@ internal static class GatewayServiceCollectionExtensions
         var limits = new UserStoreLimits(options.EventIdRetention, options.InteractionLogPerUser);
         services.AddSingleton<IUserStore>(sp =>
             options.UserStore == GatewayOptions.RedisStore
-                ? new RedisUserStore(
-                    options.Redis,
-                    limits,
-                    sp.GetRequiredService<TimeProvider>(),
-                    new RedisAccess(options.RedisUser, options.RedisPassword, options.RedisCaPath)
-                )
+                ? new RedisUserStore(options.Redis, limits, sp.GetRequiredService<TimeProvider>(), options.RedisAccess)
                 : new SqliteUserStore(options.UserStorePath, limits: limits)
         );
         services.AddSingleton(sp => (ICatalogStore)sp.GetRequiredService<IUserStore>()); // both stores are both
-        services.AddSingleton<LiveCatalog>();
-        services.AddHostedService<CatalogWatcher>();
+        services.AddLiveCatalog(options, sp => sp.GetRequiredService<ICatalogStore>());
         services.AddSingleton<UserStoreHealth>();
         // The store is initialised (and seeded, when empty) with the first version served; later versions only swap
         // the catalog and the popular items: a new version never touches the store.

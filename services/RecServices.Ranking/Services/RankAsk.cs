@@ -1,23 +1,30 @@
 using RecServices.Contracts.Ranking.V2;
 using RecServices.Core.Bundles;
 using RecServices.Serving.Ranking;
+using RecServices.Serving.Retrieval;
 using RecServices.Serving.Wire;
 
 namespace RecServices.Ranking.Services;
 
 /// <summary>
 /// A checked rank request in the catalog's terms: the user's profile (history as item indexes), the candidates
-/// each once in the order sent, the ids the catalog does not hold, and how many to answer.
+/// each once in the order sent less those the live catalog hides, the ids the catalog does not hold, and how many to
+/// answer.
 /// </summary>
 internal sealed record RankAsk(UserProfile Profile, List<int> Candidates, List<string> Unknown, int Top)
 {
     /// <summary>Maps <paramref name="request"/> (checked) onto <paramref name="catalog"/>.</summary>
-    public static RankAsk From(RankCandidatesRequest request, ItemCatalog catalog)
+    public static RankAsk From(RankCandidatesRequest request, ItemCatalog catalog, HiddenItems hidden)
     {
         var history = request.History.Resolve(catalog);
         var unknown = new List<string>();
         var candidates = request.Candidates.Resolve(catalog, unknown);
         Distinct(candidates);
+        if (hidden.Count > 0)
+        {
+            candidates.RemoveAll(hidden.Contains);
+        }
+
         var profile = new UserProfile(
             history.ToArray(),
             request.Age == 0 ? null : request.Age,

@@ -15,8 +15,12 @@ namespace RecServices.Ranking.Services;
 /// indices, rank once, stream the result best first in the form the candidates came in.
 /// <see cref="RankingV1GrpcService"/> serves v1 through <see cref="Rank"/>.
 /// </summary>
-public sealed class RankingGrpcService(Readiness<RankingState> readiness, RankingMetrics metrics, TimeProvider time)
-    : RankingService.RankingServiceBase
+public sealed class RankingGrpcService(
+    Readiness<RankingState> readiness,
+    LiveCatalog live,
+    RankingMetrics metrics,
+    TimeProvider time
+) : RankingService.RankingServiceBase
 {
     /// <summary>The most candidates one request may carry.</summary>
     public const int MaxCandidates = 10_000;
@@ -66,7 +70,7 @@ public sealed class RankingGrpcService(Readiness<RankingState> readiness, Rankin
     {
         var state = Checked(request);
         RequestChecks.StillWanted(context, time);
-        var ask = RankAsk.From(request, state.Bundle.Catalog);
+        var ask = RankAsk.From(request, state.Bundle.Catalog, live.Current.HiddenIn(state.Bundle.Catalog));
         var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, ask.Top));
         var n = state.Ranker.Rank(
             ask.Profile,

@@ -1,6 +1,5 @@
 using RecServices.BundleServing;
 using RecServices.Core.Bundles;
-using RecServices.ServiceDefaults;
 using RecServices.Serving.Ranking;
 
 namespace RecServices.Ranking.Services;
@@ -8,11 +7,13 @@ namespace RecServices.Ranking.Services;
 internal static class RankingServiceCollectionExtensions
 {
     /// <summary>
-    /// Loads each served version's catalog and item vectors and opens its user tower, in the background.
+    /// Loads each served version's catalog and item vectors and opens its user tower, in the background; reads the
+    /// live catalog when a store is configured.
     /// </summary>
-    public static IServiceCollection AddRankingServices(this IServiceCollection services, RecsOptions options)
+    public static IServiceCollection AddRankingServices(this IServiceCollection services, StoreOptions options)
     {
         services.AddSingleton<RankingMetrics>();
+        services.AddLiveCatalog(options);
         services.AddSingleton<RankingGrpcService>();
         services.AddSingleton<RankingV1GrpcService>();
         services.AddBundleState(

@@ -17,6 +17,7 @@ namespace RecServices.Retrieval.Services;
 /// </summary>
 public sealed class RetrievalGrpcService(
     Readiness<RetrievalState> readiness,
+    LiveCatalog live,
     RetrievalMetrics metrics,
     TimeProvider time
 ) : RetrievalService.RetrievalServiceBase
@@ -31,7 +32,8 @@ public sealed class RetrievalGrpcService(
     {
         var state = Checked(request);
         RequestChecks.StillWanted(context, time);
-        var (user, unknown) = UserOf(request, state.Bundle.Catalog);
+        var catalog = state.Bundle.Catalog;
+        var (user, unknown) = UserOf(request, catalog, live.Current.HiddenIn(catalog));
         var max =
             request.MaxCandidateCount == 0 ? state.Generator.Options.DefaultMaxCandidates : request.MaxCandidateCount;
         var set = state.Generator.Generate(user, max);
@@ -92,9 +94,14 @@ public sealed class RetrievalGrpcService(
 
     /// <summary>
     /// The user as the candidate sources see them: recent items and excluded history as item indices (ids the
-    /// catalog does not hold are returned beside), top categories, country and profile.
+    /// catalog does not hold are returned beside), top categories, country and profile; the items the live catalog
+    /// hides are skipped with the excluded ones (the sources fill their quotas from deeper in their lists).
     /// </summary>
-    private static (UserContext User, List<string> Unknown) UserOf(GetCandidatesRequest request, ItemCatalog catalog)
+    private static (UserContext User, List<string> Unknown) UserOf(
+        GetCandidatesRequest request,
+        ItemCatalog catalog,
+        HiddenItems hidden
+    )
     {
         var unknown = new List<string>();
         var recent = request.RecentItems.Resolve(catalog, unknown);
@@ -108,7 +115,7 @@ public sealed class RetrievalGrpcService(
             recent,
             request.TopCategories,
             string.IsNullOrEmpty(request.Country) ? null : request.Country,
-            SeenFilter.Of(history),
+            SeenFilter.Of(history).Hiding(hidden),
             profile
         );
         return (user, unknown);

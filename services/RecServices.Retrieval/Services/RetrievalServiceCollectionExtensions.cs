@@ -9,7 +9,7 @@ internal static class RetrievalServiceCollectionExtensions
 {
     /// <summary>
     /// Loads each served version's retrieval tables in the background and builds its candidate generator with the
-    /// configured quota scale.
+    /// configured quota scale; reads the live catalog when a store is configured.
     /// </summary>
     public static IServiceCollection AddRetrievalServices(
         this IServiceCollection services,
@@ -17,6 +17,7 @@ internal static class RetrievalServiceCollectionExtensions
     )
     {
         services.AddSingleton<RetrievalMetrics>();
+        services.AddLiveCatalog(options);
         services.AddSingleton<RetrievalGrpcService>();
         services.AddSingleton<RetrievalV1GrpcService>();
         services.AddBundleState(

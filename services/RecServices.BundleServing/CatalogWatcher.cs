@@ -1,28 +1,38 @@
-using Microsoft.Extensions.Options;
-using RecServices.BundleServing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RecServices.Users;
 
-namespace RecServices.Gateway.Services;
+namespace RecServices.BundleServing;
 
 /// <summary>
-/// Polls the store's live-catalog version every <see cref="GatewayOptions.CatalogPollMs"/> and applies what changed
-/// to <see cref="LiveCatalog"/>: a change acknowledged through any replica is served by this one within a poll and a
-/// read. A store that stops answering is logged when that state changes, not on every poll.
+/// Polls the store's live-catalog version every <see cref="StoreOptions.CatalogPollMs"/> and applies what changed to
+/// <see cref="LiveCatalog"/>: a change acknowledged through any replica of any service is applied by this process
+/// within a poll and a read. A store that stops answering is logged when that state changes, not on every poll; a
+/// store nobody has initialised yet reads as version 0.
 /// </summary>
 public sealed partial class CatalogWatcher(
-    Readiness<GatewayState> readiness,
     ICatalogStore store,
     LiveCatalog live,
-    IOptions<GatewayOptions> options,
+    TimeSpan interval,
     TimeProvider time,
-    ILogger<CatalogWatcher> logger
+    ILogger<CatalogWatcher> logger,
+    IAsyncDisposable? ownedStore = null
 ) : BackgroundService
 {
     private bool _failing;
 
+    /// <summary>Stops polling, then closes the store when it opened it for itself.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (ownedStore is not null)
+        {
+            await ownedStore.DisposeAsync();
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.FromMilliseconds(options.Value.CatalogPollMs);
         while (!stoppingToken.IsCancellationRequested)
         {
             await PollOnceAsync(stoppingToken);
@@ -40,11 +50,6 @@ public sealed partial class CatalogWatcher(
     /// <summary>One poll: the version, and the changes when it moved (the service polls on a timer).</summary>
     public async Task PollOnceAsync(CancellationToken cancellationToken)
     {
-        if (readiness.Value is null)
-        {
-            return; // the store is initialised with the first bundle: nothing to read before it
-        }
-
         try
         {
             var applied = live.Current.Version;

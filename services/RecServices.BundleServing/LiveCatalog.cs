@@ -3,7 +3,7 @@ using RecServices.Core.Bundles;
 using RecServices.Serving.Retrieval;
 using RecServices.Users;
 
-namespace RecServices.Gateway.Services;
+namespace RecServices.BundleServing;
 
 /// <summary>
 /// The live catalog as this replica applied it: the items hidden or deleted through the catalog service, at the
