@@ -12,7 +12,7 @@ namespace RecServices.BundleServing;
 /// </summary>
 public sealed class LiveCatalog
 {
-    private volatile Snapshot _current = new(0, FrozenSet<string>.Empty);
+    private volatile Snapshot _current = new(0, FrozenDictionary<string, CatalogItemState>.Empty);
 
     /// <summary>What this replica serves now.</summary>
     public Snapshot Current => _current;
@@ -26,28 +26,40 @@ public sealed class LiveCatalog
             return;
         }
 
-        var hidden = new HashSet<string>(current.HiddenIds, StringComparer.Ordinal);
+        var states = new Dictionary<string, CatalogItemState>(current.States, StringComparer.Ordinal);
         foreach (var item in changes.Items)
         {
-            if (item.Served)
-            {
-                hidden.Remove(item.ItemId);
-            }
-            else
-            {
-                hidden.Add(item.ItemId);
-            }
+            states[item.ItemId] = item;
         }
 
-        _current = new Snapshot(changes.Version, hidden.ToFrozenSet(StringComparer.Ordinal));
+        _current = new Snapshot(changes.Version, states.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
     /// <summary>One version of the live catalog.</summary>
-    /// <param name="Version">The store's catalog version it reflects.</param>
-    /// <param name="HiddenIds">The ids not to serve.</param>
-    public sealed record Snapshot(long Version, FrozenSet<string> HiddenIds)
+    public sealed class Snapshot
     {
         private Resolved? _resolved; // one reference: replaced whole, never torn
+
+        /// <param name="version">The store's catalog version it reflects.</param>
+        /// <param name="states">Every item the catalog service changed, as it is at that version.</param>
+        public Snapshot(long version, FrozenDictionary<string, CatalogItemState> states)
+        {
+            Version = version;
+            States = states;
+            HiddenIds = states.Values.Where(s => !s.Served).Select(s => s.ItemId).ToFrozenSet(StringComparer.Ordinal);
+        }
+
+        /// <summary>The store's catalog version it reflects.</summary>
+        public long Version { get; }
+
+        /// <summary>Every item the catalog service changed, by id (the others are as the bundle has them).</summary>
+        public FrozenDictionary<string, CatalogItemState> States { get; }
+
+        /// <summary>The ids not to serve.</summary>
+        public FrozenSet<string> HiddenIds { get; }
+
+        /// <summary>The state of <paramref name="itemId"/>: the catalog service's, or null when it changed nothing.</summary>
+        public CatalogItemState? StateOf(string itemId) => States.GetValueOrDefault(itemId);
 
         /// <summary>The hidden items among <paramref name="catalog"/>'s (resolved once per catalog).</summary>
         public HiddenItems HiddenIn(ItemCatalog catalog)

@@ -31,10 +31,10 @@ public sealed record DeployedService(
         ),
         new(
             "ranking",
-            typeof(RecsOptions),
+            typeof(BundleServing.StoreOptions),
             Contracts.Ranking.V1.RankingService.Descriptor.FullName,
             typeof(RankingApp).Assembly.GetName().Name!,
-            ServiceDefaultsExtensions.ReadOptions<RecsOptions>,
+            ServiceDefaultsExtensions.ReadOptions<BundleServing.StoreOptions>,
             args => RankingApp.Build(args)
         ),
         new(

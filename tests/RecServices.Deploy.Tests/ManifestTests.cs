@@ -374,11 +374,12 @@ public sealed class ManifestTests
     }
 
     /// <summary>
-    /// prod shares one Redis between every gateway pod and the training jobs (durable, never evicting, reachable by
-    /// them alone); dev keeps a SQLite file per pod and trains on the dataset alone.
+    /// prod shares one Redis between every service pod and the training jobs (durable, never evicting, reachable by
+    /// them alone): the gateway's users, everyone's live catalog; dev keeps a SQLite file per gateway pod (retrieval
+    /// and ranking read no store there) and trains on the dataset alone.
     /// </summary>
     [DeployCheckFact]
-    public async Task UserStore_GatewaysAndTrainingShareTheRedisStoreWhereItIsUsed()
+    public async Task UserStore_ServicesAndTrainingShareTheRedisStoreWhereItIsUsed()
     {
         foreach (var overlay in RenderedManifests.Overlays)
         {
@@ -392,9 +393,13 @@ public sealed class ManifestTests
                 .Select(c => c["args"]!.AsArray().Select(a => (string)a!).ToList())
                 .Select(args => args.IndexOf("--interactions") is var at and >= 0 ? args[at + 1] : null)
                 .ToList();
+            var backends = new[] { "retrieval", "ranking" }
+                .Select(name => (BundleServing.StoreOptions)DeployedService.Named(name).OptionsIn(manifest))
+                .ToList();
             if (options.UserStore == Gateway.GatewayOptions.SqliteStore)
             {
                 Assert.Equal("dev", overlay);
+                Assert.All(backends, b => Assert.Equal(string.Empty, b.UserStore)); // a per-pod file is the pod's
                 Assert.Empty(manifest.OfKind("StatefulSet"));
                 Assert.All(trainingStores, Assert.Null); // a per-pod file is not reachable from a Job
                 continue;
@@ -417,6 +422,14 @@ public sealed class ManifestTests
             var container = Manifest.Container(redis);
             Assert.Equal(Manifest.Port(container, (string)port["targetPort"]!), endpoint.Port);
             Assert.All(trainingStores, store => Assert.Equal(Users.UserStores.RedisScheme + options.Redis, store));
+            Assert.All(
+                backends,
+                b =>
+                    Assert.Equal(
+                        (options.UserStore, options.Redis, options.RedisUser),
+                        (b.UserStore, b.Redis, b.RedisUser)
+                    )
+            );
 
             // Durable and never evicting, its data on the StatefulSet's own volume, locked down like the services.
             var config = (string)manifest.Named("ConfigMap", "redis-config")["data"]!["redis.conf"]!;
@@ -434,7 +447,7 @@ public sealed class ManifestTests
             );
             AssertLockedDown(overlay, "redis", redis["spec"]!["template"]!["spec"]!, container);
 
-            // Only the gateway and the training pods reach it.
+            // Only the three services and the training pods reach it.
             var redisLabels = redis["spec"]!["template"]!["metadata"]!["labels"]!.AsObject();
             var peers = manifest
                 .OfKind("NetworkPolicy")
@@ -455,17 +468,14 @@ public sealed class ManifestTests
             var cronLabels = manifest.Named("CronJob", "recs-retrain")["spec"]!["jobTemplate"]!["spec"]!["template"]![
                 "metadata"
             ]!["labels"]!.AsObject();
+            var backendLabels = new[] { "retrieval", "ranking" }.Select(workload =>
+                manifest.Named("Deployment", workload)["spec"]!["template"]!["metadata"]!["labels"]!.AsObject()
+            );
             Assert.All(
-                new[] { gatewayLabels, jobLabels, cronLabels },
+                [gatewayLabels, jobLabels, cronLabels, .. backendLabels],
                 labels => Assert.Contains(peers, peer => Matches(peer, labels))
             );
-            foreach (var workload in new[] { "retrieval", "ranking" })
-            {
-                var labels = manifest.Named("Deployment", workload)["spec"]!["template"]!["metadata"]![
-                    "labels"
-                ]!.AsObject();
-                Assert.DoesNotContain(peers, peer => Matches(peer, labels));
-            }
+            Assert.Equal(4, peers.Count); // nobody else
         }
     }
 

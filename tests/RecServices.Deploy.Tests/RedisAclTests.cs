@@ -7,8 +7,8 @@ namespace RecServices.Deploy.Tests;
 
 /// <summary>
 /// The Redis ACL the manifests deploy, run for real: the acl init container's own script writes the users file, a
-/// redis-server loads it, and the store does everything the gateway and training do as the user "recs"; the default
-/// user may only PING (the probes).
+/// redis-server loads it, and the store does everything the services and training do as the user "recs" (users,
+/// the live catalog, erasures); the default user may only PING (the probes).
 /// </summary>
 public sealed class RedisAclTests
 {
@@ -52,6 +52,19 @@ public sealed class RedisAclTests
             log.Add(entry);
         }
 
+        // the catalog service's writes and every service's live-catalog reads, and an erasure training reads back
+        var hidden = await store.SetAvailabilityAsync(["i2"], available: false, CancellationToken.None);
+        var deleted = await store.DeleteItemsAsync(["i1"], CancellationToken.None);
+        var changes = await store.ReadCatalogChangesAsync(0, CancellationToken.None);
+        var version = await store.CatalogVersionAsync(CancellationToken.None);
+        var profiled = await store.SetProfileAsync("u2", new ProfileFields("DE", 40, "M"), CancellationToken.None);
+        var erased = await store.DeleteUserAsync("u2", DateTimeOffset.UtcNow, CancellationToken.None);
+        var erasures = new List<Erasure>();
+        await foreach (var erasure in store.ReadErasuresAsync(CancellationToken.None))
+        {
+            erasures.Add(erasure);
+        }
+
         var fill = await store.FillAsync(CancellationToken.None);
         var durability = await store.DescribeDurabilityAsync(CancellationToken.None);
         var refused = await Assert.ThrowsAsync<UserStoreUnavailableException>(() =>
@@ -64,6 +77,9 @@ public sealed class RedisAclTests
         Assert.Equal(["i1", "i2"], seen.Order());
         Assert.Equal("e1", Assert.Single(log).EventId);
         Assert.True(fill.UsedBytes > 0 && fill.LimitBytes > fill.UsedBytes);
+        Assert.Equal((1L, 2L, 2L, 2), (hidden, deleted, version, changes.Items.Count));
+        Assert.Equal((true, true), (profiled, erased));
+        Assert.Equal("u2", Assert.Single(erasures).UserId);
         Assert.False(durability.EveryWriteSynced); // CONFIG is not the store's to read: the provider's settings apply
         // refused at the handshake (the default user may not even say hello) or at the first command
         Assert.Contains(

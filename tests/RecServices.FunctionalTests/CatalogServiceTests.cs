@@ -42,6 +42,13 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
             )
             .ResponseAsync.WithTimeout();
         var ranked = await RankedIdsAsync([hidden, deleted, before[2].ItemId]);
+        var (hiddenItem, deletedItem, shownItem, outside) = (
+            await GetItemAsync(hidden),
+            await GetItemAsync(deleted),
+            await GetItemAsync(before[2].ItemId),
+            await GetItemAsync("not-in-the-bundle")
+        );
+        var missing = await Assert.ThrowsAsync<RpcException>(() => GetItemAsync("never-heard-of"));
         var shown = await Catalog
             .SetAvailabilityAsync(new SetAvailabilityRequest { ItemIds = { hidden, deleted }, Available = true })
             .ResponseAsync.WithTimeout();
@@ -54,6 +61,22 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
         Assert.DoesNotContain(after, i => i.ItemId == hidden || i.ItemId == deleted);
         Assert.DoesNotContain(proposed.Candidates.Ids.Ids, id => id == hidden || id == deleted);
         Assert.Equal([before[2].ItemId], ranked);
+        Assert.Equal(
+            (ItemOrigin.Bundle, false, false, false, true, removed.CatalogVersion),
+            (
+                hiddenItem.Origin,
+                hiddenItem.Available,
+                hiddenItem.Deleted,
+                hiddenItem.Served,
+                hiddenItem.HasVector,
+                hiddenItem.CatalogVersion
+            )
+        );
+        Assert.Equal((true, true, false), (deletedItem.Available, deletedItem.Deleted, deletedItem.Served));
+        Assert.Equal((true, before[2].Title), (shownItem.Served, shownItem.Title));
+        Assert.NotEmpty(shownItem.Categories);
+        Assert.Equal((ItemOrigin.CatalogService, false, false), (outside.Origin, outside.Served, outside.HasVector));
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         Assert.Contains(again, i => i.ItemId == hidden);
         Assert.DoesNotContain(again, i => i.ItemId == deleted); // deleted stays deleted
     }
@@ -129,6 +152,9 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
                 .WithTimeout();
         }
     }
+
+    private async Task<GetItemResponse> GetItemAsync(string itemId) =>
+        await Catalog.GetItemAsync(new GetItemRequest { ItemId = itemId }).ResponseAsync.WithTimeout();
 
     private async Task<List<string>> RankedIdsAsync(string[] candidates)
     {

@@ -22,12 +22,16 @@ public static class LabCommand
     }
 
     public static RootCommand Create(TextWriter output, TextWriter error) =>
-        new("RecServices lab: load, drills, cost and profile against the three services started on loopback.")
+        new(
+            "RecServices lab: load, drills, cost, profile and the live catalog's reach against the three services "
+                + "started on loopback."
+        )
         {
             LoadCommand.Create(output, error),
             DrillCommand.Create(output, error),
             CostCommand.Create(output, error),
             ProfileCommand.Create(output, error),
+            CatalogCommand.Create(output, error),
             SweepCommand.Create(output, error, log => new GrpcSweepProbe(log)),
         };
 }

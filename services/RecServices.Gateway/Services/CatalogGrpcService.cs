@@ -1,4 +1,5 @@
 using Grpc.Core;
+using RecServices.BundleServing;
 using RecServices.Contracts.Catalog.V1;
 using RecServices.GrpcHardening;
 using RecServices.Users;
@@ -11,6 +12,7 @@ namespace RecServices.Gateway.Services;
 /// </summary>
 public sealed class CatalogGrpcService(
     RecommendationPipeline pipeline,
+    LiveCatalog live,
     ICatalogStore catalogStore,
     UserStoreHealth storeHealth,
     TimeProvider timeProvider
@@ -39,6 +41,44 @@ public sealed class CatalogGrpcService(
             "the items may or may not be deleted: delete them again"
         );
         return new DeleteItemsResponse { CatalogVersion = version, UnknownItemIds = { Unknown(ids) } };
+    }
+
+    public override Task<GetItemResponse> GetItem(GetItemRequest request, ServerCallContext context)
+    {
+        RequestChecks.Id(request.ItemId, "item_id");
+        var (bundle, snapshot) = (pipeline.State.Bundle, live.Current);
+        var catalog = bundle.Catalog;
+        var state = snapshot.StateOf(request.ItemId);
+        var inBundle = catalog.Index.TryGetValue(request.ItemId, out var index);
+        if (!inBundle && state is null)
+        {
+            throw new RpcException(
+                new Status(
+                    StatusCode.NotFound,
+                    $"item_id '{request.ItemId}' is neither in the served bundle ({bundle.Manifest.Version}) nor "
+                        + "known to the catalog service"
+                )
+            );
+        }
+
+        var response = new GetItemResponse
+        {
+            ItemId = request.ItemId,
+            Title = inBundle ? catalog.TitleOf(index) : string.Empty,
+            Origin = inBundle ? ItemOrigin.Bundle : ItemOrigin.CatalogService,
+            Available = state?.Available ?? true,
+            Deleted = state?.Deleted ?? false,
+            Served = inBundle && (state?.Served ?? true),
+            HasVector = inBundle,
+            BundleVersion = bundle.Manifest.Version,
+            CatalogVersion = snapshot.Version,
+        };
+        if (inBundle)
+        {
+            response.Categories.AddRange(catalog.ItemCategories[index].Select(c => catalog.Categories[c]));
+        }
+
+        return Task.FromResult(response);
     }
 
     public override async Task<SetUserProfileResponse> SetUserProfile(
