@@ -220,6 +220,63 @@ public sealed class BundleReloadTests
     }
 
     /// <summary>
+    /// Items hidden while the first version serves stay hidden on the version promoted after it: the live catalog is
+    /// kept in the store, by id, and every service applies it to whichever bundle it serves. The second version's most
+    /// popular items are hidden (a new user's list on it would be exactly those), then the version is promoted.
+    /// </summary>
+    [Fact]
+    public async Task Promote_NewVersion_KeepsTheLiveCatalog_ItemsHiddenBeforeStayHiddenOnIt()
+    {
+        using var dir = new TempDirectory();
+        var (root, _, v2) = TestVersions.NewRoot(dir.Path);
+        await using var system = await ServiceSystem.StartAsync(root.Path, hostArgs: Reloading);
+        var second = Bundle.Load(TestVersions.SecondPath, BundleParts.Catalog | BundleParts.TopLists);
+        var hidden = second.Tops!.Global.Items.Take(20).Select(second.Catalog.IdOf).ToArray();
+        var catalog = new Contracts.Catalog.V1.CatalogService.CatalogServiceClient(system.GatewayChannel);
+
+        var set = await catalog
+            .SetAvailabilityAsync(new Contracts.Catalog.V1.SetAvailabilityRequest { ItemIds = { hidden } })
+            .ResponseAsync.WithTimeout();
+        root.SetCurrent(v2);
+        await EveryStageServesAsync(system, Version(root, v2));
+        await TaskTimeouts.Until(
+            async () =>
+                (
+                    await catalog
+                        .GetItemAsync(new Contracts.Catalog.V1.GetItemRequest { ItemId = hidden[0] })
+                        .ResponseAsync
+                ).CatalogVersion >= set.CatalogVersion,
+            "the gateway to apply the availability change"
+        );
+        var stranger = await system.RecommendAsync("new-" + Guid.NewGuid().ToString("N"), 10);
+        var item = await catalog
+            .GetItemAsync(new Contracts.Catalog.V1.GetItemRequest { ItemId = hidden[0] })
+            .ResponseAsync.WithTimeout();
+        // shown again: some of them come back (hiding them is what kept them out)
+        var shown = await catalog
+            .SetAvailabilityAsync(
+                new Contracts.Catalog.V1.SetAvailabilityRequest { ItemIds = { hidden }, Available = true }
+            )
+            .ResponseAsync.WithTimeout();
+        await TaskTimeouts.Until(
+            async () =>
+                (
+                    await catalog
+                        .GetItemAsync(new Contracts.Catalog.V1.GetItemRequest { ItemId = hidden[0] })
+                        .ResponseAsync
+                ).CatalogVersion >= shown.CatalogVersion,
+            "the gateway to apply the second change"
+        );
+        var again = await system.RecommendAsync("new-" + Guid.NewGuid().ToString("N"), 10);
+
+        Assert.Contains(again, i => hidden.Contains(i.ItemId));
+        Assert.Equal(10, stranger.Count);
+        Assert.All(stranger, i => Assert.Equal(Version(root, v2), i.BundleVersion));
+        Assert.DoesNotContain(stranger, i => hidden.Contains(i.ItemId));
+        Assert.Equal((Version(root, v2), false, false), (item.BundleVersion, item.Available, item.Served));
+    }
+
+    /// <summary>
     /// The gateway pins retrieval to its own version and sends item indexes of it; when retrieval serves another
     /// version only (the gateway promoted first, or retrieval dropped the gateway's version), the gateway asks
     /// again by id for the version retrieval serves, and the answer is ranked on that version, not degraded.
