@@ -156,22 +156,19 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
     private async Task<GetItemResponse> GetItemAsync(string itemId) =>
         await Catalog.GetItemAsync(new GetItemRequest { ItemId = itemId }).ResponseAsync.WithTimeout();
 
-    private async Task<List<string>> RankedIdsAsync(string[] candidates)
-    {
-        using var call = fixture.System.RankingClient.RankCandidates(
-            new Contracts.Ranking.V2.RankCandidatesRequest
-            {
-                Candidates = Serving.Wire.ItemReferences.OfIds(candidates),
-            }
-        );
-        var ids = new List<string>();
-        await foreach (var message in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-        {
-            ids.Add(message.Item.ItemId);
-        }
-
-        return ids;
-    }
+    private async Task<List<string>> RankedIdsAsync(string[] candidates) =>
+        [
+            .. (
+                await Streams.ReadAllAsync(
+                    fixture.System.RankingClient.RankCandidates(
+                        new Contracts.Ranking.V2.RankCandidatesRequest
+                        {
+                            Candidates = Serving.Wire.ItemReferences.OfIds(candidates),
+                        }
+                    )
+                )
+            ).Select(message => message.Item.ItemId),
+        ];
 
     [Theory]
     [InlineData("", "XX", 0, "", "user_id")]

@@ -72,8 +72,8 @@ public sealed class ServiceContractTests(InMemorySystemFixture fixture) : IClass
             Candidates = ItemReferences.OfIndexes(version, new[] { "i1", "i2", "i3" }.Select(id => catalog.Index[id])),
         };
 
-        var ids = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byId));
-        var indexes = await ReadAllAsync(fixture.System.RankingClient.RankCandidates(byIndex));
+        var ids = await Streams.ReadAllAsync(fixture.System.RankingClient.RankCandidates(byId));
+        var indexes = await Streams.ReadAllAsync(fixture.System.RankingClient.RankCandidates(byIndex));
 
         var ranked = ids.Where(r => r.ResultCase == RankCandidatesResponse.ResultOneofCase.Item).ToList();
         Assert.Equal(["i1", "i2", "i3"], ranked.Select(r => r.Item.ItemId).Order());
@@ -95,7 +95,7 @@ public sealed class ServiceContractTests(InMemorySystemFixture fixture) : IClass
         };
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAllAsync(fixture.System.RankingClient.RankCandidates(request))
+            Streams.ReadAllAsync(fixture.System.RankingClient.RankCandidates(request))
         );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
@@ -117,21 +117,5 @@ public sealed class ServiceContractTests(InMemorySystemFixture fixture) : IClass
         var info = e.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!;
         Assert.Equal((BundleVersions.NotHeldReason, BundleVersions.ErrorDomain), (info.Reason, info.Domain));
         Assert.Equal(("v-gone", Catalog.Manifest.Version), (info.Metadata["asked"], info.Metadata["served"]));
-    }
-
-    private static async Task<List<RankCandidatesResponse>> ReadAllAsync(
-        AsyncServerStreamingCall<RankCandidatesResponse> call
-    )
-    {
-        using (call)
-        {
-            var list = new List<RankCandidatesResponse>();
-            await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-            {
-                list.Add(item);
-            }
-
-            return list;
-        }
     }
 }

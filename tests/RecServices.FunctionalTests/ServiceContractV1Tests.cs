@@ -21,7 +21,7 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
             HistoryItemIds = { "i4", "ghost" },
         };
 
-        var responses = await ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(request));
+        var responses = await Streams.ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(request));
 
         Assert.Equal(["i1", "i2", "i3"], responses.Where(r => r.ItemId.Length > 0).Select(r => r.ItemId).Order());
         Assert.Equal([1, 2, 3], responses.Where(r => r.ItemId.Length > 0).Select(r => r.Rank));
@@ -38,7 +38,7 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
             HistoryItemIds = { "i4" },
         };
 
-        var responses = await ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(request));
+        var responses = await Streams.ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(request));
 
         Assert.Equal(["i1", "i2", "i3"], responses.Select(r => r.ItemId).Order());
         Assert.Equal([1, 2, 3], responses.Select(r => r.Rank));
@@ -48,7 +48,7 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
     public async Task RankCandidates_NoCandidate_IsInvalidArgumentSayingHowMany()
     {
         var e = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAllAsync(
+            Streams.ReadAllAsync(
                 fixture.System.RankingV1Client.RankCandidates(new RankCandidatesRequest { HistoryItemIds = { "i4" } })
             )
         );
@@ -66,7 +66,7 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
     public async Task RankCandidates_BadTopCount_IsInvalidArgument(int top, StatusCode status, string field)
     {
         var e = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAllAsync(
+            Streams.ReadAllAsync(
                 fixture.System.RankingV1Client.RankCandidates(
                     new RankCandidatesRequest { CandidateItemIds = { "i1" }, TopCount = top }
                 )
@@ -161,8 +161,8 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
             BundleVersion = bundle.Manifest.Version,
         };
 
-        var ids = await ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(byId));
-        var indexes = await ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(byIndex));
+        var ids = await Streams.ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(byId));
+        var indexes = await Streams.ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(byIndex));
 
         Assert.Equal(4, ids.Count);
         Assert.Equal(ids.Select(r => (r.ItemId, r.Score, r.Rank)), indexes.Select(r => (r.ItemId, r.Score, r.Rank)));
@@ -224,7 +224,7 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
         };
 
         var e = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(request))
+            Streams.ReadAllAsync(fixture.System.RankingV1Client.RankCandidates(request))
         );
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
@@ -269,21 +269,5 @@ public sealed class ServiceContractV1Tests(InMemorySystemFixture fixture) : ICla
         var e = Assert.Throws<OptionsValidationException>(() => Gateway.GatewayApp.Build([.. valid, setting]));
 
         Assert.Contains(message, e.Message);
-    }
-
-    private static async Task<List<RankCandidatesResponse>> ReadAllAsync(
-        AsyncServerStreamingCall<RankCandidatesResponse> call
-    )
-    {
-        using (call)
-        {
-            var list = new List<RankCandidatesResponse>();
-            await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
-            {
-                list.Add(item);
-            }
-
-            return list;
-        }
     }
 }

@@ -58,30 +58,23 @@ public sealed class StoreUnderTest : IAsyncDisposable
     }
 
     /// <summary>The interaction log as training reads it.</summary>
-    public async Task<List<Core.Data.RecordedInteraction>> ReadLogAsync()
-    {
-        await using var log = UserStores.OpenLog(
-            Kind == StoreKind.Sqlite ? SqlitePath : UserStores.RedisScheme + RedisConfiguration
-        );
-        var all = new List<Core.Data.RecordedInteraction>();
-        await foreach (var interaction in log.ReadAllAsync(CancellationToken.None).WithTimeoutEach())
-        {
-            all.Add(interaction);
-        }
-
-        return all;
-    }
+    public Task<List<Core.Data.RecordedInteraction>> ReadLogAsync() =>
+        ReadAsTrainingAsync(log => log.ReadAllAsync(CancellationToken.None));
 
     /// <summary>The erasures as training reads them.</summary>
-    public async Task<List<Core.Data.Erasure>> ReadErasuresAsync()
+    public Task<List<Core.Data.Erasure>> ReadErasuresAsync() =>
+        ReadAsTrainingAsync(log => log.ReadErasuresAsync(CancellationToken.None));
+
+    /// <summary>What <paramref name="read"/> gives from the store opened as training opens it.</summary>
+    private async Task<List<T>> ReadAsTrainingAsync<T>(Func<IInteractionLog, IAsyncEnumerable<T>> read)
     {
         await using var log = UserStores.OpenLog(
             Kind == StoreKind.Sqlite ? SqlitePath : UserStores.RedisScheme + RedisConfiguration
         );
-        var all = new List<Core.Data.Erasure>();
-        await foreach (var erasure in log.ReadErasuresAsync(CancellationToken.None).WithTimeoutEach())
+        var all = new List<T>();
+        await foreach (var entry in read(log).WithTimeoutEach())
         {
-            all.Add(erasure);
+            all.Add(entry);
         }
 
         return all;
