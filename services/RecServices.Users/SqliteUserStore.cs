@@ -23,6 +23,9 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
 
     private readonly SqliteWriter _writer;
 
+    // once the catalog table exists it stays: the pollers stop asking sqlite_master every poll
+    private volatile bool _catalogSeen;
+
     /// <param name="path">The database file (created, with its directory, when missing).</param>
     /// <param name="readOnly">Open an existing file for reading only (training reads a gateway's log this way).</param>
     /// <param name="limits">What bounds each user's recorded rows (<see cref="UserStoreLimits.Default"/> when null):
@@ -448,11 +451,16 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             return version;
         });
 
-    private static async Task<bool> HasCatalogAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task<bool> HasCatalogAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
+        if (_catalogSeen)
+        {
+            return true;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'catalog_items'";
-        return await command.ExecuteScalarAsync(cancellationToken) is long and > 0;
+        return _catalogSeen = await command.ExecuteScalarAsync(cancellationToken) is long and > 0;
     }
 
     private static async Task<long> CatalogVersionAsync(
