@@ -30,12 +30,18 @@ public static class RedisKeys
     public const string SeedLock = "recs:{seed}:lock";
     public const string Erasures = "recs:{erasures}";
 
-    /// <summary>The live catalog's keys: version, item states, changes.</summary>
+    /// <summary>
+    /// The live catalog's keys: version, item states ("available,deleted"), changes (ids by version), upserted items'
+    /// metadata (JSON) and ordinals, the next ordinal.
+    /// </summary>
     public static readonly RedisKey[] Catalog =
     [
         "recs:{catalog}:version",
         "recs:{catalog}:items",
         "recs:{catalog}:changes",
+        "recs:{catalog}:metadata",
+        "recs:{catalog}:ordinals",
+        "recs:{catalog}:next-ordinal",
     ];
 
     /// <summary>The pattern that SCAN matches every user's log with.</summary>

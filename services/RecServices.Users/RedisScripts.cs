@@ -110,14 +110,36 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// One upsert. KEYS: <see cref="RedisKeys.Catalog"/>. ARGV: triples of item id, '1' or '0' (available), metadata
+    /// JSON. An item first upserted takes the next ordinal; a deleted one stays deleted. Returns the version it made.
+    /// </summary>
+    public const string CatalogUpsert = """
+        local v = redis.call('INCR', KEYS[1])
+        for i = 1, #ARGV, 3 do
+          local id = ARGV[i]
+          local state = redis.call('HGET', KEYS[2], id) or '1,0'
+          local d = string.sub(state, 3, 3)
+          redis.call('HSET', KEYS[2], id, ARGV[i + 1] .. ',' .. d)
+          redis.call('HSET', KEYS[4], id, ARGV[i + 2])
+          if redis.call('HEXISTS', KEYS[5], id) == 0 then
+            redis.call('HSET', KEYS[5], id, redis.call('INCR', KEYS[6]) - 1)
+          end
+          redis.call('ZADD', KEYS[3], v, id)
+        end
+        return v
+        """;
+
+    /// <summary>
     /// The catalog's changes after a version. KEYS: <see cref="RedisKeys.Catalog"/>. ARGV: the version. Returns
-    /// {version now, id, state, id, state, ...}.
+    /// {version now, id, state, metadata or nil, ordinal or nil, id, ...}.
     /// </summary>
     public const string CatalogChanges = """
         local out = {tonumber(redis.call('GET', KEYS[1]) or '0')}
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '(' .. ARGV[1], '+inf')) do
           out[#out + 1] = id
           out[#out + 1] = redis.call('HGET', KEYS[2], id)
+          out[#out + 1] = redis.call('HGET', KEYS[4], id) or ''
+          out[#out + 1] = redis.call('HGET', KEYS[5], id) or '-1'
         end
         return out
         """;

@@ -349,6 +349,25 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog, ICatalogStore
     public Task<long> DeleteItemsAsync(IReadOnlyList<string> itemIds, CancellationToken cancellationToken) =>
         CatalogWriteAsync("deleted", itemIds);
 
+    public async Task<long> UpsertItemsAsync(
+        IReadOnlyList<CatalogItemUpsert> items,
+        CancellationToken cancellationToken
+    )
+    {
+        var db = await DatabaseAsync();
+        var args = new RedisValue[items.Count * 3];
+        for (var i = 0; i < items.Count; i++)
+        {
+            (args[3 * i], args[(3 * i) + 1], args[(3 * i) + 2]) = (
+                items[i].ItemId,
+                items[i].Available ? "1" : "0",
+                items[i].Metadata.ToJson()
+            );
+        }
+
+        return (long)await Guard(() => db.ScriptEvaluateAsync(RedisScripts.CatalogUpsert, RedisKeys.Catalog, args));
+    }
+
     public async Task<long> CatalogVersionAsync(CancellationToken cancellationToken)
     {
         var db = await DatabaseAsync();
@@ -361,11 +380,19 @@ public sealed class RedisUserStore : IUserStore, IInteractionLog, ICatalogStore
         var db = await DatabaseAsync();
         var reply = (RedisResult[])
             (await Guard(() => db.ScriptEvaluateAsync(RedisScripts.CatalogChanges, RedisKeys.Catalog, [since])))!;
-        var items = new List<CatalogItemState>((reply.Length - 1) / 2);
-        for (var i = 1; i + 1 < reply.Length; i += 2)
+        var items = new List<CatalogItemState>((reply.Length - 1) / 4);
+        for (var i = 1; i + 3 < reply.Length; i += 4)
         {
-            var state = (string)reply[i + 1]!;
-            items.Add(new CatalogItemState((string)reply[i]!, state[0] == '1', state[2] == '1'));
+            var (state, metadata) = ((string)reply[i + 1]!, (string)reply[i + 2]!);
+            items.Add(
+                new CatalogItemState(
+                    (string)reply[i]!,
+                    state[0] == '1',
+                    state[2] == '1',
+                    metadata.Length == 0 ? null : CatalogItemMetadata.FromJson(metadata),
+                    long.Parse((string)reply[i + 3]!, System.Globalization.CultureInfo.InvariantCulture)
+                )
+            );
         }
 
         return new CatalogChanges((long)reply[0], items);

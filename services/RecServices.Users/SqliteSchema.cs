@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace RecServices.Users;
 
 /// <summary>
-/// The SQLite user store's schema (version 3, in <c>PRAGMA user_version</c>):
+/// The SQLite user store's schema (version 4, in <c>PRAGMA user_version</c>):
 /// <list type="bullet">
 /// <item><c>users(id, country, age, gender, item_count)</c>: the profile and the count of distinct items;</item>
 /// <item><c>interactions(seq, user_id, item_id, kind, rating, occurred_at, event_id, history_count)</c>: every
@@ -13,16 +13,17 @@ namespace RecServices.Users;
 /// read newest first through <c>user_items_by_time</c>;</item>
 /// <item><c>erasures(user_id, erased_at)</c>: users erased by <c>DeleteUser</c> and when (Unix seconds), which
 /// training honours;</item>
-/// <item><c>catalog_items(item_id, available, deleted, version)</c>: the live catalog's changes (items hidden or
-/// deleted), each at the version of its latest write;</item>
+/// <item><c>catalog_items(item_id, available, deleted, version, metadata, ordinal)</c>: the live catalog's changes
+/// (items upserted, hidden or deleted), each at the version of its latest write; an upserted item's metadata (JSON) and
+/// ordinal (the order items were first upserted in);</item>
 /// <item><c>meta(key, value)</c>: <c>seeded_from</c>, <c>seeded_at</c> and <c>catalog_version</c>.</item>
 /// </list>
 /// Version 1 (interactions only, no event ids) is migrated in place the first time a new gateway opens it; version 2
-/// gains the erasures and catalog tables.
+/// gains the erasures and catalog tables; version 3 the catalog's metadata and ordinals.
 /// </summary>
 internal static class SqliteSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     private const string Tables = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -47,11 +48,14 @@ internal static class SqliteSchema
             item_id TEXT PRIMARY KEY,
             available INTEGER NOT NULL,
             deleted INTEGER NOT NULL,
-            version INTEGER NOT NULL) WITHOUT ROWID;
+            version INTEGER NOT NULL,
+            metadata TEXT,
+            ordinal INTEGER) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS catalog_items_by_version ON catalog_items (version);
         """;
 
     private const string Indexes = """
+        CREATE UNIQUE INDEX IF NOT EXISTS catalog_items_by_ordinal ON catalog_items (ordinal) WHERE ordinal IS NOT NULL;
         CREATE UNIQUE INDEX IF NOT EXISTS interactions_by_event ON interactions (user_id, event_id) WHERE event_id IS NOT NULL;
         CREATE INDEX IF NOT EXISTS user_items_by_time ON user_items (user_id, last_at, last_seq);
         DROP INDEX IF EXISTS interactions_by_user_history;
@@ -94,8 +98,10 @@ internal static class SqliteSchema
             );
         }
 
+        // Version 1 (user_version 0 or 1): the interactions table without event ids. Versions 2 and 3 have them.
         var legacy =
-            await ScalarAsync(
+            version <= 1
+            && await ScalarAsync(
                 connection,
                 transaction,
                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'interactions'",
@@ -114,6 +120,19 @@ internal static class SqliteSchema
                 ALTER TABLE interactions ADD COLUMN event_id TEXT;
                 ALTER TABLE interactions ADD COLUMN history_count INTEGER;
                 ALTER TABLE users ADD COLUMN item_count INTEGER NOT NULL DEFAULT 0;
+                """,
+                cancellationToken
+            );
+        }
+
+        if (version == 3)
+        {
+            await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                ALTER TABLE catalog_items ADD COLUMN metadata TEXT;
+                ALTER TABLE catalog_items ADD COLUMN ordinal INTEGER;
                 """,
                 cancellationToken
             );

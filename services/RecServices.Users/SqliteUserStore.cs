@@ -265,6 +265,38 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             cancellationToken
         );
 
+    public Task<long> UpsertItemsAsync(IReadOnlyList<CatalogItemUpsert> items, CancellationToken cancellationToken) =>
+        Guard(async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var version = await BumpCatalogVersionAsync(connection, transaction, cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO catalog_items (item_id, available, deleted, version, metadata, ordinal)
+                    VALUES ($i, $a, 0, $v, $m, (SELECT COALESCE(MAX(ordinal), -1) + 1 FROM catalog_items))
+                    ON CONFLICT (item_id) DO UPDATE SET available = excluded.available, version = excluded.version,
+                        metadata = excluded.metadata, ordinal = COALESCE(catalog_items.ordinal, excluded.ordinal)
+                """;
+            var id = command.Parameters.Add("$i", SqliteType.Text);
+            var available = command.Parameters.Add("$a", SqliteType.Integer);
+            var metadata = command.Parameters.Add("$m", SqliteType.Text);
+            command.Parameters.AddWithValue("$v", version);
+            foreach (var item in items)
+            {
+                (id.Value, available.Value, metadata.Value) = (
+                    item.ItemId,
+                    item.Available ? 1 : 0,
+                    item.Metadata.ToJson()
+                );
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return version;
+        });
+
     /// <summary>The version; 0 in a file no gateway has initialised yet (retrieval and ranking may start first).</summary>
     public Task<long> CatalogVersionAsync(CancellationToken cancellationToken) =>
         Guard(async () =>
@@ -288,13 +320,22 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             var version = await CatalogVersionAsync(connection, snapshot, cancellationToken);
             await using var command = connection.CreateCommand();
             command.Transaction = snapshot;
-            command.CommandText = "SELECT item_id, available, deleted FROM catalog_items WHERE version > $s";
+            command.CommandText =
+                "SELECT item_id, available, deleted, metadata, ordinal FROM catalog_items WHERE version > $s";
             command.Parameters.AddWithValue("$s", since);
             var items = new List<CatalogItemState>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                items.Add(new CatalogItemState(reader.GetString(0), reader.GetInt32(1) == 1, reader.GetInt32(2) == 1));
+                items.Add(
+                    new CatalogItemState(
+                        reader.GetString(0),
+                        reader.GetInt32(1) == 1,
+                        reader.GetInt32(2) == 1,
+                        reader.IsDBNull(3) ? null : CatalogItemMetadata.FromJson(reader.GetString(3)),
+                        reader.IsDBNull(4) ? -1 : reader.GetInt64(4)
+                    )
+                );
             }
 
             return new CatalogChanges(version, items);
@@ -424,17 +465,7 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
-            var version = await CatalogVersionAsync(connection, transaction, cancellationToken) + 1;
-            await using (var bump = connection.CreateCommand())
-            {
-                bump.Transaction = transaction;
-                bump.CommandText =
-                    "INSERT INTO meta (key, value) VALUES ('catalog_version', $v) "
-                    + "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
-                bump.Parameters.AddWithValue("$v", version.ToString(CultureInfo.InvariantCulture));
-                await bump.ExecuteNonQueryAsync(cancellationToken);
-            }
-
+            var version = await BumpCatalogVersionAsync(connection, transaction, cancellationToken);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = upsert;
@@ -450,6 +481,24 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             await transaction.CommitAsync(cancellationToken);
             return version;
         });
+
+    /// <summary>The next catalog version, written inside <paramref name="transaction"/>.</summary>
+    private static async Task<long> BumpCatalogVersionAsync(
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        CancellationToken cancellationToken
+    )
+    {
+        var version = await CatalogVersionAsync(connection, transaction, cancellationToken) + 1;
+        await using var bump = connection.CreateCommand();
+        bump.Transaction = transaction;
+        bump.CommandText =
+            "INSERT INTO meta (key, value) VALUES ('catalog_version', $v) "
+            + "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+        bump.Parameters.AddWithValue("$v", version.ToString(CultureInfo.InvariantCulture));
+        await bump.ExecuteNonQueryAsync(cancellationToken);
+        return version;
+    }
 
     private async Task<bool> HasCatalogAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {

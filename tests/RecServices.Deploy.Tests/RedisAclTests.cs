@@ -55,6 +55,11 @@ public sealed class RedisAclTests
         // the catalog service's writes and every service's live-catalog reads, and an erasure training reads back
         var hidden = await store.SetAvailabilityAsync(["i2"], available: false, CancellationToken.None);
         var deleted = await store.DeleteItemsAsync(["i1"], CancellationToken.None);
+        var metadata = new CatalogItemMetadata("New", ["Drama"], 2026, new Dictionary<string, string>(), null, null);
+        var upserted = await store.UpsertItemsAsync(
+            [new CatalogItemUpsert("new", metadata, Available: true)],
+            CancellationToken.None
+        );
         var changes = await store.ReadCatalogChangesAsync(0, CancellationToken.None);
         var version = await store.CatalogVersionAsync(CancellationToken.None);
         var profiled = await store.SetProfileAsync("u2", new ProfileFields("DE", 40, "M"), CancellationToken.None);
@@ -77,7 +82,8 @@ public sealed class RedisAclTests
         Assert.Equal(["i1", "i2"], seen.Order());
         Assert.Equal("e1", Assert.Single(log).EventId);
         Assert.True(fill.UsedBytes > 0 && fill.LimitBytes > fill.UsedBytes);
-        Assert.Equal((1L, 2L, 2L, 2), (hidden, deleted, version, changes.Items.Count));
+        Assert.Equal((1L, 2L, 3L, 3L, 3), (hidden, deleted, upserted, version, changes.Items.Count));
+        Assert.Equal(0, changes.Items.Single(i => i.ItemId == "new").Ordinal);
         Assert.Equal((true, true), (profiled, erased));
         Assert.Equal("u2", Assert.Single(erasures).UserId);
         Assert.False(durability.EveryWriteSynced); // CONFIG is not the store's to read: the provider's settings apply

@@ -389,6 +389,42 @@ public sealed class UserStoreContractTests
         );
     }
 
+    [Theory, SqliteStore, RedisStore, RedisClusterStore]
+    public async Task Catalog_UpsertedItems_ReadBackWithMetadataAndOrdinalsKeptForGood(StoreKind kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await store.Open().InitializeAsync(StoreSeeds.Small(), None);
+        var catalog = (ICatalogStore)store.Open();
+        var until = DateTimeOffset.FromUnixTimeSeconds(2_000_000_000);
+        CatalogItemMetadata Metadata(string title) =>
+            new(title, ["Drama", "New"], 2026, new Dictionary<string, string> { ["price"] = "9.5" }, null, until);
+
+        var v1 = await catalog.UpsertItemsAsync(
+            [new("n1", Metadata("One"), Available: true), new("n2", Metadata("Two"), Available: false)],
+            None
+        );
+        var v2 = await catalog.DeleteItemsAsync(["n2"], None);
+        var v3 = await catalog.UpsertItemsAsync(
+            [new("n1", Metadata("One, renamed"), Available: true), new("n2", Metadata("Two"), Available: true)],
+            None
+        );
+        var v4 = await catalog.UpsertItemsAsync([new("n3", Metadata("Three"), Available: true)], None);
+        var all = (await ((ICatalogStore)store.Open()).ReadCatalogChangesAsync(0, None))
+            .Items.OrderBy(i => i.ItemId, StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal((1L, 2L, 3L, 4L), (v1, v2, v3, v4));
+        Assert.Equal(["n1", "n2", "n3"], all.Select(i => i.ItemId));
+        Assert.Equal([0L, 1L, 2L], all.Select(i => i.Ordinal)); // first upsert's order, not changed by the second
+        Assert.Equal([true, false, true], all.Select(i => i.Served)); // n2 stays deleted
+        var n1 = all[0].Metadata!;
+        Assert.Equal(("One, renamed", 2026, until), (n1.Title, n1.Year, n1.AvailableUntil));
+        Assert.Equal(["Drama", "New"], n1.Categories);
+        Assert.Equal("9.5", n1.Attributes["price"]);
+        Assert.False(all[0].ServedAt(until));
+        Assert.True(all[0].ServedAt(until.AddSeconds(-1)));
+    }
+
     [Theory, SqliteStore, RedisStore]
     public async Task Catalog_ConcurrentWritersThroughSeveralClients_EachWriteGetsItsOwnVersion(StoreKind kind)
     {
