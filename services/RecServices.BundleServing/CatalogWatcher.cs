@@ -58,6 +58,8 @@ public sealed partial class CatalogWatcher(
                 live.Apply(await store.ReadCatalogChangesAsync(applied, cancellationToken));
             }
 
+            live.Tick();
+
             if (_failing)
             {
                 _failing = false;

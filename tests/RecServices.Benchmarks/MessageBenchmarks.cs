@@ -46,10 +46,12 @@ public class MessageBenchmarks
             RetrievalOptions.Default.DefaultMaxCandidates
         );
         _candidates = new GetCandidatesResponse { BundleVersion = _data.Bundle.Manifest.Version };
-        CandidateColumns.Write(set, _data.Bundle, ByIndex, _candidates);
+        var served = ServedItems.Of(_data.Bundle.Catalog);
+        CandidateColumns.Write(set, _data.Bundle, served, ByIndex, _candidates);
         _candidatesBytes = _candidates.ToByteArray();
         _rankRequest = BackendRequests.Rank(
             _data.Bundle,
+            served,
             user.History,
             set.ItemSpan,
             30,
@@ -117,7 +119,7 @@ public class MessageBenchmarks
     public int GatewayFilter()
     {
         var retrieved = new RetrievedCandidates(_candidates);
-        var (_, candidates, positions) = FilteredCandidates.Of(retrieved, _data.Bundle.Catalog, _seen);
+        var (_, candidates, positions) = FilteredCandidates.Of(retrieved, ServedItems.Of(_data.Bundle.Catalog), _seen);
         var sources = 0;
         for (var i = 0; i < 10 && i < candidates.Count; i++)
         {

@@ -30,7 +30,7 @@ public sealed class CandidateColumnsTests
             var set = generator.Generate(context, 200);
             var response = new GetCandidatesResponse();
 
-            CandidateColumns.Write(set, bundle, indexes, response);
+            CandidateColumns.Write(set, bundle, ServedItems.Of(bundle.Catalog), indexes, response);
 
             Assert.Equal(
                 set.Items,
@@ -45,7 +45,7 @@ public sealed class CandidateColumnsTests
             for (var position = 0; position < set.Count; position++)
             {
                 var expected = set.SourcesOf(set.Items[position]).ToArray();
-                Assert.Equal(set.Items[position], retrieved.ItemAt(position, bundle.Catalog));
+                Assert.Equal(set.Items[position], retrieved.ItemAt(position, ServedItems.Of(bundle.Catalog)));
                 Assert.Equal(expected, retrieved.SourcesAt(position));
                 checkedHits += expected.Length;
             }

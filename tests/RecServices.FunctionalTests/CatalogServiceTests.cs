@@ -7,10 +7,11 @@ using RecServices.Core.Bundles;
 namespace RecServices.FunctionalTests;
 
 /// <summary>
-/// CatalogService through the gateway: hidden and deleted items leave the next answers, a profile set there feeds the
-/// next Recommend, an erased user's next Recommend is a new user's, bad input names the field.
+/// CatalogService through the gateway: a new item is proposed, ranked, recommended and recordable; hidden and deleted
+/// items leave the next answers; a profile set there feeds the next Recommend; an erased user's next Recommend is a new
+/// user's; bad input names the field.
 /// </summary>
-public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassFixture<InMemorySystemFixture>
+public sealed class CatalogServiceTests(WholeListSystemFixture fixture) : IClassFixture<WholeListSystemFixture>
 {
     private static readonly Bundle Bundle = Bundle.Load(TestBundle.Path);
 
@@ -79,6 +80,126 @@ public sealed class CatalogServiceTests(InMemorySystemFixture fixture) : IClassF
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         Assert.Contains(again, i => i.ItemId == hidden);
         Assert.DoesNotContain(again, i => i.ItemId == deleted); // deleted stays deleted
+    }
+
+    [Fact]
+    public async Task UpsertItems_ANewItem_IsProposedRankedRecommendedAndRecordable_UntilItsWindowCloses()
+    {
+        var user = Bundle.Users![11].Id;
+        var id = "fresh-" + Guid.NewGuid().ToString("N")[..8];
+        var item = new CatalogItem
+        {
+            ItemId = id,
+            Title = "A film added today",
+            Categories = { Bundle.Catalog.Categories, "Brand-new category" }, // every category: in any user's top ones
+            Year = 2026,
+        };
+        var upserted = await Catalog
+            .UpsertItemsAsync(new UpsertItemsRequest { Items = { item } })
+            .ResponseAsync.WithTimeout();
+        await AppliedAsync(upserted.CatalogVersion);
+
+        var described = await GetItemAsync(id);
+        var list = await fixture.System.RecommendAsync(user, 1000);
+        var ranked = await RankedIdsAsync([id, list[0].ItemId]);
+        var recorded = await fixture
+            .System.GatewayClient.RecordInteractionAsync(
+                new Contracts.Gateway.V1.RecordInteractionRequest
+                {
+                    UserId = user,
+                    ItemId = id,
+                    Kind = Contracts.Gateway.V1.InteractionKind.Watched,
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        var afterWatching = await fixture.System.RecommendAsync(user, 1000);
+        item.AvailableUntil = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.AddSeconds(-1));
+        item.AvailableFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow.AddDays(-1));
+        var expired = await Catalog
+            .UpsertItemsAsync(new UpsertItemsRequest { Items = { item } })
+            .ResponseAsync.WithTimeout();
+        await AppliedAsync(expired.CatalogVersion);
+        var other = Bundle.Users![12].Id;
+        var afterExpiry = await fixture.System.RecommendAsync(other, 1000);
+
+        Assert.Equal((1, 1, true), (upserted.ItemCount, upserted.NewItemCount, upserted.NewItemsEmbedded));
+        Assert.Equal(1, upserted.UnknownCategories["Brand-new category"]);
+        Assert.Equal(
+            (ItemOrigin.CatalogService, true, true, "A film added today", 2026),
+            (described.Origin, described.Served, described.HasVector, described.Title, described.Year)
+        );
+        var fresh = Assert.Single(list, i => i.ItemId == id);
+        Assert.Equal("A film added today", fresh.Title);
+        Assert.Contains(fresh.Sources, s => s.Kind == "fresh" && s.SourceKind == Contracts.Gateway.V1.SourceKind.Fresh);
+        Assert.True(float.IsFinite(fresh.Score));
+        Assert.Contains(id, ranked);
+        Assert.True(recorded.HistoryCount > 1); // recorded (not NOT_FOUND) on top of the seeded history
+        Assert.DoesNotContain(afterWatching, i => i.ItemId == id); // the store's history holds it: seen now
+        Assert.DoesNotContain(afterExpiry, i => i.ItemId == id);
+        Assert.False((await GetItemAsync(id)).Served);
+    }
+
+    [Theory]
+    [InlineData("", "items[0].item_id")]
+    [InlineData("year", "items[0].year")]
+    [InlineData("window", "items[0].available_until")]
+    [InlineData("twice", "items[1].item_id")]
+    public async Task UpsertItems_BadField_IsInvalidArgumentNamingIt(string fault, string field)
+    {
+        var item = new CatalogItem { ItemId = fault.Length == 0 ? "" : "bad-" + fault, Title = "t" };
+        var request = new UpsertItemsRequest { Items = { item } };
+        switch (fault)
+        {
+            case "year":
+                item.Year = 10_000;
+                break;
+            case "window":
+                item.AvailableFrom = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(DateTime.UtcNow);
+                item.AvailableUntil = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTime(
+                    DateTime.UtcNow.AddHours(-1)
+                );
+                break;
+            case "twice":
+                request.Items.Add(item.Clone());
+                break;
+        }
+
+        var e = await Assert.ThrowsAsync<RpcException>(() =>
+            Catalog.UpsertItemsAsync(request).ResponseAsync.WithTimeout()
+        );
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.Equal(field, Assert.Single(e.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+    }
+
+    [Fact]
+    public async Task UpsertItemsStream_WritesEachMessage_AndSumsTheAnswer()
+    {
+        using var call = Catalog.UpsertItemsStream();
+        for (var m = 0; m < 3; m++)
+        {
+            var message = new UpsertItemsStreamRequest();
+            for (var i = 0; i < 4; i++)
+            {
+                message.Items.Add(
+                    new CatalogItem
+                    {
+                        ItemId = $"bulk-{m}-{i}",
+                        Title = $"Bulk {m}.{i}",
+                        Categories = { Bundle.Catalog.Categories[i % Bundle.Catalog.Categories.Count] },
+                    }
+                );
+            }
+
+            await call.RequestStream.WriteAsync(message);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var answer = await call.ResponseAsync.WithTimeout();
+        await AppliedAsync(answer.CatalogVersion);
+
+        Assert.Equal((3, 12, 12), (answer.MessageCount, answer.ItemCount, answer.NewItemCount));
+        Assert.Equal(Bundle.Catalog.Categories[1], Assert.Single((await GetItemAsync("bulk-2-1")).Categories));
     }
 
     [Fact]

@@ -8,7 +8,11 @@ public class SystemFixture : IAsyncLifetime
     /// <summary>Whether the hosts run on TestServer (no socket) instead of Kestrel on loopback.</summary>
     protected virtual bool InMemory => false;
 
-    public async Task InitializeAsync() => System = await ServiceSystem.StartAsync(TestBundle.Path, inMemory: InMemory);
+    /// <summary>The gateway's settings beyond the defaults.</summary>
+    protected virtual string[] GatewayArgs => [];
+
+    public async Task InitializeAsync() =>
+        System = await ServiceSystem.StartAsync(TestBundle.Path, gatewayArgs: GatewayArgs, inMemory: InMemory);
 
     public async Task DisposeAsync() => await System.DisposeAsync();
 }
@@ -20,4 +24,15 @@ public class SystemFixture : IAsyncLifetime
 public sealed class InMemorySystemFixture : SystemFixture
 {
     protected override bool InMemory => true;
+}
+
+/// <summary>
+/// The in-memory system with lists as long as a request may ask for every candidate (Recs:MaxCount 1000): a test can
+/// read the whole ranked list, not only its head.
+/// </summary>
+public sealed class WholeListSystemFixture : SystemFixture
+{
+    protected override bool InMemory => true;
+
+    protected override string[] GatewayArgs => ["--Recs:MaxCount=1000"];
 }

@@ -59,7 +59,7 @@ public sealed class CandidateFilterTests
         var (candidates, _) = Filter(retrieved, seen: []);
 
         Assert.Equal([5, 3], candidates);
-        Assert.Equal(-1, retrieved.ItemAt(1, Catalog));
+        Assert.Equal(-1, retrieved.ItemAt(1, ServedItems.Of(Catalog)));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class CandidateFilterTests
         };
         answer.SourceStarts.Add([0, 0, 0]);
 
-        Assert.Equal(["i3", "i0", "i5"], new RetrievedCandidates(answer).ItemIds(Catalog));
+        Assert.Equal(["i3", "i0", "i5"], new RetrievedCandidates(answer).ItemIds(ServedItems.Of(Catalog)));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class CandidateFilterTests
         HashSet<int> seen
     )
     {
-        var filtered = FilteredCandidates.Of(retrieved, Catalog, SeenFilter.Of(seen));
+        var filtered = FilteredCandidates.Of(retrieved, ServedItems.Of(Catalog), SeenFilter.Of(seen));
         return (filtered.Candidates, filtered.Positions);
     }
 }

@@ -194,7 +194,7 @@ public sealed class RetrievalHandlerTests : IDisposable
             "past-the-table" => new GetCandidatesRequest
             {
                 BundleVersion = version,
-                ExcludedItems = ItemReferences.OfIndexes(version, [Bundle.Catalog.Count]),
+                ExcludedItems = ItemReferences.OfIndexes(version, [Bundle.Catalog.Count + FreshItems.MaxSlots]),
             },
             "indexes-unversioned" => new GetCandidatesRequest
             {

@@ -131,8 +131,30 @@ internal static class TrainCommand
         output.WriteLine($"reading recorded interactions from {UserStores.Describe(store)}");
         var log = new List<RecordedInteraction>();
         var erasures = new List<Erasure>();
+        CatalogAdditionsReport? added = null;
         await using (var source = UserStores.OpenLog(store))
         {
+            if (source is ICatalogStore catalog)
+            {
+                // the catalog service's items first: interactions recorded with new items then find them
+                var changes = await catalog.ReadCatalogChangesAsync(0, cancellationToken);
+                (dataset, added) = CatalogAdditions.Apply(
+                    dataset,
+                    [
+                        .. changes
+                            .Items.Where(i => i.Metadata is not null)
+                            .OrderBy(i => i.Ordinal)
+                            .Select(i => new CatalogItemUpdate(
+                                i.ItemId,
+                                i.Metadata!.Title,
+                                i.Metadata.Categories,
+                                i.Metadata.Year,
+                                i.Metadata.Attributes
+                            )),
+                    ]
+                );
+            }
+
             await foreach (var interaction in source.ReadAllAsync(cancellationToken))
             {
                 log.Add(interaction);
@@ -142,6 +164,18 @@ internal static class TrainCommand
             {
                 erasures.Add(erasure);
             }
+        }
+
+        if (added is { Added: > 0 } or { Updated: > 0 })
+        {
+            output.WriteLine(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"catalog service: {added.Added} items added and {added.Updated} updated with their metadata, "
+                        + $"{added.NewCategories} new categories, {added.IgnoredAttributes} attribute names that are "
+                        + $"not a column of the data (not read)"
+                )
+            );
         }
 
         var (appended, merge) = RecordedInteractions.AppendTo(dataset, log);

@@ -48,6 +48,23 @@ public sealed record FeatureSchema
     public IReadOnlyList<AttributeFeature> ItemAttributes { get; init; } = [];
 
     /// <summary>
+    /// The item tower's row for an item it was not trained on (an item added through the catalog service): its
+    /// <c>item</c> input, the trained catalog's item count, whose embedding is the mean of the trained items'. Null in
+    /// bundles built before it: their towers cannot embed a new item.
+    /// </summary>
+    public int? NewItemRow { get; init; }
+
+    /// <summary>
+    /// The smoothed mean rating of an item without interactions (the training data's mean rating): what a new item's
+    /// <c>mean_rating</c> input reads before <see cref="RatingScale"/>. Null in bundles built before it.
+    /// </summary>
+    public double? NewItemRating { get; init; }
+
+    /// <summary>Whether the item tower can embed new items (<see cref="NewItemRow"/> and <see cref="NewItemRating"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool EmbedsNewItems => NewItemRow is not null && NewItemRating is not null;
+
+    /// <summary>
     /// Prefix of the per-category affinity user features (the history's category shares), when the schema has them.
     /// </summary>
     public const string CategoryAffinityPrefix = "category_affinity:";

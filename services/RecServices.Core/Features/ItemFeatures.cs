@@ -13,12 +13,16 @@ public sealed class ItemFeatures
     /// <summary>Pseudo-ratings at the global mean added to every item's mean rating.</summary>
     public const double RatingPrior = 5;
 
-    private ItemFeatures(float[] values, int width, int[] counts)
+    private ItemFeatures(float[] values, int width, int[] counts, double meanRating)
     {
         Values = values;
         Width = width;
         Counts = counts;
+        MeanRating = meanRating;
     }
+
+    /// <summary>The train interactions' mean rating (0 without ratings): a new item's smoothed mean rating.</summary>
+    public double MeanRating { get; }
 
     /// <summary>Row-major [items, Width].</summary>
     public float[] Values { get; }
@@ -74,7 +78,7 @@ public sealed class ItemFeatures
             .ItemAttributes.Select(a => (Column: a, Rule: AttributeFeature.Fit(a)))
             .Where(a => a.Rule is not null)
             .ToList();
-        var features = Compute(dataset, counts, meanRating, year, popularity, rating, attributes!);
+        var features = Compute(dataset, counts, meanRating, year, popularity, rating, attributes!, globalMean);
         return (features, year, popularity, rating, [.. attributes.Select(a => a.Rule!)]);
     }
 
@@ -85,7 +89,8 @@ public sealed class ItemFeatures
         Standardizer year,
         Standardizer popularity,
         Standardizer rating,
-        List<(ItemAttribute Column, AttributeFeature Rule)> attributes
+        List<(ItemAttribute Column, AttributeFeature Rule)> attributes,
+        double globalMean
     )
     {
         var categories = dataset.Categories.Count;
@@ -119,6 +124,65 @@ public sealed class ItemFeatures
             }
         }
 
-        return new ItemFeatures(values, width, counts);
+        return new ItemFeatures(values, width, counts, globalMean);
+    }
+
+    /// <summary>
+    /// The item tower inputs of an item the tower was not trained on, from its metadata alone, by
+    /// <paramref name="schema"/>'s rules: its categories (indices into the bundle's), its year, no interactions (the
+    /// popularity of none, the <see cref="FeatureSchema.NewItemRating"/>), and its attributes by name (a numeric
+    /// attribute's text parsed as a number; an attribute the schema does not read is ignored).
+    /// </summary>
+    public static void NewItemRow(
+        FeatureSchema schema,
+        IReadOnlyList<int> categories,
+        int? year,
+        IReadOnlyDictionary<string, string> attributes,
+        Span<float> row
+    )
+    {
+        row.Clear();
+        var count = schema.CategoryCount;
+        foreach (var g in categories)
+        {
+            row[g] = 1;
+        }
+
+        row[count] = year.HasValue ? schema.YearScale.Apply(year.Value) : 0;
+        row[count + 1] = year.HasValue ? 0 : 1;
+        row[count + 2] = schema.PopularityScale.Apply(0); // log(1 + 0)
+        row[count + 3] = schema.RatingScale.Apply(schema.NewItemRating ?? schema.RatingScale.Mean);
+        var at = count + 4;
+        foreach (var rule in schema.ItemAttributes)
+        {
+            var slice = row.Slice(at, rule.Width);
+            at += rule.Width;
+            var has = attributes.TryGetValue(rule.Name, out var text) && text.Length > 0;
+            if (rule.Scale is not null)
+            {
+                var value = double.NaN;
+                var number =
+                    has
+                    && double.TryParse(
+                        text,
+                        System.Globalization.NumberStyles.Float,
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        out value
+                    )
+                    && double.IsFinite(value);
+                slice[0] = number ? rule.Scale.Apply(value) : 0;
+                slice[1] = number ? 0 : 1;
+            }
+            else if (has)
+            {
+                var slot = -1;
+                for (var v = 0; v < rule.Vocabulary.Count && slot < 0; v++)
+                {
+                    slot = string.Equals(rule.Vocabulary[v], text, StringComparison.Ordinal) ? v : -1;
+                }
+
+                slice[slot < 0 ? rule.Vocabulary.Count : slot] = 1;
+            }
+        }
     }
 }

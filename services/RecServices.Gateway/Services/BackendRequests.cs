@@ -8,8 +8,8 @@ using RecServices.Serving.Wire;
 namespace RecServices.Gateway.Services;
 
 /// <summary>
-/// The requests the gateway sends its backends for one user, built from the user's resolved history (item indices,
-/// oldest first) and profile. Pinned to the version of the gateway's own bundle, the requests carry item indexes of
+/// The requests the gateway sends its backends for one user, built from the user's resolved history (item indices of
+/// the call's <see cref="ServedItems"/>, oldest first) and profile. Pinned to the version of the gateway's own bundle, the requests carry item indexes of
 /// that bundle and ask for indexes back, so that no process turns ids into indices and back (at a million items each
 /// id looked up is a few cache misses); pinned to another version they carry ids. <c>recs-lab cost</c> sends the same
 /// requests to retrieval and ranking directly, to time each hop alone.
@@ -22,6 +22,7 @@ public static class BackendRequests
     /// </summary>
     public static GetCandidatesRequest Candidates(
         Bundle bundle,
+        ServedItems served,
         UserContext context,
         ReadOnlySpan<int> history,
         int? age,
@@ -34,8 +35,8 @@ public static class BackendRequests
         return new GetCandidatesRequest
         {
             BundleVersion = bundleVersion,
-            RecentItems = ItemReferences.Of([.. context.RecentItems], bundle, byIndex),
-            ExcludedItems = ItemReferences.Of(history, bundle, byIndex),
+            RecentItems = ItemReferences.Of([.. context.RecentItems], bundle, served, byIndex),
+            ExcludedItems = ItemReferences.Of(history, bundle, served, byIndex),
             TopCategories = { context.TopCategories },
             Country = context.Country ?? string.Empty,
             Age = age ?? 0,
@@ -51,6 +52,7 @@ public static class BackendRequests
     /// </summary>
     public static RankCandidatesRequest Rank(
         Bundle bundle,
+        ServedItems served,
         ReadOnlySpan<int> history,
         ReadOnlySpan<int> candidates,
         int? age,
@@ -63,8 +65,8 @@ public static class BackendRequests
         return new RankCandidatesRequest
         {
             BundleVersion = bundleVersion,
-            History = ItemReferences.Of(history, bundle, byIndex),
-            Candidates = ItemReferences.Of(candidates, bundle, byIndex),
+            History = ItemReferences.Of(history, bundle, served, byIndex),
+            Candidates = ItemReferences.Of(candidates, bundle, served, byIndex),
             TopCount = topCount,
             Age = age ?? 0,
             Gender = gender ?? string.Empty,

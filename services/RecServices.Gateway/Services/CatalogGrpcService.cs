@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RecServices.BundleServing;
 using RecServices.Contracts.Catalog.V1;
@@ -18,6 +19,64 @@ public sealed class CatalogGrpcService(
     TimeProvider timeProvider
 ) : CatalogService.CatalogServiceBase
 {
+    public override async Task<UpsertItemsResponse> UpsertItems(UpsertItemsRequest request, ServerCallContext context)
+    {
+        var bundle = pipeline.State.Bundle;
+        var upserts = ItemUpserts.Checked(request.Items, bundle.Catalog);
+        var version = await WriteAsync(
+            _ => catalogStore.UpsertItemsAsync(upserts.Items, CancellationToken.None),
+            context,
+            "the items may or may not be written: send them again"
+        );
+        return new UpsertItemsResponse
+        {
+            CatalogVersion = version,
+            ItemCount = upserts.Items.Count,
+            NewItemCount = upserts.NewItemCount,
+            UnknownCategories = { upserts.UnknownCategories },
+            NewItemsEmbedded = bundle.Manifest.Schema.EmbedsNewItems,
+        };
+    }
+
+    public override async Task<UpsertItemsStreamResponse> UpsertItemsStream(
+        IAsyncStreamReader<UpsertItemsStreamRequest> requestStream,
+        ServerCallContext context
+    )
+    {
+        var response = new UpsertItemsStreamResponse();
+        while (await requestStream.MoveNext(context.CancellationToken))
+        {
+            var bundle = pipeline.State.Bundle;
+            var upserts = ItemUpserts.Checked(
+                requestStream.Current.Items,
+                bundle.Catalog,
+                $"message {response.MessageCount + 1}: items"
+            );
+            response.CatalogVersion = await WriteAsync(
+                _ => catalogStore.UpsertItemsAsync(upserts.Items, CancellationToken.None),
+                context,
+                $"the messages before message {response.MessageCount + 1} are written, it may or may not be: send it "
+                    + "and the rest again"
+            );
+            response.MessageCount++;
+            response.ItemCount += upserts.Items.Count;
+            response.NewItemCount += upserts.NewItemCount;
+            foreach (var (category, count) in upserts.UnknownCategories)
+            {
+                response.UnknownCategories[category] = response.UnknownCategories.GetValueOrDefault(category) + count;
+            }
+
+            response.NewItemsEmbedded = bundle.Manifest.Schema.EmbedsNewItems;
+        }
+
+        if (response.MessageCount == 0)
+        {
+            throw RequestChecks.Invalid("items", "the stream sent no message; send 1 or more UpsertItemsStreamRequest");
+        }
+
+        return response;
+    }
+
     public override async Task<SetAvailabilityResponse> SetAvailability(
         SetAvailabilityRequest request,
         ServerCallContext context
@@ -61,21 +120,35 @@ public sealed class CatalogGrpcService(
             );
         }
 
+        var metadata = state?.Metadata;
+        var embeds = bundle.Manifest.Schema.EmbedsNewItems;
         var response = new GetItemResponse
         {
             ItemId = request.ItemId,
-            Title = inBundle ? catalog.TitleOf(index) : string.Empty,
+            Title = inBundle ? catalog.TitleOf(index) : metadata?.Title ?? string.Empty,
             Origin = inBundle ? ItemOrigin.Bundle : ItemOrigin.CatalogService,
             Available = state?.Available ?? true,
             Deleted = state?.Deleted ?? false,
-            Served = inBundle && (state?.Served ?? true),
-            HasVector = inBundle,
+            Served = (state?.ServedAt(snapshot.AsOf) ?? true) && (inBundle || (metadata is not null && embeds)),
+            HasVector = inBundle || (metadata is not null && embeds),
             BundleVersion = bundle.Manifest.Version,
             CatalogVersion = snapshot.Version,
+            Year = metadata?.Year ?? (inBundle ? catalog.Items[index].Year ?? 0 : 0),
         };
         if (inBundle)
         {
             response.Categories.AddRange(catalog.ItemCategories[index].Select(c => catalog.Categories[c]));
+        }
+        else if (metadata is not null)
+        {
+            response.Categories.AddRange(metadata.Categories);
+        }
+
+        if (metadata is not null)
+        {
+            response.Attributes.Add(new Dictionary<string, string>(metadata.Attributes));
+            response.AvailableFrom = metadata.AvailableFrom is { } from ? Timestamp.FromDateTimeOffset(from) : null;
+            response.AvailableUntil = metadata.AvailableUntil is { } until ? Timestamp.FromDateTimeOffset(until) : null;
         }
 
         return Task.FromResult(response);

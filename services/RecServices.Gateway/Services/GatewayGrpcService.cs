@@ -70,12 +70,13 @@ public sealed class GatewayGrpcService(
         callers.EnsureMayActFor(context, request.UserId, write: true);
         var interaction = InteractionRequest.Checked(request, timeProvider.GetUtcNow());
         var state = pipeline.State;
-        if (!state.Bundle.Catalog.Index.ContainsKey(request.ItemId))
+        if (!pipeline.KnowsItem(state, request.ItemId))
         {
             throw new RpcException(
                 new Status(
                     StatusCode.NotFound,
-                    $"item_id '{request.ItemId}' is not in the catalog (bundle {state.Bundle.Manifest.Version})"
+                    $"item_id '{request.ItemId}' is not in the catalog (bundle {state.Bundle.Manifest.Version}) "
+                        + "and was not added with CatalogService.UpsertItems"
                 )
             );
         }

@@ -51,9 +51,10 @@ public sealed class RankingBackend(
             yield break;
         }
 
-        var (catalog, version, user) = (call.State.Bundle.Catalog, filtered.Version, call.User);
+        var (served, version, user) = (call.Served, filtered.Version, call.User);
         var request = BackendRequests.Rank(
             call.State.Bundle,
+            served,
             call.History,
             CollectionsMarshal.AsSpan(filtered.Candidates),
             user?.Age,
@@ -75,10 +76,9 @@ public sealed class RankingBackend(
             var item = ranked.RefCase switch
             {
                 Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemIndex => ranked.ItemIndex,
-                Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemId => catalog.Index.GetValueOrDefault(
-                    ranked.ItemId,
-                    -1
-                ),
+                Contracts.Ranking.V2.RankedItem.RefOneofCase.ItemId => served.TryIndex(ranked.ItemId, out var found)
+                    ? found
+                    : -1,
                 _ => -1,
             };
             yield return new RankedItem(item, ranked.Score);

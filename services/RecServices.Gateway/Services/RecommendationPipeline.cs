@@ -48,16 +48,11 @@ public sealed class RecommendationPipeline
     }
 
     /// <summary>
-    /// <paramref name="context"/> with the items the live catalog hides now kept out with the seen ones: every path of
-    /// the flow (ranked, retrieval order, popular) filters with it.
+    /// Whether interactions with <paramref name="itemId"/> may be recorded: the bundle holds it, or the catalog service
+    /// added it (hidden or deleted ones included: what a user did stays true).
     /// </summary>
-    private UserContext Hiding(UserContext context, GatewayState state) =>
-        _live.Current.HiddenIn(state.Bundle.Catalog) is { Count: > 0 } hidden
-            ? context with
-            {
-                Seen = context.Seen.Hiding(hidden),
-            }
-            : context;
+    public bool KnowsItem(GatewayState state, string itemId) =>
+        state.Bundle.Catalog.Index.ContainsKey(itemId) || _live.Current.StateOf(itemId)?.Metadata is not null;
 
     public GatewayState State =>
         _readiness.Value ?? throw new RpcException(new Status(StatusCode.Unavailable, _readiness.Status));
@@ -96,6 +91,9 @@ public sealed class RecommendationPipeline
     )
     {
         var state = State;
+        // One live-catalog version for the whole answer: its hidden items are kept out with the seen ones on every
+        // path of the flow (ranked, retrieval order, popular), its added items are resolved and named.
+        var served = _live.Current.For(state.Bundle);
         Users.StoredUser? user;
         try
         {
@@ -111,31 +109,34 @@ public sealed class RecommendationPipeline
                 state,
                 null,
                 [],
-                Hiding(state.Contexts.Create([], null), state),
+                state.Contexts.Create([], null, served),
                 count,
                 _options.CandidateCount,
                 callerDeadline
             )
             {
                 StoreFailed = true,
+                Served = served,
             };
         }
 
         var known = new List<int>();
-        state.Bundle.Catalog.Resolve(user?.History ?? [], known);
+        served.Resolve(user?.History ?? [], known);
         var history = known.ToArray();
         return new RecommendCall(
             state,
             user,
             history,
-            Hiding(state.Contexts.Create(history, user?.Country), state),
+            state.Contexts.Create(history, user?.Country, served),
             count,
             _options.CandidateCount,
             callerDeadline
         )
         {
+            Served = served,
             OlderSeen = user is { HistoryTruncated: true } truncated
-                ? (itemIds, seen, token) => SeenAmongAsync(state, truncated, itemIds, seen, callerDeadline, token)
+                ? (itemIds, seen, token) =>
+                    SeenAmongAsync(served, state, truncated, itemIds, seen, callerDeadline, token)
                 : null,
         };
     }
@@ -145,6 +146,7 @@ public sealed class RecommendationPipeline
     /// read; null when the store failed.
     /// </summary>
     private async Task<SeenFilter?> SeenAmongAsync(
+        ServedItems served,
         GatewayState state,
         Users.StoredUser user,
         IReadOnlyList<string> itemIds,
@@ -173,7 +175,7 @@ public sealed class RecommendationPipeline
         }
 
         var items = new List<int>();
-        state.Bundle.Catalog.Resolve(older, items);
+        served.Resolve(older, items);
         return seen.With(items);
     }
 }

@@ -48,6 +48,7 @@ public sealed class RetrievalBackend(
         var user = call.User;
         var request = BackendRequests.Candidates(
             call.State.Bundle,
+            call.Served,
             call.Context,
             call.History,
             user?.Age,

@@ -1,6 +1,5 @@
 using RecServices.Contracts.Common.V1;
 using RecServices.Contracts.Retrieval.V2;
-using RecServices.Core.Bundles;
 using RecServices.Serving.Pipeline;
 using RecServices.Serving.Retrieval;
 
@@ -27,27 +26,30 @@ public sealed class RetrievedCandidates : ICandidates
     public int Count => _answer.CandidateCount;
 
     /// <summary>
-    /// Candidate <paramref name="position"/>'s item index in <paramref name="catalog"/>, or -1 when the catalog
-    /// does not hold it: by index when the answer holds item indexes (the call was pinned to the catalog's
-    /// version), otherwise by looking its id up.
+    /// Candidate <paramref name="position"/>'s item index in <paramref name="served"/>, or -1 when it does not hold
+    /// it: by index when the answer holds item indexes (the call was pinned to the catalog's version), otherwise by
+    /// looking its id up.
     /// </summary>
-    public int ItemAt(int position, ItemCatalog catalog)
+    public int ItemAt(int position, ServedItems served)
     {
         var candidates = _answer.Candidates;
         if (candidates.RefsCase == ItemRefs.RefsOneofCase.Indexes)
         {
             var item = candidates.Indexes.Indexes[position];
-            return (uint)item < (uint)catalog.Count ? item : -1;
+            return served.Knows(item) ? item : -1;
         }
 
-        return catalog.Index.TryGetValue(candidates.Ids.Ids[position], out var found) ? found : -1;
+        return served.TryIndex(candidates.Ids.Ids[position], out var found) ? found : -1;
     }
 
     /// <summary>The candidates' item ids, in retrieval order.</summary>
-    public IReadOnlyList<string> ItemIds(ItemCatalog catalog) =>
+    public IReadOnlyList<string> ItemIds(ServedItems served) =>
         _answer.Candidates?.RefsCase switch
         {
-            ItemRefs.RefsOneofCase.Indexes => [.. _answer.Candidates.Indexes.Indexes.Select(catalog.IdOf)],
+            ItemRefs.RefsOneofCase.Indexes =>
+            [
+                .. _answer.Candidates.Indexes.Indexes.Where(served.Knows).Select(served.IdOf),
+            ],
             ItemRefs.RefsOneofCase.Ids => _answer.Candidates.Ids.Ids,
             _ => [],
         };

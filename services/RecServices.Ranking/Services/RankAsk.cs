@@ -1,5 +1,4 @@
 using RecServices.Contracts.Ranking.V2;
-using RecServices.Core.Bundles;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
 using RecServices.Serving.Wire;
@@ -13,13 +12,14 @@ namespace RecServices.Ranking.Services;
 /// </summary>
 internal sealed record RankAsk(UserProfile Profile, List<int> Candidates, List<string> Unknown, int Top)
 {
-    /// <summary>Maps <paramref name="request"/> (checked) onto <paramref name="catalog"/>.</summary>
-    public static RankAsk From(RankCandidatesRequest request, ItemCatalog catalog, HiddenItems hidden)
+    /// <summary>Maps <paramref name="request"/> (checked) onto <paramref name="served"/>.</summary>
+    public static RankAsk From(RankCandidatesRequest request, ServedItems served)
     {
-        var history = request.History.Resolve(catalog);
+        var history = request.History.Resolve(served);
         var unknown = new List<string>();
-        var candidates = request.Candidates.Resolve(catalog, unknown);
+        var candidates = request.Candidates.Resolve(served, unknown);
         Distinct(candidates);
+        var hidden = served.Hidden;
         if (hidden.Count > 0)
         {
             candidates.RemoveAll(hidden.Contains);

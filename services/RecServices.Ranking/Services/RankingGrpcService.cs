@@ -5,6 +5,7 @@ using RecServices.BundleServing;
 using RecServices.Contracts.Common.V1;
 using RecServices.Contracts.Ranking.V2;
 using RecServices.GrpcHardening;
+using RecServices.Serving.Retrieval;
 using RecServices.Serving.Wire;
 using RankedItem = RecServices.Serving.Ranking.RankedItem;
 
@@ -33,7 +34,7 @@ public sealed class RankingGrpcService(
     {
         var byIndex = request.Candidates?.RefsCase == ItemRefs.RefsOneofCase.Indexes;
         using var ranked = Rank(request, context);
-        var catalog = ranked.State.Bundle.Catalog;
+        var served = ranked.Served;
         // The whole list is ready: the messages are buffered and the end of the call flushes them together.
         responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
         for (var i = 0; i < ranked.Count; i++)
@@ -46,7 +47,7 @@ public sealed class RankingGrpcService(
             }
             else
             {
-                message.ItemId = catalog.IdOf(item);
+                message.ItemId = served.IdOf(item);
             }
 
             await responseStream.WriteAsync(new RankCandidatesResponse { Item = message }, context.CancellationToken);
@@ -70,16 +71,18 @@ public sealed class RankingGrpcService(
     {
         var state = Checked(request);
         RequestChecks.StillWanted(context, time);
-        var ask = RankAsk.From(request, state.Bundle.Catalog, live.Current.HiddenIn(state.Bundle.Catalog));
+        var served = live.Current.For(state.Bundle, state.Embedder);
+        var ask = RankAsk.From(request, served);
         var ranked = ArrayPool<RankedItem>.Shared.Rent(Math.Max(1, ask.Top));
         var n = state.Ranker.Rank(
             ask.Profile,
             CollectionsMarshal.AsSpan(ask.Candidates),
             ranked.AsSpan(0, ask.Top),
-            out var timings
+            out var timings,
+            served.Fresh
         );
         metrics.Record(timings);
-        return new Ranking(state, ask, ranked, n);
+        return new Ranking(state, served, ask, ranked, n);
     }
 
     /// <summary>The request's fields checked, each failure naming its field; the state pinned to its version.</summary>
@@ -117,9 +120,13 @@ public sealed class RankingGrpcService(
     /// One request's ranking: the state that ranked it, the checked request, and the top <see cref="Count"/> items of
     /// <see cref="Items"/> (rented; disposing returns them).
     /// </summary>
-    internal sealed class Ranking(RankingState state, RankAsk ask, RankedItem[] items, int count) : IDisposable
+    internal sealed class Ranking(RankingState state, ServedItems served, RankAsk ask, RankedItem[] items, int count)
+        : IDisposable
     {
         public RankingState State => state;
+
+        /// <summary>The items the request was ranked among (one live-catalog version).</summary>
+        public ServedItems Served => served;
 
         public RankAsk Ask => ask;
 

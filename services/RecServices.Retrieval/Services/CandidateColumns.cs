@@ -12,13 +12,20 @@ namespace RecServices.Retrieval.Services;
 public static class CandidateColumns
 {
     /// <summary>
-    /// Writes <paramref name="set"/>'s candidates (as indexes of <paramref name="bundle"/>'s item table when
+    /// Writes <paramref name="set"/>'s candidates (items of <paramref name="served"/>; as indexes of
+    /// <paramref name="bundle"/>'s item table when
     /// <paramref name="indexes"/>, otherwise as ids) and their sources into <paramref name="response"/>.
     /// </summary>
-    public static void Write(CandidateSet set, Bundle bundle, bool indexes, GetCandidatesResponse response)
+    public static void Write(
+        CandidateSet set,
+        Bundle bundle,
+        ServedItems served,
+        bool indexes,
+        GetCandidatesResponse response
+    )
     {
         var count = set.Count;
-        response.Candidates = ItemReferences.Of(set.ItemSpan, bundle, indexes);
+        response.Candidates = ItemReferences.Of(set.ItemSpan, bundle, served, indexes);
 
         // Sized once (no doubling while they fill); candidates walked by position, not looked up by item.
         var hits = set.HitCount;

@@ -2,7 +2,6 @@ using Grpc.Core;
 using RecServices.BundleServing;
 using RecServices.Contracts.Common.V1;
 using RecServices.Contracts.Retrieval.V2;
-using RecServices.Core.Bundles;
 using RecServices.GrpcHardening;
 using RecServices.Serving.Ranking;
 using RecServices.Serving.Retrieval;
@@ -32,8 +31,8 @@ public sealed class RetrievalGrpcService(
     {
         var state = Checked(request);
         RequestChecks.StillWanted(context, time);
-        var catalog = state.Bundle.Catalog;
-        var (user, unknown) = UserOf(request, catalog, live.Current.HiddenIn(catalog));
+        var served = live.Current.For(state.Bundle);
+        var (user, unknown) = UserOf(request, served);
         var max =
             request.MaxCandidateCount == 0 ? state.Generator.Options.DefaultMaxCandidates : request.MaxCandidateCount;
         var set = state.Generator.Generate(user, max);
@@ -41,7 +40,7 @@ public sealed class RetrievalGrpcService(
 
         var response = new GetCandidatesResponse { BundleVersion = state.Bundle.Manifest.Version };
         response.UnknownItemIds.AddRange(unknown.Distinct(StringComparer.Ordinal));
-        CandidateColumns.Write(set, state.Bundle, request.AnswerForm == ItemForm.Indexes, response);
+        CandidateColumns.Write(set, state.Bundle, served, request.AnswerForm == ItemForm.Indexes, response);
         return response;
     }
 
@@ -97,15 +96,11 @@ public sealed class RetrievalGrpcService(
     /// catalog does not hold are returned beside), top categories, country and profile; the items the live catalog
     /// hides are skipped with the excluded ones (the sources fill their quotas from deeper in their lists).
     /// </summary>
-    private static (UserContext User, List<string> Unknown) UserOf(
-        GetCandidatesRequest request,
-        ItemCatalog catalog,
-        HiddenItems hidden
-    )
+    private static (UserContext User, List<string> Unknown) UserOf(GetCandidatesRequest request, ServedItems served)
     {
         var unknown = new List<string>();
-        var recent = request.RecentItems.Resolve(catalog, unknown);
-        var history = request.ExcludedItems.Resolve(catalog, unknown);
+        var recent = request.RecentItems.Resolve(served, unknown);
+        var history = request.ExcludedItems.Resolve(served, unknown);
         var profile = new UserProfile(
             [.. history],
             request.Age == 0 ? null : request.Age,
@@ -115,8 +110,9 @@ public sealed class RetrievalGrpcService(
             recent,
             request.TopCategories,
             string.IsNullOrEmpty(request.Country) ? null : request.Country,
-            SeenFilter.Of(history).Hiding(hidden),
-            profile
+            SeenFilter.Of(history).Hiding(served.Hidden),
+            profile,
+            served.Fresh
         );
         return (user, unknown);
     }

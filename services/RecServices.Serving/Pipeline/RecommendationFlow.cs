@@ -112,11 +112,11 @@ public sealed class RecommendationFlow<TCall>(
         CancellationToken cancellationToken
     )
     {
-        var catalog = call.Bundle.Catalog;
+        var served = call.Served;
         var seen = call.Context.Seen;
         if (call.OlderSeen is { } older)
         {
-            var all = await older(retrieved.ItemIds(catalog), seen, cancellationToken);
+            var all = await older(retrieved.ItemIds(served), seen, cancellationToken);
             if (all is null)
             {
                 return null;
@@ -125,7 +125,7 @@ public sealed class RecommendationFlow<TCall>(
             seen = all;
         }
 
-        var unseen = FilteredCandidates.Of(retrieved, catalog, seen);
+        var unseen = FilteredCandidates.Of(retrieved, served, seen);
         filtered?.Invoke(call, unseen);
         return unseen;
     }
@@ -147,7 +147,7 @@ public sealed class RecommendationFlow<TCall>(
             yield break;
         }
 
-        var (catalog, sent) = (call.Bundle.Catalog, outcome.Sent);
+        var (served, sent) = (call.Served, outcome.Sent);
         await foreach (var ranked in ranking.RankAsync(call, unseen, allowRedirect, outcome, cancellationToken))
         {
             var item = ranked.Item;
@@ -158,8 +158,8 @@ public sealed class RecommendationFlow<TCall>(
 
             yield return new Recommendation(
                 item,
-                catalog.IdOf(item),
-                catalog.TitleOf(item),
+                served.IdOf(item),
+                served.TitleOf(item),
                 ranked.Score,
                 sent.Count,
                 unseen.Retrieved.SourcesAt(position),
@@ -227,7 +227,7 @@ public sealed class RecommendationFlow<TCall>(
         string reason
     )
     {
-        var catalog = call.Bundle.Catalog;
+        var served = call.Served;
         foreach (var item in unseen.Candidates)
         {
             if (sent.Count >= call.Count)
@@ -240,8 +240,8 @@ public sealed class RecommendationFlow<TCall>(
                 var sources = unseen.Retrieved.SourcesAt(unseen.Positions[item]);
                 yield return new Recommendation(
                     item,
-                    catalog.IdOf(item),
-                    catalog.TitleOf(item),
+                    served.IdOf(item),
+                    served.TitleOf(item),
                     sources.Length > 0 ? sources[0].Score : 0,
                     sent.Count,
                     sources,

@@ -19,6 +19,18 @@ public record FlowCall(
     string? Gender
 )
 {
+    private readonly ServedItems? _served;
+
+    /// <summary>
+    /// What the call serves from: the bundle's catalog with the live catalog's added and hidden items (the
+    /// catalog alone unless set).
+    /// </summary>
+    public ServedItems Served
+    {
+        get => _served ?? ServedItems.Of(Bundle.Catalog);
+        init => _served = value;
+    }
+
     /// <summary>
     /// The part of the history the flow did not read, when there is one: given candidate ids and the seen filter,
     /// the filter with those of the candidates the user saw earlier added; null when they could not be read (the user
@@ -35,11 +47,11 @@ public interface ICandidates
 
     int Count { get; }
 
-    /// <summary>Candidate <paramref name="position"/>'s item index in <paramref name="catalog"/>, or -1.</summary>
-    int ItemAt(int position, ItemCatalog catalog);
+    /// <summary>Candidate <paramref name="position"/>'s item index in <paramref name="served"/>, or -1.</summary>
+    int ItemAt(int position, ServedItems served);
 
     /// <summary>The candidates' item ids, in order.</summary>
-    IReadOnlyList<string> ItemIds(ItemCatalog catalog);
+    IReadOnlyList<string> ItemIds(ServedItems served);
 
     /// <summary>Candidate <paramref name="position"/>'s sources, in the order they proposed it.</summary>
     SourceHit[] SourcesAt(int position);
@@ -113,16 +125,16 @@ public sealed record FilteredCandidates(ICandidates Retrieved, List<int> Candida
     public bool Contains(int item) => Positions.ContainsKey(item);
 
     /// <summary>
-    /// The items of <paramref name="retrieved"/> known to <paramref name="catalog"/> that <paramref name="seen"/>
+    /// The items of <paramref name="retrieved"/> known to <paramref name="served"/> that <paramref name="seen"/>
     /// allows, each once, in retrieval order.
     /// </summary>
-    public static FilteredCandidates Of(ICandidates retrieved, ItemCatalog catalog, SeenFilter seen)
+    public static FilteredCandidates Of(ICandidates retrieved, ServedItems served, SeenFilter seen)
     {
         var count = retrieved.Count;
         var filtered = new FilteredCandidates(retrieved, new List<int>(count), new Dictionary<int, int>(count));
         for (var i = 0; i < count; i++)
         {
-            var item = retrieved.ItemAt(i, catalog);
+            var item = retrieved.ItemAt(i, served);
             if (item >= 0 && seen.Allows(item) && filtered.Positions.TryAdd(item, i))
             {
                 filtered.Candidates.Add(item);

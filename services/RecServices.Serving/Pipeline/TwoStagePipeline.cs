@@ -155,9 +155,9 @@ internal sealed class LocalCandidates(CandidateSet set, string version) : ICandi
 
     public int Count => set.Count;
 
-    public int ItemAt(int position, ItemCatalog catalog) => set.Items[position];
+    public int ItemAt(int position, ServedItems served) => set.Items[position];
 
-    public IReadOnlyList<string> ItemIds(ItemCatalog catalog) => [.. set.Items.Select(catalog.IdOf)];
+    public IReadOnlyList<string> ItemIds(ServedItems served) => [.. set.Items.Select(served.IdOf)];
 
     public SourceHit[] SourcesAt(int position) => [.. set.SourcesAt(position)];
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using RecServices.Core.Bundles;
 using RecServices.Core.Ranking;
 using RecServices.Serving.Retrieval;
@@ -43,7 +44,19 @@ public sealed class Ranker : IDisposable
     /// <summary>
     /// The same, also saying how long the user tower and the scoring took (the ranking service's metrics).
     /// </summary>
-    public int Rank(UserProfile user, ReadOnlySpan<int> candidates, Span<RankedItem> result, out RankTimings timings)
+    /// <param name="user">The user.</param>
+    /// <param name="candidates">The candidates' item indices.</param>
+    /// <param name="result">Where the best are written, best first.</param>
+    /// <param name="timings">How long the user tower and the scoring took.</param>
+    /// <param name="fresh">The items added through the catalog service, when any candidate may be one (indices from
+    /// the catalog's count on: scored against their own V_m; one this process has no vector for scores lowest).</param>
+    public int Rank(
+        UserProfile user,
+        ReadOnlySpan<int> candidates,
+        Span<RankedItem> result,
+        out RankTimings timings,
+        FreshItems? fresh = null
+    )
     {
         var d = Tower.OutputWidth;
         var vector = ArrayPool<float>.Shared.Rent(d);
@@ -54,7 +67,15 @@ public sealed class Ranker : IDisposable
             UserVector(user, vector.AsSpan(0, d));
             var inferred = Stopwatch.GetTimestamp();
             var scoreSpan = scores.AsSpan(0, candidates.Length);
-            VectorScorer.ScoreCandidates(vector.AsSpan(0, d), _vectors.Values, candidates, scoreSpan);
+            if (fresh is { Count: > 0 } && HasFresh(candidates, _vectors.Count))
+            {
+                ScoreWithFresh(vector.AsSpan(0, d), candidates, scoreSpan, fresh);
+            }
+            else
+            {
+                VectorScorer.ScoreCandidates(vector.AsSpan(0, d), _vectors.Values, candidates, scoreSpan);
+            }
+
             GC.KeepAlive(_vectors); // the span reads a memory map that lives as long as _vectors
             var n = SelectTop(scoreSpan, candidates, result);
             timings = new RankTimings(Stopwatch.GetElapsedTime(started, inferred), Stopwatch.GetElapsedTime(inferred));
@@ -64,6 +85,38 @@ public sealed class Ranker : IDisposable
         {
             ArrayPool<float>.Shared.Return(vector);
             ArrayPool<float>.Shared.Return(scores);
+        }
+    }
+
+    private static bool HasFresh(ReadOnlySpan<int> candidates, int count)
+    {
+        foreach (var c in candidates)
+        {
+            if (c >= count)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Scores candidates one by one: the catalog's against the bundle's V_m, fresh ones against theirs.</summary>
+    private void ScoreWithFresh(
+        ReadOnlySpan<float> user,
+        ReadOnlySpan<int> candidates,
+        Span<float> scores,
+        FreshItems fresh
+    )
+    {
+        var count = _vectors.Count;
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            var c = candidates[i];
+            scores[i] =
+                c < count ? TensorPrimitives.Dot(user, _vectors.Row(c))
+                : fresh.HasVectors && fresh.At(c) is not null ? TensorPrimitives.Dot(user, fresh.VectorOf(c))
+                : float.MinValue;
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class UserTower : IDisposable
 {
     private readonly UserTowerModel _model;
     private readonly UserFeatures _features;
+    private readonly int _items;
 
     public UserTower(Bundle bundle, int threads = 1)
     {
@@ -24,6 +25,7 @@ public sealed class UserTower : IDisposable
             threads
         );
         _features = new UserFeatures(bundle.Manifest.Schema, bundle.Catalog.ItemCategories);
+        _items = bundle.Catalog.Count;
     }
 
     /// <summary>Width of V_u.</summary>
@@ -40,7 +42,7 @@ public sealed class UserTower : IDisposable
         try
         {
             _features.Fill(
-                user.History,
+                Trained(user.History),
                 user.Age,
                 user.Gender,
                 items.AsSpan(0, h),
@@ -63,6 +65,23 @@ public sealed class UserTower : IDisposable
             ArrayPool<float>.Shared.Return(features);
             ArrayPool<float>.Shared.Return(vector);
         }
+    }
+
+    /// <summary>
+    /// The history the tower was trained to read: items added through the catalog service since the bundle was built
+    /// have no history embedding, and are left out until a bundle learns them.
+    /// </summary>
+    private int[] Trained(int[] history)
+    {
+        foreach (var item in history)
+        {
+            if (item >= _items)
+            {
+                return Array.FindAll(history, i => i < _items);
+            }
+        }
+
+        return history;
     }
 
     public void Dispose() => _model.Dispose();

@@ -32,6 +32,15 @@ public sealed record RetrievalOptions
     public int Embedding { get; init; }
 
     /// <summary>
+    /// Newest items added through the catalog service (not in the bundle) proposed per top category of the user
+    /// (<see cref="Sources.FreshSource"/>); not scaled by the sweep, which measures the bundle's sources.
+    /// </summary>
+    public int FreshPerCategory { get; init; } = 5;
+
+    /// <summary>Newest added items proposed whatever their categories, after the per-category ones.</summary>
+    public int Fresh { get; init; } = 10;
+
+    /// <summary>
     /// The design's original recipe (10 × 10 similar, 3 × 10 category, 20 country, 20 popular); the sweep scales it.
     /// </summary>
     public static RetrievalOptions DesignRecipe { get; } = new();

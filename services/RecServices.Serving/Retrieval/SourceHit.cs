@@ -10,7 +10,7 @@ namespace RecServices.Serving.Retrieval;
 public readonly record struct SourceHit(SourceKind Kind, string Key, float Score)
 {
     /// <summary>
-    /// The source's name as shown to callers: "similar-items", "category", "country", "popular", "embedding".
+    /// The source's name as shown to callers: "similar-items", "category", "country", "popular", "embedding", "fresh".
     /// </summary>
     public string KindName => NameOf(Kind);
 
@@ -22,6 +22,7 @@ public readonly record struct SourceHit(SourceKind Kind, string Key, float Score
             SourceKind.Category => "category",
             SourceKind.Country => "country",
             SourceKind.Embedding => "embedding",
+            SourceKind.Fresh => "fresh",
             _ => "popular",
         };
 }

@@ -9,23 +9,29 @@ namespace RecServices.Serving.Retrieval;
 /// </summary>
 public sealed class UserContextFactory(ItemCatalog catalog, RetrievalOptions options)
 {
-    public UserContext Create(IReadOnlyList<int> history, string? country)
+    /// <param name="history">The user's items, oldest first.</param>
+    /// <param name="country">The user's country, if known.</param>
+    /// <param name="served">The live catalog's view of the catalog, when the history may hold items added since the
+    /// bundle was built (their categories count; its hidden items are kept out with the seen ones).</param>
+    public UserContext Create(IReadOnlyList<int> history, string? country, ServedItems? served = null)
     {
         var recent = history.Skip(Math.Max(0, history.Count - options.RecentItems)).ToArray();
         return new UserContext(
             recent,
-            TopCategories(history),
+            TopCategories(history, served),
             string.IsNullOrEmpty(country) ? null : country,
-            SeenFilter.Of(history)
+            SeenFilter.Of(history).Hiding(served?.Hidden ?? HiddenItems.None),
+            Fresh: served?.Fresh
         );
     }
 
-    public IReadOnlyList<string> TopCategories(IReadOnlyList<int> history)
+    public IReadOnlyList<string> TopCategories(IReadOnlyList<int> history, ServedItems? served = null)
     {
         var counts = new int[catalog.Categories.Count];
         foreach (var item in history)
         {
-            foreach (var g in catalog.ItemCategories[item])
+            var categories = item < catalog.Count ? catalog.ItemCategories[item] : served?.CategoriesOf(item) ?? [];
+            foreach (var g in categories)
             {
                 counts[g]++;
             }

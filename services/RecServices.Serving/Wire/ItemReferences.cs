@@ -1,5 +1,6 @@
 using RecServices.Contracts.Common.V1;
 using RecServices.Core.Bundles;
+using RecServices.Serving.Retrieval;
 
 namespace RecServices.Serving.Wire;
 
@@ -17,10 +18,11 @@ public static class ItemReferences
     public const int MaxIdLength = 256;
 
     /// <summary>
-    /// <paramref name="items"/> (indices of <paramref name="bundle"/>'s catalog) as a reference: indexes when
-    /// <paramref name="byIndex"/> (the receiver holds the same version), otherwise ids.
+    /// <paramref name="items"/> (indices of <paramref name="served"/>, a call on <paramref name="bundle"/>) as a
+    /// reference: indexes when <paramref name="byIndex"/> (the receiver holds the same version; fresh items' indexes
+    /// are the same in every process), otherwise ids.
     /// </summary>
-    public static ItemRefs Of(ReadOnlySpan<int> items, Bundle bundle, bool byIndex)
+    public static ItemRefs Of(ReadOnlySpan<int> items, Bundle bundle, ServedItems served, bool byIndex)
     {
         if (byIndex)
         {
@@ -38,7 +40,7 @@ public static class ItemReferences
         ids.Ids.Capacity = items.Length;
         foreach (var item in items)
         {
-            ids.Ids.Add(bundle.Catalog.IdOf(item));
+            ids.Ids.Add(served.IdOf(item));
         }
 
         return new ItemRefs { Ids = ids };
@@ -66,7 +68,8 @@ public static class ItemReferences
 
     /// <summary>
     /// Null when <paramref name="refs"/> is a valid list for a call pinned to <paramref name="version"/> of a catalog
-    /// of <paramref name="catalogCount"/> items; otherwise the field at fault (a path under
+    /// of <paramref name="catalogCount"/> items (and the fresh items numbered after them, below
+    /// <see cref="FreshItems.MaxSlots"/> more); otherwise the field at fault (a path under
     /// <paramref name="field"/>, e.g. <c>candidates.indexes.indexes[3]</c>) and what is wrong, saying how to fix it.
     /// </summary>
     public static (string Field, string Message)? Problem(
@@ -107,12 +110,13 @@ public static class ItemReferences
 
         for (var i = 0; i < values.Count; i++)
         {
-            if ((uint)values[i] >= (uint)catalogCount)
+            if (values[i] < 0 || values[i] - (long)catalogCount >= FreshItems.MaxSlots)
             {
                 return (
                     $"{field}.indexes.indexes[{i}]",
                     $"{field}.indexes.indexes[{i}] = {values[i]} is outside the item table of bundle {version} (0 "
-                        + $"to {catalogCount - 1}); send indexes of that version, or ids"
+                        + $"to {catalogCount - 1}, then added items from {catalogCount}); send indexes of that "
+                        + "version, or ids"
                 );
             }
         }
@@ -122,19 +126,25 @@ public static class ItemReferences
 
     /// <summary>
     /// The items of <paramref name="refs"/> (checked by <see cref="Problem"/>) as indices of
-    /// <paramref name="catalog"/>, in order; ids the catalog does not hold are skipped and added to
-    /// <paramref name="unknown"/>.
+    /// <paramref name="served"/>, in order; ids it does not hold are skipped and added to <paramref name="unknown"/>,
+    /// indexes of added items not read here yet are skipped.
     /// </summary>
-    public static List<int> Resolve(this ItemRefs? refs, ItemCatalog catalog, ICollection<string>? unknown = null)
+    public static List<int> Resolve(this ItemRefs? refs, ServedItems served, ICollection<string>? unknown = null)
     {
         switch (refs?.RefsCase)
         {
             case ItemRefs.RefsOneofCase.Ids:
                 var items = new List<int>(refs.Ids.Ids.Count);
-                catalog.Resolve(refs.Ids.Ids, items, unknown);
+                served.Resolve(refs.Ids.Ids, items, unknown);
                 return items;
             case ItemRefs.RefsOneofCase.Indexes:
-                return new List<int>(refs.Indexes.Indexes);
+                var indexes = new List<int>(refs.Indexes.Indexes);
+                if (indexes.Count > 0 && indexes.Max() >= served.Catalog.Count)
+                {
+                    indexes.RemoveAll(i => !served.Knows(i));
+                }
+
+                return indexes;
             default:
                 return [];
         }

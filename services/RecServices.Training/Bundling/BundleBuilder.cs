@@ -614,6 +614,8 @@ public sealed class BundleBuilder
             YearScale = year,
             PopularityScale = popularity,
             RatingScale = rating,
+            NewItemRow = dataset.Items.Count,
+            NewItemRating = items.MeanRating,
         };
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemCategories), histories);
     }

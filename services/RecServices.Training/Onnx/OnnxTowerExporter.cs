@@ -121,12 +121,11 @@ public static class OnnxTowerExporter
         );
         if (popularity is not null)
         {
-            g.FloatInitializer(
-                "popularity_item_component",
-                popularity.ItemComponent,
-                popularity.ItemComponent.Length,
-                1
-            );
+            // A new item's row has no interactions: log(1 + 0) = 0.
+            float[] component = schema.NewItemRow is null
+                ? popularity.ItemComponent
+                : [.. popularity.ItemComponent, 0f];
+            g.FloatInitializer("popularity_item_component", component, component.Length, 1);
             g.Node(
                 "Gather",
                 ["popularity_item_component", TowerNames.Item],
@@ -142,10 +141,13 @@ public static class OnnxTowerExporter
             popularity is null ? null : PopularityColumn,
             (network, p, output) =>
             {
+                var rows = schema.NewItemRow is null ? network.ItemCount : network.ItemCount + 1;
                 g.FloatInitializer(
                     p + "item_embedding",
-                    network.ItemEmbedding.Value,
-                    network.ItemCount,
+                    schema.NewItemRow is null
+                        ? network.ItemEmbedding.Value
+                        : WithMeanRow(network.ItemEmbedding.Value, network.ItemCount, network.Dimensions.ItemEmbedding),
+                    rows,
                     network.Dimensions.ItemEmbedding
                 );
                 g.Node(
@@ -200,6 +202,24 @@ public static class OnnxTowerExporter
         g.Node("Concat", outputs.ToArray(), output, OnnxGraphBuilder.IntAttribute("axis", 1));
     }
 
+    /// <summary>
+    /// The <paramref name="count"/> × <paramref name="width"/> embedding with one more row, the mean of the others:
+    /// the row of <see cref="FeatureSchema.NewItemRow"/>, what an item the tower was not trained on reads.
+    /// </summary>
+    private static float[] WithMeanRow(float[] embedding, int count, int width)
+    {
+        var result = new float[(count + 1) * width];
+        embedding.AsSpan(0, count * width).CopyTo(result);
+        var mean = result.AsSpan(count * width, width);
+        for (var i = 0; i < count; i++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Add(mean, embedding.AsSpan(i * width, width), mean);
+        }
+
+        System.Numerics.Tensors.TensorPrimitives.Divide(mean, count, mean);
+        return result;
+    }
+
     /// <summary>The popularity term's column in either tower.</summary>
     private const string PopularityColumn = "popularity_column";
 
@@ -227,6 +247,8 @@ public static class OnnxTowerExporter
             ),
             ["recservices.tower"] = tower,
             ["recservices.items"] = members[0].ItemCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["recservices.new_item_row"] =
+                schema.NewItemRow?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none",
             ["recservices.ensemble_members"] = members.Count.ToString(
                 System.Globalization.CultureInfo.InvariantCulture
             ),

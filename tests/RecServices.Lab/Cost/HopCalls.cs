@@ -54,6 +54,7 @@ public sealed class HopCalls : IDisposable
     )
     {
         var catalog = bundle.Catalog;
+        var served = ServedItems.Of(catalog);
         var contexts = new UserContextFactory(catalog, RetrievalOptions.Default);
         var asked = users
             .Select(u =>
@@ -66,6 +67,7 @@ public sealed class HopCalls : IDisposable
                     context.Seen,
                     Request: BackendRequests.Candidates(
                         bundle,
+                        served,
                         context,
                         history,
                         u.Profile.Age,
@@ -86,12 +88,13 @@ public sealed class HopCalls : IDisposable
                 deadline: DateTime.UtcNow.AddSeconds(30),
                 cancellationToken: cancellationToken
             );
-            var candidates = FilteredCandidates.Of(new RetrievedCandidates(answer), catalog, excluded).Candidates;
+            var candidates = FilteredCandidates.Of(new RetrievedCandidates(answer), served, excluded).Candidates;
             if (candidates.Count > 0)
             {
                 rank.Add(
                     BackendRequests.Rank(
                         bundle,
+                        served,
                         history,
                         System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates),
                         profile.Age,

@@ -54,6 +54,7 @@ internal static class CandidateSources
         sources.AddRange([
             new SimilarItemsSource(bundle.Catalog, similar, options.RecentItems, options.SimilarPerItem),
             new CategorySource(tops, options.TopCategories, options.PerCategory),
+            new FreshSource(bundle.Catalog, options.TopCategories, options.FreshPerCategory, options.Fresh),
             new CountrySource(tops, options.PerCountry),
             new PopularSource(tops, options.Popular, coldStartExtra: options.RecentItems * options.SimilarPerItem),
         ]);

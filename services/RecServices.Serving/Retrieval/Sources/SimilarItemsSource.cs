@@ -22,6 +22,11 @@ public sealed class SimilarItemsSource(ItemCatalog catalog, SimilarItems table, 
         for (var r = recent.Count - 1; r >= Math.Max(0, recent.Count - recentItems); r--)
         {
             var source = recent[r];
+            if (source >= catalog.Count)
+            {
+                continue; // an item added since the bundle was built: the table has no neighbours for it
+            }
+
             var key = catalog.IdOf(source);
             var neighbours = table.Of(source);
             var scores = table.ScoresOf(source);
