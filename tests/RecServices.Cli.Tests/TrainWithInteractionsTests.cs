@@ -6,8 +6,8 @@ using RecServices.Users;
 namespace RecServices.Cli.Tests;
 
 /// <summary>
-/// <c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store, and
-/// holds nothing of the users erased there.
+/// <c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store, with
+/// the items the catalog service added, and holds nothing of the users erased there.
 /// </summary>
 public sealed class TrainWithInteractionsTests
 {
@@ -74,6 +74,14 @@ public sealed class TrainWithInteractionsTests
                 ),
                 new(
                     "newcomer",
+                    "added-through-the-catalog-service",
+                    InteractionKind.Watched,
+                    null,
+                    DateTimeOffset.FromUnixTimeSeconds(1_800_000_250),
+                    "e"
+                ),
+                new(
+                    "newcomer",
                     "not-in-the-catalog",
                     InteractionKind.Watched,
                     null,
@@ -81,6 +89,23 @@ public sealed class TrainWithInteractionsTests
                     "d"
                 ),
             ];
+            await ((ICatalogStore)store).UpsertItemsAsync(
+                [
+                    new(
+                        "added-through-the-catalog-service",
+                        new CatalogItemMetadata(
+                            "Added today",
+                            ["A new category"],
+                            2026,
+                            new Dictionary<string, string>(),
+                            null,
+                            null
+                        ),
+                        Available: true
+                    ),
+                ],
+                CancellationToken.None
+            );
             foreach (var interaction in recorded)
             {
                 await store.AppendAsync(interaction, CancellationToken.None);
@@ -111,7 +136,7 @@ public sealed class TrainWithInteractionsTests
         Assert.True(before.ExitCode == 0, before.Error);
         Assert.True(after.ExitCode == 0, after.Error);
         Assert.Contains(
-            "recorded interactions: 4 read, 3 added (1 new users), 1 skipped because their item is not "
+            "recorded interactions: 5 read, 4 added (1 new users), 1 skipped because their item is not "
                 + "in the catalog (1 distinct ids), 0 folded into a newer event of the same user and item; "
                 + "erasures: 1 recorded, 1 users and ",
             after.Output
@@ -125,8 +150,15 @@ public sealed class TrainWithInteractionsTests
         Assert.Contains($"1 users and {erasedRows} rows left out", after.Output);
         Assert.Equal(old.Users!.Count + 1 - 1, fresh.Users!.Count); // the newcomer in, u7 out
         Assert.DoesNotContain(fresh.Users, u => u.Id == "u7");
-        Assert.Equal(old.Interactions.Count + 3 - erasedRows, fresh.Interactions!.Count);
-        Assert.Equal(old.Catalog.Count, fresh.Catalog.Count);
+        Assert.Equal(old.Interactions.Count + 4 - erasedRows, fresh.Interactions!.Count);
+        Assert.Contains(
+            "catalog service: 1 items added and 0 updated with their metadata, 1 new categories",
+            after.Output
+        );
+        Assert.Equal(old.Catalog.Count + 1, fresh.Catalog.Count);
+        var added = fresh.Catalog.Items[fresh.Catalog.Index["added-through-the-catalog-service"]];
+        Assert.Equal(("Added today", 2026), (added.Title, added.Year));
+        Assert.Equal(["A new category"], added.Categories.Select(g => fresh.Catalog.Categories[g]));
         var newcomer = fresh.Users.Select((u, i) => (u.Id, i)).Single(u => u.Id == "newcomer").i;
         var rows = Enumerable
             .Range(0, fresh.Interactions.Count)
@@ -141,10 +173,14 @@ public sealed class TrainWithInteractionsTests
             )
             .ToList();
         Assert.Equal(
-            [("i5", InteractionKind.Watched, 1f, 1_800_000_000L), ("i6", InteractionKind.Rated, 4.5f, 1_800_000_100L)],
+            [
+                ("i5", InteractionKind.Watched, 1f, 1_800_000_000L),
+                ("i6", InteractionKind.Rated, 4.5f, 1_800_000_100L),
+                ("added-through-the-catalog-service", InteractionKind.Watched, 1f, 1_800_000_250L),
+            ],
             rows
         );
-        Assert.Contains("+recorded(3)", fresh.Manifest.Dataset.Name);
+        Assert.Contains("+recorded(4)", fresh.Manifest.Dataset.Name);
         Assert.NotEqual(old.Manifest.Dataset.Fingerprint, fresh.Manifest.Dataset.Fingerprint);
     }
 

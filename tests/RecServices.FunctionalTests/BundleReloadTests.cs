@@ -222,10 +222,11 @@ public sealed class BundleReloadTests
     /// <summary>
     /// Items hidden while the first version serves stay hidden on the version promoted after it: the live catalog is
     /// kept in the store, by id, and every service applies it to whichever bundle it serves. The second version's most
-    /// popular items are hidden (a new user's list on it would be exactly those), then the version is promoted.
+    /// popular items are hidden (a new user's list on it would be exactly those), and an item added, then the version is
+    /// promoted: the added item is embedded by the new version's item tower and ranked on it.
     /// </summary>
     [Fact]
-    public async Task Promote_NewVersion_KeepsTheLiveCatalog_ItemsHiddenBeforeStayHiddenOnIt()
+    public async Task Promote_NewVersion_KeepsTheLiveCatalog_ItemsHiddenBeforeStayHiddenOnIt_AddedOnesServed()
     {
         using var dir = new TempDirectory();
         var (root, _, v2) = TestVersions.NewRoot(dir.Path);
@@ -234,6 +235,23 @@ public sealed class BundleReloadTests
         var hidden = second.Tops!.Global.Items.Take(20).Select(second.Catalog.IdOf).ToArray();
         var catalog = new Contracts.Catalog.V1.CatalogService.CatalogServiceClient(system.GatewayChannel);
 
+        var fresh = "fresh-" + Guid.NewGuid().ToString("N")[..8];
+        await catalog
+            .UpsertItemsAsync(
+                new Contracts.Catalog.V1.UpsertItemsRequest
+                {
+                    Items =
+                    {
+                        new Contracts.Catalog.V1.CatalogItem
+                        {
+                            ItemId = fresh,
+                            Title = "Added before the promotion",
+                            Categories = { second.Catalog.Categories[0] },
+                        },
+                    },
+                }
+            )
+            .ResponseAsync.WithTimeout();
         var set = await catalog
             .SetAvailabilityAsync(new Contracts.Catalog.V1.SetAvailabilityRequest { ItemIds = { hidden } })
             .ResponseAsync.WithTimeout();
@@ -252,6 +270,31 @@ public sealed class BundleReloadTests
         var item = await catalog
             .GetItemAsync(new Contracts.Catalog.V1.GetItemRequest { ItemId = hidden[0] })
             .ResponseAsync.WithTimeout();
+        var added = await catalog
+            .GetItemAsync(new Contracts.Catalog.V1.GetItemRequest { ItemId = fresh })
+            .ResponseAsync.WithTimeout();
+        var shownId = Enumerable
+            .Range(0, second.Catalog.Count)
+            .Select(second.Catalog.IdOf)
+            .First(id => !hidden.Contains(id));
+        var ranked = new List<string>();
+        await TaskTimeouts.Until(
+            async () =>
+            {
+                // ranking polls the store on its own: the item is ranked once it has read it (and embedded it)
+                var messages = await Streams.ReadAllAsync(
+                    system.RankingClient.RankCandidates(
+                        new Contracts.Ranking.V2.RankCandidatesRequest
+                        {
+                            Candidates = Serving.Wire.ItemReferences.OfIds([fresh, shownId]),
+                        }
+                    )
+                );
+                ranked = [.. messages.Where(m => m.Item is not null).Select(m => m.Item.ItemId)];
+                return ranked.Count == 2;
+            },
+            "ranking to rank the added item"
+        );
         // shown again: some of them come back (hiding them is what kept them out)
         var shown = await catalog
             .SetAvailabilityAsync(
@@ -274,6 +317,8 @@ public sealed class BundleReloadTests
         Assert.All(stranger, i => Assert.Equal(Version(root, v2), i.BundleVersion));
         Assert.DoesNotContain(stranger, i => hidden.Contains(i.ItemId));
         Assert.Equal((Version(root, v2), false, false), (item.BundleVersion, item.Available, item.Served));
+        Assert.Equal((Version(root, v2), true, true), (added.BundleVersion, added.Served, added.HasVector));
+        Assert.Contains(fresh, ranked);
     }
 
     /// <summary>

@@ -72,6 +72,100 @@ public sealed class SharedStoreTests
         Assert.Equal(counts[0], replayed.HistoryCount);
     }
 
+    [RedisFact]
+    public async Task TwoGatewayProcesses_OneRedis_CatalogChangesThroughAReachEveryAnswerOfB_DegradedOnesToo()
+    {
+        await using var system = await LocalServices.StartAsync(
+            TestBundle.Path,
+            userStore: "redis",
+            gateways: 2,
+            gatewaySettings: ["--Recs:MaxCount=1000"] // whole lists: every candidate ranked
+        );
+        using var channelA = GrpcChannel.ForAddress(system.GatewayAddresses[0]);
+        using var channelB = GrpcChannel.ForAddress(system.GatewayAddresses[1]);
+        var catalogA = new Contracts.Catalog.V1.CatalogService.CatalogServiceClient(channelA);
+        var (catalogB, b) = (
+            new Contracts.Catalog.V1.CatalogService.CatalogServiceClient(channelB),
+            new GatewayService.GatewayServiceClient(channelB)
+        );
+        var user = Bundle.Users![11].Id;
+        var seen = Bundle
+            .Interactions!.Users.ToArray()
+            .Select((u, r) => (u, r))
+            .Where(p => Bundle.Users[p.u].Id == user)
+            .Select(p => Bundle.Catalog.IdOf(Bundle.Interactions.Items[p.r]))
+            .ToHashSet();
+        // the most popular item the user has not seen: on every path, the ranked list, retrieval order, popular
+        var hidden = Bundle.Tops!.Global.Items.Select(Bundle.Catalog.IdOf).First(id => !seen.Contains(id));
+        var before = await RecommendAsync(b, user, 1000);
+
+        var fresh = "fresh-" + Guid.NewGuid().ToString("N")[..8];
+        var upserted = await catalogA
+            .UpsertItemsAsync(
+                new Contracts.Catalog.V1.UpsertItemsRequest
+                {
+                    Items =
+                    {
+                        new Contracts.Catalog.V1.CatalogItem
+                        {
+                            ItemId = fresh,
+                            Title = "Added through A",
+                            Categories = { Bundle.Catalog.Categories },
+                        },
+                    },
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        var set = await catalogA
+            .SetAvailabilityAsync(new Contracts.Catalog.V1.SetAvailabilityRequest { ItemIds = { hidden } })
+            .ResponseAsync.WithTimeout();
+        // B, retrieval and ranking each poll the store: wait until B's answers hold the new item
+        var after = await Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var list = await RecommendAsync(b, user, 1000);
+                    if (list.Any(i => i.ItemId == fresh))
+                    {
+                        return list;
+                    }
+
+                    await Task.Delay(50);
+                }
+            })
+            .WithTimeout();
+        var hiddenAtB = await catalogB
+            .GetItemAsync(new Contracts.Catalog.V1.GetItemRequest { ItemId = hidden })
+            .ResponseAsync.WithTimeout();
+        var recorded = await b.RecordInteractionAsync(
+                new RecordInteractionRequest
+                {
+                    UserId = user,
+                    ItemId = fresh,
+                    Kind = Contracts.Gateway.V1.InteractionKind.Watched,
+                }
+            )
+            .ResponseAsync.WithTimeout();
+        await system.KillAsync(LocalServices.PositionOf("ranking"));
+        var retrievalOrder = await RecommendAsync(b, user, 1000);
+        await system.KillAsync(LocalServices.PositionOf("retrieval"));
+        var popular = await RecommendAsync(b, user, 1000);
+
+        Assert.Contains(before, i => i.ItemId == hidden);
+        Assert.DoesNotContain(before, i => i.ItemId == fresh);
+        Assert.True(hiddenAtB.CatalogVersion >= set.CatalogVersion && !hiddenAtB.Served);
+        Assert.True(upserted.CatalogVersion < set.CatalogVersion);
+        Assert.DoesNotContain(after, i => i.ItemId == hidden);
+        Assert.Contains(after.Single(i => i.ItemId == fresh).Sources, s => s.Kind == "fresh");
+        Assert.True(recorded.HistoryCount > 0);
+        Assert.All(retrievalOrder, i => Assert.True(i.Degraded));
+        Assert.All(popular, i => Assert.True(i.Degraded));
+        Assert.NotEmpty(retrievalOrder);
+        Assert.NotEmpty(popular);
+        Assert.DoesNotContain(retrievalOrder, i => i.ItemId == hidden || i.ItemId == fresh); // fresh: seen now
+        Assert.DoesNotContain(popular, i => i.ItemId == hidden);
+    }
+
     [Theory]
     [InlineData("sqlite")]
     [RedisInlineData("redis")]
