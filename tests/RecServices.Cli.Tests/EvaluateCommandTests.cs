@@ -45,6 +45,41 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_ColdItems_TrainsWithoutThemAndReportsHowTheServedListsPlaceThem()
+    {
+        using var dir = new TempDirectory();
+        var data = Directory.CreateDirectory(Path.Combine(dir.Path, "data")).FullName;
+        CsvRatings.Write(data, users: 60, items: 50);
+        var outDir = Path.Combine(dir.Path, "cold");
+
+        var result = await Recs.RunAsync(
+            "evaluate",
+            "--data",
+            data,
+            "--out",
+            outDir,
+            "--epochs",
+            "2",
+            "--cold-items",
+            "0.2"
+        );
+        var refused = await Recs.RunAsync("evaluate", "--data", data, "--out", outDir, "--cold-items", "1.5");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("cold items: 10 of 50 taken out with", result.Output);
+        Assert.Contains("| slots holding a cold item |", result.Output);
+        Assert.Contains("| random placement |", result.Output);
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "cold-items.json")));
+        var root = report.RootElement;
+        Assert.Equal((10, 50), (root.GetProperty("coldItems").GetInt32(), root.GetProperty("items").GetInt32()));
+        Assert.InRange(root.GetProperty("servedColdSlotShare").GetDouble(), 0, 1);
+        Assert.True(root.GetProperty("usersWithColdTestItems").GetInt32() > 0);
+        Assert.Equal(3, root.GetProperty("coldOnlyRecall").EnumerateObject().Count());
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--cold-items must be above 0 and below 1", refused.Error);
+    }
+
+    [Fact]
     public async Task Evaluate_GivenSplitFiles_ReplaceTheProtocolSplit()
     {
         using var dir = new TempDirectory();

@@ -71,6 +71,52 @@ public sealed class OnnxParityTests : IDisposable
         );
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ExportedItemTower_NewItemRow_IsTheNetworkWithTheIdDropped_LearnedOrTheMeanEmbedding(bool learned)
+    {
+        const int Items = 40;
+        var schema = TestSchemas.For(["a", "b", "c"], 6) with { NewItemRow = Items, NewItemRating = 3.5 };
+        var network = new TwoTowerNetwork(
+            Items,
+            schema.UserFeatureNames.Count,
+            schema.ItemFeatureNames.Count,
+            new TowerDimensions(8, 6, 12, 5),
+            seed: 11
+        )
+        {
+            LearnsNewItemRow = learned,
+        };
+        var rng = new Random(2);
+        var e = network.Dimensions.ItemEmbedding;
+        for (var j = 0; j < e; j++)
+        {
+            network.NewItemEmbedding.Value[j] = learned
+                ? (float)(rng.NextDouble() - 0.5)
+                : Enumerable.Range(0, Items).Average(i => network.ItemEmbedding.Value[(i * e) + j]);
+        }
+
+        var f = schema.ItemFeatureNames.Count;
+        var itemFeatures = Enumerable.Range(0, Items * f).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+        var path = Path.Combine(_dir, "item-new-row.onnx");
+        OnnxTowerExporter.ExportItemTower(network, schema, path);
+        using var model = new ItemTowerModel(path, f, 5, threads: 1);
+        var pass = new TowerPass();
+        network.ForwardItems([3, 7], itemFeatures, pass, [true, true]); // two items read as if new
+        var expected = pass.Output.AsSpan(0, 2 * 5).ToArray();
+        var features = itemFeatures
+            .AsSpan(3 * f, f)
+            .ToArray()
+            .Concat(itemFeatures.AsSpan(7 * f, f).ToArray())
+            .ToArray();
+        var output = new float[2 * 5];
+
+        model.Run(2, new long[] { Items, Items }, features, output);
+
+        Assert.InRange(OnnxParity.MaxRelativeDifference(expected, output, 5), 0, 1e-5);
+    }
+
     [Fact]
     public void ExportedTowers_LargeIdEmbeddings_GoToExternalDataThatOnnxRuntimeReads()
     {

@@ -55,6 +55,7 @@ public static class EvaluateCommand
 
         var (build, dataset, directory) = await EvaluationRun.PrepareAsync(
             parse.GetValue(o.Epochs),
+            parse.GetValue(o.IdDropout),
             parse.GetValue(o.Search),
             parse.GetValue(o.Penalty)!,
             parse.GetValue(o.Data)!,
@@ -62,6 +63,36 @@ public static class EvaluateCommand
             output,
             cancellationToken
         );
+        if (parse.GetValue(o.ColdItems) is { } share)
+        {
+            if (train is not null || parse.GetValue(o.ViaGrpc) is not null)
+            {
+                throw new ArgumentException(
+                    "--cold-items runs the protocol's own split in process: drop --train, " + "--test and --via-grpc"
+                );
+            }
+
+            var cold = new ColdItemsEvaluator(build, line => output.WriteLine(line)).Run(
+                dataset,
+                directory,
+                share is > 0 and < 1
+                    ? share
+                    : throw new ArgumentException(
+                        $"--cold-items must be above 0 and below 1 (0.1 = 10 %); got {share}"
+                    ),
+                maxCandidates: parse.GetValue(o.Candidates)
+            );
+            var markdown = cold.Markdown();
+            await File.WriteAllTextAsync(Path.Combine(directory, "cold-items.md"), markdown, cancellationToken);
+            await File.WriteAllTextAsync(
+                Path.Combine(directory, "cold-items.json"),
+                JsonSerializer.Serialize(cold, BundleJson.Options),
+                cancellationToken
+            );
+            output.WriteLine(markdown);
+            return 0;
+        }
+
         var (trainRows, testRows, name) = train is null
             ? Split(dataset)
             : (
@@ -269,6 +300,15 @@ public static class EvaluateCommand
                     "With --via-grpc: the bundle the services serve (the one an earlier 'recs evaluate' "
                     + "wrote into --out/bundle).",
             };
+        public Option<double?> ColdItems { get; } =
+            new("--cold-items")
+            {
+                Description =
+                    "Cold-start quality instead: train without this share of the items (0.1 = 10 %) and their "
+                    + "interactions, add them back through the item tower from their metadata, and report how "
+                    + "often the served pipeline recommends them and their recall@10 (cold-items.md, .json).",
+            };
+        public Option<double> IdDropout { get; } = ItemIdDropoutOption.Create();
         public Option<int> Embedding { get; } = EmbeddingQuotaOption.Create();
         public Option<int> Search { get; } = SearchOption.Create();
         public Option<string> Penalty { get; } = PopularityPenaltyOption.Create();
@@ -288,6 +328,8 @@ public static class EvaluateCommand
                 BundleDir,
                 Search,
                 Penalty,
+                ColdItems,
+                IdDropout,
             ];
     }
 }

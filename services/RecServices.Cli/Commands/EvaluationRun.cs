@@ -13,6 +13,7 @@ internal sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string
 {
     public static async Task<EvaluationRun> PrepareAsync(
         int epochs,
+        double itemIdDropout,
         int searchTrials,
         string penalty,
         string data,
@@ -23,7 +24,7 @@ internal sealed record EvaluationRun(BuildOptions Build, Dataset Dataset, string
     {
         var build = new BuildOptions
         {
-            Training = new TrainingOptions { Epochs = epochs },
+            Training = new TrainingOptions { Epochs = epochs, ItemIdDropout = itemIdDropout },
             SearchTrials = SearchOption.Read(searchTrials),
             PopularityPenalty = PopularityPenaltyOption.Read(penalty),
         };

@@ -51,6 +51,7 @@ public static class SweepCommand
         var embeddingQuota = EmbeddingQuotaOption.Read(parse.GetValue(o.Embedding));
         var (build, dataset, directory) = await EvaluationRun.PrepareAsync(
             parse.GetValue(o.Epochs),
+            new TrainingOptions().ItemIdDropout,
             parse.GetValue(o.Search),
             parse.GetValue(o.Penalty)!,
             parse.GetValue(o.Data)!,

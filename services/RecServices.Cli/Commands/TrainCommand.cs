@@ -285,6 +285,7 @@ internal static class TrainCommand
                 Description = "Probability of dropping each history item from a training example.",
                 DefaultValueFactory = _ => Defaults.HistoryDropout,
             };
+        public Option<double> IdDropout { get; } = ItemIdDropoutOption.Create();
         public Option<float> Decay { get; } =
             new("--weight-decay")
             {
@@ -408,6 +409,7 @@ internal static class TrainCommand
                 Dim,
                 MaxExamples,
                 Dropout,
+                IdDropout,
                 Decay,
                 FullMax,
                 Negatives,
@@ -480,6 +482,7 @@ internal static class TrainCommand
                 LearningRate = parse.GetValue(Lr),
                 MaxExamplesPerEpoch = parse.GetValue(MaxExamples),
                 HistoryDropout = parse.GetValue(Dropout),
+                ItemIdDropout = parse.GetValue(IdDropout),
                 WeightDecay = parse.GetValue(Decay),
                 FullSoftmaxMaxItems = parse.GetValue(FullMax),
                 SampledNegatives = parse.GetValue(Negatives),

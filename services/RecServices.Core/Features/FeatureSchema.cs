@@ -60,6 +60,13 @@ public sealed record FeatureSchema
     /// </summary>
     public double? NewItemRating { get; init; }
 
+    /// <summary>
+    /// What a new item's <c>log_popularity</c> input reads before <see cref="PopularityScale"/>: its popularity is not
+    /// known yet, so the training items' mean (the imputation of an unknown value), not log(1 + 0) — which would
+    /// tell the tower "nobody wants this". Null in bundles built before it: log(1 + 0).
+    /// </summary>
+    public double? NewItemLogPopularity { get; init; }
+
     /// <summary>Whether the item tower can embed new items (<see cref="NewItemRow"/> and <see cref="NewItemRating"/>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool EmbedsNewItems => NewItemRow is not null && NewItemRating is not null;

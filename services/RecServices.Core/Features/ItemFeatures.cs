@@ -129,9 +129,10 @@ public sealed class ItemFeatures
 
     /// <summary>
     /// The item tower inputs of an item the tower was not trained on, from its metadata alone, by
-    /// <paramref name="schema"/>'s rules: its categories (indices into the bundle's), its year, no interactions (the
-    /// popularity of none, the <see cref="FeatureSchema.NewItemRating"/>), and its attributes by name (a numeric
-    /// attribute's text parsed as a number; an attribute the schema does not read is ignored).
+    /// <paramref name="schema"/>'s rules: its categories (indices into the bundle's), its year, what stands for the
+    /// interactions it has not had yet (<see cref="FeatureSchema.NewItemLogPopularity"/>,
+    /// <see cref="FeatureSchema.NewItemRating"/>), and its attributes by name (a numeric attribute's text parsed as a
+    /// number; an attribute the schema does not read is ignored).
     /// </summary>
     public static void NewItemRow(
         FeatureSchema schema,
@@ -150,7 +151,7 @@ public sealed class ItemFeatures
 
         row[count] = year.HasValue ? schema.YearScale.Apply(year.Value) : 0;
         row[count + 1] = year.HasValue ? 0 : 1;
-        row[count + 2] = schema.PopularityScale.Apply(0); // log(1 + 0)
+        row[count + 2] = schema.PopularityScale.Apply(schema.NewItemLogPopularity ?? 0); // 0: log(1 + 0)
         row[count + 3] = schema.RatingScale.Apply(schema.NewItemRating ?? schema.RatingScale.Mean);
         var at = count + 4;
         foreach (var rule in schema.ItemAttributes)

@@ -63,19 +63,31 @@ public sealed class TwoStagePipeline(
     /// <remarks>
     /// As the gateway serves it: the sources and the user tower read the newest history-limit items, and retrieval
     /// excludes those; an older seen item that retrieval proposes anyway is filtered after retrieval (the gateway
-    /// checks such items against the store), so it takes a place under the cap as it does in the services.
+    /// checks such items against the store), so it takes a place under the cap as it does in the services. With
+    /// <paramref name="items"/>, the live catalog's view (added items proposed by the fresh source and ranked on their
+    /// own V_m, hidden ones left out), as the services serve it.
     /// </remarks>
     public (FilteredCandidates Candidates, RankedItem[] Top) Recommend(
         UserProfile user,
         string? country,
         int k,
-        int maxCandidates
+        int maxCandidates,
+        ServedItems? items = null
     )
     {
         var served = Newest(user.History, historyLimit);
         var call = new InProcessCall(
-            new FlowCall(bundle, served, contexts.Create(served, country), k, maxCandidates, user.Age, user.Gender)
+            new FlowCall(
+                bundle,
+                served,
+                contexts.Create(served, country, items),
+                k,
+                maxCandidates,
+                user.Age,
+                user.Gender
+            )
             {
+                Served = items ?? ServedItems.Of(bundle.Catalog),
                 OlderSeen =
                     served.Length < user.History.Length
                         ? (_, seen, _) => Task.FromResult<SeenFilter?>(seen.With(user.History))
@@ -180,7 +192,9 @@ public sealed class InProcessRanking(Ranker ranker) : IRankingStage<FlowCall>
         var n = ranker.Rank(
             new UserProfile(call.History, call.Age, call.Gender),
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(filtered.Candidates),
-            top
+            top,
+            out _,
+            call.Served.Fresh
         );
         await Task.CompletedTask;
         for (var i = 0; i < n; i++)

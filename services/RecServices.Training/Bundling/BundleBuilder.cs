@@ -616,6 +616,7 @@ public sealed class BundleBuilder
             RatingScale = rating,
             NewItemRow = dataset.Items.Count,
             NewItemRating = items.MeanRating,
+            NewItemLogPopularity = popularity.Mean,
         };
         return new FeatureSet(items, schema, new UserFeatures(schema, catalog.ItemCategories), histories);
     }

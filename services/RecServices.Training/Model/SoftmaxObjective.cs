@@ -31,20 +31,22 @@ public sealed class SoftmaxObjective
     /// <paramref name="candidates"/>.</param>
     /// <param name="mask">Null, or [rows × candidates] additive logit mask.</param>
     /// <param name="backward">Accumulate gradients into the network's parameters.</param>
+    /// <param name="dropped">Empty, or per candidate whether its item id is dropped (features only).</param>
     public double Evaluate(
         UserBatch users,
         ReadOnlySpan<int> candidates,
         float[] itemFeatures,
         ReadOnlySpan<int> targets,
         float[]? mask,
-        bool backward
+        bool backward,
+        ReadOnlySpan<bool> dropped = default
     )
     {
         var rows = users.Rows;
         var cols = candidates.Length;
         var d = _network.Dimensions.Output;
         _network.ForwardUser(users, _userPass);
-        _network.ForwardItems(candidates, itemFeatures, _itemPass);
+        _network.ForwardItems(candidates, itemFeatures, _itemPass, dropped);
         if (_logits.Length < rows * cols)
         {
             _logits = new float[rows * cols];
@@ -114,7 +116,7 @@ public sealed class SoftmaxObjective
                 _itemGrad
             );
             _network.BackwardUser(users, _userPass, _userGrad);
-            _network.BackwardItems(candidates, _itemPass, _itemGrad);
+            _network.BackwardItems(candidates, _itemPass, _itemGrad, dropped);
         }
 
         return loss / rows;

@@ -24,6 +24,13 @@ public sealed record TrainingOptions
     /// <summary>Probability of dropping each history item from a training example's user tower input.</summary>
     public double HistoryDropout { get; init; } = 0.3;
 
+    /// <summary>
+    /// The probability that an item of a training batch reads the new-item embedding instead of its own (its id
+    /// dropped): the item tower learns to score an item from its features alone, which is what it does for an item
+    /// added through the catalog service after training. 0 leaves the new-item row at the mean of the embeddings.
+    /// </summary>
+    public double ItemIdDropout { get; init; } = 0.1;
+
     /// <summary>The most recent history items the user tower reads.</summary>
     public int HistoryLength { get; init; } = 200;
 
@@ -95,6 +102,7 @@ public sealed record TrainingOptions
         Require(LearningRate > 0, $"learning rate must be positive (got {LearningRate})");
         Require(WeightDecay >= 0, $"weight decay must not be negative (got {WeightDecay})");
         Require(HistoryDropout is >= 0 and < 1, $"history dropout must lie in [0, 1) (got {HistoryDropout})");
+        Require(ItemIdDropout is >= 0 and < 1, $"item id dropout must lie in [0, 1) (got {ItemIdDropout})");
         Require(HistoryLength >= 1, $"history length must be at least 1 (got {HistoryLength})");
         Require(EnsembleSize is >= 1 and <= 16, $"ensemble size must be 1 to 16 (got {EnsembleSize})");
         Require(

@@ -32,6 +32,8 @@ public sealed class TwoTowerNetwork
         User2 = new Dense("user.dense2", dimensions.Hidden, dimensions.Output, rng);
         Item1 = new Dense("item.dense1", dimensions.ItemEmbedding + itemFeatureCount, dimensions.Hidden, rng);
         Item2 = new Dense("item.dense2", dimensions.Hidden, dimensions.Output, rng);
+        // zeros, no draw from rng: a network that never drops ids trains exactly as before it existed
+        NewItemEmbedding = new Parameter("new_item_embedding", 1, dimensions.ItemEmbedding, sparse: false);
         Parameters =
         [
             HistoryEmbedding,
@@ -44,6 +46,7 @@ public sealed class TwoTowerNetwork
             Item1.Bias,
             Item2.Weight,
             Item2.Bias,
+            NewItemEmbedding,
         ];
     }
 
@@ -58,6 +61,19 @@ public sealed class TwoTowerNetwork
     public Parameter HistoryEmbedding { get; }
 
     public Parameter ItemEmbedding { get; }
+
+    /// <summary>
+    /// The embedding an item without its own reads (one row): learned when training drops item ids
+    /// (<see cref="TrainingOptions.ItemIdDropout"/>, <see cref="LearnsNewItemRow"/>), the item tower's new-item row
+    /// (<see cref="Core.Features.FeatureSchema.NewItemRow"/>).
+    /// </summary>
+    public Parameter NewItemEmbedding { get; }
+
+    /// <summary>
+    /// Whether <see cref="NewItemEmbedding"/> was trained (ids were dropped); otherwise the export writes the mean of
+    /// the item embeddings there.
+    /// </summary>
+    public bool LearnsNewItemRow { get; set; }
 
     public Dense User1 { get; }
 
@@ -132,7 +148,17 @@ public sealed class TwoTowerNetwork
     /// Item tower over <paramref name="items"/>, reading their rows of <paramref name="itemFeatures"/> [itemCount ×
     /// ItemFeatureCount].
     /// </summary>
-    public void ForwardItems(ReadOnlySpan<int> items, float[] itemFeatures, TowerPass pass)
+    /// <param name="items">The items.</param>
+    /// <param name="itemFeatures">Every item's features.</param>
+    /// <param name="pass">The pass's buffers.</param>
+    /// <param name="dropped">Empty, or per item whether its id is dropped: it reads <see cref="NewItemEmbedding"/>
+    /// (its features only), as an item the tower never saw does.</param>
+    public void ForwardItems(
+        ReadOnlySpan<int> items,
+        float[] itemFeatures,
+        TowerPass pass,
+        ReadOnlySpan<bool> dropped = default
+    )
     {
         var e = Dimensions.ItemEmbedding;
         var f = ItemFeatureCount;
@@ -141,19 +167,31 @@ public sealed class TwoTowerNetwork
         for (var r = 0; r < items.Length; r++)
         {
             var row = pass.Input.AsSpan(r * width, width);
-            ItemEmbedding.Row(items[r]).CopyTo(row);
+            (dropped.IsEmpty || !dropped[r] ? ItemEmbedding.Row(items[r]) : NewItemEmbedding.Row(0)).CopyTo(row);
             itemFeatures.AsSpan(items[r] * f, f).CopyTo(row[e..]);
         }
 
         ForwardMlp(Item1, Item2, pass);
     }
 
-    public void BackwardItems(ReadOnlySpan<int> items, TowerPass pass, float[] outputGrad)
+    public void BackwardItems(
+        ReadOnlySpan<int> items,
+        TowerPass pass,
+        float[] outputGrad,
+        ReadOnlySpan<bool> dropped = default
+    )
     {
         var e = Dimensions.ItemEmbedding;
         BackwardMlp(Item1, Item2, pass, outputGrad, e);
         for (var r = 0; r < items.Length; r++)
         {
+            if (!dropped.IsEmpty && dropped[r])
+            {
+                var n = NewItemEmbedding.GradRow(0);
+                TensorPrimitives.Add(n, pass.InputGrad.AsSpan(r * e, e), n);
+                continue;
+            }
+
             ItemEmbedding.Touch(items[r]);
             var g = ItemEmbedding.GradRow(items[r]);
             TensorPrimitives.Add(g, pass.InputGrad.AsSpan(r * e, e), g);

@@ -136,6 +136,9 @@ public sealed class TwoTowerTrainer
 
         public required Random Rng { get; init; }
 
+        /// <summary>The batch's dropped item ids (<see cref="DroppedIds"/>).</summary>
+        public bool[] Dropped { get; set; } = [];
+
         public required UserHistories Histories { get; init; }
 
         public required ValidationSet Validation { get; init; }
@@ -191,7 +194,10 @@ public sealed class TwoTowerTrainer
             _itemFeatures.Width,
             _options.Dimensions,
             _options.Seed
-        );
+        )
+        {
+            LearnsNewItemRow = _options.ItemIdDropout > 0,
+        };
         var order = Enumerable.Range(0, _train.Count).ToArray();
         var perEpoch =
             _options.MaxExamplesPerEpoch > 0 ? Math.Min(_options.MaxExamplesPerEpoch, order.Length) : order.Length;
@@ -268,7 +274,8 @@ public sealed class TwoTowerTrainer
                 _itemFeatures.Values,
                 run.Targets.AsSpan(0, batch.Rows),
                 masked ? run.Mask : null,
-                backward: true
+                backward: true,
+                DroppedIds(run, classes.Length)
             );
             if (!double.IsFinite(loss))
             {
@@ -327,6 +334,31 @@ public sealed class TwoTowerTrainer
             );
             run.Targets[r] = target;
         }
+    }
+
+    /// <summary>
+    /// Which of the batch's classes read the new-item embedding instead of their own (each with probability
+    /// <see cref="TrainingOptions.ItemIdDropout"/>): the item tower learns to score an item from its features alone,
+    /// as it must for items added after training. Empty when the option is 0.
+    /// </summary>
+    private ReadOnlySpan<bool> DroppedIds(TrainingState run, int classes)
+    {
+        if (_options.ItemIdDropout <= 0)
+        {
+            return default;
+        }
+
+        if (run.Dropped.Length < classes)
+        {
+            run.Dropped = new bool[classes];
+        }
+
+        for (var c = 0; c < classes; c++)
+        {
+            run.Dropped[c] = run.Rng.NextDouble() < _options.ItemIdDropout;
+        }
+
+        return run.Dropped.AsSpan(0, classes);
     }
 
     /// <summary>

@@ -144,8 +144,8 @@ public static class OnnxTowerExporter
                 var rows = schema.NewItemRow is null ? network.ItemCount : network.ItemCount + 1;
                 g.FloatInitializer(
                     p + "item_embedding",
-                    schema.NewItemRow is null
-                        ? network.ItemEmbedding.Value
+                    schema.NewItemRow is null ? network.ItemEmbedding.Value
+                        : network.LearnsNewItemRow ? [.. network.ItemEmbedding.Value, .. network.NewItemEmbedding.Value]
                         : WithMeanRow(network.ItemEmbedding.Value, network.ItemCount, network.Dimensions.ItemEmbedding),
                     rows,
                     network.Dimensions.ItemEmbedding

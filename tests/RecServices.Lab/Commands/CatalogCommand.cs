@@ -51,6 +51,33 @@ public static class CatalogCommand
             DefaultValueFactory = _ => 100,
         };
         var json = new Option<string?>("--json") { Description = "Also write the figures to this JSON file." };
+        var upserts = new Option<int?>("--upserts")
+        {
+            Description =
+                "Instead of flips: write this many new items through gateway 1 (batches of 1,000) and time the "
+                + "writes and ranking's embedding of them.",
+        };
+        var hidden = new Option<int?>("--hidden")
+        {
+            Description =
+                "Instead of flips: Recommend's CPU per call with this many items hidden (the sources' top items "
+                + "first) against none, in alternating rounds.",
+        };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "With --hidden: rounds, each one run without and one with the items hidden.",
+            DefaultValueFactory = _ => 3,
+        };
+        var seconds = new Option<double>("--duration")
+        {
+            Description = "With --hidden: measured seconds of each run.",
+            DefaultValueFactory = _ => 10,
+        };
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "With --hidden: Recommend calls in flight.",
+            DefaultValueFactory = _ => 4,
+        };
         var command = new Command(
             "catalog",
             "How long an availability change takes from its acknowledgement to every gateway replica."
@@ -61,6 +88,11 @@ public static class CatalogCommand
             store,
             flips,
             json,
+            upserts,
+            hidden,
+            rounds,
+            seconds,
+            concurrency,
         };
         command.SetAction(
             (parse, cancellationToken) =>
@@ -73,6 +105,22 @@ public static class CatalogCommand
                         if (count < 1 || replicas < 1)
                         {
                             throw new ArgumentException("--flips and --gateways must be at least 1");
+                        }
+
+                        if (parse.GetValue(upserts) is { } upsertCount || parse.GetValue(hidden) is { })
+                        {
+                            return await ScaleAsync(
+                                parse.GetValue(spawn)!,
+                                parse.GetValue(store)!,
+                                parse.GetValue(upserts),
+                                parse.GetValue(hidden),
+                                parse.GetValue(rounds),
+                                parse.GetValue(seconds),
+                                parse.GetValue(concurrency),
+                                parse.GetValue(json),
+                                output,
+                                cancellationToken
+                            );
                         }
 
                         var report = await RunAsync(
@@ -98,6 +146,58 @@ public static class CatalogCommand
                 )
         );
         return command;
+    }
+
+    private static async Task<int> ScaleAsync(
+        string bundlePath,
+        string store,
+        int? upserts,
+        int? hidden,
+        int rounds,
+        double seconds,
+        int concurrency,
+        string? json,
+        TextWriter output,
+        CancellationToken cancellationToken
+    )
+    {
+        var served = new BundleRoot(bundlePath).ServedDirectory();
+        var bundle = Bundle.Load(served, BundleParts.Catalog | BundleParts.TopLists | BundleParts.Users);
+        output.WriteLine($"starting retrieval, ranking and a gateway ({store} store) over {bundlePath}");
+        await using var system = await LocalServices.StartAsync(
+            bundlePath,
+            userStore: store,
+            cancellationToken: cancellationToken
+        );
+        object report;
+        if (upserts is { } count)
+        {
+            var upserted = await CatalogScale.UpsertsAsync(system, bundle, count, store, output, cancellationToken);
+            upserted.Write(output);
+            report = upserted;
+        }
+        else
+        {
+            var cost = await CatalogScale.HiddenCostAsync(
+                system,
+                bundle,
+                hidden!.Value,
+                rounds,
+                seconds,
+                concurrency,
+                output,
+                cancellationToken
+            );
+            cost.Write(output);
+            report = cost;
+        }
+
+        if (json is not null)
+        {
+            await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, Indented), cancellationToken);
+        }
+
+        return 0;
     }
 
     private static async Task<CatalogFlipReport> RunAsync(

@@ -14,8 +14,8 @@ internal static class CandidateSources
 {
     /// <summary>
     /// The sources over <paramref name="bundle"/>'s tables with <paramref name="options"/>' quotas, in running
-    /// order. The embedding source runs first when its quota is above 0; it needs <paramref name="tower"/> and the
-    /// bundle's embedding index.
+    /// order. The fresh source runs first (items added after training), then the embedding source when its quota is
+    /// above 0 (it needs <paramref name="tower"/> and the bundle's embedding index).
     /// </summary>
     public static IReadOnlyList<ICandidateSource> Create(
         Bundle bundle,
@@ -29,7 +29,12 @@ internal static class CandidateSources
         var tops =
             bundle.Tops
             ?? throw new ArgumentException("the bundle was loaded without its retrieval tables", nameof(bundle));
-        List<ICandidateSource> sources = [];
+        // The fresh source first: its quota is small, and the bundle's sources can fill the cap before it would run
+        // (the similar-items quota alone is above it at the default scale), leaving items added after training out.
+        List<ICandidateSource> sources =
+        [
+            new FreshSource(bundle.Catalog, options.TopCategories, options.FreshPerCategory, options.Fresh),
+        ];
         if (options.Embedding > 0)
         {
             sources.Add(
@@ -54,7 +59,6 @@ internal static class CandidateSources
         sources.AddRange([
             new SimilarItemsSource(bundle.Catalog, similar, options.RecentItems, options.SimilarPerItem),
             new CategorySource(tops, options.TopCategories, options.PerCategory),
-            new FreshSource(bundle.Catalog, options.TopCategories, options.FreshPerCategory, options.Fresh),
             new CountrySource(tops, options.PerCountry),
             new PopularSource(tops, options.Popular, coldStartExtra: options.RecentItems * options.SimilarPerItem),
         ]);
