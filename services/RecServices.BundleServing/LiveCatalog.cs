@@ -62,6 +62,7 @@ public sealed class LiveCatalog(TimeProvider? time = null)
     {
         private readonly Resolved? _lent; // the previous snapshot's resolution: its fresh items' vectors are reused
         private Resolved? _resolved; // one reference: replaced whole, never torn
+        private readonly Lock _resolving = new();
 
         /// <param name="version">The store's catalog version it reflects.</param>
         /// <param name="states">Every item the catalog service changed, as it is at that version.</param>
@@ -115,19 +116,31 @@ public sealed class LiveCatalog(TimeProvider? time = null)
         /// </summary>
         public ServedItems For(Bundle bundle, ItemEmbedder? embedder = null)
         {
-            if (
-                _resolved is { } resolved
-                && ReferenceEquals(resolved.Bundle, bundle)
-                && (embedder is null || resolved.Embedded)
-            )
+            if (Reusable(bundle, embedder) is { } ready)
             {
-                return resolved.Items;
+                return ready;
             }
 
-            var items = Resolve(bundle, embedder);
-            _resolved = new Resolved(bundle, embedder is not null, items);
-            return items;
+            // one resolution per snapshot: concurrent calls wait for it rather than run the item tower twice
+            lock (_resolving)
+            {
+                if (Reusable(bundle, embedder) is { } resolved)
+                {
+                    return resolved;
+                }
+
+                var items = Resolve(bundle, embedder);
+                _resolved = new Resolved(bundle, embedder is not null, items);
+                return items;
+            }
         }
+
+        private ServedItems? Reusable(Bundle bundle, ItemEmbedder? embedder) =>
+            _resolved is { } resolved
+            && ReferenceEquals(resolved.Bundle, bundle)
+            && (embedder is null || resolved.Embedded)
+                ? resolved.Items
+                : null;
 
         private ServedItems Resolve(Bundle bundle, ItemEmbedder? embedder)
         {

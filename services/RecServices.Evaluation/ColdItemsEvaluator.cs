@@ -174,7 +174,7 @@ public sealed class ColdItemsEvaluator(BuildOptions build, Action<string> log)
         var servedCold = new RecallStats();
         var servedAll = new RecallStats();
         var random = new System.Random(seed);
-        var (slots, coldSlots, usersWithCold, users) = (0L, 0L, 0, 0);
+        var (slots, coldSlots, usersWithCold, users, coldCandidates) = (0L, 0L, 0, 0, 0L);
         var vector = new float[ranker.Tower.OutputWidth];
         var scores = new float[coldPool.Length];
         foreach (var (u, items) in relevant.OrderBy(p => p.Key))
@@ -183,7 +183,8 @@ public sealed class ColdItemsEvaluator(BuildOptions build, Action<string> log)
             // the history the bundle knows: train rows of warm items (cold ones were taken out with their rows)
             var history = histories.Of(u).ToArray().Where(i => warmIndex[i] >= 0).Select(i => warmIndex[i]).ToArray();
             var user = new UserProfile(history, profile.Age, profile.Gender);
-            var (_, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates, served);
+            var (candidates, top) = pipeline.Recommend(user, profile.Country, k, maxCandidates, served);
+            coldCandidates += candidates.Candidates.Count(i => i >= baseCount);
             var list = top.Select(r => r.Item).ToArray();
             users++;
             slots += list.Length;
@@ -218,6 +219,7 @@ public sealed class ColdItemsEvaluator(BuildOptions build, Action<string> log)
             UsersWithColdTestItems = servedCold.Users,
             ColdShareOfTestInteractions = test.Count == 0 ? 0 : coldTestRows / (double)test.Count,
             ServedColdSlotShare = slots == 0 ? 0 : coldSlots / (double)slots,
+            ColdCandidatesPerUser = users == 0 ? 0 : coldCandidates / (double)users,
             ServedUsersWithColdItem = users == 0 ? 0 : usersWithCold / (double)users,
             ServedColdRecall = servedCold.Recall,
             ServedRecall = servedAll.Recall,
@@ -334,6 +336,9 @@ public sealed record ColdItemsReport
     /// <summary>The share of the test interactions that are on cold items: what a list true to the test would hold.</summary>
     public double ColdShareOfTestInteractions { get; init; }
 
+    /// <summary>Cold items among a user's filtered candidates (what ranking chose from), on average.</summary>
+    public double ColdCandidatesPerUser { get; init; }
+
     /// <summary>The share of the served lists' slots holding a cold item.</summary>
     public double ServedColdSlotShare { get; init; }
 
@@ -363,6 +368,7 @@ public sealed record ColdItemsReport
         text.AppendLine();
         text.AppendLine("| served pipeline | value |");
         text.AppendLine("|---|---|");
+        text.AppendLine(c, $"| cold items among a user's candidates, on average | {ColdCandidatesPerUser:F1} |");
         text.AppendLine(c, $"| slots holding a cold item | {ServedColdSlotShare:P2} |");
         text.AppendLine(c, $"| test interactions on cold items (for reference) | {ColdShareOfTestInteractions:P2} |");
         text.AppendLine(c, $"| users whose list holds a cold item | {ServedUsersWithColdItem:P2} |");

@@ -96,6 +96,14 @@ public sealed class GatewayOptions : StoreOptions
     [Range(1, 1000, ErrorMessage = "Recs:MaxCount must be between 1 and 1000")]
     public int MaxCount { get; set; } = 100;
 
+    /// <summary>
+    /// Places of each list kept for items added through the catalog service after the bundle was built (the best of
+    /// the candidates among them), when the list would hold fewer: items known only from their metadata rarely
+    /// outscore the ones the towers learned (docs/quality.md, "Items added after training"). 0 reserves none.
+    /// </summary>
+    [Range(0, 1000, ErrorMessage = "Recs:FreshSlots must be between 0 and 1000")]
+    public int FreshSlots { get; set; } = Serving.Ranking.Ranker.DefaultFreshSlots;
+
     /// <summary>Candidates asked of retrieval.</summary>
     [Range(1, RetrievalOptions.CandidateCapLimit, ErrorMessage = "Recs:CandidateCount must be between 1 and 5000")]
     public int CandidateCount { get; set; } = RetrievalOptions.DefaultCandidateCap;

@@ -87,6 +87,48 @@ public sealed class RankingHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task RankCandidates_AnAddedItem_IsRankedOnItsOwnVector_AndFreshSlotsKeepItsPlace()
+    {
+        var catalog = Bundle.Catalog;
+        var live = new LiveCatalog();
+        var metadata = new Users.CatalogItemMetadata(
+            "Added",
+            [catalog.Categories[0]],
+            2026,
+            new Dictionary<string, string>(),
+            null,
+            null
+        );
+        live.Apply(new Users.CatalogChanges(1, [new("added", true, false, metadata, Ordinal: 0)]));
+        var candidates = Enumerable.Range(10, 20).Select(catalog.IdOf).Append("added").ToArray();
+        RankCandidatesRequest Request(int top, int slots) =>
+            new()
+            {
+                Candidates = ItemReferences.OfIds(candidates),
+                TopCount = top,
+                FreshSlots = slots,
+            };
+        var (all, reserved) = (
+            new TestServerStreamWriter<RankCandidatesResponse>(),
+            new TestServerStreamWriter<RankCandidatesResponse>()
+        );
+        var service = Service(live);
+
+        await service.RankCandidates(Request(0, 0), all, new TestServerCallContext());
+        await service.RankCandidates(Request(3, 1), reserved, new TestServerCallContext());
+
+        var everything = all.Written.Select(r => r.Item).ToList();
+        Assert.Equal(21, everything.Count); // the added item is ranked, not reported unknown
+        Assert.True(float.IsFinite(everything.Single(i => i.ItemId == "added").Score));
+        var three = reserved.Written.Select(r => r.Item.ItemId).ToList();
+        Assert.Equal(3, three.Count);
+        Assert.Contains("added", three);
+        // the others are the best of the rest, in order
+        var best = everything.Where(i => i.ItemId != "added").Take(three.Count(id => id != "added"));
+        Assert.Equal(best.Select(i => i.ItemId), three.Where(id => id != "added"));
+    }
+
+    [Fact]
     public async Task RankCandidates_ByIndex_AnswersTheSameOrderAsIndexes()
     {
         var catalog = Bundle.Catalog;

@@ -58,12 +58,14 @@ public static class BackendRequests
         int? age,
         string? gender,
         int topCount,
-        string bundleVersion
+        string bundleVersion,
+        int freshSlots = 0
     )
     {
         var byIndex = ByIndex(bundle, bundleVersion);
         return new RankCandidatesRequest
         {
+            FreshSlots = freshSlots,
             BundleVersion = bundleVersion,
             History = ItemReferences.Of(history, bundle, served, byIndex),
             Candidates = ItemReferences.Of(candidates, bundle, served, byIndex),

@@ -60,7 +60,8 @@ public sealed class RankingBackend(
             user?.Age,
             user?.Gender,
             call.Count,
-            version
+            version,
+            _options.FreshSlots
         );
         var deadline = call.Deadline(_options.RankingTimeoutMs, time);
         using var stream = client.RankCandidates(request, deadline: deadline, cancellationToken: cancellationToken);

@@ -79,7 +79,8 @@ public sealed class RankingGrpcService(
             CollectionsMarshal.AsSpan(ask.Candidates),
             ranked.AsSpan(0, ask.Top),
             out var timings,
-            served.Fresh
+            served.Fresh,
+            request.FreshSlots
         );
         metrics.Record(timings);
         return new Ranking(state, served, ask, ranked, n);
@@ -112,6 +113,7 @@ public sealed class RankingGrpcService(
         }
 
         RequestChecks.Count(request.TopCount, MaxCandidates, "top_count", "0 means all candidates");
+        RequestChecks.Count(request.FreshSlots, MaxCandidates, "fresh_slots", "0 reserves none");
         RequestChecks.Profile(request.Age, request.Gender);
         return state;
     }

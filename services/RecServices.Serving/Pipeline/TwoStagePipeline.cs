@@ -14,12 +14,13 @@ public sealed class TwoStagePipeline(
     CandidateGenerator generator,
     Ranker ranker,
     UserContextFactory contexts,
-    int historyLimit = TwoStagePipeline.DefaultHistoryLimit
+    int historyLimit = TwoStagePipeline.DefaultHistoryLimit,
+    int freshSlots = Ranker.DefaultFreshSlots
 )
 {
     private readonly RecommendationFlow<InProcessCall> _flow = new(
         new InProcessCandidates(generator),
-        new InProcessRanking(ranker),
+        new InProcessRanking(ranker, freshSlots),
         "the user's history could not be read",
         filtered: (call, candidates) => call.Filtered = candidates
     );
@@ -46,14 +47,16 @@ public sealed class TwoStagePipeline(
         Bundle bundle,
         Ranker ranker,
         RetrievalOptions quotas,
-        int historyLimit = DefaultHistoryLimit
+        int historyLimit = DefaultHistoryLimit,
+        int freshSlots = Ranker.DefaultFreshSlots
     ) =>
         new(
             bundle,
             new CandidateGenerator(bundle, quotas, ranker.Tower),
             ranker,
             new UserContextFactory(bundle.Catalog, quotas),
-            historyLimit
+            historyLimit,
+            freshSlots
         );
 
     /// <summary>
@@ -178,7 +181,7 @@ internal sealed class LocalCandidates(CandidateSet set, string version) : ICandi
 /// The ranking stage in process: the user tower run once, then V_u · V_m over the candidates (what the ranking
 /// service runs). The evaluator's binding, and the gateway's test double.
 /// </summary>
-public sealed class InProcessRanking(Ranker ranker) : IRankingStage<FlowCall>
+public sealed class InProcessRanking(Ranker ranker, int freshSlots = Ranker.DefaultFreshSlots) : IRankingStage<FlowCall>
 {
     public async IAsyncEnumerable<RankedItem> RankAsync(
         FlowCall call,
@@ -194,7 +197,8 @@ public sealed class InProcessRanking(Ranker ranker) : IRankingStage<FlowCall>
             System.Runtime.InteropServices.CollectionsMarshal.AsSpan(filtered.Candidates),
             top,
             out _,
-            call.Served.Fresh
+            call.Served.Fresh,
+            freshSlots
         );
         await Task.CompletedTask;
         for (var i = 0; i < n; i++)

@@ -1,7 +1,7 @@
 namespace RecServices.Serving.Ranking;
 
 /// <summary>
-/// Where one <see cref="Ranker.Rank(UserProfile, ReadOnlySpan{int}, Span{RankedItem}, out RankTimings, Retrieval.FreshItems)"/> spent its
+/// Where one <c>Ranker.Rank</c> call spent its
 /// time.
 /// </summary>
 /// <param name="Inference">Building the user tower's inputs and running it once (V_u).</param>

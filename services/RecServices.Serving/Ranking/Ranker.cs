@@ -15,6 +15,12 @@ namespace RecServices.Serving.Ranking;
 /// </summary>
 public sealed class Ranker : IDisposable
 {
+    /// <summary>
+    /// Places of a list kept for items added after training when it would hold none (the services' default and the
+    /// evaluator's): the best of them by score replaces the list's last item. See <c>RankCandidatesRequest.fresh_slots</c>.
+    /// </summary>
+    public const int DefaultFreshSlots = 1;
+
     private readonly ItemVectors _vectors;
 
     public Ranker(Bundle bundle, int threads = 1)
@@ -50,12 +56,15 @@ public sealed class Ranker : IDisposable
     /// <param name="timings">How long the user tower and the scoring took.</param>
     /// <param name="fresh">The items added through the catalog service, when any candidate may be one (indices from
     /// the catalog's count on: scored against their own V_m; one this process has no vector for scores lowest).</param>
+    /// <param name="freshSlots">At least this many of the result are fresh candidates when there are that many (the
+    /// best of them by score, in place of the lowest-scored others).</param>
     public int Rank(
         UserProfile user,
         ReadOnlySpan<int> candidates,
         Span<RankedItem> result,
         out RankTimings timings,
-        FreshItems? fresh = null
+        FreshItems? fresh = null,
+        int freshSlots = 0
     )
     {
         var d = Tower.OutputWidth;
@@ -78,6 +87,11 @@ public sealed class Ranker : IDisposable
 
             GC.KeepAlive(_vectors); // the span reads a memory map that lives as long as _vectors
             var n = SelectTop(scoreSpan, candidates, result);
+            if (freshSlots > 0 && fresh is { Count: > 0 } && n > 0 && HasFresh(candidates, _vectors.Count))
+            {
+                ReserveFresh(scoreSpan, candidates, result[..n], Math.Min(freshSlots, n));
+            }
+
             timings = new RankTimings(Stopwatch.GetElapsedTime(started, inferred), Stopwatch.GetElapsedTime(inferred));
             return n;
         }
@@ -86,6 +100,67 @@ public sealed class Ranker : IDisposable
             ArrayPool<float>.Shared.Return(vector);
             ArrayPool<float>.Shared.Return(scores);
         }
+    }
+
+    /// <summary>
+    /// Makes at least <paramref name="slots"/> of <paramref name="top"/> (sorted, best first) fresh items: the best
+    /// fresh candidates not in it replace its lowest-scored other items, and the list stays sorted by score.
+    /// </summary>
+    private void ReserveFresh(ReadOnlySpan<float> scores, ReadOnlySpan<int> candidates, Span<RankedItem> top, int slots)
+    {
+        var count = _vectors.Count;
+        var have = 0;
+        foreach (var item in top)
+        {
+            have += item.Item >= count ? 1 : 0;
+        }
+
+        if (have >= slots)
+        {
+            return;
+        }
+
+        // the best fresh candidates outside the list, best first
+        var inTop = new HashSet<int>(top.Length);
+        foreach (var item in top)
+        {
+            inTop.Add(item.Item);
+        }
+
+        var extra = new List<RankedItem>();
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            if (
+                candidates[i] >= count
+                && float.IsFinite(scores[i])
+                && scores[i] > float.MinValue
+                && !inTop.Contains(candidates[i])
+            )
+            {
+                extra.Add(new RankedItem(candidates[i], scores[i]));
+            }
+        }
+
+        extra.Sort((a, b) => b.Score.CompareTo(a.Score));
+        var take = Math.Min(slots - have, extra.Count);
+        // replace the lowest-scored items that are not fresh, from the end
+        var at = top.Length - 1;
+        for (var j = 0; j < take; j++)
+        {
+            while (at >= 0 && top[at].Item >= count)
+            {
+                at--;
+            }
+
+            if (at < 0)
+            {
+                break;
+            }
+
+            top[at--] = extra[j];
+        }
+
+        top.Sort((a, b) => b.Score.CompareTo(a.Score));
     }
 
     private static bool HasFresh(ReadOnlySpan<int> candidates, int count)
