@@ -31,7 +31,8 @@ public sealed class ColdItemsEvaluator(BuildOptions build, Action<string> log)
         double share,
         int k = 10,
         int maxCandidates = RetrievalOptions.DefaultCandidateCap,
-        int seed = 42
+        int seed = 42,
+        int freshSlots = Ranker.DefaultFreshSlots
     )
     {
         if (share is <= 0 or >= 1)
@@ -98,7 +99,7 @@ public sealed class ColdItemsEvaluator(BuildOptions build, Action<string> log)
         new BundleBuilder(build, log).Build(warm, bundleDirectory);
         var bundle = Bundle.Load(bundleDirectory, BundleParts.Retrieval | BundleParts.Core);
         using var ranker = new Ranker(bundle);
-        var pipeline = TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default);
+        var pipeline = TwoStagePipeline.Create(bundle, ranker, RetrievalOptions.Default, freshSlots: freshSlots);
         using var embedder = new ItemEmbedder(bundle);
         var coldItems = order.Take(coldCount).Order().ToArray(); // ordinal j: the j-th cold item
         var fresh = coldItems.Select((item, j) => Fresh(dataset, bundle.Catalog, item, j)).ToList();
@@ -134,6 +135,7 @@ public sealed class ColdItemsEvaluator(BuildOptions build, Action<string> log)
             ColdShare = share,
             ColdItems = coldCount,
             Items = n,
+            FreshSlots = freshSlots,
         };
     }
 
@@ -323,6 +325,9 @@ public sealed record ColdItemsReport
 
     public int ColdItems { get; init; }
 
+    /// <summary>The places of each list kept for the cold items (<c>Recs:FreshSlots</c>).</summary>
+    public int FreshSlots { get; init; }
+
     public int Items { get; init; }
 
     public int K { get; init; }
@@ -363,7 +368,8 @@ public sealed record ColdItemsReport
             c,
             $"{Dataset}: {ColdItems} of {Items} items ({ColdShare:P0}) cold — trained without them and their "
                 + $"interactions, added back through the item tower; bundle {BundleVersion}; {Users} test users, "
-                + $"{UsersWithColdTestItems} with a cold test item; top {K}"
+                + $"{UsersWithColdTestItems} with a cold test item; top {K}, {FreshSlots} place(s) of each list kept "
+                + $"for them"
         );
         text.AppendLine();
         text.AppendLine("| served pipeline | value |");

@@ -29,6 +29,13 @@ public sealed class GatewayOptions : StoreOptions
     public const int DefaultMaxRequestBytes = 64 * 1024;
 
     /// <summary>
+    /// The largest request of the catalog service (operators' bulk calls: 10,000 ids of SetAvailability, 1,000
+    /// items of UpsertItems with their metadata); larger ones are RESOURCE_EXHAUSTED (send fewer items a call).
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024, ErrorMessage = "Recs:MaxCatalogRequestBytes must be between 1024 and 67108864")]
+    public int MaxCatalogRequestBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
     /// The retrieval service: http://host:port for one address, or dns:///host:port to balance round robin over
     /// every address the name resolves to (a Kubernetes headless Service).
     /// </summary>

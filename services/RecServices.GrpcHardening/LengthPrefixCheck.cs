@@ -12,7 +12,7 @@ namespace RecServices.GrpcHardening;
 /// Reads a gRPC request's length prefix before the gRPC server does: a message declared larger than the server
 /// accepts (<see cref="GrpcServiceOptions.MaxReceiveMessageSize"/>, 4 MB by default) is answered RESOURCE_EXHAUSTED
 /// at once, whatever the size: grpc-dotnet answers a prefix past 2 GiB with UNKNOWN. Nothing of the body is
-/// consumed.
+/// consumed. A service registered in <see cref="ServiceRequestLimits"/> has its own limit.
 /// </summary>
 public static class LengthPrefixCheck
 {
@@ -22,7 +22,8 @@ public static class LengthPrefixCheck
             .ApplicationServices.GetRequiredService<IOptions<GrpcServiceOptions>>()
             .Value.MaxReceiveMessageSize;
         var unparseable = app.ApplicationServices.GetRequiredService<UnparseableRequests>();
-        return max is not { } limit
+        var services = app.ApplicationServices.GetService<ServiceRequestLimits>();
+        return max is not { } serverLimit
             ? app
             : app.Use(
                 async (context, next) =>
@@ -31,7 +32,7 @@ public static class LengthPrefixCheck
                         context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
                         && HttpProtocol.IsHttp2(context.Request.Protocol)
                         && await DeclaredLengthAsync(context) is { } length
-                        && length > (uint)limit
+                        && length > (uint)(services?.For(context.Request.Path, serverLimit) ?? serverLimit)
                     )
                     {
                         unparseable.Note(context.Request.Path, "a message larger than the limit");
@@ -39,7 +40,8 @@ public static class LengthPrefixCheck
                         context.Response.ContentType = "application/grpc";
                         context.Response.Headers["grpc-status"] = "8"; // RESOURCE_EXHAUSTED, trailers-only
                         context.Response.Headers["grpc-message"] = Uri.EscapeDataString(
-                            $"the request message declares {length} bytes; at most {limit} are accepted: "
+                            $"the request message declares {length} bytes; at most "
+                                + $"{services?.For(context.Request.Path, serverLimit) ?? serverLimit} are accepted: "
                                 + $"send a smaller request"
                         );
                         return;
@@ -66,5 +68,28 @@ public static class LengthPrefixCheck
 
         reader.AdvanceTo(buffer.Start); // consume and examine nothing: the gRPC server reads it all again
         return length;
+    }
+}
+
+/// <summary>
+/// Request-size limits of whole gRPC services above the server's (an operator's bulk calls, authenticated): the
+/// service's full name to its largest request message. <see cref="LengthPrefixCheck"/> reads it; the gRPC server's own
+/// limit for the service must be raised alike (<c>AddServiceOptions</c>).
+/// </summary>
+public sealed class ServiceRequestLimits : Dictionary<string, int>
+{
+    public ServiceRequestLimits()
+        : base(StringComparer.Ordinal) { }
+
+    /// <summary>The limit for a request to <paramref name="path"/> (/service/method), or <paramref name="otherwise"/>.</summary>
+    public int For(PathString path, int otherwise)
+    {
+        var value = path.Value;
+        if (value is { Length: > 1 } && value.IndexOf('/', 1) is var end and > 1)
+        {
+            return TryGetValue(value[1..end], out var limit) ? limit : otherwise;
+        }
+
+        return otherwise;
     }
 }

@@ -271,26 +271,41 @@ public sealed class SqliteUserStore : IUserStore, IInteractionLog, ICatalogStore
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
             var version = await BumpCatalogVersionAsync(connection, transaction, cancellationToken);
+            // the next ordinal once (the partial index answers MAX at once), then one more per item that takes it
+            long next;
+            await using (var max = connection.CreateCommand())
+            {
+                max.Transaction = transaction;
+                max.CommandText = "SELECT COALESCE(MAX(ordinal), -1) + 1 FROM catalog_items WHERE ordinal IS NOT NULL";
+                next = (long)(await max.ExecuteScalarAsync(cancellationToken))!;
+            }
+
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
                 INSERT INTO catalog_items (item_id, available, deleted, version, metadata, ordinal)
-                    VALUES ($i, $a, 0, $v, $m, (SELECT COALESCE(MAX(ordinal), -1) + 1 FROM catalog_items))
+                    VALUES ($i, $a, 0, $v, $m, $o)
                     ON CONFLICT (item_id) DO UPDATE SET available = excluded.available, version = excluded.version,
                         metadata = excluded.metadata, ordinal = COALESCE(catalog_items.ordinal, excluded.ordinal)
+                    RETURNING ordinal
                 """;
             var id = command.Parameters.Add("$i", SqliteType.Text);
             var available = command.Parameters.Add("$a", SqliteType.Integer);
             var metadata = command.Parameters.Add("$m", SqliteType.Text);
+            var ordinal = command.Parameters.Add("$o", SqliteType.Integer);
             command.Parameters.AddWithValue("$v", version);
             foreach (var item in items)
             {
-                (id.Value, available.Value, metadata.Value) = (
+                (id.Value, available.Value, metadata.Value, ordinal.Value) = (
                     item.ItemId,
                     item.Available ? 1 : 0,
-                    item.Metadata.ToJson()
+                    item.Metadata.ToJson(),
+                    next
                 );
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                if ((long)(await command.ExecuteScalarAsync(cancellationToken))! == next)
+                {
+                    next++; // a new item took it
+                }
             }
 
             await transaction.CommitAsync(cancellationToken);

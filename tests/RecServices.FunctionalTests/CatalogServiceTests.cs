@@ -203,6 +203,23 @@ public sealed class CatalogServiceTests(WholeListSystemFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task SetAvailability_TenThousandLongIds_PassTheGatewaysRequestLimitForUsersCalls()
+    {
+        // 10,000 ids of 40 characters: about 420 KB, past the 64 KB of a user's call
+        var ids = Enumerable.Range(0, 10_000).Select(i => $"bulk-{i:D6}-{new string('x', 28)}").ToList();
+        var request = new SetAvailabilityRequest { ItemIds = { ids } };
+
+        var answer = await Catalog.SetAvailabilityAsync(request).ResponseAsync.WithTimeout();
+        var tooLarge = await Assert.ThrowsAsync<RpcException>(() =>
+            fixture.System.RecommendAsync(new string('u', 70_000), 1)
+        );
+
+        Assert.True(request.CalculateSize() > 400_000);
+        Assert.Equal(10_000, answer.UnknownItemIds.Count);
+        Assert.Equal(StatusCode.ResourceExhausted, tooLarge.StatusCode); // the gateway's own calls keep theirs
+    }
+
+    [Fact]
     public async Task SetAvailability_NoIds_IsInvalidArgumentNamingTheField()
     {
         var e = await Assert.ThrowsAsync<RpcException>(() =>

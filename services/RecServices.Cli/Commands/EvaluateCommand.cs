@@ -80,7 +80,8 @@ public static class EvaluateCommand
                     : throw new ArgumentException(
                         $"--cold-items must be above 0 and below 1 (0.1 = 10 %); got {share}"
                     ),
-                maxCandidates: parse.GetValue(o.Candidates)
+                maxCandidates: parse.GetValue(o.Candidates),
+                freshSlots: parse.GetValue(o.FreshSlots)
             );
             var markdown = cold.Markdown();
             await File.WriteAllTextAsync(Path.Combine(directory, "cold-items.md"), markdown, cancellationToken);
@@ -309,6 +310,14 @@ public static class EvaluateCommand
                     + "often the served pipeline recommends them and their recall@10 (cold-items.md, .json).",
             };
         public Option<double> IdDropout { get; } = ItemIdDropoutOption.Create();
+        public Option<int> FreshSlots { get; } =
+            new("--fresh-slots")
+            {
+                Description =
+                    "With --cold-items: places of each list kept for the cold items, as the gateway's "
+                    + "Recs:FreshSlots (0 = none).",
+                DefaultValueFactory = _ => Serving.Ranking.Ranker.DefaultFreshSlots,
+            };
         public Option<int> Embedding { get; } = EmbeddingQuotaOption.Create();
         public Option<int> Search { get; } = SearchOption.Create();
         public Option<string> Penalty { get; } = PopularityPenaltyOption.Create();
@@ -330,6 +339,7 @@ public static class EvaluateCommand
                 Penalty,
                 ColdItems,
                 IdDropout,
+                FreshSlots,
             ];
     }
 }

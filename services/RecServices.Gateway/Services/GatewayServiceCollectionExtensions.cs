@@ -7,6 +7,7 @@ using RecServices.BundleServing;
 using RecServices.Contracts.Ranking.V2;
 using RecServices.Contracts.Retrieval.V2;
 using RecServices.Core.Bundles;
+using RecServices.GrpcHardening;
 using RecServices.ServiceDefaults.Telemetry;
 using RecServices.ServiceDefaults.Tls;
 using RecServices.Serving.Pipeline;
@@ -50,6 +51,16 @@ internal static class GatewayServiceCollectionExtensions
         );
         services.AddSingleton(sp => (ICatalogStore)sp.GetRequiredService<IUserStore>()); // both stores are both
         services.AddLiveCatalog(options, sp => sp.GetRequiredService<ICatalogStore>());
+        // the catalog service's bulk calls (10,000 ids, 1,000 items with their metadata) are larger than a user's
+        services.AddSingleton(
+            new ServiceRequestLimits
+            {
+                [Contracts.Catalog.V1.CatalogService.Descriptor.FullName] = options.MaxCatalogRequestBytes,
+            }
+        );
+        services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions<CatalogGrpcService>>(o =>
+            o.MaxReceiveMessageSize = options.MaxCatalogRequestBytes
+        );
         services.AddSingleton<UserStoreHealth>();
         // The store is initialised (and seeded, when empty) with the first version served; later versions only swap
         // the catalog and the popular items: a new version never touches the store.

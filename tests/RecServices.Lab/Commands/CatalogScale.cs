@@ -31,6 +31,14 @@ public static class CatalogScale
         CancellationToken cancellationToken
     )
     {
+        if (!bundle.Manifest.Schema.EmbedsNewItems)
+        {
+            throw new ArgumentException(
+                $"bundle {bundle.Manifest.Version} was built before item towers could embed new items: build it "
+                    + "again with this release's 'recs train'"
+            );
+        }
+
         using var gateway = GrpcChannel.ForAddress(system.GatewayAddress);
         using var rankingChannel = GrpcChannel.ForAddress(system.RankingAddress);
         var catalog = new CatalogService.CatalogServiceClient(gateway);
@@ -102,6 +110,11 @@ public static class CatalogScale
             if (ids.Contains(last))
             {
                 break;
+            }
+
+            if (Stopwatch.GetElapsedTime(waited) > TimeSpan.FromMinutes(5))
+            {
+                throw new TimeoutException("ranking did not rank the last upserted item within 5 minutes");
             }
 
             await Task.Delay(20, cancellationToken);
