@@ -20,9 +20,11 @@ public sealed class GradientCheckTests
         var objective = new SoftmaxObjective(network);
         var (users, itemFeatures, targets, mask) = TinyBatch();
         var candidates = Enumerable.Range(0, Items).ToArray();
+        // every third item's id dropped: it reads the new-item embedding, whose gradient is checked too
+        var dropped = candidates.Select(i => i % 3 == 0).ToArray();
 
         network.ClearGrads();
-        objective.Evaluate(users, candidates, itemFeatures, targets, mask, backward: true);
+        objective.Evaluate(users, candidates, itemFeatures, targets, mask, backward: true, dropped);
         var analytic = network.Parameters.Select(p => (float[])p.Grad.Clone()).ToArray();
 
         var checkedEntries = 0;
@@ -34,7 +36,7 @@ public sealed class GradientCheckTests
                 var numeric = Numeric(
                     p,
                     i,
-                    () => objective.Evaluate(users, candidates, itemFeatures, targets, mask, backward: false)
+                    () => objective.Evaluate(users, candidates, itemFeatures, targets, mask, backward: false, dropped)
                 );
                 var expected = analytic[pi][i];
                 Assert.True(
@@ -45,7 +47,8 @@ public sealed class GradientCheckTests
             }
         }
 
-        Assert.Equal(155, checkedEntries); // every weight of both towers and both embeddings
+        Assert.Equal(159, checkedEntries); // every weight of both towers, both embeddings and the new-item row
+        Assert.Contains(analytic[^1], g => g != 0); // the new-item row learns from the dropped items
     }
 
     [Fact]
