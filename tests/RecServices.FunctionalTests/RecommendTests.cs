@@ -36,6 +36,53 @@ public sealed class RecommendTests(InMemorySystemFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Recommend_ExcludeItemIds_LeavesThemOut_StillAFullList()
+    {
+        var user = Bundle.Users![9].Id;
+        var before = await fixture.System.RecommendAsync(user, 10);
+        var excluded = before.Take(5).Select(i => i.ItemId).Append("not-in-the-catalog").ToList();
+
+        var after = await ReadAsync(
+            new RecommendRequest
+            {
+                UserId = user,
+                Count = 10,
+                ExcludeItemIds = { excluded },
+            }
+        );
+        var tooMany = await Assert.ThrowsAsync<RpcException>(() =>
+            ReadAsync(
+                new RecommendRequest
+                {
+                    UserId = user,
+                    ExcludeItemIds = { Enumerable.Range(0, 1_001).Select(i => $"i{i}") },
+                }
+            )
+        );
+
+        Assert.Equal(10, after.Count);
+        Assert.DoesNotContain(after, i => excluded.Contains(i.ItemId));
+        Assert.All(after, i => Assert.False(i.Degraded));
+        Assert.Equal(StatusCode.InvalidArgument, tooMany.StatusCode);
+        Assert.Equal(
+            "exclude_item_ids",
+            Assert.Single(tooMany.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field
+        );
+    }
+
+    private async Task<List<RecommendResponse>> ReadAsync(RecommendRequest request)
+    {
+        using var call = fixture.System.GatewayClient.Recommend(request, deadline: DateTime.UtcNow.AddSeconds(30));
+        var items = new List<RecommendResponse>();
+        await foreach (var item in call.ResponseStream.ReadAllAsync().WithTimeoutEach())
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    [Fact]
     public async Task Recommend_KnownUsers_NeverReturnASeenItem()
     {
         var histories = TestBundle.Histories(Bundle);

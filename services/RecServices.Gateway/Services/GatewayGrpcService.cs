@@ -18,6 +18,9 @@ public sealed class GatewayGrpcService(
     TimeProvider timeProvider
 ) : GatewayService.GatewayServiceBase
 {
+    /// <summary>The most ids <c>exclude_item_ids</c> may hold.</summary>
+    public const int MaxExcluded = 1_000;
+
     public override async Task Recommend(
         RecommendRequest request,
         IServerStreamWriter<RecommendResponse> responseStream,
@@ -28,6 +31,15 @@ public sealed class GatewayGrpcService(
         RequestChecks.Id(request.UserId, "user_id");
         callers.EnsureMayActFor(context, request.UserId, write: false);
         RequestChecks.Count(request.Count, o.MaxCount, "count", $"0 means the default ({o.DefaultCount})");
+        if (request.ExcludeItemIds.Count > MaxExcluded)
+        {
+            throw RequestChecks.Invalid(
+                "exclude_item_ids",
+                $"exclude_item_ids may hold at most {MaxExcluded} ids; got {request.ExcludeItemIds.Count}"
+            );
+        }
+
+        RequestChecks.Ids(request.ExcludeItemIds, "exclude_item_ids");
         using var slot = admission.Enter();
         var count = request.Count == 0 ? o.DefaultCount : request.Count;
 
@@ -35,7 +47,13 @@ public sealed class GatewayGrpcService(
         // together when the list ends (one burst of HTTP/2 frames instead of one write per item).
         responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
         await foreach (
-            var item in pipeline.RecommendAsync(request.UserId, count, context.Deadline, context.CancellationToken)
+            var item in pipeline.RecommendAsync(
+                request.UserId,
+                count,
+                request.ExcludeItemIds,
+                context.Deadline,
+                context.CancellationToken
+            )
         )
         {
             var response = new RecommendResponse

@@ -17,6 +17,9 @@ public sealed record RecommendCall(
     /// <summary>The user could not be read (the store failed): the answer is the degraded fallback.</summary>
     public bool StoreFailed { get; init; }
 
+    /// <summary>The items the request excludes (<c>exclude_item_ids</c> resolved), beside the history.</summary>
+    public int[] Excluded { get; init; } = [];
+
     /// <summary>Now (by <paramref name="time"/>) plus <paramref name="milliseconds"/>, never past the caller's deadline.</summary>
     public DateTime Deadline(int milliseconds, TimeProvider time)
     {

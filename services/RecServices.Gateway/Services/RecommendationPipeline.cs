@@ -62,14 +62,23 @@ public sealed class RecommendationPipeline
     /// caller's own deadline (<see cref="DateTime.MaxValue"/> for none): no outgoing call outlives it, and a call cut
     /// short by it is the caller's doing, never counted or logged as a failure of the dependency.
     /// </summary>
+    public IAsyncEnumerable<Recommendation> RecommendAsync(
+        string userId,
+        int count,
+        DateTime callerDeadline,
+        CancellationToken cancellationToken
+    ) => RecommendAsync(userId, count, [], callerDeadline, cancellationToken);
+
+    /// <summary>The same, leaving <paramref name="excluded"/> (item ids) out of every path of the answer.</summary>
     public async IAsyncEnumerable<Recommendation> RecommendAsync(
         string userId,
         int count,
+        IReadOnlyCollection<string> excluded,
         DateTime callerDeadline,
         [EnumeratorCancellation] CancellationToken cancellationToken
     )
     {
-        var call = await ReadUserAsync(userId, count, callerDeadline, cancellationToken);
+        var call = Excluding(await ReadUserAsync(userId, count, callerDeadline, cancellationToken), excluded);
         var answers = call.StoreFailed
             ? _flow.StoreFailedAsync(call, cancellationToken) // nothing to exclude
             : _flow.RunAsync(call, cancellationToken);
@@ -77,6 +86,28 @@ public sealed class RecommendationPipeline
         {
             yield return answer;
         }
+    }
+
+    /// <summary>
+    /// <paramref name="call"/> with <paramref name="excluded"/> (ids; the unknown ones ignored) kept out with the seen
+    /// items on every path and sent to retrieval with the history, which its sources skip.
+    /// </summary>
+    private static RecommendCall Excluding(RecommendCall call, IReadOnlyCollection<string> excluded)
+    {
+        if (excluded.Count == 0)
+        {
+            return call;
+        }
+
+        var items = new List<int>(excluded.Count);
+        call.Served.Resolve(excluded, items);
+        return items.Count == 0
+            ? call
+            : call with
+            {
+                Context = call.Context with { Seen = call.Context.Seen.With(items) },
+                Excluded = [.. items],
+            };
     }
 
     /// <summary>

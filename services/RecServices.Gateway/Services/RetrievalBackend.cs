@@ -50,7 +50,7 @@ public sealed class RetrievalBackend(
             call.State.Bundle,
             call.Served,
             call.Context,
-            call.History,
+            call.Excluded.Length == 0 ? call.History : [.. call.History, .. call.Excluded],
             user?.Age,
             user?.Gender,
             call.MaxCandidates,
