@@ -80,7 +80,11 @@ public sealed class ProtoContractTests
         Assert.True(recommend.IsServerStreaming);
         Assert.False(recommend.IsClientStreaming);
         Assert.False(record.IsServerStreaming);
-        Assert.Equal(["user_id", "count"], RecommendRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name));
+        // the released fields keep their numbers; later ones are additive (exclude_item_ids: issue 32)
+        Assert.Equal(
+            ["user_id", "count", "exclude_item_ids"],
+            RecommendRequest.Descriptor.Fields.InFieldNumberOrder().Select(f => f.Name)
+        );
         Assert.Superset(
             new HashSet<string> { "item_id", "title", "score", "rank", "sources", "degraded" },
             RecommendResponse.Descriptor.Fields.InDeclarationOrder().Select(f => f.Name).ToHashSet()
