@@ -9,6 +9,7 @@ namespace RecServices.Cli.Tests;
 /// <c>recs train --interactions</c>: the next bundle learns from what the gateways recorded, from either store, with
 /// the items the catalog service added, and holds nothing of the users erased there.
 /// </summary>
+[Collection(SerialCollection.Name)] // not beside the in-process evaluations, whose work starved its redis-server wait
 public sealed class TrainWithInteractionsTests
 {
     private static readonly string[] SmallSynthetic =
