@@ -76,9 +76,11 @@ public sealed class Ranker : IDisposable
             UserVector(user, vector.AsSpan(0, d));
             var inferred = Stopwatch.GetTimestamp();
             var scoreSpan = scores.AsSpan(0, candidates.Length);
-            if (fresh is { Count: > 0 } && HasFresh(candidates, _vectors.Count))
+            // one pass over the candidates says whether any is fresh: scoring and the reserved places both ask
+            var anyFresh = fresh is { Count: > 0 } && HasFresh(candidates, _vectors.Count);
+            if (anyFresh)
             {
-                ScoreWithFresh(vector.AsSpan(0, d), candidates, scoreSpan, fresh);
+                ScoreWithFresh(vector.AsSpan(0, d), candidates, scoreSpan, fresh!);
             }
             else
             {
@@ -87,7 +89,7 @@ public sealed class Ranker : IDisposable
 
             GC.KeepAlive(_vectors); // the span reads a memory map that lives as long as _vectors
             var n = SelectTop(scoreSpan, candidates, result);
-            if (freshSlots > 0 && fresh is { Count: > 0 } && n > 0 && HasFresh(candidates, _vectors.Count))
+            if (freshSlots > 0 && anyFresh && n > 0)
             {
                 ReserveFresh(scoreSpan, candidates, result[..n], Math.Min(freshSlots, n));
             }

@@ -102,9 +102,6 @@ public sealed class FreshItems
     /// <summary>The served fresh items of each category (by index), newest first.</summary>
     public FrozenDictionary<int, IReadOnlyList<int>> NewestByCategory { get; }
 
-    /// <summary>Whether <paramref name="index"/> is in the fresh range (known here or not).</summary>
-    public bool IsFresh(int index) => index >= BaseCount;
-
     /// <summary>The fresh item with id <paramref name="id"/>'s index.</summary>
     public bool TryIndex(string id, out int index) => _index.TryGetValue(id, out index);
 
@@ -114,9 +111,6 @@ public sealed class FreshItems
 
     /// <summary>V_m of the fresh item at <paramref name="index"/> (held: <see cref="HasVectors"/>).</summary>
     public ReadOnlySpan<float> VectorOf(int index) => _vectors.AsSpan((index - BaseCount) * Width, Width);
-
-    /// <summary>Every fresh item, by ordinal.</summary>
-    public IEnumerable<FreshItem> All => _slots.OfType<FreshItem>();
 
     /// <summary>
     /// Whether the item in <paramref name="index"/>'s slot is <paramref name="source"/> with a vector held: its row can
